@@ -1,0 +1,48 @@
+/* One error model for the whole program: a status code with a message.
+ * Recoverable errors go to the status line; fatal ones restore the terminal
+ * before printing (ui_die). The table is an X-macro so the codes, their
+ * names and their messages never drift apart. */
+#ifndef OMS_STATUS_H
+#define OMS_STATUS_H
+
+#include <stddef.h>
+
+#define OMS_STATUS_TABLE(X) \
+	X(OK,           "ok") \
+	X(NOT_FOUND,    "not found") \
+	X(USAGE,        "invalid usage") \
+	X(INVALID,      "invalid input") \
+	X(DENIED,       "not allowed for your role") \
+	X(RULE,         "refused by a business rule") \
+	X(CONFLICT,     "already done by someone else") \
+	X(DB,           "database error") \
+	X(DB_GONE,      "database connection lost") \
+	X(CANCELLED,    "cancelled") \
+	X(CONFIG,       "configuration error") \
+	X(IO,           "input/output error") \
+	X(NOMEM,        "out of memory") \
+	X(HTTP,         "remote service error") \
+	X(SCHEMA,       "database schema does not match this program")
+
+enum oms_status {
+#define OMS_STATUS_ENUM(name, msg) OMS_##name,
+	OMS_STATUS_TABLE(OMS_STATUS_ENUM)
+#undef OMS_STATUS_ENUM
+	OMS_STATUS_COUNT
+};
+
+/* An error with a human-readable detail (already free of PII). */
+struct oms_error {
+	enum oms_status status;
+	char sqlstate[6];       /* from the server, "" if none */
+	char msg[512];          /* one line, shown to the user */
+};
+
+const char *oms_status_message(enum oms_status st);
+const char *oms_status_name(enum oms_status st);
+/* Sets err (if not NULL) and returns st, so callers can `return oms_fail(...)`. */
+enum oms_status oms_fail(struct oms_error *err, enum oms_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void oms_error_clear(struct oms_error *err);
+
+#endif
