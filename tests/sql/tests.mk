@@ -1,1 +1,27 @@
-## fragment: tests/sql
+## fragment: tests/sql — pgTAP files (one merged TAP stream) and the
+## concurrent-cancellation test, both against a throwaway cluster.
+TESTS += tests/sql/pgtap.test tests/sql/concurrency.test
+EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/migrate.sh \
+	tests/sql/fixture.psql \
+	tests/sql/analyst_views.sql \
+	tests/sql/audit.sql \
+	tests/sql/br_001_min_items.sql \
+	tests/sql/br_002_max_items.sql \
+	tests/sql/br_003_total_positive.sql \
+	tests/sql/br_004_customer_exists.sql \
+	tests/sql/br_005_item_active.sql \
+	tests/sql/br_010_new_pending.sql \
+	tests/sql/br_011_payment_confirm.sql \
+	tests/sql/br_012_tracking.sql \
+	tests/sql/br_013_delivery.sql \
+	tests/sql/br_014_cancellable_states.sql \
+	tests/sql/br_015_cancelled_terminal.sql \
+	tests/sql/br_021_who_cancels.sql \
+	tests/sql/br_022_shipped_refused.sql \
+	tests/sql/br_023_reason_required.sql \
+	tests/sql/br_024_refund_on_cancel.sql \
+	tests/sql/cancel_lines.sql \
+	tests/sql/cancel_window.sql \
+	tests/sql/check_digit.sql \
+	tests/sql/rls.sql \
+	tests/sql/role_matrix.sql

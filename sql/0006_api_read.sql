@@ -1,0 +1,390 @@
+-- 0006: the read API. SECURITY INVOKER, so row-level security narrows what
+-- each caller sees exactly as it does in psql (a fulfilment login gets NULL
+-- for another seller's order). Each screen is one call, one round trip.
+
+SET LOCAL ROLE oms_owner;
+SET LOCAL search_path = oms, pg_catalog;
+
+-- ---------------------------------------------------------------------------
+-- Internal helpers (schema oms)
+
+-- A phone number as typed -> E.164, or NULL when it cannot be one.
+-- "+44 20 7946 0958", "0044...", "(555) 123-4567" (default country code).
+CREATE FUNCTION oms.normalize_phone(p_text text) RETURNS text
+LANGUAGE sql STABLE
+RETURN (
+	WITH d(v) AS (SELECT regexp_replace(p_text, '[^0-9+]', '', 'g')),
+	e(v) AS (SELECT CASE
+		WHEN v ~ '^\+' THEN v
+		WHEN v ~ '^00' THEN '+' || substr(v, 3)
+		-- already carries the default country code (e.g. 1 555 123 4567)
+		WHEN length(v) > 10 AND v LIKE oms.policy_get('default_country_code') || '%' THEN '+' || v
+		ELSE '+' || oms.policy_get('default_country_code') || ltrim(v, '0')
+		END FROM d)
+	SELECT v FROM e WHERE v ~ '^\+[1-9][0-9]{6,14}$'
+);
+
+-- Money for people: 12345 USD -> '123.45 USD' (two-decimal currencies).
+CREATE FUNCTION oms.money_text(p_minor bigint, p_currency text) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN to_char(p_minor / 100.0, 'FM999999999990.00') || ' ' || p_currency;
+
+-- The cancellation verdict for an order and a caller: shared by
+-- cancel_eligibility (to show) and cancel_order (to act), so the screen and
+-- the database can never disagree.
+--   allowed        : cancels at once
+--   needs_approval : recorded as pending_approval for the seller / an admin
+--                    (needs_override: an admin may cancel at once with a reason)
+--   refused        : reason says why (rule id first)
+CREATE FUNCTION oms.cancel_verdict(p_order oms.orders, p_role text, p_seller_id bigint,
+	OUT verdict text, OUT reason text, OUT needs_override boolean)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	v_closes timestamptz := p_order.placed_at + oms.policy_get('cancel_window')::interval;
+BEGIN
+	needs_override := false;
+	verdict := 'refused';
+	IF p_role IS NULL OR p_role NOT IN ('csr', 'fulfilment', 'admin') THEN
+		reason := 'BR-021: only customer service, the seller''s fulfilment staff or an administrator can cancel';
+	ELSIF p_role = 'fulfilment' AND p_order.seller_id IS DISTINCT FROM p_seller_id THEN
+		reason := 'BR-021: this order belongs to another seller';
+	ELSIF p_order.status = 'CANCELLED' THEN
+		reason := format('BR-015: order %s is already cancelled', p_order.order_no);
+	ELSIF p_order.status NOT IN ('PENDING', 'CONFIRMED') THEN
+		reason := format('BR-022: order %s is %s; only PENDING or CONFIRMED orders can be cancelled (BR-014), use a return instead',
+		                 p_order.order_no, p_order.status);
+	ELSIF EXISTS (SELECT 1 FROM oms.cancellation c
+	              WHERE c.order_id = p_order.id AND c.state = 'pending_approval') THEN
+		reason := format('a cancellation of order %s is already waiting for approval', p_order.order_no);
+	ELSIF p_order.status = 'PENDING' THEN
+		-- BR-020: unpaid, nothing is being prepared: cancels at once, window or not
+		verdict := 'allowed';
+		reason := 'BR-020: not paid yet, cancels at once';
+	ELSIF now() < v_closes THEN
+		verdict := 'allowed';
+		reason := format('BR-021: within the cancellation window (until %s)', to_char(v_closes, 'YYYY-MM-DD HH24:MI TZ'));
+	ELSIF p_role = 'fulfilment' THEN
+		verdict := 'allowed';
+		reason := 'BR-025: after the window; the seller''s own staff approve by cancelling';
+	ELSE
+		verdict := 'needs_approval';
+		needs_override := (p_role = 'admin');
+		reason := format('BR-025: the cancellation window closed at %s; the seller or an administrator must approve%s',
+		                 to_char(v_closes, 'YYYY-MM-DD HH24:MI TZ'),
+		                 CASE WHEN p_role = 'admin' THEN ' (or override with a reason, BR-026)' ELSE '' END);
+	END IF;
+END
+$$;
+
+-- One line of the order timeline from one audit row (NULL: not worth a line).
+CREATE FUNCTION oms.audit_detail(p_table text, p_op text, p_old jsonb, p_new jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN CASE
+	WHEN p_table = 'orders' AND p_op = 'INSERT' THEN
+		format('order placed, total %s', oms.money_text((p_new ->> 'total_minor')::bigint, p_new ->> 'currency'))
+	WHEN p_table = 'orders' AND p_new ? 'status' THEN
+		format('status %s -> %s', p_old ->> 'status', p_new ->> 'status')
+	WHEN p_table = 'orders' AND p_new ? 'ship_to' THEN 'shipping address changed'
+	WHEN p_table IN ('orders', 'checkout', 'order_item') AND p_op = 'INSERT' THEN NULL
+	WHEN p_table = 'order_item' AND p_new ? 'cancelled_qty' THEN
+		format('%s unit(s) of a line cancelled', (p_new ->> 'cancelled_qty')::int - (p_old ->> 'cancelled_qty')::int)
+	WHEN p_table = 'payment' AND p_op = 'INSERT' THEN NULL
+	WHEN p_table = 'payment' AND p_new ? 'status' THEN format('payment %s', p_new ->> 'status')
+	WHEN p_table = 'cancellation' AND p_op = 'INSERT' THEN
+		format('cancellation (%s, %s): %s%s', p_new ->> 'scope', p_new ->> 'reason_code', p_new ->> 'state',
+		       CASE WHEN p_new ->> 'override_reason' IS NOT NULL THEN ', admin override' ELSE '' END)
+	WHEN p_table = 'cancellation' AND p_new ? 'state' THEN format('cancellation %s', p_new ->> 'state')
+	WHEN p_table = 'cancellation_line' THEN NULL
+	WHEN p_table = 'refund' AND p_op = 'INSERT' THEN
+		format('refund of %s (%s)', oms.money_text((p_new ->> 'amount_minor')::bigint, p_new ->> 'currency'),
+		       p_new ->> 'approval')
+	WHEN p_table = 'refund' AND p_new ? 'approval' THEN format('refund %s', p_new ->> 'approval')
+	WHEN p_table = 'refund' AND p_new ? 'status' THEN format('refund %s at the gateway', p_new ->> 'status')
+	WHEN p_table = 'shipment' AND p_op = 'INSERT' THEN
+		format('shipped with %s, tracking %s', p_new ->> 'carrier', p_new ->> 'tracking_no')
+	WHEN p_table = 'shipment' AND p_new ? 'flagged' AND (p_new ->> 'flagged')::boolean THEN 'shipment flagged: no movement'
+	WHEN p_table = 'shipment' THEN NULL
+	WHEN p_table = 'shipment_event' THEN
+		concat_ws(', ', p_new ->> 'status', p_new ->> 'location', p_new ->> 'description')
+	ELSE format('%s %s', p_table, lower(p_op))
+END;
+
+-- ---------------------------------------------------------------------------
+-- oms_api read functions
+
+-- Who am I? SECURITY DEFINER (a deliberate exception): it only reports the
+-- caller's own staff row, and analysts, who may read no table, need it too.
+CREATE FUNCTION oms_api.whoami()
+RETURNS TABLE (login text, full_name text, role text, seller_id bigint, seller_name text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT session_user::text, s.full_name, oms.caller_role(), s.seller_id, sel.name
+	FROM (SELECT 1) one
+	LEFT JOIN oms.staff s ON s.login = session_user
+	LEFT JOIN oms.seller sel ON sel.id = s.seller_id
+$$;
+
+-- Find orders or customers from what the caller on the phone says.
+-- Keyset paging: pass the last row's sort_key as p_after.
+CREATE FUNCTION oms_api.lookup(p_kind text, p_query text, p_limit int DEFAULT 50, p_after text DEFAULT NULL)
+RETURNS TABLE (kind text, order_no bigint, customer_id bigint, full_name text, email text, phone text,
+               status text, placed_at timestamptz, total_minor bigint, currency text, sort_key text)
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	v_q constant text := btrim(p_query);
+	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
+	v_key text;
+BEGIN
+	IF v_q IS NULL OR v_q = '' THEN
+		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023';
+	END IF;
+
+	CASE p_kind
+	WHEN 'order_no' THEN
+		IF v_q !~ '^[0-9]{8}$' OR NOT oms.order_no_valid(v_q::bigint) THEN
+			RAISE EXCEPTION '% is not an order number (8 digits, the last a check digit)', v_q
+				USING ERRCODE = '22023';
+		END IF;
+		RETURN QUERY
+		SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
+		       o.total_minor, o.currency::text, o.order_no::text
+		FROM oms.orders o JOIN oms.customer c ON c.id = o.customer_id
+		WHERE o.order_no = v_q::bigint;
+
+	WHEN 'tracking' THEN
+		RETURN QUERY
+		SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
+		       o.total_minor, o.currency::text, o.order_no::text
+		FROM oms.shipment s
+		JOIN oms.orders o ON o.id = s.order_id
+		JOIN oms.customer c ON c.id = o.customer_id
+		WHERE s.tracking_no IN (v_q, upper(v_q));
+
+	WHEN 'email' THEN
+		v_key := lower(v_q);
+		IF p_after IS NULL THEN                -- an exact hit wins outright
+			RETURN QUERY
+			SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+			       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email)
+			FROM oms.customer c WHERE lower(c.email) = v_key;
+			IF FOUND THEN
+				RETURN;
+			END IF;
+		END IF;
+		-- prefix as a byte range (~>=~ ~<~): the text_pattern_ops index
+		-- serves it even with a generic plan
+		RETURN QUERY
+		SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+		       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email)
+		FROM oms.customer c
+		WHERE lower(c.email) ~>=~ v_key AND lower(c.email) ~<~ (v_key || chr(1114111))
+		  AND (p_after IS NULL OR lower(c.email) ~>~ p_after)
+		ORDER BY lower(c.email) USING ~<~
+		LIMIT v_limit;
+
+	WHEN 'phone' THEN
+		RETURN QUERY
+		SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+		       NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0')
+		FROM oms.customer c
+		WHERE c.phone = oms.normalize_phone(v_q)
+		  AND (p_after IS NULL OR lpad(c.id::text, 19, '0') > p_after)
+		ORDER BY c.id
+		LIMIT v_limit;
+
+	WHEN 'name' THEN
+		-- trigram similarity (pg_trgm.similarity_threshold), best first;
+		-- the sort key orders by (1 - similarity, id)
+		RETURN QUERY
+		SELECT * FROM (
+			SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+			       NULL::timestamptz, NULL::bigint, NULL::text,
+			       to_char(1 - similarity(c.full_name, v_q), 'FM0.000000') || ':' || lpad(c.id::text, 19, '0') AS k
+			FROM oms.customer c
+			WHERE c.full_name % v_q) hits
+		WHERE p_after IS NULL OR hits.k > p_after
+		ORDER BY hits.k
+		LIMIT v_limit;
+
+	ELSE
+		RAISE EXCEPTION 'unknown lookup kind "%" (order_no, email, phone, tracking, name)', p_kind
+			USING ERRCODE = '22023';
+	END CASE;
+END
+$$;
+
+-- Everything the order screen shows, in one jsonb. NULL when the order does
+-- not exist or the caller may not see it.
+CREATE FUNCTION oms_api.order_card(p_order_no bigint) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT jsonb_build_object(
+	'order_no', o.order_no, 'status', o.status, 'status_at', o.status_at,
+	'placed_at', o.placed_at, 'confirmed_at', o.confirmed_at, 'shipped_at', o.shipped_at,
+	'delivered_at', o.delivered_at, 'cancelled_at', o.cancelled_at,
+	'seller', jsonb_build_object('id', s.id, 'name', s.name),
+	'customer', (SELECT jsonb_build_object('id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone)
+	             FROM oms.customer c WHERE c.id = o.customer_id),
+	'currency', o.currency, 'subtotal_minor', o.subtotal_minor, 'shipping_minor', o.shipping_minor,
+	'total_minor', o.total_minor, 'refundable_minor', oms.refundable_minor(o.id),
+	'ship_to', o.ship_to,
+	'lines', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('line_no', i.line_no, 'sku', i.sku, 'name', i.name, 'qty', i.qty,
+		                 'unit_price_minor', i.unit_price_minor, 'line_total_minor', i.line_total_minor,
+		                 'cancelled_qty', i.cancelled_qty) ORDER BY i.line_no)
+		FROM oms.order_item i WHERE i.order_id = o.id), '[]'),
+	'payment', (SELECT jsonb_build_object('status', p.status, 'provider_ref', p.provider_ref,
+	                   'amount_minor', p.amount_minor, 'verified_at', p.verified_at, 'attempts', p.attempts)
+	            FROM oms.payment p WHERE p.order_id = o.id),
+	'refunds', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', r.id, 'amount_minor', r.amount_minor, 'status', r.status,
+		                 'approval', r.approval, 'reason', r.reason, 'created_at', r.created_at,
+		                 'executed_at', r.executed_at, 'provider_refund_id', r.provider_refund_id) ORDER BY r.id)
+		FROM oms.refund r WHERE r.order_id = o.id), '[]'),
+	'shipments', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', sh.id, 'carrier', sh.carrier, 'service_level', sh.service_level,
+		                 'tracking_no', sh.tracking_no, 'status', sh.status, 'shipped_at', sh.shipped_at,
+		                 'estimated_delivery', sh.estimated_delivery, 'flagged', sh.flagged,
+		                 'events', coalesce((
+		                     SELECT jsonb_agg(jsonb_build_object('at', e.at, 'status', e.status,
+		                                      'location', e.location, 'description', e.description) ORDER BY e.at, e.id)
+		                     FROM oms.shipment_event e WHERE e.shipment_id = sh.id), '[]')) ORDER BY sh.id)
+		FROM oms.shipment sh WHERE sh.order_id = o.id), '[]'),
+	'cancellations', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', ca.id, 'scope', ca.scope, 'reason_code', ca.reason_code,
+		                 'reason_label', cr.label, 'note', ca.note, 'state', ca.state,
+		                 'requested_by', coalesce(rq.full_name, ca.requested_by), 'requested_at', ca.requested_at,
+		                 'decided_by', coalesce(dc.full_name, ca.decided_by), 'decided_at', ca.decided_at,
+		                 'decision_note', ca.decision_note, 'override_reason', ca.override_reason) ORDER BY ca.id)
+		FROM oms.cancellation ca
+		JOIN oms.cancellation_reason cr ON cr.code = ca.reason_code
+		LEFT JOIN oms.staff rq ON rq.login = ca.requested_by
+		LEFT JOIN oms.staff dc ON dc.login = ca.decided_by
+		WHERE ca.order_id = o.id), '[]'),
+	-- one timeline entry per transaction and action, naming the actor
+	'timeline', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('at', t.at, 'actor', t.actor, 'action', t.action, 'detail', t.detail)
+		                 ORDER BY t.at)
+		FROM (SELECT min(a.at) AS at, coalesce(a.staff_name, a.db_user) AS actor, a.action,
+		             string_agg(oms.audit_detail(a.table_name, a.op, a.old, a.new), '; ' ORDER BY a.id) AS detail
+		      FROM oms.audit_log a WHERE a.order_id = o.id
+		      GROUP BY a.txid, coalesce(a.staff_name, a.db_user), a.action) t
+		WHERE t.detail IS NOT NULL), '[]'))
+FROM oms.orders o
+JOIN oms.seller s ON s.id = o.seller_id
+WHERE o.order_no = p_order_no
+$$;
+
+-- The customer screen: profile, addresses, figures, tickets.
+CREATE FUNCTION oms_api.customer_card(p_customer_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT jsonb_build_object(
+	'id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone, 'created_at', c.created_at,
+	'addresses', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', a.id, 'label', a.label, 'line1', a.line1, 'line2', a.line2,
+		                 'city', a.city, 'region', a.region, 'postal_code', a.postal_code, 'country', a.country,
+		                 'is_default', a.is_default) ORDER BY a.is_default DESC, a.id)
+		FROM oms.address a WHERE a.customer_id = c.id), '[]'),
+	'figures', (
+		SELECT jsonb_build_object(
+			'orders', count(*),
+			'spend_minor', coalesce(sum(o.total_minor) FILTER (WHERE o.status <> 'CANCELLED'), 0),
+			'currency', min(o.currency),
+			'cancellations', count(*) FILTER (WHERE o.status = 'CANCELLED'),
+			'refunds_minor', coalesce((SELECT sum(r.amount_minor) FROM oms.refund r JOIN oms.orders ro ON ro.id = r.order_id
+			                           WHERE ro.customer_id = c.id AND r.status = 'succeeded'), 0),
+			'first_order_at', min(o.placed_at), 'last_order_at', max(o.placed_at))
+		FROM oms.orders o WHERE o.customer_id = c.id),
+	'tickets', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', t.id, 'subject', t.subject, 'status', t.status,
+		                 'priority', t.priority, 'created_at', t.created_at, 'order_no', o.order_no)
+		                 ORDER BY t.created_at DESC)
+		FROM oms.ticket t LEFT JOIN oms.orders o ON o.id = t.order_id WHERE t.customer_id = c.id), '[]'))
+FROM oms.customer c
+WHERE c.id = p_customer_id
+$$;
+
+-- A customer's orders, newest first, keyset on (placed_at, order_no): pass
+-- the last row's placed_at and order_no to get the next page.
+CREATE FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text DEFAULT NULL,
+	p_from date DEFAULT NULL, p_to date DEFAULT NULL, p_after_placed timestamptz DEFAULT NULL,
+	p_after_no bigint DEFAULT NULL, p_limit int DEFAULT 50)
+RETURNS TABLE (order_no bigint, placed_at timestamptz, status text, seller_name text, items int,
+               total_minor bigint, currency text)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT o.order_no, o.placed_at, o.status, s.name,
+       (SELECT sum(i.qty - i.cancelled_qty)::int FROM oms.order_item i WHERE i.order_id = o.id),
+       o.total_minor, o.currency::text
+FROM oms.orders o
+JOIN oms.seller s ON s.id = o.seller_id
+WHERE o.customer_id = p_customer_id
+  AND (p_status IS NULL OR o.status = p_status)
+  AND (p_from IS NULL OR o.placed_at >= p_from)
+  AND (p_to IS NULL OR o.placed_at < p_to + 1)
+  AND (p_after_placed IS NULL OR (o.placed_at, o.order_no) < (p_after_placed, coalesce(p_after_no, 0)))
+ORDER BY o.placed_at DESC, o.order_no DESC
+LIMIT least(greatest(coalesce(p_limit, 50), 1), 500)
+$$;
+
+-- Customer id from an e-mail (any case), a phone number or an id; NULL if none.
+CREATE FUNCTION oms_api.find_customer(p_text text) RETURNS bigint
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT CASE
+	WHEN p_text LIKE '%@%' THEN
+		(SELECT c.id FROM oms.customer c WHERE lower(c.email) = lower(btrim(p_text)))
+	WHEN btrim(p_text) ~ '^[0-9]{1,18}$' THEN
+		coalesce((SELECT c.id FROM oms.customer c WHERE c.id = btrim(p_text)::bigint),
+		         (SELECT min(c.id) FROM oms.customer c WHERE c.phone = oms.normalize_phone(p_text)))
+	ELSE
+		(SELECT min(c.id) FROM oms.customer c WHERE c.phone = oms.normalize_phone(p_text))
+END
+$$;
+
+-- May the caller cancel this order, and what refund would follow?
+CREATE FUNCTION oms_api.cancel_eligibility(p_order_no bigint)
+RETURNS TABLE (verdict text, reason text, refund_minor bigint, currency text, needs_override boolean)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT v.verdict, v.reason,
+       CASE WHEN v.verdict = 'refused' THEN 0 ELSE greatest(oms.refundable_minor(o.id), 0) END,
+       o.currency::text, v.needs_override
+FROM oms.orders o,
+     oms.cancel_verdict(o, oms.caller_role(), oms.caller_seller_id()) v
+WHERE o.order_no = p_order_no
+$$;
+
+CREATE FUNCTION oms_api.cancel_reasons()
+RETURNS TABLE (code text, label text, requires_note boolean)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT r.code, r.label, r.requires_note FROM oms.cancellation_reason r WHERE r.active ORDER BY r.sort, r.code
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Grants
+
+GRANT EXECUTE ON FUNCTION oms.normalize_phone(text), oms.money_text(bigint, text),
+	oms.cancel_verdict(oms.orders, text, bigint), oms.audit_detail(text, text, jsonb, jsonb)
+	TO oms_csr, oms_fulfilment, oms_admin, oms_worker;
+
+GRANT EXECUTE ON FUNCTION oms_api.whoami() TO oms_csr, oms_fulfilment, oms_analyst, oms_admin, oms_worker;
+GRANT EXECUTE ON FUNCTION
+	oms_api.lookup(text, text, int, text),
+	oms_api.order_card(bigint),
+	oms_api.customer_card(bigint),
+	oms_api.customer_orders(bigint, text, date, date, timestamptz, bigint, int),
+	oms_api.find_customer(text),
+	oms_api.cancel_eligibility(bigint),
+	oms_api.cancel_reasons()
+	TO oms_csr, oms_fulfilment, oms_admin;
+GRANT EXECUTE ON FUNCTION oms_api.order_card(bigint), oms_api.lookup(text, text, int, text)
+	TO oms_worker;
+
+RESET ROLE;
+RESET search_path;

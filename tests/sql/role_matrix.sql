@@ -1,0 +1,95 @@
+-- Role matrix: every staff group against every table (SELECT, INSERT,
+-- UPDATE, DELETE, TRUNCATE) and every oms_api function (EXECUTE), read from
+-- the catalogs and compared with the expected grants written out below.
+-- Staff never hold a write privilege on any table.
+BEGIN;
+\ir fixture.psql
+SELECT plan(5);
+
+CREATE TEMP TABLE expected_select (grp text, tab text);
+INSERT INTO expected_select
+SELECT 'oms_admin', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
+	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
+	'order_transition', 'orders', 'outbox', 'payment', 'policy', 'refund', 'return_item', 'return_request',
+	'schema_migrations', 'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
+UNION ALL
+SELECT 'oms_csr', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
+	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
+	'order_transition', 'orders', 'payment', 'policy', 'refund', 'return_item', 'return_request',
+	'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
+UNION ALL
+SELECT 'oms_worker', t FROM unnest(ARRAY['address', 'cancellation', 'cancellation_line',
+	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
+	'order_transition', 'orders', 'outbox', 'payment', 'policy', 'refund', 'return_item', 'return_request',
+	'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
+UNION ALL
+SELECT 'oms_fulfilment', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
+	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
+	'order_transition', 'orders', 'payment', 'policy', 'refund', 'return_item', 'return_request',
+	'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t;
+-- oms_analyst: nothing in schema oms
+
+CREATE TEMP TABLE expected_execute (grp text, fn text);
+INSERT INTO expected_execute
+SELECT g, f FROM (VALUES
+	('whoami', '{oms_csr,oms_fulfilment,oms_analyst,oms_admin,oms_worker}'),
+	('lookup', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
+	('order_card', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
+	('customer_card', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('customer_orders', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('find_customer', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('cancel_eligibility', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('cancel_reasons', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('place_checkout', '{oms_csr,oms_admin}'),
+	('cancel_order', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('cancel_lines', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('decide_cancellation', '{oms_fulfilment,oms_admin}'),
+	('request_refund', '{oms_csr,oms_admin}'),
+	('decide_refund', '{oms_admin}'),
+	('mark_shipped', '{oms_fulfilment,oms_admin}'),
+	('flag_stuck_shipments', '{oms_worker,oms_admin}'),
+	('confirm_payment', '{oms_worker}'),
+	('payment_failed', '{oms_worker}'),
+	('record_tracking_event', '{oms_worker}'),
+	('refund_result', '{oms_worker}'),
+	('outbox_claim', '{oms_worker}'),
+	('outbox_done', '{oms_worker}'),
+	('outbox_retry_later', '{oms_worker}'),
+	('outbox_dead', '{oms_worker}'),
+	('outbox_requeue', '{oms_admin}'),
+	('policy_set', '{oms_admin}'),
+	('reason_add', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;
+
+CREATE TEMP VIEW groups AS
+SELECT unnest(ARRAY['oms_csr', 'oms_fulfilment', 'oms_analyst', 'oms_admin', 'oms_worker']) AS grp;
+
+SELECT is((SELECT string_agg(format('%s %s %s', g.grp, p, c.relname), ', ')
+	FROM groups g, pg_class c, unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p
+	WHERE c.relnamespace IN ('oms'::regnamespace, 'oms_report'::regnamespace, 'oms_api'::regnamespace)
+	  AND c.relkind IN ('r', 'p', 'v', 'm') AND has_table_privilege(g.grp, c.oid, p)), NULL,
+	'role matrix: no staff group may INSERT, UPDATE, DELETE or TRUNCATE any table or view');
+
+SELECT set_eq($$SELECT g.grp, c.relname::text FROM groups g, pg_class c
+	WHERE c.relnamespace = 'oms'::regnamespace AND c.relkind IN ('r', 'p') AND has_table_privilege(g.grp, c.oid, 'SELECT')$$,
+	'SELECT grp, tab FROM expected_select',
+	'role matrix: SELECT on oms tables is exactly the expected set');
+
+SELECT set_eq($$SELECT g.grp, c.relname::text FROM groups g, pg_class c
+	WHERE c.relnamespace = 'oms_report'::regnamespace AND has_table_privilege(g.grp, c.oid, 'SELECT')$$,
+	$$SELECT g, v FROM unnest(ARRAY['oms_analyst', 'oms_admin']) g,
+	         unnest(ARRAY['cancellation_rates', 'daily_order_volume', 'fulfilment_times', 'refunds', 'status_now']) v$$,
+	'role matrix: the report views are for analysts and admins only');
+
+SELECT set_eq($$SELECT g.grp, p.proname::text FROM groups g, pg_proc p
+	WHERE p.pronamespace = 'oms_api'::regnamespace AND has_function_privilege(g.grp, p.oid, 'EXECUTE')$$,
+	'SELECT grp, fn FROM expected_execute',
+	'role matrix: EXECUTE on oms_api functions is exactly the expected set');
+
+SELECT is((SELECT string_agg(p.proname, ', ') FROM pg_proc p
+	WHERE p.pronamespace = 'oms_api'::regnamespace
+	  AND (has_function_privilege('public', p.oid, 'EXECUTE') OR p.proowner <> 'oms_owner'::regrole
+	       OR NOT coalesce(p.proconfig::text LIKE '%search_path=oms, pg_catalog, pg_temp%', false)
+	       OR (NOT p.prosecdef AND p.provolatile = 'v'))), NULL,
+	'role matrix: oms_api functions are owned by oms_owner, not executable by PUBLIC, pin search_path, and every write function is SECURITY DEFINER');
+SELECT * FROM finish();
+ROLLBACK;
