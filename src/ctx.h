@@ -3,7 +3,7 @@
 #define OMS_CTX_H
 
 #include <stdbool.h>
-#include "config.h"
+#include "conf.h"
 
 struct db;
 

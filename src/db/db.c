@@ -1,0 +1,530 @@
+#include "config.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "log.h"
+
+#define DB_MAX_LISTEN 8
+
+struct db {
+	PGconn *conn;
+	bool busy;              /* a db_send is in flight */
+	bool resetting;         /* between db_reset_start and DB_DONE/FAILED */
+	PGresult *pending;      /* result of the query in flight, kept until done */
+	char *listen[DB_MAX_LISTEN];   /* re-issued after a reconnect */
+	int nlisten;
+};
+
+struct db_result {
+	PGresult *res;
+};
+
+/* Server notices (e.g. "schema already exists, skipping") would land on
+ * stderr, under curses; they are diagnostics, so they go to the debug log. */
+static void
+db_notice(void *arg, const char *message)
+{
+	size_t n = strlen(message);
+
+	while (n > 0 && message[n - 1] == '\n')
+		n--;
+	log_debug("server: %.*s", (int)n, message);
+}
+
+/* libpq's own messages are multi-line ("connection to server on socket ...
+ * failed: FATAL:  role ... does not exist", then hints); the status line has
+ * room for one, and the first line carries the gist. They never contain
+ * the password. */
+static void
+db_copy_conn_error(PGconn *conn, char *out, size_t outlen)
+{
+	const char *msg = conn ? PQerrorMessage(conn) : NULL;
+	size_t o = 0;
+
+	if (!msg || !*msg)
+		msg = conn ? "unknown error" : "out of memory";
+	while (*msg == '\n' || *msg == ' ' || *msg == '\t')
+		msg++;
+	while (*msg && *msg != '\n' && o + 1 < outlen) {
+		/* Severity prefixes are noise in a one-line message. */
+		if (!strncmp(msg, "FATAL:  ", 8) || !strncmp(msg, "ERROR:  ", 8)) {
+			msg += 8;
+			continue;
+		}
+		out[o++] = *msg++;
+	}
+	out[o] = '\0';
+}
+
+static enum oms_status
+db_map_sqlstate(const char *ss)
+{
+	if (!ss || strlen(ss) != 5)
+		return OMS_DB;
+	if (!strcmp(ss, "P0002"))
+		return OMS_NOT_FOUND;
+	if (!strcmp(ss, "42501"))
+		return OMS_DENIED;
+	if (!strcmp(ss, "OM001"))
+		return OMS_RULE;
+	if (!strcmp(ss, "OM002"))
+		return OMS_CONFLICT;
+	if (!strcmp(ss, "57014"))
+		return OMS_CANCELLED;
+	if (!strncmp(ss, "22", 2) || !strncmp(ss, "23", 2))
+		return OMS_INVALID;
+	/* 08: connection exception; 57P01..57P03: the server is shutting down
+	 * or not accepting connections; both mean "reconnect". */
+	if (!strncmp(ss, "08", 2) || !strncmp(ss, "57P0", 4))
+		return OMS_DB_GONE;
+	return OMS_DB;
+}
+
+/* Fills err from a failed result (or from the connection when res is NULL,
+ * e.g. the socket died) and returns the status. */
+static enum oms_status
+db_fail_result(struct db *db, const PGresult *res, struct oms_error *err)
+{
+	const char *ss = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	enum oms_status st = db_map_sqlstate(ss);
+	char msg[512];
+
+	if (!ss && (!db->conn || PQstatus(db->conn) == CONNECTION_BAD))
+		st = OMS_DB_GONE;
+	if (primary)
+		snprintf(msg, sizeof msg, "%s", primary);
+	else
+		db_copy_conn_error(db->conn, msg, sizeof msg);
+	oms_fail(err, st, "%s", msg);
+	if (err && ss)
+		snprintf(err->sqlstate, sizeof err->sqlstate, "%s", ss);
+	return st;
+}
+
+static bool
+db_result_ok(const PGresult *res)
+{
+	ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+	return s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK || s == PGRES_EMPTY_QUERY;
+}
+
+struct db *
+db_open(const char *conninfo, struct oms_error *err)
+{
+	/* expand_dbname lets "dbname" carry a whole conninfo string or URI;
+	 * fallback_application_name names us in pg_stat_activity unless the
+	 * user set application_name. */
+	const char *keys[] = { "dbname", "fallback_application_name", NULL };
+	const char *vals[] = { conninfo && *conninfo ? conninfo : NULL, "oms", NULL };
+	struct db *db = calloc(1, sizeof *db);
+	char msg[512];
+
+	if (!db) {
+		oms_fail(err, OMS_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (!vals[0]) {
+		/* A NULL dbname would end the list early; skip the entry. */
+		keys[0] = "fallback_application_name";
+		vals[0] = "oms";
+		keys[1] = vals[1] = NULL;
+	}
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+		db_copy_conn_error(db->conn, msg, sizeof msg);
+		oms_fail(err, OMS_DB, "cannot connect to the database: %s", msg);
+		db_close(db);     /* PQfinish even on failure: it frees the PGconn */
+		return NULL;
+	}
+	PQsetNoticeProcessor(db->conn, db_notice, NULL);
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (!db)
+		return;
+	if (db->pending)
+		PQclear(db->pending);
+	if (db->conn)
+		PQfinish(db->conn);
+	for (int i = 0; i < db->nlisten; i++)
+		free(db->listen[i]);
+	free(db);
+}
+
+bool
+db_ok(const struct db *db)
+{
+	return db && db->conn && !db->resetting && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+const char *
+db_user(const struct db *db)
+{
+	const char *u = db && db->conn ? PQuser(db->conn) : NULL;
+
+	return u ? u : "";
+}
+
+const char *
+db_name(const struct db *db)
+{
+	const char *d = db && db->conn ? PQdb(db->conn) : NULL;
+
+	return d ? d : "";
+}
+
+static enum oms_status
+db_check_idle(struct db *db, struct oms_error *err)
+{
+	if (!db || !db->conn)
+		return oms_fail(err, OMS_DB_GONE, "not connected to the database");
+	if (db->busy)
+		return oms_fail(err, OMS_DB, "another query is still running");
+	if (db->resetting || PQstatus(db->conn) != CONNECTION_OK)
+		return oms_fail(err, OMS_DB_GONE, "the database connection is lost; reconnecting");
+	return OMS_OK;
+}
+
+static struct db_result *
+db_wrap(PGresult *res, struct oms_error *err)
+{
+	struct db_result *r = malloc(sizeof *r);
+
+	if (!r) {
+		PQclear(res);
+		oms_fail(err, OMS_NOMEM, "out of memory");
+		return NULL;
+	}
+	r->res = res;
+	return r;
+}
+
+struct db_result *
+db_query(struct db *db, const char *sql, int nparams, const char *const *params,
+	 struct oms_error *err)
+{
+	PGresult *res;
+
+	if (db_check_idle(db, err) != OMS_OK)
+		return NULL;
+	/* Unnamed statement, extended protocol: safe through PgBouncer in
+	 * transaction mode, and parameters never get spliced into SQL. */
+	res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (!db_result_ok(res)) {
+		db_fail_result(db, res, err);
+		PQclear(res);
+		return NULL;
+	}
+	return db_wrap(res, err);
+}
+
+enum oms_status
+db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+	struct oms_error *err)
+{
+	struct db_result *r = db_query(db, sql, nparams, params, err);
+
+	if (!r)
+		return err ? err->status : OMS_DB;
+	db_result_free(r);
+	return OMS_OK;
+}
+
+enum oms_status
+db_exec_script(struct db *db, const char *sql, struct oms_error *err)
+{
+	enum oms_status st;
+	PGresult *res;
+
+	if ((st = db_check_idle(db, err)) != OMS_OK)
+		return st;
+	/* PQexec (simple protocol) is the one way to send several statements
+	 * at once; it returns the last result, or the first error. */
+	res = PQexec(db->conn, sql);
+	st = db_result_ok(res) ? OMS_OK : db_fail_result(db, res, err);
+	PQclear(res);
+	return st;
+}
+
+int
+db_rows(const struct db_result *r)
+{
+	return r ? PQntuples(r->res) : 0;
+}
+
+int
+db_cols(const struct db_result *r)
+{
+	return r ? PQnfields(r->res) : 0;
+}
+
+const char *
+db_colname(const struct db_result *r, int col)
+{
+	const char *n = r ? PQfname(r->res, col) : NULL;
+
+	return n ? n : "";
+}
+
+int
+db_colnum(const struct db_result *r, const char *name)
+{
+	return r ? PQfnumber(r->res, name) : -1;
+}
+
+static bool
+db_in_range(const struct db_result *r, int row, int col)
+{
+	return r && row >= 0 && col >= 0 && row < PQntuples(r->res) && col < PQnfields(r->res);
+}
+
+const char *
+db_get(const struct db_result *r, int row, int col)
+{
+	return db_in_range(r, row, col) ? PQgetvalue(r->res, row, col) : "";
+}
+
+bool
+db_isnull(const struct db_result *r, int row, int col)
+{
+	return !db_in_range(r, row, col) || PQgetisnull(r->res, row, col);
+}
+
+long long
+db_get_ll(const struct db_result *r, int row, int col)
+{
+	return db_isnull(r, row, col) ? 0 : strtoll(db_get(r, row, col), NULL, 10);
+}
+
+void
+db_result_free(struct db_result *r)
+{
+	if (!r)
+		return;
+	PQclear(r->res);
+	free(r);
+}
+
+int
+db_socket(const struct db *db)
+{
+	return db && db->conn ? PQsocket(db->conn) : -1;
+}
+
+enum oms_status
+db_send(struct db *db, const char *sql, int nparams, const char *const *params,
+	struct oms_error *err)
+{
+	enum oms_status st;
+
+	if ((st = db_check_idle(db, err)) != OMS_OK)
+		return st;
+	/* The send itself may block if the kernel buffer is full; our queries
+	 * are a few hundred bytes, so only the wait for the answer is async. */
+	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		return db_fail_result(db, NULL, err);
+	db->busy = true;
+	return OMS_OK;
+}
+
+static void
+db_finish_query(struct db *db)
+{
+	db->busy = false;
+	if (db->pending) {
+		PQclear(db->pending);
+		db->pending = NULL;
+	}
+}
+
+enum db_poll_state
+db_poll(struct db *db, struct db_result **out, struct oms_error *err)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !db->busy)
+		return DB_IDLE;
+	if (!PQconsumeInput(db->conn)) {
+		db_fail_result(db, NULL, err);
+		if (err && err->status != OMS_DB_GONE && PQstatus(db->conn) == CONNECTION_BAD)
+			err->status = OMS_DB_GONE;
+		db_finish_query(db);
+		return DB_FAILED;
+	}
+	while (!PQisBusy(db->conn)) {
+		PGresult *res = PQgetResult(db->conn);
+
+		if (!res) {
+			/* The query is over: hand over its (first) result. */
+			PGresult *done = db->pending;
+			enum db_poll_state ps;
+
+			db->pending = NULL;
+			db->busy = false;
+			if (!done) {
+				oms_fail(err, OMS_DB, "the server sent no result");
+				return DB_FAILED;
+			}
+			if (!db_result_ok(done)) {
+				db_fail_result(db, done, err);
+				PQclear(done);
+				return DB_FAILED;
+			}
+			if (!out) {
+				PQclear(done);
+				return DB_DONE;
+			}
+			*out = db_wrap(done, err);
+			ps = *out ? DB_DONE : DB_FAILED;
+			return ps;
+		}
+		/* Keep the first result, or the first error if one follows. */
+		if (!db->pending || (db_result_ok(db->pending) && !db_result_ok(res))) {
+			if (db->pending)
+				PQclear(db->pending);
+			db->pending = res;
+		} else {
+			PQclear(res);
+		}
+	}
+	return DB_BUSY;
+}
+
+bool
+db_busy(const struct db *db)
+{
+	return db && db->busy;
+}
+
+void
+db_cancel(struct db *db)
+{
+	PGcancel *c;
+	char errbuf[256];
+
+	if (!db || !db->conn || !db->busy)
+		return;
+	/* PQcancel opens a separate short connection; the query then ends with
+	 * SQLSTATE 57014, which db_poll reports as OMS_CANCELLED. */
+	if (!(c = PQgetCancel(db->conn)))
+		return;
+	if (!PQcancel(c, errbuf, sizeof errbuf))
+		log_warn("cannot cancel the query: %s", errbuf);
+	PQfreeCancel(c);
+}
+
+enum oms_status
+db_reset_start(struct db *db, struct oms_error *err)
+{
+	if (!db || !db->conn)
+		return oms_fail(err, OMS_DB_GONE, "not connected to the database");
+	db_finish_query(db);
+	if (!PQresetStart(db->conn)) {
+		db->resetting = false;
+		return db_fail_result(db, NULL, err);
+	}
+	db->resetting = true;
+	return OMS_OK;
+}
+
+/* LISTEN lives in the session, so a new session must ask again. */
+static enum oms_status
+db_relisten(struct db *db, struct oms_error *err)
+{
+	for (int i = 0; i < db->nlisten; i++) {
+		char *id = PQescapeIdentifier(db->conn, db->listen[i], strlen(db->listen[i]));
+		char sql[256];
+		enum oms_status st;
+
+		if (!id)
+			return db_fail_result(db, NULL, err);
+		snprintf(sql, sizeof sql, "LISTEN %s", id);
+		PQfreemem(id);
+		if ((st = db_exec_script(db, sql, err)) != OMS_OK)
+			return st;
+	}
+	return OMS_OK;
+}
+
+enum db_poll_state
+db_reset_poll(struct db *db, bool *want_write, struct oms_error *err)
+{
+	if (want_write)
+		*want_write = false;
+	if (!db || !db->conn || !db->resetting)
+		return db_ok(db) ? DB_DONE : DB_FAILED;
+	switch (PQresetPoll(db->conn)) {
+	case PGRES_POLLING_READING:
+		return DB_BUSY;
+	case PGRES_POLLING_WRITING:
+		if (want_write)
+			*want_write = true;
+		return DB_BUSY;
+	case PGRES_POLLING_OK:
+		db->resetting = false;
+		PQsetNoticeProcessor(db->conn, db_notice, NULL);
+		return db_relisten(db, err) == OMS_OK ? DB_DONE : DB_FAILED;
+	case PGRES_POLLING_FAILED:
+	default:
+		db->resetting = false;
+		db_fail_result(db, NULL, err);
+		if (err)
+			err->status = OMS_DB_GONE;
+		return DB_FAILED;
+	}
+}
+
+enum oms_status
+db_listen(struct db *db, const char *channel, struct oms_error *err)
+{
+	enum oms_status st;
+	char *id, *copy, sql[256];
+
+	if ((st = db_check_idle(db, err)) != OMS_OK)
+		return st;
+	if (!channel || !*channel || strlen(channel) > 63)
+		return oms_fail(err, OMS_INVALID, "invalid channel name");
+	for (int i = 0; i < db->nlisten; i++)
+		if (!strcmp(db->listen[i], channel))
+			return OMS_OK;
+	if (db->nlisten == DB_MAX_LISTEN)
+		return oms_fail(err, OMS_INVALID, "too many channels");
+	if (!(id = PQescapeIdentifier(db->conn, channel, strlen(channel))))
+		return db_fail_result(db, NULL, err);
+	snprintf(sql, sizeof sql, "LISTEN %s", id);
+	PQfreemem(id);
+	if ((st = db_exec_script(db, sql, err)) != OMS_OK)
+		return st;
+	if (!(copy = strdup(channel)))
+		return oms_fail(err, OMS_NOMEM, "out of memory");
+	db->listen[db->nlisten++] = copy;
+	return OMS_OK;
+}
+
+bool
+db_notification(struct db *db, char *channel, size_t chlen, char *payload, size_t plen)
+{
+	PGnotify *n;
+
+	if (!db || !db->conn || db->resetting)
+		return false;
+	/* While a query is in flight db_poll reads the socket; reading here too
+	 * is harmless (libpq buffers), and needed when idle. */
+	if (!PQconsumeInput(db->conn))
+		return false;
+	if (!(n = PQnotifies(db->conn)))
+		return false;
+	snprintf(channel, chlen, "%s", n->relname);
+	snprintf(payload, plen, "%s", n->extra ? n->extra : "");
+	PQfreemem(n);
+	return true;
+}

@@ -1,0 +1,23 @@
+/* `oms demo`: a private PostgreSQL cluster with the schema and demo data,
+ * for trying oms without a database administrator; and `oms seed`, which
+ * loads the same demo data into an existing migrated database. */
+#ifndef OMS_DEMO_H
+#define OMS_DEMO_H
+
+#include <stdio.h>
+#include "ctx.h"
+#include "status.h"
+
+struct db;
+
+/* `oms demo [--reset] [--stop] [--scale S] [--as ROLE] [--print-conninfo]`;
+ * argv[0] is "demo". Returns the exit code. */
+int demo_main(struct oms_ctx *ctx, int argc, char **argv);
+/* `oms seed [--scale S] [-d CONNINFO]`; argv[0] is "seed". */
+int demo_seed_main(struct oms_ctx *ctx, int argc, char **argv);
+
+/* Runs the demo data scripts compiled into oms on db (as a superuser),
+ * with oms_demo.scale set to scale ("tiny", "default" or "full"). */
+enum oms_status demo_seed(struct db *db, const char *scale, FILE *out, struct oms_error *err);
+
+#endif

@@ -1,0 +1,328 @@
+/* The db layer against a real server (started by tests/db/db.test):
+ * queries with parameters, the SQLSTATE -> oms_status mapping, the
+ * asynchronous send/poll/cancel path the event loop uses, notifications,
+ * and reconnecting after the server restarts. Connection from PG* env. */
+#include "config.h"
+
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "db/db.h"
+#include "log.h"
+
+static int
+setup(void **state)
+{
+	struct oms_error err;
+	struct db *db = db_open(NULL, &err);
+
+	if (!db) {
+		print_error("cannot connect: %s\n", err.msg);
+		return -1;
+	}
+	*state = db;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	db_close(*state);
+	return 0;
+}
+
+static double
+now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Drives db_poll the way the event loop does: poll() on the socket. */
+static enum db_poll_state
+wait_result(struct db *db, struct db_result **out, struct oms_error *err, double limit)
+{
+	double end = now_s() + limit;
+	enum db_poll_state ps;
+
+	while ((ps = db_poll(db, out, err)) == DB_BUSY && now_s() < end) {
+		struct pollfd p = { .fd = db_socket(db), .events = POLLIN };
+
+		poll(&p, 1, 100);
+	}
+	return ps;
+}
+
+static void
+test_open_and_names(void **state)
+{
+	struct db *db = *state;
+	struct oms_error err;
+	struct db_result *r;
+
+	assert_true(db_ok(db));
+	assert_string_equal(db_name(db), getenv("PGDATABASE"));
+	assert_string_equal(db_user(db), getenv("PGUSER"));
+	r = db_query(db, "SELECT current_setting('application_name')", 0, NULL, &err);
+	assert_non_null(r);
+	assert_string_equal(db_get(r, 0, 0), "oms");
+	db_result_free(r);
+}
+
+static void
+test_query_params(void **state)
+{
+	struct db *db = *state;
+	const char *params[] = { "41", NULL, "it's; DROP TABLE x --" };
+	struct oms_error err;
+	struct db_result *r;
+
+	r = db_query(db, "SELECT $1::int + 1 AS answer, $2::text AS nothing, $3::text AS text, "
+		     "g FROM generate_series(1, 3) g", 3, params, &err);
+	assert_non_null(r);
+	assert_int_equal(db_rows(r), 3);
+	assert_int_equal(db_cols(r), 4);
+	assert_string_equal(db_colname(r, 0), "answer");
+	assert_int_equal(db_colnum(r, "text"), 2);
+	assert_int_equal(db_colnum(r, "absent"), -1);
+	assert_int_equal(db_get_ll(r, 0, 0), 42);
+	assert_true(db_isnull(r, 0, 1));
+	assert_string_equal(db_get(r, 0, 1), "");
+	assert_false(db_isnull(r, 0, 2));
+	assert_string_equal(db_get(r, 0, 2), "it's; DROP TABLE x --");
+	assert_int_equal(db_get_ll(r, 2, 3), 3);
+	/* out of range is harmless */
+	assert_string_equal(db_get(r, 99, 0), "");
+	assert_string_equal(db_get(r, 0, 99), "");
+	assert_true(db_isnull(r, -1, 0));
+	db_result_free(r);
+
+	assert_int_equal(db_exec(db, "SELECT 1", 0, NULL, &err), OMS_OK);
+	assert_int_equal(db_exec_script(db, "CREATE TEMP TABLE t(a int); INSERT INTO t VALUES (1),(2);"
+					"DROP TABLE t", &err), OMS_OK);
+}
+
+struct mapping {
+	const char *sql;
+	enum oms_status status;
+	const char *sqlstate;
+	const char *msg;
+};
+
+static void
+test_error_mapping(void **state)
+{
+	static const struct mapping cases[] = {
+		{ "DO $$BEGIN RAISE SQLSTATE 'OM001' USING MESSAGE = 'BR-014: only PENDING or CONFIRMED "
+		  "orders can be cancelled (this one is SHIPPED)'; END$$", OMS_RULE, "OM001",
+		  "BR-014: only PENDING or CONFIRMED orders can be cancelled (this one is SHIPPED)" },
+		{ "DO $$BEGIN RAISE SQLSTATE 'OM002' USING MESSAGE = 'order 100000017 is already cancelled'; END$$",
+		  OMS_CONFLICT, "OM002", "order 100000017 is already cancelled" },
+		{ "DO $$BEGIN RAISE SQLSTATE 'P0002' USING MESSAGE = 'no such order'; END$$",
+		  OMS_NOT_FOUND, "P0002", "no such order" },
+		{ "DO $$BEGIN RAISE SQLSTATE '42501' USING MESSAGE = 'not for csr'; END$$",
+		  OMS_DENIED, "42501", "not for csr" },
+		{ "SELECT 1/0", OMS_INVALID, "22012", "division by zero" },
+		{ "SELECT 'x'::int", OMS_INVALID, "22P02", NULL },
+		{ "DO $$BEGIN RAISE SQLSTATE '23505' USING MESSAGE = 'dup'; END$$", OMS_INVALID, "23505", "dup" },
+		{ "SELECT * FROM no_such_table", OMS_DB, "42P01", "relation \"no_such_table\" does not exist" },
+		{ "DO $$BEGIN RAISE SQLSTATE '08006' USING MESSAGE = 'gone'; END$$", OMS_DB_GONE, "08006", "gone" },
+		{ "SELEC 1", OMS_DB, "42601", NULL },
+	};
+	struct db *db = *state;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct oms_error err;
+
+		oms_error_clear(&err);
+		assert_null(db_query(db, cases[i].sql, 0, NULL, &err));
+		if (err.status != cases[i].status || strcmp(err.sqlstate, cases[i].sqlstate))
+			fail_msg("%s: got %s/%s, wanted %s/%s", cases[i].sql, oms_status_name(err.status),
+				 err.sqlstate, oms_status_name(cases[i].status), cases[i].sqlstate);
+		if (cases[i].msg)
+			assert_string_equal(err.msg, cases[i].msg);
+		/* the primary message only: never the statement text */
+		assert_null(strstr(err.msg, "RAISE"));
+		assert_true(db_ok(db));
+	}
+}
+
+static void
+test_async_query(void **state)
+{
+	struct db *db = *state;
+	const char *params[] = { "7" };
+	struct oms_error err;
+	struct db_result *r = NULL;
+
+	assert_true(db_socket(db) >= 0);
+	assert_int_equal(db_poll(db, &r, &err), DB_IDLE);
+	assert_int_equal(db_send(db, "SELECT $1::int * 6, pg_sleep(0.2)", 1, params, &err), OMS_OK);
+	assert_true(db_busy(db));
+	/* one query in flight per connection */
+	assert_int_equal(db_send(db, "SELECT 1", 0, NULL, &err), OMS_DB);
+	assert_null(db_query(db, "SELECT 1", 0, NULL, &err));
+	assert_int_equal(wait_result(db, &r, &err, 10), DB_DONE);
+	assert_false(db_busy(db));
+	assert_non_null(r);
+	assert_int_equal(db_get_ll(r, 0, 0), 42);
+	db_result_free(r);
+
+	/* an error arrives through db_poll too */
+	assert_int_equal(db_send(db, "SELECT 1/0", 0, NULL, &err), OMS_OK);
+	assert_int_equal(wait_result(db, &r, &err, 10), DB_FAILED);
+	assert_null(r);
+	assert_int_equal(err.status, OMS_INVALID);
+	assert_true(db_ok(db));
+}
+
+static void
+test_async_cancel(void **state)
+{
+	struct db *db = *state;
+	struct oms_error err;
+	struct db_result *r = NULL;
+	double t0 = now_s();
+
+	assert_int_equal(db_send(db, "SELECT pg_sleep(10)", 0, NULL, &err), OMS_OK);
+	assert_int_equal(wait_result(db, &r, &err, 0.3), DB_BUSY);
+	db_cancel(db);
+	assert_int_equal(wait_result(db, &r, &err, 5), DB_FAILED);
+	assert_true(now_s() - t0 < 5);
+	assert_int_equal(err.status, OMS_CANCELLED);
+	assert_string_equal(err.sqlstate, "57014");
+	assert_false(db_busy(db));
+	/* the connection is usable afterwards */
+	assert_int_equal(db_exec(db, "SELECT 1", 0, NULL, &err), OMS_OK);
+}
+
+static void
+test_notifications(void **state)
+{
+	struct db *db = *state;
+	struct oms_error err;
+	char ch[64], payload[64];
+
+	assert_int_equal(db_listen(db, "oms_order", &err), OMS_OK);
+	assert_int_equal(db_listen(db, "oms_order", &err), OMS_OK);
+	assert_false(db_notification(db, ch, sizeof ch, payload, sizeof payload));
+	assert_int_equal(db_exec(db, "SELECT pg_notify('oms_order', '100000017')", 0, NULL, &err), OMS_OK);
+	assert_true(db_notification(db, ch, sizeof ch, payload, sizeof payload));
+	assert_string_equal(ch, "oms_order");
+	assert_string_equal(payload, "100000017");
+	assert_false(db_notification(db, ch, sizeof ch, payload, sizeof payload));
+	assert_int_equal(db_listen(db, "", &err), OMS_INVALID);
+}
+
+/* Runs the reset handshake as the event loop would. */
+static enum db_poll_state
+reconnect(struct db *db, struct oms_error *err)
+{
+	double end = now_s() + 20;
+	enum db_poll_state ps;
+	bool want_write = false;
+
+	if (db_reset_start(db, err) != OMS_OK)
+		return DB_FAILED;
+	while ((ps = db_reset_poll(db, &want_write, err)) == DB_BUSY && now_s() < end) {
+		struct pollfd p = { .fd = db_socket(db), .events = want_write ? POLLOUT : POLLIN };
+
+		poll(&p, 1, 200);
+	}
+	return ps;
+}
+
+static void
+test_reconnect_after_restart(void **state)
+{
+	struct db *db = *state;
+	const char *restart = getenv("OMS_TEST_RESTART");
+	struct oms_error err;
+	struct db_result *r;
+	char ch[64], payload[64];
+
+	if (!restart)
+		skip();
+	assert_int_equal(system(restart), 0);
+	/* the first use finds the old session gone */
+	r = db_query(db, "SELECT 1", 0, NULL, &err);
+	assert_null(r);
+	assert_int_equal(err.status, OMS_DB_GONE);
+	assert_false(db_ok(db));
+	assert_int_equal(db_query(db, "SELECT 1", 0, NULL, &err) == NULL, true);
+	assert_int_equal(err.status, OMS_DB_GONE);
+
+	assert_int_equal(reconnect(db, &err), DB_DONE);
+	assert_true(db_ok(db));
+	assert_int_equal(db_exec(db, "SELECT 1", 0, NULL, &err), OMS_OK);
+	/* LISTEN registrations survive the reconnect */
+	assert_int_equal(db_exec(db, "SELECT pg_notify('oms_order', 'again')", 0, NULL, &err), OMS_OK);
+	assert_true(db_notification(db, ch, sizeof ch, payload, sizeof payload));
+	assert_string_equal(payload, "again");
+}
+
+static void
+test_async_server_gone(void **state)
+{
+	struct db *db = *state;
+	struct oms_error err;
+	struct db_result *r = NULL;
+	struct db *killer = db_open(NULL, &err);
+	struct db_result *pid = db_query(db, "SELECT pg_backend_pid()::text", 0, NULL, &err);
+	const char *params[1];
+
+	assert_non_null(killer);
+	assert_non_null(pid);
+	params[0] = db_get(pid, 0, 0);
+	assert_int_equal(db_send(db, "SELECT pg_sleep(10)", 0, NULL, &err), OMS_OK);
+	assert_int_equal(db_exec(killer, "SELECT pg_terminate_backend($1::int)", 1, params, &err), OMS_OK);
+	assert_int_equal(wait_result(db, &r, &err, 5), DB_FAILED);
+	assert_int_equal(err.status, OMS_DB_GONE);
+	assert_false(db_busy(db));
+	assert_int_equal(reconnect(db, &err), DB_DONE);
+	assert_int_equal(db_exec(db, "SELECT 1", 0, NULL, &err), OMS_OK);
+	db_result_free(pid);
+	db_close(killer);
+}
+
+static void
+test_connect_failure_hides_password(void **state)
+{
+	struct oms_error err;
+	struct db *db = db_open("host=/nonexistent-dir port=5999 user=x password=hunter2secret", &err);
+
+	assert_null(db);
+	assert_int_equal(err.status, OMS_DB);
+	assert_non_null(strstr(err.msg, "cannot connect to the database"));
+	assert_null(strstr(err.msg, "hunter2secret"));
+	assert_null(strchr(err.msg, '\n'));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_and_names),
+		cmocka_unit_test(test_query_params),
+		cmocka_unit_test(test_error_mapping),
+		cmocka_unit_test(test_async_query),
+		cmocka_unit_test(test_async_cancel),
+		cmocka_unit_test(test_notifications),
+		cmocka_unit_test(test_reconnect_after_restart),
+		cmocka_unit_test(test_async_server_gone),
+		cmocka_unit_test(test_connect_failure_hides_password),
+	};
+
+	log_set_stderr(false);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
