@@ -1,1 +1,33 @@
-## fragment: src/http
+## fragment: src/http — the only code that speaks libcurl and jansson to the
+## outside world (payment gateway, SMTP), and the oms-worker daemon.
+noinst_LIBRARIES += liboms_http.a
+liboms_http_a_SOURCES = \
+	src/http/backoff.c src/http/backoff.h \
+	src/http/breaker.c src/http/breaker.h \
+	src/http/http.c src/http/http.h \
+	src/http/payment.c src/http/payment.h \
+	src/http/mail.c src/http/mail.h \
+	src/http/template.c src/http/template.h \
+	src/http/jobs.c src/http/jobs.h
+
+sbin_PROGRAMS += oms-worker
+oms_worker_SOURCES = src/worker.c
+oms_worker_LDADD = liboms_http.a liboms_core.a \
+	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS)
+
+dist_man_MANS += man/oms-worker.8
+
+## libFuzzer targets (not built by `all` or `check`): `make fuzz`, then e.g.
+##   ./fuzz_payment -max_total_time=60 $(top_srcdir)/tests/fuzz/corpus/payment
+FUZZ_CC = clang
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -I$(top_builddir) -I$(top_srcdir)/src
+FUZZ_PROGS = fuzz_payment fuzz_template
+EXTRA_DIST += tests/fuzz/fuzz_payment.c tests/fuzz/fuzz_template.c tests/fuzz/corpus
+CLEANFILES += $(FUZZ_PROGS)
+
+fuzz: $(FUZZ_PROGS)
+fuzz_payment: $(top_srcdir)/tests/fuzz/fuzz_payment.c $(top_srcdir)/src/http/payment.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
+fuzz_template: $(top_srcdir)/tests/fuzz/fuzz_template.c $(top_srcdir)/src/http/template.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+.PHONY: fuzz

@@ -1,1 +1,37 @@
-## fragment: tests/fakes
+## fragment: tests/fakes — oms-worker: unit tests of src/http, the fuzz
+## corpus runs, and the journeys against the payment and SMTP fakes.
+http_test_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+http_test_ldadd = liboms_http.a liboms_core.a $(CMOCKA_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS) $(LIBPQ_LIBS)
+
+check_PROGRAMS += tests/unit/test_backoff tests/unit/test_breaker tests/unit/test_payment \
+	tests/unit/test_template tests/unit/test_fuzz_payment tests/unit/test_fuzz_template
+TESTS += tests/unit/test_backoff tests/unit/test_breaker tests/unit/test_payment \
+	tests/unit/test_template tests/unit/test_fuzz_payment tests/unit/test_fuzz_template
+
+tests_unit_test_backoff_SOURCES = tests/unit/test_backoff.c
+tests_unit_test_backoff_CFLAGS = $(http_test_cflags)
+tests_unit_test_backoff_LDADD = $(http_test_ldadd)
+tests_unit_test_breaker_SOURCES = tests/unit/test_breaker.c
+tests_unit_test_breaker_CFLAGS = $(http_test_cflags)
+tests_unit_test_breaker_LDADD = $(http_test_ldadd)
+tests_unit_test_payment_SOURCES = tests/unit/test_payment.c
+tests_unit_test_payment_CFLAGS = $(http_test_cflags)
+tests_unit_test_payment_LDADD = $(http_test_ldadd)
+tests_unit_test_template_SOURCES = tests/unit/test_template.c
+tests_unit_test_template_CFLAGS = $(http_test_cflags)
+tests_unit_test_template_LDADD = $(http_test_ldadd)
+# The libFuzzer entry functions, run over tests/fuzz/corpus by a plain main.
+tests_unit_test_fuzz_payment_SOURCES = tests/fuzz/fuzz_payment.c tests/unit/fuzz_corpus_main.c
+tests_unit_test_fuzz_payment_CFLAGS = $(http_test_cflags) -DFUZZ_CORPUS='"payment"'
+tests_unit_test_fuzz_payment_LDADD = $(http_test_ldadd)
+tests_unit_test_fuzz_template_SOURCES = tests/fuzz/fuzz_template.c tests/unit/fuzz_corpus_main.c
+tests_unit_test_fuzz_template_CFLAGS = $(http_test_cflags) -DFUZZ_CORPUS='"template"'
+tests_unit_test_fuzz_template_LDADD = $(http_test_ldadd)
+
+# Journeys: a throwaway cluster, the fakes, real oms-worker processes.
+TESTS += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
+	tests/fakes/worker_outage.test tests/fakes/worker_chaos.test
+EXTRA_DIST += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
+	tests/fakes/worker_outage.test tests/fakes/worker_chaos.test \
+	tests/fakes/worker_lib.sh tests/fakes/fakelib.py tests/fakes/fakectl.py \
+	tests/fakes/payment_fake.py tests/fakes/smtp_fake.py

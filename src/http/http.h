@@ -1,0 +1,76 @@
+/* Transfers to the outside world over one libcurl multi handle.
+ *
+ * Nothing outside src/http includes curl: callers describe a request,
+ * start it, and get a struct http_response in a callback from
+ * http_engine_wait(), which also watches the caller's own descriptors (the
+ * PostgreSQL socket for NOTIFY, the signal pipe) so a worker sleeps in one
+ * place. Several transfers run at once; connections are reused.
+ *
+ * TLS peer and host verification are always on (there is no option to
+ * turn them off); only http, https, smtp and smtps are allowed, redirects
+ * are not followed. API keys go into headers and are never logged. */
+#ifndef OMS_HTTP_HTTP_H
+#define OMS_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "status.h"
+
+struct http_engine;
+
+struct http_response {
+	long status;            /* HTTP status or last SMTP reply code; 0 = none */
+	int transport_error;    /* 0 or the libcurl error code */
+	bool timed_out;
+	char *body;             /* NUL-terminated, at most 1 MiB; NULL if empty */
+	size_t len;
+	char errmsg[256];       /* transport error, one line */
+};
+
+typedef void (*http_done_fn)(const struct http_response *resp, void *arg);
+
+struct http_endpoint {
+	const char *base_url;   /* "https://api.example.com", no trailing path */
+	const char *api_key;    /* sent as "Authorization: Bearer ..." */
+	long connect_timeout_ms;
+	long timeout_ms;
+	const char *ca_file;    /* NULL: the system store */
+};
+
+struct smtp_endpoint {
+	const char *url;        /* smtp://host:port or smtps://host:port */
+	const char *username;   /* NULL: no AUTH */
+	const char *password;
+	bool require_tls;       /* STARTTLS required on smtp:// */
+	long connect_timeout_ms;
+	long timeout_ms;
+	const char *ca_file;
+};
+
+/* Once per process, before threads (there are none). */
+enum oms_status http_global_init(struct oms_error *err);
+void http_global_cleanup(void);
+
+struct http_engine *http_engine_new(struct oms_error *err);
+void http_engine_free(struct http_engine *e);   /* aborts what is running */
+
+enum oms_status http_start_get(struct http_engine *e, const struct http_endpoint *ep,
+			       const char *path, http_done_fn fn, void *arg,
+			       struct oms_error *err);
+enum oms_status http_start_post_form(struct http_engine *e, const struct http_endpoint *ep,
+				     const char *path, const char *form,
+				     const char *idempotency_key, http_done_fn fn, void *arg,
+				     struct oms_error *err);
+/* msg is the whole message (headers, blank line, body) with CRLF line ends. */
+enum oms_status http_start_smtp(struct http_engine *e, const struct smtp_endpoint *ep,
+				const char *from, const char *rcpt, const char *msg, size_t len,
+				http_done_fn fn, void *arg, struct oms_error *err);
+
+unsigned http_engine_active(const struct http_engine *e);
+/* Waits at most timeout_ms for progress on the transfers or for one of
+ * fds[] to become readable (ready[i] tells which), then calls the callbacks
+ * of the transfers that finished. */
+enum oms_status http_engine_wait(struct http_engine *e, int timeout_ms, const int *fds,
+				 bool *ready, int nfds, struct oms_error *err);
+
+#endif

@@ -1,0 +1,247 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "http/payment.h"
+
+bool
+payment_status_is_fatal(long s)
+{
+	/* 408 (request timeout), 409 (an idempotent request still in flight
+	 * at the gateway), 425 and 429 (rate limit) say "try again later";
+	 * the rest of 4xx judge the request itself. */
+	if (s < 400 || s > 499)
+		return false;
+	return s != 408 && s != 409 && s != 425 && s != 429;
+}
+
+/* Copies a JSON string member into out as one printable line. */
+static bool
+copy_str(json_t *obj, const char *key, char *out, size_t outlen)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+	size_t n, i;
+
+	out[0] = '\0';
+	if (!json_is_string(v))
+		return false;
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n >= outlen)
+		n = outlen - 1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out[i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+static long long
+get_int(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+static void
+result_init(struct payment_result *r, long http_status)
+{
+	memset(r, 0, sizeof *r);
+	r->http_status = http_status;
+	r->amount = -1;
+	r->amount_received = -1;
+	r->outcome = PAYMENT_RETRY;
+}
+
+/* Common part: transport errors, error objects, status classes. Returns
+ * the parsed object for a 2xx answer (caller decrefs) or NULL when the
+ * outcome is already decided. */
+static json_t *
+parse_common(long http_status, const char *body, size_t len, struct payment_result *r)
+{
+	json_t *root = NULL, *err;
+	json_error_t jerr;
+
+	result_init(r, http_status);
+	if (http_status == 0) {
+		snprintf(r->message, sizeof r->message, "no answer from the payment gateway");
+		return NULL;
+	}
+	if (body && len > 0)
+		root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root && !json_is_object(root)) {
+		json_decref(root);
+		root = NULL;
+	}
+	if (http_status >= 200 && http_status <= 299) {
+		if (!root)
+			snprintf(r->message, sizeof r->message,
+				 "malformed answer from the payment gateway (HTTP %ld)", http_status);
+		return root;
+	}
+	err = root ? json_object_get(root, "error") : NULL;
+	if (json_is_object(err)) {
+		copy_str(err, "type", r->error_type, sizeof r->error_type);
+		copy_str(err, "code", r->error_code, sizeof r->error_code);
+		copy_str(err, "message", r->message, sizeof r->message);
+	}
+	if (!r->message[0])
+		snprintf(r->message, sizeof r->message, "payment gateway answered HTTP %ld",
+			 http_status);
+	r->outcome = payment_status_is_fatal(http_status) ? PAYMENT_FATAL : PAYMENT_RETRY;
+	json_decref(root);
+	return NULL;
+}
+
+static bool
+one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+void
+payment_parse_refund(long http_status, const char *body, size_t len, struct payment_result *r)
+{
+	static const char *const known[] = {
+		"pending", "requires_action", "succeeded", "failed", "canceled", NULL
+	};
+	json_t *root = parse_common(http_status, body, len, r);
+	json_t *obj;
+
+	if (!root)
+		return;
+	obj = json_object_get(root, "object");
+	if (!copy_str(root, "id", r->id, sizeof r->id) || !r->id[0] ||
+	    !copy_str(root, "status", r->status, sizeof r->status) ||
+	    (obj && !(json_is_string(obj) && strcmp(json_string_value(obj), "refund") == 0))) {
+		snprintf(r->message, sizeof r->message,
+			 "malformed refund object from the payment gateway");
+		goto out;
+	}
+	if (!one_of(r->status, known)) {
+		snprintf(r->message, sizeof r->message,
+			 "unknown refund status from the payment gateway");
+		r->status[0] = '\0';
+		goto out;
+	}
+	/* requires_action is pending from our point of view: the customer's
+	 * bank has to do something, we only wait. */
+	if (strcmp(r->status, "requires_action") == 0)
+		strcpy(r->status, "pending");
+	copy_str(root, "failure_reason", r->failure_reason, sizeof r->failure_reason);
+	copy_str(root, "currency", r->currency, sizeof r->currency);
+	r->amount = get_int(root, "amount");
+	if (strcmp(r->status, "failed") == 0 || strcmp(r->status, "canceled") == 0)
+		snprintf(r->message, sizeof r->message, "refund %s at the gateway: %s", r->status,
+			 r->failure_reason[0] ? r->failure_reason : "no reason given");
+	r->outcome = PAYMENT_OK;
+out:
+	json_decref(root);
+}
+
+void
+payment_parse_intent(long http_status, const char *body, size_t len, struct payment_result *r)
+{
+	static const char *const known[] = {
+		"requires_payment_method", "requires_confirmation", "requires_action",
+		"processing", "requires_capture", "canceled", "succeeded", NULL
+	};
+	json_t *root = parse_common(http_status, body, len, r);
+	json_t *obj;
+
+	if (!root)
+		return;
+	obj = json_object_get(root, "object");
+	if (!copy_str(root, "id", r->id, sizeof r->id) || !r->id[0] ||
+	    !copy_str(root, "status", r->status, sizeof r->status) ||
+	    (obj && !(json_is_string(obj) &&
+		      strcmp(json_string_value(obj), "payment_intent") == 0))) {
+		snprintf(r->message, sizeof r->message,
+			 "malformed payment intent from the payment gateway");
+		goto out;
+	}
+	if (!one_of(r->status, known)) {
+		snprintf(r->message, sizeof r->message,
+			 "unknown payment intent status from the payment gateway");
+		r->status[0] = '\0';
+		goto out;
+	}
+	copy_str(root, "currency", r->currency, sizeof r->currency);
+	r->amount = get_int(root, "amount");
+	r->amount_received = get_int(root, "amount_received");
+	r->outcome = PAYMENT_OK;
+out:
+	json_decref(root);
+}
+
+size_t
+payment_url_escape(const char *s, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+		if (plain) {
+			if (n + 1 < outlen)
+				out[n] = (char)c;
+			n++;
+		} else {
+			if (n + 3 < outlen) {
+				out[n] = '%';
+				out[n + 1] = hex[c >> 4];
+				out[n + 2] = hex[c & 15];
+			}
+			n += 3;
+		}
+	}
+	if (outlen)
+		out[n < outlen ? n : outlen - 1] = '\0';
+	return n;
+}
+
+char *
+payment_refund_form(const char *provider_ref, long long amount_minor, const char *refund_id)
+{
+	size_t need_ref = payment_url_escape(provider_ref, NULL, 0) + 1;
+	size_t need_id = payment_url_escape(refund_id, NULL, 0) + 1;
+	char *ref = malloc(need_ref), *rid = malloc(need_id), *out = NULL;
+	size_t outlen = need_ref + need_id + 96;
+
+	if (ref && rid && (out = malloc(outlen)) != NULL) {
+		payment_url_escape(provider_ref, ref, need_ref);
+		payment_url_escape(refund_id, rid, need_id);
+		snprintf(out, outlen, "%s=%s&amount=%lld&metadata%%5Brefund_id%%5D=%s",
+			 strncmp(provider_ref, "ch_", 3) == 0 ? "charge" : "payment_intent",
+			 ref, amount_minor, rid);
+	}
+	free(ref);
+	free(rid);
+	return out;
+}
+
+void
+payment_idempotency_key(const char *db_key, char *out, size_t outlen)
+{
+	size_t n = (size_t)snprintf(out, outlen, "oms-refund-");
+
+	for (; *db_key && n + 1 < outlen; db_key++) {
+		char c = *db_key;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_')
+			out[n++] = c;
+	}
+	out[n < outlen ? n : outlen - 1] = '\0';
+}

@@ -1,0 +1,65 @@
+/* The payment gateway's refund and payment-intent API, as data.
+ *
+ * Requests (docs: man oms-worker(8), "PAYMENT GATEWAY"):
+ *   POST {base}/v1/refunds, form-encoded: payment_intent=pi_... (or
+ *        charge=ch_... when the provider reference is a charge), amount
+ *        (minor units), metadata[refund_id]; headers Authorization: Bearer
+ *        KEY and Idempotency-Key (from the refund row, so a retry after a
+ *        timeout replays the first answer instead of refunding again).
+ *   GET  {base}/v1/refunds/{id}           (a refund that was pending)
+ *   GET  {base}/v1/payment_intents/{id}   (payment verification)
+ * Answers: a refund object {id, object:"refund", amount, status, failure_reason,
+ * ...}, a payment intent {id, object:"payment_intent", amount, amount_received,
+ * currency, status}, or an error {error:{type, code, message}}.
+ *
+ * This file does no I/O: it builds request bodies and classifies answers,
+ * so the parser can be unit-tested and fuzzed on its own. */
+#ifndef OMS_HTTP_PAYMENT_H
+#define OMS_HTTP_PAYMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum payment_outcome {
+	PAYMENT_OK,       /* a well-formed object; see status */
+	PAYMENT_RETRY,    /* transient: 5xx, 409, 429, timeout, garbage */
+	PAYMENT_FATAL,    /* will never succeed (400-404 ...): the job is dead */
+};
+
+struct payment_result {
+	enum payment_outcome outcome;
+	long http_status;
+	char id[128];             /* re_..., pi_... */
+	char status[32];          /* as the gateway said it, validated */
+	char failure_reason[96];
+	long long amount;         /* -1 when absent */
+	long long amount_received;
+	char currency[8];
+	char error_type[48];
+	char error_code[48];
+	char message[256];        /* gateway message or our description, one line */
+};
+
+/* Classifies an HTTP answer to a refund request (POST or GET). status 0
+ * means no answer at all (transport error): always PAYMENT_RETRY. */
+void payment_parse_refund(long http_status, const char *body, size_t len,
+			  struct payment_result *out);
+/* The same for GET /v1/payment_intents/{id}. */
+void payment_parse_intent(long http_status, const char *body, size_t len,
+			  struct payment_result *out);
+/* Is this HTTP status one a retry can never fix? (400, 401, 402, 403, 404, ...) */
+bool payment_status_is_fatal(long http_status);
+
+/* application/x-www-form-urlencoded body for POST /v1/refunds. provider_ref
+ * starting with "ch_" is sent as charge=, anything else as payment_intent=.
+ * Returns a malloc'd string or NULL (out of memory). */
+char *payment_refund_form(const char *provider_ref, long long amount_minor,
+			  const char *refund_id);
+/* Percent-encodes s for a form body or a URL path segment into out
+ * (NUL-terminated, truncated to outlen); returns the length needed. */
+size_t payment_url_escape(const char *s, char *out, size_t outlen);
+/* The Idempotency-Key header value: "oms-refund-" + the key stored in the
+ * refund row, restricted to [A-Za-z0-9_-] (other bytes are dropped). */
+void payment_idempotency_key(const char *db_key, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""A stateful fake of the payment gateway's refund API, for oms tests.
+
+    payment_fake.py --port-file FILE [--api-key KEY] [--log FILE]
+
+Listens on 127.0.0.1 (ephemeral port, written to FILE). Speaks:
+
+  POST /v1/refunds                 form: payment_intent | charge, amount,
+                                   metadata[refund_id]; header Idempotency-Key
+  GET  /v1/refunds/{id}
+  GET  /v1/payment_intents/{id}
+
+Idempotency like the real gateway: the first response to a key is kept; the
+same key with the same parameters replays it (header Idempotent-Replayed:
+true) without executing again; the same key with different parameters is a
+400 idempotency_error; a key whose first request is still running is a 409.
+
+Admin API (JSON):
+  GET  /_admin/stats      counters (see stats() below)
+  GET  /_admin/refunds    every refund executed
+  POST /_admin/faults     {"mode": "500"|"429"|"409"|"400"|"402"|"404"|"stall"|
+                           "close"|"garbage"|"lost"|"garbage_after"|null,
+                           "fail_rate": 0.3, "seed": 42, "kinds": [...],
+                           "stall_seconds": 5, "limit": N, "message": "..."}
+      Faults before execution: 500 429 409 4xx stall close garbage.
+      Faults after execution (the refund happened, the answer is lost):
+      lost (connection closed), garbage_after (unreadable answer).
+  POST /_admin/intents    {"pi_1": {"status": "succeeded", "amount": 1234,
+                           "currency": "usd"}, ...}   payment intents to serve
+  POST /_admin/config     {"refund_status": "succeeded"|"pending"|"failed",
+                           "intent_default": {...} | null}
+  POST /_admin/reset      forget everything
+"""
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fakelib
+
+GARBAGE = [
+    b'{"id": "re_trunc',
+    b"<html><body>502 Bad Gateway</body></html>",
+    b"[1, 2, 3]",
+    b'{"object": "refund", "amount": 100}',
+    b'{"id": 12, "status": ["succeeded"]}',
+    b'{"id": "re_x", "status": "exploded"}',
+    b"\x00\xff\xfe garbage \x01",
+    b"",
+]
+
+
+class State:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.faults = fakelib.Faults(["500", "429", "close", "stall", "garbage",
+                                      "lost", "garbage_after"])
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.keys = {}          # key -> {"fp": ..., "status": int, "body": bytes} or "inflight"
+            self.refunds = {}       # refund id -> object
+            self.by_key = {}        # key -> executions
+            self.by_refund_id = {}  # metadata[refund_id] -> executions
+            self.intents = {}
+            self.intent_default = None
+            self.refund_status = "succeeded"
+            self.counter = {"requests": 0, "refund_posts": 0, "refunds_executed": 0,
+                            "replays": 0, "idempotency_errors": 0, "in_flight_conflicts": 0,
+                            "unauthorized": 0, "intent_gets": 0, "refund_gets": 0,
+                            "missing_key": 0}
+            self.seq = 0
+        self.faults.reset()
+
+    def stats(self):
+        with self.lock:
+            s = dict(self.counter)
+            s["distinct_keys"] = len(self.by_key)
+            s["max_executions_per_key"] = max(self.by_key.values(), default=0)
+            s["distinct_refund_ids"] = len(self.by_refund_id)
+            s["max_executions_per_refund_id"] = max(self.by_refund_id.values(), default=0)
+            s["succeeded"] = sum(1 for r in self.refunds.values() if r["status"] == "succeeded")
+            s["faults"] = self.faults.snapshot()
+            return s
+
+
+STATE = State()
+API_KEY = None
+LOG = None
+
+
+def log(msg):
+    if LOG:
+        with STATE.lock:
+            LOG.write("%.3f %s\n" % (time.time(), msg))
+            LOG.flush()
+
+
+def error_obj(etype, message, code=None):
+    e = {"type": etype, "message": message}
+    if code:
+        e["code"] = code
+    return {"error": e}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # quiet; --log has our own lines
+        pass
+
+    # -- admin ---------------------------------------------------------
+    def admin(self, method):
+        path = self.path.split("?")[0]
+        if method == "GET" and path == "/_admin/stats":
+            return fakelib.send_json(self, 200, STATE.stats())
+        if method == "GET" and path == "/_admin/refunds":
+            with STATE.lock:
+                return fakelib.send_json(self, 200, list(STATE.refunds.values()))
+        body = fakelib.read_json_body(self) if method == "POST" else {}
+        if path == "/_admin/faults":
+            STATE.faults.configure(body)
+            return fakelib.send_json(self, 200, STATE.faults.snapshot())
+        if path == "/_admin/intents":
+            with STATE.lock:
+                STATE.intents.update(body)
+            return fakelib.send_json(self, 200, {"ok": True})
+        if path == "/_admin/config":
+            with STATE.lock:
+                if "refund_status" in body:
+                    STATE.refund_status = body["refund_status"]
+                if "intent_default" in body:
+                    STATE.intent_default = body["intent_default"]
+            return fakelib.send_json(self, 200, {"ok": True})
+        if path == "/_admin/reset":
+            STATE.reset()
+            return fakelib.send_json(self, 200, {"ok": True})
+        return fakelib.send_json(self, 404, {"error": "no such admin path"})
+
+    # -- faults --------------------------------------------------------
+    def fault_before(self, kind):
+        """Applies a fault that happens before any execution. True if it did."""
+        if kind is None or kind in ("lost", "garbage_after"):
+            return False
+        msg = STATE.faults.message
+        if kind == "close":
+            self.close_connection = True
+            return True
+        if kind == "stall":
+            time.sleep(STATE.faults.stall_seconds)
+            self.close_connection = True
+            return True
+        if kind == "garbage":
+            with STATE.lock:
+                g = GARBAGE[STATE.seq % len(GARBAGE)]
+                STATE.seq += 1
+            fakelib.send_raw(self, 200, g)
+            return True
+        if kind.isdigit():
+            status = int(kind)
+            types = {400: "invalid_request_error", 401: "authentication_error",
+                     402: "card_error", 403: "permission_error", 404: "invalid_request_error",
+                     409: "idempotency_error", 429: "rate_limit_error"}
+            fakelib.send_json(self, status, error_obj(types.get(status, "api_error"),
+                                                      msg or "injected fault %d" % status))
+            return True
+        return False
+
+    def deliver(self, kind, status, body, headers=None):
+        """Sends the real answer, or loses it (faults after execution)."""
+        if kind == "lost":
+            self.close_connection = True
+            return
+        if kind == "garbage_after":
+            fakelib.send_raw(self, 200, b'{"id": "re_lost", "status": ')
+            return
+        fakelib.send_raw(self, status, body, "application/json", headers)
+
+    def authorized(self):
+        if not API_KEY:
+            return True
+        if self.headers.get("Authorization", "") == "Bearer " + API_KEY:
+            return True
+        with STATE.lock:
+            STATE.counter["unauthorized"] += 1
+        fakelib.send_json(self, 401, error_obj("invalid_request_error",
+                                               "Invalid API Key provided"))
+        return False
+
+    # -- API -----------------------------------------------------------
+    def do_GET(self):
+        if self.path.startswith("/_admin/"):
+            return self.admin("GET")
+        with STATE.lock:
+            STATE.counter["requests"] += 1
+        if not self.authorized():
+            return
+        kind = STATE.faults.pick()
+        if self.fault_before(kind):
+            return
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) == 3 and parts[:2] == ["v1", "refunds"]:
+            with STATE.lock:
+                STATE.counter["refund_gets"] += 1
+                r = STATE.refunds.get(parts[2])
+                if r and r["status"] == "pending":
+                    r["status"] = "succeeded"       # settles on first look
+            if not r:
+                return fakelib.send_json(self, 404, error_obj(
+                    "invalid_request_error", "No such refund", "resource_missing"))
+            return self.deliver(kind, 200, json.dumps(r).encode())
+        if len(parts) == 3 and parts[:2] == ["v1", "payment_intents"]:
+            with STATE.lock:
+                STATE.counter["intent_gets"] += 1
+                pi = STATE.intents.get(parts[2]) or STATE.intent_default
+            if not pi:
+                return fakelib.send_json(self, 404, error_obj(
+                    "invalid_request_error", "No such payment_intent", "resource_missing"))
+            obj = {"id": parts[2], "object": "payment_intent", "status": "succeeded",
+                   "currency": "usd"}
+            obj.update(pi)
+            obj.setdefault("amount_received", obj.get("amount"))
+            return self.deliver(kind, 200, json.dumps(obj).encode())
+        return fakelib.send_json(self, 404, error_obj("invalid_request_error", "Unrecognized request URL"))
+
+    def do_POST(self):
+        if self.path.startswith("/_admin/"):
+            return self.admin("POST")
+        n = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(n) if n else b""
+        with STATE.lock:
+            STATE.counter["requests"] += 1
+        if not self.authorized():
+            return
+        if self.path.split("?")[0] != "/v1/refunds":
+            return fakelib.send_json(self, 404, error_obj("invalid_request_error", "Unrecognized request URL"))
+        with STATE.lock:
+            STATE.counter["refund_posts"] += 1
+        kind = STATE.faults.pick()
+        if self.fault_before(kind):
+            return
+        params = urllib.parse.parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        params = {k: v[-1] for k, v in params.items()}
+        fp = json.dumps(params, sort_keys=True)
+        key = self.headers.get("Idempotency-Key")
+        if key:
+            with STATE.lock:
+                prev = STATE.keys.get(key)
+                if prev == "inflight":
+                    STATE.counter["in_flight_conflicts"] += 1
+                    conflict = True
+                else:
+                    conflict = False
+                    if prev is None:
+                        STATE.keys[key] = "inflight"
+            if conflict:
+                return fakelib.send_json(self, 409, error_obj(
+                    "idempotency_error", "There is currently another in-progress request "
+                    "using this Idempotent Key", "idempotency_key_in_use"))
+            if prev is not None:
+                if prev["fp"] != fp:
+                    with STATE.lock:
+                        STATE.counter["idempotency_errors"] += 1
+                    return fakelib.send_json(self, 400, error_obj(
+                        "idempotency_error", "Keys for idempotent requests can only be used "
+                        "with the same parameters they were first used with."))
+                with STATE.lock:
+                    STATE.counter["replays"] += 1
+                log("replay key=%s" % key)
+                return self.deliver(kind, prev["status"], prev["body"],
+                                    {"Idempotent-Replayed": "true"})
+        else:
+            with STATE.lock:
+                STATE.counter["missing_key"] += 1
+        status, obj = self.execute(params, key)
+        body = json.dumps(obj).encode()
+        if key:
+            with STATE.lock:
+                STATE.keys[key] = {"fp": fp, "status": status, "body": body}
+        log("refund key=%s status=%d fault=%s" % (key, status, kind))
+        self.deliver(kind, status, body)
+
+    def execute(self, params, key):
+        ref = params.get("payment_intent") or params.get("charge")
+        amount = params.get("amount", "")
+        if not ref or not amount.isdigit() or int(amount) <= 0:
+            return 400, error_obj("invalid_request_error",
+                                  "Missing or invalid parameter: amount / payment_intent",
+                                  "parameter_missing")
+        if ref.startswith("pi_missing") or ref.startswith("ch_missing"):
+            return 404, error_obj("invalid_request_error", "No such payment_intent: '%s'" % ref,
+                                  "resource_missing")
+        with STATE.lock:
+            STATE.counter["refunds_executed"] += 1
+            STATE.seq += 1
+            rid = "re_fake%06d" % STATE.seq
+            status = STATE.refund_status
+            if ref.startswith("pi_fail"):
+                status = "failed"
+            obj = {"id": rid, "object": "refund", "amount": int(amount), "currency": "usd",
+                   "status": status, "payment_intent": ref, "created": int(time.time()),
+                   "metadata": {"refund_id": params.get("metadata[refund_id]", "")},
+                   "idempotency_key": key}
+            if status == "failed":
+                obj["failure_reason"] = "expired_or_canceled_card"
+            STATE.refunds[rid] = obj
+            if key:
+                STATE.by_key[key] = STATE.by_key.get(key, 0) + 1
+            mid = params.get("metadata[refund_id]", "")
+            STATE.by_refund_id[mid] = STATE.by_refund_id.get(mid, 0) + 1
+        return 200, obj
+
+
+def main():
+    global API_KEY, LOG
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--api-key")
+    ap.add_argument("--log")
+    args = ap.parse_args()
+    API_KEY = args.api_key
+    if args.log:
+        LOG = open(args.log, "a")
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=srv.shutdown).start())
+    fakelib.write_port_file(args.port_file, srv.server_address[1])
+    try:
+        srv.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

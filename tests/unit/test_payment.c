@@ -1,0 +1,161 @@
+/* The gateway answer parser: every refund status, error objects, garbage;
+ * and the request side (form body, idempotency key). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "http/payment.h"
+
+static void
+parse(long status, const char *body, struct payment_result *r)
+{
+	payment_parse_refund(status, body, body ? strlen(body) : 0, r);
+}
+
+static void
+test_statuses(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "pending", "pending" }, { "succeeded", "succeeded" }, { "failed", "failed" },
+		{ "canceled", "canceled" }, { "requires_action", "pending" },
+	};
+	struct payment_result r;
+	char body[256];
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(body, sizeof body,
+			 "{\"id\":\"re_1\",\"object\":\"refund\",\"amount\":1250,\"currency\":\"usd\","
+			 "\"status\":\"%s\"}", cases[i].in);
+		parse(200, body, &r);
+		assert_int_equal(r.outcome, PAYMENT_OK);
+		assert_string_equal(r.status, cases[i].out);
+		assert_string_equal(r.id, "re_1");
+		assert_int_equal(r.amount, 1250);
+	}
+}
+
+static void
+test_failed_has_reason(void **state)
+{
+	struct payment_result r;
+	(void)state;
+	parse(200, "{\"id\":\"re_2\",\"object\":\"refund\",\"status\":\"failed\","
+		   "\"failure_reason\":\"expired_or_canceled_card\"}", &r);
+	assert_int_equal(r.outcome, PAYMENT_OK);
+	assert_string_equal(r.failure_reason, "expired_or_canceled_card");
+	assert_non_null(strstr(r.message, "expired_or_canceled_card"));
+}
+
+static void
+test_error_objects(void **state)
+{
+	static const struct { long status; enum payment_outcome want; } cases[] = {
+		{ 400, PAYMENT_FATAL }, { 401, PAYMENT_FATAL }, { 402, PAYMENT_FATAL },
+		{ 403, PAYMENT_FATAL }, { 404, PAYMENT_FATAL }, { 409, PAYMENT_RETRY },
+		{ 429, PAYMENT_RETRY }, { 500, PAYMENT_RETRY }, { 502, PAYMENT_RETRY },
+		{ 503, PAYMENT_RETRY }, { 408, PAYMENT_RETRY },
+	};
+	struct payment_result r;
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		parse(cases[i].status, "{\"error\":{\"type\":\"card_error\",\"code\":\"card_declined\","
+				       "\"message\":\"Your card was declined.\"}}", &r);
+		assert_int_equal(r.outcome, cases[i].want);
+		assert_string_equal(r.message, "Your card was declined.");
+		assert_string_equal(r.error_type, "card_error");
+		assert_string_equal(r.error_code, "card_declined");
+	}
+	parse(503, "<html>Service Unavailable</html>", &r);
+	assert_int_equal(r.outcome, PAYMENT_RETRY);
+	assert_non_null(strstr(r.message, "503"));
+	parse(404, NULL, &r);
+	assert_int_equal(r.outcome, PAYMENT_FATAL);
+}
+
+static void
+test_garbage_retries(void **state)
+{
+	static const char *const bodies[] = {
+		"", "{", "[]", "null", "\"succeeded\"", "{\"id\":\"re_1\"}",
+		"{\"status\":\"succeeded\"}", "{\"id\":12,\"status\":\"succeeded\"}",
+		"{\"id\":\"re_1\",\"status\":\"exploded\"}", "{\"id\":\"\",\"status\":\"succeeded\"}",
+		"{\"id\":\"re_1\",\"status\":\"succeeded\",\"object\":\"charge\"}",
+		"{\"id\":\"re_1\",\"status\":\"succeeded\",\"id\":\"re_2\"}",  /* duplicate key */
+		"<html><body>ok</body></html>",
+	};
+	struct payment_result r;
+	(void)state;
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		parse(200, bodies[i], &r);
+		assert_int_equal(r.outcome, PAYMENT_RETRY);
+		assert_true(r.message[0] != '\0');
+	}
+	payment_parse_refund(200, "\0\xff\xfe", 3, &r);
+	assert_int_equal(r.outcome, PAYMENT_RETRY);
+	parse(0, NULL, &r);                          /* no answer at all */
+	assert_int_equal(r.outcome, PAYMENT_RETRY);
+}
+
+static void
+test_message_is_one_line(void **state)
+{
+	struct payment_result r;
+	(void)state;
+	parse(400, "{\"error\":{\"message\":\"bad\\r\\nX-Injected: yes\"}}", &r);
+	assert_null(strchr(r.message, '\n'));
+	assert_null(strchr(r.message, '\r'));
+}
+
+static void
+test_intent(void **state)
+{
+	struct payment_result r;
+	const char *b = "{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
+			"\"amount\":2500,\"amount_received\":2500,\"currency\":\"usd\"}";
+	(void)state;
+	payment_parse_intent(200, b, strlen(b), &r);
+	assert_int_equal(r.outcome, PAYMENT_OK);
+	assert_string_equal(r.status, "succeeded");
+	assert_int_equal(r.amount_received, 2500);
+	b = "{\"id\":\"pi_1\",\"object\":\"refund\",\"status\":\"succeeded\"}";
+	payment_parse_intent(200, b, strlen(b), &r);
+	assert_int_equal(r.outcome, PAYMENT_RETRY);
+}
+
+static void
+test_form_and_key(void **state)
+{
+	char key[64], *f;
+	(void)state;
+	f = payment_refund_form("pi_123", 1250, "42");
+	assert_string_equal(f, "payment_intent=pi_123&amount=1250&metadata%5Brefund_id%5D=42");
+	free(f);
+	f = payment_refund_form("ch_9&x=1", 5, "7");
+	assert_string_equal(f, "charge=ch_9%26x%3D1&amount=5&metadata%5Brefund_id%5D=7");
+	free(f);
+	payment_idempotency_key("1b4e28ba-2fa1-11d2-883f-0016d3cca427", key, sizeof key);
+	assert_string_equal(key, "oms-refund-1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+	payment_idempotency_key("a\r\nb: c", key, sizeof key);
+	assert_string_equal(key, "oms-refund-abc");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_statuses),
+		cmocka_unit_test(test_failed_has_reason),
+		cmocka_unit_test(test_error_objects),
+		cmocka_unit_test(test_garbage_retries),
+		cmocka_unit_test(test_message_is_one_line),
+		cmocka_unit_test(test_intent),
+		cmocka_unit_test(test_form_and_key),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
