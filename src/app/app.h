@@ -25,6 +25,12 @@ struct app_stmt {
 	char buf[APP_STMT_MAXPARAMS][320];
 };
 struct db_result *app_stmt_run(struct db *db, const struct app_stmt *st, struct oms_error *err);
+/* Building statements: init, then append parameters in order. A value that
+ * does not fit (319 bytes) or a 9th parameter makes them return false. */
+void app_stmt_init(struct app_stmt *st, const char *sql);
+bool app_stmt_text(struct app_stmt *st, const char *value);     /* NULL = SQL NULL */
+bool app_stmt_ll(struct app_stmt *st, long long value);
+bool app_stmt_bool(struct app_stmt *st, bool value);
 
 /* --- who is connected ------------------------------------------------- */
 struct app_whoami {
@@ -33,6 +39,14 @@ struct app_whoami {
 };
 void whoami_stmt(struct app_stmt *st);
 enum oms_status whoami_parse(const struct db_result *r, struct app_whoami *who, struct oms_error *err);
+
+/* --- policies ------------------------------------------------------------- */
+/* oms.policy_get(key): one text value, NULL when unset. */
+void policy_get_stmt(const char *key, struct app_stmt *st);
+/* The default country calling code for phones typed without '+':
+ * `configured` ([lookup] default_country_code in oms.conf) when set, else
+ * the policy default_country_code, else "1". cc gets at least 4 bytes. */
+void app_default_cc(struct db *db, const char *configured, char *cc, size_t len);
 
 /* --- lookup: what did the CSR type? ----------------------------------- */
 enum lookup_kind { LOOKUP_NONE, LOOKUP_ORDER_NO, LOOKUP_EMAIL, LOOKUP_PHONE, LOOKUP_TRACKING, LOOKUP_NAME };
@@ -46,13 +60,28 @@ struct lookup_query {
 	char hint[160];               /* one line for the status bar, e.g. "phone +15550100199" */
 };
 /* Classifies free text (any bytes: invalid UTF-8 and control characters are
- * rejected with OMS_INVALID and a hint, never passed on). */
+ * rejected with OMS_INVALID and a hint, never passed on).
+ * The rules are documented at the top of lookup.c. An 8-digit number with a
+ * wrong check digit returns OMS_OK with kind LOOKUP_ORDER_NO, check_failed
+ * set, the suggestions filled and the hint saying so: do not send it.
+ * default_cc NULL or "" means "1". */
 enum oms_status lookup_classify(const char *input, const char *default_cc,
 				struct lookup_query *q, struct oms_error *err);
+/* Frees the compiled patterns (for leak checkers; optional). */
+void lookup_cleanup(void);
+/* "order_no", "email", "phone", "tracking", "name" (oms_api.lookup p_kind). */
 const char *lookup_kind_name(enum lookup_kind kind);
 /* Damm check digit of a string of decimal digits; -1 if not digits. */
 int damm_digit(const char *digits);
+/* Digits including their check digit are valid (interim digit 0). */
+bool damm_valid(const char *digits);
+/* 8 digits and a right check digit, as oms.order_no_valid(). */
 bool order_no_valid(long long order_no);
+/* id -> id * 10 + check digit (-1 for id <= 0). */
+long long order_no_make(long long id);
+/* Valid numbers one digit change or one adjacent swap away from digits,
+ * nearest (numerically) first, no leading zero; returns how many (<= max). */
+int damm_suggest(const char *digits, long long *out, int max);
 /* Any common written form -> E.164 ("+15550100199"); false if not a phone. */
 bool phone_to_e164(const char *in, const char *default_cc, char *out, size_t outlen);
 
@@ -84,9 +113,84 @@ struct history_row {
 void customer_orders_stmt(long long customer_id, const struct history_filter *f,
 			  const struct history_row *after, int limit, struct app_stmt *st);
 int customer_orders_rows(const struct db_result *r, struct history_row **rows, struct oms_error *err);
+/* oms_api.find_customer: text is an e-mail (any case), a phone in any
+ * common form (normalised to E.164 here) or a customer id. */
+enum oms_status find_customer_stmt(const char *text, const char *default_cc, struct app_stmt *st,
+				   struct oms_error *err);
+/* OMS_NOT_FOUND when the function answered NULL. */
+enum oms_status find_customer_parse(const struct db_result *r, long long *customer_id,
+				    struct oms_error *err);
+/* Members of a parsed document: "" / 0 when absent or of another type. */
+const char *app_json_str(const json_t *obj, const char *key);
+long long app_json_ll(const json_t *obj, const char *key);
+
+/* --- cancel (BR-014, BR-020..024; the rules are in SQL) ---------------- */
+struct cancel_reason {
+	char code[48], label[128];
+	bool requires_note;
+};
+void cancel_reasons_stmt(struct app_stmt *st);
+int cancel_reasons_rows(const struct db_result *r, struct cancel_reason **out, struct oms_error *err);
+const struct cancel_reason *cancel_reason_find(const struct cancel_reason *v, int n, const char *code);
+
+enum cancel_verdict { CANCEL_ALLOWED, CANCEL_NEEDS_APPROVAL, CANCEL_REFUSED };
+struct cancel_eligibility {
+	enum cancel_verdict verdict;
+	char verdict_text[24];        /* "allowed" | "needs_approval" | "refused" */
+	char reason[256];             /* the rule, e.g. "BR-014: ..." (for the CSR) */
+	long long refund_minor;       /* refunded if cancelled now */
+	char currency[4];
+	bool needs_override;          /* only an administrator override can do it */
+};
+void cancel_eligibility_stmt(long long order_no, struct app_stmt *st);
+enum oms_status cancel_eligibility_parse(const struct db_result *r, struct cancel_eligibility *e,
+					 struct oms_error *err);
+
+struct cancel_request {
+	long long order_no;
+	const char *reason;           /* a code of cancel_reasons, required */
+	const char *note;             /* NULL or text; required by some reasons */
+	const char *override_reason;  /* NULL, or an administrator's override */
+};
+struct cancel_result {
+	long long cancellation_id, refund_id;   /* refund_id 0: none (unpaid) */
+	char state[24];               /* "done" | "pending_approval" */
+};
+/* OMS_USAGE without a reason, OMS_INVALID for an invalid number or a text
+ * too long; the server checks everything again. */
+enum oms_status cancel_order_stmt(const struct cancel_request *req, struct app_stmt *st,
+				  struct oms_error *err);
+enum oms_status cancel_order_parse(const struct db_result *r, struct cancel_result *res,
+				   struct oms_error *err);
+/* Seller fulfilment staff or an administrator approve or refuse a pending
+ * cancellation (a refusal needs a note). The result has the same columns
+ * as cancel_order's (cancellation_id, state, refund_id): cancel_order_parse. */
+enum oms_status decide_cancellation_stmt(long long cancellation_id, bool approve, const char *note,
+					 struct app_stmt *st, struct oms_error *err);
+
+/* --- refunds -------------------------------------------------------------- */
+struct refund_filter {
+	char status[24];              /* "" any; a status or an approval state */
+	long long order_no;           /* 0 any */
+};
+struct refund_row {
+	long long id, order_no, cancellation_id, amount_minor;
+	char currency[4], status[16], approval[16];
+	char reason[128], note[256], requested_by[64], approved_by[64];
+	char created_at[32], approved_at[32], executed_at[32];
+	char provider_refund_id[64], decision_note[256], last_message[256];
+};
+bool refund_status_valid(const char *s);
+/* Newest first; keyset: pass the last row's id as after_id (0 = first page). */
+enum oms_status refund_list_stmt(const struct refund_filter *f, long long after_id, int limit,
+				 struct app_stmt *st, struct oms_error *err);
+void refund_show_stmt(long long refund_id, struct app_stmt *st);
+int refund_rows(const struct db_result *r, struct refund_row **rows, struct oms_error *err);
 
 /* --- formatting --------------------------------------------------------- */
 /* 123456, "USD" -> "$1,234.56"; other currencies "1,234.56 EUR". */
 void money_format(long long minor, const char *currency, char *buf, size_t len);
+/* Columns a UTF-8 string takes on a terminal (wcwidth; invalid bytes count 1). */
+int app_display_width(const char *s);
 
 #endif

@@ -1,3 +1,46 @@
-## src/app: use cases (lookup, order, customer, cancel, cli).
+## src/app: use cases (lookup, order, customer, cancel, refund, cli).
 noinst_LIBRARIES += liboms_app.a
-liboms_app_a_SOURCES =
+liboms_app_a_SOURCES = \
+	src/app/app.h src/app/appint.h src/app/table.h \
+	src/app/text.c src/app/stmt.c src/app/checkdigit.c src/app/phone.c \
+	src/app/lookup.c src/app/search.c \
+	src/app/money.c src/app/order.c src/app/customer.c src/app/cancel.c \
+	src/app/refund.c src/app/table.c src/app/cli.c
+
+APP_TEST_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) \
+	$(LIBPQ_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)
+APP_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+
+check_PROGRAMS += tests/unit/test_lookup tests/unit/test_phone \
+	tests/unit/test_checkdigit tests/unit/test_money
+TESTS += tests/unit/test_lookup tests/unit/test_phone \
+	tests/unit/test_checkdigit tests/unit/test_money
+
+tests_unit_test_lookup_SOURCES = tests/unit/test_lookup.c
+tests_unit_test_lookup_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_lookup_LDADD = $(APP_TEST_LDADD)
+tests_unit_test_phone_SOURCES = tests/unit/test_phone.c
+tests_unit_test_phone_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_phone_LDADD = $(APP_TEST_LDADD)
+tests_unit_test_checkdigit_SOURCES = tests/unit/test_checkdigit.c
+tests_unit_test_checkdigit_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_checkdigit_LDADD = $(APP_TEST_LDADD)
+tests_unit_test_money_SOURCES = tests/unit/test_money.c
+tests_unit_test_money_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_money_LDADD = $(APP_TEST_LDADD)
+
+## libFuzzer target for the input classifier and the phone normaliser,
+## built only by `make fuzz` (clang), never by `all` or `check`:
+##   ./fuzz_lookup -dict=$(top_srcdir)/tests/fuzz/lookup.dict -max_total_time=60
+APP_FUZZ_CC = clang
+APP_FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+	-I$(top_srcdir)/src -I$(top_builddir) $(PCRE2_CFLAGS) $(JANSSON_CFLAGS)
+APP_FUZZ_SRCS = $(top_srcdir)/tests/fuzz/fuzz_lookup.c $(top_srcdir)/src/app/lookup.c \
+	$(top_srcdir)/src/app/phone.c $(top_srcdir)/src/app/checkdigit.c \
+	$(top_srcdir)/src/app/text.c $(top_srcdir)/src/status.c
+EXTRA_DIST += tests/fuzz/fuzz_lookup.c tests/fuzz/lookup.dict
+CLEANFILES += fuzz_lookup
+
+fuzz: fuzz_lookup
+fuzz_lookup: $(APP_FUZZ_SRCS)
+	$(APP_FUZZ_CC) $(APP_FUZZ_CFLAGS) -o $@ $(APP_FUZZ_SRCS) $(PCRE2_LIBS)

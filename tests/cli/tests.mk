@@ -1,1 +1,12 @@
-## fragment: tests/cli
+## fragment: tests/cli — the subcommands against a throwaway cluster
+## (shell TAP tests; need the PostgreSQL 15 server binaries and python3).
+CLI_TESTS = tests/cli/find.test tests/cli/show.test tests/cli/cancel.test \
+	tests/cli/damm.test
+TESTS += $(CLI_TESTS)
+EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh
+
+# helper of damm.test: the C order_no_valid() over numbers on stdin
+check_PROGRAMS += tests/cli/damm_filter
+tests_cli_damm_filter_SOURCES = tests/cli/damm_filter.c
+tests_cli_damm_filter_LDADD = liboms_app.a liboms_core.a \
+	$(LIBPQ_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)

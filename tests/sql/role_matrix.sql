@@ -56,6 +56,8 @@ SELECT g, f FROM (VALUES
 	('outbox_done', '{oms_worker}'),
 	('outbox_retry_later', '{oms_worker}'),
 	('outbox_dead', '{oms_worker}'),
+	('outbox_release', '{oms_worker}'),
+	('attach_payment', '{oms_csr,oms_admin}'),
 	('outbox_requeue', '{oms_admin}'),
 	('policy_set', '{oms_admin}'),
 	('reason_add', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;

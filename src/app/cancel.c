@@ -1,0 +1,165 @@
+#include "config.h"
+
+/* The cancel use case, for the terminal client's dialog and for
+ * `oms order cancel`. Whether an order may be cancelled, and by whom, is the
+ * database's decision (oms_api.cancel_eligibility, BR-014, BR-020..024, the
+ * cancellation window): here we only ask, show, and pass the answer on. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/appint.h"
+#include "db/db.h"
+
+void
+cancel_reasons_stmt(struct app_stmt *st)
+{
+	app_stmt_init(st, "SELECT code, label, requires_note FROM oms_api.cancel_reasons()");
+}
+
+int
+cancel_reasons_rows(const struct db_result *r, struct cancel_reason **out, struct oms_error *err)
+{
+	static const char *const cols[] = {"code", "label", "requires_note", NULL};
+	struct cancel_reason *v;
+	int n;
+
+	*out = NULL;
+	if (app_cols_check(r, cols, err) != OMS_OK)
+		return -1;
+	n = db_rows(r);
+	v = calloc(n > 0 ? (size_t)n : 1, sizeof *v);
+	if (!v) {
+		oms_fail(err, OMS_NOMEM, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		app_col_str(r, i, "code", v[i].code, sizeof v[i].code);
+		app_col_str(r, i, "label", v[i].label, sizeof v[i].label);
+		v[i].requires_note = app_col_bool(r, i, "requires_note");
+	}
+	*out = v;
+	return n;
+}
+
+const struct cancel_reason *
+cancel_reason_find(const struct cancel_reason *v, int n, const char *code)
+{
+	for (int i = 0; i < n && code; i++)
+		if (strcmp(v[i].code, code) == 0)
+			return &v[i];
+	return NULL;
+}
+
+void
+cancel_eligibility_stmt(long long order_no, struct app_stmt *st)
+{
+	app_stmt_init(st, "SELECT verdict, reason, refund_minor, currency, needs_override "
+			  "FROM oms_api.cancel_eligibility($1::bigint)");
+	app_stmt_ll(st, order_no);
+}
+
+enum oms_status
+cancel_eligibility_parse(const struct db_result *r, struct cancel_eligibility *e,
+			 struct oms_error *err)
+{
+	static const char *const cols[] = {"verdict", "reason", "refund_minor", "currency",
+					   "needs_override", NULL};
+	enum oms_status st;
+
+	memset(e, 0, sizeof *e);
+	e->verdict = CANCEL_REFUSED;
+	if ((st = app_cols_check(r, cols, err)) != OMS_OK)
+		return st;
+	if (db_rows(r) < 1)
+		return oms_fail(err, OMS_NOT_FOUND, "no such order");
+	app_col_str(r, 0, "verdict", e->verdict_text, sizeof e->verdict_text);
+	app_col_str(r, 0, "reason", e->reason, sizeof e->reason);
+	app_col_str(r, 0, "currency", e->currency, sizeof e->currency);
+	e->refund_minor = app_col_ll(r, 0, "refund_minor");
+	e->needs_override = app_col_bool(r, 0, "needs_override");
+	if (strcmp(e->verdict_text, "allowed") == 0)
+		e->verdict = CANCEL_ALLOWED;
+	else if (strcmp(e->verdict_text, "needs_approval") == 0)
+		e->verdict = CANCEL_NEEDS_APPROVAL;
+	else if (strcmp(e->verdict_text, "refused") == 0)
+		e->verdict = CANCEL_REFUSED;
+	else
+		return oms_fail(err, OMS_SCHEMA, "unknown cancellation verdict \"%.40s\"",
+				e->verdict_text);
+	return OMS_OK;
+}
+
+/* Only the shape is checked here (so the CSR hears about a missing reason
+ * before a round trip); the server checks the rest again (BR-023). */
+static enum oms_status
+text_arg(struct app_stmt *st, const char *what, const char *value, bool required,
+	 struct oms_error *err)
+{
+	const char *p = value;
+
+	if (value) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			value = NULL;
+	}
+	if (!value) {
+		if (required)
+			return oms_fail(err, OMS_USAGE, "%s is required", what);
+		app_stmt_text(st, NULL);
+		return OMS_OK;
+	}
+	if (!app_stmt_text(st, value))
+		return oms_fail(err, OMS_INVALID, "%s is too long (at most %zu bytes)", what,
+				sizeof st->buf[0] - 1);
+	return OMS_OK;
+}
+
+enum oms_status
+cancel_order_stmt(const struct cancel_request *req, struct app_stmt *st, struct oms_error *err)
+{
+	enum oms_status s;
+
+	app_stmt_init(st, "SELECT cancellation_id, state, refund_id "
+			  "FROM oms_api.cancel_order($1::bigint, $2, $3, $4)");
+	if (!order_no_valid(req->order_no))
+		return oms_fail(err, OMS_INVALID, "%lld is not a valid order number", req->order_no);
+	app_stmt_ll(st, req->order_no);
+	if ((s = text_arg(st, "a reason (BR-023)", req->reason, true, err)) != OMS_OK)
+		return s;
+	if ((s = text_arg(st, "the note", req->note, false, err)) != OMS_OK)
+		return s;
+	return text_arg(st, "the override reason", req->override_reason, false, err);
+}
+
+enum oms_status
+cancel_order_parse(const struct db_result *r, struct cancel_result *res, struct oms_error *err)
+{
+	static const char *const cols[] = {"cancellation_id", "state", "refund_id", NULL};
+	enum oms_status st;
+
+	memset(res, 0, sizeof *res);
+	if ((st = app_cols_check(r, cols, err)) != OMS_OK)
+		return st;
+	if (db_rows(r) < 1)
+		return oms_fail(err, OMS_DB, "the cancellation returned nothing");
+	res->cancellation_id = app_col_ll(r, 0, "cancellation_id");
+	res->refund_id = app_col_ll(r, 0, "refund_id");
+	app_col_str(r, 0, "state", res->state, sizeof res->state);
+	return OMS_OK;
+}
+
+enum oms_status
+decide_cancellation_stmt(long long cancellation_id, bool approve, const char *note,
+			 struct app_stmt *st, struct oms_error *err)
+{
+	app_stmt_init(st, "SELECT * FROM oms_api.decide_cancellation($1::bigint, $2::boolean, $3)");
+	if (cancellation_id <= 0)
+		return oms_fail(err, OMS_INVALID, "no such cancellation");
+	app_stmt_ll(st, cancellation_id);
+	app_stmt_bool(st, approve);
+	/* a refusal must say why; an approval may */
+	return text_arg(st, "a note", note, !approve, err);
+}

@@ -1,0 +1,65 @@
+#include "config.h"
+
+/* Money is bigint minor units plus an ISO 4217 code; only display happens
+ * here, never arithmetic on amounts (the database computes them). */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+
+/* ISO 4217 minor-unit exponents that are not 2. */
+static int
+currency_exponent(const char *cur)
+{
+	static const char *const zero[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF",
+					   "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
+					   "XOF", "XPF", NULL};
+	static const char *const three[] = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND", NULL};
+
+	for (int i = 0; zero[i]; i++)
+		if (strcmp(cur, zero[i]) == 0)
+			return 0;
+	for (int i = 0; three[i]; i++)
+		if (strcmp(cur, three[i]) == 0)
+			return 3;
+	return 2;
+}
+
+void
+money_format(long long minor, const char *currency, char *buf, size_t len)
+{
+	char digits[32], grouped[48];
+	unsigned long long mag;
+	const char *cur = currency ? currency : "";
+	int exp = currency_exponent(cur), nd, ig = 0;
+	unsigned long long unit = 1;
+	unsigned long long whole, frac;
+
+	if (!buf || len == 0)
+		return;
+	mag = minor < 0 ? (unsigned long long)(-(minor + 1)) + 1ULL : (unsigned long long)minor;
+	for (int i = 0; i < exp; i++)
+		unit *= 10;
+	whole = mag / unit;
+	frac = mag % unit;
+
+	nd = snprintf(digits, sizeof digits, "%llu", whole);
+	for (int i = 0; i < nd; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			grouped[ig++] = ',';
+		grouped[ig++] = digits[i];
+	}
+	grouped[ig] = '\0';
+
+	if (strcmp(cur, "USD") == 0) {
+		snprintf(buf, len, "%s$%s.%02llu", minor < 0 ? "-" : "", grouped, frac);
+	} else {
+		char fracs[8] = "";
+
+		if (exp > 0)
+			snprintf(fracs, sizeof fracs, ".%0*llu", exp, frac);
+		snprintf(buf, len, "%s%s%s%s%.3s", minor < 0 ? "-" : "", grouped, fracs,
+			 *cur ? " " : "", cur);
+	}
+}

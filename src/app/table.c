@@ -1,0 +1,177 @@
+#include "config.h"
+
+/* Plain aligned tables for the subcommands: columns sized by display width
+ * (so "Zoë Ångström" lines up with ASCII names), numbers right-aligned, and
+ * control characters from the data replaced, so a value can never move the
+ * cursor or change the terminal's state. */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "app/app.h"
+#include "app/appint.h"
+#include "app/table.h"
+
+int
+app_display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0;
+	int w = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		int k = app_utf8_seq(p + i, n - i, &cp);
+
+		if (k == 0) {
+			w++;
+			i++;
+			continue;
+		}
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			w++;               /* printed as '?' */
+		} else {
+			int cw = wcwidth((wchar_t)cp);
+
+			w += cw < 0 ? 1 : cw;
+		}
+		i += (size_t)k;
+	}
+	return w;
+}
+
+void
+app_put_safe(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		int k = app_utf8_seq(p + i, n - i, &cp);
+
+		if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			fputc('?', f);
+			i += k ? (size_t)k : 1;
+			continue;
+		}
+		fwrite(p + i, 1, (size_t)k, f);
+		i += (size_t)k;
+	}
+}
+
+struct app_table {
+	int ncols, nrows, cap;
+	const char *align;           /* 'l' or 'r' per column */
+	char **cells;                /* (nrows + 1) * ncols, row 0 = headings */
+};
+
+struct app_table *
+table_new(const char *align, ...)
+{
+	struct app_table *t = calloc(1, sizeof *t);
+	va_list ap;
+
+	if (!t)
+		return NULL;
+	t->ncols = (int)strlen(align);
+	t->align = align;
+	t->cap = 16;
+	t->cells = calloc((size_t)t->cap * (size_t)t->ncols, sizeof *t->cells);
+	if (!t->cells) {
+		free(t);
+		return NULL;
+	}
+	va_start(ap, align);
+	for (int c = 0; c < t->ncols; c++)
+		t->cells[c] = strdup(va_arg(ap, const char *));
+	va_end(ap);
+	t->nrows = 1;
+	return t;
+}
+
+void
+table_add(struct app_table *t, ...)
+{
+	va_list ap;
+
+	if (!t)
+		return;
+	if (t->nrows == t->cap) {
+		char **c = realloc(t->cells, (size_t)t->cap * 2 * (size_t)t->ncols * sizeof *c);
+
+		if (!c)
+			return;
+		t->cells = c;
+		t->cap *= 2;
+	}
+	va_start(ap, t);
+	for (int c = 0; c < t->ncols; c++) {
+		const char *v = va_arg(ap, const char *);
+
+		t->cells[t->nrows * t->ncols + c] = strdup(v ? v : "");
+	}
+	va_end(ap);
+	t->nrows++;
+}
+
+int
+table_rows(const struct app_table *t)
+{
+	return t ? t->nrows - 1 : 0;
+}
+
+void
+table_print(const struct app_table *t, FILE *f, const char *indent)
+{
+	int *w;
+
+	if (!t)
+		return;
+	w = calloc((size_t)t->ncols, sizeof *w);
+	if (!w)
+		return;
+	for (int r = 0; r < t->nrows; r++)
+		for (int c = 0; c < t->ncols; c++) {
+			int cw = app_display_width(t->cells[r * t->ncols + c]);
+
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (int r = 0; r < t->nrows; r++) {
+		int last = t->ncols - 1;
+
+		/* no trailing blanks: the last non-empty cell ends the line */
+		while (last > 0 && !*t->cells[r * t->ncols + last])
+			last--;
+		fputs(indent ? indent : "", f);
+		for (int c = 0; c <= last; c++) {
+			const char *v = t->cells[r * t->ncols + c];
+			int pad = w[c] - app_display_width(v);
+
+			if (c > 0)
+				fputs("  ", f);
+			if (t->align[c] == 'r')
+				fprintf(f, "%*s", pad, "");
+			app_put_safe(f, v);
+			if (t->align[c] != 'r' && c < last)
+				fprintf(f, "%*s", pad, "");
+		}
+		fputc('\n', f);
+	}
+	free(w);
+}
+
+void
+table_free(struct app_table *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t);
+}

@@ -1,0 +1,119 @@
+#include "config.h"
+
+/* Statement building and UTF-8 helpers shared by the classifier and the
+ * result parsers (no database here: the fuzz target links this file). */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/appint.h"
+
+int
+app_utf8_seq(const unsigned char *s, size_t avail, unsigned *cp)
+{
+	unsigned c, min;
+	int n;
+
+	if (avail == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		n = 1;
+		min = 0;
+	} else if ((c & 0xe0) == 0xc0) {
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if ((size_t)n > avail)
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	if (cp)
+		*cp = c;
+	return n;
+}
+
+void
+app_copy(char *dst, size_t len, const char *src)
+{
+	size_t n, i = 0;
+
+	if (len == 0)
+		return;
+	if (!src) {
+		dst[0] = '\0';
+		return;
+	}
+	n = strlen(src);
+	while (i < n) {
+		int k = app_utf8_seq((const unsigned char *)src + i, n - i, NULL);
+
+		if (k == 0)
+			k = 1;             /* not ours to judge here: copy the byte */
+		if (i + (size_t)k > len - 1)
+			break;
+		i += (size_t)k;
+	}
+	memcpy(dst, src, i);
+	dst[i] = '\0';
+}
+
+void
+app_stmt_init(struct app_stmt *st, const char *sql)
+{
+	memset(st, 0, sizeof *st);
+	st->sql = sql;
+}
+
+bool
+app_stmt_text(struct app_stmt *st, const char *value)
+{
+	int i;
+
+	if (st->nparams >= APP_STMT_MAXPARAMS)
+		return false;
+	i = st->nparams++;
+	if (!value) {
+		st->params[i] = NULL;
+		return true;
+	}
+	if (strlen(value) >= sizeof st->buf[i]) {
+		st->params[i] = NULL;
+		return false;
+	}
+	strcpy(st->buf[i], value);
+	st->params[i] = st->buf[i];
+	return true;
+}
+
+bool
+app_stmt_ll(struct app_stmt *st, long long value)
+{
+	char num[24];
+
+	snprintf(num, sizeof num, "%lld", value);
+	return app_stmt_text(st, num);
+}
+
+bool
+app_stmt_bool(struct app_stmt *st, bool value)
+{
+	return app_stmt_text(st, value ? "true" : "false");
+}
