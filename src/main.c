@@ -1,6 +1,6 @@
 /* oms: the order-management client. This file only reads the command line
  * and the configuration, picks the database, and hands over to a command:
- * migrate/demo/seed (src/), find/order/customer/refund (src/app, cli_run)
+ * migrate/demo/seed (src/), find/order/customer/refund/whoami (src/app, cli_run)
  * or, with no command, the terminal client (ui/, ui_run). */
 #include "config.h"
 
@@ -30,9 +30,10 @@ static const struct command {
 	bool needs_db;
 } commands[] = {
 	{ "find",     "find orders and customers (number, e-mail, phone, name)", cli_run, true },
-	{ "order",    "show an order; cancel it or some of its lines", cli_run, true },
+	{ "order",    "show an order or cancel it", cli_run, true },
 	{ "customer", "show a customer and their orders", cli_run, true },
-	{ "refund",   "request or decide a refund", cli_run, true },
+	{ "refund",   "list and show refunds", cli_run, true },
+	{ "whoami",   "show the login, name, role and seller of the connection", cli_run, true },
 	{ "migrate",  "apply the schema migrations (as a superuser)", migrate_main, false },
 	{ "demo",     "try oms on a private cluster with demo data", demo_main, false },
 	{ "seed",     "load the demo data into a migrated database", demo_seed_main, false },

@@ -1,3 +1,31 @@
 ## ui/: ncurses views, event loop, keymap.
 noinst_LIBRARIES += liboms_ui.a
-liboms_ui_a_SOURCES =
+liboms_ui_a_SOURCES = \
+	ui/actions.h ui/keymap.c ui/keymap.h ui/width.c ui/width.h \
+	ui/theme.c ui/theme.h ui/ui.h ui/ui.c ui/loop.c ui/loop.h ui/views.h \
+	ui/statusbar.c ui/list.c ui/list.h ui/input.c ui/input.h ui/doc.c ui/doc.h \
+	ui/view_lookup.c ui/view_order.c ui/view_customer.c ui/view_help.c \
+	ui/view_cancel.c
+
+## The KEYS table of oms(1) comes from the action table (ui/actions.h):
+## ui/gen-keys prints it; `make update-man-keys` refreshes man/oms-keys.inc,
+## and tests/tui/man-keys.test fails when man/oms.1 disagrees.
+noinst_PROGRAMS += ui/gen-keys
+ui_gen_keys_SOURCES = ui/gen-keys.c ui/keymap.c
+ui_gen_keys_LDADD = liboms_core.a
+EXTRA_DIST += man/oms-keys.inc man/oms-screens.inc
+
+update-man-keys: ui/gen-keys$(EXEEXT)
+	$(AM_V_GEN)ui/gen-keys$(EXEEXT) >$(srcdir)/man/oms-keys.inc
+.PHONY: update-man-keys
+
+## Unit tests of the widgets' pure parts (no terminal needed).
+ui_test_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+check_PROGRAMS += tests/unit/test_width tests/unit/test_keymap
+TESTS += tests/unit/test_width tests/unit/test_keymap
+tests_unit_test_width_SOURCES = tests/unit/test_width.c ui/width.c
+tests_unit_test_width_CFLAGS = $(ui_test_cflags)
+tests_unit_test_width_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_keymap_SOURCES = tests/unit/test_keymap.c ui/keymap.c
+tests_unit_test_keymap_CFLAGS = $(ui_test_cflags)
+tests_unit_test_keymap_LDADD = liboms_core.a $(CMOCKA_LIBS)

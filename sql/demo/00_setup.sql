@@ -76,6 +76,40 @@ CREATE FUNCTION oms_demo.uuid(ns text, k bigint) RETURNS uuid
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN md5(ns || ':' || k)::uuid;
 
+-- Bulk loading is faster into a table without its secondary indexes: they
+-- are dropped before and rebuilt (sorted, in one go) after, in the same
+-- file, so a failure rolls both back. Indexes behind constraints stay.
+CREATE TABLE oms_demo.saved_index (tab regclass NOT NULL, name text NOT NULL, def text NOT NULL);
+
+CREATE FUNCTION oms_demo.drop_indexes(p_tab regclass) RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN SELECT i.indexrelid::regclass AS idx, pg_get_indexdef(i.indexrelid) AS def
+	         FROM pg_index i
+	         WHERE i.indrelid = p_tab
+	           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+	LOOP
+		INSERT INTO oms_demo.saved_index VALUES (p_tab, r.idx::text, r.def);
+		EXECUTE format('DROP INDEX %s', r.idx);
+	END LOOP;
+END
+$$;
+
+CREATE FUNCTION oms_demo.restore_indexes(p_tab regclass) RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN DELETE FROM oms_demo.saved_index WHERE tab = p_tab RETURNING def LOOP
+		EXECUTE r.def;
+	END LOOP;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Name lists. (display, ascii for the e-mail address)
 

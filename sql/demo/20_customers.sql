@@ -9,6 +9,9 @@ SET client_min_messages = warning;
 SET jit = off;   -- compiling these big expressions costs more than it saves
 SET session_replication_role = replica;
 SET work_mem = '256MB';
+SET maintenance_work_mem = '512MB';
+SELECT oms_demo.drop_indexes('oms.customer');
+SELECT oms_demo.drop_indexes('oms.address');
 
 -- Whether customer k has a second address.
 CREATE FUNCTION oms_demo.has_work_address(k bigint) RETURNS boolean
@@ -29,7 +32,7 @@ WITH p AS (
 	       greatest(2, p.n_checkouts / round((p.cust1_orders - 12) / 1.48)::int) AS k1,
 	       greatest(3, p.n_checkouts / 10) AS k2
 	FROM p CROSS JOIN LATERAL generate_series(0, p.n_checkouts - 1) AS g(c)
-), a AS (
+), a AS MATERIALIZED (
 	SELECT c.c,
 	       101 + c.c AS id,
 	       CASE WHEN c.c % c.k1 = 3 THEN 1
@@ -138,5 +141,8 @@ JOIN oms_demo.city ci ON ci.i = CASE
 	ELSE 41 + oms_demo.pick(k.k, 42, 9) END
 WHERE NOT w.work OR oms_demo.has_work_address(c.id);
 
+SELECT oms_demo.restore_indexes('oms.customer');
+SELECT oms_demo.restore_indexes('oms.address');
 RESET work_mem;
+RESET maintenance_work_mem;
 RESET session_replication_role;

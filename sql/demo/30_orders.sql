@@ -22,6 +22,10 @@ SET jit = off;   -- compiling these big expressions costs more than it saves
 SET session_replication_role = replica;
 SET work_mem = '256MB';
 SET maintenance_work_mem = '512MB';
+SELECT oms_demo.drop_indexes('oms.orders');
+SELECT oms_demo.drop_indexes('oms.order_item');
+SELECT oms_demo.drop_indexes('oms.checkout');
+SELECT oms_demo.drop_indexes('oms.payment');
 
 CREATE UNLOGGED TABLE oms_demo.ord AS
 WITH p AS (SELECT * FROM oms_demo.param),
@@ -138,8 +142,9 @@ SELECT g.id, g.checkout_id, g.customer_id, g.address_id, g.seller_id, g.placed_a
        WHEN 'DELIVERY_EXCEPTION' THEN g.t_fail
        WHEN 'OUT_FOR_DELIVERY' THEN CASE WHEN g.kind = 'ex' AND g.t_ofd2 <= g.anchor THEN g.t_ofd2 ELSE g.t_ofd END
        WHEN 'DELIVERED' THEN g.t_deliv END AS status_at,
-       -- dense order_item ids: lines of an order are line_base + 1 .. line_base + n_lines
-       (sum(g.n_lines) OVER (ORDER BY g.id) - g.n_lines)::bigint AS line_base
+       -- dense order_item ids from 1001 (1..999 are the anchor orders' lines):
+       -- lines of an order are line_base + 1 .. line_base + n_lines
+       (1000 + sum(g.n_lines) OVER (ORDER BY g.id) - g.n_lines)::bigint AS line_base
 FROM g;
 ALTER TABLE oms_demo.ord ADD PRIMARY KEY (id);
 ANALYZE oms_demo.ord;
@@ -210,6 +215,10 @@ JOIN oms_demo.ord x ON true
 JOIN oms.orders o ON o.id = x.id
 WHERE NOT (x.kind = 'cw' AND x.cancelled AND x.eff_confirmed IS NULL);
 
+SELECT oms_demo.restore_indexes('oms.orders');
+SELECT oms_demo.restore_indexes('oms.order_item');
+SELECT oms_demo.restore_indexes('oms.checkout');
+SELECT oms_demo.restore_indexes('oms.payment');
 RESET maintenance_work_mem;
 RESET work_mem;
 RESET session_replication_role;
