@@ -3,4 +3,18 @@
 ## and the check that oms(1)'s KEYS table matches the action table.
 TESTS += tests/tui/journeys.test tests/tui/reconnect.test tests/tui/man-keys.test
 EXTRA_DIST += tests/tui/lib.sh tests/tui/journeys.test tests/tui/reconnect.test \
-	tests/tui/man-keys.test $(wildcard $(srcdir)/tests/tui/expected/*.txt)
+	tests/tui/man-keys.test
+EXTRA_DIST += tests/tui/expected/customer-60x20.txt
+EXTRA_DIST += tests/tui/expected/customer-80x24.txt
+EXTRA_DIST += tests/tui/expected/find-email-capitals.txt
+EXTRA_DIST += tests/tui/expected/find-mistyped.txt
+EXTRA_DIST += tests/tui/expected/find-name-accent.txt
+EXTRA_DIST += tests/tui/expected/find-order-number.txt
+EXTRA_DIST += tests/tui/expected/find-phone.txt
+EXTRA_DIST += tests/tui/expected/help.txt
+EXTRA_DIST += tests/tui/expected/history-filter-delivered.txt
+EXTRA_DIST += tests/tui/expected/history-last-page.txt
+EXTRA_DIST += tests/tui/expected/lookup-60x20.txt
+EXTRA_DIST += tests/tui/expected/open-customer.txt
+EXTRA_DIST += tests/tui/expected/open-order.txt
+EXTRA_DIST += tests/tui/expected/reconnected-order.txt

@@ -1,0 +1,29 @@
+/* A one-line text editor (UTF-8), bounded in length so a paste of any size
+ * cannot grow it. */
+#ifndef OMS_UI_INPUT_H
+#define OMS_UI_INPUT_H
+
+#include <stdbool.h>
+#include "ui.h"
+
+#define UI_INPUT_MAXCHARS 200
+
+struct ui_input {
+	char buf[UI_INPUT_MAXCHARS * 4 + 1];
+	int len;            /* bytes */
+	int cur;            /* byte offset of the cursor */
+	int nchars;
+	int scroll;         /* first column shown */
+	bool overflow;      /* characters were dropped since the last clear */
+};
+
+void ui_input_clear(struct ui_input *in);
+void ui_input_set(struct ui_input *in, const char *text);
+/* Edits for a key; returns UI_HANDLED|UI_REDRAW and sets *changed when
+ * the text changed, UI_UNHANDLED for keys that are not editing keys. */
+int ui_input_key(struct ui_input *in, int key, bool *changed);
+/* Draws the text in w columns at (y, x), scrolled so the cursor shows, and
+ * asks the loop to put the terminal cursor there. */
+void ui_input_draw(struct ui *ui, struct ui_input *in, int y, int x, int w);
+
+#endif

@@ -1,0 +1,120 @@
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+
+#include "list.h"
+
+void
+ui_list_init(struct ui_list *l, bool cursor)
+{
+	l->count = 0;
+	l->sel = cursor ? 0 : -1;
+	l->top = 0;
+	l->height = 1;
+	l->cursor = cursor;
+}
+
+static void
+list_clamp(struct ui_list *l)
+{
+	int h = l->height > 0 ? l->height : 1;
+
+	if (l->cursor) {
+		if (l->sel >= l->count)
+			l->sel = l->count - 1;
+		if (l->sel < 0)
+			l->sel = 0;
+		if (l->sel < l->top)
+			l->top = l->sel;
+		if (l->sel >= l->top + h)
+			l->top = l->sel - h + 1;
+	}
+	if (l->top > l->count - h)
+		l->top = l->count - h;
+	if (l->top < 0)
+		l->top = 0;
+}
+
+void
+ui_list_set_count(struct ui_list *l, int count)
+{
+	l->count = count;
+	list_clamp(l);
+}
+
+int
+ui_list_action(struct ui_list *l, int action)
+{
+	int h = l->height > 1 ? l->height : 1;
+	int *pos = l->cursor ? &l->sel : &l->top;
+	int old_sel = l->sel, old_top = l->top;
+
+	switch (action) {
+	case UI_ACT_UP:        *pos -= 1; break;
+	case UI_ACT_DOWN:      *pos += 1; break;
+	case UI_ACT_PAGE_UP:   *pos -= h; if (l->cursor) l->top -= h; break;
+	case UI_ACT_PAGE_DOWN: *pos += h; if (l->cursor) l->top += h; break;
+	case UI_ACT_FIRST:     *pos = 0; break;
+	case UI_ACT_LAST:      *pos = l->count; break;
+	default:
+		return UI_UNHANDLED;
+	}
+	if (l->cursor && l->top > l->sel)
+		l->top = l->sel;
+	if (l->cursor && l->sel >= l->count)
+		l->sel = l->count - 1;
+	if (l->cursor && l->top + h <= l->sel)
+		l->top = l->sel - h + 1;
+	list_clamp(l);
+	return (l->sel != old_sel || l->top != old_top) ? (UI_HANDLED | UI_REDRAW) : UI_HANDLED;
+}
+
+void
+ui_list_draw(struct ui *ui, struct ui_list *l, struct ui_rect r,
+	     ui_list_row_fn *fn, void *arg)
+{
+	struct ui_line line;
+
+	l->height = r.h > 0 ? r.h : 1;
+	list_clamp(l);
+	ui_line_init(&line, ui->ascii);
+	for (int i = 0; i < r.h; i++) {
+		int row = l->top + i;
+		enum ui_element el = UI_EL_NORMAL;
+		bool selected = l->cursor && row == l->sel;
+		int w = r.w;
+
+		ui_line_reset(&line);
+		if (row >= l->count) {
+			ui_draw_text(r.y + i, r.x, r.w, UI_EL_NORMAL, "");
+			continue;
+		}
+		if (ui->plain && l->cursor) {
+			/* a screen reader cannot see reverse video */
+			ui_line_add(&line, selected ? ">" : " ", 1);
+			w--;
+		}
+		fn(arg, row, w, &line, &el);
+		ui_draw_line(r.y + i, r.x, r.w, selected ? UI_EL_SELECTED : el, &line);
+		if (selected && ui->plain && ui->cursor_y < 0) {
+			/* park the terminal cursor on the selection for screen readers */
+			ui->cursor_y = r.y + i;
+			ui->cursor_x = r.x;
+		}
+	}
+	ui_line_free(&line);
+}
+
+void
+ui_list_position(const struct ui_list *l, char *buf, size_t len, bool more)
+{
+	if (l->count == 0)
+		snprintf(buf, len, "none");
+	else if (l->cursor)
+		snprintf(buf, len, "%d of %d%s", l->sel + 1, l->count, more ? "+" : "");
+	else
+		snprintf(buf, len, "%d-%d of %d%s", l->top + 1,
+			 l->top + l->height < l->count ? l->top + l->height : l->count,
+			 l->count, more ? "+" : "");
+}

@@ -1,0 +1,31 @@
+/* A scrolling list: a selection (or none, for read-only text) over rows
+ * that the owner formats on demand. */
+#ifndef OMS_UI_LIST_H
+#define OMS_UI_LIST_H
+
+#include <stdbool.h>
+#include "ui.h"
+
+struct ui_list {
+	int count;
+	int sel;            /* selected row, or -1 with no cursor */
+	int top;            /* first row shown */
+	int height;         /* rows shown (set by draw/resize) */
+	bool cursor;        /* false: movement scrolls a text */
+};
+
+void ui_list_init(struct ui_list *l, bool cursor);
+void ui_list_set_count(struct ui_list *l, int count);
+/* Moves for a movement action; returns UI_HANDLED|UI_REDRAW, or
+ * UI_UNHANDLED for other actions. */
+int ui_list_action(struct ui_list *l, int action);
+/* Formats row `row` into line (width w). */
+typedef void ui_list_row_fn(void *arg, int row, int w, struct ui_line *line,
+			    enum ui_element *el);
+/* Draws rows in r; the selected row in the selected element. */
+void ui_list_draw(struct ui *ui, struct ui_list *l, struct ui_rect r,
+		  ui_list_row_fn *fn, void *arg);
+/* "12-20 of 500" */
+void ui_list_position(const struct ui_list *l, char *buf, size_t len, bool more);
+
+#endif

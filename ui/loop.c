@@ -1,0 +1,754 @@
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "loop.h"
+#include "views.h"
+
+/* A query waits in ui->queue until the connection is free. */
+struct ui_req {
+	struct ui_req *next;
+	struct view *owner;        /* NULL: the loop's own (whoami) */
+	int tag;
+	unsigned id;
+	bool stale;                /* nobody wants the answer any more */
+	bool user_cancelled;
+	uint64_t sent_at;
+	struct app_stmt st;
+};
+
+enum { TAG_WHOAMI = 1 };
+#define SPINNER_AFTER_MS 150
+#define SPINNER_STEP_MS 100
+#define RESET_TIMEOUT_MS 10000
+#define MESSAGE_MS 6000
+
+uint64_t
+ui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+bool
+ui_online(const struct ui *ui)
+{
+	return ui->conn == UI_CONN_ONLINE;
+}
+
+bool
+ui_busy_visible(const struct ui *ui)
+{
+	return ui->inflight && !ui->inflight->stale &&
+	       ui->now >= ui->inflight->sent_at + SPINNER_AFTER_MS;
+}
+
+bool
+ui_role_is(const struct ui *ui, const char *role)
+{
+	return ui->who_known && strcmp(ui->who.role, role) == 0;
+}
+
+void
+ui_message(struct ui *ui, enum ui_element el, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+	va_end(ap);
+	ui->msg_el = el;
+	ui->msg_until = ui_now_ms() + MESSAGE_MS;
+	ui->redraw = true;
+}
+
+void
+ui_message_error(struct ui *ui, const struct oms_error *err)
+{
+	switch (err->status) {
+	case OMS_CANCELLED:
+		ui_message(ui, UI_EL_WARNING, "Query cancelled.");
+		break;
+	case OMS_DB_GONE:
+		ui_message(ui, UI_EL_ERROR, "The database connection was lost.");
+		break;
+	case OMS_DENIED:
+		ui_message(ui, UI_EL_ERROR, "Not allowed for your role.");
+		break;
+	case OMS_DB:
+		/* server messages of unexpected errors are not for the CSR */
+		ui_message(ui, UI_EL_ERROR, "Database error; the query did not complete.");
+		break;
+	default:
+		ui_message(ui, UI_EL_ERROR, "%s", err->msg[0] ? err->msg : oms_status_message(err->status));
+		break;
+	}
+}
+
+/* --- queries ------------------------------------------------------------ */
+
+static void
+req_free(struct ui_req *r)
+{
+	free(r);
+}
+
+void
+ui_query_drop(struct ui *ui, struct view *v, int tag)
+{
+	struct ui_req **pp = &ui->queue;
+
+	while (*pp) {
+		struct ui_req *r = *pp;
+		if (r->owner == v && (tag < 0 || r->tag == tag)) {
+			*pp = r->next;
+			req_free(r);
+		} else {
+			pp = &r->next;
+		}
+	}
+	if (ui->inflight && ui->inflight->owner == v && (tag < 0 || ui->inflight->tag == tag) &&
+	    !ui->inflight->stale) {
+		ui->inflight->stale = true;
+		ui->inflight->owner = NULL;
+		/* free the connection for the query that replaces it */
+		db_cancel(ui->db);
+	}
+}
+
+bool
+ui_query_pending(const struct ui *ui, const struct view *v, int tag)
+{
+	for (const struct ui_req *r = ui->queue; r; r = r->next)
+		if (r->owner == v && (tag < 0 || r->tag == tag))
+			return true;
+	return ui->inflight && !ui->inflight->stale && ui->inflight->owner == v &&
+	       (tag < 0 || ui->inflight->tag == tag);
+}
+
+unsigned
+ui_query(struct ui *ui, struct view *v, int tag, const struct app_stmt *st)
+{
+	struct ui_req *r, **pp;
+
+	ui_query_drop(ui, v, tag);
+	r = calloc(1, sizeof *r);
+	if (!r) {
+		ui_message(ui, UI_EL_ERROR, "Out of memory.");
+		return 0;
+	}
+	r->owner = v;
+	r->tag = tag;
+	r->id = ++ui->next_req_id;
+	r->st = *st;
+	/* the parameters point into the statement's own buffers: move them */
+	for (int i = 0; i < st->nparams && i < APP_STMT_MAXPARAMS; i++) {
+		const char *p = st->params[i];
+		const char *lo = (const char *)st->buf, *hi = lo + sizeof st->buf;
+		if (p >= lo && p < hi)
+			r->st.params[i] = (const char *)r->st.buf + (p - lo);
+	}
+	for (pp = &ui->queue; *pp; pp = &(*pp)->next)
+		;
+	*pp = r;
+	return r->id;
+}
+
+static void ui_conn_lost(struct ui *ui);
+
+static void
+ui_apply(struct ui *ui, struct view *v, int flags)
+{
+	if (flags & UI_REDRAW)
+		ui->redraw = true;
+	if (flags & UI_RELAYOUT)
+		ui->relayout = true;
+	if (flags & UI_QUIT)
+		ui->quit = true;
+	if ((flags & UI_POP) && ui->depth > 1 && v && ui->stack[ui->depth - 1] == v) {
+		ui->depth--;
+		ui_query_drop(ui, v, -1);
+		v->ops->close(v);
+		ui->redraw = true;
+		ui->relayout = true;
+	}
+}
+
+static void
+ui_send_next(struct ui *ui)
+{
+	struct oms_error err;
+
+	while (ui->conn == UI_CONN_ONLINE && !ui->inflight && ui->queue) {
+		struct ui_req *r = ui->queue;
+
+		ui->queue = r->next;
+		r->next = NULL;
+		oms_error_clear(&err);
+		if (db_send(ui->db, r->st.sql, r->st.nparams, r->st.params, &err) != OMS_OK) {
+			if (err.status == OMS_DB_GONE || !db_ok(ui->db)) {
+				req_free(r);
+				ui_conn_lost(ui);
+				return;
+			}
+			if (r->owner)
+				ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, &err));
+			req_free(r);
+			continue;
+		}
+		r->sent_at = ui_now_ms();
+		ui->inflight = r;
+	}
+}
+
+static void
+ui_deliver(struct ui *ui, struct ui_req *r, struct db_result *res, const struct oms_error *err)
+{
+	if (r->stale)
+		return;
+	if (!r->owner) {
+		if (r->tag == TAG_WHOAMI && res) {
+			struct oms_error e;
+			oms_error_clear(&e);
+			if (whoami_parse(res, &ui->who, &e) == OMS_OK)
+				ui->who_known = true;
+		} else if (err) {
+			ui_message_error(ui, err);
+		}
+		ui->redraw = true;
+		return;
+	}
+	ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, res, err));
+}
+
+static void
+ui_db_readable(struct ui *ui)
+{
+	struct db_result *res = NULL;
+	struct oms_error err;
+	enum db_poll_state st;
+
+	oms_error_clear(&err);
+	st = db_poll(ui->db, &res, &err);
+	if (!ui->inflight) {
+		/* input while idle: a notice, a notification or a dying server */
+		if (st == DB_FAILED || !db_ok(ui->db))
+			ui_conn_lost(ui);
+		else
+			ui->idle_watch = false;
+		if (res)
+			db_result_free(res);
+		return;
+	}
+	if (st == DB_DONE) {
+		struct ui_req *r = ui->inflight;
+		ui->inflight = NULL;
+		ui_deliver(ui, r, res, NULL);
+		if (res)
+			db_result_free(res);
+		req_free(r);
+		ui->idle_watch = true;
+		ui->redraw = true;
+	} else if (st == DB_FAILED) {
+		struct ui_req *r = ui->inflight;
+		if (err.status == OMS_DB_GONE || !db_ok(ui->db)) {
+			ui_conn_lost(ui);
+			return;
+		}
+		ui->inflight = NULL;
+		if (r->user_cancelled)
+			err.status = OMS_CANCELLED;
+		ui_deliver(ui, r, NULL, &err);
+		req_free(r);
+		ui->idle_watch = true;
+		ui->redraw = true;
+	}
+}
+
+/* --- connection --------------------------------------------------------- */
+
+static void
+ui_conn_lost(struct ui *ui)
+{
+	struct ui_req *r;
+
+	if (ui->conn != UI_CONN_ONLINE)
+		return;
+	ui->conn = UI_CONN_WAIT;
+	ui->attempt = 0;
+	ui->retry_at = ui_now_ms();
+	/* what was asked will be asked again by the views' refresh */
+	if (ui->inflight) {
+		if (ui->inflight->owner && !ui->inflight->stale) {
+			struct oms_error err;
+			oms_fail(&err, OMS_DB_GONE, "database connection lost");
+			ui_apply(ui, ui->inflight->owner,
+				 ui->inflight->owner->ops->result(ui->inflight->owner, ui->inflight->tag,
+								  NULL, &err));
+		}
+		req_free(ui->inflight);
+		ui->inflight = NULL;
+	}
+	while ((r = ui->queue)) {
+		ui->queue = r->next;
+		req_free(r);
+	}
+	ui->relayout = true;
+	ui->redraw = true;
+}
+
+static void
+ui_conn_retry_later(struct ui *ui)
+{
+	/* capped exponential backoff: 0.25 s, 0.5 s, 1 s, 2 s, then every 3 s */
+	int ms = 250 << (ui->attempt < 4 ? ui->attempt : 4);
+
+	if (ms > 3000)
+		ms = 3000;
+	ui->attempt++;
+	ui->conn = UI_CONN_WAIT;
+	ui->retry_at = ui_now_ms() + (uint64_t)ms;
+	ui->redraw = true;
+}
+
+static void
+ui_whoami(struct ui *ui)
+{
+	struct app_stmt st;
+
+	whoami_stmt(&st);
+	ui_query(ui, NULL, TAG_WHOAMI, &st);
+}
+
+static void
+ui_conn_restored(struct ui *ui)
+{
+	ui->conn = UI_CONN_ONLINE;
+	ui->attempt = 0;
+	ui->idle_watch = true;
+	ui->relayout = true;
+	ui_message(ui, UI_EL_OK, "Reconnected to the database.");
+	ui_whoami(ui);
+	for (int i = 0; i < ui->depth; i++) {
+		struct view *v = ui->stack[i];
+		if (v->ops->reload)
+			ui_apply(ui, v, v->ops->reload(v) & ~UI_POP);
+	}
+}
+
+static void
+ui_conn_step(struct ui *ui)
+{
+	struct oms_error err;
+	enum db_poll_state st;
+
+	oms_error_clear(&err);
+	if (ui->conn == UI_CONN_WAIT) {
+		if (db_reset_start(ui->db, &err) != OMS_OK) {
+			ui_conn_retry_later(ui);
+			return;
+		}
+		ui->conn = UI_CONN_RESETTING;
+		ui->reset_started = ui_now_ms();
+		ui->reset_want_write = true;
+		return;
+	}
+	st = db_reset_poll(ui->db, &ui->reset_want_write, &err);
+	if (st == DB_DONE)
+		ui_conn_restored(ui);
+	else if (st == DB_FAILED)
+		ui_conn_retry_later(ui);
+}
+
+/* --- keys --------------------------------------------------------------- */
+
+static int
+ui_translate_key(int r, wint_t wch)
+{
+	if (r == KEY_CODE_YES) {
+		switch (wch) {
+		case KEY_UP: return UI_KEY_UP;
+		case KEY_DOWN: return UI_KEY_DOWN;
+		case KEY_LEFT: return UI_KEY_LEFT;
+		case KEY_RIGHT: return UI_KEY_RIGHT;
+		case KEY_PPAGE: return UI_KEY_PGUP;
+		case KEY_NPAGE: return UI_KEY_PGDN;
+		case KEY_HOME: return UI_KEY_HOME;
+		case KEY_END: return UI_KEY_END;
+		case KEY_ENTER: return UI_KEY_ENTER;
+		case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
+		case KEY_DC: return UI_KEY_DELETE;
+		case KEY_IC: return UI_KEY_INSERT;
+		case KEY_BTAB: return UI_KEY_BTAB;
+		case KEY_RESIZE: return UI_KEY_RESIZE;
+		default:
+			if (wch > KEY_F0 && wch <= KEY_F(12))
+				return UI_KEY_F((int)(wch - KEY_F0));
+			return UI_KEY_NONE;
+		}
+	}
+	switch (wch) {
+	case '\r': case '\n': return UI_KEY_ENTER;
+	case 27: return UI_KEY_ESC;
+	case '\t': return UI_KEY_TAB;
+	case 127: case 8: return UI_KEY_BACKSPACE;
+	default: return (int)wch;
+	}
+}
+
+static int
+ui_global_action(struct ui *ui, int key, int action)
+{
+	struct view *top = ui->stack[ui->depth - 1];
+
+	switch (action) {
+	case UI_ACT_QUIT:
+		return UI_QUIT;
+	case UI_ACT_HELP:
+		if (strcmp(top->ops->name, "Help") != 0) {
+			struct view *h = view_help_new(ui);
+			if (h)
+				ui_push(ui, h);
+		}
+		return UI_REDRAW;
+	case UI_ACT_SEARCH:
+		ui_pop_to_root(ui);
+		view_lookup_focus(ui->stack[0]);
+		return UI_REDRAW;
+	case UI_ACT_BACK:
+		if (ui->depth > 1)
+			return UI_POP;
+		return key == UI_KEY_ESC ? UI_UNHANDLED : UI_QUIT;
+	case UI_ACT_REFRESH:
+		if (!ui_online(ui)) {
+			ui_message(ui, UI_EL_WARNING, "Offline: the screen reloads when the database is back.");
+			return UI_REDRAW;
+		}
+		return top->ops->reload ? top->ops->reload(top) : UI_UNHANDLED;
+	case UI_ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return UI_RELAYOUT | UI_REDRAW;
+	default:
+		return UI_UNHANDLED;
+	}
+}
+
+static void
+ui_key(struct ui *ui, int key)
+{
+	struct view *top = ui->stack[ui->depth - 1];
+	int action, flags;
+
+	if (key == UI_KEY_NONE)
+		return;
+	if (key == UI_KEY_RESIZE) {
+		ui->relayout = true;
+		return;
+	}
+	action = ui_keymap_action(&ui->km, key);
+	if (key == UI_KEY_ESC && ui_busy_visible(ui)) {
+		ui->inflight->user_cancelled = true;
+		db_cancel(ui->db);
+		ui_message(ui, UI_EL_WARNING, "Cancelling the query...");
+		return;
+	}
+	flags = top->ops->key(top, key, action);
+	if (!(flags & UI_HANDLED))
+		flags |= ui_global_action(ui, key, action);
+	ui_apply(ui, top, flags);
+}
+
+/* --- views -------------------------------------------------------------- */
+
+void
+ui_push(struct ui *ui, struct view *v)
+{
+	if (ui->depth == UI_STACK_MAX) {
+		ui_message(ui, UI_EL_ERROR, "Too many screens open; go back first.");
+		v->ops->close(v);
+		return;
+	}
+	v->ui = ui;
+	ui->stack[ui->depth++] = v;
+	ui->relayout = true;
+	ui->redraw = true;
+	if (v->ops->open)
+		ui_apply(ui, v, v->ops->open(v));
+}
+
+void
+ui_pop_to_root(struct ui *ui)
+{
+	while (ui->depth > 1)
+		ui_apply(ui, ui->stack[ui->depth - 1], UI_POP);
+}
+
+void
+ui_timer(struct view *v, int ms)
+{
+	v->timer_at = ms > 0 ? ui_now_ms() + (uint64_t)ms : 0;
+}
+
+struct ui_rect
+ui_content_rect(const struct ui *ui)
+{
+	struct ui_rect r = { 1, 0, ui->lines - 2, ui->cols };
+
+	if (!ui_online(ui)) {
+		r.y++;
+		r.h--;
+	}
+	if (r.h < 1)
+		r.h = 1;
+	return r;
+}
+
+static void
+ui_layout(struct ui *ui)
+{
+	struct winsize ws;
+	struct ui_rect r;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    (ws.ws_row != LINES || ws.ws_col != COLS))
+		resizeterm(ws.ws_row, ws.ws_col);
+	ui->lines = LINES;
+	ui->cols = COLS;
+	r = ui_content_rect(ui);
+	for (int i = 0; i < ui->depth; i++) {
+		struct view *v = ui->stack[i];
+		v->rect = r;
+		if (v->ops->resize)
+			ui_apply(ui, v, v->ops->resize(v, r) & ~UI_POP);
+	}
+	ui->relayout = false;
+	ui->redraw = true;
+}
+
+static void
+ui_draw_views(struct ui *ui, int idx, struct ui_rect r)
+{
+	struct view *v = ui->stack[idx];
+
+	if (v->ops->dialog && idx > 0)
+		ui_draw_views(ui, idx - 1, r);
+	v->rect = r;
+	v->ops->draw(v, r);
+}
+
+static void
+ui_draw(struct ui *ui)
+{
+	ui->redraw = false;
+	ui->cursor_y = ui->cursor_x = -1;
+	erase();
+	if (ui->cols < 30 || ui->lines < 8) {
+		mvaddstr(0, 0, "Terminal too small");
+		refresh();
+		return;
+	}
+	ui_draw_title(ui);
+	if (!ui_online(ui))
+		ui_draw_banner(ui, 1);
+	ui_draw_views(ui, ui->depth - 1, ui_content_rect(ui));
+	ui_draw_status(ui);
+	if (ui->cursor_y >= 0) {
+		curs_set(1);
+		move(ui->cursor_y, ui->cursor_x);
+	} else {
+		curs_set(0);
+		move(ui->lines - 1, ui->cols - 1);
+	}
+	refresh();
+}
+
+/* --- the loop ----------------------------------------------------------- */
+
+static int
+ui_timeout(struct ui *ui)
+{
+	uint64_t next = ui->now + 60000;
+
+	for (int i = 0; i < ui->depth; i++)
+		if (ui->stack[i]->timer_at && ui->stack[i]->timer_at < next)
+			next = ui->stack[i]->timer_at;
+	if (ui->inflight && ui->now + SPINNER_STEP_MS < next)
+		next = ui->now + SPINNER_STEP_MS;
+	if (ui->msg[0] && ui->msg_until > ui->now && ui->msg_until < next)
+		next = ui->msg_until;
+	if (ui->conn == UI_CONN_WAIT) {
+		/* the banner counts down each second */
+		uint64_t t = ui->retry_at < ui->now + 1000 ? ui->retry_at : ui->now + 1000;
+		if (t < next)
+			next = t;
+	}
+	if (ui->conn == UI_CONN_RESETTING && ui->now + 1000 < next)
+		next = ui->now + 1000;
+	return next <= ui->now ? 0 : (int)(next - ui->now);
+}
+
+static void
+ui_read_keys(struct ui *ui)
+{
+	wint_t wch;
+	int r, n = 0;
+
+	/* drain everything typed (or pasted) before drawing once */
+	while (!ui->quit && (r = get_wch(&wch)) != ERR) {
+		int key = ui_translate_key(r, wch);
+
+		if (key == UI_KEY_ESC) {
+			/* curses hands over a lone ESC only after ESCDELAY; an ESC
+			 * with more behind it is a sequence terminfo does not know
+			 * (or pasted junk): swallow it rather than act on "Esc [ 4 ~" */
+			wint_t next;
+			int r2 = get_wch(&next);
+
+			if (r2 == OK && (next == '[' || next == 'O')) {
+				int guard = 0;
+				while (get_wch(&next) == OK && guard++ < 32)
+					if (next >= 0x40 && next <= 0x7e)
+						break;
+				continue;
+			}
+			ui_key(ui, key);
+			if (r2 != ERR)
+				key = ui_translate_key(r2, next);
+			else
+				continue;
+		}
+		ui_key(ui, key);
+		if (++n % 64 == 0)
+			ui_send_next(ui);
+	}
+}
+
+static void
+ui_signals_read(struct ui *ui)
+{
+	char buf[64];
+	ssize_t n;
+
+	while ((n = read(ui->sigfd[0], buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == 'w')
+				ui->relayout = true;
+			else if (buf[i] == 'q')
+				ui->quit = true;
+		}
+}
+
+void
+ui_loop(struct ui *ui)
+{
+	ui_whoami(ui);
+	if (!db_ok(ui->db)) {
+		ui->conn = UI_CONN_ONLINE;
+		ui_conn_lost(ui);
+	}
+	ui_layout(ui);
+	while (!ui->quit) {
+		struct pollfd fds[3];
+		int nfds = 0, dbi = -1, timeout, sock;
+		bool was_busy = ui_busy_visible(ui);
+
+		ui->now = ui_now_ms();
+		for (int i = ui->depth - 1; i >= 0 && i < ui->depth; i--) {
+			struct view *v = ui->stack[i];
+			if (v->timer_at && v->timer_at <= ui->now) {
+				v->timer_at = 0;
+				if (v->ops->tick)
+					ui_apply(ui, v, v->ops->tick(v));
+			}
+		}
+		if (ui->conn == UI_CONN_WAIT && ui->now >= ui->retry_at)
+			ui_conn_step(ui);
+		if (ui->conn == UI_CONN_RESETTING && ui->now > ui->reset_started + RESET_TIMEOUT_MS)
+			ui_conn_retry_later(ui);
+		ui_send_next(ui);
+		if (ui->quit)
+			break;
+		if (ui->msg[0] && ui->now >= ui->msg_until) {
+			ui->msg[0] = '\0';
+			ui->redraw = true;
+		}
+		if (ui->conn != UI_CONN_ONLINE)
+			ui->redraw = true;            /* the banner's countdown */
+		if (ui_busy_visible(ui)) {
+			ui->spin++;
+			ui->redraw = true;
+		} else if (was_busy) {
+			ui->redraw = true;
+		}
+		if (ui->relayout)
+			ui_layout(ui);
+		if (ui->redraw)
+			ui_draw(ui);
+
+		fds[nfds].fd = STDIN_FILENO;
+		fds[nfds++].events = POLLIN;
+		fds[nfds].fd = ui->sigfd[0];
+		fds[nfds++].events = POLLIN;
+		sock = db_socket(ui->db);
+		if (sock >= 0 && ui->conn == UI_CONN_RESETTING) {
+			dbi = nfds;
+			fds[nfds].fd = sock;
+			fds[nfds++].events = ui->reset_want_write ? POLLOUT : POLLIN;
+		} else if (sock >= 0 && ui->conn == UI_CONN_ONLINE && (ui->inflight || ui->idle_watch)) {
+			dbi = nfds;
+			fds[nfds].fd = sock;
+			fds[nfds++].events = POLLIN;
+		} else if (sock < 0 && ui->conn == UI_CONN_ONLINE) {
+			ui_conn_lost(ui);
+			continue;
+		}
+		timeout = ui_timeout(ui);
+		if (poll(fds, (nfds_t)nfds, timeout) < 0) {
+			if (errno != EINTR)
+				break;
+			continue;
+		}
+		ui->now = ui_now_ms();
+		if (fds[1].revents)
+			ui_signals_read(ui);
+		if (dbi >= 0 && fds[dbi].revents) {
+			if (ui->conn == UI_CONN_RESETTING)
+				ui_conn_step(ui);
+			else
+				ui_db_readable(ui);
+		}
+		if (fds[0].revents & POLLIN)
+			ui_read_keys(ui);
+		else if (fds[0].revents & (POLLHUP | POLLERR))
+			ui->quit = true;          /* the terminal went away */
+	}
+	ui_query_drop(ui, NULL, -1);
+	while (ui->queue) {
+		struct ui_req *r = ui->queue;
+		ui->queue = r->next;
+		req_free(r);
+	}
+	while (ui->depth > 0) {
+		struct view *v = ui->stack[--ui->depth];
+		ui_query_drop(ui, v, -1);
+		v->ops->close(v);
+	}
+	if (ui->inflight) {
+		/* do not leave the server working for nobody */
+		db_cancel(ui->db);
+		req_free(ui->inflight);
+		ui->inflight = NULL;
+	}
+}

@@ -1,0 +1,159 @@
+/* The terminal client's state, its view stack and the services the event
+ * loop offers to views.
+ *
+ * A view is a value of struct view_ops plus its own state (struct view is
+ * embedded as the first member). Views never redraw or block: their handlers
+ * return UI_* flags and the loop owns drawing, resizing, the database
+ * connection and timers. Queries go through ui_query(): they run one at a
+ * time on the one connection, and their results come back through
+ * view_ops.result with the tag the view chose. */
+#ifndef OMS_UI_UI_H
+#define OMS_UI_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actions.h"
+#include "keymap.h"
+#include "theme.h"
+#include "width.h"
+#include "app/app.h"
+
+struct oms_ctx;
+struct db;
+struct db_result;
+struct ui;
+struct view;
+
+/* What a handler asks the loop to do. */
+enum {
+	UI_UNHANDLED = 0,
+	UI_HANDLED   = 1 << 0,
+	UI_REDRAW    = 1 << 1,     /* redraw the screen */
+	UI_RELAYOUT  = 1 << 2,     /* call resize on the views, then redraw */
+	UI_POP       = 1 << 3,     /* close this view */
+	UI_QUIT      = 1 << 4,
+};
+
+struct ui_rect {
+	int y, x, h, w;
+};
+
+struct view_ops {
+	const char *name;          /* for the title bar */
+	bool dialog;               /* drawn over the view below it */
+	/* Starts the view (first queries); returns flags. */
+	int (*open)(struct view *v);
+	void (*close)(struct view *v);            /* frees the view */
+	void (*draw)(struct view *v, struct ui_rect r);
+	/* key: the ui key code; action: what the keymap binds it to (or 0). */
+	int (*key)(struct view *v, int key, int action);
+	int (*resize)(struct view *v, struct ui_rect r);
+	/* Reload everything from the database (after a reconnect, C-r). */
+	int (*reload)(struct view *v);
+	/* The answer to a query sent with ui_query (res NULL on error; the
+	 * view does not free res: the loop does after the call). */
+	int (*result)(struct view *v, int tag, struct db_result *res,
+		      const struct oms_error *err);
+	int (*tick)(struct view *v);              /* a timer set with ui_timer fired */
+	/* The actions worth showing in the status bar, most useful first. */
+	int (*hints)(struct view *v, int *actions, int max);
+	/* Title shown after the view name ("10000017"), may be NULL. */
+	const char *(*title)(struct view *v, char *buf, size_t len);
+};
+
+struct view {
+	const struct view_ops *ops;
+	struct ui *ui;
+	uint64_t timer_at;         /* monotonic ms, 0 = no timer */
+	struct ui_rect rect;       /* the area it last drew in */
+};
+
+struct ui_req;
+
+enum ui_conn_state { UI_CONN_ONLINE, UI_CONN_WAIT, UI_CONN_RESETTING };
+
+#define UI_STACK_MAX 16
+struct ui {
+	struct oms_ctx *ctx;
+	struct db *db;
+	struct ui_keymap km;
+	bool ascii;                /* --plain or a non-UTF-8 terminal: ASCII decoration */
+	bool plain;                /* --plain: also mark the selection with '>' */
+	bool color;
+	char default_cc[8];        /* default country calling code for phones */
+
+	struct view *stack[UI_STACK_MAX];
+	int depth;
+
+	struct app_whoami who;
+	bool who_known;
+
+	/* queries: a FIFO, one in flight */
+	struct ui_req *queue;
+	struct ui_req *inflight;
+	unsigned next_req_id;
+
+	/* connection */
+	enum ui_conn_state conn;
+	int attempt;
+	uint64_t retry_at, reset_started;
+	bool reset_want_write;
+	bool idle_watch;           /* watch the idle socket for a dead server */
+
+	/* status line */
+	char msg[256];
+	enum ui_element msg_el;
+	uint64_t msg_until;
+	int spin;
+
+	/* screen */
+	int lines, cols;
+	int cursor_y, cursor_x;    /* where a view wants the cursor, -1 none */
+	bool redraw, relayout, quit;
+	int sigfd[2];
+	uint64_t now;
+};
+
+/* --- services for views (ui/loop.c) ---------------------------------- */
+uint64_t ui_now_ms(void);
+/* Pushes a view and opens it; on failure closes it and shows why. */
+void ui_push(struct ui *ui, struct view *v);
+/* Queues a query for view v; a query with the same tag from the same view
+ * that is waiting or running is dropped first (its answer is stale).
+ * Returns the request id. */
+unsigned ui_query(struct ui *ui, struct view *v, int tag, const struct app_stmt *st);
+/* Drops v's waiting or running queries with that tag (-1: all of them). */
+void ui_query_drop(struct ui *ui, struct view *v, int tag);
+bool ui_query_pending(const struct ui *ui, const struct view *v, int tag);
+/* Calls v->ops->tick once after ms milliseconds (0: cancel). */
+void ui_timer(struct view *v, int ms);
+/* A message in the status line for a few seconds. */
+void ui_message(struct ui *ui, enum ui_element el, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Shows an error from a query in the status line, worded for the user. */
+void ui_message_error(struct ui *ui, const struct oms_error *err);
+bool ui_online(const struct ui *ui);
+/* A query has been running long enough (150 ms) to show the spinner. */
+bool ui_busy_visible(const struct ui *ui);
+/* Role checks for what to offer ("csr", "admin" ...). */
+bool ui_role_is(const struct ui *ui, const char *role);
+/* Goes back to the lookup screen at the bottom of the stack. */
+void ui_pop_to_root(struct ui *ui);
+
+/* --- drawing helpers (ui/statusbar.c) ------------------------------------ */
+/* Draws text at (y, x) cut or padded to exactly w columns. */
+void ui_draw_text(int y, int x, int w, enum ui_element el, const char *text);
+void ui_draw_line(int y, int x, int w, enum ui_element el, const struct ui_line *l);
+/* A section heading: "── Lines ───" (ASCII: "Lines:"). */
+void ui_draw_section(struct ui *ui, int y, int x, int w, const char *title);
+void ui_draw_title(struct ui *ui);
+void ui_draw_banner(struct ui *ui, int y);
+void ui_draw_status(struct ui *ui);
+/* "YYYY-MM-DD HH:MM" from a JSON/SQL timestamp; "" for NULL. */
+void ui_fmt_time(const char *ts, char *buf, size_t len);
+void ui_fmt_date(const char *ts, char *buf, size_t len);
+/* The '─' or '-' used for rules. */
+const char *ui_hline(const struct ui *ui);
+
+#endif

@@ -1,0 +1,488 @@
+/* Customer: profile, addresses, lifetime figures and open tickets on top
+ * (oms_api.customer_card), then the complete order history, newest first,
+ * paged by keyset and fetched ahead of the selection. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "input.h"
+#include "views.h"
+
+#define HISTORY_PAGE 60
+
+enum { TAG_CARD = 1, TAG_FIRST, TAG_MORE };
+enum prompt { PROMPT_NONE, PROMPT_FROM, PROMPT_TO };
+
+static const char *const status_cycle[] = {
+	"", "PENDING", "CONFIRMED", "SHIPPED", "IN_TRANSIT", "OUT_FOR_DELIVERY",
+	"DELIVERED", "DELIVERY_EXCEPTION", "CANCELLED",
+};
+
+struct customer_view {
+	struct view v;
+	long long id;
+	json_t *card;
+	bool failed;
+	char errmsg[512];
+	struct history_filter filter;
+	int status_idx;
+	struct history_row *rows;
+	int nrows;
+	bool more, loaded;
+	bool want_last;            /* End pressed: load every page, then go there */
+	struct ui_list list;
+	struct ui_doc head;
+	enum prompt prompt;
+	struct ui_input in;
+	char from[11];
+};
+
+static struct customer_view *
+cv(struct view *v)
+{
+	return (struct customer_view *)v;
+}
+
+static void
+money(const json_t *o, const char *cur, char *buf, size_t len, const char *key)
+{
+	money_format(jll(o, key), cur, buf, len);
+}
+
+static void
+customer_build_head(struct customer_view *c)
+{
+	struct ui_doc *d = &c->head;
+	json_t *fig, *addrs, *tickets, *a, *t;
+	const char *cur;
+	char buf[800], m1[48], m2[48], d1[16], d2[16], d3[16];
+	size_t i, ndef = 0, nopen = 0;
+
+	doc_clear(d);
+	if (!c->card) {
+		if (c->failed)
+			doc_wrap(d, UI_EL_ERROR, 0, c->errmsg);
+		else
+			doc_add(d, UI_EL_DIM, "Loading...");
+		return;
+	}
+	fig = json_object_get(c->card, "figures");
+	cur = js(fig, "currency");
+	ui_fmt_date(js(c->card, "created_at"), d1, sizeof d1);
+	snprintf(buf, sizeof buf, "%s  customer %s  since %s", js(c->card, "full_name"),
+		 js(c->card, "id"), d1);
+	doc_add(d, UI_EL_HEADER, buf);
+	snprintf(buf, sizeof buf, "%s  %s", js(c->card, "email"), js(c->card, "phone"));
+	doc_add(d, UI_EL_NORMAL, buf);
+	money(fig, cur, m1, sizeof m1, "spend_minor");
+	money(fig, cur, m2, sizeof m2, "refunds_minor");
+	ui_fmt_date(js(fig, "first_order_at"), d2, sizeof d2);
+	ui_fmt_date(js(fig, "last_order_at"), d3, sizeof d3);
+	snprintf(buf, sizeof buf, "Orders %s, spend %s, cancellations %s, refunds %s, first %s, last %s",
+		 js(fig, "orders"), m1, js(fig, "cancellations"), m2, *d2 ? d2 : "-", *d3 ? d3 : "-");
+	doc_wrap(d, UI_EL_NORMAL, 2, buf);
+	addrs = json_object_get(c->card, "addresses");
+	json_array_foreach(addrs, i, a) {
+		if (!json_is_true(json_object_get(a, "is_default")) && !(ndef == 0 && i + 1 == json_array_size(addrs)))
+			continue;
+		if (ndef++)
+			break;
+		snprintf(buf, sizeof buf, "Address (%s): %s%s%s, %s, %s %s, %s%s", js(a, "label"),
+			 js(a, "line1"), *js(a, "line2") ? ", " : "", js(a, "line2"), js(a, "city"),
+			 js(a, "region"), js(a, "postal_code"), js(a, "country"),
+			 json_array_size(addrs) > 1 ? "" : "");
+		doc_add(d, UI_EL_NORMAL, buf);
+	}
+	if (json_array_size(addrs) > 1)
+		doc_addf(d, UI_EL_DIM, "  and %zu more address%s", json_array_size(addrs) - 1,
+			 json_array_size(addrs) > 2 ? "es" : "");
+	tickets = json_object_get(c->card, "tickets");
+	json_array_foreach(tickets, i, t) {
+		/* the card lists recent tickets; the CSR needs the open ones */
+		if (strcmp(js(t, "status"), "resolved") == 0 || strcmp(js(t, "status"), "closed") == 0)
+			continue;
+		if (nopen++ >= 2)
+			continue;
+		snprintf(buf, sizeof buf, "Ticket #%s %s (%s, %s)%s%s", js(t, "id"), js(t, "subject"),
+			 js(t, "status"), js(t, "priority"), *js(t, "order_no") ? " order " : "",
+			 js(t, "order_no"));
+		doc_add(d, UI_EL_WARNING, buf);
+	}
+	if (nopen > 2)
+		doc_addf(d, UI_EL_DIM, "  and %zu more open tickets", nopen - 2);
+	else if (nopen == 0)
+		doc_add(d, UI_EL_DIM, "No open tickets.");
+}
+
+static void
+customer_send(struct customer_view *c, bool more)
+{
+	struct app_stmt st;
+
+	if (more && (!c->more || c->nrows == 0 || ui_query_pending(c->v.ui, &c->v, TAG_MORE)))
+		return;
+	customer_orders_stmt(c->id, &c->filter, more ? &c->rows[c->nrows - 1] : NULL,
+			     HISTORY_PAGE, &st);
+	if (!more)
+		ui_query_drop(c->v.ui, &c->v, TAG_MORE);
+	ui_query(c->v.ui, &c->v, more ? TAG_MORE : TAG_FIRST, &st);
+}
+
+static void
+customer_load(struct customer_view *c)
+{
+	struct app_stmt st;
+
+	customer_card_stmt(c->id, &st);
+	ui_query(c->v.ui, &c->v, TAG_CARD, &st);
+	customer_send(c, false);
+}
+
+static int
+customer_open(struct view *v)
+{
+	customer_load(cv(v));
+	return UI_REDRAW;
+}
+
+static int
+customer_refresh(struct view *v)
+{
+	customer_load(cv(v));
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static void
+customer_prefetch(struct customer_view *c)
+{
+	/* ask for the next page while a screenful or two is still left */
+	if (c->more && c->list.sel >= c->nrows - 2 * c->list.height - 10)
+		customer_send(c, true);
+}
+
+static int
+customer_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
+{
+	struct customer_view *c = cv(v);
+	struct oms_error perr;
+	struct history_row *rows = NULL;
+	int n;
+
+	oms_error_clear(&perr);
+	if (!res) {
+		if (err->status == OMS_DB_GONE)
+			return UI_REDRAW;
+		if (tag == TAG_CARD) {
+			c->failed = !c->card;
+			snprintf(c->errmsg, sizeof c->errmsg, "%s",
+				 err->status == OMS_DB ? "The customer could not be loaded." : err->msg);
+			customer_build_head(c);
+		}
+		ui_message_error(v->ui, err);
+		return UI_REDRAW;
+	}
+	if (tag == TAG_CARD) {
+		json_t *card = app_doc_parse(res, &perr);
+		if (!card) {
+			c->failed = true;
+			snprintf(c->errmsg, sizeof c->errmsg, "%s", perr.status == OMS_NOT_FOUND ?
+				 "This customer was not found." : perr.msg);
+		} else {
+			json_decref(c->card);
+			c->card = card;
+			c->failed = false;
+		}
+		customer_build_head(c);
+		return UI_REDRAW | UI_RELAYOUT;
+	}
+	n = customer_orders_rows(res, &rows, &perr);
+	if (n < 0) {
+		ui_message_error(v->ui, &perr);
+		return UI_REDRAW;
+	}
+	if (tag == TAG_FIRST) {
+		int sel = c->loaded ? c->list.sel : 0;
+		free(c->rows);
+		c->rows = rows;
+		c->nrows = n;
+		ui_list_init(&c->list, true);
+		c->list.sel = sel;
+	} else {
+		struct history_row *all = realloc(c->rows, (size_t)(c->nrows + n) * sizeof *all);
+		if (!all) {
+			free(rows);
+			return UI_REDRAW;
+		}
+		if (n)
+			memcpy(all + c->nrows, rows, (size_t)n * sizeof *rows);
+		free(rows);
+		c->rows = all;
+		c->nrows += n;
+	}
+	c->loaded = true;
+	c->more = n == HISTORY_PAGE;
+	ui_list_set_count(&c->list, c->nrows);
+	if (c->want_last && c->more) {
+		customer_send(c, true);
+	} else if (c->want_last) {
+		c->want_last = false;
+		ui_list_action(&c->list, UI_ACT_LAST);
+	}
+	customer_prefetch(c);
+	return UI_REDRAW;
+}
+
+static void
+history_columns(int w, int *date_w, int *status_w, int *seller_w)
+{
+	*date_w = w >= 76 ? 17 : 11;
+	*status_w = w >= 76 ? 19 : 12;
+	*seller_w = w - 10 - *date_w - *status_w - 6 - 12;
+	if (*seller_w < 4)
+		*seller_w = 4;
+}
+
+static void
+history_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
+{
+	struct customer_view *c = arg;
+	const struct history_row *r = &c->rows[row];
+	int date_w, status_w, seller_w;
+	char buf[64];
+
+	history_columns(w, &date_w, &status_w, &seller_w);
+	snprintf(buf, sizeof buf, "%lld", r->order_no);
+	ui_line_cell(line, buf, 10, false);
+	if (date_w > 11)
+		ui_fmt_time(r->placed_at, buf, sizeof buf);
+	else
+		ui_fmt_date(r->placed_at, buf, sizeof buf);
+	ui_line_cell(line, buf, date_w, false);
+	ui_line_cell(line, r->status, status_w, false);
+	ui_line_cell(line, r->seller_name, seller_w, false);
+	snprintf(buf, sizeof buf, "%d", r->items);
+	ui_line_cell(line, buf, 6, true);
+	money_format(r->total_minor, r->currency, buf, sizeof buf);
+	ui_line_cell(line, buf, 12, true);
+	*el = ui_theme_status_element(r->status);
+}
+
+/* How many header lines fit: the history keeps at least half the screen. */
+static int
+customer_head_rows(const struct customer_view *c, int h)
+{
+	int max = h / 2 - 1;
+
+	if (max < 2)
+		max = 2;
+	return c->head.n < max ? c->head.n : max;
+}
+
+static void
+customer_draw(struct view *v, struct ui_rect r)
+{
+	struct customer_view *c = cv(v);
+	struct ui *ui = v->ui;
+	int hr = customer_head_rows(c, r.h), y;
+	int date_w, status_w, seller_w;
+	char title[200], pos[48];
+	struct ui_line l;
+
+	for (int i = 0; i < hr; i++)
+		ui_draw_text(r.y + i, r.x, r.w, c->head.lines[i].el, c->head.lines[i].text);
+	y = r.y + hr;
+	if (y + 3 > r.y + r.h)
+		return;
+	ui_list_position(&c->list, pos, sizeof pos, c->more);
+	snprintf(title, sizeof title, "Orders, newest first (%s%s%s%s%s%s) %s",
+		 c->filter.status[0] ? c->filter.status : "any status",
+		 c->filter.from[0] || c->filter.to[0] ? ", " : "",
+		 c->filter.from[0] ? c->filter.from : "", c->filter.from[0] || c->filter.to[0] ? ".." : "",
+		 c->filter.to[0] ? c->filter.to : "", "", c->loaded ? pos : "loading");
+	ui_draw_section(ui, y++, r.x, r.w, title);
+	history_columns(r.w - (ui->plain ? 1 : 0), &date_w, &status_w, &seller_w);
+	ui_line_init(&l, ui->ascii);
+	if (ui->plain)
+		ui_line_add(&l, " ", 1);
+	ui_line_cell(&l, "Order", 10, false);
+	ui_line_cell(&l, "Placed", date_w, false);
+	ui_line_cell(&l, "Status", status_w, false);
+	ui_line_cell(&l, "Seller", seller_w, false);
+	ui_line_cell(&l, "Items", 6, true);
+	ui_line_cell(&l, "Total", 12, true);
+	ui_draw_line(y++, r.x, r.w, UI_EL_HEADER, &l);
+	ui_line_free(&l);
+	{
+		struct ui_rect lr = { y, r.x, r.y + r.h - y - (c->prompt ? 1 : 0), r.w };
+		if (c->loaded && c->nrows == 0)
+			ui_draw_text(y, r.x, r.w, UI_EL_DIM, "  No orders match.");
+		else
+			ui_list_draw(ui, &c->list, lr, history_row_draw, c);
+	}
+	if (c->prompt) {
+		const char *label = c->prompt == PROMPT_FROM ? " From (YYYY-MM-DD, empty: any): " :
+							       " To (YYYY-MM-DD, empty: any): ";
+		int lw = ui_width(label);
+		ui_draw_text(r.y + r.h - 1, r.x, lw, UI_EL_HEADER, label);
+		ui_input_draw(ui, &c->in, r.y + r.h - 1, r.x + lw, r.w - lw);
+	}
+}
+
+static int
+customer_resize(struct view *v, struct ui_rect r)
+{
+	struct customer_view *c = cv(v);
+
+	if (c->head.width != r.w) {
+		c->head.width = r.w;
+		customer_build_head(c);
+	}
+	c->list.height = r.h - customer_head_rows(c, r.h) - 2;
+	ui_list_set_count(&c->list, c->nrows);
+	return UI_REDRAW;
+}
+
+static bool
+date_ok(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static int
+customer_prompt_key(struct customer_view *c, int key, int action)
+{
+	bool changed;
+
+	if (action == UI_ACT_BACK && key == UI_KEY_ESC) {
+		c->prompt = PROMPT_NONE;
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (key != UI_KEY_ENTER)
+		return ui_input_key(&c->in, key, &changed) | UI_HANDLED;
+	if (c->in.len > 0 && !date_ok(c->in.buf)) {
+		ui_message(c->v.ui, UI_EL_ERROR, "Dates are written YYYY-MM-DD, e.g. 2024-05-31.");
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (c->prompt == PROMPT_FROM) {
+		snprintf(c->from, sizeof c->from, "%s", c->in.buf);
+		ui_input_set(&c->in, c->filter.to);
+		c->prompt = PROMPT_TO;
+		return UI_HANDLED | UI_REDRAW;
+	}
+	snprintf(c->filter.from, sizeof c->filter.from, "%s", c->from);
+	snprintf(c->filter.to, sizeof c->filter.to, "%s", c->in.buf);
+	c->prompt = PROMPT_NONE;
+	c->loaded = false;
+	customer_send(c, false);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static int
+customer_key(struct view *v, int key, int action)
+{
+	struct customer_view *c = cv(v);
+	struct view *nv;
+	int flags;
+
+	if (c->prompt)
+		return customer_prompt_key(c, key, action);
+	switch (action) {
+	case UI_ACT_OPEN:
+		if (c->list.sel < 0 || c->list.sel >= c->nrows)
+			return UI_HANDLED;
+		nv = view_order_new(v->ui, c->rows[c->list.sel].order_no);
+		if (nv)
+			ui_push(v->ui, nv);
+		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_FILTER_STATUS:
+		c->want_last = false;
+		c->status_idx = (c->status_idx + 1) % (int)(sizeof status_cycle / sizeof status_cycle[0]);
+		snprintf(c->filter.status, sizeof c->filter.status, "%s", status_cycle[c->status_idx]);
+		c->loaded = false;
+		c->list.sel = 0;
+		customer_send(c, false);
+		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_FILTER_DATES:
+		c->prompt = PROMPT_FROM;
+		ui_input_set(&c->in, c->filter.from);
+		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_LAST:
+		if (c->more) {
+			c->want_last = true;
+			customer_send(c, true);
+		}
+		/* fall through */
+	default:
+		flags = ui_list_action(&c->list, action);
+		if (flags & UI_HANDLED)
+			customer_prefetch(c);
+		return flags;
+	}
+}
+
+static int
+customer_hints(struct view *v, int *acts, int max)
+{
+	int want[] = { UI_ACT_OPEN, UI_ACT_FILTER_STATUS, UI_ACT_FILTER_DATES, UI_ACT_BACK, UI_ACT_HELP };
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof want / sizeof want[0] && n < max; i++)
+		acts[n++] = want[i];
+	return n;
+}
+
+static const char *
+customer_title(struct view *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld", cv(v)->id);
+	return buf;
+}
+
+static void
+customer_close(struct view *v)
+{
+	struct customer_view *c = cv(v);
+
+	json_decref(c->card);
+	free(c->rows);
+	doc_free(&c->head);
+	free(c);
+}
+
+static const struct view_ops customer_ops = {
+	.name = "Customer",
+	.open = customer_open,
+	.close = customer_close,
+	.draw = customer_draw,
+	.key = customer_key,
+	.resize = customer_resize,
+	.reload = customer_refresh,
+	.result = customer_result,
+	.hints = customer_hints,
+	.title = customer_title,
+};
+
+struct view *
+view_customer_new(struct ui *ui, long long customer_id)
+{
+	struct customer_view *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return NULL;
+	c->v.ops = &customer_ops;
+	c->v.ui = ui;
+	c->id = customer_id;
+	ui_list_init(&c->list, true);
+	doc_init(&c->head, ui->cols, ui->ascii);
+	customer_build_head(c);
+	return &c->v;
+}

@@ -1,0 +1,129 @@
+/* Help: generated from the action table with the keys as bound now (so a
+ * rebinding in oms.conf shows here). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "views.h"
+
+struct help_view {
+	struct view v;
+	struct ui_doc doc;
+};
+
+static struct help_view *
+hv(struct view *v)
+{
+	return (struct help_view *)v;
+}
+
+static void
+help_build(struct help_view *h)
+{
+	struct ui *ui = h->v.ui;
+	struct ui_doc *d = &h->doc;
+	int keyw = 16;
+
+	doc_clear(d);
+	doc_add(d, UI_EL_HEADER, "Keys (change them in oms.conf, section [keys]: action = key)");
+	for (int g = 0; g < UI_GROUP_COUNT; g++) {
+		doc_section(d, ui_group_titles[g]);
+		for (int a = 1; a < UI_ACT_COUNT; a++) {
+			struct ui_line l;
+			char keys[64];
+
+			if ((int)ui_actions[a].group != g)
+				continue;
+			ui_keymap_keys(&ui->km, a, keys, sizeof keys);
+			ui_line_init(&l, ui->ascii);
+			ui_line_add(&l, "  ", 2);
+			ui_line_cell(&l, keys[0] ? keys : "(unbound)", keyw, false);
+			ui_line_add(&l, " ", 1);
+			ui_line_cell(&l, ui_actions[a].name, 14, false);
+			ui_line_add(&l, " ", 1);
+			ui_line_add(&l, ui_actions[a].help, d->width - l.w);
+			doc_add_line(d, UI_EL_NORMAL, &l);
+			ui_line_free(&l);
+		}
+	}
+	doc_section(d, "Lookup line");
+	doc_wrap(d, UI_EL_NORMAL, 2, "  Letters go into the line; Left, Right, Backspace, C-a, C-e, C-k, "
+		 "C-w and C-d edit it. Results follow as you type.");
+}
+
+static void
+help_draw(struct view *v, struct ui_rect r)
+{
+	doc_draw(v->ui, &hv(v)->doc, r);
+}
+
+static int
+help_resize(struct view *v, struct ui_rect r)
+{
+	struct help_view *h = hv(v);
+
+	if (h->doc.width != r.w) {
+		h->doc.width = r.w;
+		help_build(h);
+	}
+	h->doc.scroll.height = r.h;
+	ui_list_set_count(&h->doc.scroll, h->doc.n);
+	return UI_REDRAW;
+}
+
+static int
+help_key(struct view *v, int key, int action)
+{
+	if (action == UI_ACT_HELP)
+		return UI_POP | UI_HANDLED;
+	return ui_list_action(&hv(v)->doc.scroll, action);
+}
+
+static int
+help_hints(struct view *v, int *acts, int max)
+{
+	int n = 0;
+
+	if (n < max)
+		acts[n++] = UI_ACT_BACK;
+	if (n < max)
+		acts[n++] = UI_ACT_DOWN;
+	if (n < max)
+		acts[n++] = UI_ACT_PAGE_DOWN;
+	if (n < max)
+		acts[n++] = UI_ACT_QUIT;
+	return n;
+}
+
+static void
+help_close(struct view *v)
+{
+	doc_free(&hv(v)->doc);
+	free(v);
+}
+
+static const struct view_ops help_ops = {
+	.name = "Help",
+	.close = help_close,
+	.draw = help_draw,
+	.key = help_key,
+	.resize = help_resize,
+	.hints = help_hints,
+};
+
+struct view *
+view_help_new(struct ui *ui)
+{
+	struct help_view *h = calloc(1, sizeof *h);
+
+	if (!h)
+		return NULL;
+	h->v.ops = &help_ops;
+	h->v.ui = ui;
+	doc_init(&h->doc, ui->cols, ui->ascii);
+	help_build(h);
+	return &h->v;
+}

@@ -1,0 +1,536 @@
+/* Lookup: one input line, classified as the CSR types; results appear as
+ * they type (debounced, a stale query cancelled), paged by keyset. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+#include "list.h"
+#include "views.h"
+
+#define LOOKUP_DEBOUNCE_MS 120
+#define LOOKUP_PAGE 50
+
+/* TAG_SUGGEST + i: does suggestion i name an order? */
+enum { TAG_FIRST = 1, TAG_MORE, TAG_SUGGEST };
+
+struct lookup_view {
+	struct view v;
+	struct ui_input in;
+	bool list_focus;
+	struct lookup_query q;
+	enum oms_status qst;
+	char qerr[512];
+	char sent_text[256];       /* the query whose rows are shown */
+	enum lookup_kind sent_kind;
+	struct lookup_row *rows;
+	int nrows;
+	bool more, loading, searched;
+	struct ui_list list;
+	struct lookup_row srows[LOOKUP_MAX_SUGGEST];   /* suggestions that exist */
+	int nsrows, suggest_wait;
+};
+
+static struct lookup_view *
+lv(struct view *v)
+{
+	return (struct lookup_view *)v;
+}
+
+static bool
+lookup_suggesting(const struct lookup_view *l)
+{
+	return l->qst == OMS_OK && l->q.check_failed;
+}
+
+static int
+lookup_count(const struct lookup_view *l)
+{
+	return lookup_suggesting(l) ? l->nsrows : l->nrows;
+}
+
+static void
+lookup_clear_rows(struct lookup_view *l)
+{
+	free(l->rows);
+	l->rows = NULL;
+	l->nrows = 0;
+	l->more = false;
+	l->searched = false;
+	l->sent_text[0] = '\0';
+	l->sent_kind = LOOKUP_NONE;
+	ui_list_init(&l->list, true);
+}
+
+static void
+lookup_send(struct lookup_view *l, bool more)
+{
+	struct app_stmt st;
+
+	if (more && (!l->more || l->nrows == 0 || ui_query_pending(l->v.ui, &l->v, TAG_MORE)))
+		return;
+	lookup_stmt(&l->q, LOOKUP_PAGE, more ? l->rows[l->nrows - 1].sort_key : NULL, &st);
+	if (!more) {
+		ui_query_drop(l->v.ui, &l->v, TAG_MORE);
+		snprintf(l->sent_text, sizeof l->sent_text, "%s", l->q.text);
+		l->sent_kind = l->q.kind;
+	}
+	ui_query(l->v.ui, &l->v, more ? TAG_MORE : TAG_FIRST, &st);
+	l->loading = true;
+}
+
+/* A mistyped order number: ask which of the nearest valid numbers exist,
+ * so the CSR can tell them apart by the customer's name. */
+static void
+lookup_send_suggestions(struct lookup_view *l)
+{
+	l->nsrows = 0;
+	l->suggest_wait = l->q.nsuggest;
+	for (int i = 0; i < l->q.nsuggest; i++) {
+		struct lookup_query sq;
+		struct app_stmt st;
+
+		memset(&sq, 0, sizeof sq);
+		sq.kind = LOOKUP_ORDER_NO;
+		snprintf(sq.text, sizeof sq.text, "%lld", l->q.suggest[i]);
+		lookup_stmt(&sq, 1, NULL, &st);
+		ui_query(l->v.ui, &l->v, TAG_SUGGEST + i, &st);
+	}
+}
+
+/* The text changed: classify it now, query after a pause in typing. */
+static void
+lookup_changed(struct lookup_view *l)
+{
+	struct oms_error err;
+
+	oms_error_clear(&err);
+	memset(&l->q, 0, sizeof l->q);
+	l->qerr[0] = '\0';
+	if (l->in.len == 0) {
+		l->qst = OMS_OK;
+		ui_query_drop(l->v.ui, &l->v, -1);
+		ui_timer(&l->v, 0);
+		l->loading = false;
+		lookup_clear_rows(l);
+		return;
+	}
+	l->qst = lookup_classify(l->in.buf, l->v.ui->default_cc, &l->q, &err);
+	l->nsrows = 0;
+	l->suggest_wait = 0;
+	if (l->qst == OMS_OK && l->q.check_failed) {
+		ui_query_drop(l->v.ui, &l->v, -1);
+		lookup_clear_rows(l);
+		l->suggest_wait = l->q.nsuggest;
+		ui_timer(&l->v, LOOKUP_DEBOUNCE_MS);
+		return;
+	}
+	if (l->qst != OMS_OK || l->q.kind == LOOKUP_NONE) {
+		if (l->qst != OMS_OK)
+			snprintf(l->qerr, sizeof l->qerr, "%s", l->q.hint[0] ? l->q.hint : err.msg);
+		ui_query_drop(l->v.ui, &l->v, -1);
+		ui_timer(&l->v, 0);
+		l->loading = false;
+		lookup_clear_rows(l);
+		return;
+	}
+	if (l->q.kind == l->sent_kind && strcmp(l->q.text, l->sent_text) == 0)
+		return;        /* same search, e.g. a blank added */
+	ui_timer(&l->v, LOOKUP_DEBOUNCE_MS);
+}
+
+static int
+lookup_tick(struct view *v)
+{
+	struct lookup_view *l = lv(v);
+
+	if (l->qst == OMS_OK && l->q.check_failed)
+		lookup_send_suggestions(l);
+	else if (l->qst == OMS_OK && l->q.kind != LOOKUP_NONE)
+		lookup_send(l, false);
+	return UI_REDRAW;
+}
+
+static int
+lookup_open_selected(struct lookup_view *l)
+{
+	struct ui *ui = l->v.ui;
+	struct view *nv = NULL;
+	int sel = l->list.sel;
+
+	if (lookup_suggesting(l)) {
+		if (sel >= 0 && sel < l->nsrows)
+			nv = view_order_new(ui, l->srows[sel].order_no);
+	} else if (sel >= 0 && sel < l->nrows) {
+		const struct lookup_row *r = &l->rows[sel];
+		if (r->order_no > 0 && strcmp(r->kind, "customer") != 0)
+			nv = view_order_new(ui, r->order_no);
+		else
+			nv = view_customer_new(ui, r->customer_id);
+	} else if (l->qst == OMS_OK && l->q.kind == LOOKUP_ORDER_NO) {
+		nv = view_order_new(ui, strtoll(l->q.text, NULL, 10));
+	} else {
+		return UI_HANDLED;
+	}
+	if (nv)
+		ui_push(ui, nv);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static void
+lookup_maybe_more(struct lookup_view *l)
+{
+	/* fetch the next page before the selection reaches the end */
+	if (!lookup_suggesting(l) && l->more && l->list.sel >= l->nrows - l->list.height - 5)
+		lookup_send(l, true);
+}
+
+static int
+lookup_key(struct view *v, int key, int action)
+{
+	struct lookup_view *l = lv(v);
+	int flags;
+	bool changed = false;
+
+	if (!l->list_focus || (ui_key_is_text(key) && action == UI_ACT_NONE)) {
+		if (l->list_focus)
+			l->list_focus = false;    /* typing goes back to the line */
+		if (ui_key_is_text(key) || (action == UI_ACT_NONE && key != UI_KEY_ESC &&
+					    key != UI_KEY_ENTER && key != UI_KEY_TAB)) {
+			flags = ui_input_key(&l->in, key, &changed);
+			if (flags & UI_HANDLED) {
+				if (l->in.overflow) {
+					ui_message(v->ui, UI_EL_WARNING, "The lookup line takes at most %d characters.",
+						   UI_INPUT_MAXCHARS);
+					l->in.overflow = false;
+				}
+				if (changed)
+					lookup_changed(l);
+				return flags | UI_REDRAW;
+			}
+		}
+	}
+	switch (action) {
+	case UI_ACT_OPEN:
+		return lookup_open_selected(l);
+	case UI_ACT_NEXT_FIELD:
+		l->list_focus = !l->list_focus && lookup_count(l) > 0;
+		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_CLEAR:
+		ui_input_clear(&l->in);
+		lookup_changed(l);
+		l->list_focus = false;
+		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_BACK:
+		if (key == UI_KEY_ESC && (l->in.len > 0 || l->list_focus)) {
+			ui_input_clear(&l->in);
+			lookup_changed(l);
+			l->list_focus = false;
+			return UI_HANDLED | UI_REDRAW;
+		}
+		return UI_UNHANDLED;
+	case UI_ACT_SEARCH:
+		l->list_focus = false;
+		return UI_HANDLED | UI_REDRAW;
+	default:
+		break;
+	}
+	flags = ui_list_action(&l->list, action);
+	if (flags & UI_HANDLED)
+		lookup_maybe_more(l);
+	return flags;
+}
+
+void
+view_lookup_focus(struct view *v)
+{
+	lv(v)->list_focus = false;
+}
+
+static int
+lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
+{
+	struct lookup_view *l = lv(v);
+	struct lookup_row *rows = NULL;
+	struct oms_error perr;
+	int n;
+
+	if (!ui_query_pending(v->ui, v, -1))
+		l->loading = false;
+	if (tag >= TAG_SUGGEST) {
+		l->suggest_wait--;
+		if (res && lookup_rows(res, &rows, &perr) > 0 && l->nsrows < LOOKUP_MAX_SUGGEST) {
+			l->srows[l->nsrows++] = rows[0];
+			ui_list_set_count(&l->list, l->nsrows);
+		}
+		free(rows);
+		return UI_REDRAW;
+	}
+	if (!res) {
+		if (err->status != OMS_DB_GONE)
+			ui_message_error(v->ui, err);
+		if (tag == TAG_FIRST)
+			l->sent_text[0] = '\0';
+		return UI_REDRAW;
+	}
+	oms_error_clear(&perr);
+	n = lookup_rows(res, &rows, &perr);
+	if (n < 0) {
+		ui_message_error(v->ui, &perr);
+		return UI_REDRAW;
+	}
+	if (tag == TAG_FIRST) {
+		free(l->rows);
+		l->rows = rows;
+		l->nrows = n;
+		ui_list_init(&l->list, true);
+	} else {
+		struct lookup_row *all = realloc(l->rows, (size_t)(l->nrows + n) * sizeof *all);
+		if (!all) {
+			free(rows);
+			return UI_REDRAW;
+		}
+		if (n > 0)
+			memcpy(all + l->nrows, rows, (size_t)n * sizeof *rows);
+		free(rows);
+		l->rows = all;
+		l->nrows += n;
+	}
+	l->searched = true;
+	l->more = n == LOOKUP_PAGE;
+	ui_list_set_count(&l->list, l->nrows);
+	return UI_REDRAW;
+}
+
+static void
+lookup_columns(int w, int *name_w, int *status_w, int *date_w, int *total_w)
+{
+	*status_w = w >= 76 ? 19 : 12;
+	*date_w = 11;
+	*total_w = w >= 70 ? 12 : 11;
+	*name_w = w - 10 - *status_w - *date_w - *total_w - 1;
+	if (*name_w < 8)
+		*name_w = 8;
+}
+
+static void
+lookup_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
+{
+	struct lookup_view *l = arg;
+	int name_w, status_w, date_w, total_w;
+	char buf[64];
+
+	lookup_columns(w, &name_w, &status_w, &date_w, &total_w);
+	const struct lookup_row *r = lookup_suggesting(l) ? &l->srows[row] : &l->rows[row];
+	if (strcmp(r->kind, "customer") == 0 || r->order_no <= 0) {
+		int tail = status_w + date_w + total_w + 1;
+		ui_line_cell(line, "Customer", 10, false);
+		ui_line_cell(line, r->full_name, name_w, false);
+		ui_line_add(line, " ", 1);
+		ui_line_cell(line, r->email, tail - 15, false);
+		ui_line_add(line, " ", 1);
+		ui_line_cell(line, r->phone, 13, false);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%lld", r->order_no);
+	ui_line_cell(line, buf, 10, false);
+	ui_line_cell(line, r->full_name, name_w, false);
+	ui_line_add(line, " ", 1);
+	ui_line_cell(line, r->status, status_w, false);
+	ui_fmt_date(r->placed_at, buf, sizeof buf);
+	ui_line_cell(line, buf, date_w, false);
+	money_format(r->total_minor, r->currency, buf, sizeof buf);
+	ui_line_cell(line, buf, total_w, true);
+	*el = ui_theme_status_element(r->status);
+}
+
+static void
+lookup_draw_hint(struct lookup_view *l, int y, int w)
+{
+	struct ui *ui = l->v.ui;
+	char buf[600], count[48] = "";
+
+	if (l->in.len == 0) {
+		ui_draw_text(y, 0, w, UI_EL_HINT, " Order number, e-mail, phone, tracking number or name");
+		return;
+	}
+	if (l->qst != OMS_OK) {
+		snprintf(buf, sizeof buf, " %s", l->qerr);
+		ui_draw_text(y, 0, w, UI_EL_ERROR, buf);
+		return;
+	}
+	if (l->q.check_failed) {
+		const char *dash = ui->ascii ? "--" : "\xe2\x80\x94";
+		size_t used;
+
+		if (l->suggest_wait > 0 && l->nsrows == 0) {
+			snprintf(buf, sizeof buf, " Check digit wrong %s looking for similar numbers...", dash);
+		} else if (l->nsrows == 0) {
+			snprintf(buf, sizeof buf, " Check digit wrong %s no order has a similar number", dash);
+		} else {
+			used = (size_t)snprintf(buf, sizeof buf, " Check digit wrong %s did you mean ", dash);
+			for (int i = 0; i < l->nsrows && used < sizeof buf; i++)
+				used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld",
+							 i == 0 ? "" : (i == l->nsrows - 1 ? " or " : ", "),
+							 l->srows[i].order_no);
+			if (used < sizeof buf)
+				snprintf(buf + used, sizeof buf - used, "?");
+		}
+		ui_draw_text(y, 0, w, UI_EL_WARNING, buf);
+		return;
+	}
+	if (l->q.kind == LOOKUP_NONE) {
+		ui_draw_text(y, 0, w, UI_EL_HINT, l->q.hint[0] ? l->q.hint : " Keep typing...");
+		return;
+	}
+	if (l->loading || l->v.timer_at)
+		snprintf(count, sizeof count, "searching...");
+	else if (l->searched && l->nrows == 0)
+		snprintf(count, sizeof count, "nothing found");
+	else if (l->searched)
+		snprintf(count, sizeof count, "%d%s found", l->nrows, l->more ? "+" : "");
+	{
+		struct ui_line line;
+		int cw = ui_width(count);
+
+		ui_line_init(&line, ui->ascii);
+		ui_line_add(&line, " ", 1);
+		ui_line_add(&line, l->q.hint[0] ? l->q.hint : lookup_kind_name(l->q.kind), w - cw - 3);
+		ui_line_pad(&line, w - cw - 1);
+		ui_line_add(&line, count, cw);
+		ui_draw_line(y, 0, w, UI_EL_HINT, &line);
+		ui_line_free(&line);
+	}
+}
+
+static void
+lookup_draw(struct view *v, struct ui_rect r)
+{
+	struct lookup_view *l = lv(v);
+	struct ui *ui = v->ui;
+	struct ui_rect lr;
+	int name_w, status_w, date_w, total_w;
+	struct ui_line head;
+
+	ui_draw_text(r.y, r.x, 7, UI_EL_HEADER, " Find: ");
+	ui_input_draw(ui, &l->in, r.y, r.x + 7, r.w - 8);
+	if (l->list_focus) {
+		ui->cursor_y = -1;
+	}
+	if (r.h < 2)
+		return;
+	lookup_draw_hint(l, r.y + 1, r.w);
+	if (r.h < 4)
+		return;
+	if (l->in.len == 0 || lookup_count(l) == 0) {
+		static const char *const help[] = {
+			"",
+			"  Type and the results appear as you type:",
+			"    10000017              an order number (the check digit is verified)",
+			"    Zoe@Example.com       an e-mail address (any case)",
+			"    (555) 010-0199        a phone number, in any common form",
+			"    1Z999AA10123456784    a shipment's tracking number",
+			"    Nakamura              part of a customer's name",
+			"",
+			"  Enter opens the selected order or customer; Tab moves to the list.",
+		};
+		if (l->in.len > 0)
+			return;
+		for (int i = 0; i < (int)(sizeof help / sizeof help[0]) && i + 2 < r.h; i++)
+			ui_draw_text(r.y + 2 + i, r.x, r.w, UI_EL_DIM, help[i]);
+		return;
+	}
+	lookup_columns(r.w - (ui->plain ? 1 : 0), &name_w, &status_w, &date_w, &total_w);
+	ui_line_init(&head, ui->ascii);
+	if (ui->plain)
+		ui_line_add(&head, " ", 1);
+	{
+		ui_line_cell(&head, "Number", 10, false);
+		ui_line_cell(&head, "Name", name_w, false);
+		ui_line_add(&head, " ", 1);
+		ui_line_cell(&head, "Status / e-mail", status_w, false);
+		ui_line_cell(&head, "Placed", date_w, false);
+		ui_line_cell(&head, "Total", total_w, true);
+	}
+	ui_draw_line(r.y + 2, r.x, r.w, UI_EL_HEADER, &head);
+	ui_line_free(&head);
+	lr = (struct ui_rect){ r.y + 3, r.x, r.h - 3, r.w };
+	ui_list_set_count(&l->list, lookup_count(l));
+	ui_list_draw(ui, &l->list, lr, lookup_row_draw, l);
+	if (l->list_focus && !ui->plain)
+		ui->cursor_y = -1;
+}
+
+static int
+lookup_resize(struct view *v, struct ui_rect r)
+{
+	struct lookup_view *l = lv(v);
+
+	l->list.height = r.h - 3 > 0 ? r.h - 3 : 1;
+	ui_list_set_count(&l->list, lookup_count(l));
+	return UI_REDRAW;
+}
+
+static int
+lookup_refresh(struct view *v)
+{
+	struct lookup_view *l = lv(v);
+
+	l->sent_text[0] = '\0';
+	l->sent_kind = LOOKUP_NONE;
+	if (l->qst == OMS_OK && l->q.check_failed)
+		lookup_send_suggestions(l);
+	else if (l->qst == OMS_OK && l->q.kind != LOOKUP_NONE)
+		lookup_send(l, false);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static int
+lookup_hints(struct view *v, int *acts, int max)
+{
+	struct lookup_view *l = lv(v);
+	int n = 0;
+	int want[] = { UI_ACT_OPEN, UI_ACT_NEXT_FIELD, UI_ACT_HELP, UI_ACT_QUIT };
+
+	(void)l;
+	for (size_t i = 0; i < sizeof want / sizeof want[0] && n < max; i++)
+		acts[n++] = want[i];
+	return n;
+}
+
+static void
+lookup_close(struct view *v)
+{
+	struct lookup_view *l = lv(v);
+
+	free(l->rows);
+	free(l);
+}
+
+static const struct view_ops lookup_ops = {
+	.name = "Lookup",
+	.close = lookup_close,
+	.draw = lookup_draw,
+	.key = lookup_key,
+	.resize = lookup_resize,
+	.reload = lookup_refresh,
+	.result = lookup_result,
+	.tick = lookup_tick,
+	.hints = lookup_hints,
+};
+
+struct view *
+view_lookup_new(struct ui *ui)
+{
+	struct lookup_view *l = calloc(1, sizeof *l);
+
+	if (!l)
+		return NULL;
+	l->v.ops = &lookup_ops;
+	l->v.ui = ui;
+	ui_list_init(&l->list, true);
+	l->qst = OMS_OK;
+	return &l->v;
+}

@@ -1,0 +1,434 @@
+/* Order detail: everything about one order on one scrollable screen, from
+ * one document (oms_api.order_card). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "views.h"
+
+enum { TAG_CARD = 1, TAG_ELIG };
+
+struct order_view {
+	struct view v;
+	long long order_no;
+	json_t *card;
+	bool loading, failed;
+	char errmsg[512];
+	struct cancel_eligibility elig;
+	bool elig_known;
+	struct ui_doc doc;
+};
+
+static struct order_view *
+ov(struct view *v)
+{
+	return (struct order_view *)v;
+}
+
+static void
+money(const json_t *o, const char *key, const char *currency, char *buf, size_t len)
+{
+	money_format(jll(o, key), currency, buf, len);
+}
+
+static const char *
+tm(const json_t *o, const char *key, char *buf, size_t len)
+{
+	const char *s = js(o, key);
+
+	if (!*s)
+		return "-";
+	ui_fmt_time(s, buf, len);
+	return buf;
+}
+
+static void
+order_doc_lines(struct order_view *o, const char *cur)
+{
+	struct ui_doc *d = &o->doc;
+	json_t *lines = json_object_get(o->card, "lines");
+	struct ui_line l;
+	int w = d->width, namew;
+	size_t i;
+	json_t *ln;
+	char a[48], b[48], c[48];
+
+	doc_section(d, "Lines");
+	namew = w - 4 - 13 - 5 - 11 - 12;
+	if (namew < 10)
+		namew = 10;
+	ui_line_init(&l, d->ascii);
+	ui_line_cell(&l, "#", 4, false);
+	ui_line_cell(&l, "SKU", 13, false);
+	ui_line_cell(&l, "Item", namew, false);
+	ui_line_cell(&l, "Qty", 5, true);
+	ui_line_cell(&l, "Unit", 11, true);
+	ui_line_cell(&l, "Total", 12, true);
+	doc_add_line(d, UI_EL_HEADER, &l);
+	json_array_foreach(lines, i, ln) {
+		long long cq = jll(ln, "cancelled_qty");
+
+		ui_line_reset(&l);
+		ui_line_cell(&l, js(ln, "line_no"), 4, false);
+		ui_line_cell(&l, js(ln, "sku"), 13, false);
+		ui_line_cell(&l, js(ln, "name"), namew, false);
+		ui_line_cell(&l, js(ln, "qty"), 5, true);
+		money(ln, "unit_price_minor", cur, a, sizeof a);
+		ui_line_cell(&l, a, 11, true);
+		money(ln, "line_total_minor", cur, a, sizeof a);
+		ui_line_cell(&l, a, 12, true);
+		doc_add_line(d, cq > 0 ? UI_EL_DIM : UI_EL_NORMAL, &l);
+		if (cq > 0)
+			doc_addf(d, UI_EL_WARNING, "    %lld of %s cancelled", cq, js(ln, "qty"));
+	}
+	money(o->card, "subtotal_minor", cur, a, sizeof a);
+	money(o->card, "shipping_minor", cur, b, sizeof b);
+	money(o->card, "total_minor", cur, c, sizeof c);
+	ui_line_reset(&l);
+	{
+		char t[200];
+		snprintf(t, sizeof t, "Subtotal %s  Shipping %s  Total %s", a, b, c);
+		ui_line_pad(&l, w - ui_width(t));
+		ui_line_add(&l, t, w);
+		doc_add_line(d, UI_EL_NORMAL, &l);
+	}
+	ui_line_free(&l);
+}
+
+static void
+order_doc_money(struct order_view *o, const char *cur)
+{
+	struct ui_doc *d = &o->doc;
+	json_t *pay = json_object_get(o->card, "payment");
+	json_t *refunds = json_object_get(o->card, "refunds"), *r;
+	char a[48], t[48], t2[48];
+	size_t i;
+
+	doc_section(d, "Payment and refunds");
+	if (json_is_object(pay)) {
+		money(pay, "amount_minor", cur, a, sizeof a);
+		doc_addf(d, UI_EL_NORMAL, "Payment %s  %s  verified %s  attempts %s  ref %s",
+			 js(pay, "status"), a, tm(pay, "verified_at", t, sizeof t),
+			 js(pay, "attempts"), js(pay, "provider_ref"));
+	} else {
+		doc_add(d, UI_EL_DIM, "No payment recorded.");
+	}
+	money(o->card, "refundable_minor", cur, a, sizeof a);
+	doc_addf(d, UI_EL_NORMAL, "Refundable now %s", a);
+	json_array_foreach(refunds, i, r) {
+		money(r, "amount_minor", cur, a, sizeof a);
+		doc_addf(d, UI_EL_NORMAL, "Refund %s  %s  %s (approval %s)  requested %s  executed %s",
+			 js(r, "id"), a, js(r, "status"), js(r, "approval"),
+			 tm(r, "created_at", t, sizeof t), tm(r, "executed_at", t2, sizeof t2));
+		if (*js(r, "reason"))
+			doc_wrap(d, UI_EL_DIM, 4, js(r, "reason"));
+	}
+}
+
+static void
+order_doc_shipping(struct order_view *o)
+{
+	struct ui_doc *d = &o->doc;
+	json_t *to = json_object_get(o->card, "ship_to");
+	json_t *ships = json_object_get(o->card, "shipments"), *s, *ev;
+	char t[48], t2[48], addr[600];
+	size_t i, j;
+
+	doc_section(d, "Ship to");
+	if (json_is_object(to)) {
+		snprintf(addr, sizeof addr, "%s, %s%s%s, %s, %s %s, %s", js(to, "name"), js(to, "line1"),
+			 *js(to, "line2") ? ", " : "", js(to, "line2"), js(to, "city"),
+			 js(to, "region"), js(to, "postal_code"), js(to, "country"));
+		doc_wrap(d, UI_EL_NORMAL, 2, addr);
+	}
+	doc_section(d, "Shipments");
+	if (json_array_size(ships) == 0)
+		doc_add(d, UI_EL_DIM, "Not shipped yet.");
+	json_array_foreach(ships, i, s) {
+		doc_addf(d, json_is_true(json_object_get(s, "flagged")) ? UI_EL_WARNING : UI_EL_NORMAL,
+			 "%s %s  %s  %s  shipped %s  estimated %.10s%s", js(s, "carrier"),
+			 js(s, "service_level"), js(s, "tracking_no"), js(s, "status"),
+			 tm(s, "shipped_at", t, sizeof t), js(s, "estimated_delivery"),
+			 json_is_true(json_object_get(s, "flagged")) ? "  FLAGGED: no movement" : "");
+		json_array_foreach(json_object_get(s, "events"), j, ev) {
+			char line[600];
+			snprintf(line, sizeof line, "%s  %s  %s  %s", tm(ev, "at", t2, sizeof t2),
+				 js(ev, "status"), js(ev, "location"), js(ev, "description"));
+			doc_wrap(d, UI_EL_NORMAL, 20, line);
+		}
+	}
+}
+
+static void
+order_doc_history(struct order_view *o)
+{
+	struct ui_doc *d = &o->doc;
+	json_t *cancels = json_object_get(o->card, "cancellations");
+	json_t *timeline = json_object_get(o->card, "timeline"), *e;
+	char t[48], t2[48], line[1200];
+	size_t i;
+
+	if (json_array_size(cancels) > 0) {
+		doc_section(d, "Cancellations");
+		json_array_foreach(cancels, i, e) {
+			snprintf(line, sizeof line, "%s  %s %s: %s%s%s  %s by %s%s%s%s%s",
+				 tm(e, "requested_at", t, sizeof t), js(e, "scope"), js(e, "state"),
+				 js(e, "reason_label"), *js(e, "note") ? " - " : "", js(e, "note"),
+				 "requested", js(e, "requested_by"),
+				 *js(e, "decided_by") ? "; decided by " : "", js(e, "decided_by"),
+				 *js(e, "decided_at") ? " at " : "",
+				 *js(e, "decided_at") ? tm(e, "decided_at", t2, sizeof t2) : "");
+			doc_wrap(d, UI_EL_NORMAL, 18, line);
+			if (*js(e, "override_reason"))
+				doc_addf(d, UI_EL_WARNING, "    override: %s", js(e, "override_reason"));
+		}
+	}
+	doc_section(d, "Timeline");
+	if (json_array_size(timeline) == 0)
+		doc_add(d, UI_EL_DIM, "No recorded events.");
+	json_array_foreach(timeline, i, e) {
+		snprintf(line, sizeof line, "%s  %s  %s%s%s", tm(e, "at", t, sizeof t), js(e, "actor"),
+			 js(e, "action"), *js(e, "detail") ? ": " : "", js(e, "detail"));
+		doc_wrap(d, UI_EL_NORMAL, 18, line);
+	}
+}
+
+static void
+order_build(struct order_view *o)
+{
+	struct ui_doc *d = &o->doc;
+	json_t *cust, *seller;
+	const char *cur;
+	char t[48], t1[48], t2[48], t3[48], buf[600];
+	int top = d->scroll.top;
+
+	doc_clear(d);
+	if (!o->card) {
+		if (o->failed)
+			doc_wrap(d, UI_EL_ERROR, 0, o->errmsg);
+		else
+			doc_add(d, UI_EL_DIM, "Loading...");
+		return;
+	}
+	cur = js(o->card, "currency");
+	cust = json_object_get(o->card, "customer");
+	seller = json_object_get(o->card, "seller");
+	snprintf(buf, sizeof buf, "Order %s  %s since %s  Seller %s", js(o->card, "order_no"),
+		 js(o->card, "status"), tm(o->card, "status_at", t, sizeof t), js(seller, "name"));
+	doc_add(d, ui_theme_status_element(js(o->card, "status")) == UI_EL_NORMAL ? UI_EL_HEADER :
+		ui_theme_status_element(js(o->card, "status")), buf);
+	snprintf(buf, sizeof buf, "Customer %s  %s  %s", js(cust, "full_name"), js(cust, "email"),
+		 js(cust, "phone"));
+	doc_wrap(d, UI_EL_NORMAL, 9, buf);
+	snprintf(buf, sizeof buf, "Placed %s  Confirmed %s  Shipped %s  Delivered %s",
+		 tm(o->card, "placed_at", t, sizeof t), tm(o->card, "confirmed_at", t1, sizeof t1),
+		 tm(o->card, "shipped_at", t2, sizeof t2), tm(o->card, "delivered_at", t3, sizeof t3));
+	doc_wrap(d, UI_EL_NORMAL, 7, buf);
+	if (*js(o->card, "cancelled_at"))
+		doc_addf(d, UI_EL_WARNING, "Cancelled %s", tm(o->card, "cancelled_at", t, sizeof t));
+	if (o->elig_known && o->elig.verdict != CANCEL_REFUSED)
+		doc_addf(d, UI_EL_HINT, "Can be cancelled%s.",
+			 o->elig.verdict == CANCEL_NEEDS_APPROVAL ? " with the seller's approval" : "");
+	order_doc_lines(o, cur);
+	order_doc_money(o, cur);
+	order_doc_shipping(o);
+	order_doc_history(o);
+	d->scroll.top = top;
+	ui_list_set_count(&d->scroll, d->n);
+}
+
+static void
+order_load(struct order_view *o)
+{
+	struct app_stmt st;
+
+	order_card_stmt(o->order_no, &st);
+	ui_query(o->v.ui, &o->v, TAG_CARD, &st);
+	o->loading = true;
+	o->elig_known = false;
+}
+
+static int
+order_open(struct view *v)
+{
+	order_load(ov(v));
+	return UI_REDRAW;
+}
+
+static int
+order_refresh(struct view *v)
+{
+	order_load(ov(v));
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static bool
+order_can_cancel(const struct order_view *o)
+{
+	return o->card && o->elig_known && o->elig.verdict != CANCEL_REFUSED;
+}
+
+static int
+order_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
+{
+	struct order_view *o = ov(v);
+	struct oms_error perr;
+
+	oms_error_clear(&perr);
+	if (tag == TAG_ELIG) {
+		if (res && cancel_eligibility_parse(res, &o->elig, &perr) == OMS_OK)
+			o->elig_known = true;
+		order_build(o);
+		return UI_REDRAW;
+	}
+	o->loading = false;
+	if (!res) {
+		if (err->status == OMS_DB_GONE)
+			return UI_REDRAW;        /* reloaded after the reconnect */
+		o->failed = !o->card;
+		snprintf(o->errmsg, sizeof o->errmsg, "%s", err->status == OMS_DB ?
+			 "The order could not be loaded (database error)." : err->msg);
+		ui_message_error(v->ui, err);
+		order_build(o);
+		return UI_REDRAW;
+	}
+	json_t *card = app_doc_parse(res, &perr);
+	if (!card) {
+		o->failed = true;
+		if (perr.status == OMS_NOT_FOUND)
+			snprintf(o->errmsg, sizeof o->errmsg, "Order %lld was not found.", o->order_no);
+		else
+			snprintf(o->errmsg, sizeof o->errmsg, "%s", perr.msg);
+		ui_message(v->ui, UI_EL_ERROR, "%s", o->errmsg);
+		order_build(o);
+		return UI_REDRAW;
+	}
+	json_decref(o->card);
+	o->card = card;
+	o->failed = false;
+	order_build(o);
+	{
+		struct app_stmt st;
+		cancel_eligibility_stmt(o->order_no, &st);
+		ui_query(v->ui, v, TAG_ELIG, &st);
+	}
+	return UI_REDRAW;
+}
+
+static void
+order_draw(struct view *v, struct ui_rect r)
+{
+	doc_draw(v->ui, &ov(v)->doc, r);
+}
+
+static int
+order_resize(struct view *v, struct ui_rect r)
+{
+	struct order_view *o = ov(v);
+
+	if (o->doc.width != r.w) {
+		o->doc.width = r.w;
+		order_build(o);
+	}
+	o->doc.scroll.height = r.h;
+	ui_list_set_count(&o->doc.scroll, o->doc.n);
+	return UI_REDRAW;
+}
+
+static int
+order_key(struct view *v, int key, int action)
+{
+	struct order_view *o = ov(v);
+	struct view *nv;
+	long long cid;
+
+	switch (action) {
+	case UI_ACT_OPEN_CUSTOMER:
+		cid = jll(json_object_get(o->card, "customer"), "id");
+		if (cid <= 0)
+			return UI_HANDLED;
+		nv = view_customer_new(v->ui, cid);
+		if (nv)
+			ui_push(v->ui, nv);
+		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_CANCEL_ORDER:
+		if (!order_can_cancel(o)) {
+			if (o->elig_known)
+				ui_message(v->ui, UI_EL_WARNING, "%s", o->elig.reason[0] ? o->elig.reason :
+					   "This order cannot be cancelled.");
+			return UI_HANDLED | UI_REDRAW;
+		}
+		nv = view_cancel_new(v->ui, v, o->order_no, o->elig.verdict_text, o->elig.reason,
+				     o->elig.refund_minor, o->elig.currency, o->elig.needs_override);
+		if (nv)
+			ui_push(v->ui, nv);
+		return UI_HANDLED | UI_REDRAW;
+	default:
+		return ui_list_action(&o->doc.scroll, action);
+	}
+}
+
+static int
+order_hints(struct view *v, int *acts, int max)
+{
+	struct order_view *o = ov(v);
+	int n = 0;
+
+	if (n < max && o->card)
+		acts[n++] = UI_ACT_OPEN_CUSTOMER;
+	if (n < max && order_can_cancel(o))
+		acts[n++] = UI_ACT_CANCEL_ORDER;
+	if (n < max)
+		acts[n++] = UI_ACT_BACK;
+	if (n < max)
+		acts[n++] = UI_ACT_HELP;
+	return n;
+}
+
+static const char *
+order_title(struct view *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld", ov(v)->order_no);
+	return buf;
+}
+
+static void
+order_close(struct view *v)
+{
+	struct order_view *o = ov(v);
+
+	json_decref(o->card);
+	doc_free(&o->doc);
+	free(o);
+}
+
+static const struct view_ops order_ops = {
+	.name = "Order",
+	.open = order_open,
+	.close = order_close,
+	.draw = order_draw,
+	.key = order_key,
+	.resize = order_resize,
+	.reload = order_refresh,
+	.result = order_result,
+	.hints = order_hints,
+	.title = order_title,
+};
+
+struct view *
+view_order_new(struct ui *ui, long long order_no)
+{
+	struct order_view *o = calloc(1, sizeof *o);
+
+	if (!o)
+		return NULL;
+	o->v.ops = &order_ops;
+	o->v.ui = ui;
+	o->order_no = order_no;
+	doc_init(&o->doc, ui->cols, ui->ascii);
+	order_build(o);
+	return &o->v;
+}

@@ -1,0 +1,19 @@
+/* Constructors of the screens; each returns NULL when out of memory. */
+#ifndef OMS_UI_VIEWS_H
+#define OMS_UI_VIEWS_H
+
+#include "ui.h"
+
+struct view *view_lookup_new(struct ui *ui);
+struct view *view_order_new(struct ui *ui, long long order_no);
+struct view *view_customer_new(struct ui *ui, long long customer_id);
+struct view *view_help_new(struct ui *ui);
+/* parent: the order view, refreshed when the cancellation is done. */
+struct view *view_cancel_new(struct ui *ui, struct view *parent, long long order_no,
+			     const char *verdict, const char *reason,
+			     long long refund_minor, const char *currency, bool needs_override);
+
+/* The lookup screen's reaction to the search action (focus the input). */
+void view_lookup_focus(struct view *v);
+
+#endif
