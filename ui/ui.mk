@@ -8,15 +8,20 @@ liboms_ui_a_SOURCES = \
 	ui/view_cancel.c
 
 ## The KEYS table of oms(1) comes from the action table (ui/actions.h):
-## ui/gen-keys prints it; `make update-man-keys` refreshes man/oms-keys.inc,
-## and tests/tui/man-keys.test fails when man/oms.1 disagrees.
+## ui/gen-keys prints it; `make update-man-keys` replaces the text between
+## the BEGIN KEYS and END KEYS markers of man/oms.1 with it, and
+## tests/tui/man-keys.test fails when man/oms.1 disagrees.
 noinst_PROGRAMS += ui/gen-keys
 ui_gen_keys_SOURCES = ui/gen-keys.c ui/keymap.c
 ui_gen_keys_LDADD = liboms_core.a
-EXTRA_DIST += man/oms-keys.inc man/oms-screens.inc
 
 update-man-keys: ui/gen-keys$(EXEEXT)
-	$(AM_V_GEN)ui/gen-keys$(EXEEXT) >$(srcdir)/man/oms-keys.inc
+	$(AM_V_GEN)ui/gen-keys$(EXEEXT) >man-keys.tmp && \
+	$(AWK) 'FNR == NR { keys = keys $$0 "\n"; next } \
+		/^\.\\" BEGIN KEYS/ { printf "%s", keys; skip = 1; next } \
+		/^\.\\" END KEYS/ { skip = 0; next } !skip' \
+		man-keys.tmp $(srcdir)/man/oms.1 >man-oms1.tmp && \
+	mv man-oms1.tmp $(srcdir)/man/oms.1 && rm -f man-keys.tmp
 .PHONY: update-man-keys
 
 ## Unit tests of the widgets' pure parts (no terminal needed).
