@@ -35,13 +35,18 @@ END
 $$;
 
 -- Lock an order for a decision. Fulfilment staff cannot see other sellers'
--- orders, so for them those do not exist.
+-- orders, so for them those do not exist. Given neither an id nor a number
+-- (a NULL argument, or the order of a refund or cancellation that does not
+-- exist) there is no order: never lock and act on "any order".
 CREATE FUNCTION oms.lock_order(p_order_id bigint, p_order_no bigint, p_role text) RETURNS oms.orders
 LANGUAGE plpgsql
 AS $$
 DECLARE
 	v oms.orders;
 BEGIN
+	IF p_order_id IS NULL AND p_order_no IS NULL THEN
+		RAISE EXCEPTION 'order not found (no order number given)' USING ERRCODE = 'P0002';
+	END IF;
 	SELECT * INTO v FROM oms.orders o
 	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no)
 	FOR UPDATE;
@@ -421,6 +426,9 @@ BEGIN
 	IF NOT p_approve AND nullif(btrim(p_note), '') IS NULL THEN
 		RAISE EXCEPTION 'rejecting a cancellation needs a note for the customer service' USING ERRCODE = '22023';
 	END IF;
+	IF NOT EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.id = p_cancellation_id) THEN
+		RAISE EXCEPTION 'cancellation % not found', p_cancellation_id USING ERRCODE = 'P0002';
+	END IF;
 	v_order := oms.lock_order((SELECT c.order_id FROM oms.cancellation c WHERE c.id = p_cancellation_id),
 	                          NULL, v_role);
 	SELECT * INTO v_cancel FROM oms.cancellation c WHERE c.id = p_cancellation_id;
@@ -493,6 +501,9 @@ BEGIN
 	IF p_approve IS NULL THEN
 		RAISE EXCEPTION 'say approve (true) or reject (false)' USING ERRCODE = '22023';
 	END IF;
+	IF NOT EXISTS (SELECT 1 FROM oms.refund r WHERE r.id = p_refund_id) THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002';
+	END IF;
 	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
 	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
 	IF v_refund.approval <> 'pending' THEN
@@ -525,6 +536,9 @@ DECLARE
 BEGIN
 	IF p_status IS NULL OR p_status NOT IN ('pending', 'succeeded', 'failed', 'canceled') THEN
 		RAISE EXCEPTION 'refund status must be pending, succeeded, failed or canceled' USING ERRCODE = '22023';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM oms.refund r WHERE r.id = p_refund_id) THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002';
 	END IF;
 	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
 	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;

@@ -4,6 +4,13 @@ TESTS += tests/sql/pgtap.test tests/sql/concurrency.test
 EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/migrate.sh \
 	tests/sql/fixture.psql \
 	tests/sql/analyst_views.sql \
+	tests/sql/api_cancel_eligibility.sql \
+	tests/sql/api_cards.sql \
+	tests/sql/api_customer_orders.sql \
+	tests/sql/api_damm.sql \
+	tests/sql/api_lookup.sql \
+	tests/sql/api_not_found.sql \
+	tests/sql/api_outbox.sql \
 	tests/sql/audit.sql \
 	tests/sql/br_001_min_items.sql \
 	tests/sql/br_002_max_items.sql \
