@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "conf.h"
 #include "ctx.h"
 #include "db/db.h"
@@ -92,7 +93,6 @@ keys_bind_one(const char *key, const char *value, void *arg)
 static void
 ui_configure(struct ui *ui, struct oms_ctx *ctx, struct oms_error *cfgerr)
 {
-	const char *cc;
 	const char *codeset;
 	struct keys_arg ka = { &ui->km, cfgerr, false };
 
@@ -109,8 +109,9 @@ ui_configure(struct ui *ui, struct oms_ctx *ctx, struct oms_error *cfgerr)
 			ui->ascii = true;
 		}
 	}
-	cc = ctx->cfg ? config_get(ctx->cfg, "ui", "default_country_code", "1") : "1";
-	snprintf(ui->default_cc, sizeof ui->default_cc, "%s", cc);
+	/* [lookup] default_country_code, else the database's policy */
+	app_default_cc(ctx->db, ctx->cfg ? config_get(ctx->cfg, "lookup", "default_country_code", NULL) : NULL,
+		       ui->default_cc, sizeof ui->default_cc);
 }
 
 int
