@@ -196,15 +196,22 @@ BEGIN
 		LIMIT v_limit;
 
 	WHEN 'name' THEN
-		-- trigram similarity (pg_trgm.similarity_threshold), best first;
-		-- the sort key orders by (1 - similarity, id)
+		IF v_q !~ '[[:alpha:]].*[[:alpha:]]' THEN
+			RAISE EXCEPTION 'a name fragment needs at least two letters' USING ERRCODE = '22023';
+		END IF;
+		-- trigram word similarity (pg_trgm.word_similarity_threshold): a
+		-- fragment such as "zoë" or "ström" matches inside a longer name,
+		-- which whole-string similarity would miss. Best first; the sort
+		-- key orders by (1 - word similarity, 1 - similarity, id).
 		RETURN QUERY
 		SELECT * FROM (
 			SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
 			       NULL::timestamptz, NULL::bigint, NULL::text,
-			       to_char(1 - similarity(c.full_name, v_q), 'FM0.000000') || ':' || lpad(c.id::text, 19, '0') AS k
+			       to_char(1 - word_similarity(v_q, c.full_name), 'FM0.000000') || ':' ||
+			       to_char(1 - similarity(v_q, c.full_name), 'FM0.000000') || ':' ||
+			       lpad(c.id::text, 19, '0') AS k
 			FROM oms.customer c
-			WHERE c.full_name % v_q) hits
+			WHERE v_q <% c.full_name) hits
 		WHERE p_after IS NULL OR hits.k > p_after
 		ORDER BY hits.k
 		LIMIT v_limit;
