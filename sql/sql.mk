@@ -21,7 +21,11 @@ OMS_DEMO_SQL = \
 	sql/demo/20_customers.sql \
 	sql/demo/30_orders.sql \
 	sql/demo/40_shipping.sql \
-	sql/demo/50_after_sales.sql
+	sql/demo/50_after_sales.sql \
+	sql/demo/60_anchor.sql \
+	sql/demo/70_audit.sql \
+	sql/demo/80_finish.sql \
+	sql/demo/90_verify.sql
 
 OMS_SQL2C = $(top_srcdir)/build-aux/sql2c
 

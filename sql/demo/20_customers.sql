@@ -42,7 +42,7 @@ WITH p AS (
 	                     % (c.n_customers - 2)
 	       END AS customer_id,
 	       date_trunc('second', c.anchor - interval '730 days'
-	           + interval '730 days' * power((c.c + 0.5) / c.n_checkouts, 1 / 1.3)
+	           + interval '730 days' * power((c.c + 0.5)::float8 / c.n_checkouts, 1 / 1.3::float8)
 	           + oms_demo.pick(c.c, 12, 40) * interval '1 second') AS placed_at,
 	       CASE WHEN oms_demo.u(c.c, 13) < 0.62 THEN 1 WHEN oms_demo.u(c.c, 13) < 0.90 THEN 2 ELSE 3 END AS n_orders,
 	       -- first seller: popular sellers (low ids) sell more

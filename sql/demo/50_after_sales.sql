@@ -10,9 +10,14 @@ SET session_replication_role = replica;
 SET work_mem = '256MB';
 
 -- The staff a story names: a CSR by position, the seller's fulfilment person.
-CREATE FUNCTION oms_demo.csr_login(k bigint) RETURNS text
-LANGUAGE sql STABLE
-RETURN (SELECT login FROM oms_demo.csr WHERE i = oms_demo.pick(k, 141, (SELECT count(*) FROM oms_demo.csr)));
+-- (built with the list as a constant, so the planner inlines it)
+DO $$
+BEGIN
+	EXECUTE format('CREATE FUNCTION oms_demo.csr_login(k bigint) RETURNS text LANGUAGE sql IMMUTABLE '
+	               'RETURN (%L::text[])[1 + oms_demo.pick(k, 141, %s)]',
+	               (SELECT array_agg(login ORDER BY i) FROM oms_demo.csr), (SELECT count(*) FROM oms_demo.csr));
+END
+$$;
 
 CREATE TABLE oms_demo.ful AS
 SELECT seller_id, min(login) AS login FROM oms.staff
@@ -147,7 +152,8 @@ SELECT a.refund_id, a.id, a.cancel_id, a.refund_amount, 'USD',
        a.refund_at,
        g.approval,
        CASE WHEN g.approval IN ('approved', 'rejected') THEN 'demo_admin' END,
-       CASE WHEN g.approval IN ('approved', 'rejected') THEN a.refund_at + g.wait END,
+       CASE WHEN g.approval IN ('approved', 'rejected') THEN a.refund_at + g.wait
+            WHEN g.approval = 'auto' THEN a.refund_at END,
        CASE WHEN g.approval = 'rejected' THEN 'Delay within the promised window; offered a coupon instead' END,
        oms_demo.uuid('refund', a.refund_id),
        e.status,
@@ -311,9 +317,12 @@ WHERE (m.k <> 2 OR t.refund_id IS NOT NULL)
 INSERT INTO oms.outbox (id, kind, dedupe_key, order_id, refund_id, payload, status, attempts, next_attempt_at,
                         last_error, created_at, updated_at)
 SELECT r.id, 'refund', 'refund:' || r.id, r.order_id, r.id,
-       jsonb_build_object('refund_id', r.id, 'amount_minor', r.amount_minor, 'currency', r.currency),
+       -- the payload oms.grant_refund (0007) gives a refund job
+       jsonb_build_object('refund_id', r.id, 'order_no', o.order_no, 'amount_minor', r.amount_minor,
+                          'currency', r.currency, 'idempotency_key', r.idempotency_key,
+                          'payment_ref', (SELECT provider_ref FROM oms.payment WHERE order_id = r.order_id)),
        'dead', 5, r.created_at + interval '2 hours', r.last_message, r.created_at, r.created_at + interval '2 hours'
-FROM oms.refund r
+FROM oms.refund r JOIN oms.orders o ON o.id = r.order_id
 WHERE r.status = 'failed';
 
 RESET work_mem;
