@@ -348,10 +348,9 @@ main(int argc, char **argv)
 			}
 		}
 
-		if (!stopping && want_claim && !jobs_db_lost(jobs) && jobs_free_slots(jobs) > 0 &&
-		    jobs_claim_wait_ms(jobs) == 0) {
-			unsigned slots = jobs_free_slots(jobs), claimed = 0;
-			if (jobs_claim(jobs, &claimed, &err) != OMS_OK) {
+		if (!stopping && want_claim && !jobs_db_lost(jobs) && jobs_free_slots(jobs) > 0) {
+			unsigned slots = jobs_free_slots(jobs), claimed = 0, released = 0;
+			if (jobs_claim(jobs, &claimed, &released, &err) != OMS_OK) {
 				log_error("claiming jobs failed: %s", err.msg);
 				if (!jobs_db_lost(jobs)) {
 					/* an SQL error, not a lost connection: do not spin */
@@ -362,8 +361,11 @@ main(int argc, char **argv)
 					break;
 				}
 			}
-			/* a full batch: there may be more due right now */
-			want_claim = claimed == slots && claimed > 0;
+			/* A full batch: there may be more due right now. Unless
+			 * some went straight back (a breaker is open): then wait
+			 * for a job to finish, a NOTIFY, the poll or the breaker,
+			 * instead of claiming and releasing the whole queue. */
+			want_claim = claimed == slots && claimed > 0 && released == 0;
 			if (claimed == 0 && once && jobs_in_flight(jobs) == 0)
 				break;
 		}
@@ -379,10 +381,7 @@ main(int argc, char **argv)
 		if (jobs_next_due_ms(jobs) && jobs_next_due_ms(jobs) > now &&
 		    (long)(jobs_next_due_ms(jobs) - now) < timeout)
 			timeout = (long)(jobs_next_due_ms(jobs) - now) + 5;
-		if (want_claim && jobs_claim_wait_ms(jobs) > 0 &&
-		    (long)jobs_claim_wait_ms(jobs) < timeout)
-			timeout = (long)jobs_claim_wait_ms(jobs);
-		else if ((want_claim && jobs_free_slots(jobs) > 0 && !stopping) || got_hup || got_term)
+		if ((want_claim && jobs_free_slots(jobs) > 0 && !stopping) || got_hup || got_term)
 			timeout = 0;
 		if (jobs_db_lost(jobs))
 			timeout = timeout > 200 ? 200 : timeout;
@@ -418,9 +417,10 @@ main(int argc, char **argv)
 			want_claim = true;
 	}
 	{
-		unsigned long d, r, x;
-		jobs_counts(jobs, &d, &r, &x);
-		log_info("exiting: %lu done, %lu retried, %lu dead", d, r, x);
+		unsigned long d, r, x, rel;
+		jobs_counts(jobs, &d, &r, &x, &rel);
+		log_info("exiting: %lu done, %lu retried, %lu dead, %lu released untried", d, r, x,
+			 rel);
 	}
 out:
 	http_engine_free(eng);

@@ -1,7 +1,7 @@
 /* A circuit breaker per remote service (payment gateway, SMTP relay).
  *
  * CLOSED: calls go through; `threshold` consecutive failures open it.
- * OPEN: calls are refused (the job is postponed, not failed) until
+ * OPEN: calls are refused (the job is released untried, not failed) until
  * `open_ms` have passed; then HALF_OPEN lets exactly one probe through.
  * The probe's success closes the breaker, its failure opens it again.
  *

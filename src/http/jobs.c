@@ -19,6 +19,7 @@
 #define SQL_DONE "SELECT oms_api.outbox_done($1::bigint, $2::jsonb)"
 #define SQL_RETRY "SELECT oms_api.outbox_retry_later($1::bigint, $2, $3::bigint)"
 #define SQL_DEAD "SELECT oms_api.outbox_dead($1::bigint, $2)"
+#define SQL_RELEASE "SELECT oms_api.outbox_release($1::bigint, $2::bigint)"
 #define SQL_REFUND_RESULT "SELECT oms_api.refund_result($1::bigint, $2, $3, $4)"
 #define SQL_CONFIRM "SELECT oms_api.confirm_payment($1::bigint, $2, $3::bigint)"
 #define SQL_REFUND_INFO \
@@ -86,7 +87,8 @@ struct jobs {
 	unsigned in_flight;
 	uint64_t rng;
 	uint64_t next_due;
-	unsigned long n_done, n_retry, n_dead;
+	unsigned long n_done, n_retry, n_dead, n_released;
+	unsigned claim_released;   /* by the last jobs_claim */
 	bool db_lost;
 };
 
@@ -230,8 +232,9 @@ jobs_next_due_ms(const struct jobs *j)
 
 void
 jobs_counts(const struct jobs *j, unsigned long *done, unsigned long *retried,
-	    unsigned long *dead)
+	    unsigned long *dead, unsigned long *released)
 {
+	*released = j->n_released;
 	*done = j->n_done;
 	*retried = j->n_retry;
 	*dead = j->n_dead;
@@ -349,63 +352,39 @@ job_retry(struct job *jb, const char *why)
 	job_detach(jb);
 }
 
-/* Not tried at all (the service's breaker is open): back to the queue for
- * when the breaker lets calls through again, never dead for it. The claim
- * counted an attempt; the SQL API has no way to give it back, so the
- * worker claims nothing while a breaker is open (jobs_claim_wait_ms) and
- * only jobs claimed just before it opened end up here. */
+/* Not tried at all (the service's breaker is open): back to the queue
+ * with oms_api.outbox_release, which gives back the attempt the claim
+ * counted, so an outage of any length never makes a job dead. Due again
+ * when the breaker lets a call through, plus a little jitter so the jobs
+ * do not all come back at once (the first one back is the probe). */
 static void
-job_postpone(struct job *jb, uint64_t wait_ms, const char *why)
+job_release(struct job *jb, uint64_t wait_ms, const char *why)
 {
 	struct jobs *j = jb->owner;
 	struct oms_error e = { 0 };
 	char id[24], delay[24];
-	const char *p[3];
+	const char *p[2];
 	uint64_t d = wait_ms + backoff_rand(&j->rng) % (wait_ms / 4 + 50);
 
+	if (d > 86400000)
+		d = 86400000;
 	snprintf(id, sizeof id, "%lld", jb->id);
 	snprintf(delay, sizeof delay, "%llu", (unsigned long long)d);
 	p[0] = id;
-	p[1] = why;
-	p[2] = delay;
-	if (db_exec(j->db, SQL_RETRY, 3, p, &e) != OMS_OK) {
+	p[1] = delay;
+	if (db_exec(j->db, SQL_RELEASE, 2, p, &e) != OMS_OK) {
+		/* Lost connection or lease: the lease runs out and the job
+		 * comes back (that one attempt is spent). */
 		note_db_error(j, &e);
-		log_error("job %lld (%s): cannot postpone: %s", jb->id, jb->kind, e.msg);
+		log_error("job %lld (%s): cannot release: %s", jb->id, jb->kind, e.msg);
 	} else {
+		j->n_released++;
+		j->claim_released++;
 		schedule(j, d);
-		log_debug("job %lld (%s) postponed %llu ms: %s", jb->id, jb->kind,
+		log_debug("job %lld (%s) released for %llu ms: %s", jb->id, jb->kind,
 			  (unsigned long long)d, why);
 	}
 	job_detach(jb);
-}
-
-uint64_t
-jobs_claim_wait_ms(struct jobs *j)
-{
-	uint64_t now = jobs_now_ms(), w = 0;
-
-	for (int s = 0; s < SVC_COUNT; s++) {
-		const struct breaker *b = &j->br[s];
-		uint64_t bw = 0;
-		if (b->state == BREAKER_OPEN)
-			bw = breaker_wait_ms(b, now);
-		else if (b->state == BREAKER_HALF_OPEN && b->probe_in_flight)
-			bw = 50;        /* the probe decides; look again soon */
-		if (bw > w)
-			w = bw;
-	}
-	return w;
-}
-
-/* A breaker ready to probe: claim one job at a time, so the others are
- * not claimed (and counted) only to be put back. */
-static bool
-probing(const struct jobs *j)
-{
-	for (int s = 0; s < SVC_COUNT; s++)
-		if (j->br[s].state != BREAKER_CLOSED)
-			return true;
-	return false;
 }
 
 /* Done: the optional statement `pre` (refund_result, confirm_payment) and
@@ -460,10 +439,13 @@ db_failed:
 static void
 service_failed(struct job *jb)
 {
-	breaker_failure(&jb->owner->br[jb->svc], jobs_now_ms());
-	if (jb->owner->br[jb->svc].state == BREAKER_OPEN)
-		log_warn("%s: circuit open for %llu ms", jb->owner->br[jb->svc].name,
-			 (unsigned long long)jb->owner->br[jb->svc].open_ms);
+	struct breaker *b = &jb->owner->br[jb->svc];
+	enum breaker_state was = b->state;
+
+	breaker_failure(b, jobs_now_ms());
+	if (b->state == BREAKER_OPEN && was != BREAKER_OPEN)
+		log_warn("%s: circuit open for %llu ms%s", b->name, (unsigned long long)b->open_ms,
+			 was == BREAKER_HALF_OPEN ? " (the probe failed)" : "");
 }
 
 static void
@@ -683,7 +665,7 @@ on_mail(const struct http_response *resp, void *arg)
 
 /* -- starting a job -------------------------------------------------------- */
 
-/* The service is switched off by its breaker: postpone without a call. */
+/* The service is switched off by its breaker: release without a call. */
 static bool
 breaker_blocks(struct job *jb)
 {
@@ -693,8 +675,9 @@ breaker_blocks(struct job *jb)
 
 	if (breaker_allow(b, now))
 		return false;
-	snprintf(msg, sizeof msg, "%s circuit open, not tried", b->name);
-	job_postpone(jb, breaker_wait_ms(b, now), msg);
+	snprintf(msg, sizeof msg, "%s circuit %s, not tried", b->name,
+		 breaker_state_name(b->state));
+	job_release(jb, breaker_wait_ms(b, now), msg);
 	return true;
 }
 
@@ -817,7 +800,12 @@ start_verify(struct job *jb)
 	}
 	db_result_free(r);
 	if (!jb->provider_ref[0]) {
-		verify_failed(jb, "no payment reference to verify");
+		/* Nothing to ask the gateway about yet: the shop or a CSR
+		 * has not attached the payment (oms_api.attach_payment).
+		 * Not a failed look, which would soon fail the payment of an
+		 * order taken by phone; an outbox retry, dead (visible to
+		 * admins, requeued after attaching) when never attached. */
+		job_retry(jb, "no payment reference yet (oms_api.attach_payment)");
 		return;
 	}
 	if (breaker_blocks(jb))
@@ -976,7 +964,7 @@ col_ll(const struct db_result *r, int row, int col)
 }
 
 enum oms_status
-jobs_claim(struct jobs *j, unsigned *claimed, struct oms_error *err)
+jobs_claim(struct jobs *j, unsigned *claimed, unsigned *released, struct oms_error *err)
 {
 	unsigned slots = jobs_free_slots(j);
 	struct db_result *r;
@@ -985,10 +973,10 @@ jobs_claim(struct jobs *j, unsigned *claimed, struct oms_error *err)
 	int c_id, c_kind, c_refund, c_order, c_payload, c_attempts;
 
 	*claimed = 0;
+	*released = 0;
+	j->claim_released = 0;
 	if (slots == 0)
 		return OMS_OK;
-	if (probing(j))
-		slots = 1;
 	snprintf(lim, sizeof lim, "%u", slots);
 	p[0] = j->cfg.worker_id;
 	p[1] = lim;
@@ -1039,5 +1027,6 @@ jobs_claim(struct jobs *j, unsigned *claimed, struct oms_error *err)
 		for (unsigned k = 0; k < n; k++)
 			job_start(fresh[k]);
 	}
+	*released = j->claim_released;
 	return j->db_lost ? oms_fail(err, OMS_DB_GONE, "database connection lost") : OMS_OK;
 }

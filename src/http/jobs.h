@@ -9,7 +9,10 @@
  *                              with full jitter,
  *   oms_api.outbox_dead        will never succeed, or out of attempts: visible
  *                              to admins, who can oms_api.outbox_requeue it
- * is called. No database transaction is open while a transfer runs.
+ * is called. A job whose service's circuit breaker is open is not tried:
+ * oms_api.outbox_release gives it back without spending the attempt the
+ * claim counted, due again when the breaker lets a probe through. No
+ * database transaction is open while a transfer runs.
  *
  * If the worker dies after the outside world acted but before the result
  * was committed, the job's lease runs out and it is delivered again: at
@@ -53,18 +56,19 @@ enum oms_status jobs_reconfigure(struct jobs *j, const struct jobs_config *cfg,
 void jobs_set_db(struct jobs *j, struct db *db);
 
 /* Claims due jobs for the free slots and starts them. *claimed says how
- * many; OMS_DB_GONE means reconnect. */
-enum oms_status jobs_claim(struct jobs *j, unsigned *claimed, struct oms_error *err);
+ * many were claimed, *released how many of those went straight back
+ * because their service's breaker is open; OMS_DB_GONE means reconnect. */
+enum oms_status jobs_claim(struct jobs *j, unsigned *claimed, unsigned *released,
+			   struct oms_error *err);
 unsigned jobs_in_flight(const struct jobs *j);
-/* While a service's circuit is open the worker claims nothing (claimed jobs
- * cannot be handed back uncounted); milliseconds until it may, 0 = now. */
-uint64_t jobs_claim_wait_ms(struct jobs *j);
 unsigned jobs_free_slots(const struct jobs *j);
-/* Earliest moment (monotonic ms) a job we postponed becomes due, or 0. */
+/* Earliest moment (monotonic ms) a job we retried or released becomes due,
+ * or 0. */
 uint64_t jobs_next_due_ms(const struct jobs *j);
-/* Jobs finished since start (done, retried, dead), for logs and --once. */
+/* Jobs finished since start (done, retried, dead, released untried), for
+ * logs and --once. */
 void jobs_counts(const struct jobs *j, unsigned long *done, unsigned long *retried,
-		 unsigned long *dead);
+		 unsigned long *dead, unsigned long *released);
 /* Set when recording a result failed because the connection was lost. */
 bool jobs_db_lost(struct jobs *j);
 

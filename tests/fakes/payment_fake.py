@@ -16,7 +16,8 @@ true) without executing again; the same key with different parameters is a
 400 idempotency_error; a key whose first request is still running is a 409.
 
 Admin API (JSON):
-  GET  /_admin/stats      counters (see stats() below)
+  GET  /_admin/stats      counters (see stats() below); intent_gets_by_id
+                          counts GET /v1/payment_intents/{id} per id
   GET  /_admin/refunds    every refund executed
   POST /_admin/faults     {"mode": "500"|"429"|"409"|"400"|"402"|"404"|"stall"|
                            "close"|"garbage"|"lost"|"garbage_after"|null,
@@ -27,6 +28,9 @@ Admin API (JSON):
       lost (connection closed), garbage_after (unreadable answer).
   POST /_admin/intents    {"pi_1": {"status": "succeeded", "amount": 1234,
                            "currency": "usd"}, ...}   payment intents to serve
+                          (any other field is served as given, e.g.
+                          "last_payment_error"; amount_received defaults
+                          to amount)
   POST /_admin/config     {"refund_status": "succeeded"|"pending"|"failed",
                            "intent_default": {...} | null}
   POST /_admin/reset      forget everything
@@ -68,6 +72,7 @@ class State:
             self.by_key = {}        # key -> executions
             self.by_refund_id = {}  # metadata[refund_id] -> executions
             self.intents = {}
+            self.intent_gets_by_id = {}
             self.intent_default = None
             self.refund_status = "succeeded"
             self.counter = {"requests": 0, "refund_posts": 0, "refunds_executed": 0,
@@ -85,6 +90,7 @@ class State:
             s["distinct_refund_ids"] = len(self.by_refund_id)
             s["max_executions_per_refund_id"] = max(self.by_refund_id.values(), default=0)
             s["succeeded"] = sum(1 for r in self.refunds.values() if r["status"] == "succeeded")
+            s["intent_gets_by_id"] = dict(self.intent_gets_by_id)
             s["faults"] = self.faults.snapshot()
             return s
 
@@ -217,6 +223,7 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) == 3 and parts[:2] == ["v1", "payment_intents"]:
             with STATE.lock:
                 STATE.counter["intent_gets"] += 1
+                STATE.intent_gets_by_id[parts[2]] = STATE.intent_gets_by_id.get(parts[2], 0) + 1
                 pi = STATE.intents.get(parts[2]) or STATE.intent_default
             if not pi:
                 return fakelib.send_json(self, 404, error_obj(
