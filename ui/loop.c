@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "db/db.h"
 #include "loop.h"
 #include "views.h"
@@ -24,6 +25,7 @@ struct ui_req {
 	bool stale;                /* nobody wants the answer any more */
 	bool user_cancelled;
 	uint64_t sent_at;
+	uint64_t bench_sent;        /* ui_bench_clock() when sent; 0: not timing */
 	struct app_stmt st;
 };
 
@@ -209,6 +211,7 @@ ui_send_next(struct ui *ui)
 			continue;
 		}
 		r->sent_at = ui_now_ms();
+		r->bench_sent = ui_bench_clock();
 		ui->inflight = r;
 	}
 }
@@ -230,6 +233,7 @@ ui_deliver(struct ui *ui, struct ui_req *r, struct db_result *res, const struct 
 		ui->redraw = true;
 		return;
 	}
+	ui_bench_answering(r->bench_sent);   /* for the view's ui_bench_after_draw */
 	ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, res, err));
 }
 
@@ -572,6 +576,7 @@ ui_draw(struct ui *ui)
 		move(ui->lines - 1, ui->cols - 1);
 	}
 	refresh();
+	ui_bench_drawn(ui->who_known);       /* the screen is out: log timings */
 }
 
 /* --- the loop ----------------------------------------------------------- */

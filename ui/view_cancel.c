@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "input.h"
 #include "list.h"
 #include "views.h"
@@ -27,6 +28,7 @@ struct cancel_view {
 	struct ui_input note;
 	enum focus focus;
 	bool confirming, sending;
+	uint64_t bench_t0;         /* bench: when the cancellation was confirmed */
 };
 
 static struct cancel_view *
@@ -172,6 +174,7 @@ cancel_key(struct view *v, int key, int action)
 			x->confirming = true;
 			return UI_HANDLED | UI_REDRAW;
 		}
+		x->bench_t0 = ui_bench_clock();
 		return cancel_send(x);
 	}
 	x->confirming = false;
@@ -221,6 +224,7 @@ cancel_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 		else
 			ui_message(v->ui, UI_EL_OK, "Order %lld cancelled%s.", x->order_no,
 				   cr.refund_id ? "; the refund is on its way" : "");
+		ui_bench_after_draw("cancel_commit", NULL, x->bench_t0);
 	}
 	if (x->parent && x->parent->ops->reload)
 		x->parent->ops->reload(x->parent);

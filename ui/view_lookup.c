@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "input.h"
 #include "list.h"
 #include "views.h"
@@ -301,6 +302,8 @@ lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 	l->searched = true;
 	l->more = n == LOOKUP_PAGE;
 	ui_list_set_count(&l->list, l->nrows);
+	if (tag == TAG_FIRST)   /* bench: from this query's send to its rows on the screen */
+		ui_bench_after_draw("lookup", lookup_kind_name(l->sent_kind), 0);
 	return UI_REDRAW;
 }
 
