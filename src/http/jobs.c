@@ -690,7 +690,8 @@ start_refund(struct job *jb)
 	char id[24], key[96], path[192], esc[160];
 	const char *p[1] = { id };
 	long long amount;
-	const char *status, *approval;
+	char status[24];
+	const char *approval;
 
 	snprintf(id, sizeof id, "%lld", jb->refund_id);
 	r = db_query(j->db, SQL_REFUND_INFO, 1, p, &e);
@@ -706,7 +707,8 @@ start_refund(struct job *jb)
 	}
 	amount = db_get_ll(r, 0, 0);
 	payment_idempotency_key(db_get(r, 0, 2), key, sizeof key);
-	status = db_get(r, 0, 3);
+	/* copied: the result is freed before the status decides the request */
+	snprintf(status, sizeof status, "%s", db_get(r, 0, 3));
 	approval = db_get(r, 0, 5);
 	snprintf(jb->provider_refund_id, sizeof jb->provider_refund_id, "%s", db_get(r, 0, 4));
 	snprintf(jb->provider_ref, sizeof jb->provider_ref, "%s", db_get(r, 0, 6));
