@@ -2,8 +2,8 @@
 --
 -- outbox_release: a worker that claimed a job but must not run it now (the
 -- service's circuit breaker is open) gives it back without spending an
--- attempt; otherwise an outage would kill jobs that never reached the
--- service.
+-- attempt, saying why (shown to admins as the job's last error);
+-- otherwise an outage would kill jobs that never reached the service.
 --
 -- attach_payment: the shop (or a CSR taking a phone order) records which
 -- payment at the gateway pays a PENDING order, so the payment_verify job
@@ -11,7 +11,7 @@
 
 SET LOCAL ROLE oms_owner;
 
-CREATE FUNCTION oms_api.outbox_release(p_id bigint, p_delay_ms bigint) RETURNS void
+CREATE FUNCTION oms_api.outbox_release(p_id bigint, p_delay_ms bigint, p_reason text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -30,6 +30,7 @@ BEGIN
 	UPDATE oms.outbox
 	SET status = 'ready', locked_by = NULL, locked_until = NULL, updated_at = now(),
 	    attempts = greatest(attempts - 1, 0),
+	    last_error = coalesce(left(p_reason, 500), last_error),    -- why it waits, for admins
 	    next_attempt_at = now() + p_delay_ms * interval '1 millisecond'
 	WHERE id = p_id;
 END
@@ -58,8 +59,8 @@ BEGIN
 END
 $$;
 
-REVOKE EXECUTE ON FUNCTION oms_api.outbox_release(bigint, bigint), oms_api.attach_payment(bigint, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION oms_api.outbox_release(bigint, bigint) TO oms_worker;
+REVOKE EXECUTE ON FUNCTION oms_api.outbox_release(bigint, bigint, text), oms_api.attach_payment(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION oms_api.outbox_release(bigint, bigint, text) TO oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.attach_payment(bigint, text) TO oms_csr, oms_admin;
 
 RESET ROLE;

@@ -19,7 +19,7 @@
 #define SQL_DONE "SELECT oms_api.outbox_done($1::bigint, $2::jsonb)"
 #define SQL_RETRY "SELECT oms_api.outbox_retry_later($1::bigint, $2, $3::bigint)"
 #define SQL_DEAD "SELECT oms_api.outbox_dead($1::bigint, $2)"
-#define SQL_RELEASE "SELECT oms_api.outbox_release($1::bigint, $2::bigint)"
+#define SQL_RELEASE "SELECT oms_api.outbox_release($1::bigint, $2::bigint, $3)"
 #define SQL_REFUND_RESULT "SELECT oms_api.refund_result($1::bigint, $2, $3, $4)"
 #define SQL_CONFIRM "SELECT oms_api.confirm_payment($1::bigint, $2, $3::bigint)"
 #define SQL_REFUND_INFO \
@@ -363,7 +363,7 @@ job_release(struct job *jb, uint64_t wait_ms, const char *why)
 	struct jobs *j = jb->owner;
 	struct oms_error e = { 0 };
 	char id[24], delay[24];
-	const char *p[2];
+	const char *p[3];
 	uint64_t d = wait_ms + backoff_rand(&j->rng) % (wait_ms / 4 + 50);
 
 	if (d > 86400000)
@@ -372,7 +372,8 @@ job_release(struct job *jb, uint64_t wait_ms, const char *why)
 	snprintf(delay, sizeof delay, "%llu", (unsigned long long)d);
 	p[0] = id;
 	p[1] = delay;
-	if (db_exec(j->db, SQL_RELEASE, 2, p, &e) != OMS_OK) {
+	p[2] = why;
+	if (db_exec(j->db, SQL_RELEASE, 3, p, &e) != OMS_OK) {
 		/* Lost connection or lease: the lease runs out and the job
 		 * comes back (that one attempt is spent). */
 		note_db_error(j, &e);

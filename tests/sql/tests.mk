@@ -11,6 +11,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/migrate.
 	tests/sql/api_lookup.sql \
 	tests/sql/api_not_found.sql \
 	tests/sql/api_outbox.sql \
+	tests/sql/api_worker_support.sql \
 	tests/sql/audit.sql \
 	tests/sql/br_001_min_items.sql \
 	tests/sql/br_002_max_items.sql \
