@@ -302,16 +302,22 @@ classify_numeric(const char *s, const char *cc, bool force_tracking,
 	char d[64];
 	size_t n = digits_of(s, d, sizeof d);
 	bool nanp = strcmp(cc, "1") == 0;
-	/* an international prefix must be followed by a country code (1-9):
-	 * "000002035194" is a tracking number, not a call to country 0 */
-	bool phone_style = s[0] == '+' || strchr(s, '(') || strchr(s, ')') ||
-			   (d[0] == '0' && d[1] == '0' && d[2] >= '1' && d[2] <= '9') ||
+	bool dialled = s[0] == '+' || strchr(s, '(') || strchr(s, ')');
+	bool grouped = strlen(s) != n;          /* spaces, dashes, dots ... */
+	bool waybill_len = n == 12 || n == 15 || n == 20 || n == 22 || n == 26 || n == 34;
+	/* An international prefix must be followed by a country code (1-9):
+	 * "000002035194" is a tracking number, not a call to country 0. A bare
+	 * run of digits of a waybill's length ("007738153034") is read as a
+	 * waybill; people write phone numbers in groups. */
+	bool phone_style = dialled ||
+			   (d[0] == '0' && d[1] == '0' && d[2] >= '1' && d[2] <= '9' &&
+			    (grouped || !waybill_len)) ||
 			   (nanp && strncmp(d, "011", 3) == 0 && d[3] >= '1' && d[3] <= '9');
 
 	if (n >= sizeof d)
 		return invalid(q, err, "too many digits");
 	if (force_tracking) {
-		if (phone_style)
+		if (dialled)
 			return invalid(q, err, "a tracking number has only letters and digits");
 		return classify_tracking(s, q, err);
 	}
@@ -328,7 +334,7 @@ classify_numeric(const char *s, const char *cc, bool force_tracking,
 	}
 	if (n == 11 && nanp && d[0] == '1')
 		return classify_phone(s, cc, q, err);
-	if (n == 12 || n == 15 || n == 20 || n == 22 || n == 26 || n == 34)
+	if (waybill_len)
 		return classify_tracking(d, q, err);
 	if (!nanp && d[0] == '0' && n >= 7)
 		return classify_phone(s, cc, q, err);

@@ -157,6 +157,11 @@ test_tracking(void **state)
 	expect("1234567890", LOOKUP_TRACKING, "1234567890");      /* DHL: no area code 1xx */
 	expect("000002035194", LOOKUP_TRACKING, "000002035194");  /* 00 then 0: no country */
 	expect("track:5550100199", LOOKUP_TRACKING, "5550100199"); /* forced */
+	/* a bare 12-digit run after 00 is a FedEx waybill; grouped, a call abroad */
+	expect("007738153034", LOOKUP_TRACKING, "007738153034");
+	expect("track:007738153034", LOOKUP_TRACKING, "007738153034");
+	expect("0044 20 7946 0958", LOOKUP_PHONE, "+442079460958");
+	expect_invalid("track:+1 555 010 0199");
 	expect_invalid("track:12");
 	expect_invalid("123456789");               /* 9 digits: nothing */
 	expect_invalid("1234567");
