@@ -45,6 +45,9 @@ COMMENT ON SCHEMA oms_report IS 'oms PII-free report views for analysts';
 -- Trigram matching for name and e-mail lookup. Installed in schema oms so the
 -- functions' search_path (oms, pg_catalog, pg_temp) finds its operators.
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA oms;
+-- Accent folding, so "Zoe Angstrom" typed on a US keyboard finds
+-- "Zoë Ångström" (see oms.fold_name).
+CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA oms;
 
 -- Schema usage: analysts only see oms_report (plus the two identity helpers
 -- in oms that whoami needs, granted later); the tables stay out of reach by

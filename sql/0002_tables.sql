@@ -93,7 +93,12 @@ CREATE TABLE oms.customer (
 -- (LIKE 'abc%') whatever the database collation.
 CREATE UNIQUE INDEX customer_email_key ON oms.customer (lower(email) text_pattern_ops);
 CREATE INDEX customer_phone_idx ON oms.customer (phone);
-CREATE INDEX customer_name_trgm ON oms.customer USING gin (full_name gin_trgm_ops);
+-- Names are matched folded (lower case, accents removed): the dictionary is
+-- named explicitly so the function is immutable in fact, as an index needs.
+CREATE FUNCTION oms.fold_name(p text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN lower(oms.unaccent('oms.unaccent'::regdictionary, p));
+CREATE INDEX customer_name_trgm ON oms.customer USING gin (oms.fold_name(full_name) gin_trgm_ops);
 CREATE INDEX customer_email_trgm ON oms.customer USING gin (lower(email) gin_trgm_ops);
 
 CREATE TABLE oms.address (

@@ -40,7 +40,7 @@ RETURN (SELECT full_name FROM oms.staff WHERE login = session_user);
 GRANT EXECUTE ON FUNCTION oms.caller_role(), oms.caller_seller_id(), oms.caller_name(),
 	oms.damm_check(bigint), oms.order_no_valid(bigint)
 	TO oms_csr, oms_fulfilment, oms_analyst, oms_admin, oms_worker;
-GRANT EXECUTE ON FUNCTION oms.refundable_minor(bigint), oms.policy_get(text)
+GRANT EXECUTE ON FUNCTION oms.refundable_minor(bigint), oms.policy_get(text), oms.fold_name(text)
 	TO oms_csr, oms_fulfilment, oms_admin, oms_worker;
 
 -- ---------------------------------------------------------------------------

@@ -137,6 +137,7 @@ DECLARE
 	v_q constant text := btrim(p_query);
 	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
 	v_key text;
+	v_fold text;
 BEGIN
 	IF v_q IS NULL OR v_q = '' THEN
 		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023';
@@ -199,7 +200,9 @@ BEGIN
 		IF v_q !~ '[[:alpha:]].*[[:alpha:]]' THEN
 			RAISE EXCEPTION 'a name fragment needs at least two letters' USING ERRCODE = '22023';
 		END IF;
-		-- trigram word similarity (pg_trgm.word_similarity_threshold): a
+		v_fold := oms.fold_name(v_q);
+		-- trigram word similarity (pg_trgm.word_similarity_threshold) of
+		-- the folded names (no case, no accents): a
 		-- fragment such as "zoë" or "ström" matches inside a longer name,
 		-- which whole-string similarity would miss. Best first; the sort
 		-- key orders by (1 - word similarity, 1 - similarity, id).
@@ -207,11 +210,11 @@ BEGIN
 		SELECT * FROM (
 			SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
 			       NULL::timestamptz, NULL::bigint, NULL::text,
-			       to_char(1 - word_similarity(v_q, c.full_name), 'FM0.000000') || ':' ||
-			       to_char(1 - similarity(v_q, c.full_name), 'FM0.000000') || ':' ||
+			       to_char(1 - word_similarity(v_fold, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
+			       to_char(1 - similarity(v_fold, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
 			       lpad(c.id::text, 19, '0') AS k
 			FROM oms.customer c
-			WHERE v_q <% c.full_name) hits
+			WHERE v_fold <% oms.fold_name(c.full_name)) hits
 		WHERE p_after IS NULL OR hits.k > p_after
 		ORDER BY hits.k
 		LIMIT v_limit;
