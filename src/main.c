@@ -32,7 +32,8 @@ static const struct command {
 	{ "find",     "find orders and customers (number, e-mail, phone, name)", cli_run, true },
 	{ "order",    "show an order or cancel it", cli_run, true },
 	{ "customer", "show a customer and their orders", cli_run, true },
-	{ "refund",   "list and show refunds", cli_run, true },
+	{ "cancellation", "list, approve or refuse cancellations waiting for approval", cli_run, true },
+	{ "refund",   "list, show, request and decide refunds", cli_run, true },
 	{ "whoami",   "show the login, name, role and seller of the connection", cli_run, true },
 	{ "migrate",  "apply the schema migrations (as a superuser)", migrate_main, false },
 	{ "demo",     "try oms on a private cluster with demo data", demo_main, false },
@@ -63,7 +64,7 @@ main_usage(FILE *f, const char *progname)
 		"\n"
 		"Commands:\n", progname);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 		"\n"
 		"Run '%s COMMAND --help' for a command's options.\n"

@@ -168,6 +168,18 @@ enum oms_status cancel_order_parse(const struct db_result *r, struct cancel_resu
 enum oms_status decide_cancellation_stmt(long long cancellation_id, bool approve, const char *note,
 					 struct app_stmt *st, struct oms_error *err);
 
+/* Cancellations waiting for a decision that the caller can see (row-level
+ * security: fulfilment its seller's, CSR and admin all), oldest first;
+ * keyset: the last row's cancellation_id as after_id (0 = first page). */
+struct pending_cancellation {
+	long long cancellation_id, order_no, refund_minor;
+	char seller_name[96], status[24], requested_at[32], requested_by[128];
+	char reason_code[48], reason_label[128], note[256], currency[4];
+};
+void pending_cancellations_stmt(int limit, long long after_id, struct app_stmt *st);
+int pending_cancellations_rows(const struct db_result *r, struct pending_cancellation **rows,
+			       struct oms_error *err);
+
 /* --- refunds -------------------------------------------------------------- */
 struct refund_filter {
 	char status[24];              /* "" any; a status or an approval state */
@@ -184,12 +196,49 @@ bool refund_status_valid(const char *s);
 /* Newest first; keyset: pass the last row's id as after_id (0 = first page). */
 enum oms_status refund_list_stmt(const struct refund_filter *f, long long after_id, int limit,
 				 struct app_stmt *st, struct oms_error *err);
-void refund_show_stmt(long long refund_id, struct app_stmt *st);
 int refund_rows(const struct db_result *r, struct refund_row **rows, struct oms_error *err);
+/* oms_api.refund_card: one refund. refund_card_parse fills *row (and, when
+ * doc is not NULL, hands over the document: json_decref it); OMS_NOT_FOUND
+ * when it does not exist or the caller may not see it. */
+void refund_show_stmt(long long refund_id, struct app_stmt *st);
+enum oms_status refund_card_parse(const struct db_result *r, struct refund_row *row, json_t **doc,
+				  struct oms_error *err);
+
+/* Refunds waiting for an administrator (BR-027), oldest first; keyset as
+ * pending_cancellations. refundable_minor: what the order has left after
+ * every refund already granted or asked for. */
+struct pending_refund {
+	long long refund_id, order_no, amount_minor, refundable_minor;
+	char seller_name[96], status[24], requested_at[32], requested_by[128];
+	char reason[128], note[256], currency[4];
+};
+void pending_refunds_stmt(int limit, long long after_id, struct app_stmt *st);
+int pending_refunds_rows(const struct db_result *r, struct pending_refund **rows, struct oms_error *err);
+
+/* A CSR's partial refund (oms_api.request_refund): waits for an
+ * administrator; the database refuses more than is left (BR-028). */
+struct refund_request {
+	long long order_no, amount_minor;
+	const char *reason;           /* required, free text */
+	const char *note;             /* NULL or text */
+};
+enum oms_status request_refund_stmt(const struct refund_request *req, struct app_stmt *st,
+				    struct oms_error *err);
+/* One column refund_id. */
+enum oms_status request_refund_parse(const struct db_result *r, long long *refund_id,
+				     struct oms_error *err);
+/* An administrator approves (queued for the gateway) or refuses (a note is
+ * required here) a pending refund. No result columns. */
+enum oms_status decide_refund_stmt(long long refund_id, bool approve, const char *note,
+				   struct app_stmt *st, struct oms_error *err);
 
 /* --- formatting --------------------------------------------------------- */
 /* 123456, "USD" -> "$1,234.56"; other currencies "1,234.56 EUR". */
 void money_format(long long minor, const char *currency, char *buf, size_t len);
+/* "12.34" (or "12", "12.3", "$12.34" for USD) in the currency's minor
+ * units (1234); false when it is not a positive amount with at most the
+ * currency's decimals, or too large. */
+bool money_parse(const char *text, const char *currency, long long *minor);
 /* Columns a UTF-8 string takes on a terminal (wcwidth; invalid bytes count 1). */
 int app_display_width(const char *s);
 

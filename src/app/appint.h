@@ -18,6 +18,10 @@ bool app_col_bool(const struct db_result *r, int row, const char *name);
 /* Fails with OMS_SCHEMA unless every named column is in the result. */
 enum oms_status app_cols_check(const struct db_result *r, const char *const *names,
 			       struct oms_error *err);
+/* Appends a text parameter: blank counts as absent (OMS_USAGE "<what> is
+ * required" when required, else SQL NULL); too long is OMS_INVALID. */
+enum oms_status app_text_arg(struct app_stmt *st, const char *what, const char *value,
+			     bool required, struct oms_error *err);
 /* Length of the valid UTF-8 sequence at s (1..4), 0 when invalid. */
 int app_utf8_seq(const unsigned char *s, size_t avail, unsigned *cp);
 

@@ -93,8 +93,8 @@ cancel_eligibility_parse(const struct db_result *r, struct cancel_eligibility *e
 
 /* Only the shape is checked here (so the CSR hears about a missing reason
  * before a round trip); the server checks the rest again (BR-023). */
-static enum oms_status
-text_arg(struct app_stmt *st, const char *what, const char *value, bool required,
+enum oms_status
+app_text_arg(struct app_stmt *st, const char *what, const char *value, bool required,
 	 struct oms_error *err)
 {
 	const char *p = value;
@@ -127,11 +127,11 @@ cancel_order_stmt(const struct cancel_request *req, struct app_stmt *st, struct 
 	if (!order_no_valid(req->order_no))
 		return oms_fail(err, OMS_INVALID, "%lld is not a valid order number", req->order_no);
 	app_stmt_ll(st, req->order_no);
-	if ((s = text_arg(st, "a reason (BR-023)", req->reason, true, err)) != OMS_OK)
+	if ((s = app_text_arg(st, "a reason (BR-023)", req->reason, true, err)) != OMS_OK)
 		return s;
-	if ((s = text_arg(st, "the note", req->note, false, err)) != OMS_OK)
+	if ((s = app_text_arg(st, "the note", req->note, false, err)) != OMS_OK)
 		return s;
-	return text_arg(st, "the override reason", req->override_reason, false, err);
+	return app_text_arg(st, "the override reason", req->override_reason, false, err);
 }
 
 enum oms_status
@@ -161,5 +161,59 @@ decide_cancellation_stmt(long long cancellation_id, bool approve, const char *no
 	app_stmt_ll(st, cancellation_id);
 	app_stmt_bool(st, approve);
 	/* a refusal must say why; an approval may */
-	return text_arg(st, "a note", note, !approve, err);
+	return app_text_arg(st, "a note", note, !approve, err);
+}
+
+/* --- waiting for the seller's approval (BR-025) -------------------------- */
+
+void
+pending_cancellations_stmt(int limit, long long after_id, struct app_stmt *st)
+{
+	app_stmt_init(st, "SELECT cancellation_id, order_no, seller_name, status, "
+			  "to_json(date_trunc('second', requested_at)) #>> '{}' AS requested_at, "
+			  "requested_by, reason_code, reason_label, note, refund_minor, currency "
+			  "FROM oms_api.pending_cancellations($1::int, $2::bigint)");
+	app_stmt_ll(st, limit > 0 ? limit : 50);
+	if (after_id > 0)
+		app_stmt_ll(st, after_id);
+	else
+		app_stmt_text(st, NULL);
+}
+
+int
+pending_cancellations_rows(const struct db_result *r, struct pending_cancellation **rows,
+			   struct oms_error *err)
+{
+	static const char *const cols[] = {"cancellation_id", "order_no", "seller_name", "status",
+					   "requested_at", "requested_by", "reason_code",
+					   "reason_label", "note", "refund_minor", "currency", NULL};
+	struct pending_cancellation *v;
+	int n;
+
+	*rows = NULL;
+	if (app_cols_check(r, cols, err) != OMS_OK)
+		return -1;
+	n = db_rows(r);
+	v = calloc(n > 0 ? (size_t)n : 1, sizeof *v);
+	if (!v) {
+		oms_fail(err, OMS_NOMEM, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct pending_cancellation *w = &v[i];
+
+		w->cancellation_id = app_col_ll(r, i, "cancellation_id");
+		w->order_no = app_col_ll(r, i, "order_no");
+		w->refund_minor = app_col_ll(r, i, "refund_minor");
+		app_col_str(r, i, "seller_name", w->seller_name, sizeof w->seller_name);
+		app_col_str(r, i, "status", w->status, sizeof w->status);
+		app_col_str(r, i, "requested_at", w->requested_at, sizeof w->requested_at);
+		app_col_str(r, i, "requested_by", w->requested_by, sizeof w->requested_by);
+		app_col_str(r, i, "reason_code", w->reason_code, sizeof w->reason_code);
+		app_col_str(r, i, "reason_label", w->reason_label, sizeof w->reason_label);
+		app_col_str(r, i, "note", w->note, sizeof w->note);
+		app_col_str(r, i, "currency", w->currency, sizeof w->currency);
+	}
+	*rows = v;
+	return n;
 }

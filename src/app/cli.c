@@ -1,7 +1,8 @@
 #include "config.h"
 
 /* The subcommands: `oms find`, `oms order show|cancel`, `oms customer show`,
- * `oms refund list|show`, `oms whoami`. The same use cases as the terminal
+ * `oms cancellation list|approve|refuse`,
+ * `oms refund list|show|pending|request|approve|refuse`, `oms whoami`. The same use cases as the terminal
  * client, printed as aligned plain text or, with --json, as JSON with
  * stable field names (order and customer cards exactly as the server built
  * them). Exit codes: 0 found/ok, 1 not found, 2 usage or invalid input,
@@ -841,7 +842,11 @@ cmd_customer(struct cli *c, int argc, char **argv)
 
 static const char usage_refund[] =
 	"oms refund list [--json] [--status STATUS] [--order NUMBER] [--limit N]\n"
-	"       oms refund show [--json] ID";
+	"       oms refund show [--json] ID\n"
+	"       oms refund pending [--json] [--limit N]\n"
+	"       oms refund request [--json] NUMBER --amount MONEY --reason TEXT [--note TEXT]\n"
+	"       oms refund approve [--json] ID [--note TEXT]\n"
+	"       oms refund refuse [--json] ID --note TEXT";
 
 static json_t *
 refund_json(const struct refund_row *w, bool full)
@@ -953,10 +958,11 @@ cmd_refund_show(struct cli *c, int argc, char **argv)
 	struct app_stmt st;
 	struct oms_error err = {0};
 	struct db_result *r;
-	struct refund_row *rows = NULL;
+	struct refund_row row;
+	struct refund_row *rows = &row;
 	long long id;
 	char *end;
-	int n;
+	enum oms_status s;
 
 	if (argc != 2)
 		return usage_error(c, usage_refund, "which refund?");
@@ -966,15 +972,14 @@ cmd_refund_show(struct cli *c, int argc, char **argv)
 	refund_show_stmt(id, &st);
 	if (!(r = run(c, &st, &err)))
 		return fail(c, &err);
-	n = refund_rows(r, &rows, &err);
+	s = refund_card_parse(r, &row, NULL, &err);
 	db_result_free(r);
-	if (n < 0)
-		return fail(c, &err);
-	if (n == 0) {
-		free(rows);
+	if (s == OMS_NOT_FOUND) {
 		fprintf(stderr, "%s: refund %lld not found\n", c->ctx->progname ? c->ctx->progname : "oms", id);
 		return EXIT_NOTFOUND;
 	}
+	if (s != OMS_OK)
+		return fail(c, &err);
 	if (c->json) {
 		json_t *doc = refund_json(&rows[0], true);
 
@@ -1026,8 +1031,413 @@ cmd_refund_show(struct cli *c, int argc, char **argv)
 			line_safe(w->last_message);
 		}
 	}
-	free(rows);
 	return EXIT_FOUND;
+}
+
+/* An id as typed ("12", "#12"); 0 when it is not one. */
+static long long
+parse_id(const char *arg)
+{
+	char *end;
+	long long id;
+
+	if (*arg == '#')
+		arg++;
+	if (*arg < '0' || *arg > '9')
+		return 0;
+	id = strtoll(arg, &end, 10);
+	return *end || id <= 0 ? 0 : id;
+}
+
+/* `ID [--note TEXT]` of approve / refuse, options before or after the id.
+ * Returns 0 or an exit code. */
+static int
+parse_decision(struct cli *c, const char *usage, const char *what, int argc, char **argv,
+	       long long *id, const char **note)
+{
+	static const struct option opts[] = {{"note", required_argument, NULL, 'n'}, {0}};
+	const char *arg = NULL;
+	int ch;
+
+	*id = 0;
+	*note = NULL;
+	optind = 0;          /* 0: GNU getopt re-initialises (main used "+") */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		switch (ch) {
+		case 1:
+			if (arg)
+				return usage_error(c, usage, "unexpected argument %s", optarg);
+			arg = optarg;
+			break;
+		case 'n': *note = optarg; break;
+		default:
+			return usage_error(c, usage, "unknown option or missing value: %s",
+					   argv[optind - 1]);
+		}
+	}
+	if (!arg)
+		return usage_error(c, usage, "which %s?", what);
+	if (!(*id = parse_id(arg)))
+		return usage_error(c, usage, "not a %s id: %s", what, arg);
+	return 0;
+}
+
+static bool
+blank(const char *s)
+{
+	if (!s)
+		return true;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return !*s;
+}
+
+/* --limit N only (the pending lists). Returns 0 or an exit code. */
+static int
+parse_limit_only(struct cli *c, const char *usage, int argc, char **argv, long *limit)
+{
+	static const struct option opts[] = {{"limit", required_argument, NULL, 'l'}, {0}};
+	int ch;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		char *end;
+
+		if (ch != 'l')
+			return usage_error(c, usage, "unknown option or missing value: %s",
+					   argv[optind - 1]);
+		*limit = strtol(optarg, &end, 10);
+		if (*end || *limit < 1 || *limit > 500)
+			return usage_error(c, usage, "--limit takes 1 to 500");
+	}
+	if (optind != argc)
+		return usage_error(c, usage, "unexpected argument %s", argv[optind]);
+	return 0;
+}
+
+/* --- refund pending|request|approve|refuse -------------------------------- */
+
+static int
+cmd_refund_pending(struct cli *c, int argc, char **argv)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	struct pending_refund *rows = NULL;
+	long limit = 50;
+	int n, rc;
+
+	if ((rc = parse_limit_only(c, usage_refund, argc, argv, &limit)) != 0)
+		return rc;
+	pending_refunds_stmt((int)limit, 0, &st);
+	if (!(r = run(c, &st, &err)))
+		return fail(c, &err);
+	n = pending_refunds_rows(r, &rows, &err);
+	db_result_free(r);
+	if (n < 0)
+		return fail(c, &err);
+	if (c->json) {
+		json_t *arr = json_array();
+		json_t *doc;
+
+		for (int i = 0; i < n; i++) {
+			struct pending_refund *w = &rows[i];
+
+			json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:I, s:I, s:s}",
+				"refund_id", (json_int_t)w->refund_id, "order_no", (json_int_t)w->order_no,
+				"seller_name", w->seller_name, "status", w->status,
+				"requested_at", json_str_or_null(w->requested_at),
+				"requested_by", w->requested_by, "reason", w->reason,
+				"note", json_str_or_null(w->note),
+				"amount_minor", (json_int_t)w->amount_minor,
+				"refundable_minor", (json_int_t)w->refundable_minor, "currency", w->currency));
+		}
+		doc = json_pack("{s:o, s:o}", "refunds", arr, "next_after",
+				n == limit && n > 0 ? json_integer(rows[n - 1].refund_id) : json_null());
+		json_out(doc);
+		json_decref(doc);
+	} else if (n > 0) {
+		struct app_table *t = table_new("rrrlllrll", "ID", "ORDER", "AMOUNT", "STATUS", "REQUESTED",
+						"BY", "LEFT AFTER", "SELLER", "REASON");
+
+		for (int i = 0; i < n; i++) {
+			struct pending_refund *w = &rows[i];
+			char id[24], no[24], m[48], left[48], t1[24];
+
+			money_format(w->amount_minor, w->currency, m, sizeof m);
+			money_format(w->refundable_minor, w->currency, left, sizeof left);
+			table_add(t, fmt_ll(w->refund_id, id, sizeof id), fmt_ll(w->order_no, no, sizeof no),
+				  m, w->status, short_time(w->requested_at, t1, sizeof t1), w->requested_by,
+				  left, w->seller_name, w->reason);
+		}
+		table_print(t, stdout, NULL);
+		table_free(t);
+	} else {
+		fprintf(stderr, "%s: no refund waits for approval\n", c->ctx->progname ? c->ctx->progname : "oms");
+	}
+	free(rows);
+	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+}
+
+static int
+cmd_refund_request(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"amount", required_argument, NULL, 'a'},
+		{"reason", required_argument, NULL, 'r'},
+		{"note", required_argument, NULL, 'n'},
+		{0}};
+	struct refund_request req = {0};
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	const char *number = NULL, *amount = NULL;
+	char currency[4], m[48];
+	long long refund_id;
+	json_t *card;
+	int ch, rc;
+	enum oms_status s;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		switch (ch) {
+		case 1:
+			if (number)
+				return usage_error(c, usage_refund, "unexpected argument %s", optarg);
+			number = optarg;
+			break;
+		case 'a': amount = optarg; break;
+		case 'r': req.reason = optarg; break;
+		case 'n': req.note = optarg; break;
+		default:
+			return usage_error(c, usage_refund, "unknown option or missing value: %s",
+					   argv[optind - 1]);
+		}
+	}
+	if (!number)
+		return usage_error(c, usage_refund, "which order?");
+	if (!amount)
+		return usage_error(c, usage_refund, "how much? --amount 12.34 (in the order's currency)");
+	if (blank(req.reason))
+		return usage_error(c, usage_refund, "a refund needs a reason: --reason TEXT");
+	if ((rc = parse_order_no(c, number, &req.order_no)) != 0)
+		return rc;
+
+	/* the order's currency says how to read the amount */
+	order_card_stmt(req.order_no, &st);
+	if (!(r = run(c, &st, &err)))
+		return fail(c, &err);
+	card = app_doc_parse(r, &err);
+	db_result_free(r);
+	if (!card) {
+		if (err.status == OMS_NOT_FOUND)
+			snprintf(err.msg, sizeof err.msg, "order %lld not found", req.order_no);
+		return fail(c, &err);
+	}
+	app_copy(currency, sizeof currency, app_json_str(card, "currency"));
+	json_decref(card);
+	if (!money_parse(amount, currency, &req.amount_minor))
+		return usage_error(c, usage_refund, "not an amount in %s: %s (write it as 12.34)",
+				   currency, amount);
+
+	if (request_refund_stmt(&req, &st, &err) != OMS_OK)
+		return fail(c, &err);
+	if (!(r = run(c, &st, &err)))
+		return fail(c, &err);      /* BR-028 (more than is left): exit 4 */
+	s = request_refund_parse(r, &refund_id, &err);
+	db_result_free(r);
+	if (s != OMS_OK)
+		return fail(c, &err);
+	if (c->json) {
+		json_t *doc = json_pack("{s:I, s:I, s:I, s:s, s:s}", "refund_id", (json_int_t)refund_id,
+					"order_no", (json_int_t)req.order_no,
+					"amount_minor", (json_int_t)req.amount_minor, "currency", currency,
+					"approval", "pending");
+
+		json_out(doc);
+		json_decref(doc);
+	} else {
+		money_format(req.amount_minor, currency, m, sizeof m);
+		printf("refund %lld of %s on order %lld waits for an administrator's approval (BR-027)\n",
+		       refund_id, m, req.order_no);
+	}
+	return EXIT_FOUND;
+}
+
+static int
+refund_decide(struct cli *c, int argc, char **argv, bool approve)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	const char *note;
+	long long id;
+	int rc;
+
+	if ((rc = parse_decision(c, usage_refund, "refund", argc, argv, &id, &note)) != 0)
+		return rc;
+	if (!approve && blank(note))
+		return usage_error(c, usage_refund,
+				   "refusing a refund needs --note TEXT: why, for the CSR who asked");
+	if (decide_refund_stmt(id, approve, note, &st, &err) != OMS_OK)
+		return fail(c, &err);
+	if (!(r = run(c, &st, &err)))
+		return fail(c, &err);
+	db_result_free(r);
+	if (c->json) {
+		json_t *doc = json_pack("{s:I, s:s}", "refund_id", (json_int_t)id,
+					"approval", approve ? "approved" : "rejected");
+
+		json_out(doc);
+		json_decref(doc);
+	} else if (approve) {
+		printf("refund %lld approved: queued for the payment gateway\n", id);
+	} else {
+		printf("refund %lld refused\n", id);
+	}
+	return EXIT_FOUND;
+}
+
+static int
+cmd_refund_approve(struct cli *c, int argc, char **argv)
+{
+	return refund_decide(c, argc, argv, true);
+}
+
+static int
+cmd_refund_refuse(struct cli *c, int argc, char **argv)
+{
+	return refund_decide(c, argc, argv, false);
+}
+
+/* --- cancellation list|approve|refuse ------------------------------------- */
+
+static const char usage_cancellation[] =
+	"oms cancellation list [--json] [--limit N]\n"
+	"       oms cancellation approve [--json] ID [--note TEXT]\n"
+	"       oms cancellation refuse [--json] ID --note TEXT";
+
+static int
+cmd_cancellation_list(struct cli *c, int argc, char **argv)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	struct pending_cancellation *rows = NULL;
+	long limit = 50;
+	int n, rc;
+
+	if ((rc = parse_limit_only(c, usage_cancellation, argc, argv, &limit)) != 0)
+		return rc;
+	pending_cancellations_stmt((int)limit, 0, &st);
+	if (!(r = run(c, &st, &err)))
+		return fail(c, &err);
+	n = pending_cancellations_rows(r, &rows, &err);
+	db_result_free(r);
+	if (n < 0)
+		return fail(c, &err);
+	if (c->json) {
+		json_t *arr = json_array();
+		json_t *doc;
+
+		for (int i = 0; i < n; i++) {
+			struct pending_cancellation *w = &rows[i];
+
+			json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:I, s:s}",
+				"cancellation_id", (json_int_t)w->cancellation_id,
+				"order_no", (json_int_t)w->order_no, "seller_name", w->seller_name,
+				"status", w->status, "requested_at", json_str_or_null(w->requested_at),
+				"requested_by", w->requested_by, "reason_code", w->reason_code,
+				"reason_label", w->reason_label, "note", json_str_or_null(w->note),
+				"refund_minor", (json_int_t)w->refund_minor, "currency", w->currency));
+		}
+		doc = json_pack("{s:o, s:o}", "cancellations", arr, "next_after",
+				n == limit && n > 0 ? json_integer(rows[n - 1].cancellation_id) : json_null());
+		json_out(doc);
+		json_decref(doc);
+	} else if (n > 0) {
+		struct app_table *t = table_new("rrllllrll", "ID", "ORDER", "STATUS", "REQUESTED", "BY",
+						"REASON", "REFUND", "SELLER", "NOTE");
+
+		for (int i = 0; i < n; i++) {
+			struct pending_cancellation *w = &rows[i];
+			char id[24], no[24], m[48], t1[24];
+
+			money_format(w->refund_minor, w->currency, m, sizeof m);
+			table_add(t, fmt_ll(w->cancellation_id, id, sizeof id),
+				  fmt_ll(w->order_no, no, sizeof no), w->status,
+				  short_time(w->requested_at, t1, sizeof t1), w->requested_by,
+				  *w->reason_label ? w->reason_label : w->reason_code, m, w->seller_name,
+				  w->note);
+		}
+		table_print(t, stdout, NULL);
+		table_free(t);
+	} else {
+		fprintf(stderr, "%s: no cancellation waits for approval\n",
+			c->ctx->progname ? c->ctx->progname : "oms");
+	}
+	free(rows);
+	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+}
+
+static int
+cancellation_decide(struct cli *c, int argc, char **argv, bool approve)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	struct cancel_result res;
+	const char *note;
+	long long id;
+	int rc;
+	enum oms_status s;
+
+	if ((rc = parse_decision(c, usage_cancellation, "cancellation", argc, argv, &id, &note)) != 0)
+		return rc;
+	/* oms_api.decide_cancellation rejects a refusal without a note (22023) */
+	if (!approve && blank(note))
+		return usage_error(c, usage_cancellation,
+				   "refusing a cancellation needs a reason: --note TEXT "
+				   "(customer service reads it to the customer)");
+	if (decide_cancellation_stmt(id, approve, note, &st, &err) != OMS_OK)
+		return fail(c, &err);
+	if (!(r = run(c, &st, &err)))
+		return fail(c, &err);
+	s = cancel_order_parse(r, &res, &err);
+	db_result_free(r);
+	if (s != OMS_OK)
+		return fail(c, &err);
+	if (c->json) {
+		json_t *doc = json_pack("{s:I, s:s, s:o}", "cancellation_id", (json_int_t)res.cancellation_id,
+					"state", res.state, "refund_id", json_id_or_null(res.refund_id));
+
+		json_out(doc);
+		json_decref(doc);
+	} else if (approve) {
+		printf("cancellation %lld approved: carried out\n", res.cancellation_id);
+		if (res.refund_id)
+			printf("refund %lld requested\n", res.refund_id);
+	} else {
+		printf("cancellation %lld refused: the order stays as it was\n", res.cancellation_id);
+	}
+	return EXIT_FOUND;
+}
+
+static int
+cmd_cancellation(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error(c, usage_cancellation, "cancellation what?");
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_cancellation_list(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "approve") == 0)
+		return cancellation_decide(c, argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "refuse") == 0)
+		return cancellation_decide(c, argc - 1, argv + 1, false);
+	return usage_error(c, usage_cancellation, "unknown cancellation command %s", argv[1]);
 }
 
 static int
@@ -1039,6 +1449,14 @@ cmd_refund(struct cli *c, int argc, char **argv)
 		return cmd_refund_list(c, argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return cmd_refund_show(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "pending") == 0)
+		return cmd_refund_pending(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "request") == 0)
+		return cmd_refund_request(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "approve") == 0)
+		return cmd_refund_approve(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "refuse") == 0)
+		return cmd_refund_refuse(c, argc - 1, argv + 1);
 	return usage_error(c, usage_refund, "unknown refund command %s", argv[1]);
 }
 
@@ -1100,10 +1518,20 @@ static const struct {
 	 "decides (window, approval, BR-014)."},
 	{"customer", cmd_customer, usage_customer,
 	 "The customer card with addresses, figures, recent orders and tickets."},
+	{"cancellation", cmd_cancellation, usage_cancellation,
+	 "list: cancellations waiting for approval that you can see (fulfilment:\n"
+	 "your seller's; admin: all), oldest first, with the refund approval would\n"
+	 "grant. approve: carries the cancellation out (order cancelled, refund\n"
+	 "requested). refuse: the order stays as it is; --note is required, the\n"
+	 "reason customer service passes on. Fulfilment of the seller or admin."},
 	{"refund", cmd_refund, usage_refund,
 	 "list: refunds newest first; --status is an execution status (not_sent,\n"
-	 "pending, succeeded, failed, canceled) or an approval (auto, approved,\n"
-	 "rejected). show: one refund, what was granted and what the gateway did."},
+	 "pending, succeeded, failed, canceled) or an approval (auto, pending,\n"
+	 "approved, rejected). show: one refund, what was granted and what the\n"
+	 "gateway did. pending: refunds waiting for an administrator (BR-027).\n"
+	 "request: a partial refund (CSR), MONEY as 12.34 in the order's currency,\n"
+	 "at most what is left to refund (BR-028); it waits for approval.\n"
+	 "approve / refuse: an administrator decides (refuse needs --note)."},
 	{"whoami", cmd_whoami, "oms whoami [--json]", "Who the connection is: login, name, role, seller."},
 };
 

@@ -1,7 +1,8 @@
 #include "config.h"
 
-/* Money is bigint minor units plus an ISO 4217 code; only display happens
- * here, never arithmetic on amounts (the database computes them). */
+/* Money is bigint minor units plus an ISO 4217 code; only display and the
+ * reading of a typed amount happen here, never arithmetic on amounts (the
+ * database computes them and decides what may be refunded). */
 
 #include <stdio.h>
 #include <string.h>
@@ -55,11 +56,56 @@ money_format(long long minor, const char *currency, char *buf, size_t len)
 	if (strcmp(cur, "USD") == 0) {
 		snprintf(buf, len, "%s$%s.%02llu", minor < 0 ? "-" : "", grouped, frac);
 	} else {
-		char fracs[8] = "";
+		char fracs[24] = "";
 
-		if (exp > 0)
-			snprintf(fracs, sizeof fracs, ".%0*llu", exp, frac);
+		if (exp > 0)         /* exp is 0, 2 or 3: bounded for -Wformat-truncation */
+			snprintf(fracs, sizeof fracs, ".%0*llu", exp > 3 ? 3 : exp, frac);
 		snprintf(buf, len, "%s%s%s%s%.3s", minor < 0 ? "-" : "", grouped, fracs,
 			 *cur ? " " : "", cur);
 	}
+}
+
+bool
+money_parse(const char *text, const char *currency, long long *minor)
+{
+	const char *cur = currency ? currency : "";
+	const char *p = text;
+	int exp = currency_exponent(cur), nfrac = 0;
+	long long v = 0;
+	bool digits = false, dot = false;
+
+	*minor = 0;
+	if (!p)
+		return false;
+	while (*p == ' ')
+		p++;
+	if (*p == '$' && strcmp(cur, "USD") == 0)
+		p++;
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (dot && ++nfrac > exp)
+				return false;
+			if (v > (9000000000000000LL - 9) / 10)
+				return false;
+			v = v * 10 + (*p - '0');
+			digits = true;
+		} else if (*p == '.' && !dot && exp > 0) {
+			dot = true;
+		} else {
+			break;
+		}
+	}
+	while (*p == ' ')
+		p++;
+	if (*p || !digits)
+		return false;
+	for (; nfrac < exp; nfrac++) {
+		if (v > 9000000000000000LL / 10)
+			return false;
+		v *= 10;
+	}
+	if (v <= 0)
+		return false;
+	*minor = v;
+	return true;
 }

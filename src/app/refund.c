@@ -1,13 +1,12 @@
 #include "config.h"
 
 /* Refunds: a ledger of what was granted (amount, reason, approval) and what
- * the gateway executed (status, provider id). Read only here; refunds are
- * created by cancellations and oms_api.request_refund.
- *
- * There is no oms_api read function for refunds across orders yet, so this
- * reads oms.refund directly: reads are allowed to staff with row-level
- * security (a fulfilment login sees its seller's refunds only), exactly as
- * an oms_api SECURITY INVOKER function would. */
+ * the gateway executed (status, provider id). Read through oms_api.refunds
+ * and oms_api.refund_card (SECURITY INVOKER: a fulfilment login sees its
+ * seller's refunds only); written by cancellations, oms_api.request_refund
+ * (a CSR's partial refund, waiting for an administrator, BR-027/BR-028)
+ * and oms_api.decide_refund. Whether an amount may be refunded is the
+ * database's decision. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,7 @@
 #include "db/db.h"
 
 #define REFUND_COLS \
-	"r.id, o.order_no, r.cancellation_id, r.amount_minor, r.currency, r.status, " \
+	"r.id, r.order_no, r.cancellation_id, r.amount_minor, r.currency, r.status, " \
 	"r.approval, r.reason, r.note, r.requested_by, r.approved_by, " \
 	"to_json(date_trunc('second', r.created_at)) #>> '{}' AS created_at, " \
 	"to_json(date_trunc('second', r.approved_at)) #>> '{}' AS approved_at, " \
@@ -41,14 +40,10 @@ refund_list_stmt(const struct refund_filter *f, long long after_id, int limit,
 		 struct app_stmt *st, struct oms_error *err)
 {
 	app_stmt_init(st, "SELECT " REFUND_COLS
-			  "FROM oms.refund r JOIN oms.orders o ON o.id = r.order_id "
-			  "WHERE ($1::text IS NULL OR r.status = $1 OR r.approval = $1) "
-			  "AND ($2::bigint IS NULL OR o.order_no = $2) "
-			  "AND ($3::bigint IS NULL OR r.id < $3) "
-			  "ORDER BY r.id DESC LIMIT $4::int");
+			  "FROM oms_api.refunds($1::text, $2::bigint, $3::bigint, $4::int) r");
 	if (f && f->status[0] && !refund_status_valid(f->status) &&
 	    strcmp(f->status, "approved") != 0 && strcmp(f->status, "rejected") != 0 &&
-	    strcmp(f->status, "auto") != 0)
+	    strcmp(f->status, "auto") != 0 && strcmp(f->status, "pending") != 0)
 		return oms_fail(err, OMS_USAGE,
 				"unknown refund status \"%.24s\" (not_sent, pending, succeeded, "
 				"failed, canceled; or approval: auto, approved, rejected)", f->status);
@@ -68,10 +63,49 @@ refund_list_stmt(const struct refund_filter *f, long long after_id, int limit,
 void
 refund_show_stmt(long long refund_id, struct app_stmt *st)
 {
-	app_stmt_init(st, "SELECT " REFUND_COLS
-			  "FROM oms.refund r JOIN oms.orders o ON o.id = r.order_id "
-			  "WHERE r.id = $1::bigint");
+	app_stmt_init(st, "SELECT oms_api.refund_card($1::bigint)");
 	app_stmt_ll(st, refund_id);
+}
+
+static void
+card_str(const json_t *d, const char *key, char *dst, size_t len)
+{
+	app_copy(dst, len, app_json_str(d, key));
+}
+
+enum oms_status
+refund_card_parse(const struct db_result *r, struct refund_row *w, json_t **doc,
+		  struct oms_error *err)
+{
+	json_t *d = app_doc_parse(r, err);
+
+	memset(w, 0, sizeof *w);
+	if (doc)
+		*doc = NULL;
+	if (!d)
+		return err->status ? err->status : OMS_NOT_FOUND;
+	w->id = app_json_ll(d, "id");
+	w->order_no = app_json_ll(d, "order_no");
+	w->cancellation_id = app_json_ll(d, "cancellation_id");
+	w->amount_minor = app_json_ll(d, "amount_minor");
+	card_str(d, "currency", w->currency, sizeof w->currency);
+	card_str(d, "status", w->status, sizeof w->status);
+	card_str(d, "approval", w->approval, sizeof w->approval);
+	card_str(d, "reason", w->reason, sizeof w->reason);
+	card_str(d, "note", w->note, sizeof w->note);
+	card_str(d, "requested_by", w->requested_by, sizeof w->requested_by);
+	card_str(d, "approved_by", w->approved_by, sizeof w->approved_by);
+	card_str(d, "created_at", w->created_at, sizeof w->created_at);
+	card_str(d, "approved_at", w->approved_at, sizeof w->approved_at);
+	card_str(d, "executed_at", w->executed_at, sizeof w->executed_at);
+	card_str(d, "provider_refund_id", w->provider_refund_id, sizeof w->provider_refund_id);
+	card_str(d, "decision_note", w->decision_note, sizeof w->decision_note);
+	card_str(d, "last_message", w->last_message, sizeof w->last_message);
+	if (doc)
+		*doc = d;
+	else
+		json_decref(d);
+	return OMS_OK;
 }
 
 int
@@ -116,4 +150,102 @@ refund_rows(const struct db_result *r, struct refund_row **rows, struct oms_erro
 	}
 	*rows = v;
 	return n;
+}
+
+/* --- waiting for an administrator (BR-027) ------------------------------- */
+
+void
+pending_refunds_stmt(int limit, long long after_id, struct app_stmt *st)
+{
+	app_stmt_init(st, "SELECT refund_id, order_no, seller_name, status, "
+			  "to_json(date_trunc('second', requested_at)) #>> '{}' AS requested_at, "
+			  "requested_by, reason, note, amount_minor, refundable_minor, currency "
+			  "FROM oms_api.pending_refunds($1::int, $2::bigint)");
+	app_stmt_ll(st, limit > 0 ? limit : 50);
+	if (after_id > 0)
+		app_stmt_ll(st, after_id);
+	else
+		app_stmt_text(st, NULL);
+}
+
+int
+pending_refunds_rows(const struct db_result *r, struct pending_refund **rows, struct oms_error *err)
+{
+	static const char *const cols[] = {"refund_id", "order_no", "seller_name", "status",
+					   "requested_at", "requested_by", "reason", "note",
+					   "amount_minor", "refundable_minor", "currency", NULL};
+	struct pending_refund *v;
+	int n;
+
+	*rows = NULL;
+	if (app_cols_check(r, cols, err) != OMS_OK)
+		return -1;
+	n = db_rows(r);
+	v = calloc(n > 0 ? (size_t)n : 1, sizeof *v);
+	if (!v) {
+		oms_fail(err, OMS_NOMEM, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct pending_refund *w = &v[i];
+
+		w->refund_id = app_col_ll(r, i, "refund_id");
+		w->order_no = app_col_ll(r, i, "order_no");
+		w->amount_minor = app_col_ll(r, i, "amount_minor");
+		w->refundable_minor = app_col_ll(r, i, "refundable_minor");
+		app_col_str(r, i, "seller_name", w->seller_name, sizeof w->seller_name);
+		app_col_str(r, i, "status", w->status, sizeof w->status);
+		app_col_str(r, i, "requested_at", w->requested_at, sizeof w->requested_at);
+		app_col_str(r, i, "requested_by", w->requested_by, sizeof w->requested_by);
+		app_col_str(r, i, "reason", w->reason, sizeof w->reason);
+		app_col_str(r, i, "note", w->note, sizeof w->note);
+		app_col_str(r, i, "currency", w->currency, sizeof w->currency);
+	}
+	*rows = v;
+	return n;
+}
+
+enum oms_status
+request_refund_stmt(const struct refund_request *req, struct app_stmt *st, struct oms_error *err)
+{
+	enum oms_status s;
+
+	app_stmt_init(st, "SELECT oms_api.request_refund($1::bigint, $2::bigint, $3, $4) AS refund_id");
+	if (!order_no_valid(req->order_no))
+		return oms_fail(err, OMS_INVALID, "%lld is not a valid order number", req->order_no);
+	if (req->amount_minor <= 0)
+		return oms_fail(err, OMS_INVALID, "a refund amount must be positive");
+	app_stmt_ll(st, req->order_no);
+	app_stmt_ll(st, req->amount_minor);
+	if ((s = app_text_arg(st, "a reason", req->reason, true, err)) != OMS_OK)
+		return s;
+	return app_text_arg(st, "the note", req->note, false, err);
+}
+
+enum oms_status
+request_refund_parse(const struct db_result *r, long long *refund_id, struct oms_error *err)
+{
+	static const char *const cols[] = {"refund_id", NULL};
+	enum oms_status st;
+
+	*refund_id = 0;
+	if ((st = app_cols_check(r, cols, err)) != OMS_OK)
+		return st;
+	if (db_rows(r) < 1 || !(*refund_id = app_col_ll(r, 0, "refund_id")))
+		return oms_fail(err, OMS_DB, "the refund request returned nothing");
+	return OMS_OK;
+}
+
+enum oms_status
+decide_refund_stmt(long long refund_id, bool approve, const char *note, struct app_stmt *st,
+		   struct oms_error *err)
+{
+	app_stmt_init(st, "SELECT oms_api.decide_refund($1::bigint, $2::boolean, $3)");
+	if (refund_id <= 0)
+		return oms_fail(err, OMS_INVALID, "no such refund");
+	app_stmt_ll(st, refund_id);
+	app_stmt_bool(st, approve);
+	/* the database takes a refusal without a note; we ask for one so the
+	 * CSR who requested it can tell the customer why */
+	return app_text_arg(st, "a note", note, !approve, err);
 }

@@ -60,7 +60,11 @@ SELECT g, f FROM (VALUES
 	('attach_payment', '{oms_csr,oms_admin}'),
 	('outbox_requeue', '{oms_admin}'),
 	('policy_set', '{oms_admin}'),
-	('reason_add', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;
+	('reason_add', '{oms_admin}'),
+	('pending_cancellations', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('pending_refunds', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('refunds', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('refund_card', '{oms_csr,oms_fulfilment,oms_admin}')) v(f, groups), unnest(groups::text[]) g;
 
 CREATE TEMP VIEW groups AS
 SELECT unnest(ARRAY['oms_csr', 'oms_fulfilment', 'oms_analyst', 'oms_admin', 'oms_worker']) AS grp;

@@ -4,6 +4,7 @@ TESTS += tests/sql/pgtap.test tests/sql/concurrency.test
 EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/migrate.sh \
 	tests/sql/fixture.psql \
 	tests/sql/analyst_views.sql \
+	tests/sql/api_approvals.sql \
 	tests/sql/api_cancel_eligibility.sql \
 	tests/sql/api_cards.sql \
 	tests/sql/api_customer_orders.sql \
