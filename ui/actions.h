@@ -17,7 +17,8 @@
 	X(MOVE,     "Moving around") \
 	X(LOOKUP,   "Lookup") \
 	X(ORDER,    "Order") \
-	X(CUSTOMER, "Customer")
+	X(CUSTOMER, "Customer") \
+	X(APPROVALS, "Approvals (fulfilment, admin)")
 
 #define UI_ACTION_TABLE(X) \
 	X(HELP,          "help",          GENERAL, "Show this help", \
@@ -57,7 +58,13 @@
 	X(FILTER_STATUS, "filter-status", CUSTOMER, "Filter the order history by status (cycles)", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_DATES,  "filter-dates",  CUSTOMER, "Filter the order history by a date range", \
-	  'd', UI_KEY_NONE, UI_KEY_NONE)
+	  'd', UI_KEY_NONE, UI_KEY_NONE) \
+	X(APPROVALS,     "approvals",     APPROVALS, "Open the cancellations waiting for a decision", \
+	  UI_KEY_F(6), 'A', UI_KEY_NONE) \
+	X(APPROVE,       "approve",       APPROVALS, "Approve the selected cancellation (note optional)", \
+	  'a', UI_KEY_NONE, UI_KEY_NONE) \
+	X(REFUSE,        "refuse",        APPROVALS, "Refuse the selected cancellation (note required)", \
+	  'r', UI_KEY_NONE, UI_KEY_NONE)
 
 enum ui_group {
 #define UI_GROUP_ENUM(id, title) UI_GROUP_##id,

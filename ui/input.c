@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <curses.h>
 #include <string.h>
 
 #include "input.h"
@@ -198,4 +199,39 @@ ui_input_draw(struct ui *ui, struct ui_input *in, int y, int x, int w)
 	ui_line_free(&line);
 	ui->cursor_y = y;
 	ui->cursor_x = x + curcol - in->scroll;
+}
+
+/* A get_wch() answer (r, wch) -> a ui key code (ui/keymap.h). */
+int
+ui_key_from_curses(int r, unsigned int wch)
+{
+	if (r == KEY_CODE_YES) {
+		switch (wch) {
+		case KEY_UP: return UI_KEY_UP;
+		case KEY_DOWN: return UI_KEY_DOWN;
+		case KEY_LEFT: return UI_KEY_LEFT;
+		case KEY_RIGHT: return UI_KEY_RIGHT;
+		case KEY_PPAGE: return UI_KEY_PGUP;
+		case KEY_NPAGE: return UI_KEY_PGDN;
+		case KEY_HOME: return UI_KEY_HOME;
+		case KEY_END: return UI_KEY_END;
+		case KEY_ENTER: return UI_KEY_ENTER;
+		case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
+		case KEY_DC: return UI_KEY_DELETE;
+		case KEY_IC: return UI_KEY_INSERT;
+		case KEY_BTAB: return UI_KEY_BTAB;
+		case KEY_RESIZE: return UI_KEY_RESIZE;
+		default:
+			if (wch > KEY_F0 && wch <= KEY_F(12))
+				return UI_KEY_F((int)(wch - KEY_F0));
+			return UI_KEY_NONE;
+		}
+	}
+	switch (wch) {
+	case '\r': case '\n': return UI_KEY_ENTER;
+	case 27: return UI_KEY_ESC;
+	case '\t': return UI_KEY_TAB;
+	case 127: case 8: return UI_KEY_BACKSPACE;
+	default: return (int)wch;
+	}
 }

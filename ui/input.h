@@ -26,4 +26,8 @@ int ui_input_key(struct ui_input *in, int key, bool *changed);
  * asks the loop to put the terminal cursor there. */
 void ui_input_draw(struct ui *ui, struct ui_input *in, int y, int x, int w);
 
+/* What get_wch() returned (OK or KEY_CODE_YES, and the character or key)
+ * as a ui key code (ui/keymap.h); UI_KEY_NONE for keys oms does not use. */
+int ui_key_from_curses(int r, unsigned int wch);
+
 #endif

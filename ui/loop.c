@@ -13,6 +13,7 @@
 
 #include "bench.h"
 #include "db/db.h"
+#include "input.h"
 #include "loop.h"
 #include "views.h"
 
@@ -237,6 +238,42 @@ ui_deliver(struct ui *ui, struct ui_req *r, struct db_result *res, const struct 
 	ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, res, err));
 }
 
+/* Hands the oms_order notifications that arrived to the views (the
+ * payload is the order number; sql/0003_audit_rules.sql). */
+static void
+ui_notifications(struct ui *ui)
+{
+	char channel[64], payload[64];
+
+	if (!ui->listening)
+		return;
+	while (db_notification(ui->db, channel, sizeof channel, payload, sizeof payload)) {
+		long long no;
+		char *end;
+
+		if (strcmp(channel, "oms_order") != 0)
+			continue;
+		no = strtoll(payload, &end, 10);
+		if (end == payload || *end)
+			continue;
+		for (int i = 0; i < ui->depth; i++) {
+			struct view *v = ui->stack[i];
+			if (v->ops->order_changed)
+				ui_apply(ui, v, v->ops->order_changed(v, no) & ~UI_POP);
+		}
+	}
+}
+
+static void
+ui_listen(struct ui *ui)
+{
+	struct oms_error err;
+
+	/* not through a transaction pooler: then the views poll instead */
+	oms_error_clear(&err);
+	ui->listening = db_ok(ui->db) && db_listen(ui->db, "oms_order", &err) == OMS_OK;
+}
+
 static void
 ui_db_readable(struct ui *ui)
 {
@@ -248,12 +285,13 @@ ui_db_readable(struct ui *ui)
 	st = db_poll(ui->db, &res, &err);
 	if (!ui->inflight) {
 		/* input while idle: a notice, a notification or a dying server */
-		if (st == DB_FAILED || !db_ok(ui->db))
-			ui_conn_lost(ui);
-		else
-			ui->idle_watch = false;
 		if (res)
 			db_result_free(res);
+		ui_notifications(ui);        /* reads the input, so no busy loop */
+		if (st == DB_FAILED || !db_ok(ui->db))
+			ui_conn_lost(ui);
+		else if (!ui->listening)
+			ui->idle_watch = false;
 		return;
 	}
 	if (st == DB_DONE) {
@@ -265,6 +303,7 @@ ui_db_readable(struct ui *ui)
 		req_free(r);
 		ui->idle_watch = true;
 		ui->redraw = true;
+		ui_notifications(ui);
 	} else if (st == DB_FAILED) {
 		struct ui_req *r = ui->inflight;
 		if (err.status == OMS_DB_GONE || !db_ok(ui->db)) {
@@ -344,6 +383,7 @@ ui_conn_restored(struct ui *ui)
 	ui->idle_watch = true;
 	ui->relayout = true;
 	ui_message(ui, UI_EL_OK, "Reconnected to the database.");
+	ui_listen(ui);                   /* (db re-issued it if it had one) */
 	ui_whoami(ui);
 	for (int i = 0; i < ui->depth; i++) {
 		struct view *v = ui->stack[i];
@@ -377,40 +417,6 @@ ui_conn_step(struct ui *ui)
 }
 
 /* --- keys --------------------------------------------------------------- */
-
-static int
-ui_translate_key(int r, wint_t wch)
-{
-	if (r == KEY_CODE_YES) {
-		switch (wch) {
-		case KEY_UP: return UI_KEY_UP;
-		case KEY_DOWN: return UI_KEY_DOWN;
-		case KEY_LEFT: return UI_KEY_LEFT;
-		case KEY_RIGHT: return UI_KEY_RIGHT;
-		case KEY_PPAGE: return UI_KEY_PGUP;
-		case KEY_NPAGE: return UI_KEY_PGDN;
-		case KEY_HOME: return UI_KEY_HOME;
-		case KEY_END: return UI_KEY_END;
-		case KEY_ENTER: return UI_KEY_ENTER;
-		case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
-		case KEY_DC: return UI_KEY_DELETE;
-		case KEY_IC: return UI_KEY_INSERT;
-		case KEY_BTAB: return UI_KEY_BTAB;
-		case KEY_RESIZE: return UI_KEY_RESIZE;
-		default:
-			if (wch > KEY_F0 && wch <= KEY_F(12))
-				return UI_KEY_F((int)(wch - KEY_F0));
-			return UI_KEY_NONE;
-		}
-	}
-	switch (wch) {
-	case '\r': case '\n': return UI_KEY_ENTER;
-	case 27: return UI_KEY_ESC;
-	case '\t': return UI_KEY_TAB;
-	case 127: case 8: return UI_KEY_BACKSPACE;
-	default: return (int)wch;
-	}
-}
 
 static int
 ui_global_action(struct ui *ui, int key, int action)
@@ -485,6 +491,7 @@ ui_push(struct ui *ui, struct view *v)
 		return;
 	}
 	v->ui = ui;
+	ui->msg[0] = '\0';        /* a message about the screen below is stale now */
 	ui->stack[ui->depth++] = v;
 	ui->relayout = true;
 	ui->redraw = true;
@@ -612,7 +619,7 @@ ui_read_keys(struct ui *ui)
 
 	/* drain everything typed (or pasted) before drawing once */
 	while (!ui->quit && (r = get_wch(&wch)) != ERR) {
-		int key = ui_translate_key(r, wch);
+		int key = ui_key_from_curses(r, wch);
 
 		if (key == UI_KEY_ESC) {
 			/* curses hands over a lone ESC only after ESCDELAY; an ESC
@@ -630,7 +637,7 @@ ui_read_keys(struct ui *ui)
 			}
 			ui_key(ui, key);
 			if (r2 != ERR)
-				key = ui_translate_key(r2, next);
+				key = ui_key_from_curses(r2, next);
 			else
 				continue;
 		}
@@ -658,6 +665,7 @@ ui_signals_read(struct ui *ui)
 void
 ui_loop(struct ui *ui)
 {
+	ui_listen(ui);
 	ui_whoami(ui);
 	if (!db_ok(ui->db)) {
 		ui->conn = UI_CONN_ONLINE;
@@ -726,6 +734,14 @@ ui_loop(struct ui *ui)
 			continue;
 		}
 		ui->now = ui_now_ms();
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			/* the terminal hung up: a hung-up tty also reports POLLIN
+			 * (reads return 0), so this is checked before the keys or
+			 * the loop would spin on reads that give nothing */
+			ui->hangup = true;
+			ui->quit = true;
+			break;
+		}
 		if (fds[1].revents)
 			ui_signals_read(ui);
 		if (dbi >= 0 && fds[dbi].revents) {
@@ -736,8 +752,6 @@ ui_loop(struct ui *ui)
 		}
 		if (fds[0].revents & POLLIN)
 			ui_read_keys(ui);
-		else if (fds[0].revents & (POLLHUP | POLLERR))
-			ui->quit = true;          /* the terminal went away */
 	}
 	ui_query_drop(ui, NULL, -1);
 	while (ui->queue) {

@@ -48,6 +48,8 @@ ui_draw_section(struct ui *ui, int y, int x, int w, const char *title)
 		/* a screen reader should hear the heading, not a row of dashes */
 		ui_line_add(&l, title, w - 1);
 		ui_line_add(&l, ":", 1);
+	} else if (!title[0]) {
+		ui_line_repeat(&l, ui_hline(ui), w);     /* a plain rule */
 	} else {
 		ui_line_repeat(&l, ui_hline(ui), 2);
 		ui_line_add(&l, " ", 1);

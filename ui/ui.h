@@ -56,9 +56,12 @@ struct view_ops {
 	int (*result)(struct view *v, int tag, struct db_result *res,
 		      const struct oms_error *err);
 	int (*tick)(struct view *v);              /* a timer set with ui_timer fired */
+	/* A notification on channel oms_order: payload is an order number
+	 * that changed (may be NULL: the view then polls). */
+	int (*order_changed)(struct view *v, long long order_no);
 	/* The actions worth showing in the status bar, most useful first. */
 	int (*hints)(struct view *v, int *actions, int max);
-	/* Title shown after the view name ("10000017"), may be NULL. */
+	/* Title shown after the view name ("10000012"), may be NULL. */
 	const char *(*title)(struct view *v, char *buf, size_t len);
 };
 
@@ -100,6 +103,7 @@ struct ui {
 	uint64_t retry_at, reset_started;
 	bool reset_want_write;
 	bool idle_watch;           /* watch the idle socket for a dead server */
+	bool listening;            /* LISTEN oms_order works on this connection */
 
 	/* status line */
 	char msg[256];
@@ -111,6 +115,7 @@ struct ui {
 	int lines, cols;
 	int cursor_y, cursor_x;    /* where a view wants the cursor, -1 none */
 	bool redraw, relayout, quit;
+	bool hangup;               /* the terminal went away: do not draw on it */
 	int sigfd[2];
 	uint64_t now;
 };

@@ -25,6 +25,7 @@ struct cancel_view {
 	struct cancel_reason *reasons;
 	int nreasons;
 	struct ui_list list;
+	int chosen;                /* index of the chosen reason, -1: none yet */
 	struct ui_input note;
 	enum focus focus;
 	bool confirming, sending;
@@ -52,7 +53,56 @@ cancel_reason_row(void *arg, int row, int w, struct ui_line *line, enum ui_eleme
 {
 	struct cancel_view *x = arg;
 
-	ui_line_add(line, x->reasons[row].label, w);
+	ui_line_add(line, row == x->chosen ? (x->v.ui->ascii ? "(*) " : "(\xe2\x80\xa2) ") : "( ) ", 4);
+	ui_line_add(line, x->reasons[row].label, w - 4);
+}
+
+static bool
+cancel_needs_approval(const struct cancel_view *x)
+{
+	return strcmp(x->verdict, "needs_approval") == 0;
+}
+
+/* Draws text word-wrapped in w columns from row y, at most max rows;
+ * returns the rows used. */
+static int
+cancel_draw_wrapped(int y, int x0, int w, int max, enum ui_element el, const char *text)
+{
+	char line[400];
+	const char *p = text;
+	int rows = 0;
+
+	while (*p && rows < max) {
+		size_t len = 0, cut = 0;
+
+		while (*p == ' ')
+			p++;
+		/* the longest run of whole words that fits */
+		while (p[len]) {
+			size_t wl = strcspn(p + len, " ");
+			char probe[400];
+
+			if (len + wl >= sizeof probe)
+				break;
+			memcpy(probe, p, len + wl);
+			probe[len + wl] = '\0';
+			if (ui_width(probe) > w && cut > 0)
+				break;
+			cut = len + wl;
+			len = cut;
+			if (p[len] == ' ')
+				len++;
+		}
+		if (cut == 0)
+			cut = strlen(p);
+		if (rows == max - 1)
+			cut = strlen(p);    /* the last row takes the rest, cut with … */
+		snprintf(line, sizeof line, "%.*s", (int)cut, p);
+		ui_draw_text(y + rows, x0, w, el, line);
+		rows++;
+		p += cut;
+	}
+	return rows;
 }
 
 static void
@@ -61,9 +111,10 @@ cancel_what_happens(const struct cancel_view *x, char *buf, size_t len)
 	char money[48];
 
 	money_format(x->refund_minor, x->currency, money, sizeof money);
-	if (strcmp(x->verdict, "needs_approval") == 0)
-		snprintf(buf, len, "The cancellation waits for the seller's approval%s%s.",
-			 x->refund_minor > 0 ? "; once approved the customer is refunded " : "",
+	if (cancel_needs_approval(x))
+		snprintf(buf, len, "Outside the cancellation window: this requests the seller's approval; "
+			 "once approved, the order is cancelled%s%s.",
+			 x->refund_minor > 0 ? " and the customer refunded " : "",
 			 x->refund_minor > 0 ? money : "");
 	else
 		snprintf(buf, len, "The order is cancelled at once%s%s; the customer and the seller are told.",
@@ -93,7 +144,10 @@ cancel_draw(struct view *v, struct ui_rect r)
 	ui_draw_section(ui, y0, x0, w, buf);
 	y = y0 + 1;
 	cancel_what_happens(x, buf, sizeof buf);
-	ui_draw_text(y++, x0 + 1, w - 2, UI_EL_HINT, buf);
+	y += cancel_draw_wrapped(y, x0 + 1, w - 2, 3, cancel_needs_approval(x) ? UI_EL_WARNING : UI_EL_HINT,
+				 buf);
+	if (x->rule[0])
+		ui_draw_text(y++, x0 + 1, w - 2, UI_EL_DIM, x->rule);
 	if (x->needs_override)
 		ui_draw_text(y++, x0 + 1, w - 2, UI_EL_WARNING,
 			     "Outside the rules: only an administrator override (the note is its reason).");
@@ -109,13 +163,38 @@ cancel_draw(struct view *v, struct ui_rect r)
 	if (x->focus != FOCUS_NOTE)
 		ui->cursor_y = -1;
 	if (x->sending)
-		snprintf(buf, sizeof buf, "Cancelling...");
+		snprintf(buf, sizeof buf, cancel_needs_approval(x) ? "Requesting approval..." : "Cancelling...");
 	else if (x->confirming)
-		snprintf(buf, sizeof buf, "Enter again to cancel the order, Esc to go back.");
+		snprintf(buf, sizeof buf, "Enter again to %s, Esc to go back.",
+			 cancel_needs_approval(x) ? "request the cancellation" : "cancel the order");
 	else
-		snprintf(buf, sizeof buf, "Tab: reason/note  Enter: confirm  Esc: close");
+		snprintf(buf, sizeof buf, "Space: choose reason  Tab: note  Enter: confirm  Esc: close");
 	ui_draw_text(y0 + h - 1, x0 + 1, w - 2, x->confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
 	ui_draw_section(ui, y0 + h - 2, x0, w, "");
+}
+
+/* BR-023 as the CSR meets it (the server checks again): a reason chosen,
+ * and a note for the reasons that need one. */
+static bool
+cancel_valid(struct cancel_view *x)
+{
+	const struct cancel_reason *r;
+
+	if (x->chosen < 0 || x->chosen >= x->nreasons) {
+		x->confirming = false;
+		x->focus = FOCUS_REASONS;
+		ui_message(x->v.ui, UI_EL_ERROR,
+			   "BR-023: a cancellation needs a reason: choose one with Space.");
+		return false;
+	}
+	r = &x->reasons[x->chosen];
+	if (r->requires_note && x->note.len == 0) {
+		x->confirming = false;
+		x->focus = FOCUS_NOTE;
+		ui_message(x->v.ui, UI_EL_ERROR, "BR-023: the reason \"%s\" needs a note: type it.", r->label);
+		return false;
+	}
+	return true;
 }
 
 static int
@@ -124,15 +203,12 @@ cancel_send(struct cancel_view *x)
 	struct cancel_request req = { 0 };
 	struct app_stmt st;
 	struct oms_error err;
-	const struct cancel_reason *r = &x->reasons[x->list.sel];
+	const struct cancel_reason *r;
 
 	oms_error_clear(&err);
-	if (r->requires_note && x->note.len == 0) {
-		x->confirming = false;
-		x->focus = FOCUS_NOTE;
-		ui_message(x->v.ui, UI_EL_ERROR, "This reason needs a note.");
+	if (!cancel_valid(x))
 		return UI_HANDLED | UI_REDRAW;
-	}
+	r = &x->reasons[x->chosen];
 	req.order_no = x->order_no;
 	req.reason = r->code;
 	req.note = x->note.len ? x->note.buf : NULL;
@@ -171,13 +247,17 @@ cancel_key(struct view *v, int key, int action)
 		if (x->nreasons == 0)
 			return UI_HANDLED;
 		if (!x->confirming) {
-			x->confirming = true;
+			x->confirming = cancel_valid(x);
 			return UI_HANDLED | UI_REDRAW;
 		}
 		x->bench_t0 = ui_bench_clock();
 		return cancel_send(x);
 	}
 	x->confirming = false;
+	if (x->focus == FOCUS_REASONS && key == ' ' && x->nreasons > 0) {
+		x->chosen = x->list.sel;
+		return UI_HANDLED | UI_REDRAW;
+	}
 	if (x->focus == FOCUS_NOTE && (ui_key_is_text(key) || action == UI_ACT_NONE))
 		return ui_input_key(&x->note, key, &changed) | UI_HANDLED | UI_REDRAW;
 	if (action == UI_ACT_HELP || action == UI_ACT_QUIT)
@@ -220,7 +300,7 @@ cancel_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 			return UI_REDRAW;
 		}
 		if (strcmp(cr.state, "pending_approval") == 0)
-			ui_message(v->ui, UI_EL_OK, "Cancellation requested; it waits for approval.");
+			ui_message(v->ui, UI_EL_OK, "Cancellation of order %lld requested: it waits for the seller's approval.", x->order_no);
 		else
 			ui_message(v->ui, UI_EL_OK, "Order %lld cancelled%s.", x->order_no,
 				   cr.refund_id ? "; the refund is on its way" : "");
@@ -287,5 +367,6 @@ view_cancel_new(struct ui *ui, struct view *parent, long long order_no, const ch
 	x->refund_minor = refund_minor;
 	x->needs_override = needs_override;
 	ui_list_init(&x->list, true);
+	x->chosen = -1;
 	return &x->v;
 }

@@ -107,9 +107,15 @@ customer_build_head(struct customer_view *c)
 			continue;
 		if (nopen++ >= 2)
 			continue;
-		snprintf(buf, sizeof buf, "Ticket #%s %s (%s, %s)%s%s", js(t, "id"), js(t, "subject"),
-			 js(t, "status"), js(t, "priority"), *js(t, "order_no") ? " order " : "",
-			 js(t, "order_no"));
+		/* the order only when the subject does not name it already */
+		{
+			const char *ono = js(t, "order_no");
+			bool named = !*ono || strstr(js(t, "subject"), ono);
+
+			snprintf(buf, sizeof buf, "Ticket #%s (%s, %s) %s%s%s", js(t, "id"), js(t, "status"),
+				 js(t, "priority"), js(t, "subject"), named ? "" : ", order ",
+				 named ? "" : ono);
+		}
 		doc_add(d, UI_EL_WARNING, buf);
 	}
 	if (nopen > 2)

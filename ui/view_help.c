@@ -30,6 +30,9 @@ help_build(struct help_view *h)
 	doc_clear(d);
 	doc_add(d, UI_EL_HEADER, "Keys (change them in oms.conf, section [keys]: action = key)");
 	for (int g = 0; g < UI_GROUP_COUNT; g++) {
+		/* not offered to the role: not listed either */
+		if (g == UI_GROUP_APPROVALS && !view_approvals_allowed(ui))
+			continue;
 		doc_section(d, ui_group_titles[g]);
 		for (int a = 1; a < UI_ACT_COUNT; a++) {
 			struct ui_line l;

@@ -29,6 +29,7 @@ struct lookup_view {
 	struct lookup_row *rows;
 	int nrows;
 	bool more, loading, searched;
+	bool open_pending;         /* Enter came before the answer for the text */
 	struct ui_list list;
 	struct lookup_row srows[LOOKUP_MAX_SUGGEST];   /* suggestions that exist */
 	int nsrows, suggest_wait;
@@ -110,6 +111,7 @@ lookup_changed(struct lookup_view *l)
 	oms_error_clear(&err);
 	memset(&l->q, 0, sizeof l->q);
 	l->qerr[0] = '\0';
+	l->open_pending = false;   /* still typing: the Enter was for other text */
 	if (l->in.len == 0) {
 		l->qst = OMS_OK;
 		ui_query_drop(l->v.ui, &l->v, -1);
@@ -154,6 +156,24 @@ lookup_tick(struct view *v)
 	return UI_REDRAW;
 }
 
+/* The rows (or suggestions) on the screen answer the text as it is now:
+ * no debounce timer running and no first page on its way. */
+static bool
+lookup_current(const struct lookup_view *l)
+{
+	if (l->v.timer_at || ui_query_pending(l->v.ui, &l->v, TAG_FIRST))
+		return false;
+	if (lookup_suggesting(l)) {
+		for (int i = 0; i < l->q.nsuggest; i++)
+			if (ui_query_pending(l->v.ui, &l->v, TAG_SUGGEST + i))
+				return false;
+		return true;
+	}
+	if (l->qst != OMS_OK || l->q.kind == LOOKUP_NONE)
+		return true;
+	return l->searched && l->sent_kind == l->q.kind && strcmp(l->sent_text, l->q.text) == 0;
+}
+
 static int
 lookup_open_selected(struct lookup_view *l)
 {
@@ -170,8 +190,6 @@ lookup_open_selected(struct lookup_view *l)
 			nv = view_order_new(ui, r->order_no);
 		else
 			nv = view_customer_new(ui, r->customer_id);
-	} else if (l->qst == OMS_OK && l->q.kind == LOOKUP_ORDER_NO) {
-		nv = view_order_new(ui, strtoll(l->q.text, NULL, 10));
 	} else {
 		return UI_HANDLED;
 	}
@@ -215,6 +233,16 @@ lookup_key(struct view *v, int key, int action)
 	}
 	switch (action) {
 	case UI_ACT_OPEN:
+		if (!lookup_current(l)) {
+			/* Enter before the answer for this text: ask now (no
+			 * debounce) and open when it is in, never the old rows */
+			if (l->v.timer_at || !ui_query_pending(v->ui, v, -1)) {
+				ui_timer(v, 0);
+				lookup_tick(v);
+			}
+			l->open_pending = true;
+			return UI_HANDLED | UI_REDRAW;
+		}
 		return lookup_open_selected(l);
 	case UI_ACT_NEXT_FIELD:
 		l->list_focus = !l->list_focus && lookup_count(l) > 0;
@@ -235,6 +263,8 @@ lookup_key(struct view *v, int key, int action)
 	case UI_ACT_SEARCH:
 		l->list_focus = false;
 		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_APPROVALS:
+		return view_approvals_key(v->ui);
 	default:
 		break;
 	}
@@ -256,6 +286,7 @@ lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 	struct lookup_view *l = lv(v);
 	struct lookup_row *rows = NULL;
 	struct oms_error perr;
+	bool want_open = false;
 	int n;
 
 	if (!ui_query_pending(v->ui, v, -1))
@@ -267,7 +298,17 @@ lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 			ui_list_set_count(&l->list, l->nsrows);
 		}
 		free(rows);
+		if (l->open_pending && lookup_current(l)) {
+			/* a mistyped number: open only an unambiguous suggestion */
+			l->open_pending = false;
+			if (l->nsrows == 1)
+				return lookup_open_selected(l) | UI_REDRAW;
+		}
 		return UI_REDRAW;
+	}
+	if (tag == TAG_FIRST) {
+		want_open = l->open_pending;
+		l->open_pending = false;
 	}
 	if (!res) {
 		if (err->status != OMS_DB_GONE)
@@ -304,6 +345,8 @@ lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 	ui_list_set_count(&l->list, l->nrows);
 	if (tag == TAG_FIRST)   /* bench: from this query's send to its rows on the screen */
 		ui_bench_after_draw("lookup", lookup_kind_name(l->sent_kind), 0);
+	if (want_open && l->nrows > 0)   /* else "nothing found" says why */
+		return lookup_open_selected(l) | UI_REDRAW;
 	return UI_REDRAW;
 }
 
@@ -431,7 +474,7 @@ lookup_draw(struct view *v, struct ui_rect r)
 		static const char *const help[] = {
 			"",
 			"  Type and the results appear as you type:",
-			"    10000017              an order number (the check digit is verified)",
+			"    10000012              an order number (the check digit is verified)",
 			"    Zoe@Example.com       an e-mail address (any case)",
 			"    (555) 010-0199        a phone number, in any common form",
 			"    1Z999AA10123456784    a shipment's tracking number",
@@ -500,6 +543,8 @@ lookup_hints(struct view *v, int *acts, int max)
 	(void)l;
 	for (size_t i = 0; i < sizeof want / sizeof want[0] && n < max; i++)
 		acts[n++] = want[i];
+	if (n < max && view_approvals_allowed(v->ui))
+		acts[n++] = UI_ACT_APPROVALS;
 	return n;
 }
 

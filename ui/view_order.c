@@ -10,6 +10,11 @@
 #include "views.h"
 
 enum { TAG_CARD = 1, TAG_ELIG };
+/* A change notified (LISTEN oms_order) is reloaded after a short pause, so
+ * the several rows one transaction touches cost one reload; without
+ * notifications, a refund still on its way is polled. */
+#define ORDER_NOTIFY_MS 150
+#define ORDER_POLL_MS 5000
 
 struct order_view {
 	struct view v;
@@ -19,6 +24,7 @@ struct order_view {
 	char errmsg[512];
 	struct cancel_eligibility elig;
 	bool elig_known;
+	bool show_refusal;         /* x was pressed on an order that cannot be cancelled */
 	struct ui_doc doc;
 };
 
@@ -98,13 +104,23 @@ order_doc_lines(struct order_view *o, const char *cur)
 	ui_line_free(&l);
 }
 
+/* A refund that will not change any more (its progress is watched until then). */
+static bool
+refund_final(const json_t *r)
+{
+	const char *st = js(r, "status");
+
+	return strcmp(st, "succeeded") == 0 || strcmp(st, "failed") == 0 ||
+	       strcmp(st, "canceled") == 0 || strcmp(js(r, "approval"), "rejected") == 0;
+}
+
 static void
 order_doc_money(struct order_view *o, const char *cur)
 {
 	struct ui_doc *d = &o->doc;
 	json_t *pay = json_object_get(o->card, "payment");
 	json_t *refunds = json_object_get(o->card, "refunds"), *r;
-	char a[48], t[48], t2[48];
+	char a[48], t[48];
 	size_t i;
 
 	doc_section(d, "Payment and refunds");
@@ -120,11 +136,22 @@ order_doc_money(struct order_view *o, const char *cur)
 	doc_addf(d, UI_EL_NORMAL, "Refundable now %s", a);
 	json_array_foreach(refunds, i, r) {
 		money(r, "amount_minor", cur, a, sizeof a);
-		doc_addf(d, UI_EL_NORMAL, "Refund %s  %s  %s (approval %s)  requested %s  executed %s",
-			 js(r, "id"), a, js(r, "status"), js(r, "approval"),
-			 tm(r, "created_at", t, sizeof t), tm(r, "executed_at", t2, sizeof t2));
+		{
+			const char *ap = js(r, "approval");
+			bool show_ap = *ap && strcmp(ap, "auto") != 0 && strcmp(ap, "approved") != 0;
+			char line[400];
+
+			/* when it happened, else when it was asked for */
+			bool done = *js(r, "executed_at");
+
+			snprintf(line, sizeof line, "Refund %s  %s  %s  %s %s%s%s", js(r, "id"), a,
+				 js(r, "status"), done ? "executed" : "requested",
+				 tm(r, done ? "executed_at" : "created_at", t, sizeof t),
+				 show_ap ? "  approval " : "", show_ap ? ap : "");
+			doc_wrap(d, refund_final(r) ? UI_EL_NORMAL : UI_EL_WARNING, 8, line);
+		}
 		if (*js(r, "reason"))
-			doc_wrap(d, UI_EL_DIM, 4, js(r, "reason"));
+			doc_addf(d, UI_EL_DIM, "        reason: %s", js(r, "reason"));
 	}
 }
 
@@ -229,9 +256,23 @@ order_build(struct order_view *o)
 	doc_wrap(d, UI_EL_NORMAL, 7, buf);
 	if (*js(o->card, "cancelled_at"))
 		doc_addf(d, UI_EL_WARNING, "Cancelled %s", tm(o->card, "cancelled_at", t, sizeof t));
+	{
+		json_t *c;
+		size_t i;
+
+		json_array_foreach(json_object_get(o->card, "cancellations"), i, c)
+			if (strcmp(js(c, "state"), "pending_approval") == 0)
+				doc_addf(d, UI_EL_WARNING, "Cancellation pending approval: requested %s by %s.",
+					 tm(c, "requested_at", t, sizeof t), js(c, "requested_by"));
+	}
 	if (o->elig_known && o->elig.verdict != CANCEL_REFUSED)
 		doc_addf(d, UI_EL_HINT, "Can be cancelled%s.",
 			 o->elig.verdict == CANCEL_NEEDS_APPROVAL ? " with the seller's approval" : "");
+	else if (o->elig_known && o->show_refusal) {
+		snprintf(buf, sizeof buf, "Cannot be cancelled: %s", o->elig.reason[0] ? o->elig.reason :
+			 "not allowed for your role.");
+		doc_wrap(d, UI_EL_WARNING, 2, buf);
+	}
 	order_doc_lines(o, cur);
 	order_doc_money(o, cur);
 	order_doc_shipping(o);
@@ -269,6 +310,41 @@ static bool
 order_can_cancel(const struct order_view *o)
 {
 	return o->card && o->elig_known && o->elig.verdict != CANCEL_REFUSED;
+}
+
+/* A refund of this order has not reached its end (the worker reports it). */
+static bool
+order_watching(const struct order_view *o)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(o->card, "refunds"), i, r)
+		if (!refund_final(r))
+			return true;
+	return false;
+}
+
+static int
+order_tick(struct view *v)
+{
+	struct order_view *o = ov(v);
+
+	if (!ui_online(v->ui) || ui_query_pending(v->ui, v, TAG_CARD)) {
+		ui_timer(v, ORDER_POLL_MS);
+		return 0;
+	}
+	order_load(o);
+	return UI_REDRAW;
+}
+
+static int
+order_changed(struct view *v, long long order_no)
+{
+	if (order_no != ov(v)->order_no)
+		return 0;
+	ui_timer(v, ORDER_NOTIFY_MS);
+	return 0;
 }
 
 static int
@@ -310,6 +386,7 @@ order_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 	o->card = card;
 	o->failed = false;
 	order_build(o);
+	ui_timer(v, order_watching(o) ? ORDER_POLL_MS : 0);
 	{
 		struct app_stmt st;
 		cancel_eligibility_stmt(o->order_no, &st);
@@ -356,9 +433,14 @@ order_key(struct view *v, int key, int action)
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_CANCEL_ORDER:
 		if (!order_can_cancel(o)) {
-			if (o->elig_known)
+			if (o->elig_known) {
 				ui_message(v->ui, UI_EL_WARNING, "%s", o->elig.reason[0] ? o->elig.reason :
 					   "This order cannot be cancelled.");
+				/* the whole reason, above, in case the status line cuts it */
+				o->show_refusal = true;
+				order_build(o);
+				o->doc.scroll.top = 0;
+			}
 			return UI_HANDLED | UI_REDRAW;
 		}
 		nv = view_cancel_new(v->ui, v, o->order_no, o->elig.verdict_text, o->elig.reason,
@@ -414,6 +496,8 @@ static const struct view_ops order_ops = {
 	.resize = order_resize,
 	.reload = order_refresh,
 	.result = order_result,
+	.tick = order_tick,
+	.order_changed = order_changed,
 	.hints = order_hints,
 	.title = order_title,
 };

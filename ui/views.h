@@ -13,6 +13,14 @@ struct view *view_cancel_new(struct ui *ui, struct view *parent, long long order
 			     const char *verdict, const char *reason,
 			     long long refund_minor, const char *currency, bool needs_override);
 
+/* Approvals (ui/view_approvals.c): cancellations waiting for a decision.
+ * view_approvals_allowed: the role may decide (fulfilment, admin);
+ * view_approvals_key: the approvals action, pushes the screen or says
+ * it is not for the role; returns UI_* flags. */
+struct view *view_approvals_new(struct ui *ui);
+bool view_approvals_allowed(const struct ui *ui);
+int view_approvals_key(struct ui *ui);
+
 /* The lookup screen's reaction to the search action (focus the input). */
 void view_lookup_focus(struct view *v);
 

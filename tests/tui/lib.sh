@@ -2,6 +2,8 @@
 #
 #   . "$OMS_SRCDIR/tests/tui/lib.sh"
 #   tui_start [COLS ROWS] [ARGS...]    # oms -d "user=demo_csr" in a fresh tmux
+#                                      # (TUI_USER: another login; TUI_SHELL_PREFIX:
+#                                      # shell text run first, e.g. 'trap "" HUP; ')
 #   tui_keys KEYS...                   # tmux send-keys (key names)
 #   tui_type TEXT                      # literal text
 #   tui_wait_for TEXT                  # poll the screen up to ~10 s
@@ -38,7 +40,7 @@ tui_start() {
 	[ -f "$CLUSTER_DIR/oms.conf" ] || : >"$CLUSTER_DIR/oms.conf"
 	cmd="env TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1 HOME=$CLUSTER_DIR"
 	cmd="$cmd OMS_CONFIG=$CLUSTER_DIR/oms.conf PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=$PGDATABASE"
-	cmd="$cmd $OMS_BUILDDIR/oms -d 'user=demo_csr' $*; sleep 30"
+	cmd="${TUI_SHELL_PREFIX:-}$cmd $OMS_BUILDDIR/oms -d \"user=${TUI_USER:-demo_csr}\" $*; sleep 30"
 	tui__tmux -f /dev/null new-session -d -x "$cols" -y "$rows" -s oms "$cmd"
 	tui__tmux set-option -g status off >/dev/null
 	tui__tmux set-option -g escape-time 0 >/dev/null
@@ -93,9 +95,11 @@ tui_wait_gone() {
 }
 
 # Screens are compared with dates and times masked, so that the expected
-# screens do not depend on the day the demo data was generated.
+# screens do not depend on the day the demo data was generated (nor on the
+# id a new refund gets).
 tui__mask() {
 	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}/YYYY-MM-DD/g' -e 's/[0-9]{2}:[0-9]{2}/hh:mm/g' \
+		-e 's/Refund [0-9]+ /Refund N /g' \
 		-e 's/[[:space:]]+$//'
 }
 

@@ -2,8 +2,15 @@
 ## (tests/tui/lib.sh), compared with the screens in tests/tui/expected/,
 ## and the check that oms(1)'s KEYS table matches the action table.
 TESTS += tests/tui/journeys.test tests/tui/reconnect.test tests/tui/man-keys.test
+TESTS += tests/tui/approvals.test
+EXTRA_DIST += tests/tui/approvals.test
 EXTRA_DIST += tests/tui/lib.sh tests/tui/journeys.test tests/tui/reconnect.test \
 	tests/tui/man-keys.test
+EXTRA_DIST += tests/tui/expected/cancel-dialog.txt
+EXTRA_DIST += tests/tui/expected/cancel-dialog-approval.txt
+EXTRA_DIST += tests/tui/expected/cancel-done.txt
+EXTRA_DIST += tests/tui/expected/cancel-pending-approval.txt
+EXTRA_DIST += tests/tui/expected/cancel-refused-shipped.txt
 EXTRA_DIST += tests/tui/expected/customer-60x20.txt
 EXTRA_DIST += tests/tui/expected/customer-80x24.txt
 EXTRA_DIST += tests/tui/expected/find-email-capitals.txt
@@ -18,3 +25,6 @@ EXTRA_DIST += tests/tui/expected/lookup-60x20.txt
 EXTRA_DIST += tests/tui/expected/open-customer.txt
 EXTRA_DIST += tests/tui/expected/open-order.txt
 EXTRA_DIST += tests/tui/expected/reconnected-order.txt
+EXTRA_DIST += tests/tui/expected/approvals-list.txt
+EXTRA_DIST += tests/tui/expected/approvals-refuse-empty.txt
+EXTRA_DIST += tests/tui/expected/approvals-approved.txt
