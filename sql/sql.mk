@@ -35,11 +35,11 @@ BUILT_SOURCES += src/migrations.c src/demo_sql.c
 CLEANFILES += src/migrations.c src/demo_sql.c
 EXTRA_DIST += build-aux/sql2c sql/migrations.h $(OMS_MIGRATIONS) $(OMS_DEMO_SQL)
 
-src/migrations.c: $(OMS_MIGRATIONS) $(OMS_SQL2C)
+src/migrations.c: $(OMS_MIGRATIONS) $(OMS_SQL2C) $(srcdir)/sql/sql.mk
 	$(AM_V_GEN)$(MKDIR_P) src && \
 	$(SHELL) $(OMS_SQL2C) migrations $(srcdir) $@ $(OMS_MIGRATIONS)
 
-src/demo_sql.c: $(OMS_DEMO_SQL) $(OMS_SQL2C)
+src/demo_sql.c: $(OMS_DEMO_SQL) $(OMS_SQL2C) $(srcdir)/sql/sql.mk
 	$(AM_V_GEN)$(MKDIR_P) src && \
 	$(SHELL) $(OMS_SQL2C) demo $(srcdir) $@ $(OMS_DEMO_SQL)
 dist_man_MANS += man/oms-schema.7

@@ -517,9 +517,12 @@ db_notification(struct db *db, char *channel, size_t chlen, char *payload, size_
 
 	if (!db || !db->conn || db->resetting)
 		return false;
-	/* While a query is in flight db_poll reads the socket; reading here too
-	 * is harmless (libpq buffers), and needed when idle. */
-	if (!PQconsumeInput(db->conn))
+	/* Read the socket only when idle. While a query is in flight, db_poll
+	 * is the one reader: if this read took in the query's answer, the
+	 * caller's poll() would wait on a socket with nothing more to come and
+	 * the answer would sit in libpq's buffer. Notifications that arrived
+	 * with an answer are buffered all the same and returned below. */
+	if (!db->busy && !PQconsumeInput(db->conn))
 		return false;
 	if (!(n = PQnotifies(db->conn)))
 		return false;

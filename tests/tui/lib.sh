@@ -34,6 +34,11 @@ tui_start() {
 	fi
 	command -v tmux >/dev/null || { echo "1..0 # SKIP tmux not installed"; exit 0; }
 	tui_stop
+	# A new socket for every start: a server being killed removes its
+	# socket when it exits, which would cut us off from a new server that
+	# had taken the same name meanwhile.
+	TUI_STARTS=$((${TUI_STARTS:-0} + 1))
+	TUI_SOCK="oms-test-$$-$TUI_STARTS"
 	# cluster.sh owns the EXIT trap: chain ours in front of it
 	trap 'tui_stop; cluster_stop' EXIT
 	local cmd
