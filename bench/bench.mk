@@ -10,7 +10,7 @@ BENCH_ENVIRONMENT = OMS_SRCDIR='$(abs_top_srcdir)' OMS_BUILDDIR='$(abs_top_build
 	OMS_PG_BINDIR='$(PG_BINDIR)' TZ=UTC LC_ALL=C.UTF-8
 
 bench: oms$(EXEEXT) oms-worker$(EXEEXT)
-	$(BENCH_ENVIRONMENT) $(SHELL) $(srcdir)/bench/lookup.sh
-	$(BENCH_ENVIRONMENT) $(SHELL) $(srcdir)/bench/cancel.sh
-	$(BENCH_ENVIRONMENT) $(SHELL) $(srcdir)/bench/worker.sh
+	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/lookup.sh
+	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/cancel.sh
+	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/worker.sh
 .PHONY: bench
