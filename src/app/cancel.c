@@ -26,14 +26,8 @@ cancel_reasons_rows(const struct db_result *r, struct cancel_reason **out, struc
 	int n;
 
 	*out = NULL;
-	if (app_cols_check(r, cols, err) != OMS_OK)
+	if (!(v = app_rows_alloc(r, cols, sizeof *v, &n, err)))
 		return -1;
-	n = db_rows(r);
-	v = calloc(n > 0 ? (size_t)n : 1, sizeof *v);
-	if (!v) {
-		oms_fail(err, OMS_NOMEM, "out of memory");
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		app_col_str(r, i, "code", v[i].code, sizeof v[i].code);
 		app_col_str(r, i, "label", v[i].label, sizeof v[i].label);
@@ -191,14 +185,8 @@ pending_cancellations_rows(const struct db_result *r, struct pending_cancellatio
 	int n;
 
 	*rows = NULL;
-	if (app_cols_check(r, cols, err) != OMS_OK)
+	if (!(v = app_rows_alloc(r, cols, sizeof *v, &n, err)))
 		return -1;
-	n = db_rows(r);
-	v = calloc(n > 0 ? (size_t)n : 1, sizeof *v);
-	if (!v) {
-		oms_fail(err, OMS_NOMEM, "out of memory");
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		struct pending_cancellation *w = &v[i];
 

@@ -43,14 +43,8 @@ customer_orders_rows(const struct db_result *r, struct history_row **rows, struc
 	int n;
 
 	*rows = NULL;
-	if (app_cols_check(r, cols, err) != OMS_OK)
+	if (!(out = app_rows_alloc(r, cols, sizeof *out, &n, err)))
 		return -1;
-	n = db_rows(r);
-	out = calloc(n > 0 ? (size_t)n : 1, sizeof *out);
-	if (!out) {
-		oms_fail(err, OMS_NOMEM, "out of memory");
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		struct history_row *h = &out[i];
 

@@ -118,14 +118,8 @@ refund_rows(const struct db_result *r, struct refund_row **rows, struct oms_erro
 	int n;
 
 	*rows = NULL;
-	if (app_cols_check(r, cols, err) != OMS_OK)
+	if (!(v = app_rows_alloc(r, cols, sizeof *v, &n, err)))
 		return -1;
-	n = db_rows(r);
-	v = calloc(n > 0 ? (size_t)n : 1, sizeof *v);
-	if (!v) {
-		oms_fail(err, OMS_NOMEM, "out of memory");
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		struct refund_row *w = &v[i];
 
@@ -178,14 +172,8 @@ pending_refunds_rows(const struct db_result *r, struct pending_refund **rows, st
 	int n;
 
 	*rows = NULL;
-	if (app_cols_check(r, cols, err) != OMS_OK)
+	if (!(v = app_rows_alloc(r, cols, sizeof *v, &n, err)))
 		return -1;
-	n = db_rows(r);
-	v = calloc(n > 0 ? (size_t)n : 1, sizeof *v);
-	if (!v) {
-		oms_fail(err, OMS_NOMEM, "out of memory");
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		struct pending_refund *w = &v[i];
 

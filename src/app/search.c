@@ -35,14 +35,8 @@ lookup_rows(const struct db_result *r, struct lookup_row **rows, struct oms_erro
 	int n;
 
 	*rows = NULL;
-	if (app_cols_check(r, cols, err) != OMS_OK)
+	if (!(out = app_rows_alloc(r, cols, sizeof *out, &n, err)))
 		return -1;
-	n = db_rows(r);
-	out = calloc(n > 0 ? (size_t)n : 1, sizeof *out);
-	if (!out) {
-		oms_fail(err, OMS_NOMEM, "out of memory");
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		struct lookup_row *w = &out[i];
 

@@ -65,6 +65,21 @@ app_cols_check(const struct db_result *r, const char *const *names, struct oms_e
 	return OMS_OK;
 }
 
+void *
+app_rows_alloc(const struct db_result *r, const char *const *names, size_t size,
+	       int *n, struct oms_error *err)
+{
+	void *v;
+
+	*n = 0;
+	if (app_cols_check(r, names, err) != OMS_OK)
+		return NULL;
+	*n = db_rows(r);
+	if (!(v = calloc(*n > 0 ? (size_t)*n : 1, size)))
+		oms_fail(err, OMS_NOMEM, "out of memory");
+	return v;
+}
+
 /* --- who is connected --------------------------------------------------- */
 
 void
