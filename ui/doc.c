@@ -100,46 +100,120 @@ doc_find_section(const struct ui_doc *d, const char *title)
 	return -1;
 }
 
+/* Wrapping keeps the text's own spacing. Two blanks or more separate the
+ * fields of a line ("Placed <date>  Shipped <date>"): a field that fits on
+ * a line of its own moves to the next line whole rather than be split from
+ * its label, and the blanks at a break are dropped. A longer field (prose)
+ * is wrapped at its single blanks. A newline is a hard break. */
+struct doc_wrapper {
+	struct ui_doc *d;
+	enum ui_element el;
+	int indent;
+	struct ui_line l;
+	bool fresh;                /* nothing on the line yet but blanks */
+};
+
+static void
+wrap_break(struct doc_wrapper *w)
+{
+	doc_add_line(w->d, w->el, &w->l);
+	ui_line_reset(&w->l);
+	ui_line_pad(&w->l, w->indent);
+	w->fresh = true;
+}
+
+/* Length of the field at f: up to two blanks, a newline or the end. */
+static size_t
+wrap_field_len(const char *f)
+{
+	size_t n = 0;
+
+	while (f[n] && f[n] != '\n' && !(f[n] == ' ' && (f[n + 1] == ' ' || f[n + 1] == '\n' ||
+							  !f[n + 1])))
+		n++;
+	return n;
+}
+
+/* Places the words of field f (flen bytes) after gap blanks. */
+static void
+wrap_words(struct doc_wrapper *w, const char *f, size_t flen, int gap)
+{
+	int width = w->d->width;
+	const char *end = f + flen;
+
+	while (f < end) {
+		char word[512];
+		size_t wl = strcspn(f, " ");
+		int ww;
+
+		if (wl > (size_t)(end - f))
+			wl = (size_t)(end - f);
+		if (wl >= sizeof word)
+			wl = sizeof word - 1;
+		memcpy(word, f, wl);
+		word[wl] = '\0';
+		ww = ui_width(word);
+		if (!w->fresh && w->l.w + gap + ww > width) {
+			wrap_break(w);
+			gap = 0;
+		}
+		if (!w->fresh)
+			ui_line_repeat(&w->l, " ", gap);
+		ui_line_add(&w->l, word, width - w->l.w);
+		w->fresh = false;
+		f += wl;
+		while (f < end && *f == ' ')
+			f++;
+		gap = 1;
+	}
+}
+
 void
 doc_wrap(struct ui_doc *d, enum ui_element el, int indent, const char *text)
 {
-	struct ui_line l;
+	struct doc_wrapper w = { d, el, indent, { 0 }, true };
 	const char *p = text;
-	bool has_word = false;
+	size_t lead;
+	int n0 = d->n;
 
 	if (ui_width(text) <= d->width && !strchr(text, '\n')) {
-		doc_add(d, el, text);      /* fits: keep its spacing */
+		doc_add(d, el, text);      /* fits: as it is */
 		return;
 	}
-	ui_line_init(&l, d->ascii);
-	while (*p == ' ' || *p == '\n')
-		p++;
+	/* an indent or a leading blank of more than half the width would
+	 * leave no room for the words */
+	if (w.indent > d->width / 2)
+		w.indent = d->width / 2;
+	ui_line_init(&w.l, d->ascii);
+	lead = strspn(p, " ");
+	ui_line_pad(&w.l, lead < (size_t)d->width / 2 ? (int)lead : d->width / 2);
+	p += lead;
 	while (*p) {
-		char word[512];
-		size_t wl = strcspn(p, " \n");
-		int ww;
+		size_t gap = strspn(p, " "), flen;
+		int fw;
+		char field[1024];
 
-		if (wl >= sizeof word)
-			wl = sizeof word - 1;
-		memcpy(word, p, wl);
-		word[wl] = '\0';
-		ww = ui_width(word);
-		if (has_word && l.w + 1 + ww > d->width) {
-			doc_add_line(d, el, &l);
-			ui_line_reset(&l);
-			ui_line_pad(&l, indent);
-			has_word = false;
+		if (p[gap] == '\n') {
+			wrap_break(&w);
+			p += gap + 1;
+			p += strspn(p, " ");
+			continue;
 		}
-		if (has_word)
-			ui_line_add(&l, " ", 1);
-		ui_line_add(&l, word, d->width - l.w);
-		has_word = true;
-		p += wl;
-		while (*p == ' ' || *p == '\n')
-			p++;
+		if (!p[gap])
+			break;
+		p += gap;
+		flen = wrap_field_len(p);
+		snprintf(field, sizeof field, "%.*s", (int)flen, p);
+		fw = ui_width(field);
+		/* a field that fits on a line of its own is not split */
+		if (!w.fresh && w.l.w + (int)gap + fw > d->width && fw <= d->width - w.indent)
+			wrap_break(&w);
+		wrap_words(&w, p, flen, (int)gap);
+		p += flen;
 	}
-	doc_add_line(d, el, &l);
-	ui_line_free(&l);
+	if (!w.fresh || d->n == n0)    /* not the blank line after a final newline */
+		doc_add_line(d, el, &w.l);
+	ui_line_free(&w.l);
 }
 
 void

@@ -29,7 +29,8 @@ void doc_addf(struct ui_doc *d, enum ui_element el, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void doc_add_line(struct ui_doc *d, enum ui_element el, const struct ui_line *l);
 void doc_section(struct ui_doc *d, const char *title);
-/* Word-wraps text (with a hanging indent) to the document's width. */
+/* Word-wraps text (with a hanging indent) to the document's width, keeping
+ * its spacing; fields set apart by two blanks are kept whole if they can. */
 void doc_wrap(struct ui_doc *d, enum ui_element el, int indent, const char *text);
 /* Index of the first line of the section with that title, or -1. */
 int doc_find_section(const struct ui_doc *d, const char *title);
