@@ -165,21 +165,22 @@ ui_run(struct oms_ctx *ctx)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
-	ui->color = has_colors() && !ctx->plain && !(nc && *nc);
+	/* ui->plain: --plain or oms.conf [ui] plain */
+	ui->color = has_colors() && !ui->plain && !(nc && *nc);
 	ui_theme_init(ctx->cfg, ui->color, &themeerr);
 	ui->lines = LINES;
 	ui->cols = COLS;
 	ui->conn = UI_CONN_ONLINE;
 	ui->idle_watch = true;
 
-	if (cfgerr.status != OMS_OK)
-		ui_message(ui, UI_EL_ERROR, "%s", cfgerr.msg);
-	else if (themeerr.status != OMS_OK)
-		ui_message(ui, UI_EL_ERROR, "%s", themeerr.msg);
-
 	root = view_lookup_new(ui);
 	if (root) {
 		ui_push(ui, root);
+		/* after the push, which clears the messages of the screen below */
+		if (cfgerr.status != OMS_OK)
+			ui_message(ui, UI_EL_ERROR, "%s", cfgerr.msg);
+		else if (themeerr.status != OMS_OK)
+			ui_message(ui, UI_EL_ERROR, "%s", themeerr.msg);
 		ui_loop(ui);
 	}
 	endwin();

@@ -46,6 +46,15 @@ tui_start() {
 	cmd="env TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1 HOME=$CLUSTER_DIR"
 	cmd="$cmd OMS_CONFIG=$CLUSTER_DIR/oms.conf PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=$PGDATABASE"
 	cmd="${TUI_SHELL_PREFIX:-}$cmd $OMS_BUILDDIR/oms -d \"user=${TUI_USER:-demo_csr}\" $*; sleep 30"
+	# TUI_COLOR=1: NO_COLOR left unset, for the theme journeys
+	if [ -n "${TUI_COLOR:-}" ]; then
+		cmd=${cmd/ NO_COLOR=1/}
+		cmd=${cmd/env TERM=/env -u NO_COLOR TERM=}
+	fi
+	# TUI_AFTER: shell text run when oms has exited, e.g. to show its status
+	if [ -n "${TUI_AFTER:-}" ]; then
+		cmd="${cmd%sleep 30}${TUI_AFTER}sleep 30"
+	fi
 	tui__tmux -f /dev/null new-session -d -x "$cols" -y "$rows" -s oms "$cmd"
 	tui__tmux set-option -g status off >/dev/null
 	tui__tmux set-option -g escape-time 0 >/dev/null
@@ -127,5 +136,118 @@ tui_expect() {
 	fi
 	echo "# screen differs from $exp:"
 	diff -u "$exp" <(printf '%s\n' "$got") | sed 's/^/#   /'
+	return 1
+}
+
+# --- configuration, colors, slow queries ------------------------------------
+#   tui_conf TEXT            # writes TEXT as the oms.conf of the next tui_start
+#   tui_attrs LINE TEXT      # "bold fg=red bg=green": how TEXT on screen line
+#                            # LINE (1 = top) is drawn, from capture-pane -e
+#   tui_color_codes          # the SGR color codes on the screen, one a line
+#                            # (none printed: no color at all)
+#   tui_wait_spinner         # true once the status bar shows the spinner
+
+tui_conf() {
+	printf '%s\n' "$1" >"$CLUSTER_DIR/oms.conf"
+}
+
+# capture-pane -e emits SGR sequences relative to the previous cell, and
+# tmux 3.3 gets that wrong from one line to the next; one line captured
+# alone starts from the default state, so it reads exactly.
+tui__esc_line() {
+	tui__tmux capture-pane -p -e -t oms -S "$(($1 - 1))" -E "$(($1 - 1))"
+}
+
+tui__sgr_awk='
+function reset() { fg = "default"; bg = "default"; split("", on) }
+function cname(n) { return n >= 0 && n < 8 ? names[n] : n }
+function state(   s, k) {
+	s = ""
+	for (k = 1; k <= nattr; k++)
+		if (attr[k] in on)
+			s = s attr[k] " "
+	return s "fg=" fg " bg=" bg
+}
+BEGIN {
+	split("black red green yellow blue magenta cyan white", tmp, " ")
+	for (k = 1; k <= 8; k++) names[k - 1] = tmp[k]
+	nattr = split("bold dim italic underline blink reverse", attr, " ")
+	code[1] = "bold"; code[2] = "dim"; code[3] = "italic"; code[4] = "underline"
+	code[5] = "blink"; code[7] = "reverse"
+	reset()
+}
+{
+	s = $0; vis = ""
+	while (length(s) > 0) {
+		if (match(s, /^\033\[[0-9;:]*m/)) {
+			np = split(substr(s, 3, RLENGTH - 3), p, /[;:]/)
+			s = substr(s, RLENGTH + 1)
+			if (np == 0) { np = 1; p[1] = 0 }
+			for (i = 1; i <= np; i++) {
+				c = p[i] + 0
+				if (c == 38 || c == 48) {
+					v = p[i + 1] == 5 ? p[i + 2] : "rgb"
+					i += p[i + 1] == 5 ? 2 : 4
+					if (mode == "codes") print c ";" p[i - 1]
+					if (c == 38) fg = v; else bg = v
+					continue
+				}
+				if (mode == "codes" && ((c >= 30 && c <= 37) || (c >= 40 && c <= 47) ||
+				    (c >= 90 && c <= 97) || (c >= 100 && c <= 107)))
+					print c
+				if (c == 0) reset()
+				else if (c in code) on[code[c]] = 1
+				else if (c == 22) { delete on["bold"]; delete on["dim"] }
+				else if (c == 23) delete on["italic"]
+				else if (c == 24) delete on["underline"]
+				else if (c == 25) delete on["blink"]
+				else if (c == 27) delete on["reverse"]
+				else if (c >= 30 && c <= 37) fg = cname(c - 30)
+				else if (c == 39) fg = "default"
+				else if (c >= 40 && c <= 47) bg = cname(c - 40)
+				else if (c == 49) bg = "default"
+				else if (c >= 90 && c <= 97) fg = "bright-" cname(c - 90)
+				else if (c >= 100 && c <= 107) bg = "bright-" cname(c - 100)
+			}
+			continue
+		}
+		if (substr(s, 1, 1) == "\033" && match(s, /^\033\[[0-9;?]*[A-Za-z]/)) {
+			s = substr(s, RLENGTH + 1)        # not an attribute
+			continue
+		}
+		vis = vis substr(s, 1, 1)
+		at[length(vis)] = state()
+		s = substr(s, 2)
+	}
+	if (mode == "attrs") {
+		k = index(vis, text)
+		print k ? at[k] : "(not on line " NR ")"
+	}
+}'
+
+tui_attrs() {
+	tui__esc_line "$1" | LC_ALL=C awk -v mode=attrs -v text="$2" "$tui__sgr_awk"
+}
+
+tui_color_codes() {
+	local y h
+	h=$(tui__tmux display-message -p -t oms '#{pane_height}')
+	for y in $(seq 1 "$h"); do
+		tui__esc_line "$y"
+	done | LC_ALL=C awk -v mode=codes "$tui__sgr_awk"
+}
+
+tui_wait_spinner() {
+	local i=0
+	while [ "$i" -lt "$TUI_WAIT_TENTHS" ]; do
+		TUI_LAST=$(tui_screen)
+		case $TUI_LAST in
+		*"working... Esc cancels"*) return 0 ;;
+		esac
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# timed out waiting for the spinner"
+	printf '%s\n' "$TUI_LAST" | sed 's/^/#   | /'
 	return 1
 }

@@ -28,3 +28,5 @@ EXTRA_DIST += tests/tui/expected/reconnected-order.txt
 EXTRA_DIST += tests/tui/expected/approvals-list.txt
 EXTRA_DIST += tests/tui/expected/approvals-refuse-empty.txt
 EXTRA_DIST += tests/tui/expected/approvals-approved.txt
+TESTS += tests/tui/theme.test
+EXTRA_DIST += tests/tui/theme.test
