@@ -1,11 +1,14 @@
-/* oms-worker: delivers the outbox (refunds, e-mail, payment verification).
+/* oms-worker: delivers the outbox (refunds, e-mail, payment verification)
+ * and sweeps for stuck shipments.
  *
  * One process, one thread, one place where it sleeps: http_engine_wait()
  * watches the transfers, the LISTEN connection (NOTIFY oms_outbox is a
  * wake-up hint) and a self-pipe written by the signal handlers, with a poll
- * interval as the fallback. SIGTERM/SIGINT: claim nothing more, finish the
- * jobs in hand, exit 0. SIGHUP: reread the configuration. See
- * oms-worker(8). */
+ * interval as the fallback. Every stuck_sweep_interval seconds, between
+ * two waits, oms_api.flag_stuck_shipments flags the parcels without a
+ * carrier scan and queues their "delayed" mail. SIGTERM/SIGINT: claim
+ * nothing more, finish the jobs in hand, exit 0. SIGHUP: reread the
+ * configuration. See oms-worker(8). */
 #include "config.h"
 
 #include <errno.h>
@@ -26,6 +29,10 @@
 
 #define EXIT_USAGE 2
 #define EXIT_DB 3
+
+/* The sweep (sql/0010) never waits for a lock (SKIP LOCKED); this bounds
+ * it anyway, because the jobs wait while it runs on their connection. */
+#define SWEEP_TIMEOUT "30s"
 
 static volatile sig_atomic_t got_term, got_hup;
 static int sig_pipe[2] = { -1, -1 };
@@ -73,6 +80,7 @@ struct settings {
 	const char *conninfo;
 	const char *listen_conninfo;
 	long poll_ms;
+	long sweep_s;                /* stuck-shipment sweep; 0: off */
 	struct jobs_config jc;
 	enum log_level level;
 	bool use_syslog;
@@ -110,9 +118,11 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 	    !get_int(cfg, "payment", "timeout_ms", 30000, 1, 600000, &v[8], err) ||
 	    !get_int(cfg, "mail", "connect_timeout_ms", 5000, 1, 600000, &v[9], err) ||
 	    !get_int(cfg, "mail", "timeout_ms", 60000, 1, 600000, &v[10], err) ||
-	    !get_int(cfg, "worker", "seed", 0, 0, 2147483647L, &v[11], err))
+	    !get_int(cfg, "worker", "seed", 0, 0, 2147483647L, &v[11], err) ||
+	    !get_int(cfg, "worker", "stuck_sweep_interval", 600, 0, 86400, &v[12], err))
 		goto fail;
 	s->poll_ms = v[0];
+	s->sweep_s = v[12];
 	s->jc.concurrency = (unsigned)v[1];
 	s->jc.max_attempts = (unsigned)v[2];
 	s->jc.backoff_base_ms = (uint64_t)v[3];
@@ -169,14 +179,16 @@ usage(FILE *f, const char *prog)
 		"usage: %s [options]\n"
 		"\n"
 		"Delivers the oms outbox: refunds to the payment gateway, e-mail through\n"
-		"SMTP, payment verification. Several workers may run at once.\n"
+		"SMTP, payment verification. Flags stuck shipments every [worker]\n"
+		"stuck_sweep_interval seconds (0: never) and mails their customers.\n"
+		"Several workers may run at once.\n"
 		"\n"
 		"Options:\n"
 		"  -d, --dbname CONNINFO  database (conninfo or URI); default: [connection]\n"
 		"                         conninfo in oms.conf, then the PG* environment\n"
 		"      --config FILE      read FILE instead of the standard oms.conf\n"
 		"      --worker-id NAME   name in outbox.locked_by (default host:pid)\n"
-		"      --once             deliver the jobs that are due, then exit\n"
+		"      --once             sweep once, deliver the jobs that are due, exit\n"
 		"  -v, --verbose          debug messages\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
@@ -184,6 +196,36 @@ usage(FILE *f, const char *prog)
 		"Signals: TERM/INT finish the jobs in hand and exit 0; HUP rereads the\n"
 		"configuration. Exit status: 0 ok, 2 usage or configuration error,\n"
 		"3 database error (--once). See oms-worker(8).\n", prog);
+}
+
+/* Flags the shipments without a carrier scan for stuck_shipment_hours and
+ * queues one "order_delayed" mail for each, in one transaction
+ * (oms_api.flag_stuck_shipments; safe with any number of workers). A
+ * failure is logged and the next interval tries again; a lost connection
+ * is found and repaired by the next claim. */
+static void
+sweep_stuck(struct db *db, long interval_s)
+{
+	struct oms_error e = { 0 }, e2 = { 0 };
+	struct db_result *r = NULL;
+
+	if (db_exec(db, "BEGIN", 0, NULL, &e) != OMS_OK)
+		goto failed;
+	if (db_exec(db, "SET LOCAL statement_timeout = '" SWEEP_TIMEOUT "'", 0, NULL, &e) != OMS_OK ||
+	    !(r = db_query(db, "SELECT oms_api.flag_stuck_shipments()", 0, NULL, &e)) ||
+	    db_exec(db, "COMMIT", 0, NULL, &e) != OMS_OK) {
+		db_exec(db, "ROLLBACK", 0, NULL, &e2);
+		goto failed;
+	}
+	if (db_rows(r) == 1 && db_get_ll(r, 0, 0) > 0)
+		log_info("stuck-shipment sweep: %lld shipment(s) flagged", db_get_ll(r, 0, 0));
+	else
+		log_debug("stuck-shipment sweep: nothing stuck");
+	db_result_free(r);
+	return;
+failed:
+	db_result_free(r);
+	log_warn("stuck-shipment sweep failed, next try in %ld s: %s", interval_s, e.msg);
 }
 
 static struct db *
@@ -217,9 +259,10 @@ main(int argc, char **argv)
 	struct db *db = NULL, *ldb = NULL;
 	struct http_engine *eng = NULL;
 	struct jobs *jobs = NULL;
-	char default_id[128];
+	char default_id[128], sweep_desc[32] = "off";
 	int c, rc = 0;
 	uint64_t next_poll = 0, next_reconnect = 0, reconnect_delay = 500;
+	uint64_t next_sweep = 0;        /* 0: at once */
 	bool want_claim = true;
 
 	while ((c = getopt_long(argc, argv, "d:vhV", longopts, NULL)) != -1) {
@@ -284,8 +327,11 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	log_info("started as %s (concurrency %u, poll %ld ms%s)", s.jc.worker_id, s.jc.concurrency,
-		 s.poll_ms, ldb ? ", LISTEN oms_outbox" : "");
+	if (s.sweep_s > 0)
+		snprintf(sweep_desc, sizeof sweep_desc, "every %ld s", s.sweep_s);
+	log_info("started as %s (concurrency %u, poll %ld ms%s, stuck-shipment sweep %s)",
+		 s.jc.worker_id, s.jc.concurrency, s.poll_ms, ldb ? ", LISTEN oms_outbox" : "",
+		 sweep_desc);
 
 	for (;;) {
 		uint64_t now = jobs_now_ms();
@@ -308,6 +354,8 @@ main(int argc, char **argv)
 				if (!ns.jc.worker_id)
 					ns.jc.worker_id = s.jc.worker_id;
 				jobs_reconfigure(jobs, &ns.jc, &err);
+				if (ns.sweep_s != s.sweep_s)
+					next_sweep = 0;   /* now, then on the new interval */
 				if (!verbose)
 					log_set_level(ns.level);
 				config_free(s.cfg);
@@ -348,6 +396,12 @@ main(int argc, char **argv)
 			}
 		}
 
+		/* Before claiming, so --once delivers the mail it queues. */
+		if (!stopping && s.sweep_s > 0 && !jobs_db_lost(jobs) && now >= next_sweep) {
+			sweep_stuck(db, s.sweep_s);
+			next_sweep = jobs_now_ms() + (uint64_t)s.sweep_s * 1000;
+			want_claim = true;
+		}
 		if (!stopping && want_claim && !jobs_db_lost(jobs) && jobs_free_slots(jobs) > 0) {
 			unsigned slots = jobs_free_slots(jobs), claimed = 0, released = 0;
 			if (jobs_claim(jobs, &claimed, &released, &err) != OMS_OK) {
@@ -381,6 +435,8 @@ main(int argc, char **argv)
 		if (jobs_next_due_ms(jobs) && jobs_next_due_ms(jobs) > now &&
 		    (long)(jobs_next_due_ms(jobs) - now) < timeout)
 			timeout = (long)(jobs_next_due_ms(jobs) - now) + 5;
+		if (s.sweep_s > 0 && !once && next_sweep > now && (long)(next_sweep - now) < timeout)
+			timeout = (long)(next_sweep - now);
 		if ((want_claim && jobs_free_slots(jobs) > 0 && !stopping) || got_hup || got_term)
 			timeout = 0;
 		if (jobs_db_lost(jobs))

@@ -1,7 +1,8 @@
 ## fragment: tests/sql — pgTAP files (one merged TAP stream) and the
 ## concurrent-cancellation test, both against a throwaway cluster.
-TESTS += tests/sql/pgtap.test tests/sql/concurrency.test
-EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/migrate.sh \
+TESTS += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_concurrency.test
+EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_concurrency.test \
+	tests/sql/migrate.sh \
 	tests/sql/fixture.psql \
 	tests/sql/analyst_views.sql \
 	tests/sql/api_approvals.sql \
@@ -33,4 +34,5 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/migrate.
 	tests/sql/cancel_window.sql \
 	tests/sql/check_digit.sql \
 	tests/sql/rls.sql \
-	tests/sql/role_matrix.sql
+	tests/sql/role_matrix.sql \
+	tests/sql/stuck_shipments.sql
