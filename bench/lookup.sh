@@ -134,6 +134,8 @@ bench_tmux_stop
 for k in $KINDS; do
 	# the first line of each kind is its warm-up
 	awk -v k="$k" '$1 == "lookup" && $2 == k { if (seen++) print $3 }' "$LOG" >"$BENCH_TMP/oms.ms.$k"
+	# the client's own part: from the answer readable on the socket to drawn
+	awk -v k="$k" '$1 == "lookup" && $2 == k { if (seen++) print $3 - $4 }' "$LOG" >"$BENCH_TMP/client.ms.$k"
 done
 
 # --- first screen ----------------------------------------------------------
@@ -178,12 +180,13 @@ bench_tmux_stop
 # --- the table -------------------------------------------------------------
 T_END=$(bench_now_ms)
 echo "oms lookup benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), scale $OMS_BENCH_SCALE ($BENCH_ORDERS orders), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "N=$N values per kind; ms; oms = query sent -> rows on screen; psql = \\timing of the same statement, paced ($PACE s pauses) and back to back (b2b)"
-printf '%-9s %4s %8s %8s %9s %9s %6s %6s %8s %8s  %s\n' kind n oms_p50 oms_p95 psql_p50 psql_p95 x_p50 x_p95 b2b_p50 b2b_p95 target
+echo "N=$N values per kind; ms; oms = query sent -> rows on screen; psql = \\timing of the same statement, paced ($PACE s pauses) and back to back (b2b); own = oms's part of oms_p50/p95 (answer readable -> drawn)"
+printf '%-9s %4s %8s %8s %9s %9s %6s %6s %8s %8s %7s %7s  %s\n' kind n oms_p50 oms_p95 psql_p50 psql_p95 x_p50 x_p95 b2b_p50 b2b_p95 own_p50 own_p95 target
 for k in $KINDS; do
 	read -r n o50 o95 <<<"$(bench_stats "$BENCH_TMP/oms.ms.$k")"
 	read -r _ p50 p95 <<<"$(bench_stats "$BENCH_TMP/psql.ms.$k")"
 	read -r _ b50 b95 <<<"$(bench_stats "$BENCH_TMP/b2b.ms.$k")"
+	read -r _ c50 c95 <<<"$(bench_stats "$BENCH_TMP/client.ms.$k")"
 	r50=$(awk -v a="$o50" -v b="$p50" 'BEGIN { printf (b > 0 ? "%.2f" : "-"), a / b }')
 	r95=$(awk -v a="$o95" -v b="$p95" 'BEGIN { printf (b > 0 ? "%.2f" : "-"), a / b }')
 	case $k in
@@ -193,8 +196,8 @@ for k in $KINDS; do
 		verdict="p95<5ms: $t1, <=1.5x psql: $t2" ;;
 	*) verdict="-" ;;
 	esac
-	printf '%-9s %4s %8s %8s %9s %9s %6s %6s %8s %8s  %s\n' "$k" "$n" "$o50" "$o95" "$p50" "$p95" "$r50" "$r95" \
-		"$b50" "$b95" "$verdict"
+	printf '%-9s %4s %8s %8s %9s %9s %6s %6s %8s %8s %7s %7s  %s\n' "$k" "$n" "$o50" "$o95" "$p50" "$p95" "$r50" "$r95" \
+		"$b50" "$b95" "$c50" "$c95" "$verdict"
 done
 read -r n f50 f95 <<<"$(bench_stats "$BENCH_TMP/first.ms")"
 printf 'first_screen  n=%s p50=%s p95=%s ms  (target p95 < 150 ms: %s)\n' "$n" "$f50" "$f95" "$(bench_verdict "$f95" 150)"

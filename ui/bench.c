@@ -17,10 +17,11 @@
 static int bench_fd = -1;
 static uint64_t bench_start_ns;     /* the process start, as near as we get */
 static uint64_t bench_sent_ns;      /* send time of the answer being delivered */
+static uint64_t bench_readable_ns;  /* ... and when its end could be read */
 static bool bench_first_done;
 static struct {
 	char event[48];
-	uint64_t t0;
+	uint64_t t0, wait;     /* wait: t0 -> answer readable (0: not a query) */
 } bench_armed[BENCH_ARMED_MAX];
 static int bench_narmed;
 
@@ -47,12 +48,16 @@ bench_init(void)
 }
 
 static void
-bench_log(const char *event, uint64_t t0, uint64_t t1)
+bench_log(const char *event, uint64_t t0, uint64_t t1, uint64_t wait)
 {
-	char line[96];
+	char line[128];
 	int n;
 
-	n = snprintf(line, sizeof line, "%s %.3f\n", event, (double)(t1 - t0) / 1e6);
+	if (wait)
+		n = snprintf(line, sizeof line, "%s %.3f %.3f\n", event, (double)(t1 - t0) / 1e6,
+			     (double)wait / 1e6);
+	else
+		n = snprintf(line, sizeof line, "%s %.3f\n", event, (double)(t1 - t0) / 1e6);
 	if (n > 0 && (size_t)n < sizeof line)
 		(void)!write(bench_fd, line, (size_t)n);
 }
@@ -64,9 +69,10 @@ ui_bench_clock(void)
 }
 
 void
-ui_bench_answering(uint64_t sent_ns)
+ui_bench_answering(uint64_t sent_ns, uint64_t readable_ns)
 {
 	bench_sent_ns = sent_ns;
+	bench_readable_ns = readable_ns;
 }
 
 void
@@ -76,7 +82,10 @@ ui_bench_after_draw(const char *event, const char *detail, uint64_t t0_ns)
 		return;
 	snprintf(bench_armed[bench_narmed].event, sizeof bench_armed[0].event, "%s%s%s", event,
 		 detail ? " " : "", detail ? detail : "");
-	bench_armed[bench_narmed++].t0 = t0_ns ? t0_ns : bench_sent_ns;
+	bench_armed[bench_narmed].t0 = t0_ns ? t0_ns : bench_sent_ns;
+	bench_armed[bench_narmed].wait = !t0_ns && bench_sent_ns && bench_readable_ns > bench_sent_ns
+					 ? bench_readable_ns - bench_sent_ns : 0;
+	bench_narmed++;
 }
 
 void
@@ -89,10 +98,10 @@ ui_bench_drawn(bool who_known)
 	now = bench_ns();
 	if (!bench_first_done && who_known) {
 		bench_first_done = true;
-		bench_log("first_screen", bench_start_ns, now);
+		bench_log("first_screen", bench_start_ns, now, 0);
 	}
 	for (int i = 0; i < bench_narmed; i++)
 		if (bench_armed[i].t0)
-			bench_log(bench_armed[i].event, bench_armed[i].t0, now);
+			bench_log(bench_armed[i].event, bench_armed[i].t0, now, bench_armed[i].wait);
 	bench_narmed = 0;
 }

@@ -27,12 +27,17 @@ struct ui_req {
 	bool user_cancelled;
 	uint64_t sent_at;
 	uint64_t bench_sent;        /* ui_bench_clock() when sent; 0: not timing */
+	uint64_t bench_readable;    /* ... when the socket had the answer's end */
 	struct app_stmt st;
 };
 
 enum { TAG_WHOAMI = 1 };
 #define SPINNER_AFTER_MS 150
 #define SPINNER_STEP_MS 100
+/* After a query is sent, a pending redraw waits this long for its answer:
+ * most answers come within a few ms, and drawing the "before" state in the
+ * meantime only flickers and competes with the server for the CPU. */
+#define DRAW_WAIT_MS 25
 #define RESET_TIMEOUT_MS 10000
 #define MESSAGE_MS 6000
 
@@ -189,10 +194,11 @@ ui_apply(struct ui *ui, struct view *v, int flags)
 	}
 }
 
-static void
+static bool
 ui_send_next(struct ui *ui)
 {
 	struct oms_error err;
+	bool sent = false;
 
 	while (ui->conn == UI_CONN_ONLINE && !ui->inflight && ui->queue) {
 		struct ui_req *r = ui->queue;
@@ -204,7 +210,7 @@ ui_send_next(struct ui *ui)
 			if (err.status == OMS_DB_GONE || !db_ok(ui->db)) {
 				req_free(r);
 				ui_conn_lost(ui);
-				return;
+				return sent;
 			}
 			if (r->owner)
 				ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, &err));
@@ -214,7 +220,9 @@ ui_send_next(struct ui *ui)
 		r->sent_at = ui_now_ms();
 		r->bench_sent = ui_bench_clock();
 		ui->inflight = r;
+		sent = true;
 	}
+	return sent;
 }
 
 static void
@@ -234,7 +242,7 @@ ui_deliver(struct ui *ui, struct ui_req *r, struct db_result *res, const struct 
 		ui->redraw = true;
 		return;
 	}
-	ui_bench_answering(r->bench_sent);   /* for the view's ui_bench_after_draw */
+	ui_bench_answering(r->bench_sent, r->bench_readable);   /* for ui_bench_after_draw */
 	ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, res, err));
 }
 
@@ -282,6 +290,8 @@ ui_db_readable(struct ui *ui)
 	enum db_poll_state st;
 
 	oms_error_clear(&err);
+	if (ui->inflight)
+		ui->inflight->bench_readable = ui_bench_clock();
 	st = db_poll(ui->db, &res, &err);
 	if (!ui->inflight) {
 		/* input while idle: a notice, a notification or a dying server */
@@ -598,6 +608,8 @@ ui_timeout(struct ui *ui)
 			next = ui->stack[i]->timer_at;
 	if (ui->inflight && ui->now + SPINNER_STEP_MS < next)
 		next = ui->now + SPINNER_STEP_MS;
+	if (ui->redraw && ui->inflight && ui->draw_after < next)
+		next = ui->draw_after;
 	if (ui->msg[0] && ui->msg_until > ui->now && ui->msg_until < next)
 		next = ui->msg_until;
 	if (ui->conn == UI_CONN_WAIT) {
@@ -617,6 +629,7 @@ ui_read_keys(struct ui *ui)
 	wint_t wch;
 	int r, n = 0;
 
+	ui->draw_after = 0;   /* what was typed shows at once */
 	/* drain everything typed (or pasted) before drawing once */
 	while (!ui->quit && (r = get_wch(&wch)) != ERR) {
 		int key = ui_key_from_curses(r, wch);
@@ -690,7 +703,8 @@ ui_loop(struct ui *ui)
 			ui_conn_step(ui);
 		if (ui->conn == UI_CONN_RESETTING && ui->now > ui->reset_started + RESET_TIMEOUT_MS)
 			ui_conn_retry_later(ui);
-		ui_send_next(ui);
+		if (ui_send_next(ui))
+			ui->draw_after = ui->now + DRAW_WAIT_MS;
 		if (ui->quit)
 			break;
 		if (ui->msg[0] && ui->now >= ui->msg_until) {
@@ -707,7 +721,7 @@ ui_loop(struct ui *ui)
 		}
 		if (ui->relayout)
 			ui_layout(ui);
-		if (ui->redraw)
+		if (ui->redraw && (!ui->inflight || ui->now >= ui->draw_after))
 			ui_draw(ui);
 
 		fds[nfds].fd = STDIN_FILENO;

@@ -164,6 +164,11 @@ ui_run(struct oms_ctx *ctx)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* No typeahead check during an update: by default curses polls the
+	 * terminal every few lines and flushes what it has so far, so one
+	 * screen went out in a dozen write(2)s, each waking the terminal.
+	 * ui_read_keys() drains the keys before every draw anyway. */
+	typeahead(-1);
 	curs_set(0);
 	/* ui->plain: --plain or oms.conf [ui] plain */
 	ui->color = has_colors() && !ui->plain && !(nc && *nc);

@@ -115,6 +115,7 @@ struct ui {
 	int lines, cols;
 	int cursor_y, cursor_x;    /* where a view wants the cursor, -1 none */
 	bool redraw, relayout, quit;
+	uint64_t draw_after;        /* a redraw waits until then for the answer just asked */
 	bool hangup;               /* the terminal went away: do not draw on it */
 	int sigfd[2];
 	uint64_t now;

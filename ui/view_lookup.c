@@ -350,46 +350,84 @@ lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 	return UI_REDRAW;
 }
 
-static void
-lookup_columns(int w, int *name_w, int *status_w, int *date_w, int *total_w)
+/* The list's columns, one space between each. A customer row puts its
+ * e-mail across the Status and Placed columns and its phone under Total. */
+struct lookup_cols {
+	int no, name, status, date, total;
+};
+
+static struct lookup_cols
+lookup_columns(int w)
 {
-	*status_w = w >= 76 ? 19 : 12;
-	*date_w = 11;
-	*total_w = w >= 70 ? 12 : 11;
-	*name_w = w - 10 - *status_w - *date_w - *total_w - 1;
-	if (*name_w < 8)
-		*name_w = 8;
+	struct lookup_cols c = { .no = 9, .status = w >= 76 ? 19 : 12, .date = 10, .total = 12 };
+
+	c.name = w - c.no - c.status - c.date - c.total - 4;
+	if (c.name < 8)
+		c.name = 8;
+	return c;
+}
+
+static void
+lookup_cell(struct ui_line *line, const char *text, int w, bool right, bool gap)
+{
+	ui_line_cell(line, text ? text : "", w, right);
+	if (gap)
+		ui_line_add(line, " ", 1);
+}
+
+static bool
+lookup_is_customer(const struct lookup_row *r)
+{
+	return strcmp(r->kind, "customer") == 0 || r->order_no <= 0;
 }
 
 static void
 lookup_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
 {
 	struct lookup_view *l = arg;
-	int name_w, status_w, date_w, total_w;
+	struct lookup_cols c = lookup_columns(w);
 	char buf[64];
 
-	lookup_columns(w, &name_w, &status_w, &date_w, &total_w);
 	const struct lookup_row *r = lookup_suggesting(l) ? &l->srows[row] : &l->rows[row];
-	if (strcmp(r->kind, "customer") == 0 || r->order_no <= 0) {
-		int tail = status_w + date_w + total_w + 1;
-		ui_line_cell(line, "Customer", 10, false);
-		ui_line_cell(line, r->full_name, name_w, false);
-		ui_line_add(line, " ", 1);
-		ui_line_cell(line, r->email, tail - 15, false);
-		ui_line_add(line, " ", 1);
-		ui_line_cell(line, r->phone, 13, false);
+	if (lookup_is_customer(r)) {
+		lookup_cell(line, "Customer", c.no, false, true);
+		lookup_cell(line, r->full_name, c.name, false, true);
+		lookup_cell(line, r->email, c.status + 1 + c.date, false, true);
+		lookup_cell(line, r->phone, c.total, true, false);
 		return;
 	}
 	snprintf(buf, sizeof buf, "%lld", r->order_no);
-	ui_line_cell(line, buf, 10, false);
-	ui_line_cell(line, r->full_name, name_w, false);
-	ui_line_add(line, " ", 1);
-	ui_line_cell(line, r->status, status_w, false);
+	lookup_cell(line, buf, c.no, false, true);
+	lookup_cell(line, r->full_name, c.name, false, true);
+	lookup_cell(line, r->status, c.status, false, true);
 	ui_fmt_date(r->placed_at, buf, sizeof buf);
-	ui_line_cell(line, buf, date_w, false);
+	lookup_cell(line, buf, c.date, false, true);
 	money_format(r->total_minor, r->currency, buf, sizeof buf);
-	ui_line_cell(line, buf, total_w, true);
+	lookup_cell(line, buf, c.total, true, false);
 	*el = ui_theme_status_element(r->status);
+}
+
+/* The header fits what the list holds: orders, customers, or both. */
+static void
+lookup_header(const struct lookup_view *l, int w, struct ui_line *head)
+{
+	struct lookup_cols c = lookup_columns(w);
+	int n = lookup_count(l), ncust = 0;
+
+	for (int i = 0; i < n; i++)
+		ncust += lookup_is_customer(lookup_suggesting(l) ? &l->srows[i] : &l->rows[i]);
+	if (n > 0 && ncust == n) {
+		lookup_cell(head, "", c.no, false, true);
+		lookup_cell(head, "Name", c.name, false, true);
+		lookup_cell(head, "E-mail", c.status + 1 + c.date, false, true);
+		lookup_cell(head, "Phone", c.total, true, false);
+		return;
+	}
+	lookup_cell(head, "Number", c.no, false, true);
+	lookup_cell(head, "Name", c.name, false, true);
+	lookup_cell(head, ncust ? "Status/e-mail" : "Status", c.status, false, true);
+	lookup_cell(head, "Placed", c.date, false, true);
+	lookup_cell(head, ncust ? "Total/phone" : "Total", c.total, true, false);
 }
 
 static void
@@ -457,7 +495,6 @@ lookup_draw(struct view *v, struct ui_rect r)
 	struct lookup_view *l = lv(v);
 	struct ui *ui = v->ui;
 	struct ui_rect lr;
-	int name_w, status_w, date_w, total_w;
 	struct ui_line head;
 
 	ui_draw_text(r.y, r.x, 7, UI_EL_HEADER, " Find: ");
@@ -488,18 +525,10 @@ lookup_draw(struct view *v, struct ui_rect r)
 			ui_draw_text(r.y + 2 + i, r.x, r.w, UI_EL_DIM, help[i]);
 		return;
 	}
-	lookup_columns(r.w - (ui->plain ? 1 : 0), &name_w, &status_w, &date_w, &total_w);
 	ui_line_init(&head, ui->ascii);
 	if (ui->plain)
 		ui_line_add(&head, " ", 1);
-	{
-		ui_line_cell(&head, "Number", 10, false);
-		ui_line_cell(&head, "Name", name_w, false);
-		ui_line_add(&head, " ", 1);
-		ui_line_cell(&head, "Status / e-mail", status_w, false);
-		ui_line_cell(&head, "Placed", date_w, false);
-		ui_line_cell(&head, "Total", total_w, true);
-	}
+	lookup_header(l, r.w - (ui->plain ? 1 : 0), &head);
 	ui_draw_line(r.y + 2, r.x, r.w, UI_EL_HEADER, &head);
 	ui_line_free(&head);
 	lr = (struct ui_rect){ r.y + 3, r.x, r.h - 3, r.w };
