@@ -79,8 +79,9 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$BENCH_CI_CSR" -f "$BENCH_TMP/cancel.sql" | aw
 LOG=$BENCH_TMP/cancel.log
 : >"$LOG"
 count() { grep -c "^$1 " "$LOG"; }
-wait_count() {	# wait_count EVENT N
+wait_count() {	# wait_count EVENT N [SETTLE]: see bench_wait_lines
 	local i=0
+	[ -n "${3:-}" ] && sleep "$3"
 	while [ "$i" -lt 1000 ]; do
 		[ "$(count "$1")" -ge "$2" ] && return 0
 		sleep 0.01
@@ -111,7 +112,7 @@ while read -r no; do
 	bench_keys Enter
 	bench_wait_screen "Enter again to cancel" >/dev/null || bench_die "no confirmation for $no"
 	bench_keys Enter
-	wait_count cancel_commit "$i" || bench_die "cancellation of $no not logged"
+	wait_count cancel_commit "$i" 0.1 || bench_die "cancellation of $no not logged"
 	bench_keys /
 done <"$BENCH_TMP/orders.oms"
 bench_tmux_stop

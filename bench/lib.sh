@@ -9,7 +9,8 @@
 #                               BENCH_CI_CSR, BENCH_CI_SU (conninfo strings)
 #   bench_tmux_start LOG ARGS   oms in a private tmux server (exec'd, so the
 #                               pane's pid is oms), OMS_BENCH_LOG=LOG
-#   bench_wait_lines FILE N     waits until FILE has N lines (10 s at most)
+#   bench_wait_lines FILE N [S] waits until FILE has N lines (10 s at most),
+#                               after sleeping S seconds without polling
 #   bench_stats FILE            "n p50 p95" of the numbers in FILE (ms)
 #
 # The figures are wall-clock milliseconds of one machine: compare runs on the
@@ -121,9 +122,13 @@ bench_type() {
 	bench_tmux send-keys -t oms -l -- "$1"
 }
 
-# bench_wait_lines FILE N: true once FILE has at least N lines
+# bench_wait_lines FILE N [SETTLE]: true once FILE has at least N lines.
+# SETTLE seconds are slept first, in one process: polling forks a process
+# every 10 ms, and on a 2-core machine one of those landing inside a 1 ms
+# lookup is what the bench would then measure (psql runs undisturbed).
 bench_wait_lines() {
 	local i=0
+	[ -n "${3:-}" ] && sleep "$3"
 	while [ "$i" -lt 1000 ]; do
 		[ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
 		sleep 0.01

@@ -122,7 +122,8 @@ for k in $KINDS; do
 	while IFS= read -r v; do
 		bench_type "$v"
 		lines=$((lines + 1))
-		if ! bench_wait_lines "$LOG" "$lines"; then
+		# quiet until the debounce (120 ms) and the lookup are over
+		if ! bench_wait_lines "$LOG" "$lines" 0.3; then
 			echo "# no lookup logged for $k '$v'; the screen:" >&2
 			bench_screen | sed 's/^/#   | /' >&2
 			bench_die "lookup did not complete"
