@@ -30,3 +30,5 @@ EXTRA_DIST += tests/tui/expected/approvals-refuse-empty.txt
 EXTRA_DIST += tests/tui/expected/approvals-approved.txt
 TESTS += tests/tui/theme.test
 EXTRA_DIST += tests/tui/theme.test
+TESTS += tests/tui/keys.test
+EXTRA_DIST += tests/tui/keys.test tests/tui/expected/keys-help.txt
