@@ -162,6 +162,36 @@ enum oms_status cancel_order_stmt(const struct cancel_request *req, struct app_s
 				  struct oms_error *err);
 enum oms_status cancel_order_parse(const struct db_result *r, struct cancel_result *res,
 				   struct oms_error *err);
+/* Cancelling some lines (oms_api.cancel_lines): the same rules as a whole
+ * order, but no administrator override; the refund covers just those
+ * units (the whole rest, shipping included, when nothing is left). */
+struct cancel_line {
+	int line_no;                  /* the order's line number */
+	int qty;                      /* units to cancel, 1 .. what is left */
+};
+struct cancel_lines_request {
+	long long order_no;
+	const struct cancel_line *lines;
+	int nlines;                   /* at least 1 */
+	const char *reason;           /* a code of cancel_reasons, required */
+	const char *note;             /* NULL or text; required by some reasons */
+};
+/* OMS_USAGE without a reason or a line, OMS_INVALID for an invalid order
+ * number, a line number or quantity below 1, or too many lines for one
+ * statement; the server checks everything again (unknown lines, more than
+ * is left, a line named twice). */
+enum oms_status cancel_lines_stmt(const struct cancel_lines_request *req, struct app_stmt *st,
+				  struct oms_error *err);
+/* The same columns as cancel_order's. */
+enum oms_status cancel_lines_parse(const struct db_result *r, struct cancel_result *res,
+				   struct oms_error *err);
+/* The refund that cancelling units worth selected_minor would bring, as
+ * oms.apply_cancellation computes it, for the screen before anything is
+ * sent (no API function answers this): their value capped by what is
+ * left to refund, or all that is left when nothing_left (no unit would
+ * remain). An estimate: the database decides when the lines are cancelled. */
+long long cancel_lines_refund_estimate(long long selected_minor, bool nothing_left,
+				       long long refundable_minor);
 /* Seller fulfilment staff or an administrator approve or refuse a pending
  * cancellation (a refusal needs a note). The result has the same columns
  * as cancel_order's (cancellation_id, state, refund_id): cancel_order_parse. */

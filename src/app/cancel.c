@@ -5,6 +5,7 @@
  * database's decision (oms_api.cancel_eligibility, BR-014, BR-020..024, the
  * cancellation window): here we only ask, show, and pass the answer on. */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,74 @@ cancel_order_parse(const struct db_result *r, struct cancel_result *res, struct 
 	res->refund_id = app_col_ll(r, 0, "refund_id");
 	app_col_str(r, 0, "state", res->state, sizeof res->state);
 	return OMS_OK;
+}
+
+/* The lines travel as two integer arrays, zipped into cancel_lines' JSON
+ * ([{"line_no": 2, "qty": 1}, ...]) by the statement: "{2,5}" takes far
+ * fewer of a parameter's bytes than the JSON, so an order of 100 lines
+ * still fits. */
+static bool
+cancel_lines_arrays(const struct cancel_lines_request *req, struct app_stmt *st)
+{
+	char nos[sizeof st->buf[0]], qtys[sizeof st->buf[0]];
+	size_t a = 0, b = 0;
+
+	for (int i = 0; i < req->nlines; i++) {
+		int n = snprintf(nos + a, sizeof nos - a, "%s%d", i ? "," : "{", req->lines[i].line_no);
+		int m = snprintf(qtys + b, sizeof qtys - b, "%s%d", i ? "," : "{", req->lines[i].qty);
+
+		if (n < 0 || m < 0 || (size_t)n >= sizeof nos - a - 1 || (size_t)m >= sizeof qtys - b - 1)
+			return false;
+		a += (size_t)n;
+		b += (size_t)m;
+	}
+	memcpy(nos + a, "}", 2);
+	memcpy(qtys + b, "}", 2);
+	return app_stmt_text(st, nos) && app_stmt_text(st, qtys);
+}
+
+enum oms_status
+cancel_lines_stmt(const struct cancel_lines_request *req, struct app_stmt *st, struct oms_error *err)
+{
+	enum oms_status s;
+
+	app_stmt_init(st, "SELECT cancellation_id, state, refund_id "
+			  "FROM oms_api.cancel_lines($1::bigint, "
+			  "(SELECT jsonb_agg(jsonb_build_object('line_no', u.l, 'qty', u.q) ORDER BY u.n) "
+			  "FROM unnest($2::int[], $3::int[]) WITH ORDINALITY AS u(l, q, n)), $4, $5)");
+	if (!order_no_valid(req->order_no))
+		return oms_fail(err, OMS_INVALID, "%lld is not a valid order number", req->order_no);
+	if (req->nlines < 1 || !req->lines)
+		return oms_fail(err, OMS_USAGE, "name at least one line to cancel");
+	for (int i = 0; i < req->nlines; i++) {
+		if (req->lines[i].line_no < 1)
+			return oms_fail(err, OMS_INVALID, "%d is not a line number", req->lines[i].line_no);
+		if (req->lines[i].qty < 1)
+			return oms_fail(err, OMS_INVALID, "line %d: a quantity to cancel is at least 1",
+					req->lines[i].line_no);
+	}
+	app_stmt_ll(st, req->order_no);
+	if (!cancel_lines_arrays(req, st))
+		return oms_fail(err, OMS_INVALID, "too many lines for one cancellation (%d)", req->nlines);
+	if ((s = app_text_arg(st, "a reason (BR-023)", req->reason, true, err)) != OMS_OK)
+		return s;
+	return app_text_arg(st, "the note", req->note, false, err);
+}
+
+enum oms_status
+cancel_lines_parse(const struct db_result *r, struct cancel_result *res, struct oms_error *err)
+{
+	return cancel_order_parse(r, res, err);
+}
+
+long long
+cancel_lines_refund_estimate(long long selected_minor, bool nothing_left, long long refundable_minor)
+{
+	if (refundable_minor <= 0)
+		return 0;                /* unpaid, or refunded already */
+	if (nothing_left || selected_minor > refundable_minor)
+		return refundable_minor;
+	return selected_minor > 0 ? selected_minor : 0;
 }
 
 enum oms_status
