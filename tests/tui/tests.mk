@@ -32,3 +32,5 @@ TESTS += tests/tui/theme.test
 EXTRA_DIST += tests/tui/theme.test
 TESTS += tests/tui/keys.test
 EXTRA_DIST += tests/tui/keys.test tests/tui/expected/keys-help.txt
+TESTS += tests/tui/slow-query.test
+EXTRA_DIST += tests/tui/slow-query.test
