@@ -1,0 +1,135 @@
+#include "config.h"
+
+/* `oms cancellation list|approve|refuse`: the cancellations waiting for the
+ * seller's approval (BR-025) and the decision (cli_int.h). */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli_int.h"
+#include "db/db.h"
+
+/* --- cancellation list|approve|refuse ------------------------------------- */
+
+const char cli_usage_cancellation[] =
+	"oms cancellation list [--json] [--limit N]\n"
+	"       oms cancellation approve [--json] ID [--note TEXT]\n"
+	"       oms cancellation refuse [--json] ID --note TEXT";
+
+static int
+cmd_cancellation_list(struct cli *c, int argc, char **argv)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	struct pending_cancellation *rows = NULL;
+	long limit = 50;
+	int n, rc;
+
+	if ((rc = cli_parse_limit_only(c, cli_usage_cancellation, argc, argv, &limit)) != 0)
+		return rc;
+	pending_cancellations_stmt((int)limit, 0, &st);
+	if (!(r = cli_query(c, &st, &err)))
+		return cli_fail(c, &err);
+	n = pending_cancellations_rows(r, &rows, &err);
+	db_result_free(r);
+	if (n < 0)
+		return cli_fail(c, &err);
+	if (c->json) {
+		json_t *arr = json_array();
+		json_t *doc;
+
+		for (int i = 0; i < n; i++) {
+			struct pending_cancellation *w = &rows[i];
+
+			json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:I, s:s}",
+				"cancellation_id", (json_int_t)w->cancellation_id,
+				"order_no", (json_int_t)w->order_no, "seller_name", w->seller_name,
+				"status", w->status, "requested_at", cli_json_str(w->requested_at),
+				"requested_by", w->requested_by, "reason_code", w->reason_code,
+				"reason_label", w->reason_label, "note", cli_json_str(w->note),
+				"refund_minor", (json_int_t)w->refund_minor, "currency", w->currency));
+		}
+		doc = json_pack("{s:o, s:o}", "cancellations", arr, "next_after",
+				n == limit && n > 0 ? json_integer(rows[n - 1].cancellation_id) : json_null());
+		cli_json_emit(doc);
+	} else if (n > 0) {
+		struct app_table *t = table_new("rrllllrll", "ID", "ORDER", "STATUS", "REQUESTED", "BY",
+						"REASON", "REFUND", "SELLER", "NOTE");
+
+		for (int i = 0; i < n; i++) {
+			struct pending_cancellation *w = &rows[i];
+			char id[24], no[24], m[48], t1[24];
+
+			money_format(w->refund_minor, w->currency, m, sizeof m);
+			table_add(t, cli_fmt_ll(w->cancellation_id, id, sizeof id),
+				  cli_fmt_ll(w->order_no, no, sizeof no), w->status,
+				  cli_short_time(w->requested_at, t1, sizeof t1), w->requested_by,
+				  *w->reason_label ? w->reason_label : w->reason_code, m, w->seller_name,
+				  w->note);
+		}
+		cli_table_emit(t);
+	} else {
+		fprintf(stderr, "%s: no cancellation waits for approval\n",
+			cli_progname(c));
+	}
+	free(rows);
+	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+}
+
+static int
+cancellation_decide(struct cli *c, int argc, char **argv, bool approve)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	struct cancel_result res;
+	const char *note;
+	long long id;
+	int rc;
+	enum oms_status s;
+
+	rc = cli_parse_decision(c, cli_usage_cancellation, "cancellation", argc, argv, &id, &note);
+	if (rc != 0)
+		return rc;
+	/* oms_api.decide_cancellation rejects a refusal without a note (22023) */
+	if (!approve && cli_blank(note))
+		return cli_usage_error(c, cli_usage_cancellation,
+				   "refusing a cancellation needs a reason: --note TEXT "
+				   "(customer service reads it to the customer)");
+	if (decide_cancellation_stmt(id, approve, note, &st, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	if (!(r = cli_query(c, &st, &err)))
+		return cli_fail(c, &err);
+	s = cancel_order_parse(r, &res, &err);
+	db_result_free(r);
+	if (s != OMS_OK)
+		return cli_fail(c, &err);
+	if (c->json) {
+		cli_json_emit(json_pack("{s:I, s:s, s:o}",
+					"cancellation_id", (json_int_t)res.cancellation_id,
+					"state", res.state, "refund_id", cli_json_id(res.refund_id)));
+	} else if (approve) {
+		printf("cancellation %lld approved: carried out\n", res.cancellation_id);
+		if (res.refund_id)
+			printf("refund %lld requested\n", res.refund_id);
+	} else {
+		printf("cancellation %lld refused: the order stays as it was\n", res.cancellation_id);
+	}
+	return EXIT_FOUND;
+}
+
+int
+cli_cmd_cancellation(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error(c, cli_usage_cancellation, "cancellation what?");
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_cancellation_list(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "approve") == 0)
+		return cancellation_decide(c, argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "refuse") == 0)
+		return cancellation_decide(c, argc - 1, argv + 1, false);
+	return cli_usage_error(c, cli_usage_cancellation, "unknown cancellation command %s", argv[1]);
+}

@@ -1,0 +1,96 @@
+/* Private to the subcommands (src/app/cli*.c): the state of one run, the
+ * exit codes, and the output and argument helpers every command family
+ * shares (src/app/cli.c). One file per family: cli_order.c (find, order,
+ * customer), cli_refund.c, cli_cancellation.c, cli_reason.c. */
+#ifndef OMS_APP_CLI_INT_H
+#define OMS_APP_CLI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "app/app.h"
+#include "app/appint.h"
+#include "app/table.h"
+#include "ctx.h"
+
+struct db_result;
+
+enum { EXIT_FOUND = 0, EXIT_NOTFOUND = 1, EXIT_USAGE = 2, EXIT_DB = 3, EXIT_RULE = 4 };
+
+struct cli {
+	struct oms_ctx *ctx;
+	char cc[8];                  /* default country calling code */
+	bool json;
+};
+
+/* The name messages start with ("oms"). */
+const char *cli_progname(const struct cli *c);
+/* "oms: MESSAGE" on stderr; returns the exit code for err's status. */
+int cli_fail(const struct cli *c, const struct oms_error *err);
+/* "oms: MESSAGE" and the usage on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const struct cli *c, const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Runs a statement on the connection, synchronously. */
+struct db_result *cli_query(const struct cli *c, const struct app_stmt *st,
+			    struct oms_error *err);
+
+/* --- output -------------------------------------------------------------- */
+
+/* A JSON document on stdout: indented, members in insertion order. */
+void cli_json_out(json_t *v);
+/* cli_json_out, then releases v (for documents built just to be printed). */
+void cli_json_emit(json_t *v);
+/* JSON null for NULL or "" (cli_json_str) and for 0 (cli_json_id). */
+json_t *cli_json_str(const char *s);
+json_t *cli_json_id(long long v);
+/* A result table on stdout at the left margin, then freed. */
+void cli_table_emit(struct app_table *t);
+/* A titled section of a card: blank line, TITLE, the table indented by two
+ * spaces; then freed. */
+void cli_table_section(const char *title, struct app_table *t);
+/* "2026-01-20T10:11:12+00:00" -> "2026-01-20 10:11" */
+const char *cli_short_time(const char *iso, char *buf, size_t len);
+/* The number, or "" for 0. */
+const char *cli_fmt_ll(long long v, char *buf, size_t len);
+/* A card's field name, padded to the value column. */
+void cli_label(const char *name);
+/* s with control characters shown as '?', then a newline. */
+void cli_line_safe(const char *s);
+
+static inline const char *
+jstr(const json_t *o, const char *k)
+{
+	return app_json_str(o, k);
+}
+
+/* --- arguments ----------------------------------------------------------- */
+
+/* An order number as typed (separators allowed); prints suggestions for a
+ * wrong check digit. Returns 0 and sets *no, or an exit code. */
+int cli_parse_order_no(struct cli *c, const char *arg, long long *no);
+/* The orders one typo away from q's number: into jarr, or listed on
+ * stderr when jarr is NULL. */
+void cli_print_suggestions(const struct cli *c, const struct lookup_query *q, json_t *jarr);
+/* An id as typed ("12", "#12"); 0 when it is not one. */
+long long cli_parse_id(const char *arg);
+/* `ID [--note TEXT]` of approve / refuse, options before or after the id.
+ * Returns 0 or an exit code. */
+int cli_parse_decision(struct cli *c, const char *usage, const char *what, int argc, char **argv,
+		       long long *id, const char **note);
+/* NULL, empty or only blanks. */
+bool cli_blank(const char *s);
+/* --limit N only (the pending lists). Returns 0 or an exit code. */
+int cli_parse_limit_only(struct cli *c, const char *usage, int argc, char **argv, long *limit);
+
+/* --- the command families (argv[0] is the command's name) ---------------- */
+
+extern const char cli_usage_find[], cli_usage_order[], cli_usage_customer[];
+extern const char cli_usage_refund[], cli_usage_cancellation[];
+int cli_cmd_find(struct cli *c, int argc, char **argv);
+int cli_cmd_order(struct cli *c, int argc, char **argv);
+int cli_cmd_customer(struct cli *c, int argc, char **argv);
+int cli_cmd_refund(struct cli *c, int argc, char **argv);
+int cli_cmd_cancellation(struct cli *c, int argc, char **argv);
+
+#endif

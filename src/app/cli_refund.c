@@ -1,0 +1,412 @@
+#include "config.h"
+
+/* `oms refund list|show|pending|request|approve|refuse`: the refund ledger,
+ * one refund, the refunds waiting for an administrator (BR-027), a CSR's
+ * partial refund (BR-028) and the administrator's decision (cli_int.h). */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli_int.h"
+#include "db/db.h"
+
+/* --- refunds -------------------------------------------------------------- */
+
+const char cli_usage_refund[] =
+	"oms refund list [--json] [--status STATUS] [--order NUMBER] [--limit N]\n"
+	"       oms refund show [--json] ID\n"
+	"       oms refund pending [--json] [--limit N]\n"
+	"       oms refund request [--json] NUMBER --amount MONEY --reason TEXT [--note TEXT]\n"
+	"       oms refund approve [--json] ID [--note TEXT]\n"
+	"       oms refund refuse [--json] ID --note TEXT";
+
+static json_t *
+refund_json(const struct refund_row *w, bool full)
+{
+	json_t *o = json_pack("{s:I, s:I, s:o, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+			      "id", (json_int_t)w->id, "order_no", (json_int_t)w->order_no,
+			      "cancellation_id", cli_json_id(w->cancellation_id),
+			      "amount_minor", (json_int_t)w->amount_minor, "currency", w->currency,
+			      "status", w->status, "approval", w->approval, "reason", w->reason,
+			      "created_at", cli_json_str(w->created_at),
+			      "executed_at", cli_json_str(w->executed_at),
+			      "provider_refund_id", cli_json_str(w->provider_refund_id));
+
+	if (full && o) {
+		json_object_set_new(o, "note", cli_json_str(w->note));
+		json_object_set_new(o, "requested_by", cli_json_str(w->requested_by));
+		json_object_set_new(o, "approved_by", cli_json_str(w->approved_by));
+		json_object_set_new(o, "approved_at", cli_json_str(w->approved_at));
+		json_object_set_new(o, "decision_note", cli_json_str(w->decision_note));
+		json_object_set_new(o, "last_message", cli_json_str(w->last_message));
+	}
+	return o;
+}
+
+static int
+cmd_refund_list(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"status", required_argument, NULL, 's'},
+		{"order", required_argument, NULL, 'o'},
+		{"limit", required_argument, NULL, 'l'},
+		{0}};
+	struct refund_filter f = {0};
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	struct refund_row *rows = NULL;
+	long limit = 50;
+	int ch, n, rc;
+
+	optind = 0;          /* 0: GNU getopt re-initialises (main used "+") */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			app_copy(f.status, sizeof f.status, optarg);
+			break;
+		case 'o':
+			if ((rc = cli_parse_order_no(c, optarg, &f.order_no)) != 0)
+				return rc;
+			break;
+		case 'l': {
+			char *end;
+
+			limit = strtol(optarg, &end, 10);
+			if (*end || limit < 1 || limit > 1000)
+				return cli_usage_error(c, cli_usage_refund, "--limit takes 1 to 1000");
+			break;
+		}
+		default:
+			return cli_usage_error(c, cli_usage_refund, "unknown option or missing value: %s",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(c, cli_usage_refund, "unexpected argument %s", argv[optind]);
+	if (refund_list_stmt(&f, 0, (int)limit, &st, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	if (!(r = cli_query(c, &st, &err)))
+		return cli_fail(c, &err);
+	n = refund_rows(r, &rows, &err);
+	db_result_free(r);
+	if (n < 0)
+		return cli_fail(c, &err);
+	if (c->json) {
+		json_t *arr = json_array();
+
+		for (int i = 0; i < n; i++)
+			json_array_append_new(arr, refund_json(&rows[i], false));
+		cli_json_emit(json_pack("{s:o}", "refunds", arr));
+	} else if (n > 0) {
+		struct app_table *t = table_new("rrrlllll", "ID", "ORDER", "AMOUNT", "STATUS",
+						"APPROVAL", "CREATED", "EXECUTED", "REASON");
+
+		for (int i = 0; i < n; i++) {
+			char id[24], no[24], m[48], t1[24], t2[24];
+
+			money_format(rows[i].amount_minor, rows[i].currency, m, sizeof m);
+			table_add(t, cli_fmt_ll(rows[i].id, id, sizeof id),
+				  cli_fmt_ll(rows[i].order_no, no, sizeof no), m, rows[i].status,
+				  rows[i].approval, cli_short_time(rows[i].created_at, t1, sizeof t1),
+				  cli_short_time(rows[i].executed_at, t2, sizeof t2), rows[i].reason);
+		}
+		cli_table_emit(t);
+	} else {
+		fprintf(stderr, "%s: no refunds found\n", cli_progname(c));
+	}
+	free(rows);
+	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+}
+
+static int
+cmd_refund_show(struct cli *c, int argc, char **argv)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	struct refund_row row;
+	struct refund_row *rows = &row;
+	long long id;
+	char *end;
+	enum oms_status s;
+
+	if (argc != 2)
+		return cli_usage_error(c, cli_usage_refund, "which refund?");
+	id = strtoll(argv[1], &end, 10);
+	if (*end || id <= 0)
+		return cli_usage_error(c, cli_usage_refund, "not a refund id: %s", argv[1]);
+	refund_show_stmt(id, &st);
+	if (!(r = cli_query(c, &st, &err)))
+		return cli_fail(c, &err);
+	s = refund_card_parse(r, &row, NULL, &err);
+	db_result_free(r);
+	if (s == OMS_NOT_FOUND) {
+		fprintf(stderr, "%s: refund %lld not found\n", cli_progname(c), id);
+		return EXIT_NOTFOUND;
+	}
+	if (s != OMS_OK)
+		return cli_fail(c, &err);
+	if (c->json) {
+		cli_json_emit(refund_json(&rows[0], true));
+	} else {
+		struct refund_row *w = &rows[0];
+		char m[48], t1[24];
+
+		money_format(w->amount_minor, w->currency, m, sizeof m);
+		printf("Refund %lld  %s  %s\n", w->id, m, w->status);
+		cli_label("Order");
+		printf("%lld", w->order_no);
+		if (w->cancellation_id)
+			printf(" (cancellation %lld)", w->cancellation_id);
+		fputc('\n', stdout);
+		cli_label("Reason");
+		cli_line_safe(w->reason);
+		if (*w->note) {
+			cli_label("Note");
+			cli_line_safe(w->note);
+		}
+		cli_label("Requested");
+		printf("%s by ", cli_short_time(w->created_at, t1, sizeof t1));
+		cli_line_safe(w->requested_by);
+		cli_label("Approval");
+		printf("%s", w->approval);
+		if (*w->approved_by) {
+			printf(" by ");
+			app_put_safe(stdout, w->approved_by);
+			printf(" %s", cli_short_time(w->approved_at, t1, sizeof t1));
+		}
+		if (*w->decision_note) {
+			printf(": ");
+			app_put_safe(stdout, w->decision_note);
+		}
+		fputc('\n', stdout);
+		cli_label("Gateway");
+		printf("%s", w->status);
+		if (*w->provider_refund_id) {
+			printf(" id ");
+			app_put_safe(stdout, w->provider_refund_id);
+		}
+		if (*w->executed_at)
+			printf(" executed %s", cli_short_time(w->executed_at, t1, sizeof t1));
+		fputc('\n', stdout);
+		if (*w->last_message) {
+			cli_label("Message");
+			cli_line_safe(w->last_message);
+		}
+	}
+	return EXIT_FOUND;
+}
+
+/* --- refund pending|request|approve|refuse -------------------------------- */
+
+static int
+cmd_refund_pending(struct cli *c, int argc, char **argv)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	struct pending_refund *rows = NULL;
+	long limit = 50;
+	int n, rc;
+
+	if ((rc = cli_parse_limit_only(c, cli_usage_refund, argc, argv, &limit)) != 0)
+		return rc;
+	pending_refunds_stmt((int)limit, 0, &st);
+	if (!(r = cli_query(c, &st, &err)))
+		return cli_fail(c, &err);
+	n = pending_refunds_rows(r, &rows, &err);
+	db_result_free(r);
+	if (n < 0)
+		return cli_fail(c, &err);
+	if (c->json) {
+		json_t *arr = json_array();
+		json_t *doc;
+
+		for (int i = 0; i < n; i++) {
+			struct pending_refund *w = &rows[i];
+
+			json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:I, s:I, s:s}",
+				"refund_id", (json_int_t)w->refund_id, "order_no", (json_int_t)w->order_no,
+				"seller_name", w->seller_name, "status", w->status,
+				"requested_at", cli_json_str(w->requested_at),
+				"requested_by", w->requested_by, "reason", w->reason,
+				"note", cli_json_str(w->note),
+				"amount_minor", (json_int_t)w->amount_minor,
+				"refundable_minor", (json_int_t)w->refundable_minor, "currency", w->currency));
+		}
+		doc = json_pack("{s:o, s:o}", "refunds", arr, "next_after",
+				n == limit && n > 0 ? json_integer(rows[n - 1].refund_id) : json_null());
+		cli_json_emit(doc);
+	} else if (n > 0) {
+		struct app_table *t = table_new("rrrlllrll", "ID", "ORDER", "AMOUNT", "STATUS", "REQUESTED",
+						"BY", "LEFT AFTER", "SELLER", "REASON");
+
+		for (int i = 0; i < n; i++) {
+			struct pending_refund *w = &rows[i];
+			char id[24], no[24], m[48], left[48], t1[24];
+
+			money_format(w->amount_minor, w->currency, m, sizeof m);
+			money_format(w->refundable_minor, w->currency, left, sizeof left);
+			table_add(t, cli_fmt_ll(w->refund_id, id, sizeof id),
+				  cli_fmt_ll(w->order_no, no, sizeof no), m, w->status,
+				  cli_short_time(w->requested_at, t1, sizeof t1), w->requested_by,
+				  left, w->seller_name, w->reason);
+		}
+		cli_table_emit(t);
+	} else {
+		fprintf(stderr, "%s: no refund waits for approval\n", cli_progname(c));
+	}
+	free(rows);
+	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+}
+
+static int
+cmd_refund_request(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"amount", required_argument, NULL, 'a'},
+		{"reason", required_argument, NULL, 'r'},
+		{"note", required_argument, NULL, 'n'},
+		{0}};
+	struct refund_request req = {0};
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	const char *number = NULL, *amount = NULL;
+	char currency[4], m[48];
+	long long refund_id;
+	json_t *card;
+	int ch, rc;
+	enum oms_status s;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		switch (ch) {
+		case 1:
+			if (number)
+				return cli_usage_error(c, cli_usage_refund, "unexpected argument %s", optarg);
+			number = optarg;
+			break;
+		case 'a': amount = optarg; break;
+		case 'r': req.reason = optarg; break;
+		case 'n': req.note = optarg; break;
+		default:
+			return cli_usage_error(c, cli_usage_refund, "unknown option or missing value: %s",
+					   argv[optind - 1]);
+		}
+	}
+	if (!number)
+		return cli_usage_error(c, cli_usage_refund, "which order?");
+	if (!amount)
+		return cli_usage_error(c, cli_usage_refund,
+				       "how much? --amount 12.34 (in the order's currency)");
+	if (cli_blank(req.reason))
+		return cli_usage_error(c, cli_usage_refund, "a refund needs a reason: --reason TEXT");
+	if ((rc = cli_parse_order_no(c, number, &req.order_no)) != 0)
+		return rc;
+
+	/* the order's currency says how to read the amount */
+	order_card_stmt(req.order_no, &st);
+	if (!(r = cli_query(c, &st, &err)))
+		return cli_fail(c, &err);
+	card = app_doc_parse(r, &err);
+	db_result_free(r);
+	if (!card) {
+		if (err.status == OMS_NOT_FOUND)
+			snprintf(err.msg, sizeof err.msg, "order %lld not found", req.order_no);
+		return cli_fail(c, &err);
+	}
+	app_copy(currency, sizeof currency, app_json_str(card, "currency"));
+	json_decref(card);
+	if (!money_parse(amount, currency, &req.amount_minor))
+		return cli_usage_error(c, cli_usage_refund, "not an amount in %s: %s (write it as 12.34)",
+				   currency, amount);
+
+	if (request_refund_stmt(&req, &st, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	if (!(r = cli_query(c, &st, &err)))
+		return cli_fail(c, &err);      /* BR-028 (more than is left): exit 4 */
+	s = request_refund_parse(r, &refund_id, &err);
+	db_result_free(r);
+	if (s != OMS_OK)
+		return cli_fail(c, &err);
+	if (c->json) {
+		cli_json_emit(json_pack("{s:I, s:I, s:I, s:s, s:s}", "refund_id", (json_int_t)refund_id,
+					"order_no", (json_int_t)req.order_no,
+					"amount_minor", (json_int_t)req.amount_minor, "currency", currency,
+					"approval", "pending"));
+	} else {
+		money_format(req.amount_minor, currency, m, sizeof m);
+		printf("refund %lld of %s on order %lld waits for an administrator's approval (BR-027)\n",
+		       refund_id, m, req.order_no);
+	}
+	return EXIT_FOUND;
+}
+
+static int
+refund_decide(struct cli *c, int argc, char **argv, bool approve)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	const char *note;
+	long long id;
+	int rc;
+
+	if ((rc = cli_parse_decision(c, cli_usage_refund, "refund", argc, argv, &id, &note)) != 0)
+		return rc;
+	if (!approve && cli_blank(note))
+		return cli_usage_error(c, cli_usage_refund,
+				   "refusing a refund needs --note TEXT: why, for the CSR who asked");
+	if (decide_refund_stmt(id, approve, note, &st, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	if (!(r = cli_query(c, &st, &err)))
+		return cli_fail(c, &err);
+	db_result_free(r);
+	if (c->json) {
+		cli_json_emit(json_pack("{s:I, s:s}", "refund_id", (json_int_t)id,
+					"approval", approve ? "approved" : "rejected"));
+	} else if (approve) {
+		printf("refund %lld approved: queued for the payment gateway\n", id);
+	} else {
+		printf("refund %lld refused\n", id);
+	}
+	return EXIT_FOUND;
+}
+
+static int
+cmd_refund_approve(struct cli *c, int argc, char **argv)
+{
+	return refund_decide(c, argc, argv, true);
+}
+
+static int
+cmd_refund_refuse(struct cli *c, int argc, char **argv)
+{
+	return refund_decide(c, argc, argv, false);
+}
+
+int
+cli_cmd_refund(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error(c, cli_usage_refund, "refund what?");
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_refund_list(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return cmd_refund_show(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "pending") == 0)
+		return cmd_refund_pending(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "request") == 0)
+		return cmd_refund_request(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "approve") == 0)
+		return cmd_refund_approve(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "refuse") == 0)
+		return cmd_refund_refuse(c, argc - 1, argv + 1);
+	return cli_usage_error(c, cli_usage_refund, "unknown refund command %s", argv[1]);
+}
