@@ -55,6 +55,8 @@
 	  'c', UI_KEY_NONE, UI_KEY_NONE) \
 	X(CANCEL_ORDER,  "cancel-order",  ORDER,   "Cancel the order (when its status and your role allow it)", \
 	  'x', UI_KEY_NONE, UI_KEY_NONE) \
+	X(CANCEL_LINES,  "cancel-lines",  ORDER,   "In the cancel dialog: switch between the whole order and some lines", \
+	  'l', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_STATUS, "filter-status", CUSTOMER, "Filter the order history by status (cycles)", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_DATES,  "filter-dates",  CUSTOMER, "Filter the order history by a date range", \

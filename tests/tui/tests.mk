@@ -3,7 +3,9 @@
 ## and the check that oms(1)'s KEYS table matches the action table.
 TESTS += tests/tui/journeys.test tests/tui/reconnect.test tests/tui/man-keys.test
 TESTS += tests/tui/approvals.test
+TESTS += tests/tui/cancel.test tests/tui/cancel-lines.test
 EXTRA_DIST += tests/tui/approvals.test
+EXTRA_DIST += tests/tui/cancel.test tests/tui/cancel-lines.test
 EXTRA_DIST += tests/tui/lib.sh tests/tui/journeys.test tests/tui/reconnect.test \
 	tests/tui/man-keys.test
 EXTRA_DIST += tests/tui/expected/cancel-dialog.txt
@@ -34,3 +36,8 @@ TESTS += tests/tui/keys.test
 EXTRA_DIST += tests/tui/keys.test tests/tui/expected/keys-help.txt
 TESTS += tests/tui/slow-query.test
 EXTRA_DIST += tests/tui/slow-query.test
+EXTRA_DIST += tests/tui/expected/cancel-lines-mode.txt
+EXTRA_DIST += tests/tui/expected/cancel-lines-marked.txt
+EXTRA_DIST += tests/tui/expected/cancel-lines-done.txt
+EXTRA_DIST += tests/tui/expected/cancel-lines-approval.txt
+EXTRA_DIST += tests/tui/expected/cancel-lines-60x20.txt
