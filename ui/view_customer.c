@@ -352,15 +352,29 @@ customer_resize(struct view *v, struct ui_rect r)
 	return UI_REDRAW;
 }
 
-static bool
-date_ok(const char *s)
+enum date_check { DATE_OK, DATE_SHAPE, DATE_NO_DAY };
+
+/* A day of the calendar written YYYY-MM-DD: checked here, so that the
+ * filter never holds a date the database refuses (2025-02-30). */
+static enum date_check
+date_check(const char *s)
 {
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+	bool leap;
+
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
+		return DATE_SHAPE;
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return false;
-	return true;
+			return DATE_SHAPE;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+		return DATE_NO_DAY;
+	return DATE_OK;
 }
 
 static int
@@ -374,8 +388,16 @@ customer_prompt_key(struct customer_view *c, int key, int action)
 	}
 	if (key != UI_KEY_ENTER)
 		return ui_input_key(&c->in, key, &changed) | UI_HANDLED;
-	if (c->in.len > 0 && !date_ok(c->in.buf)) {
+	if (c->in.len > 0 && date_check(c->in.buf) == DATE_SHAPE) {
 		ui_message(c->v.ui, UI_EL_ERROR, "Dates are written YYYY-MM-DD, e.g. 2024-05-31.");
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (c->in.len > 0 && date_check(c->in.buf) == DATE_NO_DAY) {
+		ui_message(c->v.ui, UI_EL_ERROR, "There is no such day: %s.", c->in.buf);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (c->prompt == PROMPT_TO && c->from[0] && c->in.len > 0 && strcmp(c->from, c->in.buf) > 0) {
+		ui_message(c->v.ui, UI_EL_ERROR, "The range ends before it starts.");
 		return UI_HANDLED | UI_REDRAW;
 	}
 	if (c->prompt == PROMPT_FROM) {

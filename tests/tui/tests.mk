@@ -41,3 +41,5 @@ EXTRA_DIST += tests/tui/expected/cancel-lines-marked.txt
 EXTRA_DIST += tests/tui/expected/cancel-lines-done.txt
 EXTRA_DIST += tests/tui/expected/cancel-lines-approval.txt
 EXTRA_DIST += tests/tui/expected/cancel-lines-60x20.txt
+TESTS += tests/tui/history-dates.test
+EXTRA_DIST += tests/tui/history-dates.test tests/tui/expected/history-dates.txt tests/tui/expected/history-dates-bad-from.txt
