@@ -43,3 +43,6 @@ EXTRA_DIST += tests/tui/expected/cancel-lines-approval.txt
 EXTRA_DIST += tests/tui/expected/cancel-lines-60x20.txt
 TESTS += tests/tui/history-dates.test
 EXTRA_DIST += tests/tui/history-dates.test tests/tui/expected/history-dates.txt tests/tui/expected/history-dates-bad-from.txt
+TESTS += tests/tui/plain.test
+EXTRA_DIST += tests/tui/plain.test tests/tui/expected/plain-lookup.txt tests/tui/expected/plain-find.txt
+EXTRA_DIST += tests/tui/expected/plain-order.txt tests/tui/expected/plain-customer.txt tests/tui/expected/plain-help.txt
