@@ -33,6 +33,7 @@ struct customer_view {
 	struct history_row *rows;
 	int nrows;
 	bool more, loaded;
+	bool hist_failed;          /* the first page of this filter did not come */
 	bool want_last;            /* End pressed: load every page, then go there */
 	struct ui_list list;
 	struct ui_doc head;
@@ -187,6 +188,18 @@ customer_result(struct view *v, int tag, struct db_result *res, const struct oms
 			snprintf(c->errmsg, sizeof c->errmsg, "%s",
 				 err->status == OMS_DB ? "The customer could not be loaded." : err->msg);
 			customer_build_head(c);
+		} else if (tag == TAG_FIRST) {
+			/* the rows of the previous filter must not stand under
+			 * this one's title (a query cancelled with Esc) */
+			free(c->rows);
+			c->rows = NULL;
+			c->nrows = 0;
+			c->more = false;
+			c->loaded = true;
+			c->hist_failed = true;
+			ui_list_set_count(&c->list, 0);
+		} else {
+			c->want_last = false;
 		}
 		ui_message_error(v->ui, err);
 		return UI_REDRAW;
@@ -211,7 +224,8 @@ customer_result(struct view *v, int tag, struct db_result *res, const struct oms
 		return UI_REDRAW;
 	}
 	if (tag == TAG_FIRST) {
-		int sel = c->loaded ? c->list.sel : 0;
+		int sel = c->loaded && !c->hist_failed ? c->list.sel : 0;
+		c->hist_failed = false;
 		free(c->rows);
 		c->rows = rows;
 		c->nrows = n;
@@ -308,7 +322,8 @@ customer_draw(struct view *v, struct ui_rect r)
 		 c->filter.status[0] ? c->filter.status : "any status",
 		 c->filter.from[0] || c->filter.to[0] ? ", " : "",
 		 c->filter.from[0] ? c->filter.from : "", c->filter.from[0] || c->filter.to[0] ? ".." : "",
-		 c->filter.to[0] ? c->filter.to : "", "", c->loaded ? pos : "loading");
+		 c->filter.to[0] ? c->filter.to : "", "",
+		 c->hist_failed ? "not loaded" : c->loaded ? pos : "loading");
 	ui_draw_section(ui, y++, r.x, r.w, title);
 	history_columns(r.w - (ui->plain ? 1 : 0), &date_w, &status_w, &seller_w);
 	ui_line_init(&l, ui->ascii);
@@ -324,7 +339,14 @@ customer_draw(struct view *v, struct ui_rect r)
 	ui_line_free(&l);
 	{
 		struct ui_rect lr = { y, r.x, r.y + r.h - y - (c->prompt ? 1 : 0), r.w };
-		if (c->loaded && c->nrows == 0)
+		if (c->hist_failed) {
+			char key[32], msg[96];
+
+			ui_keymap_key(&ui->km, UI_ACT_REFRESH, key, sizeof key);
+			snprintf(msg, sizeof msg, "  The orders were not loaded; %s tries again.",
+				 key[0] ? key : "refresh");
+			ui_draw_text(y, r.x, r.w, UI_EL_DIM, msg);
+		} else if (c->loaded && c->nrows == 0)
 			ui_draw_text(y, r.x, r.w, UI_EL_DIM, "  No orders match.");
 		else
 			ui_list_draw(ui, &c->list, lr, history_row_draw, c);
