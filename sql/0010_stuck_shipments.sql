@@ -1,4 +1,4 @@
--- 0010: the customer hears about a stuck parcel.
+-- 0010: the customer hears about a stuck parcel; reasons can be retired.
 --
 -- flag_stuck_shipments (run by every oms-worker every
 -- [worker] stuck_sweep_interval seconds, see oms-worker(8)) flags the
@@ -33,6 +33,13 @@
 -- second line of defence.
 --
 -- Shipments flagged before this migration (by 0007's version) get no mail.
+--
+-- reason_retire (oms reason retire): an administrator takes a cancellation
+-- reason out of use. Cancellations keep the codes they were given (the
+-- foreign key), so a reason is never deleted: it stops being offered
+-- (cancel_reasons lists active ones) and accepted (BR-023 wants an active
+-- one). The last active reason cannot go: a cancellation needs one
+-- (BR-023).
 
 SET LOCAL ROLE oms_owner;
 SET LOCAL search_path = oms, pg_catalog;
@@ -76,8 +83,33 @@ BEGIN
 END
 $$;
 
-REVOKE EXECUTE ON FUNCTION oms_api.flag_stuck_shipments() FROM PUBLIC;
+CREATE FUNCTION oms_api.reason_retire(p_code text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('reason_retire', 'admin');
+	v oms.cancellation_reason;
+BEGIN
+	-- All active reasons first, in one order: two administrators retiring
+	-- the last two at once are served one after the other, and the second
+	-- sees that its reason is the last.
+	PERFORM 1 FROM oms.cancellation_reason r WHERE r.active ORDER BY r.code FOR UPDATE;
+	SELECT * INTO v FROM oms.cancellation_reason r WHERE r.code = p_code;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no cancellation reason "%"', coalesce(p_code, '') USING ERRCODE = 'P0002';
+	ELSIF NOT v.active THEN
+		RAISE EXCEPTION 'reason "%" is retired already', p_code USING ERRCODE = 'OM002';
+	ELSIF NOT EXISTS (SELECT 1 FROM oms.cancellation_reason r WHERE r.active AND r.code <> p_code) THEN
+		PERFORM oms.refuse(format('BR-023: "%s" is the last reason a cancellation can give; add another first',
+		                          p_code));
+	END IF;
+	UPDATE oms.cancellation_reason SET active = false WHERE code = p_code;
+END
+$$;
+
+REVOKE EXECUTE ON FUNCTION oms_api.flag_stuck_shipments(), oms_api.reason_retire(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION oms_api.flag_stuck_shipments() TO oms_worker, oms_admin;
+GRANT EXECUTE ON FUNCTION oms_api.reason_retire(text) TO oms_admin;
 
 RESET ROLE;
 RESET search_path;

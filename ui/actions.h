@@ -57,15 +57,17 @@
 	  'x', UI_KEY_NONE, UI_KEY_NONE) \
 	X(CANCEL_LINES,  "cancel-lines",  ORDER,   "In the cancel dialog: switch between the whole order and some lines", \
 	  'l', UI_KEY_NONE, UI_KEY_NONE) \
+	X(REFUND,        "refund",        ORDER,   "Ask for a refund of an amount or of a line (CSR, admin)", \
+	  'R', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_STATUS, "filter-status", CUSTOMER, "Filter the order history by status (cycles)", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_DATES,  "filter-dates",  CUSTOMER, "Filter the order history by a date range", \
 	  'd', UI_KEY_NONE, UI_KEY_NONE) \
-	X(APPROVALS,     "approvals",     APPROVALS, "Open the cancellations waiting for a decision", \
+	X(APPROVALS,     "approvals",     APPROVALS, "Open the cancellations (admins: and refunds) waiting for a decision", \
 	  UI_KEY_F(6), 'A', UI_KEY_NONE) \
-	X(APPROVE,       "approve",       APPROVALS, "Approve the selected cancellation (note optional)", \
+	X(APPROVE,       "approve",       APPROVALS, "Approve the selected cancellation or refund (note optional)", \
 	  'a', UI_KEY_NONE, UI_KEY_NONE) \
-	X(REFUSE,        "refuse",        APPROVALS, "Refuse the selected cancellation (note required)", \
+	X(REFUSE,        "refuse",        APPROVALS, "Refuse the selected cancellation or refund (note required)", \
 	  'r', UI_KEY_NONE, UI_KEY_NONE)
 
 enum ui_group {

@@ -1,9 +1,14 @@
-/* Approvals: the cancellations waiting for a decision (BR-025) that the
- * caller may take, oldest first (oms_api.pending_cancellations; row-level
- * security gives fulfilment staff their own seller's, administrators all),
- * paged by keyset on the cancellation id. Enter opens the order, `a`
+/* Approvals: what waits for a decision that the caller may take, oldest
+ * first, paged by keyset on the id.
+ *
+ * Cancellations (BR-025; oms_api.pending_cancellations; row-level security
+ * gives fulfilment staff their own seller's, administrators all): `a`
  * approves (a note is optional), `r` refuses (a note is required); the
- * rules are the database's (oms_api.decide_cancellation). */
+ * rules are the database's (oms_api.decide_cancellation).
+ *
+ * Refunds (BR-027; oms_api.pending_refunds), for administrators only, the
+ * only ones who decide them (oms_api.decide_refund): a second list, Tab
+ * switches between the two, with the same keys. Enter opens the order. */
 #include "config.h"
 
 #include <stdio.h>
@@ -16,18 +21,28 @@
 
 #define APPROVALS_PAGE 50
 
-enum { TAG_FIRST = 1, TAG_MORE, TAG_DECIDE };
+/* Tags: TAG_FIRST, TAG_MORE or TAG_DECIDE + TAG_KIND * the list. */
+enum { TAG_FIRST = 1, TAG_MORE, TAG_DECIDE, TAG_KIND = 8 };
 enum prompt { PROMPT_NONE, PROMPT_APPROVE, PROMPT_REFUSE };
+enum kind { KIND_CANCEL, KIND_REFUND, KIND_COUNT };
+
+/* One list: struct pending_cancellation or struct pending_refund rows. */
+struct pending_tab {
+	void *rows;
+	int nrows;
+	bool more, loaded;
+	struct ui_list list;
+};
 
 struct approvals_view {
 	struct view v;
-	struct pending_cancellation *rows;
-	int nrows;
-	bool more, loaded, sending;
-	struct ui_list list;
+	struct pending_tab tabs[KIND_COUNT];
+	enum kind kind;            /* the list shown */
+	bool sending;
 	enum prompt prompt;
 	struct ui_input note;
 	/* the item being decided, for the message once it is done */
+	bool dec_approve;
 	long long dec_order_no, dec_refund_minor;
 	char dec_currency[4];
 };
@@ -38,6 +53,31 @@ av(struct view *v)
 	return (struct approvals_view *)v;
 }
 
+static struct pending_tab *
+cur(struct approvals_view *a)
+{
+	return &a->tabs[a->kind];
+}
+
+static const struct pending_cancellation *
+cancellations_of(const struct approvals_view *a)
+{
+	return a->tabs[KIND_CANCEL].rows;
+}
+
+static const struct pending_refund *
+refunds_of(const struct approvals_view *a)
+{
+	return a->tabs[KIND_REFUND].rows;
+}
+
+/* Refunds are decided by administrators only (oms_api.decide_refund). */
+static bool
+approvals_refunds_shown(const struct ui *ui)
+{
+	return ui_role_is(ui, "admin");
+}
+
 bool
 view_approvals_allowed(const struct ui *ui)
 {
@@ -45,51 +85,83 @@ view_approvals_allowed(const struct ui *ui)
 }
 
 static void
-approvals_send(struct approvals_view *a, bool more)
+approvals_send(struct approvals_view *a, enum kind kind, bool more)
 {
+	struct pending_tab *t = &a->tabs[kind];
+	int tag = TAG_KIND * (int)kind + (more ? TAG_MORE : TAG_FIRST);
 	struct app_stmt st;
+	long long after = 0;
 
-	if (more && (!a->more || a->nrows == 0 || ui_query_pending(a->v.ui, &a->v, TAG_MORE)))
+	if (more && (!t->more || t->nrows == 0 || ui_query_pending(a->v.ui, &a->v, tag)))
 		return;
-	pending_cancellations_stmt(APPROVALS_PAGE, more ? a->rows[a->nrows - 1].cancellation_id : 0, &st);
+	if (more && kind == KIND_CANCEL)
+		after = cancellations_of(a)[t->nrows - 1].cancellation_id;
+	else if (more)
+		after = refunds_of(a)[t->nrows - 1].refund_id;
+	if (kind == KIND_CANCEL)
+		pending_cancellations_stmt(APPROVALS_PAGE, after, &st);
+	else
+		pending_refunds_stmt(APPROVALS_PAGE, after, &st);
 	if (!more)
-		ui_query_drop(a->v.ui, &a->v, TAG_MORE);
-	ui_query(a->v.ui, &a->v, more ? TAG_MORE : TAG_FIRST, &st);
+		ui_query_drop(a->v.ui, &a->v, TAG_KIND * (int)kind + TAG_MORE);
+	ui_query(a->v.ui, &a->v, tag, &st);
+}
+
+static void
+approvals_send_all(struct approvals_view *a)
+{
+	approvals_send(a, KIND_CANCEL, false);
+	if (approvals_refunds_shown(a->v.ui))
+		approvals_send(a, KIND_REFUND, false);
 }
 
 static int
 approvals_open(struct view *v)
 {
-	approvals_send(av(v), false);
+	approvals_send_all(av(v));
 	return UI_REDRAW;
 }
 
 static int
 approvals_reload(struct view *v)
 {
-	approvals_send(av(v), false);
+	approvals_send_all(av(v));
 	return UI_HANDLED | UI_REDRAW;
 }
 
 static void
-approvals_prefetch(struct approvals_view *a)
+approvals_prefetch(struct approvals_view *a, enum kind kind)
 {
-	if (a->more && a->list.sel >= a->nrows - a->list.height - 5)
-		approvals_send(a, true);
+	struct pending_tab *t = &a->tabs[kind];
+
+	if (t->more && t->list.sel >= t->nrows - t->list.height - 5)
+		approvals_send(a, kind, true);
 }
 
-static const struct pending_cancellation *
-approvals_selected(const struct approvals_view *a)
+/* The selected row of the list shown, or -1. */
+static int
+approvals_selected(struct approvals_view *a)
 {
-	if (a->list.sel < 0 || a->list.sel >= a->nrows)
-		return NULL;
-	return &a->rows[a->list.sel];
+	struct pending_tab *t = cur(a);
+
+	return t->list.sel >= 0 && t->list.sel < t->nrows ? t->list.sel : -1;
+}
+
+static long long
+approvals_selected_order(struct approvals_view *a)
+{
+	int i = approvals_selected(a);
+
+	if (i < 0)
+		return 0;
+	return a->kind == KIND_CANCEL ? cancellations_of(a)[i].order_no : refunds_of(a)[i].order_no;
 }
 
 static int
-approvals_decided(struct approvals_view *a, struct db_result *res, const struct oms_error *err)
+approvals_decided(struct approvals_view *a, enum kind kind, struct db_result *res,
+		  const struct oms_error *err)
 {
-	struct cancel_result cr;
+	struct cancel_result cr = { 0 };
 	struct oms_error perr;
 	char money[48];
 
@@ -97,67 +169,88 @@ approvals_decided(struct approvals_view *a, struct db_result *res, const struct 
 	oms_error_clear(&perr);
 	if (!res) {
 		ui_message_error(a->v.ui, err);
-		approvals_send(a, false);   /* it may have been decided by someone else */
+		approvals_send(a, kind, false);   /* it may have been decided by someone else */
 		return UI_REDRAW;
 	}
-	if (cancel_order_parse(res, &cr, &perr) != OMS_OK) {
+	if (kind == KIND_CANCEL && cancel_order_parse(res, &cr, &perr) != OMS_OK) {
 		ui_message_error(a->v.ui, &perr);
 		return UI_REDRAW;
 	}
 	money_format(a->dec_refund_minor, a->dec_currency, money, sizeof money);
-	if (strcmp(cr.state, "rejected") == 0)
+	/* decide_refund answers nothing: no error means it is done */
+	if (kind == KIND_REFUND)
+		ui_message(a->v.ui, UI_EL_OK, a->dec_approve ?
+			   "Approved: the refund of %s on order %lld goes to the payment provider." :
+			   "Refused: no refund of %s on order %lld; customer service is told why.",
+			   money, a->dec_order_no);
+	else if (strcmp(cr.state, "rejected") == 0)
 		ui_message(a->v.ui, UI_EL_OK, "Refused: order %lld stays as it is; the customer service is told why.",
 			   a->dec_order_no);
 	else
 		ui_message(a->v.ui, UI_EL_OK, "Approved: order %lld is cancelled%s%s.", a->dec_order_no,
 			   cr.refund_id ? "; refund of " : "", cr.refund_id ? money : "");
-	approvals_send(a, false);
+	approvals_send(a, kind, false);
 	return UI_REDRAW;
+}
+
+/* Appends n new rows of `size` bytes to a list (TAG_MORE) or replaces its
+ * rows (TAG_FIRST, keeping the selection). Takes rows over. */
+static void
+approvals_take_rows(struct pending_tab *t, bool first, void *rows, int n, size_t size)
+{
+	if (first) {
+		int sel = t->loaded ? t->list.sel : 0;
+		free(t->rows);
+		t->rows = rows;
+		t->nrows = n;
+		t->list.sel = sel;
+	} else {
+		char *all = realloc(t->rows, (size_t)(t->nrows + n) * size);
+		if (!all) {
+			free(rows);
+			return;
+		}
+		if (n)
+			memcpy(all + (size_t)t->nrows * size, rows, (size_t)n * size);
+		free(rows);
+		t->rows = all;
+		t->nrows += n;
+	}
+	t->loaded = true;
+	t->more = n == APPROVALS_PAGE;
+	ui_list_set_count(&t->list, t->nrows);
 }
 
 static int
 approvals_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
 {
 	struct approvals_view *a = av(v);
-	struct pending_cancellation *rows = NULL;
+	enum kind kind = tag / TAG_KIND == KIND_REFUND ? KIND_REFUND : KIND_CANCEL;
+	void *rows = NULL;
 	struct oms_error perr;
 	int n;
 
+	tag %= TAG_KIND;
 	if (tag == TAG_DECIDE)
-		return approvals_decided(a, res, err);
+		return approvals_decided(a, kind, res, err);
 	oms_error_clear(&perr);
 	if (!res) {
 		if (err->status != OMS_DB_GONE)
 			ui_message_error(v->ui, err);
 		return UI_REDRAW;
 	}
-	n = pending_cancellations_rows(res, &rows, &perr);
+	if (kind == KIND_CANCEL)
+		n = pending_cancellations_rows(res, (struct pending_cancellation **)&rows, &perr);
+	else
+		n = pending_refunds_rows(res, (struct pending_refund **)&rows, &perr);
 	if (n < 0) {
 		ui_message_error(v->ui, &perr);
 		return UI_REDRAW;
 	}
-	if (tag == TAG_FIRST) {
-		int sel = a->loaded ? a->list.sel : 0;
-		free(a->rows);
-		a->rows = rows;
-		a->nrows = n;
-		a->list.sel = sel;
-	} else {
-		struct pending_cancellation *all = realloc(a->rows, (size_t)(a->nrows + n) * sizeof *all);
-		if (!all) {
-			free(rows);
-			return UI_REDRAW;
-		}
-		if (n)
-			memcpy(all + a->nrows, rows, (size_t)n * sizeof *rows);
-		free(rows);
-		a->rows = all;
-		a->nrows += n;
-	}
-	a->loaded = true;
-	a->more = n == APPROVALS_PAGE;
-	ui_list_set_count(&a->list, a->nrows);
-	approvals_prefetch(a);
+	approvals_take_rows(&a->tabs[kind], tag == TAG_FIRST, rows, n,
+			    kind == KIND_CANCEL ? sizeof(struct pending_cancellation) :
+						  sizeof(struct pending_refund));
+	approvals_prefetch(a, kind);
 	return UI_REDRAW;
 }
 
@@ -171,30 +264,49 @@ approvals_columns(int w, int *when_w, int *by_w, int *reason_w)
 		*reason_w = 4;
 }
 
+/* One row: order, when, by whom, why, how much. */
 static void
-approvals_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
+approvals_row_cells(struct ui_line *line, int w, long long order_no, const char *when,
+		    const char *by, const char *reason, long long minor, const char *currency)
 {
-	struct approvals_view *a = arg;
-	const struct pending_cancellation *r = &a->rows[row];
 	int when_w, by_w, reason_w;
 	char buf[64];
 
 	approvals_columns(w, &when_w, &by_w, &reason_w);
-	snprintf(buf, sizeof buf, "%lld", r->order_no);
+	snprintf(buf, sizeof buf, "%lld", order_no);
 	ui_line_cell(line, buf, 10, false);
 	ui_line_add(line, " ", 1);
 	if (when_w > 11)
-		ui_fmt_time(r->requested_at, buf, sizeof buf);
+		ui_fmt_time(when, buf, sizeof buf);
 	else
-		ui_fmt_date(r->requested_at, buf, sizeof buf);
+		ui_fmt_date(when, buf, sizeof buf);
 	ui_line_cell(line, buf, when_w, false);
 	ui_line_add(line, " ", 1);
-	ui_line_cell(line, r->requested_by, by_w, false);
+	ui_line_cell(line, by, by_w, false);
 	ui_line_add(line, " ", 1);
-	ui_line_cell(line, r->reason_label[0] ? r->reason_label : r->reason_code, reason_w, false);
+	ui_line_cell(line, reason, reason_w, false);
 	ui_line_add(line, " ", 1);
-	money_format(r->refund_minor, r->currency, buf, sizeof buf);
+	money_format(minor, currency, buf, sizeof buf);
 	ui_line_cell(line, buf, 12, true);
+}
+
+static void
+approvals_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
+{
+	struct approvals_view *a = arg;
+
+	if (a->kind == KIND_CANCEL) {
+		const struct pending_cancellation *r = &cancellations_of(a)[row];
+
+		approvals_row_cells(line, w, r->order_no, r->requested_at, r->requested_by,
+				    r->reason_label[0] ? r->reason_label : r->reason_code,
+				    r->refund_minor, r->currency);
+	} else {
+		const struct pending_refund *r = &refunds_of(a)[row];
+
+		approvals_row_cells(line, w, r->order_no, r->requested_at, r->requested_by, r->reason,
+				    r->amount_minor, r->currency);
+	}
 	*el = UI_EL_NORMAL;
 }
 
@@ -204,27 +316,43 @@ approvals_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_elem
 static void
 approvals_draw_detail(struct approvals_view *a, int y, int x, int w)
 {
-	const struct pending_cancellation *r = approvals_selected(a);
-	char buf[600], when[24], money[48];
+	int i = approvals_selected(a);
+	const char *status, *seller, *by, *at, *reason, *note;
+	char buf[600], when[24], money[48], left[48];
 
-	if (!r)
+	if (i < 0)
 		return;
+	if (a->kind == KIND_CANCEL) {
+		const struct pending_cancellation *r = &cancellations_of(a)[i];
+
+		status = r->status, seller = r->seller_name, by = r->requested_by, at = r->requested_at;
+		reason = r->reason_label[0] ? r->reason_label : r->reason_code, note = r->note;
+		money_format(r->refund_minor, r->currency, money, sizeof money);
+		if (r->refund_minor > 0)
+			snprintf(buf, sizeof buf, "Approving cancels the order and refunds the customer %s.", money);
+		else
+			snprintf(buf, sizeof buf, "Approving cancels the order; nothing to refund.");
+	} else {
+		const struct pending_refund *r = &refunds_of(a)[i];
+
+		status = r->status, seller = r->seller_name, by = r->requested_by, at = r->requested_at;
+		reason = r->reason, note = r->note;
+		money_format(r->amount_minor, r->currency, money, sizeof money);
+		money_format(r->refundable_minor, r->currency, left, sizeof left);
+		snprintf(buf, sizeof buf, "Approving sends %s to the payment provider; %s more is left to refund.",
+			 money, left);
+	}
 	ui_draw_section(a->v.ui, y++, x, w, "Selected request");
-	ui_fmt_time(r->requested_at, when, sizeof when);
-	snprintf(buf, sizeof buf, "Order %lld (%s) of %s", r->order_no, r->status, r->seller_name);
+	ui_draw_text(y + 4, x, w, UI_EL_HINT, buf);
+	ui_fmt_time(at, when, sizeof when);
+	snprintf(buf, sizeof buf, "Order %lld (%s) of %s", approvals_selected_order(a), status, seller);
 	ui_draw_text(y++, x, w, UI_EL_NORMAL, buf);
-	snprintf(buf, sizeof buf, "Asked by %s on %s", r->requested_by, when);
+	snprintf(buf, sizeof buf, "Asked by %s on %s", by, when);
 	ui_draw_text(y++, x, w, UI_EL_NORMAL, buf);
-	snprintf(buf, sizeof buf, "Reason: %s", r->reason_label[0] ? r->reason_label : r->reason_code);
+	snprintf(buf, sizeof buf, "Reason: %s", reason);
 	ui_draw_text(y++, x, w, UI_EL_NORMAL, buf);
-	snprintf(buf, sizeof buf, "Note: %s", r->note[0] ? r->note : "(none)");
-	ui_draw_text(y++, x, w, r->note[0] ? UI_EL_NORMAL : UI_EL_DIM, buf);
-	money_format(r->refund_minor, r->currency, money, sizeof money);
-	if (r->refund_minor > 0)
-		snprintf(buf, sizeof buf, "Approving cancels the order and refunds the customer %s.", money);
-	else
-		snprintf(buf, sizeof buf, "Approving cancels the order; nothing to refund.");
-	ui_draw_text(y, x, w, UI_EL_HINT, buf);
+	snprintf(buf, sizeof buf, "Note: %s", note[0] ? note : "(none)");
+	ui_draw_text(y, x, w, note[0] ? UI_EL_NORMAL : UI_EL_DIM, buf);
 }
 
 static int
@@ -234,20 +362,62 @@ approvals_detail_rows(struct ui_rect r)
 	return r.h >= 12 ? DETAIL_ROWS : 0;
 }
 
+/* Administrators: a row naming both lists, the one shown highlighted. */
+static int
+approvals_tab_rows(const struct approvals_view *a)
+{
+	return approvals_refunds_shown(a->v.ui) ? 1 : 0;
+}
+
+static void
+approvals_draw_tabs(struct approvals_view *a, int y, int x, int w)
+{
+	static const char *const names[KIND_COUNT] = { "Cancellations", "Refunds" };
+	struct ui *ui = a->v.ui;
+	char buf[64], key[16];
+	int col = x + 1;
+
+	ui_draw_text(y, x, w, UI_EL_NORMAL, "");
+	for (int k = 0; k < KIND_COUNT; k++) {
+		const struct pending_tab *t = &a->tabs[k];
+		int bw;
+
+		/* brackets as well as the highlight, for terminals without it */
+		snprintf(buf, sizeof buf, "%s%s %d%s%s", k == (int)a->kind ? "[" : " ", names[k],
+			 t->nrows, t->more ? "+" : "", k == (int)a->kind ? "]" : " ");
+		if (!t->loaded)
+			snprintf(buf, sizeof buf, "%s%s%s", k == (int)a->kind ? "[" : " ", names[k],
+				 k == (int)a->kind ? "]" : " ");
+		bw = ui_width(buf);
+		if (col + bw > x + w)
+			return;
+		ui_draw_text(y, col, bw, k == (int)a->kind ? UI_EL_SELECTED : UI_EL_NORMAL, buf);
+		col += bw + 1;
+	}
+	ui_keymap_key(&ui->km, UI_ACT_NEXT_FIELD, key, sizeof key);
+	snprintf(buf, sizeof buf, " %s switches", key);
+	if (key[0] && col + ui_width(buf) <= x + w)
+		ui_draw_text(y, col, ui_width(buf), UI_EL_DIM, buf);
+}
+
 static void
 approvals_draw(struct view *v, struct ui_rect r)
 {
 	struct approvals_view *a = av(v);
+	struct pending_tab *t = cur(a);
 	struct ui *ui = v->ui;
 	int when_w, by_w, reason_w, y = r.y, dr = approvals_detail_rows(r);
 	int ph = a->prompt ? 1 : 0;
 	char title[160], pos[48];
 	struct ui_line l;
 
-	ui_list_position(&a->list, pos, sizeof pos, a->more);
-	snprintf(title, sizeof title, "Cancellations waiting for a decision, oldest first %s",
-		 a->loaded ? (a->nrows ? pos : "(none)") : "loading");
+	ui_list_position(&t->list, pos, sizeof pos, t->more);
+	snprintf(title, sizeof title, "%s waiting for a decision, oldest first %s",
+		 a->kind == KIND_CANCEL ? "Cancellations" : "Refunds",
+		 t->loaded ? (t->nrows ? pos : "(none)") : "loading");
 	ui_draw_section(ui, y++, r.x, r.w, title);
+	if (approvals_tab_rows(a))
+		approvals_draw_tabs(a, y++, r.x, r.w);
 	approvals_columns(r.w - (ui->plain ? 1 : 0), &when_w, &by_w, &reason_w);
 	ui_line_init(&l, ui->ascii);
 	if (ui->plain)
@@ -260,23 +430,25 @@ approvals_draw(struct view *v, struct ui_rect r)
 	ui_line_add(&l, " ", 1);
 	ui_line_cell(&l, "Reason", reason_w, false);
 	ui_line_add(&l, " ", 1);
-	ui_line_cell(&l, "Refund", 12, true);
+	ui_line_cell(&l, a->kind == KIND_CANCEL ? "Refund" : "Amount", 12, true);
 	ui_draw_line(y++, r.x, r.w, UI_EL_HEADER, &l);
 	ui_line_free(&l);
 	{
 		struct ui_rect lr = { y, r.x, r.y + r.h - y - dr - ph, r.w };
 		if (lr.h < 1)
 			return;
-		if (a->loaded && a->nrows == 0)
+		if (t->loaded && t->nrows == 0)
 			ui_draw_text(y, r.x, r.w, UI_EL_DIM, "  Nothing waits for your decision.");
 		else
-			ui_list_draw(ui, &a->list, lr, approvals_row_draw, a);
+			ui_list_draw(ui, &t->list, lr, approvals_row_draw, a);
 	}
 	if (dr)
 		approvals_draw_detail(a, r.y + r.h - dr - ph, r.x, r.w);
 	if (a->prompt) {
-		const char *label = a->prompt == PROMPT_APPROVE ? " Approve; note (optional), Enter: " :
-								  " Refuse; note (required), Enter: ";
+		bool refund = a->kind == KIND_REFUND;
+		const char *label = a->prompt == PROMPT_APPROVE ?
+			(refund ? " Approve the refund; note (optional), Enter: " : " Approve; note (optional), Enter: ") :
+			(refund ? " Refuse the refund; note (required), Enter: " : " Refuse; note (required), Enter: ");
 		int lw = ui_width(label);
 		ui_draw_text(r.y + r.h - 1, r.x, lw, UI_EL_HEADER, label);
 		ui_input_draw(ui, &a->note, r.y + r.h - 1, r.x + lw, r.w - lw);
@@ -289,23 +461,26 @@ static int
 approvals_resize(struct view *v, struct ui_rect r)
 {
 	struct approvals_view *a = av(v);
+	int h = r.h - 2 - approvals_tab_rows(a) - approvals_detail_rows(r) - (a->prompt ? 1 : 0);
 
-	a->list.height = r.h - 2 - approvals_detail_rows(r) - (a->prompt ? 1 : 0);
-	if (a->list.height < 1)
-		a->list.height = 1;
-	ui_list_set_count(&a->list, a->nrows);
+	for (int k = 0; k < KIND_COUNT; k++) {
+		a->tabs[k].list.height = h < 1 ? 1 : h;
+		ui_list_set_count(&a->tabs[k].list, a->tabs[k].nrows);
+	}
 	return UI_REDRAW;
 }
 
 static int
 approvals_decide(struct approvals_view *a)
 {
-	const struct pending_cancellation *r = approvals_selected(a);
+	int i = approvals_selected(a);
 	bool approve = a->prompt == PROMPT_APPROVE;
+	const char *note = a->note.len ? a->note.buf : NULL;
 	struct app_stmt st;
 	struct oms_error err;
+	enum oms_status s;
 
-	if (!r) {
+	if (i < 0) {
 		a->prompt = PROMPT_NONE;
 		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 	}
@@ -315,19 +490,30 @@ approvals_decide(struct approvals_view *a)
 		return UI_HANDLED | UI_REDRAW;
 	}
 	oms_error_clear(&err);
-	if (decide_cancellation_stmt(r->cancellation_id, approve, a->note.len ? a->note.buf : NULL,
-				     &st, &err) != OMS_OK) {
+	if (a->kind == KIND_CANCEL) {
+		const struct pending_cancellation *r = &cancellations_of(a)[i];
+
+		s = decide_cancellation_stmt(r->cancellation_id, approve, note, &st, &err);
+		a->dec_refund_minor = r->refund_minor;
+		snprintf(a->dec_currency, sizeof a->dec_currency, "%s", r->currency);
+	} else {
+		const struct pending_refund *r = &refunds_of(a)[i];
+
+		s = decide_refund_stmt(r->refund_id, approve, note, &st, &err);
+		a->dec_refund_minor = r->amount_minor;
+		snprintf(a->dec_currency, sizeof a->dec_currency, "%s", r->currency);
+	}
+	if (s != OMS_OK) {
 		ui_message_error(a->v.ui, &err);
 		return UI_HANDLED | UI_REDRAW;
 	}
-	a->dec_order_no = r->order_no;
-	a->dec_refund_minor = r->refund_minor;
-	snprintf(a->dec_currency, sizeof a->dec_currency, "%s", r->currency);
-	ui_query(a->v.ui, &a->v, TAG_DECIDE, &st);
+	a->dec_order_no = approvals_selected_order(a);
+	a->dec_approve = approve;
+	ui_query(a->v.ui, &a->v, TAG_KIND * (int)a->kind + TAG_DECIDE, &st);
 	a->sending = true;
 	a->prompt = PROMPT_NONE;
-	ui_message(a->v.ui, UI_EL_HINT, "%s the cancellation of order %lld...",
-		   approve ? "Approving" : "Refusing", r->order_no);
+	ui_message(a->v.ui, UI_EL_HINT, "%s the %s of order %lld...", approve ? "Approving" : "Refusing",
+		   a->kind == KIND_CANCEL ? "cancellation" : "refund", a->dec_order_no);
 	return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 }
 
@@ -352,19 +538,24 @@ static int
 approvals_key(struct view *v, int key, int action)
 {
 	struct approvals_view *a = av(v);
-	const struct pending_cancellation *r;
 	struct view *nv;
+	long long order_no;
 	int flags;
 
 	if (a->prompt)
 		return approvals_prompt_key(a, key, action);
 	switch (action) {
 	case UI_ACT_OPEN:
-		if (!(r = approvals_selected(a)))
+		if (!(order_no = approvals_selected_order(a)))
 			return UI_HANDLED;
-		nv = view_order_new(v->ui, r->order_no);
+		nv = view_order_new(v->ui, order_no);
 		if (nv)
 			ui_push(v->ui, nv);
+		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_NEXT_FIELD:
+		if (!approvals_refunds_shown(v->ui))
+			return UI_HANDLED;
+		a->kind = a->kind == KIND_CANCEL ? KIND_REFUND : KIND_CANCEL;
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_APPROVE:
 	case UI_ACT_REFUSE:
@@ -372,7 +563,7 @@ approvals_key(struct view *v, int key, int action)
 			ui_message(v->ui, UI_EL_WARNING, "Still sending the last decision.");
 			return UI_HANDLED | UI_REDRAW;
 		}
-		if (!approvals_selected(a)) {
+		if (approvals_selected(a) < 0) {
 			ui_message(v->ui, UI_EL_WARNING, "Nothing selected to decide.");
 			return UI_HANDLED | UI_REDRAW;
 		}
@@ -380,9 +571,9 @@ approvals_key(struct view *v, int key, int action)
 		ui_input_clear(&a->note);
 		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 	default:
-		flags = ui_list_action(&a->list, action);
+		flags = ui_list_action(&cur(a)->list, action);
 		if (flags & UI_HANDLED)
-			approvals_prefetch(a);
+			approvals_prefetch(a, a->kind);
 		return flags;
 	}
 }
@@ -391,6 +582,7 @@ static int
 approvals_hints(struct view *v, int *acts, int max)
 {
 	struct approvals_view *a = av(v);
+	bool any = cur(a)->nrows > 0;
 	int n = 0;
 
 	if (a->prompt) {
@@ -398,12 +590,14 @@ approvals_hints(struct view *v, int *acts, int max)
 			acts[n++] = UI_ACT_BACK;
 		return n;
 	}
-	if (n < max && a->nrows > 0)
+	if (n < max && any)
 		acts[n++] = UI_ACT_OPEN;
-	if (n < max && a->nrows > 0)
+	if (n < max && any)
 		acts[n++] = UI_ACT_APPROVE;
-	if (n < max && a->nrows > 0)
+	if (n < max && any)
 		acts[n++] = UI_ACT_REFUSE;
+	if (n < max && approvals_refunds_shown(v->ui))
+		acts[n++] = UI_ACT_NEXT_FIELD;
 	if (n < max)
 		acts[n++] = UI_ACT_BACK;
 	if (n < max)
@@ -428,7 +622,8 @@ approvals_close(struct view *v)
 {
 	struct approvals_view *a = av(v);
 
-	free(a->rows);
+	for (int k = 0; k < KIND_COUNT; k++)
+		free(a->tabs[k].rows);
 	free(a);
 }
 
@@ -454,7 +649,8 @@ view_approvals_new(struct ui *ui)
 		return NULL;
 	a->v.ops = &approvals_ops;
 	a->v.ui = ui;
-	ui_list_init(&a->list, true);
+	for (int k = 0; k < KIND_COUNT; k++)
+		ui_list_init(&a->tabs[k].list, true);
 	return &a->v;
 }
 

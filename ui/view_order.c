@@ -144,10 +144,12 @@ order_doc_money(struct order_view *o, const char *cur)
 			/* when it happened, else when it was asked for */
 			bool done = *js(r, "executed_at");
 
-			snprintf(line, sizeof line, "Refund %s  %s  %s  %s %s%s%s", js(r, "id"), a,
+			/* an administrator's approval is worth saying (BR-027) */
+			snprintf(line, sizeof line, "Refund %s  %s  %s  %s %s%s%s%s", js(r, "id"), a,
 				 js(r, "status"), done ? "executed" : "requested",
 				 tm(r, done ? "executed_at" : "created_at", t, sizeof t),
-				 show_ap ? "  approval " : "", show_ap ? ap : "");
+				 show_ap ? "  approval " : "", show_ap ? ap : "",
+				 strcmp(ap, "approved") == 0 ? "  approved" : "");
 			doc_wrap(d, refund_final(r) ? UI_EL_NORMAL : UI_EL_WARNING, 8, line);
 		}
 		if (*js(r, "reason"))
@@ -264,6 +266,18 @@ order_build(struct order_view *o)
 			if (strcmp(js(c, "state"), "pending_approval") == 0)
 				doc_addf(d, UI_EL_WARNING, "Cancellation pending approval: requested %s by %s.",
 					 tm(c, "requested_at", t, sizeof t), js(c, "requested_by"));
+	}
+	{
+		json_t *r;
+		size_t i;
+		char m[48];
+
+		json_array_foreach(json_object_get(o->card, "refunds"), i, r)
+			if (strcmp(js(r, "approval"), "pending") == 0) {
+				money_format(jll(r, "amount_minor"), cur, m, sizeof m);
+				doc_addf(d, UI_EL_WARNING, "Refund of %s pending approval: asked %s.", m,
+					 tm(r, "created_at", t, sizeof t));
+			}
 	}
 	if (o->elig_known && o->elig.verdict != CANCEL_REFUSED)
 		doc_addf(d, UI_EL_HINT, "Can be cancelled%s.",
@@ -416,6 +430,28 @@ order_resize(struct view *v, struct ui_rect r)
 }
 
 static int
+order_refund(struct order_view *o)
+{
+	struct ui *ui = o->v.ui;
+	struct view *nv;
+
+	if (!o->card)
+		return UI_HANDLED;
+	if (!view_refund_allowed(ui, o->card)) {
+		if (!ui_role_is(ui, "csr") && !ui_role_is(ui, "admin"))
+			ui_message(ui, UI_EL_WARNING,
+				   "Refunds are for customer service and administrators, not for your role.");
+		else
+			ui_message(ui, UI_EL_WARNING, "Nothing is left to refund on this order.");
+		return UI_HANDLED | UI_REDRAW;
+	}
+	nv = view_refund_new(o->v.ui, &o->v, o->card);
+	if (nv)
+		ui_push(o->v.ui, nv);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static int
 order_key(struct view *v, int key, int action)
 {
 	struct order_view *o = ov(v);
@@ -448,6 +484,8 @@ order_key(struct view *v, int key, int action)
 		if (nv)
 			ui_push(v->ui, nv);
 		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_REFUND:
+		return order_refund(o);
 	default:
 		return ui_list_action(&o->doc.scroll, action);
 	}
@@ -463,6 +501,8 @@ order_hints(struct view *v, int *acts, int max)
 		acts[n++] = UI_ACT_OPEN_CUSTOMER;
 	if (n < max && order_can_cancel(o))
 		acts[n++] = UI_ACT_CANCEL_ORDER;
+	if (n < max && view_refund_allowed(v->ui, o->card))
+		acts[n++] = UI_ACT_REFUND;
 	if (n < max)
 		acts[n++] = UI_ACT_BACK;
 	if (n < max)

@@ -13,7 +13,15 @@ struct view *view_cancel_new(struct ui *ui, struct view *parent, long long order
 			     const char *verdict, const char *reason,
 			     long long refund_minor, const char *currency, bool needs_override);
 
-/* Approvals (ui/view_approvals.c): cancellations waiting for a decision.
+/* Refund dialog (ui/view_refund.c) over the order view `parent` (reloaded
+ * once the refund is asked for); card: its oms_api.order_card.
+ * view_refund_allowed: the role may ask for refunds (csr, admin) and the
+ * order has something left to refund. */
+struct view *view_refund_new(struct ui *ui, struct view *parent, const json_t *card);
+bool view_refund_allowed(const struct ui *ui, const json_t *card);
+
+/* Approvals (ui/view_approvals.c): cancellations (administrators: and
+ * refunds) waiting for a decision.
  * view_approvals_allowed: the role may decide (fulfilment, admin);
  * view_approvals_key: the approvals action, pushes the screen or says
  * it is not for the role; returns UI_* flags. */

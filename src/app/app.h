@@ -261,6 +261,17 @@ enum oms_status request_refund_parse(const struct db_result *r, long long *refun
  * required here) a pending refund. No result columns. */
 enum oms_status decide_refund_stmt(long long refund_id, bool approve, const char *note,
 				   struct app_stmt *st, struct oms_error *err);
+/* The refund dialog of the terminal client. refund_amount_input: an amount
+ * as typed back into an amount field ("1234.56": no symbol, no grouping;
+ * money_parse reads it). refund_line_value: what refunding one line of an
+ * order_card would suggest, the price of its units not cancelled capped by
+ * what is left to refund (a suggestion the CSR may change; the database
+ * decides, BR-028). refund_refusal_text: a BR-028 refusal from the
+ * database with its amounts written as money; false (buf untouched) for
+ * any other error. */
+void refund_amount_input(long long minor, const char *currency, char *buf, size_t len);
+long long refund_line_value(const json_t *line, long long refundable_minor);
+bool refund_refusal_text(const struct oms_error *err, const char *currency, char *buf, size_t len);
 
 /* --- formatting --------------------------------------------------------- */
 /* 123456, "USD" -> "$1,234.56"; other currencies "1,234.56 EUR". */

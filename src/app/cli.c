@@ -2,7 +2,8 @@
 
 /* The subcommands: `oms find`, `oms order show|cancel`, `oms customer show`,
  * `oms cancellation list|approve|refuse`,
- * `oms refund list|show|pending|request|approve|refuse`, `oms whoami`. The same use cases as the terminal
+ * `oms refund list|show|pending|request|approve|refuse`,
+ * `oms reason list|add|retire`, `oms whoami`. The same use cases as the terminal
  * client, printed as aligned plain text or, with --json, as JSON with
  * stable field names (order and customer cards exactly as the server built
  * them). Exit codes: 0 found/ok, 1 not found, 2 usage or invalid input,
@@ -165,6 +166,18 @@ strip_common(struct cli *c, int *argc, char **argv)
 }
 
 /* --- arguments ----------------------------------------------------------- */
+
+int
+cli_subcommand(struct cli *c, int argc, char **argv, const char *usage,
+	       const struct cli_sub *subs)
+{
+	if (argc < 2)
+		return cli_usage_error(c, usage, "%s what?", argv[0]);
+	for (const struct cli_sub *s = subs; s->name; s++)
+		if (strcmp(argv[1], s->name) == 0)
+			return s->fn(c, argc - 1, argv + 1);
+	return cli_usage_error(c, usage, "unknown %s command %s", argv[0], argv[1]);
+}
 
 void
 cli_print_suggestions(const struct cli *c, const struct lookup_query *q, json_t *jarr)
@@ -389,6 +402,13 @@ static const struct {
 	 "request: a partial refund (CSR), MONEY as 12.34 in the order's currency,\n"
 	 "at most what is left to refund (BR-028); it waits for approval.\n"
 	 "approve / refuse: an administrator decides (refuse needs --note)."},
+	{"reason", cli_cmd_reason, cli_usage_reason,
+	 "list: the cancellation reason codes staff can give (BR-023), with their\n"
+	 "labels; NOTE required: a cancellation with it needs --note. add: a new\n"
+	 "reason, offered from then on; CODE is 2 to 40 lower case letters, digits\n"
+	 "and _, starting with a letter. retire: no longer offered or accepted;\n"
+	 "cancellations that gave it keep it; the last reason cannot go.\n"
+	 "add and retire: administrators only."},
 	{"whoami", cmd_whoami, "oms whoami [--json]", "Who the connection is: login, name, role, seller."},
 };
 

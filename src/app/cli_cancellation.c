@@ -120,16 +120,24 @@ cancellation_decide(struct cli *c, int argc, char **argv, bool approve)
 	return EXIT_FOUND;
 }
 
+static int
+cmd_cancellation_approve(struct cli *c, int argc, char **argv)
+{
+	return cancellation_decide(c, argc, argv, true);
+}
+
+static int
+cmd_cancellation_refuse(struct cli *c, int argc, char **argv)
+{
+	return cancellation_decide(c, argc, argv, false);
+}
+
 int
 cli_cmd_cancellation(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error(c, cli_usage_cancellation, "cancellation what?");
-	if (strcmp(argv[1], "list") == 0)
-		return cmd_cancellation_list(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "approve") == 0)
-		return cancellation_decide(c, argc - 1, argv + 1, true);
-	if (strcmp(argv[1], "refuse") == 0)
-		return cancellation_decide(c, argc - 1, argv + 1, false);
-	return cli_usage_error(c, cli_usage_cancellation, "unknown cancellation command %s", argv[1]);
+	static const struct cli_sub subs[] = {
+		{"list", cmd_cancellation_list}, {"approve", cmd_cancellation_approve},
+		{"refuse", cmd_cancellation_refuse}, {NULL, NULL}};
+
+	return cli_subcommand(c, argc, argv, cli_usage_cancellation, subs);
 }

@@ -85,12 +85,23 @@ int cli_parse_limit_only(struct cli *c, const char *usage, int argc, char **argv
 
 /* --- the command families (argv[0] is the command's name) ---------------- */
 
+/* A family's subcommands: `oms FAMILY SUB ARGS...` runs fn with argv[0] =
+ * SUB; none or an unknown one is a usage error naming the family. The
+ * table ends with a NULL name. */
+struct cli_sub {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+};
+int cli_subcommand(struct cli *c, int argc, char **argv, const char *usage,
+		   const struct cli_sub *subs);
+
 extern const char cli_usage_find[], cli_usage_order[], cli_usage_customer[];
-extern const char cli_usage_refund[], cli_usage_cancellation[];
+extern const char cli_usage_refund[], cli_usage_cancellation[], cli_usage_reason[];
 int cli_cmd_find(struct cli *c, int argc, char **argv);
 int cli_cmd_order(struct cli *c, int argc, char **argv);
 int cli_cmd_customer(struct cli *c, int argc, char **argv);
 int cli_cmd_refund(struct cli *c, int argc, char **argv);
 int cli_cmd_cancellation(struct cli *c, int argc, char **argv);
+int cli_cmd_reason(struct cli *c, int argc, char **argv);
 
 #endif

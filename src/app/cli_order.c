@@ -460,13 +460,10 @@ cmd_order_cancel(struct cli *c, int argc, char **argv)
 int
 cli_cmd_order(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error(c, cli_usage_order, "order what?");
-	if (strcmp(argv[1], "show") == 0)
-		return cmd_order_show(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "cancel") == 0)
-		return cmd_order_cancel(c, argc - 1, argv + 1);
-	return cli_usage_error(c, cli_usage_order, "unknown order command %s", argv[1]);
+	static const struct cli_sub subs[] = {
+		{"show", cmd_order_show}, {"cancel", cmd_order_cancel}, {NULL, NULL}};
+
+	return cli_subcommand(c, argc, argv, cli_usage_order, subs);
 }
 
 /* --- customer show -------------------------------------------------------- */

@@ -394,19 +394,10 @@ cmd_refund_refuse(struct cli *c, int argc, char **argv)
 int
 cli_cmd_refund(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error(c, cli_usage_refund, "refund what?");
-	if (strcmp(argv[1], "list") == 0)
-		return cmd_refund_list(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return cmd_refund_show(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "pending") == 0)
-		return cmd_refund_pending(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "request") == 0)
-		return cmd_refund_request(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "approve") == 0)
-		return cmd_refund_approve(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "refuse") == 0)
-		return cmd_refund_refuse(c, argc - 1, argv + 1);
-	return cli_usage_error(c, cli_usage_refund, "unknown refund command %s", argv[1]);
+	static const struct cli_sub subs[] = {
+		{"list", cmd_refund_list}, {"show", cmd_refund_show},
+		{"pending", cmd_refund_pending}, {"request", cmd_refund_request},
+		{"approve", cmd_refund_approve}, {"refuse", cmd_refund_refuse}, {NULL, NULL}};
+
+	return cli_subcommand(c, argc, argv, cli_usage_refund, subs);
 }

@@ -8,6 +8,7 @@
  * and oms_api.decide_refund. Whether an amount may be refunded is the
  * database's decision. */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,4 +237,55 @@ decide_refund_stmt(long long refund_id, bool approve, const char *note, struct a
 	/* the database takes a refusal without a note; we ask for one so the
 	 * CSR who requested it can tell the customer why */
 	return app_text_arg(st, "a note", note, !approve, err);
+}
+
+/* --- for the refund dialog ------------------------------------------------ */
+
+void
+refund_amount_input(long long minor, const char *currency, char *buf, size_t len)
+{
+	long long unit = 1;
+	int exp = 0;                /* 0, 2 or 3 */
+
+	/* "1" parsed in the currency is one major unit: its minor units tell
+	 * the number of decimals (money.c keeps the ISO 4217 table) */
+	if (money_parse("1", currency, &unit))
+		for (long long u = unit; u >= 10; u /= 10)
+			exp++;
+	if (minor < 0)
+		minor = 0;
+	if (exp == 0)
+		snprintf(buf, len, "%lld", minor);
+	else
+		snprintf(buf, len, "%lld.%0*lld", minor / unit, exp > 3 ? 3 : exp, minor % unit);
+}
+
+long long
+refund_line_value(const json_t *line, long long refundable_minor)
+{
+	long long qty = app_json_ll(line, "qty") - app_json_ll(line, "cancelled_qty");
+	long long v;
+
+	if (qty <= 0 || refundable_minor <= 0)
+		return 0;
+	v = qty * app_json_ll(line, "unit_price_minor");
+	return v < refundable_minor ? v : refundable_minor;
+}
+
+bool
+refund_refusal_text(const struct oms_error *err, const char *currency, char *buf, size_t len)
+{
+	long long asked, left, order_no;
+	char a[48], b[48];
+	int end = 0;
+
+	if (!err || err->status != OMS_RULE ||
+	    sscanf(err->msg, "BR-028: a refund of %lld exceeds the %lld left to refund on order %lld%n",
+		   &asked, &left, &order_no, &end) != 3 || err->msg[end] != '\0')
+		return false;
+	money_format(asked, currency, a, sizeof a);
+	money_format(left, currency, b, sizeof b);
+	snprintf(buf, len, "BR-028: a refund of %s is more than the %s left to refund on order %lld.",
+		 a, b, order_no);
+	return true;
 }

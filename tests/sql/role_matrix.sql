@@ -61,6 +61,7 @@ SELECT g, f FROM (VALUES
 	('outbox_requeue', '{oms_admin}'),
 	('policy_set', '{oms_admin}'),
 	('reason_add', '{oms_admin}'),
+	('reason_retire', '{oms_admin}'),
 	('pending_cancellations', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('pending_refunds', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('refunds', '{oms_csr,oms_fulfilment,oms_admin}'),

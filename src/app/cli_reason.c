@@ -1,0 +1,184 @@
+#include "config.h"
+
+/* `oms reason list|add|retire`: the cancellation reason codes (BR-023).
+ * Anyone who may cancel lists the reasons offered; administrators add one
+ * (oms_api.reason_add) or retire one (oms_api.reason_retire, sql/0010: it
+ * stops being offered and accepted, cancellations that gave it keep it).
+ * The database checks the role, the code's form and duplicates; the
+ * messages are its own (cli_int.h). */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli_int.h"
+#include "db/db.h"
+
+/* The cancel dialog and the lists show labels of up to this many bytes. */
+#define LABEL_MAX (sizeof ((struct cancel_reason *)0)->label - 1)
+
+const char cli_usage_reason[] =
+	"oms reason list [--json]\n"
+	"       oms reason add [--json] CODE --label TEXT [--requires-note]\n"
+	"       oms reason retire [--json] CODE";
+
+static int
+cmd_reason_list(struct cli *c, int argc, char **argv)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	struct cancel_reason *v = NULL;
+	int n;
+
+	if (argc != 1)
+		return cli_usage_error(c, cli_usage_reason, "unexpected argument %s", argv[1]);
+	cancel_reasons_stmt(&st);
+	if (!(r = cli_query(c, &st, &err)))
+		return cli_fail(c, &err);
+	n = cancel_reasons_rows(r, &v, &err);
+	db_result_free(r);
+	if (n < 0)
+		return cli_fail(c, &err);
+	if (c->json) {
+		json_t *arr = json_array();
+
+		for (int i = 0; i < n; i++)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "code", v[i].code,
+							     "label", v[i].label,
+							     "requires_note", v[i].requires_note));
+		cli_json_emit(json_pack("{s:o}", "reasons", arr));
+	} else if (n > 0) {
+		struct app_table *t = table_new("lll", "CODE", "LABEL", "NOTE");
+
+		for (int i = 0; i < n; i++)
+			table_add(t, v[i].code, v[i].label, v[i].requires_note ? "required" : "");
+		cli_table_emit(t);
+	} else {
+		fprintf(stderr, "%s: no cancellation reason is in use\n", cli_progname(c));
+	}
+	free(v);
+	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+}
+
+/* A refusal by role says who may (the database says "permission denied
+ * for function ..."). */
+static int
+admin_only(struct cli *c, struct oms_error *err, const char *what)
+{
+	if (err->status == OMS_DENIED) {
+		char db[sizeof err->msg];
+
+		app_copy(db, sizeof db, err->msg);
+		snprintf(err->msg, sizeof err->msg, "only administrators %s reasons (%.200s)", what, db);
+	}
+	return cli_fail(c, err);
+}
+
+/* The code of add / retire, options before or after it. */
+static int
+take_code(struct cli *c, const char **code, const char *arg)
+{
+	if (*code)
+		return cli_usage_error(c, cli_usage_reason, "unexpected argument %s", arg);
+	*code = arg;
+	return 0;
+}
+
+static int
+cmd_reason_add(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"label", required_argument, NULL, 'l'},
+		{"requires-note", no_argument, NULL, 'n'},
+		{0}};
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	const char *code = NULL, *text = NULL;
+	bool requires_note = false;
+	int ch, rc;
+
+	optind = 0;          /* 0: GNU getopt re-initialises (main used "+") */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		switch (ch) {
+		case 1:
+			if ((rc = take_code(c, &code, optarg)) != 0)
+				return rc;
+			break;
+		case 'l': text = optarg; break;
+		case 'n': requires_note = true; break;
+		default:
+			return cli_usage_error(c, cli_usage_reason, "unknown option or missing value: %s",
+					       argv[optind - 1]);
+		}
+	}
+	if (!code)
+		return cli_usage_error(c, cli_usage_reason, "which code? (lower case letters, digits and _)");
+	if (cli_blank(text))
+		return cli_usage_error(c, cli_usage_reason,
+				       "a reason needs a label: --label TEXT (what staff pick it by)");
+	if (strlen(text) > LABEL_MAX)
+		return cli_usage_error(c, cli_usage_reason, "the label is too long (at most %zu bytes)",
+				       LABEL_MAX);
+
+	app_stmt_init(&st, "SELECT oms_api.reason_add($1, $2, $3::boolean)");
+	if (app_text_arg(&st, "the code", code, true, &err) != OMS_OK ||
+	    app_text_arg(&st, "the label", text, true, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	app_stmt_bool(&st, requires_note);
+	if (!(r = cli_query(c, &st, &err)))
+		return admin_only(c, &err, "add");   /* role (4), form of the code (2), exists (4) */
+	db_result_free(r);
+	if (c->json) {
+		cli_json_emit(json_pack("{s:s, s:s, s:b}", "code", code, "label", text,
+					"requires_note", requires_note));
+	} else {
+		printf("reason %s added%s: offered when cancelling from now on\n", code,
+		       requires_note ? " (needs a note)" : "");
+	}
+	return EXIT_FOUND;
+}
+
+static int
+cmd_reason_retire(struct cli *c, int argc, char **argv)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	const char *code = NULL;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage_error(c, cli_usage_reason, "unknown option %s", argv[i]);
+		if ((rc = take_code(c, &code, argv[i])) != 0)
+			return rc;
+	}
+	if (!code)
+		return cli_usage_error(c, cli_usage_reason, "which code?");
+	app_stmt_init(&st, "SELECT oms_api.reason_retire($1)");
+	if (app_text_arg(&st, "the code", code, true, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	if (!(r = cli_query(c, &st, &err)))
+		return admin_only(c, &err, "retire");   /* role, unknown (1), retired already, last (4) */
+	db_result_free(r);
+	if (c->json)
+		cli_json_emit(json_pack("{s:s, s:b}", "code", code, "active", 0));
+	else
+		printf("reason %s retired: no longer offered; cancellations that gave it keep it\n",
+		       code);
+	return EXIT_FOUND;
+}
+
+int
+cli_cmd_reason(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {
+		{"list", cmd_reason_list}, {"add", cmd_reason_add}, {"retire", cmd_reason_retire},
+		{NULL, NULL}};
+
+	return cli_subcommand(c, argc, argv, cli_usage_reason, subs);
+}

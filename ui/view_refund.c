@@ -1,0 +1,490 @@
+/* Refund dialog: a CSR (or an administrator) asks for a refund of an amount
+ * or of one line of the order (oms_api.request_refund). The rules are the
+ * database's: BR-027 (a refund asked for by hand waits for an
+ * administrator's approval: request_refund records every one as pending)
+ * and BR-028 (never more than is left to refund); the dialog says what
+ * will happen, and shows the database's refusals without losing what was
+ * typed. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+#include "list.h"
+#include "views.h"
+
+enum { TAG_REQUEST = 1 };
+/* The fields, in Tab order. */
+enum focus { FOCUS_WHAT, FOCUS_AMOUNT, FOCUS_REASON, FOCUS_NOTE, FOCUS_COUNT };
+
+struct refund_view {
+	struct view v;
+	struct view *parent;
+	long long order_no, refundable_minor, paid_minor;
+	char currency[4];
+	json_t *lines;             /* the order card's lines (a reference) */
+	int nlines;
+	struct ui_list list;       /* row 0: an amount; row i: line i - 1 */
+	int chosen;                /* the chosen row */
+	struct ui_input amount, reason, note;
+	enum focus focus;
+	bool confirming, sending;
+	char refusal[520];         /* the database's last refusal, shown in the dialog */
+	long long sent_minor;      /* the amount being sent, for the message */
+};
+
+static struct refund_view *
+xv(struct view *v)
+{
+	return (struct refund_view *)v;
+}
+
+static const json_t *
+refund_line(const struct refund_view *x, int row)
+{
+	return row >= 1 ? json_array_get(x->lines, (size_t)(row - 1)) : NULL;
+}
+
+static void
+refund_row(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
+{
+	struct refund_view *x = arg;
+	const json_t *ln = refund_line(x, row);
+	char buf[300], price[48], value[48];
+
+	ui_line_add(line, row == x->chosen ? (x->v.ui->ascii ? "(*) " : "(\xe2\x80\xa2) ") : "( ) ", 4);
+	if (!ln) {
+		ui_line_add(line, "An amount", w - 4);
+		return;
+	}
+	money_format(app_json_ll(ln, "unit_price_minor"), x->currency, price, sizeof price);
+	money_format(refund_line_value(ln, x->refundable_minor), x->currency, value, sizeof value);
+	snprintf(buf, sizeof buf, "Line %lld  %lld x %s  %s", app_json_ll(ln, "line_no"),
+		 app_json_ll(ln, "qty") - app_json_ll(ln, "cancelled_qty"), price, app_json_str(ln, "name"));
+	ui_line_cell(line, buf, w - 4 - 12, false);
+	ui_line_cell(line, value, 12, true);
+	if (refund_line_value(ln, x->refundable_minor) <= 0)
+		*el = UI_EL_DIM;
+}
+
+/* The amount typed, or 0 when it is not an amount in the currency. */
+static long long
+refund_amount(const struct refund_view *x)
+{
+	long long minor;
+
+	return money_parse(x->amount.buf, x->currency, &minor) ? minor : 0;
+}
+
+static void
+refund_what_happens(const struct refund_view *x, char *buf, size_t len)
+{
+	char money[48], key[16];
+	long long minor = refund_amount(x);
+
+	if (minor <= 0) {
+		snprintf(buf, len, "Type the amount in %s (like 12.34), or choose a line. "
+			 "A refund asked for here waits for an administrator's approval (BR-027).",
+			 x->currency);
+		return;
+	}
+	money_format(minor, x->currency, money, sizeof money);
+	ui_keymap_key(&x->v.ui->km, UI_ACT_APPROVALS, key, sizeof key);
+	snprintf(buf, len, "This asks for a refund of %s%s. It waits for an administrator's approval "
+		 "(BR-027: a refund asked for by hand is approved by hand), then goes to the "
+		 "payment provider%s%s%s.", money, minor == x->refundable_minor ? ", all that is left" : "",
+		 ui_role_is(x->v.ui, "admin") ? "; you decide it on the approvals screen, " : "",
+		 ui_role_is(x->v.ui, "admin") ? key : "", ui_role_is(x->v.ui, "admin") ? " Tab" : "");
+}
+
+/* Draws text word-wrapped in w columns from row y, at most max rows
+ * (the last one cut); returns the rows used. */
+static int
+refund_draw_wrapped(int y, int x0, int w, int max, enum ui_element el, const char *text)
+{
+	const char *p = text;
+	int rows = 0;
+
+	while (*p && rows < max) {
+		size_t cut = 0, len = 0;
+		char line[400];
+
+		while (*p == ' ')
+			p++;
+		/* the longest run of whole words that fits */
+		while (p[len] && rows < max - 1) {
+			size_t next = len + strcspn(p + len, " ");
+
+			if (next >= sizeof line)
+				break;
+			snprintf(line, sizeof line, "%.*s", (int)next, p);
+			if (ui_width(line) > w && cut > 0)
+				break;
+			cut = len = next;
+			len += strspn(p + len, " ");
+		}
+		if (cut == 0)
+			cut = strlen(p);       /* the last row takes the rest, cut with … */
+		snprintf(line, sizeof line, "%.*s", (int)cut, p);
+		ui_draw_text(y + rows++, x0, w, el, line);
+		p += cut;
+	}
+	return rows;
+}
+
+/* Rows of the dialog besides the list. */
+#define REFUND_FIXED_ROWS 14
+
+static void
+refund_draw_field(struct refund_view *x, int y, int x0, int w, const char *label,
+		  struct ui_input *in, enum focus f, const char *empty)
+{
+	struct ui *ui = x->v.ui;
+	int cy = ui->cursor_y, cx = ui->cursor_x;
+
+	ui_draw_text(y, x0, 8, x->focus == f ? UI_EL_HEADER : UI_EL_NORMAL, label);
+	ui_input_draw(ui, in, y, x0 + 8, w - 8);
+	if (in->len == 0 && x->focus != f && empty)
+		ui_draw_text(y, x0 + 8, w - 8, UI_EL_DIM, empty);
+	/* the terminal cursor goes to the focused field only */
+	if (x->focus != f) {
+		ui->cursor_y = cy;
+		ui->cursor_x = cx;
+	}
+}
+
+static void
+refund_draw(struct view *v, struct ui_rect r)
+{
+	struct refund_view *x = xv(v);
+	struct ui *ui = v->ui;
+	int w = r.w - 4 < 72 ? r.w - 4 : 72, listh = x->nlines + 1, h, y0, x0, y;
+	char buf[600], a[48], b[48];
+
+	if (listh > r.h - 2 - REFUND_FIXED_ROWS)
+		listh = r.h - 2 - REFUND_FIXED_ROWS;
+	if (listh < 1)
+		listh = 1;
+	h = REFUND_FIXED_ROWS + listh;
+	y0 = r.y + (r.h - h) / 2;
+	x0 = r.x + (r.w - w) / 2;
+	if (y0 <= r.y)
+		y0 = r.y + 1;
+	ui->cursor_y = -1;
+	if (w < 30 || y0 + h > r.y + r.h) {
+		ui_draw_text(r.y + r.h - 1, r.x, r.w, UI_EL_WARNING,
+			     "The terminal is too small for the refund dialog: make it larger, or Esc.");
+		return;
+	}
+	/* a blank margin keeps the dialog apart from the screen below */
+	for (int i = -1; i <= h; i++)
+		ui_draw_text(y0 + i, x0 - 1, w + 2, UI_EL_NORMAL, "");
+	snprintf(buf, sizeof buf, "Refund on order %lld", x->order_no);
+	ui_draw_section(ui, y0, x0, w, buf);
+	y = y0 + 1;
+	money_format(x->paid_minor, x->currency, a, sizeof a);
+	money_format(x->refundable_minor, x->currency, b, sizeof b);
+	snprintf(buf, sizeof buf, "Paid %s; left to refund %s.", a, b);
+	ui_draw_text(y++, x0 + 1, w - 2, UI_EL_NORMAL, buf);
+	ui_draw_text(y++, x0 + 1, w - 2, x->focus == FOCUS_WHAT ? UI_EL_HEADER : UI_EL_NORMAL,
+		     "Refund of:");
+	x->list.height = listh;
+	ui_list_draw(ui, &x->list, (struct ui_rect){ y, x0 + 3, listh, w - 4 }, refund_row, x);
+	y += listh;
+	snprintf(buf, sizeof buf, " %s", x->currency);
+	refund_draw_field(x, y, x0 + 1, w - 2 - 5, "Amount:", &x->amount, FOCUS_AMOUNT, NULL);
+	ui_draw_text(y++, x0 + w - 6, 5, UI_EL_DIM, buf);
+	refund_draw_field(x, y++, x0 + 1, w - 2, "Reason:", &x->reason, FOCUS_REASON, "(required)");
+	refund_draw_field(x, y++, x0 + 1, w - 2, "Note:", &x->note, FOCUS_NOTE, "(optional)");
+	y++;
+	/* what will happen, and below it the database's last refusal */
+	refund_what_happens(x, buf, sizeof buf);
+	y += refund_draw_wrapped(y, x0 + 1, w - 2, x->refusal[0] ? 3 : 5,
+				 refund_amount(x) > 0 ? UI_EL_WARNING : UI_EL_HINT, buf);
+	if (x->refusal[0])
+		refund_draw_wrapped(y, x0 + 1, w - 2, 2, UI_EL_ERROR, x->refusal);
+	y = y0 + h - 2;
+	ui_draw_section(ui, y++, x0, w, "");
+	if (x->sending)
+		snprintf(buf, sizeof buf, "Requesting the refund...");
+	else if (x->confirming)
+		snprintf(buf, sizeof buf, "Enter again to request the refund, Esc to go back.");
+	else
+		snprintf(buf, sizeof buf, "Tab: field  Space: choose  Enter: confirm  Esc: close");
+	ui_draw_text(y, x0 + 1, w - 2, x->confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
+}
+
+static void
+refund_choose(struct refund_view *x, int row)
+{
+	const json_t *ln = refund_line(x, row);
+	char buf[48];
+
+	if (row < 0 || row > x->nlines)
+		return;
+	if (ln && refund_line_value(ln, x->refundable_minor) <= 0) {
+		ui_message(x->v.ui, UI_EL_WARNING, "Nothing left to refund on line %lld.",
+			   app_json_ll(ln, "line_no"));
+		return;
+	}
+	x->chosen = row;
+	x->list.sel = row;
+	if (ln) {
+		/* the line's value, left for the CSR to change */
+		refund_amount_input(refund_line_value(ln, x->refundable_minor), x->currency, buf, sizeof buf);
+		ui_input_set(&x->amount, buf);
+		if (x->note.len == 0) {
+			snprintf(buf, sizeof buf, "line %lld (%s)", app_json_ll(ln, "line_no"),
+				 app_json_str(ln, "sku"));
+			ui_input_set(&x->note, buf);
+		}
+	}
+	x->focus = FOCUS_AMOUNT;
+}
+
+/* The form is filled in (the database checks the amount and the reason
+ * again, and the rules). */
+static bool
+refund_valid(struct refund_view *x)
+{
+	const char *p = x->reason.buf;
+
+	x->confirming = false;
+	if (refund_amount(x) <= 0) {
+		x->focus = FOCUS_AMOUNT;
+		ui_message(x->v.ui, UI_EL_ERROR, "The amount is not an amount in %s: type it like 12.34.",
+			   x->currency);
+		return false;
+	}
+	while (*p == ' ')
+		p++;
+	if (!*p) {
+		x->focus = FOCUS_REASON;
+		ui_message(x->v.ui, UI_EL_ERROR, "A refund needs a reason: type it.");
+		return false;
+	}
+	return true;
+}
+
+static int
+refund_send(struct refund_view *x)
+{
+	struct refund_request req = { 0 };
+	struct app_stmt st;
+	struct oms_error err;
+
+	oms_error_clear(&err);
+	x->confirming = false;
+	if (!refund_valid(x))
+		return UI_HANDLED | UI_REDRAW;
+	req.order_no = x->order_no;
+	req.amount_minor = refund_amount(x);
+	req.reason = x->reason.buf;
+	req.note = x->note.len ? x->note.buf : NULL;
+	if (request_refund_stmt(&req, &st, &err) != OMS_OK) {
+		ui_message_error(x->v.ui, &err);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	x->sent_minor = req.amount_minor;
+	x->refusal[0] = '\0';
+	ui_query(x->v.ui, &x->v, TAG_REQUEST, &st);
+	x->sending = true;
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static struct ui_input *
+refund_field(struct refund_view *x)
+{
+	switch (x->focus) {
+	case FOCUS_AMOUNT: return &x->amount;
+	case FOCUS_REASON: return &x->reason;
+	case FOCUS_NOTE: return &x->note;
+	default: return NULL;
+	}
+}
+
+static int
+refund_text_key(struct refund_view *x, struct ui_input *in, int key, int action)
+{
+	bool changed = false;
+	int flags;
+
+	if (key == UI_KEY_HOME || key == UI_KEY_END)
+		key = key == UI_KEY_HOME ? UI_CTRL('a') : UI_CTRL('e');
+	flags = ui_input_key(in, key, &changed);
+	if (flags & UI_HANDLED)
+		return flags | UI_REDRAW;
+	if (action == UI_ACT_UP || action == UI_ACT_DOWN) {
+		x->focus = (x->focus + (action == UI_ACT_UP ? FOCUS_COUNT - 1 : 1)) % FOCUS_COUNT;
+		return UI_HANDLED | UI_REDRAW;
+	}
+	return UI_UNHANDLED;
+}
+
+static int
+refund_key(struct view *v, int key, int action)
+{
+	struct refund_view *x = xv(v);
+	struct ui_input *in = refund_field(x);
+	int flags;
+
+	if (x->sending)
+		return action == UI_ACT_QUIT ? UI_UNHANDLED : UI_HANDLED;
+	if (key == UI_KEY_ESC || (action == UI_ACT_BACK && !in)) {
+		if (x->confirming) {
+			x->confirming = false;
+			return UI_HANDLED | UI_REDRAW;
+		}
+		ui_message(v->ui, UI_EL_HINT, "No refund asked for.");
+		return UI_HANDLED | UI_POP | UI_REDRAW;
+	}
+	if (key == UI_KEY_TAB || key == UI_KEY_BTAB) {
+		x->focus = (x->focus + (key == UI_KEY_BTAB ? FOCUS_COUNT - 1 : 1)) % FOCUS_COUNT;
+		x->confirming = false;
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (key == UI_KEY_ENTER) {
+		if (!x->confirming) {
+			x->confirming = refund_valid(x);
+			if (x->confirming)
+				x->v.ui->msg[0] = '\0';   /* the last complaint is answered */
+			return UI_HANDLED | UI_REDRAW;
+		}
+		return refund_send(x);
+	}
+	x->confirming = false;
+	if (in) {
+		if ((flags = refund_text_key(x, in, key, action)) & UI_HANDLED)
+			return flags;
+	} else if (key == ' ') {
+		refund_choose(x, x->list.sel);
+		return UI_HANDLED | UI_REDRAW;
+	} else if ((flags = ui_list_action(&x->list, action)) & UI_HANDLED) {
+		return flags;
+	}
+	if (action == UI_ACT_HELP || action == UI_ACT_QUIT)
+		return UI_UNHANDLED;
+	return UI_HANDLED;
+}
+
+/* Why the request failed, worded for the CSR: nothing was recorded,
+ * except perhaps when the connection went down on the way. */
+static void
+refund_error_text(const struct oms_error *e, char *buf, size_t len)
+{
+	switch (e->status) {
+	case OMS_DB_GONE:
+		snprintf(buf, len, "The connection was lost while asking: look at the order's refunds "
+			 "before asking again.");
+		break;
+	case OMS_CANCELLED:
+		snprintf(buf, len, "Cancelled: no refund was asked for.");
+		break;
+	case OMS_DB:
+		snprintf(buf, len, "Database error: no refund was asked for.");
+		break;
+	case OMS_DENIED:
+		snprintf(buf, len, "Not allowed for your role: no refund was asked for.");
+		break;
+	default:
+		snprintf(buf, len, "%s", e->msg[0] ? e->msg : oms_status_message(e->status));
+		break;
+	}
+}
+
+static int
+refund_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
+{
+	struct refund_view *x = xv(v);
+	struct oms_error perr;
+	long long refund_id;
+	char money[48];
+
+	oms_error_clear(&perr);
+	x->sending = false;
+	if (!res || request_refund_parse(res, &refund_id, &perr) != OMS_OK) {
+		const struct oms_error *e = res ? &perr : err;
+
+		/* what was typed stays; the refusal stays in the dialog too,
+		 * as the status line forgets it after a few seconds */
+		if (!refund_refusal_text(e, x->currency, x->refusal, sizeof x->refusal))
+			refund_error_text(e, x->refusal, sizeof x->refusal);
+		ui_message(v->ui, UI_EL_ERROR, "%s", x->refusal);
+		return UI_REDRAW;
+	}
+	money_format(x->sent_minor, x->currency, money, sizeof money);
+	ui_message(v->ui, UI_EL_OK, "Refund of %s asked for on order %lld; it waits for an administrator.",
+		   money, x->order_no);
+	if (x->parent && x->parent->ops->reload)
+		x->parent->ops->reload(x->parent);
+	return UI_POP | UI_REDRAW;
+}
+
+static int
+refund_resize(struct view *v, struct ui_rect r)
+{
+	return UI_REDRAW;
+}
+
+static int
+refund_hints(struct view *v, int *acts, int max)
+{
+	int want[] = { UI_ACT_OPEN, UI_ACT_NEXT_FIELD, UI_ACT_BACK };
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof want / sizeof want[0] && n < max; i++)
+		acts[n++] = want[i];
+	return n;
+}
+
+static void
+refund_close(struct view *v)
+{
+	struct refund_view *x = xv(v);
+
+	json_decref(x->lines);
+	free(x);
+}
+
+static const struct view_ops refund_ops = {
+	.name = "Refund",
+	.dialog = true,
+	.close = refund_close,
+	.draw = refund_draw,
+	.key = refund_key,
+	.resize = refund_resize,
+	.result = refund_result,
+	.hints = refund_hints,
+};
+
+bool
+view_refund_allowed(const struct ui *ui, const json_t *card)
+{
+	return card && (ui_role_is(ui, "csr") || ui_role_is(ui, "admin")) &&
+	       app_json_ll(card, "refundable_minor") > 0;
+}
+
+struct view *
+view_refund_new(struct ui *ui, struct view *parent, const json_t *card)
+{
+	struct refund_view *x = calloc(1, sizeof *x);
+	json_t *lines = json_object_get(card, "lines");
+
+	if (!x)
+		return NULL;
+	x->v.ops = &refund_ops;
+	x->v.ui = ui;
+	x->parent = parent;
+	x->order_no = app_json_ll(card, "order_no");
+	x->refundable_minor = app_json_ll(card, "refundable_minor");
+	x->paid_minor = app_json_ll(json_object_get(card, "payment"), "amount_minor");
+	snprintf(x->currency, sizeof x->currency, "%s", app_json_str(card, "currency"));
+	x->lines = json_is_array(lines) ? json_incref(lines) : json_array();
+	x->nlines = (int)json_array_size(x->lines);
+	ui_list_init(&x->list, true);
+	ui_list_set_count(&x->list, x->nlines + 1);
+	x->focus = FOCUS_WHAT;
+	return &x->v;
+}
