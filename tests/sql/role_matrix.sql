@@ -43,6 +43,7 @@ SELECT g, f FROM (VALUES
 	('place_checkout', '{oms_csr,oms_admin}'),
 	('cancel_order', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('cancel_lines', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('cancel_lines_preview', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('decide_cancellation', '{oms_fulfilment,oms_admin}'),
 	('request_refund', '{oms_csr,oms_admin}'),
 	('decide_refund', '{oms_admin}'),

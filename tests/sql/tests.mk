@@ -31,6 +31,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/br_023_reason_required.sql \
 	tests/sql/br_024_refund_on_cancel.sql \
 	tests/sql/cancel_lines.sql \
+	tests/sql/cancel_lines_preview.sql \
 	tests/sql/cancel_window.sql \
 	tests/sql/check_digit.sql \
 	tests/sql/reason_retire.sql \
