@@ -138,7 +138,7 @@ ui_theme_init(const struct oms_config *cfg, bool color, struct oms_error *err)
 	bool found = false;
 
 	for (size_t t = 0; t < sizeof themes / sizeof themes[0]; t++)
-		if (strcmp(themes[t].name, name) == 0) {
+		if (strcasecmp(themes[t].name, name) == 0) {
 			th = &themes[t];
 			found = true;
 		}
