@@ -2,8 +2,10 @@
  * what will happen, confirm. The rules (window, approval, refund) are the
  * database's: this dialog only shows what oms_api.cancel_eligibility said
  * and sends oms_api.cancel_order or oms_api.cancel_lines. For lines, the
- * refund shown is an estimate from the order card's line prices (no API
- * function tells it before the lines are cancelled) and says so. */
+ * refund shown is the database's too: when the marks change, after a pause
+ * (as the lookup line waits for typing), oms_api.cancel_lines_preview is
+ * asked, and its amount, computed as cancel_lines then grants it, is shown
+ * once it answers for the marks as they are; "Refund ..." until then. */
 #include "config.h"
 
 #include <stdio.h>
@@ -16,7 +18,8 @@
 #include "list.h"
 #include "views.h"
 
-enum { TAG_REASONS = 1, TAG_CANCEL, TAG_CARD };
+enum { TAG_REASONS = 1, TAG_CANCEL, TAG_CARD, TAG_PREVIEW };
+#define CANCEL_PREVIEW_DEBOUNCE_MS 120
 enum focus { FOCUS_LINES, FOCUS_REASONS, FOCUS_NOTE };
 
 /* A line of the order as "some lines" offers it. */
@@ -48,8 +51,14 @@ struct cancel_view {
 	bool card_asked, card_failed;
 	struct cancel_pick *picks;
 	int npicks;
-	long long refundable_minor; /* from the card: what is left to refund */
 	struct ui_list lines;
+
+	/* The database's preview of the marks: marks_gen counts changes of
+	 * the marks, asked_gen is the marks last asked about, preview_gen
+	 * those the answer below is for (shown when it is marks_gen). */
+	unsigned marks_gen, asked_gen, preview_gen;
+	struct cancel_lines_preview preview;
+	bool preview_failed;
 };
 
 static struct cancel_view *
@@ -153,6 +162,77 @@ cancel_marked(const struct cancel_view *x, long long *value, bool *nothing_left)
 	return units;
 }
 
+/* The marked units, as cancel_lines takes them; NULL when out of memory. */
+static struct cancel_line *
+cancel_marked_lines(const struct cancel_view *x, int *n)
+{
+	struct cancel_line *lines = calloc(x->npicks + 1, sizeof *lines);
+
+	*n = 0;
+	for (int i = 0; lines && i < x->npicks; i++)
+		if (x->picks[i].take > 0)
+			lines[(*n)++] = (struct cancel_line){ x->picks[i].line_no, x->picks[i].take };
+	return lines;
+}
+
+/* The marks changed: what is shown no longer answers them; ask the
+ * database after a pause in the key presses (cancel_tick). */
+static void
+cancel_marks_changed(struct cancel_view *x)
+{
+	long long value;
+	bool all;
+
+	x->marks_gen++;
+	if (cancel_marked(x, &value, &all) > 0) {
+		ui_timer(&x->v, CANCEL_PREVIEW_DEBOUNCE_MS);
+	} else {
+		ui_timer(&x->v, 0);
+		ui_query_drop(x->v.ui, &x->v, TAG_PREVIEW);
+	}
+}
+
+static int
+cancel_tick(struct view *v)
+{
+	struct cancel_view *x = xv(v);
+	struct app_stmt st;
+	struct oms_error err;
+	struct cancel_line *lines;
+	int n;
+
+	oms_error_clear(&err);
+	if (!(lines = cancel_marked_lines(x, &n)) || n == 0) {
+		free(lines);
+		return UI_REDRAW;
+	}
+	x->asked_gen = x->marks_gen;
+	if (cancel_lines_preview_stmt(x->order_no, lines, n, &st, &err) == OMS_OK) {
+		ui_query(v->ui, v, TAG_PREVIEW, &st);
+	} else {
+		x->preview_gen = x->asked_gen;
+		x->preview_failed = true;
+		ui_message_error(v->ui, &err);
+	}
+	free(lines);
+	return UI_REDRAW;
+}
+
+static int
+cancel_preview_result(struct cancel_view *x, struct db_result *res, const struct oms_error *err)
+{
+	struct oms_error perr;
+
+	oms_error_clear(&perr);
+	x->preview_gen = x->asked_gen;
+	x->preview_failed = !res || cancel_lines_preview_parse(res, &x->preview, &perr) != OMS_OK;
+	if (!res)
+		ui_message_error(x->v.ui, err);
+	else if (x->preview_failed)
+		ui_message_error(x->v.ui, &perr);
+	return UI_REDRAW;
+}
+
 static int
 cancel_card_result(struct cancel_view *x, struct db_result *res, const struct oms_error *err)
 {
@@ -192,10 +272,10 @@ cancel_card_result(struct cancel_view *x, struct db_result *res, const struct om
 		p->unit_minor = jll(ln, "unit_price_minor");
 		snprintf(p->name, sizeof p->name, "%s", js(ln, "name"));
 	}
-	x->refundable_minor = jll(card, "refundable_minor");
 	json_decref(card);
 	x->card_failed = false;
 	ui_list_set_count(&x->lines, x->npicks);
+	cancel_marks_changed(x);            /* none now */
 	/* start on the first line that can still be cancelled */
 	for (int k = 0; k < x->npicks; k++)
 		if (x->picks[k].left > 0) {
@@ -228,6 +308,7 @@ static int
 cancel_line_key(struct cancel_view *x, int key)
 {
 	struct cancel_pick *p;
+	int take;
 
 	if (x->npicks == 0 || x->lines.sel < 0 || x->lines.sel >= x->npicks)
 		return UI_HANDLED;
@@ -236,12 +317,15 @@ cancel_line_key(struct cancel_view *x, int key)
 		ui_message(x->v.ui, UI_EL_WARNING, "Line %d is cancelled already.", p->line_no);
 		return UI_HANDLED | UI_REDRAW;
 	}
+	take = p->take;
 	if (key == ' ')
 		p->take = p->take > 0 ? 0 : p->left;        /* all that is left, or none */
 	else if (key == '+' || key == UI_KEY_RIGHT)
 		p->take += p->take < p->left;
 	else
 		p->take -= p->take > 0;
+	if (p->take != take)
+		cancel_marks_changed(x);
 	return UI_HANDLED | UI_REDRAW;
 }
 
@@ -334,26 +418,32 @@ cancel_what_happens_lines(const struct cancel_view *x, char *buf, size_t len)
 			 "The marked units are cancelled");
 }
 
-/* The refund for the marked units, under the lines like a total. The
- * whole rest when nothing would be left; otherwise an estimate from the
- * line prices, and said to be one. */
+/* The refund for the marked units, under the lines like a total: the
+ * database's answer for the marks as they are, "Refund ..." while it is
+ * awaited. */
 static void
 cancel_refund_row(const struct cancel_view *x, int y, int x0, int w)
 {
-	char money[48], buf[160] = "";
-	long long value, est;
+	const struct cancel_lines_preview *p = &x->preview;
+	char money[48], buf[320] = "";
+	long long value;
 	bool all;
 	int units = cancel_marked(x, &value, &all), bw;
 
 	if (x->picks && units > 0) {
-		est = cancel_lines_refund_estimate(value, all, x->refundable_minor);
-		money_format(est, x->currency, money, sizeof money);
-		if (est <= 0)
+		money_format(p->refund_minor, p->currency, money, sizeof money);
+		if (x->preview_gen != x->marks_gen)
+			snprintf(buf, sizeof buf, "Refund %s", x->v.ui->ascii ? "..." : "\xe2\x80\xa6");
+		else if (x->preview_failed)
+			snprintf(buf, sizeof buf, "Refund not known: the database did not tell it.");
+		else if (p->verdict == CANCEL_REFUSED)
+			snprintf(buf, sizeof buf, "Refused: %s", p->reason);
+		else if (p->refund_minor <= 0)
 			snprintf(buf, sizeof buf, "No refund: nothing is left to refund.");
-		else if (all)
+		else if (p->cancels_order)
 			snprintf(buf, sizeof buf, "Refund %s (all that is left to refund)", money);
 		else
-			snprintf(buf, sizeof buf, "Refund about %s (estimated from the line prices)", money);
+			snprintf(buf, sizeof buf, "Refund %s", money);
 	}
 	bw = ui_width(buf) < w ? ui_width(buf) : w;
 	ui_draw_text(y, x0, w - bw, UI_EL_NORMAL, "");
@@ -605,14 +695,11 @@ cancel_lines_build(struct cancel_view *x, const struct cancel_reason *r, struct 
 		   struct oms_error *err)
 {
 	struct cancel_lines_request req = { 0 };
-	struct cancel_line *lines = calloc(x->npicks + 1, sizeof *lines);
+	struct cancel_line *lines = cancel_marked_lines(x, &req.nlines);
 	enum oms_status s;
 
 	if (!lines)
 		return oms_fail(err, OMS_NOMEM, "out of memory");
-	for (int i = 0; i < x->npicks; i++)
-		if (x->picks[i].take > 0)
-			lines[req.nlines++] = (struct cancel_line){ x->picks[i].line_no, x->picks[i].take };
 	req.order_no = x->order_no;
 	req.lines = lines;
 	req.reason = r->code;
@@ -744,6 +831,8 @@ cancel_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 	oms_error_clear(&perr);
 	if (tag == TAG_CARD)
 		return cancel_card_result(x, res, err);
+	if (tag == TAG_PREVIEW)
+		return cancel_preview_result(x, res, err);
 	if (tag == TAG_REASONS) {
 		if (!res) {
 			ui_message_error(v->ui, err);
@@ -816,6 +905,7 @@ static const struct view_ops cancel_ops = {
 	.key = cancel_key,
 	.resize = cancel_resize,
 	.result = cancel_result,
+	.tick = cancel_tick,
 	.hints = cancel_hints,
 };
 

@@ -185,13 +185,25 @@ enum oms_status cancel_lines_stmt(const struct cancel_lines_request *req, struct
 /* The same columns as cancel_order's. */
 enum oms_status cancel_lines_parse(const struct db_result *r, struct cancel_result *res,
 				   struct oms_error *err);
-/* The refund that cancelling units worth selected_minor would bring, as
- * oms.apply_cancellation computes it, for the screen before anything is
- * sent (no API function answers this): their value capped by what is
- * left to refund, or all that is left when nothing_left (no unit would
- * remain). An estimate: the database decides when the lines are cancelled. */
-long long cancel_lines_refund_estimate(long long selected_minor, bool nothing_left,
-				       long long refundable_minor);
+/* What cancelling these lines would do, changing nothing
+ * (oms_api.cancel_lines_preview): the verdict and reason cancel_eligibility
+ * gives, and unless refused the refund, computed by the database the way
+ * cancel_lines then grants it (BR-024, BR-028). The statement checks what
+ * cancel_lines_stmt checks; the server answers unknown lines, more units
+ * than are left or a line named twice with OMS_INVALID, as cancel_lines
+ * would, and another seller's order with OMS_NOT_FOUND. */
+struct cancel_lines_preview {
+	enum cancel_verdict verdict;
+	char verdict_text[24];        /* "allowed" | "needs_approval" | "refused" */
+	char reason[256];             /* the rule, e.g. "BR-025: ..." */
+	long long refund_minor;       /* 0 when refused, unpaid or nothing left */
+	char currency[4];
+	bool cancels_order;           /* no unit would remain: the order is cancelled */
+};
+enum oms_status cancel_lines_preview_stmt(long long order_no, const struct cancel_line *lines,
+					  int nlines, struct app_stmt *st, struct oms_error *err);
+enum oms_status cancel_lines_preview_parse(const struct db_result *r, struct cancel_lines_preview *p,
+					   struct oms_error *err);
 /* Seller fulfilment staff or an administrator approve or refuse a pending
  * cancellation (a refusal needs a note). The result has the same columns
  * as cancel_order's (cancellation_id, state, refund_id): cancel_order_parse. */

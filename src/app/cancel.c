@@ -55,6 +55,21 @@ cancel_eligibility_stmt(long long order_no, struct app_stmt *st)
 	app_stmt_ll(st, order_no);
 }
 
+/* "allowed" | "needs_approval" | "refused", as oms.cancel_verdict says. */
+static enum oms_status
+cancel_verdict_parse(const char *text, enum cancel_verdict *v, struct oms_error *err)
+{
+	if (strcmp(text, "allowed") == 0)
+		*v = CANCEL_ALLOWED;
+	else if (strcmp(text, "needs_approval") == 0)
+		*v = CANCEL_NEEDS_APPROVAL;
+	else if (strcmp(text, "refused") == 0)
+		*v = CANCEL_REFUSED;
+	else
+		return oms_fail(err, OMS_SCHEMA, "unknown cancellation verdict \"%.40s\"", text);
+	return OMS_OK;
+}
+
 enum oms_status
 cancel_eligibility_parse(const struct db_result *r, struct cancel_eligibility *e,
 			 struct oms_error *err)
@@ -74,16 +89,7 @@ cancel_eligibility_parse(const struct db_result *r, struct cancel_eligibility *e
 	app_col_str(r, 0, "currency", e->currency, sizeof e->currency);
 	e->refund_minor = app_col_ll(r, 0, "refund_minor");
 	e->needs_override = app_col_bool(r, 0, "needs_override");
-	if (strcmp(e->verdict_text, "allowed") == 0)
-		e->verdict = CANCEL_ALLOWED;
-	else if (strcmp(e->verdict_text, "needs_approval") == 0)
-		e->verdict = CANCEL_NEEDS_APPROVAL;
-	else if (strcmp(e->verdict_text, "refused") == 0)
-		e->verdict = CANCEL_REFUSED;
-	else
-		return oms_fail(err, OMS_SCHEMA, "unknown cancellation verdict \"%.40s\"",
-				e->verdict_text);
-	return OMS_OK;
+	return cancel_verdict_parse(e->verdict_text, &e->verdict, err);
 }
 
 /* Only the shape is checked here (so the CSR hears about a missing reason
@@ -151,14 +157,14 @@ cancel_order_parse(const struct db_result *r, struct cancel_result *res, struct 
  * fewer of a parameter's bytes than the JSON, so an order of 100 lines
  * still fits. */
 static bool
-cancel_lines_arrays(const struct cancel_lines_request *req, struct app_stmt *st)
+cancel_lines_arrays(const struct cancel_line *lines, int nlines, struct app_stmt *st)
 {
 	char nos[sizeof st->buf[0]], qtys[sizeof st->buf[0]];
 	size_t a = 0, b = 0;
 
-	for (int i = 0; i < req->nlines; i++) {
-		int n = snprintf(nos + a, sizeof nos - a, "%s%d", i ? "," : "{", req->lines[i].line_no);
-		int m = snprintf(qtys + b, sizeof qtys - b, "%s%d", i ? "," : "{", req->lines[i].qty);
+	for (int i = 0; i < nlines; i++) {
+		int n = snprintf(nos + a, sizeof nos - a, "%s%d", i ? "," : "{", lines[i].line_no);
+		int m = snprintf(qtys + b, sizeof qtys - b, "%s%d", i ? "," : "{", lines[i].qty);
 
 		if (n < 0 || m < 0 || (size_t)n >= sizeof nos - a - 1 || (size_t)m >= sizeof qtys - b - 1)
 			return false;
@@ -170,29 +176,41 @@ cancel_lines_arrays(const struct cancel_lines_request *req, struct app_stmt *st)
 	return app_stmt_text(st, nos) && app_stmt_text(st, qtys);
 }
 
+/* The lines as the statement takes them ($2, $3; LINES_JSON zips them):
+ * the order number and the lines' shape checked first. */
+#define LINES_JSON "(SELECT jsonb_agg(jsonb_build_object('line_no', u.l, 'qty', u.q) ORDER BY u.n) " \
+	"FROM unnest($2::int[], $3::int[]) WITH ORDINALITY AS u(l, q, n))"
+
+static enum oms_status
+cancel_lines_params(long long order_no, const struct cancel_line *lines, int nlines,
+		    struct app_stmt *st, struct oms_error *err)
+{
+	if (!order_no_valid(order_no))
+		return oms_fail(err, OMS_INVALID, "%lld is not a valid order number", order_no);
+	if (nlines < 1 || !lines)
+		return oms_fail(err, OMS_USAGE, "name at least one line to cancel");
+	for (int i = 0; i < nlines; i++) {
+		if (lines[i].line_no < 1)
+			return oms_fail(err, OMS_INVALID, "%d is not a line number", lines[i].line_no);
+		if (lines[i].qty < 1)
+			return oms_fail(err, OMS_INVALID, "line %d: a quantity to cancel is at least 1",
+					lines[i].line_no);
+	}
+	app_stmt_ll(st, order_no);
+	if (!cancel_lines_arrays(lines, nlines, st))
+		return oms_fail(err, OMS_INVALID, "too many lines for one cancellation (%d)", nlines);
+	return OMS_OK;
+}
+
 enum oms_status
 cancel_lines_stmt(const struct cancel_lines_request *req, struct app_stmt *st, struct oms_error *err)
 {
 	enum oms_status s;
 
 	app_stmt_init(st, "SELECT cancellation_id, state, refund_id "
-			  "FROM oms_api.cancel_lines($1::bigint, "
-			  "(SELECT jsonb_agg(jsonb_build_object('line_no', u.l, 'qty', u.q) ORDER BY u.n) "
-			  "FROM unnest($2::int[], $3::int[]) WITH ORDINALITY AS u(l, q, n)), $4, $5)");
-	if (!order_no_valid(req->order_no))
-		return oms_fail(err, OMS_INVALID, "%lld is not a valid order number", req->order_no);
-	if (req->nlines < 1 || !req->lines)
-		return oms_fail(err, OMS_USAGE, "name at least one line to cancel");
-	for (int i = 0; i < req->nlines; i++) {
-		if (req->lines[i].line_no < 1)
-			return oms_fail(err, OMS_INVALID, "%d is not a line number", req->lines[i].line_no);
-		if (req->lines[i].qty < 1)
-			return oms_fail(err, OMS_INVALID, "line %d: a quantity to cancel is at least 1",
-					req->lines[i].line_no);
-	}
-	app_stmt_ll(st, req->order_no);
-	if (!cancel_lines_arrays(req, st))
-		return oms_fail(err, OMS_INVALID, "too many lines for one cancellation (%d)", req->nlines);
+			  "FROM oms_api.cancel_lines($1::bigint, " LINES_JSON ", $4, $5)");
+	if ((s = cancel_lines_params(req->order_no, req->lines, req->nlines, st, err)) != OMS_OK)
+		return s;
 	if ((s = app_text_arg(st, "a reason (BR-023)", req->reason, true, err)) != OMS_OK)
 		return s;
 	return app_text_arg(st, "the note", req->note, false, err);
@@ -204,14 +222,35 @@ cancel_lines_parse(const struct db_result *r, struct cancel_result *res, struct 
 	return cancel_order_parse(r, res, err);
 }
 
-long long
-cancel_lines_refund_estimate(long long selected_minor, bool nothing_left, long long refundable_minor)
+enum oms_status
+cancel_lines_preview_stmt(long long order_no, const struct cancel_line *lines, int nlines,
+			  struct app_stmt *st, struct oms_error *err)
 {
-	if (refundable_minor <= 0)
-		return 0;                /* unpaid, or refunded already */
-	if (nothing_left || selected_minor > refundable_minor)
-		return refundable_minor;
-	return selected_minor > 0 ? selected_minor : 0;
+	app_stmt_init(st, "SELECT verdict, reason, refund_minor, currency, cancels_order "
+			  "FROM oms_api.cancel_lines_preview($1::bigint, " LINES_JSON ")");
+	return cancel_lines_params(order_no, lines, nlines, st, err);
+}
+
+enum oms_status
+cancel_lines_preview_parse(const struct db_result *r, struct cancel_lines_preview *p,
+			   struct oms_error *err)
+{
+	static const char *const cols[] = {"verdict", "reason", "refund_minor", "currency",
+					   "cancels_order", NULL};
+	enum oms_status st;
+
+	memset(p, 0, sizeof *p);
+	p->verdict = CANCEL_REFUSED;
+	if ((st = app_cols_check(r, cols, err)) != OMS_OK)
+		return st;
+	if (db_rows(r) < 1)
+		return oms_fail(err, OMS_DB, "the preview returned nothing");
+	app_col_str(r, 0, "verdict", p->verdict_text, sizeof p->verdict_text);
+	app_col_str(r, 0, "reason", p->reason, sizeof p->reason);
+	app_col_str(r, 0, "currency", p->currency, sizeof p->currency);
+	p->refund_minor = app_col_ll(r, 0, "refund_minor");
+	p->cancels_order = app_col_bool(r, 0, "cancels_order");
+	return cancel_verdict_parse(p->verdict_text, &p->verdict, err);
 }
 
 enum oms_status
