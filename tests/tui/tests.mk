@@ -51,3 +51,5 @@ EXTRA_DIST += tests/tui/refund.test tests/tui/expected/refund-dialog.txt tests/t
 EXTRA_DIST += tests/tui/expected/refund-pending.txt tests/tui/expected/refund-too-much.txt
 EXTRA_DIST += tests/tui/expected/refund-line.txt tests/tui/expected/refund-order-60x20.txt
 EXTRA_DIST += tests/tui/expected/refund-approvals.txt tests/tui/expected/refund-approved.txt
+TESTS += tests/tui/hangup.test
+EXTRA_DIST += tests/tui/hangup.test
