@@ -189,7 +189,8 @@ approvals_decided(struct approvals_view *a, enum kind kind, struct db_result *re
 	else
 		ui_message(a->v.ui, UI_EL_OK, "Approved: order %lld is cancelled%s%s.", a->dec_order_no,
 			   cr.refund_id ? "; refund of " : "", cr.refund_id ? money : "");
-	approvals_send(a, kind, false);
+	/* both lists: cancelling lines may leave a refund waiting (BR-027) */
+	approvals_send_all(a);
 	return UI_REDRAW;
 }
 

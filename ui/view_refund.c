@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame.h"
 #include "input.h"
 #include "list.h"
 #include "views.h"
@@ -134,8 +135,10 @@ refund_draw_wrapped(int y, int x0, int w, int max, enum ui_element el, const cha
 	return rows;
 }
 
-/* Rows of the dialog besides the list. */
-#define REFUND_FIXED_ROWS 14
+/* Rows inside the frame besides the list: paid, "Refund of:", the three
+ * fields, a blank, at least three of what will happen and two for a
+ * refusal. */
+#define REFUND_FIXED_ROWS 11
 
 static void
 refund_draw_field(struct refund_view *x, int y, int x0, int w, const char *label,
@@ -160,60 +163,51 @@ refund_draw(struct view *v, struct ui_rect r)
 {
 	struct refund_view *x = xv(v);
 	struct ui *ui = v->ui;
-	int w = r.w - 4 < 72 ? r.w - 4 : 72, listh = x->nlines + 1, h, y0, x0, y;
 	char buf[600], a[48], b[48];
+	struct ui_rect box;
+	int x0, w, y, bottom, listh = x->nlines + 1;
 
-	if (listh > r.h - 2 - REFUND_FIXED_ROWS)
-		listh = r.h - 2 - REFUND_FIXED_ROWS;
-	if (listh < 1)
-		listh = 1;
-	h = REFUND_FIXED_ROWS + listh;
-	y0 = r.y + (r.h - h) / 2;
-	x0 = r.x + (r.w - w) / 2;
-	if (y0 <= r.y)
-		y0 = r.y + 1;
+	snprintf(buf, sizeof buf, "Refund on order %lld", x->order_no);
+	box = ui_frame_draw(ui, r, buf);
+	x0 = box.x + 2;
+	w = box.w - 4;
+	y = box.y + 1;
+	bottom = box.y + box.h - 3;          /* the first row not inside */
 	ui->cursor_y = -1;
-	if (w < 30 || y0 + h > r.y + r.h) {
-		ui_draw_text(r.y + r.h - 1, r.x, r.w, UI_EL_WARNING,
-			     "The terminal is too small for the refund dialog: make it larger, or Esc.");
+	/* the list gets what the other rows leave */
+	if (listh > bottom - y - REFUND_FIXED_ROWS)
+		listh = bottom - y - REFUND_FIXED_ROWS;
+	if (listh < 1 || w < 30) {
+		ui_draw_text(y, x0, w, UI_EL_WARNING, "The terminal is too small for this dialog.");
 		return;
 	}
-	/* a blank margin keeps the dialog apart from the screen below */
-	for (int i = -1; i <= h; i++)
-		ui_draw_text(y0 + i, x0 - 1, w + 2, UI_EL_NORMAL, "");
-	snprintf(buf, sizeof buf, "Refund on order %lld", x->order_no);
-	ui_draw_section(ui, y0, x0, w, buf);
-	y = y0 + 1;
 	money_format(x->paid_minor, x->currency, a, sizeof a);
 	money_format(x->refundable_minor, x->currency, b, sizeof b);
 	snprintf(buf, sizeof buf, "Paid %s; left to refund %s.", a, b);
-	ui_draw_text(y++, x0 + 1, w - 2, UI_EL_NORMAL, buf);
-	ui_draw_text(y++, x0 + 1, w - 2, x->focus == FOCUS_WHAT ? UI_EL_HEADER : UI_EL_NORMAL,
-		     "Refund of:");
+	ui_draw_text(y++, x0, w, UI_EL_NORMAL, buf);
+	ui_draw_text(y++, x0, w, x->focus == FOCUS_WHAT ? UI_EL_HEADER : UI_EL_NORMAL, "Refund of:");
 	x->list.height = listh;
-	ui_list_draw(ui, &x->list, (struct ui_rect){ y, x0 + 3, listh, w - 4 }, refund_row, x);
+	ui_list_draw(ui, &x->list, (struct ui_rect){ y, x0 + 2, listh, w - 2 }, refund_row, x);
 	y += listh;
 	snprintf(buf, sizeof buf, " %s", x->currency);
-	refund_draw_field(x, y, x0 + 1, w - 2 - 5, "Amount:", &x->amount, FOCUS_AMOUNT, NULL);
-	ui_draw_text(y++, x0 + w - 6, 5, UI_EL_DIM, buf);
-	refund_draw_field(x, y++, x0 + 1, w - 2, "Reason:", &x->reason, FOCUS_REASON, "(required)");
-	refund_draw_field(x, y++, x0 + 1, w - 2, "Note:", &x->note, FOCUS_NOTE, "(optional)");
+	refund_draw_field(x, y, x0, w - 5, "Amount:", &x->amount, FOCUS_AMOUNT, NULL);
+	ui_draw_text(y++, x0 + w - 5, 5, UI_EL_DIM, buf);
+	refund_draw_field(x, y++, x0, w, "Reason:", &x->reason, FOCUS_REASON, "(required)");
+	refund_draw_field(x, y++, x0, w, "Note:", &x->note, FOCUS_NOTE, "(optional)");
 	y++;
-	/* what will happen, and below it the database's last refusal */
+	/* what will happen, and under it the database's last refusal */
 	refund_what_happens(x, buf, sizeof buf);
-	y += refund_draw_wrapped(y, x0 + 1, w - 2, x->refusal[0] ? 3 : 5,
+	y += refund_draw_wrapped(y, x0, w, bottom - y - (x->refusal[0] ? 2 : 0),
 				 refund_amount(x) > 0 ? UI_EL_WARNING : UI_EL_HINT, buf);
 	if (x->refusal[0])
-		refund_draw_wrapped(y, x0 + 1, w - 2, 2, UI_EL_ERROR, x->refusal);
-	y = y0 + h - 2;
-	ui_draw_section(ui, y++, x0, w, "");
+		refund_draw_wrapped(y, x0, w, bottom - y, UI_EL_ERROR, x->refusal);
 	if (x->sending)
 		snprintf(buf, sizeof buf, "Requesting the refund...");
 	else if (x->confirming)
 		snprintf(buf, sizeof buf, "Enter again to request the refund, Esc to go back.");
 	else
 		snprintf(buf, sizeof buf, "Tab: field  Space: choose  Enter: confirm  Esc: close");
-	ui_draw_text(y, x0 + 1, w - 2, x->confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
+	ui_draw_text(box.y + box.h - 2, x0, w, x->confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
 }
 
 static void

@@ -285,7 +285,7 @@ refund_refusal_text(const struct oms_error *err, const char *currency, char *buf
 		return false;
 	money_format(asked, currency, a, sizeof a);
 	money_format(left, currency, b, sizeof b);
-	snprintf(buf, len, "BR-028: a refund of %s is more than the %s left to refund on order %lld.",
+	snprintf(buf, len, "BR-028: %s is more than the %s left to refund on order %lld.",
 		 a, b, order_no);
 	return true;
 }
