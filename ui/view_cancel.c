@@ -431,14 +431,14 @@ cancel_refund_row(const struct cancel_view *x, int y, int x0, int w)
 	int units = cancel_marked(x, &value, &all), bw;
 
 	if (x->picks && units > 0) {
-		money_format(p->refund_minor, p->currency, money, sizeof money);
+		money_format(p->e.refund_minor, p->e.currency, money, sizeof money);
 		if (x->preview_gen != x->marks_gen)
 			snprintf(buf, sizeof buf, "Refund %s", x->v.ui->ascii ? "..." : "\xe2\x80\xa6");
 		else if (x->preview_failed)
 			snprintf(buf, sizeof buf, "Refund not known: the database did not tell it.");
-		else if (p->verdict == CANCEL_REFUSED)
-			snprintf(buf, sizeof buf, "Refused: %s", p->reason);
-		else if (p->refund_minor <= 0)
+		else if (p->e.verdict == CANCEL_REFUSED)
+			snprintf(buf, sizeof buf, "Refused: %s", p->e.reason);
+		else if (p->e.refund_minor <= 0)
 			snprintf(buf, sizeof buf, "No refund: nothing is left to refund.");
 		else if (p->cancels_order)
 			snprintf(buf, sizeof buf, "Refund %s (all that is left to refund)", money);

@@ -193,11 +193,9 @@ enum oms_status cancel_lines_parse(const struct db_result *r, struct cancel_resu
  * than are left or a line named twice with OMS_INVALID, as cancel_lines
  * would, and another seller's order with OMS_NOT_FOUND. */
 struct cancel_lines_preview {
-	enum cancel_verdict verdict;
-	char verdict_text[24];        /* "allowed" | "needs_approval" | "refused" */
-	char reason[256];             /* the rule, e.g. "BR-025: ..." */
-	long long refund_minor;       /* 0 when refused, unpaid or nothing left */
-	char currency[4];
+	/* verdict, reason, refund (0 when refused, unpaid or nothing is
+	 * left), currency; needs_override is false: lines have no override */
+	struct cancel_eligibility e;
 	bool cancels_order;           /* no unit would remain: the order is cancelled */
 };
 enum oms_status cancel_lines_preview_stmt(long long order_no, const struct cancel_line *lines,

@@ -70,12 +70,13 @@ cancel_verdict_parse(const char *text, enum cancel_verdict *v, struct oms_error 
 	return OMS_OK;
 }
 
-enum oms_status
-cancel_eligibility_parse(const struct db_result *r, struct cancel_eligibility *e,
-			 struct oms_error *err)
+/* The first row's verdict, reason, refund_minor and currency, which
+ * cancel_eligibility and cancel_lines_preview share (cols: all the
+ * columns expected); no row is `none`. */
+static enum oms_status
+cancel_verdict_row(const struct db_result *r, const char *const *cols, enum oms_status none,
+		   struct cancel_eligibility *e, struct oms_error *err)
 {
-	static const char *const cols[] = {"verdict", "reason", "refund_minor", "currency",
-					   "needs_override", NULL};
 	enum oms_status st;
 
 	memset(e, 0, sizeof *e);
@@ -83,13 +84,25 @@ cancel_eligibility_parse(const struct db_result *r, struct cancel_eligibility *e
 	if ((st = app_cols_check(r, cols, err)) != OMS_OK)
 		return st;
 	if (db_rows(r) < 1)
-		return oms_fail(err, OMS_NOT_FOUND, "no such order");
+		return oms_fail(err, none, none == OMS_NOT_FOUND ? "no such order" : "the database returned no row");
 	app_col_str(r, 0, "verdict", e->verdict_text, sizeof e->verdict_text);
 	app_col_str(r, 0, "reason", e->reason, sizeof e->reason);
 	app_col_str(r, 0, "currency", e->currency, sizeof e->currency);
 	e->refund_minor = app_col_ll(r, 0, "refund_minor");
-	e->needs_override = app_col_bool(r, 0, "needs_override");
 	return cancel_verdict_parse(e->verdict_text, &e->verdict, err);
+}
+
+enum oms_status
+cancel_eligibility_parse(const struct db_result *r, struct cancel_eligibility *e,
+			 struct oms_error *err)
+{
+	static const char *const cols[] = {"verdict", "reason", "refund_minor", "currency",
+					   "needs_override", NULL};
+	enum oms_status st = cancel_verdict_row(r, cols, OMS_NOT_FOUND, e, err);
+
+	if (st == OMS_OK)
+		e->needs_override = app_col_bool(r, 0, "needs_override");
+	return st;
 }
 
 /* Only the shape is checked here (so the CSR hears about a missing reason
@@ -237,20 +250,10 @@ cancel_lines_preview_parse(const struct db_result *r, struct cancel_lines_previe
 {
 	static const char *const cols[] = {"verdict", "reason", "refund_minor", "currency",
 					   "cancels_order", NULL};
-	enum oms_status st;
+	enum oms_status st = cancel_verdict_row(r, cols, OMS_DB, &p->e, err);
 
-	memset(p, 0, sizeof *p);
-	p->verdict = CANCEL_REFUSED;
-	if ((st = app_cols_check(r, cols, err)) != OMS_OK)
-		return st;
-	if (db_rows(r) < 1)
-		return oms_fail(err, OMS_DB, "the preview returned nothing");
-	app_col_str(r, 0, "verdict", p->verdict_text, sizeof p->verdict_text);
-	app_col_str(r, 0, "reason", p->reason, sizeof p->reason);
-	app_col_str(r, 0, "currency", p->currency, sizeof p->currency);
-	p->refund_minor = app_col_ll(r, 0, "refund_minor");
-	p->cancels_order = app_col_bool(r, 0, "cancels_order");
-	return cancel_verdict_parse(p->verdict_text, &p->verdict, err);
+	p->cancels_order = st == OMS_OK && app_col_bool(r, 0, "cancels_order");
+	return st;
 }
 
 enum oms_status

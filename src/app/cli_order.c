@@ -462,6 +462,26 @@ lines_json(const struct cancel_args *a)
 	return arr;
 }
 
+/* Sends a cancellation (cancel_order or cancel_lines: the same columns)
+ * and reads its result; 0, or the exit code, with the reason codes listed
+ * when the reason was what the database refused. */
+static int
+send_cancel(struct cli *c, const struct app_stmt *st, struct cancel_result *res)
+{
+	struct oms_error err = {0};
+	struct db_result *r;
+	enum oms_status s;
+
+	if (!(r = cli_query(c, st, &err))) {
+		if (err.status == OMS_INVALID && strstr(err.msg, "reason"))
+			print_reasons(c);
+		return cli_fail(c, &err);
+	}
+	s = cancel_order_parse(r, res, &err);
+	db_result_free(r);
+	return s == OMS_OK ? 0 : cli_fail(c, &err);
+}
+
 /* oms_api.cancel_lines_preview: the database's verdict and refund for the
  * lines, nothing changed. */
 static enum oms_status
@@ -495,27 +515,27 @@ order_cancel_dry_run(struct cli *c, const struct cancel_args *a)
 					"order_no", (json_int_t)a->req.order_no,
 					"lines", lines_json(a),
 					"dry_run", 1,
-					"verdict", p.verdict_text,
-					"reason", p.reason,
-					"refund_minor", (json_int_t)p.refund_minor,
-					"currency", p.currency,
+					"verdict", p.e.verdict_text,
+					"reason", p.e.reason,
+					"refund_minor", (json_int_t)p.e.refund_minor,
+					"currency", p.e.currency,
 					"cancels_order", p.cancels_order));
 	} else {
 		lines_text(a, lines, sizeof lines);
 		printf("order %lld, lines %s: %s\n", a->req.order_no, lines,
-		       p.verdict == CANCEL_ALLOWED ? "would be cancelled at once" :
-		       p.verdict == CANCEL_NEEDS_APPROVAL ? "would wait for the seller's approval" :
+		       p.e.verdict == CANCEL_ALLOWED ? "would be cancelled at once" :
+		       p.e.verdict == CANCEL_NEEDS_APPROVAL ? "would wait for the seller's approval" :
 		       "refused");
 		printf("  ");
-		cli_line_safe(p.reason);
-		if (p.verdict != CANCEL_REFUSED) {
-			money_format(p.refund_minor, p.currency, m, sizeof m);
+		cli_line_safe(p.e.reason);
+		if (p.e.verdict != CANCEL_REFUSED) {
+			money_format(p.e.refund_minor, p.e.currency, m, sizeof m);
 			printf("refund %s%s\n", m, p.cancels_order ?
 			       " (all that is left to refund: no unit would remain, the order would be cancelled)" : "");
 		}
 		printf("nothing was changed (--dry-run)\n");
 	}
-	return p.verdict == CANCEL_REFUSED ? EXIT_RULE : EXIT_FOUND;
+	return p.e.verdict == CANCEL_REFUSED ? EXIT_RULE : EXIT_FOUND;
 }
 
 /* The refund a cancellation created, as the ledger has it. */
@@ -554,28 +574,20 @@ order_cancel_lines(struct cli *c, const struct cancel_args *a)
 	struct refund_row refund = {0};
 	struct app_stmt st;
 	struct oms_error err = {0};
-	struct db_result *r;
 	bool have_refund = false;
 	char lines[1024], m[48];
-	enum oms_status s;
+	int rc;
 
 	if (cancel_preview(c, a, &p, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if (p.verdict == CANCEL_REFUSED) {
-		oms_fail(&err, OMS_RULE, "%s", p.reason[0] ? p.reason : "the lines cannot be cancelled");
+	if (p.e.verdict == CANCEL_REFUSED) {
+		oms_fail(&err, OMS_RULE, "%s", p.e.reason[0] ? p.e.reason : "the lines cannot be cancelled");
 		return cli_fail(c, &err);
 	}
 	if (cancel_lines_stmt(&lr, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if (!(r = cli_query(c, &st, &err))) {
-		if (err.status == OMS_INVALID && strstr(err.msg, "reason"))
-			print_reasons(c);
-		return cli_fail(c, &err);
-	}
-	s = cancel_lines_parse(r, &res, &err);
-	db_result_free(r);
-	if (s != OMS_OK)
-		return cli_fail(c, &err);
+	if ((rc = send_cancel(c, &st, &res)) != 0)
+		return rc;
 	if (res.refund_id)
 		have_refund = read_refund(c, res.refund_id, &refund);
 
@@ -588,15 +600,15 @@ order_cancel_lines(struct cli *c, const struct cancel_args *a)
 					"refund_id", cli_json_id(res.refund_id),
 					"refund_minor", !res.refund_id ? json_integer(0) :
 					have_refund ? json_integer(refund.amount_minor) : json_null(),
-					"currency", p.currency));
+					"currency", p.e.currency));
 		return EXIT_FOUND;
 	}
 	lines_text(a, lines, sizeof lines);
 	if (strcmp(res.state, "pending_approval") == 0) {
 		printf("order %lld: cancellation %lld of lines %s waits for the seller's approval\n",
 		       a->req.order_no, res.cancellation_id, lines);
-		if (p.refund_minor > 0) {
-			money_format(p.refund_minor, p.currency, m, sizeof m);
+		if (p.e.refund_minor > 0) {
+			money_format(p.e.refund_minor, p.e.currency, m, sizeof m);
 			printf("approved now, it would refund %s\n", m);
 		}
 	} else {
@@ -621,6 +633,7 @@ order_cancel_whole(struct cli *c, struct cancel_request *req)
 	struct oms_error err = {0};
 	struct db_result *r;
 	enum oms_status s;
+	int rc;
 
 	/* Ask first: a refusal is reported with the rule, and the refund the
 	 * customer will get can be said after. */
@@ -641,15 +654,8 @@ order_cancel_whole(struct cli *c, struct cancel_request *req)
 
 	if (cancel_order_stmt(req, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if (!(r = cli_query(c, &st, &err))) {
-		if (err.status == OMS_INVALID && strstr(err.msg, "reason"))
-			print_reasons(c);
-		return cli_fail(c, &err);
-	}
-	s = cancel_order_parse(r, &res, &err);
-	db_result_free(r);
-	if (s != OMS_OK)
-		return cli_fail(c, &err);
+	if ((rc = send_cancel(c, &st, &res)) != 0)
+		return rc;
 
 	if (c->json) {
 		cli_json_emit(json_pack("{s:I, s:I, s:s, s:o, s:I, s:s}",
