@@ -84,7 +84,8 @@ cancel_verdict_row(const struct db_result *r, const char *const *cols, enum oms_
 	if ((st = app_cols_check(r, cols, err)) != OMS_OK)
 		return st;
 	if (db_rows(r) < 1)
-		return oms_fail(err, none, none == OMS_NOT_FOUND ? "no such order" : "the database returned no row");
+		return oms_fail(err, none, none == OMS_NOT_FOUND ? "no such order" :
+				"the database returned no row");
 	app_col_str(r, 0, "verdict", e->verdict_text, sizeof e->verdict_text);
 	app_col_str(r, 0, "reason", e->reason, sizeof e->reason);
 	app_col_str(r, 0, "currency", e->currency, sizeof e->currency);
