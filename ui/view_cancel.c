@@ -14,6 +14,7 @@
 
 #include "bench.h"
 #include "doc.h"
+#include "frame.h"
 #include "input.h"
 #include "list.h"
 #include "views.h"
@@ -450,61 +451,6 @@ cancel_refund_row(const struct cancel_view *x, int y, int x0, int w)
 	ui_draw_text(y, x0 + w - bw, bw, UI_EL_HEADER, buf);
 }
 
-/* A rule across the frame with its two corner pieces (UTF-8, ASCII); a
- * blank row under --plain, where a screen reader would spell them out. */
-static void
-cancel_rule(struct ui *ui, int y, int x, int w, const char *left, const char *right)
-{
-	struct ui_line l;
-
-	ui_line_init(&l, ui->ascii);
-	if (!ui->plain) {
-		ui_line_add(&l, ui->ascii ? "+" : left, 1);
-		ui_line_repeat(&l, ui_hline(ui), w - 2);
-		ui_line_add(&l, ui->ascii ? "+" : right, 1);
-	}
-	ui_draw_line(y, x, w, UI_EL_SECTION, &l);
-	ui_line_free(&l);
-}
-
-/* A frame over the whole content area, so nothing of the screen below
- * shows through around it: everything is cleared, then a box is drawn
- * (at most 80 x 24, centred) with the title in its top edge and a rule
- * above the row of keys. Returns the box. */
-static struct ui_rect
-cancel_frame(struct ui *ui, struct ui_rect r, const char *title)
-{
-	struct ui_rect b = { r.y, r.x, r.h < 24 ? r.h : 24, r.w < 80 ? r.w : 80 };
-	const char *side = ui->plain ? " " : ui->ascii ? "|" : "\xe2\x94\x82";
-	struct ui_line l;
-
-	b.y += (r.h - b.h) / 2;
-	b.x += (r.w - b.w) / 2;
-	for (int i = 0; i < r.h; i++)
-		ui_draw_text(r.y + i, r.x, r.w, UI_EL_NORMAL, "");
-	ui_line_init(&l, ui->ascii);
-	if (!ui->plain) {
-		ui_line_add(&l, ui->ascii ? "+" : "\xe2\x94\x8c", 1);
-		ui_line_repeat(&l, ui_hline(ui), 1);
-	}
-	ui_line_add(&l, " ", 1);
-	ui_line_add(&l, title, b.w - 6);
-	ui_line_add(&l, ui->plain ? ":" : " ", 1);
-	if (!ui->plain) {
-		ui_line_repeat(&l, ui_hline(ui), b.w - 1 - l.w);
-		ui_line_add(&l, ui->ascii ? "+" : "\xe2\x94\x90", 1);
-	}
-	ui_draw_line(b.y, b.x, b.w, UI_EL_SECTION, &l);
-	ui_line_free(&l);
-	for (int y = b.y + 1; y < b.y + b.h - 1; y++) {
-		ui_draw_text(y, b.x, 1, UI_EL_SECTION, side);
-		ui_draw_text(y, b.x + b.w - 1, 1, UI_EL_SECTION, side);
-	}
-	cancel_rule(ui, b.y + b.h - 3, b.x, b.w, "\xe2\x94\x9c", "\xe2\x94\xa4");
-	cancel_rule(ui, b.y + b.h - 1, b.x, b.w, "\xe2\x94\x94", "\xe2\x94\x98");
-	return b;
-}
-
 /* Draws a list with the cursor shown only while it has the focus. */
 static void
 cancel_list_draw(struct ui *ui, struct ui_list *l, struct ui_rect r, bool focused,
@@ -593,7 +539,7 @@ cancel_draw(struct view *v, struct ui_rect r)
 	int x0, w, y, bottom, nl;
 
 	snprintf(buf, sizeof buf, "Cancel order %lld", x->order_no);
-	b = cancel_frame(ui, r, buf);
+	b = ui_frame_draw(ui, r, buf);
 	x0 = b.x + 2;
 	w = b.w - 4;
 	y = b.y + 1;
