@@ -85,7 +85,9 @@ money_parse(const char *text, const char *currency, long long *minor)
 		if (*p >= '0' && *p <= '9') {
 			if (dot && ++nfrac > exp)
 				return false;
-			if (v > (9000000000000000LL - 9) / 10)
+			/* at most 9e15 minor units, written with or without
+			 * the decimals ("90000000000000" and ".00" alike) */
+			if (v > (9000000000000000LL - (*p - '0')) / 10)
 				return false;
 			v = v * 10 + (*p - '0');
 			digits = true;

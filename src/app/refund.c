@@ -263,13 +263,19 @@ refund_amount_input(long long minor, const char *currency, char *buf, size_t len
 long long
 refund_line_value(const json_t *line, long long refundable_minor)
 {
-	long long qty = app_json_ll(line, "qty") - app_json_ll(line, "cancelled_qty");
-	long long v;
+	long long qty = app_json_ll(line, "qty"), done = app_json_ll(line, "cancelled_qty");
+	long long price = app_json_ll(line, "unit_price_minor");
 
-	if (qty <= 0 || refundable_minor <= 0)
+	/* the database keeps 0 <= cancelled_qty <= qty and prices >= 0; any
+	 * other JSON still gives no negative suggestion and no overflow */
+	if (done < 0)
+		done = 0;
+	if (qty <= done || price <= 0 || refundable_minor <= 0)
 		return 0;
-	v = qty * app_json_ll(line, "unit_price_minor");
-	return v < refundable_minor ? v : refundable_minor;
+	qty -= done;
+	if (qty > refundable_minor / price)
+		return refundable_minor;      /* qty * price > refundable_minor */
+	return qty * price;
 }
 
 bool
