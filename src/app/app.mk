@@ -14,9 +14,11 @@ APP_TEST_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) \
 APP_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 
 check_PROGRAMS += tests/unit/test_lookup tests/unit/test_phone \
-	tests/unit/test_checkdigit tests/unit/test_money
+	tests/unit/test_checkdigit tests/unit/test_money \
+	tests/unit/test_refund tests/unit/test_cancel_stmt
 TESTS += tests/unit/test_lookup tests/unit/test_phone \
-	tests/unit/test_checkdigit tests/unit/test_money
+	tests/unit/test_checkdigit tests/unit/test_money \
+	tests/unit/test_refund tests/unit/test_cancel_stmt
 
 tests_unit_test_lookup_SOURCES = tests/unit/test_lookup.c
 tests_unit_test_lookup_CFLAGS = $(APP_TEST_CFLAGS)
@@ -30,6 +32,14 @@ tests_unit_test_checkdigit_LDADD = $(APP_TEST_LDADD)
 tests_unit_test_money_SOURCES = tests/unit/test_money.c
 tests_unit_test_money_CFLAGS = $(APP_TEST_CFLAGS)
 tests_unit_test_money_LDADD = $(APP_TEST_LDADD)
+tests_unit_test_refund_SOURCES = tests/unit/test_refund.c
+tests_unit_test_refund_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_refund_LDADD = $(APP_TEST_LDADD)
+## The parsers read a result in memory: the test wraps db.h's readers (GNU ld).
+tests_unit_test_cancel_stmt_SOURCES = tests/unit/test_cancel_stmt.c
+tests_unit_test_cancel_stmt_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_cancel_stmt_LDFLAGS = -Wl,--wrap=db_rows,--wrap=db_colnum,--wrap=db_get,--wrap=db_isnull
+tests_unit_test_cancel_stmt_LDADD = $(APP_TEST_LDADD)
 
 ## libFuzzer target for the input classifier and the phone normaliser,
 ## built only by `make fuzz` (clang), never by `all` or `check`:

@@ -82,6 +82,9 @@ int cli_parse_decision(struct cli *c, const char *usage, const char *what, int a
 bool cli_blank(const char *s);
 /* --limit N only (the pending lists). Returns 0 or an exit code. */
 int cli_parse_limit_only(struct cli *c, const char *usage, int argc, char **argv, long *limit);
+/* `--line LINE:QTY` of order cancel: both decimal digits only, 1 ..
+ * 1000000; false (l untouched) for anything else. */
+bool cli_parse_cancel_line(const char *arg, struct cancel_line *l);
 
 /* --- the command families (argv[0] is the command's name) ---------------- */
 

@@ -369,9 +369,9 @@ struct cancel_args {
 	bool dry_run;
 };
 
-/* "2:1": line 2, 1 unit. */
-static bool
-parse_cancel_line(const char *arg, struct cancel_line *l)
+/* "2:1": line 2, 1 unit (cli_int.h). */
+bool
+cli_parse_cancel_line(const char *arg, struct cancel_line *l)
 {
 	char *end;
 	long no, qty;
@@ -420,7 +420,7 @@ parse_cancel_args(struct cli *c, int argc, char **argv, struct cancel_args *a)
 			if (a->nlines == CLI_CANCEL_MAX_LINES)
 				return cli_usage_error(c, cli_usage_order, "at most %d --line options",
 						       CLI_CANCEL_MAX_LINES);
-			if (!parse_cancel_line(optarg, &a->lines[a->nlines++]))
+			if (!cli_parse_cancel_line(optarg, &a->lines[a->nlines++]))
 				return cli_usage_error(c, cli_usage_order,
 						       "--line takes LINE:QTY, e.g. 2:1 (not %s)", optarg);
 			break;
