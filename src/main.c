@@ -35,6 +35,7 @@ static const struct command {
 	{ "cancellation", "list, approve or refuse cancellations waiting for approval", cli_run, true },
 	{ "refund",   "list, show, request and decide refunds", cli_run, true },
 	{ "reason",   "list, add or retire cancellation reason codes", cli_run, true },
+	{ "job",      "list, show or retry the worker's jobs (administrators)", cli_run, true },
 	{ "whoami",   "show the login, name, role and seller of the connection", cli_run, true },
 	{ "migrate",  "apply the schema migrations (as a superuser)", migrate_main, false },
 	{ "demo",     "try oms on a private cluster with demo data", demo_main, false },

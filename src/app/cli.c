@@ -1,7 +1,7 @@
 #include "config.h"
 
 /* The subcommands: `oms find`, `oms order show|cancel`, `oms customer show`,
- * `oms cancellation list|approve|refuse`,
+ * `oms cancellation list|approve|refuse`, `oms job list|show|retry`,
  * `oms refund list|show|pending|request|approve|refuse`,
  * `oms reason list|add|retire`, `oms whoami`. The same use cases as the terminal
  * client, printed as aligned plain text or, with --json, as JSON with
@@ -409,6 +409,13 @@ static const struct {
 	 "and _, starting with a letter. retire: no longer offered or accepted;\n"
 	 "cancellations that gave it keep it; the last reason cannot go.\n"
 	 "add and retire: administrators only."},
+	{"job", cli_cmd_job, cli_usage_job,
+	 "The outbox oms-worker delivers. list: jobs newest first; STATUS is ready,\n"
+	 "running, done or dead, KIND refund, mail, seller_notify, inventory_release\n"
+	 "or payment_verify; --after ID (the last id shown) gives the next page.\n"
+	 "show: one job, its last error, payload and result (keys that may hold\n"
+	 "personal data are withheld). retry: a dead job is ready again, its\n"
+	 "attempts reset; a job that is not dead exits 4. Administrators only."},
 	{"whoami", cmd_whoami, "oms whoami [--json]", "Who the connection is: login, name, role, seller."},
 };
 

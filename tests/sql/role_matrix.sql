@@ -66,7 +66,9 @@ SELECT g, f FROM (VALUES
 	('pending_cancellations', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('pending_refunds', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('refunds', '{oms_csr,oms_fulfilment,oms_admin}'),
-	('refund_card', '{oms_csr,oms_fulfilment,oms_admin}')) v(f, groups), unnest(groups::text[]) g;
+	('refund_card', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('jobs', '{oms_admin}'),
+	('job', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;
 
 CREATE TEMP VIEW groups AS
 SELECT unnest(ARRAY['oms_csr', 'oms_fulfilment', 'oms_analyst', 'oms_admin', 'oms_worker']) AS grp;
