@@ -66,8 +66,11 @@ app_json_ll(const json_t *obj, const char *key)
 
 	if (json_is_integer(v))
 		return (long long)json_integer_value(v);
-	if (json_is_real(v))
-		return (long long)json_real_value(v);
+	if (json_is_real(v)) {
+		/* out of range (or NaN), the conversion would be undefined */
+		double d = json_real_value(v);
+		return d > -9.2e18 && d < 9.2e18 ? (long long)d : 0;
+	}
 	if (json_is_string(v))
 		return strtoll(json_string_value(v), NULL, 10);
 	return 0;
