@@ -87,10 +87,18 @@ cancel_reason_row(void *arg, int row, int w, struct ui_line *line, enum ui_eleme
 	ui_line_add(line, x->reasons[row].label, w - 4);
 }
 
+/* An administrator's note on a whole order outside the window is the
+ * reason of an override (BR-026): the order is cancelled at once. */
+static bool
+cancel_overriding(const struct cancel_view *x)
+{
+	return x->needs_override && !x->by_lines && x->note.len > 0;
+}
+
 static bool
 cancel_needs_approval(const struct cancel_view *x)
 {
-	return strcmp(x->verdict, "needs_approval") == 0;
+	return strcmp(x->verdict, "needs_approval") == 0 && !cancel_overriding(x);
 }
 
 /* --- the lines ---------------------------------------------------------- */
@@ -380,7 +388,12 @@ cancel_what_happens_order(const struct cancel_view *x, char *buf, size_t len)
 	char money[48];
 
 	money_format(x->refund_minor, x->currency, money, sizeof money);
-	if (cancel_needs_approval(x))
+	if (cancel_overriding(x))
+		snprintf(buf, len, "Administrator override (BR-026): the order is cancelled at once%s%s; "
+			 "the note is recorded as the override's reason.",
+			 x->refund_minor > 0 ? " and the customer refunded " : "",
+			 x->refund_minor > 0 ? money : "");
+	else if (cancel_needs_approval(x))
 		snprintf(buf, len, "Outside the cancellation window: this requests the seller's approval; "
 			 "once approved, the order is cancelled%s%s.",
 			 x->refund_minor > 0 ? " and the customer refunded " : "",
@@ -518,7 +531,8 @@ cancel_draw_keys(struct cancel_view *x, int y, int x0, int w)
 		else
 			snprintf(buf, sizeof buf, "Enter again to %s, Esc to go back.",
 				 cancel_needs_approval(x) ? "request the cancellation" :
-				 x->by_lines ? "cancel the marked units" : "cancel the order");
+				 x->by_lines ? "cancel the marked units" :
+				 cancel_overriding(x) ? "override and cancel the order" : "cancel the order");
 		ui_draw_text(y, x0, w, x->confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
 	} else if (x->focus == FOCUS_LINES) {
 		cancel_draw_hints(y, x0, w, lines, 5);
@@ -565,9 +579,9 @@ cancel_draw(struct view *v, struct ui_rect r)
 	if (x->needs_override && x->by_lines)
 		ui_draw_text(y++, x0, w, UI_EL_WARNING,
 			     "An override cancels whole orders only: lines wait for the seller's approval.");
-	else if (x->needs_override)
+	else if (x->needs_override && !cancel_overriding(x))
 		ui_draw_text(y++, x0, w, UI_EL_WARNING,
-			     "Outside the rules: only an administrator override (the note is its reason).");
+			     "As an administrator, write a note to override and cancel at once (BR-026).");
 
 	if (x->by_lines) {
 		/* the lists share the rows left over the header, the refund
@@ -674,7 +688,7 @@ cancel_send(struct cancel_view *x)
 		req.order_no = x->order_no;
 		req.reason = r->code;
 		req.note = x->note.len ? x->note.buf : NULL;
-		req.override_reason = x->needs_override && x->note.len ? x->note.buf : NULL;
+		req.override_reason = cancel_overriding(x) ? x->note.buf : NULL;
 		s = cancel_order_stmt(&req, &st, &err);
 	}
 	if (s != OMS_OK) {

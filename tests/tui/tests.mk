@@ -53,3 +53,5 @@ EXTRA_DIST += tests/tui/expected/refund-line.txt tests/tui/expected/refund-order
 EXTRA_DIST += tests/tui/expected/refund-approvals.txt tests/tui/expected/refund-approved.txt
 TESTS += tests/tui/hangup.test
 EXTRA_DIST += tests/tui/hangup.test
+TESTS += tests/tui/cancel-override.test
+EXTRA_DIST += tests/tui/cancel-override.test tests/tui/expected/cancel-override-confirm.txt
