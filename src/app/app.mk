@@ -6,7 +6,7 @@ liboms_app_a_SOURCES = \
 	src/app/lookup.c src/app/search.c \
 	src/app/money.c src/app/order.c src/app/customer.c src/app/cancel.c \
 	src/app/refund.c src/app/table.c \
-	src/app/cli_int.h src/app/cli.c src/app/cli_order.c src/app/cli_refund.c \
+	src/app/cli_int.h src/app/cli.c src/app/cli_order.c src/app/cli_cancel.c src/app/cli_refund.c \
 	src/app/cli_cancellation.c src/app/cli_reason.c src/app/cli_job.c
 
 APP_TEST_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) \

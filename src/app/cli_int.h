@@ -1,7 +1,8 @@
 /* Private to the subcommands (src/app/cli*.c): the state of one run, the
  * exit codes, and the output and argument helpers every command family
  * shares (src/app/cli.c). One file per family: cli_order.c (find, order,
- * customer), cli_refund.c, cli_cancellation.c, cli_reason.c, cli_job.c. */
+ * customer) with cli_cancel.c (order cancel), cli_refund.c,
+ * cli_cancellation.c, cli_reason.c, cli_job.c. */
 #ifndef OMS_APP_CLI_INT_H
 #define OMS_APP_CLI_INT_H
 
@@ -103,6 +104,8 @@ extern const char cli_usage_refund[], cli_usage_cancellation[], cli_usage_reason
 extern const char cli_usage_job[];
 int cli_cmd_find(struct cli *c, int argc, char **argv);
 int cli_cmd_order(struct cli *c, int argc, char **argv);
+/* `oms order cancel` (cli_cancel.c), a subcommand of cli_cmd_order. */
+int cli_cmd_order_cancel(struct cli *c, int argc, char **argv);
 int cli_cmd_customer(struct cli *c, int argc, char **argv);
 int cli_cmd_refund(struct cli *c, int argc, char **argv);
 int cli_cmd_cancellation(struct cli *c, int argc, char **argv);
