@@ -6,6 +6,7 @@ liboms_ui_a_SOURCES = \
 	ui/statusbar.c ui/list.c ui/list.h ui/input.c ui/input.h ui/doc.c ui/doc.h \
 	ui/view_lookup.c ui/view_order.c ui/view_customer.c ui/view_help.c \
 	ui/view_cancel.c ui/view_approvals.c ui/view_refund.c ui/frame.c ui/frame.h \
+	ui/view_cancel_lines.c ui/view_cancel_int.h \
 	ui/bench.c ui/bench.h
 
 ## The KEYS table of oms(1) comes from the action table (ui/actions.h):
