@@ -3,8 +3,9 @@
 /* The subcommands: `oms find`, `oms order show|cancel`, `oms customer show`,
  * `oms cancellation list|approve|refuse`, `oms job list|show|retry`,
  * `oms refund list|show|pending|request|approve|refuse`,
- * `oms reason list|add|retire`, `oms whoami`. The same use cases as the terminal
- * client, printed as aligned plain text or, with --json, as JSON with
+ * `oms reason list|add|retire|restore`, `oms whoami`. The same use cases
+ * as the terminal client, printed as aligned plain text or, with --json,
+ * as JSON with
  * stable field names (order and customer cards exactly as the server built
  * them). Exit codes: 0 found/ok, 1 not found, 2 usage or invalid input,
  * 3 database error, 4 refused by a business rule (or by the role, or
@@ -408,7 +409,8 @@ static const struct {
 	 "reason, offered from then on; CODE is 2 to 40 lower case letters, digits\n"
 	 "and _, starting with a letter. retire: no longer offered or accepted;\n"
 	 "cancellations that gave it keep it; the last reason cannot go.\n"
-	 "add and retire: administrators only."},
+	 "restore: a retired reason is offered and accepted again.\n"
+	 "add, retire and restore: administrators only."},
 	{"job", cli_cmd_job, cli_usage_job,
 	 "The outbox oms-worker delivers. list: jobs newest first; STATUS is ready,\n"
 	 "running, done or dead, KIND refund, mail, seller_notify, inventory_release\n"

@@ -1,9 +1,11 @@
 #include "config.h"
 
-/* `oms reason list|add|retire`: the cancellation reason codes (BR-023).
- * Anyone who may cancel lists the reasons offered; administrators add one
- * (oms_api.reason_add) or retire one (oms_api.reason_retire, sql/0010: it
- * stops being offered and accepted, cancellations that gave it keep it).
+/* `oms reason list|add|retire|restore`: the cancellation reason codes
+ * (BR-023). Anyone who may cancel lists the reasons offered; administrators
+ * add one (oms_api.reason_add), retire one (oms_api.reason_retire,
+ * sql/0010: it stops being offered and accepted, cancellations that gave
+ * it keep it) or restore a retired one (oms_api.reason_restore, sql/0013:
+ * offered and accepted again).
  * The database checks the role, the code's form and duplicates; the
  * messages are its own (cli_int.h). */
 
@@ -21,7 +23,8 @@
 const char cli_usage_reason[] =
 	"oms reason list [--json]\n"
 	"       oms reason add [--json] CODE --label TEXT [--requires-note]\n"
-	"       oms reason retire [--json] CODE";
+	"       oms reason retire [--json] CODE\n"
+	"       oms reason restore [--json] CODE";
 
 static int
 cmd_reason_list(struct cli *c, int argc, char **argv)
@@ -76,7 +79,7 @@ admin_only(struct cli *c, struct oms_error *err, const char *what)
 	return cli_fail(c, err);
 }
 
-/* The code of add / retire, options before or after it. */
+/* The code of add / retire / restore, options before or after it. */
 static int
 take_code(struct cli *c, const char **code, const char *arg)
 {
@@ -142,8 +145,11 @@ cmd_reason_add(struct cli *c, int argc, char **argv)
 	return EXIT_FOUND;
 }
 
+/* retire and restore: one code, no options but --json (main's). The
+ * database refuses by role (4), an unknown code (1), a reason retired or
+ * in use already and the last active reason (4). */
 static int
-cmd_reason_retire(struct cli *c, int argc, char **argv)
+set_active(struct cli *c, int argc, char **argv, bool active)
 {
 	struct app_stmt st;
 	struct oms_error err = {0};
@@ -159,18 +165,33 @@ cmd_reason_retire(struct cli *c, int argc, char **argv)
 	}
 	if (!code)
 		return cli_usage_error(c, cli_usage_reason, "which code?");
-	app_stmt_init(&st, "SELECT oms_api.reason_retire($1)");
+	app_stmt_init(&st, active ? "SELECT oms_api.reason_restore($1)"
+				  : "SELECT oms_api.reason_retire($1)");
 	if (app_text_arg(&st, "the code", code, true, &err) != OMS_OK)
 		return cli_fail(c, &err);
 	if (!(r = cli_query(c, &st, &err)))
-		return admin_only(c, &err, "retire");   /* role, unknown (1), retired already, last (4) */
+		return admin_only(c, &err, active ? "restore" : "retire");
 	db_result_free(r);
 	if (c->json)
-		cli_json_emit(json_pack("{s:s, s:b}", "code", code, "active", 0));
+		cli_json_emit(json_pack("{s:s, s:b}", "code", code, "active", active));
+	else if (active)
+		printf("reason %s restored: offered and accepted when cancelling again\n", code);
 	else
 		printf("reason %s retired: no longer offered; cancellations that gave it keep it\n",
 		       code);
 	return EXIT_FOUND;
+}
+
+static int
+cmd_reason_retire(struct cli *c, int argc, char **argv)
+{
+	return set_active(c, argc, argv, false);
+}
+
+static int
+cmd_reason_restore(struct cli *c, int argc, char **argv)
+{
+	return set_active(c, argc, argv, true);
 }
 
 int
@@ -178,7 +199,7 @@ cli_cmd_reason(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
 		{"list", cmd_reason_list}, {"add", cmd_reason_add}, {"retire", cmd_reason_retire},
-		{NULL, NULL}};
+		{"restore", cmd_reason_restore}, {NULL, NULL}};
 
 	return cli_subcommand(c, argc, argv, cli_usage_reason, subs);
 }

@@ -63,6 +63,7 @@ SELECT g, f FROM (VALUES
 	('policy_set', '{oms_admin}'),
 	('reason_add', '{oms_admin}'),
 	('reason_retire', '{oms_admin}'),
+	('reason_restore', '{oms_admin}'),
 	('pending_cancellations', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('pending_refunds', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('refunds', '{oms_csr,oms_fulfilment,oms_admin}'),

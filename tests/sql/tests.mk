@@ -36,6 +36,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/check_digit.sql \
 	tests/sql/jobs.sql \
 	tests/sql/reason_retire.sql \
+	tests/sql/reason_restore.sql \
 	tests/sql/rls.sql \
 	tests/sql/role_matrix.sql \
 	tests/sql/stuck_shipments.sql
