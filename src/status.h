@@ -17,6 +17,8 @@
 	X(CONFLICT,     "already done by someone else") \
 	X(DB,           "database error") \
 	X(DB_GONE,      "database connection lost") \
+	X(RETRY,        "changed or locked by another session; nothing was done, try again") \
+	X(READ_ONLY,    "the database server is read-only (a standby, or read-only mode); nothing was changed") \
 	X(CANCELLED,    "cancelled") \
 	X(CONFIG,       "configuration error") \
 	X(IO,           "input/output error") \

@@ -75,6 +75,15 @@ db_map_sqlstate(const char *ss)
 		return OMS_CONFLICT;
 	if (!strcmp(ss, "57014"))
 		return OMS_CANCELLED;
+	/* 40001 serialization failure, 40P01 deadlock, 55P03 lock not
+	 * available (lock_timeout, NOWAIT): the transaction was rolled back,
+	 * nothing happened, and the same request may simply be sent again. */
+	if (!strcmp(ss, "40001") || !strcmp(ss, "40P01") || !strcmp(ss, "55P03"))
+		return OMS_RETRY;
+	/* 25006: read-only transaction (a standby after failover, or
+	 * default_transaction_read_only). */
+	if (!strcmp(ss, "25006"))
+		return OMS_READ_ONLY;
 	if (!strncmp(ss, "22", 2) || !strncmp(ss, "23", 2))
 		return OMS_INVALID;
 	/* 08: connection exception; 57P01..57P03: the server is shutting down
