@@ -17,18 +17,33 @@
 struct db;
 struct db_result;
 
+/* The most characters of free text staff may write in one note, override
+ * reason, decision note or refund reason (the database's limit too, sql/).
+ * A text of only spaces, tabs and newlines counts as no text. */
+#define OMS_NOTE_MAX 2000
+/* ... and the bytes that can take in UTF-8. */
+#define OMS_NOTE_MAX_BYTES (OMS_NOTE_MAX * 4)
+
 #define APP_STMT_MAXPARAMS 8
+#define APP_STMT_PARAM_MAX 319         /* bytes of a value other than free text */
+#define APP_STMT_LONG_TEXTS 2          /* free texts one statement can carry */
 struct app_stmt {
 	const char *sql;
 	int nparams;
 	const char *params[APP_STMT_MAXPARAMS];    /* point into buf or NULL */
-	char buf[APP_STMT_MAXPARAMS][320];
+	size_t used;                               /* bytes of buf taken */
+	/* one arena for all values (ui_query moves it as a whole) */
+	char buf[APP_STMT_MAXPARAMS * (APP_STMT_PARAM_MAX + 1) +
+		 APP_STMT_LONG_TEXTS * (OMS_NOTE_MAX_BYTES + 1)];
 };
 struct db_result *app_stmt_run(struct db *db, const struct app_stmt *st, struct oms_error *err);
-/* Building statements: init, then append parameters in order. A value that
- * does not fit (319 bytes) or a 9th parameter makes them return false. */
+/* Building statements: init, then append parameters in order. A value
+ * longer than APP_STMT_PARAM_MAX bytes or a 9th parameter makes them
+ * return false; app_stmt_long_text takes up to OMS_NOTE_MAX_BYTES (free
+ * text: use app_text_arg, which counts characters). */
 void app_stmt_init(struct app_stmt *st, const char *sql);
 bool app_stmt_text(struct app_stmt *st, const char *value);     /* NULL = SQL NULL */
+bool app_stmt_long_text(struct app_stmt *st, const char *value);
 bool app_stmt_ll(struct app_stmt *st, long long value);
 bool app_stmt_bool(struct app_stmt *st, bool value);
 

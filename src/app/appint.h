@@ -23,10 +23,15 @@ enum oms_status app_cols_check(const struct db_result *r, const char *const *nam
  * with the row count in *n, or NULL with err set. */
 void *app_rows_alloc(const struct db_result *r, const char *const *names, size_t size,
 		     int *n, struct oms_error *err);
-/* Appends a text parameter: blank counts as absent (OMS_USAGE "<what> is
- * required" when required, else SQL NULL); too long is OMS_INVALID. */
+/* Appends a text parameter: blank (only spaces, tabs, newlines) counts as
+ * absent (OMS_USAGE "<what> is required" when required, else SQL NULL);
+ * more than OMS_NOTE_MAX characters is OMS_INVALID. */
 enum oms_status app_text_arg(struct app_stmt *st, const char *what, const char *value,
 			     bool required, struct oms_error *err);
+/* NULL, empty or only spaces, tabs and newlines (no text, for a note). */
+bool app_text_blank(const char *s);
+/* Characters of a UTF-8 string (an invalid byte counts as one). */
+long app_utf8_chars(const char *s);
 /* Length of the valid UTF-8 sequence at s (1..4), 0 when invalid. */
 int app_utf8_seq(const unsigned char *s, size_t avail, unsigned *cp);
 

@@ -112,23 +112,19 @@ enum oms_status
 app_text_arg(struct app_stmt *st, const char *what, const char *value, bool required,
 	 struct oms_error *err)
 {
-	const char *p = value;
+	long chars;
 
-	if (value) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			value = NULL;
-	}
-	if (!value) {
+	if (app_text_blank(value)) {
 		if (required)
 			return oms_fail(err, OMS_USAGE, "%s is required", what);
 		app_stmt_text(st, NULL);
 		return OMS_OK;
 	}
-	if (!app_stmt_text(st, value))
-		return oms_fail(err, OMS_INVALID, "%s is too long (at most %zu bytes)", what,
-				sizeof st->buf[0] - 1);
+	if ((chars = app_utf8_chars(value)) > OMS_NOTE_MAX)
+		return oms_fail(err, OMS_INVALID, "%s is too long: %ld characters, at most %d",
+				what, chars, OMS_NOTE_MAX);
+	if (!app_stmt_long_text(st, value))
+		return oms_fail(err, OMS_INVALID, "%s does not fit in one statement", what);
 	return OMS_OK;
 }
 
@@ -173,7 +169,7 @@ cancel_order_parse(const struct db_result *r, struct cancel_result *res, struct 
 static bool
 cancel_lines_arrays(const struct cancel_line *lines, int nlines, struct app_stmt *st)
 {
-	char nos[sizeof st->buf[0]], qtys[sizeof st->buf[0]];
+	char nos[APP_STMT_PARAM_MAX + 1], qtys[APP_STMT_PARAM_MAX + 1];
 	size_t a = 0, b = 0;
 
 	for (int i = 0; i < nlines; i++) {

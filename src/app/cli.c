@@ -304,11 +304,7 @@ cli_parse_decision(struct cli *c, const char *usage, const char *what, int argc,
 bool
 cli_blank(const char *s)
 {
-	if (!s)
-		return true;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return !*s;
+	return app_text_blank(s);
 }
 
 int

@@ -79,7 +79,7 @@ long long cli_parse_id(const char *arg);
  * Returns 0 or an exit code. */
 int cli_parse_decision(struct cli *c, const char *usage, const char *what, int argc, char **argv,
 		       long long *id, const char **note);
-/* NULL, empty or only blanks. */
+/* NULL, empty or only spaces, tabs and newlines (app_text_blank). */
 bool cli_blank(const char *s);
 /* --limit N only (the pending lists). Returns 0 or an exit code. */
 int cli_parse_limit_only(struct cli *c, const char *usage, int argc, char **argv, long *limit);

@@ -82,25 +82,61 @@ app_stmt_init(struct app_stmt *st, const char *sql)
 	st->sql = sql;
 }
 
-bool
-app_stmt_text(struct app_stmt *st, const char *value)
+/* Appends a value of at most max bytes to the statement's arena. */
+static bool
+stmt_put(struct app_stmt *st, const char *value, size_t max)
 {
+	size_t n;
 	int i;
 
 	if (st->nparams >= APP_STMT_MAXPARAMS)
 		return false;
 	i = st->nparams++;
-	if (!value) {
-		st->params[i] = NULL;
+	st->params[i] = NULL;
+	if (!value)
 		return true;
-	}
-	if (strlen(value) >= sizeof st->buf[i]) {
-		st->params[i] = NULL;
+	n = strlen(value);
+	if (n > max || n >= sizeof st->buf - st->used)
 		return false;
-	}
-	strcpy(st->buf[i], value);
-	st->params[i] = st->buf[i];
+	memcpy(st->buf + st->used, value, n + 1);
+	st->params[i] = st->buf + st->used;
+	st->used += n + 1;
 	return true;
+}
+
+bool
+app_stmt_text(struct app_stmt *st, const char *value)
+{
+	return stmt_put(st, value, APP_STMT_PARAM_MAX);
+}
+
+bool
+app_stmt_long_text(struct app_stmt *st, const char *value)
+{
+	return stmt_put(st, value, OMS_NOTE_MAX_BYTES);
+}
+
+bool
+app_text_blank(const char *s)
+{
+	if (!s)
+		return true;
+	s += strspn(s, " \t\n\r\v\f");
+	return !*s;
+}
+
+long
+app_utf8_chars(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	long chars = 0;
+
+	for (size_t i = 0; i < n; chars++) {
+		int k = app_utf8_seq((const unsigned char *)s + i, n - i, NULL);
+
+		i += k ? (size_t)k : 1;
+	}
+	return chars;
 }
 
 bool

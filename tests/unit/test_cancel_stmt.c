@@ -319,19 +319,32 @@ test_lines_stmt_texts(void **state)
 	struct cancel_lines_request req = lines_req(lines, 1);
 	struct app_stmt st;
 	struct oms_error err;
-	char big[1024];
+	static char big[OMS_NOTE_MAX_BYTES + 8];
 
 	(void)state;
-	req.note = text_of(big, sizeof big, 319, 'n');      /* the most a parameter holds */
+	/* free text: OMS_NOTE_MAX characters, however many bytes they take */
+	req.note = text_of(big, sizeof big, OMS_NOTE_MAX, 'n');
 	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
 	assert_param(&st, 4, big);
-	req.note = text_of(big, sizeof big, 320, 'n');
+	req.note = text_of(big, sizeof big, OMS_NOTE_MAX + 1, 'n');
 	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
-	req.note = text_of(big, sizeof big, 1000, 'n');
+	assert_non_null(strstr(err.msg, "2001 characters, at most 2000"));
+	for (int i = 0; i < OMS_NOTE_MAX; i++)           /* U+1F600: 4 bytes each */
+		memcpy(big + 4 * i, "\xf0\x9f\x98\x80", 4);
+	big[4 * OMS_NOTE_MAX] = '\0';
+	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
+	assert_param(&st, 4, big);
+	memcpy(big + 4 * OMS_NOTE_MAX, "x", 2);
 	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
+	/* only spaces, tabs and newlines: no note */
+	req.note = " \t\n \r\n";
+	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
+	assert_param(&st, 4, NULL);
 	req.note = NULL;
-	req.reason = text_of(big, sizeof big, 320, 'r');
+	req.reason = text_of(big, sizeof big, OMS_NOTE_MAX + 1, 'r');
 	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
+	req.reason = "\n\t ";
+	assert_int_equal(lines_stmt(&req, &st, &err), OMS_USAGE);
 	req.reason = "customer_request";
 
 	/* bytes are passed on as typed: the server decides on encoding (an
@@ -384,7 +397,8 @@ test_order_stmt(void **state)
 	struct cancel_request req = {order_no, "customer_request", NULL, NULL};
 	struct app_stmt st;
 	struct oms_error err = {0};
-	char num[24], big[400];
+	char num[24];
+	static char big[OMS_NOTE_MAX_BYTES + 8], big2[OMS_NOTE_MAX_BYTES + 8];
 
 	(void)state;
 	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_OK);
@@ -406,7 +420,14 @@ test_order_stmt(void **state)
 	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_OK);
 	assert_param(&st, 3, NULL);
 
-	req.override_reason = text_of(big, sizeof big, 320, 'o');
+	/* the note and the override reason both at the limit fit one statement */
+	req.note = text_of(big, sizeof big, OMS_NOTE_MAX, 'n');
+	req.override_reason = text_of(big2, sizeof big2, OMS_NOTE_MAX, 'o');
+	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_OK);
+	assert_param(&st, 2, big);
+	assert_param(&st, 3, big2);
+	req.note = "n";
+	req.override_reason = text_of(big, sizeof big, OMS_NOTE_MAX + 1, 'o');
 	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_INVALID);
 	assert_int_equal(err.status, OMS_INVALID);
 	req.override_reason = NULL;
