@@ -298,6 +298,16 @@ void refund_amount_input(long long minor, const char *currency, char *buf, size_
 long long refund_line_value(const json_t *line, long long refundable_minor);
 bool refund_refusal_text(const struct oms_error *err, const char *currency, char *buf, size_t len);
 
+/* --- request keys (uuid.c) --------------------------------------------- */
+#define APP_UUID_LEN 36
+/* len bytes from getrandom(2) (or /dev/urandom); false when neither answers. */
+bool app_random_bytes(void *buf, size_t len);
+/* A random version 4 UUID, lower case ("1b4e28ba-2fa1-41d2-883f-0016d3cca427");
+ * false (out "") when no random bytes could be had. */
+bool app_uuid_v4(char out[APP_UUID_LEN + 1]);
+/* 8-4-4-4-12 hex digits, any case (what PostgreSQL's uuid reads back the same). */
+bool app_uuid_valid(const char *s);
+
 /* --- formatting --------------------------------------------------------- */
 /* 123456, "USD" -> "$1,234.56"; other currencies "1,234.56 EUR". */
 void money_format(long long minor, const char *currency, char *buf, size_t len);

@@ -5,7 +5,7 @@ liboms_app_a_SOURCES = \
 	src/app/text.c src/app/stmt.c src/app/checkdigit.c src/app/phone.c \
 	src/app/lookup.c src/app/search.c \
 	src/app/money.c src/app/order.c src/app/customer.c src/app/cancel.c \
-	src/app/refund.c src/app/table.c \
+	src/app/refund.c src/app/table.c src/app/uuid.c \
 	src/app/cli_int.h src/app/cli.c src/app/cli_order.c src/app/cli_cancel.c src/app/cli_refund.c \
 	src/app/cli_cancellation.c src/app/cli_reason.c src/app/cli_job.c
 
@@ -15,10 +15,10 @@ APP_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 
 check_PROGRAMS += tests/unit/test_lookup tests/unit/test_phone \
 	tests/unit/test_checkdigit tests/unit/test_money \
-	tests/unit/test_refund tests/unit/test_cancel_stmt
+	tests/unit/test_refund tests/unit/test_cancel_stmt tests/unit/test_uuid
 TESTS += tests/unit/test_lookup tests/unit/test_phone \
 	tests/unit/test_checkdigit tests/unit/test_money \
-	tests/unit/test_refund tests/unit/test_cancel_stmt
+	tests/unit/test_refund tests/unit/test_cancel_stmt tests/unit/test_uuid
 
 tests_unit_test_lookup_SOURCES = tests/unit/test_lookup.c
 tests_unit_test_lookup_CFLAGS = $(APP_TEST_CFLAGS)
@@ -35,6 +35,9 @@ tests_unit_test_money_LDADD = $(APP_TEST_LDADD)
 tests_unit_test_refund_SOURCES = tests/unit/test_refund.c
 tests_unit_test_refund_CFLAGS = $(APP_TEST_CFLAGS)
 tests_unit_test_refund_LDADD = $(APP_TEST_LDADD)
+tests_unit_test_uuid_SOURCES = tests/unit/test_uuid.c
+tests_unit_test_uuid_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_uuid_LDADD = $(APP_TEST_LDADD)
 ## The parsers read a result in memory: the test wraps db.h's readers (GNU ld).
 tests_unit_test_cancel_stmt_SOURCES = tests/unit/test_cancel_stmt.c
 tests_unit_test_cancel_stmt_CFLAGS = $(APP_TEST_CFLAGS)

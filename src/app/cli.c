@@ -9,17 +9,20 @@
  * stable field names (order and customer cards exactly as the server built
  * them). Exit codes: 0 found/ok, 1 not found, 2 usage or invalid input,
  * 3 database error, 4 refused by a business rule (or by the role, or
- * already done by someone else).
+ * already done by someone else), 5 nothing done, run it again (another
+ * session held or changed the data, or the server is read-only).
  *
  * This file: dispatch, help, the helpers every command family shares
  * (cli_int.h) and `oms whoami`; the families are in cli_*.c. */
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/cli_int.h"
 #include "db/db.h"
@@ -41,6 +44,8 @@ exit_code(enum oms_status st)
 	case OMS_RULE:
 	case OMS_DENIED:
 	case OMS_CONFLICT: return EXIT_RULE;
+	case OMS_RETRY:
+	case OMS_READ_ONLY: return EXIT_BUSY;
 	default: return EXIT_DB;
 	}
 }
@@ -49,9 +54,29 @@ int
 cli_fail(const struct cli *c, const struct oms_error *err)
 {
 	fprintf(stderr, "%s: ", cli_progname(c));
-	app_put_safe(stderr, err->msg[0] ? err->msg : oms_status_message(err->status));
+	/* the server's words ("cannot execute SELECT FOR UPDATE in a read-only
+	 * transaction", "could not obtain lock") do not say what happened */
+	if (err->status == OMS_READ_ONLY)
+		fprintf(stderr, "the database server is read-only (a standby?): nothing was changed");
+	else if (err->status == OMS_RETRY) {
+		fprintf(stderr, "another session holds or is changing ");
+		app_put_safe(stderr, c->subject[0] ? c->subject : "the same data");
+		fprintf(stderr, "; nothing was done (tried %d time%s): run the command again",
+			c->tries, c->tries == 1 ? "" : "s");
+	} else
+		app_put_safe(stderr, err->msg[0] ? err->msg : oms_status_message(err->status));
 	fputc('\n', stderr);
 	return exit_code(err->status);
+}
+
+void
+cli_subject(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->subject, sizeof c->subject, fmt, ap);
+	va_end(ap);
 }
 
 int
@@ -135,10 +160,41 @@ cli_fmt_ll(long long v, char *buf, size_t len)
 	return buf;
 }
 
-struct db_result *
-cli_query(const struct cli *c, const struct app_stmt *st, struct oms_error *err)
+/* Sleeps about 100 ms << attempt, give or take a quarter, so that two
+ * clients that collided do not collide again in step. */
+static void
+retry_pause(int attempt)
 {
-	return app_stmt_run(c->ctx->db, st, err);
+	unsigned char r = 0;
+	long ms = 100L << attempt;
+	struct timespec ts;
+
+	app_random_bytes(&r, 1);
+	ms += (ms * (r - 128)) / 512;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+struct db_result *
+cli_query(struct cli *c, const struct app_stmt *st, struct oms_error *err)
+{
+	struct db_result *r;
+
+	c->tries = 0;
+	for (;;) {
+		struct oms_error e = {0};
+
+		c->tries++;
+		if ((r = app_stmt_run(c->ctx->db, st, &e)) || e.status != OMS_RETRY ||
+		    c->tries > CLI_RETRIES) {
+			if (!r && err)
+				*err = e;
+			return r;
+		}
+		retry_pause(c->tries - 1);
+	}
 }
 
 /* Strips the options every command shares (--json, --help anywhere). */
@@ -181,7 +237,7 @@ cli_subcommand(struct cli *c, int argc, char **argv, const char *usage,
 }
 
 void
-cli_print_suggestions(const struct cli *c, const struct lookup_query *q, json_t *jarr)
+cli_print_suggestions(struct cli *c, const struct lookup_query *q, json_t *jarr)
 {
 	int shown = 0;
 
@@ -239,6 +295,7 @@ cli_parse_order_no(struct cli *c, const char *arg, long long *no)
 		return EXIT_NOTFOUND;
 	}
 	*no = strtoll(q.text, NULL, 10);
+	cli_subject(c, "order %lld", *no);
 	return 0;
 }
 
@@ -298,6 +355,7 @@ cli_parse_decision(struct cli *c, const char *usage, const char *what, int argc,
 		return cli_usage_error(c, usage, "which %s?", what);
 	if (!(*id = cli_parse_id(arg)))
 		return cli_usage_error(c, usage, "not a %s id: %s", what, arg);
+	cli_subject(c, "%s %lld", what, *id);
 	return 0;
 }
 

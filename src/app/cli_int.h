@@ -17,12 +17,22 @@
 
 struct db_result;
 
-enum { EXIT_FOUND = 0, EXIT_NOTFOUND = 1, EXIT_USAGE = 2, EXIT_DB = 3, EXIT_RULE = 4 };
+/* EXIT_BUSY: nothing was done and the same command may simply be run
+ * again (another session held or changed the data through every retry, or
+ * the server is read-only: a standby after a failover). */
+enum { EXIT_FOUND = 0, EXIT_NOTFOUND = 1, EXIT_USAGE = 2, EXIT_DB = 3, EXIT_RULE = 4,
+       EXIT_BUSY = 5 };
+
+/* A statement rolled back by the server as serialization failure,
+ * deadlock or lock timeout (OMS_RETRY) is sent again this many times. */
+#define CLI_RETRIES 3
 
 struct cli {
 	struct oms_ctx *ctx;
 	char cc[8];                  /* default country calling code */
 	bool json;
+	char subject[64];            /* what a command changes ("order 10050500"), for messages */
+	int tries;                   /* sends of the last statement */
 };
 
 /* The name messages start with ("oms"). */
@@ -32,9 +42,12 @@ int cli_fail(const struct cli *c, const struct oms_error *err);
 /* "oms: MESSAGE" and the usage on stderr; returns EXIT_USAGE. */
 int cli_usage_error(const struct cli *c, const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Runs a statement on the connection, synchronously. */
-struct db_result *cli_query(const struct cli *c, const struct app_stmt *st,
-			    struct oms_error *err);
+/* Runs a statement on the connection, synchronously; one the server rolled
+ * back (OMS_RETRY) is sent again up to CLI_RETRIES times after a short,
+ * growing, jittered pause. */
+struct db_result *cli_query(struct cli *c, const struct app_stmt *st, struct oms_error *err);
+/* Names what the command changes, for the messages of cli_fail. */
+void cli_subject(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* --- output -------------------------------------------------------------- */
 
@@ -72,7 +85,7 @@ jstr(const json_t *o, const char *k)
 int cli_parse_order_no(struct cli *c, const char *arg, long long *no);
 /* The orders one typo away from q's number: into jarr, or listed on
  * stderr when jarr is NULL. */
-void cli_print_suggestions(const struct cli *c, const struct lookup_query *q, json_t *jarr);
+void cli_print_suggestions(struct cli *c, const struct lookup_query *q, json_t *jarr);
 /* An id as typed ("12", "#12"); 0 when it is not one. */
 long long cli_parse_id(const char *arg);
 /* `ID [--note TEXT]` of approve / refuse, options before or after the id.

@@ -220,6 +220,7 @@ take_id(struct cli *c, int argc, char **argv, long long *id)
 		return cli_usage_error(c, cli_usage_job, "which job?");
 	if (!(*id = cli_parse_id(arg)))
 		return cli_usage_error(c, cli_usage_job, "not a job id: %s", arg);
+	cli_subject(c, "job %lld", *id);
 	return 0;
 }
 

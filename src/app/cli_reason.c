@@ -86,6 +86,7 @@ take_code(struct cli *c, const char **code, const char *arg)
 	if (*code)
 		return cli_usage_error(c, cli_usage_reason, "unexpected argument %s", arg);
 	*code = arg;
+	cli_subject(c, "reason %.50s", arg);
 	return 0;
 }
 
