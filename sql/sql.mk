@@ -16,7 +16,8 @@ OMS_MIGRATIONS = \
 	sql/0010_stuck_shipments.sql \
 	sql/0011_cancel_preview.sql \
 	sql/0012_jobs.sql \
-	sql/0013_reason_restore.sql
+	sql/0013_reason_restore.sql \
+	sql/0014_session_proof.sql
 
 # Demo data scripts (sql/demo/NN_*.sql, owned by the demo-data part; list
 # a new file here so it is compiled in and distributed).

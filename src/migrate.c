@@ -243,6 +243,28 @@ migrate_run(struct db *db, FILE *out, struct applied *a, struct oms_error *err)
 	return OMS_OK;
 }
 
+/* oms.session_limit applied to every staff login (connection limit and
+ * timeouts per group, sql/0014). Every run, so that logins added since the
+ * last one get theirs. A migrator without CREATEROLE gets a warning: the
+ * schema is still up to date. */
+static void
+migrate_session_limits(struct db *db, FILE *out)
+{
+	struct oms_error e;
+	struct db_result *r;
+
+	oms_error_clear(&e);
+	r = db_query(db, "SELECT oms.apply_session_limits()", 0, NULL, &e);
+	if (!r) {
+		log_warn("session limits not applied (%s); run SELECT oms.apply_session_limits() "
+			 "as a superuser", e.msg);
+		return;
+	}
+	if (out)
+		fprintf(out, "session limits applied to %s staff login(s)\n", db_get(r, 0, 0));
+	db_result_free(r);
+}
+
 enum oms_status
 migrate_apply(struct db *db, FILE *out, struct oms_error *err)
 {
@@ -258,6 +280,8 @@ migrate_apply(struct db *db, FILE *out, struct oms_error *err)
 	if ((st = migrate_load_applied(db, &a, err)) == OMS_OK)
 		st = migrate_run(db, out, &a, err);
 	db_result_free(a.res);
+	if (st == OMS_OK)
+		migrate_session_limits(db, out);
 	if (st != OMS_DB_GONE)
 		migrate_unlock(db);
 	return st;

@@ -36,3 +36,7 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+-- the demo logins get their group's connection limit and timeouts
+-- (oms.session_limit, sql/0014), as `oms migrate` gives every staff login
+SELECT oms.apply_session_limits();
