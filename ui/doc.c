@@ -65,16 +65,48 @@ doc_add(struct ui_doc *d, enum ui_element el, const char *text)
 	doc_push(d, el, l.buf ? l.buf : strdup(""), false);
 }
 
+/* fmt formatted on the heap, as long as the data makes it (a note or an
+ * address is the user's size); NULL when out of memory. */
+static char *
+doc_vformat(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	char *buf;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0 || !(buf = malloc((size_t)n + 1)))
+		return NULL;
+	vsnprintf(buf, (size_t)n + 1, fmt, ap);
+	return buf;
+}
+
 void
 doc_addf(struct ui_doc *d, enum ui_element el, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
+	char *buf;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	buf = doc_vformat(fmt, ap);
 	va_end(ap);
-	doc_add(d, el, buf);
+	doc_add(d, el, buf ? buf : "(out of memory)");
+	free(buf);
+}
+
+void
+doc_wrapf(struct ui_doc *d, enum ui_element el, int indent, const char *fmt, ...)
+{
+	va_list ap;
+	char *buf;
+
+	va_start(ap, fmt);
+	buf = doc_vformat(fmt, ap);
+	va_end(ap);
+	doc_wrap(d, el, indent, buf ? buf : "(out of memory)");
+	free(buf);
 }
 
 void

@@ -32,6 +32,9 @@ void doc_section(struct ui_doc *d, const char *title);
 /* Word-wraps text (with a hanging indent) to the document's width, keeping
  * its spacing; fields set apart by two blanks are kept whole if they can. */
 void doc_wrap(struct ui_doc *d, enum ui_element el, int indent, const char *text);
+/* doc_wrap of a formatted text of any length. */
+void doc_wrapf(struct ui_doc *d, enum ui_element el, int indent, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Index of the first line of the section with that title, or -1. */
 int doc_find_section(const struct ui_doc *d, const char *title);
 void doc_draw(struct ui *ui, struct ui_doc *d, struct ui_rect r);

@@ -92,11 +92,10 @@ customer_build_head(struct customer_view *c)
 			continue;
 		if (ndef++)
 			break;
-		snprintf(buf, sizeof buf, "Address (%s): %s%s%s, %s, %s %s, %s%s", js(a, "label"),
+		doc_addf(d, UI_EL_NORMAL, "Address (%s): %s%s%s, %s, %s %s, %s%s", js(a, "label"),
 			 js(a, "line1"), *js(a, "line2") ? ", " : "", js(a, "line2"), js(a, "city"),
 			 js(a, "region"), js(a, "postal_code"), js(a, "country"),
 			 json_array_size(addrs) > 1 ? "" : "");
-		doc_add(d, UI_EL_NORMAL, buf);
 	}
 	if (json_array_size(addrs) > 1)
 		doc_addf(d, UI_EL_DIM, "  and %zu more address%s", json_array_size(addrs) - 1,

@@ -163,16 +163,14 @@ order_doc_shipping(struct order_view *o)
 	struct ui_doc *d = &o->doc;
 	json_t *to = json_object_get(o->card, "ship_to");
 	json_t *ships = json_object_get(o->card, "shipments"), *s, *ev;
-	char t[48], t2[48], addr[600];
+	char t[48], t2[48];
 	size_t i, j;
 
 	doc_section(d, "Ship to");
-	if (json_is_object(to)) {
-		snprintf(addr, sizeof addr, "%s, %s%s%s, %s, %s %s, %s", js(to, "name"), js(to, "line1"),
-			 *js(to, "line2") ? ", " : "", js(to, "line2"), js(to, "city"),
-			 js(to, "region"), js(to, "postal_code"), js(to, "country"));
-		doc_wrap(d, UI_EL_NORMAL, 2, addr);
-	}
+	if (json_is_object(to))
+		doc_wrapf(d, UI_EL_NORMAL, 2, "%s, %s%s%s, %s, %s %s, %s", js(to, "name"), js(to, "line1"),
+			  *js(to, "line2") ? ", " : "", js(to, "line2"), js(to, "city"),
+			  js(to, "region"), js(to, "postal_code"), js(to, "country"));
 	doc_section(d, "Shipments");
 	if (json_array_size(ships) == 0)
 		doc_add(d, UI_EL_DIM, "Not shipped yet.");
@@ -182,12 +180,9 @@ order_doc_shipping(struct order_view *o)
 			 js(s, "service_level"), js(s, "tracking_no"), js(s, "status"),
 			 tm(s, "shipped_at", t, sizeof t), js(s, "estimated_delivery"),
 			 json_is_true(json_object_get(s, "flagged")) ? "  FLAGGED: no movement" : "");
-		json_array_foreach(json_object_get(s, "events"), j, ev) {
-			char line[600];
-			snprintf(line, sizeof line, "%s  %s  %s  %s", tm(ev, "at", t2, sizeof t2),
-				 js(ev, "status"), js(ev, "location"), js(ev, "description"));
-			doc_wrap(d, UI_EL_NORMAL, 20, line);
-		}
+		json_array_foreach(json_object_get(s, "events"), j, ev)
+			doc_wrapf(d, UI_EL_NORMAL, 20, "%s  %s  %s  %s", tm(ev, "at", t2, sizeof t2),
+				  js(ev, "status"), js(ev, "location"), js(ev, "description"));
 	}
 }
 
@@ -197,20 +192,19 @@ order_doc_history(struct order_view *o)
 	struct ui_doc *d = &o->doc;
 	json_t *cancels = json_object_get(o->card, "cancellations");
 	json_t *timeline = json_object_get(o->card, "timeline"), *e;
-	char t[48], t2[48], line[1200];
+	char t[48], t2[48];
 	size_t i;
 
 	if (json_array_size(cancels) > 0) {
 		doc_section(d, "Cancellations");
 		json_array_foreach(cancels, i, e) {
-			snprintf(line, sizeof line, "%s  %s %s: %s%s%s  %s by %s%s%s%s%s",
-				 tm(e, "requested_at", t, sizeof t), js(e, "scope"), js(e, "state"),
-				 js(e, "reason_label"), *js(e, "note") ? " - " : "", js(e, "note"),
-				 "requested", js(e, "requested_by"),
-				 *js(e, "decided_by") ? "; decided by " : "", js(e, "decided_by"),
-				 *js(e, "decided_at") ? " at " : "",
-				 *js(e, "decided_at") ? tm(e, "decided_at", t2, sizeof t2) : "");
-			doc_wrap(d, UI_EL_NORMAL, 18, line);
+			doc_wrapf(d, UI_EL_NORMAL, 18, "%s  %s %s: %s%s%s  %s by %s%s%s%s%s",
+				  tm(e, "requested_at", t, sizeof t), js(e, "scope"), js(e, "state"),
+				  js(e, "reason_label"), *js(e, "note") ? " - " : "", js(e, "note"),
+				  "requested", js(e, "requested_by"),
+				  *js(e, "decided_by") ? "; decided by " : "", js(e, "decided_by"),
+				  *js(e, "decided_at") ? " at " : "",
+				  *js(e, "decided_at") ? tm(e, "decided_at", t2, sizeof t2) : "");
 			if (*js(e, "override_reason"))
 				doc_addf(d, UI_EL_WARNING, "    override: %s", js(e, "override_reason"));
 		}
@@ -218,11 +212,9 @@ order_doc_history(struct order_view *o)
 	doc_section(d, "Timeline");
 	if (json_array_size(timeline) == 0)
 		doc_add(d, UI_EL_DIM, "No recorded events.");
-	json_array_foreach(timeline, i, e) {
-		snprintf(line, sizeof line, "%s  %s  %s%s%s", tm(e, "at", t, sizeof t), js(e, "actor"),
-			 js(e, "action"), *js(e, "detail") ? ": " : "", js(e, "detail"));
-		doc_wrap(d, UI_EL_NORMAL, 18, line);
-	}
+	json_array_foreach(timeline, i, e)
+		doc_wrapf(d, UI_EL_NORMAL, 18, "%s  %s  %s%s%s", tm(e, "at", t, sizeof t), js(e, "actor"),
+			  js(e, "action"), *js(e, "detail") ? ": " : "", js(e, "detail"));
 }
 
 static void
@@ -249,9 +241,8 @@ order_build(struct order_view *o)
 		 js(o->card, "status"), tm(o->card, "status_at", t, sizeof t), js(seller, "name"));
 	doc_add(d, ui_theme_status_element(js(o->card, "status")) == UI_EL_NORMAL ? UI_EL_HEADER :
 		ui_theme_status_element(js(o->card, "status")), buf);
-	snprintf(buf, sizeof buf, "Customer %s  %s  %s", js(cust, "full_name"), js(cust, "email"),
-		 js(cust, "phone"));
-	doc_wrap(d, UI_EL_NORMAL, 9, buf);
+	doc_wrapf(d, UI_EL_NORMAL, 9, "Customer %s  %s  %s", js(cust, "full_name"), js(cust, "email"),
+		  js(cust, "phone"));
 	snprintf(buf, sizeof buf, "Placed %s  Confirmed %s  Shipped %s  Delivered %s",
 		 tm(o->card, "placed_at", t, sizeof t), tm(o->card, "confirmed_at", t1, sizeof t1),
 		 tm(o->card, "shipped_at", t2, sizeof t2), tm(o->card, "delivered_at", t3, sizeof t3));

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "app/charclass.h"
 #include "width.h"
 
 int
@@ -45,10 +46,8 @@ ui_utf8_decode(const char *str, size_t n, int *cp)
 static bool
 cp_printable(int cp)
 {
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-		return false;
-	/* bidi controls could reorder the rest of the line on some terminals */
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+	/* controls; bidi controls could reorder the rest of the line */
+	if (cp < 0 || app_cp_hostile((unsigned)cp))
 		return false;
 	return wcwidth((wchar_t)cp) >= 0;
 }

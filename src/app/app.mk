@@ -1,7 +1,7 @@
 ## src/app: use cases (lookup, order, customer, cancel, refund, cli).
 noinst_LIBRARIES += liboms_app.a
 liboms_app_a_SOURCES = \
-	src/app/app.h src/app/appint.h src/app/table.h \
+	src/app/app.h src/app/appint.h src/app/table.h src/app/charclass.h \
 	src/app/text.c src/app/stmt.c src/app/checkdigit.c src/app/phone.c \
 	src/app/lookup.c src/app/search.c \
 	src/app/money.c src/app/order.c src/app/customer.c src/app/cancel.c \
@@ -15,10 +15,12 @@ APP_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 
 check_PROGRAMS += tests/unit/test_lookup tests/unit/test_phone \
 	tests/unit/test_checkdigit tests/unit/test_money \
-	tests/unit/test_refund tests/unit/test_cancel_stmt tests/unit/test_uuid
+	tests/unit/test_refund tests/unit/test_cancel_stmt tests/unit/test_uuid \
+	tests/unit/test_safe
 TESTS += tests/unit/test_lookup tests/unit/test_phone \
 	tests/unit/test_checkdigit tests/unit/test_money \
-	tests/unit/test_refund tests/unit/test_cancel_stmt tests/unit/test_uuid
+	tests/unit/test_refund tests/unit/test_cancel_stmt tests/unit/test_uuid \
+	tests/unit/test_safe
 
 tests_unit_test_lookup_SOURCES = tests/unit/test_lookup.c
 tests_unit_test_lookup_CFLAGS = $(APP_TEST_CFLAGS)
@@ -35,6 +37,9 @@ tests_unit_test_money_LDADD = $(APP_TEST_LDADD)
 tests_unit_test_refund_SOURCES = tests/unit/test_refund.c
 tests_unit_test_refund_CFLAGS = $(APP_TEST_CFLAGS)
 tests_unit_test_refund_LDADD = $(APP_TEST_LDADD)
+tests_unit_test_safe_SOURCES = tests/unit/test_safe.c
+tests_unit_test_safe_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_safe_LDADD = $(APP_TEST_LDADD)
 tests_unit_test_uuid_SOURCES = tests/unit/test_uuid.c
 tests_unit_test_uuid_CFLAGS = $(APP_TEST_CFLAGS)
 tests_unit_test_uuid_LDADD = $(APP_TEST_LDADD)

@@ -95,10 +95,13 @@ cli_usage_error(const struct cli *c, const char *usage, const char *fmt, ...)
 void
 cli_json_out(json_t *v)
 {
-	if (!v)
+	char *text;
+
+	if (!v || !(text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
 		return;
-	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	app_json_put_safe(stdout, text);
 	fputc('\n', stdout);
+	free(text);
 }
 
 void

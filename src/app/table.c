@@ -13,6 +13,7 @@
 
 #include "app/app.h"
 #include "app/appint.h"
+#include "app/charclass.h"
 #include "app/table.h"
 
 int
@@ -31,7 +32,7 @@ app_display_width(const char *s)
 			i++;
 			continue;
 		}
-		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+		if (app_cp_hostile(cp)) {
 			w++;               /* printed as '?' */
 		} else {
 			int cw = wcwidth((wchar_t)cp);
@@ -53,12 +54,38 @@ app_put_safe(FILE *f, const char *s)
 		unsigned cp;
 		int k = app_utf8_seq(p + i, n - i, &cp);
 
-		if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+		if (k == 0 || app_cp_hostile(cp)) {
 			fputc('?', f);
 			i += k ? (size_t)k : 1;
 			continue;
 		}
 		fwrite(p + i, 1, (size_t)k, f);
+		i += (size_t)k;
+	}
+}
+
+void
+app_json_put_safe(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		int k = app_utf8_seq(p + i, n - i, &cp);
+
+		if (k == 0) {
+			fputs("\\ufffd", f);    /* not from jansson, which writes UTF-8 only */
+			i++;
+			continue;
+		}
+		/* outside strings JSON has only ASCII punctuation and blanks, so
+		 * every such character is inside a string, where \uXXXX means
+		 * the same character */
+		if (cp >= 0x80 && app_cp_hostile(cp))
+			fprintf(f, "\\u%04x", cp);
+		else
+			fwrite(p + i, 1, (size_t)k, f);
 		i += (size_t)k;
 	}
 }

@@ -13,7 +13,13 @@ void table_add(struct app_table *t, ...);
 int table_rows(const struct app_table *t);
 void table_print(const struct app_table *t, FILE *f, const char *indent);
 void table_free(struct app_table *t);
-/* Writes s with control characters and invalid bytes shown as '?'. */
+/* Writes s with control characters, bidi controls (app/charclass.h) and
+ * invalid bytes shown as '?'. */
 void app_put_safe(FILE *f, const char *s);
+/* Writes JSON text (as json_dumps made it) with the C1 and bidi controls
+ * jansson leaves raw escaped as \uXXXX: the same JSON value, but nothing
+ * in it can act on a terminal. Invalid UTF-8 (never from jansson) becomes
+ * \ufffd. */
+void app_json_put_safe(FILE *f, const char *json);
 
 #endif

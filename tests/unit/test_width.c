@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -128,6 +129,27 @@ test_decode(void **state)
 	assert_int_equal(cp, -1);
 }
 
+/* Bidi controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069)
+ * and C1 controls could reorder or restyle the rest of the line: '?'. */
+static void
+test_bidi_c1(void **state)
+{
+	static const char *const hostile[] = {
+		"\xd8\x9c", "\xe2\x80\x8e", "\xe2\x80\x8f", "\xe2\x80\xaa", "\xe2\x80\xab",
+		"\xe2\x80\xac", "\xe2\x80\xad", "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa7",
+		"\xe2\x81\xa8", "\xe2\x81\xa9", "\xc2\x80", "\xc2\x9b", "\xc2\x9f", NULL};
+
+	(void)state;
+	for (int i = 0; hostile[i]; i++) {
+		char s[32];
+
+		snprintf(s, sizeof s, "a%sexe.jpg", hostile[i]);
+		assert_int_equal(ui_width(s), 9);
+		fit_is(s, 20, ELL, "a?exe.jpg", 9);
+	}
+	fit_is("\xe2\x80\x8d", 5, ELL, "\xe2\x80\x8d", 0);   /* U+200D joiner: not a control */
+}
+
 int
 main(void)
 {
@@ -139,6 +161,7 @@ main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_line_cells),
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_bidi_c1),
 	};
 
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
