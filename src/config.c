@@ -521,3 +521,286 @@ config_check_private(const struct oms_config *cfg, struct oms_error *err)
 				"run: chmod 600 %s", cfg->path, (unsigned)(cfg->mode & 07777), cfg->path);
 	return OMS_OK;
 }
+
+enum oms_status
+config_get_duration_ms(const struct oms_config *cfg, const char *section, const char *key,
+		       long def, long min, long max, long *out, struct oms_error *err)
+{
+	static const struct { const char *unit; long ms; } units[] = {
+		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "min", 60000 },
+	};
+	const struct config_entry *e = config_find(cfg, section, key);
+	char *end;
+	long v;
+
+	if (!e) {
+		*out = def;
+		return OMS_OK;
+	}
+	errno = 0;
+	v = strtol(e->value, &end, 10);
+	if (end == e->value || !isdigit((unsigned char)e->value[0]) || errno == ERANGE)
+		goto bad;
+	while (is_blank(*end))
+		end++;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcasecmp(end, units[i].unit))
+			continue;
+		if (v > max / units[i].ms || v * units[i].ms < min || v * units[i].ms > max)
+			return oms_fail(err, OMS_CONFIG, "%s:%d: [%s] %s: %.40s is out of range "
+					"(%ld ms .. %ld ms)", cfg->name, e->line, e->section, e->key,
+					e->value, min, max);
+		*out = v * units[i].ms;
+		return OMS_OK;
+	}
+bad:
+	return oms_fail(err, OMS_CONFIG, "%s:%d: [%s] %s: '%.40s' is not a duration "
+			"(e.g. 2s, 500ms, 1min)", cfg->name, e->line, e->section, e->key, e->value);
+}
+
+/* -- secrets ------------------------------------------------------------ */
+
+/* Case-insensitive: does the n bytes at s, percent-decoded, contain
+ * "password"? (libpq decodes URI parameter names: pass%77ord is one.) */
+static bool
+name_is_password(const char *s, size_t n)
+{
+	char buf[64];
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 1 < sizeof buf; i++) {
+		if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char hex[3] = { s[i + 1], s[i + 2], '\0' };
+			buf[o++] = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else {
+			buf[o++] = s[i];
+		}
+	}
+	buf[o] = '\0';
+	for (size_t i = 0; i + 8 <= o; i++)
+		if (!strncasecmp(buf + i, "password", 8))
+			return true;
+	return false;
+}
+
+static bool
+uri_has_password(const char *u)
+{
+	const char *p = strstr(u, "://") + 3, *auth_end = p + strcspn(p, "/?");
+	const char *at = memchr(p, '@', (size_t)(auth_end - p)), *q;
+
+	if (at) {
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+		if (colon && colon + 1 < at)
+			return true;
+	}
+	if (!(q = strchr(auth_end, '?')))
+		return false;
+	for (q++; *q;) {
+		size_t n = strcspn(q, "&"), k = strcspn(q, "=&");
+		if (k < n && k + 1 < n && name_is_password(q, k))
+			return true;
+		q += n + (q[n] == '&');
+	}
+	return false;
+}
+
+static bool
+conninfo_has_password(const char *s, int depth)
+{
+	if (!s || depth > 2)
+		return false;
+	while (is_blank(*s) || *s == '\n' || *s == '\r')
+		s++;
+	if (!strncasecmp(s, "postgresql://", 13) || !strncasecmp(s, "postgres://", 11))
+		return uri_has_password(s);
+	while (*s) {
+		const char *key = s;
+		size_t klen;
+		char val[CONFIG_LINE_MAX + 1];
+		size_t vlen = 0;
+
+		while (*s && !isspace((unsigned char)*s) && *s != '=')
+			s++;
+		klen = (size_t)(s - key);
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s != '=')
+			return false;         /* not a conninfo libpq would take */
+		s++;
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '\'') {
+			for (s++; *s && *s != '\''; s++) {
+				if (*s == '\\' && s[1])
+					s++;
+				if (vlen < CONFIG_LINE_MAX)
+					val[vlen++] = *s;
+			}
+			if (*s == '\'')
+				s++;
+		} else {
+			for (; *s && !isspace((unsigned char)*s); s++) {
+				if (*s == '\\' && s[1])
+					s++;
+				if (vlen < CONFIG_LINE_MAX)
+					val[vlen++] = *s;
+			}
+		}
+		val[vlen] = '\0';
+		if (vlen > 0 && name_is_password(key, klen))
+			return true;
+		/* expand_dbname: the first dbname may itself be a conninfo */
+		if (klen == 6 && !strncasecmp(key, "dbname", 6) &&
+		    conninfo_has_password(val, depth + 1))
+			return true;
+		while (isspace((unsigned char)*s))
+			s++;
+	}
+	return false;
+}
+
+bool
+config_conninfo_has_password(const char *conninfo)
+{
+	return conninfo_has_password(conninfo, 0);
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+bool
+config_find_secret(const struct oms_config *cfg, const char **section, const char **key)
+{
+	for (size_t i = 0; cfg && i < cfg->n; i++) {
+		const struct config_entry *e = &cfg->v[i];
+		bool secret;
+
+		if (ends_with(e->key, "conninfo"))
+			secret = config_conninfo_has_password(e->value);
+		else
+			secret = e->value[0] && (!strcasecmp(e->key, "password") ||
+						 !strcasecmp(e->key, "secret") ||
+						 ends_with(e->key, "_password") ||
+						 ends_with(e->key, "_secret") || ends_with(e->key, "_key"));
+		if (secret) {
+			*section = e->section;
+			*key = e->key;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum oms_status
+config_check_secrets(const struct oms_config *cfg, struct oms_error *err)
+{
+	const char *sec, *key;
+
+	if (!cfg || !cfg->have_stat || !(cfg->mode & (S_IRWXG | S_IRWXO)) ||
+	    !config_find_secret(cfg, &sec, &key))
+		return OMS_OK;
+	if (ends_with(key, "conninfo"))
+		return oms_fail(err, OMS_CONFIG,
+				"%s: [%s] %s holds a database password but the file is readable "
+				"by group or others (mode %04o); run: chmod 600 %s, or move the "
+				"password to ~/.pgpass (or PGPASSFILE), or use peer or certificate "
+				"authentication", cfg->path, sec, key,
+				(unsigned)(cfg->mode & 07777), cfg->path);
+	return oms_fail(err, OMS_CONFIG,
+			"%s: [%s] %s is a secret but the file is readable by group or others "
+			"(mode %04o); run: chmod 600 %s", cfg->path, sec, key,
+			(unsigned)(cfg->mode & 07777), cfg->path);
+}
+
+/* -- transport of secrets ----------------------------------------------- */
+
+static bool
+host_is_loopback_v4(const char *h, size_t n)
+{
+	unsigned octet[4];
+	int parts = 0;
+	size_t i = 0;
+
+	while (parts < 4) {
+		size_t start = i;
+		unsigned v = 0;
+
+		while (i < n && isdigit((unsigned char)h[i]) && i - start < 3)
+			v = v * 10 + (unsigned)(h[i++] - '0');
+		if (i == start || v > 255 || (i - start > 1 && h[start] == '0'))
+			return false;
+		octet[parts++] = v;
+		if (parts < 4) {
+			if (i >= n || h[i] != '.')
+				return false;
+			i++;
+		}
+	}
+	return i == n && octet[0] == 127;
+}
+
+bool
+config_url_is_loopback(const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	size_t n, hn;
+
+	if (!p)
+		return false;
+	p += 3;
+	n = strcspn(p, "/?#");
+	/* user information, backslashes, percent-encoding or blanks in the
+	 * authority: whatever host a client makes of it, not ours to trust */
+	for (size_t i = 0; i < n; i++)
+		if (strchr("@\\% \t", p[i]) || (unsigned char)p[i] < 0x21 ||
+		    (unsigned char)p[i] >= 0x7f)
+			return false;
+	if (p[0] == '[') {
+		const char *close = memchr(p, ']', n);
+		if (!close || (size_t)(close - p) != 4 || strncmp(p, "[::1]", 5))
+			return false;
+		hn = 5;
+	} else {
+		hn = strcspn(p, ":/?#");
+		if (hn > n)
+			hn = n;
+	}
+	if (hn < n) {          /* a port: ":" and 1..5 digits, nothing else */
+		if (p[hn] != ':' || n - hn < 2 || n - hn > 6)
+			return false;
+		for (size_t i = hn + 1; i < n; i++)
+			if (!isdigit((unsigned char)p[i]))
+				return false;
+	}
+	if (p[0] == '[')
+		return true;
+	return (hn == 9 && !strncasecmp(p, "localhost", 9)) || host_is_loopback_v4(p, hn);
+}
+
+enum oms_status
+config_check_transport(const struct oms_config *cfg, const char *section, const char *url_key,
+		       bool tls_required, struct oms_error *err)
+{
+	const char *url = config_get(cfg, section, url_key, NULL);
+	const struct config_entry *e = config_find(cfg, section, url_key);
+	bool allow = config_get_bool(cfg, section, "allow_insecure_loopback", false);
+
+	if (!url || !*url || !strncasecmp(url, "https://", 8) || !strncasecmp(url, "smtps://", 8) ||
+	    (tls_required && !strncasecmp(url, "smtp://", 7)))
+		return OMS_OK;
+	if (allow && config_url_is_loopback(url))
+		return OMS_OK;
+	return oms_fail(err, OMS_CONFIG,
+			"%s:%d: [%s] %s is not encrypted (https://, smtps:// or STARTTLS) but a "
+			"secret would be sent to it; plain text is only allowed to a loopback "
+			"address (127.0.0.1, [::1], localhost) with [%s] allow_insecure_loopback = yes",
+			cfg->name, e ? e->line : 0, section, url_key, section);
+}

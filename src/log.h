@@ -41,10 +41,26 @@ void log_msg(enum log_level level, const char *fmt, ...)
  * it could not parse. */
 char *log_mask_email(const char *email, char *out, size_t outlen);
 char *log_mask_phone(const char *phone, char *out, size_t outlen);
-/* Copies line to out, masking everything that looks like an e-mail address
- * or a phone number (with a leading '+', or written like 555-555-0199).
- * Plain digit runs (order numbers, ids, amounts) are left alone. Returns
- * the length written. */
+/* Copies line to out, masking the registered values (below), then
+ * everything that looks like an e-mail address (UTF-8 ones included, an
+ * '@' written "%40", the domain folded onto the next line) or a phone
+ * number (with a leading '+' or "00", or grouped like 555 010 0199,
+ * (555) 010-0199, 020 7946 0958). Plain digit runs (order numbers, ids,
+ * amounts), dates, times and IPv4 addresses are left alone. Returns the
+ * length written. */
 size_t log_scrub(const char *line, char *out, size_t outlen);
+
+/* Personal data the work in hand knows (the customer's e-mail, phone,
+ * name, address, the recipient of a mail): from log_pii_add until
+ * log_pii_forget, log_scrub (so every log line, and whatever the worker
+ * writes to an outbox row) replaces each registered value wherever it
+ * appears: in any letter case (Latin, Greek, Cyrillic), percent- or
+ * form-encoded, RFC 2047 encoded, JSON-escaped, with quotes escaped, folded
+ * across lines; a phone number in any spacing, with a trunk 0 or a 00
+ * prefix; each word of a name on its own. The shapes above remain the
+ * second net. owner is any pointer naming the work (a job). */
+enum log_pii_kind { LOG_PII_EMAIL, LOG_PII_PHONE, LOG_PII_NAME, LOG_PII_ADDRESS };
+void log_pii_add(const void *owner, enum log_pii_kind kind, const char *value);
+void log_pii_forget(const void *owner);
 
 #endif

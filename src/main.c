@@ -104,9 +104,9 @@ main_check_secrets(const struct oms_config *cfg, const char *conninfo)
 {
 	struct oms_error err;
 
-	if (!conninfo || !strstr(conninfo, "password"))
+	if (!conninfo || !config_conninfo_has_password(conninfo))
 		return;
-	if (config_check_private(cfg, &err) != OMS_OK)
+	if (config_check_secrets(cfg, &err) != OMS_OK)
 		log_warn("%s", err.msg);
 }
 

@@ -81,6 +81,7 @@ struct settings {
 	const char *listen_conninfo;
 	long poll_ms;
 	long sweep_s;                /* stuck-shipment sweep; 0: off */
+	long lock_timeout_ms;        /* on the job connection */
 	struct jobs_config jc;
 	enum log_level level;
 	bool use_syslog;
@@ -119,7 +120,9 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 	    !get_int(cfg, "mail", "connect_timeout_ms", 5000, 1, 600000, &v[9], err) ||
 	    !get_int(cfg, "mail", "timeout_ms", 60000, 1, 600000, &v[10], err) ||
 	    !get_int(cfg, "worker", "seed", 0, 0, 2147483647L, &v[11], err) ||
-	    !get_int(cfg, "worker", "stuck_sweep_interval", 600, 0, 86400, &v[12], err))
+	    !get_int(cfg, "worker", "stuck_sweep_interval", 600, 0, 86400, &v[12], err) ||
+	    config_get_duration_ms(cfg, "worker", "lock_timeout", 2000, 1, 600000,
+				   &s->lock_timeout_ms, err) != OMS_OK)
 		goto fail;
 	s->poll_ms = v[0];
 	s->sweep_s = v[12];
@@ -149,9 +152,15 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 	s->jc.mail.msgid_domain = config_get(cfg, "mail", "message_id_domain", NULL);
 	s->jc.worker_id = worker_id ? worker_id : config_get(cfg, "worker", "worker_id", NULL);
 
-	/* Secrets only in a file nobody else can read. */
-	if ((s->jc.payment.api_key || s->jc.smtp.password) &&
-	    config_check_private(cfg, err) != OMS_OK)
+	/* Secrets (a database password, the API key, the mail password) only
+	 * in a file nobody else can read, and only sent encrypted. */
+	if (config_check_secrets(cfg, err) != OMS_OK)
+		goto fail;
+	if (s->jc.payment.api_key && *s->jc.payment.api_key &&
+	    config_check_transport(cfg, "payment", "base_url", false, err) != OMS_OK)
+		goto fail;
+	if (s->jc.smtp.password && *s->jc.smtp.password &&
+	    config_check_transport(cfg, "mail", "smtp_url", s->jc.smtp.require_tls, err) != OMS_OK)
 		goto fail;
 	if (!s->jc.payment.base_url)
 		log_warn("no [payment] base_url: refund and verification jobs will wait");
@@ -228,10 +237,38 @@ failed:
 	log_warn("stuck-shipment sweep failed, next try in %ld s: %s", interval_s, e.msg);
 }
 
+/* The job connection never waits long for a row a person holds (a CSR's
+ * transaction left open in psql): after lock_timeout the server answers
+ * 55P03, the job goes back to the queue (jobs.c) and the others go on.
+ * Set on the session; the worker's oms_api functions set it too, for
+ * connections through PgBouncer's transaction pooling. */
+static enum oms_status
+set_lock_timeout(struct db *db, long ms, struct oms_error *err)
+{
+	char v[32];
+	const char *p[1] = { v };
+
+	snprintf(v, sizeof v, "%ldms", ms);
+	return db_exec(db, "SELECT set_config('lock_timeout', $1, false)", 1, p, err);
+}
+
+/* lock_timeout_ms < 0: the LISTEN connection, which takes no row locks. */
 static struct db *
-connect_db(const char *conninfo, const char *what, struct oms_error *err)
+open_db(const char *conninfo, long lock_timeout_ms, struct oms_error *err)
 {
 	struct db *db = db_open(conninfo, err);
+
+	if (db && lock_timeout_ms >= 0 && set_lock_timeout(db, lock_timeout_ms, err) != OMS_OK) {
+		db_close(db);
+		db = NULL;
+	}
+	return db;
+}
+
+static struct db *
+connect_db(const char *conninfo, long lock_timeout_ms, const char *what, struct oms_error *err)
+{
+	struct db *db = open_db(conninfo, lock_timeout_ms, err);
 
 	if (!db)
 		log_warn("cannot connect (%s): %s", what, err->msg);
@@ -304,7 +341,7 @@ main(int argc, char **argv)
 	}
 
 	/* Connect; a daemon keeps trying (the database may start after us). */
-	while (!(db = connect_db(s.conninfo, "database", &err))) {
+	while (!(db = connect_db(s.conninfo, s.lock_timeout_ms, "database", &err))) {
 		if (once || got_term) {
 			rc = once ? EXIT_DB : 0;
 			goto out;
@@ -315,7 +352,7 @@ main(int argc, char **argv)
 	}
 	reconnect_delay = 500;
 	if (!once) {
-		ldb = connect_db(s.listen_conninfo, "listen", &err);
+		ldb = connect_db(s.listen_conninfo, -1, "listen", &err);
 		if (ldb && db_listen(ldb, "oms_outbox", &err) != OMS_OK) {
 			log_warn("LISTEN oms_outbox failed (%s); polling every %ld ms", err.msg, s.poll_ms);
 			db_close(ldb);
@@ -329,9 +366,9 @@ main(int argc, char **argv)
 	}
 	if (s.sweep_s > 0)
 		snprintf(sweep_desc, sizeof sweep_desc, "every %ld s", s.sweep_s);
-	log_info("started as %s (concurrency %u, poll %ld ms%s, stuck-shipment sweep %s)",
-		 s.jc.worker_id, s.jc.concurrency, s.poll_ms, ldb ? ", LISTEN oms_outbox" : "",
-		 sweep_desc);
+	log_info("started as %s (concurrency %u, poll %ld ms%s, stuck-shipment sweep %s, "
+		 "lock_timeout %ld ms)", s.jc.worker_id, s.jc.concurrency, s.poll_ms,
+		 ldb ? ", LISTEN oms_outbox" : "", sweep_desc, s.lock_timeout_ms);
 
 	for (;;) {
 		uint64_t now = jobs_now_ms();
@@ -356,6 +393,9 @@ main(int argc, char **argv)
 				jobs_reconfigure(jobs, &ns.jc, &err);
 				if (ns.sweep_s != s.sweep_s)
 					next_sweep = 0;   /* now, then on the new interval */
+				if (ns.lock_timeout_ms != s.lock_timeout_ms && !jobs_db_lost(jobs) &&
+				    set_lock_timeout(db, ns.lock_timeout_ms, &err) != OMS_OK)
+					log_warn("lock_timeout not changed: %s", err.msg);
 				if (!verbose)
 					log_set_level(ns.level);
 				config_free(s.cfg);
@@ -369,7 +409,7 @@ main(int argc, char **argv)
 		/* The connection went away: reconnect, keeping the old handle
 		 * until a new one works (jobs still call into it). */
 		if (jobs_db_lost(jobs) && now >= next_reconnect) {
-			struct db *nd = db_open(s.conninfo, &err);
+			struct db *nd = open_db(s.conninfo, s.lock_timeout_ms, &err);
 			if (nd) {
 				jobs_set_db(jobs, nd);
 				db_close(db);

@@ -278,6 +278,209 @@ test_search_env(void **state)
 	free(path);
 }
 
+/* Every way a conninfo or URI can carry a password libpq would use, and
+ * look-alikes that carry none. */
+static void
+test_conninfo_passwords(void **state)
+{
+	static const char *const with[] = {
+		"host=db password=secret",
+		"host=db password = 'a b' dbname=oms",
+		"password='it''s'",
+		"password=\\'x",
+		"  sslpassword=keypass host=db",
+		"PASSWORD=x",
+		"postgresql://oms:secret@db/oms",
+		"postgres://oms:s%40cret@db:5432/oms",
+		"POSTGRESQL://u:p@h1,h2/db?target_session_attrs=read-write",
+		"postgresql://db/oms?password=secret",
+		"postgresql://db/oms?sslmode=require&pass%77ord=secret",
+		"postgresql://db/oms?%70assword=x",
+		"dbname='postgresql://u:p@db/oms'",
+		"dbname='host=db password=x'",
+		/* libpq skips the blanks after '=': the password is "dbname=oms" */
+		"host=db password= dbname=oms",
+	};
+	static const char *const without[] = {
+		"host=db dbname=oms user=oms",
+		"service=oms",
+		"host=db password=",
+		"password=''",
+		"application_name='password=x'",
+		"passfile=/home/u/.pgpass",
+		"postgresql://oms@db/oms",
+		"postgresql://oms:@db/oms",
+		"postgresql://db/oms?password=",
+		"postgresql://db/oms?passfile=/x",
+		"postgresql://db/u:p@x",
+		"",
+	};
+
+	for (size_t i = 0; i < sizeof with / sizeof with[0]; i++)
+		if (!config_conninfo_has_password(with[i]))
+			fail_msg("no password found in \"%s\"", with[i]);
+	for (size_t i = 0; i < sizeof without / sizeof without[0]; i++)
+		if (config_conninfo_has_password(without[i]))
+			fail_msg("a password found in \"%s\"", without[i]);
+	assert_false(config_conninfo_has_password(NULL));
+}
+
+/* A world-readable file with a database password is refused, naming the
+ * file, the key and the fixes, never the password. */
+static void
+test_secrets_refused(void **state)
+{
+	static const char *const files[] = {
+		"[connection]\nconninfo = postgresql://oms_worker:hunter2@db/oms\n",
+		"[connection]\nconninfo = host=db password='hunter2 x'\n",
+		"[worker]\nlisten_conninfo = host=db password=hunter2\n",
+		"[mail]\npassword = hunter2\n",
+		"[payment]\napi_key = hunter2\n",
+	};
+	struct oms_error err;
+
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char *open_path = write_temp(files[i], 0644);
+		char *grp_path = write_temp(files[i], 0640);
+		char *priv_path = write_temp(files[i], 0600);
+		struct oms_config *cfg = config_load(open_path, &err);
+		const char *sec, *key;
+
+		assert_non_null(cfg);
+		assert_true(config_find_secret(cfg, &sec, &key));
+		assert_int_equal(config_check_secrets(cfg, &err), OMS_CONFIG);
+		if (!strstr(err.msg, open_path) || !strstr(err.msg, "chmod 600") ||
+		    !strstr(err.msg, key) || strstr(err.msg, "hunter2"))
+			fail_msg("file %zu: message \"%s\"", i, err.msg);
+		if (strstr(key, "conninfo") && (!strstr(err.msg, ".pgpass") ||
+						!strstr(err.msg, "PGPASSFILE") ||
+						!strstr(err.msg, "peer")))
+			fail_msg("file %zu: no .pgpass/PGPASSFILE/peer in \"%s\"", i, err.msg);
+		config_free(cfg);
+		cfg = config_load(grp_path, &err);
+		assert_int_equal(config_check_secrets(cfg, &err), OMS_CONFIG);
+		config_free(cfg);
+		cfg = config_load(priv_path, &err);
+		assert_int_equal(config_check_secrets(cfg, &err), OMS_OK);
+		config_free(cfg);
+		unlink(open_path);
+		unlink(grp_path);
+		unlink(priv_path);
+		free(open_path);
+		free(grp_path);
+		free(priv_path);
+	}
+	/* nothing secret: any mode will do */
+	{
+		char *path = write_temp("[connection]\nconninfo = service=oms\n"
+					"[payment]\napi_key =\n", 0644);
+		struct oms_config *cfg = config_load(path, &err);
+		const char *sec, *key;
+
+		assert_false(config_find_secret(cfg, &sec, &key));
+		assert_int_equal(config_check_secrets(cfg, &err), OMS_OK);
+		config_free(cfg);
+		unlink(path);
+		free(path);
+	}
+}
+
+static void
+test_loopback_urls(void **state)
+{
+	static const char *const loop[] = {
+		"http://127.0.0.1", "http://127.0.0.1:8080/", "http://127.1.2.3:1/v1",
+		"http://localhost:25", "HTTP://LOCALHOST", "http://[::1]:8080", "http://[::1]/x",
+		"smtp://127.0.0.1:2525",
+	};
+	static const char *const not_loop[] = {
+		"https://127.0.0.1.evil.com", "http://127.0.0.1.evil.com", "http://localhost.evil.com",
+		"http://127.0.0.1@evil.com/", "http://evil.com@127.0.0.1/", "http://user:pw@127.0.0.1/",
+		"http://127.0.0.1\\@evil.com", "http://127.0.0.1%2eevil.com", "http://[::1].evil.com",
+		"http://[::ffff:127.0.0.1]", "http://128.0.0.1", "http://0x7f.0.0.1", "http://127.1",
+		"http://2130706433", "http://127.0.0.01", "http://127.0.0.1:80x", "http://127.0.0.1:",
+		"http://127.0.0.256", "http://localhost:1234567", "http://10.0.0.1", "127.0.0.1",
+		"http://", "", "http://[::1]x",
+	};
+
+	for (size_t i = 0; i < sizeof loop / sizeof loop[0]; i++)
+		if (!config_url_is_loopback(loop[i]))
+			fail_msg("\"%s\" should be loopback", loop[i]);
+	for (size_t i = 0; i < sizeof not_loop / sizeof not_loop[0]; i++)
+		if (config_url_is_loopback(not_loop[i]))
+			fail_msg("\"%s\" should not be loopback", not_loop[i]);
+	assert_false(config_url_is_loopback(NULL));
+}
+
+static void
+check_transport(const char *text, bool tls_required, enum oms_status want)
+{
+	struct oms_error err;
+	struct oms_config *cfg = parse(text, &err);
+
+	assert_non_null(cfg);
+	oms_error_clear(&err);
+	if (config_check_transport(cfg, "payment", "base_url", tls_required, &err) != want)
+		fail_msg("\"%s\": wanted %s, got \"%s\"", text, oms_status_name(want), err.msg);
+	if (want != OMS_OK && !strstr(err.msg, "allow_insecure_loopback"))
+		fail_msg("message \"%s\" does not name the key", err.msg);
+	config_free(cfg);
+}
+
+static void
+test_transport(void **state)
+{
+	check_transport("[payment]\nbase_url = https://pay.example.com\n", false, OMS_OK);
+	check_transport("[payment]\nbase_url = https://127.0.0.1.evil.com\n", false, OMS_OK);
+	check_transport("[payment]\nbase_url = http://pay.example.com\n", false, OMS_CONFIG);
+	check_transport("[payment]\nbase_url = http://127.0.0.1:9\n", false, OMS_CONFIG);
+	check_transport("[payment]\nbase_url = http://127.0.0.1:9\nallow_insecure_loopback = yes\n",
+			false, OMS_OK);
+	check_transport("[payment]\nbase_url = http://[::1]:8080\nallow_insecure_loopback = yes\n",
+			false, OMS_OK);
+	check_transport("[payment]\nbase_url = http://localhost.evil.com\n"
+			"allow_insecure_loopback = yes\n", false, OMS_CONFIG);
+	check_transport("[payment]\nbase_url = http://127.0.0.1@evil.com/\n"
+			"allow_insecure_loopback = yes\n", false, OMS_CONFIG);
+	check_transport("[payment]\nbase_url = http://127.0.0.1.evil.com\n"
+			"allow_insecure_loopback = yes\n", false, OMS_CONFIG);
+	check_transport("[payment]\nbase_url = smtp://mail.example.com\n", true, OMS_OK);
+	check_transport("[payment]\nbase_url = smtp://mail.example.com\n", false, OMS_CONFIG);
+	check_transport("[payment]\nbase_url = smtps://mail.example.com\n", false, OMS_OK);
+	check_transport("[payment]\n", false, OMS_OK);
+}
+
+static void
+test_durations(void **state)
+{
+	struct oms_error err;
+	struct oms_config *cfg = parse("[w]\na = 2s\nb = 1500ms\nc = 1min\nd = 250\ne = 0\n"
+				       "f = 2 s\ng = 2h\nh = -1s\ni = s\nj = 99999999999min\n", &err);
+	long v;
+
+	assert_non_null(cfg);
+	assert_int_equal(config_get_duration_ms(cfg, "w", "a", 7, 1, 600000, &v, &err), OMS_OK);
+	assert_int_equal(v, 2000);
+	assert_int_equal(config_get_duration_ms(cfg, "w", "b", 7, 1, 600000, &v, &err), OMS_OK);
+	assert_int_equal(v, 1500);
+	assert_int_equal(config_get_duration_ms(cfg, "w", "c", 7, 1, 600000, &v, &err), OMS_OK);
+	assert_int_equal(v, 60000);
+	assert_int_equal(config_get_duration_ms(cfg, "w", "d", 7, 1, 600000, &v, &err), OMS_OK);
+	assert_int_equal(v, 250);
+	assert_int_equal(config_get_duration_ms(cfg, "w", "f", 7, 1, 600000, &v, &err), OMS_OK);
+	assert_int_equal(v, 2000);
+	assert_int_equal(config_get_duration_ms(cfg, "w", "none", 7, 1, 600000, &v, &err), OMS_OK);
+	assert_int_equal(v, 7);
+	assert_int_equal(config_get_duration_ms(cfg, "w", "e", 7, 1, 600000, &v, &err), OMS_CONFIG);
+	assert_non_null(strstr(err.msg, "out of range"));
+	assert_int_equal(config_get_duration_ms(cfg, "w", "g", 7, 1, 600000, &v, &err), OMS_CONFIG);
+	assert_non_null(strstr(err.msg, "not a duration"));
+	assert_int_equal(config_get_duration_ms(cfg, "w", "h", 7, 1, 600000, &v, &err), OMS_CONFIG);
+	assert_int_equal(config_get_duration_ms(cfg, "w", "i", 7, 1, 600000, &v, &err), OMS_CONFIG);
+	assert_int_equal(config_get_duration_ms(cfg, "w", "j", 7, 1, 600000, &v, &err), OMS_CONFIG);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -292,6 +495,11 @@ main(void)
 		cmocka_unit_test(test_each_in_order),
 		cmocka_unit_test(test_load_and_private),
 		cmocka_unit_test(test_search_env),
+		cmocka_unit_test(test_conninfo_passwords),
+		cmocka_unit_test(test_secrets_refused),
+		cmocka_unit_test(test_loopback_urls),
+		cmocka_unit_test(test_transport),
+		cmocka_unit_test(test_durations),
 	};
 
 	log_set_stderr(false);
