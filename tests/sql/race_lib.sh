@@ -177,3 +177,10 @@ race_ledger() {
 				', ' ORDER BY r.id) FROM oms.refund r WHERE r.order_id = o.id), 'none')
 		FROM oms.orders o WHERE o.order_no = $1"
 }
+
+# The per-group connection limits and timeouts (oms.session_limit) on the
+# logins made since `oms migrate`, as production has them: a race must hold
+# with them, not only without.
+race_limits() {
+	q "SELECT oms.apply_session_limits()" >/dev/null || echo "# oms.apply_session_limits() failed"
+}
