@@ -779,7 +779,8 @@ $$;
 -- repeated final result is harmless; a final result that changes (the
 -- gateway's refund failed after it succeeded, or succeeded after we were
 -- told it failed) is recorded as the gateway says and raises an alert;
--- so does a ledger that the recorded money overdraws.
+-- so does a refund whose success makes the money returned exceed what was
+-- paid.
 CREATE OR REPLACE FUNCTION oms_api.refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text,
                                                  p_message text)
 RETURNS void
@@ -815,7 +816,11 @@ BEGIN
 	    executed_at = CASE WHEN p_status = 'succeeded' THEN coalesce(r.executed_at, clock_timestamp()) END,
 	    last_message = left(p_message, 500)
 	WHERE r.id = p_refund_id;
-	IF oms.refundable_minor(v_order.id) < 0 THEN
+	-- more money returned than was paid: only a fact from outside can say so
+	IF p_status = 'succeeded' AND (SELECT coalesce(sum(r.amount_minor), 0) FROM oms.refund r
+	                               WHERE r.order_id = v_order.id AND r.status = 'succeeded')
+	   > coalesce((SELECT p.amount_minor FROM oms.payment p WHERE p.order_id = v_order.id AND p.status = 'verified'), 0)
+	THEN
 		PERFORM oms.raise_alert('ledger_overdrawn', v_order.id, p_refund_id,
 			jsonb_build_object('order_no', v_order.order_no, 'left_minor', oms.refundable_minor(v_order.id),
 			                   'currency', v_order.currency));

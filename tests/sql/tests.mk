@@ -39,6 +39,17 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/reason_restore.sql \
 	tests/sql/rls.sql \
 	tests/sql/role_matrix.sql \
+	tests/sql/audit_actor.sql \
+	tests/sql/br_011_payment_binding.sql \
+	tests/sql/br_025_window_clock.sql \
+	tests/sql/br_029_four_eyes.sql \
+	tests/sql/cancel_settles_refunds.sql \
+	tests/sql/fulfilment_leaks.sql \
+	tests/sql/refund_request_key.sql \
+	tests/sql/refund_result_facts.sql \
+	tests/sql/rule_limits.sql \
+	tests/sql/staff_deactivated.sql \
+	tests/sql/worker_lock_timeout.sql \
 	tests/sql/stuck_shipments.sql
 # The race tests (issue 8): every race at READ COMMITTED, REPEATABLE READ
 # and SERIALIZABLE.
