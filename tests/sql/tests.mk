@@ -1,7 +1,7 @@
 ## fragment: tests/sql — pgTAP files (one merged TAP stream) and the
 ## concurrent-cancellation test, both against a throwaway cluster.
-TESTS += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_concurrency.test
-EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_concurrency.test \
+TESTS += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_concurrency.test tests/sql/session_limits.test
+EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_concurrency.test tests/sql/session_limits.test \
 	tests/sql/migrate.sh \
 	tests/sql/fixture.psql \
 	tests/sql/analyst_views.sql \
