@@ -95,6 +95,14 @@ ui_message_error(struct ui *ui, const struct oms_error *err)
 	case OMS_DENIED:
 		ui_message(ui, UI_EL_ERROR, "Not allowed for your role.");
 		break;
+	case OMS_RETRY:
+		ui_message(ui, UI_EL_ERROR, "Another session is changing this order; nothing was done. "
+			   "Enter tries again.");
+		break;
+	case OMS_READ_ONLY:
+		ui_message(ui, UI_EL_ERROR, "The database server is read-only (a standby?): "
+			   "nothing was changed.");
+		break;
 	case OMS_DB:
 		/* server messages of unexpected errors are not for the CSR */
 		ui_message(ui, UI_EL_ERROR, "Database error; the query did not complete.");
@@ -103,6 +111,12 @@ ui_message_error(struct ui *ui, const struct oms_error *err)
 		ui_message(ui, UI_EL_ERROR, "%s", err->msg[0] ? err->msg : oms_status_message(err->status));
 		break;
 	}
+}
+
+void
+ui_note_interrupted(struct ui *ui, const char *what)
+{
+	snprintf(ui->interrupted, sizeof ui->interrupted, "%s", what);
 }
 
 /* --- queries ------------------------------------------------------------ */
@@ -392,7 +406,13 @@ ui_conn_restored(struct ui *ui)
 	ui->attempt = 0;
 	ui->idle_watch = true;
 	ui->relayout = true;
-	ui_message(ui, UI_EL_OK, "Reconnected to the database.");
+	if (ui->interrupted[0]) {
+		ui_message(ui, UI_EL_WARNING, "Reconnected. %s was cut off, not confirmed: "
+			   "Enter tries again.", ui->interrupted);
+		ui->interrupted[0] = '\0';
+	} else {
+		ui_message(ui, UI_EL_OK, "Reconnected to the database.");
+	}
 	ui_listen(ui);                   /* (db re-issued it if it had one) */
 	ui_whoami(ui);
 	for (int i = 0; i < ui->depth; i++) {

@@ -104,6 +104,7 @@ struct ui {
 	bool reset_want_write;
 	bool idle_watch;           /* watch the idle socket for a dead server */
 	bool listening;            /* LISTEN oms_order works on this connection */
+	char interrupted[48];      /* the change the lost connection cut off, "" none */
 
 	/* status line */
 	char msg[256];
@@ -139,6 +140,10 @@ void ui_message(struct ui *ui, enum ui_element el, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Shows an error from a query in the status line, worded for the user. */
 void ui_message_error(struct ui *ui, const struct oms_error *err);
+/* A view's change was cut off by the lost connection ("The cancellation"):
+ * the reconnect message says it was not confirmed and that Enter tries
+ * again (every change oms sends is safe to send twice). */
+void ui_note_interrupted(struct ui *ui, const char *what);
 bool ui_online(const struct ui *ui);
 /* A query has been running long enough (150 ms) to show the spinner. */
 bool ui_busy_visible(const struct ui *ui);

@@ -427,6 +427,13 @@ cancel_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 	x->confirming = false;
 	if (!res) {
 		ui_message_error(v->ui, err);
+		/* rolled back, or cut off: what was typed stays and Enter sends
+		 * it again (a cancellation that did go through is refused as
+		 * done, never done twice) */
+		if (err->status == OMS_RETRY || err->status == OMS_DB_GONE)
+			x->confirming = true;
+		if (err->status == OMS_DB_GONE)
+			ui_note_interrupted(v->ui, "The cancellation");
 		/* refused or overtaken: the screen below shows why after Esc */
 		if ((err->status == OMS_RULE || err->status == OMS_CONFLICT) && x->parent &&
 		    x->parent->ops->reload)

@@ -34,6 +34,10 @@ struct refund_view {
 	bool confirming, sending;
 	char refusal[520];         /* the database's last refusal, shown in the dialog */
 	long long sent_minor;      /* the amount being sent, for the message */
+	/* this dialog's intent: every send of it carries the same key, so a
+	 * retry after an error, a reconnect or a rollback never makes a
+	 * second refund ("" when no random bytes: sent without) */
+	char request_key[APP_UUID_LEN + 1];
 };
 
 static struct refund_view *
@@ -277,6 +281,7 @@ refund_send(struct refund_view *x)
 	req.amount_minor = refund_amount(x);
 	req.reason = x->reason.buf;
 	req.note = x->note.len ? x->note.buf : NULL;
+	req.request_key = x->request_key[0] ? x->request_key : NULL;
 	if (request_refund_stmt(&req, &st, &err) != OMS_OK) {
 		ui_message_error(x->v.ui, &err);
 		return UI_HANDLED | UI_REDRAW;
@@ -370,8 +375,15 @@ refund_error_text(const struct oms_error *e, char *buf, size_t len)
 {
 	switch (e->status) {
 	case OMS_DB_GONE:
-		snprintf(buf, len, "The connection was lost while asking: look at the order's refunds "
-			 "before asking again.");
+		snprintf(buf, len, "The connection was lost while asking: the refund was not confirmed. "
+			 "Enter asks again, as the same request: never a second refund.");
+		break;
+	case OMS_RETRY:
+		snprintf(buf, len, "Another session is changing this order; nothing was done. "
+			 "Enter tries again.");
+		break;
+	case OMS_READ_ONLY:
+		snprintf(buf, len, "The database server is read-only (a standby?): nothing was changed.");
 		break;
 	case OMS_CANCELLED:
 		snprintf(buf, len, "Cancelled: no refund was asked for.");
@@ -406,6 +418,10 @@ refund_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 		if (!refund_refusal_text(e, x->currency, x->refusal, sizeof x->refusal))
 			refund_error_text(e, x->refusal, sizeof x->refusal);
 		ui_message(v->ui, UI_EL_ERROR, "%s", x->refusal);
+		/* rolled back or cut off: Enter sends the same request again */
+		x->confirming = e->status == OMS_RETRY || e->status == OMS_DB_GONE;
+		if (e->status == OMS_DB_GONE)
+			ui_note_interrupted(v->ui, "The refund request");
 		return UI_REDRAW;
 	}
 	money_format(x->sent_minor, x->currency, money, sizeof money);
@@ -480,5 +496,6 @@ view_refund_new(struct ui *ui, struct view *parent, const json_t *card)
 	ui_list_init(&x->list, true);
 	ui_list_set_count(&x->list, x->nlines + 1);
 	x->focus = FOCUS_WHAT;
+	app_uuid_v4(x->request_key);
 	return &x->v;
 }

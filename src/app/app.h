@@ -271,11 +271,16 @@ void pending_refunds_stmt(int limit, long long after_id, struct app_stmt *st);
 int pending_refunds_rows(const struct db_result *r, struct pending_refund **rows, struct oms_error *err);
 
 /* A CSR's partial refund (oms_api.request_refund): waits for an
- * administrator; the database refuses more than is left (BR-028). */
+ * administrator; the database refuses more than is left (BR-028). The
+ * request key names the intent: sent again with the same key and the same
+ * order, amount, reason and note, the request returns the first refund's
+ * id and creates nothing (so a retry after a lost connection can never
+ * make a second refund); with other values it is refused (OMS_INVALID). */
 struct refund_request {
 	long long order_no, amount_minor;
 	const char *reason;           /* required, free text */
 	const char *note;             /* NULL or text */
+	const char *request_key;      /* NULL, or a UUID (app_uuid_v4) */
 };
 enum oms_status request_refund_stmt(const struct refund_request *req, struct app_stmt *st,
 				    struct oms_error *err);

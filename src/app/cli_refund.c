@@ -19,6 +19,7 @@ const char cli_usage_refund[] =
 	"       oms refund show [--json] ID\n"
 	"       oms refund pending [--json] [--limit N]\n"
 	"       oms refund request [--json] NUMBER --amount MONEY --reason TEXT [--note TEXT]\n"
+	"                          [--request-key UUID]\n"
 	"       oms refund approve [--json] ID [--note TEXT]\n"
 	"       oms refund refuse [--json] ID --note TEXT";
 
@@ -271,13 +272,14 @@ cmd_refund_request(struct cli *c, int argc, char **argv)
 		{"amount", required_argument, NULL, 'a'},
 		{"reason", required_argument, NULL, 'r'},
 		{"note", required_argument, NULL, 'n'},
+		{"request-key", required_argument, NULL, 'k'},
 		{0}};
 	struct refund_request req = {0};
 	struct app_stmt st;
 	struct oms_error err = {0};
 	struct db_result *r;
 	const char *number = NULL, *amount = NULL;
-	char currency[4], m[48];
+	char currency[4], m[48], key[APP_UUID_LEN + 1];
 	long long refund_id;
 	json_t *card;
 	int ch, rc;
@@ -295,6 +297,12 @@ cmd_refund_request(struct cli *c, int argc, char **argv)
 		case 'a': amount = optarg; break;
 		case 'r': req.reason = optarg; break;
 		case 'n': req.note = optarg; break;
+		case 'k':
+			if (!app_uuid_valid(optarg))
+				return cli_usage_error(c, cli_usage_refund, "--request-key takes a UUID "
+						       "(as printed by an earlier request, or uuidgen): %s", optarg);
+			req.request_key = optarg;
+			break;
 		default:
 			return cli_usage_error(c, cli_usage_refund, "unknown option or missing value: %s",
 					   argv[optind - 1]);
@@ -302,6 +310,9 @@ cmd_refund_request(struct cli *c, int argc, char **argv)
 	}
 	if (!number)
 		return cli_usage_error(c, cli_usage_refund, "which order?");
+	if (app_utf8_chars(req.reason) > OMS_NOTE_MAX || app_utf8_chars(req.note) > OMS_NOTE_MAX)
+		return cli_usage_error(c, cli_usage_refund, "--reason and --note take at most %d characters",
+				       OMS_NOTE_MAX);
 	if (!amount)
 		return cli_usage_error(c, cli_usage_refund,
 				       "how much? --amount 12.34 (in the order's currency)");
@@ -327,19 +338,36 @@ cmd_refund_request(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, cli_usage_refund, "not an amount in %s: %s (write it as 12.34)",
 				   currency, amount);
 
+	/* one key for this intent, however often it is sent; said before it is
+	 * sent, since a kill or a lost connection leaves the outcome unknown */
+	if (!req.request_key) {
+		if (!app_uuid_v4(key)) {
+			fprintf(stderr, "%s: no random bytes for a request key\n", cli_progname(c));
+			return EXIT_DB;
+		}
+		req.request_key = key;
+		fprintf(stderr, "%s: request key: %s\n", cli_progname(c), key);
+		fflush(stderr);
+	}
 	if (request_refund_stmt(&req, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if (!(r = cli_query(c, &st, &err)))
-		return cli_fail(c, &err);      /* BR-028 (more than is left): exit 4 */
+	if (!(r = cli_query(c, &st, &err))) {
+		rc = cli_fail(c, &err);       /* BR-028 (more than is left): exit 4 */
+		if (err.status == OMS_DB_GONE || err.status == OMS_DB || err.status == OMS_CANCELLED)
+			fprintf(stderr, "%s: the refund may have been recorded: run the same command with "
+				"--request-key %s to find out (never a second refund)\n",
+				cli_progname(c), req.request_key);
+		return rc;
+	}
 	s = request_refund_parse(r, &refund_id, &err);
 	db_result_free(r);
 	if (s != OMS_OK)
 		return cli_fail(c, &err);
 	if (c->json) {
-		cli_json_emit(json_pack("{s:I, s:I, s:I, s:s, s:s}", "refund_id", (json_int_t)refund_id,
+		cli_json_emit(json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "refund_id", (json_int_t)refund_id,
 					"order_no", (json_int_t)req.order_no,
 					"amount_minor", (json_int_t)req.amount_minor, "currency", currency,
-					"approval", "pending"));
+					"approval", "pending", "request_key", req.request_key));
 	} else {
 		money_format(req.amount_minor, currency, m, sizeof m);
 		printf("refund %lld of %s on order %lld waits for an administrator's approval (BR-027)\n",

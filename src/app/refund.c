@@ -199,16 +199,22 @@ request_refund_stmt(const struct refund_request *req, struct app_stmt *st, struc
 {
 	enum oms_status s;
 
-	app_stmt_init(st, "SELECT oms_api.request_refund($1::bigint, $2::bigint, $3, $4) AS refund_id");
+	app_stmt_init(st, "SELECT oms_api.request_refund($1::bigint, $2::bigint, $3, $4, $5::uuid) "
+			  "AS refund_id");
 	if (!order_no_valid(req->order_no))
 		return oms_fail(err, OMS_INVALID, "%lld is not a valid order number", req->order_no);
 	if (req->amount_minor <= 0)
 		return oms_fail(err, OMS_INVALID, "a refund amount must be positive");
+	if (req->request_key && !app_uuid_valid(req->request_key))
+		return oms_fail(err, OMS_INVALID, "the request key is not a UUID "
+				"(8-4-4-4-12 hexadecimal digits)");
 	app_stmt_ll(st, req->order_no);
 	app_stmt_ll(st, req->amount_minor);
-	if ((s = app_text_arg(st, "a reason", req->reason, true, err)) != OMS_OK)
+	if ((s = app_text_arg(st, "a reason", req->reason, true, err)) != OMS_OK ||
+	    (s = app_text_arg(st, "the note", req->note, false, err)) != OMS_OK)
 		return s;
-	return app_text_arg(st, "the note", req->note, false, err);
+	app_stmt_text(st, req->request_key);
+	return OMS_OK;
 }
 
 enum oms_status
