@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "input.h"
@@ -8,7 +9,16 @@
 void
 ui_input_clear(struct ui_input *in)
 {
+	int max = in->max;
+
 	memset(in, 0, sizeof *in);
+	in->max = max;
+}
+
+static int
+input_max(const struct ui_input *in)
+{
+	return in->max > 0 && in->max < UI_INPUT_MAXCHARS ? in->max : UI_INPUT_MAXCHARS;
 }
 
 static int
@@ -43,7 +53,7 @@ input_insert(struct ui_input *in, int cp)
 	if (cp >= 0xd800 && cp <= 0xdfff)
 		return false;
 	n = utf8_encode(cp, enc);
-	if (in->nchars >= UI_INPUT_MAXCHARS || in->len + n >= (int)sizeof in->buf) {
+	if (in->nchars >= input_max(in) || in->len + n >= (int)sizeof in->buf) {
 		in->overflow = true;
 		return false;
 	}
@@ -169,10 +179,18 @@ ui_input_key(struct ui_input *in, int key, bool *changed)
 void
 ui_input_draw(struct ui *ui, struct ui_input *in, int y, int x, int w)
 {
-	int curcol, pos = 0, col = 0, skip;
+	int curcol, pos = 0, col = 0, skip, max = input_max(in);
 	struct ui_line line;
 	char saved;
 
+	/* near the limit: "n/max" at the field's right end */
+	if (in->nchars >= max - max / 10 && w > 24) {
+		char count[24];
+		int cw = snprintf(count, sizeof count, " %d/%d", in->nchars, max);
+
+		ui_draw_text(y, x + w - cw, cw, in->nchars >= max ? UI_EL_WARNING : UI_EL_DIM, count);
+		w -= cw;
+	}
 	if (w <= 1)
 		return;
 	saved = in->buf[in->cur];

@@ -1,15 +1,18 @@
 /* A one-line text editor (UTF-8), bounded in length so a paste of any size
- * cannot grow it. */
+ * cannot grow it: at most `max` characters (0: UI_INPUT_MAXCHARS, the
+ * free-text limit OMS_NOTE_MAX the database keeps too). Near the limit the
+ * field shows how many characters it holds ("1850/2000"). */
 #ifndef OMS_UI_INPUT_H
 #define OMS_UI_INPUT_H
 
 #include <stdbool.h>
 #include "ui.h"
 
-#define UI_INPUT_MAXCHARS 200
+#define UI_INPUT_MAXCHARS OMS_NOTE_MAX
 
 struct ui_input {
 	char buf[UI_INPUT_MAXCHARS * 4 + 1];
+	int max;            /* characters; 0: UI_INPUT_MAXCHARS (kept by clear) */
 	int len;            /* bytes */
 	int cur;            /* byte offset of the cursor */
 	int nchars;

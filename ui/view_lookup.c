@@ -17,6 +17,9 @@
 /* TAG_SUGGEST + i: does suggestion i name an order? */
 enum { TAG_FIRST = 1, TAG_MORE, TAG_SUGGEST };
 
+/* what one types to find an order or a customer (lookup_query.text) */
+#define LOOKUP_MAXCHARS 200
+
 struct lookup_view {
 	struct view v;
 	struct ui_input in;
@@ -222,7 +225,7 @@ lookup_key(struct view *v, int key, int action)
 			if (flags & UI_HANDLED) {
 				if (l->in.overflow) {
 					ui_message(v->ui, UI_EL_WARNING, "The lookup line takes at most %d characters.",
-						   UI_INPUT_MAXCHARS);
+						   l->in.max);
 					l->in.overflow = false;
 				}
 				if (changed)
@@ -608,6 +611,7 @@ view_lookup_new(struct ui *ui)
 	l->v.ops = &lookup_ops;
 	l->v.ui = ui;
 	ui_list_init(&l->list, true);
+	l->in.max = LOOKUP_MAXCHARS;
 	l->qst = OMS_OK;
 	return &l->v;
 }

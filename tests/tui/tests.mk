@@ -3,8 +3,8 @@
 ## and the check that oms(1)'s KEYS table matches the action table.
 TESTS += tests/tui/journeys.test tests/tui/reconnect.test tests/tui/man-keys.test
 TESTS += tests/tui/approvals.test
-TESTS += tests/tui/cancel.test tests/tui/cancel-lines.test tests/tui/sessions.test
-EXTRA_DIST += tests/tui/sessions.test
+TESTS += tests/tui/cancel.test tests/tui/cancel-lines.test tests/tui/sessions.test tests/tui/limits.test
+EXTRA_DIST += tests/tui/sessions.test tests/tui/limits.test
 EXTRA_DIST += tests/tui/approvals.test
 EXTRA_DIST += tests/tui/cancel.test tests/tui/cancel-lines.test
 EXTRA_DIST += tests/tui/lib.sh tests/tui/journeys.test tests/tui/reconnect.test \
