@@ -55,6 +55,12 @@ help_build(struct help_view *h)
 	doc_section(d, "Lookup line");
 	doc_wrap(d, UI_EL_NORMAL, 2, "  Letters go into the line; Left, Right, Backspace, C-a, C-e, C-k, "
 		 "C-w and C-d edit it. Results follow as you type.");
+	doc_section(d, "Dialogs");
+	doc_wrap(d, UI_EL_NORMAL, 2, "  Notes and reasons take up to 2000 characters (counted from 1800). "
+		 "When another session is changing the order, or the connection was lost while "
+		 "sending, nothing typed is lost and Enter tries again: a cancellation is never "
+		 "done twice, and a refund request carries its own key, so it is never made twice. "
+		 "A read-only server (a standby) changes nothing.");
 }
 
 static void

@@ -458,7 +458,10 @@ static const struct {
 	 "approved, rejected). show: one refund, what was granted and what the\n"
 	 "gateway did. pending: refunds waiting for an administrator (BR-027).\n"
 	 "request: a partial refund (CSR), MONEY as 12.34 in the order's currency,\n"
-	 "at most what is left to refund (BR-028); it waits for approval.\n"
+	 "at most what is left to refund (BR-028); it waits for approval. Each\n"
+	 "request has a key (printed on stderr as 'request key: UUID' before it is\n"
+	 "sent); --request-key UUID sends the same request again: the first\n"
+	 "refund's id, never a second refund (other values: refused, exit 2).\n"
 	 "approve / refuse: an administrator decides (refuse needs --note)."},
 	{"reason", cli_cmd_reason, cli_usage_reason,
 	 "list: the cancellation reason codes staff can give (BR-023), with their\n"
@@ -488,8 +491,13 @@ print_help(FILE *f, int which)
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 			fprintf(f, "  %s\n", commands[i].usage);
 	}
-	fprintf(f, "\nexit status: 0 found/ok, 1 not found, 2 usage, 3 database error,\n"
-		   "4 refused by a business rule\n");
+	fprintf(f, "\nA change the server rolled back because another session held or changed\n"
+		   "the data is sent again up to 3 times. Text output shows control and\n"
+		   "bidirectional control characters as ?; JSON escapes them as \\uXXXX.\n"
+		   "Notes and reasons take at most %d characters.\n"
+		   "\nexit status: 0 found/ok, 1 not found, 2 usage, 3 database error,\n"
+		   "4 refused by a business rule, 5 nothing done: another session held or\n"
+		   "changed the data, or the server is read-only; run it again later\n", OMS_NOTE_MAX);
 }
 
 int
