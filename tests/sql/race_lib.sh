@@ -20,7 +20,11 @@
 #   race_outcomes BASE...      "ok=3 40001=2" (sorted, counted)
 #   race_run LOGIN LEVEL SQL   one session in the foreground (same psql
 #                              settings), output on stdout, errors on stderr
+#   race_diag BASE...          the first lines of each racer's errors, as "# "
 #   q SQL                      one value, as the superuser
+#   race_limits                oms.session_limit on the logins made so far
+#   race_fixture, race_paid_order, race_paid, race_granted, race_claimed,
+#   race_ledger                a seller, orders and their refund ledger (below)
 
 RACE_LEVELS="read_committed repeatable_read serializable"
 RACE_PIDS=
