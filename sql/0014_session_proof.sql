@@ -1149,6 +1149,13 @@ BEGIN
 		RAISE EXCEPTION 'at most % units of one item in an order (policy max_line_qty); item(s) % ask for more',
 			v_max_qty, v_bad USING ERRCODE = '22023';
 	END IF;
+	-- under REPEATABLE READ / SERIALIZABLE an item retired after the
+	-- snapshot raises 40001 here instead of being sold (BR-005)
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		PERFORM 1 FROM oms.item i
+		WHERE i.id IN (SELECT (e ->> 'item_id')::bigint FROM jsonb_array_elements(p_lines) e)
+		ORDER BY i.id FOR SHARE;
+	END IF;
 	SELECT string_agg(DISTINCT (e ->> 'item_id'), ', ') INTO v_bad
 	FROM jsonb_array_elements(p_lines) e
 	LEFT JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
@@ -1253,6 +1260,197 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------
+-- Names of staff on an order's requests and decisions. Fulfilment reads no
+-- staff row but its own seller's (see below); the person who asked for or
+-- decided a cancellation or refund of an order it may see is still named
+-- to it, and nobody else. Analysts get no names.
+CREATE FUNCTION oms.staff_name_for(p_login text, p_order_id bigint) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+RETURN (SELECT s.full_name FROM oms.staff s
+        WHERE s.login = p_login
+          AND (oms.caller_role() IN ('csr', 'admin', 'worker')
+               OR (oms.caller_role() = 'fulfilment'
+                   AND EXISTS (SELECT 1 FROM oms.orders o
+                               WHERE o.id = p_order_id AND o.seller_id = oms.caller_seller_id())
+                   AND (EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.order_id = p_order_id
+                                AND p_login IN (c.requested_by, c.decided_by))
+                        OR EXISTS (SELECT 1 FROM oms.refund r WHERE r.order_id = p_order_id
+                                   AND p_login IN (r.requested_by, r.approved_by))))));
+
+-- What a cancellation that leaves no unit refunds: everything paid minus
+-- what is granted (auto or approved) and not failed. The refunds still
+-- waiting for approval are settled by it (apply_cancellation), so they do
+-- not count.
+CREATE FUNCTION oms.refundable_settled_minor(p_order_id bigint) RETURNS bigint
+LANGUAGE sql STABLE
+RETURN coalesce((SELECT p.amount_minor FROM oms.payment p
+                 WHERE p.order_id = p_order_id AND p.status = 'verified'), 0)
+     - coalesce((SELECT sum(r.amount_minor) FROM oms.refund r
+                 WHERE r.order_id = p_order_id
+                   AND r.approval IN ('auto', 'approved')
+                   AND r.status NOT IN ('failed', 'canceled')), 0);
+
+-- As in 0011: the refund of cancelling some lines; when no unit would be
+-- left, all that is left after settling the pending refunds.
+CREATE OR REPLACE FUNCTION oms.lines_refund(p_order_id bigint, p_lines jsonb,
+	OUT refund_minor bigint, OUT cancels_order boolean)
+LANGUAGE sql STABLE
+AS $$
+	WITH wanted AS (
+		SELECT (e ->> 'line_no')::int AS line_no, sum((e ->> 'qty')::int) AS qty
+		FROM jsonb_array_elements(coalesce(p_lines, '[]'::jsonb)) e
+		GROUP BY 1),
+	item AS (
+		SELECT i.unit_price_minor, i.qty - i.cancelled_qty AS left_qty,
+		       CASE WHEN p_lines IS NULL THEN i.qty - i.cancelled_qty ELSE coalesce(w.qty, 0) END AS take
+		FROM oms.order_item i LEFT JOIN wanted w ON w.line_no = i.line_no
+		WHERE i.order_id = p_order_id),
+	outcome AS (
+		SELECT coalesce(bool_and(take >= left_qty), false) AS nothing_left,
+		       coalesce(sum(take * unit_price_minor), 0)::bigint AS value
+		FROM item)
+	SELECT greatest(CASE WHEN nothing_left THEN oms.refundable_settled_minor(p_order_id)
+	                     ELSE least(oms.refundable_minor(p_order_id), value) END, 0),
+	       nothing_left
+	FROM outcome
+$$;
+
+-- As in 0006: the whole order's refund is the settled amount.
+CREATE OR REPLACE FUNCTION oms_api.cancel_eligibility(p_order_no bigint)
+RETURNS TABLE (verdict text, reason text, refund_minor bigint, currency text, needs_override boolean)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT v.verdict, v.reason,
+       CASE WHEN v.verdict = 'refused' THEN 0 ELSE greatest(oms.refundable_settled_minor(o.id), 0) END,
+       o.currency::text, v.needs_override
+FROM oms.orders o,
+     oms.cancel_verdict(o, oms.caller_role(), oms.caller_seller_id()) v
+WHERE o.order_no = p_order_no
+$$;
+
+-- As in 0011, naming the requester through oms.staff_name_for.
+CREATE OR REPLACE FUNCTION oms_api.pending_cancellations(p_limit int DEFAULT 50, p_after_id bigint DEFAULT NULL)
+RETURNS TABLE (cancellation_id bigint, order_no bigint, seller_name text, status text,
+               requested_at timestamptz, requested_by text, reason_code text, reason_label text,
+               note text, refund_minor bigint, currency text)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT c.id, o.order_no, s.name, o.status, c.requested_at,
+       coalesce(oms.staff_name_for(c.requested_by, o.id), c.requested_by),
+       c.reason_code, cr.label, c.note,
+       (oms.lines_refund(o.id, CASE WHEN c.scope = 'lines' THEN oms.cancellation_lines_json(c.id) END)).refund_minor,
+       o.currency::text
+FROM oms.cancellation c
+JOIN oms.orders o ON o.id = c.order_id
+JOIN oms.seller s ON s.id = o.seller_id
+JOIN oms.cancellation_reason cr ON cr.code = c.reason_code
+WHERE c.state = 'pending_approval'
+  AND (p_after_id IS NULL OR c.id > p_after_id)
+ORDER BY c.id
+LIMIT least(greatest(coalesce(p_limit, 50), 1), 500)
+$$;
+
+-- As in 0009, naming the requester through oms.staff_name_for.
+CREATE OR REPLACE FUNCTION oms_api.pending_refunds(p_limit int DEFAULT 50, p_after_id bigint DEFAULT NULL)
+RETURNS TABLE (refund_id bigint, order_no bigint, seller_name text, status text,
+               requested_at timestamptz, requested_by text, reason text, note text,
+               amount_minor bigint, refundable_minor bigint, currency text)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT r.id, o.order_no, s.name, o.status, r.created_at,
+       coalesce(oms.staff_name_for(r.requested_by, o.id), r.requested_by),
+       r.reason, r.note, r.amount_minor, greatest(oms.refundable_minor(o.id), 0), r.currency::text
+FROM oms.refund r
+JOIN oms.orders o ON o.id = r.order_id
+JOIN oms.seller s ON s.id = o.seller_id
+WHERE r.approval = 'pending'
+  AND (p_after_id IS NULL OR r.id > p_after_id)
+ORDER BY r.id
+LIMIT least(greatest(coalesce(p_limit, 50), 1), 500)
+$$;
+
+-- As in 0009, naming the requester and approver through oms.staff_name_for.
+CREATE OR REPLACE FUNCTION oms_api.refund_card(p_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT jsonb_build_object(
+	'id', r.id, 'order_no', o.order_no, 'cancellation_id', r.cancellation_id,
+	'amount_minor', r.amount_minor, 'currency', r.currency, 'status', r.status, 'approval', r.approval,
+	'reason', r.reason, 'note', r.note,
+	'requested_by', r.requested_by, 'requested_by_name', oms.staff_name_for(r.requested_by, o.id),
+	'approved_by', r.approved_by, 'approved_by_name', oms.staff_name_for(r.approved_by, o.id),
+	'created_at', date_trunc('second', r.created_at), 'approved_at', date_trunc('second', r.approved_at),
+	'executed_at', date_trunc('second', r.executed_at),
+	'provider_refund_id', r.provider_refund_id, 'decision_note', r.decision_note,
+	'last_message', r.last_message,
+	'order_refundable_minor', greatest(oms.refundable_minor(o.id), 0))
+FROM oms.refund r
+JOIN oms.orders o ON o.id = r.order_id
+WHERE r.id = p_id
+$$;
+
+-- As in 0006, naming the cancellations' people through oms.staff_name_for.
+CREATE OR REPLACE FUNCTION oms_api.order_card(p_order_no bigint) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT jsonb_build_object(
+	'order_no', o.order_no, 'status', o.status, 'status_at', o.status_at,
+	'placed_at', o.placed_at, 'confirmed_at', o.confirmed_at, 'shipped_at', o.shipped_at,
+	'delivered_at', o.delivered_at, 'cancelled_at', o.cancelled_at,
+	'seller', jsonb_build_object('id', s.id, 'name', s.name),
+	'customer', (SELECT jsonb_build_object('id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone)
+	             FROM oms.customer c WHERE c.id = o.customer_id),
+	'currency', o.currency, 'subtotal_minor', o.subtotal_minor, 'shipping_minor', o.shipping_minor,
+	'total_minor', o.total_minor, 'refundable_minor', oms.refundable_minor(o.id),
+	'ship_to', o.ship_to,
+	'lines', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('line_no', i.line_no, 'sku', i.sku, 'name', i.name, 'qty', i.qty,
+		                 'unit_price_minor', i.unit_price_minor, 'line_total_minor', i.line_total_minor,
+		                 'cancelled_qty', i.cancelled_qty) ORDER BY i.line_no)
+		FROM oms.order_item i WHERE i.order_id = o.id), '[]'),
+	'payment', (SELECT jsonb_build_object('status', p.status, 'provider_ref', p.provider_ref,
+	                   'amount_minor', p.amount_minor, 'verified_at', p.verified_at, 'attempts', p.attempts)
+	            FROM oms.payment p WHERE p.order_id = o.id),
+	'refunds', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', r.id, 'amount_minor', r.amount_minor, 'status', r.status,
+		                 'approval', r.approval, 'reason', r.reason, 'created_at', r.created_at,
+		                 'executed_at', r.executed_at, 'provider_refund_id', r.provider_refund_id) ORDER BY r.id)
+		FROM oms.refund r WHERE r.order_id = o.id), '[]'),
+	'shipments', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', sh.id, 'carrier', sh.carrier, 'service_level', sh.service_level,
+		                 'tracking_no', sh.tracking_no, 'status', sh.status, 'shipped_at', sh.shipped_at,
+		                 'estimated_delivery', sh.estimated_delivery, 'flagged', sh.flagged,
+		                 'events', coalesce((
+		                     SELECT jsonb_agg(jsonb_build_object('at', e.at, 'status', e.status,
+		                                      'location', e.location, 'description', e.description) ORDER BY e.at, e.id)
+		                     FROM oms.shipment_event e WHERE e.shipment_id = sh.id), '[]')) ORDER BY sh.id)
+		FROM oms.shipment sh WHERE sh.order_id = o.id), '[]'),
+	'cancellations', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', ca.id, 'scope', ca.scope, 'reason_code', ca.reason_code,
+		                 'reason_label', cr.label, 'note', ca.note, 'state', ca.state,
+		                 'requested_by', coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
+		                 'requested_at', ca.requested_at,
+		                 'decided_by', coalesce(oms.staff_name_for(ca.decided_by, o.id), ca.decided_by),
+		                 'decided_at', ca.decided_at,
+		                 'decision_note', ca.decision_note, 'override_reason', ca.override_reason) ORDER BY ca.id)
+		FROM oms.cancellation ca
+		JOIN oms.cancellation_reason cr ON cr.code = ca.reason_code
+		WHERE ca.order_id = o.id), '[]'),
+	-- one timeline entry per transaction and action, naming the actor
+	'timeline', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('at', t.at, 'actor', t.actor, 'action', t.action, 'detail', t.detail)
+		                 ORDER BY t.at)
+		FROM (SELECT min(a.at) AS at, coalesce(a.staff_name, a.db_user) AS actor, a.action,
+		             string_agg(oms.audit_detail(a.table_name, a.op, a.old, a.new), '; ' ORDER BY a.id) AS detail
+		      FROM oms.audit_log a WHERE a.order_id = o.id
+		      GROUP BY a.txid, coalesce(a.staff_name, a.db_user), a.action) t
+		WHERE t.detail IS NOT NULL), '[]'))
+FROM oms.orders o
+JOIN oms.seller s ON s.id = o.seller_id
+WHERE o.order_no = p_order_no
+$$;
+
+-- ---------------------------------------------------------------------------
 -- Fulfilment sees its own seller: its staff, its seller row, its items.
 
 ALTER TABLE oms.staff ENABLE ROW LEVEL SECURITY;
@@ -1272,6 +1470,9 @@ CREATE POLICY seller_rows ON oms.item FOR SELECT TO oms_fulfilment
 -- Grants
 
 GRANT EXECUTE ON FUNCTION oms.caller_deactivated() TO oms_csr, oms_fulfilment, oms_analyst, oms_admin, oms_worker;
+REVOKE ALL ON FUNCTION oms.staff_name_for(text, bigint), oms.refundable_settled_minor(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION oms.staff_name_for(text, bigint), oms.refundable_settled_minor(bigint)
+	TO oms_csr, oms_fulfilment, oms_admin, oms_worker;
 REVOKE ALL ON FUNCTION oms.clean_text(text), oms.check_text_len(text, text), oms.note_max(),
 	oms.raise_alert(text, bigint, bigint, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION oms.clean_text(text), oms.note_max() TO oms_csr, oms_fulfilment, oms_admin, oms_worker;

@@ -28,7 +28,9 @@ SET SESSION AUTHORIZATION t_admin;
 SELECT oms_api.decide_refund(:r2, true, 'ok');
 SELECT is((SELECT count(*) FROM oms.outbox WHERE refund_id = :r2 AND kind = 'refund'), 1::bigint,
 	'BR-027: the approved refund is queued once');
+SET SESSION AUTHORIZATION t_csr;
 SELECT cancellation_id AS c3 FROM oms_api.cancel_lines(:o, '[{"line_no":1,"qty":1},{"line_no":2,"qty":1}]', 'customer_request') \gset
+SET SESSION AUTHORIZATION t_admin;
 SELECT refund_id AS r3 FROM oms_api.decide_cancellation(:c3, true, 'admin approves') \gset
 SELECT is((SELECT status FROM oms.orders WHERE order_no = :o), 'CANCELLED', 'cancel_lines: cancelling what is left cancels the order');
 SELECT is(oms.refundable_minor((SELECT id FROM oms.orders WHERE order_no = :o)), 0::bigint,

@@ -9,7 +9,7 @@
 -- ask (BR-021) and what they see are cancel_eligibility's.
 BEGIN;
 \ir fixture.psql
-SELECT plan(40);
+SELECT plan(41);
 
 -- seller A: 2 x Widget (10.00) + 3 x Gadget (5.00) + 5.00 shipping = 40.00
 CREATE FUNCTION pg_temp.order_40() RETURNS bigint LANGUAGE sql AS $$
@@ -110,10 +110,14 @@ SELECT results_eq(format('SELECT amount_minor, approval FROM oms.refund WHERE ca
 -- the seller's own staff cancel after the window at once (BR-025)
 SELECT results_eq(format($$SELECT verdict, refund_minor, cancels_order
 	FROM oms_api.cancel_lines_preview(%s, '[{"line_no": 1, "qty": 2}]')$$, :late),
-	$$VALUES ('allowed', 2500::bigint, true)$$,
-	'BR-025: for the seller''s fulfilment the rest is allowed at once: all that is left (25.00)');
+	$$VALUES ('allowed', 4000::bigint, true)$$,
+	'BR-025: for the seller''s fulfilment the rest is allowed at once: all that was paid (40.00), since the 15.00 still waiting is settled by it (issue 8)');
 SELECT cancellation_id AS c6 FROM oms_api.cancel_lines(:late, '[{"line_no": 1, "qty": 2}]', 'customer_request') \gset
-SELECT is(pg_temp.refund(:c6), 2500::bigint, 'BR-024: cancel_lines by the seller refunds what the preview said');
+SELECT is(pg_temp.refund(:c6), 4000::bigint, 'BR-024: cancel_lines by the seller refunds what the preview said');
+RESET SESSION AUTHORIZATION;
+SELECT is((SELECT approval FROM oms.refund WHERE cancellation_id = :c5), 'rejected',
+	'the line refund that waited for an administrator is superseded: the customer is refunded once');
+SET SESSION AUTHORIZATION t_ful1;
 
 -- pending_cancellations announces the same amount (oms.lines_refund)
 SET SESSION AUTHORIZATION t_csr;

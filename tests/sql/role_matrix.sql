@@ -8,10 +8,10 @@ SELECT plan(5);
 
 CREATE TEMP TABLE expected_select (grp text, tab text);
 INSERT INTO expected_select
-SELECT 'oms_admin', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
+SELECT 'oms_admin', t FROM unnest(ARRAY['address', 'alert', 'audit_log', 'cancellation', 'cancellation_line',
 	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
 	'order_transition', 'orders', 'outbox', 'payment', 'policy', 'refund', 'return_item', 'return_request',
-	'schema_migrations', 'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
+	'schema_migrations', 'seller', 'session_limit', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
 UNION ALL
 SELECT 'oms_csr', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
 	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
@@ -69,7 +69,9 @@ SELECT g, f FROM (VALUES
 	('refunds', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('refund_card', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('jobs', '{oms_admin}'),
-	('job', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;
+	('job', '{oms_admin}'),
+	('alerts', '{oms_admin}'),
+	('alert_resolve', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;
 
 CREATE TEMP VIEW groups AS
 SELECT unnest(ARRAY['oms_csr', 'oms_fulfilment', 'oms_analyst', 'oms_admin', 'oms_worker']) AS grp;
