@@ -82,6 +82,19 @@ ui_message(struct ui *ui, enum ui_element el, const char *fmt, ...)
 	ui->redraw = true;
 }
 
+const char *
+ui_status_words(enum oms_status st)
+{
+	switch (st) {
+	case OMS_RETRY:
+		return "Another session is changing this order; nothing was done. Enter tries again.";
+	case OMS_READ_ONLY:
+		return "The database server is read-only (a standby?): nothing was changed.";
+	default:
+		return oms_status_message(st);
+	}
+}
+
 void
 ui_message_error(struct ui *ui, const struct oms_error *err)
 {
@@ -96,12 +109,8 @@ ui_message_error(struct ui *ui, const struct oms_error *err)
 		ui_message(ui, UI_EL_ERROR, "Not allowed for your role.");
 		break;
 	case OMS_RETRY:
-		ui_message(ui, UI_EL_ERROR, "Another session is changing this order; nothing was done. "
-			   "Enter tries again.");
-		break;
 	case OMS_READ_ONLY:
-		ui_message(ui, UI_EL_ERROR, "The database server is read-only (a standby?): "
-			   "nothing was changed.");
+		ui_message(ui, UI_EL_ERROR, "%s", ui_status_words(err->status));
 		break;
 	case OMS_DB:
 		/* server messages of unexpected errors are not for the CSR */

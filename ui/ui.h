@@ -140,6 +140,10 @@ void ui_message(struct ui *ui, enum ui_element el, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Shows an error from a query in the status line, worded for the user. */
 void ui_message_error(struct ui *ui, const struct oms_error *err);
+/* The words for the CSR of a rollback (OMS_RETRY: "Another session is
+ * changing this order; nothing was done. Enter tries again.") and of a
+ * read-only server; oms_status_message for the other codes. */
+const char *ui_status_words(enum oms_status st);
 /* A view's change was cut off by the lost connection ("The cancellation"):
  * the reconnect message says it was not confirmed and that Enter tries
  * again (every change oms sends is safe to send twice). */

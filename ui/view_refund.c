@@ -379,11 +379,8 @@ refund_error_text(const struct oms_error *e, char *buf, size_t len)
 			 "Enter asks again, as the same request: never a second refund.");
 		break;
 	case OMS_RETRY:
-		snprintf(buf, len, "Another session is changing this order; nothing was done. "
-			 "Enter tries again.");
-		break;
 	case OMS_READ_ONLY:
-		snprintf(buf, len, "The database server is read-only (a standby?): nothing was changed.");
+		snprintf(buf, len, "%s", ui_status_words(e->status));
 		break;
 	case OMS_CANCELLED:
 		snprintf(buf, len, "Cancelled: no refund was asked for.");

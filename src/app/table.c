@@ -44,8 +44,14 @@ app_display_width(const char *s)
 	return w;
 }
 
-void
-app_put_safe(FILE *f, const char *s)
+/* s with hostile characters (app/charclass.h) and invalid bytes made
+ * harmless: as '?' in text; in JSON text (json) C1 and bidi controls as
+ * \uXXXX (outside strings JSON has only ASCII punctuation and blanks, so
+ * every such character is inside a string, where the escape means the same
+ * character; jansson escapes C0 itself) and an invalid byte, which jansson
+ * never writes, as \ufffd. */
+static void
+put_filtered(FILE *f, const char *s, bool json)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = s ? strlen(s) : 0;
@@ -54,40 +60,28 @@ app_put_safe(FILE *f, const char *s)
 		unsigned cp;
 		int k = app_utf8_seq(p + i, n - i, &cp);
 
-		if (k == 0 || app_cp_hostile(cp)) {
+		if (k == 0)
+			fputs(json ? "\\ufffd" : "?", f);
+		else if (app_cp_hostile(cp) && !json)
 			fputc('?', f);
-			i += k ? (size_t)k : 1;
-			continue;
-		}
-		fwrite(p + i, 1, (size_t)k, f);
-		i += (size_t)k;
+		else if (app_cp_hostile(cp) && cp >= 0x80)
+			fprintf(f, "\\u%04x", cp);
+		else
+			fwrite(p + i, 1, (size_t)k, f);
+		i += k ? (size_t)k : 1;
 	}
+}
+
+void
+app_put_safe(FILE *f, const char *s)
+{
+	put_filtered(f, s, false);
 }
 
 void
 app_json_put_safe(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = s ? strlen(s) : 0;
-
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		int k = app_utf8_seq(p + i, n - i, &cp);
-
-		if (k == 0) {
-			fputs("\\ufffd", f);    /* not from jansson, which writes UTF-8 only */
-			i++;
-			continue;
-		}
-		/* outside strings JSON has only ASCII punctuation and blanks, so
-		 * every such character is inside a string, where \uXXXX means
-		 * the same character */
-		if (cp >= 0x80 && app_cp_hostile(cp))
-			fprintf(f, "\\u%04x", cp);
-		else
-			fwrite(p + i, 1, (size_t)k, f);
-		i += (size_t)k;
-	}
+	put_filtered(f, s, true);
 }
 
 struct app_table {
