@@ -24,7 +24,8 @@
 #define SQL_CONFIRM "SELECT oms_api.confirm_payment($1::bigint, $2, $3::bigint)"
 #define SQL_REFUND_INFO \
 	"SELECT r.amount_minor, r.currency, r.idempotency_key::text, r.status, " \
-	"       coalesce(r.provider_refund_id, ''), r.approval, coalesce(p.provider_ref, '') " \
+	"       coalesce(r.provider_refund_id, ''), r.approval, coalesce(p.provider_ref, ''), " \
+	"       (SELECT o.order_no FROM oms.orders o WHERE o.id = r.order_id) " \
 	"  FROM oms.refund r LEFT JOIN oms.payment p ON p.order_id = r.order_id " \
 	" WHERE r.id = $1::bigint"
 #define SQL_PAYMENT_FAILED "SELECT oms_api.payment_failed($1::bigint, $2)"
@@ -43,7 +44,8 @@
 	"  'refund_amount_minor', r.amount_minor," \
 	"  'reason_label', (SELECT cr.label FROM oms.cancellation ca" \
 	"            JOIN oms.cancellation_reason cr ON cr.code = ca.reason_code" \
-	"            WHERE ca.order_id = o.id ORDER BY ca.id DESC LIMIT 1)))::text" \
+	"            WHERE ca.order_id = o.id ORDER BY ca.id DESC LIMIT 1)," \
+	"  'pii', jsonb_build_object('phone', c.phone, 'ship_to', o.ship_to)))::text" \
 	"  FROM oms.orders o JOIN oms.customer c ON c.id = o.customer_id" \
 	"  JOIN oms.seller s ON s.id = o.seller_id" \
 	"  LEFT JOIN oms.shipment sh ON sh.id = nullif($2, '')::bigint" \
@@ -52,6 +54,12 @@
 #define SQL_VERIFY_INFO \
 	"SELECT o.order_no, coalesce(p.provider_ref, ''), p.status, p.amount_minor " \
 	"  FROM oms.orders o JOIN oms.payment p ON p.order_id = o.id WHERE o.id = $1::bigint"
+
+/* A job whose order is locked by another session (a CSR's open
+ * transaction) goes back for a few seconds, plus jitter so that several
+ * such jobs do not come back together. */
+#define BUSY_DELAY_MS 2000
+#define BUSY_JITTER_MS 3000
 
 /* outbox_claim counts the attempt it hands out (attempts is 1 on the first
  * delivery); set to 1 if the SQL side counts only failures. */
@@ -184,6 +192,7 @@ job_free(struct job *jb)
 {
 	if (!jb)
 		return;
+	log_pii_forget(jb);
 	free(jb->payload);
 	mail_message_free(&jb->msg);
 	free(jb);
@@ -267,6 +276,47 @@ note_db_error(struct jobs *j, const struct oms_error *e)
 {
 	if (e->status == OMS_DB_GONE)
 		j->db_lost = true;
+}
+
+static void job_release(struct job *jb, uint64_t wait_ms, const char *why, bool untried);
+static void job_detach(struct job *jb);
+
+/* A database call made for the job failed for a reason that says nothing
+ * about the job:
+ *   OMS_RETRY      its order is locked by another session (lock_timeout,
+ *                  55P03), or a deadlock or serialization failure: nothing
+ *                  was written; the job goes back at once for a few
+ *                  seconds without spending an attempt, and the worker
+ *                  goes on with the next job. A refund may have been
+ *                  executed already: its next attempt sends the same
+ *                  Idempotency-Key, and the gateway replays its answer.
+ *   OMS_DB_GONE,   the connection is lost, or the server is a standby
+ *   OMS_READ_ONLY  now: the lease brings the job back after a reconnect.
+ * Returns true when it took care of the job (which is then gone). */
+static bool
+job_db_trouble(struct job *jb, const struct oms_error *e)
+{
+	struct jobs *j = jb->owner;
+	char why[160], order[40] = "";
+
+	if (e->status == OMS_RETRY) {
+		if (jb->order_no)
+			snprintf(order, sizeof order, " %lld", jb->order_no);
+		snprintf(why, sizeof why, "order%s busy (SQLSTATE %s: held by another session); "
+			 "tried again without counting an attempt", order,
+			 e->sqlstate[0] ? e->sqlstate : "55P03");
+		log_info("job %lld (%s): %s", jb->id, jb->kind, why);
+		job_release(jb, BUSY_DELAY_MS + backoff_rand(&j->rng) % BUSY_JITTER_MS, why, false);
+		return true;
+	}
+	if (e->status == OMS_DB_GONE || e->status == OMS_READ_ONLY) {
+		note_db_error(j, e);
+		log_error("job %lld (%s): %s; the job comes back when its lease ends", jb->id,
+			  jb->kind, e->msg);
+		job_detach(jb);
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -358,13 +408,13 @@ job_retry(struct job *jb, const char *why)
  * when the breaker lets a call through, plus a little jitter so the jobs
  * do not all come back at once (the first one back is the probe). */
 static void
-job_release(struct job *jb, uint64_t wait_ms, const char *why)
+job_release(struct job *jb, uint64_t wait_ms, const char *why, bool untried)
 {
 	struct jobs *j = jb->owner;
 	struct oms_error e = { 0 };
 	char id[24], delay[24];
 	const char *p[3];
-	uint64_t d = wait_ms + backoff_rand(&j->rng) % (wait_ms / 4 + 50);
+	uint64_t d = untried ? wait_ms + backoff_rand(&j->rng) % (wait_ms / 4 + 50) : wait_ms;
 
 	if (d > 86400000)
 		d = 86400000;
@@ -380,7 +430,8 @@ job_release(struct job *jb, uint64_t wait_ms, const char *why)
 		log_error("job %lld (%s): cannot release: %s", jb->id, jb->kind, e.msg);
 	} else {
 		j->n_released++;
-		j->claim_released++;
+		if (untried)
+			j->claim_released++;    /* the breaker: do not claim again at once */
 		schedule(j, d);
 		log_debug("job %lld (%s) released for %llu ms: %s", jb->id, jb->kind,
 			  (unsigned long long)d, why);
@@ -408,9 +459,11 @@ job_done(struct job *jb, json_t *result, const char *pre, int npre, const char *
 	if (pre && db_exec(j->db, pre, npre, ppre, &e) != OMS_OK) {
 		struct oms_error e2 = { 0 };
 		db_exec(j->db, "ROLLBACK", 0, NULL, &e2);
-		if (e.status == OMS_DB_GONE || e.status == OMS_DB)
-			goto db_failed;
 		free(res);
+		if (job_db_trouble(jb, &e))
+			return;
+		if (e.status == OMS_DB)
+			goto db_failed_freed;
 		job_dead(jb, e.msg);
 		return;
 	}
@@ -418,7 +471,10 @@ job_done(struct job *jb, json_t *result, const char *pre, int npre, const char *
 	    db_exec(j->db, "COMMIT", 0, NULL, &e) != OMS_OK) {
 		struct oms_error e2 = { 0 };
 		db_exec(j->db, "ROLLBACK", 0, NULL, &e2);
-		goto db_failed;
+		free(res);
+		if (job_db_trouble(jb, &e))
+			return;
+		goto db_failed_freed;
 	}
 	j->n_done++;
 	log_info("job %lld (%s) done", jb->id, jb->kind);
@@ -426,11 +482,12 @@ job_done(struct job *jb, json_t *result, const char *pre, int npre, const char *
 	job_detach(jb);
 	return;
 db_failed:
+	free(res);
+db_failed_freed:
 	/* The outside world has acted; the lease will run out and the job
 	 * comes back, which the idempotency key / Message-ID make harmless. */
 	note_db_error(j, &e);
 	log_error("job %lld (%s): cannot record the result: %s", jb->id, jb->kind, e.msg);
-	free(res);
 	job_detach(jb);
 }
 
@@ -473,9 +530,10 @@ on_refund(const struct http_response *resp, void *arg)
 {
 	struct job *jb = arg;
 	struct payment_result r;
-	char msg[400], rid[24];
+	char msg[400], rid[24], words[300];
 
 	payment_parse_refund(resp->transport_error ? 0 : resp->status, resp->body, resp->len, &r);
+	payment_describe(&r, words, sizeof words);
 	if (resp->transport_error) {
 		service_failed(jb);
 		transport_message(resp, "payment gateway", msg, sizeof msg);
@@ -484,27 +542,28 @@ on_refund(const struct http_response *resp, void *arg)
 	}
 	if (r.outcome == PAYMENT_FATAL) {
 		service_ok(jb);
-		snprintf(msg, sizeof msg, "payment gateway refused the refund (HTTP %ld%s%s): %s",
-			 r.http_status, r.error_code[0] ? ", " : "", r.error_code, r.message);
+		snprintf(msg, sizeof msg, "payment gateway refused the refund: %s", words);
 		job_dead(jb, msg);
 		return;
 	}
 	if (r.outcome == PAYMENT_RETRY) {
 		if (r.http_status != 409)
 			service_failed(jb);
-		job_retry(jb, r.message);
+		snprintf(msg, sizeof msg, "payment gateway: %s", words);
+		job_retry(jb, msg);
 		return;
 	}
 	service_ok(jb);
 	snprintf(rid, sizeof rid, "%lld", jb->refund_id);
 	{
-		const char *p[4] = { rid, r.status, r.id, r.message[0] ? r.message : NULL };
+		const char *p[4] = { rid, r.status, r.id, r.message[0] ? words : NULL };
 		if (strcmp(r.status, "pending") == 0) {
 			struct oms_error e = { 0 };
 			/* Record the gateway's id now, so the next attempt asks
 			 * about this refund instead of creating one. */
 			if (db_exec(jb->owner->db, SQL_REFUND_RESULT, 4, p, &e) != OMS_OK) {
-				note_db_error(jb->owner, &e);
+				if (job_db_trouble(jb, &e))
+					return;
 				job_retry(jb, e.msg);
 				return;
 			}
@@ -542,7 +601,9 @@ verify_failed(struct job *jb, const char *why)
 	if (!r) {
 		struct oms_error e2 = { 0 };
 		db_exec(j->db, "ROLLBACK", 0, NULL, &e2);
-		if (e.status == OMS_DB_GONE || e.status == OMS_DB)
+		if (job_db_trouble(jb, &e))
+			return;
+		if (e.status == OMS_DB)
 			goto db_failed;
 		job_dead(jb, e.msg);
 		return;
@@ -587,6 +648,8 @@ rollback:
 		struct oms_error e2 = { 0 };
 		db_exec(j->db, "ROLLBACK", 0, NULL, &e2);
 	}
+	if (job_db_trouble(jb, &e))
+		return;
 db_failed:
 	note_db_error(j, &e);
 	log_error("job %lld (%s): cannot record the result: %s", jb->id, jb->kind, e.msg);
@@ -598,14 +661,15 @@ on_verify(const struct http_response *resp, void *arg)
 {
 	struct job *jb = arg;
 	struct payment_result r;
-	char msg[400];
+	char msg[400], words[300];
 
 	payment_parse_intent(resp->transport_error ? 0 : resp->status, resp->body, resp->len, &r);
+	payment_describe(&r, words, sizeof words);
 	if (resp->transport_error || r.outcome == PAYMENT_RETRY) {
 		if (resp->transport_error)
 			transport_message(resp, "payment gateway", msg, sizeof msg);
 		else
-			snprintf(msg, sizeof msg, "%s", r.message);
+			snprintf(msg, sizeof msg, "payment gateway: %s", words);
 		if (resp->transport_error || r.http_status != 409)
 			service_failed(jb);
 		job_retry(jb, msg);
@@ -627,8 +691,7 @@ on_verify(const struct http_response *resp, void *arg)
 	 * more looks; oms_api.payment_failed counts them and, at the last,
 	 * marks the payment failed and queues the customer's mail. */
 	if (r.outcome == PAYMENT_FATAL)
-		snprintf(msg, sizeof msg, "payment not verified (HTTP %ld): %s", r.http_status,
-			 r.message);
+		snprintf(msg, sizeof msg, "payment not verified: %s", words);
 	else
 		snprintf(msg, sizeof msg, "payment not verified: status %s", r.status);
 	verify_failed(jb, msg);
@@ -651,8 +714,8 @@ on_mail(const struct http_response *resp, void *arg)
 	if (resp->status >= 500 && resp->status <= 599) {
 		/* The relay judged this message (bad recipient ...): final. */
 		service_ok(jb);
-		snprintf(msg, sizeof msg, "mail relay refused the message (SMTP %ld): %s",
-			 resp->status, resp->errmsg);
+		snprintf(msg, sizeof msg, "SMTP %ld from the mail relay: recipient or message "
+			 "refused (%s)", resp->status, resp->errmsg);
 		job_dead(jb, msg);
 		return;
 	}
@@ -678,7 +741,7 @@ breaker_blocks(struct job *jb)
 		return false;
 	snprintf(msg, sizeof msg, "%s circuit %s, not tried", b->name,
 		 breaker_state_name(b->state));
-	job_release(jb, breaker_wait_ms(b, now), msg);
+	job_release(jb, breaker_wait_ms(b, now), msg, true);
 	return true;
 }
 
@@ -697,8 +760,8 @@ start_refund(struct job *jb)
 	snprintf(id, sizeof id, "%lld", jb->refund_id);
 	r = db_query(j->db, SQL_REFUND_INFO, 1, p, &e);
 	if (!r) {
-		note_db_error(j, &e);
-		job_retry(jb, e.msg);
+		if (!job_db_trouble(jb, &e))
+			job_retry(jb, e.msg);
 		return;
 	}
 	if (db_rows(r) != 1) {
@@ -713,6 +776,7 @@ start_refund(struct job *jb)
 	approval = db_get(r, 0, 5);
 	snprintf(jb->provider_refund_id, sizeof jb->provider_refund_id, "%s", db_get(r, 0, 4));
 	snprintf(jb->provider_ref, sizeof jb->provider_ref, "%s", db_get(r, 0, 6));
+	jb->order_no = db_get_ll(r, 0, 7);
 	if (!strcmp(status, "succeeded") || !strcmp(status, "failed") || !strcmp(status, "canceled")) {
 		/* Settled by an earlier delivery whose outbox_done was lost. */
 		json_t *res = json_pack("{s:s, s:s}", "status", status, "note", "already settled");
@@ -772,8 +836,8 @@ start_verify(struct job *jb)
 	snprintf(id, sizeof id, "%lld", jb->order_id);
 	r = db_query(j->db, SQL_VERIFY_INFO, 1, p, &e);
 	if (!r) {
-		note_db_error(j, &e);
-		job_retry(jb, e.msg);
+		if (!job_db_trouble(jb, &e))
+			job_retry(jb, e.msg);
 		return;
 	}
 	if (db_rows(r) != 1) {
@@ -822,6 +886,41 @@ start_verify(struct job *jb)
 	}
 }
 
+/* Everything personal the mail job knows is masked in its log lines and
+ * its last_error from now until the job is freed: the recipient, the
+ * customer's and the seller's name and e-mail, the customer's phone, the
+ * shipping address (loaded for this only, under "pii"). */
+static void
+register_pii(struct job *jb, json_t *data)
+{
+	static const struct { const char *key; enum log_pii_kind kind; } keys[] = {
+		{ "to", LOG_PII_EMAIL }, { "email", LOG_PII_EMAIL },
+		{ "customer_email", LOG_PII_EMAIL }, { "seller_email", LOG_PII_EMAIL },
+		{ "customer_name", LOG_PII_NAME }, { "seller_name", LOG_PII_NAME },
+		{ "full_name", LOG_PII_NAME }, { "phone", LOG_PII_PHONE },
+	};
+	json_t *pii = json_object_get(data, "pii"), *ship, *v;
+	const char *k;
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		v = json_object_get(data, keys[i].key);
+		if (json_is_string(v))
+			log_pii_add(jb, keys[i].kind, json_string_value(v));
+	}
+	v = json_object_get(pii, "phone");
+	if (json_is_string(v))
+		log_pii_add(jb, LOG_PII_PHONE, json_string_value(v));
+	ship = json_object_get(pii, "ship_to");
+	json_object_foreach(ship, k, v) {
+		if (!json_is_string(v) || !strcmp(k, "country"))
+			continue;
+		log_pii_add(jb, !strcmp(k, "name") ? LOG_PII_NAME :
+				!strcmp(k, "phone") ? LOG_PII_PHONE :
+				!strcmp(k, "email") ? LOG_PII_EMAIL : LOG_PII_ADDRESS,
+			    json_string_value(v));
+	}
+}
+
 /* The job's payload (ids, template, amounts) over the order's data read
  * from the database; returns a malloc'd JSON text or NULL with e set. */
 static char *
@@ -851,10 +950,8 @@ mail_payload(struct job *jb, char *event, size_t evlen, bool *to_seller, struct 
 	if (jb->order_id) {
 		snprintf(oid, sizeof oid, "%lld", jb->order_id);
 		r = db_query(j->db, SQL_MAIL_DATA, 3, p, e);
-		if (!r) {
-			note_db_error(j, e);
+		if (!r)
 			goto out;
-		}
 		if (db_rows(r) == 1)
 			data = json_loads(db_get(r, 0, 0), 0, &jerr);
 		db_result_free(r);
@@ -864,6 +961,8 @@ mail_payload(struct job *jb, char *event, size_t evlen, bool *to_seller, struct 
 		data = json_object();
 	}
 	json_object_update(data, payload);     /* the event's own values win */
+	register_pii(jb, data);
+	json_object_del(data, "pii");
 	v = json_object_get(data, "template");
 	tmpl = json_is_string(v) ? json_string_value(v) : NULL;
 	v = json_object_get(data, "event");
@@ -903,6 +1002,8 @@ start_mail(struct job *jb)
 
 	payload = mail_payload(jb, ev, sizeof ev, &to_seller, &e);
 	if (!payload) {
+		if (job_db_trouble(jb, &e))
+			return;
 		if (e.status == OMS_INVALID)
 			job_dead(jb, e.msg);
 		else

@@ -184,6 +184,34 @@ out:
 	json_decref(root);
 }
 
+/* s if it is a token (letters, digits, '_', '.', '-'), else "". */
+static const char *
+token(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if (!strchr("_.-", *p) && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+					    (*p >= '0' && *p <= '9')))
+			return "";
+	return s;
+}
+
+void
+payment_describe(const struct payment_result *r, char *out, size_t outlen)
+{
+	const char *type = token(r->error_type), *code = token(r->error_code);
+
+	if (r->http_status == 0 || (r->http_status >= 200 && r->http_status <= 299)) {
+		if (r->outcome == PAYMENT_OK && r->status[0])
+			snprintf(out, outlen, "refund %s at the gateway (%s)", r->status,
+				 token(r->failure_reason)[0] ? r->failure_reason : "no reason given");
+		else
+			snprintf(out, outlen, "%s", r->message);    /* ours (parse_common) */
+		return;
+	}
+	snprintf(out, outlen, "HTTP %ld%s%s%s%s%s", r->http_status, *type || *code ? " (" : "",
+		 type, *type && *code ? ", " : "", code, *type || *code ? ")" : "");
+}
+
 size_t
 payment_url_escape(const char *s, char *out, size_t outlen)
 {

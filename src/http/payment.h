@@ -47,6 +47,13 @@ void payment_parse_refund(long http_status, const char *body, size_t len,
 /* The same for GET /v1/payment_intents/{id}. */
 void payment_parse_intent(long http_status, const char *body, size_t len,
 			  struct payment_result *out);
+/* Our own words for an answer, for logs and the outbox's last_error:
+ * "HTTP 402 (card_error, card_declined)" from the status and the gateway's
+ * error type and code, or our description of a malformed answer or of a
+ * failed refund with its failure_reason; codes are kept only when they are
+ * tokens ([A-Za-z0-9_.-]). Never the gateway's free-text message, which
+ * may quote whatever it was sent. */
+void payment_describe(const struct payment_result *r, char *out, size_t outlen);
 /* Is this HTTP status one a retry can never fix? (400, 401, 402, 403, 404, ...) */
 bool payment_status_is_fatal(long http_status);
 

@@ -17,7 +17,9 @@ true) without executing again; the same key with different parameters is a
 
 Admin API (JSON):
   GET  /_admin/stats      counters (see stats() below); intent_gets_by_id
-                          counts GET /v1/payment_intents/{id} per id
+                          counts GET /v1/payment_intents/{id} per id,
+                          posts_by_key POST /v1/refunds per Idempotency-Key
+                          (replays included; refunds list executions)
   GET  /_admin/refunds    every refund executed
   POST /_admin/faults     {"mode": "500"|"429"|"409"|"400"|"402"|"404"|"stall"|
                            "close"|"garbage"|"lost"|"garbage_after"|null,
@@ -71,6 +73,7 @@ class State:
             self.refunds = {}       # refund id -> object
             self.by_key = {}        # key -> executions
             self.by_refund_id = {}  # metadata[refund_id] -> executions
+            self.posts_by_key = {}  # Idempotency-Key -> POSTs (replays included)
             self.intents = {}
             self.intent_gets_by_id = {}
             self.intent_default = None
@@ -91,6 +94,7 @@ class State:
             s["max_executions_per_refund_id"] = max(self.by_refund_id.values(), default=0)
             s["succeeded"] = sum(1 for r in self.refunds.values() if r["status"] == "succeeded")
             s["intent_gets_by_id"] = dict(self.intent_gets_by_id)
+            s["posts_by_key"] = dict(self.posts_by_key)
             s["faults"] = self.faults.snapshot()
             return s
 
@@ -248,6 +252,8 @@ class Handler(BaseHTTPRequestHandler):
             return fakelib.send_json(self, 404, error_obj("invalid_request_error", "Unrecognized request URL"))
         with STATE.lock:
             STATE.counter["refund_posts"] += 1
+            k = self.headers.get("Idempotency-Key") or ""
+            STATE.posts_by_key[k] = STATE.posts_by_key.get(k, 0) + 1
         kind = STATE.faults.pick()
         if self.fault_before(kind):
             return

@@ -26,7 +26,8 @@ Admin API (HTTP, JSON, 127.0.0.1, port in FILE2):
                           451/close/stall happen at the end of DATA (the
                           message is then NOT accepted); lost: accepted,
                           then the connection is closed before the 250
-                          (the client will resend); 550 at RCPT.
+                          (the client will resend); 550 at RCPT, the
+                          reply quoting the recipient's address.
   POST /_admin/config     {"dedupe": true|false}
   POST /_admin/reset
 """
@@ -137,7 +138,9 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                     STATE.faults.pick()
                     with STATE.lock:
                         STATE.rejected += 1
-                    self.reply("550 5.1.1 mailbox unavailable")
+                    # like real relays, quote the address back
+                    self.reply("550 5.1.1 %s: Recipient address rejected: "
+                               "mailbox unavailable" % line[8:].strip())
                     continue
                 rcpts.append(line[8:].strip())
                 self.reply("250 OK")

@@ -32,10 +32,12 @@ tests_unit_test_fuzz_template_LDADD = $(http_test_ldadd)
 TESTS += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
 	tests/fakes/worker_outage.test tests/fakes/worker_chaos.test \
 	tests/fakes/worker_breaker.test tests/fakes/worker_sighup.test \
-	tests/fakes/worker_verify.test tests/fakes/worker_stuck.test
+	tests/fakes/worker_verify.test tests/fakes/worker_stuck.test \
+	tests/fakes/worker_lock.test tests/fakes/worker_pii.test tests/fakes/worker_secrets.test
 EXTRA_DIST += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
 	tests/fakes/worker_outage.test tests/fakes/worker_chaos.test \
 	tests/fakes/worker_breaker.test tests/fakes/worker_sighup.test \
 	tests/fakes/worker_verify.test tests/fakes/worker_stuck.test \
+	tests/fakes/worker_lock.test tests/fakes/worker_pii.test tests/fakes/worker_secrets.test \
 	tests/fakes/worker_lib.sh tests/fakes/fakelib.py tests/fakes/fakectl.py \
 	tests/fakes/payment_fake.py tests/fakes/smtp_fake.py

@@ -65,6 +65,8 @@ worker_conf() {
 [payment]
 base_url = http://127.0.0.1:$(cat "$W_DIR/pay.port")
 api_key = sk_test_oms
+# the fakes speak plain HTTP on loopback only
+allow_insecure_loopback = yes
 connect_timeout_ms = 1000
 timeout_ms = ${W_PAY_TIMEOUT_MS:-1500}
 
@@ -83,6 +85,7 @@ backoff_base_ms = 20
 backoff_cap_ms = 400
 breaker_threshold = ${W_BREAKER_THRESHOLD:-5}
 breaker_open_ms = 300
+lock_timeout = ${W_LOCK_TIMEOUT:-2s}
 CONF
 	)
 }
