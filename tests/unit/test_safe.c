@@ -151,7 +151,9 @@ test_json(void **state)
 	/* a document with them round-trips exactly, and its bytes hold no C1
 	 * control and no bidi control */
 	snprintf(s, sizeof s, "Mallory \xe2\x80\xae" "fdp.exe \xc2\x9b" "31m Zo\xc3\xab \x1b");
-	text = json_dumps(json_pack("{s:s}", "full_name", s), JSON_COMPACT);
+	back = json_pack("{s:s}", "full_name", s);
+	text = json_dumps(back, JSON_COMPACT);
+	json_decref(back);
 	assert_non_null(text);
 	out = put(text, true);
 	assert_null(strstr(out, "\xc2\x9b"));
