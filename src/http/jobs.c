@@ -21,7 +21,8 @@
 #define SQL_DEAD "SELECT oms_api.outbox_dead($1::bigint, $2)"
 #define SQL_RELEASE "SELECT oms_api.outbox_release($1::bigint, $2::bigint, $3)"
 #define SQL_REFUND_RESULT "SELECT oms_api.refund_result($1::bigint, $2, $3, $4)"
-#define SQL_CONFIRM "SELECT oms_api.confirm_payment($1::bigint, $2, $3::bigint)"
+/* $4: the currency the gateway says it was paid in (BR-011 checks it). */
+#define SQL_CONFIRM "SELECT oms_api.confirm_payment($1::bigint, $2, $3::bigint, $4)"
 #define SQL_REFUND_INFO \
 	"SELECT r.amount_minor, r.currency, r.idempotency_key::text, r.status, " \
 	"       coalesce(r.provider_refund_id, ''), r.approval, coalesce(p.provider_ref, ''), " \
@@ -681,10 +682,10 @@ on_verify(const struct http_response *resp, void *arg)
 		long long got = r.amount_received >= 0 ? r.amount_received : r.amount;
 		snprintf(no, sizeof no, "%lld", jb->order_no);
 		snprintf(amount, sizeof amount, "%lld", got);
-		const char *p[3] = { no, jb->provider_ref, amount };
+		const char *p[4] = { no, jb->provider_ref, amount, r.currency[0] ? r.currency : NULL };
 		job_done(jb, json_pack("{s:s, s:s, s:I}", "payment_intent", r.id, "status",
 				       r.status, "amount_received", (json_int_t)got),
-			 SQL_CONFIRM, 3, p);
+			 SQL_CONFIRM, 4, p);
 		return;
 	}
 	/* Answered, but not paid (or no such payment): BR-011 allows a few
