@@ -42,6 +42,8 @@ oms_fail(struct oms_error *err, enum oms_status st, const char *fmt, ...)
 
 		err->status = st;
 		err->sqlstate[0] = '\0';
+		err->detail[0] = '\0';
+		err->hint[0] = '\0';
 		va_start(ap, fmt);
 		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 		va_end(ap);
@@ -57,4 +59,6 @@ oms_error_clear(struct oms_error *err)
 	err->status = OMS_OK;
 	err->sqlstate[0] = '\0';
 	err->msg[0] = '\0';
+	err->detail[0] = '\0';
+	err->hint[0] = '\0';
 }

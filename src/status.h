@@ -33,11 +33,25 @@ enum oms_status {
 	OMS_STATUS_COUNT
 };
 
-/* An error with a human-readable detail (already free of PII). */
+/* Bounds of the server's DETAIL and HINT kept in an error: our refusals'
+ * DETAIL is a small JSON object (a rule id and a few numbers); longer text
+ * is cut (and then no longer parses as JSON). */
+#define OMS_ERROR_DETAIL_MAX 2048
+#define OMS_ERROR_HINT_MAX 512
+
+/* An error with a human-readable message (already free of PII), kept whole
+ * the way psql keeps it (SQLSTATE, message, detail, hint). A value type:
+ * copied by assignment, no resources to free. */
 struct oms_error {
 	enum oms_status status;
 	char sqlstate[6];       /* from the server, "" if none */
 	char msg[512];          /* one line, shown to the user */
+	/* The server's DETAIL, kept only when it is a JSON object (our SQL's
+	 * refusals: {"rule": "BR-028", "order_no": ..., ...}); PostgreSQL's
+	 * own details can quote data values (a unique key's e-mail), so any
+	 * other DETAIL is dropped. "" when none. */
+	char detail[OMS_ERROR_DETAIL_MAX];
+	char hint[OMS_ERROR_HINT_MAX];  /* the server's HINT, "" when none */
 };
 
 const char *oms_status_message(enum oms_status st);

@@ -297,11 +297,22 @@ enum oms_status decide_refund_stmt(long long refund_id, bool approve, const char
  * order_card would suggest, the price of its units not cancelled capped by
  * what is left to refund (a suggestion the CSR may change; the database
  * decides, BR-028). refund_refusal_text: a BR-028 refusal from the
- * database with its amounts written as money; false (buf untouched) for
- * any other error. */
+ * database worded from its DETAIL (order_no, amount_minor, left_minor,
+ * currency; the currency argument when DETAIL has none), its amounts
+ * written as money; false (buf untouched) for any other error: then show
+ * the message. */
 void refund_amount_input(long long minor, const char *currency, char *buf, size_t len);
 long long refund_line_value(const json_t *line, long long refundable_minor);
 bool refund_refusal_text(const struct oms_error *err, const char *currency, char *buf, size_t len);
+
+/* --- structured errors (error.c) ------------------------------------- */
+/* The error's DETAIL as a JSON object (caller json_decref), NULL when the
+ * server sent none or it is not a JSON object. */
+json_t *app_error_detail(const struct oms_error *err);
+/* {"error": {"status": "RULE", "rule": "BR-028" | null, "message": ...,
+ * "sqlstate": ... (when any), "detail": {...} | null, "hint": ... (when
+ * any)}}; message NULL or "" takes err's own (or the status's words). */
+json_t *app_error_json(const struct oms_error *err, const char *message);
 
 /* --- request keys (uuid.c) --------------------------------------------- */
 #define APP_UUID_LEN 36

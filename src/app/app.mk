@@ -5,7 +5,7 @@ liboms_app_a_SOURCES = \
 	src/app/text.c src/app/stmt.c src/app/checkdigit.c src/app/phone.c \
 	src/app/lookup.c src/app/search.c \
 	src/app/money.c src/app/order.c src/app/customer.c src/app/cancel.c \
-	src/app/refund.c src/app/table.c src/app/uuid.c \
+	src/app/refund.c src/app/table.c src/app/uuid.c src/app/error.c \
 	src/app/cli_int.h src/app/cli.c src/app/cli_order.c src/app/cli_cancel.c src/app/cli_refund.c \
 	src/app/cli_cancellation.c src/app/cli_reason.c src/app/cli_job.c
 

@@ -50,22 +50,35 @@ exit_code(enum oms_status st)
 	}
 }
 
+/* What cli_fail says for err: the server's message, or, for a rollback
+ * or a read-only server, what happened in our words (the server's, "could
+ * not obtain lock", do not say it). */
+static void
+fail_message(const struct cli *c, const struct oms_error *err, char *buf, size_t len)
+{
+	if (err->status == OMS_READ_ONLY)
+		snprintf(buf, len, "the database server is read-only (a standby?): nothing was changed");
+	else if (err->status == OMS_RETRY)
+		snprintf(buf, len, "another session holds or is changing %s; nothing was done "
+			 "(tried %d time%s): run the command again",
+			 c->subject[0] ? c->subject : "the same data", c->tries, c->tries == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%s", err->msg[0] ? err->msg : oms_status_message(err->status));
+}
+
 int
 cli_fail(const struct cli *c, const struct oms_error *err)
 {
+	char msg[sizeof err->msg + 160];
+
+	fail_message(c, err, msg, sizeof msg);
 	fprintf(stderr, "%s: ", cli_progname(c));
-	/* the server's words ("cannot execute SELECT FOR UPDATE in a read-only
-	 * transaction", "could not obtain lock") do not say what happened */
-	if (err->status == OMS_READ_ONLY)
-		fprintf(stderr, "the database server is read-only (a standby?): nothing was changed");
-	else if (err->status == OMS_RETRY) {
-		fprintf(stderr, "another session holds or is changing ");
-		app_put_safe(stderr, c->subject[0] ? c->subject : "the same data");
-		fprintf(stderr, "; nothing was done (tried %d time%s): run the command again",
-			c->tries, c->tries == 1 ? "" : "s");
-	} else
-		app_put_safe(stderr, err->msg[0] ? err->msg : oms_status_message(err->status));
+	app_put_safe(stderr, msg);
 	fputc('\n', stderr);
+	/* --json: the same error as a document on stdout, with the rule and
+	 * the facts the database gave (DETAIL), for scripts */
+	if (c->json)
+		cli_json_emit(app_error_json(err, msg));
 	return exit_code(err->status);
 }
 
@@ -82,13 +95,19 @@ cli_subject(struct cli *c, const char *fmt, ...)
 int
 cli_usage_error(const struct cli *c, const char *usage, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli_progname(c));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: %s\n", usage);
+	fprintf(stderr, "%s: %s\nusage: %s\n", cli_progname(c), msg, usage);
+	if (c->json) {
+		struct oms_error err;
+
+		oms_fail(&err, OMS_USAGE, "%s", msg);
+		cli_json_emit(app_error_json(&err, NULL));
+	}
 	return EXIT_USAGE;
 }
 

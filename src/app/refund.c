@@ -284,20 +284,65 @@ refund_line_value(const json_t *line, long long refundable_minor)
 	return qty * price;
 }
 
-bool
-refund_refusal_text(const struct oms_error *err, const char *currency, char *buf, size_t len)
+/* The words of a BR-028 refusal, its amounts as money. */
+static void
+refusal_words(long long asked, long long left, long long order_no, const char *currency,
+	      char *buf, size_t len)
 {
-	long long asked, left, order_no;
 	char a[48], b[48];
-	int end = 0;
 
-	if (!err || err->status != OMS_RULE ||
-	    sscanf(err->msg, "BR-028: a refund of %lld exceeds the %lld left to refund on order %lld%n",
-		   &asked, &left, &order_no, &end) != 3 || err->msg[end] != '\0')
-		return false;
 	money_format(asked, currency, a, sizeof a);
 	money_format(left, currency, b, sizeof b);
 	snprintf(buf, len, "BR-028: %s is more than the %s left to refund on order %lld.",
 		 a, b, order_no);
+}
+
+/* Transitional: a server whose refusals carry no DETAIL yet (before the
+ * SQL side words them as JSON) still says the amounts in its message.
+ * Remove once every refusal carries DETAIL. */
+static bool
+refusal_from_message(const struct oms_error *err, const char *currency, char *buf, size_t len)
+{
+	long long asked, left, order_no;
+	int end = 0;
+
+	if (sscanf(err->msg, "BR-028: a refund of %lld exceeds the %lld left to refund on order %lld%n",
+		   &asked, &left, &order_no, &end) != 3 || err->msg[end] != '\0')
+		return false;
+	refusal_words(asked, left, order_no, currency, buf, len);
 	return true;
+}
+
+static bool
+json_whole(const json_t *d, const char *key, long long *v)
+{
+	const json_t *x = json_object_get(d, key);
+
+	if (!json_is_integer(x))
+		return false;
+	*v = (long long)json_integer_value(x);
+	return true;
+}
+
+bool
+refund_refusal_text(const struct oms_error *err, const char *currency, char *buf, size_t len)
+{
+	long long asked, left, order_no;
+	json_t *d;
+	const char *cur;
+	bool ok;
+
+	if (!err || err->status != OMS_RULE)
+		return false;
+	if (!(d = app_error_detail(err)))
+		return refusal_from_message(err, currency, buf, len);
+	cur = json_string_value(json_object_get(d, "currency"));
+	ok = json_is_string(json_object_get(d, "rule")) &&
+	     strcmp(json_string_value(json_object_get(d, "rule")), "BR-028") == 0 &&
+	     json_whole(d, "amount_minor", &asked) && json_whole(d, "left_minor", &left) &&
+	     json_whole(d, "order_no", &order_no);
+	if (ok)
+		refusal_words(asked, left, order_no, cur && strlen(cur) == 3 ? cur : currency, buf, len);
+	json_decref(d);
+	return ok;
 }

@@ -93,6 +93,25 @@ db_map_sqlstate(const char *ss)
 	return OMS_DB;
 }
 
+/* DETAIL when it is one JSON object of ours (it starts with '{' after
+ * blanks: anything else PostgreSQL writes there may quote row values),
+ * and HINT, both cut to their buffers. */
+static void
+db_keep_detail(const PGresult *res, struct oms_error *err)
+{
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+
+	if (detail) {
+		while (*detail == ' ' || *detail == '\n' || *detail == '\t')
+			detail++;
+		if (*detail == '{')
+			snprintf(err->detail, sizeof err->detail, "%s", detail);
+	}
+	if (hint)
+		snprintf(err->hint, sizeof err->hint, "%s", hint);
+}
+
 /* Fills err from a failed result (or from the connection when res is NULL,
  * e.g. the socket died) and returns the status. */
 static enum oms_status
@@ -112,6 +131,8 @@ db_fail_result(struct db *db, const PGresult *res, struct oms_error *err)
 	oms_fail(err, st, "%s", msg);
 	if (err && ss)
 		snprintf(err->sqlstate, sizeof err->sqlstate, "%s", ss);
+	if (err && res)
+		db_keep_detail(res, err);
 	return st;
 }
 

@@ -11,7 +11,9 @@
  *   08xxx or a dead connection -> OMS_DB_GONE, anything else -> OMS_DB.
  * The message kept is the server's primary message (our SQL functions write
  * them for people, e.g. "BR-014: only PENDING or CONFIRMED orders can be
- * cancelled"), never the query text or its parameters. */
+ * cancelled"), never the query text or its parameters; with it the HINT,
+ * and the DETAIL when it is a JSON object (our refusals' facts: rule id,
+ * amounts, limits), which the client words refusals from. */
 #ifndef OMS_DB_H
 #define OMS_DB_H
 

@@ -157,6 +157,41 @@ test_error_mapping(void **state)
 	}
 }
 
+/* DETAIL is kept when it is a JSON object (our refusals' facts) and only
+ * then: PostgreSQL's own details quote row values (a unique key's e-mail);
+ * HINT is kept; a later success or oms_fail leaves neither behind. */
+static void
+test_error_detail(void **state)
+{
+	static const char detail[] = "{\"rule\": \"BR-028\", \"order_no\": 10000007, "
+		"\"amount_minor\": 500, \"left_minor\": 123, \"currency\": \"KWD\"}";
+	struct db *db = *state;
+	struct oms_error err;
+	char sql[512];
+
+	snprintf(sql, sizeof sql, "DO $$BEGIN RAISE SQLSTATE 'OM001' USING MESSAGE = 'BR-028: too much', "
+		 "DETAIL = '%s', HINT = 'ask for less'; END$$", detail);
+	oms_error_clear(&err);
+	assert_null(db_query(db, sql, 0, NULL, &err));
+	assert_int_equal(err.status, OMS_RULE);
+	assert_string_equal(err.msg, "BR-028: too much");
+	assert_string_equal(err.detail, detail);
+	assert_string_equal(err.hint, "ask for less");
+
+	/* a DETAIL that is no JSON object is dropped (the buffer cleared) */
+	assert_null(db_query(db, "DO $$BEGIN RAISE SQLSTATE '23505' USING MESSAGE = 'dup', "
+			     "DETAIL = 'Key (email)=(zoe@example.com) already exists.'; END$$", 0, NULL, &err));
+	assert_int_equal(err.status, OMS_INVALID);
+	assert_string_equal(err.detail, "");
+	assert_string_equal(err.hint, "");
+
+	/* a DETAIL longer than the buffer is cut, terminated */
+	assert_null(db_query(db, "DO $$BEGIN RAISE SQLSTATE 'OM001' USING MESSAGE = 'long', "
+			     "DETAIL = '{\"x\": \"' || repeat('y', 5000) || '\"}'; END$$", 0, NULL, &err));
+	assert_int_equal(strlen(err.detail), sizeof err.detail - 1);
+	assert_true(db_ok(db));
+}
+
 static void
 test_async_query(void **state)
 {
@@ -315,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_open_and_names),
 		cmocka_unit_test(test_query_params),
 		cmocka_unit_test(test_error_mapping),
+		cmocka_unit_test(test_error_detail),
 		cmocka_unit_test(test_async_query),
 		cmocka_unit_test(test_async_cancel),
 		cmocka_unit_test(test_notifications),

@@ -393,6 +393,114 @@ test_refusal_text_small_buffer(void **state)
 	assert_int_equal(buf[12], 'x');
 }
 
+/* --- refusals worded from DETAIL (the JSON the database sends) ----------- */
+
+static struct oms_error
+detail_error(enum oms_status st, const char *msg, const char *detail)
+{
+	struct oms_error e = rule_error(st, msg);
+
+	snprintf(e.detail, sizeof e.detail, "%s", detail);
+	return e;
+}
+
+#define BR028_DETAIL "{\"rule\": \"BR-028\", \"order_no\": %s, \"amount_minor\": %s, " \
+	"\"left_minor\": %s, \"currency\": %s}"
+
+static void
+detail_refusal(const char *detail, const char *cur, const char *want)
+{
+	/* the message says nothing the text could be read from */
+	struct oms_error e = detail_error(OMS_RULE, "BR-028: too much", detail);
+	char buf[256];
+
+	memset(buf, 'x', sizeof buf);
+	if (!refund_refusal_text(&e, cur, buf, sizeof buf))
+		fail_msg("not read as BR-028: %s", detail);
+	assert_string_equal(buf, want);
+}
+
+static void
+test_refusal_detail(void **state)
+{
+	char d[512];
+
+	(void)state;
+	snprintf(d, sizeof d, BR028_DETAIL, "10000007", "50000", "12345", "\"USD\"");
+	detail_refusal(d, "EUR", "BR-028: $500.00 is more than the $123.45 left to refund on order "
+		       "10000007.");        /* DETAIL's currency wins */
+	snprintf(d, sizeof d, BR028_DETAIL, "10000007", "50000", "12345", "\"JPY\"");
+	detail_refusal(d, "USD", "BR-028: 50,000 JPY is more than the 12,345 JPY left to refund on "
+		       "order 10000007.");
+	snprintf(d, sizeof d, BR028_DETAIL, "10000007", "123456", "12345", "\"KWD\"");
+	detail_refusal(d, "USD", "BR-028: 123.456 KWD is more than the 12.345 KWD left to refund on "
+		       "order 10000007.");
+	snprintf(d, sizeof d, BR028_DETAIL, "10000007", "50000", "12345", "null");
+	detail_refusal(d, "EUR", "BR-028: 500.00 EUR is more than the 123.45 EUR left to refund on "
+		       "order 10000007.");  /* none in DETAIL: the dialog's */
+	/* the message is not read when DETAIL is there */
+	{
+		struct oms_error e;
+		char buf[64] = "keep";
+
+		snprintf(d, sizeof d, "{\"rule\": \"BR-028\", \"order_no\": 10000007}");
+		e = detail_error(OMS_RULE, "BR-028: a refund of 50000 exceeds the 12345 left to refund "
+				 "on order 10000007", d);
+		assert_false(refund_refusal_text(&e, "USD", buf, sizeof buf));
+		assert_string_equal(buf, "keep");
+		/* another rule, amounts as text, broken JSON: not BR-028 words */
+		snprintf(d, sizeof d, BR028_DETAIL, "10000007", "50000", "12345", "\"USD\"");
+		memcpy(strstr(d, "BR-028"), "BR-014", 6);
+		e = detail_error(OMS_RULE, "x", d);
+		assert_false(refund_refusal_text(&e, "USD", buf, sizeof buf));
+		snprintf(d, sizeof d, BR028_DETAIL, "10000007", "\"50000\"", "12345", "\"USD\"");
+		e = detail_error(OMS_RULE, "x", d);
+		assert_false(refund_refusal_text(&e, "USD", buf, sizeof buf));
+		e = detail_error(OMS_RULE, "x", "{\"rule\": \"BR-028\", ");
+		assert_false(refund_refusal_text(&e, "USD", buf, sizeof buf));
+		snprintf(d, sizeof d, BR028_DETAIL, "10000007", "50000", "12345", "\"USD\"");
+		e = detail_error(OMS_CONFLICT, "x", d);       /* only a rule refusal */
+		assert_false(refund_refusal_text(&e, "USD", buf, sizeof buf));
+		assert_string_equal(buf, "keep");
+	}
+}
+
+/* --format json errors: status, rule and detail from the error. */
+static void
+test_error_json(void **state)
+{
+	struct oms_error e;
+	json_t *j, *x;
+	char d[512];
+
+	(void)state;
+	snprintf(d, sizeof d, BR028_DETAIL, "10000007", "50000", "12345", "\"USD\"");
+	e = detail_error(OMS_RULE, "BR-028: too much", d);
+	strcpy(e.sqlstate, "OM001");
+	strcpy(e.hint, "ask for less");
+	j = app_error_json(&e, NULL);
+	x = json_object_get(j, "error");
+	assert_string_equal(json_string_value(json_object_get(x, "status")), "RULE");
+	assert_string_equal(json_string_value(json_object_get(x, "rule")), "BR-028");
+	assert_string_equal(json_string_value(json_object_get(x, "message")), "BR-028: too much");
+	assert_string_equal(json_string_value(json_object_get(x, "sqlstate")), "OM001");
+	assert_string_equal(json_string_value(json_object_get(x, "hint")), "ask for less");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(x, "detail"), "left_minor")),
+			 12345);
+	json_decref(j);
+
+	/* no DETAIL (or none that is an object): rule and detail null */
+	e = detail_error(OMS_DENIED, "permission denied", "[1, 2]");
+	j = app_error_json(&e, "only administrators");
+	x = json_object_get(j, "error");
+	assert_string_equal(json_string_value(json_object_get(x, "status")), "DENIED");
+	assert_true(json_is_null(json_object_get(x, "rule")));
+	assert_true(json_is_null(json_object_get(x, "detail")));
+	assert_string_equal(json_string_value(json_object_get(x, "message")), "only administrators");
+	assert_null(json_object_get(x, "hint"));
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -409,6 +517,8 @@ main(void)
 		cmocka_unit_test(test_refusal_text),
 		cmocka_unit_test(test_refusal_text_other_errors),
 		cmocka_unit_test(test_refusal_text_small_buffer),
+		cmocka_unit_test(test_refusal_detail),
+		cmocka_unit_test(test_error_json),
 	};
 
 	return cmocka_run_group_tests_name("refund", tests, NULL, NULL);
