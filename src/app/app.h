@@ -25,26 +25,38 @@ struct db_result;
 #define OMS_NOTE_MAX_BYTES (OMS_NOTE_MAX * 4)
 
 #define APP_STMT_MAXPARAMS 8
-#define APP_STMT_PARAM_MAX 319         /* bytes of a value other than free text */
-#define APP_STMT_LONG_TEXTS 2          /* free texts one statement can carry */
+/* Values are kept in the statement's own arena while it has room (what
+ * one statement of today's use cases carries: a few numbers and two notes
+ * of OMS_NOTE_MAX_BYTES) and on the heap beyond it: no value is too long
+ * for a statement (the database decides what it accepts). */
+#define APP_STMT_INLINE (APP_STMT_MAXPARAMS * 320 + 2 * (OMS_NOTE_MAX_BYTES + 1))
 struct app_stmt {
 	const char *sql;
 	int nparams;
-	const char *params[APP_STMT_MAXPARAMS];    /* point into buf or NULL */
+	const char *params[APP_STMT_MAXPARAMS];    /* into buf, into owned[i], or NULL */
+	char *owned[APP_STMT_MAXPARAMS];           /* heap copies (app_stmt_free) */
 	size_t used;                               /* bytes of buf taken */
-	/* one arena for all values (ui_query moves it as a whole) */
-	char buf[APP_STMT_MAXPARAMS * (APP_STMT_PARAM_MAX + 1) +
-		 APP_STMT_LONG_TEXTS * (OMS_NOTE_MAX_BYTES + 1)];
+	char buf[APP_STMT_INLINE];
 };
 struct db_result *app_stmt_run(struct db *db, const struct app_stmt *st, struct oms_error *err);
-/* Building statements: init, then append parameters in order. A value
- * longer than APP_STMT_PARAM_MAX bytes or a 9th parameter makes them
- * return false; app_stmt_long_text takes up to OMS_NOTE_MAX_BYTES (free
- * text: use app_text_arg, which counts characters). */
+/* Building statements: init, then append parameters in order. Values of
+ * any length are taken (a copy: inline or on the heap); false only for a
+ * 9th parameter or when memory runs out. app_stmt_long_text is the same
+ * as app_stmt_text (free text: use app_text_arg, which counts characters
+ * against OMS_NOTE_MAX, the database's rule). */
 void app_stmt_init(struct app_stmt *st, const char *sql);
 bool app_stmt_text(struct app_stmt *st, const char *value);     /* NULL = SQL NULL */
 bool app_stmt_long_text(struct app_stmt *st, const char *value);
 bool app_stmt_ll(struct app_stmt *st, long long value);
+/* Frees the heap copies (the statement can then be built again with
+ * app_stmt_init). A statement whose values all fit inline owns nothing,
+ * so forgetting this leaks only long values. */
+void app_stmt_free(struct app_stmt *st);
+/* Moves src into dst (dst's parameters then point into dst's own arena,
+ * and dst owns src's heap copies; src is left empty). For a queue that
+ * keeps a statement past its builder's scope (ui_query): a plain struct
+ * copy shares the heap copies, and frees nothing. */
+void app_stmt_move(struct app_stmt *dst, struct app_stmt *src);
 bool app_stmt_bool(struct app_stmt *st, bool value);
 
 /* --- who is connected ------------------------------------------------- */

@@ -123,8 +123,8 @@ app_text_arg(struct app_stmt *st, const char *what, const char *value, bool requ
 	if ((chars = app_utf8_chars(value)) > OMS_NOTE_MAX)
 		return oms_fail(err, OMS_INVALID, "%s is too long: %ld characters, at most %d",
 				what, chars, OMS_NOTE_MAX);
-	if (!app_stmt_long_text(st, value))
-		return oms_fail(err, OMS_INVALID, "%s does not fit in one statement", what);
+	if (!app_stmt_text(st, value))
+		return oms_fail(err, OMS_NOMEM, "out of memory for %s", what);
 	return OMS_OK;
 }
 
@@ -163,27 +163,28 @@ cancel_order_parse(const struct db_result *r, struct cancel_result *res, struct 
 }
 
 /* The lines travel as two integer arrays, zipped into cancel_lines' JSON
- * ([{"line_no": 2, "qty": 1}, ...]) by the statement: "{2,5}" takes far
- * fewer of a parameter's bytes than the JSON, so an order of 100 lines
- * still fits. */
+ * ([{"line_no": 2, "qty": 1}, ...]) by the statement: "{2,5}" is far
+ * shorter than the JSON. Any number of lines (the database decides). */
 static bool
 cancel_lines_arrays(const struct cancel_line *lines, int nlines, struct app_stmt *st)
 {
-	char nos[APP_STMT_PARAM_MAX + 1], qtys[APP_STMT_PARAM_MAX + 1];
-	size_t a = 0, b = 0;
+	/* "{" + up to 11 characters and a comma per number + "}" */
+	size_t cap = (size_t)nlines * 12 + 3, a = 0, b = 0;
+	char *nos = malloc(cap), *qtys = malloc(cap);
+	bool ok = nos && qtys;
 
-	for (int i = 0; i < nlines; i++) {
-		int n = snprintf(nos + a, sizeof nos - a, "%s%d", i ? "," : "{", lines[i].line_no);
-		int m = snprintf(qtys + b, sizeof qtys - b, "%s%d", i ? "," : "{", lines[i].qty);
-
-		if (n < 0 || m < 0 || (size_t)n >= sizeof nos - a - 1 || (size_t)m >= sizeof qtys - b - 1)
-			return false;
-		a += (size_t)n;
-		b += (size_t)m;
+	for (int i = 0; ok && i < nlines; i++) {
+		a += (size_t)snprintf(nos + a, cap - a, "%s%d", i ? "," : "{", lines[i].line_no);
+		b += (size_t)snprintf(qtys + b, cap - b, "%s%d", i ? "," : "{", lines[i].qty);
 	}
-	memcpy(nos + a, "}", 2);
-	memcpy(qtys + b, "}", 2);
-	return app_stmt_text(st, nos) && app_stmt_text(st, qtys);
+	if (ok) {
+		memcpy(nos + a, "}", 2);
+		memcpy(qtys + b, "}", 2);
+		ok = app_stmt_text(st, nos) && app_stmt_text(st, qtys);
+	}
+	free(nos);
+	free(qtys);
+	return ok;
 }
 
 /* The lines as the statement takes them ($2, $3; LINES_JSON zips them):
@@ -208,7 +209,7 @@ cancel_lines_params(long long order_no, const struct cancel_line *lines, int nli
 	}
 	app_stmt_ll(st, order_no);
 	if (!cancel_lines_arrays(lines, nlines, st))
-		return oms_fail(err, OMS_INVALID, "too many lines for one cancellation (%d)", nlines);
+		return oms_fail(err, OMS_NOMEM, "out of memory for %d lines", nlines);
 	return OMS_OK;
 }
 

@@ -266,7 +266,9 @@ order_cancel_lines(struct cli *c, const struct cancel_args *a)
 	}
 	if (cancel_lines_stmt(&lr, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if ((rc = send_cancel(c, &st, &res)) != 0)
+	rc = send_cancel(c, &st, &res);
+	app_stmt_free(&st);
+	if (rc != 0)
 		return rc;
 	if (res.refund_id)
 		have_refund = read_refund(c, res.refund_id, &refund);
@@ -334,7 +336,9 @@ order_cancel_whole(struct cli *c, struct cancel_request *req)
 
 	if (cancel_order_stmt(req, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if ((rc = send_cancel(c, &st, &res)) != 0)
+	rc = send_cancel(c, &st, &res);
+	app_stmt_free(&st);
+	if (rc != 0)
 		return rc;
 
 	if (c->json) {

@@ -100,7 +100,9 @@ cancellation_decide(struct cli *c, int argc, char **argv, bool approve)
 				   "(customer service reads it to the customer)");
 	if (decide_cancellation_stmt(id, approve, note, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if (!(r = cli_query(c, &st, &err)))
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
 		return cli_fail(c, &err);
 	s = cancel_order_parse(r, &res, &err);
 	db_result_free(r);

@@ -133,7 +133,9 @@ cmd_reason_add(struct cli *c, int argc, char **argv)
 	    app_text_arg(&st, "the label", text, true, &err) != OMS_OK)
 		return cli_fail(c, &err);
 	app_stmt_bool(&st, requires_note);
-	if (!(r = cli_query(c, &st, &err)))
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
 		return admin_only(c, &err, "add");   /* role (4), form of the code (2), exists (4) */
 	db_result_free(r);
 	if (c->json) {

@@ -351,7 +351,9 @@ cmd_refund_request(struct cli *c, int argc, char **argv)
 	}
 	if (request_refund_stmt(&req, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if (!(r = cli_query(c, &st, &err))) {
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r) {
 		rc = cli_fail(c, &err);       /* BR-028 (more than is left): exit 4 */
 		if (err.status == OMS_DB_GONE || err.status == OMS_DB || err.status == OMS_CANCELLED)
 			fprintf(stderr, "%s: the refund may have been recorded: run the same command with "
@@ -393,7 +395,9 @@ refund_decide(struct cli *c, int argc, char **argv, bool approve)
 				   "refusing a refund needs --note TEXT: why, for the CSR who asked");
 	if (decide_refund_stmt(id, approve, note, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if (!(r = cli_query(c, &st, &err)))
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
 		return cli_fail(c, &err);
 	db_result_free(r);
 	if (c->json) {

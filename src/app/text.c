@@ -4,6 +4,7 @@
  * result parsers (no database here: the fuzz target links this file). */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -82,38 +83,75 @@ app_stmt_init(struct app_stmt *st, const char *sql)
 	st->sql = sql;
 }
 
-/* Appends a value of at most max bytes to the statement's arena. */
+/* Appends a copy of value: into the arena while it has room, else on the
+ * heap. */
 static bool
-stmt_put(struct app_stmt *st, const char *value, size_t max)
+stmt_put(struct app_stmt *st, const char *value)
 {
 	size_t n;
 	int i;
 
 	if (st->nparams >= APP_STMT_MAXPARAMS)
 		return false;
-	i = st->nparams++;
+	i = st->nparams;
 	st->params[i] = NULL;
-	if (!value)
-		return true;
-	n = strlen(value);
-	if (n > max || n >= sizeof st->buf - st->used)
-		return false;
-	memcpy(st->buf + st->used, value, n + 1);
-	st->params[i] = st->buf + st->used;
-	st->used += n + 1;
+	st->owned[i] = NULL;
+	if (value) {
+		n = strlen(value);
+		if (n < sizeof st->buf - st->used) {
+			memcpy(st->buf + st->used, value, n + 1);
+			st->params[i] = st->buf + st->used;
+			st->used += n + 1;
+		} else {
+			if (!(st->owned[i] = malloc(n + 1)))
+				return false;
+			memcpy(st->owned[i], value, n + 1);
+			st->params[i] = st->owned[i];
+		}
+	}
+	st->nparams++;
 	return true;
 }
 
 bool
 app_stmt_text(struct app_stmt *st, const char *value)
 {
-	return stmt_put(st, value, APP_STMT_PARAM_MAX);
+	return stmt_put(st, value);
 }
 
 bool
 app_stmt_long_text(struct app_stmt *st, const char *value)
 {
-	return stmt_put(st, value, OMS_NOTE_MAX_BYTES);
+	return stmt_put(st, value);
+}
+
+void
+app_stmt_free(struct app_stmt *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < st->nparams && i < APP_STMT_MAXPARAMS; i++) {
+		free(st->owned[i]);
+		st->owned[i] = NULL;
+	}
+}
+
+void
+app_stmt_move(struct app_stmt *dst, struct app_stmt *src)
+{
+	if (dst == src)
+		return;
+	memcpy(dst, src, sizeof *dst);
+	for (int i = 0; i < src->nparams && i < APP_STMT_MAXPARAMS; i++) {
+		const char *p = src->params[i];
+
+		if (p && !src->owned[i])
+			dst->params[i] = dst->buf + (p - src->buf);
+		src->owned[i] = NULL;
+		src->params[i] = NULL;
+	}
+	src->nparams = 0;
+	src->used = 0;
 }
 
 bool

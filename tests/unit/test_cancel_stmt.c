@@ -258,58 +258,109 @@ test_lines_stmt_invalid(void **state)
 	assert_param(&st, 2, "{1,2147483647}");
 }
 
-/* The arrays must fit one parameter (319 bytes): an order of 100 lines does,
- * and one byte more than fits is refused rather than cut. */
+/* The arrays take any number of lines, whole (no parameter is capped: the
+ * database decides how many lines an order has). */
 static void
 test_lines_stmt_many(void **state)
 {
-	struct cancel_line lines[200];
+	static struct cancel_line lines[1000];
 	struct cancel_lines_request req = lines_req(lines, 100);
 	struct app_stmt st;
 	struct oms_error err;
+	static char want[1000 * 12 + 3];
+	size_t o;
 
 	(void)state;
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 1000; i++) {
 		lines[i].line_no = i + 1;
 		lines[i].qty = 1;
 	}
 	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
 	assert_int_equal(strncmp(st.params[1], "{1,2,3,", 7), 0);
 	assert_non_null(strstr(st.params[1], ",99,100}"));
+	app_stmt_free(&st);
 
-	/* "{1,1,...,1}": 159 lines are 319 bytes, 160 are 321 */
-	for (int i = 0; i < 200; i++)
-		lines[i].line_no = 1;
-	req.nlines = 159;
+	/* 160 and 200 lines: refused while a parameter had 319 bytes */
+	for (int n = 159; n <= 200; n += 41) {
+		req.nlines = n;
+		assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
+		o = (size_t)snprintf(want, sizeof want, "{1");
+		for (int i = 1; i < n; i++)
+			o += (size_t)snprintf(want + o, sizeof want - o, ",%d", i + 1);
+		memcpy(want + o, "}", 2);
+		assert_param(&st, 1, want);
+		app_stmt_free(&st);
+	}
+	/* 1000 lines of the largest numbers: both arrays whole, each about
+	 * 11 kB (one inline, one on the heap) */
+	for (int i = 0; i < 1000; i++)
+		lines[i].line_no = lines[i].qty = INT_MAX;
+	req.nlines = 1000;
 	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
-	assert_int_equal(strlen(st.params[1]), 319);
-	assert_int_equal(strlen(st.params[2]), 319);
-	assert_int_equal(st.params[1][318], '}');
-	req.nlines = 160;
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
-	req.nlines = 200;
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
-	/* "{10,1,...,1": the last number ends at byte 319, leaving no room
-	 * for the '}' (and under ASan, none for writing it past the buffer) */
-	lines[0].line_no = 10;
-	req.nlines = 159;
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
-	req.nlines = 158;
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
-	assert_int_equal(strlen(st.params[1]), 318);
-	lines[0].line_no = 1;
-	lines[0].qty = 10;                            /* the same for the quantities */
-	req.nlines = 159;
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
-	req.nlines = 158;
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
-	assert_int_equal(strlen(st.params[2]), 318);
-	lines[0].qty = 1;
-	/* the quantities alone can overflow too */
-	req.nlines = 100;
-	for (int i = 0; i < 100; i++)
-		lines[i].qty = 1000000;
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
+	o = (size_t)snprintf(want, sizeof want, "{%d", INT_MAX);
+	for (int i = 1; i < 1000; i++)
+		o += (size_t)snprintf(want + o, sizeof want - o, ",%d", INT_MAX);
+	memcpy(want + o, "}", 2);
+	assert_int_equal(strlen(want), 1000 * 11 + 1);
+	assert_param(&st, 1, want);
+	assert_param(&st, 2, want);
+	app_stmt_free(&st);
+}
+
+/* A statement owns its values whatever their size: 40,000 bytes (10,000
+ * characters of 4 bytes) come back whole, next to short values, and a
+ * moved statement keeps them all. */
+static void
+test_stmt_heap(void **state)
+{
+	static char big[40001], big2[40001];
+	struct app_stmt st, *moved = malloc(sizeof *moved);
+
+	(void)state;
+	assert_non_null(moved);
+	for (int i = 0; i < 10000; i++) {
+		memcpy(big + 4 * i, "\xf0\x9f\x98\x80", 4);
+		memcpy(big2 + 4 * i, "\xe4\xb8\x80z", 4);
+	}
+	app_stmt_init(&st, "SELECT $1, $2, $3, $4");
+	assert_true(app_stmt_text(&st, big));
+	assert_true(app_stmt_ll(&st, 42));
+	assert_true(app_stmt_text(&st, big2));
+	assert_true(app_stmt_text(&st, NULL));
+	assert_int_equal(st.nparams, 4);
+	assert_int_equal(strlen(st.params[0]), 40000);
+	assert_param(&st, 0, big);
+	assert_param(&st, 1, "42");
+	assert_param(&st, 2, big2);
+	assert_param(&st, 3, NULL);
+	for (int i = 4; i < APP_STMT_MAXPARAMS; i++)
+		assert_true(app_stmt_text(&st, "x"));
+	assert_false(app_stmt_text(&st, "one too many"));
+	assert_int_equal(st.nparams, APP_STMT_MAXPARAMS);
+
+	app_stmt_move(moved, &st);
+	assert_int_equal(st.nparams, 0);
+	/* the copies are the moved statement's: the old one's arena is gone */
+	memset(st.buf, '#', sizeof st.buf);
+	assert_param(moved, 0, big);
+	assert_param(moved, 1, "42");
+	assert_true(moved->params[1] >= moved->buf && moved->params[1] < moved->buf + sizeof moved->buf);
+	assert_param(moved, 2, big2);
+	assert_param(moved, 3, NULL);
+	app_stmt_free(&st);           /* owns nothing now: frees nothing */
+	app_stmt_free(moved);
+	free(moved);
+
+	/* the text helper counts characters (OMS_NOTE_MAX), not bytes */
+	{
+		struct oms_error err;
+
+		app_stmt_init(&st, "SELECT $1");
+		big[4 * OMS_NOTE_MAX] = '\0';
+		assert_int_equal(app_text_arg(&st, "the note", big, true, &err), OMS_OK);
+		assert_int_equal(strlen(st.params[0]), 4 * OMS_NOTE_MAX);
+		app_stmt_free(&st);
+	}
 }
 
 static void
@@ -656,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_lines_stmt_usage),
 		cmocka_unit_test(test_lines_stmt_invalid),
 		cmocka_unit_test(test_lines_stmt_many),
+		cmocka_unit_test(test_stmt_heap),
 		cmocka_unit_test(test_lines_stmt_texts),
 		cmocka_unit_test(test_preview_stmt),
 		cmocka_unit_test(test_order_stmt),
