@@ -6,7 +6,7 @@
 #                                      # shell text run first, e.g. 'trap "" HUP; ')
 #   tui_keys KEYS...                   # tmux send-keys (key names)
 #   tui_type TEXT                      # literal text
-#   tui_wait_for TEXT                  # poll the screen up to ~10 s
+#   tui_wait_for TEXT                  # poll the screen up to ~10 s (see below)
 #   tui_expect NAME                    # compare with tests/tui/expected/NAME.txt
 #
 # The tmux server is private (-L oms-test-$$) and killed at exit; the
@@ -74,8 +74,41 @@ tui_type() {
 	tui__tmux send-keys -t oms -l -- "$1"
 }
 
-# tui_wait_for TEXT: true once TEXT is on the screen and no query is
-# running (no spinner); false after about ten seconds.
+# Waits. tui_wait_for TEXT is true once TEXT is on the screen and no query
+# is running (no spinner); tui_wait_gone TEXT once TEXT has left it;
+# tui_wait_spinner once the status bar shows the spinner. Each polls every
+# 0.1 s for TUI_WAIT_TENTHS tenths (100: ten seconds, ample under load: a
+# wait that is right ends in well under a second).
+#
+# A wait that times out is a test failure, never silent, even when the
+# caller throws its output away (`>/dev/null`) or does not look at its
+# status: it is handed to tap_missed (tests/lib/tap.sh) with the text and
+# the screen, and the next check reports it (its own "not ok" when that
+# check fails, a "not ok" line of its own before it when it passes). The
+# third timeout in a script bails out: the journey has left its track, and
+# every later wait would only add ten seconds.
+TUI_WAIT_TIMEOUTS=0
+
+tui__timed_out() {	# tui__timed_out WHAT
+	local secs="$((TUI_WAIT_TENTHS / 10)).$((TUI_WAIT_TENTHS % 10))"
+	TUI_WAIT_TIMEOUTS=$((TUI_WAIT_TIMEOUTS + 1))
+	tap_missed "timed out after $secs s waiting $1" \
+		"timed out after $secs s waiting $1; the screen:"$'\n'"$(printf '%s\n' "$TUI_LAST" | sed 's/^/  | /')"
+	if [ "$TUI_WAIT_TIMEOUTS" -ge 3 ]; then
+		{
+			echo "# three waits timed out; the journey has left its track"
+			tap__flush_missed
+			echo "Bail out! three waits timed out, the last $1"
+		} >&"$TUI_TAP_FD"
+		exit 1
+	fi
+	return 1
+}
+
+# The script's own stdout, for a bail-out from inside a wait whose output the
+# caller sends to /dev/null.
+exec {TUI_TAP_FD}>&1
+
 tui_wait_for() {
 	local i=0
 	while [ "$i" -lt "$TUI_WAIT_TENTHS" ]; do
@@ -87,12 +120,9 @@ tui_wait_for() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	echo "# timed out waiting for: $1"
-	printf '%s\n' "$TUI_LAST" | sed 's/^/#   | /'
-	return 1
+	tui__timed_out "for: $1"
 }
 
-# tui_wait_gone TEXT: true once TEXT has left the screen.
 tui_wait_gone() {
 	local i=0
 	while [ "$i" -lt "$TUI_WAIT_TENTHS" ]; do
@@ -104,8 +134,7 @@ tui_wait_gone() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	echo "# timed out waiting for this to go: $1"
-	return 1
+	tui__timed_out "for this to go: $1"
 }
 
 # Screens are compared with dates and times masked, so that the expected
@@ -247,7 +276,5 @@ tui_wait_spinner() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	echo "# timed out waiting for the spinner"
-	printf '%s\n' "$TUI_LAST" | sed 's/^/#   | /'
-	return 1
+	tui__timed_out "for the spinner"
 }
