@@ -67,6 +67,7 @@ doc_add(struct ui_doc *d, enum ui_element el, const char *text)
 
 /* fmt formatted on the heap, as long as the data makes it (a note or an
  * address is the user's size); NULL when out of memory. */
+static char *doc_vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static char *
 doc_vformat(const char *fmt, va_list ap)
 {
