@@ -1,5 +1,6 @@
-## fragment: sql — the schema migrations and the demo data generator, both
-## compiled into oms as C strings by build-aux/sql2c. Sources are read from
+## fragment: sql — the schema migrations, the per-area function and view
+## files and the demo data generator, all compiled into oms as C strings by
+## build-aux/sql2c. Sources are read from
 ## $(srcdir); the generated C files live in the build directory.
 
 # In order; `oms migrate` applies each in one transaction.
@@ -17,7 +18,25 @@ OMS_MIGRATIONS = \
 	sql/0011_cancel_preview.sql \
 	sql/0012_jobs.sql \
 	sql/0013_reason_restore.sql \
-	sql/0014_session_proof.sql
+	sql/0014_session_proof.sql \
+	sql/0017_schema_definitions.sql
+
+# Functions and views, one definition each, grouped by area (sql/functions/
+# README). `oms migrate` re-applies a file, in this order and in one
+# transaction, whenever its text changed; new functions go here, never into
+# a numbered migration.
+OMS_DEFINITIONS = \
+	sql/functions/10_core.sql \
+	sql/functions/20_audit.sql \
+	sql/functions/30_security.sql \
+	sql/functions/40_read_api.sql \
+	sql/functions/50_cancellation.sql \
+	sql/functions/60_refunds.sql \
+	sql/functions/70_payment_shipping.sql \
+	sql/functions/80_outbox.sql \
+	sql/functions/85_approvals.sql \
+	sql/functions/90_admin.sql \
+	sql/functions/95_reports.sql
 
 # Demo data scripts (sql/demo/NN_*.sql, owned by the demo-data part; list
 # a new file here so it is compiled in and distributed).
@@ -35,14 +54,29 @@ OMS_DEMO_SQL = \
 
 OMS_SQL2C = $(top_srcdir)/build-aux/sql2c
 
-nodist_liboms_core_a_SOURCES += src/migrations.c src/demo_sql.c
-BUILT_SOURCES += src/migrations.c src/demo_sql.c
-CLEANFILES += src/migrations.c src/demo_sql.c
-EXTRA_DIST += build-aux/sql2c sql/migrations.h $(OMS_MIGRATIONS) $(OMS_DEMO_SQL)
+nodist_liboms_core_a_SOURCES += src/migrations.c src/definitions.c src/demo_sql.c
+BUILT_SOURCES += src/migrations.c src/definitions.c src/demo_sql.c
+CLEANFILES += src/migrations.c src/definitions.c src/demo_sql.c
+EXTRA_DIST += build-aux/sql2c build-aux/schema-dump sql/migrations.h $(OMS_MIGRATIONS) \
+	$(OMS_DEFINITIONS) sql/functions/README sql/schema.sql $(OMS_DEMO_SQL)
 
 src/migrations.c: $(OMS_MIGRATIONS) $(OMS_SQL2C) $(srcdir)/sql/sql.mk
 	$(AM_V_GEN)$(MKDIR_P) src && \
 	$(SHELL) $(OMS_SQL2C) migrations $(srcdir) $@ $(OMS_MIGRATIONS)
+
+src/definitions.c: $(OMS_DEFINITIONS) $(OMS_SQL2C) $(srcdir)/sql/sql.mk
+	$(AM_V_GEN)$(MKDIR_P) src && \
+	$(SHELL) $(OMS_SQL2C) definitions $(srcdir) $@ $(OMS_DEFINITIONS)
+
+# sql/schema.sql: the whole current schema, as `oms migrate` leaves a fresh
+# database (pg_dump --schema-only, normalised by build-aux/schema-dump).
+# Regenerate after changing a migration or an area file; tests/db/schema.test
+# fails while it is out of date. Needs PostgreSQL 15's initdb and pg_dump.
+schema: oms$(EXEEXT)
+	$(AM_V_GEN)OMS_SRCDIR=$(abs_top_srcdir) OMS_BUILDDIR=$(abs_top_builddir) \
+	$(SHELL) $(srcdir)/build-aux/schema-dump >$(srcdir)/sql/schema.sql.tmp && \
+	mv $(srcdir)/sql/schema.sql.tmp $(srcdir)/sql/schema.sql
+.PHONY: schema
 
 src/demo_sql.c: $(OMS_DEMO_SQL) $(OMS_SQL2C) $(srcdir)/sql/sql.mk
 	$(AM_V_GEN)$(MKDIR_P) src && \

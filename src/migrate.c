@@ -58,6 +58,41 @@ migrate_load_applied(struct db *db, struct applied *a, struct oms_error *err)
 	return OMS_OK;
 }
 
+/* What oms.schema_definitions (sql/0017) says about the area files; n = 0
+ * before 0017 is applied. */
+static enum oms_status
+migrate_load_definitions(struct db *db, struct applied *d, struct oms_error *err)
+{
+	struct db_result *r;
+	bool exists;
+
+	d->n = 0;
+	d->res = NULL;
+	r = db_query(db, "SELECT to_regclass('oms.schema_definitions') IS NOT NULL", 0, NULL, err);
+	if (!r)
+		return err->status;
+	exists = !strcmp(db_get(r, 0, 0), "t");
+	db_result_free(r);
+	if (!exists)
+		return OMS_OK;
+	d->res = db_query(db, "SELECT name, checksum, "
+			  "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+			  "FROM oms.schema_definitions ORDER BY name", 0, NULL, err);
+	if (!d->res)
+		return err->status;
+	d->n = db_rows(d->res);
+	return OMS_OK;
+}
+
+static int
+definition_find(const struct applied *d, const char *name)
+{
+	for (int i = 0; i < d->n; i++)
+		if (!strcmp(db_get(d->res, i, 0), name))
+			return i;
+	return -1;
+}
+
 static int
 applied_find(const struct applied *a, int version)
 {
@@ -190,11 +225,82 @@ migrate_one(struct db *db, const struct oms_migration *m, struct oms_error *err)
 	return st == OMS_OK ? OMS_OK : err->status;
 }
 
+/* BEGIN; the area file; its bookkeeping row; COMMIT. */
+static enum oms_status
+migrate_definition_one(struct db *db, const struct oms_definition *d, struct oms_error *err)
+{
+	const char *params[2] = { d->name, d->sql };
+	enum oms_status st;
+
+	if ((st = db_exec_script(db, "BEGIN", err)) != OMS_OK)
+		return st;
+	if ((st = db_exec_script(db, d->sql, err)) == OMS_OK)
+		st = db_exec(db, "INSERT INTO oms.schema_definitions (name, checksum) VALUES ($1, md5($2)) "
+			     "ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, "
+			     "applied_at = now()", 2, params, err);
+	if (st == OMS_OK)
+		st = db_exec_script(db, "COMMIT", err);
+	if (st != OMS_OK) {
+		struct oms_error ignore;
+		char msg[sizeof err->msg];
+
+		if (st != OMS_DB_GONE)
+			db_exec_script(db, "ROLLBACK", &ignore);
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		oms_fail(err, st == OMS_DB_GONE ? st : OMS_DB, "sql/functions/%s.sql failed: %s",
+			 d->name, msg);
+	}
+	return st == OMS_OK ? OMS_OK : err->status;
+}
+
+/* The area files (functions and views) after the numbered migrations: each
+ * one whose text differs from what was recorded, or every one when a
+ * numbered migration was just applied (a table change may have dropped a
+ * view, or changed what a function reads). *done counts the files applied. */
+static enum oms_status
+migrate_definitions(struct db *db, FILE *out, bool all, int *done, struct oms_error *err)
+{
+	struct applied d = { 0, NULL };
+	enum oms_status st;
+
+	*done = 0;
+	if ((st = migrate_load_definitions(db, &d, err)) != OMS_OK)
+		return st;
+	for (int i = 0; i < oms_definitions_count && st == OMS_OK; i++) {
+		const struct oms_definition *def = &oms_definitions[i];
+		int row = definition_find(&d, def->name);
+		struct timespec t0;
+		char sum[33];
+
+		if (!all && row >= 0) {
+			if ((st = migrate_checksum(db, def->sql, sum, err)) != OMS_OK)
+				break;
+			if (!strcmp(sum, db_get(d.res, row, 1)))
+				continue;
+		}
+		if (out) {
+			fprintf(out, "applying sql/functions/%s.sql... ", def->name);
+			fflush(out);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if ((st = migrate_definition_one(db, def, err)) != OMS_OK) {
+			if (out)
+				fprintf(out, "failed\n");
+			break;
+		}
+		if (out)
+			fprintf(out, "done (%.0f ms)\n", elapsed_ms(&t0));
+		(*done)++;
+	}
+	db_result_free(d.res);
+	return st;
+}
+
 static enum oms_status
 migrate_run(struct db *db, FILE *out, struct applied *a, struct oms_error *err)
 {
 	enum oms_status st;
-	int done = 0;
+	int done = 0, defs = 0;
 
 	if ((st = migrate_check_newer(a, err)) != OMS_OK)
 		return st;
@@ -233,11 +339,16 @@ migrate_run(struct db *db, FILE *out, struct applied *a, struct oms_error *err)
 			fprintf(out, "done (%.0f ms)\n", elapsed_ms(&t0));
 		done++;
 	}
+	if ((st = migrate_definitions(db, out, done > 0, &defs, err)) != OMS_OK)
+		return st;
 	if (out) {
 		if (done)
 			fprintf(out, "applied %d migration%s; schema at version %04d\n",
 				done, done == 1 ? "" : "s", migrate_newest());
-		else
+		if (defs)
+			fprintf(out, "applied %d of %d function and view file%s\n",
+				defs, oms_definitions_count, oms_definitions_count == 1 ? "" : "s");
+		if (!done && !defs)
 			fprintf(out, "schema is up to date (version %04d)\n", applied_max(a));
 	}
 	return OMS_OK;
@@ -287,6 +398,49 @@ migrate_apply(struct db *db, FILE *out, struct oms_error *err)
 	return st;
 }
 
+/* The area files: applied (the recorded checksum is this file's), changed
+ * (the next `oms migrate` applies this text) or pending (never applied). */
+static enum oms_status
+migrate_print_definitions(struct db *db, FILE *out, struct oms_error *err)
+{
+	struct applied d = { 0, NULL };
+	enum oms_status st;
+	int todo = 0;
+
+	if ((st = migrate_load_definitions(db, &d, err)) != OMS_OK)
+		return st;
+	fprintf(out, "\n%-39s  %-8s  %s\n", "FUNCTIONS AND VIEWS", "STATE", "APPLIED AT (UTC)");
+	for (int i = 0; i < oms_definitions_count; i++) {
+		const struct oms_definition *def = &oms_definitions[i];
+		int row = definition_find(&d, def->name);
+		const char *state = "pending";
+		char path[64 + 20], sum[33];
+
+		if (row >= 0) {
+			if ((st = migrate_checksum(db, def->sql, sum, err)) != OMS_OK)
+				goto out;
+			state = strcmp(sum, db_get(d.res, row, 1)) ? "changed" : "applied";
+		}
+		if (strcmp(state, "applied"))
+			todo++;
+		snprintf(path, sizeof path, "sql/functions/%.64s.sql", def->name);
+		fprintf(out, "%-39s  %-8s  %s\n", path, state, row >= 0 ? db_get(d.res, row, 2) : "");
+	}
+	for (int i = 0; i < d.n; i++) {
+		bool known = false;
+
+		for (int j = 0; j < oms_definitions_count && !known; j++)
+			known = !strcmp(oms_definitions[j].name, db_get(d.res, i, 0));
+		if (!known)
+			fprintf(out, "sql/functions/%-25s  %-8s  %s\n", db_get(d.res, i, 0), "unknown",
+				db_get(d.res, i, 2));
+	}
+	fprintf(out, "%d of %d function and view files to apply\n", todo, oms_definitions_count);
+out:
+	db_result_free(d.res);
+	return st;
+}
+
 enum oms_status
 migrate_print_status(struct db *db, FILE *out, struct oms_error *err)
 {
@@ -328,6 +482,7 @@ migrate_print_status(struct db *db, FILE *out, struct oms_error *err)
 		a.n, pending, migrate_newest());
 	if (applied_max(&a) > migrate_newest())
 		fprintf(out, "the database is newer than this oms: use a newer oms\n");
+	st = migrate_print_definitions(db, out, err);
 out:
 	db_result_free(a.res);
 	return st;

@@ -1,6 +1,8 @@
 /* `oms migrate`: applies the SQL migrations compiled into the binary
  * (sql/NNNN_*.sql, see sql/migrations.h), each in its own transaction, and
- * records them in oms.schema_migrations. */
+ * records them in oms.schema_migrations; then re-applies each per-area file
+ * of functions and views (sql/functions/NN_*.sql) whose text changed,
+ * recorded in oms.schema_definitions. */
 #ifndef OMS_MIGRATE_H
 #define OMS_MIGRATE_H
 
@@ -19,7 +21,7 @@ int migrate_main(struct oms_ctx *ctx, int argc, char **argv);
  * than the binary (nothing is touched then). */
 enum oms_status migrate_apply(struct db *db, FILE *out, struct oms_error *err);
 
-/* Lists applied and pending migrations; changes nothing. */
+/* Lists applied and pending migrations and area files; changes nothing. */
 enum oms_status migrate_print_status(struct db *db, FILE *out, struct oms_error *err);
 
 /* Newest migration version compiled in. */

@@ -6,5 +6,5 @@ tests_db_test_db_SOURCES = tests/db/test_db.c
 tests_db_test_db_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_db_test_db_LDADD = liboms_core.a $(CMOCKA_LIBS) $(LIBPQ_LIBS)
 
-TESTS += tests/db/db.test tests/db/migrate.test
-EXTRA_DIST += tests/db/db.test tests/db/migrate.test
+TESTS += tests/db/db.test tests/db/migrate.test tests/db/schema.test
+EXTRA_DIST += tests/db/db.test tests/db/migrate.test tests/db/schema.test

@@ -11,7 +11,7 @@ INSERT INTO expected_select
 SELECT 'oms_admin', t FROM unnest(ARRAY['address', 'alert', 'audit_log', 'cancellation', 'cancellation_line',
 	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
 	'order_transition', 'orders', 'outbox', 'payment', 'policy', 'refund', 'return_item', 'return_request',
-	'schema_migrations', 'seller', 'session_limit', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
+	'schema_definitions', 'schema_migrations', 'seller', 'session_limit', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
 UNION ALL
 SELECT 'oms_csr', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
 	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',

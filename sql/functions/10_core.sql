@@ -1,0 +1,307 @@
+-- sql/functions/10_core.sql: Core helpers and rules used everywhere: the refusal, policies, text and number checks, money, business days, the ledger sums, the order lock, the status guard.
+--
+-- The one definition of each function and view here, with its grants.
+-- `oms migrate` re-applies this file (in one transaction, after the
+-- numbered migrations) whenever its text changes: keep it re-appliable
+-- (CREATE OR REPLACE; see sql/functions/README for a changed signature).
+
+SET LOCAL search_path = oms, pg_catalog;
+SET LOCAL ROLE oms_owner;
+
+-- Order numbers: id * 10 + Damm check digit. The Damm quasigroup catches every
+-- single-digit error and every adjacent transposition, the two mistakes made
+-- when a number is read over the phone.
+CREATE OR REPLACE FUNCTION oms.damm_check(p_n bigint) RETURNS int
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+	-- the 10x10 Damm operation table, row by row
+	op constant text := '0317598642709215486342068713591750983426'
+	                    '6123045978367420958158697201348945362017'
+	                    '94386172052581436790';
+	digits constant text := p_n::text;
+	interim int := 0;
+BEGIN
+	IF p_n < 0 THEN
+		RAISE EXCEPTION 'damm_check: negative number' USING ERRCODE = '22023';
+	END IF;
+	FOR i IN 1 .. length(digits) LOOP
+		interim := substr(op, interim * 10 + substr(digits, i, 1)::int + 1, 1)::int;
+	END LOOP;
+	RETURN interim;
+END
+$$;
+COMMENT ON FUNCTION oms.damm_check(bigint) IS 'Damm check digit of the decimal digits of a non-negative number';
+REVOKE ALL ON FUNCTION oms.damm_check(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.damm_check(bigint) TO oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- A number is valid when running Damm over all its digits, check digit
+-- included, ends in 0.
+CREATE OR REPLACE FUNCTION oms.order_no_valid(p_no bigint) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN p_no >= 10000000 AND p_no <= 99999999 AND oms.damm_check(p_no) = 0;
+COMMENT ON FUNCTION oms.order_no_valid(bigint) IS 'true for an 8-digit order number whose Damm check digit is right';
+REVOKE ALL ON FUNCTION oms.order_no_valid(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.order_no_valid(bigint) TO oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Names are matched folded (lower case, accents removed): the dictionary is
+-- named explicitly so the function is immutable in fact, as an index needs.
+CREATE OR REPLACE FUNCTION oms.fold_name(p text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN lower(oms.unaccent('oms.unaccent'::regdictionary, p));
+REVOKE ALL ON FUNCTION oms.fold_name(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.fold_name(text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- Policies for the new limits.
+CREATE OR REPLACE FUNCTION oms.policy_value_ok(p_key text, p_value text) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+RETURN CASE p_key
+	WHEN 'cancel_window' THEN p_value ~ '^[0-9]+ (minute|minutes|hour|hours|day|days)$'
+	WHEN 'outbox_lease' THEN p_value ~ '^[0-9]+ (second|seconds|minute|minutes)$'
+	WHEN 'default_country_code' THEN p_value ~ '^[1-9][0-9]{0,2}$'
+	WHEN 'stuck_shipment_hours' THEN p_value ~ '^[1-9][0-9]{0,3}$'
+	WHEN 'max_order_items' THEN p_value ~ '^[1-9][0-9]{0,3}$'
+	WHEN 'payment_verify_attempts' THEN p_value ~ '^[1-9][0-9]?$'
+	WHEN 'max_line_qty' THEN p_value ~ '^[1-9][0-9]{0,5}$' AND p_value::int <= 1000000
+	WHEN 'max_order_total_minor' THEN p_value ~ '^[1-9][0-9]{0,14}$'
+	ELSE p_value IS NOT NULL
+END;
+REVOKE ALL ON FUNCTION oms.policy_value_ok(text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Raise a business-rule refusal (OM001); p_msg starts with the rule id.
+CREATE OR REPLACE FUNCTION oms.refuse(p_msg text) RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+	RAISE EXCEPTION USING ERRCODE = 'OM001', MESSAGE = p_msg;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.refuse(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+CREATE OR REPLACE FUNCTION oms.policy_get(p_key text) RETURNS text
+LANGUAGE sql STABLE
+RETURN (SELECT value FROM oms.policy WHERE key = p_key);
+REVOKE ALL ON FUNCTION oms.policy_get(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.policy_get(text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- What is left to refund: the verified payment minus every refund that is
+-- granted or waiting for approval and has not failed at the gateway.
+CREATE OR REPLACE FUNCTION oms.refundable_minor(p_order_id bigint) RETURNS bigint
+LANGUAGE sql STABLE
+RETURN coalesce((SELECT p.amount_minor FROM oms.payment p
+                 WHERE p.order_id = p_order_id AND p.status = 'verified'), 0)
+     - coalesce((SELECT sum(r.amount_minor) FROM oms.refund r
+                 WHERE r.order_id = p_order_id
+                   AND r.approval <> 'rejected'
+                   AND r.status NOT IN ('failed', 'canceled')), 0);
+REVOKE ALL ON FUNCTION oms.refundable_minor(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.refundable_minor(bigint) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- As in 0003, and a SHIPPED order must have units left to ship.
+CREATE OR REPLACE FUNCTION oms.orders_guard_status() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v_ok boolean;
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		IF NEW.status <> 'PENDING' THEN
+			PERFORM oms.refuse(format('BR-010: a new order starts PENDING, not %s', NEW.status));
+		END IF;
+		RETURN NEW;
+	END IF;
+	IF NEW.status = OLD.status THEN
+		RETURN NEW;
+	END IF;
+	IF OLD.status = 'CANCELLED' THEN
+		PERFORM oms.refuse(format('BR-015: order %s is cancelled; a cancelled order never changes again',
+		                          OLD.order_no));
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM oms.order_transition
+	               WHERE from_status = OLD.status AND to_status = NEW.status) THEN
+		PERFORM oms.refuse(format('%s: order %s cannot go from %s to %s',
+			CASE NEW.status WHEN 'CANCELLED' THEN 'BR-014' WHEN 'CONFIRMED' THEN 'BR-011'
+			                WHEN 'SHIPPED' THEN 'BR-012' WHEN 'DELIVERED' THEN 'BR-013'
+			                ELSE 'BR-016' END,
+			OLD.order_no, OLD.status, NEW.status));
+	END IF;
+
+	CASE NEW.status
+	WHEN 'CONFIRMED' THEN
+		v_ok := EXISTS (SELECT 1 FROM oms.payment p
+		                WHERE p.order_id = NEW.id AND p.status = 'verified'
+		                  AND p.amount_minor = OLD.total_minor AND p.currency = NEW.currency);
+		IF NOT v_ok THEN
+			PERFORM oms.refuse(format('BR-011: order %s needs a verified payment of its total before it is confirmed',
+			                          OLD.order_no));
+		END IF;
+		NEW.confirmed_at := coalesce(NEW.confirmed_at, clock_timestamp());
+	WHEN 'SHIPPED' THEN
+		v_ok := EXISTS (SELECT 1 FROM oms.shipment s WHERE s.order_id = NEW.id);
+		IF NOT v_ok THEN
+			PERFORM oms.refuse(format('BR-012: order %s needs a tracking number before it is shipped', OLD.order_no));
+		END IF;
+		IF NOT EXISTS (SELECT 1 FROM oms.order_item i WHERE i.order_id = NEW.id AND i.cancelled_qty < i.qty) THEN
+			PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship',
+			                          OLD.order_no));
+		END IF;
+		NEW.shipped_at := coalesce(NEW.shipped_at, clock_timestamp());
+	WHEN 'DELIVERED' THEN
+		v_ok := EXISTS (SELECT 1 FROM oms.shipment s JOIN oms.shipment_event e ON e.shipment_id = s.id
+		                WHERE s.order_id = NEW.id AND e.status = 'delivered');
+		IF NOT v_ok THEN
+			PERFORM oms.refuse(format('BR-013: order %s needs a delivery confirmation from the carrier',
+			                          OLD.order_no));
+		END IF;
+		NEW.delivered_at := coalesce(NEW.delivered_at, clock_timestamp());
+	WHEN 'CANCELLED' THEN
+		v_ok := EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.order_id = NEW.id AND c.state = 'done');
+		IF NOT v_ok THEN
+			PERFORM oms.refuse(format('BR-023: order %s can only be cancelled with a recorded reason',
+			                          OLD.order_no));
+		END IF;
+		NEW.cancelled_at := coalesce(NEW.cancelled_at, clock_timestamp());
+	ELSE
+		NULL;
+	END CASE;
+	NEW.status_at := clock_timestamp();
+	RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.orders_guard_status() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- A phone number as typed -> E.164, or NULL when it cannot be one.
+-- "+44 20 7946 0958", "0044...", "(555) 123-4567" (default country code).
+CREATE OR REPLACE FUNCTION oms.normalize_phone(p_text text) RETURNS text
+LANGUAGE sql STABLE
+RETURN (
+	WITH d(v) AS (SELECT regexp_replace(p_text, '[^0-9+]', '', 'g')),
+	e(v) AS (SELECT CASE
+		WHEN v ~ '^\+' THEN v
+		WHEN v ~ '^00' THEN '+' || substr(v, 3)
+		-- already carries the default country code (e.g. 1 555 123 4567)
+		WHEN length(v) > 10 AND v LIKE oms.policy_get('default_country_code') || '%' THEN '+' || v
+		ELSE '+' || oms.policy_get('default_country_code') || ltrim(v, '0')
+		END FROM d)
+	SELECT v FROM e WHERE v ~ '^\+[1-9][0-9]{6,14}$'
+);
+REVOKE ALL ON FUNCTION oms.normalize_phone(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.normalize_phone(text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- Money for people: 12345 USD -> '123.45 USD' (two-decimal currencies).
+CREATE OR REPLACE FUNCTION oms.money_text(p_minor bigint, p_currency text) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN to_char(p_minor / 100.0, 'FM999999999990.00') || ' ' || p_currency;
+REVOKE ALL ON FUNCTION oms.money_text(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.money_text(bigint,text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- Lock an order for a decision by writing its row (see 1. above). Fulfilment
+-- staff cannot see other sellers' orders, so for them those do not exist.
+CREATE OR REPLACE FUNCTION oms.lock_order(p_order_id bigint, p_order_no bigint, p_role text) RETURNS oms.orders
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v oms.orders;
+	v_seller bigint;
+BEGIN
+	IF p_order_id IS NULL AND p_order_no IS NULL THEN
+		RAISE EXCEPTION 'order not found (no order number given)' USING ERRCODE = 'P0002';
+	END IF;
+	SELECT o.seller_id INTO v_seller FROM oms.orders o
+	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no);
+	IF NOT FOUND OR (p_role = 'fulfilment' AND v_seller IS DISTINCT FROM oms.caller_seller_id()) THEN
+		RAISE EXCEPTION 'order % not found', coalesce(p_order_no::text, 'id ' || p_order_id)
+			USING ERRCODE = 'P0002';
+	END IF;
+	UPDATE oms.orders o SET version = o.version + 1
+	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no)
+	RETURNING * INTO v;
+	RETURN v;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.lock_order(bigint,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- BR-023 as in 0007, with white space of every kind and the length bound.
+CREATE OR REPLACE FUNCTION oms.check_reason(p_code text, p_note text) RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v_requires_note boolean;
+BEGIN
+	SELECT r.requires_note INTO v_requires_note FROM oms.cancellation_reason r
+	WHERE r.code = p_code AND r.active;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'BR-023: a cancellation needs a reason; "%" is not one', left(coalesce(p_code, ''), 40)
+			USING ERRCODE = '22023';
+	END IF;
+	IF v_requires_note AND oms.clean_text(p_note) IS NULL THEN
+		RAISE EXCEPTION 'BR-023: reason "%" needs a note', p_code USING ERRCODE = '22023';
+	END IF;
+	PERFORM oms.check_text_len('a note', p_note);
+END
+$$;
+REVOKE ALL ON FUNCTION oms.check_reason(text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Delivery estimate: p_days business days after p_from, skipping weekends
+-- and oms.holiday.
+CREATE OR REPLACE FUNCTION oms.add_business_days(p_from date, p_days int) RETURNS date
+LANGUAGE sql STABLE
+RETURN CASE WHEN p_days <= 0 THEN p_from ELSE (
+	SELECT d::date
+	FROM generate_series(p_from + 1, p_from + p_days * 2 + 30, interval '1 day') d
+	WHERE extract(isodow FROM d) < 6
+	  AND NOT EXISTS (SELECT 1 FROM oms.holiday h WHERE h.day = d::date)
+	ORDER BY d
+	OFFSET p_days - 1 LIMIT 1) END;
+REVOKE ALL ON FUNCTION oms.add_business_days(date,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+CREATE OR REPLACE FUNCTION oms.transit_days(p_service_level text) RETURNS int
+LANGUAGE sql IMMUTABLE
+RETURN CASE p_service_level WHEN 'overnight' THEN 1 WHEN 'express' THEN 2 WHEN 'ground' THEN 5 ELSE 7 END;
+REVOKE ALL ON FUNCTION oms.transit_days(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Bounded text: what a person types is at most 2000 characters (the client
+-- shows the same limit, OMS_NOTE_MAX).
+CREATE OR REPLACE FUNCTION oms.note_max() RETURNS int LANGUAGE sql IMMUTABLE RETURN 2000;
+REVOKE ALL ON FUNCTION oms.note_max() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.note_max() TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- Text a person typed, trimmed of every kind of white space (spaces, tabs,
+-- newlines, ...); NULL when nothing is left. "Needs a note" means this is
+-- not NULL.
+CREATE OR REPLACE FUNCTION oms.clean_text(p text) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN nullif(regexp_replace(p, '^[[:space:]]+|[[:space:]]+$', '', 'g'), '');
+REVOKE ALL ON FUNCTION oms.clean_text(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.clean_text(text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- Refuse text longer than oms.note_max() with a clear message (the table
+-- CHECKs are the backstop).
+CREATE OR REPLACE FUNCTION oms.check_text_len(p_what text, p text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+	IF char_length(p) > oms.note_max() THEN
+		RAISE EXCEPTION '% may be at most % characters (this one has %)', p_what, oms.note_max(), char_length(p)
+			USING ERRCODE = '22023';
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.check_text_len(text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- What a cancellation that leaves no unit refunds: everything paid minus
+-- what is granted (auto or approved) and not failed. The refunds still
+-- waiting for approval are settled by it (apply_cancellation), so they do
+-- not count.
+CREATE OR REPLACE FUNCTION oms.refundable_settled_minor(p_order_id bigint) RETURNS bigint
+LANGUAGE sql STABLE
+RETURN coalesce((SELECT p.amount_minor FROM oms.payment p
+                 WHERE p.order_id = p_order_id AND p.status = 'verified'), 0)
+     - coalesce((SELECT sum(r.amount_minor) FROM oms.refund r
+                 WHERE r.order_id = p_order_id
+                   AND r.approval IN ('auto', 'approved')
+                   AND r.status NOT IN ('failed', 'canceled')), 0);
+REVOKE ALL ON FUNCTION oms.refundable_settled_minor(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.refundable_settled_minor(bigint) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+RESET ROLE;

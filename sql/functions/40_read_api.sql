@@ -1,0 +1,260 @@
+-- sql/functions/40_read_api.sql: The read API for the screens and the CLI: lookup, customer and order cards, reasons.
+--
+-- The one definition of each function and view here, with its grants.
+-- `oms migrate` re-applies this file (in one transaction, after the
+-- numbered migrations) whenever its text changes: keep it re-appliable
+-- (CREATE OR REPLACE; see sql/functions/README for a changed signature).
+
+SET LOCAL search_path = oms, pg_catalog;
+SET LOCAL ROLE oms_owner;
+
+-- Find orders or customers from what the caller on the phone says.
+-- Keyset paging: pass the last row's sort_key as p_after.
+CREATE OR REPLACE FUNCTION oms_api.lookup(p_kind text, p_query text, p_limit int DEFAULT 50, p_after text DEFAULT NULL)
+RETURNS TABLE (kind text, order_no bigint, customer_id bigint, full_name text, email text, phone text,
+               status text, placed_at timestamptz, total_minor bigint, currency text, sort_key text)
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	v_q constant text := btrim(p_query);
+	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
+	v_key text;
+	v_fold text;
+BEGIN
+	IF v_q IS NULL OR v_q = '' THEN
+		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023';
+	END IF;
+
+	CASE p_kind
+	WHEN 'order_no' THEN
+		IF v_q !~ '^[0-9]{8}$' OR NOT oms.order_no_valid(v_q::bigint) THEN
+			RAISE EXCEPTION '% is not an order number (8 digits, the last a check digit)', v_q
+				USING ERRCODE = '22023';
+		END IF;
+		RETURN QUERY
+		SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
+		       o.total_minor, o.currency::text, o.order_no::text
+		FROM oms.orders o JOIN oms.customer c ON c.id = o.customer_id
+		WHERE o.order_no = v_q::bigint;
+
+	WHEN 'tracking' THEN
+		RETURN QUERY
+		SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
+		       o.total_minor, o.currency::text, o.order_no::text
+		FROM oms.shipment s
+		JOIN oms.orders o ON o.id = s.order_id
+		JOIN oms.customer c ON c.id = o.customer_id
+		WHERE s.tracking_no IN (v_q, upper(v_q));
+
+	WHEN 'email' THEN
+		v_key := lower(v_q);
+		IF p_after IS NULL THEN                -- an exact hit wins outright
+			RETURN QUERY
+			SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+			       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email)
+			FROM oms.customer c WHERE lower(c.email) = v_key;
+			IF FOUND THEN
+				RETURN;
+			END IF;
+		END IF;
+		-- prefix as a byte range (~>=~ ~<~): the text_pattern_ops index
+		-- serves it even with a generic plan
+		RETURN QUERY
+		SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+		       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email)
+		FROM oms.customer c
+		WHERE lower(c.email) ~>=~ v_key AND lower(c.email) ~<~ (v_key || chr(1114111))
+		  AND (p_after IS NULL OR lower(c.email) ~>~ p_after)
+		ORDER BY lower(c.email) USING ~<~
+		LIMIT v_limit;
+
+	WHEN 'phone' THEN
+		RETURN QUERY
+		SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+		       NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0')
+		FROM oms.customer c
+		WHERE c.phone = oms.normalize_phone(v_q)
+		  AND (p_after IS NULL OR lpad(c.id::text, 19, '0') > p_after)
+		ORDER BY c.id
+		LIMIT v_limit;
+
+	WHEN 'name' THEN
+		IF v_q !~ '[[:alpha:]].*[[:alpha:]]' THEN
+			RAISE EXCEPTION 'a name fragment needs at least two letters' USING ERRCODE = '22023';
+		END IF;
+		v_fold := oms.fold_name(v_q);
+		-- trigram word similarity (pg_trgm.word_similarity_threshold) of
+		-- the folded names (no case, no accents): a
+		-- fragment such as "zoë" or "ström" matches inside a longer name,
+		-- which whole-string similarity would miss. Best first; the sort
+		-- key orders by (1 - word similarity, 1 - similarity, id).
+		RETURN QUERY
+		SELECT * FROM (
+			SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+			       NULL::timestamptz, NULL::bigint, NULL::text,
+			       to_char(1 - word_similarity(v_fold, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
+			       to_char(1 - similarity(v_fold, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
+			       lpad(c.id::text, 19, '0') AS k
+			FROM oms.customer c
+			WHERE v_fold <% oms.fold_name(c.full_name)) hits
+		WHERE p_after IS NULL OR hits.k > p_after
+		ORDER BY hits.k
+		LIMIT v_limit;
+
+	ELSE
+		RAISE EXCEPTION 'unknown lookup kind "%" (order_no, email, phone, tracking, name)', p_kind
+			USING ERRCODE = '22023';
+	END CASE;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.lookup(text,text,integer,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.lookup(text,text,integer,text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- As in 0006, naming the cancellations' people through oms.staff_name_for.
+CREATE OR REPLACE FUNCTION oms_api.order_card(p_order_no bigint) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT jsonb_build_object(
+	'order_no', o.order_no, 'status', o.status, 'status_at', o.status_at,
+	'placed_at', o.placed_at, 'confirmed_at', o.confirmed_at, 'shipped_at', o.shipped_at,
+	'delivered_at', o.delivered_at, 'cancelled_at', o.cancelled_at,
+	'seller', jsonb_build_object('id', s.id, 'name', s.name),
+	'customer', (SELECT jsonb_build_object('id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone)
+	             FROM oms.customer c WHERE c.id = o.customer_id),
+	'currency', o.currency, 'subtotal_minor', o.subtotal_minor, 'shipping_minor', o.shipping_minor,
+	'total_minor', o.total_minor, 'refundable_minor', oms.refundable_minor(o.id),
+	'ship_to', o.ship_to,
+	'lines', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('line_no', i.line_no, 'sku', i.sku, 'name', i.name, 'qty', i.qty,
+		                 'unit_price_minor', i.unit_price_minor, 'line_total_minor', i.line_total_minor,
+		                 'cancelled_qty', i.cancelled_qty) ORDER BY i.line_no)
+		FROM oms.order_item i WHERE i.order_id = o.id), '[]'),
+	'payment', (SELECT jsonb_build_object('status', p.status, 'provider_ref', p.provider_ref,
+	                   'amount_minor', p.amount_minor, 'verified_at', p.verified_at, 'attempts', p.attempts)
+	            FROM oms.payment p WHERE p.order_id = o.id),
+	'refunds', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', r.id, 'amount_minor', r.amount_minor, 'status', r.status,
+		                 'approval', r.approval, 'reason', r.reason, 'created_at', r.created_at,
+		                 'executed_at', r.executed_at, 'provider_refund_id', r.provider_refund_id) ORDER BY r.id)
+		FROM oms.refund r WHERE r.order_id = o.id), '[]'),
+	'shipments', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', sh.id, 'carrier', sh.carrier, 'service_level', sh.service_level,
+		                 'tracking_no', sh.tracking_no, 'status', sh.status, 'shipped_at', sh.shipped_at,
+		                 'estimated_delivery', sh.estimated_delivery, 'flagged', sh.flagged,
+		                 'events', coalesce((
+		                     SELECT jsonb_agg(jsonb_build_object('at', e.at, 'status', e.status,
+		                                      'location', e.location, 'description', e.description) ORDER BY e.at, e.id)
+		                     FROM oms.shipment_event e WHERE e.shipment_id = sh.id), '[]')) ORDER BY sh.id)
+		FROM oms.shipment sh WHERE sh.order_id = o.id), '[]'),
+	'cancellations', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', ca.id, 'scope', ca.scope, 'reason_code', ca.reason_code,
+		                 'reason_label', cr.label, 'note', ca.note, 'state', ca.state,
+		                 'requested_by', coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
+		                 'requested_at', ca.requested_at,
+		                 'decided_by', coalesce(oms.staff_name_for(ca.decided_by, o.id), ca.decided_by),
+		                 'decided_at', ca.decided_at,
+		                 'decision_note', ca.decision_note, 'override_reason', ca.override_reason) ORDER BY ca.id)
+		FROM oms.cancellation ca
+		JOIN oms.cancellation_reason cr ON cr.code = ca.reason_code
+		WHERE ca.order_id = o.id), '[]'),
+	-- one timeline entry per transaction and action, naming the actor
+	'timeline', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('at', t.at, 'actor', t.actor, 'action', t.action, 'detail', t.detail)
+		                 ORDER BY t.at)
+		FROM (SELECT min(a.at) AS at, coalesce(a.staff_name, a.db_user) AS actor, a.action,
+		             string_agg(oms.audit_detail(a.table_name, a.op, a.old, a.new), '; ' ORDER BY a.id) AS detail
+		      FROM oms.audit_log a WHERE a.order_id = o.id
+		      GROUP BY a.txid, coalesce(a.staff_name, a.db_user), a.action) t
+		WHERE t.detail IS NOT NULL), '[]'))
+FROM oms.orders o
+JOIN oms.seller s ON s.id = o.seller_id
+WHERE o.order_no = p_order_no
+$$;
+REVOKE ALL ON FUNCTION oms_api.order_card(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.order_card(bigint) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- The customer screen: profile, addresses, figures, tickets.
+CREATE OR REPLACE FUNCTION oms_api.customer_card(p_customer_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT jsonb_build_object(
+	'id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone, 'created_at', c.created_at,
+	'addresses', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', a.id, 'label', a.label, 'line1', a.line1, 'line2', a.line2,
+		                 'city', a.city, 'region', a.region, 'postal_code', a.postal_code, 'country', a.country,
+		                 'is_default', a.is_default) ORDER BY a.is_default DESC, a.id)
+		FROM oms.address a WHERE a.customer_id = c.id), '[]'),
+	'figures', (
+		SELECT jsonb_build_object(
+			'orders', count(*),
+			'spend_minor', coalesce(sum(o.total_minor) FILTER (WHERE o.status <> 'CANCELLED'), 0),
+			'currency', min(o.currency),
+			'cancellations', count(*) FILTER (WHERE o.status = 'CANCELLED'),
+			'refunds_minor', coalesce((SELECT sum(r.amount_minor) FROM oms.refund r JOIN oms.orders ro ON ro.id = r.order_id
+			                           WHERE ro.customer_id = c.id AND r.status = 'succeeded'), 0),
+			'first_order_at', min(o.placed_at), 'last_order_at', max(o.placed_at))
+		FROM oms.orders o WHERE o.customer_id = c.id),
+	'tickets', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('id', t.id, 'subject', t.subject, 'status', t.status,
+		                 'priority', t.priority, 'created_at', t.created_at, 'order_no', o.order_no)
+		                 ORDER BY t.created_at DESC)
+		FROM oms.ticket t LEFT JOIN oms.orders o ON o.id = t.order_id WHERE t.customer_id = c.id), '[]'))
+FROM oms.customer c
+WHERE c.id = p_customer_id
+$$;
+REVOKE ALL ON FUNCTION oms_api.customer_card(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.customer_card(bigint) TO oms_admin, oms_csr, oms_fulfilment;
+
+-- A customer's orders, newest first, keyset on (placed_at, order_no): pass
+-- the last row's placed_at and order_no to get the next page.
+CREATE OR REPLACE FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text DEFAULT NULL,
+	p_from date DEFAULT NULL, p_to date DEFAULT NULL, p_after_placed timestamptz DEFAULT NULL,
+	p_after_no bigint DEFAULT NULL, p_limit int DEFAULT 50)
+RETURNS TABLE (order_no bigint, placed_at timestamptz, status text, seller_name text, items int,
+               total_minor bigint, currency text)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT o.order_no, o.placed_at, o.status, s.name,
+       (SELECT sum(i.qty - i.cancelled_qty)::int FROM oms.order_item i WHERE i.order_id = o.id),
+       o.total_minor, o.currency::text
+FROM oms.orders o
+JOIN oms.seller s ON s.id = o.seller_id
+WHERE o.customer_id = p_customer_id
+  AND (p_status IS NULL OR o.status = p_status)
+  AND (p_from IS NULL OR o.placed_at >= p_from)
+  AND (p_to IS NULL OR o.placed_at < p_to + 1)
+  AND (p_after_placed IS NULL OR (o.placed_at, o.order_no) < (p_after_placed, coalesce(p_after_no, 0)))
+ORDER BY o.placed_at DESC, o.order_no DESC
+LIMIT least(greatest(coalesce(p_limit, 50), 1), 500)
+$$;
+REVOKE ALL ON FUNCTION oms_api.customer_orders(bigint,text,date,date,timestamp with time zone,bigint,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.customer_orders(bigint,text,date,date,timestamp with time zone,bigint,integer) TO oms_admin, oms_csr, oms_fulfilment;
+
+-- Customer id from an e-mail (any case), a phone number or an id; NULL if none.
+CREATE OR REPLACE FUNCTION oms_api.find_customer(p_text text) RETURNS bigint
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT CASE
+	WHEN p_text LIKE '%@%' THEN
+		(SELECT c.id FROM oms.customer c WHERE lower(c.email) = lower(btrim(p_text)))
+	WHEN btrim(p_text) ~ '^[0-9]{1,18}$' THEN
+		coalesce((SELECT c.id FROM oms.customer c WHERE c.id = btrim(p_text)::bigint),
+		         (SELECT min(c.id) FROM oms.customer c WHERE c.phone = oms.normalize_phone(p_text)))
+	ELSE
+		(SELECT min(c.id) FROM oms.customer c WHERE c.phone = oms.normalize_phone(p_text))
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.find_customer(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.find_customer(text) TO oms_admin, oms_csr, oms_fulfilment;
+
+CREATE OR REPLACE FUNCTION oms_api.cancel_reasons()
+RETURNS TABLE (code text, label text, requires_note boolean)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT r.code, r.label, r.requires_note FROM oms.cancellation_reason r WHERE r.active ORDER BY r.sort, r.code
+$$;
+REVOKE ALL ON FUNCTION oms_api.cancel_reasons() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.cancel_reasons() TO oms_admin, oms_csr, oms_fulfilment;
+
+RESET ROLE;

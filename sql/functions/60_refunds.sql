@@ -1,0 +1,237 @@
+-- sql/functions/60_refunds.sql: Refunds: the grant, the BR-028 guard, requests, the gateway's results, lists and cards.
+--
+-- The one definition of each function and view here, with its grants.
+-- `oms migrate` re-applies this file (in one transaction, after the
+-- numbered migrations) whenever its text changes: keep it re-appliable
+-- (CREATE OR REPLACE; see sql/functions/README for a changed signature).
+
+SET LOCAL search_path = oms, pg_catalog;
+SET LOCAL ROLE oms_owner;
+
+-- BR-028, checked when a refund is GRANTED (inserted, its amount changed,
+-- or counted again after a rejection), never when the gateway reports what
+-- it did: money that left is always recorded (refund_result raises an
+-- alert when the ledger is overdrawn).
+CREATE OR REPLACE FUNCTION oms.refund_guard_amount() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v_left bigint;
+BEGIN
+	IF NEW.approval = 'rejected' OR NEW.status IN ('failed', 'canceled') THEN
+		RETURN NEW;
+	END IF;
+	IF TG_OP = 'UPDATE' AND OLD.approval = NEW.approval AND OLD.amount_minor = NEW.amount_minor THEN
+		RETURN NEW;                                   -- the executed side: a fact, recorded
+	END IF;
+	v_left := oms.refundable_minor(NEW.order_id);
+	IF TG_OP = 'UPDATE' AND OLD.approval <> 'rejected' AND OLD.status NOT IN ('failed', 'canceled') THEN
+		v_left := v_left + OLD.amount_minor;          -- the row already counted itself
+	END IF;
+	IF NEW.amount_minor > v_left THEN
+		PERFORM oms.refuse(format('BR-028: a refund of %s exceeds the %s left to refund on order %s',
+			NEW.amount_minor, greatest(v_left, 0),
+			(SELECT order_no FROM oms.orders WHERE id = NEW.order_id)));
+	END IF;
+	RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.refund_guard_amount() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- As in 0007, with the clock.
+CREATE OR REPLACE FUNCTION oms.grant_refund(p_order oms.orders, p_cancellation_id bigint, p_amount bigint,
+                                            p_reason text, p_note text, p_approval text) RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v_id bigint;
+	v_key uuid;
+BEGIN
+	INSERT INTO oms.refund (order_id, cancellation_id, amount_minor, currency, reason, note,
+	                        approval, approved_by, approved_at)
+	VALUES (p_order.id, p_cancellation_id, p_amount, p_order.currency, p_reason, p_note, p_approval,
+	        CASE WHEN p_approval = 'approved' THEN session_user END,
+	        CASE WHEN p_approval IN ('auto', 'approved') THEN clock_timestamp() END)
+	RETURNING id, idempotency_key INTO v_id, v_key;
+	IF p_approval IN ('auto', 'approved') THEN
+		PERFORM oms.enqueue('refund', 'refund:' || v_id, p_order.id, v_id,
+			jsonb_build_object('refund_id', v_id, 'order_no', p_order.order_no, 'amount_minor', p_amount,
+			                   'currency', p_order.currency, 'idempotency_key', v_key,
+			                   'payment_ref', (SELECT provider_ref FROM oms.payment WHERE order_id = p_order.id)));
+	END IF;
+	RETURN v_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.grant_refund(oms.orders,bigint,bigint,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+CREATE OR REPLACE FUNCTION oms_api.request_refund(p_order_no bigint, p_amount_minor bigint, p_reason text,
+                                       p_note text DEFAULT NULL, p_request_key uuid DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('request_refund', 'csr', 'admin');
+	v_reason constant text := oms.clean_text(p_reason);
+	v_note constant text := oms.clean_text(p_note);
+	v_order oms.orders;
+	v_prior oms.refund;
+	v_left bigint;
+	v_id bigint;
+BEGIN
+	IF p_amount_minor IS NULL OR p_amount_minor <= 0 THEN
+		RAISE EXCEPTION 'a refund amount must be positive' USING ERRCODE = '22023';
+	END IF;
+	IF v_reason IS NULL THEN
+		RAISE EXCEPTION 'a refund needs a reason' USING ERRCODE = '22023';
+	END IF;
+	PERFORM oms.check_text_len('a refund reason', p_reason);
+	PERFORM oms.check_text_len('a note', p_note);
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+
+	-- a retry of the same request (same key): the first answer, once
+	IF p_request_key IS NOT NULL THEN
+		SELECT * INTO v_prior FROM oms.refund r WHERE r.request_key = p_request_key;
+		IF FOUND THEN
+			IF v_prior.order_id = v_order.id AND v_prior.amount_minor = p_amount_minor
+			   AND v_prior.reason = v_reason AND v_prior.note IS NOT DISTINCT FROM v_note
+			   AND v_prior.cancellation_id IS NULL AND v_prior.requested_by = session_user THEN
+				RETURN v_prior.id;
+			END IF;
+			RAISE EXCEPTION 'request key % was used for another refund request; nothing was done', p_request_key
+				USING ERRCODE = '22023';
+		END IF;
+	END IF;
+
+	v_left := oms.refundable_minor(v_order.id);
+	IF p_amount_minor > v_left THEN
+		PERFORM oms.refuse(format('BR-028: a refund of %s exceeds the %s left to refund on order %s',
+		                          p_amount_minor, greatest(v_left, 0), p_order_no));
+	END IF;
+	v_id := oms.grant_refund(v_order, NULL, p_amount_minor, v_reason, v_note, 'pending');
+	IF p_request_key IS NOT NULL THEN
+		UPDATE oms.refund SET request_key = p_request_key WHERE id = v_id;
+	END IF;
+	RETURN v_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.request_refund(bigint,bigint,text,text,uuid) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.request_refund(bigint,bigint,text,text,uuid) TO oms_admin, oms_csr;
+
+-- The worker reports what the gateway did. A fact is never refused: a
+-- repeated final result is harmless; a final result that changes (the
+-- gateway's refund failed after it succeeded, or succeeded after we were
+-- told it failed) is recorded as the gateway says and raises an alert;
+-- so does a refund whose success makes the money returned exceed what was
+-- paid.
+CREATE OR REPLACE FUNCTION oms_api.refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text,
+                                                 p_message text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_result', 'worker');
+	v_order oms.orders;
+	v_refund oms.refund;
+BEGIN
+	IF p_status IS NULL OR p_status NOT IN ('pending', 'succeeded', 'failed', 'canceled') THEN
+		RAISE EXCEPTION 'refund status must be pending, succeeded, failed or canceled' USING ERRCODE = '22023';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM oms.refund r WHERE r.id = p_refund_id) THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002';
+	END IF;
+	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
+	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
+	IF v_refund.status = p_status AND p_status <> 'pending' THEN
+		RETURN;                                        -- said twice: fine
+	END IF;
+	IF v_refund.status IN ('succeeded', 'failed', 'canceled') THEN
+		IF p_status = 'pending' THEN
+			RETURN;                                    -- a late "pending" after a final answer
+		END IF;
+		PERFORM oms.raise_alert('refund_result_changed', v_order.id, p_refund_id,
+			jsonb_build_object('order_no', v_order.order_no, 'was', v_refund.status, 'now', p_status,
+			                   'amount_minor', v_refund.amount_minor, 'currency', v_refund.currency));
+	END IF;
+	UPDATE oms.refund r
+	SET status = p_status,
+	    provider_refund_id = coalesce(nullif(p_provider_refund_id, ''), r.provider_refund_id),
+	    executed_at = CASE WHEN p_status = 'succeeded' THEN coalesce(r.executed_at, clock_timestamp()) END,
+	    last_message = left(p_message, 500)
+	WHERE r.id = p_refund_id;
+	-- more money returned than was paid: only a fact from outside can say so
+	IF p_status = 'succeeded' AND (SELECT coalesce(sum(r.amount_minor), 0) FROM oms.refund r
+	                               WHERE r.order_id = v_order.id AND r.status = 'succeeded')
+	   > coalesce((SELECT p.amount_minor FROM oms.payment p WHERE p.order_id = v_order.id AND p.status = 'verified'), 0)
+	THEN
+		PERFORM oms.raise_alert('ledger_overdrawn', v_order.id, p_refund_id,
+			jsonb_build_object('order_no', v_order.order_no, 'left_minor', oms.refundable_minor(v_order.id),
+			                   'currency', v_order.currency));
+	END IF;
+	IF p_status IN ('succeeded', 'failed') THEN
+		PERFORM oms.enqueue('mail', format('mail:refund_%s:%s', p_status, p_refund_id), v_order.id, p_refund_id,
+			jsonb_build_object('template', 'refund_' || p_status, 'order_no', v_order.order_no,
+			                   'refund_id', p_refund_id, 'amount_minor', v_refund.amount_minor,
+			                   'currency', v_refund.currency));
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.refund_result(bigint,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refund_result(bigint,text,text,text) TO oms_worker;
+
+-- The refund ledger, newest first; keyset: the last row's id as p_after_id.
+-- p_status is a gateway status (not_sent, pending, succeeded, failed,
+-- canceled) or an approval (auto, pending, approved, rejected); 'pending'
+-- matches either.
+CREATE OR REPLACE FUNCTION oms_api.refunds(p_status text DEFAULT NULL, p_order_no bigint DEFAULT NULL,
+                                p_after_id bigint DEFAULT NULL, p_limit int DEFAULT 50)
+RETURNS TABLE (id bigint, order_no bigint, cancellation_id bigint, amount_minor bigint, currency text,
+               status text, approval text, reason text, note text, requested_by text, approved_by text,
+               created_at timestamptz, approved_at timestamptz, executed_at timestamptz,
+               provider_refund_id text, decision_note text, last_message text)
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+	IF p_status IS NOT NULL AND p_status NOT IN ('not_sent', 'pending', 'succeeded', 'failed', 'canceled',
+	                                             'auto', 'approved', 'rejected') THEN
+		RAISE EXCEPTION 'unknown refund status "%" (not_sent, pending, succeeded, failed, canceled; or approval: auto, approved, rejected)',
+			p_status USING ERRCODE = '22023';
+	END IF;
+	RETURN QUERY
+	SELECT r.id, o.order_no, r.cancellation_id, r.amount_minor, r.currency::text, r.status, r.approval,
+	       r.reason, r.note, r.requested_by, r.approved_by, r.created_at, r.approved_at, r.executed_at,
+	       r.provider_refund_id, r.decision_note, r.last_message
+	FROM oms.refund r JOIN oms.orders o ON o.id = r.order_id
+	WHERE (p_status IS NULL OR r.status = p_status OR r.approval = p_status)
+	  AND (p_order_no IS NULL OR o.order_no = p_order_no)
+	  AND (p_after_id IS NULL OR r.id < p_after_id)
+	ORDER BY r.id DESC
+	LIMIT least(greatest(coalesce(p_limit, 50), 1), 1000);
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.refunds(text,bigint,bigint,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refunds(text,bigint,bigint,integer) TO oms_admin, oms_csr, oms_fulfilment;
+
+-- As in 0009, naming the requester and approver through oms.staff_name_for.
+CREATE OR REPLACE FUNCTION oms_api.refund_card(p_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+SELECT jsonb_build_object(
+	'id', r.id, 'order_no', o.order_no, 'cancellation_id', r.cancellation_id,
+	'amount_minor', r.amount_minor, 'currency', r.currency, 'status', r.status, 'approval', r.approval,
+	'reason', r.reason, 'note', r.note,
+	'requested_by', r.requested_by, 'requested_by_name', oms.staff_name_for(r.requested_by, o.id),
+	'approved_by', r.approved_by, 'approved_by_name', oms.staff_name_for(r.approved_by, o.id),
+	'created_at', date_trunc('second', r.created_at), 'approved_at', date_trunc('second', r.approved_at),
+	'executed_at', date_trunc('second', r.executed_at),
+	'provider_refund_id', r.provider_refund_id, 'decision_note', r.decision_note,
+	'last_message', r.last_message,
+	'order_refundable_minor', greatest(oms.refundable_minor(o.id), 0))
+FROM oms.refund r
+JOIN oms.orders o ON o.id = r.order_id
+WHERE r.id = p_id
+$$;
+REVOKE ALL ON FUNCTION oms_api.refund_card(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refund_card(bigint) TO oms_admin, oms_csr, oms_fulfilment;
+
+RESET ROLE;

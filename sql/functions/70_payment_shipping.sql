@@ -1,0 +1,419 @@
+-- sql/functions/70_payment_shipping.sql: Checkout, payment and shipping: placing a checkout, attaching and confirming payments, marking shipped, carrier events, stuck shipments.
+--
+-- The one definition of each function and view here, with its grants.
+-- `oms migrate` re-applies this file (in one transaction, after the
+-- numbered migrations) whenever its text changes: keep it re-appliable
+-- (CREATE OR REPLACE; see sql/functions/README for a changed signature).
+
+SET LOCAL search_path = oms, pg_catalog;
+SET LOCAL ROLE oms_owner;
+
+-- As in 0007, with max_line_qty per line and max_order_total_minor per order.
+CREATE OR REPLACE FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb,
+                                                  p_currency text DEFAULT 'USD')
+RETURNS TABLE (order_no bigint, seller_id bigint, total_minor bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	v_role constant text := oms.begin_action('place_checkout', 'csr', 'admin');
+	v_max_qty constant int := oms.policy_get('max_line_qty')::int;
+	v_max_total constant bigint := oms.policy_get('max_order_total_minor')::bigint;
+	v_ship_to jsonb;
+	v_checkout bigint;
+	v_bad text;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM oms.customer c WHERE c.id = p_customer_id) THEN
+		PERFORM oms.refuse(format('BR-004: customer %s does not exist', p_customer_id));
+	END IF;
+	SELECT jsonb_build_object('name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
+	                          'region', a.region, 'postal_code', a.postal_code, 'country', a.country)
+	INTO v_ship_to
+	FROM oms.address a WHERE a.id = p_address_id AND a.customer_id = p_customer_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'address % is not an address of customer %', p_address_id, p_customer_id
+			USING ERRCODE = '22023';
+	END IF;
+	IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) = 0 THEN
+		PERFORM oms.refuse('BR-001: an order needs at least 1 item');
+	END IF;
+	IF jsonb_array_length(p_lines) > oms.policy_get('max_order_items')::int THEN
+		PERFORM oms.refuse(format('BR-002: an order may have at most %s items, this one has %s',
+		                          oms.policy_get('max_order_items'), jsonb_array_length(p_lines)));
+	END IF;
+	SELECT string_agg(left(e::text, 80), ', ') INTO v_bad FROM jsonb_array_elements(p_lines) e
+	WHERE jsonb_typeof(e -> 'item_id') IS DISTINCT FROM 'number' OR jsonb_typeof(e -> 'qty') IS DISTINCT FROM 'number'
+	   OR (e ->> 'qty')::numeric < 1 OR (e ->> 'qty')::numeric <> trunc((e ->> 'qty')::numeric)
+	   OR (e ->> 'item_id')::numeric <> trunc((e ->> 'item_id')::numeric)
+	   OR (e ->> 'item_id')::numeric NOT BETWEEN 1 AND 9223372036854775807;
+	IF v_bad IS NOT NULL THEN
+		RAISE EXCEPTION 'each line needs an item_id and a whole qty >= 1: %', v_bad USING ERRCODE = '22023';
+	END IF;
+	SELECT string_agg(x.item_id::text, ', ') INTO v_bad FROM (
+		SELECT (e ->> 'item_id')::bigint AS item_id FROM jsonb_array_elements(p_lines) e
+		GROUP BY 1 HAVING sum((e ->> 'qty')::numeric) > v_max_qty) x;
+	IF v_bad IS NOT NULL THEN
+		RAISE EXCEPTION 'at most % units of one item in an order (policy max_line_qty); item(s) % ask for more',
+			v_max_qty, v_bad USING ERRCODE = '22023';
+	END IF;
+	-- under REPEATABLE READ / SERIALIZABLE an item retired after the
+	-- snapshot raises 40001 here instead of being sold (BR-005)
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		PERFORM 1 FROM oms.item i
+		WHERE i.id IN (SELECT (e ->> 'item_id')::bigint FROM jsonb_array_elements(p_lines) e)
+		ORDER BY i.id FOR SHARE;
+	END IF;
+	SELECT string_agg(DISTINCT (e ->> 'item_id'), ', ') INTO v_bad
+	FROM jsonb_array_elements(p_lines) e
+	LEFT JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
+	WHERE i.id IS NULL OR NOT i.active;
+	IF v_bad IS NOT NULL THEN
+		PERFORM oms.refuse(format('BR-005: item(s) %s not active (or unknown)', v_bad));
+	END IF;
+	SELECT string_agg(DISTINCT i.sku, ', ') INTO v_bad
+	FROM jsonb_array_elements(p_lines) e JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
+	WHERE i.currency <> p_currency;
+	IF v_bad IS NOT NULL THEN
+		RAISE EXCEPTION 'item(s) % are not sold in %', v_bad, p_currency USING ERRCODE = '22023';
+	END IF;
+	IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_lines) e JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
+	           GROUP BY i.seller_id HAVING sum((e ->> 'qty')::numeric * i.price_minor) > v_max_total) THEN
+		RAISE EXCEPTION 'an order may total at most % minor units (policy max_order_total_minor)', v_max_total
+			USING ERRCODE = '22023';
+	END IF;
+
+	INSERT INTO oms.checkout (customer_id, address_id, currency)
+	VALUES (p_customer_id, p_address_id, p_currency) RETURNING id INTO v_checkout;
+
+	RETURN QUERY
+	WITH req AS (                            -- the same item twice is one line
+		SELECT (e ->> 'item_id')::bigint AS item_id, sum((e ->> 'qty')::int) AS qty, min(n) AS n
+		FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(e, n)
+		GROUP BY 1
+	), lines AS (
+		SELECT i.seller_id, i.id AS item_id, i.sku, i.name, r.qty, i.price_minor, r.n
+		FROM req r JOIN oms.item i ON i.id = r.item_id
+	), per_seller AS (
+		SELECT l.seller_id, sum(l.qty * l.price_minor) AS subtotal, min(l.n) AS n
+		FROM lines l GROUP BY l.seller_id
+	), ins AS (
+		INSERT INTO oms.orders (checkout_id, customer_id, seller_id, currency, subtotal_minor, shipping_minor,
+		                        ship_address_id, ship_to)
+		SELECT v_checkout, p_customer_id, ps.seller_id, p_currency, ps.subtotal,
+		       CASE WHEN s.free_shipping_over_minor IS NOT NULL AND ps.subtotal >= s.free_shipping_over_minor
+		            THEN 0 ELSE s.shipping_flat_minor END,
+		       p_address_id, v_ship_to
+		FROM per_seller ps JOIN oms.seller s ON s.id = ps.seller_id
+		ORDER BY ps.n
+		RETURNING id, order_no, seller_id, total_minor
+	), items AS (
+		INSERT INTO oms.order_item (order_id, line_no, item_id, sku, name, qty, unit_price_minor)
+		SELECT ins.id, row_number() OVER (PARTITION BY l.seller_id ORDER BY l.n), l.item_id, l.sku, l.name,
+		       l.qty, l.price_minor
+		FROM lines l JOIN ins ON ins.seller_id = l.seller_id
+	), pay AS (
+		INSERT INTO oms.payment (order_id, amount_minor, currency)
+		SELECT ins.id, ins.total_minor, p_currency FROM ins
+	), jobs AS (
+		INSERT INTO oms.outbox (kind, dedupe_key, order_id, payload)
+		SELECT 'payment_verify', 'payment_verify:' || ins.order_no, ins.id,
+		       jsonb_build_object('order_no', ins.order_no, 'checkout_id', v_checkout,
+		                          'amount_minor', ins.total_minor, 'currency', p_currency)
+		FROM ins
+	)
+	SELECT ins.order_no, ins.seller_id, ins.total_minor FROM ins ORDER BY ins.order_no;
+EXCEPTION
+	WHEN check_violation THEN
+		IF SQLERRM LIKE '%orders_total_positive%' THEN    -- BR-003 (all items free, no shipping)
+			PERFORM oms.refuse('BR-003: an order total must be positive');
+		END IF;
+		RAISE;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.place_checkout(bigint,bigint,jsonb,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.place_checkout(bigint,bigint,jsonb,text) TO oms_admin, oms_csr;
+
+CREATE OR REPLACE FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint,
+                                        p_currency text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('confirm_payment', 'worker');
+	v_order oms.orders;
+	v_payment oms.payment;
+	v_cancel bigint;
+BEGIN
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	SELECT * INTO v_payment FROM oms.payment p WHERE p.order_id = v_order.id;
+	IF v_payment.status = 'verified' THEN
+		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002';
+	END IF;
+	IF nullif(btrim(p_provider_ref), '') IS NULL THEN
+		PERFORM oms.refuse(format('BR-011: a payment of order %s needs the gateway''s reference', p_order_no));
+	END IF;
+	IF v_payment.provider_ref IS NOT NULL AND v_payment.provider_ref <> p_provider_ref THEN
+		PERFORM oms.refuse(format('BR-011: payment %s is not the payment attached to order %s',
+		                          p_provider_ref, p_order_no));
+	END IF;
+	IF EXISTS (SELECT 1 FROM oms.payment p WHERE p.provider_ref = p_provider_ref AND p.order_id <> v_order.id) THEN
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+	END IF;
+	IF p_amount_minor IS DISTINCT FROM v_order.total_minor THEN
+		PERFORM oms.refuse(format('BR-011: payment of %s does not match the total %s of order %s',
+		                          p_amount_minor, v_order.total_minor, p_order_no));
+	END IF;
+	IF p_currency IS NOT NULL AND upper(p_currency) <> v_order.currency THEN
+		PERFORM oms.refuse(format('BR-011: payment in %s does not match the currency %s of order %s',
+		                          upper(left(p_currency, 3)), v_order.currency, p_order_no));
+	END IF;
+	IF v_order.status NOT IN ('PENDING', 'CANCELLED') THEN
+		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002';
+	END IF;
+
+	UPDATE oms.payment p
+	SET status = 'verified', verified_at = clock_timestamp(), provider_ref = p_provider_ref,
+	    amount_minor = p_amount_minor, attempts = p.attempts + 1
+	WHERE p.order_id = v_order.id;
+
+	IF v_order.status = 'CANCELLED' THEN
+		SELECT max(c.id) INTO v_cancel FROM oms.cancellation c WHERE c.order_id = v_order.id AND c.state = 'done';
+		PERFORM oms.grant_refund(v_order, v_cancel, p_amount_minor, 'paid after cancellation', NULL, 'auto');
+		RETURN 'CANCELLED';
+	END IF;
+
+	UPDATE oms.orders SET status = 'CONFIRMED' WHERE id = v_order.id;
+	PERFORM oms.enqueue('mail', 'mail:confirmed:' || p_order_no, v_order.id, NULL,
+		jsonb_build_object('template', 'order_confirmed', 'order_no', p_order_no));
+	PERFORM oms.enqueue('seller_notify', 'seller_notify:new:' || p_order_no, v_order.id, NULL,
+		jsonb_build_object('event', 'new_order', 'order_no', p_order_no, 'seller_id', v_order.seller_id));
+	RETURN 'CONFIRMED';
+EXCEPTION
+	WHEN unique_violation THEN
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text) TO oms_worker;
+
+-- The worker could not verify a payment. After payment_verify_attempts
+-- failures the payment is marked failed and the customer is told; the
+-- order stays PENDING (pending payment) and can be cancelled.
+CREATE OR REPLACE FUNCTION oms_api.payment_failed(p_order_no bigint, p_error text)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('payment_failed', 'worker');
+	v_order oms.orders;
+	v_status text;
+BEGIN
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	UPDATE oms.payment p
+	SET attempts = p.attempts + 1,
+	    status = CASE WHEN p.attempts + 1 >= oms.policy_get('payment_verify_attempts')::int
+	                  THEN 'failed' ELSE 'pending' END
+	WHERE p.order_id = v_order.id AND p.status <> 'verified'
+	RETURNING p.status INTO v_status;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002';
+	END IF;
+	IF v_status = 'failed' THEN
+		PERFORM oms.enqueue('mail', 'mail:payment_failed:' || p_order_no, v_order.id, NULL,
+			jsonb_build_object('template', 'payment_failed', 'order_no', p_order_no));
+	END IF;
+	RETURN v_status;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.payment_failed(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.payment_failed(bigint,text) TO oms_worker;
+
+-- As in 0007, with the clock; an order with no unit left is refused (the
+-- status guard refuses it for every writer too), and a tracking number
+-- recorded on ANY shipment is refused with the same words whoever's
+-- shipment it is (no constraint name, no order, no seller).
+CREATE OR REPLACE FUNCTION oms_api.mark_shipped(p_order_no bigint, p_carrier text, p_tracking_no text,
+                                                p_service_level text DEFAULT 'ground')
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('mark_shipped', 'fulfilment', 'admin');
+	v_order oms.orders;
+	v_id bigint;
+BEGIN
+	IF nullif(btrim(p_tracking_no), '') IS NULL THEN
+		PERFORM oms.refuse(format('BR-012: order %s needs a tracking number to be shipped', p_order_no));
+	END IF;
+	IF nullif(btrim(p_carrier), '') IS NULL THEN
+		RAISE EXCEPTION 'name the carrier' USING ERRCODE = '22023';
+	END IF;
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	IF v_order.status = 'CANCELLED' THEN
+		PERFORM oms.refuse(format('BR-015: order %s is cancelled', p_order_no));
+	ELSIF v_order.status = 'PENDING' THEN
+		PERFORM oms.refuse(format('BR-011: order %s is not confirmed yet (payment not verified)', p_order_no));
+	ELSIF v_order.status <> 'CONFIRMED' THEN
+		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM oms.order_item i WHERE i.order_id = v_order.id AND i.cancelled_qty < i.qty) THEN
+		PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship', p_order_no));
+	END IF;
+	IF EXISTS (SELECT 1 FROM oms.shipment s WHERE s.tracking_no = btrim(p_tracking_no)) THEN
+		RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number', btrim(p_tracking_no), p_order_no
+			USING ERRCODE = '22023';
+	END IF;
+
+	INSERT INTO oms.shipment (order_id, carrier, service_level, tracking_no, shipped_at, estimated_delivery)
+	VALUES (v_order.id, btrim(p_carrier), coalesce(p_service_level, 'ground'), btrim(p_tracking_no), clock_timestamp(),
+	        oms.add_business_days(clock_timestamp()::date, oms.transit_days(coalesce(p_service_level, 'ground'))))
+	RETURNING id INTO v_id;
+	UPDATE oms.orders SET status = 'SHIPPED' WHERE id = v_order.id;
+	PERFORM oms.enqueue('mail', 'mail:shipped:' || v_id, v_order.id, NULL,
+		jsonb_build_object('template', 'order_shipped', 'order_no', p_order_no, 'shipment_id', v_id));
+	RETURN v_id;
+EXCEPTION
+	WHEN check_violation OR unique_violation THEN
+		IF SQLERRM LIKE '%tracking_no%' THEN
+			RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number',
+				left(btrim(p_tracking_no), 40), p_order_no USING ERRCODE = '22023';
+		END IF;
+		RAISE;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.mark_shipped(bigint,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.mark_shipped(bigint,text,text,text) TO oms_admin, oms_fulfilment;
+
+-- As in 0007, without naming the carrier as the audit actor (the actor is
+-- the worker; the carrier's words are in the event's own columns).
+CREATE OR REPLACE FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamptz,
+                                                         p_location text, p_description text)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('record_tracking_event', 'worker');
+	v_ship oms.shipment;
+	v_order oms.orders;
+	v_target text;
+	v_at constant timestamptz := coalesce(p_at, clock_timestamp());
+BEGIN
+	SELECT * INTO v_ship FROM oms.shipment s WHERE s.tracking_no = p_tracking_no;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no shipment with tracking number %', p_tracking_no USING ERRCODE = 'P0002';
+	END IF;
+	v_order := oms.lock_order(v_ship.order_id, NULL, v_role);
+	SELECT * INTO v_ship FROM oms.shipment s WHERE s.id = v_ship.id;     -- re-read under the lock
+
+	INSERT INTO oms.shipment_event (shipment_id, at, status, location, description)
+	VALUES (v_ship.id, v_at, p_status, p_location, p_description)
+	ON CONFLICT (shipment_id, at, status) DO NOTHING;
+	IF NOT FOUND OR (v_ship.last_event_at IS NOT NULL AND v_at < v_ship.last_event_at) THEN
+		RETURN v_order.status;                        -- repeated or late scan
+	END IF;
+
+	UPDATE oms.shipment s
+	SET status = p_status, last_event_at = v_at, flagged = false, flagged_at = NULL
+	WHERE s.id = v_ship.id;
+
+	v_target := CASE p_status
+		WHEN 'in_transit' THEN 'IN_TRANSIT'
+		WHEN 'out_for_delivery' THEN 'OUT_FOR_DELIVERY'
+		WHEN 'delivered' THEN 'DELIVERED'
+		WHEN 'failure' THEN 'DELIVERY_EXCEPTION'
+		WHEN 'return_to_sender' THEN 'DELIVERY_EXCEPTION'
+		WHEN 'error' THEN 'DELIVERY_EXCEPTION'
+	END;
+	IF v_target IS NOT NULL AND v_target <> v_order.status
+	   AND EXISTS (SELECT 1 FROM oms.order_transition t WHERE t.from_status = v_order.status AND t.to_status = v_target) THEN
+		UPDATE oms.orders SET status = v_target WHERE id = v_order.id;
+		IF v_target IN ('OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_EXCEPTION') THEN
+			PERFORM oms.enqueue('mail', format('mail:%s:%s', lower(v_target), v_ship.id), v_order.id, NULL,
+				jsonb_build_object('template', 'order_' || lower(v_target), 'order_no', v_order.order_no,
+				                   'shipment_id', v_ship.id));
+		END IF;
+		RETURN v_target;
+	END IF;
+	RETURN v_order.status;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.record_tracking_event(text,text,timestamp with time zone,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.record_tracking_event(text,text,timestamp with time zone,text,text) TO oms_worker;
+
+-- As in 0010, with the clock.
+CREATE OR REPLACE FUNCTION oms_api.flag_stuck_shipments() RETURNS int
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('flag_stuck_shipments', 'worker', 'admin');
+	v_cutoff constant timestamptz :=
+		clock_timestamp() - make_interval(hours => oms.policy_get('stuck_shipment_hours')::int);
+	v_ids bigint[];
+	v_n int := 0;
+	r record;
+BEGIN
+	SELECT coalesce(array_agg(x.id), '{}') INTO v_ids FROM (
+		SELECT s.id FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id
+		WHERE s.status NOT IN ('delivered', 'return_to_sender', 'cancelled') AND NOT s.flagged
+		  AND coalesce(s.last_event_at, s.shipped_at) < v_cutoff
+		ORDER BY s.id
+		FOR UPDATE OF s SKIP LOCKED
+		FOR KEY SHARE OF o SKIP LOCKED) x;
+
+	FOR r IN
+		UPDATE oms.shipment s
+		SET flagged = true, flagged_at = clock_timestamp(),
+		    estimated_delivery = greatest(s.estimated_delivery,
+		        oms.add_business_days(clock_timestamp()::date, oms.transit_days(s.service_level)))
+		WHERE s.id = ANY (v_ids)
+		RETURNING s.id, s.order_id, s.estimated_delivery
+	LOOP
+		v_n := v_n + 1;
+		PERFORM oms.enqueue('mail', 'mail:delayed:' || r.id, o.id, NULL,
+			jsonb_build_object('template', 'order_delayed', 'order_no', o.order_no,
+			                   'shipment_id', r.id,
+			                   'estimated_delivery', to_char(r.estimated_delivery, 'YYYY-MM-DD')))
+		FROM oms.orders o
+		WHERE o.id = r.order_id AND o.status IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY');
+	END LOOP;
+	RETURN v_n;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.flag_stuck_shipments() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.flag_stuck_shipments() TO oms_admin, oms_worker;
+
+-- As in 0008, and a reference that pays another order is refused.
+CREATE OR REPLACE FUNCTION oms_api.attach_payment(p_order_no bigint, p_provider_ref text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('attach_payment', 'csr', 'admin');
+	v_order oms.orders;
+	v_status text;
+BEGIN
+	IF p_provider_ref IS NULL OR p_provider_ref !~ '^[A-Za-z0-9_-]{3,128}$' THEN
+		RAISE EXCEPTION 'payment reference must be 3 to 128 letters, digits, _ or -'
+			USING ERRCODE = '22023';
+	END IF;
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	SELECT status INTO v_status FROM oms.payment WHERE order_id = v_order.id;
+	IF v_status IS NULL THEN
+		RAISE EXCEPTION 'order % has no payment', p_order_no USING ERRCODE = 'P0002';
+	ELSIF v_status <> 'pending' THEN
+		RAISE EXCEPTION 'BR-011: the payment of order % is already %', p_order_no, v_status
+			USING ERRCODE = 'OM001';
+	END IF;
+	IF EXISTS (SELECT 1 FROM oms.payment p WHERE p.provider_ref = p_provider_ref AND p.order_id <> v_order.id) THEN
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+	END IF;
+	UPDATE oms.payment SET provider_ref = p_provider_ref WHERE order_id = v_order.id;
+EXCEPTION
+	WHEN unique_violation THEN                   -- attached elsewhere at the same moment
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.attach_payment(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.attach_payment(bigint,text) TO oms_admin, oms_csr;
+
+RESET ROLE;

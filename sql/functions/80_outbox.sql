@@ -1,0 +1,158 @@
+-- sql/functions/80_outbox.sql: The outbox and the worker: enqueueing, claiming, finishing, retrying and requeueing jobs.
+--
+-- The one definition of each function and view here, with its grants.
+-- `oms migrate` re-applies this file (in one transaction, after the
+-- numbered migrations) whenever its text changes: keep it re-appliable
+-- (CREATE OR REPLACE; see sql/functions/README for a changed signature).
+
+SET LOCAL search_path = oms, pg_catalog;
+SET LOCAL ROLE oms_owner;
+
+-- One job per event: the dedupe key makes a repeated event a no-op.
+CREATE OR REPLACE FUNCTION oms.enqueue(p_kind text, p_dedupe_key text, p_order_id bigint, p_refund_id bigint,
+                            p_payload jsonb) RETURNS void
+LANGUAGE sql
+AS $$
+	INSERT INTO oms.outbox (kind, dedupe_key, order_id, refund_id, payload)
+	VALUES (p_kind, p_dedupe_key, p_order_id, p_refund_id, p_payload)
+	ON CONFLICT (dedupe_key) DO NOTHING
+$$;
+REVOKE ALL ON FUNCTION oms.enqueue(text,text,bigint,bigint,jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Outbox (the worker). A claimed job's next_attempt_at is the end of its
+-- lease: if the worker dies, the job is due again then.
+CREATE OR REPLACE FUNCTION oms_api.outbox_claim(p_worker text, p_limit int) RETURNS SETOF oms.outbox
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('outbox_claim', 'worker');
+	v_lease constant interval := oms.policy_get('outbox_lease')::interval;
+BEGIN
+	RETURN QUERY
+	WITH due AS (
+		SELECT o.id FROM oms.outbox o
+		WHERE o.status IN ('ready', 'running') AND o.next_attempt_at <= now()
+		ORDER BY o.next_attempt_at
+		LIMIT least(greatest(coalesce(p_limit, 1), 1), 1000)
+		FOR UPDATE SKIP LOCKED
+	)
+	UPDATE oms.outbox o
+	SET status = 'running', locked_by = p_worker, locked_until = now() + v_lease,
+	    next_attempt_at = now() + v_lease, attempts = o.attempts + 1, updated_at = now()
+	FROM due WHERE o.id = due.id
+	RETURNING o.*;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.outbox_claim(text,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.outbox_claim(text,integer) TO oms_worker;
+
+-- Finish a claimed job (fetching it FOR UPDATE so a slow worker whose lease
+-- was taken over cannot flip a job another worker finished).
+CREATE OR REPLACE FUNCTION oms.outbox_finish(p_id bigint, p_status text, p_error text, p_result jsonb, p_delay interval)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v oms.outbox;
+BEGIN
+	SELECT * INTO v FROM oms.outbox WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002';
+	ELSIF v.status = p_status AND p_status IN ('done', 'dead') THEN
+		RETURN;                                        -- said twice: fine
+	ELSIF v.status <> 'running' THEN
+		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002';
+	END IF;
+	UPDATE oms.outbox
+	SET status = p_status, locked_by = NULL, locked_until = NULL, updated_at = now(),
+	    last_error = coalesce(p_error, last_error), result = coalesce(p_result, result),
+	    done_at = CASE WHEN p_status = 'done' THEN now() END,
+	    next_attempt_at = CASE WHEN p_status = 'ready' THEN now() + p_delay ELSE next_attempt_at END
+	WHERE id = p_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.outbox_finish(bigint,text,text,jsonb,interval) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+CREATE OR REPLACE FUNCTION oms_api.outbox_done(p_id bigint, p_result jsonb) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+BEGIN
+	PERFORM oms.begin_action('outbox_done', 'worker');
+	PERFORM oms.outbox_finish(p_id, 'done', NULL, p_result, NULL);
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.outbox_done(bigint,jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.outbox_done(bigint,jsonb) TO oms_worker;
+
+CREATE OR REPLACE FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_delay_ms bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+BEGIN
+	PERFORM oms.begin_action('outbox_retry_later', 'worker');
+	PERFORM oms.outbox_finish(p_id, 'ready', p_error, NULL,
+	                          make_interval(secs => greatest(coalesce(p_delay_ms, 0), 0) / 1000.0));
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.outbox_retry_later(bigint,text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.outbox_retry_later(bigint,text,bigint) TO oms_worker;
+
+CREATE OR REPLACE FUNCTION oms_api.outbox_dead(p_id bigint, p_error text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+BEGIN
+	PERFORM oms.begin_action('outbox_dead', 'worker');
+	PERFORM oms.outbox_finish(p_id, 'dead', p_error, NULL, NULL);
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.outbox_dead(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.outbox_dead(bigint,text) TO oms_worker;
+
+-- An administrator gives a dead job another life.
+CREATE OR REPLACE FUNCTION oms_api.outbox_requeue(p_id bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM oms.begin_action('outbox_requeue', 'admin');
+	UPDATE oms.outbox
+	SET status = 'ready', attempts = 0, next_attempt_at = now(), updated_at = now(),
+	    locked_by = NULL, locked_until = NULL
+	WHERE id = p_id AND status = 'dead';
+	IF NOT FOUND THEN
+		IF EXISTS (SELECT 1 FROM oms.outbox WHERE id = p_id) THEN
+			RAISE EXCEPTION 'outbox job % is not dead', p_id USING ERRCODE = 'OM002';
+		END IF;
+		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002';
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.outbox_requeue(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.outbox_requeue(bigint) TO oms_admin;
+
+CREATE OR REPLACE FUNCTION oms_api.outbox_release(p_id bigint, p_delay_ms bigint, p_reason text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('outbox_release', 'worker');
+	v oms.outbox;
+BEGIN
+	IF p_delay_ms IS NULL OR p_delay_ms < 0 OR p_delay_ms > 86400000 THEN
+		RAISE EXCEPTION 'delay must be between 0 and 86400000 ms' USING ERRCODE = '22023';
+	END IF;
+	SELECT * INTO v FROM oms.outbox WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002';
+	ELSIF v.status <> 'running' THEN
+		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002';
+	END IF;
+	UPDATE oms.outbox
+	SET status = 'ready', locked_by = NULL, locked_until = NULL, updated_at = now(),
+	    attempts = greatest(attempts - 1, 0),
+	    last_error = coalesce(left(p_reason, 500), last_error),    -- why it waits, for admins
+	    next_attempt_at = now() + p_delay_ms * interval '1 millisecond'
+	WHERE id = p_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.outbox_release(bigint,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.outbox_release(bigint,bigint,text) TO oms_worker;
+
+RESET ROLE;
