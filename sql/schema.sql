@@ -654,11 +654,13 @@ BEGIN
 	SELECT r.requires_note INTO v_requires_note FROM oms.cancellation_reason r
 	WHERE r.code = p_code AND r.active;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'BR-023: a cancellation needs a reason; "%" is not one', left(coalesce(p_code, ''), 40)
-			USING ERRCODE = '22023';
+		PERFORM oms.raise_error('22023', format('BR-023: a cancellation needs a reason; "%s" is not one',
+		                                        left(coalesce(p_code, ''), 40)),
+		                        jsonb_build_object('field', 'reason', 'reason_code', left(p_code, 40)));
 	END IF;
 	IF v_requires_note AND oms.clean_text(p_note) IS NULL THEN
-		RAISE EXCEPTION 'BR-023: reason "%" needs a note', p_code USING ERRCODE = '22023';
+		PERFORM oms.raise_error('22023', format('BR-023: reason "%s" needs a note', p_code),
+		                        jsonb_build_object('field', 'note', 'reason_code', p_code));
 	END IF;
 	PERFORM oms.check_text_len('a note', p_note);
 END
@@ -676,8 +678,10 @@ CREATE FUNCTION oms.check_text_len(p_what text, p text) RETURNS void
     AS $$
 BEGIN
 	IF char_length(p) > oms.note_max() THEN
-		RAISE EXCEPTION '% may be at most % characters (this one has %)', p_what, oms.note_max(), char_length(p)
-			USING ERRCODE = '22023';
+		PERFORM oms.raise_error('22023', format('%s may be at most %s characters (this one has %s)',
+		                                        p_what, oms.note_max(), char_length(p)),
+		                        jsonb_build_object('rule', 'text_limit', 'field', p_what,
+		                                           'limit', oms.note_max(), 'length', char_length(p)));
 	END IF;
 END
 $$;
@@ -1104,6 +1108,27 @@ $$;
 ALTER FUNCTION oms.raise_alert(p_kind text, p_order_id bigint, p_refund_id bigint, p_detail jsonb) OWNER TO oms_owner;
 
 --
+-- Name: raise_error(text, text, jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.raise_error(p_errcode text, p_msg text, p_detail jsonb) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+	v_detail jsonb := jsonb_strip_nulls(coalesce(p_detail, '{}'));
+	v_rule text := substring(p_msg FROM '^(BR-[0-9]+):');
+BEGIN
+	IF v_rule IS NOT NULL AND NOT v_detail ? 'rule' THEN
+		v_detail := jsonb_build_object('rule', v_rule) || v_detail;
+	END IF;
+	RAISE EXCEPTION USING ERRCODE = p_errcode, MESSAGE = p_msg, DETAIL = v_detail::text;
+END
+$$;
+
+
+ALTER FUNCTION oms.raise_error(p_errcode text, p_msg text, p_detail jsonb) OWNER TO oms_owner;
+
+--
 -- Name: refund_guard_amount(); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
@@ -1126,7 +1151,10 @@ BEGIN
 	IF NEW.amount_minor > v_left THEN
 		PERFORM oms.refuse(format('BR-028: a refund of %s exceeds the %s left to refund on order %s',
 			NEW.amount_minor, greatest(v_left, 0),
-			(SELECT order_no FROM oms.orders WHERE id = NEW.order_id)));
+			(SELECT order_no FROM oms.orders WHERE id = NEW.order_id)),
+			jsonb_build_object('order_no', (SELECT order_no FROM oms.orders WHERE id = NEW.order_id),
+			                   'amount_minor', NEW.amount_minor, 'left_minor', greatest(v_left, 0),
+			                   'currency', NEW.currency));
 	END IF;
 	RETURN NEW;
 END
@@ -1225,15 +1253,22 @@ ALTER FUNCTION oms.refundable_settled_minor(p_order_id bigint) OWNER TO oms_owne
 --
 
 CREATE FUNCTION oms.refuse(p_msg text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-	RAISE EXCEPTION USING ERRCODE = 'OM001', MESSAGE = p_msg;
-END
-$$;
+    LANGUAGE sql
+    AS $$ SELECT oms.raise_error('OM001', p_msg, NULL) $$;
 
 
 ALTER FUNCTION oms.refuse(p_msg text) OWNER TO oms_owner;
+
+--
+-- Name: refuse(text, jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.refuse(p_msg text, p_detail jsonb) RETURNS void
+    LANGUAGE sql
+    AS $$ SELECT oms.raise_error('OM001', p_msg, p_detail) $$;
+
+
+ALTER FUNCTION oms.refuse(p_msg text, p_detail jsonb) OWNER TO oms_owner;
 
 --
 -- Name: request_cancellation(text, bigint, jsonb, text, text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -1249,6 +1284,7 @@ DECLARE
 	v_verdict record;
 	v_cancel oms.cancellation;
 	v_now timestamptz;
+	v_pending bigint;
 BEGIN
 	PERFORM oms.check_reason(p_reason, p_note);
 	PERFORM oms.check_text_len('an override reason', p_override_reason);
@@ -1257,23 +1293,31 @@ BEGIN
 	-- after the lock: a concurrent winner's change is visible now (or, under
 	-- REPEATABLE READ / SERIALIZABLE, the lock raised 40001)
 	IF v_order.status = 'CANCELLED' THEN
-		RAISE EXCEPTION 'order % is already cancelled', p_order_no USING ERRCODE = 'OM002';
+		PERFORM oms.raise_error('OM002', format('order %s is already cancelled', p_order_no),
+		                        jsonb_build_object('rule', 'already_cancelled', 'order_no', p_order_no));
 	END IF;
-	IF EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.order_id = v_order.id AND c.state = 'pending_approval') THEN
-		RAISE EXCEPTION 'a cancellation of order % is already waiting for approval', p_order_no
-			USING ERRCODE = 'OM002';
+	SELECT c.id INTO v_pending FROM oms.cancellation c WHERE c.order_id = v_order.id AND c.state = 'pending_approval';
+	IF FOUND THEN
+		PERFORM oms.raise_error('OM002', format('a cancellation of order %s is already waiting for approval', p_order_no),
+		                        jsonb_build_object('rule', 'already_pending', 'order_no', p_order_no,
+		                                           'cancellation_id', v_pending));
 	END IF;
 	v_now := clock_timestamp();
 	v_verdict := oms.cancel_verdict(v_order, v_role, oms.caller_seller_id());
 	IF v_verdict.verdict = 'refused' THEN
-		PERFORM oms.refuse(v_verdict.reason);
+		PERFORM oms.refuse(v_verdict.reason,
+			jsonb_build_object('rule', coalesce(substring(v_verdict.reason FROM '^(BR-[0-9]+):'), 'already_pending'),
+			                   'order_no', v_order.order_no, 'status', v_order.status,
+			                   'window_closes_at', v_order.placed_at + oms.policy_get('cancel_window')::interval));
 	END IF;
 	IF v_override IS NOT NULL THEN
 		IF v_role <> 'admin' THEN
 			RAISE EXCEPTION 'BR-026: only an administrator can override the cancellation window'
 				USING ERRCODE = '42501';
 		ELSIF v_verdict.verdict <> 'needs_approval' THEN
-			RAISE EXCEPTION 'BR-026: no override needed: %', v_verdict.reason USING ERRCODE = '22023';
+			PERFORM oms.raise_error('22023', format('BR-026: no override needed: %s', v_verdict.reason),
+				jsonb_build_object('order_no', v_order.order_no, 'verdict', v_verdict.verdict,
+				                   'window_closes_at', v_order.placed_at + oms.policy_get('cancel_window')::interval));
 		END IF;
 	END IF;
 
@@ -1677,17 +1721,20 @@ BEGIN
 	v_order := oms.lock_order(v_order_id, NULL, v_role);
 	SELECT * INTO v_cancel FROM oms.cancellation c WHERE c.id = p_cancellation_id;
 	IF v_cancel.state <> 'pending_approval' THEN
-		RAISE EXCEPTION 'cancellation % was already decided (%)', p_cancellation_id, v_cancel.state
-			USING ERRCODE = 'OM002';
+		PERFORM oms.raise_error('OM002', format('cancellation %s was already decided (%s)', p_cancellation_id, v_cancel.state),
+		                        jsonb_build_object('cancellation_id', p_cancellation_id, 'state', v_cancel.state));
 	END IF;
 	IF v_cancel.requested_by = session_user THEN
 		PERFORM oms.refuse(format('BR-029: cancellation %s was requested by you; another person must decide it%s',
 			p_cancellation_id, CASE WHEN v_role = 'admin'
-			THEN ' (an administrator cancels at once outside the window with an override reason, BR-026)' ELSE '' END));
+			THEN ' (an administrator cancels at once outside the window with an override reason, BR-026)' ELSE '' END),
+			jsonb_build_object('cancellation_id', p_cancellation_id, 'order_no', v_order.order_no));
 	END IF;
 	IF p_approve AND v_order.status NOT IN ('PENDING', 'CONFIRMED') THEN
 		PERFORM oms.refuse(format('BR-022: order %s is %s now; reject this cancellation and start a return',
-		                          v_order.order_no, v_order.status));
+		                          v_order.order_no, v_order.status),
+		                   jsonb_build_object('order_no', v_order.order_no, 'status', v_order.status,
+		                                      'cancellation_id', p_cancellation_id));
 	END IF;
 
 	UPDATE oms.cancellation c
@@ -1733,11 +1780,13 @@ BEGIN
 	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
 	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
 	IF v_refund.approval <> 'pending' THEN
-		RAISE EXCEPTION 'refund % was already decided (%)', p_refund_id, v_refund.approval USING ERRCODE = 'OM002';
+		PERFORM oms.raise_error('OM002', format('refund %s was already decided (%s)', p_refund_id, v_refund.approval),
+		                        jsonb_build_object('refund_id', p_refund_id, 'approval', v_refund.approval));
 	END IF;
 	IF v_refund.requested_by = session_user THEN
 		PERFORM oms.refuse(format('BR-029: refund %s was requested by you; another administrator must decide it',
-		                          p_refund_id));
+		                          p_refund_id),
+		                   jsonb_build_object('refund_id', p_refund_id, 'order_no', v_order.order_no));
 	END IF;
 	UPDATE oms.refund r
 	SET approval = CASE WHEN p_approve THEN 'approved' ELSE 'rejected' END,
@@ -1993,6 +2042,39 @@ $_$;
 
 
 ALTER FUNCTION oms_api.lookup(p_kind text, p_query text, p_limit integer, p_after text) OWNER TO oms_owner;
+
+--
+-- Name: mail_data(bigint, bigint, bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.mail_data(p_order_id bigint, p_shipment_id bigint DEFAULT NULL::bigint, p_refund_id bigint DEFAULT NULL::bigint) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT jsonb_strip_nulls(jsonb_build_object(
+		'order_no', o.order_no, 'currency', o.currency, 'total_minor', o.total_minor,
+		'customer_name', c.full_name, 'to', c.email, 'seller_email', s.email,
+		'seller_name', s.name,
+		'lines', (SELECT jsonb_agg(jsonb_build_object('name', i.name, 'sku', i.sku, 'qty', i.qty,
+		                 'line_total_minor', i.qty * i.unit_price_minor) ORDER BY i.line_no)
+		          FROM oms.order_item i WHERE i.order_id = o.id),
+		'carrier', sh.carrier, 'tracking_no', sh.tracking_no,
+		'estimated_delivery', sh.estimated_delivery::text,
+		'refund_amount_minor', r.amount_minor,
+		'reason_label', (SELECT cr.label FROM oms.cancellation ca
+		                 JOIN oms.cancellation_reason cr ON cr.code = ca.reason_code
+		                 WHERE ca.order_id = o.id ORDER BY ca.id DESC LIMIT 1),
+		'pii', jsonb_build_object('phone', c.phone, 'ship_to', o.ship_to)))
+	FROM oms.orders o
+	JOIN oms.customer c ON c.id = o.customer_id
+	JOIN oms.seller s ON s.id = o.seller_id
+	LEFT JOIN oms.shipment sh ON sh.id = p_shipment_id AND sh.order_id = o.id
+	LEFT JOIN oms.refund r ON r.id = p_refund_id AND r.order_id = o.id
+	WHERE o.id = p_order_id
+$$;
+
+
+ALTER FUNCTION oms_api.mail_data(p_order_id bigint, p_shipment_id bigint, p_refund_id bigint) OWNER TO oms_owner;
 
 --
 -- Name: mark_shipped(bigint, text, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -2329,6 +2411,23 @@ $$;
 ALTER FUNCTION oms_api.payment_failed(p_order_no bigint, p_error text) OWNER TO oms_owner;
 
 --
+-- Name: payment_to_verify(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.payment_to_verify(p_order_id bigint) RETURNS TABLE(order_no bigint, provider_ref text, status text, amount_minor bigint, currency text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT o.order_no, coalesce(p.provider_ref, ''), p.status, p.amount_minor, p.currency::text
+	FROM oms.orders o
+	JOIN oms.payment p ON p.order_id = o.id
+	WHERE o.id = p_order_id
+$$;
+
+
+ALTER FUNCTION oms_api.payment_to_verify(p_order_id bigint) OWNER TO oms_owner;
+
+--
 -- Name: pending_cancellations(integer, bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -2395,7 +2494,8 @@ DECLARE
 	v_bad text;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM oms.customer c WHERE c.id = p_customer_id) THEN
-		PERFORM oms.refuse(format('BR-004: customer %s does not exist', p_customer_id));
+		PERFORM oms.refuse(format('BR-004: customer %s does not exist', p_customer_id),
+		                   jsonb_build_object('customer_id', p_customer_id));
 	END IF;
 	SELECT jsonb_build_object('name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
 	                          'region', a.region, 'postal_code', a.postal_code, 'country', a.country)
@@ -2406,11 +2506,13 @@ BEGIN
 			USING ERRCODE = '22023';
 	END IF;
 	IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) = 0 THEN
-		PERFORM oms.refuse('BR-001: an order needs at least 1 item');
+		PERFORM oms.refuse('BR-001: an order needs at least 1 item', jsonb_build_object('min', 1, 'count', 0));
 	END IF;
 	IF jsonb_array_length(p_lines) > oms.policy_get('max_order_items')::int THEN
 		PERFORM oms.refuse(format('BR-002: an order may have at most %s items, this one has %s',
-		                          oms.policy_get('max_order_items'), jsonb_array_length(p_lines)));
+		                          oms.policy_get('max_order_items'), jsonb_array_length(p_lines)),
+		                   jsonb_build_object('limit', oms.policy_get('max_order_items')::int,
+		                                      'count', jsonb_array_length(p_lines)));
 	END IF;
 	SELECT string_agg(left(e::text, 80), ', ') INTO v_bad FROM jsonb_array_elements(p_lines) e
 	WHERE jsonb_typeof(e -> 'item_id') IS DISTINCT FROM 'number' OR jsonb_typeof(e -> 'qty') IS DISTINCT FROM 'number'
@@ -2762,6 +2864,26 @@ $$;
 ALTER FUNCTION oms_api.refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text, p_message text) OWNER TO oms_owner;
 
 --
+-- Name: refund_to_execute(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.refund_to_execute(p_refund_id bigint) RETURNS TABLE(amount_minor bigint, currency text, idempotency_key text, status text, provider_refund_id text, approval text, provider_ref text, order_no bigint)
+    LANGUAGE sql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT r.amount_minor, r.currency::text, r.idempotency_key::text, r.status,
+	       coalesce(r.provider_refund_id, ''), r.approval, coalesce(p.provider_ref, ''),
+	       o.order_no
+	FROM oms.refund r
+	JOIN oms.orders o ON o.id = r.order_id
+	LEFT JOIN oms.payment p ON p.order_id = r.order_id
+	WHERE r.id = p_refund_id
+$$;
+
+
+ALTER FUNCTION oms_api.refund_to_execute(p_refund_id bigint) OWNER TO oms_owner;
+
+--
 -- Name: refunds(text, bigint, bigint, integer); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -2828,15 +2950,19 @@ BEGIN
 			   AND v_prior.cancellation_id IS NULL AND v_prior.requested_by = session_user THEN
 				RETURN v_prior.id;
 			END IF;
-			RAISE EXCEPTION 'request key % was used for another refund request; nothing was done', p_request_key
-				USING ERRCODE = '22023';
+			PERFORM oms.raise_error('22023', format('request key %s was used for another refund request; nothing was done',
+			                                        p_request_key),
+			                        jsonb_build_object('rule', 'request_key', 'request_key', p_request_key,
+			                                           'refund_id', v_prior.id));
 		END IF;
 	END IF;
 
 	v_left := oms.refundable_minor(v_order.id);
 	IF p_amount_minor > v_left THEN
 		PERFORM oms.refuse(format('BR-028: a refund of %s exceeds the %s left to refund on order %s',
-		                          p_amount_minor, greatest(v_left, 0), p_order_no));
+		                          p_amount_minor, greatest(v_left, 0), p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'amount_minor', p_amount_minor,
+		                                      'left_minor', greatest(v_left, 0), 'currency', v_order.currency));
 	END IF;
 	v_id := oms.grant_refund(v_order, NULL, p_amount_minor, v_reason, v_note, 'pending');
 	IF p_request_key IS NOT NULL THEN
@@ -5580,6 +5706,13 @@ REVOKE ALL ON FUNCTION oms.raise_alert(p_kind text, p_order_id bigint, p_refund_
 
 
 --
+-- Name: FUNCTION raise_error(p_errcode text, p_msg text, p_detail jsonb); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.raise_error(p_errcode text, p_msg text, p_detail jsonb) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION refund_guard_amount(); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -5633,6 +5766,13 @@ REVOKE ALL ON FUNCTION oms.refundable_settled_minor(p_order_id bigint) FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION oms.refuse(p_msg text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refuse(p_msg text, p_detail jsonb); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.refuse(p_msg text, p_detail jsonb) FROM PUBLIC;
 
 
 --
@@ -5827,6 +5967,14 @@ REVOKE ALL ON FUNCTION oms_api.lookup(p_kind text, p_query text, p_limit integer
 
 
 --
+-- Name: FUNCTION mail_data(p_order_id bigint, p_shipment_id bigint, p_refund_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.mail_data(p_order_id bigint, p_shipment_id bigint, p_refund_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.mail_data(p_order_id bigint, p_shipment_id bigint, p_refund_id bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION mark_shipped(p_order_no bigint, p_carrier text, p_tracking_no text, p_service_level text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -5908,6 +6056,14 @@ REVOKE ALL ON FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_d
 
 GRANT ALL ON FUNCTION oms_api.payment_failed(p_order_no bigint, p_error text) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.payment_failed(p_order_no bigint, p_error text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_to_verify(p_order_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.payment_to_verify(p_order_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.payment_to_verify(p_order_id bigint) FROM PUBLIC;
 
 
 --
@@ -5995,6 +6151,14 @@ REVOKE ALL ON FUNCTION oms_api.refund_card(p_id bigint) FROM PUBLIC;
 
 GRANT ALL ON FUNCTION oms_api.refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text, p_message text) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text, p_message text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refund_to_execute(p_refund_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.refund_to_execute(p_refund_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.refund_to_execute(p_refund_id bigint) FROM PUBLIC;
 
 
 --

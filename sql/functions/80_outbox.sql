@@ -155,4 +155,80 @@ $$;
 REVOKE ALL ON FUNCTION oms_api.outbox_release(bigint,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.outbox_release(bigint,bigint,text) TO oms_worker;
 
+-- The worker's reads (issue 9, the worker split): src/worker names one
+-- function per read instead of selecting from the tables. SECURITY
+-- INVOKER: each read is what the worker's own grants and row policies let
+-- it see; a definer's rights would add nothing. STABLE, and none locks a
+-- row, so a CSR's transaction left open on an order never stalls a read.
+-- EXECUTE for oms_worker only.
+
+-- The refund a "refund" job executes: what was granted (amount, currency,
+-- approval), what the gateway knows of it so far (status, its refund id),
+-- the idempotency key every attempt sends, and the payment it returns
+-- money from. No row: the job names no refund.
+CREATE OR REPLACE FUNCTION oms_api.refund_to_execute(p_refund_id bigint)
+RETURNS TABLE (amount_minor bigint, currency text, idempotency_key text, status text,
+               provider_refund_id text, approval text, provider_ref text, order_no bigint)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT r.amount_minor, r.currency::text, r.idempotency_key::text, r.status,
+	       coalesce(r.provider_refund_id, ''), r.approval, coalesce(p.provider_ref, ''),
+	       o.order_no
+	FROM oms.refund r
+	JOIN oms.orders o ON o.id = r.order_id
+	LEFT JOIN oms.payment p ON p.order_id = r.order_id
+	WHERE r.id = p_refund_id
+$$;
+
+-- The payment a "payment_verify" job looks up at the gateway. No row: the
+-- order has no payment.
+CREATE OR REPLACE FUNCTION oms_api.payment_to_verify(p_order_id bigint)
+RETURNS TABLE (order_no bigint, provider_ref text, status text, amount_minor bigint, currency text)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT o.order_no, coalesce(p.provider_ref, ''), p.status, p.amount_minor, p.currency::text
+	FROM oms.orders o
+	JOIN oms.payment p ON p.order_id = o.id
+	WHERE o.id = p_order_id
+$$;
+
+-- What a "mail" or "seller_notify" job needs besides its payload (which
+-- carries ids only): recipient, names, lines, shipment, refund amount,
+-- the latest cancellation's reason. Personal data the mail does not print
+-- but the worker must mask in its log lines (the customer's phone, the
+-- shipping address) comes apart, under "pii". Keys whose value is NULL are
+-- left out; a shipment or refund of another order is not read. NULL: no
+-- such order.
+CREATE OR REPLACE FUNCTION oms_api.mail_data(p_order_id bigint, p_shipment_id bigint DEFAULT NULL,
+                                  p_refund_id bigint DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT jsonb_strip_nulls(jsonb_build_object(
+		'order_no', o.order_no, 'currency', o.currency, 'total_minor', o.total_minor,
+		'customer_name', c.full_name, 'to', c.email, 'seller_email', s.email,
+		'seller_name', s.name,
+		'lines', (SELECT jsonb_agg(jsonb_build_object('name', i.name, 'sku', i.sku, 'qty', i.qty,
+		                 'line_total_minor', i.qty * i.unit_price_minor) ORDER BY i.line_no)
+		          FROM oms.order_item i WHERE i.order_id = o.id),
+		'carrier', sh.carrier, 'tracking_no', sh.tracking_no,
+		'estimated_delivery', sh.estimated_delivery::text,
+		'refund_amount_minor', r.amount_minor,
+		'reason_label', (SELECT cr.label FROM oms.cancellation ca
+		                 JOIN oms.cancellation_reason cr ON cr.code = ca.reason_code
+		                 WHERE ca.order_id = o.id ORDER BY ca.id DESC LIMIT 1),
+		'pii', jsonb_build_object('phone', c.phone, 'ship_to', o.ship_to)))
+	FROM oms.orders o
+	JOIN oms.customer c ON c.id = o.customer_id
+	JOIN oms.seller s ON s.id = o.seller_id
+	LEFT JOIN oms.shipment sh ON sh.id = p_shipment_id AND sh.order_id = o.id
+	LEFT JOIN oms.refund r ON r.id = p_refund_id AND r.order_id = o.id
+	WHERE o.id = p_order_id
+$$;
+
+REVOKE ALL ON FUNCTION oms_api.refund_to_execute(bigint), oms_api.payment_to_verify(bigint),
+	oms_api.mail_data(bigint,bigint,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refund_to_execute(bigint), oms_api.payment_to_verify(bigint),
+	oms_api.mail_data(bigint,bigint,bigint) TO oms_worker;
+
 RESET ROLE;

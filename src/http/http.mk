@@ -1,5 +1,7 @@
-## fragment: src/http — the only code that speaks libcurl and jansson to the
-## outside world (payment gateway, SMTP), and the oms-worker daemon.
+## fragment: src/http — the only code that speaks libcurl to the outside
+## world: the HTTP and SMTP clients (payment gateway, mail relay), what
+## they send and parse (payment.c, mail.c, template.c), and the breaker
+## and backoff that guard every call. The worker that uses them: src/worker.
 noinst_LIBRARIES += liboms_http.a
 liboms_http_a_SOURCES = \
 	src/http/backoff.c src/http/backoff.h \
@@ -7,15 +9,7 @@ liboms_http_a_SOURCES = \
 	src/http/http.c src/http/http.h \
 	src/http/payment.c src/http/payment.h \
 	src/http/mail.c src/http/mail.h \
-	src/http/template.c src/http/template.h \
-	src/http/jobs.c src/http/jobs.h
-
-sbin_PROGRAMS += oms-worker
-oms_worker_SOURCES = src/worker.c
-oms_worker_LDADD = liboms_http.a liboms_core.a \
-	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS)
-
-dist_man_MANS += man/oms-worker.8
+	src/http/template.c src/http/template.h
 
 ## libFuzzer targets (not built by `all` or `check`): `make fuzz`, then e.g.
 ##   ./fuzz_payment -max_total_time=60 $(top_srcdir)/tests/fuzz/corpus/payment

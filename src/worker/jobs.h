@@ -1,4 +1,7 @@
-/* Delivering outbox jobs: claim, call the outside world, record the result.
+/* The outbox queue as oms-worker's loop sees it: claim, call the outside
+ * world, record the result. What each job kind does lives in its own file
+ * (refund.c, verify.c, notify.c, inventory.c), found through the job-kind
+ * table (kinds.c); the state machine below is core.c.
  *
  * A job is claimed with oms_api.outbox_claim (FOR UPDATE SKIP LOCKED, so
  * any number of workers can run), its transfer runs on the shared
@@ -19,8 +22,8 @@
  * least once. Refunds are made safe by the Idempotency-Key (the gateway
  * replays its first answer), e-mail by the Message-ID derived from the job
  * id (the relay or mailbox recognises the copy). */
-#ifndef OMS_HTTP_JOBS_H
-#define OMS_HTTP_JOBS_H
+#ifndef OMS_WORKER_JOBS_H
+#define OMS_WORKER_JOBS_H
 
 #include <stdbool.h>
 #include <stdint.h>

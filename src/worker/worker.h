@@ -1,0 +1,70 @@
+/* oms-worker, the daemon around the job queue: its settings (settings.c),
+ * the periodic stuck-shipment sweep (stuck.c) and the loop (loop.c), which
+ * main.c starts. The jobs themselves: worker/jobs.h. */
+#ifndef OMS_WORKER_WORKER_H
+#define OMS_WORKER_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "status.h"
+#include "log.h"
+#include "worker/jobs.h"
+
+#define WORKER_EXIT_USAGE 2
+#define WORKER_EXIT_DB 3
+
+struct db;
+struct oms_config;
+struct http_engine;
+
+/* Everything read from oms.conf, with defaults (see oms-worker(8)). */
+struct settings {
+	struct oms_config *cfg;
+	const char *conninfo;
+	const char *listen_conninfo;
+	long poll_ms;
+	long sweep_s;                /* stuck-shipment sweep; 0: off */
+	long lock_timeout_ms;        /* on the job connection */
+	struct jobs_config jc;
+	enum log_level level;
+	bool use_syslog;
+};
+
+/* Reads path (NULL: the standard oms.conf); conninfo_opt and worker_id
+ * (from the command line) win over the file. On failure nothing is kept. */
+enum oms_status settings_load(struct settings *s, const char *path, const char *conninfo_opt,
+			      const char *worker_id, struct oms_error *err);
+
+/* One stuck-shipment sweep on the job connection; failures are logged. */
+void stuck_sweep(struct db *db, long interval_s);
+
+/* The running daemon: what the command line said, the settings, the
+ * connections and the clock of each periodic step. */
+struct worker {
+	const char *prog;
+	const char *conninfo_opt, *config_file, *worker_id_opt;
+	bool once, verbose;
+	struct settings s;
+	char default_id[128];
+	struct db *db;                   /* the jobs' connection */
+	struct db *ldb;                  /* LISTEN oms_outbox; NULL: polling */
+	struct http_engine *eng;
+	struct jobs *jobs;
+	bool stopping, want_claim;
+	uint64_t now, next_poll, next_reconnect, reconnect_delay, next_sweep;
+	int rc;
+};
+
+/* Signals (TERM/INT stop, HUP reload) and the HTTP engine. */
+enum oms_status worker_prepare(struct worker *w, struct oms_error *err);
+/* Connects (a daemon keeps trying), listens, makes the job queue. Returns
+ * the exit status; 0 with w->jobs NULL: stopped before starting. */
+int worker_start(struct worker *w);
+/* Runs until stopped (or, with --once, until nothing is due); returns the
+ * exit status. */
+int worker_loop(struct worker *w);
+/* Frees everything worker_prepare and worker_start made. */
+void worker_finish(struct worker *w);
+
+#endif
