@@ -68,14 +68,37 @@ RETURN CASE p_key
 END;
 REVOKE ALL ON FUNCTION oms.policy_value_ok(text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
--- Raise a business-rule refusal (OM001); p_msg starts with the rule id.
-CREATE OR REPLACE FUNCTION oms.refuse(p_msg text) RETURNS void
+-- Raise an error whose DETAIL is a JSON object: the facts a client needs to
+-- word it ("rule" and the numbers; oms-schema(7) ERRORS lists the keys per
+-- rule). MESSAGE stays the sentence a psql user reads; clients never parse
+-- it. The rule id is taken from the message ("BR-028: ...") unless
+-- p_detail names one; NULL values are dropped.
+CREATE OR REPLACE FUNCTION oms.raise_error(p_errcode text, p_msg text, p_detail jsonb) RETURNS void
 LANGUAGE plpgsql
 AS $$
+DECLARE
+	v_detail jsonb := jsonb_strip_nulls(coalesce(p_detail, '{}'));
+	v_rule text := substring(p_msg FROM '^(BR-[0-9]+):');
 BEGIN
-	RAISE EXCEPTION USING ERRCODE = 'OM001', MESSAGE = p_msg;
+	IF v_rule IS NOT NULL AND NOT v_detail ? 'rule' THEN
+		v_detail := jsonb_build_object('rule', v_rule) || v_detail;
+	END IF;
+	RAISE EXCEPTION USING ERRCODE = p_errcode, MESSAGE = p_msg, DETAIL = v_detail::text;
 END
 $$;
+REVOKE ALL ON FUNCTION oms.raise_error(text,text,jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Raise a business-rule refusal (OM001); p_msg starts with the rule id,
+-- DETAIL is {"rule": ...} plus p_detail.
+CREATE OR REPLACE FUNCTION oms.refuse(p_msg text, p_detail jsonb) RETURNS void
+LANGUAGE sql
+AS $$ SELECT oms.raise_error('OM001', p_msg, p_detail) $$;
+REVOKE ALL ON FUNCTION oms.refuse(text,jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- The same with only the rule id in DETAIL.
+CREATE OR REPLACE FUNCTION oms.refuse(p_msg text) RETURNS void
+LANGUAGE sql
+AS $$ SELECT oms.raise_error('OM001', p_msg, NULL) $$;
 REVOKE ALL ON FUNCTION oms.refuse(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
 CREATE OR REPLACE FUNCTION oms.policy_get(p_key text) RETURNS text
@@ -231,11 +254,13 @@ BEGIN
 	SELECT r.requires_note INTO v_requires_note FROM oms.cancellation_reason r
 	WHERE r.code = p_code AND r.active;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'BR-023: a cancellation needs a reason; "%" is not one', left(coalesce(p_code, ''), 40)
-			USING ERRCODE = '22023';
+		PERFORM oms.raise_error('22023', format('BR-023: a cancellation needs a reason; "%s" is not one',
+		                                        left(coalesce(p_code, ''), 40)),
+		                        jsonb_build_object('field', 'reason', 'reason_code', left(p_code, 40)));
 	END IF;
 	IF v_requires_note AND oms.clean_text(p_note) IS NULL THEN
-		RAISE EXCEPTION 'BR-023: reason "%" needs a note', p_code USING ERRCODE = '22023';
+		PERFORM oms.raise_error('22023', format('BR-023: reason "%s" needs a note', p_code),
+		                        jsonb_build_object('field', 'note', 'reason_code', p_code));
 	END IF;
 	PERFORM oms.check_text_len('a note', p_note);
 END
@@ -282,8 +307,10 @@ LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
 	IF char_length(p) > oms.note_max() THEN
-		RAISE EXCEPTION '% may be at most % characters (this one has %)', p_what, oms.note_max(), char_length(p)
-			USING ERRCODE = '22023';
+		PERFORM oms.raise_error('22023', format('%s may be at most %s characters (this one has %s)',
+		                                        p_what, oms.note_max(), char_length(p)),
+		                        jsonb_build_object('rule', 'text_limit', 'field', p_what,
+		                                           'limit', oms.note_max(), 'length', char_length(p)));
 	END IF;
 END
 $$;

@@ -146,6 +146,7 @@ DECLARE
 	v_verdict record;
 	v_cancel oms.cancellation;
 	v_now timestamptz;
+	v_pending bigint;
 BEGIN
 	PERFORM oms.check_reason(p_reason, p_note);
 	PERFORM oms.check_text_len('an override reason', p_override_reason);
@@ -154,23 +155,31 @@ BEGIN
 	-- after the lock: a concurrent winner's change is visible now (or, under
 	-- REPEATABLE READ / SERIALIZABLE, the lock raised 40001)
 	IF v_order.status = 'CANCELLED' THEN
-		RAISE EXCEPTION 'order % is already cancelled', p_order_no USING ERRCODE = 'OM002';
+		PERFORM oms.raise_error('OM002', format('order %s is already cancelled', p_order_no),
+		                        jsonb_build_object('rule', 'already_cancelled', 'order_no', p_order_no));
 	END IF;
-	IF EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.order_id = v_order.id AND c.state = 'pending_approval') THEN
-		RAISE EXCEPTION 'a cancellation of order % is already waiting for approval', p_order_no
-			USING ERRCODE = 'OM002';
+	SELECT c.id INTO v_pending FROM oms.cancellation c WHERE c.order_id = v_order.id AND c.state = 'pending_approval';
+	IF FOUND THEN
+		PERFORM oms.raise_error('OM002', format('a cancellation of order %s is already waiting for approval', p_order_no),
+		                        jsonb_build_object('rule', 'already_pending', 'order_no', p_order_no,
+		                                           'cancellation_id', v_pending));
 	END IF;
 	v_now := clock_timestamp();
 	v_verdict := oms.cancel_verdict(v_order, v_role, oms.caller_seller_id());
 	IF v_verdict.verdict = 'refused' THEN
-		PERFORM oms.refuse(v_verdict.reason);
+		PERFORM oms.refuse(v_verdict.reason,
+			jsonb_build_object('rule', coalesce(substring(v_verdict.reason FROM '^(BR-[0-9]+):'), 'already_pending'),
+			                   'order_no', v_order.order_no, 'status', v_order.status,
+			                   'window_closes_at', v_order.placed_at + oms.policy_get('cancel_window')::interval));
 	END IF;
 	IF v_override IS NOT NULL THEN
 		IF v_role <> 'admin' THEN
 			RAISE EXCEPTION 'BR-026: only an administrator can override the cancellation window'
 				USING ERRCODE = '42501';
 		ELSIF v_verdict.verdict <> 'needs_approval' THEN
-			RAISE EXCEPTION 'BR-026: no override needed: %', v_verdict.reason USING ERRCODE = '22023';
+			PERFORM oms.raise_error('22023', format('BR-026: no override needed: %s', v_verdict.reason),
+				jsonb_build_object('order_no', v_order.order_no, 'verdict', v_verdict.verdict,
+				                   'window_closes_at', v_order.placed_at + oms.policy_get('cancel_window')::interval));
 		END IF;
 	END IF;
 

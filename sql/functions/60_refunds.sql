@@ -31,7 +31,10 @@ BEGIN
 	IF NEW.amount_minor > v_left THEN
 		PERFORM oms.refuse(format('BR-028: a refund of %s exceeds the %s left to refund on order %s',
 			NEW.amount_minor, greatest(v_left, 0),
-			(SELECT order_no FROM oms.orders WHERE id = NEW.order_id)));
+			(SELECT order_no FROM oms.orders WHERE id = NEW.order_id)),
+			jsonb_build_object('order_no', (SELECT order_no FROM oms.orders WHERE id = NEW.order_id),
+			                   'amount_minor', NEW.amount_minor, 'left_minor', greatest(v_left, 0),
+			                   'currency', NEW.currency));
 	END IF;
 	RETURN NEW;
 END
@@ -97,15 +100,19 @@ BEGIN
 			   AND v_prior.cancellation_id IS NULL AND v_prior.requested_by = session_user THEN
 				RETURN v_prior.id;
 			END IF;
-			RAISE EXCEPTION 'request key % was used for another refund request; nothing was done', p_request_key
-				USING ERRCODE = '22023';
+			PERFORM oms.raise_error('22023', format('request key %s was used for another refund request; nothing was done',
+			                                        p_request_key),
+			                        jsonb_build_object('rule', 'request_key', 'request_key', p_request_key,
+			                                           'refund_id', v_prior.id));
 		END IF;
 	END IF;
 
 	v_left := oms.refundable_minor(v_order.id);
 	IF p_amount_minor > v_left THEN
 		PERFORM oms.refuse(format('BR-028: a refund of %s exceeds the %s left to refund on order %s',
-		                          p_amount_minor, greatest(v_left, 0), p_order_no));
+		                          p_amount_minor, greatest(v_left, 0), p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'amount_minor', p_amount_minor,
+		                                      'left_minor', greatest(v_left, 0), 'currency', v_order.currency));
 	END IF;
 	v_id := oms.grant_refund(v_order, NULL, p_amount_minor, v_reason, v_note, 'pending');
 	IF p_request_key IS NOT NULL THEN

@@ -24,7 +24,8 @@ DECLARE
 	v_bad text;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM oms.customer c WHERE c.id = p_customer_id) THEN
-		PERFORM oms.refuse(format('BR-004: customer %s does not exist', p_customer_id));
+		PERFORM oms.refuse(format('BR-004: customer %s does not exist', p_customer_id),
+		                   jsonb_build_object('customer_id', p_customer_id));
 	END IF;
 	SELECT jsonb_build_object('name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
 	                          'region', a.region, 'postal_code', a.postal_code, 'country', a.country)
@@ -35,11 +36,13 @@ BEGIN
 			USING ERRCODE = '22023';
 	END IF;
 	IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) = 0 THEN
-		PERFORM oms.refuse('BR-001: an order needs at least 1 item');
+		PERFORM oms.refuse('BR-001: an order needs at least 1 item', jsonb_build_object('min', 1, 'count', 0));
 	END IF;
 	IF jsonb_array_length(p_lines) > oms.policy_get('max_order_items')::int THEN
 		PERFORM oms.refuse(format('BR-002: an order may have at most %s items, this one has %s',
-		                          oms.policy_get('max_order_items'), jsonb_array_length(p_lines)));
+		                          oms.policy_get('max_order_items'), jsonb_array_length(p_lines)),
+		                   jsonb_build_object('limit', oms.policy_get('max_order_items')::int,
+		                                      'count', jsonb_array_length(p_lines)));
 	END IF;
 	SELECT string_agg(left(e::text, 80), ', ') INTO v_bad FROM jsonb_array_elements(p_lines) e
 	WHERE jsonb_typeof(e -> 'item_id') IS DISTINCT FROM 'number' OR jsonb_typeof(e -> 'qty') IS DISTINCT FROM 'number'

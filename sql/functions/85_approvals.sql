@@ -37,17 +37,20 @@ BEGIN
 	v_order := oms.lock_order(v_order_id, NULL, v_role);
 	SELECT * INTO v_cancel FROM oms.cancellation c WHERE c.id = p_cancellation_id;
 	IF v_cancel.state <> 'pending_approval' THEN
-		RAISE EXCEPTION 'cancellation % was already decided (%)', p_cancellation_id, v_cancel.state
-			USING ERRCODE = 'OM002';
+		PERFORM oms.raise_error('OM002', format('cancellation %s was already decided (%s)', p_cancellation_id, v_cancel.state),
+		                        jsonb_build_object('cancellation_id', p_cancellation_id, 'state', v_cancel.state));
 	END IF;
 	IF v_cancel.requested_by = session_user THEN
 		PERFORM oms.refuse(format('BR-029: cancellation %s was requested by you; another person must decide it%s',
 			p_cancellation_id, CASE WHEN v_role = 'admin'
-			THEN ' (an administrator cancels at once outside the window with an override reason, BR-026)' ELSE '' END));
+			THEN ' (an administrator cancels at once outside the window with an override reason, BR-026)' ELSE '' END),
+			jsonb_build_object('cancellation_id', p_cancellation_id, 'order_no', v_order.order_no));
 	END IF;
 	IF p_approve AND v_order.status NOT IN ('PENDING', 'CONFIRMED') THEN
 		PERFORM oms.refuse(format('BR-022: order %s is %s now; reject this cancellation and start a return',
-		                          v_order.order_no, v_order.status));
+		                          v_order.order_no, v_order.status),
+		                   jsonb_build_object('order_no', v_order.order_no, 'status', v_order.status,
+		                                      'cancellation_id', p_cancellation_id));
 	END IF;
 
 	UPDATE oms.cancellation c
@@ -89,11 +92,13 @@ BEGIN
 	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
 	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
 	IF v_refund.approval <> 'pending' THEN
-		RAISE EXCEPTION 'refund % was already decided (%)', p_refund_id, v_refund.approval USING ERRCODE = 'OM002';
+		PERFORM oms.raise_error('OM002', format('refund %s was already decided (%s)', p_refund_id, v_refund.approval),
+		                        jsonb_build_object('refund_id', p_refund_id, 'approval', v_refund.approval));
 	END IF;
 	IF v_refund.requested_by = session_user THEN
 		PERFORM oms.refuse(format('BR-029: refund %s was requested by you; another administrator must decide it',
-		                          p_refund_id));
+		                          p_refund_id),
+		                   jsonb_build_object('refund_id', p_refund_id, 'order_no', v_order.order_no));
 	END IF;
 	UPDATE oms.refund r
 	SET approval = CASE WHEN p_approve THEN 'approved' ELSE 'rejected' END,

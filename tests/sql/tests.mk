@@ -50,6 +50,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/rule_limits.sql \
 	tests/sql/staff_deactivated.sql \
 	tests/sql/worker_lock_timeout.sql \
+	tests/sql/refusal_detail.sql \
 	tests/sql/worker_reads.sql \
 	tests/sql/stuck_shipments.sql
 # The race tests (issue 8): every race at READ COMMITTED, REPEATABLE READ
