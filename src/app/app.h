@@ -337,6 +337,9 @@ bool app_uuid_v4(char out[APP_UUID_LEN + 1]);
 bool app_uuid_valid(const char *s);
 
 /* --- formatting --------------------------------------------------------- */
+/* The currency's ISO 4217 exponent (JPY 0, USD 2, KWD 3; 2 for an
+ * unknown code or NULL). */
+int money_exponent(const char *currency);
 /* 123456, "USD" -> "$1,234.56"; other currencies "1,234.56 EUR". */
 void money_format(long long minor, const char *currency, char *buf, size_t len);
 /* "12.34" (or "12", "12.3", "$12.34" for USD) in the currency's minor

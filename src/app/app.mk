@@ -6,6 +6,7 @@ liboms_app_a_SOURCES = \
 	src/app/lookup.c src/app/search.c \
 	src/app/money.c src/app/order.c src/app/customer.c src/app/cancel.c \
 	src/app/refund.c src/app/table.c src/app/uuid.c src/app/error.c \
+	src/app/row.h src/app/row.c src/app/rows.c \
 	src/app/cli_int.h src/app/cli.c src/app/cli_order.c src/app/cli_cancel.c src/app/cli_refund.c \
 	src/app/cli_cancellation.c src/app/cli_reason.c src/app/cli_job.c
 
@@ -16,11 +17,11 @@ APP_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 check_PROGRAMS += tests/unit/test_lookup tests/unit/test_phone \
 	tests/unit/test_checkdigit tests/unit/test_money \
 	tests/unit/test_refund tests/unit/test_cancel_stmt tests/unit/test_uuid \
-	tests/unit/test_safe
+	tests/unit/test_safe tests/unit/test_rows
 TESTS += tests/unit/test_lookup tests/unit/test_phone \
 	tests/unit/test_checkdigit tests/unit/test_money \
 	tests/unit/test_refund tests/unit/test_cancel_stmt tests/unit/test_uuid \
-	tests/unit/test_safe
+	tests/unit/test_safe tests/unit/test_rows
 
 tests_unit_test_lookup_SOURCES = tests/unit/test_lookup.c
 tests_unit_test_lookup_CFLAGS = $(APP_TEST_CFLAGS)
@@ -48,6 +49,11 @@ tests_unit_test_cancel_stmt_SOURCES = tests/unit/test_cancel_stmt.c
 tests_unit_test_cancel_stmt_CFLAGS = $(APP_TEST_CFLAGS)
 tests_unit_test_cancel_stmt_LDFLAGS = -Wl,--wrap=db_rows,--wrap=db_colnum,--wrap=db_get,--wrap=db_isnull
 tests_unit_test_cancel_stmt_LDADD = $(APP_TEST_LDADD)
+
+tests_unit_test_rows_SOURCES = tests/unit/test_rows.c
+tests_unit_test_rows_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_rows_LDFLAGS = -Wl,--wrap=db_rows,--wrap=db_colnum,--wrap=db_get,--wrap=db_isnull,--wrap=db_get_ll
+tests_unit_test_rows_LDADD = $(APP_TEST_LDADD)
 
 ## libFuzzer target for the input classifier and the phone normaliser,
 ## built only by `make fuzz` (clang), never by `all` or `check`:

@@ -23,6 +23,10 @@ enum oms_status app_cols_check(const struct db_result *r, const char *const *nam
  * with the row count in *n, or NULL with err set. */
 void *app_rows_alloc(const struct db_result *r, const char *const *names, size_t size,
 		     int *n, struct oms_error *err);
+/* The same, the columns checked against a row type's description (row.h). */
+struct row_desc;
+void *app_rows_alloc_desc(const struct db_result *r, const struct row_desc *d, size_t size,
+			  int *n, struct oms_error *err);
 /* Appends a text parameter: blank (only spaces, tabs, newlines) counts as
  * absent (OMS_USAGE "<what> is required" when required, else SQL NULL);
  * more than OMS_NOTE_MAX characters is OMS_INVALID. */

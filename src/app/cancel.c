@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/appint.h"
+#include "app/row.h"
 #include "db/db.h"
 
 void
@@ -22,12 +23,11 @@ cancel_reasons_stmt(struct app_stmt *st)
 int
 cancel_reasons_rows(const struct db_result *r, struct cancel_reason **out, struct oms_error *err)
 {
-	static const char *const cols[] = {"code", "label", "requires_note", NULL};
 	struct cancel_reason *v;
 	int n;
 
 	*out = NULL;
-	if (!(v = app_rows_alloc(r, cols, sizeof *v, &n, err)))
+	if (!(v = app_rows_alloc_desc(r, &row_reason, sizeof *v, &n, err)))
 		return -1;
 	for (int i = 0; i < n; i++) {
 		app_col_str(r, i, "code", v[i].code, sizeof v[i].code);
@@ -287,14 +287,11 @@ int
 pending_cancellations_rows(const struct db_result *r, struct pending_cancellation **rows,
 			   struct oms_error *err)
 {
-	static const char *const cols[] = {"cancellation_id", "order_no", "seller_name", "status",
-					   "requested_at", "requested_by", "reason_code",
-					   "reason_label", "note", "refund_minor", "currency", NULL};
 	struct pending_cancellation *v;
 	int n;
 
 	*rows = NULL;
-	if (!(v = app_rows_alloc(r, cols, sizeof *v, &n, err)))
+	if (!(v = app_rows_alloc_desc(r, &row_pending_cancellation, sizeof *v, &n, err)))
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct pending_cancellation *w = &v[i];

@@ -16,13 +16,16 @@
  * (cli_int.h) and `oms whoami`; the families are in cli_*.c. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/cli_int.h"
 #include "db/db.h"
@@ -48,6 +51,23 @@ exit_code(enum oms_status st)
 	case OMS_READ_ONLY: return EXIT_BUSY;
 	default: return EXIT_DB;
 	}
+}
+
+/* An error document: on stdout, or under -o on the real stdout (the
+ * output file is not written when the command fails). */
+static void
+cli_error_json(const struct cli *c, json_t *doc)
+{
+	char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	FILE *f = c->errout ? c->errout : stdout;
+
+	if (text) {
+		app_json_put_safe(f, text);
+		fputc('\n', f);
+		fflush(f);
+	}
+	free(text);
+	json_decref(doc);
 }
 
 /* What cli_fail says for err: the server's message, or, for a rollback
@@ -78,7 +98,7 @@ cli_fail(const struct cli *c, const struct oms_error *err)
 	/* --json: the same error as a document on stdout, with the rule and
 	 * the facts the database gave (DETAIL), for scripts */
 	if (c->json)
-		cli_json_emit(app_error_json(err, msg));
+		cli_error_json(c, app_error_json(err, msg));
 	return exit_code(err->status);
 }
 
@@ -106,7 +126,7 @@ cli_usage_error(const struct cli *c, const char *usage, const char *fmt, ...)
 		struct oms_error err;
 
 		oms_fail(&err, OMS_USAGE, "%s", msg);
-		cli_json_emit(app_error_json(&err, NULL));
+		cli_error_json(c, app_error_json(&err, NULL));
 	}
 	return EXIT_USAGE;
 }
@@ -219,29 +239,169 @@ cli_query(struct cli *c, const struct app_stmt *st, struct oms_error *err)
 	}
 }
 
-/* Strips the options every command shares (--json, --help anywhere). */
-static bool
+/* Strips the options every command shares (--json, --format FMT, -o FILE,
+ * --help anywhere). Returns -1 for a bad one (message printed), else
+ * whether help was asked. */
+static int
 strip_common(struct cli *c, int *argc, char **argv)
 {
 	bool help = false;
 	int o = 1;
 
 	for (int i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
+		const char *a = argv[i], *fmt = NULL;
+
+		if (strcmp(a, "--") == 0) {
 			while (i < *argc)
 				argv[o++] = argv[i++];
 			break;
 		}
-		if (strcmp(argv[i], "--json") == 0)
-			c->json = true;
-		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+		if (strcmp(a, "--json") == 0) {
+			fmt = "json";
+		} else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+			fmt = a[8] == '=' ? a + 9 : (i + 1 < *argc ? argv[++i] : "");
+			if (!row_format_parse(fmt, &c->fmt)) {
+				fprintf(stderr, "%s: --format takes text, csv or json\n", cli_progname(c));
+				return -1;
+			}
+		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
+			   strncmp(a, "--output=", 9) == 0) {
+			c->outfile = a[8] == '=' ? a + 9 : (i + 1 < *argc ? argv[++i] : NULL);
+			if (!c->outfile || !*c->outfile) {
+				fprintf(stderr, "%s: -o takes a file name\n", cli_progname(c));
+				return -1;
+			}
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			help = true;
-		else
+		} else {
 			argv[o++] = argv[i];
+		}
+		if (fmt && strcmp(fmt, "json") == 0)
+			c->fmt = ROW_FMT_JSON;
 	}
+	c->json = c->fmt == ROW_FMT_JSON;
 	*argc = o;
 	argv[o] = NULL;
 	return help;
+}
+
+/* --- -o FILE: a temporary file in the same directory, renamed over FILE
+ * once the command has succeeded; stdout is pointed at it meanwhile. --- */
+
+struct cli_out {
+	char *tmp;
+	int saved;          /* the real stdout */
+};
+
+static int
+out_open(struct cli *c, struct cli_out *o)
+{
+	int fd;
+
+	o->saved = -1;
+	if (!c->outfile)
+		return 0;
+	if (!(o->tmp = malloc(strlen(c->outfile) + 8)))
+		return EXIT_DB;
+	sprintf(o->tmp, "%s.XXXXXX", c->outfile);
+	fflush(stdout);
+	if ((fd = mkstemp(o->tmp)) < 0 || (o->saved = dup(STDOUT_FILENO)) < 0 ||
+	    dup2(fd, STDOUT_FILENO) < 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", cli_progname(c), c->outfile, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		if (o->saved >= 0)
+			close(o->saved);
+		free(o->tmp);
+		o->tmp = NULL;
+		return EXIT_DB;
+	}
+	close(fd);
+	c->errout = fdopen(dup(o->saved), "w");
+	return 0;
+}
+
+/* Puts the file in place when rc says the output is whole (0, or 1 for an
+ * empty list that wrote its header), else removes it: FILE as it was. */
+static int
+out_close(struct cli *c, struct cli_out *o, int rc)
+{
+	bool keep;
+	off_t size;
+
+	if (!o->tmp)
+		return rc;
+	fflush(stdout);
+	size = lseek(STDOUT_FILENO, 0, SEEK_END);
+	keep = rc == EXIT_FOUND || (rc == EXIT_NOTFOUND && size > 0);
+	if (keep && (ferror(stdout) || fsync(STDOUT_FILENO) != 0 || rename(o->tmp, c->outfile) != 0)) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", cli_progname(c), c->outfile, strerror(errno));
+		keep = false;
+		rc = EXIT_DB;
+	}
+	if (!keep)
+		unlink(o->tmp);
+	dup2(o->saved, STDOUT_FILENO);
+	close(o->saved);
+	clearerr(stdout);
+	if (c->errout)
+		fclose(c->errout);
+	c->errout = NULL;
+	free(o->tmp);
+	return rc;
+}
+
+/* --- lists ------------------------------------------------------------------ */
+
+static void
+list_sigint(int sig)
+{
+	(void)sig;
+	db_stream_cancel_signal();
+}
+
+int
+cli_list(struct cli *c, const struct row_desc *d, const struct app_stmt *st, long limit)
+{
+	struct oms_error err = {0};
+	struct row_writer *w = row_writer_new(d, c->fmt, stdout);
+	struct sigaction sa = {.sa_handler = list_sigint}, old;
+	struct db_stream *s;
+	const struct db_result *row;
+	long n;
+	int got;
+
+	if (!w)
+		return EXIT_DB;
+	c->tries = 1;
+	if (!(s = db_stream_open(c->ctx->db, st->sql, st->nparams, st->params, &err))) {
+		row_writer_free(w);
+		return c->list_fail ? c->list_fail(c, &err) : cli_fail(c, &err);
+	}
+	/* Ctrl-C cancels the query: the server ends it (57014), we exit */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+	while ((got = db_stream_next(s, &row, &err)) > 0)
+		if (row_writer_add(w, row, &err) != OMS_OK) {
+			got = -1;
+			break;
+		}
+	db_stream_close(s);
+	sigaction(SIGINT, &old, NULL);
+	if (got < 0) {
+		fflush(stdout);
+		row_writer_free(w);
+		if (err.status == OMS_CANCELLED)
+			oms_fail(&err, OMS_CANCELLED, "cancelled: the list is incomplete");
+		return c->list_fail ? c->list_fail(c, &err) : cli_fail(c, &err);
+	}
+	n = row_writer_finish(w, limit);
+	row_writer_free(w);
+	if (n == 0 && c->fmt == ROW_FMT_TEXT)
+		fprintf(stderr, "%s: %s\n", cli_progname(c), c->empty[0] ? c->empty : d->empty);
+	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
 }
 
 /* --- arguments ----------------------------------------------------------- */
@@ -500,6 +660,21 @@ static const struct {
 	{"whoami", cmd_whoami, "oms whoami [--json]", "Who the connection is: login, name, role, seller."},
 };
 
+/* The commands that print a list (CSV makes sense only for those). */
+static bool
+csv_command(int argc, char **argv)
+{
+	static const char *const lists[] = {"find", "refund list", "refund pending",
+					    "cancellation list", "job list", "reason list", NULL};
+	char name[64];
+
+	snprintf(name, sizeof name, "%s%s%.20s", argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+	for (int i = 0; lists[i]; i++)
+		if (strcmp(name, lists[i]) == 0 || (i == 0 && strcmp(argv[0], "find") == 0))
+			return true;
+	return false;
+}
+
 static void
 print_help(FILE *f, int which)
 {
@@ -522,7 +697,8 @@ print_help(FILE *f, int which)
 int
 cli_run(struct oms_ctx *ctx, int argc, char **argv)
 {
-	struct cli c = {.ctx = ctx, .json = ctx->json};
+	struct cli c = {.ctx = ctx, .json = ctx->json,
+			.fmt = ctx->json ? ROW_FMT_JSON : ROW_FMT_TEXT};
 	char **args;
 	int which = -1, rc;
 	bool help;
@@ -551,7 +727,17 @@ cli_run(struct oms_ctx *ctx, int argc, char **argv)
 	if (!args)
 		return EXIT_DB;
 	memcpy(args, argv, (size_t)argc * sizeof *args);
-	help = strip_common(&c, &argc, args);
+	if ((rc = strip_common(&c, &argc, args)) < 0) {
+		free(args);
+		return EXIT_USAGE;
+	}
+	help = rc > 0;
+	if (!help && which >= 0 && c.fmt == ROW_FMT_CSV && !csv_command(argc, args)) {
+		fprintf(stderr, "%s: --format csv is for lists (find, refund list|pending, "
+			"cancellation list, job list, reason list)\n", cli_progname(&c));
+		free(args);
+		return EXIT_USAGE;
+	}
 	if (which < 0 || help) {
 		print_help(stdout, which);
 		free(args);
@@ -567,8 +753,17 @@ cli_run(struct oms_ctx *ctx, int argc, char **argv)
 				"default_country_code", NULL) : NULL, c.cc, sizeof c.cc);
 	else
 		strcpy(c.cc, "1");
-	rc = commands[which].fn(&c, argc, args);
-	fflush(stdout);
+	{
+		struct cli_out out = {0};
+
+		if ((rc = out_open(&c, &out)) != 0) {
+			free(args);
+			return rc;
+		}
+		rc = commands[which].fn(&c, argc, args);
+		fflush(stdout);
+		rc = out_close(&c, &out, rc);
+	}
 	free(args);
 	return rc;
 }

@@ -21,61 +21,13 @@ static int
 cmd_cancellation_list(struct cli *c, int argc, char **argv)
 {
 	struct app_stmt st;
-	struct oms_error err = {0};
-	struct db_result *r;
-	struct pending_cancellation *rows = NULL;
 	long limit = 50;
-	int n, rc;
+	int rc;
 
 	if ((rc = cli_parse_limit_only(c, cli_usage_cancellation, argc, argv, &limit)) != 0)
 		return rc;
 	pending_cancellations_stmt((int)limit, 0, &st);
-	if (!(r = cli_query(c, &st, &err)))
-		return cli_fail(c, &err);
-	n = pending_cancellations_rows(r, &rows, &err);
-	db_result_free(r);
-	if (n < 0)
-		return cli_fail(c, &err);
-	if (c->json) {
-		json_t *arr = json_array();
-		json_t *doc;
-
-		for (int i = 0; i < n; i++) {
-			struct pending_cancellation *w = &rows[i];
-
-			json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:I, s:s}",
-				"cancellation_id", (json_int_t)w->cancellation_id,
-				"order_no", (json_int_t)w->order_no, "seller_name", w->seller_name,
-				"status", w->status, "requested_at", cli_json_str(w->requested_at),
-				"requested_by", w->requested_by, "reason_code", w->reason_code,
-				"reason_label", w->reason_label, "note", cli_json_str(w->note),
-				"refund_minor", (json_int_t)w->refund_minor, "currency", w->currency));
-		}
-		doc = json_pack("{s:o, s:o}", "cancellations", arr, "next_after",
-				n == limit && n > 0 ? json_integer(rows[n - 1].cancellation_id) : json_null());
-		cli_json_emit(doc);
-	} else if (n > 0) {
-		struct app_table *t = table_new("rrllllrll", "ID", "ORDER", "STATUS", "REQUESTED", "BY",
-						"REASON", "REFUND", "SELLER", "NOTE");
-
-		for (int i = 0; i < n; i++) {
-			struct pending_cancellation *w = &rows[i];
-			char id[24], no[24], m[48], t1[24];
-
-			money_format(w->refund_minor, w->currency, m, sizeof m);
-			table_add(t, cli_fmt_ll(w->cancellation_id, id, sizeof id),
-				  cli_fmt_ll(w->order_no, no, sizeof no), w->status,
-				  cli_short_time(w->requested_at, t1, sizeof t1), w->requested_by,
-				  *w->reason_label ? w->reason_label : w->reason_code, m, w->seller_name,
-				  w->note);
-		}
-		cli_table_emit(t);
-	} else {
-		fprintf(stderr, "%s: no cancellation waits for approval\n",
-			cli_progname(c));
-	}
-	free(rows);
-	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+	return cli_list(c, &row_pending_cancellation, &st, limit);
 }
 
 static int

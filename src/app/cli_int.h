@@ -12,6 +12,7 @@
 
 #include "app/app.h"
 #include "app/appint.h"
+#include "app/row.h"
 #include "app/table.h"
 #include "ctx.h"
 
@@ -30,7 +31,13 @@ enum { EXIT_FOUND = 0, EXIT_NOTFOUND = 1, EXIT_USAGE = 2, EXIT_DB = 3, EXIT_RULE
 struct cli {
 	struct oms_ctx *ctx;
 	char cc[8];                  /* default country calling code */
-	bool json;
+	bool json;                   /* --json or --format json */
+	enum row_format fmt;         /* --format text|csv|json */
+	const char *outfile;         /* -o FILE, NULL for stdout */
+	FILE *errout;                /* where --json errors go: stdout, the real one under -o */
+	char empty[200];             /* cli_list's words for an empty list, "" its row type's */
+	/* cli_list's words for a failure, when a family has its own (job_fail) */
+	int (*list_fail)(struct cli *c, struct oms_error *err);
 	char subject[64];            /* what a command changes ("order 10050500"), for messages */
 	int tries;                   /* sends of the last statement */
 };
@@ -77,6 +84,13 @@ jstr(const json_t *o, const char *k)
 {
 	return app_json_str(o, k);
 }
+
+/* A list: streams st's rows through d's writer in the chosen format
+ * (text, CSV, JSON) to stdout; Ctrl-C cancels the query (exit 3, the
+ * output incomplete). limit: the keyset page size for JSON's
+ * "next_after" (0: none). Returns EXIT_FOUND, EXIT_NOTFOUND for an empty
+ * list (text says d->empty on stderr) or the error's exit code. */
+int cli_list(struct cli *c, const struct row_desc *d, const struct app_stmt *st, long limit);
 
 /* --- arguments ----------------------------------------------------------- */
 

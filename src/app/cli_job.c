@@ -107,30 +107,6 @@ parse_count(struct cli *c, const char *opt, const char *arg, long long max, long
 	return 0;
 }
 
-static void
-list_table(const struct db_result *r, int n)
-{
-	struct app_table *t = table_new("rllrlrrll", "ID", "KIND", "STATUS", "TRIES", "NEXT", "ORDER",
-					"REFUND", "UPDATED", "ERROR");
-
-	for (int i = 0; i < n; i++) {
-		const char *status = col(r, i, "status");
-		char next[24] = "", upd[24], error[ERROR_SHORT + 4];
-		const char *e = col(r, i, "last_error");
-
-		/* next_attempt_at means something while a job is due or leased */
-		if (!strcmp(status, "ready") || !strcmp(status, "running"))
-			cli_short_time(col(r, i, "next_attempt_at"), next, sizeof next);
-		app_copy(error, ERROR_SHORT + 1, e);
-		if (strlen(e) > strlen(error))
-			strcat(error, "...");
-		table_add(t, col(r, i, "id"), col(r, i, "kind"), status, col(r, i, "attempts"), next,
-			  col(r, i, "order_no"), col(r, i, "refund_id"),
-			  cli_short_time(col(r, i, "updated_at"), upd, sizeof upd), error);
-	}
-	cli_table_emit(t);
-}
-
 static int
 cmd_job_list(struct cli *c, int argc, char **argv)
 {
@@ -142,10 +118,9 @@ cmd_job_list(struct cli *c, int argc, char **argv)
 		{0}};
 	struct app_stmt st;
 	struct oms_error err = {0};
-	struct db_result *r;
 	const char *status = NULL, *kind = NULL;
 	long long limit = 50, after = 0;
-	int ch, n, rc;
+	int ch, rc;
 
 	optind = 0;          /* 0: GNU getopt re-initialises (main used "+") */
 	opterr = 0;
@@ -180,27 +155,8 @@ cmd_job_list(struct cli *c, int argc, char **argv)
 		app_stmt_ll(&st, after);
 	else
 		app_stmt_text(&st, NULL);
-	if (!(r = cli_query(c, &st, &err)))
-		return job_fail(c, &err);
-	n = db_rows(r);
-	if (c->json) {
-		json_t *arr = json_array();
-
-		for (int i = 0; i < n; i++) {
-			json_t *o = json_object();
-
-			cols_json(o, r, i, list_cols);
-			json_array_append_new(arr, o);
-		}
-		cli_json_emit(json_pack("{s:o, s:o}", "jobs", arr, "next_after",
-					n == limit ? json_integer(db_get_ll(r, n - 1, 0)) : json_null()));
-	} else if (n > 0) {
-		list_table(r, n);
-	} else {
-		fprintf(stderr, "%s: no jobs found\n", cli_progname(c));
-	}
-	db_result_free(r);
-	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+	c->list_fail = job_fail;
+	return cli_list(c, &row_job, &st, limit);
 }
 
 /* The id of show / retry, the only argument. Returns 0 or an exit code. */

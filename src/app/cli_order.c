@@ -28,7 +28,7 @@ cli_cmd_find(struct cli *c, int argc, char **argv)
 	struct oms_error err = {0};
 	struct app_stmt st;
 	struct db_result *r;
-	struct lookup_row *rows = NULL;
+	json_t *arr;
 	int n;
 
 	optind = 0;          /* 0: GNU getopt re-initialises (main used "+") */
@@ -76,58 +76,27 @@ cli_cmd_find(struct cli *c, int argc, char **argv)
 		return EXIT_NOTFOUND;
 	}
 	lookup_stmt(&q, (int)limit, NULL, &st);
+	if (!c->json) {
+		/* text and CSV: the row type's (rows.c); JSON keeps its query part */
+		snprintf(c->empty, sizeof c->empty, "nothing found for %s", q.hint);
+		return cli_list(c, &row_lookup, &st, 0);
+	}
 	if (!(r = cli_query(c, &st, &err)))
 		return cli_fail(c, &err);
-	n = lookup_rows(r, &rows, &err);
-	db_result_free(r);
-	if (n < 0)
+	if (row_check(&row_lookup, r, &err) != OMS_OK) {
+		db_result_free(r);
 		return cli_fail(c, &err);
-	if (c->json) {
-		json_t *arr = json_array();
-		json_t *doc;
-
-		for (int i = 0; i < n; i++) {
-			struct lookup_row *w = &rows[i];
-
-			json_array_append_new(arr, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-				"kind", w->kind,
-				"order_no", cli_json_id(w->order_no),
-				"customer_id", cli_json_id(w->customer_id),
-				"full_name", cli_json_str(w->full_name),
-				"email", cli_json_str(w->email),
-				"phone", cli_json_str(w->phone),
-				"status", cli_json_str(w->status),
-				"placed_at", cli_json_str(w->placed_at),
-				"total_minor", w->order_no ? json_integer(w->total_minor) : json_null(),
-				"currency", cli_json_str(w->currency)));
-		}
-		doc = json_pack("{s:{s:s, s:s, s:b}, s:o, s:o}",
-				"query", "kind", lookup_kind_name(q.kind), "text", q.text,
-				"check_failed", 0, "rows", arr,
-				"next_after", n == limit && n > 0 ? json_string(rows[n - 1].sort_key) : json_null());
-		cli_json_emit(doc);
-	} else if (n > 0) {
-		struct app_table *t = table_new("lrllrlll", "KIND", "ORDER", "STATUS", "PLACED",
-						"TOTAL", "CUSTOMER", "EMAIL", "PHONE");
-
-		for (int i = 0; i < n; i++) {
-			struct lookup_row *w = &rows[i];
-			char no[24], placed[24], total[48];
-
-			if (w->order_no)
-				money_format(w->total_minor, w->currency, total, sizeof total);
-			else
-				total[0] = '\0';
-			table_add(t, w->kind, cli_fmt_ll(w->order_no, no, sizeof no), w->status,
-				  cli_short_time(w->placed_at, placed, sizeof placed), total,
-				  w->full_name, w->email, w->phone);
-		}
-		cli_table_emit(t);
-	} else {
-		fprintf(stderr, "%s: nothing found for %s\n",
-			cli_progname(c), q.hint);
 	}
-	free(rows);
+	arr = json_array();
+	n = db_rows(r);
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, row_json(&row_lookup, r, i));
+	cli_json_emit(json_pack("{s:{s:s, s:s, s:b}, s:o, s:o}",
+				"query", "kind", lookup_kind_name(q.kind), "text", q.text,
+				"check_failed", 0, "rows", arr, "next_after",
+				n == limit && n > 0 ? json_string(db_get(r, n - 1, db_colnum(r, "sort_key")))
+						    : json_null()));
+	db_result_free(r);
 	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
 }
 

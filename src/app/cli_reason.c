@@ -30,39 +30,11 @@ static int
 cmd_reason_list(struct cli *c, int argc, char **argv)
 {
 	struct app_stmt st;
-	struct oms_error err = {0};
-	struct db_result *r;
-	struct cancel_reason *v = NULL;
-	int n;
 
 	if (argc != 1)
 		return cli_usage_error(c, cli_usage_reason, "unexpected argument %s", argv[1]);
 	cancel_reasons_stmt(&st);
-	if (!(r = cli_query(c, &st, &err)))
-		return cli_fail(c, &err);
-	n = cancel_reasons_rows(r, &v, &err);
-	db_result_free(r);
-	if (n < 0)
-		return cli_fail(c, &err);
-	if (c->json) {
-		json_t *arr = json_array();
-
-		for (int i = 0; i < n; i++)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "code", v[i].code,
-							     "label", v[i].label,
-							     "requires_note", v[i].requires_note));
-		cli_json_emit(json_pack("{s:o}", "reasons", arr));
-	} else if (n > 0) {
-		struct app_table *t = table_new("lll", "CODE", "LABEL", "NOTE");
-
-		for (int i = 0; i < n; i++)
-			table_add(t, v[i].code, v[i].label, v[i].requires_note ? "required" : "");
-		cli_table_emit(t);
-	} else {
-		fprintf(stderr, "%s: no cancellation reason is in use\n", cli_progname(c));
-	}
-	free(v);
-	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+	return cli_list(c, &row_reason, &st, 0);
 }
 
 /* A refusal by role says who may (the database says "permission denied

@@ -57,10 +57,8 @@ cmd_refund_list(struct cli *c, int argc, char **argv)
 	struct refund_filter f = {0};
 	struct app_stmt st;
 	struct oms_error err = {0};
-	struct db_result *r;
-	struct refund_row *rows = NULL;
 	long limit = 50;
-	int ch, n, rc;
+	int ch, rc;
 
 	optind = 0;          /* 0: GNU getopt re-initialises (main used "+") */
 	opterr = 0;
@@ -90,37 +88,7 @@ cmd_refund_list(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, cli_usage_refund, "unexpected argument %s", argv[optind]);
 	if (refund_list_stmt(&f, 0, (int)limit, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	if (!(r = cli_query(c, &st, &err)))
-		return cli_fail(c, &err);
-	n = refund_rows(r, &rows, &err);
-	db_result_free(r);
-	if (n < 0)
-		return cli_fail(c, &err);
-	if (c->json) {
-		json_t *arr = json_array();
-
-		for (int i = 0; i < n; i++)
-			json_array_append_new(arr, refund_json(&rows[i], false));
-		cli_json_emit(json_pack("{s:o}", "refunds", arr));
-	} else if (n > 0) {
-		struct app_table *t = table_new("rrrlllll", "ID", "ORDER", "AMOUNT", "STATUS",
-						"APPROVAL", "CREATED", "EXECUTED", "REASON");
-
-		for (int i = 0; i < n; i++) {
-			char id[24], no[24], m[48], t1[24], t2[24];
-
-			money_format(rows[i].amount_minor, rows[i].currency, m, sizeof m);
-			table_add(t, cli_fmt_ll(rows[i].id, id, sizeof id),
-				  cli_fmt_ll(rows[i].order_no, no, sizeof no), m, rows[i].status,
-				  rows[i].approval, cli_short_time(rows[i].created_at, t1, sizeof t1),
-				  cli_short_time(rows[i].executed_at, t2, sizeof t2), rows[i].reason);
-		}
-		cli_table_emit(t);
-	} else {
-		fprintf(stderr, "%s: no refunds found\n", cli_progname(c));
-	}
-	free(rows);
-	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+	return cli_list(c, &row_refund, &st, 0);
 }
 
 static int
@@ -208,61 +176,13 @@ static int
 cmd_refund_pending(struct cli *c, int argc, char **argv)
 {
 	struct app_stmt st;
-	struct oms_error err = {0};
-	struct db_result *r;
-	struct pending_refund *rows = NULL;
 	long limit = 50;
-	int n, rc;
+	int rc;
 
 	if ((rc = cli_parse_limit_only(c, cli_usage_refund, argc, argv, &limit)) != 0)
 		return rc;
 	pending_refunds_stmt((int)limit, 0, &st);
-	if (!(r = cli_query(c, &st, &err)))
-		return cli_fail(c, &err);
-	n = pending_refunds_rows(r, &rows, &err);
-	db_result_free(r);
-	if (n < 0)
-		return cli_fail(c, &err);
-	if (c->json) {
-		json_t *arr = json_array();
-		json_t *doc;
-
-		for (int i = 0; i < n; i++) {
-			struct pending_refund *w = &rows[i];
-
-			json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:I, s:I, s:s}",
-				"refund_id", (json_int_t)w->refund_id, "order_no", (json_int_t)w->order_no,
-				"seller_name", w->seller_name, "status", w->status,
-				"requested_at", cli_json_str(w->requested_at),
-				"requested_by", w->requested_by, "reason", w->reason,
-				"note", cli_json_str(w->note),
-				"amount_minor", (json_int_t)w->amount_minor,
-				"refundable_minor", (json_int_t)w->refundable_minor, "currency", w->currency));
-		}
-		doc = json_pack("{s:o, s:o}", "refunds", arr, "next_after",
-				n == limit && n > 0 ? json_integer(rows[n - 1].refund_id) : json_null());
-		cli_json_emit(doc);
-	} else if (n > 0) {
-		struct app_table *t = table_new("rrrlllrll", "ID", "ORDER", "AMOUNT", "STATUS", "REQUESTED",
-						"BY", "LEFT AFTER", "SELLER", "REASON");
-
-		for (int i = 0; i < n; i++) {
-			struct pending_refund *w = &rows[i];
-			char id[24], no[24], m[48], left[48], t1[24];
-
-			money_format(w->amount_minor, w->currency, m, sizeof m);
-			money_format(w->refundable_minor, w->currency, left, sizeof left);
-			table_add(t, cli_fmt_ll(w->refund_id, id, sizeof id),
-				  cli_fmt_ll(w->order_no, no, sizeof no), m, w->status,
-				  cli_short_time(w->requested_at, t1, sizeof t1), w->requested_by,
-				  left, w->seller_name, w->reason);
-		}
-		cli_table_emit(t);
-	} else {
-		fprintf(stderr, "%s: no refund waits for approval\n", cli_progname(c));
-	}
-	free(rows);
-	return n > 0 ? EXIT_FOUND : EXIT_NOTFOUND;
+	return cli_list(c, &row_pending_refund, &st, limit);
 }
 
 static int

@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "app/appint.h"
+#include "app/row.h"
 #include "db/db.h"
 
 /* The keyset is (placed_at, order_no) of the last row shown. placed_at is
@@ -37,13 +38,11 @@ customer_orders_stmt(long long customer_id, const struct history_filter *f,
 int
 customer_orders_rows(const struct db_result *r, struct history_row **rows, struct oms_error *err)
 {
-	static const char *const cols[] = {"order_no", "placed_at", "status", "seller_name",
-					   "items", "total_minor", "currency", NULL};
 	struct history_row *out;
 	int n;
 
 	*rows = NULL;
-	if (!(out = app_rows_alloc(r, cols, sizeof *out, &n, err)))
+	if (!(out = app_rows_alloc_desc(r, &row_history, sizeof *out, &n, err)))
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct history_row *h = &out[i];

@@ -13,6 +13,8 @@
 static int
 currency_exponent(const char *cur)
 {
+	if (!cur)
+		return 2;
 	static const char *const zero[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF",
 					   "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
 					   "XOF", "XPF", NULL};
@@ -25,6 +27,12 @@ currency_exponent(const char *cur)
 		if (strcmp(cur, three[i]) == 0)
 			return 3;
 	return 2;
+}
+
+int
+money_exponent(const char *currency)
+{
+	return currency_exponent(currency);
 }
 
 void

@@ -14,6 +14,7 @@
 
 #include "app/app.h"
 #include "app/appint.h"
+#include "app/row.h"
 #include "db/db.h"
 
 #define REFUND_COLS \
@@ -112,14 +113,11 @@ refund_card_parse(const struct db_result *r, struct refund_row *w, json_t **doc,
 int
 refund_rows(const struct db_result *r, struct refund_row **rows, struct oms_error *err)
 {
-	static const char *const cols[] = {"id", "order_no", "amount_minor", "currency", "status",
-					   "approval", "reason", "created_at", "executed_at",
-					   "provider_refund_id", NULL};
 	struct refund_row *v;
 	int n;
 
 	*rows = NULL;
-	if (!(v = app_rows_alloc(r, cols, sizeof *v, &n, err)))
+	if (!(v = app_rows_alloc_desc(r, &row_refund, sizeof *v, &n, err)))
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct refund_row *w = &v[i];
@@ -166,14 +164,11 @@ pending_refunds_stmt(int limit, long long after_id, struct app_stmt *st)
 int
 pending_refunds_rows(const struct db_result *r, struct pending_refund **rows, struct oms_error *err)
 {
-	static const char *const cols[] = {"refund_id", "order_no", "seller_name", "status",
-					   "requested_at", "requested_by", "reason", "note",
-					   "amount_minor", "refundable_minor", "currency", NULL};
 	struct pending_refund *v;
 	int n;
 
 	*rows = NULL;
-	if (!(v = app_rows_alloc(r, cols, sizeof *v, &n, err)))
+	if (!(v = app_rows_alloc_desc(r, &row_pending_refund, sizeof *v, &n, err)))
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct pending_refund *w = &v[i];

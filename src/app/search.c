@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "app/appint.h"
+#include "app/row.h"
 #include "db/db.h"
 
 void
@@ -28,14 +29,11 @@ lookup_stmt(const struct lookup_query *q, int limit, const char *after, struct a
 int
 lookup_rows(const struct db_result *r, struct lookup_row **rows, struct oms_error *err)
 {
-	static const char *const cols[] = {"kind", "order_no", "customer_id", "full_name",
-					   "email", "phone", "status", "placed_at",
-					   "total_minor", "currency", "sort_key", NULL};
 	struct lookup_row *out;
 	int n;
 
 	*rows = NULL;
-	if (!(out = app_rows_alloc(r, cols, sizeof *out, &n, err)))
+	if (!(out = app_rows_alloc_desc(r, &row_lookup, sizeof *out, &n, err)))
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct lookup_row *w = &out[i];

@@ -87,8 +87,55 @@ app_json_put_safe(FILE *f, const char *s)
 struct app_table {
 	int ncols, nrows, cap;
 	const char *align;           /* 'l' or 'r' per column */
+	char *own_align;             /* table_new_cols' copy of align */
 	char **cells;                /* (nrows + 1) * ncols, row 0 = headings */
 };
+
+/* Room for one more row. */
+static bool
+table_grow(struct app_table *t)
+{
+	char **c;
+
+	if (t->nrows < t->cap)
+		return true;
+	if (!(c = realloc(t->cells, (size_t)t->cap * 2 * (size_t)t->ncols * sizeof *c)))
+		return false;
+	t->cells = c;
+	t->cap *= 2;
+	return true;
+}
+
+struct app_table *
+table_new_cols(const char *align, const char *const *heads, int n)
+{
+	struct app_table *t = calloc(1, sizeof *t);
+
+	if (!t || n < 1 || (int)strlen(align) != n || !(t->own_align = strdup(align)) ||
+	    !(t->cells = calloc(16 * (size_t)n, sizeof *t->cells))) {
+		if (t)
+			free(t->own_align);
+		free(t);
+		return NULL;
+	}
+	t->ncols = n;
+	t->align = t->own_align;
+	t->cap = 16;
+	for (int c = 0; c < n; c++)
+		t->cells[c] = strdup(heads[c]);
+	t->nrows = 1;
+	return t;
+}
+
+void
+table_add_cells(struct app_table *t, const char *const *cells, int n)
+{
+	if (!t || !table_grow(t))
+		return;
+	for (int c = 0; c < t->ncols; c++)
+		t->cells[t->nrows * t->ncols + c] = strdup(c < n && cells[c] ? cells[c] : "");
+	t->nrows++;
+}
 
 struct app_table *
 table_new(const char *align, ...)
@@ -119,16 +166,8 @@ table_add(struct app_table *t, ...)
 {
 	va_list ap;
 
-	if (!t)
+	if (!t || !table_grow(t))
 		return;
-	if (t->nrows == t->cap) {
-		char **c = realloc(t->cells, (size_t)t->cap * 2 * (size_t)t->ncols * sizeof *c);
-
-		if (!c)
-			return;
-		t->cells = c;
-		t->cap *= 2;
-	}
 	va_start(ap, t);
 	for (int c = 0; c < t->ncols; c++) {
 		const char *v = va_arg(ap, const char *);
@@ -194,5 +233,6 @@ table_free(struct app_table *t)
 	for (int i = 0; i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	free(t->own_align);
 	free(t);
 }

@@ -8,6 +8,10 @@ struct app_table;
 
 /* align: one letter per column, 'l' or 'r'; then one heading per column. */
 struct app_table *table_new(const char *align, ...);
+/* The same from arrays: n headings (align has n letters, copied). */
+struct app_table *table_new_cols(const char *align, const char *const *heads, int n);
+/* n cells (NULL or missing = empty). */
+void table_add_cells(struct app_table *t, const char *const *cells, int n);
 /* One const char * per column (NULL = empty). */
 void table_add(struct app_table *t, ...);
 int table_rows(const struct app_table *t);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,4 +561,125 @@ db_notification(struct db *db, char *channel, size_t chlen, char *payload, size_
 	snprintf(payload, plen, "%s", n->extra ? n->extra : "");
 	PQfreemem(n);
 	return true;
+}
+
+/* --- streaming ---------------------------------------------------------------- */
+
+struct db_stream {
+	struct db *db;
+	struct db_result row;       /* the current one-row (or final) result */
+	bool over;
+};
+
+/* The open stream's cancel object, for db_stream_cancel_signal. */
+static PGcancel *volatile stream_cancel;
+static volatile sig_atomic_t stream_cancel_ready;
+
+struct db_stream *
+db_stream_open(struct db *db, const char *sql, int nparams, const char *const *params,
+	       struct oms_error *err)
+{
+	struct db_stream *s;
+
+	if (db_check_idle(db, err) != OMS_OK)
+		return NULL;
+	if (!(s = calloc(1, sizeof *s))) {
+		oms_fail(err, OMS_NOMEM, "out of memory");
+		return NULL;
+	}
+	s->db = db;
+	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0)) {
+		db_fail_result(db, NULL, err);
+		free(s);
+		return NULL;
+	}
+	/* one row per PGresult: libpq never holds the whole result */
+	if (!PQsetSingleRowMode(db->conn))
+		log_warn("single-row mode refused: the result is read whole");
+	db->busy = true;
+	stream_cancel_ready = 0;
+	stream_cancel = PQgetCancel(db->conn);
+	stream_cancel_ready = stream_cancel != NULL;
+	return s;
+}
+
+/* Reads what is left of the query (after an error or a cancel). */
+static void
+stream_drain(struct db_stream *s)
+{
+	PGresult *res;
+
+	while ((res = PQgetResult(s->db->conn)))
+		PQclear(res);
+	s->over = true;
+	s->db->busy = false;
+}
+
+int
+db_stream_next(struct db_stream *s, const struct db_result **row, struct oms_error *err)
+{
+	PGresult *res;
+
+	*row = NULL;
+	PQclear(s->row.res);
+	s->row.res = NULL;
+	if (s->over)
+		return 0;
+	if (!(res = PQgetResult(s->db->conn))) {
+		s->over = true;
+		s->db->busy = false;
+		return 0;
+	}
+	switch (PQresultStatus(res)) {
+	case PGRES_SINGLE_TUPLE:
+		s->row.res = res;
+		*row = &s->row;
+		return 1;
+	case PGRES_TUPLES_OK:
+	case PGRES_COMMAND_OK:
+		/* the end: zero rows, the columns' names */
+		s->row.res = res;
+		*row = &s->row;
+		stream_drain(s);
+		return 1;
+	default:
+		db_fail_result(s->db, res, err);
+		PQclear(res);
+		stream_drain(s);
+		return -1;
+	}
+}
+
+void
+db_stream_close(struct db_stream *s)
+{
+	PGcancel *c;
+
+	if (!s)
+		return;
+	stream_cancel_ready = 0;
+	c = stream_cancel;
+	stream_cancel = NULL;
+	if (!s->over && c) {
+		char errbuf[256];
+
+		if (!PQcancel(c, errbuf, sizeof errbuf))
+			log_warn("cannot cancel the query: %s", errbuf);
+	}
+	if (c)
+		PQfreeCancel(c);
+	PQclear(s->row.res);
+	if (!s->over)
+		stream_drain(s);
+	free(s);
+}
+
+void
+db_stream_cancel_signal(void)
+{
+	char errbuf[256];
+
+	/* PQcancel is async-signal-safe with a cancel object made before */
+	if (stream_cancel_ready && stream_cancel)
+		(void)PQcancel(stream_cancel, errbuf, sizeof errbuf);
 }

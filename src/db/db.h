@@ -51,6 +51,25 @@ bool db_isnull(const struct db_result *r, int row, int col);
 long long db_get_ll(const struct db_result *r, int row, int col);
 void db_result_free(struct db_result *r);
 
+/* Streaming a large result (single-row mode, like psql's FETCH_COUNT):
+ * memory stays that of one row however many rows come. One stream at a
+ * time per connection; nothing else may be sent until it is closed.
+ * db_stream_next returns 1 with *row a result of one row, or, once, of
+ * zero rows at the end (it still names the columns, so an empty list can
+ * be checked and given a header); valid until the next call. It returns 0
+ * when the stream is over and -1 on an error (err filled; a cancelled
+ * stream is OMS_CANCELLED). */
+struct db_stream;
+struct db_stream *db_stream_open(struct db *db, const char *sql, int nparams,
+				 const char *const *params, struct oms_error *err);
+int db_stream_next(struct db_stream *s, const struct db_result **row, struct oms_error *err);
+/* Ends the stream (a stream not read to its end is cancelled first). */
+void db_stream_close(struct db_stream *s);
+/* Asks the server to cancel the open stream's query. Safe in a signal
+ * handler (PQcancel with a cancel object made when the stream opened);
+ * does nothing when no stream is open. */
+void db_stream_cancel_signal(void);
+
 /* Asynchronous use by the event loop (one query in flight per connection). */
 int db_socket(const struct db *db);                    /* -1 when not connected */
 enum oms_status db_send(struct db *db, const char *sql, int nparams,

@@ -6,5 +6,12 @@ tests_db_test_db_SOURCES = tests/db/test_db.c
 tests_db_test_db_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_db_test_db_LDADD = liboms_core.a $(CMOCKA_LIBS) $(LIBPQ_LIBS)
 
-TESTS += tests/db/db.test tests/db/migrate.test tests/db/schema.test
-EXTRA_DIST += tests/db/db.test tests/db/migrate.test tests/db/schema.test
+## test_stream: lists stream through the row descriptors with flat memory
+check_PROGRAMS += tests/db/test_stream
+tests_db_test_stream_SOURCES = tests/db/test_stream.c
+tests_db_test_stream_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_db_test_stream_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) $(LIBPQ_LIBS) \
+	$(JANSSON_LIBS) $(PCRE2_LIBS)
+
+TESTS += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test
+EXTRA_DIST += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test

@@ -1,0 +1,121 @@
+/* One description per row type (psql's printTable, tig's column data).
+ *
+ * A row type is an array of struct row_col: the result column's name (also
+ * the JSON key and the CSV header), its type, its heading and alignment in
+ * the aligned text table, and whether it holds personal data. Everything
+ * else is derived from it here: the column check, reading a cell, the text
+ * table's cells (also the terminal client's list rows, row_text_cells),
+ * CSV (RFC 4180) and JSON. The descriptors themselves are in rows.c.
+ *
+ * Output streams: a struct row_writer takes one row at a time (from a
+ * result of many rows or from db_stream's one-row results) and writes CSV
+ * or JSON at once; only the aligned text table keeps its rows, to size its
+ * columns. */
+#ifndef OMS_APP_ROW_H
+#define OMS_APP_ROW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "status.h"
+
+struct db_result;
+
+enum row_type {
+	ROW_TEXT,       /* JSON string (SQL NULL: null) */
+	ROW_INT,        /* JSON number */
+	ROW_ID,         /* JSON number, null for NULL or 0 */
+	ROW_MONEY,      /* minor units; with the currency column `ref`. JSON: the
+			 * integer; CSV: a decimal with the currency's exponent;
+			 * text: money_format */
+	ROW_TIME,       /* ISO 8601 with offset (as to_json writes it); text:
+			 * "YYYY-MM-DD HH:MM" */
+	ROW_BOOL,       /* 't'/'f'; JSON true/false; CSV true/false */
+	ROW_JSON,       /* a JSON document, in JSON as itself */
+};
+
+struct row_col {
+	const char *name;        /* result column, JSON key, CSV header (money: "_minor" dropped) */
+	enum row_type type;
+	const char *heading;     /* text table heading; NULL: not in the text table */
+	char align;              /* 'l' or 'r' */
+	bool pii;                /* personal data (never in logs; masked where asked) */
+	const char *ref;         /* ROW_MONEY: the currency column; ROW_TEXT: shown
+				  * instead when this one is empty (label -> code) */
+	int width;               /* text table: at most this many bytes, then "..." */
+	const char *when;        /* text table: shown only when column `status`
+				  * is one of these, '|'-separated ("ready|running") */
+};
+
+struct row_desc {
+	const char *name;        /* the row type, and the JSON list's key ("refunds") */
+	const struct row_col *cols;
+	int ncols;
+	const char *key;         /* keyset column: JSON lists end with "next_after" */
+	const char *empty;       /* text: what an empty list says on stderr */
+};
+
+/* The row types (rows.c). */
+extern const struct row_desc row_refund, row_pending_refund, row_pending_cancellation,
+	row_job, row_reason, row_lookup, row_history;
+
+/* Fails with OMS_SCHEMA unless every described column is in the result. */
+enum oms_status row_check(const struct row_desc *d, const struct db_result *r,
+			  struct oms_error *err);
+/* The column's index in d, -1 if none. */
+int row_col_index(const struct row_desc *d, const char *name);
+/* The raw text of a cell ("" for NULL), and whether it is NULL. */
+const char *row_get(const struct row_desc *d, const struct db_result *r, int row, int col);
+bool row_null(const struct row_desc *d, const struct db_result *r, int row, int col);
+long long row_get_ll(const struct db_result *r, int row, const char *name);
+
+/* --- derived cells -------------------------------------------------------- */
+
+/* The text table's cell of column col (money formatted, times shortened,
+ * widths applied): written into buf, returned. */
+const char *row_text_cell(const struct row_desc *d, const struct db_result *r, int row, int col,
+			  char *buf, size_t len);
+/* The cells of the text table's columns, in order, for a list row of the
+ * terminal client: a malloc'd array of n malloc'd strings (*n = columns
+ * with a heading); row_cells_free releases it. NULL when out of memory. */
+char **row_text_cells(const struct row_desc *d, const struct db_result *r, int row, int *n);
+void row_cells_free(char **cells, int n);
+/* The CSV value of a cell, unquoted (money as a decimal: 1234.56, JPY
+ * 1235, KWD 1.234; booleans true/false; NULL ""). Into buf. */
+const char *row_csv_value(const struct row_desc *d, const struct db_result *r, int row, int col,
+			  char *buf, size_t len);
+/* The row as a JSON object (new reference). */
+json_t *row_json(const struct row_desc *d, const struct db_result *r, int row);
+
+/* --- CSV ------------------------------------------------------------------ */
+
+/* One RFC 4180 field: quoted when it holds '"', ',', CR or LF (quotes
+ * doubled). With neutralise, a value starting with '=', '+', '-', '@', tab
+ * or CR gets a leading "'" first (OWASP's rule against formula injection). */
+void csv_put_field(FILE *f, const char *s, bool neutralise);
+/* A money amount as a decimal with the currency's exponent (no symbol, no
+ * grouping): -123456 KWD -> "-123.456". */
+void money_decimal(long long minor, const char *currency, char *buf, size_t len);
+
+/* --- writers ---------------------------------------------------------------- */
+
+enum row_format { ROW_FMT_TEXT, ROW_FMT_CSV, ROW_FMT_JSON };
+/* "text", "csv", "json" -> the format; false for anything else. */
+bool row_format_parse(const char *s, enum row_format *fmt);
+
+struct row_writer;
+/* A writer of one list to f. */
+struct row_writer *row_writer_new(const struct row_desc *d, enum row_format fmt, FILE *f);
+/* Checks the columns on the first row's result (OMS_SCHEMA), then writes
+ * (CSV, JSON) or keeps (text) each of its rows. */
+enum oms_status row_writer_add(struct row_writer *w, const struct db_result *r,
+			       struct oms_error *err);
+/* Ends the list: the text table, the CSV header of an empty list, JSON's
+ * closing with "next_after" (the last key when rows == limit, for lists
+ * with a keyset; limit 0: null). Returns the number of rows. */
+long row_writer_finish(struct row_writer *w, long limit);
+void row_writer_free(struct row_writer *w);
+long row_writer_rows(const struct row_writer *w);
+
+#endif
