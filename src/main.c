@@ -59,7 +59,7 @@ main_usage(FILE *f, const char *progname)
 		"                         PG* environment (PGSERVICE, PGHOST, ...)\n"
 		"      --config FILE      read FILE instead of the standard oms.conf\n"
 		"      --plain            no line drawing and no color\n"
-		"      --json             JSON output for subcommands\n"
+		"      --json             JSON output for subcommands (--format json)\n"
 		"  -v, --verbose          debug messages on stderr\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
@@ -69,9 +69,11 @@ main_usage(FILE *f, const char *progname)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 		"\n"
-		"Run '%s COMMAND --help' for a command's options.\n"
+		"Run '%s COMMAND --help' for a command's options; the subcommands for\n"
+		"scripts take --format text|csv|json and -o FILE after their name.\n"
 		"Exit status: 0 ok, 1 not found, 2 usage or configuration error,\n"
-		"3 database error, 4 refused by a business rule.\n"
+		"3 database error, 4 refused by a business rule, 5 nothing done (another\n"
+		"session held the data, or a read-only server): run it again.\n"
 		"See oms(1) and oms.conf(5).\n", progname);
 }
 

@@ -685,6 +685,14 @@ print_help(FILE *f, int which)
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 			fprintf(f, "  %s\n", commands[i].usage);
 	}
+	fprintf(f, "\n--format text|csv|json (--json): text tables (default), JSON, or for the\n"
+		   "lists (find, refund list|pending, cancellation list, job list, reason list)\n"
+		   "RFC 4180 CSV with a header row, money as decimals, and text starting with\n"
+		   "= + - @ tab or CR given a leading ' against formula injection. With --json\n"
+		   "an error is also a JSON document on stdout ({\"error\": {\"status\", \"rule\",\n"
+		   "\"message\", \"detail\"}}). -o FILE: written to a temporary file in FILE's\n"
+		   "directory and renamed over FILE when the command succeeds; on failure FILE\n"
+		   "is left as it was. Ctrl-C cancels a list on the server (exit 3).\n");
 	fprintf(f, "\nA change the server rolled back because another session held or changed\n"
 		   "the data is sent again up to 3 times. Text output shows control and\n"
 		   "bidirectional control characters as ?; JSON escapes them as \\uXXXX.\n"
