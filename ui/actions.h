@@ -3,8 +3,8 @@
  * The default key bindings, the help screen, oms.conf [keys] rebinding and
  * the KEYS section of oms(1) (ui/gen-keys) are all generated from this
  * X-macro, so they cannot drift apart. Columns:
- *   ID, name (as written in oms.conf), group (as shown in help), help text,
- *   up to three default keys (UI_KEY_NONE when unused).
+ *   ID, name (as written in oms.conf, unique), scope (UI_SCOPE_TABLE), help
+ *   text, up to three default keys (UI_KEY_NONE when unused).
  * Keys are ui key codes (ui/keymap.h): a character, UI_CTRL('x'),
  * UI_KEY_F(n) or one of the named UI_KEY_* codes. */
 #ifndef OMS_UI_ACTIONS_H
@@ -12,13 +12,21 @@
 
 #include "keymap.h"
 
-#define UI_GROUP_TABLE(X) \
-	X(GENERAL,  "General") \
-	X(MOVE,     "Moving around") \
-	X(LOOKUP,   "Lookup") \
-	X(ORDER,    "Order") \
-	X(CUSTOMER, "Customer") \
-	X(APPROVALS, "Approvals (fulfilment, admin)")
+/* Scopes: where an action's keys apply. The global scopes (GLOBAL in the
+ * third column) apply on every screen; a screen's own scope and, in a
+ * dialog, the dialog scope come first, so a key can mean one thing on a
+ * screen and another elsewhere (tig's per-view keymaps). The title heads
+ * the scope's section in the help screen and in oms(1). */
+#define UI_SCOPE_TABLE(X) \
+	X(GENERAL,  "General",          GLOBAL) \
+	X(MOVE,     "Moving around",    GLOBAL) \
+	X(SCREENS,  "Screens",          GLOBAL) \
+	X(LOOKUP,   "Lookup",           SCREEN) \
+	X(ORDER,    "Order",            SCREEN) \
+	X(CUSTOMER, "Customer",         SCREEN) \
+	X(APPROVALS, "Approvals (fulfilment, admin)", SCREEN) \
+	X(DIALOG,   "Dialogs and prompts", DIALOG) \
+	X(CANCEL,   "Cancel dialog",    SCREEN)
 
 #define UI_ACTION_TABLE(X) \
 	X(HELP,          "help",          GENERAL, "Show this help", \
@@ -49,37 +57,55 @@
 	  UI_KEY_ENTER, UI_KEY_NONE, UI_KEY_NONE) \
 	X(NEXT_FIELD,    "next-field",    MOVE,    "Switch between the input line and the list", \
 	  UI_KEY_TAB, UI_KEY_NONE, UI_KEY_NONE) \
+	X(MENU,          "menu",          SCREENS, "The screens your role may open, to choose one", \
+	  'm', UI_KEY_F(2), UI_KEY_NONE) \
+	X(HOME,          "home",          SCREENS, "Go back to your home screen", \
+	  'H', UI_KEY_NONE, UI_KEY_NONE) \
+	X(APPROVALS,     "approvals",     SCREENS, "Open the cancellations (admins: and refunds) waiting for a decision", \
+	  UI_KEY_F(6), 'A', UI_KEY_NONE) \
+	X(REPORTS,       "reports",       SCREENS, "Open the reports home (analysts, admins)", \
+	  UI_KEY_F(7), UI_KEY_NONE, UI_KEY_NONE) \
 	X(CLEAR,         "clear-input",   LOOKUP,  "Clear the lookup line", \
 	  UI_CTRL('u'), UI_KEY_NONE, UI_KEY_NONE) \
 	X(OPEN_CUSTOMER, "open-customer", ORDER,   "Open the order's customer", \
 	  'c', UI_KEY_NONE, UI_KEY_NONE) \
 	X(CANCEL_ORDER,  "cancel-order",  ORDER,   "Cancel the order (when its status and your role allow it)", \
 	  'x', UI_KEY_NONE, UI_KEY_NONE) \
-	X(CANCEL_LINES,  "cancel-lines",  ORDER,   "In the cancel dialog: switch between the whole order and some lines", \
-	  'l', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REFUND,        "refund",        ORDER,   "Ask for a refund of an amount or of a line (CSR, admin)", \
 	  'R', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_STATUS, "filter-status", CUSTOMER, "Filter the order history by status (cycles)", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_DATES,  "filter-dates",  CUSTOMER, "Filter the order history by a date range", \
 	  'd', UI_KEY_NONE, UI_KEY_NONE) \
-	X(APPROVALS,     "approvals",     APPROVALS, "Open the cancellations (admins: and refunds) waiting for a decision", \
-	  UI_KEY_F(6), 'A', UI_KEY_NONE) \
 	X(APPROVE,       "approve",       APPROVALS, "Approve the selected cancellation or refund (note optional)", \
 	  'a', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REFUSE,        "refuse",        APPROVALS, "Refuse the selected cancellation or refund (note required)", \
-	  'r', UI_KEY_NONE, UI_KEY_NONE)
+	  'r', UI_KEY_NONE, UI_KEY_NONE) \
+	X(CONFIRM,       "confirm",       DIALOG,  "Confirm: once to check, again to send", \
+	  UI_KEY_ENTER, UI_KEY_NONE, UI_KEY_NONE) \
+	X(FIELD_NEXT,    "field-next",    DIALOG,  "Move to the next field", \
+	  UI_KEY_TAB, UI_KEY_NONE, UI_KEY_NONE) \
+	X(FIELD_PREV,    "field-prev",    DIALOG,  "Move to the previous field", \
+	  UI_KEY_BTAB, UI_KEY_NONE, UI_KEY_NONE) \
+	X(CHOOSE,        "choose",        DIALOG,  "Choose the item under the cursor (a reason, a line)", \
+	  ' ', UI_KEY_NONE, UI_KEY_NONE) \
+	X(CLOSE,         "close",         DIALOG,  "Close the dialog or prompt without doing anything", \
+	  UI_KEY_ESC, UI_KEY_NONE, UI_KEY_NONE) \
+	X(CANCEL_LINES,  "cancel-lines",  CANCEL,  "Switch between cancelling the whole order and some lines", \
+	  'l', UI_KEY_NONE, UI_KEY_NONE)
 
-enum ui_group {
-#define UI_GROUP_ENUM(id, title) UI_GROUP_##id,
-	UI_GROUP_TABLE(UI_GROUP_ENUM)
-#undef UI_GROUP_ENUM
-	UI_GROUP_COUNT
+enum ui_scope {
+#define UI_SCOPE_ENUM(id, title, kind) UI_SCOPE_##id,
+	UI_SCOPE_TABLE(UI_SCOPE_ENUM)
+#undef UI_SCOPE_ENUM
+	UI_SCOPE_COUNT
 };
+
+enum ui_scope_kind { UI_KIND_GLOBAL, UI_KIND_SCREEN, UI_KIND_DIALOG };
 
 enum ui_action {
 	UI_ACT_NONE = 0,
-#define UI_ACTION_ENUM(id, name, group, help, k1, k2, k3) UI_ACT_##id,
+#define UI_ACTION_ENUM(id, name, scope, help, k1, k2, k3) UI_ACT_##id,
 	UI_ACTION_TABLE(UI_ACTION_ENUM)
 #undef UI_ACTION_ENUM
 	UI_ACT_COUNT
@@ -87,14 +113,22 @@ enum ui_action {
 
 struct ui_action_info {
 	const char *name;
-	enum ui_group group;
+	enum ui_scope scope;
 	const char *help;
 	int keys[3];
 };
 
 /* Indexed by enum ui_action (entry 0 is UI_ACT_NONE, name ""). */
 extern const struct ui_action_info ui_actions[UI_ACT_COUNT];
-extern const char *const ui_group_titles[UI_GROUP_COUNT];
+extern const char *const ui_scope_titles[UI_SCOPE_COUNT];
+extern const enum ui_scope_kind ui_scope_kinds[UI_SCOPE_COUNT];
+
+/* The scopes searched for a key on a screen of scope `screen` (a dialog:
+ * also the dialog scope), most specific first. */
+struct ui_scope_chain {
+	enum ui_scope screen;      /* UI_SCOPE_GENERAL: none of its own */
+	bool dialog;
+};
 
 /* UI_ACT_NONE when the name is unknown. */
 enum ui_action ui_action_by_name(const char *name);

@@ -12,18 +12,30 @@
 _Static_assert(UI_ACT_COUNT <= 64, "ui_keymap.keys is too small for the action table");
 
 const struct ui_action_info ui_actions[UI_ACT_COUNT] = {
-	[UI_ACT_NONE] = { "", UI_GROUP_GENERAL, "", { 0, 0, 0 } },
-#define UI_ACTION_INFO(id, name, group, help, k1, k2, k3) \
-	[UI_ACT_##id] = { name, UI_GROUP_##group, help, { k1, k2, k3 } },
+	[UI_ACT_NONE] = { "", UI_SCOPE_GENERAL, "", { 0, 0, 0 } },
+#define UI_ACTION_INFO(id, name, scope, help, k1, k2, k3) \
+	[UI_ACT_##id] = { name, UI_SCOPE_##scope, help, { k1, k2, k3 } },
 	UI_ACTION_TABLE(UI_ACTION_INFO)
 #undef UI_ACTION_INFO
 };
 
-const char *const ui_group_titles[UI_GROUP_COUNT] = {
-#define UI_GROUP_TITLE(id, title) [UI_GROUP_##id] = title,
-	UI_GROUP_TABLE(UI_GROUP_TITLE)
-#undef UI_GROUP_TITLE
+const char *const ui_scope_titles[UI_SCOPE_COUNT] = {
+#define UI_SCOPE_TITLE(id, title, kind) [UI_SCOPE_##id] = title,
+	UI_SCOPE_TABLE(UI_SCOPE_TITLE)
+#undef UI_SCOPE_TITLE
 };
+
+const enum ui_scope_kind ui_scope_kinds[UI_SCOPE_COUNT] = {
+#define UI_SCOPE_KIND(id, title, kind) [UI_SCOPE_##id] = UI_KIND_##kind,
+	UI_SCOPE_TABLE(UI_SCOPE_KIND)
+#undef UI_SCOPE_KIND
+};
+
+static bool
+scope_global(enum ui_scope s)
+{
+	return ui_scope_kinds[s] == UI_KIND_GLOBAL;
+}
 
 static const struct {
 	const char *name;
@@ -111,11 +123,17 @@ ui_keymap_init(struct ui_keymap *km)
 			km->keys[a][i] = ui_actions[a].keys[i];
 }
 
+/* Takes key away from the actions that share a namespace with scope s:
+ * the same scope, or for a global scope every global one. */
 static void
-keymap_unbind_key(struct ui_keymap *km, int key)
+keymap_unbind_key(struct ui_keymap *km, enum ui_scope s, int key)
 {
 	for (int a = 1; a < UI_ACT_COUNT; a++) {
+		enum ui_scope as = ui_actions[a].scope;
 		int j = 0;
+
+		if (as != s && !(scope_global(as) && scope_global(s)))
+			continue;
 		for (int i = 0; i < UI_KEYMAP_SLOTS; i++)
 			if (km->keys[a][i] != key)
 				km->keys[a][j++] = km->keys[a][i];
@@ -164,10 +182,37 @@ ui_keymap_bind(struct ui_keymap *km, const char *action, const char *keys,
 	if (n == 0)
 		return oms_fail(err, OMS_INVALID, "[keys] %s: no key given", action);
 	for (int i = 0; i < n; i++)
-		keymap_unbind_key(km, parsed[i]);
+		keymap_unbind_key(km, ui_actions[a].scope, parsed[i]);
 	for (int i = 0; i < UI_KEYMAP_SLOTS; i++)
 		km->keys[a][i] = i < n ? parsed[i] : UI_KEY_NONE;
 	return OMS_OK;
+}
+
+static int
+keymap_find(const struct ui_keymap *km, int key, bool (*in)(enum ui_scope, enum ui_scope),
+	    enum ui_scope s)
+{
+	for (int a = 1; a < UI_ACT_COUNT; a++) {
+		if (!in(ui_actions[a].scope, s))
+			continue;
+		for (int i = 0; i < UI_KEYMAP_SLOTS; i++)
+			if (km->keys[a][i] == key)
+				return a;
+	}
+	return UI_ACT_NONE;
+}
+
+static bool
+scope_is(enum ui_scope as, enum ui_scope s)
+{
+	return as == s;
+}
+
+static bool
+scope_any_global(enum ui_scope as, enum ui_scope s)
+{
+	(void)s;
+	return scope_global(as);
 }
 
 int
@@ -175,11 +220,23 @@ ui_keymap_action(const struct ui_keymap *km, int key)
 {
 	if (key == UI_KEY_NONE)
 		return UI_ACT_NONE;
-	for (int a = 1; a < UI_ACT_COUNT; a++)
-		for (int i = 0; i < UI_KEYMAP_SLOTS; i++)
-			if (km->keys[a][i] == key)
-				return a;
-	return UI_ACT_NONE;
+	return keymap_find(km, key, scope_any_global, UI_SCOPE_GENERAL);
+}
+
+int
+ui_keymap_action_in(const struct ui_keymap *km, const struct ui_scope_chain *chain, int key)
+{
+	int a = UI_ACT_NONE;
+
+	if (key == UI_KEY_NONE)
+		return UI_ACT_NONE;
+	if (!scope_global(chain->screen))
+		a = keymap_find(km, key, scope_is, chain->screen);
+	if (!a && chain->dialog)
+		a = keymap_find(km, key, scope_is, UI_SCOPE_DIALOG);
+	if (!a)
+		a = keymap_find(km, key, scope_any_global, UI_SCOPE_GENERAL);
+	return a;
 }
 
 const char *

@@ -44,12 +44,18 @@ struct ui_keymap {
 void ui_keymap_init(struct ui_keymap *km);
 /* Binds `keys` (one key name, or several separated by spaces or commas) to
  * the action named `action`, replacing its bindings; each key is taken away
- * from any other action. OMS_INVALID with a message for an unknown action
+ * from the other actions of the same scope (a global action's key: from
+ * every global action). A screen's or dialog's own binding of a key wins
+ * over a global one there. OMS_INVALID with a message for an unknown action
  * or key name (the keymap is then unchanged). */
 enum oms_status ui_keymap_bind(struct ui_keymap *km, const char *action,
 			       const char *keys, struct oms_error *err);
-/* The action bound to a key, or UI_ACT_NONE (0). */
+/* The global action bound to a key, or UI_ACT_NONE (0). */
 int ui_keymap_action(const struct ui_keymap *km, int key);
+struct ui_scope_chain;
+/* The action a key means on a screen: the screen's own scope first, then
+ * (in a dialog) the dialog scope, then the global ones. */
+int ui_keymap_action_in(const struct ui_keymap *km, const struct ui_scope_chain *chain, int key);
 /* "q, Esc": the keys of an action, for help and hints; "" if unbound. */
 const char *ui_keymap_keys(const struct ui_keymap *km, int action, char *buf, size_t len);
 /* The first key of an action ("?"), "" if unbound. */

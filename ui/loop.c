@@ -2,7 +2,9 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "db/db.h"
 #include "input.h"
 #include "loop.h"
+#include "screens.h"
 #include "views.h"
 
 /* A query waits in ui->queue until the connection is free. */
@@ -29,6 +32,21 @@ struct ui_req {
 	uint64_t bench_sent;        /* ui_bench_clock() when sent; 0: not timing */
 	uint64_t bench_readable;    /* ... when the socket had the answer's end */
 	struct app_stmt st;
+};
+
+/* The report connection: opened by a thread on first use (a blocking
+ * connect to a replica far away must not freeze the screen), then used
+ * like the primary, one query at a time from its own queue. A lost
+ * connection is closed; the next report query opens it again. */
+struct ui_rconn {
+	enum { RC_CLOSED, RC_OPENING, RC_ONLINE } state;
+	struct db *db;
+	struct ui_req *queue, *inflight;
+	pthread_t th;
+	int pipe[2];                /* the thread writes a byte when done */
+	char *conninfo;
+	struct db *opened;          /* the thread's result ... */
+	struct oms_error open_err;  /* ... or why not */
 };
 
 enum { TAG_WHOAMI = 1 };
@@ -61,6 +79,15 @@ ui_busy_visible(const struct ui *ui)
 {
 	return ui->inflight && !ui->inflight->stale &&
 	       ui->now >= ui->inflight->sent_at + SPINNER_AFTER_MS;
+}
+
+bool
+ui_report_busy_visible(const struct ui *ui)
+{
+	const struct ui_rconn *rc = ui->report;
+
+	return rc && rc->inflight && !rc->inflight->stale &&
+	       ui->now >= rc->inflight->sent_at + SPINNER_AFTER_MS;
 }
 
 bool
@@ -136,10 +163,35 @@ req_free(struct ui_req *r)
 	free(r);
 }
 
+static void
+req_list_drop(struct ui_req **pp, struct view *v, int tag)
+{
+	while (*pp) {
+		struct ui_req *r = *pp;
+		if (r->owner == v && (tag < 0 || r->tag == tag)) {
+			*pp = r->next;
+			req_free(r);
+		} else {
+			pp = &r->next;
+		}
+	}
+}
+
 void
 ui_query_drop(struct ui *ui, struct view *v, int tag)
 {
 	struct ui_req **pp = &ui->queue;
+	struct ui_rconn *rc = ui->report;
+
+	if (rc) {
+		req_list_drop(&rc->queue, v, tag);
+		if (rc->inflight && rc->inflight->owner == v && (tag < 0 || rc->inflight->tag == tag) &&
+		    !rc->inflight->stale) {
+			rc->inflight->stale = true;
+			rc->inflight->owner = NULL;
+			db_cancel(rc->db);
+		}
+	}
 
 	while (*pp) {
 		struct ui_req *r = *pp;
@@ -162,17 +214,41 @@ ui_query_drop(struct ui *ui, struct view *v, int tag)
 bool
 ui_query_pending(const struct ui *ui, const struct view *v, int tag)
 {
+	const struct ui_rconn *rc = ui->report;
+
 	for (const struct ui_req *r = ui->queue; r; r = r->next)
 		if (r->owner == v && (tag < 0 || r->tag == tag))
 			return true;
+	if (rc) {
+		for (const struct ui_req *r = rc->queue; r; r = r->next)
+			if (r->owner == v && (tag < 0 || r->tag == tag))
+				return true;
+		if (rc->inflight && !rc->inflight->stale && rc->inflight->owner == v &&
+		    (tag < 0 || rc->inflight->tag == tag))
+			return true;
+	}
 	return ui->inflight && !ui->inflight->stale && ui->inflight->owner == v &&
 	       (tag < 0 || ui->inflight->tag == tag);
 }
 
+static struct ui_rconn *rconn_get(struct ui *ui);
+
 unsigned
 ui_query(struct ui *ui, struct view *v, int tag, const struct app_stmt *st)
 {
+	return ui_query_on(ui, v, UI_TARGET_PRIMARY, tag, st);
+}
+
+unsigned
+ui_query_on(struct ui *ui, struct view *v, enum ui_target t, int tag, const struct app_stmt *st)
+{
 	struct ui_req *r, **pp;
+	struct ui_rconn *rc = NULL;
+
+	if (t == UI_TARGET_REPORT && !(rc = rconn_get(ui))) {
+		ui_message(ui, UI_EL_ERROR, "Out of memory.");
+		return 0;
+	}
 
 	ui_query_drop(ui, v, tag);
 	r = calloc(1, sizeof *r);
@@ -191,7 +267,7 @@ ui_query(struct ui *ui, struct view *v, int tag, const struct app_stmt *st)
 		if (p >= lo && p < hi)
 			r->st.params[i] = (const char *)r->st.buf + (p - lo);
 	}
-	for (pp = &ui->queue; *pp; pp = &(*pp)->next)
+	for (pp = rc ? &rc->queue : &ui->queue; *pp; pp = &(*pp)->next)
 		;
 	*pp = r;
 	return r->id;
@@ -248,6 +324,36 @@ ui_send_next(struct ui *ui)
 	return sent;
 }
 
+/* After login, each role lands where its work is (ui/screens.h): the
+ * lookup pushed at start gives way to the role's home, unless the person
+ * already used it. */
+static void
+ui_go_home(struct ui *ui)
+{
+	enum ui_screen home = ui_screen_home(ui);
+	struct view *root = ui->stack[0], *nv;
+	char msg[sizeof ui->msg];
+	enum ui_element el = ui->msg_el;
+	uint64_t until = ui->msg_until;
+
+	if (ui->depth != 1 || ui_view_screen(root) == home ||
+	    ui_view_screen(root) != UI_SCREEN_LOOKUP || !view_lookup_untouched(root))
+		return;
+	nv = ui_screen_new(ui, home);
+	if (!nv)
+		return;
+	ui_query_drop(ui, root, -1);
+	root->ops->close(root);
+	ui->depth = 0;
+	snprintf(msg, sizeof msg, "%s", ui->msg);     /* a word about oms.conf stays */
+	ui_push(ui, nv);
+	if (msg[0] && !ui->msg[0]) {
+		snprintf(ui->msg, sizeof ui->msg, "%s", msg);
+		ui->msg_el = el;
+		ui->msg_until = until;
+	}
+}
+
 static void
 ui_deliver(struct ui *ui, struct ui_req *r, struct db_result *res, const struct oms_error *err)
 {
@@ -257,8 +363,14 @@ ui_deliver(struct ui *ui, struct ui_req *r, struct db_result *res, const struct 
 		if (r->tag == TAG_WHOAMI && res) {
 			struct oms_error e;
 			oms_error_clear(&e);
-			if (whoami_parse(res, &ui->who, &e) == OMS_OK)
+			if (whoami_parse(res, &ui->who, &e) == OMS_OK) {
 				ui->who_known = true;
+				if (!ui->home_done) {
+					ui->home_done = true;
+					ui_go_home(ui);
+				}
+				ui->relayout = true;
+			}
 		} else if (err) {
 			ui_message_error(ui, err);
 		}
@@ -351,6 +463,206 @@ ui_db_readable(struct ui *ui)
 		ui->idle_watch = true;
 		ui->redraw = true;
 	}
+}
+
+/* --- the report connection ---------------------------------------------- */
+
+static struct ui_rconn *
+rconn_get(struct ui *ui)
+{
+	struct ui_rconn *rc = ui->report;
+
+	if (rc)
+		return rc;
+	rc = calloc(1, sizeof *rc);
+	if (!rc)
+		return NULL;
+	rc->pipe[0] = rc->pipe[1] = -1;
+	ui->report = rc;
+	return rc;
+}
+
+static void *
+rconn_thread(void *arg)
+{
+	struct ui_rconn *rc = arg;
+	char c = 'o';
+
+	oms_error_clear(&rc->open_err);
+	rc->opened = db_open(rc->conninfo, &rc->open_err);
+	(void)!write(rc->pipe[1], &c, 1);
+	return NULL;
+}
+
+static void
+rconn_start(struct ui *ui, struct ui_rconn *rc)
+{
+	free(rc->conninfo);
+	rc->conninfo = ui->report_conninfo ? strdup(ui->report_conninfo) : NULL;
+	if (rc->pipe[0] < 0 && pipe(rc->pipe) != 0) {
+		rc->pipe[0] = rc->pipe[1] = -1;
+		return;
+	}
+	fcntl(rc->pipe[0], F_SETFL, fcntl(rc->pipe[0], F_GETFL) | O_NONBLOCK);
+	if (pthread_create(&rc->th, NULL, rconn_thread, rc) != 0)
+		return;
+	rc->state = RC_OPENING;
+}
+
+/* Every waiting report query gets err (the connection could not be made). */
+static void
+rconn_fail_queue(struct ui *ui, struct ui_rconn *rc, const struct oms_error *err)
+{
+	struct ui_req *r;
+
+	while ((r = rc->queue)) {
+		rc->queue = r->next;
+		if (r->owner && !r->stale)
+			ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, err));
+		req_free(r);
+	}
+}
+
+static void
+rconn_opened(struct ui *ui, struct ui_rconn *rc)
+{
+	char buf[8];
+
+	while (read(rc->pipe[0], buf, sizeof buf) > 0)
+		;
+	pthread_join(rc->th, NULL);
+	rc->db = rc->opened;
+	rc->opened = NULL;
+	if (rc->db) {
+		rc->state = RC_ONLINE;
+		return;
+	}
+	rc->state = RC_CLOSED;
+	rc->open_err.status = OMS_DB;        /* worded as a database error, not a lost primary */
+	rconn_fail_queue(ui, rc, &rc->open_err);
+	ui->redraw = true;
+}
+
+static void
+rconn_lost(struct ui *ui, struct ui_rconn *rc)
+{
+	struct oms_error err;
+	struct ui_req *r = rc->inflight;
+
+	rc->inflight = NULL;
+	db_close(rc->db);
+	rc->db = NULL;
+	rc->state = RC_CLOSED;
+	oms_fail(&err, OMS_DB, "the report connection was lost");
+	if (r && r->owner && !r->stale)
+		ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, &err));
+	req_free(r);
+	ui->redraw = true;
+}
+
+/* Opens the connection when a query waits for it, and sends the next. */
+static void
+rconn_step(struct ui *ui)
+{
+	struct ui_rconn *rc = ui->report;
+	struct oms_error err;
+
+	if (!rc || !rc->queue)
+		return;
+	if (rc->state == RC_CLOSED)
+		rconn_start(ui, rc);
+	while (rc->state == RC_ONLINE && !rc->inflight && rc->queue) {
+		struct ui_req *r = rc->queue;
+
+		rc->queue = r->next;
+		r->next = NULL;
+		oms_error_clear(&err);
+		if (db_send(rc->db, r->st.sql, r->st.nparams, r->st.params, &err) != OMS_OK) {
+			if (err.status == OMS_DB_GONE || !db_ok(rc->db)) {
+				rc->inflight = r;
+				rconn_lost(ui, rc);
+				return;
+			}
+			if (r->owner)
+				ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, &err));
+			req_free(r);
+			continue;
+		}
+		r->sent_at = ui_now_ms();
+		rc->inflight = r;
+	}
+}
+
+static void
+rconn_readable(struct ui *ui)
+{
+	struct ui_rconn *rc = ui->report;
+	struct db_result *res = NULL;
+	struct oms_error err;
+	enum db_poll_state st;
+	struct ui_req *r = rc->inflight;
+
+	oms_error_clear(&err);
+	st = db_poll(rc->db, &res, &err);
+	if (!r) {
+		if (res)
+			db_result_free(res);
+		if (st == DB_FAILED || !db_ok(rc->db))
+			rconn_lost(ui, rc);
+		return;
+	}
+	if (st == DB_DONE) {
+		rc->inflight = NULL;
+		if (!r->stale && r->owner)
+			ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, res, NULL));
+		if (res)
+			db_result_free(res);
+		req_free(r);
+		ui->redraw = true;
+	} else if (st == DB_FAILED) {
+		if (err.status == OMS_DB_GONE || !db_ok(rc->db)) {
+			rconn_lost(ui, rc);
+			return;
+		}
+		rc->inflight = NULL;
+		if (r->user_cancelled)
+			err.status = OMS_CANCELLED;
+		if (!r->stale && r->owner)
+			ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, &err));
+		req_free(r);
+		ui->redraw = true;
+	}
+}
+
+static void
+rconn_free(struct ui *ui)
+{
+	struct ui_rconn *rc = ui->report;
+
+	if (!rc)
+		return;
+	while (rc->queue) {
+		struct ui_req *r = rc->queue;
+		rc->queue = r->next;
+		req_free(r);
+	}
+	if (rc->inflight) {
+		db_cancel(rc->db);          /* do not leave the server working for nobody */
+		req_free(rc->inflight);
+	}
+	db_close(rc->db);
+	if (rc->state == RC_OPENING) {
+		/* still connecting: let the thread finish alone (its pipe stays open) */
+		pthread_detach(rc->th);
+		return;
+	}
+	if (rc->pipe[0] >= 0) {
+		close(rc->pipe[0]);
+		close(rc->pipe[1]);
+	}
+	free(rc->conninfo);
+	free(rc);
+	ui->report = NULL;
 }
 
 /* --- connection --------------------------------------------------------- */
@@ -465,16 +777,8 @@ ui_global_action(struct ui *ui, int key, int action)
 	switch (action) {
 	case UI_ACT_QUIT:
 		return UI_QUIT;
-	case UI_ACT_HELP:
-		if (strcmp(top->ops->name, "Help") != 0) {
-			struct view *h = view_help_new(ui);
-			if (h)
-				ui_push(ui, h);
-		}
-		return UI_REDRAW;
-	case UI_ACT_SEARCH:
+	case UI_ACT_HOME:
 		ui_pop_to_root(ui);
-		view_lookup_focus(ui->stack[0]);
 		return UI_REDRAW;
 	case UI_ACT_BACK:
 		if (ui->depth > 1)
@@ -490,7 +794,8 @@ ui_global_action(struct ui *ui, int key, int action)
 		clearok(curscr, TRUE);
 		return UI_RELAYOUT | UI_REDRAW;
 	default:
-		return UI_UNHANDLED;
+		/* help, lookup, menu, approvals, reports: the registry opens them */
+		return ui_screen_open(ui, ui_screen_of_action(action));
 	}
 }
 
@@ -506,11 +811,21 @@ ui_key(struct ui *ui, int key)
 		ui->relayout = true;
 		return;
 	}
-	action = ui_keymap_action(&ui->km, key);
+	{
+		struct ui_scope_chain chain = ui_view_scopes(top);
+		action = ui_keymap_action_in(&ui->km, &chain, key);
+	}
 	if (key == UI_KEY_ESC && ui_busy_visible(ui)) {
 		ui->inflight->user_cancelled = true;
 		db_cancel(ui->db);
 		ui_message(ui, UI_EL_WARNING, "Cancelling the query...");
+		return;
+	}
+	if (key == UI_KEY_ESC && ui_report_busy_visible(ui)) {
+		/* only the report's query: the primary goes on */
+		ui->report->inflight->user_cancelled = true;
+		db_cancel(ui->report->db);
+		ui_message(ui, UI_EL_WARNING, "Cancelling the report query...");
 		return;
 	}
 	flags = top->ops->key(top, key, action);
@@ -536,6 +851,13 @@ ui_push(struct ui *ui, struct view *v)
 	ui->redraw = true;
 	if (v->ops->open)
 		ui_apply(ui, v, v->ops->open(v));
+}
+
+void
+ui_pop_top(struct ui *ui)
+{
+	if (ui->depth > 1)
+		ui_apply(ui, ui->stack[ui->depth - 1], UI_POP);
 }
 
 void
@@ -635,7 +957,7 @@ ui_timeout(struct ui *ui)
 	for (int i = 0; i < ui->depth; i++)
 		if (ui->stack[i]->timer_at && ui->stack[i]->timer_at < next)
 			next = ui->stack[i]->timer_at;
-	if (ui->inflight && ui->now + SPINNER_STEP_MS < next)
+	if ((ui->inflight || (ui->report && ui->report->inflight)) && ui->now + SPINNER_STEP_MS < next)
 		next = ui->now + SPINNER_STEP_MS;
 	if (ui->redraw && ui->inflight && ui->draw_after < next)
 		next = ui->draw_after;
@@ -715,9 +1037,10 @@ ui_loop(struct ui *ui)
 	}
 	ui_layout(ui);
 	while (!ui->quit) {
-		struct pollfd fds[3];
-		int nfds = 0, dbi = -1, timeout, sock;
-		bool was_busy = ui_busy_visible(ui);
+		struct pollfd fds[4];
+		int nfds = 0, dbi = -1, rci = -1, timeout, sock;
+		bool was_busy = ui_busy_visible(ui) || ui_report_busy_visible(ui);
+		struct ui_rconn *rc = ui->report;
 
 		ui->now = ui_now_ms();
 		for (int i = ui->depth - 1; i >= 0 && i < ui->depth; i--) {
@@ -734,6 +1057,7 @@ ui_loop(struct ui *ui)
 			ui_conn_retry_later(ui);
 		if (ui_send_next(ui))
 			ui->draw_after = ui->now + DRAW_WAIT_MS;
+		rconn_step(ui);
 		if (ui->quit)
 			break;
 		if (ui->msg[0] && ui->now >= ui->msg_until) {
@@ -742,7 +1066,7 @@ ui_loop(struct ui *ui)
 		}
 		if (ui->conn != UI_CONN_ONLINE)
 			ui->redraw = true;            /* the banner's countdown */
-		if (ui_busy_visible(ui)) {
+		if (ui_busy_visible(ui) || ui_report_busy_visible(ui)) {
 			ui->spin++;
 			ui->redraw = true;
 		} else if (was_busy) {
@@ -770,6 +1094,15 @@ ui_loop(struct ui *ui)
 			ui_conn_lost(ui);
 			continue;
 		}
+		if (rc && rc->state == RC_OPENING) {
+			rci = nfds;
+			fds[nfds].fd = rc->pipe[0];
+			fds[nfds++].events = POLLIN;
+		} else if (rc && rc->state == RC_ONLINE && rc->inflight && db_socket(rc->db) >= 0) {
+			rci = nfds;
+			fds[nfds].fd = db_socket(rc->db);
+			fds[nfds++].events = POLLIN;
+		}
 		timeout = ui_timeout(ui);
 		if (poll(fds, (nfds_t)nfds, timeout) < 0) {
 			if (errno != EINTR)
@@ -793,6 +1126,12 @@ ui_loop(struct ui *ui)
 			else
 				ui_db_readable(ui);
 		}
+		if (rci >= 0 && fds[rci].revents) {
+			if (rc->state == RC_OPENING)
+				rconn_opened(ui, rc);
+			else
+				rconn_readable(ui);
+		}
 		if (fds[0].revents & POLLIN)
 			ui_read_keys(ui);
 	}
@@ -813,4 +1152,5 @@ ui_loop(struct ui *ui)
 		req_free(ui->inflight);
 		ui->inflight = NULL;
 	}
+	rconn_free(ui);
 }

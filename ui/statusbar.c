@@ -162,6 +162,9 @@ ui_draw_status(struct ui *ui)
 	if (ui_busy_visible(ui)) {
 		const char *s = ui->ascii ? spin_ascii[ui->spin % 4] : spin_utf8[ui->spin % 8];
 		snprintf(right, sizeof right, "%s working... Esc cancels ", s);
+	} else if (ui_report_busy_visible(ui)) {
+		const char *s = ui->ascii ? spin_ascii[ui->spin % 4] : spin_utf8[ui->spin % 8];
+		snprintf(right, sizeof right, "%s report working... Esc cancels ", s);
 	}
 	rw = ui_width(right);
 	if (ui->msg[0] && ui->now < ui->msg_until) {

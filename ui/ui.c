@@ -98,6 +98,9 @@ ui_configure(struct ui *ui, struct oms_ctx *ctx, struct oms_error *cfgerr)
 
 	ui->ctx = ctx;
 	ui->db = ctx->db;
+	ui->report_conninfo = ctx->cfg ? config_get(ctx->cfg, "connection", "report_conninfo", NULL) : NULL;
+	if (!ui->report_conninfo)
+		ui->report_conninfo = ctx->conninfo;      /* a second connection to the primary */
 	ui->plain = ctx->plain;
 	codeset = nl_langinfo(CODESET);
 	ui->ascii = ctx->plain || !codeset || strcmp(codeset, "UTF-8") != 0;

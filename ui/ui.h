@@ -4,8 +4,12 @@
  * A view is a value of struct view_ops plus its own state (struct view is
  * embedded as the first member). Views never redraw or block: their handlers
  * return UI_* flags and the loop owns drawing, resizing, the database
- * connection and timers. Queries go through ui_query(): they run one at a
- * time on the one connection, and their results come back through
+ * connections and timers. Queries go through ui_query() (the primary
+ * connection) or ui_query_on() with a target: the report connection
+ * ([connection] report_conninfo, a replica, else a second connection to
+ * the primary, opened in the background on first use) has its own queue,
+ * spinner and Esc-cancel, so a slow report never holds up the primary.
+ * Each connection runs one query at a time; results come back through
  * view_ops.result with the tag the view chose. */
 #ifndef OMS_UI_UI_H
 #define OMS_UI_UI_H
@@ -41,6 +45,7 @@ struct ui_rect {
 
 struct view_ops {
 	const char *name;          /* for the title bar */
+	int screen;                /* enum ui_screen (ui/screens.h) */
 	bool dialog;               /* drawn over the view below it */
 	/* Starts the view (first queries); returns flags. */
 	int (*open)(struct view *v);
@@ -70,9 +75,14 @@ struct view {
 	struct ui *ui;
 	uint64_t timer_at;         /* monotonic ms, 0 = no timer */
 	struct ui_rect rect;       /* the area it last drew in */
+	bool dialog_keys;          /* a prompt is open: the dialog scope's keys apply */
 };
 
 struct ui_req;
+struct ui_rconn;
+
+/* Where a query runs. */
+enum ui_target { UI_TARGET_PRIMARY, UI_TARGET_REPORT };
 
 enum ui_conn_state { UI_CONN_ONLINE, UI_CONN_WAIT, UI_CONN_RESETTING };
 
@@ -91,6 +101,11 @@ struct ui {
 
 	struct app_whoami who;
 	bool who_known;
+	bool home_done;            /* the role's home replaced the first lookup */
+
+	/* the report connection (ui/loop.c), NULL until first used */
+	struct ui_rconn *report;
+	const char *report_conninfo;   /* report_conninfo, else the primary's (NULL: libpq env) */
 
 	/* queries: a FIFO, one in flight */
 	struct ui_req *queue;
@@ -130,6 +145,10 @@ void ui_push(struct ui *ui, struct view *v);
  * that is waiting or running is dropped first (its answer is stale).
  * Returns the request id. */
 unsigned ui_query(struct ui *ui, struct view *v, int tag, const struct app_stmt *st);
+/* The same on a connection target; the answer comes back the same way (an
+ * error OMS_DB when the report connection cannot be opened). */
+unsigned ui_query_on(struct ui *ui, struct view *v, enum ui_target t, int tag,
+		     const struct app_stmt *st);
 /* Drops v's waiting or running queries with that tag (-1: all of them). */
 void ui_query_drop(struct ui *ui, struct view *v, int tag);
 bool ui_query_pending(const struct ui *ui, const struct view *v, int tag);
@@ -151,10 +170,14 @@ void ui_note_interrupted(struct ui *ui, const char *what);
 bool ui_online(const struct ui *ui);
 /* A query has been running long enough (150 ms) to show the spinner. */
 bool ui_busy_visible(const struct ui *ui);
+/* The same for the report connection. */
+bool ui_report_busy_visible(const struct ui *ui);
 /* Role checks for what to offer ("csr", "admin" ...). */
 bool ui_role_is(const struct ui *ui, const char *role);
-/* Goes back to the lookup screen at the bottom of the stack. */
+/* Goes back to the screen at the bottom of the stack (the role's home). */
 void ui_pop_to_root(struct ui *ui);
+/* Closes the view on top (not the last one). */
+void ui_pop_top(struct ui *ui);
 
 /* --- drawing helpers (ui/statusbar.c) ------------------------------------ */
 /* Draws text at (y, x) cut or padded to exactly w columns. */

@@ -17,6 +17,7 @@
 
 #include "input.h"
 #include "list.h"
+#include "screens.h"
 #include "views.h"
 
 #define APPROVALS_PAGE 50
@@ -81,7 +82,7 @@ approvals_refunds_shown(const struct ui *ui)
 bool
 view_approvals_allowed(const struct ui *ui)
 {
-	return ui_role_is(ui, "fulfilment") || ui_role_is(ui, "admin");
+	return ui->who_known && ui_screen_allowed(ui, UI_SCREEN_APPROVALS);
 }
 
 static void
@@ -447,10 +448,14 @@ approvals_draw(struct view *v, struct ui_rect r)
 		approvals_draw_detail(a, r.y + r.h - dr - ph, r.x, r.w);
 	if (a->prompt) {
 		bool refund = a->kind == KIND_REFUND;
-		const char *label = a->prompt == PROMPT_APPROVE ?
-			(refund ? " Approve the refund; note (optional), Enter: " : " Approve; note (optional), Enter: ") :
-			(refund ? " Refuse the refund; note (required), Enter: " : " Refuse; note (required), Enter: ");
-		int lw = ui_width(label);
+		char k[16], label[96];
+		int lw;
+
+		snprintf(label, sizeof label, " %s%s; note (%s), %s: ",
+			 a->prompt == PROMPT_APPROVE ? "Approve" : "Refuse", refund ? " the refund" : "",
+			 a->prompt == PROMPT_APPROVE ? "optional" : "required",
+			 ui_keymap_key(&ui->km, UI_ACT_CONFIRM, k, sizeof k));
+		lw = ui_width(label);
 		ui_draw_text(r.y + r.h - 1, r.x, lw, UI_EL_HEADER, label);
 		ui_input_draw(ui, &a->note, r.y + r.h - 1, r.x + lw, r.w - lw);
 	} else {
@@ -483,6 +488,7 @@ approvals_decide(struct approvals_view *a)
 
 	if (i < 0) {
 		a->prompt = PROMPT_NONE;
+		a->v.dialog_keys = false;
 		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 	}
 	if (!approve && a->note.len == 0) {
@@ -513,6 +519,7 @@ approvals_decide(struct approvals_view *a)
 	ui_query(a->v.ui, &a->v, TAG_KIND * (int)a->kind + TAG_DECIDE, &st);
 	a->sending = true;
 	a->prompt = PROMPT_NONE;
+	a->v.dialog_keys = false;
 	ui_message(a->v.ui, UI_EL_HINT, "%s the %s of order %lld...", approve ? "Approving" : "Refusing",
 		   a->kind == KIND_CANCEL ? "cancellation" : "refund", a->dec_order_no);
 	return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
@@ -523,12 +530,13 @@ approvals_prompt_key(struct approvals_view *a, int key, int action)
 {
 	bool changed;
 
-	if (action == UI_ACT_BACK && key == UI_KEY_ESC) {
+	if (action == UI_ACT_CLOSE) {
 		a->prompt = PROMPT_NONE;
+		a->v.dialog_keys = false;
 		ui_message(a->v.ui, UI_EL_HINT, "Nothing decided.");
 		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 	}
-	if (key == UI_KEY_ENTER)
+	if (action == UI_ACT_CONFIRM && !ui_key_is_text(key))
 		return approvals_decide(a);
 	if (action == UI_ACT_QUIT)
 		return UI_UNHANDLED;
@@ -569,6 +577,7 @@ approvals_key(struct view *v, int key, int action)
 			return UI_HANDLED | UI_REDRAW;
 		}
 		a->prompt = action == UI_ACT_APPROVE ? PROMPT_APPROVE : PROMPT_REFUSE;
+		a->v.dialog_keys = true;           /* Enter, Esc: the prompt's keys */
 		ui_input_clear(&a->note);
 		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 	default:
@@ -588,7 +597,9 @@ approvals_hints(struct view *v, int *acts, int max)
 
 	if (a->prompt) {
 		if (n < max)
-			acts[n++] = UI_ACT_BACK;
+			acts[n++] = UI_ACT_CONFIRM;
+		if (n < max)
+			acts[n++] = UI_ACT_CLOSE;
 		return n;
 	}
 	if (n < max && any)
@@ -630,6 +641,7 @@ approvals_close(struct view *v)
 
 static const struct view_ops approvals_ops = {
 	.name = "Approvals",
+	.screen = UI_SCREEN_APPROVALS,
 	.open = approvals_open,
 	.close = approvals_close,
 	.draw = approvals_draw,
@@ -653,20 +665,4 @@ view_approvals_new(struct ui *ui)
 	for (int k = 0; k < KIND_COUNT; k++)
 		ui_list_init(&a->tabs[k].list, true);
 	return &a->v;
-}
-
-int
-view_approvals_key(struct ui *ui)
-{
-	struct view *nv;
-
-	if (!view_approvals_allowed(ui)) {
-		ui_message(ui, UI_EL_WARNING,
-			   "Approvals are for fulfilment staff and administrators, not for your role.");
-		return UI_HANDLED | UI_REDRAW;
-	}
-	nv = view_approvals_new(ui);
-	if (nv)
-		ui_push(ui, nv);
-	return UI_HANDLED | UI_REDRAW;
 }

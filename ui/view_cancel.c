@@ -12,6 +12,7 @@
 
 #include "bench.h"
 #include "frame.h"
+#include "screens.h"
 #include "view_cancel_int.h"
 
 static int
@@ -155,33 +156,52 @@ cancel_draw_hints(int y, int x0, int w, const struct cancel_keyhint *h, int n)
 	ui_draw_text(y, x0, w, UI_EL_DIM, buf);
 }
 
+/* "Tab: note": the first key of a dialog action as bound now, so that a
+ * rebinding in oms.conf [keys] shows in the dialog too. */
+static const char *
+cancel_key_text(const struct ui *ui, int action, const char *what, char *buf, size_t len)
+{
+	char k[16];
+
+	snprintf(buf, len, "%s: %s", ui_keymap_key(&ui->km, action, k, sizeof k), what);
+	return buf;
+}
+
 /* The keys of the field with the focus (switching scope is on the first
  * row, and in the status bar). */
 static void
 cancel_draw_keys(struct cancel_view *x, int y, int x0, int w)
 {
-	static const struct cancel_keyhint lines[] = {
-		{ "Space: mark line", 9 }, { "+/-: units", 5 }, { "Tab: reason", 4 },
-		{ "Enter: confirm", 8 }, { "Esc: close", 7 },
+	const struct ui *ui = x->v.ui;
+	char b[6][48], buf[200], kc[16], kx[16];
+	const struct cancel_keyhint lines[] = {
+		{ cancel_key_text(ui, UI_ACT_CHOOSE, "mark line", b[0], sizeof b[0]), 9 }, { "+/-: units", 5 },
+		{ cancel_key_text(ui, UI_ACT_FIELD_NEXT, "reason", b[1], sizeof b[1]), 4 },
+		{ cancel_key_text(ui, UI_ACT_CONFIRM, "confirm", b[2], sizeof b[2]), 8 },
+		{ cancel_key_text(ui, UI_ACT_CLOSE, "close", b[3], sizeof b[3]), 7 },
 	}, reasons[] = {
-		{ "Space: choose reason", 9 }, { "Tab: note", 4 }, { "Enter: confirm", 8 },
-		{ "Esc: close", 7 },
+		{ cancel_key_text(ui, UI_ACT_CHOOSE, "choose reason", b[4], sizeof b[4]), 9 },
+		{ cancel_key_text(ui, UI_ACT_FIELD_NEXT, "note", b[5], sizeof b[5]), 4 },
+		{ b[2], 8 }, { b[3], 7 },
 	};
 	struct cancel_keyhint note[] = {
-		{ "Type the note", 9 }, { x->by_lines ? "Tab: lines" : "Tab: reasons", 4 },
-		{ "Enter: confirm", 8 }, { "Esc: close", 7 },
+		{ "Type the note", 9 }, { NULL, 4 }, { b[2], 8 }, { b[3], 7 },
 	};
-	char buf[200];
+	char tabnote[48];
 
+	note[1].text = cancel_key_text(ui, UI_ACT_FIELD_NEXT, x->by_lines ? "lines" : "reasons",
+				       tabnote, sizeof tabnote);
+	ui_keymap_key(&ui->km, UI_ACT_CONFIRM, kc, sizeof kc);
+	ui_keymap_key(&ui->km, UI_ACT_CLOSE, kx, sizeof kx);
 	if (x->sending || x->confirming) {
 		if (x->sending)
 			snprintf(buf, sizeof buf, "%s", cancel_needs_approval(x) ? "Requesting approval..." :
 				 x->by_lines ? "Cancelling the lines..." : "Cancelling...");
 		else
-			snprintf(buf, sizeof buf, "Enter again to %s, Esc to go back.",
+			snprintf(buf, sizeof buf, "%s again to %s, %s to go back.", kc,
 				 cancel_needs_approval(x) ? "request the cancellation" :
 				 x->by_lines ? "cancel the marked units" :
-				 cancel_overriding(x) ? "override and cancel the order" : "cancel the order");
+				 cancel_overriding(x) ? "override and cancel the order" : "cancel the order", kx);
 		ui_draw_text(y, x0, w, x->confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
 	} else if (x->focus == FOCUS_LINES) {
 		cancel_draw_hints(y, x0, w, lines, 5);
@@ -342,16 +362,27 @@ cancel_key(struct view *v, int key, int action)
 
 	if (x->sending)
 		return action == UI_ACT_QUIT ? UI_UNHANDLED : UI_HANDLED;
-	if (action == UI_ACT_BACK && (key == UI_KEY_ESC || x->focus != FOCUS_NOTE)) {
+	/* letters typed into the note are text, whatever they are bound to */
+	if (typing) {
+		x->confirming = false;
+		return ui_input_key(&x->note, key, &changed) | UI_HANDLED | UI_REDRAW;
+	}
+	if (action == UI_ACT_CLOSE || (action == UI_ACT_BACK && x->focus != FOCUS_NOTE)) {
 		if (x->confirming) {
 			x->confirming = false;
 			return UI_HANDLED | UI_REDRAW;
 		}
 		return UI_HANDLED | UI_POP;
 	}
-	if (action == UI_ACT_NEXT_FIELD)
+	if (action == UI_ACT_FIELD_NEXT)
 		return cancel_next_field(x);
-	if (action == UI_ACT_OPEN) {
+	if (action == UI_ACT_FIELD_PREV) {
+		/* three fields with lines, two without: back one is on two */
+		if (x->by_lines)
+			cancel_next_field(x);
+		return cancel_next_field(x);
+	}
+	if (action == UI_ACT_CONFIRM) {
 		if (x->nreasons == 0 || (x->by_lines && !x->picks))
 			return UI_HANDLED;
 		if (!x->confirming) {
@@ -362,16 +393,17 @@ cancel_key(struct view *v, int key, int action)
 		return cancel_send(x);
 	}
 	x->confirming = false;
-	if (action == UI_ACT_CANCEL_LINES && !typing)
+	if (action == UI_ACT_CANCEL_LINES)
 		return cancel_toggle_scope(x);
-	if (x->focus == FOCUS_LINES && (key == ' ' || key == '+' || key == '-' ||
-					 key == UI_KEY_RIGHT || key == UI_KEY_LEFT))
+	if (x->focus == FOCUS_LINES && action == UI_ACT_CHOOSE)
+		return cancel_line_key(x, ' ');
+	if (x->focus == FOCUS_LINES && (key == '+' || key == '-' || key == UI_KEY_RIGHT || key == UI_KEY_LEFT))
 		return cancel_line_key(x, key);
-	if (x->focus == FOCUS_REASONS && key == ' ' && x->nreasons > 0) {
+	if (x->focus == FOCUS_REASONS && action == UI_ACT_CHOOSE && x->nreasons > 0) {
 		x->chosen = x->list.sel;
 		return UI_HANDLED | UI_REDRAW;
 	}
-	if (x->focus == FOCUS_NOTE && (typing || action == UI_ACT_NONE))
+	if (x->focus == FOCUS_NOTE && action == UI_ACT_NONE)
 		return ui_input_key(&x->note, key, &changed) | UI_HANDLED | UI_REDRAW;
 	if (action == UI_ACT_HELP || action == UI_ACT_QUIT)
 		return UI_UNHANDLED;
@@ -460,7 +492,7 @@ cancel_resize(struct view *v, struct ui_rect r)
 static int
 cancel_hints(struct view *v, int *acts, int max)
 {
-	int want[] = { UI_ACT_OPEN, UI_ACT_NEXT_FIELD, UI_ACT_CANCEL_LINES, UI_ACT_BACK };
+	int want[] = { UI_ACT_CONFIRM, UI_ACT_FIELD_NEXT, UI_ACT_CANCEL_LINES, UI_ACT_CLOSE, UI_ACT_CHOOSE };
 	int n = 0;
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0] && n < max; i++)
@@ -480,6 +512,7 @@ cancel_close(struct view *v)
 
 static const struct view_ops cancel_ops = {
 	.name = "Cancel",
+	.screen = UI_SCREEN_CANCEL,
 	.dialog = true,
 	.open = cancel_open,
 	.close = cancel_close,

@@ -10,6 +10,7 @@
 
 #include "doc.h"
 #include "input.h"
+#include "screens.h"
 #include "views.h"
 
 #define HISTORY_PAGE 60
@@ -509,6 +510,7 @@ customer_close(struct view *v)
 
 static const struct view_ops customer_ops = {
 	.name = "Customer",
+	.screen = UI_SCREEN_CUSTOMER,
 	.open = customer_open,
 	.close = customer_close,
 	.draw = customer_draw,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "screens.h"
 #include "views.h"
 
 struct help_view {
@@ -20,6 +21,25 @@ hv(struct view *v)
 	return (struct help_view *)v;
 }
 
+/* A scope is listed when the role may open a screen it belongs to (the
+ * global ones always; the dialog keys with any screen that has a dialog
+ * or a prompt). */
+static bool
+help_scope_shown(const struct ui *ui, enum ui_scope sc)
+{
+	if (ui_scope_kinds[sc] == UI_KIND_GLOBAL)
+		return true;
+	if (sc == UI_SCOPE_DIALOG)
+		return ui_screen_allowed(ui, UI_SCREEN_CANCEL) || ui_screen_allowed(ui, UI_SCREEN_REFUND) ||
+		       view_approvals_allowed(ui);
+	if (sc == UI_SCOPE_APPROVALS)
+		return view_approvals_allowed(ui);
+	for (int s = 1; s < UI_SCREEN_COUNT; s++)
+		if (ui_screens[s].scope == sc && ui_screen_allowed(ui, (enum ui_screen)s))
+			return true;
+	return false;
+}
+
 static void
 help_build(struct help_view *h)
 {
@@ -29,16 +49,19 @@ help_build(struct help_view *h)
 
 	doc_clear(d);
 	doc_add(d, UI_EL_HEADER, "Keys (change them in oms.conf, section [keys]: action = key)");
-	for (int g = 0; g < UI_GROUP_COUNT; g++) {
+	for (int g = 0; g < UI_SCOPE_COUNT; g++) {
 		/* not offered to the role: not listed either */
-		if (g == UI_GROUP_APPROVALS && !view_approvals_allowed(ui))
+		if (!help_scope_shown(ui, (enum ui_scope)g))
 			continue;
-		doc_section(d, ui_group_titles[g]);
+		doc_section(d, ui_scope_titles[g]);
 		for (int a = 1; a < UI_ACT_COUNT; a++) {
 			struct ui_line l;
 			char keys[64];
+			enum ui_screen opens = ui_screen_of_action(a);
 
-			if ((int)ui_actions[a].group != g)
+			if ((int)ui_actions[a].scope != g)
+				continue;
+			if (opens != UI_SCREEN_NONE && !ui_screen_allowed(ui, opens))
 				continue;
 			ui_keymap_keys(&ui->km, a, keys, sizeof keys);
 			ui_line_init(&l, ui->ascii);
@@ -116,6 +139,7 @@ help_close(struct view *v)
 
 static const struct view_ops help_ops = {
 	.name = "Help",
+	.screen = UI_SCREEN_HELP,
 	.close = help_close,
 	.draw = help_draw,
 	.key = help_key,

@@ -9,6 +9,7 @@
 #include "bench.h"
 #include "input.h"
 #include "list.h"
+#include "screens.h"
 #include "views.h"
 
 #define LOOKUP_DEBOUNCE_MS 120
@@ -266,8 +267,6 @@ lookup_key(struct view *v, int key, int action)
 	case UI_ACT_SEARCH:
 		l->list_focus = false;
 		return UI_HANDLED | UI_REDRAW;
-	case UI_ACT_APPROVALS:
-		return view_approvals_key(v->ui);
 	default:
 		break;
 	}
@@ -281,6 +280,14 @@ void
 view_lookup_focus(struct view *v)
 {
 	lv(v)->list_focus = false;
+}
+
+bool
+view_lookup_untouched(struct view *v)
+{
+	struct lookup_view *l = lv(v);
+
+	return l->in.len == 0 && !l->list_focus && !l->v.timer_at && !ui_query_pending(v->ui, v, -1);
 }
 
 static int
@@ -577,6 +584,8 @@ lookup_hints(struct view *v, int *acts, int max)
 		acts[n++] = want[i];
 	if (n < max && view_approvals_allowed(v->ui))
 		acts[n++] = UI_ACT_APPROVALS;
+	if (n < max && ui_screen_menu_count(v->ui) > 1)
+		acts[n++] = UI_ACT_MENU;
 	return n;
 }
 
@@ -591,6 +600,7 @@ lookup_close(struct view *v)
 
 static const struct view_ops lookup_ops = {
 	.name = "Lookup",
+	.screen = UI_SCREEN_LOOKUP,
 	.close = lookup_close,
 	.draw = lookup_draw,
 	.key = lookup_key,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "screens.h"
 #include "views.h"
 
 enum { TAG_CARD = 1, TAG_ELIG };
@@ -520,6 +521,7 @@ order_close(struct view *v)
 
 static const struct view_ops order_ops = {
 	.name = "Order",
+	.screen = UI_SCREEN_ORDER,
 	.open = order_open,
 	.close = order_close,
 	.draw = order_draw,

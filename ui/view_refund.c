@@ -14,6 +14,7 @@
 #include "frame.h"
 #include "input.h"
 #include "list.h"
+#include "screens.h"
 #include "views.h"
 
 enum { TAG_REQUEST = 1 };
@@ -205,12 +206,21 @@ refund_draw(struct view *v, struct ui_rect r)
 				 refund_amount(x) > 0 ? UI_EL_WARNING : UI_EL_HINT, buf);
 	if (x->refusal[0])
 		refund_draw_wrapped(y, x0, w, bottom - y, UI_EL_ERROR, x->refusal);
-	if (x->sending)
-		snprintf(buf, sizeof buf, "Requesting the refund...");
-	else if (x->confirming)
-		snprintf(buf, sizeof buf, "Enter again to request the refund, Esc to go back.");
-	else
-		snprintf(buf, sizeof buf, "Tab: field  Space: choose  Enter: confirm  Esc: close");
+	{
+		/* the keys as bound now (oms.conf [keys] reaches the dialog) */
+		char kt[16], ks[16], ke[16], kx[16];
+
+		ui_keymap_key(&ui->km, UI_ACT_FIELD_NEXT, kt, sizeof kt);
+		ui_keymap_key(&ui->km, UI_ACT_CHOOSE, ks, sizeof ks);
+		ui_keymap_key(&ui->km, UI_ACT_CONFIRM, ke, sizeof ke);
+		ui_keymap_key(&ui->km, UI_ACT_CLOSE, kx, sizeof kx);
+		if (x->sending)
+			snprintf(buf, sizeof buf, "Requesting the refund...");
+		else if (x->confirming)
+			snprintf(buf, sizeof buf, "%s again to request the refund, %s to go back.", ke, kx);
+		else
+			snprintf(buf, sizeof buf, "%s: field  %s: choose  %s: confirm  %s: close", kt, ks, ke, kx);
+	}
 	ui_draw_text(box.y + box.h - 2, x0, w, x->confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
 }
 
@@ -331,7 +341,14 @@ refund_key(struct view *v, int key, int action)
 
 	if (x->sending)
 		return action == UI_ACT_QUIT ? UI_UNHANDLED : UI_HANDLED;
-	if (key == UI_KEY_ESC || (action == UI_ACT_BACK && !in)) {
+	if (in && ui_key_is_text(key)) {
+		/* letters typed into a field are text, whatever they are bound to */
+		x->confirming = false;
+		if ((flags = refund_text_key(x, in, key, action)) & UI_HANDLED)
+			return flags;
+		return UI_HANDLED;
+	}
+	if (action == UI_ACT_CLOSE || (action == UI_ACT_BACK && !in)) {
 		if (x->confirming) {
 			x->confirming = false;
 			return UI_HANDLED | UI_REDRAW;
@@ -339,12 +356,12 @@ refund_key(struct view *v, int key, int action)
 		ui_message(v->ui, UI_EL_HINT, "No refund asked for.");
 		return UI_HANDLED | UI_POP | UI_REDRAW;
 	}
-	if (key == UI_KEY_TAB || key == UI_KEY_BTAB) {
-		x->focus = (x->focus + (key == UI_KEY_BTAB ? FOCUS_COUNT - 1 : 1)) % FOCUS_COUNT;
+	if (action == UI_ACT_FIELD_NEXT || action == UI_ACT_FIELD_PREV) {
+		x->focus = (x->focus + (action == UI_ACT_FIELD_PREV ? FOCUS_COUNT - 1 : 1)) % FOCUS_COUNT;
 		x->confirming = false;
 		return UI_HANDLED | UI_REDRAW;
 	}
-	if (key == UI_KEY_ENTER) {
+	if (action == UI_ACT_CONFIRM) {
 		if (!x->confirming) {
 			x->confirming = refund_valid(x);
 			if (x->confirming)
@@ -357,7 +374,7 @@ refund_key(struct view *v, int key, int action)
 	if (in) {
 		if ((flags = refund_text_key(x, in, key, action)) & UI_HANDLED)
 			return flags;
-	} else if (key == ' ') {
+	} else if (action == UI_ACT_CHOOSE) {
 		refund_choose(x, x->list.sel);
 		return UI_HANDLED | UI_REDRAW;
 	} else if ((flags = ui_list_action(&x->list, action)) & UI_HANDLED) {
@@ -438,7 +455,7 @@ refund_resize(struct view *v, struct ui_rect r)
 static int
 refund_hints(struct view *v, int *acts, int max)
 {
-	int want[] = { UI_ACT_OPEN, UI_ACT_NEXT_FIELD, UI_ACT_BACK };
+	int want[] = { UI_ACT_CONFIRM, UI_ACT_FIELD_NEXT, UI_ACT_CHOOSE, UI_ACT_CLOSE };
 	int n = 0;
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0] && n < max; i++)
@@ -457,6 +474,7 @@ refund_close(struct view *v)
 
 static const struct view_ops refund_ops = {
 	.name = "Refund",
+	.screen = UI_SCREEN_REFUND,
 	.dialog = true,
 	.close = refund_close,
 	.draw = refund_draw,

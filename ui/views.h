@@ -22,12 +22,17 @@ bool view_refund_allowed(const struct ui *ui, const json_t *card);
 
 /* Approvals (ui/view_approvals.c): cancellations (administrators: and
  * refunds) waiting for a decision.
- * view_approvals_allowed: the role may decide (fulfilment, admin);
- * view_approvals_key: the approvals action, pushes the screen or says
- * it is not for the role; returns UI_* flags. */
+ * view_approvals_allowed: the role may decide (fulfilment, admin). */
 struct view *view_approvals_new(struct ui *ui);
 bool view_approvals_allowed(const struct ui *ui);
-int view_approvals_key(struct ui *ui);
+
+/* The menu of the screens the role may open (ui/view_menu.c). */
+struct view *view_menu_new(struct ui *ui);
+/* The reports home (ui/view_reports.c): what an analyst has today, with
+ * figures read over the report connection. */
+struct view *view_reports_new(struct ui *ui);
+/* The lookup was never used (nothing typed): the role home may replace it. */
+bool view_lookup_untouched(struct view *v);
 
 /* The lookup screen's reaction to the search action (focus the input). */
 void view_lookup_focus(struct view *v);

@@ -56,3 +56,5 @@ TESTS += tests/tui/hangup.test
 EXTRA_DIST += tests/tui/hangup.test
 TESTS += tests/tui/cancel-override.test
 EXTRA_DIST += tests/tui/cancel-override.test tests/tui/expected/cancel-override-confirm.txt
+TESTS += tests/tui/screens.test
+EXTRA_DIST += tests/tui/screens.test
