@@ -20,7 +20,7 @@
 
 /* --- a result in memory --------------------------------------------------- */
 
-#define MAXC 12
+#define MAXC 32                /* row_refund has 17 columns */
 #define MAXR 16
 static const char *fake_names[MAXC];
 static const char *fake_cells[MAXR][MAXC];   /* NULL = SQL NULL */
@@ -70,6 +70,7 @@ __wrap_db_get_ll(const struct db_result *r, int row, int col)
 static void
 fake_result(const struct row_desc *d, int nrows)
 {
+	assert_true(d->ncols <= MAXC && nrows <= MAXR);
 	fake_ncols = d->ncols;
 	fake_nrows = nrows;
 	for (int i = 0; i < d->ncols; i++)
