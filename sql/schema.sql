@@ -174,10 +174,10 @@ CREATE TABLE oms.cancellation (
     decision_note text,
     override_reason text,
     CONSTRAINT cancellation_check CHECK (((state = 'pending_approval'::text) = (decided_at IS NULL))),
-    CONSTRAINT cancellation_decision_note_len CHECK ((char_length(decision_note) <= 2000)),
-    CONSTRAINT cancellation_note_len CHECK ((char_length(note) <= 2000)),
+    CONSTRAINT cancellation_decision_note_len CHECK ((char_length(decision_note) <= 10000)),
+    CONSTRAINT cancellation_note_len CHECK ((char_length(note) <= 10000)),
     CONSTRAINT cancellation_override_reason_check CHECK (((override_reason IS NULL) OR (btrim(override_reason) <> ''::text))),
-    CONSTRAINT cancellation_override_reason_len CHECK ((char_length(override_reason) <= 2000)),
+    CONSTRAINT cancellation_override_reason_len CHECK ((char_length(override_reason) <= 10000)),
     CONSTRAINT cancellation_scope_check CHECK ((scope = ANY (ARRAY['order'::text, 'lines'::text]))),
     CONSTRAINT cancellation_state_check CHECK ((state = ANY (ARRAY['pending_approval'::text, 'done'::text, 'rejected'::text])))
 );
@@ -923,7 +923,7 @@ ALTER FUNCTION oms.normalize_phone(p_text text) OWNER TO oms_owner;
 
 CREATE FUNCTION oms.note_max() RETURNS integer
     LANGUAGE sql IMMUTABLE
-    RETURN 2000;
+    RETURN 10000;
 
 
 ALTER FUNCTION oms.note_max() OWNER TO oms_owner;
@@ -1216,10 +1216,10 @@ CREATE TABLE oms.refund (
     CONSTRAINT refund_check CHECK (((status = 'not_sent'::text) OR (approval = ANY (ARRAY['auto'::text, 'approved'::text])))),
     CONSTRAINT refund_check1 CHECK (((status = 'succeeded'::text) = (executed_at IS NOT NULL))),
     CONSTRAINT refund_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT refund_decision_note_len CHECK ((char_length(decision_note) <= 2000)),
-    CONSTRAINT refund_note_len CHECK ((char_length(note) <= 2000)),
+    CONSTRAINT refund_decision_note_len CHECK ((char_length(decision_note) <= 10000)),
+    CONSTRAINT refund_note_len CHECK ((char_length(note) <= 10000)),
     CONSTRAINT refund_reason_check CHECK ((btrim(reason) <> ''::text)),
-    CONSTRAINT refund_reason_len CHECK ((char_length(reason) <= 2000)),
+    CONSTRAINT refund_reason_len CHECK ((char_length(reason) <= 10000)),
     CONSTRAINT refund_status_check CHECK ((status = ANY (ARRAY['not_sent'::text, 'pending'::text, 'succeeded'::text, 'failed'::text, 'canceled'::text])))
 );
 
@@ -1561,10 +1561,10 @@ $$;
 ALTER FUNCTION oms_api.cancel_reasons() OWNER TO oms_owner;
 
 --
--- Name: confirm_payment(bigint, text, bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+-- Name: confirm_payment(bigint, text, bigint, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
-CREATE FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text DEFAULT NULL::text) RETURNS text
+CREATE FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text DEFAULT NULL::text, p_metadata_order_no text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     SET lock_timeout TO '2s'
@@ -1598,6 +1598,12 @@ BEGIN
 		PERFORM oms.refuse(format('BR-011: payment in %s does not match the currency %s of order %s',
 		                          upper(left(p_currency, 3)), v_order.currency, p_order_no));
 	END IF;
+	IF nullif(btrim(p_metadata_order_no), '') IS NOT NULL AND btrim(p_metadata_order_no) <> p_order_no::text THEN
+		PERFORM oms.refuse(format('BR-011: payment %s was made for order %s, not order %s',
+		                          p_provider_ref, left(btrim(p_metadata_order_no), 20), p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+		                                      'metadata_order_no', left(btrim(p_metadata_order_no), 20)));
+	END IF;
 	IF v_order.status NOT IN ('PENDING', 'CANCELLED') THEN
 		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002';
 	END IF;
@@ -1626,7 +1632,7 @@ END
 $$;
 
 
-ALTER FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text) OWNER TO oms_owner;
+ALTER FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text) OWNER TO oms_owner;
 
 --
 -- Name: customer_card(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -3048,7 +3054,7 @@ CREATE TABLE oms.alert (
     note text,
     CONSTRAINT alert_check CHECK (((resolved_at IS NULL) = (resolved_by IS NULL))),
     CONSTRAINT alert_kind_check CHECK ((kind = ANY (ARRAY['refund_result_changed'::text, 'ledger_overdrawn'::text]))),
-    CONSTRAINT alert_note_check CHECK ((char_length(note) <= 2000))
+    CONSTRAINT alert_note_check CHECK ((char_length(note) <= 10000))
 );
 
 
@@ -5876,11 +5882,11 @@ REVOKE ALL ON FUNCTION oms_api.cancel_reasons() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text); Type: ACL; Schema: oms_api; Owner: oms_owner
+-- Name: FUNCTION confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
-GRANT ALL ON FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text) TO oms_worker;
-REVOKE ALL ON FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text) FROM PUBLIC;
+GRANT ALL ON FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text) FROM PUBLIC;
 
 
 --

@@ -19,7 +19,8 @@ OMS_MIGRATIONS = \
 	sql/0012_jobs.sql \
 	sql/0013_reason_restore.sql \
 	sql/0014_session_proof.sql \
-	sql/0017_schema_definitions.sql
+	sql/0017_schema_definitions.sql \
+	sql/0019_note_limit.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
 # README). `oms migrate` re-applies a file, in this order and in one

@@ -285,9 +285,9 @@ LANGUAGE sql IMMUTABLE
 RETURN CASE p_service_level WHEN 'overnight' THEN 1 WHEN 'express' THEN 2 WHEN 'ground' THEN 5 ELSE 7 END;
 REVOKE ALL ON FUNCTION oms.transit_days(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
--- Bounded text: what a person types is at most 2000 characters (the client
+-- Bounded text: what a person types is at most 10000 characters (the client
 -- shows the same limit, OMS_NOTE_MAX).
-CREATE OR REPLACE FUNCTION oms.note_max() RETURNS int LANGUAGE sql IMMUTABLE RETURN 2000;
+CREATE OR REPLACE FUNCTION oms.note_max() RETURNS int LANGUAGE sql IMMUTABLE RETURN 10000;
 REVOKE ALL ON FUNCTION oms.note_max() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.note_max() TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 

@@ -136,8 +136,14 @@ $$;
 REVOKE ALL ON FUNCTION oms_api.place_checkout(bigint,bigint,jsonb,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.place_checkout(bigint,bigint,jsonb,text) TO oms_admin, oms_csr;
 
+-- BR-011: the payment the worker verified with the gateway pays this order:
+-- the reference attached to it (when one is), no other order's, the total,
+-- the currency (p_currency, when the gateway says it) and, when the shop
+-- set it, the order number in the gateway object's metadata
+-- (p_metadata_order_no, metadata[order_no]).
+DROP FUNCTION IF EXISTS oms_api.confirm_payment(bigint, text, bigint, text);
 CREATE OR REPLACE FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint,
-                                        p_currency text DEFAULT NULL)
+                                        p_currency text DEFAULT NULL, p_metadata_order_no text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 SET lock_timeout = '2s'
@@ -171,6 +177,12 @@ BEGIN
 		PERFORM oms.refuse(format('BR-011: payment in %s does not match the currency %s of order %s',
 		                          upper(left(p_currency, 3)), v_order.currency, p_order_no));
 	END IF;
+	IF nullif(btrim(p_metadata_order_no), '') IS NOT NULL AND btrim(p_metadata_order_no) <> p_order_no::text THEN
+		PERFORM oms.refuse(format('BR-011: payment %s was made for order %s, not order %s',
+		                          p_provider_ref, left(btrim(p_metadata_order_no), 20), p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+		                                      'metadata_order_no', left(btrim(p_metadata_order_no), 20)));
+	END IF;
 	IF v_order.status NOT IN ('PENDING', 'CANCELLED') THEN
 		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002';
 	END IF;
@@ -197,8 +209,8 @@ EXCEPTION
 		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
 END
 $$;
-REVOKE ALL ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
-GRANT EXECUTE ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text,text) TO oms_worker;
 
 -- The worker could not verify a payment. After payment_verify_attempts
 -- failures the payment is marked failed and the customer is told; the

@@ -177,6 +177,11 @@ payment_parse_intent(long http_status, const char *body, size_t len, struct paym
 		goto out;
 	}
 	copy_str(root, "currency", r->currency, sizeof r->currency);
+	/* Stripe's metadata values are strings; anything else (or a value too
+	 * long to be an order number) is kept as given, cut, so that it can
+	 * only fail the comparison with the order, never pass it. */
+	copy_str(json_object_get(root, "metadata"), "order_no", r->metadata_order_no,
+		 sizeof r->metadata_order_no);
 	r->amount = get_int(root, "amount");
 	r->amount_received = get_int(root, "amount_received");
 	r->outcome = PAYMENT_OK;

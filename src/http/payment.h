@@ -35,6 +35,7 @@ struct payment_result {
 	long long amount;         /* -1 when absent */
 	long long amount_received;
 	char currency[8];
+	char metadata_order_no[24]; /* metadata[order_no] when the shop set it, else "" */
 	char error_type[48];
 	char error_code[48];
 	char message[256];        /* gateway message or our description, one line */

@@ -19,8 +19,9 @@
 /* sql/functions/80_outbox.sql: what to verify; 70_payment_shipping: the outcomes. */
 #define SQL_PAYMENT_TO_VERIFY \
 	"SELECT order_no, provider_ref, status FROM oms_api.payment_to_verify($1::bigint)"
-/* $4: the currency the gateway says it was paid in (BR-011 checks it). */
-#define SQL_CONFIRM "SELECT oms_api.confirm_payment($1::bigint, $2, $3::bigint, $4)"
+/* $4: the currency the gateway says it was paid in, $5 the order number the
+ * shop put in its metadata (BR-011 checks both against the order). */
+#define SQL_CONFIRM "SELECT oms_api.confirm_payment($1::bigint, $2, $3::bigint, $4, $5)"
 #define SQL_PAYMENT_FAILED "SELECT oms_api.payment_failed($1::bigint, $2)"
 
 /* The shop may pass the gateway's reference in the payload instead of
@@ -167,10 +168,11 @@ verify_job_result(struct job *jb, const struct http_response *resp)
 		got = r.amount_received >= 0 ? r.amount_received : r.amount;
 		snprintf(no, sizeof no, "%lld", jb->order_no);
 		snprintf(amount, sizeof amount, "%lld", got);
-		const char *p[4] = { no, jb->provider_ref, amount, r.currency[0] ? r.currency : NULL };
+		const char *p[5] = { no, jb->provider_ref, amount, r.currency[0] ? r.currency : NULL,
+				     r.metadata_order_no[0] ? r.metadata_order_no : NULL };
 		job_done(jb, json_pack("{s:s, s:s, s:I}", "payment_intent", r.id, "status", r.status,
 				       "amount_received", (json_int_t)got),
-			 SQL_CONFIRM, 4, p);
+			 SQL_CONFIRM, 5, p);
 		return;
 	}
 	/* Answered, but not paid (or no such payment): BR-011 allows a few

@@ -97,8 +97,8 @@ SELECT is(pg_temp.detail(format('SELECT * FROM oms_api.cancel_order(%s, %L)', :o
 	'BR-022 (verdict): rule, order_no, status, window_closes_at');
 -- the limits and BR-023 (22023)
 SELECT is(pg_temp.err_detail(format('SELECT * FROM oms_api.cancel_order(%s, %L, %L)', :fresh, 'customer_request',
-	                                    repeat('é', 2001))) - 'message',
-	jsonb_build_object('sqlstate', '22023', 'rule', 'text_limit', 'field', 'a note', 'limit', 2000, 'length', 2001),
+	                                    repeat('é', 10001))) - 'message',
+	jsonb_build_object('sqlstate', '22023', 'rule', 'text_limit', 'field', 'a note', 'limit', 10000, 'length', 10001),
 	'22023 text limit: field, limit, length (characters)');
 SELECT is(pg_temp.detail(format('SELECT * FROM oms_api.cancel_order(%s, %L)', :fresh, 'no_such_reason')),
 	jsonb_build_object('rule', 'BR-023', 'field', 'reason', 'reason_code', 'no_such_reason'),

@@ -123,6 +123,26 @@ test_intent(void **state)
 	assert_int_equal(r.outcome, PAYMENT_OK);
 	assert_string_equal(r.status, "succeeded");
 	assert_int_equal(r.amount_received, 2500);
+	assert_string_equal(r.currency, "usd");
+	assert_string_equal(r.metadata_order_no, "");
+	/* the shop's metadata[order_no] (BR-011: confirm_payment compares it) */
+	b = "{\"id\":\"pi_2\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
+	    "\"amount\":1,\"metadata\":{\"order_no\":\"10000012\",\"x\":\"y\"}}";
+	payment_parse_intent(200, b, strlen(b), &r);
+	assert_int_equal(r.outcome, PAYMENT_OK);
+	assert_string_equal(r.metadata_order_no, "10000012");
+	/* hostile: not a string, not an object, control bytes, too long */
+	b = "{\"id\":\"pi_3\",\"status\":\"succeeded\",\"metadata\":{\"order_no\":10000012}}";
+	payment_parse_intent(200, b, strlen(b), &r);
+	assert_string_equal(r.metadata_order_no, "");
+	b = "{\"id\":\"pi_3\",\"status\":\"succeeded\",\"metadata\":\"order_no\"}";
+	payment_parse_intent(200, b, strlen(b), &r);
+	assert_int_equal(r.outcome, PAYMENT_OK);
+	assert_string_equal(r.metadata_order_no, "");
+	b = "{\"id\":\"pi_3\",\"status\":\"succeeded\",\"metadata\":{\"order_no\":\"1\\u001b[2J0000000000000000000000000000\"}}";
+	payment_parse_intent(200, b, strlen(b), &r);
+	assert_int_equal(strlen(r.metadata_order_no), sizeof r.metadata_order_no - 1);
+	assert_null(strchr(r.metadata_order_no, 0x1b));
 	b = "{\"id\":\"pi_1\",\"object\":\"refund\",\"status\":\"succeeded\"}";
 	payment_parse_intent(200, b, strlen(b), &r);
 	assert_int_equal(r.outcome, PAYMENT_RETRY);
