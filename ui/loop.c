@@ -160,6 +160,7 @@ ui_note_interrupted(struct ui *ui, const char *what)
 static void
 req_free(struct ui_req *r)
 {
+	app_stmt_free(&r->st);
 	free(r);
 }
 
@@ -234,18 +235,19 @@ ui_query_pending(const struct ui *ui, const struct view *v, int tag)
 static struct ui_rconn *rconn_get(struct ui *ui);
 
 unsigned
-ui_query(struct ui *ui, struct view *v, int tag, const struct app_stmt *st)
+ui_query(struct ui *ui, struct view *v, int tag, struct app_stmt *st)
 {
 	return ui_query_on(ui, v, UI_TARGET_PRIMARY, tag, st);
 }
 
 unsigned
-ui_query_on(struct ui *ui, struct view *v, enum ui_target t, int tag, const struct app_stmt *st)
+ui_query_on(struct ui *ui, struct view *v, enum ui_target t, int tag, struct app_stmt *st)
 {
 	struct ui_req *r, **pp;
 	struct ui_rconn *rc = NULL;
 
 	if (t == UI_TARGET_REPORT && !(rc = rconn_get(ui))) {
+		app_stmt_free(st);
 		ui_message(ui, UI_EL_ERROR, "Out of memory.");
 		return 0;
 	}
@@ -253,20 +255,16 @@ ui_query_on(struct ui *ui, struct view *v, enum ui_target t, int tag, const stru
 	ui_query_drop(ui, v, tag);
 	r = calloc(1, sizeof *r);
 	if (!r) {
+		app_stmt_free(st);
 		ui_message(ui, UI_EL_ERROR, "Out of memory.");
 		return 0;
 	}
 	r->owner = v;
 	r->tag = tag;
 	r->id = ++ui->next_req_id;
-	r->st = *st;
-	/* the parameters point into the statement's own buffers: move them */
-	for (int i = 0; i < st->nparams && i < APP_STMT_MAXPARAMS; i++) {
-		const char *p = st->params[i];
-		const char *lo = (const char *)st->buf, *hi = lo + sizeof st->buf;
-		if (p >= lo && p < hi)
-			r->st.params[i] = (const char *)r->st.buf + (p - lo);
-	}
+	/* a plain copy would share the heap copies of long values (a
+	 * 10,000-character note) with the caller's statement: move them */
+	app_stmt_move(&r->st, st);
 	for (pp = rc ? &rc->queue : &ui->queue; *pp; pp = &(*pp)->next)
 		;
 	*pp = r;

@@ -143,12 +143,14 @@ uint64_t ui_now_ms(void);
 void ui_push(struct ui *ui, struct view *v);
 /* Queues a query for view v; a query with the same tag from the same view
  * that is waiting or running is dropped first (its answer is stale).
- * Returns the request id. */
-unsigned ui_query(struct ui *ui, struct view *v, int tag, const struct app_stmt *st);
+ * The statement is moved into the queue (app_stmt_move: its heap-owned
+ * long values go along, and are freed with the request): st is left empty.
+ * Returns the request id (0: out of memory; st is then freed). */
+unsigned ui_query(struct ui *ui, struct view *v, int tag, struct app_stmt *st);
 /* The same on a connection target; the answer comes back the same way (an
  * error OMS_DB when the report connection cannot be opened). */
 unsigned ui_query_on(struct ui *ui, struct view *v, enum ui_target t, int tag,
-		     const struct app_stmt *st);
+		     struct app_stmt *st);
 /* Drops v's waiting or running queries with that tag (-1: all of them). */
 void ui_query_drop(struct ui *ui, struct view *v, int tag);
 bool ui_query_pending(const struct ui *ui, const struct view *v, int tag);

@@ -20,7 +20,7 @@ struct db_result;
 /* The most characters of free text staff may write in one note, override
  * reason, decision note or refund reason (the database's limit too, sql/).
  * A text of only spaces, tabs and newlines counts as no text. */
-#define OMS_NOTE_MAX 2000
+#define OMS_NOTE_MAX 10000
 /* ... and the bytes that can take in UTF-8. */
 #define OMS_NOTE_MAX_BYTES (OMS_NOTE_MAX * 4)
 
