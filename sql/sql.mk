@@ -20,6 +20,7 @@ OMS_MIGRATIONS = \
 	sql/0013_reason_restore.sql \
 	sql/0014_session_proof.sql \
 	sql/0017_schema_definitions.sql \
+	sql/0018_currency.sql \
 	sql/0019_note_limit.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/

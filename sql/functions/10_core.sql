@@ -211,10 +211,33 @@ RETURN (
 REVOKE ALL ON FUNCTION oms.normalize_phone(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.normalize_phone(text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 
--- Money for people: 12345 USD -> '123.45 USD' (two-decimal currencies).
+-- Money for people, written exactly as the clients write it (money_format
+-- in src/money.c; tests/db/currency.test compares the two): the exponent
+-- from oms.currency (2 for a code not in it), thousands grouped, '$' for
+-- USD, else the code after the amount. 123456 USD -> '$1,234.56',
+-- JPY -> '123,456 JPY', KWD -> '123.456 KWD', -5 USD -> '-$0.05'. A code
+-- that is not three letters shows as three question marks. STABLE: it
+-- reads a table.
 CREATE OR REPLACE FUNCTION oms.money_text(p_minor bigint, p_currency text) RETURNS text
-LANGUAGE sql IMMUTABLE
-RETURN to_char(p_minor / 100.0, 'FM999999999990.00') || ' ' || p_currency;
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	WITH c AS (
+		SELECT CASE WHEN coalesce(p_currency, '') = '' THEN ''
+		            WHEN p_currency ~ '^[A-Za-z]{3}$' THEN upper(p_currency)
+		            ELSE repeat('?', 3) END AS code,
+		       abs(p_minor::numeric) AS mag),
+	e AS (
+		SELECT c.code, c.mag,
+		       (10 ^ coalesce((SELECT x.exponent FROM oms.currency x WHERE x.code = c.code), 2))::numeric AS unit
+		FROM c)
+	SELECT CASE WHEN p_minor < 0 THEN '-' ELSE '' END
+	    || CASE WHEN e.code = 'USD' THEN '$' ELSE '' END
+	    || to_char(div(e.mag, e.unit), 'FM999,999,999,999,999,999,990')
+	    || CASE WHEN e.unit > 1 THEN '.' || lpad(mod(e.mag, e.unit)::text, length(e.unit::text) - 1, '0') ELSE '' END
+	    || CASE WHEN e.code IN ('', 'USD') THEN '' ELSE ' ' || e.code END
+	FROM e
+	WHERE p_minor IS NOT NULL
+$$;
 REVOKE ALL ON FUNCTION oms.money_text(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.money_text(bigint,text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 

@@ -98,8 +98,9 @@ $$;
 REVOKE ALL ON FUNCTION oms.notify_order() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
 -- One line of the order timeline from one audit row (NULL: not worth a line).
+-- STABLE: money_text reads oms.currency.
 CREATE OR REPLACE FUNCTION oms.audit_detail(p_table text, p_op text, p_old jsonb, p_new jsonb) RETURNS text
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE
 RETURN CASE
 	WHEN p_table = 'orders' AND p_op = 'INSERT' THEN
 		format('order placed, total %s', oms.money_text((p_new ->> 'total_minor')::bigint, p_new ->> 'currency'))

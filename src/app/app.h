@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "money.h"
 #include "status.h"
 
 struct db;
@@ -337,15 +338,8 @@ bool app_uuid_v4(char out[APP_UUID_LEN + 1]);
 bool app_uuid_valid(const char *s);
 
 /* --- formatting --------------------------------------------------------- */
-/* The currency's ISO 4217 exponent (JPY 0, USD 2, KWD 3; 2 for an
- * unknown code or NULL). */
-int money_exponent(const char *currency);
-/* 123456, "USD" -> "$1,234.56"; other currencies "1,234.56 EUR". */
-void money_format(long long minor, const char *currency, char *buf, size_t len);
-/* "12.34" (or "12", "12.3", "$12.34" for USD) in the currency's minor
- * units (1234); false when it is not a positive amount with at most the
- * currency's decimals, or too large. */
-bool money_parse(const char *text, const char *currency, long long *minor);
+/* Money: money_format, money_parse, money_exponent (src/money.h, shared
+ * with oms-worker's mail). */
 /* Columns a UTF-8 string takes on a terminal (wcwidth; invalid bytes count 1). */
 int app_display_width(const char *s);
 

@@ -4,7 +4,7 @@ liboms_app_a_SOURCES = \
 	src/app/app.h src/app/appint.h src/app/table.h src/app/charclass.h \
 	src/app/text.c src/app/stmt.c src/app/checkdigit.c src/app/phone.c \
 	src/app/lookup.c src/app/search.c \
-	src/app/money.c src/app/order.c src/app/customer.c src/app/cancel.c \
+	src/app/order.c src/app/customer.c src/app/cancel.c \
 	src/app/refund.c src/app/table.c src/app/uuid.c src/app/error.c \
 	src/app/row.h src/app/row.c src/app/rows.c \
 	src/app/cli_int.h src/app/cli.c src/app/cli_order.c src/app/cli_cancel.c src/app/cli_refund.c \

@@ -177,23 +177,6 @@ row_cells_free(char **cells, int n)
 	free(cells);
 }
 
-void
-money_decimal(long long minor, const char *currency, char *buf, size_t len)
-{
-	int exp = money_exponent(currency);
-	unsigned long long mag = minor < 0 ? (unsigned long long)(-(minor + 1)) + 1ULL
-					   : (unsigned long long)minor;
-	unsigned long long unit = 1;
-
-	for (int i = 0; i < exp; i++)
-		unit *= 10;
-	if (exp == 0)
-		snprintf(buf, len, "%s%llu", minor < 0 ? "-" : "", mag);
-	else
-		snprintf(buf, len, "%s%llu.%0*llu", minor < 0 ? "-" : "", mag / unit,
-			 exp > 4 ? 4 : exp, mag % unit);
-}
-
 const char *
 row_csv_value(const struct row_desc *d, const struct db_result *r, int row, int col,
 	      char *buf, size_t len)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "money.h"
 #include "status.h"
 
 struct db_result;
@@ -94,9 +95,7 @@ json_t *row_json(const struct row_desc *d, const struct db_result *r, int row);
  * doubled). With neutralise, a value starting with '=', '+', '-', '@', tab
  * or CR gets a leading "'" first (OWASP's rule against formula injection). */
 void csv_put_field(FILE *f, const char *s, bool neutralise);
-/* A money amount as a decimal with the currency's exponent (no symbol, no
- * grouping): -123456 KWD -> "-123.456". */
-void money_decimal(long long minor, const char *currency, char *buf, size_t len);
+/* Money as a decimal in CSV: money_decimal (src/money.h). */
 
 /* --- writers ---------------------------------------------------------------- */
 

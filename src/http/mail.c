@@ -8,23 +8,7 @@
 
 #include "http/mail.h"
 #include "http/template.h"
-
-void
-mail_format_money(long long minor, const char *currency, char *out, size_t outlen)
-{
-	static const char *const zero_decimals[] = { "JPY", "KRW", "VND", "CLP", "ISK", NULL };
-	const char *cur = currency && *currency ? currency : "";
-	unsigned long long a = minor < 0 ? 0ULL - (unsigned long long)minor : (unsigned long long)minor;
-
-	for (const char *const *z = zero_decimals; *z; z++) {
-		if (strcmp(*z, cur) == 0) {
-			snprintf(out, outlen, "%s %s%llu", cur, minor < 0 ? "-" : "", a);
-			return;
-		}
-	}
-	snprintf(out, outlen, "%s%s%s%llu.%02llu", cur, *cur ? " " : "", minor < 0 ? "-" : "",
-		 a / 100, a % 100);
-}
+#include "money.h"
 
 struct ctx {
 	json_t *root;
@@ -83,7 +67,7 @@ currency_of(json_t *root)
 	return c ? c : "";
 }
 
-/* The order lines as a small block: "  2 x Blue mug   USD 12.00". Each
+/* The order lines as a small block: "  2 x Blue mug   $12.00". Each
  * field is cleaned by the template renderer's rules: we build the block
  * from values only after removing their control characters ourselves. */
 static char *
@@ -114,9 +98,10 @@ render_lines(json_t *root)
 		if (!jint(l, P("line_total_minor"), &total)) {
 			long long unit = 0;
 			jint(l, P("unit_price_minor"), &unit);
-			total = unit * qty;
+			if (__builtin_mul_overflow(unit, qty, &total))
+				continue;       /* no such line: leave it out */
 		}
-		mail_format_money(total, currency_of(root), money, sizeof money);
+		money_format(total, currency_of(root), money, sizeof money);
 		int w = snprintf(row, sizeof row, "  %lld x %s   %s\n", qty, name, money);
 		if (w < 0)
 			continue;
@@ -325,9 +310,9 @@ mail_build(const char *event, const char *payload, size_t payload_len, long long
 	if (jint(c.root, P("order_no", "order.order_no"), &v))
 		snprintf(c.order_no, sizeof c.order_no, "%lld", v);
 	if (jint(c.root, P("total_minor", "order.total_minor"), &v))
-		mail_format_money(v, currency_of(c.root), c.money_total, sizeof c.money_total);
+		money_format(v, currency_of(c.root), c.money_total, sizeof c.money_total);
 	if (jint(c.root, P("refund_minor", "refund_amount_minor", "amount_minor", "refund.amount_minor"), &v))
-		mail_format_money(v, currency_of(c.root), c.money_refund, sizeof c.money_refund);
+		money_format(v, currency_of(c.root), c.money_refund, sizeof c.money_refund);
 	c.shop_name = ms->shop_name && *ms->shop_name ? ms->shop_name : PACKAGE_NAME;
 	c.lines = render_lines(c.root);
 

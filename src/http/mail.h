@@ -30,14 +30,13 @@ struct mail_message {
 };
 
 /* event: the template name (e.g. "order_cancelled"); payload: the job's
- * JSON object with the order summary. OMS_INVALID (job can never be sent:
+ * JSON object with the order summary (amounts in minor units beside
+ * "currency", written with money_format). OMS_INVALID (job can never be sent:
  * no template, no usable recipient) or OMS_NOMEM. */
 enum oms_status mail_build(const char *event, const char *payload, size_t payload_len,
 			   long long job_id, const struct mail_settings *ms, time_t now,
 			   struct mail_message *out, struct oms_error *err);
 void mail_message_free(struct mail_message *m);
 
-/* "USD 12.34" from minor units (currencies without minor unit: "JPY 1234"). */
-void mail_format_money(long long minor, const char *currency, char *out, size_t outlen);
 
 #endif

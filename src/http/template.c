@@ -8,7 +8,9 @@
 /* The texts say what happened and what happens next; they carry the order
  * number, never payment details. Placeholders: customer_name, order_no,
  * total, lines, refund_amount, reason, carrier, tracking_no,
- * estimated_delivery, shop_name. */
+ * estimated_delivery, shop_name. total, refund_amount and the amounts in
+ * lines are written by money_format (src/money.h), as the screen and the
+ * CLI write them: "$1,234.56", "123,456 JPY", "123.456 KWD". */
 static const struct mail_template templates[] = {
 	{ "order_confirmed",
 	  "Your order {{order_no}} is confirmed",

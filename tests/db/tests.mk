@@ -13,5 +13,13 @@ tests_db_test_stream_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_db_test_stream_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) $(LIBPQ_LIBS) \
 	$(JANSSON_LIBS) $(PCRE2_LIBS)
 
-TESTS += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test
-EXTRA_DIST += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test
+## money_dump: the compiled-in currency table and money_format, for
+## currency.test to compare with oms.currency and oms.money_text
+check_PROGRAMS += tests/db/money_dump
+tests_db_money_dump_SOURCES = tests/db/money_dump.c
+tests_db_money_dump_LDADD = liboms_core.a
+
+TESTS += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test \
+	tests/db/currency.test
+EXTRA_DIST += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test \
+	tests/db/currency.test

@@ -9,25 +9,27 @@ SELECT plan(5);
 CREATE TEMP TABLE expected_select (grp text, tab text);
 INSERT INTO expected_select
 SELECT 'oms_admin', t FROM unnest(ARRAY['address', 'alert', 'audit_log', 'cancellation', 'cancellation_line',
-	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
+	'cancellation_reason', 'checkout', 'currency', 'customer', 'holiday', 'item', 'order_item', 'order_status',
 	'order_transition', 'orders', 'outbox', 'payment', 'policy', 'refund', 'return_item', 'return_request',
 	'schema_definitions', 'schema_migrations', 'seller', 'session_limit', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
 UNION ALL
 SELECT 'oms_csr', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
-	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
+	'cancellation_reason', 'checkout', 'currency', 'customer', 'holiday', 'item', 'order_item', 'order_status',
 	'order_transition', 'orders', 'payment', 'policy', 'refund', 'return_item', 'return_request',
 	'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
 UNION ALL
 SELECT 'oms_worker', t FROM unnest(ARRAY['address', 'cancellation', 'cancellation_line',
-	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
+	'cancellation_reason', 'checkout', 'currency', 'customer', 'holiday', 'item', 'order_item', 'order_status',
 	'order_transition', 'orders', 'outbox', 'payment', 'policy', 'refund', 'return_item', 'return_request',
 	'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
 UNION ALL
 SELECT 'oms_fulfilment', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
-	'cancellation_reason', 'checkout', 'customer', 'holiday', 'item', 'order_item', 'order_status',
+	'cancellation_reason', 'checkout', 'currency', 'customer', 'holiday', 'item', 'order_item', 'order_status',
 	'order_transition', 'orders', 'payment', 'policy', 'refund', 'return_item', 'return_request',
-	'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t;
--- oms_analyst: nothing in schema oms
+	'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
+UNION ALL
+-- oms_analyst: only the currency table in schema oms (no personal data)
+SELECT 'oms_analyst', 'currency';
 
 CREATE TEMP TABLE expected_execute (grp text, fn text);
 INSERT INTO expected_execute

@@ -34,6 +34,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/cancel_lines_preview.sql \
 	tests/sql/cancel_window.sql \
 	tests/sql/check_digit.sql \
+	tests/sql/currency.sql \
 	tests/sql/jobs.sql \
 	tests/sql/reason_retire.sql \
 	tests/sql/reason_restore.sql \

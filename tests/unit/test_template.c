@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -110,7 +111,7 @@ test_message(void **state)
 	assert_non_null(strstr(m.data, "\r\nMessage-ID: <oms.outbox.77@example.org>\r\n"));
 	assert_non_null(strstr(m.data, "\r\nSubject: Your order 10000036 has been cancelled\r\n"));
 	assert_non_null(strstr(m.data, "Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"));
-	assert_non_null(strstr(m.data, "USD 25.00"));
+	assert_non_null(strstr(m.data, "$25.00"));
 	assert_non_null(strstr(m.data, "2 x Blue mug"));
 	/* the injected header stays inside the body text */
 	assert_null(strstr(m.data, "\r\nBcc:"));
@@ -134,17 +135,64 @@ test_message_refusals(void **state)
 	assert_int_equal(mail_build("order_cancelled", "[", 1, 1, &ms, 0, &m, &err), OMS_INVALID);
 }
 
+/* The body of event's mail for an order in currency: total 123456 minor
+ * units, one line of 2 x 61728, a refund of 1000 (malloc'd, CRLF). */
+static char *
+money_mail(const char *event, const char *currency)
+{
+	char payload[512];
+	struct mail_message m;
+	struct oms_error err = { 0 };
+	char *body;
+
+	snprintf(payload, sizeof payload,
+		 "{\"order_no\":10000036,\"to\":\"ada@example.com\",\"currency\":\"%s\","
+		 "\"total_minor\":123456,\"refund_amount_minor\":1000,"
+		 "\"lines\":[{\"name\":\"Blue mug\",\"qty\":2,\"line_total_minor\":123456},"
+		 "{\"name\":\"Huge\",\"qty\":4,\"unit_price_minor\":4611686018427387904}]}",
+		 currency);
+	assert_int_equal(mail_build(event, payload, strlen(payload), 1, &ms, 0, &m, &err), OMS_OK);
+	body = strdup(m.data);
+	mail_message_free(&m);
+	assert_non_null(body);
+	return body;
+}
+
+/* The mail writes money as the screen and the CLI do (money_format): the
+ * currency's exponent (0, 2, 3), grouping, "$" for USD, the code after
+ * other amounts. The worker's own formatter wrote 123456 KWD as
+ * "KWD 1234.56". */
 static void
 test_money(void **state)
 {
-	char b[32];
+	static const struct {
+		const char *cur, *total, *refund;
+	} cases[] = {
+		{ "KWD", "Total: 123.456 KWD\r\n", "1.000 KWD" },
+		{ "JPY", "Total: 123,456 JPY\r\n", "1,000 JPY" },
+		{ "USD", "Total: $1,234.56\r\n", "$10.00" },
+		{ "BHD", "Total: 123.456 BHD\r\n", "1.000 BHD" },
+		{ "EUR", "Total: 1,234.56 EUR\r\n", "10.00 EUR" },
+		{ "XYZ", "Total: 1,234.56 XYZ\r\n", "10.00 XYZ" },  /* unknown: exponent 2 */
+		{ "K\\r\\nWD", "Total: 1,234.56 ???\r\n", "10.00 ???" },
+	};
 	(void)state;
-	mail_format_money(1250, "USD", b, sizeof b);
-	assert_string_equal(b, "USD 12.50");
-	mail_format_money(-5, "EUR", b, sizeof b);
-	assert_string_equal(b, "EUR -0.05");
-	mail_format_money(1234, "JPY", b, sizeof b);
-	assert_string_equal(b, "JPY 1234");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *confirmed = money_mail("order_confirmed", cases[i].cur);
+		char *refunded = money_mail("refund_succeeded", cases[i].cur);
+		char line[64];
+
+		assert_non_null(strstr(confirmed, cases[i].total));
+		/* the order lines block: "  2 x Blue mug   <total>" */
+		snprintf(line, sizeof line, "  2 x Blue mug   %s\r\n", cases[i].total + strlen("Total: "));
+		*strstr(line, "\r\n") = '\0';
+		assert_non_null(strstr(confirmed, line));
+		/* a line whose unit price times quantity overflows is left out */
+		assert_null(strstr(confirmed, "Huge"));
+		assert_non_null(strstr(refunded, cases[i].refund));
+		free(confirmed);
+		free(refunded);
+	}
 }
 
 int
