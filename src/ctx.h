@@ -10,15 +10,12 @@ struct db;
 struct oms_ctx {
 	struct oms_config *cfg;
 	const char *conninfo;     /* -d, or [connection] conninfo, or NULL (libpq env) */
-	struct db *db;            /* opened by main before cli_run/ui_run */
+	struct db *db;            /* opened by main before a command or ui_run */
 	bool plain;               /* --plain: no line drawing, no color */
 	bool json;                /* --json for subcommands */
 	const char *progname;
 };
 
-/* src/app/cli.c: `oms find|order|customer|refund ...`; returns the exit code
- * (0 found/ok, 1 not found, 2 usage, 3 database error, 4 refused by a rule). */
-int cli_run(struct oms_ctx *ctx, int argc, char **argv);
 /* ui/ui.c: the terminal client; returns the exit code. */
 int ui_run(struct oms_ctx *ctx);
 

@@ -1,18 +1,21 @@
-## src/app: use cases (lookup, order, customer, cancel, refund, cli).
+## src/app: use cases (lookup, order, customer, cancel, refund, job, reason),
+## statements and parsers, no printing; the row descriptors (row.h).
 noinst_LIBRARIES += liboms_app.a
 liboms_app_a_SOURCES = \
-	src/app/app.h src/app/appint.h src/app/table.h src/app/charclass.h \
+	src/app/app.h src/app/appint.h src/app/charclass.h \
 	src/app/text.c src/app/stmt.c src/app/checkdigit.c src/app/phone.c \
 	src/app/lookup.c src/app/search.c \
 	src/app/order.c src/app/customer.c src/app/cancel.c \
-	src/app/refund.c src/app/table.c src/app/uuid.c src/app/error.c \
-	src/app/row.h src/app/row.c src/app/rows.c \
-	src/app/cli_int.h src/app/cli.c src/app/cli_order.c src/app/cli_cancel.c src/app/cli_refund.c \
-	src/app/cli_cancellation.c src/app/cli_reason.c src/app/cli_job.c
+	src/app/refund.c src/app/uuid.c src/app/error.c \
+	src/app/job.h src/app/job.c src/app/reason.h src/app/reason.c \
+	src/app/row.h src/app/row.c src/app/rows.c
 
 APP_TEST_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) \
 	$(LIBPQ_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)
 APP_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+## The tests of the output filters, the writers and the argument parsers
+## (test_safe, test_rows, test_cancel_stmt) reach into src/cli too.
+CLI_TEST_LDADD = liboms_cli.a $(APP_TEST_LDADD)
 
 check_PROGRAMS += tests/unit/test_lookup tests/unit/test_phone \
 	tests/unit/test_checkdigit tests/unit/test_money \
@@ -40,7 +43,7 @@ tests_unit_test_refund_CFLAGS = $(APP_TEST_CFLAGS)
 tests_unit_test_refund_LDADD = $(APP_TEST_LDADD)
 tests_unit_test_safe_SOURCES = tests/unit/test_safe.c
 tests_unit_test_safe_CFLAGS = $(APP_TEST_CFLAGS)
-tests_unit_test_safe_LDADD = $(APP_TEST_LDADD)
+tests_unit_test_safe_LDADD = $(CLI_TEST_LDADD)
 tests_unit_test_uuid_SOURCES = tests/unit/test_uuid.c
 tests_unit_test_uuid_CFLAGS = $(APP_TEST_CFLAGS)
 tests_unit_test_uuid_LDADD = $(APP_TEST_LDADD)
@@ -48,12 +51,12 @@ tests_unit_test_uuid_LDADD = $(APP_TEST_LDADD)
 tests_unit_test_cancel_stmt_SOURCES = tests/unit/test_cancel_stmt.c
 tests_unit_test_cancel_stmt_CFLAGS = $(APP_TEST_CFLAGS)
 tests_unit_test_cancel_stmt_LDFLAGS = -Wl,--wrap=db_rows,--wrap=db_colnum,--wrap=db_get,--wrap=db_isnull
-tests_unit_test_cancel_stmt_LDADD = $(APP_TEST_LDADD)
+tests_unit_test_cancel_stmt_LDADD = $(CLI_TEST_LDADD)
 
 tests_unit_test_rows_SOURCES = tests/unit/test_rows.c
 tests_unit_test_rows_CFLAGS = $(APP_TEST_CFLAGS)
 tests_unit_test_rows_LDFLAGS = -Wl,--wrap=db_rows,--wrap=db_colnum,--wrap=db_get,--wrap=db_isnull,--wrap=db_get_ll
-tests_unit_test_rows_LDADD = $(APP_TEST_LDADD)
+tests_unit_test_rows_LDADD = $(CLI_TEST_LDADD)
 
 ## libFuzzer target for the input classifier and the phone normaliser,
 ## built only by `make fuzz` (clang), never by `all` or `check`:

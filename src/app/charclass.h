@@ -4,7 +4,7 @@
  * the bidirectional controls that reorder what follows them on the line
  * (U+202E RIGHT-TO-LEFT OVERRIDE makes "gpj.exe" look like "exe.jpg"):
  * U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069. Text output shows
- * them as '?' (app_put_safe, ui/width.c), JSON as \uXXXX escapes. One
+ * them as '?' (cli_put_safe, ui/width.c), JSON as \uXXXX escapes. One
  * definition for the subcommands and the terminal client (inline: the
  * width test links ui/width.c alone). */
 #ifndef OMS_APP_CHARCLASS_H

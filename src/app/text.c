@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "app/app.h"
 #include "app/appint.h"
+#include "app/charclass.h"
 
 int
 app_utf8_seq(const unsigned char *s, size_t avail, unsigned *cp)
@@ -190,4 +192,34 @@ bool
 app_stmt_bool(struct app_stmt *st, bool value)
 {
 	return app_stmt_text(st, value ? "true" : "false");
+}
+
+/* Columns on a terminal: as the CLI table and the screen print it (a
+ * hostile character as one '?'). */
+int
+app_display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0;
+	int w = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		int k = app_utf8_seq(p + i, n - i, &cp);
+
+		if (k == 0) {
+			w++;
+			i++;
+			continue;
+		}
+		if (app_cp_hostile(cp)) {
+			w++;               /* printed as '?' */
+		} else {
+			int cw = wcwidth((wchar_t)cp);
+
+			w += cw < 0 ? 1 : cw;
+		}
+		i += (size_t)k;
+	}
+	return w;
 }

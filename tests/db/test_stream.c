@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "app/row.h"
+#include "cli/writer.h"
 #include "db/db.h"
 
 #define NROWS 200000

@@ -10,7 +10,7 @@ tests_db_test_db_LDADD = liboms_core.a $(CMOCKA_LIBS) $(LIBPQ_LIBS)
 check_PROGRAMS += tests/db/test_stream
 tests_db_test_stream_SOURCES = tests/db/test_stream.c
 tests_db_test_stream_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_db_test_stream_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) $(LIBPQ_LIBS) \
+tests_db_test_stream_LDADD = liboms_cli.a liboms_app.a liboms_core.a $(CMOCKA_LIBS) $(LIBPQ_LIBS) \
 	$(JANSSON_LIBS) $(PCRE2_LIBS)
 
 ## money_dump: the compiled-in currency table and money_format, for

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "app/app.h"
-#include "app/cli_int.h"
+#include "cli/cli_int.h"
 #include "db/db.h"
 
 /* --- a result without a server --------------------------------------------- */

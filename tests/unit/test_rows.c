@@ -16,6 +16,7 @@
 
 #include "app/app.h"
 #include "app/row.h"
+#include "cli/writer.h"
 #include "db/db.h"
 
 /* --- a result in memory --------------------------------------------------- */

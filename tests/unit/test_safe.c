@@ -1,4 +1,4 @@
-/* Hostile text on its way to a terminal (src/app/table.c, app/charclass.h):
+/* Hostile text on its way to a terminal (src/cli/table.c, app/charclass.h):
  * every bidi control, every C0 and C1 control, DEL, invalid and overlong
  * UTF-8 and surrogates are shown as '?' in text output, and escaped as
  * \uXXXX in JSON output so the JSON keeps the exact value; ordinary text
@@ -18,12 +18,12 @@
 
 #include "app/app.h"
 #include "app/charclass.h"
-#include "app/table.h"
+#include "cli/table.h"
 
 static const unsigned bidi[] = {0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d,
 				0x202e, 0x2066, 0x2067, 0x2068, 0x2069};
 
-/* What app_put_safe (json: app_json_put_safe) writes for s. */
+/* What cli_put_safe (json: cli_json_put_safe) writes for s. */
 static char *
 put(const char *s, bool json)
 {
@@ -33,9 +33,9 @@ put(const char *s, bool json)
 
 	assert_non_null(f);
 	if (json)
-		app_json_put_safe(f, s);
+		cli_json_put_safe(f, s);
 	else
-		app_put_safe(f, s);
+		cli_put_safe(f, s);
 	fclose(f);
 	return buf;
 }

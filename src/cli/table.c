@@ -14,35 +14,7 @@
 #include "app/app.h"
 #include "app/appint.h"
 #include "app/charclass.h"
-#include "app/table.h"
-
-int
-app_display_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = s ? strlen(s) : 0;
-	int w = 0;
-
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		int k = app_utf8_seq(p + i, n - i, &cp);
-
-		if (k == 0) {
-			w++;
-			i++;
-			continue;
-		}
-		if (app_cp_hostile(cp)) {
-			w++;               /* printed as '?' */
-		} else {
-			int cw = wcwidth((wchar_t)cp);
-
-			w += cw < 0 ? 1 : cw;
-		}
-		i += (size_t)k;
-	}
-	return w;
-}
+#include "cli/table.h"
 
 /* s with hostile characters (app/charclass.h) and invalid bytes made
  * harmless: as '?' in text; in JSON text (json) C1 and bidi controls as
@@ -73,18 +45,18 @@ put_filtered(FILE *f, const char *s, bool json)
 }
 
 void
-app_put_safe(FILE *f, const char *s)
+cli_put_safe(FILE *f, const char *s)
 {
 	put_filtered(f, s, false);
 }
 
 void
-app_json_put_safe(FILE *f, const char *s)
+cli_json_put_safe(FILE *f, const char *s)
 {
 	put_filtered(f, s, true);
 }
 
-struct app_table {
+struct cli_table {
 	int ncols, nrows, cap;
 	const char *align;           /* 'l' or 'r' per column */
 	char *own_align;             /* table_new_cols' copy of align */
@@ -93,7 +65,7 @@ struct app_table {
 
 /* Room for one more row. */
 static bool
-table_grow(struct app_table *t)
+table_grow(struct cli_table *t)
 {
 	char **c;
 
@@ -106,10 +78,10 @@ table_grow(struct app_table *t)
 	return true;
 }
 
-struct app_table *
+struct cli_table *
 table_new_cols(const char *align, const char *const *heads, int n)
 {
-	struct app_table *t = calloc(1, sizeof *t);
+	struct cli_table *t = calloc(1, sizeof *t);
 
 	if (!t || n < 1 || (int)strlen(align) != n || !(t->own_align = strdup(align)) ||
 	    !(t->cells = calloc(16 * (size_t)n, sizeof *t->cells))) {
@@ -128,7 +100,7 @@ table_new_cols(const char *align, const char *const *heads, int n)
 }
 
 void
-table_add_cells(struct app_table *t, const char *const *cells, int n)
+table_add_cells(struct cli_table *t, const char *const *cells, int n)
 {
 	if (!t || !table_grow(t))
 		return;
@@ -137,10 +109,10 @@ table_add_cells(struct app_table *t, const char *const *cells, int n)
 	t->nrows++;
 }
 
-struct app_table *
+struct cli_table *
 table_new(const char *align, ...)
 {
-	struct app_table *t = calloc(1, sizeof *t);
+	struct cli_table *t = calloc(1, sizeof *t);
 	va_list ap;
 
 	if (!t)
@@ -162,7 +134,7 @@ table_new(const char *align, ...)
 }
 
 void
-table_add(struct app_table *t, ...)
+table_add(struct cli_table *t, ...)
 {
 	va_list ap;
 
@@ -179,13 +151,13 @@ table_add(struct app_table *t, ...)
 }
 
 int
-table_rows(const struct app_table *t)
+table_rows(const struct cli_table *t)
 {
 	return t ? t->nrows - 1 : 0;
 }
 
 void
-table_print(const struct app_table *t, FILE *f, const char *indent)
+table_print(const struct cli_table *t, FILE *f, const char *indent)
 {
 	int *w;
 
@@ -216,7 +188,7 @@ table_print(const struct app_table *t, FILE *f, const char *indent)
 				fputs("  ", f);
 			if (t->align[c] == 'r')
 				fprintf(f, "%*s", pad, "");
-			app_put_safe(f, v);
+			cli_put_safe(f, v);
 			if (t->align[c] != 'r' && c < last)
 				fprintf(f, "%*s", pad, "");
 		}
@@ -226,7 +198,7 @@ table_print(const struct app_table *t, FILE *f, const char *indent)
 }
 
 void
-table_free(struct app_table *t)
+table_free(struct cli_table *t)
 {
 	if (!t)
 		return;

@@ -1,24 +1,17 @@
 #include "config.h"
 
 /* `oms reason list|add|retire|restore`: the cancellation reason codes
- * (BR-023). Anyone who may cancel lists the reasons offered; administrators
- * add one (oms_api.reason_add), retire one (oms_api.reason_retire,
- * sql/0010: it stops being offered and accepted, cancellations that gave
- * it keep it) or restore a retired one (oms_api.reason_restore, sql/0013:
- * offered and accepted again).
- * The database checks the role, the code's form and duplicates; the
- * messages are its own (cli_int.h). */
+ * (BR-023); the statements are the use case's (app/reason.h), the messages
+ * the database's (cli_int.h) but for a refusal by role. */
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/cli_int.h"
+#include "app/reason.h"
+#include "cli/cli_int.h"
 #include "db/db.h"
-
-/* The cancel dialog and the lists show labels of up to this many bytes. */
-#define LABEL_MAX (sizeof ((struct cancel_reason *)0)->label - 1)
 
 const char cli_usage_reason[] =
 	"oms reason list [--json]\n"
@@ -96,15 +89,12 @@ cmd_reason_add(struct cli *c, int argc, char **argv)
 	if (cli_blank(text))
 		return cli_usage_error(c, cli_usage_reason,
 				       "a reason needs a label: --label TEXT (what staff pick it by)");
-	if (strlen(text) > LABEL_MAX)
+	if (strlen(text) > REASON_LABEL_MAX)
 		return cli_usage_error(c, cli_usage_reason, "the label is too long (at most %zu bytes)",
-				       LABEL_MAX);
+				       REASON_LABEL_MAX);
 
-	app_stmt_init(&st, "SELECT oms_api.reason_add($1, $2, $3::boolean)");
-	if (app_text_arg(&st, "the code", code, true, &err) != OMS_OK ||
-	    app_text_arg(&st, "the label", text, true, &err) != OMS_OK)
+	if (reason_add_stmt(code, text, requires_note, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	app_stmt_bool(&st, requires_note);
 	r = cli_query(c, &st, &err);
 	app_stmt_free(&st);
 	if (!r)
@@ -140,9 +130,7 @@ set_active(struct cli *c, int argc, char **argv, bool active)
 	}
 	if (!code)
 		return cli_usage_error(c, cli_usage_reason, "which code?");
-	app_stmt_init(&st, active ? "SELECT oms_api.reason_restore($1)"
-				  : "SELECT oms_api.reason_retire($1)");
-	if (app_text_arg(&st, "the code", code, true, &err) != OMS_OK)
+	if (reason_set_active_stmt(code, active, &st, &err) != OMS_OK)
 		return cli_fail(c, &err);
 	if (!(r = cli_query(c, &st, &err)))
 		return admin_only(c, &err, active ? "restore" : "retire");
@@ -169,12 +157,10 @@ cmd_reason_restore(struct cli *c, int argc, char **argv)
 	return set_active(c, argc, argv, true);
 }
 
-int
-cli_cmd_reason(struct cli *c, int argc, char **argv)
-{
-	static const struct cli_sub subs[] = {
-		{"list", cmd_reason_list}, {"add", cmd_reason_add}, {"retire", cmd_reason_retire},
-		{"restore", cmd_reason_restore}, {NULL, NULL}};
-
-	return cli_subcommand(c, argc, argv, cli_usage_reason, subs);
-}
+/* `oms reason SUB`: the registry (registry.c) dispatches on these. */
+const struct cli_sub cli_subs_reason[] = {
+	{"list", cmd_reason_list, true},
+	{"add", cmd_reason_add, false},
+	{"retire", cmd_reason_retire, false},
+	{"restore", cmd_reason_restore, false},
+	{NULL, NULL, false}};

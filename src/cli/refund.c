@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/cli_int.h"
+#include "cli/cli_int.h"
 #include "db/db.h"
 
 /* --- refunds -------------------------------------------------------------- */
@@ -145,19 +145,19 @@ cmd_refund_show(struct cli *c, int argc, char **argv)
 		printf("%s", w->approval);
 		if (*w->approved_by) {
 			printf(" by ");
-			app_put_safe(stdout, w->approved_by);
+			cli_put_safe(stdout, w->approved_by);
 			printf(" %s", cli_short_time(w->approved_at, t1, sizeof t1));
 		}
 		if (*w->decision_note) {
 			printf(": ");
-			app_put_safe(stdout, w->decision_note);
+			cli_put_safe(stdout, w->decision_note);
 		}
 		fputc('\n', stdout);
 		cli_label("Gateway");
 		printf("%s", w->status);
 		if (*w->provider_refund_id) {
 			printf(" id ");
-			app_put_safe(stdout, w->provider_refund_id);
+			cli_put_safe(stdout, w->provider_refund_id);
 		}
 		if (*w->executed_at)
 			printf(" executed %s", cli_short_time(w->executed_at, t1, sizeof t1));
@@ -301,24 +301,14 @@ cmd_refund_request(struct cli *c, int argc, char **argv)
 static int
 refund_decide(struct cli *c, int argc, char **argv, bool approve)
 {
-	struct app_stmt st;
-	struct oms_error err = {0};
 	struct db_result *r;
-	const char *note;
 	long long id;
 	int rc;
 
-	if ((rc = cli_parse_decision(c, cli_usage_refund, "refund", argc, argv, &id, &note)) != 0)
+	if (!(r = cli_decide(c, cli_usage_refund, "refund", argc, argv, approve,
+			     "refusing a refund needs --note TEXT: why, for the CSR who asked",
+			     decide_refund_stmt, &id, &rc)))
 		return rc;
-	if (!approve && cli_blank(note))
-		return cli_usage_error(c, cli_usage_refund,
-				   "refusing a refund needs --note TEXT: why, for the CSR who asked");
-	if (decide_refund_stmt(id, approve, note, &st, &err) != OMS_OK)
-		return cli_fail(c, &err);
-	r = cli_query(c, &st, &err);
-	app_stmt_free(&st);
-	if (!r)
-		return cli_fail(c, &err);
 	db_result_free(r);
 	if (c->json) {
 		cli_json_emit(json_pack("{s:I, s:s}", "refund_id", (json_int_t)id,
@@ -343,13 +333,12 @@ cmd_refund_refuse(struct cli *c, int argc, char **argv)
 	return refund_decide(c, argc, argv, false);
 }
 
-int
-cli_cmd_refund(struct cli *c, int argc, char **argv)
-{
-	static const struct cli_sub subs[] = {
-		{"list", cmd_refund_list}, {"show", cmd_refund_show},
-		{"pending", cmd_refund_pending}, {"request", cmd_refund_request},
-		{"approve", cmd_refund_approve}, {"refuse", cmd_refund_refuse}, {NULL, NULL}};
-
-	return cli_subcommand(c, argc, argv, cli_usage_refund, subs);
-}
+/* `oms refund SUB`: the registry (registry.c) dispatches on these. */
+const struct cli_sub cli_subs_refund[] = {
+	{"list", cmd_refund_list, true},
+	{"show", cmd_refund_show, false},
+	{"pending", cmd_refund_pending, true},
+	{"request", cmd_refund_request, false},
+	{"approve", cmd_refund_approve, false},
+	{"refuse", cmd_refund_refuse, false},
+	{NULL, NULL, false}};

@@ -2,14 +2,14 @@
 
 /* `oms find`, `oms order show`, `oms customer show`: the lookup, the
  * order card, the customer card (cli_int.h). `oms order cancel` is in
- * cli_cancel.c; its usage is cli_usage_order, here. */
+ * cancel.c; its usage is cli_usage_order, here. */
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/cli_int.h"
+#include "cli/cli_int.h"
 #include "db/db.h"
 
 /* --- find ----------------------------------------------------------------- */
@@ -123,7 +123,7 @@ print_address(const json_t *a, const char *const *parts)
 		if (!*p)
 			continue;
 		printf("%s", first ? "" : (strcmp(parts[k], "city") == 0 ? " " : ", "));
-		app_put_safe(stdout, p);
+		cli_put_safe(stdout, p);
 		first = false;
 	}
 }
@@ -148,14 +148,14 @@ print_order_card(const json_t *d)
 	printf("%s", cli_short_time(jstr(d, "placed_at"), t1, sizeof t1));
 	if (json_is_object(seller)) {
 		printf("   seller ");
-		app_put_safe(stdout, jstr(seller, "name"));
+		cli_put_safe(stdout, jstr(seller, "name"));
 	}
 	fputc('\n', stdout);
 	if (json_is_object(cust)) {
 		cli_label("Customer");
-		app_put_safe(stdout, jstr(cust, "full_name"));
+		cli_put_safe(stdout, jstr(cust, "full_name"));
 		printf("  ");
-		app_put_safe(stdout, jstr(cust, "email"));
+		cli_put_safe(stdout, jstr(cust, "email"));
 		printf("  %s  (id %lld)\n", jstr(cust, "phone"), app_json_ll(cust, "id"));
 	}
 	if (json_is_object(ship)) {
@@ -178,7 +178,7 @@ print_order_card(const json_t *d)
 		printf("%s %s", jstr(pay, "status"), m1);
 		if (*jstr(pay, "provider_ref")) {
 			printf(" ref ");
-			app_put_safe(stdout, jstr(pay, "provider_ref"));
+			cli_put_safe(stdout, jstr(pay, "provider_ref"));
 		}
 		if (*jstr(pay, "verified_at"))
 			printf(" verified %s", cli_short_time(jstr(pay, "verified_at"), t1, sizeof t1));
@@ -187,7 +187,7 @@ print_order_card(const json_t *d)
 
 	arr = json_object_get(d, "lines");
 	if (json_array_size(arr)) {
-		struct app_table *t = table_new("rllrrrr", "#", "SKU", "ITEM", "QTY", "UNIT",
+		struct cli_table *t = table_new("rllrrrr", "#", "SKU", "ITEM", "QTY", "UNIT",
 						"TOTAL", "CANCELLED");
 
 		json_array_foreach(arr, i, v) {
@@ -204,7 +204,7 @@ print_order_card(const json_t *d)
 	}
 	arr = json_object_get(d, "shipments");
 	if (json_array_size(arr)) {
-		struct app_table *t = table_new("lllllll", "CARRIER", "SERVICE", "TRACKING", "STATUS",
+		struct cli_table *t = table_new("lllllll", "CARRIER", "SERVICE", "TRACKING", "STATUS",
 						"SHIPPED", "ESTIMATED", "FLAGGED");
 
 		json_array_foreach(arr, i, v) {
@@ -218,7 +218,7 @@ print_order_card(const json_t *d)
 	}
 	arr = json_object_get(d, "refunds");
 	if (json_array_size(arr)) {
-		struct app_table *t = table_new("rrlllll", "ID", "AMOUNT", "STATUS", "APPROVAL",
+		struct cli_table *t = table_new("rrlllll", "ID", "AMOUNT", "STATUS", "APPROVAL",
 						"CREATED", "EXECUTED", "REASON");
 
 		json_array_foreach(arr, i, v) {
@@ -233,7 +233,7 @@ print_order_card(const json_t *d)
 	}
 	arr = json_object_get(d, "cancellations");
 	if (json_array_size(arr)) {
-		struct app_table *t = table_new("rlllllll", "ID", "SCOPE", "STATE", "REASON",
+		struct cli_table *t = table_new("rlllllll", "ID", "SCOPE", "STATE", "REASON",
 						"BY", "AT", "DECIDED BY", "NOTE");
 
 		json_array_foreach(arr, i, v) {
@@ -252,7 +252,7 @@ print_order_card(const json_t *d)
 	}
 	arr = json_object_get(d, "timeline");
 	if (json_array_size(arr)) {
-		struct app_table *t = table_new("llll", "AT", "WHO", "WHAT", "DETAIL");
+		struct cli_table *t = table_new("llll", "AT", "WHO", "WHAT", "DETAIL");
 
 		json_array_foreach(arr, i, v) {
 			const json_t *det = json_object_get(v, "detail");
@@ -302,14 +302,11 @@ cmd_order_show(struct cli *c, int argc, char **argv)
 	return EXIT_FOUND;
 }
 
-int
-cli_cmd_order(struct cli *c, int argc, char **argv)
-{
-	static const struct cli_sub subs[] = {
-		{"show", cmd_order_show}, {"cancel", cli_cmd_order_cancel}, {NULL, NULL}};
-
-	return cli_subcommand(c, argc, argv, cli_usage_order, subs);
-}
+/* `oms order SUB`: the registry (registry.c) dispatches on these. */
+const struct cli_sub cli_subs_order[] = {
+	{"show", cmd_order_show, false},
+	{"cancel", cli_cmd_order_cancel, false},
+	{NULL, NULL, false}};
 
 /* --- customer show -------------------------------------------------------- */
 
@@ -346,7 +343,7 @@ print_customer_card(struct cli *c, const json_t *d, long long id)
 
 		cli_label(i == 0 ? "Addresses" : "");
 		if (*jstr(v, "label")) {
-			app_put_safe(stdout, jstr(v, "label"));
+			cli_put_safe(stdout, jstr(v, "label"));
 			printf(": ");
 		}
 		print_address(v, parts);
@@ -365,7 +362,7 @@ print_customer_card(struct cli *c, const json_t *d, long long id)
 		n = r ? customer_orders_rows(r, &rows, &err) : -1;
 		db_result_free(r);
 		if (n > 0) {
-			struct app_table *t = table_new("rllrrl", "ORDER", "PLACED", "STATUS", "ITEMS",
+			struct cli_table *t = table_new("rllrrl", "ORDER", "PLACED", "STATUS", "ITEMS",
 							"TOTAL", "SELLER");
 
 			for (int k = 0; k < n; k++) {
@@ -387,7 +384,7 @@ print_customer_card(struct cli *c, const json_t *d, long long id)
 
 	arr = json_object_get(d, "tickets");
 	if (json_array_size(arr)) {
-		struct app_table *t = table_new("rllllr", "TICKET", "STATUS", "PRIORITY", "OPENED",
+		struct cli_table *t = table_new("rllllr", "TICKET", "STATUS", "PRIORITY", "OPENED",
 						"SUBJECT", "ORDER");
 
 		json_array_foreach(arr, i, v) {

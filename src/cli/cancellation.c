@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/cli_int.h"
+#include "cli/cli_int.h"
 #include "db/db.h"
 
 /* --- cancellation list|approve|refuse ------------------------------------- */
@@ -33,29 +33,18 @@ cmd_cancellation_list(struct cli *c, int argc, char **argv)
 static int
 cancellation_decide(struct cli *c, int argc, char **argv, bool approve)
 {
-	struct app_stmt st;
 	struct oms_error err = {0};
 	struct db_result *r;
 	struct cancel_result res;
-	const char *note;
 	long long id;
 	int rc;
 	enum oms_status s;
 
-	rc = cli_parse_decision(c, cli_usage_cancellation, "cancellation", argc, argv, &id, &note);
-	if (rc != 0)
+	if (!(r = cli_decide(c, cli_usage_cancellation, "cancellation", argc, argv, approve,
+			     "refusing a cancellation needs a reason: --note TEXT "
+			     "(customer service reads it to the customer)",
+			     decide_cancellation_stmt, &id, &rc)))
 		return rc;
-	/* oms_api.decide_cancellation rejects a refusal without a note (22023) */
-	if (!approve && cli_blank(note))
-		return cli_usage_error(c, cli_usage_cancellation,
-				   "refusing a cancellation needs a reason: --note TEXT "
-				   "(customer service reads it to the customer)");
-	if (decide_cancellation_stmt(id, approve, note, &st, &err) != OMS_OK)
-		return cli_fail(c, &err);
-	r = cli_query(c, &st, &err);
-	app_stmt_free(&st);
-	if (!r)
-		return cli_fail(c, &err);
 	s = cancel_order_parse(r, &res, &err);
 	db_result_free(r);
 	if (s != OMS_OK)
@@ -86,12 +75,9 @@ cmd_cancellation_refuse(struct cli *c, int argc, char **argv)
 	return cancellation_decide(c, argc, argv, false);
 }
 
-int
-cli_cmd_cancellation(struct cli *c, int argc, char **argv)
-{
-	static const struct cli_sub subs[] = {
-		{"list", cmd_cancellation_list}, {"approve", cmd_cancellation_approve},
-		{"refuse", cmd_cancellation_refuse}, {NULL, NULL}};
-
-	return cli_subcommand(c, argc, argv, cli_usage_cancellation, subs);
-}
+/* `oms cancellation SUB`: the registry (registry.c) dispatches on these. */
+const struct cli_sub cli_subs_cancellation[] = {
+	{"list", cmd_cancellation_list, true},
+	{"approve", cmd_cancellation_approve, false},
+	{"refuse", cmd_cancellation_refuse, false},
+	{NULL, NULL, false}};

@@ -1,10 +1,10 @@
-/* Private to the subcommands (src/app/cli*.c): the state of one run, the
+/* Private to the subcommands (the files of src/cli): the state of one run, the
  * exit codes, and the output and argument helpers every command family
- * shares (src/app/cli.c). One file per family: cli_order.c (find, order,
- * customer) with cli_cancel.c (order cancel), cli_refund.c,
- * cli_cancellation.c, cli_reason.c, cli_job.c. */
-#ifndef OMS_APP_CLI_INT_H
-#define OMS_APP_CLI_INT_H
+ * shares (src/cli/cli.c). One file per family: order.c (find, order,
+ * customer) with cancel.c (order cancel), refund.c,
+ * cancellation.c, reason.c, job.c. */
+#ifndef OMS_CLI_CLI_INT_H
+#define OMS_CLI_CLI_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,8 +12,8 @@
 
 #include "app/app.h"
 #include "app/appint.h"
-#include "app/row.h"
-#include "app/table.h"
+#include "cli/writer.h"
+#include "cli/table.h"
 #include "ctx.h"
 
 struct db_result;
@@ -66,10 +66,10 @@ void cli_json_emit(json_t *v);
 json_t *cli_json_str(const char *s);
 json_t *cli_json_id(long long v);
 /* A result table on stdout at the left margin, then freed. */
-void cli_table_emit(struct app_table *t);
+void cli_table_emit(struct cli_table *t);
 /* A titled section of a card: blank line, TITLE, the table indented by two
  * spaces; then freed. */
-void cli_table_section(const char *title, struct app_table *t);
+void cli_table_section(const char *title, struct cli_table *t);
 /* "2026-01-20T10:11:12+00:00" -> "2026-01-20 10:11" */
 const char *cli_short_time(const char *iso, char *buf, size_t len);
 /* The number, or "" for 0. */
@@ -106,6 +106,15 @@ long long cli_parse_id(const char *arg);
  * Returns 0 or an exit code. */
 int cli_parse_decision(struct cli *c, const char *usage, const char *what, int argc, char **argv,
 		       long long *id, const char **note);
+/* `approve|refuse ID [--note TEXT]` carried out: parses it
+ * (cli_parse_decision), refuses a refusal without a note (a usage error
+ * saying refuse_needs), builds stmt's statement and runs it. Returns the
+ * result (caller frees) or NULL with *rc the exit code. */
+typedef enum oms_status (*cli_decision_stmt)(long long id, bool approve, const char *note,
+					     struct app_stmt *st, struct oms_error *err);
+struct db_result *cli_decide(struct cli *c, const char *usage, const char *what, int argc,
+			     char **argv, bool approve, const char *refuse_needs,
+			     cli_decision_stmt stmt, long long *id, int *rc);
 /* NULL, empty or only spaces, tabs and newlines (app_text_blank). */
 bool cli_blank(const char *s);
 /* --limit N only (the pending lists). Returns 0 or an exit code. */
@@ -118,25 +127,28 @@ bool cli_parse_cancel_line(const char *arg, struct cancel_line *l);
 
 /* A family's subcommands: `oms FAMILY SUB ARGS...` runs fn with argv[0] =
  * SUB; none or an unknown one is a usage error naming the family. The
- * table ends with a NULL name. */
+ * table ends with a NULL name. list: the subcommand prints a list (the
+ * only ones that take --format csv). */
 struct cli_sub {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
+	bool list;
 };
 int cli_subcommand(struct cli *c, int argc, char **argv, const char *usage,
 		   const struct cli_sub *subs);
 
+/* Each family's usage lines (printed with a usage error and by `oms
+ * COMMAND --help`) and its subcommands or its one function; the registry
+ * (registry.c) is the table that names them. */
 extern const char cli_usage_find[], cli_usage_order[], cli_usage_customer[];
 extern const char cli_usage_refund[], cli_usage_cancellation[], cli_usage_reason[];
-extern const char cli_usage_job[];
+extern const char cli_usage_job[], cli_usage_whoami[];
+extern const struct cli_sub cli_subs_order[], cli_subs_refund[], cli_subs_cancellation[],
+	cli_subs_reason[], cli_subs_job[];
 int cli_cmd_find(struct cli *c, int argc, char **argv);
-int cli_cmd_order(struct cli *c, int argc, char **argv);
-/* `oms order cancel` (cli_cancel.c), a subcommand of cli_cmd_order. */
-int cli_cmd_order_cancel(struct cli *c, int argc, char **argv);
 int cli_cmd_customer(struct cli *c, int argc, char **argv);
-int cli_cmd_refund(struct cli *c, int argc, char **argv);
-int cli_cmd_cancellation(struct cli *c, int argc, char **argv);
-int cli_cmd_reason(struct cli *c, int argc, char **argv);
-int cli_cmd_job(struct cli *c, int argc, char **argv);
+int cli_cmd_whoami(struct cli *c, int argc, char **argv);
+/* `oms order cancel` (cancel.c), a subcommand of cli_subs_order. */
+int cli_cmd_order_cancel(struct cli *c, int argc, char **argv);
 
 #endif

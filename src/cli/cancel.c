@@ -1,7 +1,7 @@
 #include "config.h"
 
 /* `oms order cancel`: a whole order, or some of its lines (--line, and
- * --dry-run to preview them). `oms order` (cli_order.c) dispatches here and
+ * --dry-run to preview them). `oms order` (order.c) dispatches here and
  * holds the usage, cli_usage_order (cli_int.h). */
 
 #include <ctype.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/cli_int.h"
+#include "cli/cli_int.h"
 #include "db/db.h"
 
 /* --- order cancel --------------------------------------------------------- */
@@ -33,7 +33,7 @@ print_reasons(struct cli *c)
 		fprintf(stderr, "reasons:\n");
 		for (int i = 0; i < n; i++) {
 			fprintf(stderr, "  %-24s ", v[i].code);
-			app_put_safe(stderr, v[i].label);
+			cli_put_safe(stderr, v[i].label);
 			fprintf(stderr, "%s\n", v[i].requires_note ? " (needs --note)" : "");
 		}
 	}
@@ -235,7 +235,7 @@ read_refund(struct cli *c, long long id, struct refund_row *row)
 	db_result_free(r);
 	if (s != OMS_OK) {
 		fprintf(stderr, "%s: refund %lld: ", cli_progname(c), id);
-		app_put_safe(stderr, err.msg);
+		cli_put_safe(stderr, err.msg);
 		fputc('\n', stderr);
 	}
 	return s == OMS_OK;

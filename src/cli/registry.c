@@ -1,0 +1,504 @@
+#include "config.h"
+
+/* The command registry (cli.h): one table of every `oms COMMAND`, from
+ * which `oms --help`, `oms COMMAND --help`, `oms help [COMMAND]` and the
+ * dispatch are derived, with the options every subcommand shares
+ * (--format, --json, -o FILE, --help). tests/cli/registry.test checks that
+ * the SYNOPSIS of oms(1) names exactly these commands. */
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/cli_int.h"
+#include "demo.h"
+#include "migrate.h"
+
+/* Which group roles a command is for (what `oms COMMAND --help` says):
+ * a guide, the database decides what each may do. */
+enum {
+	FOR_CSR = 1 << 0, FOR_FULFILMENT = 1 << 1, FOR_ANALYST = 1 << 2, FOR_ADMIN = 1 << 3,
+	FOR_SUPERUSER = 1 << 4,
+	FOR_STAFF = FOR_CSR | FOR_FULFILMENT | FOR_ADMIN,
+	FOR_ANYONE = FOR_STAFF | FOR_ANALYST,
+};
+
+static const char *const role_names[] = {"oms_csr", "oms_fulfilment", "oms_analyst", "oms_admin",
+					 "a superuser (or the database owner with CREATEROLE)"};
+
+static int cmd_help(struct oms_ctx *ctx, int argc, char **argv);
+
+/* One command. A subcommand family has subs (`oms NAME SUB ...`), a single
+ * command fn; both run on ctx->db, opened by main. The commands with self
+ * connect themselves (migrate, seed: a superuser; demo: its own cluster)
+ * or need no database (help), and print their own usage. */
+struct cli_command {
+	const char *name;
+	const char *summary;              /* one line of `oms --help` */
+	const char *usage;                /* usage lines (NULL: self prints its own) */
+	const char *help;                 /* `oms NAME --help` */
+	unsigned roles;
+	const struct cli_sub *subs;
+	int (*fn)(struct cli *c, int argc, char **argv);
+	int (*self)(struct oms_ctx *ctx, int argc, char **argv);
+	bool list;                        /* fn prints a list (takes --format csv) */
+	bool phone;                       /* reads phone numbers: [lookup] default_country_code */
+};
+
+static const struct cli_command commands[] = {
+	{"find", "find orders and customers (number, e-mail, phone, name)", cli_usage_find,
+	 "Finds orders and customers by order number, e-mail, phone, tracking number\n"
+	 "or part of a name. A number with a wrong check digit lists the orders one\n"
+	 "typo away.",
+	 FOR_STAFF, NULL, cli_cmd_find, NULL, true, true},
+	{"order", "show an order or cancel it", cli_usage_order,
+	 "show: the order card (status, customer, lines, payment, shipments, refunds,\n"
+	 "cancellations, timeline). cancel: cancels with a reason code; the database\n"
+	 "decides (window, approval, BR-014).",
+	 FOR_STAFF, cli_subs_order, NULL, NULL, false, false},
+	{"customer", "show a customer and their orders", cli_usage_customer,
+	 "The customer card with addresses, figures, recent orders and tickets.",
+	 FOR_STAFF, NULL, cli_cmd_customer, NULL, false, true},
+	{"cancellation", "list, approve or refuse cancellations waiting for approval",
+	 cli_usage_cancellation,
+	 "list: cancellations waiting for approval that you can see (fulfilment:\n"
+	 "your seller's; admin: all), oldest first, with the refund approval would\n"
+	 "grant. approve: carries the cancellation out (order cancelled, refund\n"
+	 "requested). refuse: the order stays as it is; --note is required, the\n"
+	 "reason customer service passes on. Fulfilment of the seller or admin.",
+	 FOR_STAFF, cli_subs_cancellation, NULL, NULL, false, false},
+	{"refund", "list, show, request and decide refunds", cli_usage_refund,
+	 "list: refunds newest first; --status is an execution status (not_sent,\n"
+	 "pending, succeeded, failed, canceled) or an approval (auto, pending,\n"
+	 "approved, rejected). show: one refund, what was granted and what the\n"
+	 "gateway did. pending: refunds waiting for an administrator (BR-027).\n"
+	 "request: a partial refund (CSR), MONEY as 12.34 in the order's currency,\n"
+	 "at most what is left to refund (BR-028); it waits for approval. Each\n"
+	 "request has a key (printed on stderr as 'request key: UUID' before it is\n"
+	 "sent); --request-key UUID sends the same request again: the first\n"
+	 "refund's id, never a second refund (other values: refused, exit 2).\n"
+	 "approve / refuse: an administrator decides (refuse needs --note).",
+	 FOR_STAFF, cli_subs_refund, NULL, NULL, false, false},
+	{"reason", "list, add or retire cancellation reason codes", cli_usage_reason,
+	 "list: the cancellation reason codes staff can give (BR-023), with their\n"
+	 "labels; NOTE required: a cancellation with it needs --note. add: a new\n"
+	 "reason, offered from then on; CODE is 2 to 40 lower case letters, digits\n"
+	 "and _, starting with a letter. retire: no longer offered or accepted;\n"
+	 "cancellations that gave it keep it; the last reason cannot go.\n"
+	 "restore: a retired reason is offered and accepted again.\n"
+	 "add, retire and restore: administrators only.",
+	 FOR_STAFF, cli_subs_reason, NULL, NULL, false, false},
+	{"job", "list, show or retry the worker's jobs (administrators)", cli_usage_job,
+	 "The outbox oms-worker delivers. list: jobs newest first; STATUS is ready,\n"
+	 "running, done or dead, KIND refund, mail, seller_notify, inventory_release\n"
+	 "or payment_verify; --after ID (the last id shown) gives the next page.\n"
+	 "show: one job, its last error, payload and result (keys that may hold\n"
+	 "personal data are withheld). retry: a dead job is ready again, its\n"
+	 "attempts reset; a job that is not dead exits 4. Administrators only.",
+	 FOR_ADMIN, cli_subs_job, NULL, NULL, false, false},
+	{"whoami", "show the login, name, role and seller of the connection", cli_usage_whoami,
+	 "Who the connection is: login, name, role, seller.",
+	 FOR_ANYONE, NULL, cli_cmd_whoami, NULL, false, false},
+	{"migrate", "apply the schema migrations (as a superuser)", NULL, NULL,
+	 FOR_SUPERUSER, NULL, NULL, migrate_main, false, false},
+	{"demo", "try oms on a private cluster with demo data", NULL, NULL,
+	 FOR_ANYONE, NULL, NULL, demo_main, false, false},
+	{"seed", "load the demo data into a migrated database", NULL, NULL,
+	 FOR_SUPERUSER, NULL, NULL, demo_seed_main, false, false},
+	{"help", "show this help, or a command's", NULL, NULL,
+	 FOR_ANYONE, NULL, NULL, cmd_help, false, false},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+const struct cli_command *
+cli_command_find(const char *name)
+{
+	for (size_t i = 0; name && i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* Edit distance of two short words (insert, delete, substitute), capped. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[32];
+
+	if (la >= 31 || lb >= 31)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+int
+cli_command_unknown(const char *progname, const char *name)
+{
+	const char *near = NULL;
+	size_t best = strlen(name) / 3 + 1;   /* an edit per three letters, at the most */
+
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		size_t d = distance(name, commands[i].name);
+
+		if (d < best) {
+			best = d;
+			near = commands[i].name;
+		}
+	}
+	if (near)
+		fprintf(stderr, "%s: unknown command '%s' (did you mean '%s'?); see '%s --help'\n",
+			progname, name, near, progname);
+	else
+		fprintf(stderr, "%s: unknown command '%s'; see '%s --help'\n", progname, name, progname);
+	return EXIT_USAGE;
+}
+
+/* `--help` or `-h` before any `--`. */
+static bool
+wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return false;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	}
+	return false;
+}
+
+bool
+cli_command_needs_db(const struct cli_command *cmd, int argc, char **argv)
+{
+	return !cmd->self && !wants_help(argc, argv);
+}
+
+void
+cli_usage(FILE *f, const char *progname)
+{
+	fprintf(f,
+		"usage: %s [options] [command [args]]\n"
+		"\n"
+		"Without a command, opens the terminal client.\n"
+		"\n"
+		"Options:\n"
+		"  -d, --dbname CONNINFO  database to use (conninfo string or postgresql:// URI);\n"
+		"                         default: [connection] conninfo in oms.conf, then the\n"
+		"                         PG* environment (PGSERVICE, PGHOST, ...)\n"
+		"      --config FILE      read FILE instead of the standard oms.conf\n"
+		"      --plain            no line drawing and no color\n"
+		"      --json             JSON output for subcommands (--format json)\n"
+		"  -v, --verbose          debug messages on stderr\n"
+		"  -h, --help             show this help\n"
+		"  -V, --version          show the version\n"
+		"\n"
+		"Commands:\n", progname);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+		"\n"
+		"Run '%s COMMAND --help' for a command's options; the subcommands for\n"
+		"scripts take --format text|csv|json and -o FILE after their name.\n"
+		"Exit status: 0 ok, 1 not found, 2 usage or configuration error,\n"
+		"3 database error, 4 refused by a business rule, 5 nothing done (another\n"
+		"session held the data, or a read-only server): run it again.\n"
+		"See oms(1) and oms.conf(5).\n", progname);
+}
+
+/* The lists, as "find, refund list|pending, ...": the commands and
+ * subcommands that take --format csv. */
+static void
+list_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NCOMMANDS && used < len; i++) {
+		const struct cli_command *cmd = &commands[i];
+		bool first = true;
+
+		if (cmd->list)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", cmd->name);
+		for (const struct cli_sub *s = cmd->subs; s && s->name && used < len; s++) {
+			if (!s->list)
+				continue;
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", first ?
+						 (used ? ", " : "") : "|", first ? cmd->name : "");
+			if (used < len)
+				used += (size_t)snprintf(buf + used, len - used, "%s%s", first ? " " : "",
+							 s->name);
+			first = false;
+		}
+	}
+}
+
+/* Whether argv (the command, maybe a subcommand) prints a list. */
+static bool
+is_list(const struct cli_command *cmd, int argc, char **argv)
+{
+	if (cmd->list)
+		return true;
+	for (const struct cli_sub *s = cmd->subs; s && s->name && argc > 1; s++)
+		if (s->list && strcmp(argv[1], s->name) == 0)
+			return true;
+	return false;
+}
+
+static void
+print_roles(FILE *f, unsigned roles)
+{
+	size_t n = 0;
+
+	fprintf(f, "\nFor: ");
+	for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+		if (roles & (1u << i))
+			fprintf(f, "%s%s", n++ ? ", " : "", role_names[i]);
+	fprintf(f, ".\n");
+}
+
+/* `oms COMMAND --help` of a command on the database. */
+static void
+print_help(FILE *f, const struct cli_command *cmd)
+{
+	char lists[256];
+
+	list_names(lists, sizeof lists);
+	fprintf(f, "usage: %s\n\n%s\n", cmd->usage, cmd->help);
+	print_roles(f, cmd->roles);
+	fprintf(f, "\n--format text|csv|json (--json): text tables (default), JSON, or for the\n"
+		   "lists (%s)\n"
+		   "RFC 4180 CSV with a header row, money as decimals, and text starting with\n"
+		   "= + - @ tab or CR given a leading ' against formula injection. With --json\n"
+		   "an error is also a JSON document on stdout ({\"error\": {\"status\", \"rule\",\n"
+		   "\"message\", \"detail\"}}). -o FILE: written to a temporary file in FILE's\n"
+		   "directory and renamed over FILE when the command succeeds; on failure FILE\n"
+		   "is left as it was. Ctrl-C cancels a list on the server (exit 3).\n", lists);
+	fprintf(f, "\nA change the server rolled back because another session held or changed\n"
+		   "the data is sent again up to %d times. Text output shows control and\n"
+		   "bidirectional control characters as ?; JSON escapes them as \\uXXXX.\n"
+		   "Notes and reasons take at most %d characters.\n"
+		   "\nexit status: 0 found/ok, 1 not found, 2 usage, 3 database error,\n"
+		   "4 refused by a business rule, 5 nothing done: another session held or\n"
+		   "changed the data, or the server is read-only; run it again later\n",
+		CLI_RETRIES, OMS_NOTE_MAX);
+}
+
+/* `oms help`: the overview; `oms help COMMAND`: `oms COMMAND --help`. */
+static int
+cmd_help(struct oms_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *cmd;
+	char *args[] = {NULL, "--help", NULL};
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		cli_usage(stdout, ctx->progname);
+		return EXIT_FOUND;
+	}
+	if (argc > 2) {
+		fprintf(stderr, "%s: help takes one command\n", ctx->progname);
+		return EXIT_USAGE;
+	}
+	if (!(cmd = cli_command_find(argv[1])))
+		return cli_command_unknown(ctx->progname, argv[1]);
+	args[0] = (char *)cmd->name;
+	return cli_command_run(ctx, cmd, 2, args);
+}
+
+/* Strips the options every command shares (--json, --format FMT, -o FILE,
+ * --help anywhere). Returns -1 for a bad one (message printed), else
+ * whether help was asked. */
+static int
+strip_common(struct cli *c, int *argc, char **argv)
+{
+	bool help = false;
+	int o = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i], *fmt = NULL;
+
+		if (strcmp(a, "--") == 0) {
+			while (i < *argc)
+				argv[o++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "--json") == 0) {
+			fmt = "json";
+		} else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+			fmt = a[8] == '=' ? a + 9 : (i + 1 < *argc ? argv[++i] : "");
+			if (!row_format_parse(fmt, &c->fmt)) {
+				fprintf(stderr, "%s: --format takes text, csv or json\n", cli_progname(c));
+				return -1;
+			}
+		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
+			   strncmp(a, "--output=", 9) == 0) {
+			c->outfile = a[8] == '=' ? a + 9 : (i + 1 < *argc ? argv[++i] : NULL);
+			if (!c->outfile || !*c->outfile) {
+				fprintf(stderr, "%s: -o takes a file name\n", cli_progname(c));
+				return -1;
+			}
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			help = true;
+		} else {
+			argv[o++] = argv[i];
+		}
+		if (fmt && strcmp(fmt, "json") == 0)
+			c->fmt = ROW_FMT_JSON;
+	}
+	c->json = c->fmt == ROW_FMT_JSON;
+	*argc = o;
+	argv[o] = NULL;
+	return help;
+}
+
+/* --- -o FILE: a temporary file in the same directory, renamed over FILE
+ * once the command has succeeded; stdout is pointed at it meanwhile. --- */
+
+struct cli_out {
+	char *tmp;
+	int saved;          /* the real stdout */
+};
+
+static int
+out_open(struct cli *c, struct cli_out *o)
+{
+	int fd;
+
+	o->saved = -1;
+	if (!c->outfile)
+		return 0;
+	if (!(o->tmp = malloc(strlen(c->outfile) + 8)))
+		return EXIT_DB;
+	sprintf(o->tmp, "%s.XXXXXX", c->outfile);
+	fflush(stdout);
+	if ((fd = mkstemp(o->tmp)) < 0 || (o->saved = dup(STDOUT_FILENO)) < 0 ||
+	    dup2(fd, STDOUT_FILENO) < 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", cli_progname(c), c->outfile, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		if (o->saved >= 0)
+			close(o->saved);
+		free(o->tmp);
+		o->tmp = NULL;
+		return EXIT_DB;
+	}
+	close(fd);
+	c->errout = fdopen(dup(o->saved), "w");
+	return 0;
+}
+
+/* Puts the file in place when rc says the output is whole (0, or 1 for an
+ * empty list that wrote its header), else removes it: FILE as it was. */
+static int
+out_close(struct cli *c, struct cli_out *o, int rc)
+{
+	bool keep;
+	off_t size;
+
+	if (!o->tmp)
+		return rc;
+	fflush(stdout);
+	size = lseek(STDOUT_FILENO, 0, SEEK_END);
+	keep = rc == EXIT_FOUND || (rc == EXIT_NOTFOUND && size > 0);
+	if (keep && (ferror(stdout) || fsync(STDOUT_FILENO) != 0 || rename(o->tmp, c->outfile) != 0)) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", cli_progname(c), c->outfile, strerror(errno));
+		keep = false;
+		rc = EXIT_DB;
+	}
+	if (!keep)
+		unlink(o->tmp);
+	dup2(o->saved, STDOUT_FILENO);
+	close(o->saved);
+	clearerr(stdout);
+	if (c->errout)
+		fclose(c->errout);
+	c->errout = NULL;
+	free(o->tmp);
+	return rc;
+}
+
+
+/* A command on the database: the options every one shares, help, the
+ * default country code, -o FILE, then its function or subcommand. */
+static int
+run_on_db(struct oms_ctx *ctx, const struct cli_command *cmd, int argc, char **args)
+{
+	struct cli c = {.ctx = ctx, .json = ctx->json,
+			.fmt = ctx->json ? ROW_FMT_JSON : ROW_FMT_TEXT};
+	struct cli_out out = {0};
+	int rc;
+
+	if ((rc = strip_common(&c, &argc, args)) < 0)
+		return EXIT_USAGE;
+	if (rc > 0) {
+		print_help(stdout, cmd);
+		return EXIT_FOUND;
+	}
+	if (c.fmt == ROW_FMT_CSV && !is_list(cmd, argc, args)) {
+		char lists[256];
+
+		list_names(lists, sizeof lists);
+		fprintf(stderr, "%s: --format csv is for lists (%s)\n", cli_progname(&c), lists);
+		return EXIT_USAGE;
+	}
+	if (!ctx->db) {
+		fprintf(stderr, "%s: not connected\n", cli_progname(&c));
+		return EXIT_DB;
+	}
+	if (cmd->phone)
+		app_default_cc(ctx->db, ctx->cfg ? config_get(ctx->cfg, "lookup",
+				"default_country_code", NULL) : NULL, c.cc, sizeof c.cc);
+	else
+		strcpy(c.cc, "1");
+	if ((rc = out_open(&c, &out)) != 0)
+		return rc;
+	rc = cmd->subs ? cli_subcommand(&c, argc, args, cmd->usage, cmd->subs)
+		       : cmd->fn(&c, argc, args);
+	fflush(stdout);
+	return out_close(&c, &out, rc);
+}
+
+int
+cli_command_run(struct oms_ctx *ctx, const struct cli_command *cmd, int argc, char **argv)
+{
+	char **args;
+	int rc;
+
+	if (cmd->self)
+		return cmd->self(ctx, argc, argv);
+	/* display widths need a UTF-8 LC_CTYPE; main may not have set one */
+	{
+		const char *cur = setlocale(LC_CTYPE, NULL);
+
+		if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+			setlocale(LC_CTYPE, "");
+	}
+	/* a private copy: getopt permutes, and the shared options go */
+	if (!(args = calloc((size_t)argc + 1, sizeof *args)))
+		return EXIT_DB;
+	memcpy(args, argv, (size_t)argc * sizeof *args);
+	rc = run_on_db(ctx, cmd, argc, args);
+	free(args);
+	return rc;
+}
