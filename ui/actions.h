@@ -91,6 +91,8 @@
 	  ' ', UI_KEY_NONE, UI_KEY_NONE) \
 	X(CLOSE,         "close",         DIALOG,  "Close the dialog or prompt without doing anything", \
 	  UI_KEY_ESC, UI_KEY_NONE, UI_KEY_NONE) \
+	X(NEWLINE,       "newline",       DIALOG,  "In a note: start a new line (Enter confirms, as everywhere)", \
+	  UI_CTRL('j'), UI_KEY_NONE, UI_KEY_NONE) \
 	X(CANCEL_LINES,  "cancel-lines",  CANCEL,  "Switch between cancelling the whole order and some lines", \
 	  'l', UI_KEY_NONE, UI_KEY_NONE)
 

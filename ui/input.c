@@ -44,8 +44,8 @@ utf8_encode(int cp, char *out)
 	return 4;
 }
 
-static bool
-input_insert(struct ui_input *in, int cp)
+bool
+ui_input_insert(struct ui_input *in, int cp)
 {
 	char enc[4];
 	int n;
@@ -74,7 +74,7 @@ ui_input_set(struct ui_input *in, const char *text)
 	ui_input_clear(in);
 	while (n > 0) {
 		int cp, l = ui_utf8_decode(text, n, &cp);
-		if (cp >= 0 && !input_insert(in, cp))
+		if (cp >= 0 && !ui_input_insert(in, cp))
 			break;
 		text += l;
 		n -= (size_t)l;
@@ -113,8 +113,8 @@ count_chars(const char *s, int len)
 	return n;
 }
 
-static void
-input_delete(struct ui_input *in, int from, int to)
+void
+ui_input_delete(struct ui_input *in, int from, int to)
 {
 	if (from >= to)
 		return;
@@ -135,14 +135,14 @@ ui_input_key(struct ui_input *in, int key, bool *changed)
 
 	*changed = false;
 	if (ui_key_is_text(key)) {
-		input_insert(in, key);
+		ui_input_insert(in, key);
 	} else {
 		switch (key) {
 		case UI_KEY_BACKSPACE: case 0x7f: case UI_CTRL('h'):
-			input_delete(in, prev_char(in, in->cur), in->cur);
+			ui_input_delete(in, prev_char(in, in->cur), in->cur);
 			break;
 		case UI_KEY_DELETE: case UI_CTRL('d'):
-			input_delete(in, in->cur, next_char(in, in->cur));
+			ui_input_delete(in, in->cur, next_char(in, in->cur));
 			break;
 		case UI_KEY_LEFT: case UI_CTRL('b'):
 			in->cur = prev_char(in, in->cur);
@@ -157,7 +157,10 @@ ui_input_key(struct ui_input *in, int key, bool *changed)
 			in->cur = in->len;
 			break;
 		case UI_CTRL('k'):
-			input_delete(in, in->cur, in->len);
+			ui_input_delete(in, in->cur, in->len);
+			break;
+		case UI_CTRL('u'):
+			ui_input_delete(in, 0, in->cur);
 			break;
 		case UI_CTRL('w'):
 			p = in->cur;
@@ -165,7 +168,7 @@ ui_input_key(struct ui_input *in, int key, bool *changed)
 				p--;
 			while (p > 0 && in->buf[p - 1] != ' ')
 				p--;
-			input_delete(in, p, in->cur);
+			ui_input_delete(in, p, in->cur);
 			break;
 		default:
 			return UI_UNHANDLED;
@@ -246,7 +249,8 @@ ui_key_from_curses(int r, unsigned int wch)
 		}
 	}
 	switch (wch) {
-	case '\r': case '\n': return UI_KEY_ENTER;
+	/* nonl(): Enter is CR; LF is C-j (the newline action in a note) */
+	case '\r': return UI_KEY_ENTER;
 	case 27: return UI_KEY_ESC;
 	case '\t': return UI_KEY_TAB;
 	case 127: case 8: return UI_KEY_BACKSPACE;

@@ -21,8 +21,14 @@ struct ui_input {
 };
 
 void ui_input_clear(struct ui_input *in);
+/* Inserts one character at the cursor; false (and overflow set) when the
+ * field is full. A newline is taken (the note field, ui/form.c, has lines). */
+bool ui_input_insert(struct ui_input *in, int cp);
 void ui_input_set(struct ui_input *in, const char *text);
-/* Edits for a key; returns UI_HANDLED|UI_REDRAW and sets *changed when
+/* Deletes the bytes from .. to (character boundaries). */
+void ui_input_delete(struct ui_input *in, int from, int to);
+/* Edits for a key (characters, Backspace, Delete, Left, Right, C-a, C-e,
+ * C-k, C-u, C-w, C-b, C-d); returns UI_HANDLED|UI_REDRAW and sets *changed when
  * the text changed, UI_UNHANDLED for keys that are not editing keys. */
 int ui_input_key(struct ui_input *in, int key, bool *changed);
 /* Draws the text in w columns at (y, x), scrolled so the cursor shows, and

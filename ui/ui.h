@@ -66,6 +66,10 @@ struct view_ops {
 	int (*order_changed)(struct view *v, long long order_no);
 	/* The actions worth showing in the status bar, most useful first. */
 	int (*hints)(struct view *v, int *actions, int max);
+	/* Text pasted into the terminal (bracketed paste), whole: it goes into
+	 * the view's text field and never acts as keys. NULL: the loop types
+	 * its printable characters as keys with no action. */
+	int (*paste)(struct view *v, const char *text);
 	/* Title shown after the view name ("10000012"), may be NULL. */
 	const char *(*title)(struct view *v, char *buf, size_t len);
 };

@@ -7,7 +7,8 @@ liboms_ui_a_SOURCES = \
 	ui/view_lookup.c ui/view_order.c ui/view_customer.c ui/view_help.c \
 	ui/view_cancel.c ui/view_approvals.c ui/view_refund.c ui/frame.c ui/frame.h \
 	ui/view_cancel_lines.c ui/view_cancel_int.h \
-	ui/bench.c ui/bench.h ui/screens.c ui/screens.h ui/view_menu.c ui/view_reports.c
+	ui/bench.c ui/bench.h ui/screens.c ui/screens.h ui/view_menu.c ui/view_reports.c \
+	ui/form.c ui/form.h
 
 ## The KEYS table of oms(1) comes from the action table (ui/actions.h):
 ## ui/gen-keys prints it; `make update-man-keys` replaces the text between

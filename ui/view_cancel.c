@@ -185,16 +185,17 @@ cancel_draw_keys(struct cancel_view *x, int y, int x0, int w)
 		{ b[2], 8 }, { b[3], 7 },
 	};
 	struct cancel_keyhint note[] = {
-		{ "Type the note", 9 }, { NULL, 4 }, { b[2], 8 }, { b[3], 7 },
+		{ "Type the note", 9 }, { NULL, 5 }, { NULL, 4 }, { b[2], 8 }, { b[3], 7 },
 	};
-	char tabnote[48];
+	char tabnote[48], newline[48];
 
-	note[1].text = cancel_key_text(ui, UI_ACT_FIELD_NEXT, x->by_lines ? "lines" : "reasons",
+	note[1].text = cancel_key_text(ui, UI_ACT_NEWLINE, "new line", newline, sizeof newline);
+	note[2].text = cancel_key_text(ui, UI_ACT_FIELD_NEXT, x->by_lines ? "lines" : "reasons",
 				       tabnote, sizeof tabnote);
 	ui_keymap_key(&ui->km, UI_ACT_CONFIRM, kc, sizeof kc);
 	ui_keymap_key(&ui->km, UI_ACT_CLOSE, kx, sizeof kx);
-	if (x->sending || x->confirming) {
-		if (x->sending)
+	if (x->form.sending || x->form.confirming) {
+		if (x->form.sending)
 			snprintf(buf, sizeof buf, "%s", cancel_needs_approval(x) ? "Requesting approval..." :
 				 x->by_lines ? "Cancelling the lines..." : "Cancelling...");
 		else
@@ -202,11 +203,11 @@ cancel_draw_keys(struct cancel_view *x, int y, int x0, int w)
 				 cancel_needs_approval(x) ? "request the cancellation" :
 				 x->by_lines ? "cancel the marked units" :
 				 cancel_overriding(x) ? "override and cancel the order" : "cancel the order", kx);
-		ui_draw_text(y, x0, w, x->confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
-	} else if (x->focus == FOCUS_LINES) {
+		ui_draw_text(y, x0, w, x->form.confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
+	} else if (x->form.focus == FOCUS_LINES) {
 		cancel_draw_hints(y, x0, w, lines, 5);
-	} else if (x->focus == FOCUS_NOTE) {
-		cancel_draw_hints(y, x0, w, note, 4);
+	} else if (x->form.focus == FOCUS_NOTE) {
+		cancel_draw_hints(y, x0, w, note, 5);
 	} else {
 		cancel_draw_hints(y, x0, w, reasons, 4);
 	}
@@ -217,9 +218,9 @@ cancel_draw(struct view *v, struct ui_rect r)
 {
 	struct cancel_view *x = xv(v);
 	struct ui *ui = v->ui;
-	struct ui_rect b, lr;
+	struct ui_rect b;
 	char buf[600], sw[32];
-	int x0, w, y, bottom;
+	int x0, w, y, bottom, noteh, note_y, listh;
 
 	snprintf(buf, sizeof buf, "Cancel order %lld", x->order_no);
 	b = ui_frame_draw(ui, r, buf);
@@ -252,19 +253,35 @@ cancel_draw(struct view *v, struct ui_rect r)
 		ui_draw_text(y++, x0, w, UI_EL_WARNING,
 			     "As an administrator, write a note to override and cancel at once (BR-026).");
 
-	if (x->by_lines)
-		y = cancel_lines_draw(x, y, x0, w, bottom);
-	ui_draw_text(y++, x0, w, UI_EL_HEADER, "Reason:");
-	lr = (struct ui_rect){ y, x0 + 2, bottom - y - (x->by_lines ? 0 : 1), w - 2 };
-	if (lr.h < 1)
-		lr.h = 1;
-	if (x->nreasons == 0)
-		ui_draw_text(y, x0 + 2, w - 2, UI_EL_DIM, "Loading reasons...");
-	else
-		cancel_list_draw(ui, &x->list, lr, x->focus == FOCUS_REASONS, cancel_reason_row, x);
-	ui_draw_text(bottom, x0, 6, UI_EL_HEADER, "Note: ");
-	ui_input_draw(ui, &x->note, bottom, x0 + 6, w - 6);
-	if (x->focus != FOCUS_NOTE)
+	/* the note grows up from the bottom row, into the reasons' rows */
+	noteh = ui_form_note_rows(&x->form, FOCUS_NOTE, w);
+	{
+		/* the whole order: the reasons keep a label and three rows;
+		 * some lines: the note takes at most a third */
+		int cap = x->by_lines ? (bottom - y) / 3 : bottom - y - 4;
+
+		for (int i = 0; i < x->form.n; i++)
+			cap -= x->form.f[i].msg[0] ? 1 : 0;
+		if (noteh > cap)
+			noteh = cap > 1 ? cap : 1;
+	}
+	note_y = bottom - (noteh - 1) - (x->form.f[FOCUS_NOTE].msg[0] ? 1 : 0);
+	if (x->by_lines) {
+		y = cancel_lines_draw(x, y, x0, w, note_y - (x->form.f[FOCUS_LINES].msg[0] ? 1 : 0));
+		if (x->form.f[FOCUS_LINES].msg[0])
+			ui_draw_text(y++, x0, w, UI_EL_ERROR, x->form.f[FOCUS_LINES].msg);
+	}
+	listh = note_y - y - 1 - (x->form.f[FOCUS_REASONS].msg[0] ? 1 : 0) - (x->by_lines ? 0 : 1);
+	if (listh < 1)
+		listh = 1;
+	if (x->nreasons == 0) {
+		ui_form_draw_label(&x->form, FOCUS_REASONS, y, x0, w);
+		ui_draw_text(y + 1, x0 + 2, w - 2, UI_EL_DIM, "Loading reasons...");
+	} else {
+		ui_form_draw_field(&x->form, FOCUS_REASONS, y, x0, w, listh, cancel_reason_row, x);
+	}
+	ui_form_draw_field(&x->form, FOCUS_NOTE, note_y, x0, w, noteh, NULL, NULL);
+	if (x->form.focus != FOCUS_NOTE)
 		ui->cursor_y = -1;
 	cancel_draw_keys(x, b.y + b.h - 2, x0, w);
 }
@@ -272,37 +289,33 @@ cancel_draw(struct view *v, struct ui_rect r)
 /* --- keys and sending ----------------------------------------------------- */
 
 /* BR-023 as the CSR meets it (the server checks again): a reason chosen,
- * and a note for the reasons that need one; for lines, at least one unit. */
+ * and a note for the reasons that need one; for lines, at least one unit.
+ * What is missing is said next to its field; the focus goes to the first. */
 static bool
 cancel_valid(struct cancel_view *x)
 {
+	struct ui_form *f = &x->form;
 	const struct cancel_reason *r;
 	long long value;
-	bool all;
+	bool all, ok = true;
+	char k[16];
 
-	if (x->by_lines && cancel_marked(x, &value, &all) == 0) {
-		x->confirming = false;
-		x->focus = FOCUS_LINES;
-		ui_message(x->v.ui, UI_EL_ERROR, "Mark at least one line to cancel: Space on a line.");
-		return false;
-	}
+	ui_form_clear_errors(f);
+	f->confirming = false;
+	ui_keymap_key(&x->v.ui->km, UI_ACT_CHOOSE, k, sizeof k);
 	if (x->chosen < 0 || x->chosen >= x->nreasons) {
-		x->confirming = false;
-		x->focus = FOCUS_REASONS;
-		ui_message(x->v.ui, UI_EL_ERROR,
-			   "BR-023: a cancellation needs a reason: choose one with Space.");
-		return false;
+		ui_form_error(f, FOCUS_REASONS, "BR-023: a cancellation needs a reason: choose one with %s.", k);
+		ok = false;
+	} else if ((r = &x->reasons[x->chosen])->requires_note && x->note.len == 0) {
+		ui_form_error(f, FOCUS_NOTE, "BR-023: the reason \"%s\" needs a note: type it.", r->label);
+		ok = false;
 	}
-	r = &x->reasons[x->chosen];
-	if (r->requires_note && x->note.len == 0) {
-		x->confirming = false;
-		x->focus = FOCUS_NOTE;
-		ui_message(x->v.ui, UI_EL_ERROR, "BR-023: the reason \"%s\" needs a note: type it.", r->label);
-		return false;
+	if (x->by_lines && cancel_marked(x, &value, &all) == 0) {
+		ui_form_error(f, FOCUS_LINES, "Mark at least one line to cancel: %s on a line.", k);
+		ok = false;
 	}
-	return true;
+	return ok;
 }
-
 
 static int
 cancel_send(struct cancel_view *x)
@@ -327,30 +340,12 @@ cancel_send(struct cancel_view *x)
 		s = cancel_order_stmt(&req, &st, &err);
 	}
 	if (s != OMS_OK) {
-		x->confirming = false;
+		x->form.confirming = false;
 		ui_message_error(x->v.ui, &err);
 		return UI_HANDLED | UI_REDRAW;
 	}
 	ui_query(x->v.ui, &x->v, TAG_CANCEL, &st);
-	x->sending = true;
-	return UI_HANDLED | UI_REDRAW;
-}
-
-static int
-cancel_next_field(struct cancel_view *x)
-{
-	switch (x->focus) {
-	case FOCUS_LINES:
-		x->focus = FOCUS_REASONS;
-		break;
-	case FOCUS_REASONS:
-		x->focus = FOCUS_NOTE;
-		break;
-	case FOCUS_NOTE:
-		x->focus = x->by_lines ? FOCUS_LINES : FOCUS_REASONS;
-		break;
-	}
-	x->confirming = false;
+	x->form.sending = true;
 	return UI_HANDLED | UI_REDRAW;
 }
 
@@ -358,56 +353,46 @@ static int
 cancel_key(struct view *v, int key, int action)
 {
 	struct cancel_view *x = xv(v);
-	bool changed, typing = x->focus == FOCUS_NOTE && ui_key_is_text(key);
+	enum ui_form_event ev;
+	int flags = ui_form_key(&x->form, key, action, &ev);
 
-	if (x->sending)
-		return action == UI_ACT_QUIT ? UI_UNHANDLED : UI_HANDLED;
-	/* letters typed into the note are text, whatever they are bound to */
-	if (typing) {
-		x->confirming = false;
-		return ui_input_key(&x->note, key, &changed) | UI_HANDLED | UI_REDRAW;
-	}
-	if (action == UI_ACT_CLOSE || (action == UI_ACT_BACK && x->focus != FOCUS_NOTE)) {
-		if (x->confirming) {
-			x->confirming = false;
-			return UI_HANDLED | UI_REDRAW;
-		}
+	switch (ev) {
+	case UI_FORM_CLOSE:
 		return UI_HANDLED | UI_POP;
-	}
-	if (action == UI_ACT_FIELD_NEXT)
-		return cancel_next_field(x);
-	if (action == UI_ACT_FIELD_PREV) {
-		/* three fields with lines, two without: back one is on two */
-		if (x->by_lines)
-			cancel_next_field(x);
-		return cancel_next_field(x);
-	}
-	if (action == UI_ACT_CONFIRM) {
+	case UI_FORM_CHECK:
 		if (x->nreasons == 0 || (x->by_lines && !x->picks))
 			return UI_HANDLED;
-		if (!x->confirming) {
-			x->confirming = cancel_valid(x);
-			return UI_HANDLED | UI_REDRAW;
-		}
+		ui_form_confirming(&x->form, cancel_valid(x));
+		return flags;
+	case UI_FORM_SEND:
 		x->bench_t0 = ui_bench_clock();
 		return cancel_send(x);
+	case UI_FORM_CHOSEN:
+		x->chosen = x->form.f[FOCUS_REASONS].chosen;
+		return flags;
+	case UI_FORM_CHOOSE:
+		return cancel_line_key(x, ' ');
+	case UI_FORM_NONE:
+		break;
+	default:
+		return flags;
 	}
-	x->confirming = false;
 	if (action == UI_ACT_CANCEL_LINES)
 		return cancel_toggle_scope(x);
-	if (x->focus == FOCUS_LINES && action == UI_ACT_CHOOSE)
-		return cancel_line_key(x, ' ');
-	if (x->focus == FOCUS_LINES && (key == '+' || key == '-' || key == UI_KEY_RIGHT || key == UI_KEY_LEFT))
-		return cancel_line_key(x, key);
-	if (x->focus == FOCUS_REASONS && action == UI_ACT_CHOOSE && x->nreasons > 0) {
-		x->chosen = x->list.sel;
-		return UI_HANDLED | UI_REDRAW;
+	if (x->form.focus == FOCUS_LINES) {
+		if (key == '+' || key == '-' || key == UI_KEY_RIGHT || key == UI_KEY_LEFT)
+			return cancel_line_key(x, key);
+		return ui_list_action(&x->lines, action) | UI_HANDLED;
 	}
-	if (x->focus == FOCUS_NOTE && action == UI_ACT_NONE)
-		return ui_input_key(&x->note, key, &changed) | UI_HANDLED | UI_REDRAW;
 	if (action == UI_ACT_HELP || action == UI_ACT_QUIT)
 		return UI_UNHANDLED;
-	return ui_list_action(x->focus == FOCUS_LINES ? &x->lines : &x->list, action) | UI_HANDLED;
+	return UI_HANDLED;
+}
+
+static int
+cancel_paste(struct view *v, const char *text)
+{
+	return ui_form_paste(&xv(v)->form, text);
 }
 
 static void
@@ -455,15 +440,15 @@ cancel_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 		ui_list_set_count(&x->list, x->nreasons);
 		return UI_REDRAW;
 	}
-	x->sending = false;
-	x->confirming = false;
+	x->form.sending = false;
+	x->form.confirming = false;
 	if (!res) {
 		ui_message_error(v->ui, err);
 		/* rolled back, or cut off: what was typed stays and Enter sends
 		 * it again (a cancellation that did go through is refused as
 		 * done, never done twice) */
 		if (err->status == OMS_RETRY || err->status == OMS_DB_GONE)
-			x->confirming = true;
+			x->form.confirming = true;
 		if (err->status == OMS_DB_GONE)
 			ui_note_interrupted(v->ui, "The cancellation");
 		/* refused or overtaken: the screen below shows why after Esc */
@@ -522,6 +507,7 @@ static const struct view_ops cancel_ops = {
 	.result = cancel_result,
 	.tick = cancel_tick,
 	.hints = cancel_hints,
+	.paste = cancel_paste,
 };
 
 struct view *
@@ -544,6 +530,13 @@ view_cancel_new(struct ui *ui, struct view *parent, long long order_no, const ch
 	ui_list_init(&x->list, true);
 	ui_list_init(&x->lines, true);
 	x->chosen = -1;
-	x->focus = FOCUS_REASONS;
+	ui_form_init(&x->form, ui, 6);
+	ui_form_add(&x->form, UI_FIELD_CUSTOM, "Lines", true);
+	ui_form_add(&x->form, UI_FIELD_CHOICE, "Reason", true);
+	ui_form_add(&x->form, UI_FIELD_NOTE, "Note", false);
+	x->form.f[FOCUS_LINES].hidden = true;
+	x->form.f[FOCUS_REASONS].list = &x->list;
+	x->form.f[FOCUS_NOTE].in = &x->note;
+	ui_form_focus(&x->form, FOCUS_REASONS);
 	return &x->v;
 }

@@ -8,12 +8,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "form.h"
 #include "input.h"
 #include "list.h"
 #include "views.h"
 
 enum { TAG_REASONS = 1, TAG_CANCEL, TAG_CARD, TAG_PREVIEW };
-enum focus { FOCUS_LINES, FOCUS_REASONS, FOCUS_NOTE };
+/* The form's fields, in focus order (the lines only for "some lines"). */
+enum { FOCUS_LINES, FOCUS_REASONS, FOCUS_NOTE };
 
 /* A line of the order as "some lines" offers it. */
 struct cancel_pick {
@@ -36,8 +38,7 @@ struct cancel_view {
 	struct ui_list list;
 	int chosen;                /* index of the chosen reason, -1: none yet */
 	struct ui_input note;
-	enum focus focus;
-	bool confirming, sending;
+	struct ui_form form;       /* focus, the confirm step, messages */
 	uint64_t bench_t0;         /* bench: when the cancellation was confirmed */
 
 	bool by_lines;             /* "some lines" rather than the whole order */

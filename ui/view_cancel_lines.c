@@ -212,8 +212,10 @@ int
 cancel_toggle_scope(struct cancel_view *x)
 {
 	x->by_lines = !x->by_lines;
-	x->confirming = false;
-	x->focus = x->by_lines ? FOCUS_LINES : FOCUS_REASONS;
+	x->form.confirming = false;
+	x->form.f[FOCUS_LINES].hidden = !x->by_lines;
+	x->form.f[FOCUS_LINES].msg[0] = '\0';
+	ui_form_focus(&x->form, x->by_lines ? FOCUS_LINES : FOCUS_REASONS);
 	if (x->by_lines && (!x->card_asked || x->card_failed)) {
 		struct app_stmt st;
 
@@ -349,7 +351,7 @@ cancel_lines_draw(struct cancel_view *x, int y, int x0, int w, int bottom)
 		ui_draw_text(y, x0 + 4, w - 4, UI_EL_DIM,
 			     x->card_failed ? "The lines could not be loaded." : "Loading lines...");
 	else
-		cancel_list_draw(ui, &x->lines, lr, x->focus == FOCUS_LINES, cancel_line_row, x);
+		cancel_list_draw(ui, &x->lines, lr, x->form.focus == FOCUS_LINES, cancel_line_row, x);
 	y += nl;
 	cancel_refund_row(x, y++, x0, w);
 	return y;

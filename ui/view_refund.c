@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "form.h"
 #include "frame.h"
 #include "input.h"
 #include "list.h"
@@ -18,8 +19,8 @@
 #include "views.h"
 
 enum { TAG_REQUEST = 1 };
-/* The fields, in Tab order. */
-enum focus { FOCUS_WHAT, FOCUS_AMOUNT, FOCUS_REASON, FOCUS_NOTE, FOCUS_COUNT };
+/* The fields, in focus order. */
+enum { F_WHAT, F_AMOUNT, F_REASON, F_NOTE };
 
 struct refund_view {
 	struct view v;
@@ -28,11 +29,10 @@ struct refund_view {
 	char currency[4];
 	json_t *lines;             /* the order card's lines (a reference) */
 	int nlines;
+	struct ui_form form;
 	struct ui_list list;       /* row 0: an amount; row i: line i - 1 */
 	int chosen;                /* the chosen row */
 	struct ui_input amount, reason, note;
-	enum focus focus;
-	bool confirming, sending;
 	char refusal[520];         /* the database's last refusal, shown in the dialog */
 	long long sent_minor;      /* the amount being sent, for the message */
 	/* this dialog's intent: every send of it carries the same key, so a
@@ -140,37 +140,20 @@ refund_draw_wrapped(int y, int x0, int w, int max, enum ui_element el, const cha
 	return rows;
 }
 
-/* Rows inside the frame besides the list: paid, "Refund of:", the three
- * fields, a blank, at least three of what will happen and two for a
- * refusal. */
-#define REFUND_FIXED_ROWS 11
-
-static void
-refund_draw_field(struct refund_view *x, int y, int x0, int w, const char *label,
-		  struct ui_input *in, enum focus f, const char *empty)
-{
-	struct ui *ui = x->v.ui;
-	int cy = ui->cursor_y, cx = ui->cursor_x;
-
-	ui_draw_text(y, x0, 8, x->focus == f ? UI_EL_HEADER : UI_EL_NORMAL, label);
-	ui_input_draw(ui, in, y, x0 + 8, w - 8);
-	if (in->len == 0 && x->focus != f && empty)
-		ui_draw_text(y, x0 + 8, w - 8, UI_EL_DIM, empty);
-	/* the terminal cursor goes to the focused field only */
-	if (x->focus != f) {
-		ui->cursor_y = cy;
-		ui->cursor_x = cx;
-	}
-}
+/* Rows inside the frame besides the list and the note: paid, "Refund of:",
+ * the amount and the reason, a blank, at least three of what will happen
+ * and two for a refusal. */
+#define REFUND_FIXED_ROWS 9
 
 static void
 refund_draw(struct view *v, struct ui_rect r)
 {
 	struct refund_view *x = xv(v);
 	struct ui *ui = v->ui;
+	struct ui_form *f = &x->form;
 	char buf[600], a[48], b[48];
 	struct ui_rect box;
-	int x0, w, y, bottom, listh = x->nlines + 1;
+	int x0, w, y, bottom, listh = x->nlines + 1, noteh, rest;
 
 	snprintf(buf, sizeof buf, "Refund on order %lld", x->order_no);
 	box = ui_frame_draw(ui, r, buf);
@@ -179,26 +162,28 @@ refund_draw(struct view *v, struct ui_rect r)
 	y = box.y + 1;
 	bottom = box.y + box.h - 3;          /* the first row not inside */
 	ui->cursor_y = -1;
-	/* the list gets what the other rows leave */
-	if (listh > bottom - y - REFUND_FIXED_ROWS)
-		listh = bottom - y - REFUND_FIXED_ROWS;
+	/* the list and the note share what the other rows leave: the list
+	 * first, then the note grows into the rest */
+	rest = bottom - y - REFUND_FIXED_ROWS;
+	for (int i = 0; i < f->n; i++)
+		rest -= f->f[i].msg[0] ? 1 : 0;
+	if (listh > rest - 1)
+		listh = rest - 1;
 	if (listh < 1 || w < 30) {
 		ui_draw_text(y, x0, w, UI_EL_WARNING, "The terminal is too small for this dialog.");
 		return;
 	}
+	noteh = ui_form_note_rows(f, F_NOTE, w);
+	if (noteh > rest - listh)
+		noteh = rest - listh;
 	money_format(x->paid_minor, x->currency, a, sizeof a);
 	money_format(x->refundable_minor, x->currency, b, sizeof b);
 	snprintf(buf, sizeof buf, "Paid %s; left to refund %s.", a, b);
 	ui_draw_text(y++, x0, w, UI_EL_NORMAL, buf);
-	ui_draw_text(y++, x0, w, x->focus == FOCUS_WHAT ? UI_EL_HEADER : UI_EL_NORMAL, "Refund of:");
-	x->list.height = listh;
-	ui_list_draw(ui, &x->list, (struct ui_rect){ y, x0 + 2, listh, w - 2 }, refund_row, x);
-	y += listh;
-	snprintf(buf, sizeof buf, " %s", x->currency);
-	refund_draw_field(x, y, x0, w - 5, "Amount:", &x->amount, FOCUS_AMOUNT, NULL);
-	ui_draw_text(y++, x0 + w - 5, 5, UI_EL_DIM, buf);
-	refund_draw_field(x, y++, x0, w, "Reason:", &x->reason, FOCUS_REASON, "(required)");
-	refund_draw_field(x, y++, x0, w, "Note:", &x->note, FOCUS_NOTE, "(optional)");
+	y += ui_form_draw_field(f, F_WHAT, y, x0, w, listh, refund_row, x);
+	y += ui_form_draw_field(f, F_AMOUNT, y, x0, w, 1, NULL, NULL);
+	y += ui_form_draw_field(f, F_REASON, y, x0, w, 1, NULL, NULL);
+	y += ui_form_draw_field(f, F_NOTE, y, x0, w, noteh, NULL, NULL);
 	y++;
 	/* what will happen, and under it the database's last refusal */
 	refund_what_happens(x, buf, sizeof buf);
@@ -208,20 +193,23 @@ refund_draw(struct view *v, struct ui_rect r)
 		refund_draw_wrapped(y, x0, w, bottom - y, UI_EL_ERROR, x->refusal);
 	{
 		/* the keys as bound now (oms.conf [keys] reaches the dialog) */
-		char kt[16], ks[16], ke[16], kx[16];
+		char k[5][32];
 
-		ui_keymap_key(&ui->km, UI_ACT_FIELD_NEXT, kt, sizeof kt);
-		ui_keymap_key(&ui->km, UI_ACT_CHOOSE, ks, sizeof ks);
-		ui_keymap_key(&ui->km, UI_ACT_CONFIRM, ke, sizeof ke);
-		ui_keymap_key(&ui->km, UI_ACT_CLOSE, kx, sizeof kx);
-		if (x->sending)
-			snprintf(buf, sizeof buf, "Requesting the refund...");
-		else if (x->confirming)
-			snprintf(buf, sizeof buf, "%s again to request the refund, %s to go back.", ke, kx);
+		if (f->focus == F_NOTE)
+			snprintf(buf, sizeof buf, "%s  %s  %s  %s",
+				 ui_form_key_text(ui, UI_ACT_NEWLINE, "new line", k[0], sizeof k[0]),
+				 ui_form_key_text(ui, UI_ACT_FIELD_NEXT, "field", k[1], sizeof k[1]),
+				 ui_form_key_text(ui, UI_ACT_CONFIRM, "confirm", k[3], sizeof k[3]),
+				 ui_form_key_text(ui, UI_ACT_CLOSE, "close", k[4], sizeof k[4]));
 		else
-			snprintf(buf, sizeof buf, "%s: field  %s: choose  %s: confirm  %s: close", kt, ks, ke, kx);
+			snprintf(buf, sizeof buf, "%s  %s  %s  %s",
+				 ui_form_key_text(ui, UI_ACT_FIELD_NEXT, "field", k[1], sizeof k[1]),
+				 ui_form_key_text(ui, UI_ACT_CHOOSE, "choose", k[2], sizeof k[2]),
+				 ui_form_key_text(ui, UI_ACT_CONFIRM, "confirm", k[3], sizeof k[3]),
+				 ui_form_key_text(ui, UI_ACT_CLOSE, "close", k[4], sizeof k[4]));
+		ui_form_draw_keys(f, box.y + box.h - 2, x0, w, "request the refund",
+				  "Requesting the refund...", buf);
 	}
-	ui_draw_text(box.y + box.h - 2, x0, w, x->confirming ? UI_EL_WARNING : UI_EL_DIM, buf);
 }
 
 static void
@@ -239,6 +227,7 @@ refund_choose(struct refund_view *x, int row)
 	}
 	x->chosen = row;
 	x->list.sel = row;
+	x->form.f[F_WHAT].chosen = row;
 	if (ln) {
 		/* the line's value, left for the CSR to change */
 		refund_amount_input(refund_line_value(ln, x->refundable_minor), x->currency, buf, sizeof buf);
@@ -249,31 +238,30 @@ refund_choose(struct refund_view *x, int row)
 			ui_input_set(&x->note, buf);
 		}
 	}
-	x->focus = FOCUS_AMOUNT;
+	ui_form_focus(&x->form, F_AMOUNT);
 }
 
 /* The form is filled in (the database checks the amount and the reason
- * again, and the rules). */
+ * again, and the rules): what is wrong is said next to each field, and
+ * the focus goes to the first. */
 static bool
 refund_valid(struct refund_view *x)
 {
-	const char *p = x->reason.buf;
+	struct ui_form *f = &x->form;
+	bool ok = true;
 
-	x->confirming = false;
+	ui_form_clear_errors(f);
+	f->confirming = false;
+	if (x->reason.buf[strspn(x->reason.buf, " \t\n")] == '\0') {
+		ui_form_error(f, F_REASON, "A refund needs a reason: type it.");
+		ok = false;
+	}
 	if (refund_amount(x) <= 0) {
-		x->focus = FOCUS_AMOUNT;
-		ui_message(x->v.ui, UI_EL_ERROR, "The amount is not an amount in %s: type it like 12.34.",
-			   x->currency);
-		return false;
+		ui_form_error(f, F_AMOUNT, "The amount is not an amount in %s: type it like 12.34.",
+			      x->currency);
+		ok = false;
 	}
-	while (*p == ' ')
-		p++;
-	if (!*p) {
-		x->focus = FOCUS_REASON;
-		ui_message(x->v.ui, UI_EL_ERROR, "A refund needs a reason: type it.");
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 static int
@@ -284,7 +272,7 @@ refund_send(struct refund_view *x)
 	struct oms_error err;
 
 	oms_error_clear(&err);
-	x->confirming = false;
+	x->form.confirming = false;
 	if (!refund_valid(x))
 		return UI_HANDLED | UI_REDRAW;
 	req.order_no = x->order_no;
@@ -299,90 +287,43 @@ refund_send(struct refund_view *x)
 	x->sent_minor = req.amount_minor;
 	x->refusal[0] = '\0';
 	ui_query(x->v.ui, &x->v, TAG_REQUEST, &st);
-	x->sending = true;
+	x->form.sending = true;
 	return UI_HANDLED | UI_REDRAW;
-}
-
-static struct ui_input *
-refund_field(struct refund_view *x)
-{
-	switch (x->focus) {
-	case FOCUS_AMOUNT: return &x->amount;
-	case FOCUS_REASON: return &x->reason;
-	case FOCUS_NOTE: return &x->note;
-	default: return NULL;
-	}
-}
-
-static int
-refund_text_key(struct refund_view *x, struct ui_input *in, int key, int action)
-{
-	bool changed = false;
-	int flags;
-
-	if (key == UI_KEY_HOME || key == UI_KEY_END)
-		key = key == UI_KEY_HOME ? UI_CTRL('a') : UI_CTRL('e');
-	flags = ui_input_key(in, key, &changed);
-	if (flags & UI_HANDLED)
-		return flags | UI_REDRAW;
-	if (action == UI_ACT_UP || action == UI_ACT_DOWN) {
-		x->focus = (x->focus + (action == UI_ACT_UP ? FOCUS_COUNT - 1 : 1)) % FOCUS_COUNT;
-		return UI_HANDLED | UI_REDRAW;
-	}
-	return UI_UNHANDLED;
 }
 
 static int
 refund_key(struct view *v, int key, int action)
 {
 	struct refund_view *x = xv(v);
-	struct ui_input *in = refund_field(x);
-	int flags;
+	enum ui_form_event ev;
+	int flags = ui_form_key(&x->form, key, action, &ev);
 
-	if (x->sending)
-		return action == UI_ACT_QUIT ? UI_UNHANDLED : UI_HANDLED;
-	if (in && ui_key_is_text(key)) {
-		/* letters typed into a field are text, whatever they are bound to */
-		x->confirming = false;
-		if ((flags = refund_text_key(x, in, key, action)) & UI_HANDLED)
-			return flags;
-		return UI_HANDLED;
-	}
-	if (action == UI_ACT_CLOSE || (action == UI_ACT_BACK && !in)) {
-		if (x->confirming) {
-			x->confirming = false;
-			return UI_HANDLED | UI_REDRAW;
-		}
+	switch (ev) {
+	case UI_FORM_CLOSE:
 		ui_message(v->ui, UI_EL_HINT, "No refund asked for.");
 		return UI_HANDLED | UI_POP | UI_REDRAW;
-	}
-	if (action == UI_ACT_FIELD_NEXT || action == UI_ACT_FIELD_PREV) {
-		x->focus = (x->focus + (action == UI_ACT_FIELD_PREV ? FOCUS_COUNT - 1 : 1)) % FOCUS_COUNT;
-		x->confirming = false;
-		return UI_HANDLED | UI_REDRAW;
-	}
-	if (action == UI_ACT_CONFIRM) {
-		if (!x->confirming) {
-			x->confirming = refund_valid(x);
-			if (x->confirming)
-				x->v.ui->msg[0] = '\0';   /* the last complaint is answered */
-			return UI_HANDLED | UI_REDRAW;
-		}
+	case UI_FORM_CHECK:
+		ui_form_confirming(&x->form, refund_valid(x));
+		if (x->form.confirming)
+			v->ui->msg[0] = '\0';   /* the last complaint is answered */
+		return flags;
+	case UI_FORM_SEND:
 		return refund_send(x);
-	}
-	x->confirming = false;
-	if (in) {
-		if ((flags = refund_text_key(x, in, key, action)) & UI_HANDLED)
-			return flags;
-	} else if (action == UI_ACT_CHOOSE) {
+	case UI_FORM_CHOSEN:
+		x->form.f[F_WHAT].chosen = x->chosen;
 		refund_choose(x, x->list.sel);
-		return UI_HANDLED | UI_REDRAW;
-	} else if ((flags = ui_list_action(&x->list, action)) & UI_HANDLED) {
+		return flags;
+	case UI_FORM_NONE:
+		return action == UI_ACT_HELP || action == UI_ACT_QUIT ? UI_UNHANDLED : UI_HANDLED;
+	default:
 		return flags;
 	}
-	if (action == UI_ACT_HELP || action == UI_ACT_QUIT)
-		return UI_UNHANDLED;
-	return UI_HANDLED;
+}
+
+static int
+refund_paste(struct view *v, const char *text)
+{
+	return ui_form_paste(&xv(v)->form, text);
 }
 
 /* Why the request failed, worded for the CSR: nothing was recorded,
@@ -423,7 +364,7 @@ refund_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 	char money[48];
 
 	oms_error_clear(&perr);
-	x->sending = false;
+	x->form.sending = false;
 	if (!res || request_refund_parse(res, &refund_id, &perr) != OMS_OK) {
 		const struct oms_error *e = res ? &perr : err;
 
@@ -433,7 +374,7 @@ refund_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 			refund_error_text(e, x->refusal, sizeof x->refusal);
 		ui_message(v->ui, UI_EL_ERROR, "%s", x->refusal);
 		/* rolled back or cut off: Enter sends the same request again */
-		x->confirming = e->status == OMS_RETRY || e->status == OMS_DB_GONE;
+		x->form.confirming = e->status == OMS_RETRY || e->status == OMS_DB_GONE;
 		if (e->status == OMS_DB_GONE)
 			ui_note_interrupted(v->ui, "The refund request");
 		return UI_REDRAW;
@@ -482,6 +423,7 @@ static const struct view_ops refund_ops = {
 	.resize = refund_resize,
 	.result = refund_result,
 	.hints = refund_hints,
+	.paste = refund_paste,
 };
 
 bool
@@ -510,7 +452,19 @@ view_refund_new(struct ui *ui, struct view *parent, const json_t *card)
 	x->nlines = (int)json_array_size(x->lines);
 	ui_list_init(&x->list, true);
 	ui_list_set_count(&x->list, x->nlines + 1);
-	x->focus = FOCUS_WHAT;
+	ui_form_init(&x->form, ui, 9);
+	ui_form_add(&x->form, UI_FIELD_CHOICE, "Refund of", false);
+	ui_form_add(&x->form, UI_FIELD_AMOUNT, "Amount", true);
+	ui_form_add(&x->form, UI_FIELD_TEXT, "Reason", true);
+	ui_form_add(&x->form, UI_FIELD_NOTE, "Note", false);
+	x->form.f[F_WHAT].list = &x->list;
+	x->form.f[F_WHAT].chosen = 0;
+	x->form.f[F_AMOUNT].in = &x->amount;
+	x->form.f[F_AMOUNT].suffix = x->currency;
+	x->form.f[F_REASON].in = &x->reason;
+	x->form.f[F_REASON].empty = "(required)";
+	x->form.f[F_NOTE].in = &x->note;
+	x->form.f[F_NOTE].empty = "(optional)";
 	app_uuid_v4(x->request_key);
 	return &x->v;
 }
