@@ -108,7 +108,7 @@ SQL
 
 cli_setup() {
 	cluster_start
-	if "$OMS" seed --scale tiny >"$CLUSTER_DIR/seed.log" 2>&1 &&
+	if { cluster_seed_template tiny || "$OMS" seed --scale tiny >"$CLUSTER_DIR/seed.log" 2>&1; } &&
 	   [ "$(sql "SELECT count(*) FROM oms.customer WHERE lower(email) = '$ZOE_EMAIL'")" = 1 ]; then
 		echo "# demo data: oms seed --scale tiny"
 		cli_check_sequences
