@@ -173,6 +173,10 @@ ui_run(struct oms_ctx *ctx)
 	 * ui_read_keys() drains the keys before every draw anyway. */
 	typeahead(-1);
 	curs_set(0);
+	/* bracketed paste: a paste arrives marked, goes into the text field
+	 * whole (line breaks in a note kept) and is never taken for keys */
+	fputs("\033[?2004h", stdout);
+	fflush(stdout);
 	/* ui->plain: --plain or oms.conf [ui] plain */
 	ui->color = has_colors() && !ui->plain && !(nc && *nc);
 	ui_theme_init(ctx->cfg, ui->color, &themeerr);
@@ -191,8 +195,13 @@ ui_run(struct oms_ctx *ctx)
 			ui_message(ui, UI_EL_ERROR, "%s", themeerr.msg);
 		ui_loop(ui);
 	}
+	if (!ui->hangup) {
+		fputs("\033[?2004l", stdout);
+		fflush(stdout);
+	}
 	endwin();
 	signals_remove(ui);
+	free(ui->paste);
 	free(ui);
 	return root ? 0 : 3;
 }

@@ -125,6 +125,11 @@ struct ui {
 	bool listening;            /* LISTEN oms_order works on this connection */
 	char interrupted[48];      /* the change the lost connection cut off, "" none */
 
+	/* a bracketed paste being read (ESC [200~ ... ESC [201~, ui/loop.c) */
+	bool pasting;
+	char *paste;
+	size_t paste_len, paste_cap;
+
 	/* status line */
 	char msg[256];
 	enum ui_element msg_el;
