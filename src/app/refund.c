@@ -292,22 +292,6 @@ refusal_words(long long asked, long long left, long long order_no, const char *c
 		 a, b, order_no);
 }
 
-/* Transitional: a server whose refusals carry no DETAIL yet (before the
- * SQL side words them as JSON) still says the amounts in its message.
- * Remove once every refusal carries DETAIL. */
-static bool
-refusal_from_message(const struct oms_error *err, const char *currency, char *buf, size_t len)
-{
-	long long asked, left, order_no;
-	int end = 0;
-
-	if (sscanf(err->msg, "BR-028: a refund of %lld exceeds the %lld left to refund on order %lld%n",
-		   &asked, &left, &order_no, &end) != 3 || err->msg[end] != '\0')
-		return false;
-	refusal_words(asked, left, order_no, currency, buf, len);
-	return true;
-}
-
 static bool
 json_whole(const json_t *d, const char *key, long long *v)
 {
@@ -329,8 +313,11 @@ refund_refusal_text(const struct oms_error *err, const char *currency, char *buf
 
 	if (!err || err->status != OMS_RULE)
 		return false;
+	/* The amounts come from the refusal's DETAIL (sql/functions:
+	 * oms.refuse), never from its words: a server without it gets the
+	 * message as it is. */
 	if (!(d = app_error_detail(err)))
-		return refusal_from_message(err, currency, buf, len);
+		return false;
 	cur = json_string_value(json_object_get(d, "currency"));
 	ok = json_is_string(json_object_get(d, "rule")) &&
 	     strcmp(json_string_value(json_object_get(d, "rule")), "BR-028") == 0 &&

@@ -283,7 +283,8 @@ test_line_value_hostile(void **state)
 
 /* --- refund_refusal_text -------------------------------------------------- */
 
-/* As oms.refuse raises it (sql/0007_api_write.sql, request_refund). */
+/* The words oms.refuse says it with (sql/functions/60_refunds.sql); the
+ * facts are in DETAIL, never read from these words. */
 #define BR028 "BR-028: a refund of %s exceeds the %s left to refund on order %s"
 
 static struct oms_error
@@ -295,18 +296,6 @@ rule_error(enum oms_status st, const char *msg)
 	e.status = st;
 	snprintf(e.msg, sizeof e.msg, "%s", msg);
 	return e;
-}
-
-static void
-refusal(const char *msg, const char *cur, const char *want)
-{
-	struct oms_error e = rule_error(OMS_RULE, msg);
-	char buf[256];
-
-	memset(buf, 'x', sizeof buf);
-	if (!refund_refusal_text(&e, cur, buf, sizeof buf))
-		fail_msg("not read as BR-028: %s", msg);
-	assert_string_equal(buf, want);
 }
 
 static void
@@ -323,26 +312,54 @@ not_refusal(enum oms_status st, const char *msg)
 		assert_int_equal(buf[i], 'x');        /* untouched */
 }
 
+/* --- refusals worded from DETAIL (the JSON the database sends) ----------- */
+
+static struct oms_error
+detail_error(enum oms_status st, const char *msg, const char *detail)
+{
+	struct oms_error e = rule_error(st, msg);
+
+	snprintf(e.detail, sizeof e.detail, "%s", detail);
+	return e;
+}
+
+#define BR028_DETAIL "{\"rule\": \"BR-028\", \"order_no\": %s, \"amount_minor\": %s, " \
+	"\"left_minor\": %s, \"currency\": %s}"
+
+static void
+detail_refusal(const char *detail, const char *cur, const char *want)
+{
+	/* the message says nothing the text could be read from */
+	struct oms_error e = detail_error(OMS_RULE, "BR-028: too much", detail);
+	char buf[256];
+
+	memset(buf, 'x', sizeof buf);
+	if (!refund_refusal_text(&e, cur, buf, sizeof buf))
+		fail_msg("not read as BR-028: %s", detail);
+	assert_string_equal(buf, want);
+}
+
 static void
 test_refusal_text(void **state)
 {
-	char msg[256];
+	char d[512];
 
 	(void)state;
-	snprintf(msg, sizeof msg, BR028, "50000", "12345", "10000007");
-	refusal(msg, "USD", "BR-028: $500.00 is more than the $123.45 left to refund on order 10000007.");
-	refusal(msg, "EUR", "BR-028: 500.00 EUR is more than the 123.45 EUR left to refund on order "
-		"10000007.");
-	refusal(msg, "JPY", "BR-028: 50,000 JPY is more than the 12,345 JPY left to refund on order "
-		"10000007.");
-	refusal(msg, "KWD", "BR-028: 50.000 KWD is more than the 12.345 KWD left to refund on order "
-		"10000007.");
-	refusal(msg, NULL, "BR-028: 500.00 is more than the 123.45 left to refund on order 10000007.");
-	snprintf(msg, sizeof msg, BR028, "1", "0", "10000007");
-	refusal(msg, "USD", "BR-028: $0.01 is more than the $0.00 left to refund on order 10000007.");
-	snprintf(msg, sizeof msg, BR028, "9223372036854775807", "9223372036854775806", "10000007");
-	refusal(msg, "USD", "BR-028: $92,233,720,368,547,758.07 is more than the "
-		"$92,233,720,368,547,758.06 left to refund on order 10000007.");
+	/* no currency in DETAIL: the dialog's */
+	snprintf(d, sizeof d, BR028_DETAIL, "10000007", "50000", "12345", "null");
+	detail_refusal(d, "USD", "BR-028: $500.00 is more than the $123.45 left to refund on order 10000007.");
+	detail_refusal(d, "EUR", "BR-028: 500.00 EUR is more than the 123.45 EUR left to refund on order "
+		       "10000007.");
+	detail_refusal(d, "JPY", "BR-028: 50,000 JPY is more than the 12,345 JPY left to refund on order "
+		       "10000007.");
+	detail_refusal(d, "KWD", "BR-028: 50.000 KWD is more than the 12.345 KWD left to refund on order "
+		       "10000007.");
+	detail_refusal(d, NULL, "BR-028: 500.00 is more than the 123.45 left to refund on order 10000007.");
+	snprintf(d, sizeof d, BR028_DETAIL, "10000007", "1", "0", "null");
+	detail_refusal(d, "USD", "BR-028: $0.01 is more than the $0.00 left to refund on order 10000007.");
+	snprintf(d, sizeof d, BR028_DETAIL, "10000007", "9223372036854775807", "9223372036854775806", "null");
+	detail_refusal(d, "USD", "BR-028: $92,233,720,368,547,758.07 is more than the "
+		       "$92,233,720,368,547,758.06 left to refund on order 10000007.");
 }
 
 static void
@@ -351,7 +368,10 @@ test_refusal_text_other_errors(void **state)
 	char msg[256];
 
 	(void)state;
+	/* without DETAIL nothing is read from the words of the message, not
+	 * even the database's own BR-028 sentence */
 	snprintf(msg, sizeof msg, BR028, "50000", "12345", "10000007");
+	not_refusal(OMS_RULE, msg);
 	not_refusal(OMS_INVALID, msg);        /* only a rule refusal */
 	not_refusal(OMS_DB, msg);
 	not_refusal(OMS_OK, msg);
@@ -382,42 +402,15 @@ static void
 test_refusal_text_small_buffer(void **state)
 {
 	struct oms_error e;
-	char msg[256], buf[16];
+	char d[512], buf[16];
 
 	(void)state;
-	snprintf(msg, sizeof msg, BR028, "50000", "12345", "10000007");
-	e = rule_error(OMS_RULE, msg);
+	snprintf(d, sizeof d, BR028_DETAIL, "10000007", "50000", "12345", "\"USD\"");
+	e = detail_error(OMS_RULE, "BR-028: too much", d);
 	memset(buf, 'x', sizeof buf);
 	assert_true(refund_refusal_text(&e, "USD", buf, 12));
 	assert_string_equal(buf, "BR-028: $50");      /* truncated, terminated */
 	assert_int_equal(buf[12], 'x');
-}
-
-/* --- refusals worded from DETAIL (the JSON the database sends) ----------- */
-
-static struct oms_error
-detail_error(enum oms_status st, const char *msg, const char *detail)
-{
-	struct oms_error e = rule_error(st, msg);
-
-	snprintf(e.detail, sizeof e.detail, "%s", detail);
-	return e;
-}
-
-#define BR028_DETAIL "{\"rule\": \"BR-028\", \"order_no\": %s, \"amount_minor\": %s, " \
-	"\"left_minor\": %s, \"currency\": %s}"
-
-static void
-detail_refusal(const char *detail, const char *cur, const char *want)
-{
-	/* the message says nothing the text could be read from */
-	struct oms_error e = detail_error(OMS_RULE, "BR-028: too much", detail);
-	char buf[256];
-
-	memset(buf, 'x', sizeof buf);
-	if (!refund_refusal_text(&e, cur, buf, sizeof buf))
-		fail_msg("not read as BR-028: %s", detail);
-	assert_string_equal(buf, want);
 }
 
 static void
