@@ -295,6 +295,29 @@ job_db_trouble(struct job *jb, const struct oms_error *e)
 	return false;
 }
 
+struct db_result *
+job_read_row(struct job *jb, const char *sql, long long id, const char *missing)
+{
+	struct oms_error e = { 0 };
+	struct db_result *r;
+	char buf[24];
+	const char *p[1] = { buf };
+
+	snprintf(buf, sizeof buf, "%lld", id);
+	r = db_query(job_db(jb), sql, 1, p, &e);
+	if (!r) {
+		if (!job_db_trouble(jb, &e))
+			job_retry(jb, e.msg);
+		return NULL;
+	}
+	if (db_rows(r) != 1) {
+		db_result_free(r);
+		job_dead(jb, missing);
+		return NULL;
+	}
+	return r;
+}
+
 void
 job_dead(struct job *jb, const char *why)
 {

@@ -96,6 +96,11 @@ void job_dead(struct job *jb, const char *why);
  * OMS_READ_ONLY): the job was given back or left to its lease, and is
  * gone. False: the error is the job's own, the caller decides. */
 bool job_db_trouble(struct job *jb, const struct oms_error *e);
+/* The one row a job starts from (oms_api.refund_to_execute($1),
+ * payment_to_verify($1), ...): the result, or NULL when the job is gone
+ * already (given back on database trouble, retried on another error, dead
+ * with `missing` when there is no such row). */
+struct db_result *job_read_row(struct job *jb, const char *sql, long long id, const char *missing);
 
 /* For a family that records its result in a transaction of its own
  * (verify.c: payment_failed decides the job's next step): outbox_done or

@@ -75,24 +75,12 @@ refund_post(struct job *jb, long long amount, const char *key)
 void
 refund_job_start(struct job *jb)
 {
-	struct oms_error e = { 0 };
 	struct db_result *r;
-	char id[24], key[96], status[24], approval[24];
-	const char *p[1] = { id };
+	char key[96], status[24], approval[24];
 	long long amount;
 
-	snprintf(id, sizeof id, "%lld", jb->refund_id);
-	r = db_query(job_db(jb), SQL_REFUND_TO_EXECUTE, 1, p, &e);
-	if (!r) {
-		if (!job_db_trouble(jb, &e))
-			job_retry(jb, e.msg);
+	if (!(r = job_read_row(jb, SQL_REFUND_TO_EXECUTE, jb->refund_id, "refund job names no refund")))
 		return;
-	}
-	if (db_rows(r) != 1) {
-		db_result_free(r);
-		job_dead(jb, "refund job names no refund");
-		return;
-	}
 	amount = db_get_ll(r, 0, 0);
 	payment_idempotency_key(db_get(r, 0, 2), key, sizeof key);
 	snprintf(status, sizeof status, "%s", db_get(r, 0, 3));

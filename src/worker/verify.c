@@ -46,22 +46,12 @@ verify_job_start(struct job *jb)
 {
 	struct oms_error e = { 0 };
 	struct db_result *r;
-	char id[24], path[192], esc[160];
-	const char *p[1] = { id };
+	char path[192], esc[160];
 	bool verified;
 
-	snprintf(id, sizeof id, "%lld", jb->order_id);
-	r = db_query(job_db(jb), SQL_PAYMENT_TO_VERIFY, 1, p, &e);
-	if (!r) {
-		if (!job_db_trouble(jb, &e))
-			job_retry(jb, e.msg);
+	if (!(r = job_read_row(jb, SQL_PAYMENT_TO_VERIFY, jb->order_id,
+			       "payment verification job names no order with a payment")))
 		return;
-	}
-	if (db_rows(r) != 1) {
-		db_result_free(r);
-		job_dead(jb, "payment verification job names no order with a payment");
-		return;
-	}
 	jb->order_no = db_get_ll(r, 0, 0);
 	snprintf(jb->provider_ref, sizeof jb->provider_ref, "%s", db_get(r, 0, 1));
 	verified = !strcmp(db_get(r, 0, 2), "verified");
