@@ -20,34 +20,7 @@
 #include "screens.h"
 #include "views.h"
 
-/* A query waits in ui->queue until the connection is free. */
-struct ui_req {
-	struct ui_req *next;
-	struct view *owner;        /* NULL: the loop's own (whoami) */
-	int tag;
-	unsigned id;
-	bool stale;                /* nobody wants the answer any more */
-	bool user_cancelled;
-	uint64_t sent_at;
-	uint64_t bench_sent;        /* ui_bench_clock() when sent; 0: not timing */
-	uint64_t bench_readable;    /* ... when the socket had the answer's end */
-	struct app_stmt st;
-};
-
-/* The report connection: opened by a thread on first use (a blocking
- * connect to a replica far away must not freeze the screen), then used
- * like the primary, one query at a time from its own queue. A lost
- * connection is closed; the next report query opens it again. */
-struct ui_rconn {
-	enum { RC_CLOSED, RC_OPENING, RC_ONLINE } state;
-	struct db *db;
-	struct ui_req *queue, *inflight;
-	pthread_t th;
-	int pipe[2];                /* the thread writes a byte when done */
-	char *conninfo;
-	struct db *opened;          /* the thread's result ... */
-	struct oms_error open_err;  /* ... or why not */
-};
+#include "loop_int.h"
 
 enum { TAG_WHOAMI = 1 };
 #define SPINNER_AFTER_MS 150
@@ -157,8 +130,8 @@ ui_note_interrupted(struct ui *ui, const char *what)
 
 /* --- queries ------------------------------------------------------------ */
 
-static void
-req_free(struct ui_req *r)
+void
+ui_req_free(struct ui_req *r)
 {
 	app_stmt_free(&r->st);
 	free(r);
@@ -171,7 +144,7 @@ req_list_drop(struct ui_req **pp, struct view *v, int tag)
 		struct ui_req *r = *pp;
 		if (r->owner == v && (tag < 0 || r->tag == tag)) {
 			*pp = r->next;
-			req_free(r);
+			ui_req_free(r);
 		} else {
 			pp = &r->next;
 		}
@@ -198,7 +171,7 @@ ui_query_drop(struct ui *ui, struct view *v, int tag)
 		struct ui_req *r = *pp;
 		if (r->owner == v && (tag < 0 || r->tag == tag)) {
 			*pp = r->next;
-			req_free(r);
+			ui_req_free(r);
 		} else {
 			pp = &r->next;
 		}
@@ -232,8 +205,6 @@ ui_query_pending(const struct ui *ui, const struct view *v, int tag)
 	       (tag < 0 || ui->inflight->tag == tag);
 }
 
-static struct ui_rconn *rconn_get(struct ui *ui);
-
 unsigned
 ui_query(struct ui *ui, struct view *v, int tag, struct app_stmt *st)
 {
@@ -246,7 +217,7 @@ ui_query_on(struct ui *ui, struct view *v, enum ui_target t, int tag, struct app
 	struct ui_req *r, **pp;
 	struct ui_rconn *rc = NULL;
 
-	if (t == UI_TARGET_REPORT && !(rc = rconn_get(ui))) {
+	if (t == UI_TARGET_REPORT && !(rc = ui_rconn_get(ui))) {
 		app_stmt_free(st);
 		ui_message(ui, UI_EL_ERROR, "Out of memory.");
 		return 0;
@@ -273,7 +244,7 @@ ui_query_on(struct ui *ui, struct view *v, enum ui_target t, int tag, struct app
 
 static void ui_conn_lost(struct ui *ui);
 
-static void
+void
 ui_apply(struct ui *ui, struct view *v, int flags)
 {
 	if (flags & UI_REDRAW)
@@ -305,13 +276,13 @@ ui_send_next(struct ui *ui)
 		oms_error_clear(&err);
 		if (db_send(ui->db, r->st.sql, r->st.nparams, r->st.params, &err) != OMS_OK) {
 			if (err.status == OMS_DB_GONE || !db_ok(ui->db)) {
-				req_free(r);
+				ui_req_free(r);
 				ui_conn_lost(ui);
 				return sent;
 			}
 			if (r->owner)
 				ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, &err));
-			req_free(r);
+			ui_req_free(r);
 			continue;
 		}
 		r->sent_at = ui_now_ms();
@@ -443,7 +414,7 @@ ui_db_readable(struct ui *ui)
 		ui_deliver(ui, r, res, NULL);
 		if (res)
 			db_result_free(res);
-		req_free(r);
+		ui_req_free(r);
 		ui->idle_watch = true;
 		ui->redraw = true;
 		ui_notifications(ui);
@@ -457,210 +428,10 @@ ui_db_readable(struct ui *ui)
 		if (r->user_cancelled)
 			err.status = OMS_CANCELLED;
 		ui_deliver(ui, r, NULL, &err);
-		req_free(r);
+		ui_req_free(r);
 		ui->idle_watch = true;
 		ui->redraw = true;
 	}
-}
-
-/* --- the report connection ---------------------------------------------- */
-
-static struct ui_rconn *
-rconn_get(struct ui *ui)
-{
-	struct ui_rconn *rc = ui->report;
-
-	if (rc)
-		return rc;
-	rc = calloc(1, sizeof *rc);
-	if (!rc)
-		return NULL;
-	rc->pipe[0] = rc->pipe[1] = -1;
-	ui->report = rc;
-	return rc;
-}
-
-static void *
-rconn_thread(void *arg)
-{
-	struct ui_rconn *rc = arg;
-	char c = 'o';
-
-	oms_error_clear(&rc->open_err);
-	rc->opened = db_open(rc->conninfo, &rc->open_err);
-	(void)!write(rc->pipe[1], &c, 1);
-	return NULL;
-}
-
-static void
-rconn_start(struct ui *ui, struct ui_rconn *rc)
-{
-	free(rc->conninfo);
-	rc->conninfo = ui->report_conninfo ? strdup(ui->report_conninfo) : NULL;
-	if (rc->pipe[0] < 0 && pipe(rc->pipe) != 0) {
-		rc->pipe[0] = rc->pipe[1] = -1;
-		return;
-	}
-	fcntl(rc->pipe[0], F_SETFL, fcntl(rc->pipe[0], F_GETFL) | O_NONBLOCK);
-	if (pthread_create(&rc->th, NULL, rconn_thread, rc) != 0)
-		return;
-	rc->state = RC_OPENING;
-}
-
-/* Every waiting report query gets err (the connection could not be made). */
-static void
-rconn_fail_queue(struct ui *ui, struct ui_rconn *rc, const struct oms_error *err)
-{
-	struct ui_req *r;
-
-	while ((r = rc->queue)) {
-		rc->queue = r->next;
-		if (r->owner && !r->stale)
-			ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, err));
-		req_free(r);
-	}
-}
-
-static void
-rconn_opened(struct ui *ui, struct ui_rconn *rc)
-{
-	char buf[8];
-
-	while (read(rc->pipe[0], buf, sizeof buf) > 0)
-		;
-	pthread_join(rc->th, NULL);
-	rc->db = rc->opened;
-	rc->opened = NULL;
-	if (rc->db) {
-		rc->state = RC_ONLINE;
-		return;
-	}
-	rc->state = RC_CLOSED;
-	rc->open_err.status = OMS_DB;        /* worded as a database error, not a lost primary */
-	rconn_fail_queue(ui, rc, &rc->open_err);
-	ui->redraw = true;
-}
-
-static void
-rconn_lost(struct ui *ui, struct ui_rconn *rc)
-{
-	struct oms_error err;
-	struct ui_req *r = rc->inflight;
-
-	rc->inflight = NULL;
-	db_close(rc->db);
-	rc->db = NULL;
-	rc->state = RC_CLOSED;
-	oms_fail(&err, OMS_DB, "the report connection was lost");
-	if (r && r->owner && !r->stale)
-		ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, &err));
-	req_free(r);
-	ui->redraw = true;
-}
-
-/* Opens the connection when a query waits for it, and sends the next. */
-static void
-rconn_step(struct ui *ui)
-{
-	struct ui_rconn *rc = ui->report;
-	struct oms_error err;
-
-	if (!rc || !rc->queue)
-		return;
-	if (rc->state == RC_CLOSED)
-		rconn_start(ui, rc);
-	while (rc->state == RC_ONLINE && !rc->inflight && rc->queue) {
-		struct ui_req *r = rc->queue;
-
-		rc->queue = r->next;
-		r->next = NULL;
-		oms_error_clear(&err);
-		if (db_send(rc->db, r->st.sql, r->st.nparams, r->st.params, &err) != OMS_OK) {
-			if (err.status == OMS_DB_GONE || !db_ok(rc->db)) {
-				rc->inflight = r;
-				rconn_lost(ui, rc);
-				return;
-			}
-			if (r->owner)
-				ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, &err));
-			req_free(r);
-			continue;
-		}
-		r->sent_at = ui_now_ms();
-		rc->inflight = r;
-	}
-}
-
-static void
-rconn_readable(struct ui *ui)
-{
-	struct ui_rconn *rc = ui->report;
-	struct db_result *res = NULL;
-	struct oms_error err;
-	enum db_poll_state st;
-	struct ui_req *r = rc->inflight;
-
-	oms_error_clear(&err);
-	st = db_poll(rc->db, &res, &err);
-	if (!r) {
-		if (res)
-			db_result_free(res);
-		if (st == DB_FAILED || !db_ok(rc->db))
-			rconn_lost(ui, rc);
-		return;
-	}
-	if (st == DB_DONE) {
-		rc->inflight = NULL;
-		if (!r->stale && r->owner)
-			ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, res, NULL));
-		if (res)
-			db_result_free(res);
-		req_free(r);
-		ui->redraw = true;
-	} else if (st == DB_FAILED) {
-		if (err.status == OMS_DB_GONE || !db_ok(rc->db)) {
-			rconn_lost(ui, rc);
-			return;
-		}
-		rc->inflight = NULL;
-		if (r->user_cancelled)
-			err.status = OMS_CANCELLED;
-		if (!r->stale && r->owner)
-			ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, NULL, &err));
-		req_free(r);
-		ui->redraw = true;
-	}
-}
-
-static void
-rconn_free(struct ui *ui)
-{
-	struct ui_rconn *rc = ui->report;
-
-	if (!rc)
-		return;
-	while (rc->queue) {
-		struct ui_req *r = rc->queue;
-		rc->queue = r->next;
-		req_free(r);
-	}
-	if (rc->inflight) {
-		db_cancel(rc->db);          /* do not leave the server working for nobody */
-		req_free(rc->inflight);
-	}
-	db_close(rc->db);
-	if (rc->state == RC_OPENING) {
-		/* still connecting: let the thread finish alone (its pipe stays open) */
-		pthread_detach(rc->th);
-		return;
-	}
-	if (rc->pipe[0] >= 0) {
-		close(rc->pipe[0]);
-		close(rc->pipe[1]);
-	}
-	free(rc->conninfo);
-	free(rc);
-	ui->report = NULL;
 }
 
 /* --- connection --------------------------------------------------------- */
@@ -684,12 +455,12 @@ ui_conn_lost(struct ui *ui)
 				 ui->inflight->owner->ops->result(ui->inflight->owner, ui->inflight->tag,
 								  NULL, &err));
 		}
-		req_free(ui->inflight);
+		ui_req_free(ui->inflight);
 		ui->inflight = NULL;
 	}
 	while ((r = ui->queue)) {
 		ui->queue = r->next;
-		req_free(r);
+		ui_req_free(r);
 	}
 	ui->relayout = true;
 	ui->redraw = true;
@@ -1182,7 +953,7 @@ ui_loop(struct ui *ui)
 			ui_conn_retry_later(ui);
 		if (ui_send_next(ui))
 			ui->draw_after = ui->now + DRAW_WAIT_MS;
-		rconn_step(ui);
+		ui_rconn_step(ui);
 		if (ui->quit)
 			break;
 		if (ui->msg[0] && ui->now >= ui->msg_until) {
@@ -1253,9 +1024,9 @@ ui_loop(struct ui *ui)
 		}
 		if (rci >= 0 && fds[rci].revents) {
 			if (rc->state == RC_OPENING)
-				rconn_opened(ui, rc);
+				ui_rconn_opened(ui, rc);
 			else
-				rconn_readable(ui);
+				ui_rconn_readable(ui);
 		}
 		if (fds[0].revents & POLLIN)
 			ui_read_keys(ui);
@@ -1264,7 +1035,7 @@ ui_loop(struct ui *ui)
 	while (ui->queue) {
 		struct ui_req *r = ui->queue;
 		ui->queue = r->next;
-		req_free(r);
+		ui_req_free(r);
 	}
 	while (ui->depth > 0) {
 		struct view *v = ui->stack[--ui->depth];
@@ -1274,8 +1045,8 @@ ui_loop(struct ui *ui)
 	if (ui->inflight) {
 		/* do not leave the server working for nobody */
 		db_cancel(ui->db);
-		req_free(ui->inflight);
+		ui_req_free(ui->inflight);
 		ui->inflight = NULL;
 	}
-	rconn_free(ui);
+	ui_rconn_free(ui);
 }
