@@ -118,3 +118,50 @@ ui_list_position(const struct ui_list *l, char *buf, size_t len, bool more)
 			 l->top + l->height < l->count ? l->top + l->height : l->count,
 			 l->count, more ? "+" : "");
 }
+
+/* --- the list of a row type --------------------------------------------- */
+
+#define ROW_SCREEN_MAX 16
+
+static int
+row_widths(const struct row_desc *d, int w, int *widths)
+{
+	int n = d->screen && d->screen->ncols <= ROW_SCREEN_MAX ? d->screen->ncols : 0;
+
+	if (n)
+		row_screen_widths(d, w, widths);
+	return n;
+}
+
+static void
+row_gap(struct ui_line *line, const struct row_desc *d, int i)
+{
+	for (int k = 0; i > 0 && k < d->screen->gap; k++)
+		ui_line_add(line, " ", 1);
+}
+
+void
+ui_list_row_heading(struct ui_line *line, const struct row_desc *d, int w)
+{
+	int widths[ROW_SCREEN_MAX], n = row_widths(d, w, widths);
+	char buf[64];
+
+	for (int i = 0; i < n; i++) {
+		row_gap(line, d, i);
+		row_screen_heading(d, i, buf, sizeof buf);
+		ui_line_cell(line, buf, widths[i], d->screen->cols[i].right);
+	}
+}
+
+void
+ui_list_row_cells(struct ui_line *line, const struct row_set *s, int row, int w)
+{
+	int widths[ROW_SCREEN_MAX], n = row_widths(s->d, w, widths);
+	char buf[512];
+
+	for (int i = 0; i < n; i++) {
+		row_gap(line, s->d, i);
+		row_screen_cell(s, row, i, widths[i], buf, sizeof buf);
+		ui_line_cell(line, buf, widths[i], s->d->screen->cols[i].right);
+	}
+}

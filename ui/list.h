@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include "ui.h"
+#include "app/row.h"
 
 struct ui_list {
 	int count;
@@ -25,6 +26,10 @@ typedef void ui_list_row_fn(void *arg, int row, int w, struct ui_line *line,
 /* Draws rows in r; the selected row in the selected element. */
 void ui_list_draw(struct ui *ui, struct ui_list *l, struct ui_rect r,
 		  ui_list_row_fn *fn, void *arg);
+/* A row type's list (its descriptor's screen columns, src/app/row.h):
+ * the heading line and row `row` of the rows kept, w cells wide. */
+void ui_list_row_heading(struct ui_line *line, const struct row_desc *d, int w);
+void ui_list_row_cells(struct ui_line *line, const struct row_set *s, int row, int w);
 /* "12-20 of 500" */
 void ui_list_position(const struct ui_list *l, char *buf, size_t len, bool more);
 

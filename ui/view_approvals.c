@@ -27,9 +27,9 @@ enum { TAG_FIRST = 1, TAG_MORE, TAG_DECIDE, TAG_KIND = 8 };
 enum prompt { PROMPT_NONE, PROMPT_APPROVE, PROMPT_REFUSE };
 enum kind { KIND_CANCEL, KIND_REFUND, KIND_COUNT };
 
-/* One list: struct pending_cancellation or struct pending_refund rows. */
+/* One list: rows of row_pending_cancellation or row_pending_refund. */
 struct pending_tab {
-	void *rows;
+	struct row_set rows;
 	int nrows;
 	bool more, loaded;
 	struct ui_list list;
@@ -60,17 +60,11 @@ cur(struct approvals_view *a)
 	return &a->tabs[a->kind];
 }
 
-static const struct pending_cancellation *
-cancellations_of(const struct approvals_view *a)
-{
-	return a->tabs[KIND_CANCEL].rows;
-}
-
-static const struct pending_refund *
-refunds_of(const struct approvals_view *a)
-{
-	return a->tabs[KIND_REFUND].rows;
-}
+/* The amount a decision is about: the refund a cancellation makes, or
+ * the refund asked for. */
+static const char *const amount_col[KIND_COUNT] = { "refund_minor", "amount_minor" };
+/* Why it was asked for (a cancellation's reason label, or its code). */
+static const char *const reason_col[KIND_COUNT] = { "reason_label", "reason" };
 
 /* Refunds are decided by administrators only (oms_api.decide_refund). */
 static bool
@@ -95,10 +89,8 @@ approvals_send(struct approvals_view *a, enum kind kind, bool more)
 
 	if (more && (!t->more || t->nrows == 0 || ui_query_pending(a->v.ui, &a->v, tag)))
 		return;
-	if (more && kind == KIND_CANCEL)
-		after = cancellations_of(a)[t->nrows - 1].cancellation_id;
-	else if (more)
-		after = refunds_of(a)[t->nrows - 1].refund_id;
+	if (more)
+		after = row_set_ll(&t->rows, t->nrows - 1, t->rows.d->key);
 	if (kind == KIND_CANCEL)
 		pending_cancellations_stmt(APPROVALS_PAGE, after, &st);
 	else
@@ -153,9 +145,7 @@ approvals_selected_order(struct approvals_view *a)
 {
 	int i = approvals_selected(a);
 
-	if (i < 0)
-		return 0;
-	return a->kind == KIND_CANCEL ? cancellations_of(a)[i].order_no : refunds_of(a)[i].order_no;
+	return i < 0 ? 0 : row_set_ll(&cur(a)->rows, i, "order_no");
 }
 
 static int
@@ -195,29 +185,14 @@ approvals_decided(struct approvals_view *a, enum kind kind, struct db_result *re
 	return UI_REDRAW;
 }
 
-/* Appends n new rows of `size` bytes to a list (TAG_MORE) or replaces its
- * rows (TAG_FIRST, keeping the selection). Takes rows over. */
+/* After n rows were appended to a list (TAG_MORE) or replaced its rows
+ * (TAG_FIRST, keeping the selection). */
 static void
-approvals_take_rows(struct pending_tab *t, bool first, void *rows, int n, size_t size)
+approvals_took_rows(struct pending_tab *t, bool first, int n)
 {
-	if (first) {
-		int sel = t->loaded ? t->list.sel : 0;
-		free(t->rows);
-		t->rows = rows;
-		t->nrows = n;
-		t->list.sel = sel;
-	} else {
-		char *all = realloc(t->rows, (size_t)(t->nrows + n) * size);
-		if (!all) {
-			free(rows);
-			return;
-		}
-		if (n)
-			memcpy(all + (size_t)t->nrows * size, rows, (size_t)n * size);
-		free(rows);
-		t->rows = all;
-		t->nrows += n;
-	}
+	if (first)
+		t->list.sel = t->loaded ? t->list.sel : 0;
+	t->nrows = t->rows.n;
 	t->loaded = true;
 	t->more = n == APPROVALS_PAGE;
 	ui_list_set_count(&t->list, t->nrows);
@@ -228,7 +203,6 @@ approvals_result(struct view *v, int tag, struct db_result *res, const struct om
 {
 	struct approvals_view *a = av(v);
 	enum kind kind = tag / TAG_KIND == KIND_REFUND ? KIND_REFUND : KIND_CANCEL;
-	void *rows = NULL;
 	struct oms_error perr;
 	int n;
 
@@ -241,55 +215,13 @@ approvals_result(struct view *v, int tag, struct db_result *res, const struct om
 			ui_message_error(v->ui, err);
 		return UI_REDRAW;
 	}
-	if (kind == KIND_CANCEL)
-		n = pending_cancellations_rows(res, (struct pending_cancellation **)&rows, &perr);
-	else
-		n = pending_refunds_rows(res, (struct pending_refund **)&rows, &perr);
-	if (n < 0) {
+	if ((n = row_set_read(&a->tabs[kind].rows, res, tag == TAG_FIRST, &perr)) < 0) {
 		ui_message_error(v->ui, &perr);
 		return UI_REDRAW;
 	}
-	approvals_take_rows(&a->tabs[kind], tag == TAG_FIRST, rows, n,
-			    kind == KIND_CANCEL ? sizeof(struct pending_cancellation) :
-						  sizeof(struct pending_refund));
+	approvals_took_rows(&a->tabs[kind], tag == TAG_FIRST, n);
 	approvals_prefetch(a, kind);
 	return UI_REDRAW;
-}
-
-static void
-approvals_columns(int w, int *when_w, int *by_w, int *reason_w)
-{
-	*when_w = w >= 76 ? 17 : 11;
-	*by_w = w >= 76 ? 16 : 12;
-	*reason_w = w - 10 - *when_w - *by_w - 12 - 4;
-	if (*reason_w < 4)
-		*reason_w = 4;
-}
-
-/* One row: order, when, by whom, why, how much. */
-static void
-approvals_row_cells(struct ui_line *line, int w, long long order_no, const char *when,
-		    const char *by, const char *reason, long long minor, const char *currency)
-{
-	int when_w, by_w, reason_w;
-	char buf[64];
-
-	approvals_columns(w, &when_w, &by_w, &reason_w);
-	snprintf(buf, sizeof buf, "%lld", order_no);
-	ui_line_cell(line, buf, 10, false);
-	ui_line_add(line, " ", 1);
-	if (when_w > 11)
-		ui_fmt_time(when, buf, sizeof buf);
-	else
-		ui_fmt_date(when, buf, sizeof buf);
-	ui_line_cell(line, buf, when_w, false);
-	ui_line_add(line, " ", 1);
-	ui_line_cell(line, by, by_w, false);
-	ui_line_add(line, " ", 1);
-	ui_line_cell(line, reason, reason_w, false);
-	ui_line_add(line, " ", 1);
-	money_format(minor, currency, buf, sizeof buf);
-	ui_line_cell(line, buf, 12, true);
 }
 
 static void
@@ -297,18 +229,7 @@ approvals_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_elem
 {
 	struct approvals_view *a = arg;
 
-	if (a->kind == KIND_CANCEL) {
-		const struct pending_cancellation *r = &cancellations_of(a)[row];
-
-		approvals_row_cells(line, w, r->order_no, r->requested_at, r->requested_by,
-				    r->reason_label[0] ? r->reason_label : r->reason_code,
-				    r->refund_minor, r->currency);
-	} else {
-		const struct pending_refund *r = &refunds_of(a)[row];
-
-		approvals_row_cells(line, w, r->order_no, r->requested_at, r->requested_by, r->reason,
-				    r->amount_minor, r->currency);
-	}
+	ui_list_row_cells(line, &cur(a)->rows, row, w);
 	*el = UI_EL_NORMAL;
 }
 
@@ -319,39 +240,32 @@ static void
 approvals_draw_detail(struct approvals_view *a, int y, int x, int w)
 {
 	int i = approvals_selected(a);
-	const char *status, *seller, *by, *at, *reason, *note;
-	char buf[600], when[24], money[48], left[48];
+	const struct row_set *s = &cur(a)->rows;
+	const char *note;
+	char buf[600], when[24], money[48], left[48], reason[256];
 
 	if (i < 0)
 		return;
-	if (a->kind == KIND_CANCEL) {
-		const struct pending_cancellation *r = &cancellations_of(a)[i];
-
-		status = r->status, seller = r->seller_name, by = r->requested_by, at = r->requested_at;
-		reason = r->reason_label[0] ? r->reason_label : r->reason_code, note = r->note;
-		money_format(r->refund_minor, r->currency, money, sizeof money);
-		if (r->refund_minor > 0)
-			snprintf(buf, sizeof buf, "Approving cancels the order and refunds the customer %s.", money);
-		else
-			snprintf(buf, sizeof buf, "Approving cancels the order; nothing to refund.");
-	} else {
-		const struct pending_refund *r = &refunds_of(a)[i];
-
-		status = r->status, seller = r->seller_name, by = r->requested_by, at = r->requested_at;
-		reason = r->reason, note = r->note;
-		money_format(r->amount_minor, r->currency, money, sizeof money);
-		money_format(r->refundable_minor, r->currency, left, sizeof left);
+	note = row_set_get(s, i, "note");
+	row_set_text(s, i, amount_col[a->kind], money, sizeof money);
+	if (a->kind == KIND_REFUND) {
+		row_set_text(s, i, "refundable_minor", left, sizeof left);
 		snprintf(buf, sizeof buf, "Approving sends %s to the payment provider; %s more is left to refund.",
 			 money, left);
+	} else if (row_set_ll(s, i, amount_col[a->kind]) > 0) {
+		snprintf(buf, sizeof buf, "Approving cancels the order and refunds the customer %s.", money);
+	} else {
+		snprintf(buf, sizeof buf, "Approving cancels the order; nothing to refund.");
 	}
 	ui_draw_section(a->v.ui, y++, x, w, "Selected request");
 	ui_draw_text(y + 4, x, w, UI_EL_HINT, buf);
-	ui_fmt_time(at, when, sizeof when);
-	snprintf(buf, sizeof buf, "Order %lld (%s) of %s", approvals_selected_order(a), status, seller);
+	row_set_text(s, i, "requested_at", when, sizeof when);
+	snprintf(buf, sizeof buf, "Order %lld (%s) of %s", approvals_selected_order(a),
+		 row_set_get(s, i, "status"), row_set_get(s, i, "seller_name"));
 	ui_draw_text(y++, x, w, UI_EL_NORMAL, buf);
-	snprintf(buf, sizeof buf, "Asked by %s on %s", by, when);
+	snprintf(buf, sizeof buf, "Asked by %s on %s", row_set_get(s, i, "requested_by"), when);
 	ui_draw_text(y++, x, w, UI_EL_NORMAL, buf);
-	snprintf(buf, sizeof buf, "Reason: %s", reason);
+	snprintf(buf, sizeof buf, "Reason: %s", row_set_text(s, i, reason_col[a->kind], reason, sizeof reason));
 	ui_draw_text(y++, x, w, UI_EL_NORMAL, buf);
 	snprintf(buf, sizeof buf, "Note: %s", note[0] ? note : "(none)");
 	ui_draw_text(y, x, w, note[0] ? UI_EL_NORMAL : UI_EL_DIM, buf);
@@ -408,7 +322,7 @@ approvals_draw(struct view *v, struct ui_rect r)
 	struct approvals_view *a = av(v);
 	struct pending_tab *t = cur(a);
 	struct ui *ui = v->ui;
-	int when_w, by_w, reason_w, y = r.y, dr = approvals_detail_rows(r);
+	int y = r.y, dr = approvals_detail_rows(r);
 	int ph = a->prompt ? 1 : 0;
 	char title[160], pos[48];
 	struct ui_line l;
@@ -420,19 +334,10 @@ approvals_draw(struct view *v, struct ui_rect r)
 	ui_draw_section(ui, y++, r.x, r.w, title);
 	if (approvals_tab_rows(a))
 		approvals_draw_tabs(a, y++, r.x, r.w);
-	approvals_columns(r.w - (ui->plain ? 1 : 0), &when_w, &by_w, &reason_w);
 	ui_line_init(&l, ui->ascii);
 	if (ui->plain)
 		ui_line_add(&l, " ", 1);
-	ui_line_cell(&l, "Order", 10, false);
-	ui_line_add(&l, " ", 1);
-	ui_line_cell(&l, "Requested", when_w, false);
-	ui_line_add(&l, " ", 1);
-	ui_line_cell(&l, "By", by_w, false);
-	ui_line_add(&l, " ", 1);
-	ui_line_cell(&l, "Reason", reason_w, false);
-	ui_line_add(&l, " ", 1);
-	ui_line_cell(&l, a->kind == KIND_CANCEL ? "Refund" : "Amount", 12, true);
+	ui_list_row_heading(&l, t->rows.d, r.w - (ui->plain ? 1 : 0));
 	ui_draw_line(y++, r.x, r.w, UI_EL_HEADER, &l);
 	ui_line_free(&l);
 	{
@@ -482,6 +387,7 @@ approvals_decide(struct approvals_view *a)
 	int i = approvals_selected(a);
 	bool approve = a->prompt == PROMPT_APPROVE;
 	const char *note = a->note.len ? a->note.buf : NULL;
+	const struct row_set *rows;
 	struct app_stmt st;
 	struct oms_error err;
 	enum oms_status s;
@@ -497,19 +403,13 @@ approvals_decide(struct approvals_view *a)
 		return UI_HANDLED | UI_REDRAW;
 	}
 	oms_error_clear(&err);
-	if (a->kind == KIND_CANCEL) {
-		const struct pending_cancellation *r = &cancellations_of(a)[i];
-
-		s = decide_cancellation_stmt(r->cancellation_id, approve, note, &st, &err);
-		a->dec_refund_minor = r->refund_minor;
-		snprintf(a->dec_currency, sizeof a->dec_currency, "%s", r->currency);
-	} else {
-		const struct pending_refund *r = &refunds_of(a)[i];
-
-		s = decide_refund_stmt(r->refund_id, approve, note, &st, &err);
-		a->dec_refund_minor = r->amount_minor;
-		snprintf(a->dec_currency, sizeof a->dec_currency, "%s", r->currency);
-	}
+	rows = &cur(a)->rows;
+	if (a->kind == KIND_CANCEL)
+		s = decide_cancellation_stmt(row_set_ll(rows, i, rows->d->key), approve, note, &st, &err);
+	else
+		s = decide_refund_stmt(row_set_ll(rows, i, rows->d->key), approve, note, &st, &err);
+	a->dec_refund_minor = row_set_ll(rows, i, amount_col[a->kind]);
+	snprintf(a->dec_currency, sizeof a->dec_currency, "%s", row_set_get(rows, i, "currency"));
 	if (s != OMS_OK) {
 		ui_message_error(a->v.ui, &err);
 		return UI_HANDLED | UI_REDRAW;
@@ -635,7 +535,7 @@ approvals_close(struct view *v)
 	struct approvals_view *a = av(v);
 
 	for (int k = 0; k < KIND_COUNT; k++)
-		free(a->tabs[k].rows);
+		row_set_free(&a->tabs[k].rows);
 	free(a);
 }
 
@@ -662,6 +562,8 @@ view_approvals_new(struct ui *ui)
 		return NULL;
 	a->v.ops = &approvals_ops;
 	a->v.ui = ui;
+	row_set_init(&a->tabs[KIND_CANCEL].rows, &row_pending_cancellation);
+	row_set_init(&a->tabs[KIND_REFUND].rows, &row_pending_refund);
 	for (int k = 0; k < KIND_COUNT; k++)
 		ui_list_init(&a->tabs[k].list, true);
 	return &a->v;

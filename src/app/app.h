@@ -238,15 +238,9 @@ enum oms_status decide_cancellation_stmt(long long cancellation_id, bool approve
 
 /* Cancellations waiting for a decision that the caller can see (row-level
  * security: fulfilment its seller's, CSR and admin all), oldest first;
- * keyset: the last row's cancellation_id as after_id (0 = first page). */
-struct pending_cancellation {
-	long long cancellation_id, order_no, refund_minor;
-	char seller_name[96], status[24], requested_at[32], requested_by[128];
-	char reason_code[48], reason_label[128], note[256], currency[4];
-};
+ * keyset: the last row's cancellation_id as after_id (0 = first page).
+ * Its rows are row_pending_cancellation's (app/row.h: row_set_read). */
 void pending_cancellations_stmt(int limit, long long after_id, struct app_stmt *st);
-int pending_cancellations_rows(const struct db_result *r, struct pending_cancellation **rows,
-			       struct oms_error *err);
 
 /* --- refunds -------------------------------------------------------------- */
 struct refund_filter {
@@ -274,14 +268,9 @@ enum oms_status refund_card_parse(const struct db_result *r, struct refund_row *
 
 /* Refunds waiting for an administrator (BR-027), oldest first; keyset as
  * pending_cancellations. refundable_minor: what the order has left after
- * every refund already granted or asked for. */
-struct pending_refund {
-	long long refund_id, order_no, amount_minor, refundable_minor;
-	char seller_name[96], status[24], requested_at[32], requested_by[128];
-	char reason[128], note[256], currency[4];
-};
+ * every refund already granted or asked for. Its rows are
+ * row_pending_refund's (app/row.h: row_set_read). */
 void pending_refunds_stmt(int limit, long long after_id, struct app_stmt *st);
-int pending_refunds_rows(const struct db_result *r, struct pending_refund **rows, struct oms_error *err);
 
 /* A CSR's partial refund (oms_api.request_refund): waits for an
  * administrator; the database refuses more than is left (BR-028). The

@@ -282,32 +282,3 @@ pending_cancellations_stmt(int limit, long long after_id, struct app_stmt *st)
 	else
 		app_stmt_text(st, NULL);
 }
-
-int
-pending_cancellations_rows(const struct db_result *r, struct pending_cancellation **rows,
-			   struct oms_error *err)
-{
-	struct pending_cancellation *v;
-	int n;
-
-	*rows = NULL;
-	if (!(v = app_rows_alloc_desc(r, &row_pending_cancellation, sizeof *v, &n, err)))
-		return -1;
-	for (int i = 0; i < n; i++) {
-		struct pending_cancellation *w = &v[i];
-
-		w->cancellation_id = app_col_ll(r, i, "cancellation_id");
-		w->order_no = app_col_ll(r, i, "order_no");
-		w->refund_minor = app_col_ll(r, i, "refund_minor");
-		app_col_str(r, i, "seller_name", w->seller_name, sizeof w->seller_name);
-		app_col_str(r, i, "status", w->status, sizeof w->status);
-		app_col_str(r, i, "requested_at", w->requested_at, sizeof w->requested_at);
-		app_col_str(r, i, "requested_by", w->requested_by, sizeof w->requested_by);
-		app_col_str(r, i, "reason_code", w->reason_code, sizeof w->reason_code);
-		app_col_str(r, i, "reason_label", w->reason_label, sizeof w->reason_label);
-		app_col_str(r, i, "note", w->note, sizeof w->note);
-		app_col_str(r, i, "currency", w->currency, sizeof w->currency);
-	}
-	*rows = v;
-	return n;
-}

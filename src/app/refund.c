@@ -161,34 +161,6 @@ pending_refunds_stmt(int limit, long long after_id, struct app_stmt *st)
 		app_stmt_text(st, NULL);
 }
 
-int
-pending_refunds_rows(const struct db_result *r, struct pending_refund **rows, struct oms_error *err)
-{
-	struct pending_refund *v;
-	int n;
-
-	*rows = NULL;
-	if (!(v = app_rows_alloc_desc(r, &row_pending_refund, sizeof *v, &n, err)))
-		return -1;
-	for (int i = 0; i < n; i++) {
-		struct pending_refund *w = &v[i];
-
-		w->refund_id = app_col_ll(r, i, "refund_id");
-		w->order_no = app_col_ll(r, i, "order_no");
-		w->amount_minor = app_col_ll(r, i, "amount_minor");
-		w->refundable_minor = app_col_ll(r, i, "refundable_minor");
-		app_col_str(r, i, "seller_name", w->seller_name, sizeof w->seller_name);
-		app_col_str(r, i, "status", w->status, sizeof w->status);
-		app_col_str(r, i, "requested_at", w->requested_at, sizeof w->requested_at);
-		app_col_str(r, i, "requested_by", w->requested_by, sizeof w->requested_by);
-		app_col_str(r, i, "reason", w->reason, sizeof w->reason);
-		app_col_str(r, i, "note", w->note, sizeof w->note);
-		app_col_str(r, i, "currency", w->currency, sizeof w->currency);
-	}
-	*rows = v;
-	return n;
-}
-
 enum oms_status
 request_refund_stmt(const struct refund_request *req, struct app_stmt *st, struct oms_error *err)
 {

@@ -75,10 +75,47 @@ ref_value(const struct db_result *r, int row, const char *name)
 
 /* --- cells ------------------------------------------------------------------ */
 
-static bool
-when_holds(const struct row_col *c, const struct db_result *r, int row)
+/* Where a row's values come from: a result, or a row_set that kept them. */
+struct src {
+	const struct db_result *r;
+	const struct row_set *s;
+	int row;
+};
+
+static const char *
+src_get(const struct src *x, const char *name, bool *null)
 {
-	const char *status = ref_value(r, row, "status"), *p = c->when;
+	int k;
+
+	*null = true;
+	if (!name)
+		return "";
+	if (x->s) {
+		const char *v;
+
+		k = row_col_index(x->s->d, name);
+		v = k < 0 ? NULL : x->s->v[(size_t)x->row * (size_t)x->s->d->ncols + (size_t)k];
+		*null = !v;
+		return v ? v : "";
+	}
+	if ((k = colnum(x->r, name)) < 0)
+		return "";
+	*null = db_isnull(x->r, x->row, k);
+	return db_get(x->r, x->row, k);
+}
+
+static const char *
+src_value(const struct src *x, const char *name)
+{
+	bool null;
+
+	return src_get(x, name, &null);
+}
+
+static bool
+when_holds(const struct row_col *c, const struct src *x)
+{
+	const char *status = src_value(x, "status"), *p = c->when;
 	size_t n = strlen(status);
 
 	if (!p)
@@ -93,29 +130,32 @@ when_holds(const struct row_col *c, const struct db_result *r, int row)
 	return false;
 }
 
-const char *
-row_text_cell(const struct row_desc *d, const struct db_result *r, int row, int col,
-	      char *buf, size_t len)
+/* A cell as the text table shows it; date_only: a time as its date (a
+ * screen column too narrow for the time). */
+static const char *
+text_cell(const struct row_col *c, const struct src *x, bool date_only, char *buf, size_t len)
 {
-	const struct row_col *c = &d->cols[col];
-	const char *v = row_get(d, r, row, col);
+	bool null;
+	const char *v = src_get(x, c->name, &null);
 
 	if (len == 0)
 		return "";
 	buf[0] = '\0';
-	if (!when_holds(c, r, row))
+	if (!when_holds(c, x))
 		return buf;
 	if (c->type == ROW_TEXT && c->ref && !*v)
-		v = ref_value(r, row, c->ref);       /* a label missing: its code */
-	else if (row_null(d, r, row, col))
+		v = src_value(x, c->ref);       /* a label missing: its code */
+	else if (null)
 		return buf;
 	switch (c->type) {
 	case ROW_MONEY:
-		money_format(strtoll(v, NULL, 10), ref_value(r, row, c->ref), buf, len);
+		money_format(strtoll(v, NULL, 10), src_value(x, c->ref), buf, len);
 		break;
 	case ROW_TIME:
 		app_copy(buf, len, v);
-		if (strlen(buf) >= 16) {
+		if (date_only && strlen(buf) > 10) {
+			buf[10] = '\0';
+		} else if (strlen(buf) >= 16) {
 			buf[10] = ' ';
 			buf[16] = '\0';
 		}
@@ -136,6 +176,15 @@ row_text_cell(const struct row_desc *d, const struct db_result *r, int row, int 
 		}
 	}
 	return buf;
+}
+
+const char *
+row_text_cell(const struct row_desc *d, const struct db_result *r, int row, int col,
+	      char *buf, size_t len)
+{
+	struct src x = {r, NULL, row};
+
+	return text_cell(&d->cols[col], &x, false, buf, len);
 }
 
 char **
@@ -228,4 +277,135 @@ row_json(const struct row_desc *d, const struct db_result *r, int row)
 		json_object_set_new(o, d->cols[i].name, j ? j : json_null());
 	}
 	return o;
+}
+
+/* --- rows kept (row_set) and the terminal client's list rows ---------------- */
+
+void
+row_set_init(struct row_set *s, const struct row_desc *d)
+{
+	s->d = d;
+	s->n = 0;
+	s->v = NULL;
+}
+
+static void
+values_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+row_set_free(struct row_set *s)
+{
+	values_free(s->v, (size_t)s->n * (size_t)s->d->ncols);
+	s->v = NULL;
+	s->n = 0;
+}
+
+int
+row_set_read(struct row_set *s, const struct db_result *r, bool replace, struct oms_error *err)
+{
+	size_t nc = (size_t)s->d->ncols, keep, n;
+	char **v;
+	int rows;
+
+	if (row_check(s->d, r, err) != OMS_OK)
+		return -1;
+	rows = db_rows(r);
+	keep = replace ? 0 : (size_t)s->n;
+	n = (keep + (size_t)rows) * nc;
+	if (!(v = calloc(n ? n : 1, sizeof *v))) {
+		oms_fail(err, OMS_NOMEM, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < rows; i++)
+		for (size_t c = 0; c < nc; c++) {
+			int k = colnum(r, s->d->cols[c].name);
+			char **slot = &v[(keep + (size_t)i) * nc + c];
+
+			if (db_isnull(r, i, k))
+				continue;
+			if (!(*slot = strdup(db_get(r, i, k)))) {
+				values_free(v, n);
+				oms_fail(err, OMS_NOMEM, "out of memory");
+				return -1;
+			}
+		}
+	if (keep)
+		memcpy(v, s->v, keep * nc * sizeof *v);
+	free(replace ? NULL : s->v);
+	if (replace)
+		row_set_free(s);
+	s->v = v;
+	s->n = (int)(keep + (size_t)rows);
+	return rows;
+}
+
+const char *
+row_set_get(const struct row_set *s, int row, const char *name)
+{
+	struct src x = {NULL, s, row};
+
+	return row >= 0 && row < s->n ? src_value(&x, name) : "";
+}
+
+long long
+row_set_ll(const struct row_set *s, int row, const char *name)
+{
+	return strtoll(row_set_get(s, row, name), NULL, 10);
+}
+
+const char *
+row_set_text(const struct row_set *s, int row, const char *name, char *buf, size_t len)
+{
+	struct src x = {NULL, s, row};
+	int k = row_col_index(s->d, name);
+
+	if (k < 0 || row < 0 || row >= s->n) {
+		if (len)
+			buf[0] = '\0';
+		return len ? buf : "";
+	}
+	return text_cell(&s->d->cols[k], &x, false, buf, len);
+}
+
+void
+row_screen_widths(const struct row_desc *d, int w, int *widths)
+{
+	const struct row_screen *sc = d->screen;
+	int rest = w, flex = -1;
+
+	if (!sc)
+		return;
+	for (int i = 0; i < sc->ncols; i++) {
+		widths[i] = w >= ROW_SCREEN_WIDE ? sc->cols[i].wide : sc->cols[i].narrow;
+		if (widths[i] == 0)
+			flex = i;
+		rest -= widths[i] + (i ? sc->gap : 0);
+	}
+	if (flex >= 0)
+		widths[flex] = rest < 4 ? 4 : rest;
+}
+
+void
+row_screen_heading(const struct row_desc *d, int i, char *buf, size_t len)
+{
+	const struct row_col *c = &d->cols[row_col_index(d, d->screen->cols[i].name)];
+
+	app_copy(buf, len, c->heading ? c->heading : c->name);
+	for (size_t k = 1; buf[k]; k++)
+		if (buf[k] >= 'A' && buf[k] <= 'Z')
+			buf[k] = (char)(buf[k] - 'A' + 'a');
+}
+
+const char *
+row_screen_cell(const struct row_set *s, int row, int i, int width, char *buf, size_t len)
+{
+	struct src x = {NULL, s, row};
+	const struct row_col *c = &s->d->cols[row_col_index(s->d, s->d->screen->cols[i].name)];
+
+	return text_cell(c, &x, width < 16, buf, len);
 }

@@ -47,12 +47,31 @@ struct row_col {
 				  * is one of these, '|'-separated ("ready|running") */
 };
 
+/* The terminal client's list of a row type: the columns it shows, in
+ * order, each `wide` cells on a screen of at least ROW_SCREEN_WIDE columns,
+ * else `narrow` (0: what the others leave, at least 4), `gap` cells apart.
+ * A cell is the text table's (money_format, "YYYY-MM-DD HH:MM"); a time in
+ * fewer than 16 cells shows its date. The heading is the text table's with
+ * only its first letter a capital ("REQUESTED": "Requested"). */
+#define ROW_SCREEN_WIDE 76
+struct row_screen_col {
+	const char *name;        /* a column of the row type */
+	int wide, narrow;
+	bool right;              /* aligned right */
+};
+struct row_screen {
+	const struct row_screen_col *cols;
+	int ncols;
+	int gap;
+};
+
 struct row_desc {
 	const char *name;        /* the row type, and the JSON list's key ("refunds") */
 	const struct row_col *cols;
 	int ncols;
 	const char *key;         /* keyset column: JSON lists end with "next_after" */
 	const char *empty;       /* text: what an empty list says on stderr */
+	const struct row_screen *screen;   /* the terminal client's list; NULL: none */
 };
 
 /* The row types (rows.c). */
@@ -86,6 +105,37 @@ const char *row_csv_value(const struct row_desc *d, const struct db_result *r, i
 			  char *buf, size_t len);
 /* The row as a JSON object (new reference). */
 json_t *row_json(const struct row_desc *d, const struct db_result *r, int row);
+
+/* --- rows kept after their result --------------------------------------- */
+
+/* The rows of one or more results of a row type, each column's text kept
+ * (NULL for SQL NULL): what a screen's list holds between pages. */
+struct row_set {
+	const struct row_desc *d;
+	int n;                   /* rows */
+	char **v;                /* n * d->ncols values */
+};
+void row_set_init(struct row_set *s, const struct row_desc *d);
+/* Checks the result's columns (row_check) and keeps its rows, after those
+ * kept or (replace) in their place. The rows read, or -1 (err set, the
+ * set unchanged). */
+int row_set_read(struct row_set *s, const struct db_result *r, bool replace,
+		 struct oms_error *err);
+void row_set_free(struct row_set *s);
+/* A value's raw text ("" for NULL or no such column / row), as a number. */
+const char *row_set_get(const struct row_set *s, int row, const char *name);
+long long row_set_ll(const struct row_set *s, int row, const char *name);
+/* The text table's cell of the named column (row_text_cell). */
+const char *row_set_text(const struct row_set *s, int row, const char *name, char *buf,
+			 size_t len);
+
+/* The screen list (d->screen must be set): the columns' widths on a list
+ * w cells wide (widths: d->screen->ncols), heading i, and row's cell i in
+ * `width` cells. */
+void row_screen_widths(const struct row_desc *d, int w, int *widths);
+void row_screen_heading(const struct row_desc *d, int i, char *buf, size_t len);
+const char *row_screen_cell(const struct row_set *s, int row, int i, int width, char *buf,
+			    size_t len);
 
 /* Money as a decimal in CSV: money_decimal (src/money.h). */
 

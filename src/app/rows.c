@@ -31,7 +31,7 @@ static const struct row_col refund_cols[] = {
 	{"last_message", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 };
 const struct row_desc row_refund = {"refunds", refund_cols, NCOLS(refund_cols), NULL,
-				    "no refunds found"};
+				    "no refunds found", NULL};
 
 /* oms_api.pending_refunds: waiting for an administrator (BR-027). */
 static const struct row_col pending_refund_cols[] = {
@@ -47,8 +47,19 @@ static const struct row_col pending_refund_cols[] = {
 	{"note", ROW_TEXT, NULL, 'l', true, NULL, 0, NULL},
 	{"currency", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 };
+/* The approvals screen: order, when, by whom, why, how much. */
+static const struct row_screen_col pending_refund_screen_cols[] = {
+	{"order_no", 10, 10, false},
+	{"requested_at", 17, 11, false},
+	{"requested_by", 16, 12, false},
+	{"reason", 0, 0, false},
+	{"amount_minor", 12, 12, true},
+};
+static const struct row_screen pending_refund_screen = {
+	pending_refund_screen_cols, NCOLS(pending_refund_screen_cols), 1};
 const struct row_desc row_pending_refund = {"refunds", pending_refund_cols, NCOLS(pending_refund_cols),
-					    "refund_id", "no refund waits for approval"};
+					    "refund_id", "no refund waits for approval",
+					    &pending_refund_screen};
 
 /* oms_api.pending_cancellations: waiting for the seller (BR-025). */
 static const struct row_col pending_cancellation_cols[] = {
@@ -64,9 +75,19 @@ static const struct row_col pending_cancellation_cols[] = {
 	{"reason_code", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 	{"currency", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 };
+static const struct row_screen_col pending_cancellation_screen_cols[] = {
+	{"order_no", 10, 10, false},
+	{"requested_at", 17, 11, false},
+	{"requested_by", 16, 12, false},
+	{"reason_label", 0, 0, false},
+	{"refund_minor", 12, 12, true},
+};
+static const struct row_screen pending_cancellation_screen = {
+	pending_cancellation_screen_cols, NCOLS(pending_cancellation_screen_cols), 1};
 const struct row_desc row_pending_cancellation = {"cancellations", pending_cancellation_cols,
 						  NCOLS(pending_cancellation_cols), "cancellation_id",
-						  "no cancellation waits for approval"};
+						  "no cancellation waits for approval",
+						  &pending_cancellation_screen};
 
 /* oms_api.jobs: the worker's outbox (administrators). The error column
  * shows 60 bytes in the table; next_attempt_at only while a job is due
@@ -83,7 +104,7 @@ static const struct row_col job_cols[] = {
 	{"last_error", ROW_TEXT, "ERROR", 'l', false, NULL, 60, NULL},
 	{"created_at", ROW_TIME, NULL, 'l', false, NULL, 0, NULL},
 };
-const struct row_desc row_job = {"jobs", job_cols, NCOLS(job_cols), "id", "no jobs found"};
+const struct row_desc row_job = {"jobs", job_cols, NCOLS(job_cols), "id", "no jobs found", NULL};
 
 /* oms_api.cancel_reasons (BR-023). */
 static const struct row_col reason_cols[] = {
@@ -92,7 +113,7 @@ static const struct row_col reason_cols[] = {
 	{"requires_note", ROW_BOOL, "NOTE", 'l', false, "required", 0, NULL},
 };
 const struct row_desc row_reason = {"reasons", reason_cols, NCOLS(reason_cols), NULL,
-				    "no cancellation reason is in use"};
+				    "no cancellation reason is in use", NULL};
 
 /* oms_api.lookup: orders and customers found (find). */
 static const struct row_col lookup_cols[] = {
@@ -109,7 +130,7 @@ static const struct row_col lookup_cols[] = {
 	{"sort_key", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 };
 const struct row_desc row_lookup = {"rows", lookup_cols, NCOLS(lookup_cols), "sort_key",
-				    "nothing found"};
+				    "nothing found", NULL};
 
 /* oms_api.customer_orders: a customer's order history. */
 static const struct row_col history_cols[] = {
@@ -121,5 +142,16 @@ static const struct row_col history_cols[] = {
 	{"seller_name", ROW_TEXT, "SELLER", 'l', false, NULL, 0, NULL},
 	{"currency", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 };
+/* The customer screen's history (its rows coloured by status). */
+static const struct row_screen_col history_screen_cols[] = {
+	{"order_no", 10, 10, false},
+	{"placed_at", 17, 11, false},
+	{"status", 19, 12, false},
+	{"seller_name", 0, 0, false},
+	{"items", 6, 6, true},
+	{"total_minor", 12, 12, true},
+};
+static const struct row_screen history_screen = {
+	history_screen_cols, NCOLS(history_screen_cols), 0};
 const struct row_desc row_history = {"orders", history_cols, NCOLS(history_cols), NULL,
-				     "no orders"};
+				     "no orders", &history_screen};

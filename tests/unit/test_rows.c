@@ -409,6 +409,55 @@ test_column_check(void **state)
 	assert_non_null(strstr(err.msg, "amount_minor"));
 }
 
+/* Rows kept past their result (row_set) and the screen's list cells:
+ * pages appended or replaced, the screen's widths and headings, a time
+ * as its date in a narrow column, money formatted, a label's code. */
+static void
+test_row_set_screen(void **state)
+{
+	const struct row_desc *d = &row_pending_cancellation;
+	struct row_set s;
+	struct oms_error err;
+	int widths[8];
+	char buf[64];
+
+	(void)state;
+	row_set_init(&s, d);
+	fake_result(d, 2);
+	fake_set(d, 0, "cancellation_id", "7");
+	fake_set(d, 0, "order_no", "10000099");
+	fake_set(d, 0, "requested_at", "2026-01-20T10:11:12+00:00");
+	fake_set(d, 0, "reason_code", "other");
+	fake_set(d, 0, "refund_minor", "123456");
+	fake_set(d, 0, "currency", "KWD");
+	fake_set(d, 1, "cancellation_id", "9");
+	assert_int_equal(row_set_read(&s, FAKE, true, &err), 2);
+	assert_int_equal(row_set_read(&s, FAKE, false, &err), 2);
+	assert_int_equal(s.n, 4);
+	assert_int_equal(row_set_ll(&s, 3, d->key), 9);
+	assert_int_equal(row_set_ll(&s, 2, "order_no"), 10000099);
+	assert_string_equal(row_set_get(&s, 1, "note"), "");
+	assert_string_equal(row_set_text(&s, 0, "reason_label", buf, sizeof buf), "other");
+
+	row_screen_widths(d, 80, widths);
+	assert_int_equal(widths[1], 17);
+	assert_int_equal(widths[3], 80 - 10 - 17 - 16 - 12 - 4);
+	row_screen_widths(d, 60, widths);
+	assert_int_equal(widths[1], 11);
+	row_screen_heading(d, 1, buf, sizeof buf);
+	assert_string_equal(buf, "Requested");
+	assert_string_equal(row_screen_cell(&s, 0, 1, 17, buf, sizeof buf), "2026-01-20 10:11");
+	assert_string_equal(row_screen_cell(&s, 0, 1, 11, buf, sizeof buf), "2026-01-20");
+	assert_string_equal(row_screen_cell(&s, 0, 4, 12, buf, sizeof buf), "123.456 KWD");
+
+	assert_int_equal(row_set_read(&s, FAKE, true, &err), 2);
+	assert_int_equal(s.n, 2);
+	fake_names[0] = "id";
+	assert_int_equal(row_set_read(&s, FAKE, true, &err), -1);
+	assert_int_equal(s.n, 2);
+	row_set_free(&s);
+}
+
 int
 main(void)
 {
@@ -419,6 +468,7 @@ main(void)
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_text_cells),
 		cmocka_unit_test(test_column_check),
+		cmocka_unit_test(test_row_set_screen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
