@@ -31,7 +31,7 @@ struct customer_view {
 	char errmsg[512];
 	struct history_filter filter;
 	int status_idx;
-	struct history_row *rows;
+	struct row_set rows;       /* row_history */
 	int nrows;
 	bool more, loaded;
 	bool hist_failed;          /* the first page of this filter did not come */
@@ -132,7 +132,7 @@ customer_send(struct customer_view *c, bool more)
 
 	if (more && (!c->more || c->nrows == 0 || ui_query_pending(c->v.ui, &c->v, TAG_MORE)))
 		return;
-	customer_orders_stmt(c->id, &c->filter, more ? &c->rows[c->nrows - 1] : NULL,
+	customer_orders_stmt(c->id, &c->filter, more ? row_set_ll(&c->rows, c->nrows - 1, "order_no") : 0,
 			     HISTORY_PAGE, &st);
 	if (!more)
 		ui_query_drop(c->v.ui, &c->v, TAG_MORE);
@@ -176,7 +176,6 @@ customer_result(struct view *v, int tag, struct db_result *res, const struct oms
 {
 	struct customer_view *c = cv(v);
 	struct oms_error perr;
-	struct history_row *rows = NULL;
 	int n;
 
 	oms_error_clear(&perr);
@@ -191,8 +190,7 @@ customer_result(struct view *v, int tag, struct db_result *res, const struct oms
 		} else if (tag == TAG_FIRST) {
 			/* the rows of the previous filter must not stand under
 			 * this one's title (a query cancelled with Esc) */
-			free(c->rows);
-			c->rows = NULL;
+			row_set_free(&c->rows);
 			c->nrows = 0;
 			c->more = false;
 			c->loaded = true;
@@ -218,30 +216,17 @@ customer_result(struct view *v, int tag, struct db_result *res, const struct oms
 		customer_build_head(c);
 		return UI_REDRAW | UI_RELAYOUT;
 	}
-	n = customer_orders_rows(res, &rows, &perr);
+	n = row_set_read(&c->rows, res, tag == TAG_FIRST, &perr);
 	if (n < 0) {
 		ui_message_error(v->ui, &perr);
 		return UI_REDRAW;
 	}
+	c->nrows = c->rows.n;
 	if (tag == TAG_FIRST) {
 		int sel = c->loaded && !c->hist_failed ? c->list.sel : 0;
 		c->hist_failed = false;
-		free(c->rows);
-		c->rows = rows;
-		c->nrows = n;
 		ui_list_init(&c->list, true);
 		c->list.sel = sel;
-	} else {
-		struct history_row *all = realloc(c->rows, (size_t)(c->nrows + n) * sizeof *all);
-		if (!all) {
-			free(rows);
-			return UI_REDRAW;
-		}
-		if (n)
-			memcpy(all + c->nrows, rows, (size_t)n * sizeof *rows);
-		free(rows);
-		c->rows = all;
-		c->nrows += n;
 	}
 	c->loaded = true;
 	c->more = n == HISTORY_PAGE;
@@ -257,38 +242,12 @@ customer_result(struct view *v, int tag, struct db_result *res, const struct oms
 }
 
 static void
-history_columns(int w, int *date_w, int *status_w, int *seller_w)
-{
-	*date_w = w >= 76 ? 17 : 11;
-	*status_w = w >= 76 ? 19 : 12;
-	*seller_w = w - 10 - *date_w - *status_w - 6 - 12;
-	if (*seller_w < 4)
-		*seller_w = 4;
-}
-
-static void
 history_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
 {
 	struct customer_view *c = arg;
-	const struct history_row *r = &c->rows[row];
-	int date_w, status_w, seller_w;
-	char buf[64];
 
-	history_columns(w, &date_w, &status_w, &seller_w);
-	snprintf(buf, sizeof buf, "%lld", r->order_no);
-	ui_line_cell(line, buf, 10, false);
-	if (date_w > 11)
-		ui_fmt_time(r->placed_at, buf, sizeof buf);
-	else
-		ui_fmt_date(r->placed_at, buf, sizeof buf);
-	ui_line_cell(line, buf, date_w, false);
-	ui_line_cell(line, r->status, status_w, false);
-	ui_line_cell(line, r->seller_name, seller_w, false);
-	snprintf(buf, sizeof buf, "%d", r->items);
-	ui_line_cell(line, buf, 6, true);
-	money_format(r->total_minor, r->currency, buf, sizeof buf);
-	ui_line_cell(line, buf, 12, true);
-	*el = ui_theme_status_element(r->status);
+	ui_list_row_cells(line, &c->rows, row, w);
+	*el = ui_theme_status_element(row_set_get(&c->rows, row, "status"));
 }
 
 /* How many header lines fit: the history keeps at least half the screen. */
@@ -308,7 +267,6 @@ customer_draw(struct view *v, struct ui_rect r)
 	struct customer_view *c = cv(v);
 	struct ui *ui = v->ui;
 	int hr = customer_head_rows(c, r.h), y;
-	int date_w, status_w, seller_w;
 	char title[200], pos[48];
 	struct ui_line l;
 
@@ -325,16 +283,10 @@ customer_draw(struct view *v, struct ui_rect r)
 		 c->filter.to[0] ? c->filter.to : "", "",
 		 c->hist_failed ? "not loaded" : c->loaded ? pos : "loading");
 	ui_draw_section(ui, y++, r.x, r.w, title);
-	history_columns(r.w - (ui->plain ? 1 : 0), &date_w, &status_w, &seller_w);
 	ui_line_init(&l, ui->ascii);
 	if (ui->plain)
 		ui_line_add(&l, " ", 1);
-	ui_line_cell(&l, "Order", 10, false);
-	ui_line_cell(&l, "Placed", date_w, false);
-	ui_line_cell(&l, "Status", status_w, false);
-	ui_line_cell(&l, "Seller", seller_w, false);
-	ui_line_cell(&l, "Items", 6, true);
-	ui_line_cell(&l, "Total", 12, true);
+	ui_list_row_heading(&l, c->rows.d, r.w - (ui->plain ? 1 : 0));
 	ui_draw_line(y++, r.x, r.w, UI_EL_HEADER, &l);
 	ui_line_free(&l);
 	{
@@ -449,7 +401,7 @@ customer_key(struct view *v, int key, int action)
 	case UI_ACT_OPEN:
 		if (c->list.sel < 0 || c->list.sel >= c->nrows)
 			return UI_HANDLED;
-		nv = view_order_new(v->ui, c->rows[c->list.sel].order_no);
+		nv = view_order_new(v->ui, row_set_ll(&c->rows, c->list.sel, "order_no"));
 		if (nv)
 			ui_push(v->ui, nv);
 		return UI_HANDLED | UI_REDRAW;
@@ -503,7 +455,7 @@ customer_close(struct view *v)
 	struct customer_view *c = cv(v);
 
 	json_decref(c->card);
-	free(c->rows);
+	row_set_free(&c->rows);
 	doc_free(&c->head);
 	free(c);
 }
@@ -529,6 +481,7 @@ view_customer_new(struct ui *ui, long long customer_id)
 
 	if (!c)
 		return NULL;
+	row_set_init(&c->rows, &row_history);
 	c->v.ops = &customer_ops;
 	c->v.ui = ui;
 	c->id = customer_id;

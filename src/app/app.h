@@ -133,14 +133,10 @@ struct history_filter {
 	char status[24];              /* "" = any */
 	char from[11], to[11];        /* YYYY-MM-DD or "" */
 };
-struct history_row {
-	long long order_no, total_minor;
-	int items;
-	char placed_at[32], status[24], seller_name[96], currency[4];
-};
+/* Its rows are row_history's (app/row.h: row_set_read); keyset: the last
+ * row's order_no as after_order_no (0 = first page). */
 void customer_orders_stmt(long long customer_id, const struct history_filter *f,
-			  const struct history_row *after, int limit, struct app_stmt *st);
-int customer_orders_rows(const struct db_result *r, struct history_row **rows, struct oms_error *err);
+			  long long after_order_no, int limit, struct app_stmt *st);
 /* oms_api.find_customer: text is an e-mail (any case), a phone in any
  * common form (normalised to E.164 here) or a customer id. */
 enum oms_status find_customer_stmt(const char *text, const char *default_cc, struct app_stmt *st,

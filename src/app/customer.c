@@ -16,7 +16,7 @@
  * is rounded to the second for display), so paging is exact. */
 void
 customer_orders_stmt(long long customer_id, const struct history_filter *f,
-		     const struct history_row *after, int limit, struct app_stmt *st)
+		     long long after_order_no, int limit, struct app_stmt *st)
 {
 	app_stmt_init(st, "SELECT order_no, "
 			  "to_json(date_trunc('second', placed_at)) #>> '{}' AS placed_at, "
@@ -28,35 +28,11 @@ customer_orders_stmt(long long customer_id, const struct history_filter *f,
 	app_stmt_text(st, f && f->status[0] ? f->status : NULL);
 	app_stmt_text(st, f && f->from[0] ? f->from : NULL);
 	app_stmt_text(st, f && f->to[0] ? f->to : NULL);
-	if (after && after->order_no)
-		app_stmt_ll(st, after->order_no);
+	if (after_order_no > 0)
+		app_stmt_ll(st, after_order_no);
 	else
 		app_stmt_text(st, NULL);
 	app_stmt_ll(st, limit > 0 ? limit : 50);
-}
-
-int
-customer_orders_rows(const struct db_result *r, struct history_row **rows, struct oms_error *err)
-{
-	struct history_row *out;
-	int n;
-
-	*rows = NULL;
-	if (!(out = app_rows_alloc_desc(r, &row_history, sizeof *out, &n, err)))
-		return -1;
-	for (int i = 0; i < n; i++) {
-		struct history_row *h = &out[i];
-
-		h->order_no = app_col_ll(r, i, "order_no");
-		h->total_minor = app_col_ll(r, i, "total_minor");
-		h->items = (int)app_col_ll(r, i, "items");
-		app_col_str(r, i, "placed_at", h->placed_at, sizeof h->placed_at);
-		app_col_str(r, i, "status", h->status, sizeof h->status);
-		app_col_str(r, i, "seller_name", h->seller_name, sizeof h->seller_name);
-		app_col_str(r, i, "currency", h->currency, sizeof h->currency);
-	}
-	*rows = out;
-	return n;
 }
 
 enum oms_status

@@ -354,32 +354,34 @@ print_customer_card(struct cli *c, const json_t *d, long long id)
 		struct app_stmt st;
 		struct oms_error err = {0};
 		struct db_result *r;
-		struct history_row *rows = NULL;
+		struct row_set rows;
 		int n;
 
-		customer_orders_stmt(id, NULL, NULL, 10, &st);
+		row_set_init(&rows, &row_history);
+		customer_orders_stmt(id, NULL, 0, 10, &st);
 		r = cli_query(c, &st, &err);
-		n = r ? customer_orders_rows(r, &rows, &err) : -1;
+		n = r ? row_set_read(&rows, r, true, &err) : -1;
 		db_result_free(r);
 		if (n > 0) {
 			struct cli_table *t = table_new("rllrrl", "ORDER", "PLACED", "STATUS", "ITEMS",
 							"TOTAL", "SELLER");
 
 			for (int k = 0; k < n; k++) {
-				char no[24], items[16];
+				char no[24], items[16], seller[256], status[64];
 
-				money_format(rows[k].total_minor, rows[k].currency, m1, sizeof m1);
-				snprintf(items, sizeof items, "%d", rows[k].items);
-				table_add(t, cli_fmt_ll(rows[k].order_no, no, sizeof no),
-					  cli_short_time(rows[k].placed_at, t1, sizeof t1), rows[k].status,
-					  items, m1, rows[k].seller_name);
+				table_add(t, row_set_text(&rows, k, "order_no", no, sizeof no),
+					  row_set_text(&rows, k, "placed_at", t1, sizeof t1),
+					  row_set_text(&rows, k, "status", status, sizeof status),
+					  row_set_text(&rows, k, "items", items, sizeof items),
+					  row_set_text(&rows, k, "total_minor", m1, sizeof m1),
+					  row_set_text(&rows, k, "seller_name", seller, sizeof seller));
 			}
 			cli_table_section("Recent orders", t);
 		} else if (n < 0) {
 			fprintf(stderr, "%s: orders: %s\n", cli_progname(c),
 				err.msg);
 		}
-		free(rows);
+		row_set_free(&rows);
 	}
 
 	arr = json_object_get(d, "tickets");
