@@ -47,14 +47,17 @@ static const struct row_col pending_refund_cols[] = {
 	{"note", ROW_TEXT, NULL, 'l', true, NULL, 0, NULL},
 	{"currency", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 };
-/* The approvals screen: order, when, by whom, why, how much. */
-static const struct row_screen_col pending_refund_screen_cols[] = {
-	{"order_no", 10, 10, false},
-	{"requested_at", 17, 11, false},
-	{"requested_by", 16, 12, false},
-	{"reason", 0, 0, false},
-	{"amount_minor", 12, 12, true},
-};
+/* The approvals screen's two lists (pending refunds, pending
+ * cancellations): order, when, by whom, why, how much. */
+#define APPROVALS_SCREEN(reason, amount) { \
+	{"order_no", 10, 10, false}, \
+	{"requested_at", 17, 11, false}, \
+	{"requested_by", 16, 12, false}, \
+	{reason, 0, 0, false}, \
+	{amount, 12, 12, true}, \
+}
+static const struct row_screen_col pending_refund_screen_cols[] =
+	APPROVALS_SCREEN("reason", "amount_minor");
 static const struct row_screen pending_refund_screen = {
 	pending_refund_screen_cols, NCOLS(pending_refund_screen_cols), 1};
 const struct row_desc row_pending_refund = {"refunds", pending_refund_cols, NCOLS(pending_refund_cols),
@@ -75,13 +78,8 @@ static const struct row_col pending_cancellation_cols[] = {
 	{"reason_code", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 	{"currency", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 };
-static const struct row_screen_col pending_cancellation_screen_cols[] = {
-	{"order_no", 10, 10, false},
-	{"requested_at", 17, 11, false},
-	{"requested_by", 16, 12, false},
-	{"reason_label", 0, 0, false},
-	{"refund_minor", 12, 12, true},
-};
+static const struct row_screen_col pending_cancellation_screen_cols[] =
+	APPROVALS_SCREEN("reason_label", "refund_minor");
 static const struct row_screen pending_cancellation_screen = {
 	pending_cancellation_screen_cols, NCOLS(pending_cancellation_screen_cols), 1};
 const struct row_desc row_pending_cancellation = {"cancellations", pending_cancellation_cols,
