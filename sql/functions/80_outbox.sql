@@ -20,7 +20,10 @@ $$;
 REVOKE ALL ON FUNCTION oms.enqueue(text,text,bigint,bigint,jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
 -- Outbox (the worker). A claimed job's next_attempt_at is the end of its
--- lease: if the worker dies, the job is due again then.
+-- lease: if the worker dies, the job is due again then. Times are the
+-- statement's (statement_timestamp), never the transaction's start (now()):
+-- a session holding a transaction open cannot shorten a lease or claim a
+-- job early; and unlike clock_timestamp() it keeps the due index usable.
 CREATE OR REPLACE FUNCTION oms_api.outbox_claim(p_worker text, p_limit int) RETURNS SETOF oms.outbox
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
 AS $$
@@ -31,14 +34,14 @@ BEGIN
 	RETURN QUERY
 	WITH due AS (
 		SELECT o.id FROM oms.outbox o
-		WHERE o.status IN ('ready', 'running') AND o.next_attempt_at <= now()
+		WHERE o.status IN ('ready', 'running') AND o.next_attempt_at <= statement_timestamp()
 		ORDER BY o.next_attempt_at
 		LIMIT least(greatest(coalesce(p_limit, 1), 1), 1000)
 		FOR UPDATE SKIP LOCKED
 	)
 	UPDATE oms.outbox o
-	SET status = 'running', locked_by = p_worker, locked_until = now() + v_lease,
-	    next_attempt_at = now() + v_lease, attempts = o.attempts + 1, updated_at = now()
+	SET status = 'running', locked_by = p_worker, locked_until = statement_timestamp() + v_lease,
+	    next_attempt_at = statement_timestamp() + v_lease, attempts = o.attempts + 1, updated_at = statement_timestamp()
 	FROM due WHERE o.id = due.id
 	RETURNING o.*;
 END
@@ -64,10 +67,10 @@ BEGIN
 		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002';
 	END IF;
 	UPDATE oms.outbox
-	SET status = p_status, locked_by = NULL, locked_until = NULL, updated_at = now(),
+	SET status = p_status, locked_by = NULL, locked_until = NULL, updated_at = statement_timestamp(),
 	    last_error = coalesce(p_error, last_error), result = coalesce(p_result, result),
-	    done_at = CASE WHEN p_status = 'done' THEN now() END,
-	    next_attempt_at = CASE WHEN p_status = 'ready' THEN now() + p_delay ELSE next_attempt_at END
+	    done_at = CASE WHEN p_status = 'done' THEN statement_timestamp() END,
+	    next_attempt_at = CASE WHEN p_status = 'ready' THEN statement_timestamp() + p_delay ELSE next_attempt_at END
 	WHERE id = p_id;
 END
 $$;
@@ -114,7 +117,7 @@ AS $$
 BEGIN
 	PERFORM oms.begin_action('outbox_requeue', 'admin');
 	UPDATE oms.outbox
-	SET status = 'ready', attempts = 0, next_attempt_at = now(), updated_at = now(),
+	SET status = 'ready', attempts = 0, next_attempt_at = statement_timestamp(), updated_at = statement_timestamp(),
 	    locked_by = NULL, locked_until = NULL
 	WHERE id = p_id AND status = 'dead';
 	IF NOT FOUND THEN
@@ -145,10 +148,10 @@ BEGIN
 		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002';
 	END IF;
 	UPDATE oms.outbox
-	SET status = 'ready', locked_by = NULL, locked_until = NULL, updated_at = now(),
+	SET status = 'ready', locked_by = NULL, locked_until = NULL, updated_at = statement_timestamp(),
 	    attempts = greatest(attempts - 1, 0),
 	    last_error = coalesce(left(p_reason, 500), last_error),    -- why it waits, for admins
-	    next_attempt_at = now() + p_delay_ms * interval '1 millisecond'
+	    next_attempt_at = statement_timestamp() + p_delay_ms * interval '1 millisecond'
 	WHERE id = p_id;
 END
 $$;

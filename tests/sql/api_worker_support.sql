@@ -15,7 +15,7 @@ SELECT is((SELECT count(*) FROM oms_api.outbox_claim('w1', 10) WHERE id = :j), 1
 SELECT is(pg_temp.err(format('SELECT oms_api.outbox_release(%s, 60000, %L)', :j, 'payment circuit open, not tried')), 'ok',
 	'outbox_release: the worker gives the claimed job back');
 SELECT results_eq(format($$SELECT status, attempts, locked_by IS NULL, last_error,
-		next_attempt_at BETWEEN now() + interval '59 seconds' AND now() + interval '61 seconds'
+		next_attempt_at BETWEEN now() + interval '59 seconds' AND clock_timestamp() + interval '61 seconds'
 	FROM oms.outbox WHERE id = %s$$, :j),
 	$$VALUES ('ready'::text, 0, true, 'payment circuit open, not tried'::text, true)$$,
 	'outbox_release: ready again, the attempt given back, unlocked, due after the delay, and it says why');
