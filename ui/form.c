@@ -573,3 +573,16 @@ ui_form_draw_keys(struct ui_form *f, int y, int x, int w, const char *what, cons
 	}
 	ui_draw_text(y, x, w, UI_EL_DIM, keys);
 }
+
+void
+ui_form_draw_prompt(struct ui_form *f, int y, int x, int w, const char *label)
+{
+	struct ui_field *fd = ui_form_focused(f);
+	int lw = ui_width(label);
+
+	if (lw > w)
+		lw = w;
+	ui_draw_text(y, x, lw, UI_EL_HEADER, label);
+	if (fd && fd->in)
+		ui_input_draw(f->ui, fd->in, y, x + lw, w - lw);
+}

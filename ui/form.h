@@ -110,6 +110,11 @@ void ui_form_draw_label(struct ui_form *f, int i, int y, int x, int w);
  * `keys` (the dialog's own hints). */
 void ui_form_draw_keys(struct ui_form *f, int y, int x, int w, const char *what,
 		       const char *sending, const char *keys);
+/* A prompt: a form of one text field drawn on one row, the label (in the
+ * header colour) before it, the field in the columns left. A prompt has no
+ * confirm step: its view acts on the first UI_FORM_CHECK (the approvals'
+ * note, the customer's dates). */
+void ui_form_draw_prompt(struct ui_form *f, int y, int x, int w, const char *label);
 /* "Tab: next": the first key of an action as bound now and a word. */
 const char *ui_form_key_text(const struct ui *ui, int action, const char *what, char *buf,
 			     size_t len);

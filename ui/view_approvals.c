@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "form.h"
 #include "input.h"
 #include "list.h"
 #include "screens.h"
@@ -41,6 +42,7 @@ struct approvals_view {
 	enum kind kind;            /* the list shown */
 	bool sending;
 	enum prompt prompt;
+	struct ui_form form;       /* the prompt: its one field, the note */
 	struct ui_input note;
 	/* the item being decided, for the message once it is done */
 	bool dec_approve;
@@ -354,15 +356,12 @@ approvals_draw(struct view *v, struct ui_rect r)
 	if (a->prompt) {
 		bool refund = a->kind == KIND_REFUND;
 		char k[16], label[96];
-		int lw;
 
 		snprintf(label, sizeof label, " %s%s; note (%s), %s: ",
 			 a->prompt == PROMPT_APPROVE ? "Approve" : "Refuse", refund ? " the refund" : "",
 			 a->prompt == PROMPT_APPROVE ? "optional" : "required",
 			 ui_keymap_key(&ui->km, UI_ACT_CONFIRM, k, sizeof k));
-		lw = ui_width(label);
-		ui_draw_text(r.y + r.h - 1, r.x, lw, UI_EL_HEADER, label);
-		ui_input_draw(ui, &a->note, r.y + r.h - 1, r.x + lw, r.w - lw);
+		ui_form_draw_prompt(&a->form, r.y + r.h - 1, r.x, r.w, label);
 	} else {
 		ui->cursor_y = -1;
 	}
@@ -425,22 +424,33 @@ approvals_decide(struct approvals_view *a)
 	return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 }
 
+/* The prompt is a form of one field with no confirm step: the first
+ * confirm decides. Its keys are the dialog scope's (v.dialog_keys). */
 static int
 approvals_prompt_key(struct approvals_view *a, int key, int action)
 {
-	bool changed;
+	enum ui_form_event ev;
+	int flags = ui_form_key(&a->form, key, action, &ev);
 
-	if (action == UI_ACT_CLOSE) {
+	if (ev == UI_FORM_CLOSE) {
 		a->prompt = PROMPT_NONE;
 		a->v.dialog_keys = false;
 		ui_message(a->v.ui, UI_EL_HINT, "Nothing decided.");
 		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 	}
-	if (action == UI_ACT_CONFIRM && !ui_key_is_text(key))
+	if (ev == UI_FORM_CHECK || ev == UI_FORM_SEND)
 		return approvals_decide(a);
-	if (action == UI_ACT_QUIT)
-		return UI_UNHANDLED;
-	return ui_input_key(&a->note, key, &changed) | UI_HANDLED | UI_REDRAW;
+	if (ev == UI_FORM_NONE && action != UI_ACT_QUIT && action != UI_ACT_HELP)
+		return UI_HANDLED;         /* the list's keys wait for the prompt */
+	return flags;
+}
+
+static int
+approvals_paste(struct view *v, const char *text)
+{
+	struct approvals_view *a = av(v);
+
+	return a->prompt ? ui_form_paste(&a->form, text) : UI_HANDLED;
 }
 
 static int
@@ -479,6 +489,7 @@ approvals_key(struct view *v, int key, int action)
 		a->prompt = action == UI_ACT_APPROVE ? PROMPT_APPROVE : PROMPT_REFUSE;
 		a->v.dialog_keys = true;           /* Enter, Esc: the prompt's keys */
 		ui_input_clear(&a->note);
+		ui_form_focus(&a->form, 0);
 		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 	default:
 		flags = ui_list_action(&cur(a)->list, action);
@@ -550,6 +561,7 @@ static const struct view_ops approvals_ops = {
 	.reload = approvals_reload,
 	.result = approvals_result,
 	.hints = approvals_hints,
+	.paste = approvals_paste,
 	.title = approvals_title,
 };
 
@@ -566,5 +578,8 @@ view_approvals_new(struct ui *ui)
 	row_set_init(&a->tabs[KIND_REFUND].rows, &row_pending_refund);
 	for (int k = 0; k < KIND_COUNT; k++)
 		ui_list_init(&a->tabs[k].list, true);
+	ui_form_init(&a->form, ui, 0);
+	ui_form_add(&a->form, UI_FIELD_TEXT, "Note", false);
+	a->form.f[0].in = &a->note;
 	return &a->v;
 }

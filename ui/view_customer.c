@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "form.h"
 #include "input.h"
 #include "screens.h"
 #include "views.h"
@@ -39,6 +40,7 @@ struct customer_view {
 	struct ui_list list;
 	struct ui_doc head;
 	enum prompt prompt;
+	struct ui_form form;       /* the prompt: its one field, `in` */
 	struct ui_input in;
 	char from[11];
 };
@@ -306,9 +308,7 @@ customer_draw(struct view *v, struct ui_rect r)
 	if (c->prompt) {
 		const char *label = c->prompt == PROMPT_FROM ? " From (YYYY-MM-DD, empty: any): " :
 							       " To (YYYY-MM-DD, empty: any): ";
-		int lw = ui_width(label);
-		ui_draw_text(r.y + r.h - 1, r.x, lw, UI_EL_HEADER, label);
-		ui_input_draw(ui, &c->in, r.y + r.h - 1, r.x + lw, r.w - lw);
+		ui_form_draw_prompt(&c->form, r.y + r.h - 1, r.x, r.w, label);
 	}
 }
 
@@ -351,17 +351,24 @@ date_check(const char *s)
 	return DATE_OK;
 }
 
+/* The From and To prompts are a form of one field with no confirm step:
+ * confirm takes the date, close leaves the filter as it was. Their keys are
+ * the dialog scope's (v.dialog_keys). */
 static int
 customer_prompt_key(struct customer_view *c, int key, int action)
 {
-	bool changed;
+	enum ui_form_event ev;
+	int flags = ui_form_key(&c->form, key, action, &ev);
 
-	if (action == UI_ACT_BACK && key == UI_KEY_ESC) {
+	if (ev == UI_FORM_CLOSE) {
 		c->prompt = PROMPT_NONE;
+		c->v.dialog_keys = false;
 		return UI_HANDLED | UI_REDRAW;
 	}
-	if (key != UI_KEY_ENTER)
-		return ui_input_key(&c->in, key, &changed) | UI_HANDLED;
+	if (ev == UI_FORM_NONE)
+		return action == UI_ACT_QUIT || action == UI_ACT_HELP ? flags : UI_HANDLED;
+	if (ev != UI_FORM_CHECK && ev != UI_FORM_SEND)
+		return flags;
 	if (c->in.len > 0 && date_check(c->in.buf) == DATE_SHAPE) {
 		ui_message(c->v.ui, UI_EL_ERROR, "Dates are written YYYY-MM-DD, e.g. 2024-05-31.");
 		return UI_HANDLED | UI_REDRAW;
@@ -383,6 +390,7 @@ customer_prompt_key(struct customer_view *c, int key, int action)
 	snprintf(c->filter.from, sizeof c->filter.from, "%s", c->from);
 	snprintf(c->filter.to, sizeof c->filter.to, "%s", c->in.buf);
 	c->prompt = PROMPT_NONE;
+	c->v.dialog_keys = false;
 	c->loaded = false;
 	customer_send(c, false);
 	return UI_HANDLED | UI_REDRAW;
@@ -415,7 +423,9 @@ customer_key(struct view *v, int key, int action)
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_FILTER_DATES:
 		c->prompt = PROMPT_FROM;
+		c->v.dialog_keys = true;   /* Enter, Esc: the prompt's keys */
 		ui_input_set(&c->in, c->filter.from);
+		ui_form_focus(&c->form, 0);
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_LAST:
 		if (c->more) {
@@ -434,12 +444,24 @@ customer_key(struct view *v, int key, int action)
 static int
 customer_hints(struct view *v, int *acts, int max)
 {
-	int want[] = { UI_ACT_OPEN, UI_ACT_FILTER_STATUS, UI_ACT_FILTER_DATES, UI_ACT_BACK, UI_ACT_HELP };
+	static const int want[] = { UI_ACT_OPEN, UI_ACT_FILTER_STATUS, UI_ACT_FILTER_DATES,
+				    UI_ACT_BACK, UI_ACT_HELP };
+	static const int prompt[] = { UI_ACT_CONFIRM, UI_ACT_CLOSE };
+	const int *acts_of = cv(v)->prompt ? prompt : want;
+	size_t count = cv(v)->prompt ? sizeof prompt / sizeof prompt[0] : sizeof want / sizeof want[0];
 	int n = 0;
 
-	for (size_t i = 0; i < sizeof want / sizeof want[0] && n < max; i++)
-		acts[n++] = want[i];
+	for (size_t i = 0; i < count && n < max; i++)
+		acts[n++] = acts_of[i];
 	return n;
+}
+
+static int
+customer_paste(struct view *v, const char *text)
+{
+	struct customer_view *c = cv(v);
+
+	return c->prompt ? ui_form_paste(&c->form, text) : UI_HANDLED;
 }
 
 static const char *
@@ -471,6 +493,7 @@ static const struct view_ops customer_ops = {
 	.reload = customer_refresh,
 	.result = customer_result,
 	.hints = customer_hints,
+	.paste = customer_paste,
 	.title = customer_title,
 };
 
@@ -486,6 +509,9 @@ view_customer_new(struct ui *ui, long long customer_id)
 	c->v.ui = ui;
 	c->id = customer_id;
 	ui_list_init(&c->list, true);
+	ui_form_init(&c->form, ui, 0);
+	ui_form_add(&c->form, UI_FIELD_TEXT, "Date", false);
+	c->form.f[0].in = &c->in;
 	doc_init(&c->head, ui->cols, ui->ascii);
 	customer_build_head(c);
 	return &c->v;
