@@ -243,24 +243,14 @@ struct refund_filter {
 	char status[24];              /* "" any; a status or an approval state */
 	long long order_no;           /* 0 any */
 };
-struct refund_row {
-	long long id, order_no, cancellation_id, amount_minor;
-	char currency[4], status[16], approval[16];
-	char reason[128], note[256], requested_by[64], approved_by[64];
-	char created_at[32], approved_at[32], executed_at[32];
-	char provider_refund_id[64], decision_note[256], last_message[256];
-};
 bool refund_status_valid(const char *s);
 /* Newest first; keyset: pass the last row's id as after_id (0 = first page). */
 enum oms_status refund_list_stmt(const struct refund_filter *f, long long after_id, int limit,
 				 struct app_stmt *st, struct oms_error *err);
-int refund_rows(const struct db_result *r, struct refund_row **rows, struct oms_error *err);
-/* oms_api.refund_card: one refund. refund_card_parse fills *row (and, when
- * doc is not NULL, hands over the document: json_decref it); OMS_NOT_FOUND
- * when it does not exist or the caller may not see it. */
+/* oms_api.refund_card: one refund, as one row of row_refund (app/row.h), or
+ * no row when it does not exist or the caller may not see it. The list's
+ * rows are row_refund's too. */
 void refund_show_stmt(long long refund_id, struct app_stmt *st);
-enum oms_status refund_card_parse(const struct db_result *r, struct refund_row *row, json_t **doc,
-				  struct oms_error *err);
 
 /* Refunds waiting for an administrator (BR-027), oldest first; keyset as
  * pending_cancellations. refundable_minor: what the order has left after

@@ -8,6 +8,7 @@
  * and oms_api.decide_refund. Whether an amount may be refunded is the
  * database's decision. */
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,41 @@
 #include "app/row.h"
 #include "db/db.h"
 
-#define REFUND_COLS \
-	"r.id, r.order_no, r.cancellation_id, r.amount_minor, r.currency, r.status, " \
-	"r.approval, r.reason, r.note, r.requested_by, r.approved_by, " \
-	"to_json(date_trunc('second', r.created_at)) #>> '{}' AS created_at, " \
-	"to_json(date_trunc('second', r.approved_at)) #>> '{}' AS approved_at, " \
-	"to_json(date_trunc('second', r.executed_at)) #>> '{}' AS executed_at, " \
-	"r.provider_refund_id, r.decision_note, r.last_message "
+/* Both statements read row_refund's columns, named once in rows.c: the list
+ * selects them from oms_api.refunds (times as to_json writes them, to the
+ * second), the card (a jsonb object with the same keys and more) becomes
+ * one row of them through jsonb_to_record, or none when the refund does not
+ * exist or the caller may not see it. Built once. */
+static char refund_list_sql[2048], refund_card_sql[2048];
+static pthread_once_t refund_sql_once = PTHREAD_ONCE_INIT;
+
+static void
+refund_sql_build(void)
+{
+	char cols[1536], def[1536];
+	size_t used = 0;
+
+	cols[0] = '\0';
+	for (int i = 0; i < row_refund.ncols; i++) {
+		const char *name = row_refund.cols[i].name;
+		int n = row_refund.cols[i].type == ROW_TIME ?
+			snprintf(cols + used, sizeof cols - used,
+				 "%sto_json(date_trunc('second', r.\"%s\")) #>> '{}' AS \"%s\"",
+				 i ? ", " : "", name, name) :
+			snprintf(cols + used, sizeof cols - used, "%sr.\"%s\"", i ? ", " : "", name);
+
+		if (n < 0 || (size_t)n >= sizeof cols - used)
+			abort();        /* the descriptor outgrew the buffer: a build-time fact */
+		used += (size_t)n;
+	}
+	if (!row_record_def(&row_refund, def, sizeof def))
+		abort();
+	snprintf(refund_list_sql, sizeof refund_list_sql,
+		 "SELECT %s FROM oms_api.refunds($1::text, $2::bigint, $3::bigint, $4::int) r", cols);
+	snprintf(refund_card_sql, sizeof refund_card_sql,
+		 "SELECT r.* FROM jsonb_to_record(oms_api.refund_card($1::bigint)) AS r(%s) "
+		 "WHERE r.id IS NOT NULL", def);
+}
 
 static const char *const refund_status_names[] = {"not_sent", "pending", "succeeded",
 						   "failed", "canceled", NULL};
@@ -41,8 +70,8 @@ enum oms_status
 refund_list_stmt(const struct refund_filter *f, long long after_id, int limit,
 		 struct app_stmt *st, struct oms_error *err)
 {
-	app_stmt_init(st, "SELECT " REFUND_COLS
-			  "FROM oms_api.refunds($1::text, $2::bigint, $3::bigint, $4::int) r");
+	pthread_once(&refund_sql_once, refund_sql_build);
+	app_stmt_init(st, refund_list_sql);
 	if (f && f->status[0] && !refund_status_valid(f->status) &&
 	    strcmp(f->status, "approved") != 0 && strcmp(f->status, "rejected") != 0 &&
 	    strcmp(f->status, "auto") != 0 && strcmp(f->status, "pending") != 0)
@@ -65,84 +94,9 @@ refund_list_stmt(const struct refund_filter *f, long long after_id, int limit,
 void
 refund_show_stmt(long long refund_id, struct app_stmt *st)
 {
-	app_stmt_init(st, "SELECT oms_api.refund_card($1::bigint)");
+	pthread_once(&refund_sql_once, refund_sql_build);
+	app_stmt_init(st, refund_card_sql);
 	app_stmt_ll(st, refund_id);
-}
-
-static void
-card_str(const json_t *d, const char *key, char *dst, size_t len)
-{
-	app_copy(dst, len, app_json_str(d, key));
-}
-
-enum oms_status
-refund_card_parse(const struct db_result *r, struct refund_row *w, json_t **doc,
-		  struct oms_error *err)
-{
-	json_t *d = app_doc_parse(r, err);
-
-	memset(w, 0, sizeof *w);
-	if (doc)
-		*doc = NULL;
-	if (!d)
-		return err->status ? err->status : OMS_NOT_FOUND;
-	w->id = app_json_ll(d, "id");
-	w->order_no = app_json_ll(d, "order_no");
-	w->cancellation_id = app_json_ll(d, "cancellation_id");
-	w->amount_minor = app_json_ll(d, "amount_minor");
-	card_str(d, "currency", w->currency, sizeof w->currency);
-	card_str(d, "status", w->status, sizeof w->status);
-	card_str(d, "approval", w->approval, sizeof w->approval);
-	card_str(d, "reason", w->reason, sizeof w->reason);
-	card_str(d, "note", w->note, sizeof w->note);
-	card_str(d, "requested_by", w->requested_by, sizeof w->requested_by);
-	card_str(d, "approved_by", w->approved_by, sizeof w->approved_by);
-	card_str(d, "created_at", w->created_at, sizeof w->created_at);
-	card_str(d, "approved_at", w->approved_at, sizeof w->approved_at);
-	card_str(d, "executed_at", w->executed_at, sizeof w->executed_at);
-	card_str(d, "provider_refund_id", w->provider_refund_id, sizeof w->provider_refund_id);
-	card_str(d, "decision_note", w->decision_note, sizeof w->decision_note);
-	card_str(d, "last_message", w->last_message, sizeof w->last_message);
-	if (doc)
-		*doc = d;
-	else
-		json_decref(d);
-	return OMS_OK;
-}
-
-int
-refund_rows(const struct db_result *r, struct refund_row **rows, struct oms_error *err)
-{
-	struct refund_row *v;
-	int n;
-
-	*rows = NULL;
-	if (!(v = app_rows_alloc_desc(r, &row_refund, sizeof *v, &n, err)))
-		return -1;
-	for (int i = 0; i < n; i++) {
-		struct refund_row *w = &v[i];
-
-		w->id = app_col_ll(r, i, "id");
-		w->order_no = app_col_ll(r, i, "order_no");
-		w->cancellation_id = app_col_ll(r, i, "cancellation_id");
-		w->amount_minor = app_col_ll(r, i, "amount_minor");
-		app_col_str(r, i, "currency", w->currency, sizeof w->currency);
-		app_col_str(r, i, "status", w->status, sizeof w->status);
-		app_col_str(r, i, "approval", w->approval, sizeof w->approval);
-		app_col_str(r, i, "reason", w->reason, sizeof w->reason);
-		app_col_str(r, i, "note", w->note, sizeof w->note);
-		app_col_str(r, i, "requested_by", w->requested_by, sizeof w->requested_by);
-		app_col_str(r, i, "approved_by", w->approved_by, sizeof w->approved_by);
-		app_col_str(r, i, "created_at", w->created_at, sizeof w->created_at);
-		app_col_str(r, i, "approved_at", w->approved_at, sizeof w->approved_at);
-		app_col_str(r, i, "executed_at", w->executed_at, sizeof w->executed_at);
-		app_col_str(r, i, "provider_refund_id", w->provider_refund_id,
-			    sizeof w->provider_refund_id);
-		app_col_str(r, i, "decision_note", w->decision_note, sizeof w->decision_note);
-		app_col_str(r, i, "last_message", w->last_message, sizeof w->last_message);
-	}
-	*rows = v;
-	return n;
 }
 
 /* --- waiting for an administrator (BR-027) ------------------------------- */

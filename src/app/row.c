@@ -65,6 +65,41 @@ row_get_ll(const struct db_result *r, int row, const char *name)
 	return k < 0 ? 0 : db_get_ll(r, row, k);
 }
 
+bool
+row_record_def(const struct row_desc *d, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len == 0)
+		return false;
+	buf[0] = '\0';
+	for (int i = 0; i < d->ncols; i++) {
+		const char *type;
+		int n;
+
+		switch (d->cols[i].type) {
+		case ROW_INT:
+		case ROW_ID:
+		case ROW_MONEY:
+			type = "bigint";
+			break;
+		case ROW_BOOL:
+			type = "boolean";
+			break;
+		case ROW_JSON:
+			type = "jsonb";
+			break;
+		default:
+			type = "text";
+		}
+		n = snprintf(buf + used, len - used, "%s\"%s\" %s", i ? ", " : "", d->cols[i].name, type);
+		if (n < 0 || (size_t)n >= len - used)
+			return false;
+		used += (size_t)n;
+	}
+	return true;
+}
+
 static const char *
 ref_value(const struct db_result *r, int row, const char *name)
 {

@@ -88,6 +88,13 @@ const char *row_get(const struct row_desc *d, const struct db_result *r, int row
 bool row_null(const struct row_desc *d, const struct db_result *r, int row, int col);
 long long row_get_ll(const struct db_result *r, int row, const char *name);
 
+/* The row type as an SQL column definition list ("id bigint, reason text,
+ * ..."), in its order: a one-object document whose keys are the columns
+ * (a card) becomes one row of the type through jsonb_to_record. Times are
+ * text, kept as the document writes them (ISO 8601 with offset, as the
+ * lists' to_json). False when buf is too small. */
+bool row_record_def(const struct row_desc *d, char *buf, size_t len);
+
 /* --- derived cells -------------------------------------------------------- */
 
 /* The text table's cell of column col (money formatted, times shortened,

@@ -218,27 +218,29 @@ order_cancel_dry_run(struct cli *c, const struct cancel_args *a)
 	return p.e.verdict == CANCEL_REFUSED ? EXIT_RULE : EXIT_FOUND;
 }
 
-/* The refund a cancellation created, as the ledger has it. */
+/* The refund a cancellation created, as the ledger has it: one row of
+ * row_refund in *row (row_set_free it). */
 static bool
-read_refund(struct cli *c, long long id, struct refund_row *row)
+read_refund(struct cli *c, long long id, struct row_set *row)
 {
 	struct app_stmt st;
 	struct oms_error err = {0};
 	struct db_result *r;
-	enum oms_status s;
+	bool ok = false;
 
 	refund_show_stmt(id, &st);
-	if (!(r = cli_query(c, &st, &err)))
-		s = err.status;
-	else
-		s = refund_card_parse(r, row, NULL, &err);
+	if ((r = cli_query(c, &st, &err)) && row_set_read(row, r, true, &err) >= 0) {
+		ok = row->n == 1;
+		if (!ok)
+			snprintf(err.msg, sizeof err.msg, "not found");
+	}
 	db_result_free(r);
-	if (s != OMS_OK) {
+	if (!ok) {
 		fprintf(stderr, "%s: refund %lld: ", cli_progname(c), id);
 		cli_put_safe(stderr, err.msg);
 		fputc('\n', stderr);
 	}
-	return s == OMS_OK;
+	return ok;
 }
 
 /* Ask first (as for the whole order): a refusal is reported with its rule,
@@ -251,7 +253,7 @@ order_cancel_lines(struct cli *c, const struct cancel_args *a)
 					  a->req.note};
 	struct cancel_lines_preview p;
 	struct cancel_result res;
-	struct refund_row refund = {0};
+	struct row_set refund;
 	struct app_stmt st;
 	struct oms_error err = {0};
 	bool have_refund = false;
@@ -270,6 +272,7 @@ order_cancel_lines(struct cli *c, const struct cancel_args *a)
 	app_stmt_free(&st);
 	if (rc != 0)
 		return rc;
+	row_set_init(&refund, &row_refund);
 	if (res.refund_id)
 		have_refund = read_refund(c, res.refund_id, &refund);
 
@@ -281,8 +284,10 @@ order_cancel_lines(struct cli *c, const struct cancel_args *a)
 					"state", res.state,
 					"refund_id", cli_json_id(res.refund_id),
 					"refund_minor", !res.refund_id ? json_integer(0) :
-					have_refund ? json_integer(refund.amount_minor) : json_null(),
+					have_refund ? json_integer(row_set_ll(&refund, 0, "amount_minor")) :
+					json_null(),
 					"currency", p.e.currency));
+		row_set_free(&refund);
 		return EXIT_FOUND;
 	}
 	lines_text(a, lines, sizeof lines);
@@ -298,11 +303,12 @@ order_cancel_lines(struct cli *c, const struct cancel_args *a)
 		       res.cancellation_id);
 	}
 	if (have_refund) {
-		money_format(refund.amount_minor, refund.currency, m, sizeof m);
-		printf("refund %lld of %s %s\n", res.refund_id, m,
-		       strcmp(refund.approval, "pending") == 0 ?
+		printf("refund %lld of %s %s\n", res.refund_id,
+		       row_set_text(&refund, 0, "amount_minor", m, sizeof m),
+		       strcmp(row_set_get(&refund, 0, "approval"), "pending") == 0 ?
 		       "waits for an administrator's approval (BR-027)" : "requested");
 	}
+	row_set_free(&refund);
 	return EXIT_FOUND;
 }
 

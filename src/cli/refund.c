@@ -23,29 +23,6 @@ const char cli_usage_refund[] =
 	"       oms refund approve [--json] ID [--note TEXT]\n"
 	"       oms refund refuse [--json] ID --note TEXT";
 
-static json_t *
-refund_json(const struct refund_row *w, bool full)
-{
-	json_t *o = json_pack("{s:I, s:I, s:o, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
-			      "id", (json_int_t)w->id, "order_no", (json_int_t)w->order_no,
-			      "cancellation_id", cli_json_id(w->cancellation_id),
-			      "amount_minor", (json_int_t)w->amount_minor, "currency", w->currency,
-			      "status", w->status, "approval", w->approval, "reason", w->reason,
-			      "created_at", cli_json_str(w->created_at),
-			      "executed_at", cli_json_str(w->executed_at),
-			      "provider_refund_id", cli_json_str(w->provider_refund_id));
-
-	if (full && o) {
-		json_object_set_new(o, "note", cli_json_str(w->note));
-		json_object_set_new(o, "requested_by", cli_json_str(w->requested_by));
-		json_object_set_new(o, "approved_by", cli_json_str(w->approved_by));
-		json_object_set_new(o, "approved_at", cli_json_str(w->approved_at));
-		json_object_set_new(o, "decision_note", cli_json_str(w->decision_note));
-		json_object_set_new(o, "last_message", cli_json_str(w->last_message));
-	}
-	return o;
-}
-
 static int
 cmd_refund_list(struct cli *c, int argc, char **argv)
 {
@@ -97,11 +74,9 @@ cmd_refund_show(struct cli *c, int argc, char **argv)
 	struct app_stmt st;
 	struct oms_error err = {0};
 	struct db_result *r;
-	struct refund_row row;
-	struct refund_row *rows = &row;
+	struct row_set w;
 	long long id;
-	char *end;
-	enum oms_status s;
+	char *end, m[48], t[24];
 
 	if (argc != 2)
 		return cli_usage_error(c, cli_usage_refund, "which refund?");
@@ -111,62 +86,69 @@ cmd_refund_show(struct cli *c, int argc, char **argv)
 	refund_show_stmt(id, &st);
 	if (!(r = cli_query(c, &st, &err)))
 		return cli_fail(c, &err);
-	s = refund_card_parse(r, &row, NULL, &err);
-	db_result_free(r);
-	if (s == OMS_NOT_FOUND) {
+	row_set_init(&w, &row_refund);
+	if (row_set_read(&w, r, true, &err) < 0) {
+		db_result_free(r);
+		return cli_fail(c, &err);
+	}
+	if (w.n == 0) {
+		db_result_free(r);
+		row_set_free(&w);
 		fprintf(stderr, "%s: refund %lld not found\n", cli_progname(c), id);
 		return EXIT_NOTFOUND;
 	}
-	if (s != OMS_OK)
-		return cli_fail(c, &err);
 	if (c->json) {
-		cli_json_emit(refund_json(&rows[0], true));
+		/* the list's object for it: every column of row_refund */
+		cli_json_emit(row_json(&row_refund, r, 0));
 	} else {
-		struct refund_row *w = &rows[0];
-		char m[48], t1[24];
-
-		money_format(w->amount_minor, w->currency, m, sizeof m);
-		printf("Refund %lld  %s  %s\n", w->id, m, w->status);
+#define V(name) row_set_get(&w, 0, name)
+#define T(name) row_set_text(&w, 0, name, t, sizeof t)
+		printf("Refund %s  %s  %s\n", V("id"), row_set_text(&w, 0, "amount_minor", m, sizeof m),
+		       V("status"));
 		cli_label("Order");
-		printf("%lld", w->order_no);
-		if (w->cancellation_id)
-			printf(" (cancellation %lld)", w->cancellation_id);
+		printf("%s", V("order_no"));
+		if (row_set_ll(&w, 0, "cancellation_id"))
+			printf(" (cancellation %s)", V("cancellation_id"));
 		fputc('\n', stdout);
 		cli_label("Reason");
-		cli_line_safe(w->reason);
-		if (*w->note) {
+		cli_line_safe(V("reason"));
+		if (*V("note")) {
 			cli_label("Note");
-			cli_line_safe(w->note);
+			cli_line_safe(V("note"));
 		}
 		cli_label("Requested");
-		printf("%s by ", cli_short_time(w->created_at, t1, sizeof t1));
-		cli_line_safe(w->requested_by);
+		printf("%s by ", T("created_at"));
+		cli_line_safe(V("requested_by"));
 		cli_label("Approval");
-		printf("%s", w->approval);
-		if (*w->approved_by) {
+		printf("%s", V("approval"));
+		if (*V("approved_by")) {
 			printf(" by ");
-			cli_put_safe(stdout, w->approved_by);
-			printf(" %s", cli_short_time(w->approved_at, t1, sizeof t1));
+			cli_put_safe(stdout, V("approved_by"));
+			printf(" %s", T("approved_at"));
 		}
-		if (*w->decision_note) {
+		if (*V("decision_note")) {
 			printf(": ");
-			cli_put_safe(stdout, w->decision_note);
+			cli_put_safe(stdout, V("decision_note"));
 		}
 		fputc('\n', stdout);
 		cli_label("Gateway");
-		printf("%s", w->status);
-		if (*w->provider_refund_id) {
+		printf("%s", V("status"));
+		if (*V("provider_refund_id")) {
 			printf(" id ");
-			cli_put_safe(stdout, w->provider_refund_id);
+			cli_put_safe(stdout, V("provider_refund_id"));
 		}
-		if (*w->executed_at)
-			printf(" executed %s", cli_short_time(w->executed_at, t1, sizeof t1));
+		if (*V("executed_at"))
+			printf(" executed %s", T("executed_at"));
 		fputc('\n', stdout);
-		if (*w->last_message) {
+		if (*V("last_message")) {
 			cli_label("Message");
-			cli_line_safe(w->last_message);
+			cli_line_safe(V("last_message"));
 		}
+#undef V
+#undef T
 	}
+	db_result_free(r);
+	row_set_free(&w);
 	return EXIT_FOUND;
 }
 

@@ -458,6 +458,23 @@ test_row_set_screen(void **state)
 	row_set_free(&s);
 }
 
+/* row_record_def: every column, in order, typed for jsonb_to_record (times
+ * as text, kept as the document writes them); a short buffer is refused. */
+static void
+test_record_def(void **state)
+{
+	char buf[1024], small[16];
+
+	(void)state;
+	assert_true(row_record_def(&row_reason, buf, sizeof buf));
+	assert_string_equal(buf, "\"code\" text, \"label\" text, \"requires_note\" boolean");
+	assert_true(row_record_def(&row_refund, buf, sizeof buf));
+	assert_non_null(strstr(buf, "\"id\" bigint, \"order_no\" bigint, \"amount_minor\" bigint, "
+				    "\"status\" text, \"approval\" text, \"created_at\" text, "));
+	assert_non_null(strstr(buf, "\"cancellation_id\" bigint, \"currency\" text, "));
+	assert_false(row_record_def(&row_refund, small, sizeof small));
+}
+
 int
 main(void)
 {
@@ -469,6 +486,7 @@ main(void)
 		cmocka_unit_test(test_text_cells),
 		cmocka_unit_test(test_column_check),
 		cmocka_unit_test(test_row_set_screen),
+		cmocka_unit_test(test_record_def),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
