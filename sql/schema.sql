@@ -136,7 +136,8 @@ DECLARE
 	interim int := 0;
 BEGIN
 	IF p_n < 0 THEN
-		RAISE EXCEPTION 'damm_check: negative number' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'damm_check: negative number' USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'negative_number', 'value', p_n)::text;
 	END IF;
 	FOR i IN 1 .. length(digits) LOOP
 		interim := substr(op, interim * 10 + substr(digits, i, 1)::int + 1, 1)::int;
@@ -375,7 +376,8 @@ CREATE FUNCTION oms.audit_log_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-	RAISE EXCEPTION 'audit_log is append-only (% refused)', TG_OP USING ERRCODE = '42501';
+	RAISE EXCEPTION 'audit_log is append-only (% refused)', TG_OP USING ERRCODE = '42501',
+		DETAIL = jsonb_build_object('rule', 'append_only', 'op', TG_OP)::text;
 END
 $$;
 
@@ -456,7 +458,9 @@ BEGIN
 	IF v_role IS NULL OR NOT v_role = ANY (p_roles) THEN
 		RAISE EXCEPTION '% is not allowed for %', p_action,
 			CASE WHEN oms.caller_deactivated() THEN 'a deactivated login' ELSE coalesce(v_role, 'this login') END
-			USING ERRCODE = '42501';
+			USING ERRCODE = '42501',
+			DETAIL = jsonb_strip_nulls(jsonb_build_object('rule', 'not_allowed', 'action', p_action, 'role', v_role,
+			                                              'deactivated', CASE WHEN oms.caller_deactivated() THEN true END))::text;
 	END IF;
 	RETURN v_role;
 END
@@ -636,21 +640,30 @@ CREATE FUNCTION oms.check_cancel_lines(p_order oms.orders, p_lines jsonb) RETURN
     AS $$
 DECLARE
 	v_bad text;
+	v_bad_lines jsonb;
 BEGIN
 	IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) = 0 THEN
-		RAISE EXCEPTION 'name at least one line to cancel' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'name at least one line to cancel' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'no_lines', 'order_no', p_order.order_no));
 	END IF;
-	SELECT string_agg(coalesce(e ->> 'line_no', '?'), ', ') INTO v_bad
+	SELECT string_agg(coalesce(e ->> 'line_no', '?'), ', '), jsonb_agg(coalesce(e -> 'line_no', 'null'))
+	INTO v_bad, v_bad_lines
 	FROM jsonb_array_elements(p_lines) e
 	LEFT JOIN oms.order_item i ON i.order_id = p_order.id AND i.line_no = (e ->> 'line_no')::int
 	WHERE i.id IS NULL OR (e ->> 'qty')::int IS NULL OR (e ->> 'qty')::int < 1
 	   OR (e ->> 'qty')::int > i.qty - i.cancelled_qty;
 	IF v_bad IS NOT NULL THEN
 		RAISE EXCEPTION 'line(s) % of order %: no such line or quantity not left to cancel', v_bad, p_order.order_no
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'bad_lines', 'order_no', p_order.order_no,
+			                                             'lines', v_bad_lines));
 	END IF;
 	IF (SELECT count(DISTINCT e ->> 'line_no') <> count(*) FROM jsonb_array_elements(p_lines) e) THEN
-		RAISE EXCEPTION 'a line is named twice' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a line is named twice' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'duplicate_lines', 'order_no', p_order.order_no,
+				'lines', (SELECT jsonb_agg(x.l ORDER BY x.l) FROM (
+				          SELECT e -> 'line_no' AS l FROM jsonb_array_elements(p_lines) e
+				          GROUP BY e ->> 'line_no', e -> 'line_no' HAVING count(*) > 1) x)));
 	END IF;
 END
 $$;
@@ -731,6 +744,17 @@ $$;
 
 
 ALTER FUNCTION oms.enqueue(p_kind text, p_dedupe_key text, p_order_id bigint, p_refund_id bigint, p_payload jsonb) OWNER TO oms_owner;
+
+--
+-- Name: error_detail(jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.error_detail(p_detail jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    RETURN (jsonb_strip_nulls(COALESCE(p_detail, '{}'::jsonb)))::text;
+
+
+ALTER FUNCTION oms.error_detail(p_detail jsonb) OWNER TO oms_owner;
 
 --
 -- Name: fold_name(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -867,13 +891,16 @@ DECLARE
 	v_seller bigint;
 BEGIN
 	IF p_order_id IS NULL AND p_order_no IS NULL THEN
-		RAISE EXCEPTION 'order not found (no order number given)' USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'order not found (no order number given)' USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail('{"rule": "order_not_found"}');
 	END IF;
 	SELECT o.seller_id INTO v_seller FROM oms.orders o
 	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no);
 	IF NOT FOUND OR (p_role = 'fulfilment' AND v_seller IS DISTINCT FROM oms.caller_seller_id()) THEN
 		RAISE EXCEPTION 'order % not found', coalesce(p_order_no::text, 'id ' || p_order_id)
-			USING ERRCODE = 'P0002';
+			USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no,
+			                                             'order_id', CASE WHEN p_order_no IS NULL THEN p_order_id END));
 	END IF;
 	UPDATE oms.orders o SET version = o.version + 1
 	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no)
@@ -1012,7 +1039,8 @@ DECLARE
 BEGIN
 	IF TG_OP = 'INSERT' THEN
 		IF NEW.status <> 'PENDING' THEN
-			PERFORM oms.refuse(format('BR-010: a new order starts PENDING, not %s', NEW.status));
+			PERFORM oms.refuse(format('BR-010: a new order starts PENDING, not %s', NEW.status),
+			                   jsonb_build_object('order_no', NEW.order_no, 'status', NEW.status));
 		END IF;
 		RETURN NEW;
 	END IF;
@@ -1021,7 +1049,8 @@ BEGIN
 	END IF;
 	IF OLD.status = 'CANCELLED' THEN
 		PERFORM oms.refuse(format('BR-015: order %s is cancelled; a cancelled order never changes again',
-		                          OLD.order_no));
+		                          OLD.order_no),
+		                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.order_transition
 	               WHERE from_status = OLD.status AND to_status = NEW.status) THEN
@@ -1029,7 +1058,8 @@ BEGIN
 			CASE NEW.status WHEN 'CANCELLED' THEN 'BR-014' WHEN 'CONFIRMED' THEN 'BR-011'
 			                WHEN 'SHIPPED' THEN 'BR-012' WHEN 'DELIVERED' THEN 'BR-013'
 			                ELSE 'BR-016' END,
-			OLD.order_no, OLD.status, NEW.status));
+			OLD.order_no, OLD.status, NEW.status),
+			jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 	END IF;
 
 	CASE NEW.status
@@ -1039,17 +1069,21 @@ BEGIN
 		                  AND p.amount_minor = OLD.total_minor AND p.currency = NEW.currency);
 		IF NOT v_ok THEN
 			PERFORM oms.refuse(format('BR-011: order %s needs a verified payment of its total before it is confirmed',
-			                          OLD.order_no));
+			                          OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status,
+			                                      'total_minor', OLD.total_minor, 'currency', NEW.currency));
 		END IF;
 		NEW.confirmed_at := coalesce(NEW.confirmed_at, clock_timestamp());
 	WHEN 'SHIPPED' THEN
 		v_ok := EXISTS (SELECT 1 FROM oms.shipment s WHERE s.order_id = NEW.id);
 		IF NOT v_ok THEN
-			PERFORM oms.refuse(format('BR-012: order %s needs a tracking number before it is shipped', OLD.order_no));
+			PERFORM oms.refuse(format('BR-012: order %s needs a tracking number before it is shipped', OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 		END IF;
 		IF NOT EXISTS (SELECT 1 FROM oms.order_item i WHERE i.order_id = NEW.id AND i.cancelled_qty < i.qty) THEN
 			PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship',
-			                          OLD.order_no));
+			                          OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 		END IF;
 		NEW.shipped_at := coalesce(NEW.shipped_at, clock_timestamp());
 	WHEN 'DELIVERED' THEN
@@ -1057,14 +1091,16 @@ BEGIN
 		                WHERE s.order_id = NEW.id AND e.status = 'delivered');
 		IF NOT v_ok THEN
 			PERFORM oms.refuse(format('BR-013: order %s needs a delivery confirmation from the carrier',
-			                          OLD.order_no));
+			                          OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 		END IF;
 		NEW.delivered_at := coalesce(NEW.delivered_at, clock_timestamp());
 	WHEN 'CANCELLED' THEN
 		v_ok := EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.order_id = NEW.id AND c.state = 'done');
 		IF NOT v_ok THEN
 			PERFORM oms.refuse(format('BR-023: order %s can only be cancelled with a recorded reason',
-			                          OLD.order_no));
+			                          OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 		END IF;
 		NEW.cancelled_at := coalesce(NEW.cancelled_at, clock_timestamp());
 	ELSE
@@ -1090,11 +1126,13 @@ DECLARE
 BEGIN
 	SELECT * INTO v FROM oms.outbox WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_not_found', 'job_id', p_id));
 	ELSIF v.status = p_status AND p_status IN ('done', 'dead') THEN
 		RETURN;                                        -- said twice: fine
 	ELSIF v.status <> 'running' THEN
-		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_state', 'job_id', p_id, 'status', v.status, 'expected', 'running'));
 	END IF;
 	UPDATE oms.outbox
 	SET status = p_status, locked_by = NULL, locked_until = NULL, updated_at = statement_timestamp(),
@@ -1330,7 +1368,8 @@ BEGIN
 	IF v_override IS NOT NULL THEN
 		IF v_role <> 'admin' THEN
 			RAISE EXCEPTION 'BR-026: only an administrator can override the cancellation window'
-				USING ERRCODE = '42501';
+				USING ERRCODE = '42501',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-026', 'order_no', v_order.order_no, 'role', v_role));
 		ELSIF v_verdict.verdict <> 'needs_approval' THEN
 			PERFORM oms.raise_error('22023', format('BR-026: no override needed: %s', v_verdict.reason),
 				jsonb_build_object('order_no', v_order.order_no, 'verdict', v_verdict.verdict,
@@ -1409,16 +1448,19 @@ CREATE FUNCTION oms_api.alert_resolve(p_id bigint, p_note text) RETURNS void
 BEGIN
 	PERFORM oms.begin_action('alert_resolve', 'admin');
 	IF oms.clean_text(p_note) IS NULL THEN
-		RAISE EXCEPTION 'say what was done about the alert' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'say what was done about the alert' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'note', 'alert_id', p_id));
 	END IF;
 	PERFORM oms.check_text_len('a note', p_note);
 	UPDATE oms.alert SET resolved_by = session_user, resolved_at = clock_timestamp(), note = oms.clean_text(p_note)
 	WHERE id = p_id AND resolved_at IS NULL;
 	IF NOT FOUND THEN
 		IF EXISTS (SELECT 1 FROM oms.alert WHERE id = p_id) THEN
-			RAISE EXCEPTION 'alert % is resolved already', p_id USING ERRCODE = 'OM002';
+			RAISE EXCEPTION 'alert % is resolved already', p_id USING ERRCODE = 'OM002',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'alert_resolved', 'alert_id', p_id, 'resolved_at', (SELECT resolved_at FROM oms.alert WHERE id = p_id)));
 		END IF;
-		RAISE EXCEPTION 'alert % not found', p_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'alert % not found', p_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'alert_not_found', 'alert_id', p_id));
 	END IF;
 END
 $$;
@@ -1459,23 +1501,28 @@ DECLARE
 BEGIN
 	IF p_provider_ref IS NULL OR p_provider_ref !~ '^[A-Za-z0-9_-]{3,128}$' THEN
 		RAISE EXCEPTION 'payment reference must be 3 to 128 letters, digits, _ or -'
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_ref_format', 'field', 'provider_ref', 'min', 3, 'max', 128, 'order_no', p_order_no));
 	END IF;
 	v_order := oms.lock_order(NULL, p_order_no, v_role);
 	SELECT status INTO v_status FROM oms.payment WHERE order_id = v_order.id;
 	IF v_status IS NULL THEN
-		RAISE EXCEPTION 'order % has no payment', p_order_no USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'order % has no payment', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no));
 	ELSIF v_status <> 'pending' THEN
 		RAISE EXCEPTION 'BR-011: the payment of order % is already %', p_order_no, v_status
-			USING ERRCODE = 'OM001';
+			USING ERRCODE = 'OM001',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-011', 'order_no', p_order_no, 'payment_status', v_status, 'provider_ref', p_provider_ref));
 	END IF;
 	IF EXISTS (SELECT 1 FROM oms.payment p WHERE p.provider_ref = p_provider_ref AND p.order_id <> v_order.id) THEN
-		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 	END IF;
 	UPDATE oms.payment SET provider_ref = p_provider_ref WHERE order_id = v_order.id;
 EXCEPTION
 	WHEN unique_violation THEN                   -- attached elsewhere at the same moment
-		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 END
 $_$;
 
@@ -1531,7 +1578,8 @@ DECLARE
 BEGIN
 	SELECT * INTO v_order FROM oms.orders o WHERE o.order_no = p_order_no;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', coalesce(p_order_no::text, '(none)') USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'order % not found', coalesce(p_order_no::text, '(none)') USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
 	END IF;
 	v_verdict := oms.cancel_verdict(v_order, oms.caller_role(), oms.caller_seller_id());
 	-- cancel_lines refuses before it looks at the lines; so does this
@@ -1595,25 +1643,34 @@ BEGIN
 	v_order := oms.lock_order(NULL, p_order_no, v_role);
 	SELECT * INTO v_payment FROM oms.payment p WHERE p.order_id = v_order.id;
 	IF v_payment.status = 'verified' THEN
-		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_verified', 'order_no', p_order_no));
 	END IF;
 	IF nullif(btrim(p_provider_ref), '') IS NULL THEN
-		PERFORM oms.refuse(format('BR-011: a payment of order %s needs the gateway''s reference', p_order_no));
+		PERFORM oms.refuse(format('BR-011: a payment of order %s needs the gateway''s reference', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'field', 'provider_ref'));
 	END IF;
 	IF v_payment.provider_ref IS NOT NULL AND v_payment.provider_ref <> p_provider_ref THEN
 		PERFORM oms.refuse(format('BR-011: payment %s is not the payment attached to order %s',
-		                          p_provider_ref, p_order_no));
+		                          p_provider_ref, p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+		                                      'attached_ref', v_payment.provider_ref));
 	END IF;
 	IF EXISTS (SELECT 1 FROM oms.payment p WHERE p.provider_ref = p_provider_ref AND p.order_id <> v_order.id) THEN
-		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 	END IF;
 	IF p_amount_minor IS DISTINCT FROM v_order.total_minor THEN
 		PERFORM oms.refuse(format('BR-011: payment of %s does not match the total %s of order %s',
-		                          p_amount_minor, v_order.total_minor, p_order_no));
+		                          p_amount_minor, v_order.total_minor, p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref, 'amount_minor', p_amount_minor,
+		                                      'total_minor', v_order.total_minor, 'currency', v_order.currency));
 	END IF;
 	IF p_currency IS NOT NULL AND upper(p_currency) <> v_order.currency THEN
 		PERFORM oms.refuse(format('BR-011: payment in %s does not match the currency %s of order %s',
-		                          upper(left(p_currency, 3)), v_order.currency, p_order_no));
+		                          upper(left(p_currency, 3)), v_order.currency, p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+		                                      'payment_currency', upper(left(p_currency, 3)), 'currency', v_order.currency));
 	END IF;
 	IF nullif(btrim(p_metadata_order_no), '') IS NOT NULL AND btrim(p_metadata_order_no) <> p_order_no::text THEN
 		PERFORM oms.refuse(format('BR-011: payment %s was made for order %s, not order %s',
@@ -1622,7 +1679,8 @@ BEGIN
 		                                      'metadata_order_no', left(btrim(p_metadata_order_no), 20)));
 	END IF;
 	IF v_order.status NOT IN ('PENDING', 'CANCELLED') THEN
-		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
 	END IF;
 
 	UPDATE oms.payment p
@@ -1644,7 +1702,8 @@ BEGIN
 	RETURN 'CONFIRMED';
 EXCEPTION
 	WHEN unique_violation THEN
-		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 END
 $$;
 
@@ -1730,16 +1789,19 @@ DECLARE
 	v_order_id bigint;
 BEGIN
 	IF p_approve IS NULL THEN
-		RAISE EXCEPTION 'say approve (true) or reject (false)' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'say approve (true) or reject (false)' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail('{"rule": "required", "field": "approve"}');
 	END IF;
 	IF NOT p_approve AND oms.clean_text(p_note) IS NULL THEN
-		RAISE EXCEPTION 'rejecting a cancellation needs a note for the customer service' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'rejecting a cancellation needs a note for the customer service' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'note', 'cancellation_id', p_cancellation_id));
 	END IF;
 	PERFORM oms.check_text_len('a decision note', p_note);
 	SELECT c.order_id INTO v_order_id FROM oms.cancellation c WHERE c.id = p_cancellation_id;
 	IF NOT FOUND OR (v_role = 'fulfilment' AND NOT EXISTS (
 	        SELECT 1 FROM oms.orders o WHERE o.id = v_order_id AND o.seller_id = oms.caller_seller_id())) THEN
-		RAISE EXCEPTION 'cancellation % not found', p_cancellation_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'cancellation % not found', p_cancellation_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'cancellation_not_found', 'cancellation_id', p_cancellation_id));
 	END IF;
 	v_order := oms.lock_order(v_order_id, NULL, v_role);
 	SELECT * INTO v_cancel FROM oms.cancellation c WHERE c.id = p_cancellation_id;
@@ -1794,11 +1856,13 @@ DECLARE
 	v_refund oms.refund;
 BEGIN
 	IF p_approve IS NULL THEN
-		RAISE EXCEPTION 'say approve (true) or reject (false)' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'say approve (true) or reject (false)' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail('{"rule": "required", "field": "approve"}');
 	END IF;
 	PERFORM oms.check_text_len('a decision note', p_note);
 	IF NOT EXISTS (SELECT 1 FROM oms.refund r WHERE r.id = p_refund_id) THEN
-		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
 	END IF;
 	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
 	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
@@ -1918,7 +1982,8 @@ BEGIN
 	FROM oms.outbox j LEFT JOIN oms.orders o ON o.id = j.order_id
 	WHERE j.id = p_id;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'outbox job % not found', coalesce(p_id::text, '(none)') USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'outbox job % not found', coalesce(p_id::text, '(none)') USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_not_found', 'job_id', p_id));
 	END IF;
 END
 $$;
@@ -1939,12 +2004,14 @@ BEGIN
 	PERFORM oms.begin_action('jobs', 'admin');
 	IF p_status IS NOT NULL AND p_status NOT IN ('ready', 'running', 'done', 'dead') THEN
 		RAISE EXCEPTION 'unknown job status "%" (ready, running, done, dead)', p_status
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('ready', 'running', 'done', 'dead')));
 	END IF;
 	IF p_kind IS NOT NULL AND p_kind NOT IN ('refund', 'mail', 'seller_notify', 'inventory_release',
 	                                         'payment_verify') THEN
 		RAISE EXCEPTION 'unknown job kind "%" (refund, mail, seller_notify, inventory_release, payment_verify)',
-			p_kind USING ERRCODE = '22023';
+			p_kind USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_kind', 'field', 'kind', 'value', p_kind, 'allowed', jsonb_build_array('refund', 'mail', 'seller_notify', 'inventory_release', 'payment_verify')));
 	END IF;
 	RETURN QUERY
 	SELECT j.id, j.kind, j.status, j.attempts, j.next_attempt_at, j.last_error, o.order_no, j.refund_id,
@@ -1977,14 +2044,16 @@ DECLARE
 	v_fold text;
 BEGIN
 	IF v_q IS NULL OR v_q = '' THEN
-		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail('{"rule": "empty_query"}');
 	END IF;
 
 	CASE p_kind
 	WHEN 'order_no' THEN
 		IF v_q !~ '^[0-9]{8}$' OR NOT oms.order_no_valid(v_q::bigint) THEN
 			RAISE EXCEPTION '% is not an order number (8 digits, the last a check digit)', v_q
-				USING ERRCODE = '22023';
+				USING ERRCODE = '22023',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_no_format', 'query', left(v_q, 40)));
 		END IF;
 		RETURN QUERY
 		SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
@@ -2035,7 +2104,8 @@ BEGIN
 
 	WHEN 'name' THEN
 		IF v_q !~ '[[:alpha:]].*[[:alpha:]]' THEN
-			RAISE EXCEPTION 'a name fragment needs at least two letters' USING ERRCODE = '22023';
+			RAISE EXCEPTION 'a name fragment needs at least two letters' USING ERRCODE = '22023',
+				DETAIL = oms.error_detail('{"rule": "name_too_short", "min": 2}');
 		END IF;
 		v_fold := oms.fold_name(v_q);
 		-- trigram word similarity (pg_trgm.word_similarity_threshold) of
@@ -2058,7 +2128,9 @@ BEGIN
 
 	ELSE
 		RAISE EXCEPTION 'unknown lookup kind "%" (order_no, email, phone, tracking, name)', p_kind
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_kind', 'field', 'kind', 'value', p_kind,
+			                                             'allowed', jsonb_build_array('order_no', 'email', 'phone', 'tracking', 'name')));
 	END CASE;
 END
 $_$;
@@ -2113,25 +2185,32 @@ DECLARE
 	v_id bigint;
 BEGIN
 	IF nullif(btrim(p_tracking_no), '') IS NULL THEN
-		PERFORM oms.refuse(format('BR-012: order %s needs a tracking number to be shipped', p_order_no));
+		PERFORM oms.refuse(format('BR-012: order %s needs a tracking number to be shipped', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'field', 'tracking_no'));
 	END IF;
 	IF nullif(btrim(p_carrier), '') IS NULL THEN
-		RAISE EXCEPTION 'name the carrier' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'name the carrier' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'carrier', 'order_no', p_order_no));
 	END IF;
 	v_order := oms.lock_order(NULL, p_order_no, v_role);
 	IF v_order.status = 'CANCELLED' THEN
-		PERFORM oms.refuse(format('BR-015: order %s is cancelled', p_order_no));
+		PERFORM oms.refuse(format('BR-015: order %s is cancelled', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
 	ELSIF v_order.status = 'PENDING' THEN
-		PERFORM oms.refuse(format('BR-011: order %s is not confirmed yet (payment not verified)', p_order_no));
+		PERFORM oms.refuse(format('BR-011: order %s is not confirmed yet (payment not verified)', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
 	ELSIF v_order.status <> 'CONFIRMED' THEN
-		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.order_item i WHERE i.order_id = v_order.id AND i.cancelled_qty < i.qty) THEN
-		PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship', p_order_no));
+		PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
 	END IF;
 	IF EXISTS (SELECT 1 FROM oms.shipment s WHERE s.tracking_no = btrim(p_tracking_no)) THEN
 		RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number', btrim(p_tracking_no), p_order_no
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(btrim(p_tracking_no), 40)));
 	END IF;
 
 	INSERT INTO oms.shipment (order_id, carrier, service_level, tracking_no, shipped_at, estimated_delivery)
@@ -2146,7 +2225,8 @@ EXCEPTION
 	WHEN check_violation OR unique_violation THEN
 		IF SQLERRM LIKE '%tracking_no%' THEN
 			RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number',
-				left(btrim(p_tracking_no), 40), p_order_no USING ERRCODE = '22023';
+				left(btrim(p_tracking_no), 40), p_order_no USING ERRCODE = '22023',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(btrim(p_tracking_no), 40)));
 		END IF;
 		RAISE;
 END
@@ -2333,13 +2413,16 @@ DECLARE
 	v oms.outbox;
 BEGIN
 	IF p_delay_ms IS NULL OR p_delay_ms < 0 OR p_delay_ms > 86400000 THEN
-		RAISE EXCEPTION 'delay must be between 0 and 86400000 ms' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'delay must be between 0 and 86400000 ms' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'out_of_range', 'field', 'delay_ms', 'value', p_delay_ms, 'min', 0, 'max', 86400000));
 	END IF;
 	SELECT * INTO v FROM oms.outbox WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_not_found', 'job_id', p_id));
 	ELSIF v.status <> 'running' THEN
-		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_state', 'job_id', p_id, 'status', v.status, 'expected', 'running'));
 	END IF;
 	UPDATE oms.outbox
 	SET status = 'ready', locked_by = NULL, locked_until = NULL, updated_at = statement_timestamp(),
@@ -2369,9 +2452,11 @@ BEGIN
 	WHERE id = p_id AND status = 'dead';
 	IF NOT FOUND THEN
 		IF EXISTS (SELECT 1 FROM oms.outbox WHERE id = p_id) THEN
-			RAISE EXCEPTION 'outbox job % is not dead', p_id USING ERRCODE = 'OM002';
+			RAISE EXCEPTION 'outbox job % is not dead', p_id USING ERRCODE = 'OM002',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_state', 'job_id', p_id, 'status', (SELECT status FROM oms.outbox WHERE id = p_id), 'expected', 'dead'));
 		END IF;
-		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_not_found', 'job_id', p_id));
 	END IF;
 END
 $$;
@@ -2420,7 +2505,8 @@ BEGIN
 	WHERE p.order_id = v_order.id AND p.status <> 'verified'
 	RETURNING p.status INTO v_status;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_verified', 'order_no', p_order_no));
 	END IF;
 	IF v_status = 'failed' THEN
 		PERFORM oms.enqueue('mail', 'mail:payment_failed:' || p_order_no, v_order.id, NULL,
@@ -2515,6 +2601,7 @@ DECLARE
 	v_ship_to jsonb;
 	v_checkout bigint;
 	v_bad text;
+	v_which jsonb;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM oms.customer c WHERE c.id = p_customer_id) THEN
 		PERFORM oms.refuse(format('BR-004: customer %s does not exist', p_customer_id),
@@ -2526,7 +2613,8 @@ BEGIN
 	FROM oms.address a WHERE a.id = p_address_id AND a.customer_id = p_customer_id;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'address % is not an address of customer %', p_address_id, p_customer_id
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'address_mismatch', 'field', 'address_id', 'address_id', p_address_id, 'customer_id', p_customer_id));
 	END IF;
 	IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) = 0 THEN
 		PERFORM oms.refuse('BR-001: an order needs at least 1 item', jsonb_build_object('min', 1, 'count', 0));
@@ -2537,20 +2625,23 @@ BEGIN
 		                   jsonb_build_object('limit', oms.policy_get('max_order_items')::int,
 		                                      'count', jsonb_array_length(p_lines)));
 	END IF;
-	SELECT string_agg(left(e::text, 80), ', ') INTO v_bad FROM jsonb_array_elements(p_lines) e
+	SELECT string_agg(left(e::text, 80), ', '), jsonb_agg(n ORDER BY n) INTO v_bad, v_which
+	FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(e, n)
 	WHERE jsonb_typeof(e -> 'item_id') IS DISTINCT FROM 'number' OR jsonb_typeof(e -> 'qty') IS DISTINCT FROM 'number'
 	   OR (e ->> 'qty')::numeric < 1 OR (e ->> 'qty')::numeric <> trunc((e ->> 'qty')::numeric)
 	   OR (e ->> 'item_id')::numeric <> trunc((e ->> 'item_id')::numeric)
 	   OR (e ->> 'item_id')::numeric NOT BETWEEN 1 AND 9223372036854775807;
 	IF v_bad IS NOT NULL THEN
-		RAISE EXCEPTION 'each line needs an item_id and a whole qty >= 1: %', v_bad USING ERRCODE = '22023';
+		RAISE EXCEPTION 'each line needs an item_id and a whole qty >= 1: %', v_bad USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'bad_lines', 'lines', v_which));
 	END IF;
-	SELECT string_agg(x.item_id::text, ', ') INTO v_bad FROM (
+	SELECT string_agg(x.item_id::text, ', '), jsonb_agg(x.item_id) INTO v_bad, v_which FROM (
 		SELECT (e ->> 'item_id')::bigint AS item_id FROM jsonb_array_elements(p_lines) e
 		GROUP BY 1 HAVING sum((e ->> 'qty')::numeric) > v_max_qty) x;
 	IF v_bad IS NOT NULL THEN
 		RAISE EXCEPTION 'at most % units of one item in an order (policy max_line_qty); item(s) % ask for more',
-			v_max_qty, v_bad USING ERRCODE = '22023';
+			v_max_qty, v_bad USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'max_line_qty', 'limit', v_max_qty, 'item_ids', v_which));
 	END IF;
 	-- under REPEATABLE READ / SERIALIZABLE an item retired after the
 	-- snapshot raises 40001 here instead of being sold (BR-005)
@@ -2559,23 +2650,26 @@ BEGIN
 		WHERE i.id IN (SELECT (e ->> 'item_id')::bigint FROM jsonb_array_elements(p_lines) e)
 		ORDER BY i.id FOR SHARE;
 	END IF;
-	SELECT string_agg(DISTINCT (e ->> 'item_id'), ', ') INTO v_bad
+	SELECT string_agg(DISTINCT (e ->> 'item_id'), ', '), jsonb_agg(DISTINCT (e ->> 'item_id')::bigint) INTO v_bad, v_which
 	FROM jsonb_array_elements(p_lines) e
 	LEFT JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
 	WHERE i.id IS NULL OR NOT i.active;
 	IF v_bad IS NOT NULL THEN
-		PERFORM oms.refuse(format('BR-005: item(s) %s not active (or unknown)', v_bad));
+		PERFORM oms.refuse(format('BR-005: item(s) %s not active (or unknown)', v_bad),
+		                   jsonb_build_object('item_ids', v_which));
 	END IF;
-	SELECT string_agg(DISTINCT i.sku, ', ') INTO v_bad
+	SELECT string_agg(DISTINCT i.sku, ', '), jsonb_agg(DISTINCT i.id) INTO v_bad, v_which
 	FROM jsonb_array_elements(p_lines) e JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
 	WHERE i.currency <> p_currency;
 	IF v_bad IS NOT NULL THEN
-		RAISE EXCEPTION 'item(s) % are not sold in %', v_bad, p_currency USING ERRCODE = '22023';
+		RAISE EXCEPTION 'item(s) % are not sold in %', v_bad, p_currency USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'currency_mismatch', 'currency', p_currency, 'item_ids', v_which));
 	END IF;
 	IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_lines) e JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
 	           GROUP BY i.seller_id HAVING sum((e ->> 'qty')::numeric * i.price_minor) > v_max_total) THEN
 		RAISE EXCEPTION 'an order may total at most % minor units (policy max_order_total_minor)', v_max_total
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'max_order_total_minor', 'limit', v_max_total, 'currency', p_currency));
 	END IF;
 
 	INSERT INTO oms.checkout (customer_id, address_id, currency)
@@ -2621,7 +2715,8 @@ BEGIN
 EXCEPTION
 	WHEN check_violation THEN
 		IF SQLERRM LIKE '%orders_total_positive%' THEN    -- BR-003 (all items free, no shipping)
-			PERFORM oms.refuse('BR-003: an order total must be positive');
+			PERFORM oms.refuse('BR-003: an order total must be positive',
+			                   jsonb_build_object('customer_id', p_customer_id, 'currency', p_currency));
 		END IF;
 		RAISE;
 END
@@ -2641,10 +2736,22 @@ CREATE FUNCTION oms_api.policy_set(p_key text, p_value text) RETURNS void
 BEGIN
 	PERFORM oms.begin_action('policy_set', 'admin');
 	IF NOT EXISTS (SELECT 1 FROM oms.policy WHERE key = p_key) THEN
-		RAISE EXCEPTION 'no policy "%"', p_key USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'no policy "%"', p_key USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'policy_not_found', 'key', p_key));
 	END IF;
 	IF NOT oms.policy_value_ok(p_key, btrim(p_value)) THEN
-		RAISE EXCEPTION 'policy %: "%" is not a valid value', p_key, p_value USING ERRCODE = '22023';
+		RAISE EXCEPTION 'policy %: "%" is not a valid value', p_key, p_value USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'policy_value', 'key', p_key, 'value', left(p_value, 200),
+				'allowed', CASE p_key
+					WHEN 'cancel_window' THEN '{"form": "interval", "units": ["minutes", "hours", "days"]}'::jsonb
+					WHEN 'outbox_lease' THEN '{"form": "interval", "units": ["seconds", "minutes"]}'
+					WHEN 'default_country_code' THEN '{"form": "integer", "min": 1, "max": 999}'
+					WHEN 'stuck_shipment_hours' THEN '{"form": "integer", "min": 1, "max": 9999}'
+					WHEN 'max_order_items' THEN '{"form": "integer", "min": 1, "max": 9999}'
+					WHEN 'payment_verify_attempts' THEN '{"form": "integer", "min": 1, "max": 99}'
+					WHEN 'max_line_qty' THEN '{"form": "integer", "min": 1, "max": 1000000}'
+					WHEN 'max_order_total_minor' THEN '{"form": "integer", "min": 1, "max": 999999999999999}'
+					ELSE '{"form": "text"}' END));
 	END IF;
 	UPDATE oms.policy SET value = btrim(p_value), updated_by = session_user, updated_at = now()
 	WHERE key = p_key;
@@ -2665,13 +2772,16 @@ CREATE FUNCTION oms_api.reason_add(p_code text, p_label text, p_requires_note bo
 BEGIN
 	PERFORM oms.begin_action('reason_add', 'admin');
 	IF p_code IS NULL OR p_code !~ '^[a-z][a-z0-9_]{1,39}$' THEN
-		RAISE EXCEPTION 'a reason code is lower case letters, digits and _ (2-40)' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a reason code is lower case letters, digits and _ (2-40)' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_code_format', 'field', 'code', 'value', left(p_code, 80), 'min', 2, 'max', 40));
 	END IF;
 	IF nullif(btrim(p_label), '') IS NULL THEN
-		RAISE EXCEPTION 'a reason needs a label' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a reason needs a label' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'label', 'code', p_code));
 	END IF;
 	IF EXISTS (SELECT 1 FROM oms.cancellation_reason WHERE code = p_code) THEN
-		RAISE EXCEPTION 'reason "%" exists already', p_code USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'reason "%" exists already', p_code USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_exists', 'code', p_code, 'active', (SELECT active FROM oms.cancellation_reason WHERE code = p_code)));
 	END IF;
 	INSERT INTO oms.cancellation_reason (code, label, requires_note)
 	VALUES (p_code, btrim(p_label), coalesce(p_requires_note, false));
@@ -2697,9 +2807,11 @@ BEGIN
 	-- one after the other, and the second is told it is active already.
 	SELECT * INTO v FROM oms.cancellation_reason r WHERE r.code = p_code FOR UPDATE;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'no cancellation reason "%"', coalesce(p_code, '') USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'no cancellation reason "%"', coalesce(p_code, '') USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_not_found', 'code', p_code));
 	ELSIF v.active THEN
-		RAISE EXCEPTION 'reason "%" is in use already', p_code USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'reason "%" is in use already', p_code USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_active', 'code', p_code, 'active', true));
 	END IF;
 	UPDATE oms.cancellation_reason SET active = true WHERE code = p_code;
 END
@@ -2726,12 +2838,15 @@ BEGIN
 	PERFORM 1 FROM oms.cancellation_reason r WHERE r.active ORDER BY r.code FOR UPDATE;
 	SELECT * INTO v FROM oms.cancellation_reason r WHERE r.code = p_code;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'no cancellation reason "%"', coalesce(p_code, '') USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'no cancellation reason "%"', coalesce(p_code, '') USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_not_found', 'code', p_code));
 	ELSIF NOT v.active THEN
-		RAISE EXCEPTION 'reason "%" is retired already', p_code USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'reason "%" is retired already', p_code USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_retired', 'code', p_code, 'active', false));
 	ELSIF NOT EXISTS (SELECT 1 FROM oms.cancellation_reason r WHERE r.active AND r.code <> p_code) THEN
 		PERFORM oms.refuse(format('BR-023: "%s" is the last reason a cancellation can give; add another first',
-		                          p_code));
+		                          p_code),
+		                   jsonb_build_object('code', p_code, 'active', true));
 	END IF;
 	UPDATE oms.cancellation_reason SET active = false WHERE code = p_code;
 END
@@ -2758,7 +2873,8 @@ DECLARE
 BEGIN
 	SELECT * INTO v_ship FROM oms.shipment s WHERE s.tracking_no = p_tracking_no;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'no shipment with tracking number %', p_tracking_no USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'no shipment with tracking number %', p_tracking_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'shipment_not_found', 'tracking_no', left(p_tracking_no, 200)));
 	END IF;
 	v_order := oms.lock_order(v_ship.order_id, NULL, v_role);
 	SELECT * INTO v_ship FROM oms.shipment s WHERE s.id = v_ship.id;     -- re-read under the lock
@@ -2841,10 +2957,12 @@ DECLARE
 	v_refund oms.refund;
 BEGIN
 	IF p_status IS NULL OR p_status NOT IN ('pending', 'succeeded', 'failed', 'canceled') THEN
-		RAISE EXCEPTION 'refund status must be pending, succeeded, failed or canceled' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'refund status must be pending, succeeded, failed or canceled' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('pending', 'succeeded', 'failed', 'canceled')));
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.refund r WHERE r.id = p_refund_id) THEN
-		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
 	END IF;
 	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
 	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
@@ -2919,7 +3037,8 @@ BEGIN
 	IF p_status IS NOT NULL AND p_status NOT IN ('not_sent', 'pending', 'succeeded', 'failed', 'canceled',
 	                                             'auto', 'approved', 'rejected') THEN
 		RAISE EXCEPTION 'unknown refund status "%" (not_sent, pending, succeeded, failed, canceled; or approval: auto, approved, rejected)',
-			p_status USING ERRCODE = '22023';
+			p_status USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('not_sent', 'pending', 'succeeded', 'failed', 'canceled', 'auto', 'approved', 'rejected')));
 	END IF;
 	RETURN QUERY
 	SELECT r.id, o.order_no, r.cancellation_id, r.amount_minor, r.currency::text, r.status, r.approval,
@@ -2955,10 +3074,12 @@ DECLARE
 	v_id bigint;
 BEGIN
 	IF p_amount_minor IS NULL OR p_amount_minor <= 0 THEN
-		RAISE EXCEPTION 'a refund amount must be positive' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a refund amount must be positive' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'amount_positive', 'field', 'amount_minor', 'amount_minor', p_amount_minor));
 	END IF;
 	IF v_reason IS NULL THEN
-		RAISE EXCEPTION 'a refund needs a reason' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a refund needs a reason' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail('{"rule": "required", "field": "reason"}');
 	END IF;
 	PERFORM oms.check_text_len('a refund reason', p_reason);
 	PERFORM oms.check_text_len('a note', p_note);
@@ -5604,6 +5725,18 @@ REVOKE ALL ON FUNCTION oms.clean_text(p text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION oms.enqueue(p_kind text, p_dedupe_key text, p_order_id bigint, p_refund_id bigint, p_payload jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION error_detail(p_detail jsonb); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.error_detail(p_detail jsonb) TO oms_admin;
+GRANT ALL ON FUNCTION oms.error_detail(p_detail jsonb) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.error_detail(p_detail jsonb) TO oms_csr;
+GRANT ALL ON FUNCTION oms.error_detail(p_detail jsonb) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms.error_detail(p_detail jsonb) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.error_detail(p_detail jsonb) FROM PUBLIC;
 
 
 --

@@ -23,7 +23,8 @@ DECLARE
 	interim int := 0;
 BEGIN
 	IF p_n < 0 THEN
-		RAISE EXCEPTION 'damm_check: negative number' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'damm_check: negative number' USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'negative_number', 'value', p_n)::text;
 	END IF;
 	FOR i IN 1 .. length(digits) LOOP
 		interim := substr(op, interim * 10 + substr(digits, i, 1)::int + 1, 1)::int;
@@ -67,6 +68,15 @@ RETURN CASE p_key
 	ELSE p_value IS NOT NULL
 END;
 REVOKE ALL ON FUNCTION oms.policy_value_ok(text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- The DETAIL text of an error raised with RAISE (where the message keeps
+-- RAISE's own wording): the JSON object without its NULL values. Pure, so
+-- granted to every group role: SECURITY INVOKER functions raise with it.
+CREATE OR REPLACE FUNCTION oms.error_detail(p_detail jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN jsonb_strip_nulls(coalesce(p_detail, '{}'))::text;
+REVOKE ALL ON FUNCTION oms.error_detail(jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.error_detail(jsonb) TO oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
 -- Raise an error whose DETAIL is a JSON object: the facts a client needs to
 -- word it ("rule" and the numbers; oms-schema(7) ERRORS lists the keys per
@@ -129,7 +139,8 @@ DECLARE
 BEGIN
 	IF TG_OP = 'INSERT' THEN
 		IF NEW.status <> 'PENDING' THEN
-			PERFORM oms.refuse(format('BR-010: a new order starts PENDING, not %s', NEW.status));
+			PERFORM oms.refuse(format('BR-010: a new order starts PENDING, not %s', NEW.status),
+			                   jsonb_build_object('order_no', NEW.order_no, 'status', NEW.status));
 		END IF;
 		RETURN NEW;
 	END IF;
@@ -138,7 +149,8 @@ BEGIN
 	END IF;
 	IF OLD.status = 'CANCELLED' THEN
 		PERFORM oms.refuse(format('BR-015: order %s is cancelled; a cancelled order never changes again',
-		                          OLD.order_no));
+		                          OLD.order_no),
+		                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.order_transition
 	               WHERE from_status = OLD.status AND to_status = NEW.status) THEN
@@ -146,7 +158,8 @@ BEGIN
 			CASE NEW.status WHEN 'CANCELLED' THEN 'BR-014' WHEN 'CONFIRMED' THEN 'BR-011'
 			                WHEN 'SHIPPED' THEN 'BR-012' WHEN 'DELIVERED' THEN 'BR-013'
 			                ELSE 'BR-016' END,
-			OLD.order_no, OLD.status, NEW.status));
+			OLD.order_no, OLD.status, NEW.status),
+			jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 	END IF;
 
 	CASE NEW.status
@@ -156,17 +169,21 @@ BEGIN
 		                  AND p.amount_minor = OLD.total_minor AND p.currency = NEW.currency);
 		IF NOT v_ok THEN
 			PERFORM oms.refuse(format('BR-011: order %s needs a verified payment of its total before it is confirmed',
-			                          OLD.order_no));
+			                          OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status,
+			                                      'total_minor', OLD.total_minor, 'currency', NEW.currency));
 		END IF;
 		NEW.confirmed_at := coalesce(NEW.confirmed_at, clock_timestamp());
 	WHEN 'SHIPPED' THEN
 		v_ok := EXISTS (SELECT 1 FROM oms.shipment s WHERE s.order_id = NEW.id);
 		IF NOT v_ok THEN
-			PERFORM oms.refuse(format('BR-012: order %s needs a tracking number before it is shipped', OLD.order_no));
+			PERFORM oms.refuse(format('BR-012: order %s needs a tracking number before it is shipped', OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 		END IF;
 		IF NOT EXISTS (SELECT 1 FROM oms.order_item i WHERE i.order_id = NEW.id AND i.cancelled_qty < i.qty) THEN
 			PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship',
-			                          OLD.order_no));
+			                          OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 		END IF;
 		NEW.shipped_at := coalesce(NEW.shipped_at, clock_timestamp());
 	WHEN 'DELIVERED' THEN
@@ -174,14 +191,16 @@ BEGIN
 		                WHERE s.order_id = NEW.id AND e.status = 'delivered');
 		IF NOT v_ok THEN
 			PERFORM oms.refuse(format('BR-013: order %s needs a delivery confirmation from the carrier',
-			                          OLD.order_no));
+			                          OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 		END IF;
 		NEW.delivered_at := coalesce(NEW.delivered_at, clock_timestamp());
 	WHEN 'CANCELLED' THEN
 		v_ok := EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.order_id = NEW.id AND c.state = 'done');
 		IF NOT v_ok THEN
 			PERFORM oms.refuse(format('BR-023: order %s can only be cancelled with a recorded reason',
-			                          OLD.order_no));
+			                          OLD.order_no),
+			                   jsonb_build_object('order_no', OLD.order_no, 'from', OLD.status, 'to', NEW.status));
 		END IF;
 		NEW.cancelled_at := coalesce(NEW.cancelled_at, clock_timestamp());
 	ELSE
@@ -251,13 +270,16 @@ DECLARE
 	v_seller bigint;
 BEGIN
 	IF p_order_id IS NULL AND p_order_no IS NULL THEN
-		RAISE EXCEPTION 'order not found (no order number given)' USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'order not found (no order number given)' USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail('{"rule": "order_not_found"}');
 	END IF;
 	SELECT o.seller_id INTO v_seller FROM oms.orders o
 	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no);
 	IF NOT FOUND OR (p_role = 'fulfilment' AND v_seller IS DISTINCT FROM oms.caller_seller_id()) THEN
 		RAISE EXCEPTION 'order % not found', coalesce(p_order_no::text, 'id ' || p_order_id)
-			USING ERRCODE = 'P0002';
+			USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no,
+			                                             'order_id', CASE WHEN p_order_no IS NULL THEN p_order_id END));
 	END IF;
 	UPDATE oms.orders o SET version = o.version + 1
 	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no)

@@ -65,7 +65,8 @@ CREATE OR REPLACE FUNCTION oms.audit_log_append_only() RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
-	RAISE EXCEPTION 'audit_log is append-only (% refused)', TG_OP USING ERRCODE = '42501';
+	RAISE EXCEPTION 'audit_log is append-only (% refused)', TG_OP USING ERRCODE = '42501',
+		DETAIL = jsonb_build_object('rule', 'append_only', 'op', TG_OP)::text;
 END
 $$;
 REVOKE ALL ON FUNCTION oms.audit_log_append_only() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
@@ -152,7 +153,9 @@ BEGIN
 	IF v_role IS NULL OR NOT v_role = ANY (p_roles) THEN
 		RAISE EXCEPTION '% is not allowed for %', p_action,
 			CASE WHEN oms.caller_deactivated() THEN 'a deactivated login' ELSE coalesce(v_role, 'this login') END
-			USING ERRCODE = '42501';
+			USING ERRCODE = '42501',
+			DETAIL = jsonb_strip_nulls(jsonb_build_object('rule', 'not_allowed', 'action', p_action, 'role', v_role,
+			                                              'deactivated', CASE WHEN oms.caller_deactivated() THEN true END))::text;
 	END IF;
 	RETURN v_role;
 END

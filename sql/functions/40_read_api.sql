@@ -23,14 +23,16 @@ DECLARE
 	v_fold text;
 BEGIN
 	IF v_q IS NULL OR v_q = '' THEN
-		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail('{"rule": "empty_query"}');
 	END IF;
 
 	CASE p_kind
 	WHEN 'order_no' THEN
 		IF v_q !~ '^[0-9]{8}$' OR NOT oms.order_no_valid(v_q::bigint) THEN
 			RAISE EXCEPTION '% is not an order number (8 digits, the last a check digit)', v_q
-				USING ERRCODE = '22023';
+				USING ERRCODE = '22023',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_no_format', 'query', left(v_q, 40)));
 		END IF;
 		RETURN QUERY
 		SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
@@ -81,7 +83,8 @@ BEGIN
 
 	WHEN 'name' THEN
 		IF v_q !~ '[[:alpha:]].*[[:alpha:]]' THEN
-			RAISE EXCEPTION 'a name fragment needs at least two letters' USING ERRCODE = '22023';
+			RAISE EXCEPTION 'a name fragment needs at least two letters' USING ERRCODE = '22023',
+				DETAIL = oms.error_detail('{"rule": "name_too_short", "min": 2}');
 		END IF;
 		v_fold := oms.fold_name(v_q);
 		-- trigram word similarity (pg_trgm.word_similarity_threshold) of
@@ -104,7 +107,9 @@ BEGIN
 
 	ELSE
 		RAISE EXCEPTION 'unknown lookup kind "%" (order_no, email, phone, tracking, name)', p_kind
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_kind', 'field', 'kind', 'value', p_kind,
+			                                             'allowed', jsonb_build_array('order_no', 'email', 'phone', 'tracking', 'name')));
 	END CASE;
 END
 $$;

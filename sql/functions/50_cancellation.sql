@@ -175,7 +175,8 @@ BEGIN
 	IF v_override IS NOT NULL THEN
 		IF v_role <> 'admin' THEN
 			RAISE EXCEPTION 'BR-026: only an administrator can override the cancellation window'
-				USING ERRCODE = '42501';
+				USING ERRCODE = '42501',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-026', 'order_no', v_order.order_no, 'role', v_role));
 		ELSIF v_verdict.verdict <> 'needs_approval' THEN
 			PERFORM oms.raise_error('22023', format('BR-026: no override needed: %s', v_verdict.reason),
 				jsonb_build_object('order_no', v_order.order_no, 'verdict', v_verdict.verdict,
@@ -274,21 +275,30 @@ LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
 	v_bad text;
+	v_bad_lines jsonb;
 BEGIN
 	IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) = 0 THEN
-		RAISE EXCEPTION 'name at least one line to cancel' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'name at least one line to cancel' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'no_lines', 'order_no', p_order.order_no));
 	END IF;
-	SELECT string_agg(coalesce(e ->> 'line_no', '?'), ', ') INTO v_bad
+	SELECT string_agg(coalesce(e ->> 'line_no', '?'), ', '), jsonb_agg(coalesce(e -> 'line_no', 'null'))
+	INTO v_bad, v_bad_lines
 	FROM jsonb_array_elements(p_lines) e
 	LEFT JOIN oms.order_item i ON i.order_id = p_order.id AND i.line_no = (e ->> 'line_no')::int
 	WHERE i.id IS NULL OR (e ->> 'qty')::int IS NULL OR (e ->> 'qty')::int < 1
 	   OR (e ->> 'qty')::int > i.qty - i.cancelled_qty;
 	IF v_bad IS NOT NULL THEN
 		RAISE EXCEPTION 'line(s) % of order %: no such line or quantity not left to cancel', v_bad, p_order.order_no
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'bad_lines', 'order_no', p_order.order_no,
+			                                             'lines', v_bad_lines));
 	END IF;
 	IF (SELECT count(DISTINCT e ->> 'line_no') <> count(*) FROM jsonb_array_elements(p_lines) e) THEN
-		RAISE EXCEPTION 'a line is named twice' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a line is named twice' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'duplicate_lines', 'order_no', p_order.order_no,
+				'lines', (SELECT jsonb_agg(x.l ORDER BY x.l) FROM (
+				          SELECT e -> 'line_no' AS l FROM jsonb_array_elements(p_lines) e
+				          GROUP BY e ->> 'line_no', e -> 'line_no' HAVING count(*) > 1) x)));
 	END IF;
 END
 $$;
@@ -315,7 +325,8 @@ DECLARE
 BEGIN
 	SELECT * INTO v_order FROM oms.orders o WHERE o.order_no = p_order_no;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', coalesce(p_order_no::text, '(none)') USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'order % not found', coalesce(p_order_no::text, '(none)') USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
 	END IF;
 	v_verdict := oms.cancel_verdict(v_order, oms.caller_role(), oms.caller_seller_id());
 	-- cancel_lines refuses before it looks at the lines; so does this

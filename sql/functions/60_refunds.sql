@@ -82,10 +82,12 @@ DECLARE
 	v_id bigint;
 BEGIN
 	IF p_amount_minor IS NULL OR p_amount_minor <= 0 THEN
-		RAISE EXCEPTION 'a refund amount must be positive' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a refund amount must be positive' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'amount_positive', 'field', 'amount_minor', 'amount_minor', p_amount_minor));
 	END IF;
 	IF v_reason IS NULL THEN
-		RAISE EXCEPTION 'a refund needs a reason' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a refund needs a reason' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail('{"rule": "required", "field": "reason"}');
 	END IF;
 	PERFORM oms.check_text_len('a refund reason', p_reason);
 	PERFORM oms.check_text_len('a note', p_note);
@@ -141,10 +143,12 @@ DECLARE
 	v_refund oms.refund;
 BEGIN
 	IF p_status IS NULL OR p_status NOT IN ('pending', 'succeeded', 'failed', 'canceled') THEN
-		RAISE EXCEPTION 'refund status must be pending, succeeded, failed or canceled' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'refund status must be pending, succeeded, failed or canceled' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('pending', 'succeeded', 'failed', 'canceled')));
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.refund r WHERE r.id = p_refund_id) THEN
-		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
 	END IF;
 	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
 	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
@@ -202,7 +206,8 @@ BEGIN
 	IF p_status IS NOT NULL AND p_status NOT IN ('not_sent', 'pending', 'succeeded', 'failed', 'canceled',
 	                                             'auto', 'approved', 'rejected') THEN
 		RAISE EXCEPTION 'unknown refund status "%" (not_sent, pending, succeeded, failed, canceled; or approval: auto, approved, rejected)',
-			p_status USING ERRCODE = '22023';
+			p_status USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('not_sent', 'pending', 'succeeded', 'failed', 'canceled', 'auto', 'approved', 'rejected')));
 	END IF;
 	RETURN QUERY
 	SELECT r.id, o.order_no, r.cancellation_id, r.amount_minor, r.currency::text, r.status, r.approval,

@@ -22,6 +22,7 @@ DECLARE
 	v_ship_to jsonb;
 	v_checkout bigint;
 	v_bad text;
+	v_which jsonb;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM oms.customer c WHERE c.id = p_customer_id) THEN
 		PERFORM oms.refuse(format('BR-004: customer %s does not exist', p_customer_id),
@@ -33,7 +34,8 @@ BEGIN
 	FROM oms.address a WHERE a.id = p_address_id AND a.customer_id = p_customer_id;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'address % is not an address of customer %', p_address_id, p_customer_id
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'address_mismatch', 'field', 'address_id', 'address_id', p_address_id, 'customer_id', p_customer_id));
 	END IF;
 	IF p_lines IS NULL OR jsonb_typeof(p_lines) <> 'array' OR jsonb_array_length(p_lines) = 0 THEN
 		PERFORM oms.refuse('BR-001: an order needs at least 1 item', jsonb_build_object('min', 1, 'count', 0));
@@ -44,20 +46,23 @@ BEGIN
 		                   jsonb_build_object('limit', oms.policy_get('max_order_items')::int,
 		                                      'count', jsonb_array_length(p_lines)));
 	END IF;
-	SELECT string_agg(left(e::text, 80), ', ') INTO v_bad FROM jsonb_array_elements(p_lines) e
+	SELECT string_agg(left(e::text, 80), ', '), jsonb_agg(n ORDER BY n) INTO v_bad, v_which
+	FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(e, n)
 	WHERE jsonb_typeof(e -> 'item_id') IS DISTINCT FROM 'number' OR jsonb_typeof(e -> 'qty') IS DISTINCT FROM 'number'
 	   OR (e ->> 'qty')::numeric < 1 OR (e ->> 'qty')::numeric <> trunc((e ->> 'qty')::numeric)
 	   OR (e ->> 'item_id')::numeric <> trunc((e ->> 'item_id')::numeric)
 	   OR (e ->> 'item_id')::numeric NOT BETWEEN 1 AND 9223372036854775807;
 	IF v_bad IS NOT NULL THEN
-		RAISE EXCEPTION 'each line needs an item_id and a whole qty >= 1: %', v_bad USING ERRCODE = '22023';
+		RAISE EXCEPTION 'each line needs an item_id and a whole qty >= 1: %', v_bad USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'bad_lines', 'lines', v_which));
 	END IF;
-	SELECT string_agg(x.item_id::text, ', ') INTO v_bad FROM (
+	SELECT string_agg(x.item_id::text, ', '), jsonb_agg(x.item_id) INTO v_bad, v_which FROM (
 		SELECT (e ->> 'item_id')::bigint AS item_id FROM jsonb_array_elements(p_lines) e
 		GROUP BY 1 HAVING sum((e ->> 'qty')::numeric) > v_max_qty) x;
 	IF v_bad IS NOT NULL THEN
 		RAISE EXCEPTION 'at most % units of one item in an order (policy max_line_qty); item(s) % ask for more',
-			v_max_qty, v_bad USING ERRCODE = '22023';
+			v_max_qty, v_bad USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'max_line_qty', 'limit', v_max_qty, 'item_ids', v_which));
 	END IF;
 	-- under REPEATABLE READ / SERIALIZABLE an item retired after the
 	-- snapshot raises 40001 here instead of being sold (BR-005)
@@ -66,23 +71,26 @@ BEGIN
 		WHERE i.id IN (SELECT (e ->> 'item_id')::bigint FROM jsonb_array_elements(p_lines) e)
 		ORDER BY i.id FOR SHARE;
 	END IF;
-	SELECT string_agg(DISTINCT (e ->> 'item_id'), ', ') INTO v_bad
+	SELECT string_agg(DISTINCT (e ->> 'item_id'), ', '), jsonb_agg(DISTINCT (e ->> 'item_id')::bigint) INTO v_bad, v_which
 	FROM jsonb_array_elements(p_lines) e
 	LEFT JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
 	WHERE i.id IS NULL OR NOT i.active;
 	IF v_bad IS NOT NULL THEN
-		PERFORM oms.refuse(format('BR-005: item(s) %s not active (or unknown)', v_bad));
+		PERFORM oms.refuse(format('BR-005: item(s) %s not active (or unknown)', v_bad),
+		                   jsonb_build_object('item_ids', v_which));
 	END IF;
-	SELECT string_agg(DISTINCT i.sku, ', ') INTO v_bad
+	SELECT string_agg(DISTINCT i.sku, ', '), jsonb_agg(DISTINCT i.id) INTO v_bad, v_which
 	FROM jsonb_array_elements(p_lines) e JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
 	WHERE i.currency <> p_currency;
 	IF v_bad IS NOT NULL THEN
-		RAISE EXCEPTION 'item(s) % are not sold in %', v_bad, p_currency USING ERRCODE = '22023';
+		RAISE EXCEPTION 'item(s) % are not sold in %', v_bad, p_currency USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'currency_mismatch', 'currency', p_currency, 'item_ids', v_which));
 	END IF;
 	IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_lines) e JOIN oms.item i ON i.id = (e ->> 'item_id')::bigint
 	           GROUP BY i.seller_id HAVING sum((e ->> 'qty')::numeric * i.price_minor) > v_max_total) THEN
 		RAISE EXCEPTION 'an order may total at most % minor units (policy max_order_total_minor)', v_max_total
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'max_order_total_minor', 'limit', v_max_total, 'currency', p_currency));
 	END IF;
 
 	INSERT INTO oms.checkout (customer_id, address_id, currency)
@@ -128,7 +136,8 @@ BEGIN
 EXCEPTION
 	WHEN check_violation THEN
 		IF SQLERRM LIKE '%orders_total_positive%' THEN    -- BR-003 (all items free, no shipping)
-			PERFORM oms.refuse('BR-003: an order total must be positive');
+			PERFORM oms.refuse('BR-003: an order total must be positive',
+			                   jsonb_build_object('customer_id', p_customer_id, 'currency', p_currency));
 		END IF;
 		RAISE;
 END
@@ -157,25 +166,34 @@ BEGIN
 	v_order := oms.lock_order(NULL, p_order_no, v_role);
 	SELECT * INTO v_payment FROM oms.payment p WHERE p.order_id = v_order.id;
 	IF v_payment.status = 'verified' THEN
-		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_verified', 'order_no', p_order_no));
 	END IF;
 	IF nullif(btrim(p_provider_ref), '') IS NULL THEN
-		PERFORM oms.refuse(format('BR-011: a payment of order %s needs the gateway''s reference', p_order_no));
+		PERFORM oms.refuse(format('BR-011: a payment of order %s needs the gateway''s reference', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'field', 'provider_ref'));
 	END IF;
 	IF v_payment.provider_ref IS NOT NULL AND v_payment.provider_ref <> p_provider_ref THEN
 		PERFORM oms.refuse(format('BR-011: payment %s is not the payment attached to order %s',
-		                          p_provider_ref, p_order_no));
+		                          p_provider_ref, p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+		                                      'attached_ref', v_payment.provider_ref));
 	END IF;
 	IF EXISTS (SELECT 1 FROM oms.payment p WHERE p.provider_ref = p_provider_ref AND p.order_id <> v_order.id) THEN
-		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 	END IF;
 	IF p_amount_minor IS DISTINCT FROM v_order.total_minor THEN
 		PERFORM oms.refuse(format('BR-011: payment of %s does not match the total %s of order %s',
-		                          p_amount_minor, v_order.total_minor, p_order_no));
+		                          p_amount_minor, v_order.total_minor, p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref, 'amount_minor', p_amount_minor,
+		                                      'total_minor', v_order.total_minor, 'currency', v_order.currency));
 	END IF;
 	IF p_currency IS NOT NULL AND upper(p_currency) <> v_order.currency THEN
 		PERFORM oms.refuse(format('BR-011: payment in %s does not match the currency %s of order %s',
-		                          upper(left(p_currency, 3)), v_order.currency, p_order_no));
+		                          upper(left(p_currency, 3)), v_order.currency, p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+		                                      'payment_currency', upper(left(p_currency, 3)), 'currency', v_order.currency));
 	END IF;
 	IF nullif(btrim(p_metadata_order_no), '') IS NOT NULL AND btrim(p_metadata_order_no) <> p_order_no::text THEN
 		PERFORM oms.refuse(format('BR-011: payment %s was made for order %s, not order %s',
@@ -184,7 +202,8 @@ BEGIN
 		                                      'metadata_order_no', left(btrim(p_metadata_order_no), 20)));
 	END IF;
 	IF v_order.status NOT IN ('PENDING', 'CANCELLED') THEN
-		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
 	END IF;
 
 	UPDATE oms.payment p
@@ -206,7 +225,8 @@ BEGIN
 	RETURN 'CONFIRMED';
 EXCEPTION
 	WHEN unique_violation THEN
-		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 END
 $$;
 REVOKE ALL ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
@@ -232,7 +252,8 @@ BEGIN
 	WHERE p.order_id = v_order.id AND p.status <> 'verified'
 	RETURNING p.status INTO v_status;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_verified', 'order_no', p_order_no));
 	END IF;
 	IF v_status = 'failed' THEN
 		PERFORM oms.enqueue('mail', 'mail:payment_failed:' || p_order_no, v_order.id, NULL,
@@ -259,25 +280,32 @@ DECLARE
 	v_id bigint;
 BEGIN
 	IF nullif(btrim(p_tracking_no), '') IS NULL THEN
-		PERFORM oms.refuse(format('BR-012: order %s needs a tracking number to be shipped', p_order_no));
+		PERFORM oms.refuse(format('BR-012: order %s needs a tracking number to be shipped', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'field', 'tracking_no'));
 	END IF;
 	IF nullif(btrim(p_carrier), '') IS NULL THEN
-		RAISE EXCEPTION 'name the carrier' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'name the carrier' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'carrier', 'order_no', p_order_no));
 	END IF;
 	v_order := oms.lock_order(NULL, p_order_no, v_role);
 	IF v_order.status = 'CANCELLED' THEN
-		PERFORM oms.refuse(format('BR-015: order %s is cancelled', p_order_no));
+		PERFORM oms.refuse(format('BR-015: order %s is cancelled', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
 	ELSIF v_order.status = 'PENDING' THEN
-		PERFORM oms.refuse(format('BR-011: order %s is not confirmed yet (payment not verified)', p_order_no));
+		PERFORM oms.refuse(format('BR-011: order %s is not confirmed yet (payment not verified)', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
 	ELSIF v_order.status <> 'CONFIRMED' THEN
-		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.order_item i WHERE i.order_id = v_order.id AND i.cancelled_qty < i.qty) THEN
-		PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship', p_order_no));
+		PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
 	END IF;
 	IF EXISTS (SELECT 1 FROM oms.shipment s WHERE s.tracking_no = btrim(p_tracking_no)) THEN
 		RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number', btrim(p_tracking_no), p_order_no
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(btrim(p_tracking_no), 40)));
 	END IF;
 
 	INSERT INTO oms.shipment (order_id, carrier, service_level, tracking_no, shipped_at, estimated_delivery)
@@ -292,7 +320,8 @@ EXCEPTION
 	WHEN check_violation OR unique_violation THEN
 		IF SQLERRM LIKE '%tracking_no%' THEN
 			RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number',
-				left(btrim(p_tracking_no), 40), p_order_no USING ERRCODE = '22023';
+				left(btrim(p_tracking_no), 40), p_order_no USING ERRCODE = '22023',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(btrim(p_tracking_no), 40)));
 		END IF;
 		RAISE;
 END
@@ -316,7 +345,8 @@ DECLARE
 BEGIN
 	SELECT * INTO v_ship FROM oms.shipment s WHERE s.tracking_no = p_tracking_no;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'no shipment with tracking number %', p_tracking_no USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'no shipment with tracking number %', p_tracking_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'shipment_not_found', 'tracking_no', left(p_tracking_no, 200)));
 	END IF;
 	v_order := oms.lock_order(v_ship.order_id, NULL, v_role);
 	SELECT * INTO v_ship FROM oms.shipment s WHERE s.id = v_ship.id;     -- re-read under the lock
@@ -409,23 +439,28 @@ DECLARE
 BEGIN
 	IF p_provider_ref IS NULL OR p_provider_ref !~ '^[A-Za-z0-9_-]{3,128}$' THEN
 		RAISE EXCEPTION 'payment reference must be 3 to 128 letters, digits, _ or -'
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_ref_format', 'field', 'provider_ref', 'min', 3, 'max', 128, 'order_no', p_order_no));
 	END IF;
 	v_order := oms.lock_order(NULL, p_order_no, v_role);
 	SELECT status INTO v_status FROM oms.payment WHERE order_id = v_order.id;
 	IF v_status IS NULL THEN
-		RAISE EXCEPTION 'order % has no payment', p_order_no USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'order % has no payment', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no));
 	ELSIF v_status <> 'pending' THEN
 		RAISE EXCEPTION 'BR-011: the payment of order % is already %', p_order_no, v_status
-			USING ERRCODE = 'OM001';
+			USING ERRCODE = 'OM001',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-011', 'order_no', p_order_no, 'payment_status', v_status, 'provider_ref', p_provider_ref));
 	END IF;
 	IF EXISTS (SELECT 1 FROM oms.payment p WHERE p.provider_ref = p_provider_ref AND p.order_id <> v_order.id) THEN
-		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 	END IF;
 	UPDATE oms.payment SET provider_ref = p_provider_ref WHERE order_id = v_order.id;
 EXCEPTION
 	WHEN unique_violation THEN                   -- attached elsewhere at the same moment
-		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref));
+		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
+		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 END
 $$;
 REVOKE ALL ON FUNCTION oms_api.attach_payment(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;

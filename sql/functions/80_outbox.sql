@@ -60,11 +60,13 @@ DECLARE
 BEGIN
 	SELECT * INTO v FROM oms.outbox WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_not_found', 'job_id', p_id));
 	ELSIF v.status = p_status AND p_status IN ('done', 'dead') THEN
 		RETURN;                                        -- said twice: fine
 	ELSIF v.status <> 'running' THEN
-		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_state', 'job_id', p_id, 'status', v.status, 'expected', 'running'));
 	END IF;
 	UPDATE oms.outbox
 	SET status = p_status, locked_by = NULL, locked_until = NULL, updated_at = statement_timestamp(),
@@ -122,9 +124,11 @@ BEGIN
 	WHERE id = p_id AND status = 'dead';
 	IF NOT FOUND THEN
 		IF EXISTS (SELECT 1 FROM oms.outbox WHERE id = p_id) THEN
-			RAISE EXCEPTION 'outbox job % is not dead', p_id USING ERRCODE = 'OM002';
+			RAISE EXCEPTION 'outbox job % is not dead', p_id USING ERRCODE = 'OM002',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_state', 'job_id', p_id, 'status', (SELECT status FROM oms.outbox WHERE id = p_id), 'expected', 'dead'));
 		END IF;
-		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_not_found', 'job_id', p_id));
 	END IF;
 END
 $$;
@@ -139,13 +143,16 @@ DECLARE
 	v oms.outbox;
 BEGIN
 	IF p_delay_ms IS NULL OR p_delay_ms < 0 OR p_delay_ms > 86400000 THEN
-		RAISE EXCEPTION 'delay must be between 0 and 86400000 ms' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'delay must be between 0 and 86400000 ms' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'out_of_range', 'field', 'delay_ms', 'value', p_delay_ms, 'min', 0, 'max', 86400000));
 	END IF;
 	SELECT * INTO v FROM oms.outbox WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'outbox job % not found', p_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_not_found', 'job_id', p_id));
 	ELSIF v.status <> 'running' THEN
-		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'outbox job % is %, not running', p_id, v.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_state', 'job_id', p_id, 'status', v.status, 'expected', 'running'));
 	END IF;
 	UPDATE oms.outbox
 	SET status = 'ready', locked_by = NULL, locked_until = NULL, updated_at = statement_timestamp(),

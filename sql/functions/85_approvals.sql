@@ -23,16 +23,19 @@ DECLARE
 	v_order_id bigint;
 BEGIN
 	IF p_approve IS NULL THEN
-		RAISE EXCEPTION 'say approve (true) or reject (false)' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'say approve (true) or reject (false)' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail('{"rule": "required", "field": "approve"}');
 	END IF;
 	IF NOT p_approve AND oms.clean_text(p_note) IS NULL THEN
-		RAISE EXCEPTION 'rejecting a cancellation needs a note for the customer service' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'rejecting a cancellation needs a note for the customer service' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'note', 'cancellation_id', p_cancellation_id));
 	END IF;
 	PERFORM oms.check_text_len('a decision note', p_note);
 	SELECT c.order_id INTO v_order_id FROM oms.cancellation c WHERE c.id = p_cancellation_id;
 	IF NOT FOUND OR (v_role = 'fulfilment' AND NOT EXISTS (
 	        SELECT 1 FROM oms.orders o WHERE o.id = v_order_id AND o.seller_id = oms.caller_seller_id())) THEN
-		RAISE EXCEPTION 'cancellation % not found', p_cancellation_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'cancellation % not found', p_cancellation_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'cancellation_not_found', 'cancellation_id', p_cancellation_id));
 	END IF;
 	v_order := oms.lock_order(v_order_id, NULL, v_role);
 	SELECT * INTO v_cancel FROM oms.cancellation c WHERE c.id = p_cancellation_id;
@@ -83,11 +86,13 @@ DECLARE
 	v_refund oms.refund;
 BEGIN
 	IF p_approve IS NULL THEN
-		RAISE EXCEPTION 'say approve (true) or reject (false)' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'say approve (true) or reject (false)' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail('{"rule": "required", "field": "approve"}');
 	END IF;
 	PERFORM oms.check_text_len('a decision note', p_note);
 	IF NOT EXISTS (SELECT 1 FROM oms.refund r WHERE r.id = p_refund_id) THEN
-		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
 	END IF;
 	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
 	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;

@@ -15,10 +15,22 @@ AS $$
 BEGIN
 	PERFORM oms.begin_action('policy_set', 'admin');
 	IF NOT EXISTS (SELECT 1 FROM oms.policy WHERE key = p_key) THEN
-		RAISE EXCEPTION 'no policy "%"', p_key USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'no policy "%"', p_key USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'policy_not_found', 'key', p_key));
 	END IF;
 	IF NOT oms.policy_value_ok(p_key, btrim(p_value)) THEN
-		RAISE EXCEPTION 'policy %: "%" is not a valid value', p_key, p_value USING ERRCODE = '22023';
+		RAISE EXCEPTION 'policy %: "%" is not a valid value', p_key, p_value USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'policy_value', 'key', p_key, 'value', left(p_value, 200),
+				'allowed', CASE p_key
+					WHEN 'cancel_window' THEN '{"form": "interval", "units": ["minutes", "hours", "days"]}'::jsonb
+					WHEN 'outbox_lease' THEN '{"form": "interval", "units": ["seconds", "minutes"]}'
+					WHEN 'default_country_code' THEN '{"form": "integer", "min": 1, "max": 999}'
+					WHEN 'stuck_shipment_hours' THEN '{"form": "integer", "min": 1, "max": 9999}'
+					WHEN 'max_order_items' THEN '{"form": "integer", "min": 1, "max": 9999}'
+					WHEN 'payment_verify_attempts' THEN '{"form": "integer", "min": 1, "max": 99}'
+					WHEN 'max_line_qty' THEN '{"form": "integer", "min": 1, "max": 1000000}'
+					WHEN 'max_order_total_minor' THEN '{"form": "integer", "min": 1, "max": 999999999999999}'
+					ELSE '{"form": "text"}' END));
 	END IF;
 	UPDATE oms.policy SET value = btrim(p_value), updated_by = session_user, updated_at = now()
 	WHERE key = p_key;
@@ -33,13 +45,16 @@ AS $$
 BEGIN
 	PERFORM oms.begin_action('reason_add', 'admin');
 	IF p_code IS NULL OR p_code !~ '^[a-z][a-z0-9_]{1,39}$' THEN
-		RAISE EXCEPTION 'a reason code is lower case letters, digits and _ (2-40)' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a reason code is lower case letters, digits and _ (2-40)' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_code_format', 'field', 'code', 'value', left(p_code, 80), 'min', 2, 'max', 40));
 	END IF;
 	IF nullif(btrim(p_label), '') IS NULL THEN
-		RAISE EXCEPTION 'a reason needs a label' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'a reason needs a label' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'label', 'code', p_code));
 	END IF;
 	IF EXISTS (SELECT 1 FROM oms.cancellation_reason WHERE code = p_code) THEN
-		RAISE EXCEPTION 'reason "%" exists already', p_code USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'reason "%" exists already', p_code USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_exists', 'code', p_code, 'active', (SELECT active FROM oms.cancellation_reason WHERE code = p_code)));
 	END IF;
 	INSERT INTO oms.cancellation_reason (code, label, requires_note)
 	VALUES (p_code, btrim(p_label), coalesce(p_requires_note, false));
@@ -61,12 +76,15 @@ BEGIN
 	PERFORM 1 FROM oms.cancellation_reason r WHERE r.active ORDER BY r.code FOR UPDATE;
 	SELECT * INTO v FROM oms.cancellation_reason r WHERE r.code = p_code;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'no cancellation reason "%"', coalesce(p_code, '') USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'no cancellation reason "%"', coalesce(p_code, '') USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_not_found', 'code', p_code));
 	ELSIF NOT v.active THEN
-		RAISE EXCEPTION 'reason "%" is retired already', p_code USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'reason "%" is retired already', p_code USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_retired', 'code', p_code, 'active', false));
 	ELSIF NOT EXISTS (SELECT 1 FROM oms.cancellation_reason r WHERE r.active AND r.code <> p_code) THEN
 		PERFORM oms.refuse(format('BR-023: "%s" is the last reason a cancellation can give; add another first',
-		                          p_code));
+		                          p_code),
+		                   jsonb_build_object('code', p_code, 'active', true));
 	END IF;
 	UPDATE oms.cancellation_reason SET active = false WHERE code = p_code;
 END
@@ -130,12 +148,14 @@ BEGIN
 	PERFORM oms.begin_action('jobs', 'admin');
 	IF p_status IS NOT NULL AND p_status NOT IN ('ready', 'running', 'done', 'dead') THEN
 		RAISE EXCEPTION 'unknown job status "%" (ready, running, done, dead)', p_status
-			USING ERRCODE = '22023';
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('ready', 'running', 'done', 'dead')));
 	END IF;
 	IF p_kind IS NOT NULL AND p_kind NOT IN ('refund', 'mail', 'seller_notify', 'inventory_release',
 	                                         'payment_verify') THEN
 		RAISE EXCEPTION 'unknown job kind "%" (refund, mail, seller_notify, inventory_release, payment_verify)',
-			p_kind USING ERRCODE = '22023';
+			p_kind USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_kind', 'field', 'kind', 'value', p_kind, 'allowed', jsonb_build_array('refund', 'mail', 'seller_notify', 'inventory_release', 'payment_verify')));
 	END IF;
 	RETURN QUERY
 	SELECT j.id, j.kind, j.status, j.attempts, j.next_attempt_at, j.last_error, o.order_no, j.refund_id,
@@ -170,7 +190,8 @@ BEGIN
 	FROM oms.outbox j LEFT JOIN oms.orders o ON o.id = j.order_id
 	WHERE j.id = p_id;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'outbox job % not found', coalesce(p_id::text, '(none)') USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'outbox job % not found', coalesce(p_id::text, '(none)') USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'job_not_found', 'job_id', p_id));
 	END IF;
 END
 $$;
@@ -188,9 +209,11 @@ BEGIN
 	-- one after the other, and the second is told it is active already.
 	SELECT * INTO v FROM oms.cancellation_reason r WHERE r.code = p_code FOR UPDATE;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'no cancellation reason "%"', coalesce(p_code, '') USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'no cancellation reason "%"', coalesce(p_code, '') USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_not_found', 'code', p_code));
 	ELSIF v.active THEN
-		RAISE EXCEPTION 'reason "%" is in use already', p_code USING ERRCODE = 'OM002';
+		RAISE EXCEPTION 'reason "%" is in use already', p_code USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'reason_active', 'code', p_code, 'active', true));
 	END IF;
 	UPDATE oms.cancellation_reason SET active = true WHERE code = p_code;
 END
@@ -230,16 +253,19 @@ AS $$
 BEGIN
 	PERFORM oms.begin_action('alert_resolve', 'admin');
 	IF oms.clean_text(p_note) IS NULL THEN
-		RAISE EXCEPTION 'say what was done about the alert' USING ERRCODE = '22023';
+		RAISE EXCEPTION 'say what was done about the alert' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'note', 'alert_id', p_id));
 	END IF;
 	PERFORM oms.check_text_len('a note', p_note);
 	UPDATE oms.alert SET resolved_by = session_user, resolved_at = clock_timestamp(), note = oms.clean_text(p_note)
 	WHERE id = p_id AND resolved_at IS NULL;
 	IF NOT FOUND THEN
 		IF EXISTS (SELECT 1 FROM oms.alert WHERE id = p_id) THEN
-			RAISE EXCEPTION 'alert % is resolved already', p_id USING ERRCODE = 'OM002';
+			RAISE EXCEPTION 'alert % is resolved already', p_id USING ERRCODE = 'OM002',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'alert_resolved', 'alert_id', p_id, 'resolved_at', (SELECT resolved_at FROM oms.alert WHERE id = p_id)));
 		END IF;
-		RAISE EXCEPTION 'alert % not found', p_id USING ERRCODE = 'P0002';
+		RAISE EXCEPTION 'alert % not found', p_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'alert_not_found', 'alert_id', p_id));
 	END IF;
 END
 $$;
