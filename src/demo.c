@@ -387,19 +387,17 @@ out:
 	return st;
 }
 
-static void
-demo_usage(FILE *f, const char *progname)
+const char demo_usage_text[] =
+	"oms demo [--reset] [--stop] [--scale tiny|default|full]\n"
+	"                [--as csr|fulfilment|analyst|admin] [--print-conninfo]";
+const char seed_usage_text[] = "oms seed [--scale tiny|default|full] [-d CONNINFO]";
+
+/* A usage error: the usage lines; the help is the registry's (oms NAME --help). */
+static int
+usage_error(const char *progname, const char *usage, const char *name)
 {
-	fprintf(f, "usage: %s demo [--reset] [--stop] [--scale tiny|default|full]\n"
-		"                [--as csr|fulfilment|analyst|admin] [--print-conninfo]\n"
-		"  Runs oms against a private PostgreSQL cluster with demo data,\n"
-		"  created on first use.\n"
-		"  --reset           remove the demo cluster and create it again\n"
-		"  --stop            stop the demo server and exit\n"
-		"  --scale S         amount of demo data when it is (re)loaded\n"
-		"  --as ROLE         log in as the demo user of that role (default csr)\n"
-		"  --print-conninfo  print the connection string and exit\n"
-		"                    (--as postgres gives the superuser's)\n", progname);
+	fprintf(stderr, "usage: %s\nRun '%s %s --help' for the options.\n", usage, progname, name);
+	return 2;
 }
 
 int
@@ -411,7 +409,6 @@ demo_main(struct oms_ctx *ctx, int argc, char **argv)
 		{ "scale", required_argument, NULL, 'S' },
 		{ "as", required_argument, NULL, 'a' },
 		{ "print-conninfo", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool reset = false, stop = false, print = false;
@@ -426,15 +423,14 @@ demo_main(struct oms_ctx *ctx, int argc, char **argv)
 #else
 	optind = 1;
 #endif
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': reset = true; break;
 		case 's': stop = true; break;
 		case 'S': scale = optarg; break;
 		case 'a': role = optarg; break;
 		case 'p': print = true; break;
-		case 'h': demo_usage(stdout, ctx->progname); return 0;
-		default:  demo_usage(stderr, ctx->progname); return 2;
+		default:  return usage_error(ctx->progname, demo_usage_text, "demo");
 		}
 	}
 	if (optind < argc || (scale && !demo_in(scale, demo_scales, 3)) ||
@@ -445,8 +441,7 @@ demo_main(struct oms_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "%s demo: unknown scale '%s'\n", ctx->progname, scale);
 		else
 			fprintf(stderr, "%s demo: unknown role '%s'\n", ctx->progname, role);
-		demo_usage(stderr, ctx->progname);
-		return 2;
+		return usage_error(ctx->progname, demo_usage_text, "demo");
 	}
 	oms_error_clear(&err);
 	if (demo_locate(&d, &err) != OMS_OK) {
@@ -492,21 +487,12 @@ demo_main(struct oms_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-static void
-seed_usage(FILE *f, const char *progname)
-{
-	fprintf(f, "usage: %s seed [--scale tiny|default|full] [-d CONNINFO]\n"
-		"  Loads the demo data into an existing, migrated database\n"
-		"  (as a superuser). Default scale: default.\n", progname);
-}
-
 int
 demo_seed_main(struct oms_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "scale", required_argument, NULL, 'S' },
 		{ "dbname", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *scale = "default", *conninfo = ctx->conninfo;
@@ -520,12 +506,11 @@ demo_seed_main(struct oms_ctx *ctx, int argc, char **argv)
 #else
 	optind = 1;
 #endif
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'S': scale = optarg; break;
 		case 'd': conninfo = optarg; break;
-		case 'h': seed_usage(stdout, ctx->progname); return 0;
-		default:  seed_usage(stderr, ctx->progname); return 2;
+		default:  return usage_error(ctx->progname, seed_usage_text, "seed");
 		}
 	}
 	if (optind < argc || !demo_in(scale, demo_scales, 3)) {
@@ -533,8 +518,7 @@ demo_seed_main(struct oms_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "%s seed: unexpected argument '%s'\n", ctx->progname, argv[optind]);
 		else
 			fprintf(stderr, "%s seed: unknown scale '%s'\n", ctx->progname, scale);
-		seed_usage(stderr, ctx->progname);
-		return 2;
+		return usage_error(ctx->progname, seed_usage_text, "seed");
 	}
 	oms_error_clear(&err);
 	if (!(db = db_open(conninfo, &err))) {

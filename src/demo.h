@@ -10,6 +10,9 @@
 
 struct db;
 
+/* The usage lines of oms demo and oms seed; their help is the command
+ * registry's (src/cli/registry.c), which answers --help before they run. */
+extern const char demo_usage_text[], seed_usage_text[];
 /* `oms demo [--reset] [--stop] [--scale S] [--as ROLE] [--print-conninfo]`;
  * argv[0] is "demo". Returns the exit code. */
 int demo_main(struct oms_ctx *ctx, int argc, char **argv);

@@ -488,15 +488,15 @@ out:
 	return st;
 }
 
-static void
-migrate_usage(FILE *f, const char *progname)
+const char migrate_usage_text[] = "oms migrate [--status] [-d CONNINFO]";
+
+/* A usage error: the usage line; the help is the registry's (oms migrate --help). */
+static int
+migrate_usage_error(const char *progname)
 {
-	fprintf(f, "usage: %s migrate [--status] [-d CONNINFO]\n"
-		"  Applies the schema migrations built into oms (needs a superuser,\n"
-		"  or the owner of the database with CREATEROLE).\n"
-		"  --status          list applied and pending migrations, change nothing\n"
-		"  -d, --dbname CONNINFO  database to migrate (conninfo string or URI)\n",
+	fprintf(stderr, "usage: %s\nRun '%s migrate --help' for the options.\n", migrate_usage_text,
 		progname);
+	return 2;
 }
 
 int
@@ -505,7 +505,6 @@ migrate_main(struct oms_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "status", no_argument, NULL, 's' },
 		{ "dbname", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conninfo = ctx->conninfo;
@@ -520,18 +519,16 @@ migrate_main(struct oms_ctx *ctx, int argc, char **argv)
 #else
 	optind = 1;
 #endif
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': status = true; break;
 		case 'd': conninfo = optarg; break;
-		case 'h': migrate_usage(stdout, ctx->progname); return 0;
-		default:  migrate_usage(stderr, ctx->progname); return 2;
+		default:  return migrate_usage_error(ctx->progname);
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s migrate: unexpected argument '%s'\n", ctx->progname, argv[optind]);
-		migrate_usage(stderr, ctx->progname);
-		return 2;
+		return migrate_usage_error(ctx->progname);
 	}
 	oms_error_clear(&err);
 	if (!(db = db_open(conninfo, &err))) {

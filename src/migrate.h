@@ -12,6 +12,9 @@
 
 struct db;
 
+/* Its usage line; its help is the command registry's (src/cli/registry.c),
+ * which answers --help before migrate_main runs. */
+extern const char migrate_usage_text[];
 /* `oms migrate [--status] [-d CONNINFO]`; argv[0] is "migrate".
  * Exit code: 0 ok, 2 usage, 3 database error or schema too new. */
 int migrate_main(struct oms_ctx *ctx, int argc, char **argv);

@@ -35,11 +35,12 @@ static int cmd_help(struct oms_ctx *ctx, int argc, char **argv);
 /* One command. A subcommand family has subs (`oms NAME SUB ...`), a single
  * command fn; both run on ctx->db, opened by main. The commands with self
  * connect themselves (migrate, seed: a superuser; demo: its own cluster)
- * or need no database (help), and print their own usage. */
+ * or need no database (help); their --help is answered here too, before
+ * they run (help's own is the overview). */
 struct cli_command {
 	const char *name;
 	const char *summary;              /* one line of `oms --help` */
-	const char *usage;                /* usage lines (NULL: self prints its own) */
+	const char *usage;                /* usage lines (NULL: help, whose help is the overview) */
 	const char *help;                 /* `oms NAME --help` */
 	unsigned roles;
 	const struct cli_sub *subs;
@@ -103,11 +104,28 @@ static const struct cli_command commands[] = {
 	{"whoami", "show the login, name, role and seller of the connection", cli_usage_whoami,
 	 "Who the connection is: login, name, role, seller.",
 	 FOR_ANYONE, NULL, cli_cmd_whoami, NULL, false, false},
-	{"migrate", "apply the schema migrations (as a superuser)", NULL, NULL,
+	{"migrate", "apply the schema migrations (as a superuser)", migrate_usage_text,
+	 "Applies the schema migrations built into oms, then the files of functions\n"
+	 "and views whose text changed (needs a superuser, or the owner of the\n"
+	 "database with CREATEROLE). Running it again changes nothing.\n"
+	 "  --status          list applied and pending migrations, change nothing\n"
+	 "  -d, --dbname CONNINFO  database to migrate (conninfo string or URI)",
 	 FOR_SUPERUSER, NULL, NULL, migrate_main, false, false},
-	{"demo", "try oms on a private cluster with demo data", NULL, NULL,
+	{"demo", "try oms on a private cluster with demo data", demo_usage_text,
+	 "Runs oms against a private PostgreSQL cluster with demo data, created on\n"
+	 "first use.\n"
+	 "  --reset           remove the demo cluster and create it again\n"
+	 "  --stop            stop the demo server and exit\n"
+	 "  --scale S         amount of demo data when it is (re)loaded\n"
+	 "  --as ROLE         log in as the demo user of that role (default csr)\n"
+	 "  --print-conninfo  print the connection string and exit\n"
+	 "                    (--as postgres gives the superuser's)",
 	 FOR_ANYONE, NULL, NULL, demo_main, false, false},
-	{"seed", "load the demo data into a migrated database", NULL, NULL,
+	{"seed", "load the demo data into a migrated database", seed_usage_text,
+	 "Loads the demo data into an existing, migrated database (as a superuser).\n"
+	 "Default scale: default.\n"
+	 "  --scale S         tiny, default or full\n"
+	 "  -d, --dbname CONNINFO  database to load (conninfo string or URI)",
 	 FOR_SUPERUSER, NULL, NULL, demo_seed_main, false, false},
 	{"help", "show this help, or a command's", NULL, NULL,
 	 FOR_ANYONE, NULL, NULL, cmd_help, false, false},
@@ -282,9 +300,13 @@ print_help(FILE *f, const struct cli_command *cmd)
 {
 	char lists[256];
 
-	list_names(lists, sizeof lists);
 	fprintf(f, "usage: %s\n\n%s\n", cmd->usage, cmd->help);
 	print_roles(f, cmd->roles);
+	if (cmd->self) {        /* its own connection: none of the shared options */
+		fprintf(f, "\nexit status: 0 ok, 2 usage, 3 database error\n");
+		return;
+	}
+	list_names(lists, sizeof lists);
 	fprintf(f, "\n--format text|csv|json (--json): text tables (default), JSON, or for the\n"
 		   "lists (%s)\n"
 		   "RFC 4180 CSV with a header row, money as decimals, and text starting with\n"
@@ -485,6 +507,10 @@ cli_command_run(struct oms_ctx *ctx, const struct cli_command *cmd, int argc, ch
 	char **args;
 	int rc;
 
+	if (cmd->self && cmd->usage && wants_help(argc, argv)) {
+		print_help(stdout, cmd);
+		return EXIT_FOUND;
+	}
 	if (cmd->self)
 		return cmd->self(ctx, argc, argv);
 	/* display widths need a UTF-8 LC_CTYPE; main may not have set one */
