@@ -94,7 +94,11 @@
 	X(NEWLINE,       "newline",       DIALOG,  "In a note: start a new line (Enter confirms, as everywhere)", \
 	  UI_CTRL('j'), UI_KEY_NONE, UI_KEY_NONE) \
 	X(CANCEL_LINES,  "cancel-lines",  CANCEL,  "Switch between cancelling the whole order and some lines", \
-	  'l', UI_KEY_NONE, UI_KEY_NONE)
+	  'l', UI_KEY_NONE, UI_KEY_NONE) \
+	X(UNIT_MORE,     "unit-more",     CANCEL,  "On the line under the cursor: cancel one unit more", \
+	  '+', UI_KEY_RIGHT, UI_KEY_NONE) \
+	X(UNIT_LESS,     "unit-less",     CANCEL,  "On the line under the cursor: cancel one unit less", \
+	  '-', UI_KEY_LEFT, UI_KEY_NONE)
 
 enum ui_scope {
 #define UI_SCOPE_ENUM(id, title, kind) UI_SCOPE_##id,

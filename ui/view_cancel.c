@@ -167,15 +167,27 @@ cancel_key_text(const struct ui *ui, int action, const char *what, char *buf, si
 	return buf;
 }
 
+/* "+/-: units": the first keys of unit-more and unit-less as bound now. */
+static const char *
+cancel_units_text(const struct ui *ui, char *buf, size_t len)
+{
+	char km[16], kl[16];
+
+	snprintf(buf, len, "%s/%s: units", ui_keymap_key(&ui->km, UI_ACT_UNIT_MORE, km, sizeof km),
+		 ui_keymap_key(&ui->km, UI_ACT_UNIT_LESS, kl, sizeof kl));
+	return buf;
+}
+
 /* The keys of the field with the focus (switching scope is on the first
  * row, and in the status bar). */
 static void
 cancel_draw_keys(struct cancel_view *x, int y, int x0, int w)
 {
 	const struct ui *ui = x->v.ui;
-	char b[6][48], buf[200], kc[16], kx[16];
+	char b[6][48], buf[200], kc[16], kx[16], units[48];
 	const struct cancel_keyhint lines[] = {
-		{ cancel_key_text(ui, UI_ACT_CHOOSE, "mark line", b[0], sizeof b[0]), 9 }, { "+/-: units", 5 },
+		{ cancel_key_text(ui, UI_ACT_CHOOSE, "mark line", b[0], sizeof b[0]), 9 },
+		{ cancel_units_text(ui, units, sizeof units), 5 },
 		{ cancel_key_text(ui, UI_ACT_FIELD_NEXT, "reason", b[1], sizeof b[1]), 4 },
 		{ cancel_key_text(ui, UI_ACT_CONFIRM, "confirm", b[2], sizeof b[2]), 8 },
 		{ cancel_key_text(ui, UI_ACT_CLOSE, "close", b[3], sizeof b[3]), 7 },
@@ -371,7 +383,7 @@ cancel_key(struct view *v, int key, int action)
 		x->chosen = x->form.f[FOCUS_REASONS].chosen;
 		return flags;
 	case UI_FORM_CHOOSE:
-		return cancel_line_key(x, ' ');
+		return cancel_line_key(x, UI_ACT_CHOOSE);
 	case UI_FORM_NONE:
 		break;
 	default:
@@ -380,8 +392,8 @@ cancel_key(struct view *v, int key, int action)
 	if (action == UI_ACT_CANCEL_LINES)
 		return cancel_toggle_scope(x);
 	if (x->form.focus == FOCUS_LINES) {
-		if (key == '+' || key == '-' || key == UI_KEY_RIGHT || key == UI_KEY_LEFT)
-			return cancel_line_key(x, key);
+		if (action == UI_ACT_UNIT_MORE || action == UI_ACT_UNIT_LESS)
+			return cancel_line_key(x, action);
 		return ui_list_action(&x->lines, action) | UI_HANDLED;
 	}
 	if (action == UI_ACT_HELP || action == UI_ACT_QUIT)

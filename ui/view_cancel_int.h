@@ -80,8 +80,9 @@ int cancel_preview_result(struct cancel_view *x, struct db_result *res, const st
 int cancel_card_result(struct cancel_view *x, struct db_result *res, const struct oms_error *err);
 /* Switches between the whole order and some lines. */
 int cancel_toggle_scope(struct cancel_view *x);
-/* Space, +/- (Right/Left) on the line under the cursor. */
-int cancel_line_key(struct cancel_view *x, int key);
+/* An action on the line under the cursor: choose (all that is left, or
+ * none), unit-more or unit-less (one unit). */
+int cancel_line_key(struct cancel_view *x, int action);
 /* What cancelling the marked units does, in buf. */
 void cancel_what_happens_lines(const struct cancel_view *x, char *buf, size_t len);
 /* Draws the lines and the refund row from row y; returns the row after. */

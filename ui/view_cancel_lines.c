@@ -228,7 +228,7 @@ cancel_toggle_scope(struct cancel_view *x)
 }
 
 int
-cancel_line_key(struct cancel_view *x, int key)
+cancel_line_key(struct cancel_view *x, int action)
 {
 	struct cancel_pick *p;
 	int take;
@@ -241,11 +241,11 @@ cancel_line_key(struct cancel_view *x, int key)
 		return UI_HANDLED | UI_REDRAW;
 	}
 	take = p->take;
-	if (key == ' ')
+	if (action == UI_ACT_CHOOSE)
 		p->take = p->take > 0 ? 0 : p->left;        /* all that is left, or none */
-	else if (key == '+' || key == UI_KEY_RIGHT)
+	else if (action == UI_ACT_UNIT_MORE)
 		p->take += p->take < p->left;
-	else
+	else if (action == UI_ACT_UNIT_LESS)
 		p->take -= p->take > 0;
 	if (p->take != take)
 		cancel_marks_changed(x);
@@ -268,8 +268,16 @@ cancel_what_happens_lines(const struct cancel_view *x, char *buf, size_t len)
 			 "and back to try again.");
 	else if (!x->picks)
 		snprintf(buf, len, "Loading the order's lines...");
-	else if (units == 0)
-		snprintf(buf, len, "Mark the lines to cancel with Space; + and - change how many units.");
+	else if (units == 0) {
+		const struct ui_keymap *km = &x->v.ui->km;
+		char kc[16], km1[16], km2[16];
+
+		/* the keys as bound now (oms.conf [keys]) */
+		snprintf(buf, len, "Mark the lines to cancel with %s; %s and %s change how many units.",
+			 ui_keymap_key(km, UI_ACT_CHOOSE, kc, sizeof kc),
+			 ui_keymap_key(km, UI_ACT_UNIT_MORE, km1, sizeof km1),
+			 ui_keymap_key(km, UI_ACT_UNIT_LESS, km2, sizeof km2));
+	}
 	else if (cancel_needs_approval(x))
 		snprintf(buf, len, "Outside the cancellation window: the seller must approve; then %s.",
 			 all ? "the order is cancelled (every unit left is marked)" :
