@@ -1,5 +1,6 @@
-/* The event loop's insides, shared by loop.c and rconn.c (the report
- * connection). Not for views: they use loop.h. */
+/* The event loop's insides, shared by loop.c, rconn.c (the report
+ * connection) and keys_in.c (keys and paste). Not for views: they use
+ * loop.h. */
 #ifndef OMS_UI_LOOP_INT_H
 #define OMS_UI_LOOP_INT_H
 
@@ -42,6 +43,11 @@ struct ui_rconn {
 void ui_req_free(struct ui_req *r);
 /* Applies what a view's handler returned (redraw, relayout, quit, pop). */
 void ui_apply(struct ui *ui, struct view *v, int flags);
+/* Sends the next waiting query when the connection is free; true when
+ * one was sent. */
+bool ui_send_next(struct ui *ui);
+/* Reads and acts on every key (and paste) the terminal has ready. */
+void ui_read_keys(struct ui *ui);
 
 struct ui_rconn *ui_rconn_get(struct ui *ui);
 /* Opens the connection when a query waits for it, and sends the next. */
