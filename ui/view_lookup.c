@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/row.h"
 #include "bench.h"
 #include "input.h"
 #include "list.h"
@@ -30,13 +31,12 @@ struct lookup_view {
 	char qerr[512];
 	char sent_text[256];       /* the query whose rows are shown */
 	enum lookup_kind sent_kind;
-	struct lookup_row *rows;
-	int nrows;
+	struct row_set rows;       /* row_lookup's */
 	bool more, loading, searched;
 	bool open_pending;         /* Enter came before the answer for the text */
 	struct ui_list list;
-	struct lookup_row srows[LOOKUP_MAX_SUGGEST];   /* suggestions that exist */
-	int nsrows, suggest_wait;
+	struct row_set srows;      /* suggestions that exist (LOOKUP_MAX_SUGGEST at most) */
+	int suggest_wait;
 };
 
 static struct lookup_view *
@@ -54,15 +54,27 @@ lookup_suggesting(const struct lookup_view *l)
 static int
 lookup_count(const struct lookup_view *l)
 {
-	return lookup_suggesting(l) ? l->nsrows : l->nrows;
+	return lookup_suggesting(l) ? l->srows.n : l->rows.n;
+}
+
+/* The rows on the screen: the suggestions' or the lookup's. */
+static const struct row_set *
+lookup_shown(const struct lookup_view *l)
+{
+	return lookup_suggesting(l) ? &l->srows : &l->rows;
+}
+
+static bool
+lookup_is_customer(const struct row_set *s, int row)
+{
+	return strcmp(row_set_get(s, row, "kind"), "customer") == 0 ||
+	       row_set_ll(s, row, "order_no") <= 0;
 }
 
 static void
 lookup_clear_rows(struct lookup_view *l)
 {
-	free(l->rows);
-	l->rows = NULL;
-	l->nrows = 0;
+	row_set_free(&l->rows);
 	l->more = false;
 	l->searched = false;
 	l->sent_text[0] = '\0';
@@ -75,9 +87,10 @@ lookup_send(struct lookup_view *l, bool more)
 {
 	struct app_stmt st;
 
-	if (more && (!l->more || l->nrows == 0 || ui_query_pending(l->v.ui, &l->v, TAG_MORE)))
+	if (more && (!l->more || l->rows.n == 0 || ui_query_pending(l->v.ui, &l->v, TAG_MORE)))
 		return;
-	lookup_stmt(&l->q, LOOKUP_PAGE, more ? l->rows[l->nrows - 1].sort_key : NULL, &st);
+	lookup_stmt(&l->q, LOOKUP_PAGE, more ? row_set_get(&l->rows, l->rows.n - 1, "sort_key") : NULL,
+		    &st);
 	if (!more) {
 		ui_query_drop(l->v.ui, &l->v, TAG_MORE);
 		snprintf(l->sent_text, sizeof l->sent_text, "%s", l->q.text);
@@ -92,7 +105,7 @@ lookup_send(struct lookup_view *l, bool more)
 static void
 lookup_send_suggestions(struct lookup_view *l)
 {
-	l->nsrows = 0;
+	row_set_free(&l->srows);
 	l->suggest_wait = l->q.nsuggest;
 	for (int i = 0; i < l->q.nsuggest; i++) {
 		struct lookup_query sq;
@@ -125,7 +138,7 @@ lookup_changed(struct lookup_view *l)
 		return;
 	}
 	l->qst = lookup_classify(l->in.buf, l->v.ui->default_cc, &l->q, &err);
-	l->nsrows = 0;
+	row_set_free(&l->srows);
 	l->suggest_wait = 0;
 	if (l->qst == OMS_OK && l->q.check_failed) {
 		ui_query_drop(l->v.ui, &l->v, -1);
@@ -186,14 +199,13 @@ lookup_open_selected(struct lookup_view *l)
 	int sel = l->list.sel;
 
 	if (lookup_suggesting(l)) {
-		if (sel >= 0 && sel < l->nsrows)
-			nv = view_order_new(ui, l->srows[sel].order_no);
-	} else if (sel >= 0 && sel < l->nrows) {
-		const struct lookup_row *r = &l->rows[sel];
-		if (r->order_no > 0 && strcmp(r->kind, "customer") != 0)
-			nv = view_order_new(ui, r->order_no);
+		if (sel >= 0 && sel < l->srows.n)
+			nv = view_order_new(ui, row_set_ll(&l->srows, sel, "order_no"));
+	} else if (sel >= 0 && sel < l->rows.n) {
+		if (!lookup_is_customer(&l->rows, sel))
+			nv = view_order_new(ui, row_set_ll(&l->rows, sel, "order_no"));
 		else
-			nv = view_customer_new(ui, r->customer_id);
+			nv = view_customer_new(ui, row_set_ll(&l->rows, sel, "customer_id"));
 	} else {
 		return UI_HANDLED;
 	}
@@ -206,7 +218,7 @@ static void
 lookup_maybe_more(struct lookup_view *l)
 {
 	/* fetch the next page before the selection reaches the end */
-	if (!lookup_suggesting(l) && l->more && l->list.sel >= l->nrows - l->list.height - 5)
+	if (!lookup_suggesting(l) && l->more && l->list.sel >= l->rows.n - l->list.height - 5)
 		lookup_send(l, true);
 }
 
@@ -294,7 +306,6 @@ static int
 lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
 {
 	struct lookup_view *l = lv(v);
-	struct lookup_row *rows = NULL;
 	struct oms_error perr;
 	bool want_open = false;
 	int n;
@@ -303,15 +314,13 @@ lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 		l->loading = false;
 	if (tag >= TAG_SUGGEST) {
 		l->suggest_wait--;
-		if (res && lookup_rows(res, &rows, &perr) > 0 && l->nsrows < LOOKUP_MAX_SUGGEST) {
-			l->srows[l->nsrows++] = rows[0];
-			ui_list_set_count(&l->list, l->nsrows);
-		}
-		free(rows);
+		if (res && l->srows.n < LOOKUP_MAX_SUGGEST &&
+		    row_set_read(&l->srows, res, false, &perr) > 0)
+			ui_list_set_count(&l->list, l->srows.n);
 		if (l->open_pending && lookup_current(l)) {
 			/* a mistyped number: open only an unambiguous suggestion */
 			l->open_pending = false;
-			if (l->nsrows == 1)
+			if (l->srows.n == 1)
 				return lookup_open_selected(l) | UI_REDRAW;
 		}
 		return UI_REDRAW;
@@ -328,34 +337,20 @@ lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 		return UI_REDRAW;
 	}
 	oms_error_clear(&perr);
-	n = lookup_rows(res, &rows, &perr);
+	/* the first page in place of the rows, a further page after them */
+	n = row_set_read(&l->rows, res, tag == TAG_FIRST, &perr);
 	if (n < 0) {
 		ui_message_error(v->ui, &perr);
 		return UI_REDRAW;
 	}
-	if (tag == TAG_FIRST) {
-		free(l->rows);
-		l->rows = rows;
-		l->nrows = n;
+	if (tag == TAG_FIRST)
 		ui_list_init(&l->list, true);
-	} else {
-		struct lookup_row *all = realloc(l->rows, (size_t)(l->nrows + n) * sizeof *all);
-		if (!all) {
-			free(rows);
-			return UI_REDRAW;
-		}
-		if (n > 0)
-			memcpy(all + l->nrows, rows, (size_t)n * sizeof *rows);
-		free(rows);
-		l->rows = all;
-		l->nrows += n;
-	}
 	l->searched = true;
 	l->more = n == LOOKUP_PAGE;
-	ui_list_set_count(&l->list, l->nrows);
+	ui_list_set_count(&l->list, l->rows.n);
 	if (tag == TAG_FIRST)   /* bench: from this query's send to its rows on the screen */
 		ui_bench_after_draw("lookup", lookup_kind_name(l->sent_kind), 0);
-	if (want_open && l->nrows > 0)   /* else "nothing found" says why */
+	if (want_open && l->rows.n > 0)   /* else "nothing found" says why */
 		return lookup_open_selected(l) | UI_REDRAW;
 	return UI_REDRAW;
 }
@@ -385,36 +380,28 @@ lookup_cell(struct ui_line *line, const char *text, int w, bool right, bool gap)
 		ui_line_add(line, " ", 1);
 }
 
-static bool
-lookup_is_customer(const struct lookup_row *r)
-{
-	return strcmp(r->kind, "customer") == 0 || r->order_no <= 0;
-}
-
 static void
 lookup_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
 {
 	struct lookup_view *l = arg;
 	struct lookup_cols c = lookup_columns(w);
+	const struct row_set *s = lookup_shown(l);
 	char buf[64];
 
-	const struct lookup_row *r = lookup_suggesting(l) ? &l->srows[row] : &l->rows[row];
-	if (lookup_is_customer(r)) {
+	if (lookup_is_customer(s, row)) {
 		lookup_cell(line, "Customer", c.no, false, true);
-		lookup_cell(line, r->full_name, c.name, false, true);
-		lookup_cell(line, r->email, c.status + 1 + c.date, false, true);
-		lookup_cell(line, r->phone, c.total, true, false);
+		lookup_cell(line, row_set_get(s, row, "full_name"), c.name, false, true);
+		lookup_cell(line, row_set_get(s, row, "email"), c.status + 1 + c.date, false, true);
+		lookup_cell(line, row_set_get(s, row, "phone"), c.total, true, false);
 		return;
 	}
-	snprintf(buf, sizeof buf, "%lld", r->order_no);
-	lookup_cell(line, buf, c.no, false, true);
-	lookup_cell(line, r->full_name, c.name, false, true);
-	lookup_cell(line, r->status, c.status, false, true);
-	ui_fmt_date(r->placed_at, buf, sizeof buf);
+	lookup_cell(line, row_set_get(s, row, "order_no"), c.no, false, true);
+	lookup_cell(line, row_set_get(s, row, "full_name"), c.name, false, true);
+	lookup_cell(line, row_set_get(s, row, "status"), c.status, false, true);
+	ui_fmt_date(row_set_get(s, row, "placed_at"), buf, sizeof buf);
 	lookup_cell(line, buf, c.date, false, true);
-	money_format(r->total_minor, r->currency, buf, sizeof buf);
-	lookup_cell(line, buf, c.total, true, false);
-	*el = ui_theme_status_element(r->status);
+	lookup_cell(line, row_set_text(s, row, "total_minor", buf, sizeof buf), c.total, true, false);
+	*el = ui_theme_status_element(row_set_get(s, row, "status"));
 }
 
 /* The header fits what the list holds: orders, customers, or both. */
@@ -425,7 +412,7 @@ lookup_header(const struct lookup_view *l, int w, struct ui_line *head)
 	int n = lookup_count(l), ncust = 0;
 
 	for (int i = 0; i < n; i++)
-		ncust += lookup_is_customer(lookup_suggesting(l) ? &l->srows[i] : &l->rows[i]);
+		ncust += lookup_is_customer(lookup_shown(l), i);
 	if (n > 0 && ncust == n) {
 		lookup_cell(head, "", c.no, false, true);
 		lookup_cell(head, "Name", c.name, false, true);
@@ -459,16 +446,16 @@ lookup_draw_hint(struct lookup_view *l, int y, int w)
 		const char *dash = ui->ascii ? "--" : "\xe2\x80\x94";
 		size_t used;
 
-		if (l->suggest_wait > 0 && l->nsrows == 0) {
+		if (l->suggest_wait > 0 && l->srows.n == 0) {
 			snprintf(buf, sizeof buf, " Check digit wrong %s looking for similar numbers...", dash);
-		} else if (l->nsrows == 0) {
+		} else if (l->srows.n == 0) {
 			snprintf(buf, sizeof buf, " Check digit wrong %s no order has a similar number", dash);
 		} else {
 			used = (size_t)snprintf(buf, sizeof buf, " Check digit wrong %s did you mean ", dash);
-			for (int i = 0; i < l->nsrows && used < sizeof buf; i++)
+			for (int i = 0; i < l->srows.n && used < sizeof buf; i++)
 				used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld",
-							 i == 0 ? "" : (i == l->nsrows - 1 ? " or " : ", "),
-							 l->srows[i].order_no);
+							 i == 0 ? "" : (i == l->srows.n - 1 ? " or " : ", "),
+							 row_set_ll(&l->srows, i, "order_no"));
 			if (used < sizeof buf)
 				snprintf(buf + used, sizeof buf - used, "?");
 		}
@@ -481,10 +468,10 @@ lookup_draw_hint(struct lookup_view *l, int y, int w)
 	}
 	if (l->loading || l->v.timer_at)
 		snprintf(count, sizeof count, "searching...");
-	else if (l->searched && l->nrows == 0)
+	else if (l->searched && l->rows.n == 0)
 		snprintf(count, sizeof count, "nothing found");
 	else if (l->searched)
-		snprintf(count, sizeof count, "%d%s found", l->nrows, l->more ? "+" : "");
+		snprintf(count, sizeof count, "%d%s found", l->rows.n, l->more ? "+" : "");
 	{
 		struct ui_line line;
 		int cw = ui_width(count);
@@ -594,7 +581,8 @@ lookup_close(struct view *v)
 {
 	struct lookup_view *l = lv(v);
 
-	free(l->rows);
+	row_set_free(&l->rows);
+	row_set_free(&l->srows);
 	free(l);
 }
 
@@ -621,6 +609,8 @@ view_lookup_new(struct ui *ui)
 	l->v.ops = &lookup_ops;
 	l->v.ui = ui;
 	ui_list_init(&l->list, true);
+	row_set_init(&l->rows, &row_lookup);
+	row_set_init(&l->srows, &row_lookup);
 	l->in.max = LOOKUP_MAXCHARS;
 	l->qst = OMS_OK;
 	return &l->v;

@@ -113,15 +113,10 @@ int damm_suggest(const char *digits, long long *out, int max);
 /* Any common written form -> E.164 ("+15550100199"); false if not a phone. */
 bool phone_to_e164(const char *in, const char *default_cc, char *out, size_t outlen);
 
-struct lookup_row {
-	char kind[12];                /* "order" or "customer" */
-	long long order_no, customer_id, total_minor;
-	char full_name[128], email[128], phone[24], status[24], placed_at[32], currency[4];
-	char sort_key[64];
-};
+/* oms_api.lookup: orders and customers found, keyset after the last row's
+ * sort_key (NULL: the first page). Its rows are row_lookup's (app/row.h:
+ * row_set_read). */
 void lookup_stmt(const struct lookup_query *q, int limit, const char *after, struct app_stmt *st);
-/* Returns the number of rows (malloc'd array in *rows, caller frees) or -1. */
-int lookup_rows(const struct db_result *r, struct lookup_row **rows, struct oms_error *err);
 
 /* --- documents: one round trip per screen ----------------------------- */
 void order_card_stmt(long long order_no, struct app_stmt *st);

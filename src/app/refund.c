@@ -30,23 +30,10 @@ static void
 refund_sql_build(void)
 {
 	char cols[1536], def[1536];
-	size_t used = 0;
 
-	cols[0] = '\0';
-	for (int i = 0; i < row_refund.ncols; i++) {
-		const char *name = row_refund.cols[i].name;
-		int n = row_refund.cols[i].type == ROW_TIME ?
-			snprintf(cols + used, sizeof cols - used,
-				 "%sto_json(date_trunc('second', r.\"%s\")) #>> '{}' AS \"%s\"",
-				 i ? ", " : "", name, name) :
-			snprintf(cols + used, sizeof cols - used, "%sr.\"%s\"", i ? ", " : "", name);
-
-		if (n < 0 || (size_t)n >= sizeof cols - used)
-			abort();        /* the descriptor outgrew the buffer: a build-time fact */
-		used += (size_t)n;
-	}
-	if (!row_record_def(&row_refund, def, sizeof def))
-		abort();
+	if (!row_select_list(&row_refund, "r", cols, sizeof cols) ||
+	    !row_record_def(&row_refund, def, sizeof def))
+		abort();        /* the descriptor outgrew the buffers: a build-time fact */
 	snprintf(refund_list_sql, sizeof refund_list_sql,
 		 "SELECT %s FROM oms_api.refunds($1::text, $2::bigint, $3::bigint, $4::int) r", cols);
 	snprintf(refund_card_sql, sizeof refund_card_sql,

@@ -66,6 +66,29 @@ row_get_ll(const struct db_result *r, int row, const char *name)
 }
 
 bool
+row_select_list(const struct row_desc *d, const char *alias, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len == 0)
+		return false;
+	buf[0] = '\0';
+	for (int i = 0; i < d->ncols; i++) {
+		const char *name = d->cols[i].name, *sep = i ? ", " : "";
+		int n = d->cols[i].type == ROW_TIME ?
+			snprintf(buf + used, len - used,
+				 "%sto_json(date_trunc('second', %s.\"%s\")) #>> '{}' AS \"%s\"",
+				 sep, alias, name, name) :
+			snprintf(buf + used, len - used, "%s%s.\"%s\"", sep, alias, name);
+
+		if (n < 0 || (size_t)n >= len - used)
+			return false;
+		used += (size_t)n;
+	}
+	return true;
+}
+
+bool
 row_record_def(const struct row_desc *d, char *buf, size_t len)
 {
 	size_t used = 0;

@@ -88,6 +88,11 @@ const char *row_get(const struct row_desc *d, const struct db_result *r, int row
 bool row_null(const struct row_desc *d, const struct db_result *r, int row, int col);
 long long row_get_ll(const struct db_result *r, int row, const char *name);
 
+/* The row type as an SQL select list over a source aliased `alias`
+ * ("l.\"kind\", ..."), in its order: times through to_json to the second
+ * (ISO 8601 with offset), the rest as they are. False when buf is too
+ * small. */
+bool row_select_list(const struct row_desc *d, const char *alias, char *buf, size_t len);
 /* The row type as an SQL column definition list ("id bigint, reason text,
  * ..."), in its order: a one-object document whose keys are the columns
  * (a card) becomes one row of the type through jsonb_to_record. Times are

@@ -305,33 +305,32 @@ cli_print_suggestions(struct cli *c, const struct lookup_query *q, json_t *jarr)
 		struct app_stmt st;
 		struct oms_error err = {0};
 		struct db_result *r;
-		struct lookup_row *rows = NULL;
-		int n;
+		struct row_set rows;
 
 		snprintf(sq.text, sizeof sq.text, "%lld", q->suggest[i]);
 		lookup_stmt(&sq, 1, NULL, &st);
-		r = cli_query(c, &st, &err);
-		n = r ? lookup_rows(r, &rows, &err) : -1;
-		db_result_free(r);
-		if (n > 0) {
+		row_set_init(&rows, &row_lookup);
+		if ((r = cli_query(c, &st, &err)) && row_set_read(&rows, r, true, &err) > 0) {
 			char total[48];
 
-			money_format(rows[0].total_minor, rows[0].currency, total, sizeof total);
+			row_set_text(&rows, 0, "total_minor", total, sizeof total);
 			if (jarr) {
 				json_array_append_new(jarr, json_pack("{s:I, s:s, s:s, s:I, s:s}",
 					"order_no", (json_int_t)q->suggest[i],
-					"status", rows[0].status, "full_name", rows[0].full_name,
-					"total_minor", (json_int_t)rows[0].total_minor,
-					"currency", rows[0].currency));
+					"status", row_set_get(&rows, 0, "status"),
+					"full_name", row_set_get(&rows, 0, "full_name"),
+					"total_minor", (json_int_t)row_set_ll(&rows, 0, "total_minor"),
+					"currency", row_set_get(&rows, 0, "currency")));
 			} else {
 				fprintf(stderr, "%s %lld  %s  ", shown ? "   " : "  did you mean",
-					q->suggest[i], rows[0].status);
-				cli_put_safe(stderr, rows[0].full_name);
+					q->suggest[i], row_set_get(&rows, 0, "status"));
+				cli_put_safe(stderr, row_set_get(&rows, 0, "full_name"));
 				fprintf(stderr, "  %s\n", total);
 			}
 			shown++;
 		}
-		free(rows);
+		db_result_free(r);
+		row_set_free(&rows);
 	}
 	if (!shown && !jarr)
 		fprintf(stderr, "  no order exists one typo away\n");

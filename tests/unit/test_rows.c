@@ -475,6 +475,22 @@ test_record_def(void **state)
 	assert_false(row_record_def(&row_refund, small, sizeof small));
 }
 
+/* row_select_list: every column from the alias, in order; times through
+ * to_json to the second; a short buffer is refused. */
+static void
+test_select_list(void **state)
+{
+	char buf[1536], small[16];
+
+	(void)state;
+	assert_true(row_select_list(&row_reason, "x", buf, sizeof buf));
+	assert_string_equal(buf, "x.\"code\", x.\"label\", x.\"requires_note\"");
+	assert_true(row_select_list(&row_lookup, "l", buf, sizeof buf));
+	assert_non_null(strstr(buf, "l.\"status\", to_json(date_trunc('second', l.\"placed_at\")) "
+				    "#>> '{}' AS \"placed_at\", l.\"total_minor\""));
+	assert_false(row_select_list(&row_lookup, "l", small, sizeof small));
+}
+
 int
 main(void)
 {
@@ -487,6 +503,7 @@ main(void)
 		cmocka_unit_test(test_column_check),
 		cmocka_unit_test(test_row_set_screen),
 		cmocka_unit_test(test_record_def),
+		cmocka_unit_test(test_select_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
