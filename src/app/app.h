@@ -26,11 +26,13 @@ struct db_result;
 #define OMS_NOTE_MAX_BYTES (OMS_NOTE_MAX * 4)
 
 #define APP_STMT_MAXPARAMS 8
-/* Values are kept in the statement's own arena while it has room (what
- * one statement of today's use cases carries: a few numbers and two notes
- * of OMS_NOTE_MAX_BYTES) and on the heap beyond it: no value is too long
- * for a statement (the database decides what it accepts). */
-#define APP_STMT_INLINE (APP_STMT_MAXPARAMS * 320 + 2 * (OMS_NOTE_MAX_BYTES + 1))
+/* Values are kept in the statement's own arena while it has room (16 kB:
+ * numbers, codes and everyday notes) and on the heap beyond it (a long
+ * note, up to OMS_NOTE_MAX_BYTES): no value is too long for a statement
+ * (the database decides what it accepts), and a statement on the stack
+ * stays small. Whoever builds one frees it (app_stmt_free) or hands it on
+ * (app_stmt_move). */
+#define APP_STMT_INLINE 16384
 struct app_stmt {
 	const char *sql;
 	int nparams;
@@ -144,13 +146,9 @@ const char *app_json_str(const json_t *obj, const char *key);
 long long app_json_ll(const json_t *obj, const char *key);
 
 /* --- cancel (BR-014, BR-020..024; the rules are in SQL) ---------------- */
-struct cancel_reason {
-	char code[48], label[128];
-	bool requires_note;
-};
+/* The active reasons, in their order: row_reason's rows (app/row.h:
+ * row_set_read). */
 void cancel_reasons_stmt(struct app_stmt *st);
-int cancel_reasons_rows(const struct db_result *r, struct cancel_reason **out, struct oms_error *err);
-const struct cancel_reason *cancel_reason_find(const struct cancel_reason *v, int n, const char *code);
 
 enum cancel_verdict { CANCEL_ALLOWED, CANCEL_NEEDS_APPROVAL, CANCEL_REFUSED };
 struct cancel_eligibility {

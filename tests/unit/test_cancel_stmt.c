@@ -373,12 +373,13 @@ test_lines_stmt_texts(void **state)
 	static char big[OMS_NOTE_MAX_BYTES + 8];
 
 	(void)state;
+	app_stmt_init(&st, NULL);        /* so that every rebuild may free the last */
 	/* free text: OMS_NOTE_MAX characters, however many bytes they take */
 	req.note = text_of(big, sizeof big, OMS_NOTE_MAX, 'n');
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
+	assert_int_equal((app_stmt_free(&st), lines_stmt(&req, &st, &err)), OMS_OK);
 	assert_param(&st, 4, big);
 	req.note = text_of(big, sizeof big, OMS_NOTE_MAX + 1, 'n');
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
+	assert_int_equal((app_stmt_free(&st), lines_stmt(&req, &st, &err)), OMS_INVALID);
 	{
 		char want[64];
 
@@ -388,29 +389,30 @@ test_lines_stmt_texts(void **state)
 	for (int i = 0; i < OMS_NOTE_MAX; i++)           /* U+1F600: 4 bytes each */
 		memcpy(big + 4 * i, "\xf0\x9f\x98\x80", 4);
 	big[4 * OMS_NOTE_MAX] = '\0';
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
+	assert_int_equal((app_stmt_free(&st), lines_stmt(&req, &st, &err)), OMS_OK);
 	assert_param(&st, 4, big);
 	memcpy(big + 4 * OMS_NOTE_MAX, "x", 2);
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
+	assert_int_equal((app_stmt_free(&st), lines_stmt(&req, &st, &err)), OMS_INVALID);
 	/* only spaces, tabs and newlines: no note */
 	req.note = " \t\n \r\n";
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
+	assert_int_equal((app_stmt_free(&st), lines_stmt(&req, &st, &err)), OMS_OK);
 	assert_param(&st, 4, NULL);
 	req.note = NULL;
 	req.reason = text_of(big, sizeof big, OMS_NOTE_MAX + 1, 'r');
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_INVALID);
+	assert_int_equal((app_stmt_free(&st), lines_stmt(&req, &st, &err)), OMS_INVALID);
 	req.reason = "\n\t ";
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_USAGE);
+	assert_int_equal((app_stmt_free(&st), lines_stmt(&req, &st, &err)), OMS_USAGE);
 	req.reason = "customer_request";
 
 	/* bytes are passed on as typed: the server decides on encoding (an
 	 * invalid sequence is its error 22021, OMS_INVALID) and on content */
 	req.note = "caf\xc3\xa9 \xff\xfe tab\tnewline\n'; DROP TABLE oms.orders; --";
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
+	assert_int_equal((app_stmt_free(&st), lines_stmt(&req, &st, &err)), OMS_OK);
 	assert_param(&st, 4, req.note);
 	req.note = " \xe2\x80\x83 ";        /* an em space is not blank to us */
-	assert_int_equal(lines_stmt(&req, &st, &err), OMS_OK);
+	assert_int_equal((app_stmt_free(&st), lines_stmt(&req, &st, &err)), OMS_OK);
 	assert_param(&st, 4, req.note);
+	app_stmt_free(&st);
 }
 
 /* --- cancel_lines_preview_stmt --------------------------------------------- */
@@ -457,7 +459,8 @@ test_order_stmt(void **state)
 	static char big[OMS_NOTE_MAX_BYTES + 8], big2[OMS_NOTE_MAX_BYTES + 8];
 
 	(void)state;
-	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_OK);
+	app_stmt_init(&st, NULL);        /* so that every rebuild may free the last */
+	assert_int_equal((app_stmt_free(&st), cancel_order_stmt(&req, &st, &err)), OMS_OK);
 	assert_non_null(strstr(st.sql, "oms_api.cancel_order("));
 	assert_int_equal(st.nparams, 4);
 	assert_placeholders(&st);
@@ -469,33 +472,34 @@ test_order_stmt(void **state)
 
 	req.note = "n";
 	req.override_reason = "approved by phone";
-	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_OK);
+	assert_int_equal((app_stmt_free(&st), cancel_order_stmt(&req, &st, &err)), OMS_OK);
 	assert_param(&st, 2, "n");
 	assert_param(&st, 3, "approved by phone");
 	req.override_reason = " ";
-	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_OK);
+	assert_int_equal((app_stmt_free(&st), cancel_order_stmt(&req, &st, &err)), OMS_OK);
 	assert_param(&st, 3, NULL);
 
 	/* the note and the override reason both at the limit fit one statement */
 	req.note = text_of(big, sizeof big, OMS_NOTE_MAX, 'n');
 	req.override_reason = text_of(big2, sizeof big2, OMS_NOTE_MAX, 'o');
-	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_OK);
+	assert_int_equal((app_stmt_free(&st), cancel_order_stmt(&req, &st, &err)), OMS_OK);
 	assert_param(&st, 2, big);
 	assert_param(&st, 3, big2);
 	req.note = "n";
 	req.override_reason = text_of(big, sizeof big, OMS_NOTE_MAX + 1, 'o');
-	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_INVALID);
+	assert_int_equal((app_stmt_free(&st), cancel_order_stmt(&req, &st, &err)), OMS_INVALID);
 	assert_int_equal(err.status, OMS_INVALID);
 	req.override_reason = NULL;
 	req.reason = " ";
-	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_USAGE);
+	assert_int_equal((app_stmt_free(&st), cancel_order_stmt(&req, &st, &err)), OMS_USAGE);
 	req.reason = NULL;
-	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_USAGE);
+	assert_int_equal((app_stmt_free(&st), cancel_order_stmt(&req, &st, &err)), OMS_USAGE);
 	req.reason = "customer_request";
 	req.order_no = 0;
-	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_INVALID);
+	assert_int_equal((app_stmt_free(&st), cancel_order_stmt(&req, &st, &err)), OMS_INVALID);
 	req.order_no = order_no / 10;        /* seven digits */
-	assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_INVALID);
+	assert_int_equal((app_stmt_free(&st), cancel_order_stmt(&req, &st, &err)), OMS_INVALID);
+	app_stmt_free(&st);
 }
 
 /* --- the parsers ------------------------------------------------------------ */
