@@ -29,7 +29,6 @@ enum { TAG_WHOAMI = 1 };
  * meantime only flickers and competes with the server for the CPU. */
 #define DRAW_WAIT_MS 25
 #define RESET_TIMEOUT_MS 10000
-#define MESSAGE_MS 6000
 
 uint64_t
 ui_now_ms(void)
@@ -66,65 +65,6 @@ bool
 ui_role_is(const struct ui *ui, const char *role)
 {
 	return ui->who_known && strcmp(ui->who.role, role) == 0;
-}
-
-void
-ui_message(struct ui *ui, enum ui_element el, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
-	va_end(ap);
-	ui->msg_el = el;
-	ui->msg_until = ui_now_ms() + MESSAGE_MS;
-	ui->redraw = true;
-}
-
-const char *
-ui_status_words(enum oms_status st)
-{
-	switch (st) {
-	case OMS_RETRY:
-		return "Another session is changing this order; nothing was done. Enter tries again.";
-	case OMS_READ_ONLY:
-		return "The database server is read-only (a standby?): nothing was changed.";
-	default:
-		return oms_status_message(st);
-	}
-}
-
-void
-ui_message_error(struct ui *ui, const struct oms_error *err)
-{
-	switch (err->status) {
-	case OMS_CANCELLED:
-		ui_message(ui, UI_EL_WARNING, "Query cancelled.");
-		break;
-	case OMS_DB_GONE:
-		ui_message(ui, UI_EL_ERROR, "The database connection was lost.");
-		break;
-	case OMS_DENIED:
-		ui_message(ui, UI_EL_ERROR, "Not allowed for your role.");
-		break;
-	case OMS_RETRY:
-	case OMS_READ_ONLY:
-		ui_message(ui, UI_EL_ERROR, "%s", ui_status_words(err->status));
-		break;
-	case OMS_DB:
-		/* server messages of unexpected errors are not for the CSR */
-		ui_message(ui, UI_EL_ERROR, "Database error; the query did not complete.");
-		break;
-	default:
-		ui_message(ui, UI_EL_ERROR, "%s", err->msg[0] ? err->msg : oms_status_message(err->status));
-		break;
-	}
-}
-
-void
-ui_note_interrupted(struct ui *ui, const char *what)
-{
-	snprintf(ui->interrupted, sizeof ui->interrupted, "%s", what);
 }
 
 /* --- queries ------------------------------------------------------------ */

@@ -2,7 +2,7 @@
 noinst_LIBRARIES += liboms_ui.a
 liboms_ui_a_SOURCES = \
 	ui/actions.h ui/keymap.c ui/keymap.h ui/width.c ui/width.h \
-	ui/theme.c ui/theme.h ui/ui.h ui/ui.c ui/loop.c ui/loop.h ui/loop_int.h ui/rconn.c ui/keys_in.c ui/views.h \
+	ui/theme.c ui/theme.h ui/ui.h ui/ui.c ui/loop.c ui/loop.h ui/loop_int.h ui/rconn.c ui/message.c ui/keys_in.c ui/views.h \
 	ui/statusbar.c ui/list.c ui/list.h ui/input.c ui/input.h ui/doc.c ui/doc.h \
 	ui/view_lookup.c ui/view_order.c ui/view_customer.c ui/view_help.c \
 	ui/view_cancel.c ui/view_approvals.c ui/view_refund.c ui/frame.c ui/frame.h \
