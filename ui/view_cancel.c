@@ -31,7 +31,7 @@ cancel_reason_row(void *arg, int row, int w, struct ui_line *line, enum ui_eleme
 	struct cancel_view *x = arg;
 
 	ui_line_add(line, row == x->chosen ? (x->v.ui->ascii ? "(*) " : "(\xe2\x80\xa2) ") : "( ) ", 4);
-	ui_line_add(line, x->reasons[row].label, w - 4);
+	ui_line_add(line, row_set_get(&x->reasons, row, "label"), w - 4);
 }
 
 /* An administrator's note on a whole order outside the window is the
@@ -286,7 +286,7 @@ cancel_draw(struct view *v, struct ui_rect r)
 	listh = note_y - y - 1 - (x->form.f[FOCUS_REASONS].msg[0] ? 1 : 0) - (x->by_lines ? 0 : 1);
 	if (listh < 1)
 		listh = 1;
-	if (x->nreasons == 0) {
+	if (x->reasons.n == 0) {
 		ui_form_draw_label(&x->form, FOCUS_REASONS, y, x0, w);
 		ui_draw_text(y + 1, x0 + 2, w - 2, UI_EL_DIM, "Loading reasons...");
 	} else {
@@ -307,7 +307,6 @@ static bool
 cancel_valid(struct cancel_view *x)
 {
 	struct ui_form *f = &x->form;
-	const struct cancel_reason *r;
 	long long value;
 	bool all, ok = true;
 	char k[16];
@@ -315,11 +314,12 @@ cancel_valid(struct cancel_view *x)
 	ui_form_clear_errors(f);
 	f->confirming = false;
 	ui_keymap_key(&x->v.ui->km, UI_ACT_CHOOSE, k, sizeof k);
-	if (x->chosen < 0 || x->chosen >= x->nreasons) {
+	if (x->chosen < 0 || x->chosen >= x->reasons.n) {
 		ui_form_error(f, FOCUS_REASONS, "BR-023: a cancellation needs a reason: choose one with %s.", k);
 		ok = false;
-	} else if ((r = &x->reasons[x->chosen])->requires_note && x->note.len == 0) {
-		ui_form_error(f, FOCUS_NOTE, "BR-023: the reason \"%s\" needs a note: type it.", r->label);
+	} else if (row_set_bool(&x->reasons, x->chosen, "requires_note") && x->note.len == 0) {
+		ui_form_error(f, FOCUS_NOTE, "BR-023: the reason \"%s\" needs a note: type it.",
+			      row_set_get(&x->reasons, x->chosen, "label"));
 		ok = false;
 	}
 	if (x->by_lines && cancel_marked(x, &value, &all) == 0) {
@@ -335,18 +335,18 @@ cancel_send(struct cancel_view *x)
 	struct cancel_request req = { 0 };
 	struct app_stmt st;
 	struct oms_error err;
-	const struct cancel_reason *r;
+	const char *reason;
 	enum oms_status s;
 
 	oms_error_clear(&err);
 	if (!cancel_valid(x))
 		return UI_HANDLED | UI_REDRAW;
-	r = &x->reasons[x->chosen];
+	reason = row_set_get(&x->reasons, x->chosen, "code");
 	if (x->by_lines) {
-		s = cancel_lines_build(x, r, &st, &err);
+		s = cancel_lines_build(x, reason, &st, &err);
 	} else {
 		req.order_no = x->order_no;
-		req.reason = r->code;
+		req.reason = reason;
 		req.note = x->note.len ? x->note.buf : NULL;
 		req.override_reason = cancel_overriding(x) ? x->note.buf : NULL;
 		s = cancel_order_stmt(&req, &st, &err);
@@ -372,7 +372,7 @@ cancel_key(struct view *v, int key, int action)
 	case UI_FORM_CLOSE:
 		return UI_HANDLED | UI_POP;
 	case UI_FORM_CHECK:
-		if (x->nreasons == 0 || (x->by_lines && !x->picks))
+		if (x->reasons.n == 0 || (x->by_lines && !x->picks))
 			return UI_HANDLED;
 		ui_form_confirming(&x->form, cancel_valid(x));
 		return flags;
@@ -442,14 +442,11 @@ cancel_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 			ui_message_error(v->ui, err);
 			return UI_REDRAW;
 		}
-		free(x->reasons);
-		x->reasons = NULL;
-		x->nreasons = cancel_reasons_rows(res, &x->reasons, &perr);
-		if (x->nreasons < 0) {
-			x->nreasons = 0;
+		if (row_set_read(&x->reasons, res, true, &perr) < 0) {
+			row_set_free(&x->reasons);
 			ui_message_error(v->ui, &perr);
 		}
-		ui_list_set_count(&x->list, x->nreasons);
+		ui_list_set_count(&x->list, x->reasons.n);
 		return UI_REDRAW;
 	}
 	x->form.sending = false;
@@ -502,7 +499,7 @@ cancel_close(struct view *v)
 {
 	struct cancel_view *x = xv(v);
 
-	free(x->reasons);
+	row_set_free(&x->reasons);
 	free(x->picks);
 	free(x);
 }
@@ -539,6 +536,7 @@ view_cancel_new(struct ui *ui, struct view *parent, long long order_no, const ch
 	snprintf(x->currency, sizeof x->currency, "%s", currency ? currency : "");
 	x->refund_minor = refund_minor;
 	x->needs_override = needs_override;
+	row_set_init(&x->reasons, &row_reason);
 	ui_list_init(&x->list, true);
 	ui_list_init(&x->lines, true);
 	x->chosen = -1;

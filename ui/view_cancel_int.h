@@ -33,8 +33,7 @@ struct cancel_view {
 	char verdict[24], rule[256], currency[4];
 	long long refund_minor;
 	bool needs_override;
-	struct cancel_reason *reasons;
-	int nreasons;
+	struct row_set reasons;    /* row_reason's: code, label, requires_note */
 	struct ui_list list;
 	int chosen;                /* index of the chosen reason, -1: none yet */
 	struct ui_input note;
@@ -87,8 +86,8 @@ int cancel_line_key(struct cancel_view *x, int action);
 void cancel_what_happens_lines(const struct cancel_view *x, char *buf, size_t len);
 /* Draws the lines and the refund row from row y; returns the row after. */
 int cancel_lines_draw(struct cancel_view *x, int y, int x0, int w, int bottom);
-/* oms_api.cancel_lines for the marked units, reason r and the note. */
-enum oms_status cancel_lines_build(struct cancel_view *x, const struct cancel_reason *r,
+/* oms_api.cancel_lines for the marked units, the reason's code and the note. */
+enum oms_status cancel_lines_build(struct cancel_view *x, const char *reason,
 				   struct app_stmt *st, struct oms_error *err);
 
 #endif

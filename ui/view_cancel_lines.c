@@ -321,7 +321,7 @@ cancel_refund_row(const struct cancel_view *x, int y, int x0, int w)
 }
 
 enum oms_status
-cancel_lines_build(struct cancel_view *x, const struct cancel_reason *r, struct app_stmt *st,
+cancel_lines_build(struct cancel_view *x, const char *reason, struct app_stmt *st,
 		   struct oms_error *err)
 {
 	struct cancel_lines_request req = { 0 };
@@ -332,7 +332,7 @@ cancel_lines_build(struct cancel_view *x, const struct cancel_reason *r, struct 
 		return oms_fail(err, OMS_NOMEM, "out of memory");
 	req.order_no = x->order_no;
 	req.lines = lines;
-	req.reason = r->code;
+	req.reason = reason;
 	req.note = x->note.len ? x->note.buf : NULL;
 	s = cancel_lines_stmt(&req, st, err);
 	free(lines);

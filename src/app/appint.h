@@ -18,15 +18,6 @@ bool app_col_bool(const struct db_result *r, int row, const char *name);
 /* Fails with OMS_SCHEMA unless every named column is in the result. */
 enum oms_status app_cols_check(const struct db_result *r, const char *const *names,
 			       struct oms_error *err);
-/* The start of every row parser: checks the columns, then allocates one
- * zeroed element of `size` bytes per row. Returns the array (caller frees)
- * with the row count in *n, or NULL with err set. */
-void *app_rows_alloc(const struct db_result *r, const char *const *names, size_t size,
-		     int *n, struct oms_error *err);
-/* The same, the columns checked against a row type's description (row.h). */
-struct row_desc;
-void *app_rows_alloc_desc(const struct db_result *r, const struct row_desc *d, size_t size,
-			  int *n, struct oms_error *err);
 /* Appends a text parameter: blank (only spaces, tabs, newlines) counts as
  * absent (OMS_USAGE "<what> is required" when required, else SQL NULL);
  * more than OMS_NOTE_MAX characters is OMS_INVALID. */

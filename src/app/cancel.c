@@ -5,6 +5,7 @@
  * database's decision (oms_api.cancel_eligibility, BR-014, BR-020..024, the
  * cancellation window): here we only ask, show, and pass the answer on. */
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,37 +15,33 @@
 #include "app/row.h"
 #include "db/db.h"
 
+/* The statements of the reasons and of the pending cancellations select
+ * their descriptors' columns (rows.c: row_reason, row_pending_cancellation),
+ * named there once. Built once. */
+static char reasons_sql[512], pending_sql[1024];
+static pthread_once_t cancel_sql_once = PTHREAD_ONCE_INIT;
+
+static void
+cancel_sql_build(void)
+{
+	char cols[768];
+
+	if (!row_select_list(&row_reason, "r", cols, sizeof cols) ||
+	    snprintf(reasons_sql, sizeof reasons_sql,
+		     "SELECT %s FROM oms_api.cancel_reasons() r", cols) >= (int)sizeof reasons_sql)
+		abort();        /* the descriptor outgrew the buffers: a build-time fact */
+	if (!row_select_list(&row_pending_cancellation, "p", cols, sizeof cols) ||
+	    snprintf(pending_sql, sizeof pending_sql,
+		     "SELECT %s FROM oms_api.pending_cancellations($1::int, $2::bigint) p",
+		     cols) >= (int)sizeof pending_sql)
+		abort();
+}
+
 void
 cancel_reasons_stmt(struct app_stmt *st)
 {
-	app_stmt_init(st, "SELECT code, label, requires_note FROM oms_api.cancel_reasons()");
-}
-
-int
-cancel_reasons_rows(const struct db_result *r, struct cancel_reason **out, struct oms_error *err)
-{
-	struct cancel_reason *v;
-	int n;
-
-	*out = NULL;
-	if (!(v = app_rows_alloc_desc(r, &row_reason, sizeof *v, &n, err)))
-		return -1;
-	for (int i = 0; i < n; i++) {
-		app_col_str(r, i, "code", v[i].code, sizeof v[i].code);
-		app_col_str(r, i, "label", v[i].label, sizeof v[i].label);
-		v[i].requires_note = app_col_bool(r, i, "requires_note");
-	}
-	*out = v;
-	return n;
-}
-
-const struct cancel_reason *
-cancel_reason_find(const struct cancel_reason *v, int n, const char *code)
-{
-	for (int i = 0; i < n && code; i++)
-		if (strcmp(v[i].code, code) == 0)
-			return &v[i];
-	return NULL;
+	pthread_once(&cancel_sql_once, cancel_sql_build);
+	app_stmt_init(st, reasons_sql);
 }
 
 void
@@ -272,10 +269,8 @@ decide_cancellation_stmt(long long cancellation_id, bool approve, const char *no
 void
 pending_cancellations_stmt(int limit, long long after_id, struct app_stmt *st)
 {
-	app_stmt_init(st, "SELECT cancellation_id, order_no, seller_name, status, "
-			  "to_json(date_trunc('second', requested_at)) #>> '{}' AS requested_at, "
-			  "requested_by, reason_code, reason_label, note, refund_minor, currency "
-			  "FROM oms_api.pending_cancellations($1::int, $2::bigint)");
+	pthread_once(&cancel_sql_once, cancel_sql_build);
+	app_stmt_init(st, pending_sql);
 	app_stmt_ll(st, limit > 0 ? limit : 50);
 	if (after_id > 0)
 		app_stmt_ll(st, after_id);

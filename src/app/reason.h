@@ -11,8 +11,9 @@
 
 #include "app/app.h"
 
-/* The most bytes of a label the cancel dialog and the lists show. */
-#define REASON_LABEL_MAX (sizeof ((struct cancel_reason *)0)->label - 1)
+/* The most bytes of a label (oms reason add refuses a longer one before
+ * the database is asked). */
+#define REASON_LABEL_MAX ((size_t)127)
 
 /* OMS_USAGE without a code or a label, OMS_INVALID for a label longer
  * than REASON_LABEL_MAX bytes. */

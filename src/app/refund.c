@@ -22,8 +22,9 @@
  * selects them from oms_api.refunds (times as to_json writes them, to the
  * second), the card (a jsonb object with the same keys and more) becomes
  * one row of them through jsonb_to_record, or none when the refund does not
- * exist or the caller may not see it. Built once. */
-static char refund_list_sql[2048], refund_card_sql[2048];
+ * exist or the caller may not see it. The pending refunds select
+ * row_pending_refund's the same way. Built once. */
+static char refund_list_sql[2048], refund_card_sql[2048], pending_refunds_sql[1024];
 static pthread_once_t refund_sql_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -39,6 +40,11 @@ refund_sql_build(void)
 	snprintf(refund_card_sql, sizeof refund_card_sql,
 		 "SELECT r.* FROM jsonb_to_record(oms_api.refund_card($1::bigint)) AS r(%s) "
 		 "WHERE r.id IS NOT NULL", def);
+	if (!row_select_list(&row_pending_refund, "p", cols, sizeof cols) ||
+	    snprintf(pending_refunds_sql, sizeof pending_refunds_sql,
+		     "SELECT %s FROM oms_api.pending_refunds($1::int, $2::bigint) p",
+		     cols) >= (int)sizeof pending_refunds_sql)
+		abort();
 }
 
 static const char *const refund_status_names[] = {"not_sent", "pending", "succeeded",
@@ -91,10 +97,8 @@ refund_show_stmt(long long refund_id, struct app_stmt *st)
 void
 pending_refunds_stmt(int limit, long long after_id, struct app_stmt *st)
 {
-	app_stmt_init(st, "SELECT refund_id, order_no, seller_name, status, "
-			  "to_json(date_trunc('second', requested_at)) #>> '{}' AS requested_at, "
-			  "requested_by, reason, note, amount_minor, refundable_minor, currency "
-			  "FROM oms_api.pending_refunds($1::int, $2::bigint)");
+	pthread_once(&refund_sql_once, refund_sql_build);
+	app_stmt_init(st, pending_refunds_sql);
 	app_stmt_ll(st, limit > 0 ? limit : 50);
 	if (after_id > 0)
 		app_stmt_ll(st, after_id);

@@ -416,6 +416,12 @@ row_set_ll(const struct row_set *s, int row, const char *name)
 	return strtoll(row_set_get(s, row, name), NULL, 10);
 }
 
+bool
+row_set_bool(const struct row_set *s, int row, const char *name)
+{
+	return row_set_get(s, row, name)[0] == 't';
+}
+
 const char *
 row_set_text(const struct row_set *s, int row, const char *name, char *buf, size_t len)
 {

@@ -137,6 +137,8 @@ void row_set_free(struct row_set *s);
 /* A value's raw text ("" for NULL or no such column / row), as a number. */
 const char *row_set_get(const struct row_set *s, int row, const char *name);
 long long row_set_ll(const struct row_set *s, int row, const char *name);
+/* A ROW_BOOL value: true for 't' (false for NULL, no such column / row). */
+bool row_set_bool(const struct row_set *s, int row, const char *name);
 /* The text table's cell of the named column (row_text_cell). */
 const char *row_set_text(const struct row_set *s, int row, const char *name, char *buf,
 			 size_t len);

@@ -9,7 +9,6 @@
 
 #include "app/app.h"
 #include "app/appint.h"
-#include "app/row.h"
 #include "db/db.h"
 
 struct db_result *
@@ -64,36 +63,6 @@ app_cols_check(const struct db_result *r, const char *const *names, struct oms_e
 		if (db_colnum(r, *names) < 0)
 			return oms_fail(err, OMS_SCHEMA, "result has no column \"%s\"", *names);
 	return OMS_OK;
-}
-
-void *
-app_rows_alloc(const struct db_result *r, const char *const *names, size_t size,
-	       int *n, struct oms_error *err)
-{
-	void *v;
-
-	*n = 0;
-	if (app_cols_check(r, names, err) != OMS_OK)
-		return NULL;
-	*n = db_rows(r);
-	if (!(v = calloc(*n > 0 ? (size_t)*n : 1, size)))
-		oms_fail(err, OMS_NOMEM, "out of memory");
-	return v;
-}
-
-void *
-app_rows_alloc_desc(const struct db_result *r, const struct row_desc *d, size_t size, int *n,
-		    struct oms_error *err)
-{
-	void *v;
-
-	*n = 0;
-	if (row_check(d, r, err) != OMS_OK)
-		return NULL;
-	*n = db_rows(r);
-	if (!(v = calloc(*n > 0 ? (size_t)*n : 1, size)))
-		oms_fail(err, OMS_NOMEM, "out of memory");
-	return v;
 }
 
 /* --- who is connected --------------------------------------------------- */

@@ -21,23 +21,22 @@ print_reasons(struct cli *c)
 	struct app_stmt st;
 	struct oms_error err = {0};
 	struct db_result *r;
-	struct cancel_reason *v = NULL;
-	int n;
+	struct row_set v;
 
 	cancel_reasons_stmt(&st);
 	if (!(r = cli_query(c, &st, &err)))
 		return;
-	n = cancel_reasons_rows(r, &v, &err);
-	db_result_free(r);
-	if (n > 0) {
+	row_set_init(&v, &row_reason);
+	if (row_set_read(&v, r, true, &err) > 0) {
 		fprintf(stderr, "reasons:\n");
-		for (int i = 0; i < n; i++) {
-			fprintf(stderr, "  %-24s ", v[i].code);
-			cli_put_safe(stderr, v[i].label);
-			fprintf(stderr, "%s\n", v[i].requires_note ? " (needs --note)" : "");
+		for (int i = 0; i < v.n; i++) {
+			fprintf(stderr, "  %-24s ", row_set_get(&v, i, "code"));
+			cli_put_safe(stderr, row_set_get(&v, i, "label"));
+			fprintf(stderr, "%s\n", row_set_bool(&v, i, "requires_note") ? " (needs --note)" : "");
 		}
 	}
-	free(v);
+	db_result_free(r);
+	row_set_free(&v);
 }
 
 /* What `order cancel` was asked: the whole order, or some lines. */

@@ -2,7 +2,8 @@
  * memory (db.h's readers are wrapped, GNU ld): CSV read back by a strict
  * RFC 4180 parser written here (quotes, commas, CR/LF, non-ASCII, formula-
  * looking cells, money with the currency's exponent), JSON read back by
- * jansson (the same values), the text cells of the terminal's list rows. */
+ * jansson (the same values), the text cells of the terminal's list rows;
+ * the statements over row types. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -491,6 +492,54 @@ test_select_list(void **state)
 	assert_false(row_select_list(&row_lookup, "l", small, sizeof small));
 }
 
+/* The statements over a row type select its descriptor's columns, each
+ * once, from their function; the reasons' requires_note read as a bool. */
+static void
+assert_selects(const struct app_stmt *st, const struct row_desc *d, const char *alias,
+	       const char *from)
+{
+	char want[1536], tail[256];
+
+	assert_true(row_select_list(d, alias, want, sizeof want));
+	assert_ptr_equal(strstr(st->sql, want), st->sql + strlen("SELECT "));
+	snprintf(tail, sizeof tail, " FROM %s %s", from, alias);
+	assert_string_equal(st->sql + strlen("SELECT ") + strlen(want), tail);
+}
+
+static void
+test_stmt_columns(void **state)
+{
+	struct app_stmt st;
+	struct row_set s;
+	struct oms_error err;
+
+	(void)state;
+	cancel_reasons_stmt(&st);
+	assert_selects(&st, &row_reason, "r", "oms_api.cancel_reasons()");
+	app_stmt_free(&st);
+	pending_refunds_stmt(5, 0, &st);
+	assert_selects(&st, &row_pending_refund, "p", "oms_api.pending_refunds($1::int, $2::bigint)");
+	assert_int_equal(st.nparams, 2);
+	app_stmt_free(&st);
+	pending_cancellations_stmt(5, 7, &st);
+	assert_selects(&st, &row_pending_cancellation, "p",
+		       "oms_api.pending_cancellations($1::int, $2::bigint)");
+	assert_int_equal(st.nparams, 2);
+	app_stmt_free(&st);
+
+	row_set_init(&s, &row_reason);
+	fake_result(&row_reason, 2);
+	fake_set(&row_reason, 0, "code", "other");
+	fake_set(&row_reason, 0, "requires_note", "t");
+	fake_set(&row_reason, 1, "requires_note", "f");
+	assert_int_equal(row_set_read(&s, FAKE, true, &err), 2);
+	assert_true(row_set_bool(&s, 0, "requires_note"));
+	assert_false(row_set_bool(&s, 1, "requires_note"));
+	assert_false(row_set_bool(&s, 2, "requires_note"));
+	assert_false(row_set_bool(&s, 0, "no_such_column"));
+	row_set_free(&s);
+}
+
 int
 main(void)
 {
@@ -504,6 +553,7 @@ main(void)
 		cmocka_unit_test(test_row_set_screen),
 		cmocka_unit_test(test_record_def),
 		cmocka_unit_test(test_select_list),
+		cmocka_unit_test(test_stmt_columns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
