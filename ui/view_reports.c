@@ -9,27 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/db.h"
+#include "app/report.h"
 #include "doc.h"
 #include "screens.h"
 #include "views.h"
 
 enum { TAG_FIGURES = 1 };
 
-/* The figures of the home screen; the statement moves to src/app with the
- * reports themselves. */
-static const char figures_sql[] =
-	"SELECT (SELECT coalesce(sum(orders), 0) FROM oms_report.status_now) AS orders, "
-	"(SELECT coalesce(sum(orders), 0) FROM oms_report.status_now "
-	"  WHERE status IN ('PENDING', 'CONFIRMED')) AS open_orders, "
-	"(SELECT coalesce(sum(refunds), 0) FROM oms_report.refunds "
-	"  WHERE day > (clock_timestamp() AT TIME ZONE 'UTC')::date - 30) AS refunds_30d";
-
 struct reports_view {
 	struct view v;
 	struct ui_doc doc;
 	enum { FIG_LOADING, FIG_DONE, FIG_FAILED } state;
-	long long orders, open_orders, cancellations;
+	struct report_figures fig;     /* report_figures_stmt (src/app/report.c) */
 	char failed[160];
 };
 
@@ -61,9 +52,9 @@ reports_build(struct reports_view *r)
 		doc_addf(d, UI_EL_WARNING, "  %s", r->failed);
 		break;
 	case FIG_DONE:
-		doc_addf(d, UI_EL_NORMAL, "  Orders:                       %lld", r->orders);
-		doc_addf(d, UI_EL_NORMAL, "  Open (pending or confirmed):  %lld", r->open_orders);
-		doc_addf(d, UI_EL_NORMAL, "  Refunds, last 30 days:        %lld", r->cancellations);
+		doc_addf(d, UI_EL_NORMAL, "  Orders:                       %lld", r->fig.orders);
+		doc_addf(d, UI_EL_NORMAL, "  Open (pending or confirmed):  %lld", r->fig.open_orders);
+		doc_addf(d, UI_EL_NORMAL, "  Refunds, last 30 days:        %lld", r->fig.refunds_30d);
 		break;
 	}
 	doc_add(d, UI_EL_NORMAL, "");
@@ -82,7 +73,7 @@ reports_send(struct reports_view *r)
 {
 	struct app_stmt st;
 
-	app_stmt_init(&st, figures_sql);
+	report_figures_stmt(&st);
 	r->state = FIG_LOADING;
 	ui_query_on(r->v.ui, &r->v, UI_TARGET_REPORT, TAG_FIGURES, &st);
 	reports_build(r);
@@ -106,12 +97,11 @@ static int
 reports_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
 {
 	struct reports_view *r = rv(v);
+	struct oms_error perr;
 
 	(void)tag;
-	if (res && db_rows(res) == 1 && db_cols(res) == 3) {
-		r->orders = db_get_ll(res, 0, 0);
-		r->open_orders = db_get_ll(res, 0, 1);
-		r->cancellations = db_get_ll(res, 0, 2);
+	oms_error_clear(&perr);
+	if (res && report_figures_parse(res, &r->fig, &perr) == OMS_OK) {
 		r->state = FIG_DONE;
 	} else {
 		r->state = FIG_FAILED;

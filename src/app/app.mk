@@ -1,4 +1,4 @@
-## src/app: use cases (lookup, order, customer, cancel, refund, job, reason),
+## src/app: use cases (lookup, order, customer, cancel, refund, job, reason, report),
 ## statements and parsers, no printing; the row descriptors (row.h).
 noinst_LIBRARIES += liboms_app.a
 liboms_app_a_SOURCES = \
@@ -8,6 +8,7 @@ liboms_app_a_SOURCES = \
 	src/app/order.c src/app/customer.c src/app/cancel.c \
 	src/app/refund.c src/app/uuid.c src/app/error.c \
 	src/app/job.h src/app/job.c src/app/reason.h src/app/reason.c \
+	src/app/report.h src/app/report.c \
 	src/app/row.h src/app/row.c src/app/rows.c
 
 APP_TEST_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) \

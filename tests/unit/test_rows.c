@@ -3,7 +3,7 @@
  * RFC 4180 parser written here (quotes, commas, CR/LF, non-ASCII, formula-
  * looking cells, money with the currency's exponent), JSON read back by
  * jansson (the same values), the text cells of the terminal's list rows;
- * the statements over row types. */
+ * the statements over row types and the reports home's figures. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "app/app.h"
+#include "app/report.h"
 #include "app/row.h"
 #include "cli/writer.h"
 #include "db/db.h"
@@ -540,6 +541,43 @@ test_stmt_columns(void **state)
 	row_set_free(&s);
 }
 
+/* The reports home's figures (src/app/report.c): one row of three named
+ * columns, or OMS_SCHEMA with the figures zeroed. */
+static void
+test_report_figures(void **state)
+{
+	static const char *const names[] = {"refunds_30d", "orders", "open_orders"};
+	struct app_stmt st;
+	struct report_figures f;
+	struct oms_error err;
+
+	(void)state;
+	report_figures_stmt(&st);
+	assert_int_equal(st.nparams, 0);
+	assert_non_null(strstr(st.sql, "oms_report.status_now"));
+	app_stmt_free(&st);
+
+	memset(fake_cells, 0, sizeof fake_cells);
+	fake_ncols = 3;
+	fake_nrows = 1;
+	for (int i = 0; i < 3; i++)
+		fake_names[i] = names[i];
+	fake_cells[0][0] = "4";
+	fake_cells[0][1] = "120";
+	fake_cells[0][2] = "17";
+	assert_int_equal(report_figures_parse(FAKE, &f, &err), OMS_OK);
+	assert_int_equal(f.orders, 120);
+	assert_int_equal(f.open_orders, 17);
+	assert_int_equal(f.refunds_30d, 4);
+	fake_nrows = 2;
+	assert_int_equal(report_figures_parse(FAKE, &f, &err), OMS_SCHEMA);
+	assert_int_equal(f.orders, 0);
+	fake_nrows = 1;
+	fake_names[1] = "total";
+	assert_int_equal(report_figures_parse(FAKE, &f, &err), OMS_SCHEMA);
+	assert_non_null(strstr(err.msg, "orders"));
+}
+
 int
 main(void)
 {
@@ -554,6 +592,7 @@ main(void)
 		cmocka_unit_test(test_record_def),
 		cmocka_unit_test(test_select_list),
 		cmocka_unit_test(test_stmt_columns),
+		cmocka_unit_test(test_report_figures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
