@@ -15,40 +15,67 @@
 #include "app/row.h"
 #include "db/db.h"
 
-/* The statements of the reasons and of the pending cancellations select
- * their descriptors' columns (rows.c: row_reason, row_pending_cancellation),
- * named there once. Built once. */
-static char reasons_sql[512], pending_sql[1024];
+/* The lines travel as two integer arrays ($2, $3), zipped into the JSON
+ * the functions take ([{"line_no": 2, "qty": 1}, ...]) by the statement. */
+#define LINES_JSON "(SELECT jsonb_agg(jsonb_build_object('line_no', u.l, 'qty', u.q) ORDER BY u.n) " \
+	"FROM unnest($2::int[], $3::int[]) WITH ORDINALITY AS u(l, q, n))"
+
+/* Every statement here selects its descriptor's columns (rows.c:
+ * row_reason, row_pending_cancellation, row_cancel_eligibility,
+ * row_cancel_preview, row_cancel_result), named there once; the parsers
+ * read the same descriptors. Built once. */
+static char reasons_sql[512], pending_sql[1024], eligibility_sql[512], preview_sql[768],
+	order_sql[512], lines_sql[768], decide_sql[512];
 static pthread_once_t cancel_sql_once = PTHREAD_ONCE_INIT;
+
+/* "SELECT <d's columns over alias a> FROM <from> a" into buf. */
+static void
+select_build(char *buf, size_t len, const struct row_desc *d, const char *from, const char *a)
+{
+	char cols[768];
+	int n;
+
+	if (!row_select_list(d, a, cols, sizeof cols) ||
+	    (n = snprintf(buf, len, "SELECT %s FROM %s %s", cols, from, a)) < 0 || (size_t)n >= len)
+		abort();        /* the descriptor outgrew the buffers: a build-time fact */
+}
 
 static void
 cancel_sql_build(void)
 {
-	char cols[768];
+	select_build(reasons_sql, sizeof reasons_sql, &row_reason, "oms_api.cancel_reasons()", "r");
+	select_build(pending_sql, sizeof pending_sql, &row_pending_cancellation,
+		     "oms_api.pending_cancellations($1::int, $2::bigint)", "p");
+	select_build(eligibility_sql, sizeof eligibility_sql, &row_cancel_eligibility,
+		     "oms_api.cancel_eligibility($1::bigint)", "c");
+	select_build(preview_sql, sizeof preview_sql, &row_cancel_preview,
+		     "oms_api.cancel_lines_preview($1::bigint, " LINES_JSON ")", "c");
+	select_build(order_sql, sizeof order_sql, &row_cancel_result,
+		     "oms_api.cancel_order($1::bigint, $2, $3, $4)", "c");
+	select_build(lines_sql, sizeof lines_sql, &row_cancel_result,
+		     "oms_api.cancel_lines($1::bigint, " LINES_JSON ", $4, $5)", "c");
+	select_build(decide_sql, sizeof decide_sql, &row_cancel_result,
+		     "oms_api.decide_cancellation($1::bigint, $2::boolean, $3)", "c");
+}
 
-	if (!row_select_list(&row_reason, "r", cols, sizeof cols) ||
-	    snprintf(reasons_sql, sizeof reasons_sql,
-		     "SELECT %s FROM oms_api.cancel_reasons() r", cols) >= (int)sizeof reasons_sql)
-		abort();        /* the descriptor outgrew the buffers: a build-time fact */
-	if (!row_select_list(&row_pending_cancellation, "p", cols, sizeof cols) ||
-	    snprintf(pending_sql, sizeof pending_sql,
-		     "SELECT %s FROM oms_api.pending_cancellations($1::int, $2::bigint) p",
-		     cols) >= (int)sizeof pending_sql)
-		abort();
+/* The statement of sql, once built. */
+static void
+cancel_stmt_init(struct app_stmt *st, const char *sql)
+{
+	pthread_once(&cancel_sql_once, cancel_sql_build);
+	app_stmt_init(st, sql);
 }
 
 void
 cancel_reasons_stmt(struct app_stmt *st)
 {
-	pthread_once(&cancel_sql_once, cancel_sql_build);
-	app_stmt_init(st, reasons_sql);
+	cancel_stmt_init(st, reasons_sql);
 }
 
 void
 cancel_eligibility_stmt(long long order_no, struct app_stmt *st)
 {
-	app_stmt_init(st, "SELECT verdict, reason, refund_minor, currency, needs_override "
-			  "FROM oms_api.cancel_eligibility($1::bigint)");
+	cancel_stmt_init(st, eligibility_sql);
 	app_stmt_ll(st, order_no);
 }
 
@@ -68,25 +95,25 @@ cancel_verdict_parse(const char *text, enum cancel_verdict *v, struct oms_error 
 }
 
 /* The first row's verdict, reason, refund_minor and currency, which
- * cancel_eligibility and cancel_lines_preview share (cols: all the
- * columns expected); no row is `none`. */
+ * cancel_eligibility and cancel_lines_preview share (d: the result's
+ * descriptor, all its columns checked); no row is `none`. */
 static enum oms_status
-cancel_verdict_row(const struct db_result *r, const char *const *cols, enum oms_status none,
+cancel_verdict_row(const struct db_result *r, const struct row_desc *d, enum oms_status none,
 		   struct cancel_eligibility *e, struct oms_error *err)
 {
 	enum oms_status st;
 
 	memset(e, 0, sizeof *e);
 	e->verdict = CANCEL_REFUSED;
-	if ((st = app_cols_check(r, cols, err)) != OMS_OK)
+	if ((st = row_check(d, r, err)) != OMS_OK)
 		return st;
 	if (db_rows(r) < 1)
 		return oms_fail(err, none, none == OMS_NOT_FOUND ? "no such order" :
 				"the database returned no row");
-	app_col_str(r, 0, "verdict", e->verdict_text, sizeof e->verdict_text);
-	app_col_str(r, 0, "reason", e->reason, sizeof e->reason);
-	app_col_str(r, 0, "currency", e->currency, sizeof e->currency);
-	e->refund_minor = app_col_ll(r, 0, "refund_minor");
+	app_copy(e->verdict_text, sizeof e->verdict_text, row_value(d, r, 0, "verdict"));
+	app_copy(e->reason, sizeof e->reason, row_value(d, r, 0, "reason"));
+	app_copy(e->currency, sizeof e->currency, row_value(d, r, 0, "currency"));
+	e->refund_minor = row_value_ll(d, r, 0, "refund_minor");
 	return cancel_verdict_parse(e->verdict_text, &e->verdict, err);
 }
 
@@ -94,12 +121,11 @@ enum oms_status
 cancel_eligibility_parse(const struct db_result *r, struct cancel_eligibility *e,
 			 struct oms_error *err)
 {
-	static const char *const cols[] = {"verdict", "reason", "refund_minor", "currency",
-					   "needs_override", NULL};
-	enum oms_status st = cancel_verdict_row(r, cols, OMS_NOT_FOUND, e, err);
+	const struct row_desc *d = &row_cancel_eligibility;
+	enum oms_status st = cancel_verdict_row(r, d, OMS_NOT_FOUND, e, err);
 
 	if (st == OMS_OK)
-		e->needs_override = app_col_bool(r, 0, "needs_override");
+		e->needs_override = row_value_bool(d, r, 0, "needs_override");
 	return st;
 }
 
@@ -130,8 +156,7 @@ cancel_order_stmt(const struct cancel_request *req, struct app_stmt *st, struct 
 {
 	enum oms_status s;
 
-	app_stmt_init(st, "SELECT cancellation_id, state, refund_id "
-			  "FROM oms_api.cancel_order($1::bigint, $2, $3, $4)");
+	cancel_stmt_init(st, order_sql);
 	if (!order_no_valid(req->order_no))
 		return oms_fail(err, OMS_INVALID, "%lld is not a valid order number", req->order_no);
 	app_stmt_ll(st, req->order_no);
@@ -145,17 +170,17 @@ cancel_order_stmt(const struct cancel_request *req, struct app_stmt *st, struct 
 enum oms_status
 cancel_order_parse(const struct db_result *r, struct cancel_result *res, struct oms_error *err)
 {
-	static const char *const cols[] = {"cancellation_id", "state", "refund_id", NULL};
+	const struct row_desc *d = &row_cancel_result;
 	enum oms_status st;
 
 	memset(res, 0, sizeof *res);
-	if ((st = app_cols_check(r, cols, err)) != OMS_OK)
+	if ((st = row_check(d, r, err)) != OMS_OK)
 		return st;
 	if (db_rows(r) < 1)
 		return oms_fail(err, OMS_DB, "the cancellation returned nothing");
-	res->cancellation_id = app_col_ll(r, 0, "cancellation_id");
-	res->refund_id = app_col_ll(r, 0, "refund_id");
-	app_col_str(r, 0, "state", res->state, sizeof res->state);
+	res->cancellation_id = row_value_ll(d, r, 0, "cancellation_id");
+	res->refund_id = row_value_ll(d, r, 0, "refund_id");
+	app_copy(res->state, sizeof res->state, row_value(d, r, 0, "state"));
 	return OMS_OK;
 }
 
@@ -186,8 +211,6 @@ cancel_lines_arrays(const struct cancel_line *lines, int nlines, struct app_stmt
 
 /* The lines as the statement takes them ($2, $3; LINES_JSON zips them):
  * the order number and the lines' shape checked first. */
-#define LINES_JSON "(SELECT jsonb_agg(jsonb_build_object('line_no', u.l, 'qty', u.q) ORDER BY u.n) " \
-	"FROM unnest($2::int[], $3::int[]) WITH ORDINALITY AS u(l, q, n))"
 
 static enum oms_status
 cancel_lines_params(long long order_no, const struct cancel_line *lines, int nlines,
@@ -215,8 +238,7 @@ cancel_lines_stmt(const struct cancel_lines_request *req, struct app_stmt *st, s
 {
 	enum oms_status s;
 
-	app_stmt_init(st, "SELECT cancellation_id, state, refund_id "
-			  "FROM oms_api.cancel_lines($1::bigint, " LINES_JSON ", $4, $5)");
+	cancel_stmt_init(st, lines_sql);
 	if ((s = cancel_lines_params(req->order_no, req->lines, req->nlines, st, err)) != OMS_OK)
 		return s;
 	if ((s = app_text_arg(st, "a reason (BR-023)", req->reason, true, err)) != OMS_OK)
@@ -234,8 +256,7 @@ enum oms_status
 cancel_lines_preview_stmt(long long order_no, const struct cancel_line *lines, int nlines,
 			  struct app_stmt *st, struct oms_error *err)
 {
-	app_stmt_init(st, "SELECT verdict, reason, refund_minor, currency, cancels_order "
-			  "FROM oms_api.cancel_lines_preview($1::bigint, " LINES_JSON ")");
+	cancel_stmt_init(st, preview_sql);
 	return cancel_lines_params(order_no, lines, nlines, st, err);
 }
 
@@ -243,11 +264,10 @@ enum oms_status
 cancel_lines_preview_parse(const struct db_result *r, struct cancel_lines_preview *p,
 			   struct oms_error *err)
 {
-	static const char *const cols[] = {"verdict", "reason", "refund_minor", "currency",
-					   "cancels_order", NULL};
-	enum oms_status st = cancel_verdict_row(r, cols, OMS_DB, &p->e, err);
+	const struct row_desc *d = &row_cancel_preview;
+	enum oms_status st = cancel_verdict_row(r, d, OMS_DB, &p->e, err);
 
-	p->cancels_order = st == OMS_OK && app_col_bool(r, 0, "cancels_order");
+	p->cancels_order = st == OMS_OK && row_value_bool(d, r, 0, "cancels_order");
 	return st;
 }
 
@@ -255,7 +275,7 @@ enum oms_status
 decide_cancellation_stmt(long long cancellation_id, bool approve, const char *note,
 			 struct app_stmt *st, struct oms_error *err)
 {
-	app_stmt_init(st, "SELECT * FROM oms_api.decide_cancellation($1::bigint, $2::boolean, $3)");
+	cancel_stmt_init(st, decide_sql);
 	if (cancellation_id <= 0)
 		return oms_fail(err, OMS_INVALID, "no such cancellation");
 	app_stmt_ll(st, cancellation_id);
@@ -269,8 +289,7 @@ decide_cancellation_stmt(long long cancellation_id, bool approve, const char *no
 void
 pending_cancellations_stmt(int limit, long long after_id, struct app_stmt *st)
 {
-	pthread_once(&cancel_sql_once, cancel_sql_build);
-	app_stmt_init(st, pending_sql);
+	cancel_stmt_init(st, pending_sql);
 	app_stmt_ll(st, limit > 0 ? limit : 50);
 	if (after_id > 0)
 		app_stmt_ll(st, after_id);

@@ -65,6 +65,24 @@ row_get_ll(const struct db_result *r, int row, const char *name)
 	return k < 0 ? 0 : db_get_ll(r, row, k);
 }
 
+const char *
+row_value(const struct row_desc *d, const struct db_result *r, int row, const char *name)
+{
+	return row_get(d, r, row, row_col_index(d, name));
+}
+
+long long
+row_value_ll(const struct row_desc *d, const struct db_result *r, int row, const char *name)
+{
+	return strtoll(row_value(d, r, row, name), NULL, 10);
+}
+
+bool
+row_value_bool(const struct row_desc *d, const struct db_result *r, int row, const char *name)
+{
+	return row_value(d, r, row, name)[0] == 't';
+}
+
 bool
 row_select_list(const struct row_desc *d, const char *alias, char *buf, size_t len)
 {

@@ -77,6 +77,8 @@ struct row_desc {
 /* The row types (rows.c). */
 extern const struct row_desc row_refund, row_pending_refund, row_pending_cancellation,
 	row_job, row_reason, row_lookup, row_history;
+/* One-row results (no list, no text table): the cancel path's. */
+extern const struct row_desc row_cancel_eligibility, row_cancel_preview, row_cancel_result;
 
 /* Fails with OMS_SCHEMA unless every described column is in the result. */
 enum oms_status row_check(const struct row_desc *d, const struct db_result *r,
@@ -87,6 +89,16 @@ int row_col_index(const struct row_desc *d, const char *name);
 const char *row_get(const struct row_desc *d, const struct db_result *r, int row, int col);
 bool row_null(const struct row_desc *d, const struct db_result *r, int row, int col);
 long long row_get_ll(const struct db_result *r, int row, const char *name);
+/* The named column of d in a result that passed row_check: its raw text
+ * ("" for NULL), a number (0 for NULL), a ROW_BOOL value (true for 't';
+ * false for NULL). A name that is not one of d's columns reads as NULL:
+ * a parser reads only what its descriptor describes. */
+const char *row_value(const struct row_desc *d, const struct db_result *r, int row,
+		      const char *name);
+long long row_value_ll(const struct row_desc *d, const struct db_result *r, int row,
+		       const char *name);
+bool row_value_bool(const struct row_desc *d, const struct db_result *r, int row,
+		    const char *name);
 
 /* The row type as an SQL select list over a source aliased `alias`
  * ("l.\"kind\", ..."), in its order: times through to_json to the second

@@ -153,3 +153,43 @@ static const struct row_screen history_screen = {
 	history_screen_cols, NCOLS(history_screen_cols), 0};
 const struct row_desc row_history = {"orders", history_cols, NCOLS(history_cols), NULL,
 				     "no orders", &history_screen};
+
+/* --- one-row results ---------------------------------------------------------
+ * The cancel path's answers: read by cancel.c's parsers into the structs of
+ * app.h, never written as a list (no headings). Their statements select
+ * these columns in this order. */
+
+/* oms_api.cancel_eligibility: may the caller cancel the whole order (BR-014,
+ * BR-020..024), and what refund would follow. No row: no such order. */
+static const struct row_col cancel_eligibility_cols[] = {
+	{"verdict", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
+	{"reason", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
+	{"refund_minor", ROW_MONEY, NULL, 'r', false, "currency", 0, NULL},
+	{"currency", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
+	{"needs_override", ROW_BOOL, NULL, 'l', false, NULL, 0, NULL},
+};
+const struct row_desc row_cancel_eligibility = {"cancel_eligibility", cancel_eligibility_cols,
+						NCOLS(cancel_eligibility_cols), NULL, NULL, NULL};
+
+/* oms_api.cancel_lines_preview: the same verdict for some lines, and
+ * whether no unit would remain (no override for lines). */
+static const struct row_col cancel_preview_cols[] = {
+	{"verdict", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
+	{"reason", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
+	{"refund_minor", ROW_MONEY, NULL, 'r', false, "currency", 0, NULL},
+	{"currency", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
+	{"cancels_order", ROW_BOOL, NULL, 'l', false, NULL, 0, NULL},
+};
+const struct row_desc row_cancel_preview = {"cancel_preview", cancel_preview_cols,
+					    NCOLS(cancel_preview_cols), NULL, NULL, NULL};
+
+/* oms_api.cancel_order, cancel_lines and decide_cancellation: the
+ * cancellation, its state ("done" | "pending_approval") and its refund
+ * (NULL: none, the order was unpaid). */
+static const struct row_col cancel_result_cols[] = {
+	{"cancellation_id", ROW_INT, NULL, 'r', false, NULL, 0, NULL},
+	{"state", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
+	{"refund_id", ROW_ID, NULL, 'r', false, NULL, 0, NULL},
+};
+const struct row_desc row_cancel_result = {"cancellation", cancel_result_cols,
+					   NCOLS(cancel_result_cols), NULL, NULL, NULL};

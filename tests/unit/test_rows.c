@@ -528,6 +528,39 @@ test_stmt_columns(void **state)
 	assert_int_equal(st.nparams, 2);
 	app_stmt_free(&st);
 
+	/* the cancel path's one-row results */
+	cancel_eligibility_stmt(order_no_make(1234567), &st);
+	assert_selects(&st, &row_cancel_eligibility, "c", "oms_api.cancel_eligibility($1::bigint)");
+	assert_int_equal(st.nparams, 1);
+	app_stmt_free(&st);
+	{
+		struct cancel_request req = {order_no_make(1234567), "customer_request", NULL, NULL};
+		struct cancel_line line = {1, 1};
+		struct cancel_lines_request lreq = {order_no_make(1234567), &line, 1,
+						    "customer_request", NULL};
+		char want[1536];
+
+		assert_int_equal(cancel_order_stmt(&req, &st, &err), OMS_OK);
+		assert_selects(&st, &row_cancel_result, "c",
+			       "oms_api.cancel_order($1::bigint, $2, $3, $4)");
+		app_stmt_free(&st);
+		assert_int_equal(decide_cancellation_stmt(2, true, NULL, &st, &err), OMS_OK);
+		assert_selects(&st, &row_cancel_result, "c",
+			       "oms_api.decide_cancellation($1::bigint, $2::boolean, $3)");
+		app_stmt_free(&st);
+		/* the lines' statements: their FROM zips the lines (not repeated here) */
+		assert_int_equal(cancel_lines_stmt(&lreq, &st, &err), OMS_OK);
+		assert_true(row_select_list(&row_cancel_result, "c", want, sizeof want));
+		assert_ptr_equal(strstr(st.sql, want), st.sql + strlen("SELECT "));
+		assert_non_null(strstr(st.sql, " FROM oms_api.cancel_lines($1::bigint, "));
+		app_stmt_free(&st);
+		assert_int_equal(cancel_lines_preview_stmt(lreq.order_no, &line, 1, &st, &err), OMS_OK);
+		assert_true(row_select_list(&row_cancel_preview, "c", want, sizeof want));
+		assert_ptr_equal(strstr(st.sql, want), st.sql + strlen("SELECT "));
+		assert_non_null(strstr(st.sql, " FROM oms_api.cancel_lines_preview($1::bigint, "));
+		app_stmt_free(&st);
+	}
+
 	row_set_init(&s, &row_reason);
 	fake_result(&row_reason, 2);
 	fake_set(&row_reason, 0, "code", "other");
