@@ -267,23 +267,23 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
 	v oms.orders;
-	v_seller bigint;
 BEGIN
 	IF p_order_id IS NULL AND p_order_no IS NULL THEN
 		RAISE EXCEPTION 'order not found (no order number given)' USING ERRCODE = 'P0002',
 			DETAIL = oms.error_detail('{"rule": "order_not_found"}');
 	END IF;
-	SELECT o.seller_id INTO v_seller FROM oms.orders o
-	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no);
-	IF NOT FOUND OR (p_role = 'fulfilment' AND v_seller IS DISTINCT FROM oms.caller_seller_id()) THEN
+	-- one statement finds, filters and locks: another seller's order is
+	-- never locked (nor waited for) on a fulfilment caller's behalf
+	UPDATE oms.orders o SET version = o.version + 1
+	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no)
+	  AND (p_role IS DISTINCT FROM 'fulfilment' OR o.seller_id = (SELECT oms.caller_seller_id()))
+	RETURNING * INTO v;
+	IF NOT FOUND THEN
 		RAISE EXCEPTION 'order % not found', coalesce(p_order_no::text, 'id ' || p_order_id)
 			USING ERRCODE = 'P0002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no,
 			                                             'order_id', CASE WHEN p_order_no IS NULL THEN p_order_id END));
 	END IF;
-	UPDATE oms.orders o SET version = o.version + 1
-	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no)
-	RETURNING * INTO v;
 	RETURN v;
 END
 $$;
