@@ -57,6 +57,6 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 # The race tests (issue 8): every race at READ COMMITTED, REPEATABLE READ
 # and SERIALIZABLE.
 TESTS += tests/sql/race_refund_ledger.test tests/sql/race_cancel_refund.test tests/sql/race_line_cancel.test \
-	tests/sql/race_window_clock.test
+	tests/sql/race_window_clock.test tests/sql/race_payment_binding.test
 EXTRA_DIST += tests/sql/race_lib.sh tests/sql/race_refund_ledger.test tests/sql/race_cancel_refund.test \
-	tests/sql/race_line_cancel.test tests/sql/race_window_clock.test
+	tests/sql/race_line_cancel.test tests/sql/race_window_clock.test tests/sql/race_payment_binding.test
