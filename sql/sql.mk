@@ -35,6 +35,7 @@ OMS_DEFINITIONS = \
 	sql/functions/50_cancellation.sql \
 	sql/functions/60_refunds.sql \
 	sql/functions/70_payment_shipping.sql \
+	sql/functions/75_carriers.sql \
 	sql/functions/80_outbox.sql \
 	sql/functions/85_approvals.sql \
 	sql/functions/90_admin.sql \
