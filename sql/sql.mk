@@ -21,7 +21,8 @@ OMS_MIGRATIONS = \
 	sql/0014_session_proof.sql \
 	sql/0017_schema_definitions.sql \
 	sql/0018_currency.sql \
-	sql/0019_note_limit.sql
+	sql/0019_note_limit.sql \
+	sql/0025_carriers.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
 # README). `oms migrate` re-applies a file, in this order and in one

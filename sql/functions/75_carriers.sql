@@ -8,10 +8,109 @@
 SET LOCAL search_path = oms, pg_catalog;
 SET LOCAL ROLE oms_owner;
 
--- As in 0007, with the clock; an order with no unit left is refused (the
--- status guard refuses it for every writer too), and a tracking number
--- recorded on ANY shipment is refused with the same words whoever's
--- shipment it is (no constraint name, no order, no seller).
+-- ---------------------------------------------------------------------------
+-- Carriers, BR-012 patterns, zones and the delivery estimate
+
+-- The configured carrier named p_carrier (its code or its name, any case);
+-- an unknown or retired carrier is refused (22023, rule unknown_carrier).
+CREATE OR REPLACE FUNCTION oms.carrier_find(p_carrier text) RETURNS oms.carrier
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	v oms.carrier;
+BEGIN
+	SELECT * INTO v FROM oms.carrier c
+	WHERE c.active AND (lower(c.code) = lower(btrim(p_carrier)) OR lower(c.name) = lower(btrim(p_carrier)))
+	ORDER BY lower(c.code) = lower(btrim(p_carrier)) DESC LIMIT 1;
+	IF NOT FOUND THEN
+		PERFORM oms.raise_error('22023', format('unknown carrier "%s"; oms_api.carriers() lists them', left(coalesce(p_carrier, ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_carrier', 'field', 'carrier', 'carrier', left(p_carrier, 40)));
+	END IF;
+	RETURN v;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.carrier_find(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- BR-012: does p_tracking_no look like a tracking number of the carrier?
+CREATE OR REPLACE FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) RETURNS boolean
+LANGUAGE sql STABLE
+RETURN coalesce((SELECT btrim(p_tracking_no) ~ c.tracking_pattern FROM oms.carrier c WHERE c.code = p_carrier), false);
+REVOKE ALL ON FUNCTION oms.tracking_no_ok(text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.tracking_no_ok(text,text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- The zone of a destination: the longest postcode prefix listed for the
+-- country, else the country, else anywhere ('ZZ').
+CREATE OR REPLACE FUNCTION oms.zone_of(p_country text, p_postcode text) RETURNS int
+LANGUAGE sql STABLE
+RETURN coalesce(
+	(SELECT z.zone FROM oms.shipping_zone z
+	 WHERE z.country = upper(p_country)
+	   AND upper(regexp_replace(coalesce(p_postcode, ''), '[^A-Za-z0-9]', '', 'g')) LIKE z.postcode_prefix || '%'
+	 ORDER BY length(z.postcode_prefix) DESC LIMIT 1),
+	(SELECT z.zone FROM oms.shipping_zone z WHERE z.country = 'ZZ' AND z.postcode_prefix = ''),
+	8);
+REVOKE ALL ON FUNCTION oms.zone_of(text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.zone_of(text,text) TO oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Business days in transit for the carrier's service to the zone; a
+-- service without a row for the zone falls back to oms.transit_days (the
+-- service level's default).
+CREATE OR REPLACE FUNCTION oms.transit_days(p_carrier text, p_service_level text, p_zone int) RETURNS int
+LANGUAGE sql STABLE
+RETURN coalesce((SELECT t.days FROM oms.transit_time t
+                 WHERE t.carrier = p_carrier AND t.service_level = p_service_level AND t.zone = p_zone),
+                oms.transit_days(p_service_level));
+REVOKE ALL ON FUNCTION oms.transit_days(text,text,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.transit_days(text,text,integer) TO oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- The estimate: p_handling_days (the seller's processing time; 0 once the
+-- parcel is shipped) plus the transit days, counted in business days after
+-- p_from: weekends and oms.holiday are skipped.
+CREATE OR REPLACE FUNCTION oms.delivery_estimate(p_from date, p_handling_days int, p_carrier text,
+                                                 p_service_level text, p_country text, p_postcode text)
+RETURNS date
+LANGUAGE sql STABLE
+RETURN oms.add_business_days(p_from, greatest(coalesce(p_handling_days, 0), 0)
+	+ oms.transit_days(p_carrier, p_service_level, oms.zone_of(p_country, p_postcode)));
+REVOKE ALL ON FUNCTION oms.delivery_estimate(date,integer,text,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.delivery_estimate(date,integer,text,text,text,text) TO oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- The estimate of a confirmed order not shipped yet (for the confirmation
+-- mail): from today, the seller's handling days and the default carrier's
+-- (the first active one's) ground service to the order's address.
+CREATE OR REPLACE FUNCTION oms.order_estimate(p_order_id bigint) RETURNS date
+LANGUAGE sql STABLE
+RETURN (SELECT oms.delivery_estimate(clock_timestamp()::date, s.handling_days,
+                   (SELECT c.code FROM oms.carrier c WHERE c.active ORDER BY c.code LIMIT 1), 'ground',
+                   o.ship_to ->> 'country', o.ship_to ->> 'postal_code')
+        FROM oms.orders o JOIN oms.seller s ON s.id = o.seller_id WHERE o.id = p_order_id);
+REVOKE ALL ON FUNCTION oms.order_estimate(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.order_estimate(bigint) TO oms_worker, oms_admin;
+
+-- The carriers and services staff choose from (screens, oms ship).
+CREATE OR REPLACE FUNCTION oms_api.carriers()
+RETURNS TABLE (code text, name text, services text[], tracked boolean, tracking_example text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT c.code, c.name,
+	       array(SELECT cs.service_level FROM oms.carrier_service cs
+	             WHERE cs.carrier = c.code AND cs.active
+	             ORDER BY array_position(ARRAY['economy', 'ground', 'express', 'overnight'], cs.service_level)),
+	       c.aggregator_code IS NOT NULL, c.tracking_example
+	FROM oms.carrier c WHERE c.active ORDER BY c.code
+$$;
+REVOKE ALL ON FUNCTION oms_api.carriers() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.carriers() TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- ---------------------------------------------------------------------------
+-- Shipping
+
+-- Marks the order shipped: the carrier from oms.carrier, a service level it
+-- offers, the tracking number matching its pattern (BR-012) and unused.
+-- The estimate is the carrier's transit days for the service to the
+-- order's zone from today (handling is over). A tracked carrier gets a
+-- tracker (the worker registers it with the aggregator). The customer's
+-- "order_shipped" mail carries the estimate and the tracking link.
 CREATE OR REPLACE FUNCTION oms_api.mark_shipped(p_order_no bigint, p_carrier text, p_tracking_no text,
                                                 p_service_level text DEFAULT 'ground')
 RETURNS bigint
@@ -19,10 +118,30 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 AS $$
 DECLARE
 	v_role constant text := oms.begin_action('mark_shipped', 'fulfilment', 'admin');
-	v_order oms.orders;
-	v_id bigint;
 BEGIN
-	IF nullif(btrim(p_tracking_no), '') IS NULL THEN
+	RETURN oms.ship(p_order_no, p_carrier, p_tracking_no, p_service_level, v_role);
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.mark_shipped(bigint,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.mark_shipped(bigint,text,text,text) TO oms_admin, oms_fulfilment;
+
+-- The work of mark_shipped (and of buying a label): the caller has passed
+-- begin_action as p_role. Returns the shipment id.
+CREATE OR REPLACE FUNCTION oms.ship(p_order_no bigint, p_carrier text, p_tracking_no text,
+                                   p_service_level text, p_role text)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v_order oms.orders;
+	v_carrier oms.carrier;
+	v_service constant text := coalesce(nullif(btrim(p_service_level), ''), 'ground');
+	v_tracking constant text := btrim(p_tracking_no);
+	v_id bigint;
+	v_est date;
+	v_url text;
+BEGIN
+	IF nullif(v_tracking, '') IS NULL THEN
 		PERFORM oms.refuse(format('BR-012: order %s needs a tracking number to be shipped', p_order_no),
 		                   jsonb_build_object('order_no', p_order_no, 'field', 'tracking_no'));
 	END IF;
@@ -30,7 +149,14 @@ BEGIN
 		RAISE EXCEPTION 'name the carrier' USING ERRCODE = '22023',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'carrier', 'order_no', p_order_no));
 	END IF;
-	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	v_carrier := oms.carrier_find(p_carrier);
+	IF NOT EXISTS (SELECT 1 FROM oms.carrier_service cs
+	               WHERE cs.carrier = v_carrier.code AND cs.service_level = v_service AND cs.active) THEN
+		PERFORM oms.raise_error('22023', format('%s does not offer the %s service', v_carrier.name, left(v_service, 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'field', 'service_level',
+		                                           'carrier', v_carrier.code, 'service_level', left(v_service, 40)));
+	END IF;
+	v_order := oms.lock_order(NULL, p_order_no, p_role);
 	IF v_order.status = 'CANCELLED' THEN
 		PERFORM oms.refuse(format('BR-015: order %s is cancelled', p_order_no),
 		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
@@ -45,91 +171,386 @@ BEGIN
 		PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship', p_order_no),
 		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
 	END IF;
-	IF EXISTS (SELECT 1 FROM oms.shipment s WHERE s.tracking_no = btrim(p_tracking_no)) THEN
-		RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number', btrim(p_tracking_no), p_order_no
+	IF v_tracking !~ v_carrier.tracking_pattern THEN
+		PERFORM oms.refuse(format('BR-012: "%s" is not a %s tracking number (like %s)', left(v_tracking, 40),
+		                          v_carrier.name, v_carrier.tracking_example),
+		                   jsonb_build_object('order_no', p_order_no, 'field', 'tracking_no', 'carrier', v_carrier.code,
+		                                      'tracking_no', left(v_tracking, 40), 'example', v_carrier.tracking_example));
+	END IF;
+	IF EXISTS (SELECT 1 FROM oms.shipment s WHERE s.tracking_no = v_tracking) THEN
+		RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number', v_tracking, p_order_no
 			USING ERRCODE = '22023',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(btrim(p_tracking_no), 40)));
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(v_tracking, 40)));
 	END IF;
 
-	INSERT INTO oms.shipment (order_id, carrier, service_level, tracking_no, shipped_at, estimated_delivery)
-	VALUES (v_order.id, btrim(p_carrier), coalesce(p_service_level, 'ground'), btrim(p_tracking_no), clock_timestamp(),
-	        oms.add_business_days(clock_timestamp()::date, oms.transit_days(coalesce(p_service_level, 'ground'))))
+	v_est := oms.delivery_estimate(clock_timestamp()::date, 0, v_carrier.code, v_service,
+	                               v_order.ship_to ->> 'country', v_order.ship_to ->> 'postal_code');
+	INSERT INTO oms.shipment (order_id, carrier, service_level, tracking_no, shipped_at, estimated_delivery, promised_delivery)
+	VALUES (v_order.id, v_carrier.code, v_service, v_tracking, clock_timestamp(), v_est, v_est)
 	RETURNING id INTO v_id;
+	IF v_carrier.aggregator_code IS NOT NULL THEN
+		INSERT INTO oms.tracker (shipment_id) VALUES (v_id);
+	END IF;
 	UPDATE oms.orders SET status = 'SHIPPED' WHERE id = v_order.id;
+	v_url := CASE WHEN v_carrier.tracking_url IS NOT NULL THEN format(v_carrier.tracking_url, v_tracking) END;
 	PERFORM oms.enqueue('mail', 'mail:shipped:' || v_id, v_order.id, NULL,
-		jsonb_build_object('template', 'order_shipped', 'order_no', p_order_no, 'shipment_id', v_id));
+		jsonb_strip_nulls(jsonb_build_object('template', 'order_shipped', 'order_no', p_order_no, 'shipment_id', v_id,
+		                   'estimated_delivery', to_char(v_est, 'YYYY-MM-DD'), 'tracking_url', v_url)));
 	RETURN v_id;
 EXCEPTION
 	WHEN check_violation OR unique_violation THEN
 		IF SQLERRM LIKE '%tracking_no%' THEN
 			RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number',
-				left(btrim(p_tracking_no), 40), p_order_no USING ERRCODE = '22023',
-				DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(btrim(p_tracking_no), 40)));
+				left(v_tracking, 40), p_order_no USING ERRCODE = '22023',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(v_tracking, 40)));
 		END IF;
 		RAISE;
 END
 $$;
-REVOKE ALL ON FUNCTION oms_api.mark_shipped(bigint,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
-GRANT EXECUTE ON FUNCTION oms_api.mark_shipped(bigint,text,text,text) TO oms_admin, oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.ship(bigint,text,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
--- As in 0007, without naming the carrier as the audit actor (the actor is
--- the worker; the carrier's words are in the event's own columns).
-CREATE OR REPLACE FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamptz,
-                                                         p_location text, p_description text)
+-- ---------------------------------------------------------------------------
+-- Carrier scans
+
+-- Opens the shipment's review (one open review per shipment; a second
+-- reason while one is open changes nothing).
+CREATE OR REPLACE FUNCTION oms.review_open(p_shipment_id bigint, p_reason text, p_last_scan timestamptz) RETURNS void
+LANGUAGE sql
+AS $$
+	INSERT INTO oms.shipment_review (shipment_id, reason, last_scan_at)
+	VALUES (p_shipment_id, p_reason, p_last_scan)
+	ON CONFLICT (shipment_id) WHERE decided_at IS NULL DO NOTHING
+$$;
+REVOKE ALL ON FUNCTION oms.review_open(bigint,text,timestamptz) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- One carrier scan of a shipment, recorded once (by its time and status);
+-- a repeated scan changes nothing, an older one than the last is kept but
+-- moves nothing. Otherwise oms.carrier_status_map says where the order
+-- goes, which mail the customer gets (once per shipment and template) and
+-- whether the parcel goes on the review list. A delivered scan keeps the
+-- proof (signed_by) and ends the tracking. A scan closes a "stuck" review:
+-- the parcel moves again. Returns the order's status.
+CREATE OR REPLACE FUNCTION oms.apply_scan(p_ship oms.shipment, p_status text, p_at timestamptz,
+                                          p_location text, p_description text, p_signed_by text)
 RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+LANGUAGE plpgsql
 AS $$
 DECLARE
-	v_role constant text := oms.begin_action('record_tracking_event', 'worker');
 	v_ship oms.shipment;
 	v_order oms.orders;
-	v_target text;
+	v_map oms.carrier_status_map;
 	v_at constant timestamptz := coalesce(p_at, clock_timestamp());
 BEGIN
-	SELECT * INTO v_ship FROM oms.shipment s WHERE s.tracking_no = p_tracking_no;
+	v_order := oms.lock_order(p_ship.order_id, NULL, 'worker');
+	SELECT * INTO v_ship FROM oms.shipment s WHERE s.id = p_ship.id;     -- re-read under the lock
+	SELECT * INTO v_map FROM oms.carrier_status_map m WHERE m.carrier_status = p_status;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'no shipment with tracking number %', p_tracking_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'shipment_not_found', 'tracking_no', left(p_tracking_no, 200)));
+		PERFORM oms.raise_error('22023', format('unknown carrier status "%s"', left(coalesce(p_status, ''), 40)),
+		                        jsonb_build_object('rule', 'carrier_status', 'status', left(p_status, 40)));
 	END IF;
-	v_order := oms.lock_order(v_ship.order_id, NULL, v_role);
-	SELECT * INTO v_ship FROM oms.shipment s WHERE s.id = v_ship.id;     -- re-read under the lock
 
 	INSERT INTO oms.shipment_event (shipment_id, at, status, location, description)
-	VALUES (v_ship.id, v_at, p_status, p_location, p_description)
+	VALUES (v_ship.id, v_at, p_status, left(p_location, 200), left(p_description, 500))
 	ON CONFLICT (shipment_id, at, status) DO NOTHING;
 	IF NOT FOUND OR (v_ship.last_event_at IS NOT NULL AND v_at < v_ship.last_event_at) THEN
 		RETURN v_order.status;                        -- repeated or late scan
 	END IF;
 
 	UPDATE oms.shipment s
-	SET status = p_status, last_event_at = v_at, flagged = false, flagged_at = NULL
+	SET status = p_status, last_event_at = v_at, flagged = false, flagged_at = NULL,
+	    signed_by = CASE WHEN p_status = 'delivered' THEN coalesce(left(oms.clean_text(p_signed_by), 200), s.signed_by) ELSE s.signed_by END,
+	    delivered_at = CASE WHEN p_status = 'delivered' THEN v_at ELSE s.delivered_at END
 	WHERE s.id = v_ship.id;
+	UPDATE oms.shipment_review r
+	SET decision = 'resolved', decided_by = 'carrier scan', decided_at = clock_timestamp(),
+	    note = format('the carrier scanned the parcel again (%s)', p_status)
+	WHERE r.shipment_id = v_ship.id AND r.decided_at IS NULL AND r.reason = 'stuck';
+	IF v_map.ends_tracking THEN
+		UPDATE oms.tracker t SET active = false WHERE t.shipment_id = v_ship.id;
+	END IF;
+	IF v_map.review IS NOT NULL THEN
+		PERFORM oms.review_open(v_ship.id, v_map.review, v_at);
+	END IF;
 
-	v_target := CASE p_status
-		WHEN 'in_transit' THEN 'IN_TRANSIT'
-		WHEN 'out_for_delivery' THEN 'OUT_FOR_DELIVERY'
-		WHEN 'delivered' THEN 'DELIVERED'
-		WHEN 'failure' THEN 'DELIVERY_EXCEPTION'
-		WHEN 'return_to_sender' THEN 'DELIVERY_EXCEPTION'
-		WHEN 'error' THEN 'DELIVERY_EXCEPTION'
-	END;
-	IF v_target IS NOT NULL AND v_target <> v_order.status
-	   AND EXISTS (SELECT 1 FROM oms.order_transition t WHERE t.from_status = v_order.status AND t.to_status = v_target) THEN
-		UPDATE oms.orders SET status = v_target WHERE id = v_order.id;
-		IF v_target IN ('OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_EXCEPTION') THEN
-			PERFORM oms.enqueue('mail', format('mail:%s:%s', lower(v_target), v_ship.id), v_order.id, NULL,
-				jsonb_build_object('template', 'order_' || lower(v_target), 'order_no', v_order.order_no,
+	IF v_map.order_status IS NOT NULL AND v_map.order_status <> v_order.status
+	   AND EXISTS (SELECT 1 FROM oms.order_transition t
+	               WHERE t.from_status = v_order.status AND t.to_status = v_map.order_status) THEN
+		UPDATE oms.orders SET status = v_map.order_status WHERE id = v_order.id;
+		IF v_map.mail_template IS NOT NULL THEN
+			PERFORM oms.enqueue('mail', format('mail:%s:%s', substr(v_map.mail_template, 7), v_ship.id), v_order.id, NULL,
+				jsonb_build_object('template', v_map.mail_template, 'order_no', v_order.order_no,
 				                   'shipment_id', v_ship.id));
 		END IF;
-		RETURN v_target;
+		RETURN v_map.order_status;
 	END IF;
 	RETURN v_order.status;
 END
 $$;
-REVOKE ALL ON FUNCTION oms_api.record_tracking_event(text,text,timestamp with time zone,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
-GRANT EXECUTE ON FUNCTION oms_api.record_tracking_event(text,text,timestamp with time zone,text,text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.apply_scan(oms.shipment,text,timestamptz,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
--- As in 0010, with the clock.
+-- A carrier's revised estimate: recorded; when it is later than the date
+-- the customer was last told, the customer is mailed once with the new
+-- date (one mail per shipment and date).
+CREATE OR REPLACE FUNCTION oms.revise_estimate(p_shipment_id bigint, p_date date) RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v_ship oms.shipment;
+	v_order oms.orders;
+BEGIN
+	SELECT * INTO v_ship FROM oms.shipment s WHERE s.id = p_shipment_id;
+	IF p_date IS NULL OR NOT FOUND OR v_ship.estimated_delivery IS NOT DISTINCT FROM p_date THEN
+		RETURN;
+	END IF;
+	UPDATE oms.shipment s SET estimated_delivery = p_date WHERE s.id = p_shipment_id;
+	SELECT * INTO v_order FROM oms.orders o WHERE o.id = v_ship.order_id;
+	IF p_date > coalesce(v_ship.promised_delivery, v_ship.estimated_delivery, p_date)
+	   AND v_order.status IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY') THEN
+		UPDATE oms.shipment s SET promised_delivery = p_date WHERE s.id = p_shipment_id;
+		PERFORM oms.enqueue('mail', format('mail:delayed:%s:%s', p_shipment_id, to_char(p_date, 'YYYY-MM-DD')),
+			v_order.id, NULL,
+			jsonb_build_object('template', 'order_delayed', 'order_no', v_order.order_no, 'shipment_id', p_shipment_id,
+			                   'estimated_delivery', to_char(p_date, 'YYYY-MM-DD')));
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.revise_estimate(bigint,date) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- One scan reported by the worker (the 5-argument form of 0007 still
+-- works: signed_by defaults to none).
+DROP FUNCTION IF EXISTS oms_api.record_tracking_event(text,text,timestamp with time zone,text,text);
+CREATE OR REPLACE FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamptz,
+                                                         p_location text, p_description text,
+                                                         p_signed_by text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('record_tracking_event', 'worker');
+	v_ship oms.shipment;
+BEGIN
+	SELECT * INTO v_ship FROM oms.shipment s WHERE s.tracking_no = p_tracking_no;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no shipment with tracking number %', p_tracking_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'shipment_not_found', 'tracking_no', left(p_tracking_no, 200)));
+	END IF;
+	RETURN oms.apply_scan(v_ship, p_status, p_at, p_location, p_description, p_signed_by);
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.record_tracking_event(text,text,timestamp with time zone,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.record_tracking_event(text,text,timestamp with time zone,text,text,text) TO oms_worker;
+
+-- A tracker as the aggregator reports it (the "result" of a
+-- tracker.updated event, or the answer to GET /v2/trackers/ID): finds the
+-- shipment by the tracker's id or its tracking code and carrier, records
+-- the tracker's id and public page, applies every tracking_details[] scan
+-- oldest first (each once), keeps signed_by with the delivered scan and
+-- revises the estimate from est_delivery_date. The tracker is next polled
+-- tracker_poll_hours after this. Returns {"shipment_id", "status",
+-- "applied": scans new to us} or {"ignored": why} for a tracker we do not
+-- know (the sender must not retry it).
+CREATE OR REPLACE FUNCTION oms.tracker_apply(p_tracker jsonb) RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v_ship oms.shipment;
+	v_id constant text := p_tracker ->> 'id';
+	v_code constant text := p_tracker ->> 'tracking_code';
+	v_status text;
+	v_n int := 0;
+	v_before bigint;
+	d jsonb;
+	v_at timestamptz;
+	v_est date;
+BEGIN
+	IF jsonb_typeof(p_tracker) IS DISTINCT FROM 'object' THEN
+		PERFORM oms.raise_error('22023', 'a tracker is a JSON object', jsonb_build_object('rule', 'tracker_json'));
+	END IF;
+	SELECT s.* INTO v_ship FROM oms.shipment s JOIN oms.tracker t ON t.shipment_id = s.id
+	WHERE t.aggregator_id = v_id;
+	IF NOT FOUND THEN
+		SELECT s.* INTO v_ship FROM oms.shipment s JOIN oms.carrier c ON c.code = s.carrier
+		WHERE s.tracking_no = v_code AND (p_tracker ->> 'carrier' IS NULL OR c.aggregator_code = p_tracker ->> 'carrier');
+	END IF;
+	IF NOT FOUND THEN
+		RETURN jsonb_build_object('ignored', 'unknown tracker');
+	END IF;
+	UPDATE oms.tracker t
+	SET aggregator_id = coalesce(t.aggregator_id, CASE WHEN v_id ~ '^[A-Za-z0-9_]{1,64}$' THEN v_id END),
+	    public_url = coalesce(CASE WHEN p_tracker ->> 'public_url' ~ '^https?://[^[:space:]]+$'
+	                                AND char_length(p_tracker ->> 'public_url') <= 500
+	                               THEN p_tracker ->> 'public_url' END, t.public_url),
+	    last_heard_at = clock_timestamp(),
+	    next_poll_at = clock_timestamp() + make_interval(hours => coalesce(oms.policy_get('tracker_poll_hours'), '6')::int),
+	    poll_failures = 0, last_error = NULL
+	WHERE t.shipment_id = v_ship.id;
+
+	SELECT count(*) INTO v_before FROM oms.shipment_event e WHERE e.shipment_id = v_ship.id;
+	FOR d IN
+		SELECT x FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_tracker -> 'tracking_details') = 'array'
+		                                        THEN p_tracker -> 'tracking_details' ELSE '[]' END) x
+		ORDER BY x ->> 'datetime'
+	LOOP
+		BEGIN
+			v_at := (d ->> 'datetime')::timestamptz;
+		EXCEPTION WHEN others THEN
+			v_at := NULL;
+		END;
+		CONTINUE WHEN v_at IS NULL OR NOT EXISTS (SELECT 1 FROM oms.carrier_status_map m WHERE m.carrier_status = d ->> 'status');
+		PERFORM oms.apply_scan(v_ship, d ->> 'status', v_at,
+			nullif(concat_ws(', ', d -> 'tracking_location' ->> 'city', d -> 'tracking_location' ->> 'state',
+			                 d -> 'tracking_location' ->> 'country'), ''),
+			d ->> 'message',
+			CASE WHEN d ->> 'status' = 'delivered' THEN p_tracker ->> 'signed_by' END);
+	END LOOP;
+	SELECT count(*) - v_before INTO v_n FROM oms.shipment_event e WHERE e.shipment_id = v_ship.id;
+	BEGIN
+		v_est := (p_tracker ->> 'est_delivery_date')::timestamptz::date;
+	EXCEPTION WHEN others THEN
+		v_est := NULL;
+	END;
+	IF v_est IS NOT NULL AND v_est BETWEEN current_date - 366 AND current_date + 366 THEN
+		PERFORM oms.revise_estimate(v_ship.id, v_est);
+	END IF;
+	-- a tracker that ended without a scan saying so (cancelled, error)
+	v_status := p_tracker ->> 'status';
+	IF v_status IN ('cancelled', 'error') AND v_n = 0 THEN
+		PERFORM oms.review_open(v_ship.id, v_status, v_ship.last_event_at);
+		IF v_status = 'cancelled' THEN
+			UPDATE oms.tracker t SET active = false WHERE t.shipment_id = v_ship.id;
+		END IF;
+	END IF;
+	SELECT status INTO v_status FROM oms.orders WHERE id = v_ship.order_id;
+	RETURN jsonb_build_object('shipment_id', v_ship.id, 'status', v_status, 'applied', v_n);
+END
+$$;
+REVOKE ALL ON FUNCTION oms.tracker_apply(jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- The worker's poll answer (GET /v2/trackers/ID or the POST that made it).
+CREATE OR REPLACE FUNCTION oms_api.tracker_update(p_tracker jsonb) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('tracker_update', 'worker');
+BEGIN
+	RETURN oms.tracker_apply(p_tracker);
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.tracker_update(jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.tracker_update(jsonb) TO oms_worker;
+
+-- A webhook Event, stored once by its id, and applied in the same
+-- transaction: "stored" (applied or ignored) or "duplicate" (already
+-- stored: changes nothing, answer 2xx). The body is the event's JSON
+-- text, whose signature the listener has checked; text that is not JSON,
+-- or an event without an id, is refused (22023/22P02: answer 4xx).
+CREATE OR REPLACE FUNCTION oms_api.carrier_event(p_body text) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('carrier_event', 'worker');
+	v_body jsonb;
+	v_id text;
+	v_result jsonb;
+BEGIN
+	BEGIN
+		v_body := p_body::jsonb;
+	EXCEPTION WHEN others THEN
+		PERFORM oms.raise_error('22023', 'the event is not JSON', jsonb_build_object('rule', 'event_json'));
+	END;
+	v_id := v_body ->> 'id';
+	IF jsonb_typeof(v_body) IS DISTINCT FROM 'object' OR v_id IS NULL OR v_id !~ '^[A-Za-z0-9_.:-]{1,100}$' THEN
+		PERFORM oms.raise_error('22023', 'the event has no usable id', jsonb_build_object('rule', 'event_id'));
+	END IF;
+	INSERT INTO oms.carrier_event (event_id, description, tracking_code, outcome, body)
+	VALUES (v_id, left(v_body ->> 'description', 100), left(v_body -> 'result' ->> 'tracking_code', 100), 'received', v_body)
+	ON CONFLICT (event_id) DO NOTHING;
+	IF NOT FOUND THEN
+		RETURN 'duplicate';
+	END IF;
+	IF v_body ->> 'description' IN ('tracker.updated', 'tracker.created')
+	   AND jsonb_typeof(v_body -> 'result') = 'object' THEN
+		v_result := oms.tracker_apply(v_body -> 'result');
+	ELSE
+		v_result := jsonb_build_object('ignored', 'not a tracker event');
+	END IF;
+	UPDATE oms.carrier_event e
+	SET outcome = CASE WHEN v_result ? 'ignored' THEN 'ignored: ' || (v_result ->> 'ignored')
+	                   ELSE format('applied: %s new scan(s), order %s', v_result ->> 'applied', v_result ->> 'status') END
+	WHERE e.event_id = v_id;
+	RETURN 'stored';
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.carrier_event(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.carrier_event(text) TO oms_worker;
+
+-- ---------------------------------------------------------------------------
+-- Polling (the fallback: webhooks may stop)
+
+-- Up to p_limit active trackers due for a poll (new ones, and those not
+-- heard from for tracker_poll_hours), oldest due first, at most
+-- p_per_carrier of one carrier; each is leased for 10 minutes so another
+-- worker does not take it too.
+CREATE OR REPLACE FUNCTION oms_api.trackers_due(p_limit int, p_per_carrier int)
+RETURNS TABLE (shipment_id bigint, tracker_id text, tracking_no text, carrier text, aggregator_carrier text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('trackers_due', 'worker');
+BEGIN
+	RETURN QUERY
+	WITH due AS (
+		SELECT t.shipment_id FROM oms.tracker t
+		WHERE t.active AND t.next_poll_at <= clock_timestamp()
+		ORDER BY t.next_poll_at
+		LIMIT greatest(p_limit, 0) * 4
+		FOR UPDATE OF t SKIP LOCKED),
+	ranked AS (
+		SELECT d.shipment_id, row_number() OVER (PARTITION BY s.carrier ORDER BY t.next_poll_at) AS n, t.next_poll_at
+		FROM due d JOIN oms.tracker t USING (shipment_id) JOIN oms.shipment s ON s.id = d.shipment_id),
+	picked AS (
+		SELECT r.shipment_id FROM ranked r WHERE r.n <= greatest(p_per_carrier, 1)
+		ORDER BY r.next_poll_at LIMIT greatest(p_limit, 0)),
+	leased AS (
+		UPDATE oms.tracker t SET next_poll_at = clock_timestamp() + interval '10 minutes'
+		FROM picked p WHERE t.shipment_id = p.shipment_id
+		RETURNING t.shipment_id, t.aggregator_id)
+	SELECT l.shipment_id, l.aggregator_id, s.tracking_no, s.carrier, c.aggregator_code
+	FROM leased l JOIN oms.shipment s ON s.id = l.shipment_id JOIN oms.carrier c ON c.code = s.carrier
+	ORDER BY l.shipment_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.trackers_due(integer,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.trackers_due(integer,integer) TO oms_worker;
+
+-- A poll that failed (the aggregator down, a garbage answer): the tracker
+-- is due again after a backoff (2, 4, 8 ... minutes, at most
+-- tracker_poll_hours); the scans are fetched when it answers again.
+CREATE OR REPLACE FUNCTION oms_api.tracker_poll_failed(p_shipment_id bigint, p_error text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('tracker_poll_failed', 'worker');
+BEGIN
+	UPDATE oms.tracker t
+	SET poll_failures = t.poll_failures + 1, last_error = left(p_error, 500),
+	    next_poll_at = clock_timestamp() + least(make_interval(mins => (2 ^ least(t.poll_failures + 1, 12))::int),
+	                                             make_interval(hours => coalesce(oms.policy_get('tracker_poll_hours'), '6')::int))
+	WHERE t.shipment_id = p_shipment_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.tracker_poll_failed(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.tracker_poll_failed(bigint,text) TO oms_worker;
+
+-- ---------------------------------------------------------------------------
+-- Stuck parcels: a review list, not a mail
+
+-- Flags the shipments whose tracker is active and that have had no scan
+-- for stuck_shipment_hours, counted from the last scan (or from shipping
+-- when none came), and puts each on the review list. Mails nobody: a
+-- person decides (oms_api.review_decide). Shipments without an active
+-- tracker (an untracked carrier, tracking ended) are never flagged.
+-- Returns how many it flagged.
 CREATE OR REPLACE FUNCTION oms_api.flag_stuck_shipments() RETURNS int
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
 AS $$
@@ -142,31 +563,99 @@ DECLARE
 	r record;
 BEGIN
 	SELECT coalesce(array_agg(x.id), '{}') INTO v_ids FROM (
-		SELECT s.id FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id
-		WHERE s.status NOT IN ('delivered', 'return_to_sender', 'cancelled') AND NOT s.flagged
+		SELECT s.id FROM oms.shipment s JOIN oms.tracker t ON t.shipment_id = s.id
+		WHERE s.status NOT IN ('delivered', 'return_to_sender', 'cancelled') AND NOT s.flagged AND t.active
 		  AND coalesce(s.last_event_at, s.shipped_at) < v_cutoff
 		ORDER BY s.id
-		FOR UPDATE OF s SKIP LOCKED
-		FOR KEY SHARE OF o SKIP LOCKED) x;
+		FOR UPDATE OF s SKIP LOCKED) x;
 
 	FOR r IN
-		UPDATE oms.shipment s
-		SET flagged = true, flagged_at = clock_timestamp(),
-		    estimated_delivery = greatest(s.estimated_delivery,
-		        oms.add_business_days(clock_timestamp()::date, oms.transit_days(s.service_level)))
+		UPDATE oms.shipment s SET flagged = true, flagged_at = clock_timestamp()
 		WHERE s.id = ANY (v_ids)
-		RETURNING s.id, s.order_id, s.estimated_delivery
+		RETURNING s.id, coalesce(s.last_event_at, s.shipped_at) AS since
 	LOOP
 		v_n := v_n + 1;
-		PERFORM oms.enqueue('mail', 'mail:delayed:' || r.id, o.id, NULL,
-			jsonb_build_object('template', 'order_delayed', 'order_no', o.order_no,
-			                   'shipment_id', r.id,
-			                   'estimated_delivery', to_char(r.estimated_delivery, 'YYYY-MM-DD')))
-		FROM oms.orders o
-		WHERE o.id = r.order_id AND o.status IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY');
+		PERFORM oms.review_open(r.id, 'stuck', r.since);
 	END LOOP;
 	RETURN v_n;
 END
 $$;
 REVOKE ALL ON FUNCTION oms_api.flag_stuck_shipments() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.flag_stuck_shipments() TO oms_admin, oms_worker;
+
+-- The review list (CSRs and administrators; `oms shipments --stuck`):
+-- open reviews, oldest first, with how long the parcel has been silent.
+CREATE OR REPLACE FUNCTION oms_api.shipment_reviews(p_open_only boolean DEFAULT true)
+RETURNS TABLE (review_id bigint, order_no bigint, order_status text, carrier text, service_level text,
+               tracking_no text, shipment_status text, reason text, last_scan_at timestamptz,
+               silent_hours int, opened_at timestamptz, decision text, decided_by text, decided_at timestamptz,
+               note text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('shipment_reviews', 'csr', 'admin');
+BEGIN
+	RETURN QUERY
+	SELECT r.id, o.order_no, o.status, s.carrier, s.service_level, s.tracking_no, s.status, r.reason,
+	       r.last_scan_at, (extract(epoch FROM clock_timestamp() - coalesce(s.last_event_at, s.shipped_at)) / 3600)::int,
+	       r.opened_at, r.decision, r.decided_by, r.decided_at, r.note
+	FROM oms.shipment_review r JOIN oms.shipment s ON s.id = r.shipment_id JOIN oms.orders o ON o.id = s.order_id
+	WHERE NOT p_open_only OR r.decided_at IS NULL
+	ORDER BY r.opened_at, r.id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.shipment_reviews(boolean) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.shipment_reviews(boolean) TO oms_admin, oms_csr;
+
+-- A person's decision on an open review: contact_carrier, reship, refund,
+-- wait or resolved, with a note; recorded (and audited), the review
+-- closes. The customer hears of it only through what the person does next.
+CREATE OR REPLACE FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('review_decide', 'csr', 'admin');
+BEGIN
+	IF p_decision IS NULL OR p_decision NOT IN ('contact_carrier', 'reship', 'refund', 'wait', 'resolved') THEN
+		PERFORM oms.raise_error('22023', format('"%s" is not a decision (contact_carrier, reship, refund, wait, resolved)',
+		                                        left(coalesce(p_decision, ''), 40)),
+		                        jsonb_build_object('rule', 'review_decision', 'field', 'decision'));
+	END IF;
+	PERFORM oms.check_text_len('a note', p_note);
+	UPDATE oms.shipment_review r
+	SET decision = p_decision, decided_by = oms.caller_name(), decided_at = clock_timestamp(),
+	    note = oms.clean_text(p_note)
+	WHERE r.id = p_review_id AND r.decided_at IS NULL;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no open review %', p_review_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'review_not_found', 'review_id', p_review_id));
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.review_decide(bigint,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.review_decide(bigint,text,text) TO oms_admin, oms_csr;
+
+-- ---------------------------------------------------------------------------
+-- The fulfilment queue
+
+-- CONFIRMED orders oldest first with the 24-hour ship promise (due 24
+-- hours after confirmation): minutes left (negative: late). Runs as the
+-- caller, so row-level security decides: fulfilment staff see their
+-- seller's orders only.
+CREATE OR REPLACE FUNCTION oms_api.fulfilment_queue(p_late_only boolean DEFAULT false)
+RETURNS TABLE (order_no bigint, seller text, confirmed_at timestamptz, ship_by timestamptz, minutes_left int,
+               late boolean, units bigint, country text, handling_days int)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT o.order_no, se.name, o.confirmed_at, o.confirmed_at + interval '24 hours',
+	       floor(extract(epoch FROM o.confirmed_at + interval '24 hours' - clock_timestamp()) / 60)::int,
+	       o.confirmed_at + interval '24 hours' < clock_timestamp(),
+	       (SELECT sum(i.qty - i.cancelled_qty) FROM oms.order_item i WHERE i.order_id = o.id),
+	       o.ship_to ->> 'country', se.handling_days
+	FROM oms.orders o JOIN oms.seller se ON se.id = o.seller_id
+	WHERE o.status = 'CONFIRMED'
+	  AND (NOT p_late_only OR o.confirmed_at + interval '24 hours' < clock_timestamp())
+	ORDER BY o.confirmed_at NULLS FIRST, o.id
+$$;
+REVOKE ALL ON FUNCTION oms_api.fulfilment_queue(boolean) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.fulfilment_queue(boolean) TO oms_admin, oms_csr, oms_fulfilment;

@@ -20,7 +20,7 @@ FROM unnest(ARRAY['pend_new', 'pend_old', 'conf_new', 'conf_old', 'waiting', 'sh
                   'cancelled']) l;
 INSERT INTO o SELECT 'b_old', pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_b1, 'qty', 1)));
 SELECT pg_temp.age_order(order_no, '2 hours') FROM o WHERE label IN ('pend_old', 'conf_old', 'waiting', 'b_old') \g /dev/null
-SELECT oms_api.mark_shipped(order_no, 'UPS', '1ZELIG-' || replace(label, '_', '-')) FROM o
+SELECT oms_api.mark_shipped(order_no, 'Local', '1ZELIG-' || replace(label, '_', '-')) FROM o
 WHERE label IN ('shipped', 'in_transit', 'delivered') \g /dev/null
 SELECT * FROM oms_api.cancel_order((SELECT order_no FROM o WHERE label = 'cancelled'), 'customer_request') \g /dev/null
 SET SESSION AUTHORIZATION t_csr;

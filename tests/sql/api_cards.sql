@@ -33,7 +33,7 @@ SELECT oms_api.decide_refund(:r_goodwill, true, 'ok') \g /dev/null
 SET SESSION AUTHORIZATION t_worker;
 SELECT oms_api.refund_result(:r_line, 'succeeded', 're_line_1', 'refunded') \g /dev/null
 SET SESSION AUTHORIZATION t_ful1;
-SELECT oms_api.mark_shipped(:o1, 'UPS', '1ZCARD0001', 'express') \g /dev/null
+SELECT oms_api.mark_shipped(:o1, 'Local', '1ZCARD0001', 'express') \g /dev/null
 SET SESSION AUTHORIZATION t_worker;
 SELECT oms_api.record_tracking_event('1ZCARD0001', 'in_transit', now() + interval '1 hour', 'Memphis, TN', 'Departed facility'),
        oms_api.record_tracking_event('1ZCARD0001', 'delivered', now() + interval '5 hours', 'Springfield, IL', 'Left at front door')

@@ -23,7 +23,7 @@ SELECT pg_temp.new_customer('Bea Bseller', 'bea@example.net', '+15559870000') AS
 -- Alex's order with seller A and Bea's with seller B, both shipped.
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS oa \gset
 SELECT pg_temp.order_for(:bea, jsonb_build_array(jsonb_build_object('item_id', :item_b1, 'qty', 1))) AS ob \gset
-SELECT oms_api.mark_shipped(:oa, 'UPS', '1ZA00001'), oms_api.mark_shipped(:ob, 'FedEx', 'TRKB0001') \g /dev/null
+SELECT oms_api.mark_shipped(:oa, 'Local', '1ZA00001'), oms_api.mark_shipped(:ob, 'Local', 'TRKB0001') \g /dev/null
 -- a well-formed order number that no order has
 SELECT (max(id) + 1000) * 10 + oms.damm_check(max(id) + 1000) AS nosuch FROM oms.orders \gset
 

@@ -5,6 +5,9 @@ BEGIN;
 \ir fixture.psql
 SELECT plan(5);
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o \gset
+-- an administrator configured a carrier whose name is a staff member's
+INSERT INTO oms.carrier (code, name, tracking_pattern, tracking_example) VALUES ('AdaPost', 'Ada Admin', '^TRK-[A-Z0-9-]{4,30}$', 'TRK-ACTOR-0000');
+INSERT INTO oms.carrier_service (carrier, service_level) VALUES ('AdaPost', 'ground');
 SET SESSION AUTHORIZATION t_ful1;
 SELECT oms_api.mark_shipped(:o, 'Ada Admin', 'TRK-ACTOR-0001') \g /dev/null
 RESET SESSION AUTHORIZATION;

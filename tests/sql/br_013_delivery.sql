@@ -4,7 +4,7 @@ BEGIN;
 SELECT plan(6);
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o \gset
 SET SESSION AUTHORIZATION t_ful1;
-SELECT oms_api.mark_shipped(:o, 'UPS', 'TRK-13-1') AS ship \gset
+SELECT oms_api.mark_shipped(:o, 'Local', 'TRK-13-1') AS ship \gset
 RESET SESSION AUTHORIZATION;
 SELECT throws_like(format('UPDATE oms.orders SET status = %L WHERE order_no = %s', 'DELIVERED', :o),
 	'BR-013:%', 'BR-013: no delivery event, no DELIVERED (even for the owner)');

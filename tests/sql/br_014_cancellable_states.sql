@@ -6,7 +6,7 @@ SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS confirmed \gset
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS shipped \gset
 SET SESSION AUTHORIZATION t_ful1;
-SELECT oms_api.mark_shipped(:shipped, 'UPS', 'TRK-14-1') AS ship \gset
+SELECT oms_api.mark_shipped(:shipped, 'Local', 'TRK-14-1') AS ship \gset
 SET SESSION AUTHORIZATION t_csr;
 SELECT is((SELECT state FROM oms_api.cancel_order(:pending, 'customer_request')), 'done', 'BR-014: a PENDING order can be cancelled');
 SELECT is((SELECT state FROM oms_api.cancel_order(:confirmed, 'customer_request')), 'done', 'BR-014: a CONFIRMED order can be cancelled');

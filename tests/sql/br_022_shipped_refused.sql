@@ -4,7 +4,7 @@ BEGIN;
 SELECT plan(4);
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 2))) AS o \gset
 SET SESSION AUTHORIZATION t_ful1;
-SELECT oms_api.mark_shipped(:o, 'UPS', 'TRK-22') AS ship \gset
+SELECT oms_api.mark_shipped(:o, 'Local', 'TRK-22') AS ship \gset
 SET SESSION AUTHORIZATION t_csr;
 SELECT matches(pg_temp.err(format('SELECT * FROM oms_api.cancel_order(%s, %L)', :o, 'customer_request')),
 	'^OM001: BR-022: .*use a return', 'BR-022: a SHIPPED order is refused with "use a return"');

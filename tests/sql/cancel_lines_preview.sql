@@ -44,7 +44,7 @@ SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_b
 SELECT pg_temp.order_40() AS o5 \gset
 SELECT pg_temp.order_40() AS o6 \gset
 SELECT pg_temp.age_order(no, '2 hours') FROM unnest(ARRAY[:late, :o5]) no \g /dev/null
-SELECT oms_api.mark_shipped(:shipped, 'UPS', '1ZPREVIEW0001') \g /dev/null
+SELECT oms_api.mark_shipped(:shipped, 'Local', '1ZPREVIEW0001') \g /dev/null
 
 -- --- what the preview says, and that cancel_lines then grants it ---------------
 SET SESSION AUTHORIZATION t_csr;

@@ -12,7 +12,7 @@ SET SESSION AUTHORIZATION t_csr;
 SELECT cancellation_id AS cb FROM oms_api.cancel_order(:ob, 'customer_request') \gset
 RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION t_ful2;
-SELECT oms_api.mark_shipped(:ob, 'UPS', 'TRK-SELLER-B-01') \g /dev/null
+SELECT oms_api.mark_shipped(:ob, 'Local', 'TRK-SELLER-B-01') \g /dev/null
 RESET SESSION AUTHORIZATION;
 SELECT max(id) + 1000 AS nope FROM oms.cancellation \gset
 
@@ -29,11 +29,11 @@ SELECT is(regexp_replace(pg_temp.err(format('SELECT * FROM oms_api.decide_cancel
 	'another seller''s cancellation answers exactly like one that does not exist');
 SELECT matches(pg_temp.err(format('SELECT * FROM oms_api.decide_cancellation(%s, true, NULL)', :cb)),
 	'^P0002: cancellation [0-9]+ not found$', '... "not found", naming no order');
-SELECT oms_api.mark_shipped(:oa, 'UPS', 'TRK-SELLER-A-01') \g /dev/null
-SELECT is(regexp_replace(pg_temp.err(format($$SELECT oms_api.mark_shipped(%s, 'UPS', 'TRK-SELLER-B-01')$$, :oa2)), 'TRK-SELLER-.-01', 'T'),
-	regexp_replace(pg_temp.err(format($$SELECT oms_api.mark_shipped(%s, 'UPS', 'TRK-SELLER-A-01')$$, :oa2)), 'TRK-SELLER-.-01', 'T'),
+SELECT oms_api.mark_shipped(:oa, 'Local', 'TRK-SELLER-A-01') \g /dev/null
+SELECT is(regexp_replace(pg_temp.err(format($$SELECT oms_api.mark_shipped(%s, 'Local', 'TRK-SELLER-B-01')$$, :oa2)), 'TRK-SELLER-.-01', 'T'),
+	regexp_replace(pg_temp.err(format($$SELECT oms_api.mark_shipped(%s, 'Local', 'TRK-SELLER-A-01')$$, :oa2)), 'TRK-SELLER-.-01', 'T'),
 	'another seller''s tracking number is refused with exactly the words of one''s own');
-SELECT doesnt_match(pg_temp.err(format($$SELECT oms_api.mark_shipped(%s, 'UPS', 'TRK-SELLER-B-01')$$, :oa2)),
+SELECT doesnt_match(pg_temp.err(format($$SELECT oms_api.mark_shipped(%s, 'Local', 'TRK-SELLER-B-01')$$, :oa2)),
 	'constraint|seller|Seller', 'no constraint name, no seller');
 RESET SESSION AUTHORIZATION;
 SELECT is((SELECT status FROM oms.orders WHERE order_no = :oa2), 'CONFIRMED', 'nothing was shipped');

@@ -88,7 +88,7 @@ RESET SESSION AUTHORIZATION;
 
 -- BR-022 from the cancellation verdict, with the window's close time
 SET SESSION AUTHORIZATION t_ful1;
-SELECT oms_api.mark_shipped(:o, 'UPS', 'TRK-22') AS ship \gset
+SELECT oms_api.mark_shipped(:o, 'Local', 'TRK-22') AS ship \gset
 RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION t_csr;
 SELECT is(pg_temp.detail(format('SELECT * FROM oms_api.cancel_order(%s, %L)', :o, 'customer_request')),
@@ -184,19 +184,19 @@ SELECT is(pg_temp.err_detail(format('SELECT oms_api.attach_payment(%s, %L)', 999
 	'P0002 order_not_found: order_no');
 RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION t_ful1;
-SELECT is(pg_temp.detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :unpaid, 'UPS', 'TRK-23')),
+SELECT is(pg_temp.detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :unpaid, 'Local', 'TRK-23')),
 	jsonb_build_object('rule', 'BR-011', 'order_no', :unpaid, 'status', 'PENDING'),
 	'BR-011 (mark_shipped): order_no, status');
-SELECT is(pg_temp.detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :unpaid, 'UPS', '')),
+SELECT is(pg_temp.detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :unpaid, 'Local', '')),
 	jsonb_build_object('rule', 'BR-012', 'order_no', :unpaid, 'field', 'tracking_no'),
 	'BR-012 no tracking number: order_no, field');
-SELECT is(pg_temp.detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :late, 'UPS', 'TRK-24')),
+SELECT is(pg_temp.detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :late, 'Local', 'TRK-24')),
 	jsonb_build_object('rule', 'BR-015', 'order_no', :late, 'status', 'CANCELLED'),
 	'BR-015 (mark_shipped): order_no, status');
-SELECT is(pg_temp.err_detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :o, 'UPS', 'TRK-25')) - 'message',
+SELECT is(pg_temp.err_detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :o, 'Local', 'TRK-25')) - 'message',
 	jsonb_build_object('sqlstate', 'OM002', 'rule', 'order_status', 'order_no', :o, 'status', 'SHIPPED'),
 	'OM002 order_status: order_no, status');
-SELECT is(pg_temp.detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :fresh, 'UPS', 'TRK-22')),
+SELECT is(pg_temp.detail(format('SELECT oms_api.mark_shipped(%s, %L, %L)', :fresh, 'Local', 'TRK-22')),
 	jsonb_build_object('rule', 'BR-012', 'order_no', :fresh, 'tracking_no', 'TRK-22'),
 	'BR-012 tracking number in use (22023): order_no, tracking_no');
 RESET SESSION AUTHORIZATION;

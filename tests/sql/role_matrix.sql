@@ -76,6 +76,15 @@ SELECT g, f FROM (VALUES
 	('jobs', '{oms_admin}'),
 	('job', '{oms_admin}'),
 	('alerts', '{oms_admin}'),
+	-- issue 11: carriers, tracking, the review list, the fulfilment queue
+	('carriers', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
+	('fulfilment_queue', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('shipment_reviews', '{oms_csr,oms_admin}'),
+	('review_decide', '{oms_csr,oms_admin}'),
+	('carrier_event', '{oms_worker}'),
+	('tracker_update', '{oms_worker}'),
+	('trackers_due', '{oms_worker}'),
+	('tracker_poll_failed', '{oms_worker}'),
 	('alert_resolve', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;
 
 CREATE TEMP VIEW groups AS

@@ -13,7 +13,7 @@ SELECT id AS paid_id FROM oms.orders WHERE order_no = :paid \gset
 SELECT id AS unpaid_id FROM oms.orders WHERE order_no = :unpaid \gset
 SELECT id AS other_id FROM oms.orders WHERE order_no = :other \gset
 SET SESSION AUTHORIZATION t_ful1;
-SELECT oms_api.mark_shipped(:other, 'UPS', '1ZREAD0002') AS other_ship \gset
+SELECT oms_api.mark_shipped(:other, 'Local', '1ZREAD0002') AS other_ship \gset
 RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION t_csr;
 SELECT refund_id FROM oms_api.cancel_order(:paid, 'customer_request') \gset
