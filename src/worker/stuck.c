@@ -1,20 +1,21 @@
 /* The stuck-shipment sweep: not an outbox job but a periodic task of the
- * loop (every [worker] stuck_sweep_interval seconds). It queues outbox
- * jobs (the customers' "order_delayed" mail), which the mail family
- * delivers. */
+ * loop (every [worker] stuck_sweep_interval seconds). It puts parcels on
+ * the review list (sql/functions/75_carriers.sql, issue 11); it mails
+ * nobody: a person decides. */
 #include "config.h"
 
 #include "db/db.h"
 #include "log.h"
 #include "worker/worker.h"
 
-/* The sweep (sql/0010) never waits for a lock (SKIP LOCKED); this bounds
+/* The sweep never waits for a lock (SKIP LOCKED); this bounds
  * it anyway, because the jobs wait while it runs on their connection. */
 #define SWEEP_TIMEOUT "30s"
 
-/* Flags the shipments without a carrier scan for stuck_shipment_hours and
- * queues one "order_delayed" mail for each, in one transaction
- * (oms_api.flag_stuck_shipments; safe with any number of workers). A
+/* Flags the tracked shipments without a carrier scan for
+ * stuck_shipment_hours (from the last scan, or shipping) and opens a review
+ * for each, in one transaction (oms_api.flag_stuck_shipments; safe with
+ * any number of workers). A
  * failure is logged and the next interval tries again; a lost connection
  * is found and repaired by the next claim. */
 void
