@@ -212,21 +212,92 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms.orders_guard_status() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
--- A phone number as typed -> E.164, or NULL when it cannot be one.
--- "+44 20 7946 0958", "0044...", "(555) 123-4567" (default country code).
+-- A phone number as typed -> E.164, or NULL when it cannot be one: the
+-- rules of the clients' phone_to_e164 (src/app/phone.c), step by step, so
+-- that both read every input alike (tests/db/phone_agree.test runs both
+-- over the demo's phones and a list of hostile inputs and compares).
+-- Digits with spaces, '-', '.', '/' and one level of parentheses; an
+-- international prefix "+", "00" or (default country 1) "011"; "(0)" after
+-- a digit is a dropped trunk prefix ("+44 (0)20 7946 0958"); otherwise a
+-- national number of the default country (policy default_country_code):
+-- for 1, ten digits with an area code 2-9 or eleven starting with 1; for
+-- others the trunk 0 is dropped. Letters, a second '+', more than 40 bytes:
+-- NULL. PL/pgSQL: its few statements are planned once per session.
 CREATE OR REPLACE FUNCTION oms.normalize_phone(p_text text) RETURNS text
-LANGUAGE sql STABLE
-RETURN (
-	WITH d(v) AS (SELECT regexp_replace(p_text, '[^0-9+]', '', 'g')),
-	e(v) AS (SELECT CASE
-		WHEN v ~ '^\+' THEN v
-		WHEN v ~ '^00' THEN '+' || substr(v, 3)
-		-- already carries the default country code (e.g. 1 555 123 4567)
-		WHEN length(v) > 10 AND v LIKE oms.policy_get('default_country_code') || '%' THEN '+' || v
-		ELSE '+' || oms.policy_get('default_country_code') || ltrim(v, '0')
-		END FROM d)
-	SELECT v FROM e WHERE v ~ '^\+[1-9][0-9]{6,14}$'
-);
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	v_cc text := oms.policy_get('default_country_code');
+	v_s text;
+	v_plus boolean := false;
+	v_d text;
+	v_nat text;
+	v_res text;
+	v_intl boolean;
+BEGIN
+	IF p_text IS NULL OR p_text = '' OR octet_length(p_text) > 40 THEN
+		RETURN NULL;
+	END IF;
+	IF v_cc IS NULL OR v_cc !~ '^[1-9][0-9]{0,2}$' THEN
+		v_cc := '1';
+	END IF;
+	v_s := ltrim(p_text, ' ');
+	IF left(v_s, 1) = '+' THEN
+		v_plus := true;
+		v_s := substr(v_s, 2);
+	END IF;
+	-- "(0)" after a digit: a trunk 0, dropped
+	v_s := regexp_replace(v_s, '(?<=[0-9].*)\(0\)', '', 'g');
+	-- only digits and separators, parentheses in pairs, never nested
+	IF v_s !~ '^[0-9 ./()-]*$' OR v_s !~ '^[^()]*(\([^()]*\)[^()]*)*$' THEN
+		RETURN NULL;
+	END IF;
+	v_d := regexp_replace(v_s, '[^0-9]', '', 'g');
+	IF v_d = '' THEN
+		RETURN NULL;
+	END IF;
+	v_intl := v_plus;
+	v_nat := v_d;
+	IF NOT v_plus AND length(v_d) > 2 AND left(v_d, 2) = '00' THEN
+		v_intl := true;
+		v_nat := substr(v_d, 3);
+	ELSIF NOT v_plus AND v_cc = '1' AND length(v_d) > 3 AND left(v_d, 3) = '011' THEN
+		v_intl := true;
+		v_nat := substr(v_d, 4);
+	END IF;
+	IF v_intl THEN
+		IF length(v_nat) > 15 THEN
+			RETURN NULL;
+		END IF;
+		v_res := '+' || v_nat;
+	ELSIF v_cc = '1' THEN
+		IF length(v_d) = 11 AND left(v_d, 1) = '1' THEN
+			v_nat := substr(v_d, 2);
+		ELSIF length(v_d) <> 10 THEN
+			RETURN NULL;
+		END IF;
+		IF left(v_nat, 1) < '2' THEN
+			RETURN NULL;                   -- area codes start with 2-9
+		END IF;
+		v_res := '+1' || v_nat;
+	ELSE
+		IF left(v_nat, 1) = '0' THEN
+			v_nat := substr(v_nat, 2);
+		END IF;
+		IF length(v_cc) + length(v_nat) > 15 THEN
+			RETURN NULL;
+		END IF;
+		v_res := '+' || v_cc || v_nat;
+	END IF;
+	IF v_res !~ '^\+[1-9][0-9]{6,14}$' THEN
+		RETURN NULL;
+	END IF;
+	IF substr(v_res, 2, 1) = '1' AND (length(v_res) <> 12 OR substr(v_res, 3, 1) < '2') THEN
+		RETURN NULL;                           -- NANP: +1 and ten digits, area code 2-9
+	END IF;
+	RETURN v_res;
+END
+$$;
 REVOKE ALL ON FUNCTION oms.normalize_phone(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.normalize_phone(text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 

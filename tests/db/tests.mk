@@ -23,3 +23,11 @@ TESTS += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/st
 	tests/db/currency.test
 EXTRA_DIST += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test \
 	tests/db/currency.test
+
+## phone_dump: the clients' phone normaliser (phone_to_e164), for
+## phone_agree.test to compare with oms.normalize_phone (issue 14)
+check_PROGRAMS += tests/db/phone_dump
+tests_db_phone_dump_SOURCES = tests/db/phone_dump.c
+tests_db_phone_dump_LDADD = liboms_app.a liboms_core.a
+TESTS += tests/db/phone_agree.test
+EXTRA_DIST += tests/db/phone_agree.test

@@ -1,0 +1,315 @@
+#!/bin/bash
+# Throughput of a CSR day's statement mix at 1, 16 and 64 clients, direct
+# and through PgBouncer (transaction mode), next to the same statements
+# hand-written and prepared (the floor).
+#
+#   bench/mixed.sh [--scale tiny|default|full] [--seconds N] [--clients "1 16 64"]
+#                  [--runs "fn fn_bouncer floor"]
+#
+# On the bench's demo cluster (bench/lib.sh; OMS_BENCH_SCALE, default full),
+# pgbench runs one script per statement kind, chosen at random per
+# transaction by weight (pgbench -f script@weight), as the bench's CSR login:
+#
+#   kind        weight  statement (what oms sends)
+#   order_no      14    SELECT ... FROM oms_api.lookup('order_no', $1, 50, NULL)
+#   email         10    ... lookup('email', ...)     an existing address
+#   phone         10    ... lookup('phone', ...)     an existing E.164 number
+#   tracking       6    ... lookup('tracking', ...)  an existing tracking number
+#   name           6    ... lookup('name', ...)      a customer's surname
+#   order_card    24    SELECT oms_api.order_card($1::bigint)
+#   cust_card     14    SELECT oms_api.customer_card($1::bigint)
+#   history       16    the first page (50) of oms_api.customer_orders
+#
+# Values: order numbers are computed in pgbench (a random order id and its
+# Damm check digit, the number oms would be given); an e-mail, phone,
+# tracking number or surname is read by a subselect from the row at or
+# after a random id inside the same statement (one primary-key probe, the
+# same in every run, so it costs the function and the floor alike).
+#
+# Runs (each 30 s per client count, OMS_BENCH_SECONDS):
+#   fn          the oms_api statements, direct, -M extended (unnamed
+#               statements: what libpq's PQexecParams and so oms send)
+#   fn_bouncer  the same through a private PgBouncer in transaction mode
+#               (started here on a Unix socket in a temporary directory)
+#   floor       each function's body written out as a prepared statement
+#               (-M prepared, direct): planned once per connection
+#   fn_noname   the mix without name searches (direct; not run by default)
+#
+# Logins: oms.session_limit gives every CSR login a CONNECTION LIMIT of 4
+# (and `oms migrate` re-applies it). pgbench connects as one login, so the
+# script creates oms_bench_csr (a member of oms_csr, with the group's
+# timeouts from oms.apply_session_limits()) and then raises that one
+# login's limit to the largest client count + 8, every run. Real staff keep
+# their 4 each; 64 clients stand for 64 people of the 10,000.
+#
+# Prints, per run and client count, tps and per kind n, p50/p95/p99 (ms,
+# nearest rank, from pgbench --log), and the clients pgbench lost to an
+# error (a statement_timeout, say). Needs pgbouncer (Debian: pgbouncer) for
+# fn_bouncer; without it that run is skipped with a note.
+set -u
+while [ $# -gt 0 ]; do
+	case $1 in
+	--scale) OMS_BENCH_SCALE=$2; shift 2 ;;
+	--seconds) OMS_BENCH_SECONDS=$2; shift 2 ;;
+	--clients) OMS_BENCH_CLIENTS=$2; shift 2 ;;
+	--runs) OMS_BENCH_RUNS=$2; shift 2 ;;
+	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench/mixed.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+. "$(dirname "$0")/lib.sh"
+
+SECONDS_EACH=${OMS_BENCH_SECONDS:-30}
+CLIENTS=${OMS_BENCH_CLIENTS:-1 16 64}
+RUNS=${OMS_BENCH_RUNS:-fn fn_bouncer floor}
+POOL=${OMS_BENCH_POOL:-16}
+PGBENCH=$OMS_PG_BINDIR/pgbench
+[ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench) || bench_die "no pgbench"
+BOUNCER=$(command -v pgbouncer || ls /usr/sbin/pgbouncer 2>/dev/null)
+BOUNCER_PORT=6439
+MAXC=0
+for c in $CLIENTS; do [ "$c" -gt "$MAXC" ] && MAXC=$c; done
+KINDS="order_no email phone tracking name order_card cust_card history"
+T_START=$(bench_now_ms)
+
+bench_demo_up
+
+# The demo cluster must take MAXC direct clients, PgBouncer's pool and the
+# setup sessions: oms demo creates it with max_connections = 100; an older
+# one (40) is raised once here.
+NEED=$((MAXC + POOL + 10))
+HAVE=$(bench_su -c 'SHOW max_connections')
+if [ "$HAVE" -lt "$NEED" ]; then
+	echo "# raising the bench demo cluster's max_connections from $HAVE to $NEED (restart)"
+	bench_su -c "ALTER SYSTEM SET max_connections = $NEED" || bench_die "ALTER SYSTEM failed"
+	OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --stop >/dev/null 2>&1
+	bench_demo_up
+fi
+
+# The bench login (see above).
+bench_su <<SQL >/dev/null || bench_die "cannot create the bench login"
+DO \$\$ BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'oms_bench_csr') THEN
+		CREATE ROLE oms_bench_csr LOGIN IN ROLE oms_csr;
+	END IF;
+END \$\$;
+SELECT oms.apply_session_limits();
+ALTER ROLE oms_bench_csr CONNECTION LIMIT $((MAXC + 8));
+SQL
+CI_BENCH=$(printf '%s' "$BENCH_CI_CSR" | sed 's/user=[^ ]*/user=oms_bench_csr/')
+DEMO_HOST=$(printf '%s' "$BENCH_CI_SU" | sed -n "s/.*host=\([^ ]*\).*/\1/p")
+DEMO_PORT=$(printf '%s' "$BENCH_CI_SU" | sed -n "s/.*port=\([^ ]*\).*/\1/p")
+read -r MAXOID NCUST MAXSID <<<"$(bench_su -F ' ' -c "SELECT (SELECT max(id) FROM oms.orders),
+	(SELECT max(id) FROM oms.customer), (SELECT max(id) FROM oms.shipment)")"
+
+# --- the scripts -----------------------------------------------------------
+S=$BENCH_TMP/scripts
+mkdir -p "$S"
+
+# Damm check digit of the 7-digit order id :oid into :ono (order_no =
+# id * 10 + check digit), the operation table row by row as 10-digit numbers.
+damm() {
+	local row='CASE WHEN :i = 0 THEN 317598642 WHEN :i = 1 THEN 7092154863 WHEN :i = 2 THEN 4206871359
+		WHEN :i = 3 THEN 1750983426 WHEN :i = 4 THEN 6123045978 WHEN :i = 5 THEN 3674209581
+		WHEN :i = 6 THEN 5869720134 WHEN :i = 7 THEN 8945362017 WHEN :i = 8 THEN 9438617205
+		ELSE 2581436790 END'
+	echo "\\set oid random(1000100, $MAXOID)"
+	echo '\set i 0'
+	for p in 1000000 100000 10000 1000 100 10 1; do
+		echo "\\set d (:oid / $p) % 10"
+		echo "\\set i ($(echo $row) / int(pow(10, 9 - :d))) % 10"
+	done
+	echo '\set ono :oid * 10 + :i'
+}
+
+LCOLS='l.kind, l.order_no, l.status, l.placed_at, l.total_minor, l.full_name, l.email, l.phone, l.customer_id, l.currency, l.sort_key'
+V_EMAIL='(SELECT lower(x.email) FROM oms.customer x WHERE x.id >= :cid ORDER BY x.id LIMIT 1)'
+V_PHONE='(SELECT x.phone FROM oms.customer x WHERE x.id >= :cid AND x.phone IS NOT NULL ORDER BY x.id LIMIT 1)'
+V_TRACK='(SELECT x.tracking_no FROM oms.shipment x WHERE x.id >= :sid ORDER BY x.id LIMIT 1)'
+V_NAME="(SELECT substring(x.full_name from '[^ ]+\$') FROM oms.customer x WHERE x.id >= :cid ORDER BY x.id LIMIT 1)"
+CID="\\set cid random(3, $NCUST)"
+SID="\\set sid random(1, $MAXSID)"
+
+# fn: the statements oms sends
+{ damm; echo "SELECT $LCOLS FROM oms_api.lookup('order_no', :ono::text, 50, NULL) l;"; } >"$S/fn_order_no.sql"
+{ echo "$CID"; echo "SELECT $LCOLS FROM oms_api.lookup('email', $V_EMAIL, 50, NULL) l;"; } >"$S/fn_email.sql"
+{ echo "$CID"; echo "SELECT $LCOLS FROM oms_api.lookup('phone', $V_PHONE, 50, NULL) l;"; } >"$S/fn_phone.sql"
+{ echo "$SID"; echo "SELECT $LCOLS FROM oms_api.lookup('tracking', $V_TRACK, 50, NULL) l;"; } >"$S/fn_tracking.sql"
+{ echo "$CID"; echo "SELECT $LCOLS FROM oms_api.lookup('name', $V_NAME, 50, NULL) l;"; } >"$S/fn_name.sql"
+{ damm; echo "SELECT oms_api.order_card(:ono::bigint);"; } >"$S/fn_order_card.sql"
+{ echo "$CID"; echo "SELECT oms_api.customer_card(:cid::bigint);"; } >"$S/fn_cust_card.sql"
+{ echo "$CID"; cat <<'SQL'; } >"$S/fn_history.sql"
+SELECT order_no, to_json(date_trunc('second', placed_at)) #>> '{}' AS placed_at, status, seller_name, items, total_minor, currency
+FROM oms_api.customer_orders(:cid::bigint, NULL, NULL::date, NULL::date,
+	(SELECT o.placed_at FROM oms.orders o WHERE o.order_no = NULL::bigint), NULL::bigint, 50::int);
+SQL
+
+# floor: the bodies of sql/functions/40_read_api.sql as plain statements
+{ damm; cat <<'SQL'; } >"$S/floor_order_no.sql"
+SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
+       o.total_minor, o.currency::text, o.order_no::text
+FROM oms.orders o JOIN oms.customer c ON c.id = o.customer_id
+WHERE o.order_no = :ono::bigint;
+SQL
+{ echo "$CID"; cat <<SQL; } >"$S/floor_email.sql"
+SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email)
+FROM oms.customer c WHERE lower(c.email) = $V_EMAIL;
+SQL
+{ echo "$CID"; cat <<SQL; } >"$S/floor_phone.sql"
+SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+       NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0')
+FROM oms.customer c WHERE c.phone = $V_PHONE ORDER BY c.id LIMIT 50;
+SQL
+{ echo "$SID"; cat <<SQL; } >"$S/floor_tracking.sql"
+SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
+       o.total_minor, o.currency::text, o.order_no::text
+FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id JOIN oms.customer c ON c.id = o.customer_id
+WHERE s.tracking_no = $V_TRACK;
+SQL
+{ echo "$CID"; cat <<SQL; } >"$S/floor_name.sql"
+SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone,
+       to_char(1 - oms.word_similarity(q.f, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
+       to_char(1 - oms.similarity(q.f, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
+       lpad(c.id::text, 19, '0') AS k
+FROM (SELECT oms.fold_name($V_NAME) AS f) q, oms.customer c
+WHERE q.f OPERATOR(oms.<%) oms.fold_name(c.full_name)
+ORDER BY k LIMIT 50;
+SQL
+{ damm; echo "SELECT (SELECT jsonb_build_object('order_no', o.order_no) FROM oms.orders o WHERE o.order_no = :ono::bigint) AS placeholder;"; } \
+	>"$S/floor_order_card.sql"
+{ echo "$CID"; echo "SELECT 1 AS placeholder;"; } >"$S/floor_cust_card.sql"
+{ echo "$CID"; cat <<'SQL'; } >"$S/floor_history.sql"
+SELECT o.order_no, to_json(date_trunc('second', o.placed_at)) #>> '{}' AS placed_at, o.status, s.name,
+       (SELECT sum(i.qty - i.cancelled_qty)::int FROM oms.order_item i WHERE i.order_id = o.id),
+       o.total_minor, o.currency::text
+FROM oms.orders o JOIN oms.seller s ON s.id = o.seller_id
+WHERE o.customer_id = :cid::bigint
+ORDER BY o.placed_at DESC, o.order_no DESC
+LIMIT 50;
+SQL
+# The cards' floors are their bodies: taken from the database itself, so
+# they are always the current definition (the function's parameter becomes
+# pgbench's variable).
+for f in order_card:ono customer_card:cid; do
+	fn=${f%%:*} var=${f##*:}
+	body=$(bench_su -c "SELECT prosrc FROM pg_proc WHERE oid = 'oms_api.$fn(bigint)'::regprocedure")
+	body=$(printf '%s\n' "$body" | sed -n '/^[[:space:]]*SELECT jsonb_build_object/,/^[[:space:]]*WHERE [a-z]*\.[a-z_]* = p_[a-z_]*/p' |
+		sed "s/p_order_no\|p_customer_id/:$var::bigint/g; s/[[:space:]]*INTO v_card//")
+	[ -n "$body" ] || bench_die "cannot read the body of oms_api.$fn"
+	case $fn in order_card) k=order_card ;; *) k=cust_card ;; esac
+	{ sed -n '/^\\set/p' "$S/floor_$k.sql"; printf '%s;\n' "$body"; } >"$S/floor_$k.tmp"
+	mv "$S/floor_$k.tmp" "$S/floor_$k.sql"
+done
+
+WEIGHTS="order_no:14 email:10 phone:10 tracking:6 name:6 order_card:24 cust_card:14 history:16"
+
+# --- PgBouncer -------------------------------------------------------------
+PGB=$BENCH_TMP/pgbouncer
+bouncer_start() {
+	mkdir -p "$PGB"
+	[ "$(id -u)" = 0 ] && chown nobody "$PGB"
+	printf '"oms_bench_csr" ""\n' >"$PGB/users.txt"
+	cat >"$PGB/pgbouncer.ini" <<INI
+[databases]
+oms = host=$DEMO_HOST port=$DEMO_PORT dbname=oms
+[users]
+oms_bench_csr = max_user_connections=$POOL
+[pgbouncer]
+listen_addr =
+listen_port = $BOUNCER_PORT
+unix_socket_dir = $PGB
+pidfile = $PGB/pgbouncer.pid
+logfile = $PGB/pgbouncer.log
+pool_mode = transaction
+max_client_conn = $((MAXC + 20))
+default_pool_size = $POOL
+reserve_pool_size = 0
+max_db_connections = $POOL
+server_reset_query =
+auth_type = trust
+auth_file = $PGB/users.txt
+ignore_startup_parameters = extra_float_digits,options
+INI
+	chmod 644 "$PGB"/*
+	if [ "$(id -u)" = 0 ]; then
+		"$BOUNCER" -d -u nobody "$PGB/pgbouncer.ini" || return 1
+	else
+		"$BOUNCER" -d "$PGB/pgbouncer.ini" || return 1
+	fi
+	for _ in $(seq 50); do [ -S "$PGB/.s.PGSQL.$BOUNCER_PORT" ] && return 0; sleep 0.1; done
+	return 1
+}
+bouncer_stop() {
+	[ -f "$PGB/pgbouncer.pid" ] && kill "$(cat "$PGB/pgbouncer.pid")" 2>/dev/null
+	rm -f "$PGB/pgbouncer.pid"
+}
+trap 'bouncer_stop; bench_cleanup' EXIT
+
+# --- running ---------------------------------------------------------------
+OUT=$BENCH_TMP/table
+: >"$OUT"
+
+# run NAME PREFIX MODE CONNINFO CLIENTS KINDS
+run() {
+	local name=$1 prefix=$2 mode=$3 ci=$4 c=$5 kinds=$6 j=1 args=() k w log
+	[ "$c" -ge 2 ] && j=2
+	for kw in $WEIGHTS; do
+		k=${kw%%:*} w=${kw##*:}
+		case " $kinds " in *" $k "*) args+=(-f "$S/${prefix}_$k.sql@$w") ;; esac
+	done
+	log=$BENCH_TMP/log.$name.$c
+	rm -rf "$log"; mkdir -p "$log"
+	(cd "$log" && "$PGBENCH" -n -M "$mode" -c "$c" -j "$j" -T "$SECONDS_EACH" --log --log-prefix=tx \
+		"${args[@]}" "$ci") >"$log/out" 2>"$log/err"
+	local tps aborted
+	tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial.*/\1/p' "$log/out")
+	aborted=$(grep -c 'aborted' "$log/err")
+	[ -n "$tps" ] || { echo "# $name at $c clients failed:"; sed 's/^/#   /' "$log/err" | head -n 5; return 1; }
+	[ "$aborted" -eq 0 ] || grep -m 3 -i 'error\|abort' "$log/err" | cut -c1-200 | sed "s/^/# $name $c: /" >>"$OUT"
+	# script numbers follow the -f order
+	local i=0 map=
+	for kw in $WEIGHTS; do
+		k=${kw%%:*}
+		case " $kinds " in *" $k "*) map="$map $i=$k"; i=$((i + 1)) ;; esac
+	done
+	printf '%-10s %3s %-10s %8s %9s %8s %8s %8s  %s\n' "$name" "$c" all "$(cat "$log"/tx* | wc -l)" "$tps" - - - \
+		"clients aborted: $aborted" >>"$OUT"
+	for m in $map; do
+		local n=${m%%=*} kind=${m##*=}
+		cat "$log"/tx* | awk -v s="$n" '$4 == s && $3 ~ /^[0-9]+$/ { print $3 / 1000 }' | sort -g |
+		awk -v name="$name" -v c="$c" -v kind="$kind" -v secs="$SECONDS_EACH" '
+			{ v[NR] = $1 }
+			function q(p,  i) { i = int(NR * p); if (i < NR * p) i++; return v[i] }
+			END {
+				if (NR == 0) { printf "%-10s %3s %-10s %8d %9s %8s %8s %8s\n", name, c, kind, 0, "-", "-", "-", "-"; exit }
+				printf "%-10s %3s %-10s %8d %9.1f %8.2f %8.2f %8.2f\n", name, c, kind, NR, NR / secs, q(0.50), q(0.95), q(0.99)
+			}' >>"$OUT"
+	done
+}
+
+for r in $RUNS; do
+	case $r in
+	fn) for c in $CLIENTS; do run fn fn extended "$CI_BENCH" "$c" "$KINDS"; done ;;
+	fn_noname) for c in $CLIENTS; do run fn_noname fn extended "$CI_BENCH" "$c" "${KINDS/name /}"; done ;;
+	floor) for c in $CLIENTS; do run floor floor prepared "$CI_BENCH" "$c" "$KINDS"; done ;;
+	fn_bouncer)
+		if [ -z "$BOUNCER" ]; then
+			echo "# no pgbouncer (Debian package pgbouncer): fn_bouncer skipped" >>"$OUT"
+			continue
+		fi
+		bouncer_start || { sed 's/^/# /' "$PGB/pgbouncer.log" 2>/dev/null | tail -n 5; bench_die "pgbouncer did not start"; }
+		for c in $CLIENTS; do
+			run fn_bouncer fn extended "host=$PGB port=$BOUNCER_PORT dbname=oms user=oms_bench_csr" "$c" "$KINDS"
+		done
+		bouncer_stop ;;
+	*) bench_die "unknown run $r (fn, fn_bouncer, floor, fn_noname)" ;;
+	esac
+done
+
+T_END=$(bench_now_ms)
+echo "oms mixed CSR workload: $(date -u '+%Y-%m-%d %H:%M UTC'), scale $OMS_BENCH_SCALE ($BENCH_ORDERS orders), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "pgbench $SECONDS_EACH s per line, one login (oms_bench_csr); PgBouncer pool $POOL; latency ms per statement (nearest rank); tps per kind = its share"
+printf '%-10s %3s %-10s %8s %9s %8s %8s %8s\n' run cl kind n tps p50 p95 p99
+cat "$OUT"
+echo "run time $(( (T_END - T_START) / 1000 )) s"
