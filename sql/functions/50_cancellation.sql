@@ -80,6 +80,7 @@ DECLARE
 	v_amount bigint;
 	v_approval text;
 	v_refund bigint;
+	v_mail jsonb;
 	v_event jsonb := jsonb_build_object('order_no', p_order.order_no, 'cancellation_id', p_cancel.id,
 	                                    'scope', p_cancel.scope, 'reason_code', p_cancel.reason_code);
 BEGIN
@@ -119,10 +120,22 @@ BEGIN
 		                             p_cancel.note, v_approval);
 	END IF;
 
+	-- The mails name what this cancellation cancelled (not every line of
+	-- the order), whether it was the whole order, and whether the order
+	-- was paid; the refund for it is the refund_id's (oms_api.mail_data),
+	-- and without one the mail says nothing about money (issue 12).
+	v_mail := jsonb_build_object(
+		'partial', NOT v_all,
+		'paid', p_order.status <> 'PENDING',
+		'lines', (SELECT jsonb_agg(jsonb_build_object('name', i.name, 'sku', i.sku, 'qty', cl.qty,
+		                                              'line_total_minor', cl.qty * i.unit_price_minor)
+		                           ORDER BY i.line_no)
+		          FROM oms.cancellation_line cl JOIN oms.order_item i ON i.id = cl.order_item_id
+		          WHERE cl.cancellation_id = p_cancel.id));
 	PERFORM oms.enqueue('mail', 'mail:cancelled:' || p_cancel.id, p_order.id, v_refund,
-	                    v_event || jsonb_build_object('template', 'order_cancelled', 'refund_id', v_refund));
+	                    v_event || v_mail || jsonb_build_object('template', 'order_cancelled', 'refund_id', v_refund));
 	PERFORM oms.enqueue('seller_notify', 'seller_notify:cancelled:' || p_cancel.id, p_order.id, NULL,
-	                    v_event || jsonb_build_object('event', 'cancelled', 'seller_id', p_order.seller_id));
+	                    v_event || v_mail || jsonb_build_object('event', 'cancelled', 'seller_id', p_order.seller_id));
 	PERFORM oms.enqueue('inventory_release', 'inventory_release:' || p_cancel.id, p_order.id, NULL,
 	                    v_event || jsonb_build_object('lines', (
 	                        SELECT jsonb_agg(jsonb_build_object('sku', i.sku, 'qty', cl.qty) ORDER BY i.line_no)

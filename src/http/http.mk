@@ -9,6 +9,7 @@ liboms_http_a_SOURCES = \
 	src/http/http.c src/http/http.h \
 	src/http/payment.c src/http/payment.h \
 	src/http/mail.c src/http/mail.h \
+	src/http/mime.c src/http/mime.h \
 	src/http/template.c src/http/template.h
 
 ## libFuzzer targets (not built by `all` or `check`): `make fuzz`, then e.g.

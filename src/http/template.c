@@ -7,10 +7,12 @@
 
 /* The texts say what happened and what happens next; they carry the order
  * number, never payment details. Placeholders: customer_name, order_no,
- * total, lines, refund_amount, reason, carrier, tracking_no,
- * estimated_delivery, shop_name. total, refund_amount and the amounts in
- * lines are written by money_format (src/money.h), as the screen and the
- * CLI write them: "$1,234.56", "123,456 JPY", "123.456 KWD". */
+ * total, lines, refund_amount, reason, carrier, tracking_no, tracking_url,
+ * estimated_delivery, shop_name; flags for sections: partial (a line-level
+ * cancellation). total, refund_amount and the amounts in lines are written
+ * by money_format (src/money.h), as the screen and the CLI write them:
+ * "$1,234.56", "123,456 JPY", "123.456 KWD". A sentence about money is
+ * inside a section of its amount: no amount, no sentence. */
 static const struct mail_template templates[] = {
 	{ "order_confirmed",
 	  "Your order {{order_no}} is confirmed",
@@ -20,22 +22,32 @@ static const struct mail_template templates[] = {
 	  "and the seller is preparing it.\n"
 	  "\n"
 	  "{{lines}}\n"
-	  "Total: {{total}}\n"
+	  "{{#total}}Total: {{total}}\n"
 	  "\n"
+	  "{{/total}}"
 	  "We will write again when it ships.\n"
 	  "\n"
 	  "-- \n"
 	  "{{shop_name}}\n" },
 	{ "order_cancelled",
-	  "Your order {{order_no}} has been cancelled",
+	  "{{#partial}}Items of your order {{order_no}} have been cancelled{{/partial}}"
+	  "{{^partial}}Your order {{order_no}} has been cancelled{{/partial}}",
 	  "Hello {{customer_name}},\n"
 	  "\n"
-	  "your order {{order_no}} has been cancelled ({{reason}}).\n"
+	  "{{#partial}}these items of your order {{order_no}} have been cancelled{{/partial}}"
+	  "{{^partial}}your order {{order_no}} has been cancelled{{/partial}}"
+	  "{{#reason}} ({{reason}}){{/reason}}:\n"
 	  "\n"
 	  "{{lines}}\n"
-	  "If you paid for it, {{refund_amount}} will be refunded to the original\n"
-	  "payment method; you will get a separate message when that is done.\n"
+	  "{{#refund_amount}}"
+	  "We will refund {{refund_amount}} for {{#partial}}them{{/partial}}{{^partial}}it{{/partial}}"
+	  " to the original payment method;\n"
+	  "you will get a separate message when that is done.\n"
 	  "\n"
+	  "{{/refund_amount}}"
+	  "{{#partial}}The rest of your order is not affected.\n"
+	  "\n"
+	  "{{/partial}}"
 	  "-- \n"
 	  "{{shop_name}}\n" },
 	{ "refund_succeeded",
@@ -54,7 +66,8 @@ static const struct mail_template templates[] = {
 	  "\n"
 	  "your order {{order_no}} has been handed to {{carrier}}.\n"
 	  "Tracking number: {{tracking_no}}\n"
-	  "Expected delivery: {{estimated_delivery}}\n"
+	  "{{#tracking_url}}Follow your parcel: {{tracking_url}}\n{{/tracking_url}}"
+	  "{{#estimated_delivery}}Expected delivery: {{estimated_delivery}}\n{{/estimated_delivery}}"
 	  "\n"
 	  "{{lines}}\n"
 	  "-- \n"
@@ -66,6 +79,7 @@ static const struct mail_template templates[] = {
 	  "we are sorry: {{carrier}} reports a problem delivering your order\n"
 	  "{{order_no}} (tracking number {{tracking_no}}). We are on it and will\n"
 	  "write again when it moves.\n"
+	  "{{#tracking_url}}Follow your parcel: {{tracking_url}}\n{{/tracking_url}}"
 	  "\n"
 	  "-- \n"
 	  "{{shop_name}}\n" },
@@ -75,7 +89,8 @@ static const struct mail_template templates[] = {
 	  "\n"
 	  "we are sorry: your order {{order_no}} will arrive later than planned.\n"
 	  "Carrier: {{carrier}}, tracking number {{tracking_no}}.\n"
-	  "New expected delivery: {{estimated_delivery}}\n"
+	  "{{#tracking_url}}Follow your parcel: {{tracking_url}}\n{{/tracking_url}}"
+	  "{{#estimated_delivery}}New expected delivery: {{estimated_delivery}}\n{{/estimated_delivery}}"
 	  "\n"
 	  "-- \n"
 	  "{{shop_name}}\n" },
@@ -85,6 +100,7 @@ static const struct mail_template templates[] = {
 	  "\n"
 	  "{{carrier}} is delivering your order {{order_no}} today\n"
 	  "(tracking number {{tracking_no}}).\n"
+	  "{{#tracking_url}}Follow your parcel: {{tracking_url}}\n{{/tracking_url}}"
 	  "\n"
 	  "-- \n"
 	  "{{shop_name}}\n" },
@@ -107,6 +123,16 @@ static const struct mail_template templates[] = {
 	  "\n"
 	  "-- \n"
 	  "{{shop_name}}\n" },
+	{ "refund_refused",
+	  "About the refund for order {{order_no}}",
+	  "Hello {{customer_name}},\n"
+	  "\n"
+	  "we could not refund {{refund_amount}} for your order {{order_no}}\n"
+	  "automatically. Nothing is lost: our customer service will contact you\n"
+	  "to pay it back another way.\n"
+	  "\n"
+	  "-- \n"
+	  "{{shop_name}}\n" },
 	{ "payment_failed",
 	  "We could not confirm the payment for order {{order_no}}",
 	  "Hello {{customer_name}},\n"
@@ -114,6 +140,16 @@ static const struct mail_template templates[] = {
 	  "we could not confirm the payment for your order {{order_no}}.\n"
 	  "Nothing has been charged twice. Please check your payment method or\n"
 	  "reply to this message and our customer service will help you.\n"
+	  "\n"
+	  "-- \n"
+	  "{{shop_name}}\n" },
+	{ "payment_action_required",
+	  "Your bank needs you to confirm the payment for order {{order_no}}",
+	  "Hello {{customer_name}},\n"
+	  "\n"
+	  "your bank asks you to confirm the payment for your order {{order_no}}\n"
+	  "(for example in its app or with a code it sent you). We keep the order\n"
+	  "and go on as soon as the bank has confirmed it.\n"
 	  "\n"
 	  "-- \n"
 	  "{{shop_name}}\n" },
@@ -138,12 +174,16 @@ static const struct mail_template templates[] = {
 	  "-- \n"
 	  "{{shop_name}}\n" },
 	{ "seller_cancelled",
-	  "Order {{order_no}} was cancelled",
+	  "{{#partial}}Items of order {{order_no}} were cancelled{{/partial}}"
+	  "{{^partial}}Order {{order_no}} was cancelled{{/partial}}",
 	  "Hello {{customer_name}},\n"
 	  "\n"
-	  "order {{order_no}} (or some of its lines) was cancelled ({{reason}}).\n"
+	  "{{#partial}}these items of order {{order_no}} were cancelled{{/partial}}"
+	  "{{^partial}}order {{order_no}} was cancelled{{/partial}}"
+	  "{{#reason}} ({{reason}}){{/reason}}.\n"
 	  "Please do not ship what was cancelled.\n"
 	  "\n"
+	  "{{lines}}\n"
 	  "-- \n"
 	  "{{shop_name}}\n" },
 	{ "seller_cancellation_approval_requested",
@@ -200,26 +240,43 @@ buf_put(struct buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-/* Appends a value with every control character turned into a space; a
- * block value keeps its LFs unless we are in a header. */
 static void
-buf_put_clean(struct buf *b, const char *s, bool keep_lf)
+buf_puts(struct buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	buf_put(b, s, strlen(s));
+}
 
-	while (*p) {
-		size_t run = 0;
-		while (p[run] && p[run] >= 0x20 && p[run] != 0x7f)
-			run++;
-		buf_put(b, (const char *)p, run);
-		p += run;
-		if (!*p)
-			break;
-		if (*p == '\n' && keep_lf)
+/* One byte of HTML text, escaped. */
+static void
+html_byte(struct buf *b, char c)
+{
+	switch (c) {
+	case '&': buf_puts(b, "&amp;"); break;
+	case '<': buf_puts(b, "&lt;"); break;
+	case '>': buf_puts(b, "&gt;"); break;
+	case '"': buf_puts(b, "&quot;"); break;
+	case '\'': buf_puts(b, "&#39;"); break;
+	default: buf_put(b, &c, 1);
+	}
+}
+
+/* Appends n bytes with every control character turned into a space; LF
+ * stays when keep_lf. HTML mode escapes too. */
+static void
+buf_put_clean(struct buf *b, const char *s, size_t n, bool keep_lf, bool html)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n' && keep_lf)
 			buf_put(b, "\n", 1);
-		else if (*p != '\r' || !keep_lf)
+		else if (c == '\r' && keep_lf)
+			continue;
+		else if (c < 0x20 || c == 0x7f)
 			buf_put(b, " ", 1);
-		p++;
+		else if (html)
+			html_byte(b, (char)c);
+		else
+			buf_put(b, s + i, 1);
 	}
 }
 
@@ -230,14 +287,19 @@ key_char(char c)
 	       (c >= '0' && c <= '9') || c == '_' || c == '.';
 }
 
-/* Parses "{{ key }}" at s (s[0..1] are "{{"); returns its length or 0. */
+/* Parses "{{ key }}", "{{#key}}", "{{^key}}" or "{{/key}}" at s (s[0..1]
+ * are "{{"); returns its length or 0, the sigil ('#', '^', '/' or 0) in
+ * *sigil. */
 static size_t
-placeholder(const char *s, size_t n, char *key, size_t keycap)
+placeholder(const char *s, size_t n, char *key, size_t keycap, char *sigil)
 {
 	size_t i = 2, k = 0;
 
+	*sigil = 0;
 	while (i < n && s[i] == ' ')
 		i++;
+	if (i < n && (s[i] == '#' || s[i] == '^' || s[i] == '/'))
+		*sigil = s[i++];
 	while (i < n && key_char(s[i])) {
 		if (k + 1 >= keycap)
 			return 0;
@@ -251,64 +313,166 @@ placeholder(const char *s, size_t n, char *key, size_t keycap)
 	return i + 2;
 }
 
-char *
-template_render(const char *tmpl, size_t tlen, template_lookup_fn lookup, void *arg,
-		bool single_line, unsigned *missing, size_t *outlen)
+/* The end of the section that starts at tmpl[from] for key: the offset of
+ * its "{{/key}}" and that tag's length, or false when it is not closed. */
+static bool
+section_end(const char *tmpl, size_t tlen, size_t from, const char *key, size_t *at,
+	    size_t *taglen)
 {
-	struct buf b = { 0 };
+	unsigned depth = 0;
+
+	for (size_t i = from; i + 1 < tlen; i++) {
+		char k[65], sigil;
+		size_t plen;
+		if (tmpl[i] != '{' || tmpl[i + 1] != '{')
+			continue;
+		plen = placeholder(tmpl + i, tlen - i, k, sizeof k, &sigil);
+		if (plen == 0 || strcmp(k, key) != 0)
+			continue;
+		if (sigil == '#' || sigil == '^') {
+			depth++;
+		} else if (sigil == '/') {
+			if (depth == 0) {
+				*at = i;
+				*taglen = plen;
+				return true;
+			}
+			depth--;
+		}
+		i += plen - 1;
+	}
+	return false;
+}
+
+#define TEMPLATE_MAX_DEPTH 8
+
+struct render {
+	template_lookup_fn lookup;
+	void *arg;
+	enum template_mode mode;
+	unsigned *missing;
+	struct buf b;
+};
+
+static bool
+has_value(struct render *r, const char *key)
+{
+	struct template_value v = { NULL, false, NULL };
+
+	return r->lookup && r->lookup(key, &v, r->arg) && v.s && v.s[0];
+}
+
+static void
+render_text(struct render *r, const char *s, size_t n)
+{
+	if (r->mode == TEMPLATE_TEXT) {
+		buf_put(&r->b, s, n);
+		return;
+	}
+	/* A header stays one line whatever the template says; HTML escapes
+	 * even the template's own text. */
+	buf_put_clean(&r->b, s, n, r->mode == TEMPLATE_HTML, r->mode == TEMPLATE_HTML);
+}
+
+static void
+render_part(struct render *r, const char *tmpl, size_t tlen, unsigned depth)
+{
 	size_t i = 0;
 
-	if (missing)
-		*missing = 0;
-	buf_put(&b, "", 0);
 	while (i < tlen) {
-		size_t start = i;
+		size_t start = i, plen, end = 0, taglen = 0;
+		struct template_value v = { NULL, false, NULL };
+		char key[65], sigil;
+
 		while (i < tlen && !(tmpl[i] == '{' && i + 1 < tlen && tmpl[i + 1] == '{'))
 			i++;
-		if (single_line) {
-			/* The template text itself is trusted, but a header
-			 * must stay one line whatever it says. */
-			char tmp[256];
-			while (start < i) {
-				size_t n = i - start < sizeof tmp - 1 ? i - start : sizeof tmp - 1;
-				memcpy(tmp, tmpl + start, n);
-				tmp[n] = '\0';
-				/* an embedded NUL would end tmp early: step over it */
-				size_t used = strlen(tmp);
-				buf_put_clean(&b, tmp, false);
-				start += used ? used : 1;
-			}
-		} else {
-			buf_put(&b, tmpl + start, i - start);
-		}
+		render_text(r, tmpl + start, i - start);
 		if (i >= tlen)
 			break;
-		char key[65];
-		size_t plen = placeholder(tmpl + i, tlen - i, key, sizeof key);
-		if (plen == 0) {
-			buf_put(&b, "{", 1);
+		plen = placeholder(tmpl + i, tlen - i, key, sizeof key, &sigil);
+		if (plen == 0 || sigil == '/' ||
+		    ((sigil == '#' || sigil == '^') &&
+		     (depth >= TEMPLATE_MAX_DEPTH ||
+		      !section_end(tmpl, tlen, i + plen, key, &end, &taglen)))) {
+			/* not a placeholder, or a section never closed: text */
+			render_text(r, tmpl + i, 1);
 			i++;
 			continue;
 		}
-		struct template_value v = { NULL, false };
-		if (lookup && lookup(key, &v, arg) && v.s)
-			buf_put_clean(&b, v.s, v.block && !single_line);
-		else if (missing)
-			(*missing)++;
+		if (sigil) {
+			if (has_value(r, key) == (sigil == '#'))
+				render_part(r, tmpl + i + plen, end - i - plen, depth + 1);
+			i = end + taglen;
+			continue;
+		}
+		if (r->lookup && r->lookup(key, &v, r->arg) && v.s) {
+			if (r->mode == TEMPLATE_HTML && v.html)
+				buf_puts(&r->b, v.html);
+			else
+				buf_put_clean(&r->b, v.s, strlen(v.s), v.block && r->mode != TEMPLATE_HEADER,
+					      r->mode == TEMPLATE_HTML);
+		} else if (r->missing) {
+			(*r->missing)++;
+		}
 		i += plen;
 	}
-	if (!b.p && !b.failed) {
-		b.p = malloc(1);
-		if (b.p)
-			b.p[0] = '\0';
-		else
-			b.failed = true;
+}
+
+/* HTML: paragraphs at blank lines, <br> at the other line breaks. */
+static void
+paragraphs(struct buf *out, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t end;
+		while (i < n && s[i] == '\n')
+			i++;
+		if (i >= n)
+			break;
+		for (end = i; end < n && !(s[end] == '\n' && end + 1 < n && s[end + 1] == '\n'); end++)
+			;
+		buf_puts(out, "<p>");
+		for (size_t k = i; k < end; k++) {
+			if (s[k] == '\n') {
+				if (k + 1 < end)
+					buf_puts(out, "<br>\n");
+			} else {
+				buf_put(out, s + k, 1);
+			}
+		}
+		buf_puts(out, "</p>\n");
+		i = end;
 	}
-	if (b.failed) {
-		free(b.p);
+}
+
+char *
+template_render(const char *tmpl, size_t tlen, template_lookup_fn lookup, void *arg,
+		enum template_mode mode, unsigned *missing, size_t *outlen)
+{
+	struct render r = { lookup, arg, mode, missing, { 0 } };
+
+	if (missing)
+		*missing = 0;
+	render_part(&r, tmpl, tlen, 0);
+	if (mode == TEMPLATE_HTML && !r.b.failed) {
+		struct buf html = { 0 };
+		paragraphs(&html, r.b.p ? r.b.p : "", r.b.len);
+		free(r.b.p);
+		r.b = html;
+	}
+	if (!r.b.p && !r.b.failed) {
+		r.b.p = malloc(1);
+		if (r.b.p)
+			r.b.p[0] = '\0';
+		else
+			r.b.failed = true;
+	}
+	if (r.b.failed) {
+		free(r.b.p);
 		return NULL;
 	}
 	if (outlen)
-		*outlen = b.len;
-	return b.p;
+		*outlen = r.b.len;
+	return r.b.p;
 }

@@ -1,8 +1,19 @@
 /* Mail jobs ("mail" to the customer, "seller_notify" to the seller): the
  * job's payload (ids, template, amounts) over what oms_api.mail_data reads
  * for the order, rendered by src/http/mail.c and sent through the relay
- * (libcurl's SMTP). The Message-ID derives from the job id, so a second
- * delivery after a crash is recognised as a copy.
+ * (libcurl's SMTP). The Message-ID derives from the job id and the
+ * database's key (oms_api.mail_message_key), so a second delivery after a
+ * crash is recognised as a copy and no two databases share one.
+ *
+ * What the relay says decides (issue 12): a 5xx about one message or one
+ * recipient (550 at RCPT, a refusal after the message) kills that mail; a
+ * 5xx about the worker itself (530 authentication required, 503 bad
+ * sequence, a 554 greeting, failed authentication, a refused sender,
+ * STARTTLS refused, or AUTH that would go in clear without
+ * allow_plain_auth) opens the mail breaker at once, raises one
+ * administrators' alert (oms_api.mail_relay_alert, kind mail_relay) and
+ * gives the mail back untried: no queued mail dies of it. 4xx, timeouts
+ * and lost connections are temporary: retried with backoff.
  *
  * Everything personal the job knows is registered for masking
  * (log_pii_add) before anything can be logged, and forgotten when the job
@@ -12,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -20,8 +32,52 @@
 #include "log.h"
 #include "worker/job.h"
 
-/* sql/functions/80_outbox.sql */
+/* sql/functions/80_outbox.sql, 82_mail.sql */
 #define SQL_MAIL_DATA "SELECT oms_api.mail_data($1::bigint, $2::bigint, $3::bigint)::text"
+#define SQL_MESSAGE_KEY "SELECT oms_api.mail_message_key($1::bigint)"
+#define SQL_RELAY_ALERT "SELECT oms_api.mail_relay_alert($1, $2::jsonb)"
+
+/* What the relay's EHLO offered, learned from a session's replies when
+ * the transport hands them over (http_response.body holds the SMTP
+ * replies): -1 not known yet. Per relay URL, for the process. */
+static struct {
+	char url[256];
+	int eightbit, smtputf8;
+} relay_caps = { "", -1, -1 };
+
+static void
+caps_for(const char *url)
+{
+	if (url && strcmp(relay_caps.url, url) != 0) {
+		snprintf(relay_caps.url, sizeof relay_caps.url, "%s", url);
+		relay_caps.eightbit = relay_caps.smtputf8 = -1;
+	}
+}
+
+/* "250-8BITMIME", "250 SMTPUTF8" in the replies of a session. */
+static void
+caps_learn(const char *replies)
+{
+	bool ehlo = false, eight = false, utf8 = false;
+
+	for (const char *l = replies; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		if (n >= 4 && !strncmp(l, "250", 3) && (l[3] == '-' || l[3] == ' ')) {
+			if (n >= 12 && !strncasecmp(l + 4, "8BITMIME", 8))
+				eight = true;
+			else if (n >= 12 && !strncasecmp(l + 4, "SMTPUTF8", 8))
+				utf8 = true;
+			else if (l[3] == '-')
+				ehlo = true;     /* a multi-line 250: the EHLO answer */
+		}
+		l = nl ? nl + 1 : l + n;
+	}
+	if (ehlo || eight || utf8) {
+		relay_caps.eightbit = eight;
+		relay_caps.smtputf8 = utf8;
+	}
+}
 
 /* The recipient, the customer's and the seller's name and e-mail, the
  * customer's phone, the shipping address (loaded under "pii" for this
@@ -155,12 +211,82 @@ out:
 	return out;
 }
 
+/* The relay refused the worker itself: every mail would meet the same
+ * answer. Open the breaker at once, tell the administrators (one open
+ * alert), and give this mail back untried. */
+static void
+relay_problem(struct job *jb, const char *stage, long code, const char *what)
+{
+	const struct jobs_config *cfg = job_config(jb);
+	struct oms_error e = { 0 };
+	char msg[400], detail[200];
+	const char *p[2] = { msg, detail };
+	struct db_result *r;
+
+	snprintf(msg, sizeof msg, "the mail relay refused the worker%s%s: %s; mail waits, "
+		 "administrators alerted", stage ? " at " : "", stage ? stage : "", what);
+	if (code)
+		snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " (SMTP %ld)", code);
+	snprintf(detail, sizeof detail, "{\"stage\": \"%s\", \"smtp_code\": %ld}",
+		 stage ? stage : "", code);
+	log_warn("job %lld (%s): %s", jb->id, jb->kind, msg);
+	for (unsigned i = 0; i < (cfg->breaker_threshold ? cfg->breaker_threshold : 1); i++)
+		job_service_failed(jb);
+	r = db_query(job_db(jb), SQL_RELAY_ALERT, 2, p, &e);
+	if (r) {
+		if (db_rows(r) == 1 && !strcmp(db_get(r, 0, 0), "t"))
+			log_warn("mail relay: alert raised for the administrators");
+		db_result_free(r);
+	} else if (job_db_trouble(jb, &e)) {
+		return;
+	} else {
+		log_error("mail relay: cannot raise the alert: %s", e.msg);
+	}
+	if (!job_service_blocked(jb))
+		job_retry(jb, msg);
+}
+
+/* AUTH only where it cannot be read on the way: smtps://, or STARTTLS
+ * required (starttls = yes), unless [mail] allow_plain_auth = yes. */
+static bool
+auth_in_clear(const struct jobs_config *cfg)
+{
+	return cfg->smtp.username && *cfg->smtp.username && !cfg->mail.allow_plain_auth &&
+	       !cfg->smtp.require_tls && (!cfg->smtp.url || strncasecmp(cfg->smtp.url, "smtps://", 8));
+}
+
+/* The database's key for the job's Message-ID, or "" (an older schema). */
+static bool
+message_key(struct job *jb, char *out, size_t outlen)
+{
+	struct oms_error e = { 0 };
+	char id[24];
+	const char *p[1] = { id };
+	struct db_result *r;
+
+	out[0] = '\0';
+	snprintf(id, sizeof id, "%lld", jb->id);
+	r = db_query(job_db(jb), SQL_MESSAGE_KEY, 1, p, &e);
+	if (!r) {
+		if (job_db_trouble(jb, &e))
+			return false;
+		log_warn("job %lld (%s): no database key for the Message-ID: %s", jb->id, jb->kind, e.msg);
+		return true;
+	}
+	if (db_rows(r) == 1 && !db_isnull(r, 0, 0))
+		snprintf(out, outlen, "%s", db_get(r, 0, 0));
+	db_result_free(r);
+	return true;
+}
+
 void
 notify_job_start(struct job *jb)
 {
 	struct oms_error e = { 0 };
-	char ev[64] = "", *payload;
+	char ev[64] = "", key[128], *payload;
 	bool seller = !strcmp(jb->kind, "seller_notify");
+	const struct jobs_config *cfg = job_config(jb);
+	struct mail_context mc = { 0 };
 	enum oms_status st;
 
 	payload = mail_payload(jb, ev, sizeof ev, seller, &e);
@@ -173,8 +299,19 @@ notify_job_start(struct job *jb)
 			job_retry(jb, e.msg);
 		return;
 	}
-	st = mail_build(ev, payload, strlen(payload), jb->id, &job_config(jb)->mail, time(NULL),
-			&jb->msg, &e);
+	if (!message_key(jb, key, sizeof key)) {
+		free(payload);
+		return;
+	}
+	caps_for(cfg->smtp.url);
+	mc.job_id = jb->id;
+	mc.message_key = key;
+	mc.now = time(NULL);
+	/* libcurl (before 8.13) cannot send BODY=8BITMIME: the body stays
+	 * quoted-printable, 7-bit clean for every relay. */
+	mc.eightbit = false;
+	mc.smtputf8 = relay_caps.smtputf8;
+	st = mail_build(ev, payload, strlen(payload), &mc, &cfg->mail, &jb->msg, &e);
 	free(payload);
 	if (st != OMS_OK) {
 		if (st == OMS_INVALID && seller && strstr(e.msg, "recipient")) {
@@ -191,6 +328,11 @@ notify_job_start(struct job *jb)
 	}
 	if (job_service_blocked(jb))
 		return;
+	if (auth_in_clear(cfg)) {
+		relay_problem(jb, NULL, 0, "AUTH would be sent without TLS (use smtps:// or "
+			      "starttls = yes, or allow_plain_auth = yes for a local relay)");
+		return;
+	}
 	if (job_smtp_send(jb, &e) != OMS_OK) {
 		if (e.status == OMS_INVALID)
 			job_dead(jb, e.msg);
@@ -199,30 +341,81 @@ notify_job_start(struct job *jb)
 	}
 }
 
+/* Where in the session the relay said no, from libcurl's words:
+ * "MAIL failed: 530", "RCPT failed: 550", "Got unexpected smtp-server
+ * response: 554" (the greeting), "Authentication failed: 535", "STARTTLS
+ * denied", "DATA failed: 503"; anything else after DATA is the end of the
+ * message. */
+static const char *
+smtp_stage(const struct http_response *resp)
+{
+	const char *m = resp->errmsg;
+
+	if (!strncasecmp(m, "MAIL", 4))
+		return "MAIL";
+	if (!strncasecmp(m, "RCPT", 4))
+		return "RCPT";
+	if (!strncasecmp(m, "DATA", 4))
+		return "DATA";
+	if (strstr(m, "unexpected smtp-server response"))
+		return "connect";
+	if (strstr(m, "uthentication") || strstr(m, "AUTH") || resp->transport_error == 67)
+		return "AUTH";
+	if (strstr(m, "STARTTLS") || resp->transport_error == 64)
+		return "STARTTLS";
+	if (strstr(m, "EHLO") || strstr(m, "HELO") || resp->transport_error == 9)
+		return "EHLO";
+	return "end of data";
+}
+
 void
 notify_job_result(struct job *jb, const struct http_response *resp)
 {
 	char msg[400];
+	const char *stage;
 
+	if (resp->body)
+		caps_learn(resp->body);
 	if (resp->transport_error == 0) {
 		job_service_ok(jb);
-		log_info("job %lld: %s mail for order %lld accepted, %s", jb->id, jb->msg.event,
-			 jb->order_no, jb->msg.message_id);
+		log_info("job %lld: %s mail for order %lld accepted, Message-ID %s", jb->id,
+			 jb->msg.event, jb->order_no, jb->msg.message_id);
 		job_done(jb, json_pack("{s:s, s:s}", "message_id", jb->msg.message_id, "event",
 				       jb->msg.event), NULL, 0, NULL);
 		return;
 	}
+	stage = smtp_stage(resp);
 	if (resp->status >= 500 && resp->status <= 599) {
-		/* The relay judged this message (bad recipient ...): final. */
+		long code = resp->status;
+		bool relay = code == 503 || code == 530 || code == 535 || code == 538 ||
+			     !strcmp(stage, "connect") || !strcmp(stage, "AUTH") ||
+			     !strcmp(stage, "STARTTLS") || !strcmp(stage, "EHLO") ||
+			     (!strcmp(stage, "MAIL") && code != 552);
+		if (relay) {
+			relay_problem(jb, stage, code,
+				      code == 530 ? "authentication required" :
+				      code == 503 ? "bad sequence of commands" :
+				      !strcmp(stage, "connect") ? "refused at connect" :
+				      !strcmp(stage, "MAIL") ? "the sender was refused" :
+				      "refused");
+			return;
+		}
+		/* The relay judged this message or this recipient: final. */
 		job_service_ok(jb);
-		snprintf(msg, sizeof msg, "SMTP %ld from the mail relay: recipient or message "
-			 "refused (%s)", resp->status, resp->errmsg);
+		snprintf(msg, sizeof msg, "SMTP %ld from the mail relay at %s: recipient or message "
+			 "refused (%s)", code, stage, resp->errmsg);
 		job_dead(jb, msg);
+		return;
+	}
+	if (resp->transport_error == 64 || resp->transport_error == 67) {
+		/* STARTTLS required but not offered, or login denied */
+		relay_problem(jb, stage, resp->status, resp->errmsg);
 		return;
 	}
 	job_service_failed(jb);
 	if (resp->status >= 400)
-		snprintf(msg, sizeof msg, "mail relay: temporary failure (SMTP %ld)", resp->status);
+		snprintf(msg, sizeof msg, "mail relay: temporary failure at %s (SMTP %ld)", stage,
+			 resp->status);
 	else
 		job_transport_message(resp, "mail relay", msg, sizeof msg);
 	job_retry(jb, msg);

@@ -4,8 +4,22 @@
     smtp_fake.py --port-file FILE --admin-port-file FILE2 [--maildir DIR]
 
 SMTP on 127.0.0.1 (ephemeral port in FILE): EHLO/HELO, MAIL, RCPT, DATA,
-RSET, NOOP, QUIT; no TLS, no AUTH. Every accepted message is kept in memory
-(and written to DIR/NNNNNN.eml when --maildir is given).
+RSET, NOOP, AUTH PLAIN/LOGIN, QUIT; no TLS. Every accepted message is kept
+in memory (and written to DIR/NNNNNN.eml when --maildir is given).
+
+What a real relay checks, the sink checks too (issue 12), and counts in
+"violations" (each with a word in "violation_kinds"):
+  - BODY=8BITMIME only when EHLO offered 8BITMIME; a message with 8-bit
+    bytes without it ("8bit_without_body"); SMTPUTF8 only when offered; a
+    UTF-8 address without SMTPUTF8 is refused (553 5.6.7);
+  - a command sent before the reply to the previous one ("early_commands":
+    no PIPELINING is offered): a client that gave up on a slow reply and
+    goes on on the same connection is out of step;
+  - AUTH on a connection without TLS ("auth_in_clear": there is never TLS
+    here, so every AUTH counts).
+Every accepted message is parsed with Python's email package under
+policy.strict (every header, every part decoded); each defect is listed in
+the message's "defects" and counted in "defects".
 
 Duplicates: a message whose Message-ID was seen before is counted in
 "duplicates". That is how a relay or mailbox provider recognises the copy
@@ -20,7 +34,8 @@ Admin API (HTTP, JSON, 127.0.0.1, port in FILE2):
                            "per_order": {order: {event: distinct ids}}, ...}
   GET  /_admin/messages   [{message_id, mail_from, rcpt, subject, event, order,
                             headers, body}]
-  POST /_admin/faults     {"mode": "451"|"550"|"close"|"stall"|"lost"|null,
+  POST /_admin/faults     {"mode": "451"|"550"|"close"|"stall"|"lost"|"530"|
+                                   "503"|"554connect"|"slow250"|null,
                            "fail_rate": 0.3, "seed": 1, "kinds": [...],
                            "stall_seconds": 5, "limit": N}
                           451/close/stall happen at the end of DATA (the
@@ -28,7 +43,17 @@ Admin API (HTTP, JSON, 127.0.0.1, port in FILE2):
                           then the connection is closed before the 250
                           (the client will resend); 550 at RCPT, the
                           reply quoting the recipient's address.
-  POST /_admin/config     {"dedupe": true|false}
+                          530: "authentication required" at MAIL; 503:
+                          "bad sequence of commands" at MAIL; 554connect:
+                          the greeting is a 554 (the relay refuses us);
+                          slow250: the message is accepted, but its 250
+                          comes stall_seconds late, on the same connection.
+  POST /_admin/config     {"dedupe": true|false,
+                           "extensions": ["8BITMIME", "SMTPUTF8", "AUTH PLAIN LOGIN", ...],
+                           "require_auth": true|false}
+                          extensions: what EHLO offers (default 8BITMIME,
+                          SMTPUTF8, SIZE); require_auth: MAIL before AUTH
+                          is refused with 530.
   POST /_admin/reset
 """
 import argparse
@@ -36,6 +61,7 @@ import email.parser
 import email.policy
 import json
 import os
+import select
 import signal
 import socketserver
 import sys
@@ -44,6 +70,49 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import fakelib
+
+
+DEFAULT_EXTENSIONS = ["8BITMIME", "SMTPUTF8", "SIZE 10485760"]
+
+
+def strict_defects(data):
+    """Parses a message as a strict reader would: every header and every
+    part; returns the defects found (empty: none)."""
+    found = []
+    try:
+        msg = email.parser.BytesParser(policy=email.policy.strict).parsebytes(data)
+        for part in msg.walk():
+            for k in part.keys():
+                for v in part.get_all(k):
+                    str(v)
+                    for d in getattr(v, "defects", ()):
+                        found.append("%s: %s" % (k, d.__class__.__name__))
+            for d in part.defects:
+                found.append(d.__class__.__name__)
+            if not part.is_multipart():
+                part.get_content()
+    except Exception as e:          # policy.strict raises on a defect
+        found.append("%s: %s" % (e.__class__.__name__, e))
+    for n, line in enumerate(data.split(b"\r\n")):
+        if len(line) > 998:
+            found.append("line %d longer than 998 octets" % n)
+    if b"\n" in data.replace(b"\r\n", b""):
+        found.append("bare LF")
+    return found
+
+
+def decoded_parts(data):
+    msg = email.parser.BytesParser(policy=email.policy.default).parsebytes(data)
+    text = html = ""
+    try:
+        for part in msg.walk():
+            if part.get_content_type() == "text/plain" and not text:
+                text = part.get_content()
+            elif part.get_content_type() == "text/html" and not html:
+                html = part.get_content()
+    except Exception:
+        pass
+    return text, html
 
 
 class State:
@@ -61,17 +130,39 @@ class State:
             self.dedupe = False
             self.sessions = 0
             self.rejected = 0
+            self.extensions = list(DEFAULT_EXTENSIONS)
+            self.require_auth = False
+            self.violations = 0
+            self.violation_kinds = {}
+            self.early_commands = 0
+            self.auth_in_clear = 0
+            self.auths = 0
+            self.defects = 0
+            self.mail_params = []
         self.faults.reset()
 
-    def add(self, mail_from, rcpts, data):
+    def violation(self, kind):
+        with self.lock:
+            self.violations += 1
+            self.violation_kinds[kind] = self.violation_kinds.get(kind, 0) + 1
+
+    def add(self, mail_from, rcpts, data, params=""):
         msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(data)
         mid = (msg.get("Message-ID") or "").strip()
+        dmsg = email.parser.BytesParser(policy=email.policy.default).parsebytes(data)
+        defects = strict_defects(data)
+        text, html = decoded_parts(data)
+        if not msg.is_multipart():
+            text = msg.get_payload()
         rec = {"message_id": mid, "mail_from": mail_from, "rcpt": rcpts,
-               "subject": msg.get("Subject", ""), "event": msg.get("X-OMS-Event", ""),
+               "subject": str(dmsg.get("Subject", "")), "event": msg.get("X-OMS-Event", ""),
                "order": msg.get("X-OMS-Order", ""), "headers": dict(msg.items()),
-               "body": msg.get_payload() if not msg.is_multipart() else "",
+               "to": str(dmsg.get("To", "")), "from": str(dmsg.get("From", "")),
+               "reply_to": str(dmsg.get("Reply-To", "")),
+               "body": text, "html": html, "params": params, "defects": defects,
                "size": len(data)}
         with self.lock:
+            self.defects += len(defects)
             dup = mid in self.seen
             self.seen[mid] = self.seen.get(mid, 0) + 1
             if dup:
@@ -100,6 +191,9 @@ class State:
                     "duplicates": self.duplicates, "by_event": by_event,
                     "per_order": per_order, "max_per_order_event": max_per_order_event,
                     "sessions": self.sessions, "rejected": self.rejected,
+                    "violations": self.violations, "violation_kinds": dict(self.violation_kinds),
+                    "early_commands": self.early_commands, "auth_in_clear": self.auth_in_clear,
+                    "auths": self.auths, "defects": self.defects,
                     "faults": self.faults.snapshot()}
 
 
@@ -113,25 +207,94 @@ class SMTPHandler(socketserver.StreamRequestHandler):
         self.wfile.write((line + "\r\n").encode())
         self.wfile.flush()
 
+    def early(self):
+        """Did the client send more before we answered? (No PIPELINING is
+        offered: it must wait for each reply.)"""
+        r, _, _ = select.select([self.connection], [], [], 0)
+        if r:
+            with STATE.lock:
+                STATE.early_commands += 1
+            return True
+        return False
+
     def handle(self):
         with STATE.lock:
             STATE.sessions += 1
-        self.reply("220 oms-smtp-fake ESMTP ready")
-        mail_from, rcpts = None, []
+            exts = list(STATE.extensions)
+            require_auth = STATE.require_auth
+        refused = False
+        if STATE.faults.mode == "554connect" and STATE.faults.pick():
+            with STATE.lock:
+                STATE.rejected += 1
+            refused = True
+            self.reply("554 5.3.2 oms-smtp-fake does not accept mail from you")
+        else:
+            self.reply("220 oms-smtp-fake ESMTP ready")
+        offered = set(e.split(" ")[0].upper() for e in exts)
+        mail_from, rcpts, params, authed = None, [], "", False
+        auth_login = 0
         while True:
             raw = self.rfile.readline(4096)
             if not raw:
                 return
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if auth_login:
+                auth_login -= 1
+                if auth_login:
+                    self.reply("334 UGFzc3dvcmQ6")
+                else:
+                    authed = True
+                    self.reply("235 2.7.0 Authentication successful")
+                continue
             verb = line[:4].upper()
+            if refused and verb != "QUIT":
+                self.reply("503 5.5.1 no service")
+                continue
             if verb in ("EHLO", "HELO"):
                 if verb == "EHLO":
-                    self.wfile.write(b"250-oms-smtp-fake\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n")
+                    out = ["oms-smtp-fake"] + exts
+                    for i, e in enumerate(out):
+                        sep = " " if i == len(out) - 1 else "-"
+                        self.wfile.write(("250%s%s\r\n" % (sep, e)).encode())
                     self.wfile.flush()
                 else:
                     self.reply("250 oms-smtp-fake")
+            elif verb == "AUTH":
+                with STATE.lock:
+                    STATE.auths += 1
+                    STATE.auth_in_clear += 1     # there is no TLS here
+                parts = line.split()
+                if len(parts) >= 2 and parts[1].upper() == "LOGIN":
+                    auth_login = 2 if len(parts) == 2 else 1
+                    self.reply("334 VXNlcm5hbWU6" if len(parts) == 2 else "334 UGFzc3dvcmQ6")
+                    continue
+                authed = True
+                self.reply("235 2.7.0 Authentication successful")
             elif verb == "MAIL":
-                mail_from, rcpts = line[10:].strip().split(" ")[0], []
+                rest = line[10:].strip()
+                addr, _, params = rest.partition(" ")
+                kind = STATE.faults.mode if STATE.faults.mode in ("530", "503") else None
+                if kind and STATE.faults.pick():
+                    with STATE.lock:
+                        STATE.rejected += 1
+                    self.reply("530 5.7.0 Authentication required" if kind == "530"
+                               else "503 5.5.1 Bad sequence of commands")
+                    continue
+                if require_auth and not authed:
+                    with STATE.lock:
+                        STATE.rejected += 1
+                    self.reply("530 5.7.0 Authentication required")
+                    continue
+                words = [p.upper() for p in params.split()]
+                if "BODY=8BITMIME" in words and "8BITMIME" not in offered:
+                    STATE.violation("body_8bitmime_not_offered")
+                    self.reply("555 5.5.4 BODY=8BITMIME not supported here")
+                    continue
+                if "SMTPUTF8" in words and "SMTPUTF8" not in offered:
+                    STATE.violation("smtputf8_not_offered")
+                    self.reply("555 5.5.4 SMTPUTF8 not supported here")
+                    continue
+                mail_from, rcpts = addr, []
                 self.reply("250 OK")
             elif verb == "RCPT":
                 if STATE.faults.mode == "550":
@@ -142,7 +305,12 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                     self.reply("550 5.1.1 %s: Recipient address rejected: "
                                "mailbox unavailable" % line[8:].strip())
                     continue
-                rcpts.append(line[8:].strip())
+                addr = line[8:].strip()
+                if any(ord(ch) > 127 for ch in addr) and "SMTPUTF8" not in params.upper().split():
+                    STATE.violation("utf8_address_without_smtputf8")
+                    self.reply("553 5.6.7 a UTF-8 address needs SMTPUTF8")
+                    continue
+                rcpts.append(addr)
                 self.reply("250 OK")
             elif verb == "DATA":
                 if not rcpts:
@@ -159,26 +327,41 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                     if l.startswith(b".."):
                         l = l[1:]
                     chunks.append(l)
-                kind = STATE.faults.pick() if STATE.faults.mode != "550" else None
+                data = b"".join(chunks)
+                if any(c >= 0x80 for c in data) and "BODY=8BITMIME" not in params.upper().split():
+                    STATE.violation("8bit_without_body")
+                kind = STATE.faults.pick() if STATE.faults.mode not in ("550", "530", "503", "554connect") else None
                 if kind == "lost":
                     # accepted, but the client never hears so: it will send
                     # the same message (same Message-ID) again
-                    STATE.add(mail_from, rcpts, b"".join(chunks))
+                    STATE.add(mail_from, rcpts, data, params)
                     return
                 if kind == "close":
                     return
                 if kind == "stall":
                     time.sleep(STATE.faults.stall_seconds)
                     return
+                if kind == "slow250":
+                    # accepted; the 250 comes late, on this connection
+                    STATE.add(mail_from, rcpts, data, params)
+                    time.sleep(STATE.faults.stall_seconds)
+                    self.early()
+                    try:
+                        self.reply("250 OK queued (late)")
+                    except OSError:
+                        return
+                    mail_from, rcpts, params = None, [], ""
+                    continue
                 if kind and kind[:1] in "45":
                     with STATE.lock:
                         STATE.rejected += 1
                     self.reply("%s injected failure" % kind)
                     continue
-                STATE.add(mail_from, rcpts, b"".join(chunks))
+                STATE.add(mail_from, rcpts, data, params)
+                mail_from, rcpts, params = None, [], ""
                 self.reply("250 OK queued")
             elif verb == "RSET":
-                mail_from, rcpts = None, []
+                mail_from, rcpts, params = None, [], ""
                 self.reply("250 OK")
             elif verb == "NOOP":
                 self.reply("250 OK")
@@ -216,6 +399,10 @@ class AdminHandler(BaseHTTPRequestHandler):
         if self.path == "/_admin/config":
             with STATE.lock:
                 STATE.dedupe = bool(body.get("dedupe", STATE.dedupe))
+                if "extensions" in body:
+                    STATE.extensions = list(body["extensions"] or [])
+                if "require_auth" in body:
+                    STATE.require_auth = bool(body["require_auth"])
             return fakelib.send_json(self, 200, {"ok": True})
         if self.path == "/_admin/reset":
             STATE.reset()

@@ -4,9 +4,11 @@ http_test_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 http_test_ldadd = liboms_http.a liboms_core.a $(CMOCKA_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS) $(LIBPQ_LIBS)
 
 check_PROGRAMS += tests/unit/test_backoff tests/unit/test_breaker tests/unit/test_payment \
-	tests/unit/test_template tests/unit/test_fuzz_payment tests/unit/test_fuzz_template
+	tests/unit/test_template tests/unit/test_fuzz_payment tests/unit/test_fuzz_template \
+	tests/unit/test_mail
 TESTS += tests/unit/test_backoff tests/unit/test_breaker tests/unit/test_payment \
-	tests/unit/test_template tests/unit/test_fuzz_payment tests/unit/test_fuzz_template
+	tests/unit/test_template tests/unit/test_fuzz_payment tests/unit/test_fuzz_template \
+	tests/unit/test_mail
 
 tests_unit_test_backoff_SOURCES = tests/unit/test_backoff.c
 tests_unit_test_backoff_CFLAGS = $(http_test_cflags)
@@ -20,6 +22,11 @@ tests_unit_test_payment_LDADD = $(http_test_ldadd)
 tests_unit_test_template_SOURCES = tests/unit/test_template.c
 tests_unit_test_template_CFLAGS = $(http_test_cflags)
 tests_unit_test_template_LDADD = $(http_test_ldadd)
+# Issue 12: mail by characters, MIME, and every template read by
+# tests/fakes/mail_lint.py (policy.strict).
+tests_unit_test_mail_SOURCES = tests/unit/test_mail.c
+tests_unit_test_mail_CFLAGS = $(http_test_cflags)
+tests_unit_test_mail_LDADD = $(http_test_ldadd)
 # The libFuzzer entry functions, run over tests/fuzz/corpus by a plain main.
 tests_unit_test_fuzz_payment_SOURCES = tests/fuzz/fuzz_payment.c tests/unit/fuzz_corpus_main.c
 tests_unit_test_fuzz_payment_CFLAGS = $(http_test_cflags) -DFUZZ_CORPUS='"payment"'

@@ -2,7 +2,10 @@
  * Input: "TEMPLATE\0key=value\0key=value..." (a value starting with '*' is
  * a block value). The template is rendered as a header and as a body.
  * Invariants: no crash, a header never contains CR or LF, a body contains
- * CR/LF only where the template or a block value had them. */
+ * CR/LF only where the template or a block value had them, and the HTML
+ * rendering has no markup but its own <p>, </p> and <br> (everything from
+ * the template and the values is escaped). Sections ({{#k}}...{{/k}})
+ * nest at most a few levels: deeper ones render as text. */
 #include "config.h"
 
 #include <stdint.h>
@@ -66,6 +69,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!tmpl_has_nl && strchr(s, '\r'))
 		abort();           /* values never bring a CR */
+	free(s);
+	s = template_render(copy, tlen, lookup, &v, TEMPLATE_HTML, &missing, &outlen);
+	if (!s || strlen(s) != outlen)
+		abort();
+	for (const char *p = s; (p = strchr(p, '<')) != NULL; p++)
+		if (strncmp(p, "<p>", 3) && strncmp(p, "</p>", 4) && strncmp(p, "<br>", 4))
+			abort();   /* markup that is not ours */
 	free(s);
 	free(copy);
 	return 0;

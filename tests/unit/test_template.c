@@ -91,7 +91,10 @@ test_every_template_renders(void **state)
 	assert_null(template_find("no_such_template"));
 }
 
-static const struct mail_settings ms = { "shop@example.org", "Shop", "Test Shop", NULL };
+static const struct mail_settings ms = { "shop@example.org", "Shop", "Test Shop", NULL, "", "", false };
+
+static const struct mail_context mc77 = { 77, NULL, false, -1, 0 };
+static const struct mail_context mc1 = { 1, NULL, false, -1, 0 };
 
 static void
 test_message(void **state)
@@ -104,7 +107,7 @@ test_message(void **state)
 	struct mail_message m;
 	struct oms_error err = { 0 };
 	(void)state;
-	assert_int_equal(mail_build("order_cancelled", payload, strlen(payload), 77, &ms, 0, &m, &err),
+	assert_int_equal(mail_build("order_cancelled", payload, strlen(payload), &mc77, &ms, &m, &err),
 			 OMS_OK);
 	assert_string_equal(m.message_id, "<oms.outbox.77@example.org>");
 	assert_string_equal(m.rcpt, "ada@example.com");
@@ -129,10 +132,10 @@ test_message_refusals(void **state)
 	struct oms_error err = { 0 };
 	const char *bad_to = "{\"to\":\"a@b.c>\\r\\nRCPT TO:<x@y.z\",\"order_no\":1}";
 	(void)state;
-	assert_int_equal(mail_build("order_cancelled", bad_to, strlen(bad_to), 1, &ms, 0, &m, &err),
+	assert_int_equal(mail_build("order_cancelled", bad_to, strlen(bad_to), &mc1, &ms, &m, &err),
 			 OMS_INVALID);
-	assert_int_equal(mail_build("nope", "{}", 2, 1, &ms, 0, &m, &err), OMS_INVALID);
-	assert_int_equal(mail_build("order_cancelled", "[", 1, 1, &ms, 0, &m, &err), OMS_INVALID);
+	assert_int_equal(mail_build("nope", "{}", 2, &mc1, &ms, &m, &err), OMS_INVALID);
+	assert_int_equal(mail_build("order_cancelled", "[", 1, &mc1, &ms, &m, &err), OMS_INVALID);
 }
 
 /* The body of event's mail for an order in currency: total 123456 minor
@@ -151,7 +154,7 @@ money_mail(const char *event, const char *currency)
 		 "\"lines\":[{\"name\":\"Blue mug\",\"qty\":2,\"line_total_minor\":123456},"
 		 "{\"name\":\"Huge\",\"qty\":4,\"unit_price_minor\":4611686018427387904}]}",
 		 currency);
-	assert_int_equal(mail_build(event, payload, strlen(payload), 1, &ms, 0, &m, &err), OMS_OK);
+	assert_int_equal(mail_build(event, payload, strlen(payload), &mc1, &ms, &m, &err), OMS_OK);
 	body = strdup(m.data);
 	mail_message_free(&m);
 	assert_non_null(body);
