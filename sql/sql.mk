@@ -22,6 +22,7 @@ OMS_MIGRATIONS = \
 	sql/0017_schema_definitions.sql \
 	sql/0018_currency.sql \
 	sql/0019_note_limit.sql \
+	sql/0020_report_summaries.sql \
 	sql/0025_carriers.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
@@ -40,7 +41,8 @@ OMS_DEFINITIONS = \
 	sql/functions/80_outbox.sql \
 	sql/functions/85_approvals.sql \
 	sql/functions/90_admin.sql \
-	sql/functions/95_reports.sql
+	sql/functions/95_reports.sql \
+	sql/functions/96_dashboard.sql
 
 # Demo data scripts (sql/demo/NN_*.sql, owned by the demo-data part; list
 # a new file here so it is compiled in and distributed).
@@ -54,6 +56,7 @@ OMS_DEMO_SQL = \
 	sql/demo/60_anchor.sql \
 	sql/demo/70_audit.sql \
 	sql/demo/80_finish.sql \
+	sql/demo/85_report_summaries.sql \
 	sql/demo/90_verify.sql
 
 OMS_SQL2C = $(top_srcdir)/build-aux/sql2c

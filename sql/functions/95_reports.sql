@@ -96,4 +96,746 @@ COMMENT ON VIEW oms_report.status_now IS 'current number of orders per status an
 REVOKE ALL ON oms_report.status_now FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT SELECT ON oms_report.status_now TO oms_admin, oms_analyst;
 
+
+-- ===========================================================================
+-- Report summaries (issue 10; tables in sql/0020_report_summaries.sql).
+--
+-- What each fact row holds is defined once, by the *_live views below (a
+-- recompute from the base tables). The triggers recompute one object's fact
+-- row from its view and append the difference to the summaries; rebuild
+-- fills everything from the views; verify compares all three.
+
+-- One order's figures. Days are UTC. Column order = oms.report_order.
+CREATE OR REPLACE VIEW oms.report_order_live AS
+SELECT o.id AS order_id, o.seller_id, o.currency,
+       (o.placed_at AT TIME ZONE 'UTC')::date AS day,
+       o.status, o.total_minor,
+       o.confirmed_at IS NOT NULL AS confirmed,
+       extract(epoch FROM o.confirmed_at - o.placed_at) AS process_secs,
+       o.shipped_at IS NOT NULL AS shipped,
+       extract(epoch FROM o.shipped_at - o.confirmed_at) AS ship_secs,
+       coalesce(o.shipped_at - o.confirmed_at <= interval '24 hours', false) AS in_time,
+       o.delivered_at IS NOT NULL AS delivered,
+       extract(epoch FROM o.delivered_at - o.shipped_at) AS transit_secs,
+       (o.delivered_at IS NOT NULL AND est.estimated_delivery IS NOT NULL) AS with_estimate,
+       coalesce((o.delivered_at AT TIME ZONE 'UTC')::date <= est.estimated_delivery, false) AS on_time,
+       (o.status = 'DELIVERY_EXCEPTION'
+        OR EXISTS (SELECT 1 FROM oms.shipment s JOIN oms.shipment_event e ON e.shipment_id = s.id
+                   WHERE s.order_id = o.id AND e.status IN ('failure', 'return_to_sender'))) AS exception,
+       EXISTS (SELECT 1 FROM oms.shipment s WHERE s.order_id = o.id AND s.flagged) AS stuck,
+       (o.confirmed_at IS NOT NULL
+        AND (EXISTS (SELECT 1 FROM oms.cancellation c
+                     WHERE c.order_id = o.id AND c.reason_code = 'out_of_stock' AND c.state = 'done')
+             OR EXISTS (SELECT 1 FROM oms.return_request rr JOIN oms.return_item ri ON ri.return_id = rr.id
+                        WHERE rr.order_id = o.id AND ri.condition IN ('damaged', 'defective')))) AS inaccurate
+FROM oms.orders o
+LEFT JOIN LATERAL (SELECT s.estimated_delivery FROM oms.shipment s WHERE s.order_id = o.id
+                   ORDER BY s.shipped_at DESC, s.id DESC LIMIT 1) est ON true;
+COMMENT ON VIEW oms.report_order_live IS 'an order''s report figures recomputed from the base tables (oms.report_order keeps them)';
+REVOKE ALL ON oms.report_order_live FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- One cancellation's figures. requester_role is the requester's staff role
+-- now; the fact row keeps the role it had when the cancellation was made.
+CREATE OR REPLACE VIEW oms.report_cancel_live AS
+SELECT c.id AS cancellation_id, c.order_id, o.seller_id,
+       (c.requested_at AT TIME ZONE 'UTC')::date AS day,
+       c.reason_code,
+       coalesce((SELECT s.role FROM oms.staff s WHERE s.login = c.requested_by), 'other') AS requester_role,
+       c.override_reason IS NOT NULL AS override,
+       c.scope, c.state,
+       coalesce((SELECT sum(cl.qty) FROM oms.cancellation_line cl WHERE cl.cancellation_id = c.id), 0)::bigint AS units
+FROM oms.cancellation c
+JOIN oms.orders o ON o.id = c.order_id;
+COMMENT ON VIEW oms.report_cancel_live IS 'a cancellation''s report figures recomputed from the base tables';
+REVOKE ALL ON oms.report_cancel_live FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- One refund's figures.
+CREATE OR REPLACE VIEW oms.report_refund_live AS
+SELECT r.id AS refund_id, r.order_id, o.seller_id, r.currency,
+       (r.created_at AT TIME ZONE 'UTC')::date AS day,
+       r.approval, r.status, r.amount_minor,
+       CASE WHEN r.status = 'succeeded' THEN extract(epoch FROM r.executed_at - r.created_at) END AS exec_secs
+FROM oms.refund r
+JOIN oms.orders o ON o.id = r.order_id;
+COMMENT ON VIEW oms.report_refund_live IS 'a refund''s report figures recomputed from the base tables';
+REVOKE ALL ON oms.report_refund_live FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Who asked, as the cancellations report names it.
+CREATE OR REPLACE FUNCTION oms.report_who(p_role text, p_override boolean) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN CASE WHEN p_override THEN 'admin_override' ELSE p_role END;
+REVOKE ALL ON FUNCTION oms.report_who(text,boolean) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Append a fact row's contribution (p_sign +1 or -1) to its summary.
+CREATE OR REPLACE FUNCTION oms.report_day_add(f oms.report_order, p_sign int) RETURNS void
+LANGUAGE sql
+AS $$
+	INSERT INTO oms.report_day VALUES (f.day, f.seller_id, f.currency, f.status, p_sign, p_sign * f.total_minor,
+		p_sign * f.confirmed::int, p_sign * coalesce(f.process_secs, 0),
+		p_sign * f.shipped::int, p_sign * coalesce(f.ship_secs, 0), p_sign * f.in_time::int,
+		p_sign * f.delivered::int, p_sign * coalesce(f.transit_secs, 0),
+		p_sign * f.with_estimate::int, p_sign * f.on_time::int, p_sign * f.exception::int,
+		p_sign * f.stuck::int, p_sign * f.inaccurate::int)
+$$;
+REVOKE ALL ON FUNCTION oms.report_day_add(oms.report_order,int) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+CREATE OR REPLACE FUNCTION oms.report_cancel_add(f oms.report_cancel, p_sign int) RETURNS void
+LANGUAGE sql
+AS $$
+	INSERT INTO oms.report_cancel_day VALUES (f.day, f.seller_id, f.reason_code,
+		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units)
+$$;
+REVOKE ALL ON FUNCTION oms.report_cancel_add(oms.report_cancel,int) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+CREATE OR REPLACE FUNCTION oms.report_refund_add(f oms.report_refund, p_sign int) RETURNS void
+LANGUAGE sql
+AS $$
+	INSERT INTO oms.report_refund_day VALUES (f.day, f.seller_id, f.currency, f.approval, f.status,
+		p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int, p_sign * coalesce(f.exec_secs, 0))
+$$;
+REVOKE ALL ON FUNCTION oms.report_refund_add(oms.report_refund,int) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Recompute one order's fact row; if it changed, append -old and +new to
+-- the summary. The fact row is locked first (FOR UPDATE), so at READ
+-- COMMITTED the recompute, a later statement, sees every transaction that
+-- changed the order before; an unchanged fact row is still written, so a
+-- REPEATABLE READ or SERIALIZABLE transaction that recomputed from an older
+-- snapshot fails with 40001 instead of writing a stale fact (in practice
+-- lock_order has already serialised the two).
+CREATE OR REPLACE FUNCTION oms.report_order_refresh(p_order_id bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_old oms.report_order;
+	v_new oms.report_order;
+BEGIN
+	IF p_order_id IS NULL THEN
+		RETURN;
+	END IF;
+	SELECT * INTO v_old FROM oms.report_order WHERE order_id = p_order_id FOR UPDATE;
+	SELECT * INTO v_new FROM oms.report_order_live WHERE order_id = p_order_id;
+	IF v_old.order_id IS NOT NULL THEN
+		IF v_old IS NOT DISTINCT FROM v_new THEN
+			UPDATE oms.report_order SET order_id = order_id WHERE order_id = p_order_id;
+			RETURN;
+		END IF;
+		PERFORM oms.report_day_add(v_old, -1);
+		DELETE FROM oms.report_order WHERE order_id = p_order_id;
+	END IF;
+	IF v_new.order_id IS NOT NULL THEN
+		PERFORM oms.report_day_add(v_new, 1);
+		INSERT INTO oms.report_order SELECT v_new.*;
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.report_order_refresh(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+CREATE OR REPLACE FUNCTION oms.report_cancel_refresh(p_id bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_old oms.report_cancel;
+	v_new oms.report_cancel;
+BEGIN
+	SELECT * INTO v_old FROM oms.report_cancel WHERE cancellation_id = p_id FOR UPDATE;
+	SELECT * INTO v_new FROM oms.report_cancel_live WHERE cancellation_id = p_id;
+	IF v_old.cancellation_id IS NOT NULL THEN
+		v_new.requester_role := v_old.requester_role;      -- who asked, as they were then
+		IF v_old IS NOT DISTINCT FROM v_new THEN
+			UPDATE oms.report_cancel SET cancellation_id = cancellation_id WHERE cancellation_id = p_id;
+			RETURN;
+		END IF;
+		PERFORM oms.report_cancel_add(v_old, -1);
+		DELETE FROM oms.report_cancel WHERE cancellation_id = p_id;
+	END IF;
+	IF v_new.cancellation_id IS NOT NULL THEN
+		PERFORM oms.report_cancel_add(v_new, 1);
+		INSERT INTO oms.report_cancel SELECT v_new.*;
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.report_cancel_refresh(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+CREATE OR REPLACE FUNCTION oms.report_refund_refresh(p_id bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_old oms.report_refund;
+	v_new oms.report_refund;
+BEGIN
+	SELECT * INTO v_old FROM oms.report_refund WHERE refund_id = p_id FOR UPDATE;
+	SELECT * INTO v_new FROM oms.report_refund_live WHERE refund_id = p_id;
+	IF v_old.refund_id IS NOT NULL THEN
+		IF v_old IS NOT DISTINCT FROM v_new THEN
+			UPDATE oms.report_refund SET refund_id = refund_id WHERE refund_id = p_id;
+			RETURN;
+		END IF;
+		PERFORM oms.report_refund_add(v_old, -1);
+		DELETE FROM oms.report_refund WHERE refund_id = p_id;
+	END IF;
+	IF v_new.refund_id IS NOT NULL THEN
+		PERFORM oms.report_refund_add(v_new, 1);
+		INSERT INTO oms.report_refund SELECT v_new.*;
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.report_refund_refresh(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- The one trigger function (triggers: sql/0020_report_summaries.sql): what
+-- changed names the fact rows to recompute.
+CREATE OR REPLACE FUNCTION oms.report_trg() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	CASE TG_TABLE_NAME
+	WHEN 'orders' THEN
+		PERFORM oms.report_order_refresh(NEW.id);
+	WHEN 'shipment' THEN
+		PERFORM oms.report_order_refresh(NEW.order_id);
+	WHEN 'shipment_event' THEN
+		PERFORM oms.report_order_refresh((SELECT s.order_id FROM oms.shipment s WHERE s.id = NEW.shipment_id));
+	WHEN 'cancellation' THEN
+		PERFORM oms.report_cancel_refresh(NEW.id);
+		PERFORM oms.report_order_refresh(NEW.order_id);      -- order accuracy
+	WHEN 'cancellation_line' THEN
+		PERFORM oms.report_cancel_refresh(NEW.cancellation_id);
+	WHEN 'refund' THEN
+		PERFORM oms.report_refund_refresh(NEW.id);
+	WHEN 'return_item' THEN
+		PERFORM oms.report_order_refresh((SELECT r.order_id FROM oms.return_request r WHERE r.id = NEW.return_id));
+	END CASE;
+	RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.report_trg() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Everything again from the base tables (after a bulk load that skipped
+-- the triggers: the demo generator, the migration's backfill). Locks the
+-- summaries against the triggers meanwhile.
+CREATE OR REPLACE FUNCTION oms.report_rebuild() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	LOCK TABLE oms.report_order, oms.report_cancel, oms.report_refund,
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day IN EXCLUSIVE MODE;
+	TRUNCATE oms.report_order, oms.report_cancel, oms.report_refund,
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day;
+	INSERT INTO oms.report_order SELECT * FROM oms.report_order_live;
+	INSERT INTO oms.report_cancel SELECT * FROM oms.report_cancel_live;
+	INSERT INTO oms.report_refund SELECT * FROM oms.report_refund_live;
+	INSERT INTO oms.report_day
+	SELECT day, seller_id, currency, status, count(*), sum(total_minor), count(*) FILTER (WHERE confirmed),
+	       coalesce(sum(process_secs), 0), count(*) FILTER (WHERE shipped), coalesce(sum(ship_secs), 0),
+	       count(*) FILTER (WHERE in_time), count(*) FILTER (WHERE delivered), coalesce(sum(transit_secs), 0),
+	       count(*) FILTER (WHERE with_estimate), count(*) FILTER (WHERE on_time),
+	       count(*) FILTER (WHERE exception), count(*) FILTER (WHERE stuck), count(*) FILTER (WHERE inaccurate)
+	FROM oms.report_order GROUP BY day, seller_id, currency, status;
+	INSERT INTO oms.report_cancel_day
+	SELECT day, seller_id, reason_code, oms.report_who(requester_role, override), scope, state, count(*), sum(units)
+	FROM oms.report_cancel GROUP BY 1, 2, 3, 4, 5, 6;
+	INSERT INTO oms.report_refund_day
+	SELECT day, seller_id, currency, approval, status, count(*), sum(amount_minor),
+	       count(exec_secs), coalesce(sum(exec_secs), 0)
+	FROM oms.report_refund GROUP BY 1, 2, 3, 4, 5;
+	ANALYZE oms.report_order, oms.report_cancel, oms.report_refund,
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.report_rebuild() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- Merge the delta rows of each summary key into one row (keys whose rows
+-- sum to no object at all go). Readers see the rows before or after, both
+-- exact; writers only ever insert, so they never wait for the fold. One
+-- fold at a time (advisory lock). Returns the rows removed.
+CREATE OR REPLACE FUNCTION oms_api.report_fold() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.caller_role();
+	v_del bigint;
+	v_ins bigint;
+	v_total bigint := 0;
+BEGIN
+	IF v_role IS NULL OR v_role NOT IN ('admin', 'worker') THEN
+		RAISE EXCEPTION 'report_fold is for administrators and the worker' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', v_role)::text;
+	END IF;
+	PERFORM pg_advisory_xact_lock(hashtext('oms.report_fold'));
+
+	WITH k AS (SELECT day, seller_id, currency, status FROM oms.report_day
+	           GROUP BY 1, 2, 3, 4 HAVING count(*) > 1),
+	d AS (DELETE FROM oms.report_day t USING k
+	      WHERE (t.day, t.seller_id, t.currency, t.status) = (k.day, k.seller_id, k.currency, k.status)
+	      RETURNING t.*),
+	i AS (INSERT INTO oms.report_day
+	      SELECT day, seller_id, currency, status, sum(orders), sum(total_minor), sum(confirmed), sum(process_secs),
+	             sum(shipped), sum(ship_secs), sum(in_time), sum(delivered), sum(transit_secs), sum(with_estimate),
+	             sum(on_time), sum(exceptions), sum(stuck), sum(inaccurate)
+	      FROM d GROUP BY 1, 2, 3, 4 HAVING sum(orders) <> 0 RETURNING 1)
+	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
+	v_total := v_total + v_del - v_ins;
+
+	WITH k AS (SELECT day, seller_id, reason_code, who, scope, state FROM oms.report_cancel_day
+	           GROUP BY 1, 2, 3, 4, 5, 6 HAVING count(*) > 1),
+	d AS (DELETE FROM oms.report_cancel_day t USING k
+	      WHERE (t.day, t.seller_id, t.reason_code, t.who, t.scope, t.state)
+	            = (k.day, k.seller_id, k.reason_code, k.who, k.scope, k.state)
+	      RETURNING t.*),
+	i AS (INSERT INTO oms.report_cancel_day
+	      SELECT day, seller_id, reason_code, who, scope, state, sum(n), sum(units)
+	      FROM d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 RETURNING 1)
+	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
+	v_total := v_total + v_del - v_ins;
+
+	WITH k AS (SELECT day, seller_id, currency, approval, status FROM oms.report_refund_day
+	           GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1),
+	d AS (DELETE FROM oms.report_refund_day t USING k
+	      WHERE (t.day, t.seller_id, t.currency, t.approval, t.status)
+	            = (k.day, k.seller_id, k.currency, k.approval, k.status)
+	      RETURNING t.*),
+	i AS (INSERT INTO oms.report_refund_day
+	      SELECT day, seller_id, currency, approval, status, sum(n), sum(amount_minor), sum(exec_n), sum(exec_secs)
+	      FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 RETURNING 1)
+	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
+	v_total := v_total + v_del - v_ins;
+	RETURN v_total;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.report_fold() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.report_fold() TO oms_admin, oms_worker;
+
+-- Every difference between the stored facts and summaries and a full
+-- recompute from the base tables; no row = exact. A full scan: for tests
+-- and audits. (A cancellation's requester_role is compared with the
+-- requester's role now: a staff member whose role changed since shows up.)
+CREATE OR REPLACE FUNCTION oms_api.report_verify()
+RETURNS TABLE (summary text, key text, stored text, recomputed text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'admin' THEN
+		RAISE EXCEPTION 'report_verify is for administrators' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	RETURN QUERY
+	SELECT 'report_order', coalesce(a.order_id, b.order_id)::text, to_jsonb(a)::text, to_jsonb(b)::text
+	FROM oms.report_order a FULL JOIN oms.report_order_live b ON a.order_id = b.order_id
+	WHERE a IS DISTINCT FROM b;
+	RETURN QUERY
+	SELECT 'report_cancel', coalesce(a.cancellation_id, b.cancellation_id)::text, to_jsonb(a)::text, to_jsonb(b)::text
+	FROM oms.report_cancel a FULL JOIN oms.report_cancel_live b ON a.cancellation_id = b.cancellation_id
+	WHERE a IS DISTINCT FROM b;
+	RETURN QUERY
+	SELECT 'report_refund', coalesce(a.refund_id, b.refund_id)::text, to_jsonb(a)::text, to_jsonb(b)::text
+	FROM oms.report_refund a FULL JOIN oms.report_refund_live b ON a.refund_id = b.refund_id
+	WHERE a IS DISTINCT FROM b;
+	RETURN QUERY
+	WITH s AS (SELECT d.day, d.seller_id, d.currency, d.status,
+	                  jsonb_build_array(sum(d.orders), sum(d.total_minor), sum(d.confirmed), sum(d.process_secs),
+	                      sum(d.shipped), sum(d.ship_secs), sum(d.in_time), sum(d.delivered), sum(d.transit_secs),
+	                      sum(d.with_estimate), sum(d.on_time), sum(d.exceptions), sum(d.stuck), sum(d.inaccurate)) AS v
+	           FROM oms.report_day d GROUP BY 1, 2, 3, 4 HAVING sum(d.orders) <> 0 OR sum(d.total_minor) <> 0),
+	r AS (SELECT f.day, f.seller_id, f.currency, f.status,
+	             jsonb_build_array(count(*), sum(f.total_minor), count(*) FILTER (WHERE f.confirmed),
+	                 coalesce(sum(f.process_secs), 0), count(*) FILTER (WHERE f.shipped), coalesce(sum(f.ship_secs), 0),
+	                 count(*) FILTER (WHERE f.in_time), count(*) FILTER (WHERE f.delivered),
+	                 coalesce(sum(f.transit_secs), 0), count(*) FILTER (WHERE f.with_estimate),
+	                 count(*) FILTER (WHERE f.on_time), count(*) FILTER (WHERE f.exception),
+	                 count(*) FILTER (WHERE f.stuck), count(*) FILTER (WHERE f.inaccurate)) AS v
+	      FROM oms.report_order_live f GROUP BY 1, 2, 3, 4)
+	SELECT 'report_day', jsonb_build_array(coalesce(s.day, r.day), coalesce(s.seller_id, r.seller_id),
+	                                       coalesce(s.currency, r.currency), coalesce(s.status, r.status))::text,
+	       s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.day, s.seller_id, s.currency, s.status) = (r.day, r.seller_id, r.currency, r.status)
+	WHERE s.v IS DISTINCT FROM r.v;
+	RETURN QUERY
+	WITH s AS (SELECT d.day, d.seller_id, d.reason_code, d.who, d.scope, d.state,
+	                  jsonb_build_array(sum(d.n), sum(d.units)) AS v
+	           FROM oms.report_cancel_day d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(d.n) <> 0 OR sum(d.units) <> 0),
+	r AS (SELECT f.day, f.seller_id, f.reason_code, oms.report_who(f.requester_role, f.override) AS who, f.scope, f.state,
+	             jsonb_build_array(count(*), sum(f.units)) AS v
+	      FROM oms.report_cancel_live f GROUP BY 1, 2, 3, 4, 5, 6)
+	SELECT 'report_cancel_day', jsonb_build_array(coalesce(s.day, r.day), coalesce(s.seller_id, r.seller_id),
+	           coalesce(s.reason_code, r.reason_code), coalesce(s.who, r.who), coalesce(s.scope, r.scope),
+	           coalesce(s.state, r.state))::text, s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.day, s.seller_id, s.reason_code, s.who, s.scope, s.state)
+	                      = (r.day, r.seller_id, r.reason_code, r.who, r.scope, r.state)
+	WHERE s.v IS DISTINCT FROM r.v;
+	RETURN QUERY
+	WITH s AS (SELECT d.day, d.seller_id, d.currency, d.approval, d.status,
+	                  jsonb_build_array(sum(d.n), sum(d.amount_minor), sum(d.exec_n), sum(d.exec_secs)) AS v
+	           FROM oms.report_refund_day d GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.n) <> 0 OR sum(d.amount_minor) <> 0),
+	r AS (SELECT f.day, f.seller_id, f.currency, f.approval, f.status,
+	             jsonb_build_array(count(*), sum(f.amount_minor), count(f.exec_secs), coalesce(sum(f.exec_secs), 0)) AS v
+	      FROM oms.report_refund_live f GROUP BY 1, 2, 3, 4, 5)
+	SELECT 'report_refund_day', jsonb_build_array(coalesce(s.day, r.day), coalesce(s.seller_id, r.seller_id),
+	           coalesce(s.currency, r.currency), coalesce(s.approval, r.approval), coalesce(s.status, r.status))::text,
+	       s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.day, s.seller_id, s.currency, s.approval, s.status)
+	                      = (r.day, r.seller_id, r.currency, r.approval, r.status)
+	WHERE s.v IS DISTINCT FROM r.v;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.report_verify() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.report_verify() TO oms_admin;
+
+-- ---------------------------------------------------------------------------
+-- The reports (oms report NAME, the report screen). SECURITY INVOKER: they
+-- read the summaries, whose row-level security gives fulfilment staff their
+-- seller's rows only; CSRs may not run them.
+
+-- The period a day falls in: its day, ISO week (Monday), month, or the
+-- range's first day ('all').
+CREATE OR REPLACE FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE p_by
+	WHEN 'day' THEN p_day
+	WHEN 'week' THEN date_trunc('week', p_day)::date
+	WHEN 'month' THEN date_trunc('month', p_day)::date
+	ELSE p_start END;
+REVOKE ALL ON FUNCTION oms.report_bucket(date,text,date) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.report_bucket(date,text,date) TO oms_admin, oms_analyst, oms_fulfilment;
+
+-- A report's range: NULL from = the first day with orders, NULL to = today
+-- (UTC). Refuses a from after to and an unknown grouping (22023).
+CREATE OR REPLACE FUNCTION oms.report_range(p_from date, p_to date, p_by text,
+	OUT v_from date, OUT v_to date, OUT v_by text)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+	v_by := coalesce(p_by, 'all');
+	IF v_by NOT IN ('day', 'week', 'month', 'all') THEN
+		RAISE EXCEPTION 'by must be day, week, month or all, not %', p_by USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'unknown_value', 'field', 'by', 'value', p_by,
+			                            'allowed', jsonb_build_array('day', 'week', 'month', 'all'))::text;
+	END IF;
+	v_to := coalesce(p_to, (clock_timestamp() AT TIME ZONE 'UTC')::date);
+	v_from := coalesce(p_from, least((SELECT min(d.day) FROM oms.report_day d), v_to), v_to);
+	IF v_from > v_to THEN
+		RAISE EXCEPTION 'the period starts (%) after it ends (%)', v_from, v_to USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'out_of_range', 'field', 'from', 'value', v_from, 'max', v_to)::text;
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.report_range(date,date,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.report_range(date,date,text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+CREATE OR REPLACE FUNCTION oms.report_status_sort(p_status text) RETURNS int
+LANGUAGE sql IMMUTABLE
+RETURN coalesce(array_position(ARRAY['PENDING', 'CONFIRMED', 'SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY',
+                                     'DELIVERED', 'DELIVERY_EXCEPTION', 'CANCELLED'], p_status), 99);
+REVOKE ALL ON FUNCTION oms.report_status_sort(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.report_status_sort(text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+-- volume: orders placed in the period by their status now, and their value.
+CREATE OR REPLACE FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint DEFAULT NULL,
+	p_by text DEFAULT 'all')
+RETURNS TABLE (period date, seller_id bigint, status text, currency char(3), orders bigint, total_minor bigint)
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	SELECT oms.report_bucket(d.day, r.v_by, r.v_from), d.seller_id, d.status, d.currency,
+	       sum(d.orders)::bigint, sum(d.total_minor)::bigint
+	FROM oms.report_day d
+	WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	GROUP BY 1, 2, 3, 4
+	HAVING sum(d.orders) <> 0
+	ORDER BY 1, 2, oms.report_status_sort(d.status), 4;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.report_volume(date,date,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.report_volume(date,date,bigint,text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+-- cancellations: per reason, who asked and scope, requested in the period;
+-- rate = done ones / orders placed in the same period (and seller).
+CREATE OR REPLACE FUNCTION oms_api.report_cancellations(p_from date, p_to date, p_seller_id bigint DEFAULT NULL,
+	p_by text DEFAULT 'all')
+RETURNS TABLE (period date, seller_id bigint, reason_code text, requested_by_role text, scope text,
+	cancelled bigint, pending bigint, rejected bigint, units bigint, orders_placed bigint, rate numeric)
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	WITH c AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id, d.reason_code, d.who, d.scope,
+		       coalesce(sum(d.n) FILTER (WHERE d.state = 'done'), 0)::bigint AS cancelled,
+		       coalesce(sum(d.n) FILTER (WHERE d.state = 'pending_approval'), 0)::bigint AS pending,
+		       coalesce(sum(d.n) FILTER (WHERE d.state = 'rejected'), 0)::bigint AS rejected,
+		       coalesce(sum(d.units) FILTER (WHERE d.state = 'done'), 0)::bigint AS units
+		FROM oms.report_cancel_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1, 2, 3, 4, 5
+		HAVING sum(d.n) <> 0
+	), p AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id, sum(d.orders)::bigint AS orders
+		FROM oms.report_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1, 2
+	)
+	SELECT c.period, c.seller_id, c.reason_code, c.who, c.scope, c.cancelled, c.pending, c.rejected, c.units,
+	       coalesce(p.orders, 0), round(c.cancelled::numeric / nullif(p.orders, 0), 4)
+	FROM c LEFT JOIN p ON p.period = c.period AND p.seller_id = c.seller_id
+	ORDER BY 1, 2, 3, 4, 5;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.report_cancellations(date,date,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.report_cancellations(date,date,bigint,text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+-- refunds: requested in the period, granted versus executed, failed and
+-- pending at the gateway, hours from request to money returned.
+CREATE OR REPLACE FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigint DEFAULT NULL,
+	p_by text DEFAULT 'all')
+RETURNS TABLE (period date, seller_id bigint, currency char(3), requested bigint, requested_minor bigint,
+	granted bigint, granted_minor bigint, awaiting_approval bigint, rejected bigint,
+	executed bigint, executed_minor bigint, pending_gateway bigint, failed bigint,
+	avg_hours numeric, p50_hours numeric, p90_hours numeric)
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	WITH s AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id, d.currency,
+		       sum(d.n)::bigint AS requested, sum(d.amount_minor)::bigint AS requested_minor,
+		       coalesce(sum(d.n) FILTER (WHERE d.approval IN ('auto', 'approved')), 0)::bigint AS granted,
+		       coalesce(sum(d.amount_minor) FILTER (WHERE d.approval IN ('auto', 'approved')), 0)::bigint AS granted_minor,
+		       coalesce(sum(d.n) FILTER (WHERE d.approval = 'pending'), 0)::bigint AS awaiting,
+		       coalesce(sum(d.n) FILTER (WHERE d.approval = 'rejected'), 0)::bigint AS rejected,
+		       coalesce(sum(d.n) FILTER (WHERE d.status = 'succeeded'), 0)::bigint AS executed,
+		       coalesce(sum(d.amount_minor) FILTER (WHERE d.status = 'succeeded'), 0)::bigint AS executed_minor,
+		       coalesce(sum(d.n) FILTER (WHERE d.approval IN ('auto', 'approved')
+		                                 AND d.status IN ('not_sent', 'pending')), 0)::bigint AS pending_gateway,
+		       coalesce(sum(d.n) FILTER (WHERE d.status IN ('failed', 'canceled')), 0)::bigint AS failed,
+		       sum(d.exec_secs) AS exec_secs, sum(d.exec_n) AS exec_n
+		FROM oms.report_refund_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1, 2, 3
+		HAVING sum(d.n) <> 0
+	), q AS (
+		SELECT oms.report_bucket(f.day, r.v_by, r.v_from) AS period, f.seller_id, f.currency,
+		       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.exec_secs) AS p50,
+		       percentile_cont(0.9) WITHIN GROUP (ORDER BY f.exec_secs) AS p90
+		FROM oms.report_refund f
+		WHERE f.exec_secs IS NOT NULL AND f.day BETWEEN r.v_from AND r.v_to
+		  AND (p_seller_id IS NULL OR f.seller_id = p_seller_id)
+		GROUP BY 1, 2, 3
+	)
+	SELECT s.period, s.seller_id, s.currency, s.requested, s.requested_minor, s.granted, s.granted_minor,
+	       s.awaiting, s.rejected, s.executed, s.executed_minor, s.pending_gateway, s.failed,
+	       round(s.exec_secs / nullif(s.exec_n, 0) / 3600, 2),
+	       round((q.p50 / 3600)::numeric, 2), round((q.p90 / 3600)::numeric, 2)
+	FROM s LEFT JOIN q ON q.period = s.period AND q.seller_id = s.seller_id AND q.currency = s.currency
+	ORDER BY 1, 2, 3;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.report_refunds(date,date,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.report_refunds(date,date,bigint,text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+-- fulfilment: orders placed in the period, against the 24-hour promise.
+CREATE OR REPLACE FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_seller_id bigint DEFAULT NULL,
+	p_by text DEFAULT 'all')
+RETURNS TABLE (period date, seller_id bigint, orders bigint, confirmed bigint, shipped bigint,
+	shipped_in_time bigint, in_time_rate numeric, avg_hours_to_ship numeric, delivered bigint,
+	delivered_on_time bigint, on_time_rate numeric, avg_transit_hours numeric, exceptions bigint, stuck bigint)
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	SELECT s.period, s.seller_id, s.orders, s.confirmed, s.shipped, s.in_time,
+	       round(s.in_time::numeric / nullif(s.shipped, 0), 4),
+	       round(s.ship_secs / nullif(s.shipped, 0) / 3600, 2),
+	       s.delivered, s.on_time, round(s.on_time::numeric / nullif(s.with_estimate, 0), 4),
+	       round(s.transit_secs / nullif(s.delivered, 0) / 3600, 2),
+	       s.exceptions, s.stuck
+	FROM (SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id,
+	             sum(d.orders)::bigint AS orders, sum(d.confirmed)::bigint AS confirmed,
+	             sum(d.shipped)::bigint AS shipped, sum(d.in_time)::bigint AS in_time, sum(d.ship_secs) AS ship_secs,
+	             sum(d.delivered)::bigint AS delivered, sum(d.on_time)::bigint AS on_time,
+	             sum(d.with_estimate)::bigint AS with_estimate, sum(d.transit_secs) AS transit_secs,
+	             sum(d.exceptions)::bigint AS exceptions, sum(d.stuck)::bigint AS stuck
+	      FROM oms.report_day d
+	      WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	      GROUP BY 1, 2
+	      HAVING sum(d.orders) <> 0) s
+	ORDER BY 1, 2;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.report_fulfilment(date,date,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.report_fulfilment(date,date,bigint,text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+-- kpi: the specifications' targets beside the period's figure (sellers
+-- summed; p_seller_id narrows). Every period of the range has its rows,
+-- with "no data" where nothing was measured.
+CREATE OR REPLACE FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_id bigint DEFAULT NULL,
+	p_by text DEFAULT 'all')
+RETURNS TABLE (period date, kpi text, label text, value numeric, unit text, target text, met boolean,
+	basis bigint, note text)
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	WITH periods AS (
+		SELECT DISTINCT oms.report_bucket(g::date, r.v_by, r.v_from) AS period
+		FROM generate_series(r.v_from, r.v_to, CASE r.v_by WHEN 'all' THEN r.v_to - r.v_from + 1
+		                                                   ELSE 1 END * interval '1 day') g
+	), o AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period,
+		       sum(d.confirmed) AS confirmed, sum(d.shipped) AS shipped, sum(d.process_secs) AS process_secs,
+		       sum(d.with_estimate) AS with_estimate, sum(d.on_time) AS on_time, sum(d.inaccurate) AS inaccurate
+		FROM oms.report_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1
+	), f AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period,
+		       sum(d.exec_n) AS exec_n, sum(d.exec_secs) AS exec_secs
+		FROM oms.report_refund_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1
+	), k AS (
+		SELECT p.period, v.sort, v.kpi, v.label, v.value, v.unit, v.target, v.op, v.goal, v.basis
+		FROM periods p
+		LEFT JOIN o ON o.period = p.period
+		LEFT JOIN f ON f.period = p.period
+		CROSS JOIN LATERAL (VALUES
+			(1, 'fulfilment_rate', 'Order fulfilment rate', 100 * o.shipped / nullif(o.confirmed, 0), '%',
+			    '> 98', '>', 98::numeric, coalesce(o.confirmed, 0)),
+			(2, 'avg_processing_hours', 'Average order processing time', o.process_secs / nullif(o.confirmed, 0) / 3600,
+			    'h', '< 2', '<', 2, coalesce(o.confirmed, 0)),
+			(3, 'on_time_delivery', 'On-time delivery rate', 100 * o.on_time / nullif(o.with_estimate, 0), '%',
+			    '> 95', '>', 95, coalesce(o.with_estimate, 0)),
+			(4, 'order_accuracy', 'Order accuracy rate', 100 * (o.confirmed - o.inaccurate) / nullif(o.confirmed, 0),
+			    '%', '>= 99.9', '>=', 99.9, coalesce(o.confirmed, 0)),
+			(5, 'refund_processing_hours', 'Refund processing time', f.exec_secs / nullif(f.exec_n, 0) / 3600, 'h',
+			    '< 48', '<', 48, coalesce(f.exec_n, 0)),
+			(6, 'first_call_resolution', 'First-call resolution', NULL::numeric, '%', '> 85', NULL, NULL, 0::numeric),
+			(7, 'customer_satisfaction', 'Customer satisfaction score', NULL::numeric, '/5', '> 4.5', NULL, NULL, 0::numeric)
+		) AS v(sort, kpi, label, value, unit, target, op, goal, basis)
+	)
+	SELECT k.period, k.kpi, k.label, round(k.value, 2), k.unit, k.target,
+	       CASE k.op WHEN '>' THEN k.value > k.goal WHEN '<' THEN k.value < k.goal
+	                 WHEN '>=' THEN k.value >= k.goal END,
+	       k.basis::bigint,
+	       CASE WHEN k.value IS NULL THEN 'no data' END
+	FROM k
+	ORDER BY k.period, k.sort;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.report_kpi(date,date,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.report_kpi(date,date,bigint,text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+-- The sellers a caller may report on (the seller filter). Seller names are
+-- not personal data; fulfilment staff get their own seller only.
+CREATE OR REPLACE FUNCTION oms_api.report_sellers()
+RETURNS TABLE (seller_id bigint, name text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT s.id, s.name FROM oms.seller s
+	WHERE oms.caller_role() IN ('admin', 'analyst')
+	   OR (oms.caller_role() = 'fulfilment' AND s.id = oms.caller_seller_id())
+	ORDER BY s.id
+$$;
+REVOKE ALL ON FUNCTION oms_api.report_sellers() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.report_sellers() TO oms_admin, oms_analyst, oms_fulfilment;
+
+-- The orders behind a figure. SECURITY INVOKER: it reads oms.orders, so
+-- row-level security decides (administrators every order, fulfilment their
+-- seller's); analysts, who may see no order, are not granted it. Keyset
+-- paging by order_no.
+CREATE OR REPLACE FUNCTION oms_api.report_orders(p_figure text, p_from date, p_to date,
+	p_seller_id bigint DEFAULT NULL, p_status text DEFAULT NULL, p_limit int DEFAULT 50,
+	p_after_order_no bigint DEFAULT NULL)
+RETURNS TABLE (order_no bigint, seller_id bigint, status text, placed_at timestamptz, total_minor bigint,
+	currency char(3))
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 10000);
+	v_after constant bigint := coalesce(p_after_order_no, 0);
+BEGIN
+	r := oms.report_range(p_from, p_to, 'all');
+	IF p_figure IN ('placed', 'confirmed', 'shipped', 'shipped_late', 'unshipped', 'delivered',
+	                'delivered_late', 'exception', 'stuck', 'inaccurate') THEN
+		RETURN QUERY
+		SELECT o.order_no, o.seller_id, o.status, o.placed_at, o.total_minor, o.currency
+		FROM oms.report_order f
+		JOIN oms.orders o ON o.id = f.order_id
+		WHERE f.day BETWEEN r.v_from AND r.v_to
+		  AND (p_seller_id IS NULL OR f.seller_id = p_seller_id)
+		  AND o.order_no > v_after
+		  AND CASE p_figure
+		      WHEN 'placed' THEN p_status IS NULL OR f.status = p_status
+		      WHEN 'confirmed' THEN f.confirmed
+		      WHEN 'shipped' THEN f.shipped
+		      WHEN 'shipped_late' THEN f.shipped AND NOT f.in_time
+		      WHEN 'unshipped' THEN f.confirmed AND NOT f.shipped AND f.status <> 'CANCELLED'
+		      WHEN 'delivered' THEN f.delivered
+		      WHEN 'delivered_late' THEN f.with_estimate AND NOT f.on_time
+		      WHEN 'exception' THEN f.exception
+		      WHEN 'stuck' THEN f.stuck
+		      WHEN 'inaccurate' THEN f.inaccurate
+		      END
+		ORDER BY o.order_no
+		LIMIT v_limit;
+	ELSIF p_figure = 'cancelled' THEN
+		RETURN QUERY
+		SELECT o.order_no, o.seller_id, o.status, o.placed_at, o.total_minor, o.currency
+		FROM oms.orders o
+		WHERE o.id IN (SELECT c.order_id FROM oms.report_cancel c
+		               WHERE c.day BETWEEN r.v_from AND r.v_to AND c.state = 'done'
+		                 AND (p_seller_id IS NULL OR c.seller_id = p_seller_id)
+		                 AND (p_status IS NULL OR c.reason_code = p_status))
+		  AND o.order_no > v_after
+		ORDER BY o.order_no
+		LIMIT v_limit;
+	ELSIF p_figure IN ('refund_executed', 'refund_pending', 'refund_failed', 'refund_awaiting') THEN
+		RETURN QUERY
+		SELECT o.order_no, o.seller_id, o.status, o.placed_at, o.total_minor, o.currency
+		FROM oms.orders o
+		WHERE o.id IN (SELECT f.order_id FROM oms.report_refund f
+		               WHERE f.day BETWEEN r.v_from AND r.v_to
+		                 AND (p_seller_id IS NULL OR f.seller_id = p_seller_id)
+		                 AND CASE p_figure
+		                     WHEN 'refund_executed' THEN f.status = 'succeeded'
+		                     WHEN 'refund_pending' THEN f.approval IN ('auto', 'approved')
+		                                                AND f.status IN ('not_sent', 'pending')
+		                     WHEN 'refund_failed' THEN f.status IN ('failed', 'canceled')
+		                     WHEN 'refund_awaiting' THEN f.approval = 'pending' END)
+		  AND o.order_no > v_after
+		ORDER BY o.order_no
+		LIMIT v_limit;
+	ELSE
+		RAISE EXCEPTION 'unknown figure %', p_figure USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'unknown_figure', 'field', 'figure', 'value', p_figure)::text;
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.report_orders(text,date,date,bigint,text,int,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.report_orders(text,date,date,bigint,text,int,bigint) TO oms_admin, oms_fulfilment;
+
+-- Backfill: a database that had orders before sql/0020 gets its fact and
+-- summary rows once (the triggers keep them from then on).
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM oms.report_order) AND EXISTS (SELECT 1 FROM oms.orders) THEN
+		PERFORM oms.report_rebuild();
+	END IF;
+END
+$$;
+
 RESET ROLE;

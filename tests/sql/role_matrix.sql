@@ -29,7 +29,13 @@ SELECT 'oms_fulfilment', t FROM unnest(ARRAY['address', 'audit_log', 'cancellati
 	'seller', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
 UNION ALL
 -- oms_analyst: only the currency table in schema oms (no personal data)
-SELECT 'oms_analyst', 'currency';
+SELECT 'oms_analyst', 'currency'
+UNION ALL
+-- issue 10: the report facts and summaries (no personal data; row-level
+-- security gives fulfilment its seller's rows)
+SELECT g, t FROM unnest(ARRAY['oms_admin', 'oms_analyst', 'oms_fulfilment']) g,
+	unnest(ARRAY['report_order', 'report_cancel', 'report_refund', 'report_day', 'report_cancel_day',
+	             'report_refund_day']) t;
 
 CREATE TEMP TABLE expected_execute (grp text, fn text);
 INSERT INTO expected_execute
@@ -85,6 +91,17 @@ SELECT g, f FROM (VALUES
 	('tracker_update', '{oms_worker}'),
 	('trackers_due', '{oms_worker}'),
 	('tracker_poll_failed', '{oms_worker}'),
+	-- issue 10: reports, the orders behind a figure, the summaries, the dashboard
+	('report_volume', '{oms_fulfilment,oms_analyst,oms_admin}'),
+	('report_cancellations', '{oms_fulfilment,oms_analyst,oms_admin}'),
+	('report_refunds', '{oms_fulfilment,oms_analyst,oms_admin}'),
+	('report_fulfilment', '{oms_fulfilment,oms_analyst,oms_admin}'),
+	('report_kpi', '{oms_fulfilment,oms_analyst,oms_admin}'),
+	('report_sellers', '{oms_fulfilment,oms_analyst,oms_admin}'),
+	('report_orders', '{oms_fulfilment,oms_admin}'),
+	('report_fold', '{oms_admin,oms_worker}'),
+	('report_verify', '{oms_admin}'),
+	('dashboard', '{oms_admin}'),
 	('alert_resolve', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;
 
 CREATE TEMP VIEW groups AS

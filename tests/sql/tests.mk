@@ -56,7 +56,8 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/stuck_shipments.sql \
 	tests/sql/br_012_carrier_patterns.sql \
 	tests/sql/carrier_scans.sql \
-	tests/sql/carrier_estimate.sql
+	tests/sql/carrier_estimate.sql \
+	tests/sql/summary_exact.sql
 # The race tests (issue 8): every race at READ COMMITTED, REPEATABLE READ
 # and SERIALIZABLE.
 TESTS += tests/sql/race_refund_ledger.test tests/sql/race_cancel_refund.test tests/sql/race_line_cancel.test \
