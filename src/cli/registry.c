@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_int.h"
+#include "cli/ship.h"
 #include "demo.h"
 #include "migrate.h"
 
@@ -101,6 +102,29 @@ static const struct cli_command commands[] = {
 	 "personal data are withheld). retry: a dead job is ready again, its\n"
 	 "attempts reset; a job that is not dead exits 4. Administrators only.",
 	 FOR_ADMIN, cli_subs_job, NULL, NULL, false, false},
+	{"ship", "mark an order shipped with a carrier's tracking number", cli_usage_ship,
+	 "Marks a CONFIRMED order shipped. CARRIER is one the administrators\n"
+	 "configured (UPS, FedEx, DHL, USPS, Local: code or name, any case); the\n"
+	 "tracking number must look like the carrier's (BR-012: UPS 1Z and 16\n"
+	 "letters or digits, FedEx 12/15/20/22 digits, DHL 10 digits, USPS 20-22\n"
+	 "digits, Local 4-40 letters, digits and dashes). LEVEL: economy, ground\n"
+	 "(default), express or overnight, one the carrier offers. Prints the\n"
+	 "estimated delivery; the customer is mailed with the tracking link.\n"
+	 "Fulfilment of the order's seller or admin.",
+	 FOR_FULFILMENT | FOR_ADMIN, NULL, cli_cmd_ship, NULL, false, false},
+	{"queue", "list the confirmed orders waiting to ship", cli_usage_queue,
+	 "The fulfilment queue: CONFIRMED orders oldest first, with the 24-hour\n"
+	 "ship promise (SHIP BY, minutes left; LATE when past). Fulfilment staff\n"
+	 "see their seller's orders only.\n"
+	 "  --late   only the orders past their promise",
+	 FOR_STAFF, NULL, cli_cmd_queue, NULL, true, false},
+	{"shipments", "list stuck parcels for review and record decisions", cli_usage_shipments,
+	 "--stuck: the review list (parcels without a carrier scan for\n"
+	 "stuck_shipment_hours, delivery exceptions, returns), oldest first;\n"
+	 "--all also shows decided ones. --decide REVIEW --decision D records a\n"
+	 "person's decision (contact_carrier, reship, refund, wait, resolved)\n"
+	 "with --note; nobody is mailed by it. CSRs and administrators.",
+	 FOR_CSR | FOR_ADMIN, NULL, cli_cmd_shipments, NULL, true, false},
 	{"whoami", "show the login, name, role and seller of the connection", cli_usage_whoami,
 	 "Who the connection is: login, name, role, seller.",
 	 FOR_ANYONE, NULL, cli_cmd_whoami, NULL, false, false},
