@@ -23,6 +23,7 @@ OMS_MIGRATIONS = \
 	sql/0018_currency.sql \
 	sql/0019_note_limit.sql \
 	sql/0020_report_summaries.sql \
+	sql/0021_name_search.sql \
 	sql/0025_carriers.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/

@@ -11,6 +11,8 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/api_customer_orders.sql \
 	tests/sql/api_damm.sql \
 	tests/sql/api_lookup.sql \
+	tests/sql/api_lookup_name_bounds.sql \
+	tests/sql/api_read_plan_cache.sql \
 	tests/sql/api_not_found.sql \
 	tests/sql/api_outbox.sql \
 	tests/sql/api_worker_support.sql \
