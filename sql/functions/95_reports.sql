@@ -348,7 +348,7 @@ REVOKE ALL ON FUNCTION oms.report_rebuild() FROM PUBLIC, oms_admin, oms_analyst,
 -- exact; writers only ever insert, so they never wait for the fold. One
 -- fold at a time (advisory lock). Returns the rows removed.
 CREATE OR REPLACE FUNCTION oms_api.report_fold() RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
 AS $$
 DECLARE
 	v_role constant text := oms.caller_role();
@@ -590,11 +590,14 @@ GRANT EXECUTE ON FUNCTION oms_api.report_cancellations(date,date,bigint,text) TO
 
 -- refunds: requested in the period, granted versus executed, failed and
 -- pending at the gateway, hours from request to money returned.
+-- (the amount columns were requested_minor, granted_minor, executed_minor:
+-- CSV drops "_minor", and "requested" is the count's name)
+DROP FUNCTION IF EXISTS oms_api.report_refunds(date,date,bigint,text);
 CREATE OR REPLACE FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigint DEFAULT NULL,
 	p_by text DEFAULT 'all')
-RETURNS TABLE (period date, seller_id bigint, currency char(3), requested bigint, requested_minor bigint,
-	granted bigint, granted_minor bigint, awaiting_approval bigint, rejected bigint,
-	executed bigint, executed_minor bigint, pending_gateway bigint, failed bigint,
+RETURNS TABLE (period date, seller_id bigint, currency char(3), requested bigint, requested_amount_minor bigint,
+	granted bigint, granted_amount_minor bigint, awaiting_approval bigint, rejected bigint,
+	executed bigint, executed_amount_minor bigint, pending_gateway bigint, failed bigint,
 	avg_hours numeric, p50_hours numeric, p90_hours numeric)
 LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
 AS $$
@@ -678,10 +681,12 @@ GRANT EXECUTE ON FUNCTION oms_api.report_fulfilment(date,date,bigint,text) TO om
 -- kpi: the specifications' targets beside the period's figure (sellers
 -- summed; p_seller_id narrows). Every period of the range has its rows,
 -- with "no data" where nothing was measured.
+-- (verdict was added)
+DROP FUNCTION IF EXISTS oms_api.report_kpi(date,date,bigint,text);
 CREATE OR REPLACE FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_id bigint DEFAULT NULL,
 	p_by text DEFAULT 'all')
 RETURNS TABLE (period date, kpi text, label text, value numeric, unit text, target text, met boolean,
-	basis bigint, note text)
+	basis bigint, note text, verdict text)
 LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -730,7 +735,11 @@ BEGIN
 	       CASE k.op WHEN '>' THEN k.value > k.goal WHEN '<' THEN k.value < k.goal
 	                 WHEN '>=' THEN k.value >= k.goal END,
 	       k.basis::bigint,
-	       CASE WHEN k.value IS NULL THEN 'no data' END
+	       CASE WHEN k.value IS NULL THEN 'no data' END,
+	       CASE WHEN k.value IS NULL THEN 'no data'
+	            WHEN CASE k.op WHEN '>' THEN k.value > k.goal WHEN '<' THEN k.value < k.goal
+	                           WHEN '>=' THEN k.value >= k.goal END THEN 'met'
+	            ELSE 'NOT MET' END
 	FROM k
 	ORDER BY k.period, k.sort;
 END

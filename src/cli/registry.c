@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_int.h"
+#include "cli/report.h"
 #include "cli/ship.h"
 #include "demo.h"
 #include "migrate.h"
@@ -125,6 +126,42 @@ static const struct cli_command commands[] = {
 	 "person's decision (contact_carrier, reship, refund, wait, resolved)\n"
 	 "with --note; nobody is mailed by it. CSRs and administrators.",
 	 FOR_CSR | FOR_ADMIN, NULL, cli_cmd_shipments, NULL, true, false},
+	{"report", "reports and KPIs of a period (volume, cancellations, refunds, fulfilment, kpi)",
+	 cli_usage_report,
+	 "volume: orders placed by status and seller, and their value. cancellations:\n"
+	 "by reason, who asked (csr, fulfilment, admin, admin_override) and scope,\n"
+	 "and the rate against orders placed. refunds: granted versus executed,\n"
+	 "pending and failed at the gateway, hours from request to money returned\n"
+	 "(average, p50, p90). fulfilment: confirmation to shipment against the\n"
+	 "24-hour promise, transit, on-time delivery, exceptions, stuck parcels.\n"
+	 "kpi: the targets of the specification beside the period's figure.\n"
+	 "Days are UTC; orders count on the day placed, cancellations and refunds\n"
+	 "on the day requested. Columns and KPI definitions: oms(1) REPORTS.\n"
+	 "orders FIGURE: the orders behind a figure (placed, confirmed, shipped,\n"
+	 "shipped_late, unshipped, delivered, delivered_late, exception, stuck,\n"
+	 "inaccurate, cancelled, refund_executed, refund_pending, refund_failed,\n"
+	 "refund_awaiting); administrators and fulfilment staff.\n"
+	 "fold: merge the summaries' delta rows (administrators, the worker).\n"
+	 "verify: compare the summaries with a full recompute (administrators;\n"
+	 "exit 4 when they differ). Fulfilment staff see their seller only.\n"
+	 "Runs on the report connection when report_conninfo is set.\n"
+	 "  --from DATE, --to DATE  the period, YYYY-MM-DD (default: all time to today)\n"
+	 "  --seller ID             one seller\n"
+	 "  --by day|week|month|all one row per period (default all: the whole range)\n"
+	 "  --status S              report orders: the status (placed) or reason (cancelled)\n"
+	 "  --limit N, --after NO   report orders: page size (50) and the next page",
+	 FOR_FULFILMENT | FOR_ANALYST | FOR_ADMIN, NULL, cli_cmd_report, NULL, true, false},
+	{"dashboard", "the administrator's dashboard: orders, queues, worker, sessions, database",
+	 cli_usage_dashboard,
+	 "One row per figure: orders placed today by status against the same\n"
+	 "weekday last week, confirmed orders past the 24-hour ship promise, the\n"
+	 "outbox backlog by kind and dead jobs, stuck shipments, approvals waiting\n"
+	 "and the oldest one's age, refunds pending or failed at the gateway, the\n"
+	 "worker's sessions, last job and breakers, staff sessions by role, the\n"
+	 "database size, the oldest open transaction and the schema version.\n"
+	 "--format json for monitoring (stable \"figure\" keys, oms(1) REPORTS).\n"
+	 "Administrators only.",
+	 FOR_ADMIN, NULL, cli_cmd_dashboard, NULL, true, false},
 	{"whoami", "show the login, name, role and seller of the connection", cli_usage_whoami,
 	 "Who the connection is: login, name, role, seller.",
 	 FOR_ANYONE, NULL, cli_cmd_whoami, NULL, false, false},
