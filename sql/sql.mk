@@ -24,6 +24,7 @@ OMS_MIGRATIONS = \
 	sql/0019_note_limit.sql \
 	sql/0020_report_summaries.sql \
 	sql/0021_name_search.sql \
+	sql/0024_export_secret.sql \
 	sql/0025_carriers.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
@@ -43,7 +44,8 @@ OMS_DEFINITIONS = \
 	sql/functions/85_approvals.sql \
 	sql/functions/90_admin.sql \
 	sql/functions/95_reports.sql \
-	sql/functions/96_dashboard.sql
+	sql/functions/96_dashboard.sql \
+	sql/functions/97_export.sql
 
 # Demo data scripts (sql/demo/NN_*.sql, owned by the demo-data part; list
 # a new file here so it is compiled in and distributed).

@@ -15,6 +15,8 @@
 
 #include "cli/cli.h"
 #include "cli/cli_int.h"
+#include "cli/export.h"
+#include "cli/outfile.h"
 #include "cli/report.h"
 #include "cli/ship.h"
 #include "demo.h"
@@ -162,6 +164,21 @@ static const struct cli_command commands[] = {
 	 "--format json for monitoring (stable \"figure\" keys, oms(1) REPORTS).\n"
 	 "Administrators only.",
 	 FOR_ADMIN, NULL, cli_cmd_dashboard, NULL, true, false},
+	{"export", "export orders or order lines of a period (CSV, XLSX, JSON)", cli_usage_export,
+	 "orders: one row per order placed in the period (UTC days, both included),\n"
+	 "with its seller, customer, status, totals, refunded amount and dates;\n"
+	 "lines: one row per order line. Analysts get the same rows without\n"
+	 "personal data: the customer is customer_ref, a pseudonymous id stable\n"
+	 "within the database. Fulfilment staff get their seller's orders only.\n"
+	 "The columns are listed in oms(1) EXPORT. Rows are streamed from the\n"
+	 "server (the report connection when report_conninfo is set).\n"
+	 "  --from DATE, --to DATE  the period, YYYY-MM-DD (default: all of it)\n"
+	 "  --seller ID             one seller's orders\n"
+	 "  --status S              orders in status S now (PENDING, ... CANCELLED)\n"
+	 "  --format csv|xlsx|json  CSV by default\n"
+	 "  --bom                   CSV starts with a UTF-8 byte order mark\n"
+	 "  --quiet                 no progress on stderr (shown when it is a terminal)",
+	 FOR_FULFILMENT | FOR_ANALYST | FOR_ADMIN, cli_subs_export, NULL, NULL, false, false},
 	{"whoami", "show the login, name, role and seller of the connection", cli_usage_whoami,
 	 "Who the connection is: login, name, role, seller.",
 	 FOR_ANYONE, NULL, cli_cmd_whoami, NULL, false, false},
@@ -368,14 +385,17 @@ print_help(FILE *f, const struct cli_command *cmd)
 		return;
 	}
 	list_names(lists, sizeof lists);
-	fprintf(f, "\n--format text|csv|json (--json): text tables (default), JSON, or for the\n"
-		   "lists (%s)\n"
+	fprintf(f, "\n--format text|csv|json|xlsx (--json): text tables (default), JSON, or for\n"
+		   "the lists (%s)\n"
 		   "RFC 4180 CSV with a header row, money as decimals, and text starting with\n"
-		   "= + - @ tab or CR given a leading ' against formula injection. With --json\n"
+		   "= + - @ tab or CR given a leading ' against formula injection, or an XLSX\n"
+		   "workbook (typed cells, frozen header, autofilter). With --json\n"
 		   "an error is also a JSON document on stdout ({\"error\": {\"status\", \"rule\",\n"
 		   "\"message\", \"detail\"}}). -o FILE: written to a temporary file in FILE's\n"
-		   "directory and renamed over FILE when the command succeeds; on failure FILE\n"
-		   "is left as it was. Ctrl-C cancels a list on the server (exit 3).\n", lists);
+		   "directory and renamed onto FILE when the command succeeds; on failure or\n"
+		   "a signal FILE is left as it was. An existing FILE is replaced only with\n"
+		   "--force; a directory others may write without the sticky bit is refused.\n"
+		   "Ctrl-C cancels a list on the server (exit 3).\n", lists);
 	fprintf(f, "\nA change the server rolled back because another session held or changed\n"
 		   "the data is sent again up to %d times. Text output shows control and\n"
 		   "bidirectional control characters as ?; JSON escapes them as \\uXXXX.\n"
@@ -411,7 +431,7 @@ cmd_help(struct oms_ctx *ctx, int argc, char **argv)
  * --help anywhere). Returns -1 for a bad one (message printed), else
  * whether help was asked. */
 static int
-strip_common(struct cli *c, int *argc, char **argv)
+strip_common(struct cli *c, int *argc, char **argv, bool *force)
 {
 	bool help = false;
 	int o = 1;
@@ -429,7 +449,8 @@ strip_common(struct cli *c, int *argc, char **argv)
 		} else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
 			fmt = a[8] == '=' ? a + 9 : (i + 1 < *argc ? argv[++i] : "");
 			if (!row_format_parse(fmt, &c->fmt)) {
-				fprintf(stderr, "%s: --format takes text, csv or json\n", cli_progname(c));
+				fprintf(stderr, "%s: --format takes text, csv or json (xlsx: lists only)\n",
+					cli_progname(c));
 				return -1;
 			}
 		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
@@ -439,6 +460,8 @@ strip_common(struct cli *c, int *argc, char **argv)
 				fprintf(stderr, "%s: -o takes a file name\n", cli_progname(c));
 				return -1;
 			}
+		} else if (strcmp(a, "--force") == 0) {
+			*force = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			help = true;
 		} else {
@@ -453,40 +476,34 @@ strip_common(struct cli *c, int *argc, char **argv)
 	return help;
 }
 
-/* --- -o FILE: a temporary file in the same directory, renamed over FILE
- * once the command has succeeded; stdout is pointed at it meanwhile. --- */
+/* --- -o FILE (outfile.h): a temporary file in the same directory, renamed
+ * onto FILE once the command has succeeded (never over an existing FILE
+ * without --force); stdout is pointed at it meanwhile. --- */
 
 struct cli_out {
-	char *tmp;
+	struct outfile f;
 	int saved;          /* the real stdout */
 };
 
 static int
-out_open(struct cli *c, struct cli_out *o)
+out_open(struct cli *c, struct cli_out *o, bool force)
 {
-	int fd;
+	struct oms_error err = {0};
 
 	o->saved = -1;
+	o->f.tmp = NULL;
 	if (!c->outfile)
 		return 0;
-	if (!(o->tmp = malloc(strlen(c->outfile) + 8)))
-		return EXIT_DB;
-	sprintf(o->tmp, "%s.XXXXXX", c->outfile);
 	fflush(stdout);
-	if ((fd = mkstemp(o->tmp)) < 0 || (o->saved = dup(STDOUT_FILENO)) < 0 ||
-	    dup2(fd, STDOUT_FILENO) < 0) {
+	if (outfile_open(&o->f, c->outfile, force, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	if ((o->saved = dup(STDOUT_FILENO)) < 0 || dup2(o->f.fd, STDOUT_FILENO) < 0) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", cli_progname(c), c->outfile, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(o->tmp);
-		}
 		if (o->saved >= 0)
 			close(o->saved);
-		free(o->tmp);
-		o->tmp = NULL;
+		outfile_abort(&o->f);
 		return EXIT_DB;
 	}
-	close(fd);
 	c->errout = fdopen(dup(o->saved), "w");
 	return 0;
 }
@@ -496,28 +513,31 @@ out_open(struct cli *c, struct cli_out *o)
 static int
 out_close(struct cli *c, struct cli_out *o, int rc)
 {
+	struct oms_error err = {0};
 	bool keep;
 	off_t size;
 
-	if (!o->tmp)
+	if (!o->f.tmp)
 		return rc;
 	fflush(stdout);
 	size = lseek(STDOUT_FILENO, 0, SEEK_END);
 	keep = rc == EXIT_FOUND || (rc == EXIT_NOTFOUND && size > 0);
-	if (keep && (ferror(stdout) || fsync(STDOUT_FILENO) != 0 || rename(o->tmp, c->outfile) != 0)) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", cli_progname(c), c->outfile, strerror(errno));
+	if (keep && ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write %s\n", cli_progname(c), c->outfile);
 		keep = false;
 		rc = EXIT_DB;
 	}
-	if (!keep)
-		unlink(o->tmp);
+	/* stdout back first: the file is closed by outfile_commit/abort */
 	dup2(o->saved, STDOUT_FILENO);
 	close(o->saved);
 	clearerr(stdout);
+	if (keep && outfile_commit(&o->f, &err) != OMS_OK)
+		rc = cli_fail(c, &err);
+	else if (!keep)
+		outfile_abort(&o->f);
 	if (c->errout)
 		fclose(c->errout);
 	c->errout = NULL;
-	free(o->tmp);
 	return rc;
 }
 
@@ -530,19 +550,30 @@ run_on_db(struct oms_ctx *ctx, const struct cli_command *cmd, int argc, char **a
 	struct cli c = {.ctx = ctx, .json = ctx->json,
 			.fmt = ctx->json ? ROW_FMT_JSON : ROW_FMT_TEXT};
 	struct cli_out out = {0};
+	bool force = false;
 	int rc;
 
-	if ((rc = strip_common(&c, &argc, args)) < 0)
+	if ((rc = strip_common(&c, &argc, args, &force)) < 0)
 		return EXIT_USAGE;
 	if (rc > 0) {
 		print_help(stdout, cmd);
 		return EXIT_FOUND;
 	}
-	if (c.fmt == ROW_FMT_CSV && !is_list(cmd, argc, args)) {
+	if ((c.fmt == ROW_FMT_CSV || c.fmt == ROW_FMT_XLSX) && !is_list(cmd, argc, args)) {
 		char lists[256];
 
 		list_names(lists, sizeof lists);
-		fprintf(stderr, "%s: --format csv is for lists (%s)\n", cli_progname(&c), lists);
+		fprintf(stderr, "%s: --format %s is for lists (%s)\n", cli_progname(&c),
+			c.fmt == ROW_FMT_CSV ? "csv" : "xlsx", lists);
+		return EXIT_USAGE;
+	}
+	if (c.fmt == ROW_FMT_XLSX && !c.outfile && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s: --format xlsx writes a file: give -o FILE or a pipe\n",
+			cli_progname(&c));
+		return EXIT_USAGE;
+	}
+	if (force && !c.outfile) {
+		fprintf(stderr, "%s: --force is for -o FILE\n", cli_progname(&c));
 		return EXIT_USAGE;
 	}
 	if (!ctx->db) {
@@ -554,7 +585,7 @@ run_on_db(struct oms_ctx *ctx, const struct cli_command *cmd, int argc, char **a
 				"default_country_code", NULL) : NULL, c.cc, sizeof c.cc);
 	else
 		strcpy(c.cc, "1");
-	if ((rc = out_open(&c, &out)) != 0)
+	if ((rc = out_open(&c, &out, force)) != 0)
 		return rc;
 	rc = cmd->subs ? cli_subcommand(&c, argc, args, cmd->usage, cmd->subs)
 		       : cmd->fn(&c, argc, args);

@@ -1,7 +1,8 @@
 #include "config.h"
 
-/* The writers of one list (writer.h): the aligned text table, RFC 4180 CSV
- * and JSON, derived from a row descriptor (app/row.h), one row at a time. */
+/* The writers of one list (writer.h): the aligned text table, RFC 4180 CSV,
+ * JSON and XLSX (xlsx.c), derived from a row descriptor (app/row.h), one
+ * row at a time. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "app/row.h"
 #include "cli/table.h"
 #include "cli/writer.h"
+#include "cli/xlsx.h"
 #include "db/db.h"
 
 /* --- CSV ---------------------------------------------------------------------- */
@@ -53,8 +55,10 @@ struct row_writer {
 	enum row_format fmt;
 	FILE *f;
 	long rows;
-	bool checked, started;
+	bool checked, started, bom;
 	struct cli_table *table;     /* text: the rows so far */
+	struct xlsx *xlsx;           /* XLSX: the workbook so far */
+	struct oms_error err;        /* the failure, if any (row_writer_status) */
 	json_t *last_key;            /* JSON: the keyset column of the last row */
 };
 
@@ -69,6 +73,8 @@ row_format_parse(const char *s, enum row_format *fmt)
 		*fmt = ROW_FMT_CSV;
 	else if (!strcmp(s, "json"))
 		*fmt = ROW_FMT_JSON;
+	else if (!strcmp(s, "xlsx"))
+		*fmt = ROW_FMT_XLSX;
 	else
 		return false;
 	return true;
@@ -96,6 +102,8 @@ writer_start(struct row_writer *w)
 		return;
 	w->started = true;
 	if (w->fmt == ROW_FMT_CSV) {
+		if (w->bom)
+			fputs("\xEF\xBB\xBF", w->f);
 		for (int i = 0; i < d->ncols; i++) {
 			if (i)
 				fputc(',', w->f);
@@ -151,7 +159,18 @@ row_writer_add(struct row_writer *w, const struct db_result *r, struct oms_error
 			return st;
 		if (w->fmt == ROW_FMT_TEXT && (st = table_begin(w, err)) != OMS_OK)
 			return st;
+		if (w->fmt == ROW_FMT_XLSX && !(w->xlsx = xlsx_new(d, err))) {
+			w->err = *err;
+			return err->status;
+		}
 		w->checked = true;
+	}
+	if (w->fmt == ROW_FMT_XLSX) {
+		if ((st = xlsx_add(w->xlsx, r, err)) != OMS_OK)
+			w->err = *err;
+		else
+			w->rows += n;
+		return st;
 	}
 	writer_start(w);
 	for (int i = 0; i < n; i++, w->rows++) {
@@ -195,6 +214,14 @@ row_writer_add(struct row_writer *w, const struct db_result *r, struct oms_error
 long
 row_writer_finish(struct row_writer *w, long limit)
 {
+	if (w->fmt == ROW_FMT_XLSX) {
+		/* a list whose first result never came: a workbook of the header */
+		if (!w->xlsx && w->err.status == OMS_OK && !(w->xlsx = xlsx_new(w->d, &w->err)))
+			return w->rows;
+		if (w->xlsx && w->err.status == OMS_OK)
+			xlsx_finish(w->xlsx, w->f, &w->err);
+		return w->rows;
+	}
 	writer_start(w);
 	if (w->fmt == ROW_FMT_TEXT && w->table && table_rows(w->table) > 0) {
 		table_print(w->table, w->f, NULL);
@@ -220,12 +247,32 @@ row_writer_rows(const struct row_writer *w)
 }
 
 void
+row_writer_set_bom(struct row_writer *w, bool bom)
+{
+	w->bom = bom;
+}
+
+enum oms_status
+row_writer_status(const struct row_writer *w, struct oms_error *err)
+{
+	if (w->err.status != OMS_OK) {
+		if (err)
+			*err = w->err;
+		return w->err.status;
+	}
+	if (w->fmt != ROW_FMT_XLSX && ferror(w->f))
+		return oms_fail(err, OMS_IO, "cannot write the output");
+	return OMS_OK;
+}
+
+void
 row_writer_free(struct row_writer *w)
 {
 	if (!w)
 		return;
 	if (w->table)
 		table_free(w->table);
+	xlsx_free(w->xlsx);
 	json_decref(w->last_key);
 	free(w);
 }

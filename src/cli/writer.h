@@ -21,8 +21,10 @@ void csv_put_field(FILE *f, const char *s, bool neutralise);
 
 /* --- writers ---------------------------------------------------------------- */
 
-enum row_format { ROW_FMT_TEXT, ROW_FMT_CSV, ROW_FMT_JSON };
-/* "text", "csv", "json" -> the format; false for anything else. */
+/* XLSX (src/cli/xlsx.h): a workbook of typed cells, written to f when
+ * the list ends (row_writer_finish). */
+enum row_format { ROW_FMT_TEXT, ROW_FMT_CSV, ROW_FMT_JSON, ROW_FMT_XLSX };
+/* "text", "csv", "json", "xlsx" -> the format; false for anything else. */
 bool row_format_parse(const char *s, enum row_format *fmt);
 
 struct row_writer;
@@ -38,5 +40,11 @@ enum oms_status row_writer_add(struct row_writer *w, const struct db_result *r,
 long row_writer_finish(struct row_writer *w, long limit);
 void row_writer_free(struct row_writer *w);
 long row_writer_rows(const struct row_writer *w);
+/* CSV: a UTF-8 byte order mark (EF BB BF) before the header, for the
+ * spreadsheet programs that need one to read UTF-8. Before the first row. */
+void row_writer_set_bom(struct row_writer *w, bool bom);
+/* OMS_OK, or the error that made row_writer_add or row_writer_finish fail
+ * (XLSX: the workbook could not be assembled or copied out). */
+enum oms_status row_writer_status(const struct row_writer *w, struct oms_error *err);
 
 #endif

@@ -5,7 +5,8 @@ CLI_TESTS = tests/cli/find.test tests/cli/show.test tests/cli/cancel.test \
 	tests/cli/damm.test tests/cli/job.test tests/cli/sessions.test \
 	tests/cli/hostile.test tests/cli/refund_key.test tests/cli/csv.test \
 	tests/cli/ship.test \
-	tests/cli/registry.test tests/cli/money.test
+	tests/cli/registry.test tests/cli/money.test \
+	tests/cli/export.test tests/cli/outfile.test
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh
 
