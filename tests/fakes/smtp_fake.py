@@ -62,6 +62,7 @@ import email.policy
 import json
 import os
 import select
+import socket
 import signal
 import socketserver
 import sys
@@ -112,7 +113,7 @@ def decoded_parts(data):
                 html = part.get_content()
     except Exception:
         pass
-    return text, html
+    return text.replace("\r\n", "\n"), html.replace("\r\n", "\n")
 
 
 class State:
@@ -131,6 +132,7 @@ class State:
             self.sessions = 0
             self.rejected = 0
             self.extensions = list(DEFAULT_EXTENSIONS)
+            self.open_conns = getattr(self, "open_conns", set())
             self.require_auth = False
             self.violations = 0
             self.violation_kinds = {}
@@ -208,10 +210,17 @@ class SMTPHandler(socketserver.StreamRequestHandler):
         self.wfile.flush()
 
     def early(self):
-        """Did the client send more before we answered? (No PIPELINING is
-        offered: it must wait for each reply.)"""
+        """Did the client send a command before we answered? (No PIPELINING
+        is offered: it must wait for each reply.) A client that closed the
+        connection is not early."""
         r, _, _ = select.select([self.connection], [], [], 0)
-        if r:
+        if not r:
+            return False
+        try:
+            data = self.connection.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return False
+        if data:
             with STATE.lock:
                 STATE.early_commands += 1
             return True
@@ -220,6 +229,15 @@ class SMTPHandler(socketserver.StreamRequestHandler):
     def handle(self):
         with STATE.lock:
             STATE.sessions += 1
+            STATE.open_conns.add(self.connection)
+        try:
+            self.session()
+        finally:
+            with STATE.lock:
+                STATE.open_conns.discard(self.connection)
+
+    def session(self):
+        with STATE.lock:
             exts = list(STATE.extensions)
             require_auth = STATE.require_auth
         refused = False
@@ -395,6 +413,14 @@ class AdminHandler(BaseHTTPRequestHandler):
         body = fakelib.read_json_body(self)
         if self.path == "/_admin/faults":
             STATE.faults.configure(body)
+            if body.get("mode") == "554connect":
+                # the relay turns us away: sessions it had are gone too
+                with STATE.lock:
+                    for c in list(STATE.open_conns):
+                        try:
+                            c.shutdown(socket.SHUT_RDWR)
+                        except OSError:
+                            pass
             return fakelib.send_json(self, 200, STATE.faults.snapshot())
         if self.path == "/_admin/config":
             with STATE.lock:
