@@ -15,3 +15,10 @@ check_PROGRAMS += tests/cli/damm_filter
 tests_cli_damm_filter_SOURCES = tests/cli/damm_filter.c
 tests_cli_damm_filter_LDADD = liboms_app.a liboms_core.a \
 	$(LIBPQ_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)
+
+# the CSV field writer and -o FILE's checks (cmocka; issue 10's export)
+check_PROGRAMS += tests/unit/test_csv
+TESTS += tests/unit/test_csv
+tests_unit_test_csv_SOURCES = tests/unit/test_csv.c
+tests_unit_test_csv_CFLAGS = $(APP_TEST_CFLAGS)
+tests_unit_test_csv_LDADD = $(CLI_TEST_LDADD)
