@@ -24,6 +24,7 @@ OMS_MIGRATIONS = \
 	sql/0019_note_limit.sql \
 	sql/0020_report_summaries.sql \
 	sql/0021_name_search.sql \
+	sql/0022_payment_gateway.sql \
 	sql/0024_export_secret.sql \
 	sql/0025_carriers.sql
 

@@ -142,9 +142,9 @@ DECLARE
 	v_order oms.orders;
 	v_refund oms.refund;
 BEGIN
-	IF p_status IS NULL OR p_status NOT IN ('pending', 'succeeded', 'failed', 'canceled') THEN
-		RAISE EXCEPTION 'refund status must be pending, succeeded, failed or canceled' USING ERRCODE = '22023',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('pending', 'succeeded', 'failed', 'canceled')));
+	IF p_status IS NULL OR p_status NOT IN ('pending', 'succeeded', 'failed', 'canceled', 'unknown', 'refused', 'discrepancy') THEN
+		RAISE EXCEPTION 'refund status must be pending, succeeded, failed, canceled, unknown, refused or discrepancy' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('pending', 'succeeded', 'failed', 'canceled', 'unknown', 'refused', 'discrepancy')));
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.refund r WHERE r.id = p_refund_id) THEN
 		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
@@ -155,8 +155,11 @@ BEGIN
 	IF v_refund.status = p_status AND p_status <> 'pending' THEN
 		RETURN;                                        -- said twice: fine
 	END IF;
-	IF v_refund.status IN ('succeeded', 'failed', 'canceled') THEN
-		IF p_status = 'pending' THEN
+	IF v_refund.status = 'settled_outside' THEN
+		RETURN;                                        -- an administrator settled it; the job's word is late
+	END IF;
+	IF v_refund.status IN ('succeeded', 'failed', 'canceled', 'discrepancy') THEN
+		IF p_status IN ('pending', 'unknown', 'refused') THEN
 			RETURN;                                    -- a late "pending" after a final answer
 		END IF;
 		PERFORM oms.raise_alert('refund_result_changed', v_order.id, p_refund_id,
@@ -178,6 +181,24 @@ BEGIN
 			jsonb_build_object('order_no', v_order.order_no, 'left_minor', oms.refundable_minor(v_order.id),
 			                   'currency', v_order.currency));
 	END IF;
+	-- issue 12: an answer that is not the refund we asked for (amount,
+	-- currency, payment) is for administrators, never "succeeded" and
+	-- never a mail; a refusal (400/402) tells administrators and, once,
+	-- the customer that the money comes back another way.
+	IF p_status = 'discrepancy' THEN
+		PERFORM oms.raise_alert('refund_discrepancy', v_order.id, p_refund_id,
+			jsonb_build_object('order_no', v_order.order_no, 'amount_minor', v_refund.amount_minor,
+			                   'currency', v_refund.currency, 'provider_refund_id', p_provider_refund_id,
+			                   'problem', left(p_message, 300)));
+	ELSIF p_status = 'refused' THEN
+		PERFORM oms.raise_alert('refund_refused', v_order.id, p_refund_id,
+			jsonb_build_object('order_no', v_order.order_no, 'amount_minor', v_refund.amount_minor,
+			                   'currency', v_refund.currency, 'problem', left(p_message, 300)));
+		PERFORM oms.enqueue('mail', format('mail:refund_refused:%s', p_refund_id), v_order.id, p_refund_id,
+			jsonb_build_object('template', 'refund_refused', 'order_no', v_order.order_no,
+			                   'refund_id', p_refund_id, 'amount_minor', v_refund.amount_minor,
+			                   'currency', v_refund.currency));
+	END IF;
 	IF p_status IN ('succeeded', 'failed') THEN
 		PERFORM oms.enqueue('mail', format('mail:refund_%s:%s', p_status, p_refund_id), v_order.id, p_refund_id,
 			jsonb_build_object('template', 'refund_' || p_status, 'order_no', v_order.order_no,
@@ -188,6 +209,128 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms_api.refund_result(bigint,text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.refund_result(bigint,text,text,text) TO oms_worker;
+
+-- A refund the gateway left pending is looked at again on a schedule of
+-- its own (refund_check_schedule), however long it takes: counts the look
+-- and returns the wait before the next one, in milliseconds.
+CREATE OR REPLACE FUNCTION oms_api.refund_followup(p_refund_id bigint) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_followup', 'worker');
+	v_checks int;
+BEGIN
+	UPDATE oms.refund r SET checks = r.checks + 1 WHERE r.id = p_refund_id RETURNING r.checks INTO v_checks;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
+	END IF;
+	RETURN greatest(ceil(extract(epoch FROM oms.schedule_wait('refund_check_schedule', v_checks)) * 1000), 0)::bigint;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.refund_followup(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refund_followup(bigint) TO oms_worker;
+
+-- The worker asked the gateway what became of a refund whose outcome was
+-- unknown and it knows of none made with our metadata: the next request
+-- goes with a fresh Idempotency-Key (the old one would only replay the
+-- error). Returns the new key generation.
+CREATE OR REPLACE FUNCTION oms_api.refund_new_key(p_refund_id bigint) RETURNS int
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_new_key', 'worker');
+	v_gen int;
+BEGIN
+	UPDATE oms.refund r SET key_generation = r.key_generation + 1
+	WHERE r.id = p_refund_id AND r.status IN ('not_sent', 'unknown', 'refused')
+	RETURNING r.key_generation INTO v_gen;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % cannot get a new key', p_refund_id USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_state', 'refund_id', p_refund_id,
+			                                             'status', (SELECT status FROM oms.refund WHERE id = p_refund_id)));
+	END IF;
+	RETURN v_gen;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.refund_new_key(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refund_new_key(bigint) TO oms_worker;
+
+-- An administrator sends a refused refund again (after the customer gave
+-- another card, say) or one whose outcome is unknown (the worker asks the
+-- gateway first): a new refund job, with a fresh key for a refused one.
+CREATE OR REPLACE FUNCTION oms_api.refund_retry(p_refund_id bigint, p_note text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_retry', 'admin');
+	v_refund oms.refund;
+	v_order oms.orders;
+BEGIN
+	PERFORM oms.check_text_len('a note', p_note);
+	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
+	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
+	ELSIF v_refund.status NOT IN ('refused', 'unknown') THEN
+		RAISE EXCEPTION 'refund % is %; only a refused refund or one whose outcome is unknown is sent again',
+			p_refund_id, v_refund.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_state', 'refund_id', p_refund_id,
+			                                             'status', v_refund.status, 'expected', jsonb_build_array('refused', 'unknown')));
+	END IF;
+	UPDATE oms.refund r
+	SET status = CASE WHEN r.status = 'refused' THEN 'not_sent' ELSE r.status END,
+	    key_generation = r.key_generation + CASE WHEN r.status = 'refused' THEN 1 ELSE 0 END,
+	    checks = 0,
+	    last_message = left(coalesce('retried: ' || oms.clean_text(p_note), 'retried'), 500)
+	WHERE r.id = p_refund_id
+	RETURNING * INTO v_refund;
+	PERFORM oms.enqueue('refund', format('refund:%s:retry:%s', p_refund_id,
+	                    (SELECT count(*) FROM oms.outbox j WHERE j.refund_id = p_refund_id AND j.kind = 'refund')),
+		v_order.id, p_refund_id,
+		jsonb_build_object('refund_id', p_refund_id, 'order_no', v_order.order_no, 'amount_minor', v_refund.amount_minor,
+		                   'currency', v_refund.currency, 'retry', true));
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.refund_retry(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refund_retry(bigint,text) TO oms_admin;
+
+-- An administrator returned the money another way (bank transfer, store
+-- credit) for a refund the gateway refused, lost or answered wrongly: the
+-- refund is settled outside the gateway, with a note saying how.
+CREATE OR REPLACE FUNCTION oms_api.refund_settle_outside(p_refund_id bigint, p_note text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_settle_outside', 'admin');
+	v_refund oms.refund;
+BEGIN
+	IF oms.clean_text(p_note) IS NULL THEN
+		RAISE EXCEPTION 'say how the money was returned' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'note', 'refund_id', p_refund_id));
+	END IF;
+	PERFORM oms.check_text_len('a note', p_note);
+	PERFORM oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
+	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
+	ELSIF v_refund.status NOT IN ('refused', 'unknown', 'failed', 'discrepancy') THEN
+		RAISE EXCEPTION 'refund % is %; only a refused, failed, unknown or mismatched refund is settled outside the gateway',
+			p_refund_id, v_refund.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_state', 'refund_id', p_refund_id,
+			                                             'status', v_refund.status,
+			                                             'expected', jsonb_build_array('refused', 'unknown', 'failed', 'discrepancy')));
+	END IF;
+	UPDATE oms.refund r
+	SET status = 'settled_outside', executed_at = clock_timestamp(), settled_note = oms.clean_text(p_note),
+	    last_message = left('settled outside the gateway: ' || oms.clean_text(p_note), 500)
+	WHERE r.id = p_refund_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.refund_settle_outside(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refund_settle_outside(bigint,text) TO oms_admin;
 
 -- The refund ledger, newest first; keyset: the last row's id as p_after_id.
 -- p_status is a gateway status (not_sent, pending, succeeded, failed,
@@ -204,10 +347,11 @@ AS $$
 #variable_conflict use_column
 BEGIN
 	IF p_status IS NOT NULL AND p_status NOT IN ('not_sent', 'pending', 'succeeded', 'failed', 'canceled',
+	                                             'unknown', 'refused', 'discrepancy', 'settled_outside',
 	                                             'auto', 'approved', 'rejected') THEN
-		RAISE EXCEPTION 'unknown refund status "%" (not_sent, pending, succeeded, failed, canceled; or approval: auto, approved, rejected)',
+		RAISE EXCEPTION 'unknown refund status "%" (not_sent, pending, succeeded, failed, canceled, unknown, refused, discrepancy, settled_outside; or approval: auto, approved, rejected)',
 			p_status USING ERRCODE = '22023',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('not_sent', 'pending', 'succeeded', 'failed', 'canceled', 'auto', 'approved', 'rejected')));
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('not_sent', 'pending', 'succeeded', 'failed', 'canceled', 'unknown', 'refused', 'discrepancy', 'settled_outside', 'auto', 'approved', 'rejected')));
 	END IF;
 	RETURN QUERY
 	SELECT r.id, o.order_no, r.cancellation_id, r.amount_minor, r.currency::text, r.status, r.approval,

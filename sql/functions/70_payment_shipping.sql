@@ -150,9 +150,14 @@ GRANT EXECUTE ON FUNCTION oms_api.place_checkout(bigint,bigint,jsonb,text) TO om
 -- the currency (p_currency, when the gateway says it) and, when the shop
 -- set it, the order number in the gateway object's metadata
 -- (p_metadata_order_no, metadata[order_no]).
+-- p_captured false: the gateway only authorised the money (a payment
+-- intent in requires_capture); the order is confirmed all the same and a
+-- payment_capture job captures it (issue 12).
 DROP FUNCTION IF EXISTS oms_api.confirm_payment(bigint, text, bigint, text);
+DROP FUNCTION IF EXISTS oms_api.confirm_payment(bigint, text, bigint, text, text);
 CREATE OR REPLACE FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint,
-                                        p_currency text DEFAULT NULL, p_metadata_order_no text DEFAULT NULL)
+                                        p_currency text DEFAULT NULL, p_metadata_order_no text DEFAULT NULL,
+                                        p_captured boolean DEFAULT true)
 RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 SET lock_timeout = '2s'
@@ -208,8 +213,16 @@ BEGIN
 
 	UPDATE oms.payment p
 	SET status = 'verified', verified_at = clock_timestamp(), provider_ref = p_provider_ref,
-	    amount_minor = p_amount_minor, attempts = p.attempts + 1
+	    amount_minor = p_amount_minor, attempts = p.attempts + 1, looks = p.looks + 1,
+	    gateway_status = CASE WHEN coalesce(p_captured, true) THEN 'succeeded' ELSE 'requires_capture' END,
+	    captured = coalesce(p_captured, true),
+	    captured_at = CASE WHEN coalesce(p_captured, true) THEN clock_timestamp() END
 	WHERE p.order_id = v_order.id;
+	IF NOT coalesce(p_captured, true) AND v_order.status <> 'CANCELLED' THEN
+		PERFORM oms.enqueue('payment_capture', format('payment_capture:%s:%s', p_order_no, p_provider_ref),
+			v_order.id, NULL, jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+			                                     'amount_minor', p_amount_minor));
+	END IF;
 
 	IF v_order.status = 'CANCELLED' THEN
 		SELECT max(c.id) INTO v_cancel FROM oms.cancellation c WHERE c.order_id = v_order.id AND c.state = 'done';
@@ -229,8 +242,8 @@ EXCEPTION
 		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 END
 $$;
-REVOKE ALL ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
-GRANT EXECUTE ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text,text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text,text,boolean) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.confirm_payment(bigint,text,bigint,text,text,boolean) TO oms_worker;
 
 -- The worker could not verify a payment. After payment_verify_attempts
 -- failures the payment is marked failed and the customer is told; the
@@ -265,6 +278,152 @@ $$;
 REVOKE ALL ON FUNCTION oms_api.payment_failed(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.payment_failed(bigint,text) TO oms_worker;
 
+-- The n-th wait (1-based) of a schedule policy such as '1 minute, 10
+-- minutes, 1 hour': the last one repeats.
+CREATE OR REPLACE FUNCTION oms.schedule_wait(p_policy text, p_n int) RETURNS interval
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	v_steps text[] := string_to_array(oms.policy_get(p_policy), ',');
+	v_n int := coalesce(array_length(v_steps, 1), 0);
+BEGIN
+	IF v_n = 0 THEN
+		RETURN interval '1 minute';
+	END IF;
+	RETURN btrim(v_steps[least(greatest(coalesce(p_n, 1), 1), v_n)])::interval;
+EXCEPTION
+	WHEN invalid_datetime_format OR datetime_field_overflow THEN
+		RETURN interval '1 minute';                   -- a malformed policy never stops the worker
+END
+$$;
+REVOKE ALL ON FUNCTION oms.schedule_wait(text,int) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
+-- One look at a payment the gateway has not (yet) settled (issue 12).
+-- p_gateway_status is what the gateway said of the payment intent or
+-- charge, or NULL when there is no reference to look up yet:
+--   requires_action, processing, requires_confirmation, NULL: the payment
+--     is on its way; not a failed look. requires_action queues the mail
+--     "your bank needs you" once per reference.
+--   requires_payment_method, canceled, failed, not_found: a failed look;
+--     after payment_verify_attempts of them the payment fails.
+-- Whatever the state, a payment not settled payment_verify_timeout after
+-- its reference was attached (or the order was placed) fails. A failed
+-- payment queues the customer's mail once per reference; the order stays
+-- PENDING: a new reference can be attached (attach_payment) or it is
+-- cancelled. Returns the payment's status and the wait before the next
+-- look (payment_verify_schedule, never past the timeout); 0 when failed.
+CREATE OR REPLACE FUNCTION oms_api.payment_look(p_order_no bigint, p_gateway_status text, p_error text,
+                                                OUT status text, OUT next_look_ms bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('payment_look', 'worker');
+	v_gw constant text := lower(nullif(btrim(p_gateway_status), ''));
+	v_order oms.orders;
+	v_pay oms.payment;
+	v_failed_look constant boolean := v_gw IN ('requires_payment_method', 'canceled', 'failed', 'not_found');
+	v_deadline timestamptz;
+	v_wait interval;
+BEGIN
+	IF v_gw IS NOT NULL AND v_gw !~ '^[a-z_]{1,40}$' THEN
+		RAISE EXCEPTION 'unknown gateway status' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'gateway_status',
+			                                             'order_no', p_order_no));
+	END IF;
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	SELECT * INTO v_pay FROM oms.payment p WHERE p.order_id = v_order.id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % has no payment', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no));
+	ELSIF v_pay.status = 'verified' THEN
+		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_verified', 'order_no', p_order_no));
+	ELSIF v_pay.status = 'failed' THEN
+		status := 'failed';                            -- said already; nothing more to do
+		next_look_ms := 0;
+		RETURN;
+	END IF;
+
+	v_deadline := coalesce(v_pay.attached_at, v_pay.created_at)
+	              + oms.policy_get('payment_verify_timeout')::interval;
+	UPDATE oms.payment p
+	SET looks = p.looks + CASE WHEN v_gw IS NULL THEN 0 ELSE 1 END,
+	    attempts = p.attempts + CASE WHEN v_failed_look THEN 1 ELSE 0 END,
+	    gateway_status = coalesce(v_gw, p.gateway_status)
+	WHERE p.order_id = v_order.id
+	RETURNING * INTO v_pay;
+
+	IF v_failed_look AND v_pay.attempts >= oms.policy_get('payment_verify_attempts')::int
+	   OR clock_timestamp() >= v_deadline THEN
+		UPDATE oms.payment p SET status = 'failed' WHERE p.order_id = v_order.id;
+		PERFORM oms.enqueue('mail', format('mail:payment_failed:%s:%s', p_order_no,
+		                                   coalesce(v_pay.provider_ref, '-')), v_order.id, NULL,
+			jsonb_build_object('template', 'payment_failed', 'order_no', p_order_no));
+		status := 'failed';
+		next_look_ms := 0;
+		RETURN;
+	END IF;
+	IF v_gw = 'requires_action' THEN
+		PERFORM oms.enqueue('mail', format('mail:payment_action:%s:%s', p_order_no, v_pay.provider_ref),
+			v_order.id, NULL, jsonb_build_object('template', 'payment_action_required', 'order_no', p_order_no));
+	END IF;
+	v_wait := least(oms.schedule_wait('payment_verify_schedule', greatest(v_pay.looks, 1)),
+	                v_deadline - clock_timestamp());
+	status := 'pending';
+	next_look_ms := greatest(ceil(extract(epoch FROM v_wait) * 1000), 0)::bigint;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.payment_look(bigint,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.payment_look(bigint,text,text) TO oms_worker;
+
+-- The gateway captured an authorised payment (payment_capture job).
+CREATE OR REPLACE FUNCTION oms_api.payment_captured(p_order_no bigint, p_provider_ref text, p_amount_minor bigint)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('payment_captured', 'worker');
+	v_order oms.orders;
+BEGIN
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	UPDATE oms.payment p
+	SET captured = true, captured_at = coalesce(p.captured_at, clock_timestamp()), gateway_status = 'succeeded'
+	WHERE p.order_id = v_order.id AND p.provider_ref = p_provider_ref AND p.status = 'verified';
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % has no verified payment %', p_order_no, p_provider_ref USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no,
+			                                             'provider_ref', p_provider_ref));
+	END IF;
+	IF p_amount_minor IS DISTINCT FROM (SELECT p.amount_minor FROM oms.payment p WHERE p.order_id = v_order.id) THEN
+		PERFORM oms.raise_alert('payment_capture_failed', v_order.id, NULL,
+			jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+			                   'captured_minor', p_amount_minor, 'problem', 'captured amount differs'));
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.payment_captured(bigint,text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.payment_captured(bigint,text,bigint) TO oms_worker;
+
+-- The gateway will not capture an authorised payment (the authorisation
+-- expired or was cancelled): administrators are told; the order stays as
+-- it is for them to decide.
+CREATE OR REPLACE FUNCTION oms_api.payment_capture_failed(p_order_no bigint, p_provider_ref text, p_error text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('payment_capture_failed', 'worker');
+	v_order oms.orders;
+BEGIN
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	PERFORM oms.raise_alert('payment_capture_failed', v_order.id, NULL,
+		jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+		                   'problem', left(p_error, 300)));
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.payment_capture_failed(bigint,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.payment_capture_failed(bigint,text,text) TO oms_worker;
+
 -- As in 0008, and a reference that pays another order is refused.
 CREATE OR REPLACE FUNCTION oms_api.attach_payment(p_order_no bigint, p_provider_ref text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
@@ -284,7 +443,7 @@ BEGIN
 	IF v_status IS NULL THEN
 		RAISE EXCEPTION 'order % has no payment', p_order_no USING ERRCODE = 'P0002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no));
-	ELSIF v_status <> 'pending' THEN
+	ELSIF v_status NOT IN ('pending', 'failed') THEN
 		RAISE EXCEPTION 'BR-011: the payment of order % is already %', p_order_no, v_status
 			USING ERRCODE = 'OM001',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-011', 'order_no', p_order_no, 'payment_status', v_status, 'provider_ref', p_provider_ref));
@@ -293,7 +452,33 @@ BEGIN
 		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
 		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 	END IF;
-	UPDATE oms.payment SET provider_ref = p_provider_ref WHERE order_id = v_order.id;
+	IF v_status = 'failed' AND v_order.status <> 'PENDING' THEN
+		RAISE EXCEPTION 'BR-011: order % is %; a new payment cannot be attached', p_order_no, v_order.status
+			USING ERRCODE = 'OM001',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-011', 'order_no', p_order_no, 'status', v_order.status, 'provider_ref', p_provider_ref));
+	END IF;
+	-- A failed payment tried again (issue 12): the new reference starts a
+	-- new verification, the old one is kept in previous_refs; the basket
+	-- is the order's, untouched.
+	UPDATE oms.payment p
+	SET provider_ref = p_provider_ref, attached_at = clock_timestamp(), status = 'pending',
+	    previous_refs = CASE WHEN p.provider_ref IS NOT NULL AND p.provider_ref <> p_provider_ref
+	                         THEN p.previous_refs || p.provider_ref ELSE p.previous_refs END,
+	    attempts = CASE WHEN v_status = 'failed' OR p.provider_ref IS DISTINCT FROM p_provider_ref THEN 0 ELSE p.attempts END,
+	    looks = CASE WHEN v_status = 'failed' OR p.provider_ref IS DISTINCT FROM p_provider_ref THEN 0 ELSE p.looks END,
+	    gateway_status = CASE WHEN p.provider_ref IS DISTINCT FROM p_provider_ref THEN NULL ELSE p.gateway_status END
+	WHERE p.order_id = v_order.id;
+	-- A verification that is not running any more (done after a failure,
+	-- or dead) starts again; a waiting one looks at once.
+	UPDATE oms.outbox j SET next_attempt_at = statement_timestamp(), updated_at = statement_timestamp()
+	WHERE j.order_id = v_order.id AND j.kind = 'payment_verify' AND j.status = 'ready';
+	IF NOT EXISTS (SELECT 1 FROM oms.outbox j WHERE j.order_id = v_order.id AND j.kind = 'payment_verify'
+	               AND j.status IN ('ready', 'running')) THEN
+		PERFORM oms.enqueue('payment_verify', format('payment_verify:%s:%s', p_order_no,
+		                    (SELECT count(*) FROM oms.outbox j WHERE j.order_id = v_order.id AND j.kind = 'payment_verify')),
+		                    v_order.id, NULL,
+			jsonb_build_object('order_no', p_order_no, 'amount_minor', v_order.total_minor, 'currency', v_order.currency));
+	END IF;
 EXCEPTION
 	WHEN unique_violation THEN                   -- attached elsewhere at the same moment
 		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),

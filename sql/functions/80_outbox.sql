@@ -165,6 +165,24 @@ $$;
 REVOKE ALL ON FUNCTION oms_api.outbox_release(bigint,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.outbox_release(bigint,bigint,text) TO oms_worker;
 
+-- The worker tells administrators that the gateway refuses it as a whole
+-- (401/403: the API key was rotated or revoked): one open alert at a
+-- time; payment jobs wait behind the open breaker meanwhile (issue 12).
+CREATE OR REPLACE FUNCTION oms_api.payment_gateway_alert(p_problem text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+BEGIN
+	PERFORM oms.begin_action('payment_gateway_alert', 'worker');
+	PERFORM pg_advisory_xact_lock(hashtext('oms.payment_gateway_auth'));
+	IF NOT EXISTS (SELECT 1 FROM oms.alert a WHERE a.kind = 'payment_gateway_auth' AND a.resolved_at IS NULL) THEN
+		PERFORM oms.raise_alert('payment_gateway_auth', NULL, NULL,
+			jsonb_build_object('problem', left(p_problem, 300)));
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.payment_gateway_alert(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.payment_gateway_alert(text) TO oms_worker;
+
 -- The worker's reads (issue 9, the worker split): src/worker names one
 -- function per read instead of selecting from the tables. SECURITY
 -- INVOKER: each read is what the worker's own grants and row policies let
@@ -176,18 +194,42 @@ GRANT EXECUTE ON FUNCTION oms_api.outbox_release(bigint,bigint,text) TO oms_work
 -- approval), what the gateway knows of it so far (status, its refund id),
 -- the idempotency key every attempt sends, and the payment it returns
 -- money from. No row: the job names no refund.
+-- captured: false when the payment was only authorised (the refund
+-- cancels the payment intent instead); gateway_reason: the gateway's
+-- reason word for ours (requested_by_customer, duplicate, fraudulent);
+-- key_generation: how many fresh keys replaced the first (issue 12).
+DROP FUNCTION IF EXISTS oms_api.refund_to_execute(bigint);
 CREATE OR REPLACE FUNCTION oms_api.refund_to_execute(p_refund_id bigint)
 RETURNS TABLE (amount_minor bigint, currency text, idempotency_key text, status text,
-               provider_refund_id text, approval text, provider_ref text, order_no bigint)
+               provider_refund_id text, approval text, provider_ref text, order_no bigint,
+               captured boolean, payment_amount_minor bigint, gateway_reason text, key_generation int)
 LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
 AS $$
 	SELECT r.amount_minor, r.currency::text, r.idempotency_key::text, r.status,
 	       coalesce(r.provider_refund_id, ''), r.approval, coalesce(p.provider_ref, ''),
-	       o.order_no
+	       o.order_no, coalesce(p.captured, true), coalesce(p.amount_minor, 0),
+	       CASE WHEN r.reason ILIKE '%fraud%' THEN 'fraudulent'
+	            WHEN r.reason ILIKE '%duplicate%' THEN 'duplicate'
+	            ELSE 'requested_by_customer' END,
+	       r.key_generation
 	FROM oms.refund r
 	JOIN oms.orders o ON o.id = r.order_id
 	LEFT JOIN oms.payment p ON p.order_id = r.order_id
 	WHERE r.id = p_refund_id
+$$;
+
+-- The authorised payment a "payment_capture" job captures; done is true
+-- when there is nothing to capture any more (captured already, or the
+-- order was cancelled before: its refund cancels the intent).
+CREATE OR REPLACE FUNCTION oms_api.payment_to_capture(p_order_id bigint)
+RETURNS TABLE (order_no bigint, provider_ref text, amount_minor bigint, currency text, done boolean)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT o.order_no, coalesce(p.provider_ref, ''), p.amount_minor, p.currency::text,
+	       p.status <> 'verified' OR coalesce(p.captured, true) OR o.status = 'CANCELLED'
+	FROM oms.orders o
+	JOIN oms.payment p ON p.order_id = o.id
+	WHERE o.id = p_order_id
 $$;
 
 -- The payment a "payment_verify" job looks up at the gateway. No row: the
@@ -237,8 +279,8 @@ AS $$
 $$;
 
 REVOKE ALL ON FUNCTION oms_api.refund_to_execute(bigint), oms_api.payment_to_verify(bigint),
-	oms_api.mail_data(bigint,bigint,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+	oms_api.payment_to_capture(bigint), oms_api.mail_data(bigint,bigint,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.refund_to_execute(bigint), oms_api.payment_to_verify(bigint),
-	oms_api.mail_data(bigint,bigint,bigint) TO oms_worker;
+	oms_api.payment_to_capture(bigint), oms_api.mail_data(bigint,bigint,bigint) TO oms_worker;
 
 RESET ROLE;

@@ -21,7 +21,8 @@ breaker_allow(struct breaker *b, uint64_t now_ms)
 	case BREAKER_CLOSED:
 		return true;
 	case BREAKER_OPEN:
-		if (now_ms - b->opened_at < b->open_ms)
+		/* opened_at may be ahead of now: breaker_trip for longer */
+		if (now_ms < b->opened_at || now_ms - b->opened_at < b->open_ms)
 			return false;
 		b->state = BREAKER_HALF_OPEN;
 		b->probe_in_flight = true;
@@ -73,6 +74,16 @@ breaker_failure(struct breaker *b, uint64_t now_ms)
 }
 
 void
+breaker_trip(struct breaker *b, uint64_t now_ms, uint64_t open_ms)
+{
+	uint64_t until = now_ms + (open_ms > b->open_ms ? open_ms : b->open_ms);
+
+	if (b->state == BREAKER_OPEN && b->opened_at + b->open_ms >= until)
+		return;                 /* open long enough already */
+	breaker_open(b, until - b->open_ms);
+}
+
+void
 breaker_abandon(struct breaker *b)
 {
 	if (b->state == BREAKER_HALF_OPEN)
@@ -86,6 +97,8 @@ breaker_wait_ms(const struct breaker *b, uint64_t now_ms)
 	case BREAKER_CLOSED:
 		return 0;
 	case BREAKER_OPEN:
+		if (now_ms < b->opened_at)
+			return b->opened_at - now_ms + b->open_ms;
 		return now_ms - b->opened_at >= b->open_ms ? 0 : b->open_ms - (now_ms - b->opened_at);
 	case BREAKER_HALF_OPEN:
 		/* The probe decides; ask again a little later. */

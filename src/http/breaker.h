@@ -34,6 +34,10 @@ void breaker_success(struct breaker *b, uint64_t now_ms);
 void breaker_failure(struct breaker *b, uint64_t now_ms);
 /* A call that was allowed but never made (e.g. shutdown): frees the probe. */
 void breaker_abandon(struct breaker *b);
+/* Opens at once, whatever the count, for at least open_ms (or the
+ * breaker's own cool-down when that is longer): an answer that says every
+ * call will fail alike (401, a rotated API key; Retry-After on a 503). */
+void breaker_trip(struct breaker *b, uint64_t now_ms, uint64_t open_ms);
 /* Milliseconds until a call may be tried again (0 when allowed now). */
 uint64_t breaker_wait_ms(const struct breaker *b, uint64_t now_ms);
 const char *breaker_state_name(enum breaker_state st);

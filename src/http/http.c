@@ -2,9 +2,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
+#include "conf.h"
 #include "http/http.h"
 
 #define HTTP_MAX_BODY (1024 * 1024)
@@ -116,6 +119,58 @@ on_write(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Case-insensitive "Name:" at the start of a header line; returns the
+ * value with leading blanks skipped, or NULL. */
+static const char *
+header_value(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return NULL;
+	line += n + 1;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return line;
+}
+
+/* Response headers: only the few that say when (or whether) to try again. */
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct xfer *x = arg;
+	size_t n = size * nmemb;
+	char line[256];
+	const char *v;
+
+	if (n >= sizeof line)
+		return n;
+	memcpy(line, data, n);
+	line[n] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!strncmp(line, "HTTP/", 5)) {
+		/* a new response (after 100 Continue): forget the last one's */
+		x->resp.retry_after_ms = -1;
+		x->resp.should_retry = -1;
+		x->resp.replayed = false;
+	} else if ((v = header_value(line, strlen(line), "Retry-After")) != NULL) {
+		char *end;
+		long long secs = strtoll(v, &end, 10);
+		if (end != v && *end == '\0' && secs >= 0) {
+			x->resp.retry_after_ms = (secs > 86400 ? 86400 : secs) * 1000;
+		} else {
+			time_t when = curl_getdate(v, NULL), now = time(NULL);
+			if (when != (time_t)-1)
+				x->resp.retry_after_ms = when > now ? (long long)(when - now) * 1000 : 0;
+		}
+	} else if ((v = header_value(line, strlen(line), "Stripe-Should-Retry")) != NULL) {
+		x->resp.should_retry = !strncasecmp(v, "true", 4) ? 1 : !strncasecmp(v, "false", 5) ? 0 : -1;
+	} else if ((v = header_value(line, strlen(line), "Idempotent-Replayed")) != NULL) {
+		x->resp.replayed = !strncasecmp(v, "true", 4);
+	}
+	return n;
+}
+
 static size_t
 on_read(char *buf, size_t size, size_t nmemb, void *arg)
 {
@@ -164,6 +219,12 @@ xfer_new(long connect_timeout_ms, long timeout_ms, const char *ca_file, bool smt
 #endif
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, (void *)x);
+	x->resp.retry_after_ms = -1;
+	x->resp.should_retry = -1;
+	if (!smtp) {
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, (void *)x);
+	}
 	curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "-worker/" PACKAGE_VERSION);
 	return x;
 }
@@ -249,12 +310,17 @@ http_prepare(struct http_engine *e, const struct http_endpoint *ep, const char *
 
 	if (!ep->base_url || !*ep->base_url)
 		return oms_fail(err, OMS_CONFIG, "no base URL configured for the payment gateway");
+	if (strncasecmp(ep->base_url, "https://", 8) != 0 &&
+	    !(ep->insecure_loopback_ok && config_url_is_loopback(ep->base_url)))
+		return oms_fail(err, OMS_CONFIG, "the payment gateway's base URL must be https:// "
+				"(plain http only to a loopback address with allow_insecure_loopback = yes)");
 	x = xfer_new(ep->connect_timeout_ms, ep->timeout_ms, ep->ca_file, false, fn, arg, err);
 	if (!x)
 		return OMS_NOMEM;
 	url = join_url(ep->base_url, path);
 	if (!url || !add_header(x, "Accept", "application/json") ||
-	    (ep->api_key && *ep->api_key && !add_header_bearer(x, ep->api_key))) {
+	    (ep->api_key && *ep->api_key && !add_header_bearer(x, ep->api_key)) ||
+	    (ep->api_version && *ep->api_version && !add_header(x, "Stripe-Version", ep->api_version))) {
 		free(url);
 		xfer_free(x);
 		return oms_fail(err, OMS_INVALID, "cannot build the request headers");

@@ -25,6 +25,14 @@ struct http_response {
 	char *body;             /* NUL-terminated, at most 1 MiB; NULL if empty */
 	size_t len;
 	char errmsg[256];       /* transport error, one line */
+	/* What the server said about trying again (HTTP only): Retry-After
+	 * in milliseconds (seconds or an HTTP date; -1 when absent), and
+	 * Stripe-Should-Retry (1 true, 0 false, -1 absent). replayed: the
+	 * answer is an idempotent replay of an earlier one
+	 * (Idempotent-Replayed: true). */
+	long long retry_after_ms;
+	int should_retry;
+	bool replayed;
 };
 
 typedef void (*http_done_fn)(const struct http_response *resp, void *arg);
@@ -35,6 +43,10 @@ struct http_endpoint {
 	long connect_timeout_ms;
 	long timeout_ms;
 	const char *ca_file;    /* NULL: the system store */
+	const char *api_version; /* sent as "Stripe-Version: ..." when set */
+	/* false: https:// only. true: http:// is allowed to a loopback
+	 * address too ([payment] allow_insecure_loopback, for the tests' fakes). */
+	bool insecure_loopback_ok;
 };
 
 struct smtp_endpoint {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -109,17 +110,54 @@ one_of(const char *s, const char *const *set)
 	return false;
 }
 
+static void refund_object(json_t *root, struct payment_result *r);
+
 void
 payment_parse_refund(long http_status, const char *body, size_t len, struct payment_result *r)
+{
+	json_t *root = parse_common(http_status, body, len, r);
+
+	if (!root)
+		return;
+	refund_object(root, r);
+	json_decref(root);
+}
+
+void
+payment_parse_refund_list(long http_status, const char *body, size_t len, const char *refund_id,
+			  struct payment_result *r)
+{
+	json_t *root = parse_common(http_status, body, len, r), *data, *it;
+	size_t i;
+
+	if (!root)
+		return;
+	data = json_object_get(root, "data");
+	if (!json_is_array(data)) {
+		snprintf(r->message, sizeof r->message, "malformed refund list from the payment gateway");
+		json_decref(root);
+		return;
+	}
+	json_array_foreach(data, i, it) {
+		json_t *v = json_object_get(json_object_get(it, "metadata"), "refund_id");
+		if (json_is_string(v) && !strcmp(json_string_value(v), refund_id)) {
+			refund_object(it, r);
+			json_decref(root);
+			return;
+		}
+	}
+	r->outcome = PAYMENT_OK;        /* none of ours */
+	json_decref(root);
+}
+
+static void
+refund_object(json_t *root, struct payment_result *r)
 {
 	static const char *const known[] = {
 		"pending", "requires_action", "succeeded", "failed", "canceled", NULL
 	};
-	json_t *root = parse_common(http_status, body, len, r);
 	json_t *obj;
 
-	if (!root)
-		return;
 	obj = json_object_get(root, "object");
 	if (!copy_str(root, "id", r->id, sizeof r->id) || !r->id[0] ||
 	    !copy_str(root, "status", r->status, sizeof r->status) ||
@@ -140,13 +178,17 @@ payment_parse_refund(long http_status, const char *body, size_t len, struct paym
 		strcpy(r->status, "pending");
 	copy_str(root, "failure_reason", r->failure_reason, sizeof r->failure_reason);
 	copy_str(root, "currency", r->currency, sizeof r->currency);
+	copy_str(root, "payment_intent", r->payment_intent, sizeof r->payment_intent);
+	copy_str(root, "charge", r->charge, sizeof r->charge);
+	copy_str(json_object_get(root, "metadata"), "refund_id", r->metadata_refund_id,
+		 sizeof r->metadata_refund_id);
 	r->amount = get_int(root, "amount");
 	if (strcmp(r->status, "failed") == 0 || strcmp(r->status, "canceled") == 0)
 		snprintf(r->message, sizeof r->message, "refund %s at the gateway: %s", r->status,
 			 r->failure_reason[0] ? r->failure_reason : "no reason given");
 	r->outcome = PAYMENT_OK;
 out:
-	json_decref(root);
+	return;
 }
 
 void
@@ -187,6 +229,70 @@ payment_parse_intent(long http_status, const char *body, size_t len, struct paym
 	r->outcome = PAYMENT_OK;
 out:
 	json_decref(root);
+}
+
+void
+payment_parse_charge(long http_status, const char *body, size_t len, struct payment_result *r)
+{
+	json_t *root = parse_common(http_status, body, len, r);
+	json_t *obj, *captured;
+	char st[32];
+
+	if (!root)
+		return;
+	obj = json_object_get(root, "object");
+	if (!copy_str(root, "id", r->id, sizeof r->id) || !r->id[0] ||
+	    !copy_str(root, "status", st, sizeof st) ||
+	    (obj && !(json_is_string(obj) && strcmp(json_string_value(obj), "charge") == 0))) {
+		snprintf(r->message, sizeof r->message, "malformed charge from the payment gateway");
+		goto out;
+	}
+	captured = json_object_get(root, "captured");
+	if (!strcmp(st, "succeeded"))
+		snprintf(r->status, sizeof r->status, "%s",
+			 json_is_false(captured) ? "requires_capture" : "succeeded");
+	else if (!strcmp(st, "pending"))
+		snprintf(r->status, sizeof r->status, "processing");
+	else if (!strcmp(st, "failed"))
+		snprintf(r->status, sizeof r->status, "failed");
+	else {
+		snprintf(r->message, sizeof r->message, "unknown charge status from the payment gateway");
+		goto out;
+	}
+	copy_str(root, "currency", r->currency, sizeof r->currency);
+	copy_str(root, "payment_intent", r->payment_intent, sizeof r->payment_intent);
+	copy_str(json_object_get(root, "metadata"), "order_no", r->metadata_order_no,
+		 sizeof r->metadata_order_no);
+	r->amount = get_int(root, "amount");
+	r->amount_received = json_is_true(captured) ? get_int(root, "amount_captured") : -1;
+	if (r->amount_received < 0)
+		r->amount_received = r->amount;
+	r->outcome = PAYMENT_OK;
+out:
+	json_decref(root);
+}
+
+bool
+payment_refund_matches(const struct payment_result *r, long long amount_minor, const char *currency,
+		       const char *provider_ref, char *why, size_t whylen)
+{
+	const char *named = !strncmp(provider_ref, "ch_", 3) ? r->charge : r->payment_intent;
+
+	if (r->amount != amount_minor) {
+		snprintf(why, whylen, "the gateway refunded %lld, not the %lld asked for", r->amount,
+			 amount_minor);
+		return false;
+	}
+	if (strcasecmp(r->currency, currency) != 0) {
+		snprintf(why, whylen, "the gateway refunded in %.3s, not in %.3s",
+			 r->currency[0] ? r->currency : "(no currency)", currency);
+		return false;
+	}
+	if (named[0] && strcmp(named, provider_ref) != 0) {
+		snprintf(why, whylen, "the gateway refunded another payment than %.60s", provider_ref);
+		return false;
+	}
+	return true;
 }
 
 /* s if it is a token (letters, digits, '_', '.', '-'), else "". */
@@ -246,35 +352,50 @@ payment_url_escape(const char *s, char *out, size_t outlen)
 }
 
 char *
-payment_refund_form(const char *provider_ref, long long amount_minor, const char *refund_id)
+payment_refund_form(const char *provider_ref, long long amount_minor, const char *refund_id,
+		    const char *order_no, const char *reason)
 {
 	size_t need_ref = payment_url_escape(provider_ref, NULL, 0) + 1;
 	size_t need_id = payment_url_escape(refund_id, NULL, 0) + 1;
-	char *ref = malloc(need_ref), *rid = malloc(need_id), *out = NULL;
-	size_t outlen = need_ref + need_id + 96;
+	size_t need_no = payment_url_escape(order_no ? order_no : "", NULL, 0) + 1;
+	size_t need_rs = payment_url_escape(reason ? reason : "", NULL, 0) + 1;
+	char *ref = malloc(need_ref), *rid = malloc(need_id), *no = malloc(need_no);
+	char *rs = malloc(need_rs), *out = NULL;
+	size_t outlen = need_ref + need_id + need_no + need_rs + 160;
 
-	if (ref && rid && (out = malloc(outlen)) != NULL) {
+	if (ref && rid && no && rs && (out = malloc(outlen)) != NULL) {
 		payment_url_escape(provider_ref, ref, need_ref);
 		payment_url_escape(refund_id, rid, need_id);
-		snprintf(out, outlen, "%s=%s&amount=%lld&metadata%%5Brefund_id%%5D=%s",
+		payment_url_escape(order_no ? order_no : "", no, need_no);
+		payment_url_escape(reason ? reason : "", rs, need_rs);
+		snprintf(out, outlen, "%s=%s&amount=%lld%s%s&metadata%%5Brefund_id%%5D=%s%s%s",
 			 strncmp(provider_ref, "ch_", 3) == 0 ? "charge" : "payment_intent",
-			 ref, amount_minor, rid);
+			 ref, amount_minor, rs[0] ? "&reason=" : "", rs, rid,
+			 no[0] ? "&metadata%5Border_no%5D=" : "", no);
 	}
 	free(ref);
 	free(rid);
+	free(no);
+	free(rs);
 	return out;
 }
 
 void
-payment_idempotency_key(const char *db_key, char *out, size_t outlen)
+payment_idempotency_key(const char *prefix, const char *db_key, int generation, char *out,
+			size_t outlen)
 {
-	size_t n = (size_t)snprintf(out, outlen, "oms-refund-");
+	size_t n = (size_t)snprintf(out, outlen, "%s", prefix);
 
+	if (n >= outlen)
+		n = outlen ? outlen - 1 : 0;
 	for (; *db_key && n + 1 < outlen; db_key++) {
 		char c = *db_key;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '_')
 			out[n++] = c;
 	}
-	out[n < outlen ? n : outlen - 1] = '\0';
+	if (generation > 0 && n + 1 < outlen)
+		n += (size_t)snprintf(out + n, outlen - n, "-g%d", generation);
+	if (outlen)
+		out[n < outlen ? n : outlen - 1] = '\0';
 }

@@ -42,7 +42,7 @@ struct jobs {
 	struct db *db;
 	struct http_engine *eng;
 	struct jobs_config cfg;
-	char *owned[16];
+	char *owned[24];
 	size_t nowned;
 	struct breaker br[JOB_SVC_COUNT];
 	struct job *running;
@@ -100,6 +100,7 @@ jobs_reconfigure(struct jobs *j, const struct jobs_config *cfg, struct oms_error
 	c.payment.base_url = own(j, cfg->payment.base_url);
 	c.payment.api_key = own(j, cfg->payment.api_key);
 	c.payment.ca_file = own(j, cfg->payment.ca_file);
+	c.payment.api_version = own(j, cfg->payment.api_version);
 	c.smtp.url = own(j, cfg->smtp.url);
 	c.smtp.username = own(j, cfg->smtp.username);
 	c.smtp.password = own(j, cfg->smtp.password);
@@ -374,6 +375,12 @@ job_tx_retry(struct job *jb, const char *msg, uint64_t delay_ms, struct oms_erro
 void
 job_retry(struct job *jb, const char *why)
 {
+	job_retry_after(jb, why, 0);
+}
+
+void
+job_retry_after(struct job *jb, const char *why, uint64_t min_delay_ms)
+{
 	struct jobs *j = jb->owner;
 	struct oms_error e = { 0 };
 	char msg[512];
@@ -386,6 +393,8 @@ job_retry(struct job *jb, const char *why)
 		return;
 	}
 	d = job_backoff_ms(jb);
+	if (d < min_delay_ms)       /* the server said when (Retry-After) */
+		d = min_delay_ms > 86400000 ? 86400000 : min_delay_ms;
 	job_clean_message(why, msg, sizeof msg);
 	if (job_tx_retry(jb, msg, d, &e) != OMS_OK) {
 		note_db_error(j, &e);
@@ -434,6 +443,28 @@ job_release(struct job *jb, uint64_t wait_ms, const char *why, bool untried)
 			  (unsigned long long)d, why);
 	}
 	job_detach(jb);
+}
+
+void
+job_wait(struct job *jb, uint64_t delay_ms, const char *why)
+{
+	char msg[512];
+
+	job_clean_message(why, msg, sizeof msg);
+	job_release(jb, delay_ms, msg, false);
+}
+
+enum oms_status
+job_tx_release(struct job *jb, const char *msg, uint64_t delay_ms, struct oms_error *err)
+{
+	char id[24], delay[24];
+	const char *p[3] = { id, delay, msg };
+
+	if (delay_ms > 86400000)
+		delay_ms = 86400000;
+	snprintf(id, sizeof id, "%lld", jb->id);
+	snprintf(delay, sizeof delay, "%llu", (unsigned long long)delay_ms);
+	return db_exec(jb->owner->db, SQL_RELEASE, 3, p, err);
 }
 
 enum oms_status
@@ -548,6 +579,21 @@ job_service_ok(struct job *jb)
 	if (b->state != BREAKER_CLOSED)
 		log_info("%s: circuit closed again", b->name);
 	breaker_success(b, jobs_now_ms());
+}
+
+void
+job_service_trip(struct job *jb, uint64_t open_ms)
+{
+	struct breaker *b = job_breaker(jb);
+	enum breaker_state was;
+
+	if (!b)
+		return;
+	was = b->state;
+	breaker_trip(b, jobs_now_ms(), open_ms);
+	if (was != BREAKER_OPEN)
+		log_warn("%s: circuit open for %llu ms at once", b->name,
+			 (unsigned long long)breaker_wait_ms(b, jobs_now_ms()));
 }
 
 void

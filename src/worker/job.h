@@ -50,6 +50,13 @@ struct job {
 	char provider_ref[128];
 	char provider_refund_id[128];
 	long long order_no;              /* 0 until known; names the order in logs */
+	/* payment families (refund.c, verify.c): what was sent, to check the
+	 * answer against, and which request is in flight */
+	int step;
+	long long amount;
+	char currency[8];
+	char key[128];
+	char reason[32];
 	struct mail_message msg;
 };
 
@@ -89,6 +96,15 @@ void job_clean_message(const char *in, char *out, size_t outlen);
 void job_done(struct job *jb, json_t *result, const char *pre, int npre, const char *const *ppre);
 /* Transient failure: again after the backoff, dead when out of attempts. */
 void job_retry(struct job *jb, const char *why);
+/* The same, but not before min_delay_ms (the server's Retry-After). */
+void job_retry_after(struct job *jb, const char *why, uint64_t min_delay_ms);
+/* Not a failure: the job waits (a payment or refund the gateway has not
+ * settled, a breaker tripped by a 401) and comes back after delay_ms
+ * without spending an attempt, however long it takes (issue 12). */
+void job_wait(struct job *jb, uint64_t delay_ms, const char *why);
+/* The service says every call will fail alike (401): open its breaker at
+ * once for at least open_ms. */
+void job_service_trip(struct job *jb, uint64_t open_ms);
 /* Will never succeed: dead, visible to admins. */
 void job_dead(struct job *jb, const char *why);
 /* A database call made for the job failed for a reason that says nothing
@@ -110,6 +126,9 @@ uint64_t job_backoff_ms(struct job *jb);
 enum oms_status job_tx_done(struct job *jb, json_t *result, struct oms_error *err);
 enum oms_status job_tx_retry(struct job *jb, const char *msg, uint64_t delay_ms,
 			     struct oms_error *err);
+/* job_wait inside the caller's transaction (outbox_release). */
+enum oms_status job_tx_release(struct job *jb, const char *msg, uint64_t delay_ms,
+			       struct oms_error *err);
 enum job_end { JOB_END_DONE, JOB_END_RETRY };
 void job_finished(struct job *jb, enum job_end end, uint64_t delay_ms);
 void job_unrecorded(struct job *jb, const struct oms_error *e);
@@ -120,6 +139,12 @@ void refund_job_start(struct job *jb);
 void refund_job_result(struct job *jb, const struct http_response *resp);
 void verify_job_start(struct job *jb);
 void verify_job_result(struct job *jb, const struct http_response *resp);
+/* verify.c: a 401/403 from the payment gateway trips its breaker, alerts
+ * administrators once and makes the job wait; false for other answers. */
+struct payment_result;
+bool payment_auth_refused(struct job *jb, const struct payment_result *r, const char *words);
+void capture_job_start(struct job *jb);
+void capture_job_result(struct job *jb, const struct http_response *resp);
 void notify_job_start(struct job *jb);
 void notify_job_result(struct job *jb, const struct http_response *resp);
 void inventory_job_start(struct job *jb);

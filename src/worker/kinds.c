@@ -14,6 +14,7 @@ static const struct job_kind job_kinds[] = {
 	/* kind                 service          start                result */
 	{ "refund",             JOB_SVC_PAYMENT, refund_job_start,    refund_job_result },
 	{ "payment_verify",     JOB_SVC_PAYMENT, verify_job_start,    verify_job_result },
+	{ "payment_capture",    JOB_SVC_PAYMENT, capture_job_start,   capture_job_result },
 	{ "mail",               JOB_SVC_MAIL,    notify_job_start,    notify_job_result },
 	{ "seller_notify",      JOB_SVC_MAIL,    notify_job_start,    notify_job_result },
 	{ "inventory_release",  JOB_SVC_NONE,    inventory_job_start, NULL },

@@ -1,8 +1,30 @@
-/* Refund jobs: return money at the payment gateway (form-encoded POST
- * /v1/refunds, the refund's own Idempotency-Key on every attempt, so a
- * retry can never refund twice), or ask about a refund the gateway left
- * pending (GET /v1/refunds/ID); record what it says with
- * oms_api.refund_result, in the same transaction as outbox_done. */
+/* Refund jobs: return money at the payment gateway and follow it to the
+ * end (issue 12).
+ *
+ *   not_sent   POST /v1/refunds (form: payment_intent or charge, amount,
+ *              reason, metadata[refund_id], metadata[order_no]) with the
+ *              refund's Idempotency-Key, the same on every attempt, so a
+ *              retry can never refund twice. A payment that was only
+ *              authorised (not captured) and is refunded whole is not
+ *              refunded: its intent is cancelled (POST
+ *              /v1/payment_intents/ID/cancel), which releases the money.
+ *   pending    GET /v1/refunds/ID on a schedule of its own
+ *              (oms_api.refund_followup: refund_check_schedule), without
+ *              spending the job's attempts, however long it takes.
+ *   unknown    the gateway replayed an error for our key (the first
+ *              answer was a 500: nobody knows whether money left). The
+ *              next attempt asks first (GET /v1/refunds?payment_intent=ID,
+ *              looking for our metadata[refund_id]); only when the gateway
+ *              knows of none is the refund sent again, with a fresh key.
+ *
+ * Every answer is checked against what was sent (amount, currency,
+ * payment); a mismatch is a discrepancy for administrators, never
+ * "succeeded". A refusal (400, 402, 404) is recorded as 'refused': an
+ * alert, one "we will refund you another way" mail, and the job is done;
+ * an administrator retries it (oms refund retry) or settles it outside the
+ * gateway. 401/403 trip the payment breaker (payment_auth_refused).
+ * Results are recorded with oms_api.refund_result, in the same
+ * transaction as outbox_done. */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,19 +34,33 @@
 #include <jansson.h>
 
 #include "db/db.h"
+#include "log.h"
 #include "http/payment.h"
 #include "worker/job.h"
 
 /* sql/functions/80_outbox.sql: what to execute; 60_refunds: the answer. */
 #define SQL_REFUND_TO_EXECUTE \
 	"SELECT amount_minor, currency, idempotency_key, status, provider_refund_id, approval, " \
-	"       provider_ref, order_no FROM oms_api.refund_to_execute($1::bigint)"
+	"       provider_ref, order_no, captured, payment_amount_minor, gateway_reason, " \
+	"       key_generation FROM oms_api.refund_to_execute($1::bigint)"
 #define SQL_REFUND_RESULT "SELECT oms_api.refund_result($1::bigint, $2, $3, $4)"
+#define SQL_REFUND_FOLLOWUP "SELECT oms_api.refund_followup($1::bigint)"
+#define SQL_REFUND_NEW_KEY "SELECT oms_api.refund_new_key($1::bigint)"
+#define SQL_CAPTURED "SELECT oms_api.payment_captured($1::bigint, $2, $3::bigint)"
+
+/* An uncaptured payment refunded in part waits for its capture. */
+#define WAIT_FOR_CAPTURE_MS 60000
+/* After an unknown outcome, the gateway is asked this soon. */
+#define UNKNOWN_ASK_MS 1000
+
+enum refund_step { STEP_POST, STEP_ASK, STEP_LIST, STEP_CANCEL };
 
 static bool
 settled(const char *status)
 {
-	return !strcmp(status, "succeeded") || !strcmp(status, "failed") || !strcmp(status, "canceled");
+	return !strcmp(status, "succeeded") || !strcmp(status, "failed") ||
+	       !strcmp(status, "canceled") || !strcmp(status, "discrepancy") ||
+	       !strcmp(status, "settled_outside") || !strcmp(status, "refused");
 }
 
 /* The transfer could not start: a configuration an admin can fix (and
@@ -38,37 +74,61 @@ refund_not_started(struct job *jb, const struct oms_error *e)
 		job_dead(jb, e->msg);
 }
 
-/* Asks the gateway about the refund it already knows (pending). */
 static void
-refund_ask(struct job *jb)
+refund_get(struct job *jb, enum refund_step step)
 {
 	struct oms_error e = { 0 };
-	char path[192], esc[160];
+	char path[256], esc[160];
 
-	payment_url_escape(jb->provider_refund_id, esc, sizeof esc);
-	snprintf(path, sizeof path, "/v1/refunds/%s", esc);
+	jb->step = step;
+	if (step == STEP_ASK) {
+		payment_url_escape(jb->provider_refund_id, esc, sizeof esc);
+		snprintf(path, sizeof path, "/v1/refunds/%s", esc);
+	} else {
+		payment_url_escape(jb->provider_ref, esc, sizeof esc);
+		snprintf(path, sizeof path, "/v1/refunds?%s=%s&limit=100",
+			 strncmp(jb->provider_ref, "ch_", 3) == 0 ? "charge" : "payment_intent", esc);
+	}
 	if (job_http_get(jb, path, &e) != OMS_OK)
 		refund_not_started(jb, &e);
 }
 
 static void
-refund_post(struct job *jb, long long amount, const char *key)
+refund_post(struct job *jb)
 {
 	struct oms_error e = { 0 };
-	char id[24], *form;
+	char id[24], no[24], *form;
 	enum oms_status st;
 
+	jb->step = STEP_POST;
 	snprintf(id, sizeof id, "%lld", jb->refund_id);
-	form = payment_refund_form(jb->provider_ref, amount, id);
+	snprintf(no, sizeof no, "%lld", jb->order_no);
+	form = payment_refund_form(jb->provider_ref, jb->amount, id, no, jb->reason);
 	if (!form) {
 		job_service_abandon(jb);
 		oms_fail(&e, OMS_NOMEM, "out of memory");
 		refund_not_started(jb, &e);
 		return;
 	}
-	st = job_http_post_form(jb, "/v1/refunds", form, key, &e);
+	st = job_http_post_form(jb, "/v1/refunds", form, jb->key, &e);
 	free(form);
 	if (st != OMS_OK)
+		refund_not_started(jb, &e);
+}
+
+/* The whole of an authorised, uncaptured payment: cancel its intent. */
+static void
+refund_cancel_intent(struct job *jb, const char *db_key)
+{
+	struct oms_error e = { 0 };
+	char path[224], esc[160], form[64], key[128];
+
+	jb->step = STEP_CANCEL;
+	payment_idempotency_key("oms-cancel-", db_key, 0, key, sizeof key);
+	payment_url_escape(jb->provider_ref, esc, sizeof esc);
+	snprintf(path, sizeof path, "/v1/payment_intents/%s/cancel", esc);
+	snprintf(form, sizeof form, "cancellation_reason=%s", jb->reason);
+	if (job_http_post_form(jb, path, form, key, &e) != OMS_OK)
 		refund_not_started(jb, &e);
 }
 
@@ -76,21 +136,28 @@ void
 refund_job_start(struct job *jb)
 {
 	struct db_result *r;
-	char key[96], status[24], approval[24];
-	long long amount;
+	char db_key[96], status[24], approval[24];
+	long long paid;
+	bool captured;
 
 	if (!(r = job_read_row(jb, SQL_REFUND_TO_EXECUTE, jb->refund_id, "refund job names no refund")))
 		return;
-	amount = db_get_ll(r, 0, 0);
-	payment_idempotency_key(db_get(r, 0, 2), key, sizeof key);
+	jb->amount = db_get_ll(r, 0, 0);
+	snprintf(jb->currency, sizeof jb->currency, "%s", db_get(r, 0, 1));
+	snprintf(db_key, sizeof db_key, "%s", db_get(r, 0, 2));
 	snprintf(status, sizeof status, "%s", db_get(r, 0, 3));
 	snprintf(jb->provider_refund_id, sizeof jb->provider_refund_id, "%s", db_get(r, 0, 4));
 	snprintf(approval, sizeof approval, "%s", db_get(r, 0, 5));
 	snprintf(jb->provider_ref, sizeof jb->provider_ref, "%s", db_get(r, 0, 6));
 	jb->order_no = db_get_ll(r, 0, 7);
+	captured = strcmp(db_get(r, 0, 8), "f") != 0;
+	paid = db_get_ll(r, 0, 9);
+	snprintf(jb->reason, sizeof jb->reason, "%s", db_get(r, 0, 10));
+	payment_idempotency_key("oms-refund-", db_key, (int)db_get_ll(r, 0, 11), jb->key, sizeof jb->key);
 	db_result_free(r);
 	if (settled(status)) {
-		/* Settled by an earlier delivery whose outbox_done was lost. */
+		/* Settled by an earlier delivery whose outbox_done was lost,
+		 * by an administrator, or refused (an administrator decides). */
 		job_done(jb, json_pack("{s:s, s:s}", "status", status, "note", "already settled"),
 			 NULL, 0, NULL);
 		return;
@@ -103,21 +170,141 @@ refund_job_start(struct job *jb)
 		job_dead(jb, "the order has no payment reference to refund");
 		return;
 	}
+	if (!captured && jb->amount != paid && strcmp(status, "not_sent") == 0) {
+		job_wait(jb, WAIT_FOR_CAPTURE_MS, "part of an authorised payment: waits for its capture");
+		return;
+	}
 	if (job_service_blocked(jb))
 		return;
 	if (!strcmp(status, "pending") && jb->provider_refund_id[0])
-		refund_ask(jb);
+		refund_get(jb, STEP_ASK);
+	else if (!strcmp(status, "unknown"))
+		refund_get(jb, STEP_LIST);
+	else if (!captured && strncmp(jb->provider_ref, "ch_", 3) != 0)
+		refund_cancel_intent(jb, db_key);
 	else
-		refund_post(jb, amount, key);
+		refund_post(jb);
+}
+
+/* Records a result that is not the end (pending, unknown) and makes the
+ * job wait: for a pending refund, as long as refund_followup says. */
+static void
+refund_record_and_wait(struct job *jb, const char *status, const char *prid, const char *words)
+{
+	struct db *db = job_db(jb);
+	struct oms_error e = { 0 }, e2 = { 0 };
+	struct db_result *r = NULL;
+	char rid[24], msg[512];
+	const char *p[4] = { rid, status, prid && prid[0] ? prid : NULL, words };
+	uint64_t d = UNKNOWN_ASK_MS;
+
+	snprintf(rid, sizeof rid, "%lld", jb->refund_id);
+	if (db_exec(db, "BEGIN", 0, NULL, &e) != OMS_OK) {
+		job_unrecorded(jb, &e);
+		return;
+	}
+	if (db_exec(db, SQL_REFUND_RESULT, 4, p, &e) != OMS_OK)
+		goto rollback;
+	if (!strcmp(status, "pending")) {
+		if (!(r = db_query(db, SQL_REFUND_FOLLOWUP, 1, p, &e)))
+			goto rollback;
+		d = (uint64_t)db_get_ll(r, 0, 0);
+		db_result_free(r);
+		snprintf(msg, sizeof msg, "refund pending at the payment gateway; next look in %llu s",
+			 (unsigned long long)(d / 1000));
+	} else {
+		snprintf(msg, sizeof msg, "outcome unknown at the gateway (%s); asking it what happened",
+			 words);
+	}
+	if (job_tx_release(jb, msg, d, &e) != OMS_OK || db_exec(db, "COMMIT", 0, NULL, &e) != OMS_OK)
+		goto rollback;
+	log_info("job %lld (refund %lld): %s", jb->id, jb->refund_id, msg);
+	job_finished(jb, JOB_END_RETRY, d);
+	return;
+rollback:
+	db_exec(db, "ROLLBACK", 0, NULL, &e2);
+	if (!job_db_trouble(jb, &e))
+		job_unrecorded(jb, &e);
+}
+
+/* A final answer (or a refusal): refund_result and outbox_done together. */
+static void
+refund_final(struct job *jb, const char *status, const char *prid, const char *words,
+	     const char *failure_reason)
+{
+	char rid[24];
+	const char *p[4] = { rid, status, prid && prid[0] ? prid : NULL, words };
+
+	snprintf(rid, sizeof rid, "%lld", jb->refund_id);
+	job_done(jb, json_pack("{s:s, s:s, s:s}", "provider_refund_id", prid ? prid : "", "status",
+			       status, "failure_reason", failure_reason ? failure_reason : ""),
+		 SQL_REFUND_RESULT, 4, p);
+}
+
+/* A well-formed refund object: checked, then recorded. */
+static void
+refund_answer(struct job *jb, const struct payment_result *r, const char *words)
+{
+	char why[200], msg[400];
+
+	if (!payment_refund_matches(r, jb->amount, jb->currency, jb->provider_ref, why, sizeof why)) {
+		snprintf(msg, sizeof msg, "discrepancy: %s (refund %s)", why, r->id);
+		log_warn("job %lld (refund %lld): %s", jb->id, jb->refund_id, msg);
+		refund_final(jb, "discrepancy", r->id, msg, NULL);
+		return;
+	}
+	if (!strcmp(r->status, "pending"))
+		refund_record_and_wait(jb, "pending", r->id, "pending at the gateway");
+	else
+		refund_final(jb, r->status, r->id, r->message[0] ? words : NULL, r->failure_reason);
+}
+
+/* The gateway knows of no refund for us after an unknown outcome: a fresh
+ * key (committed first, so that a crash here cannot reuse the old one)
+ * and the refund is sent again. */
+static void
+refund_resend(struct job *jb)
+{
+	struct oms_error e = { 0 };
+	struct db_result *r;
+	char rid[24];
+	const char *p[1] = { rid };
+	char *dash;
+
+	snprintf(rid, sizeof rid, "%lld", jb->refund_id);
+	if (!(r = db_query(job_db(jb), SQL_REFUND_NEW_KEY, 1, p, &e))) {
+		if (!job_db_trouble(jb, &e))
+			job_retry(jb, e.msg);
+		return;
+	}
+	/* "oms-refund-KEY[-gN]" -> "oms-refund-KEY-gM" */
+	dash = strstr(jb->key, "-g");
+	if (dash && dash > jb->key + 11)
+		*dash = '\0';
+	snprintf(jb->key + strlen(jb->key), sizeof jb->key - strlen(jb->key), "-g%s", db_get(r, 0, 0));
+	db_result_free(r);
+	log_info("job %lld (refund %lld): the gateway knows of no refund of ours; sent again with a fresh key",
+		 jb->id, jb->refund_id);
+	refund_post(jb);
 }
 
 void
 refund_job_result(struct job *jb, const struct http_response *resp)
 {
 	struct payment_result r;
-	char msg[400], rid[24], words[300];
+	char msg[400], words[300], no[24], amount[24];
+	struct oms_error e = { 0 };
+	long status = resp->transport_error ? 0 : resp->status;
 
-	payment_parse_refund(resp->transport_error ? 0 : resp->status, resp->body, resp->len, &r);
+	if (jb->step == STEP_LIST) {
+		char rid[24];
+		snprintf(rid, sizeof rid, "%lld", jb->refund_id);
+		payment_parse_refund_list(status, resp->body, resp->len, rid, &r);
+	} else if (jb->step == STEP_CANCEL) {
+		payment_parse_intent(status, resp->body, resp->len, &r);
+	} else {
+		payment_parse_refund(status, resp->body, resp->len, &r);
+	}
 	payment_describe(&r, words, sizeof words);
 	if (resp->transport_error) {
 		job_service_failed(jb);
@@ -125,35 +312,63 @@ refund_job_result(struct job *jb, const struct http_response *resp)
 		job_retry(jb, msg);
 		return;
 	}
-	if (r.outcome == PAYMENT_FATAL) {
+	if (payment_auth_refused(jb, &r, words))
+		return;
+	/* An error the gateway replays for our key (its first answer to it
+	 * was a 5xx), or a 5xx it says not to retry: whether money left is
+	 * unknown. Not the gateway's health (no breaker failure): ask it. */
+	if (jb->step == STEP_POST && r.http_status >= 500 && (resp->replayed || resp->should_retry == 0)) {
 		job_service_ok(jb);
-		snprintf(msg, sizeof msg, "payment gateway refused the refund: %s", words);
-		job_dead(jb, msg);
+		refund_record_and_wait(jb, "unknown", NULL, words);
 		return;
 	}
 	if (r.outcome == PAYMENT_RETRY) {
-		if (r.http_status != 409)      /* a concurrent request, not an unwell gateway */
+		if (r.http_status != 409 && r.http_status != 429)  /* not an unwell gateway */
 			job_service_failed(jb);
 		snprintf(msg, sizeof msg, "payment gateway: %s", words);
-		job_retry(jb, msg);
+		job_retry_after(jb, msg, resp->retry_after_ms > 0 ? (uint64_t)resp->retry_after_ms : 0);
 		return;
 	}
 	job_service_ok(jb);
-	snprintf(rid, sizeof rid, "%lld", jb->refund_id);
-	const char *p[4] = { rid, r.status, r.id, r.message[0] ? words : NULL };
-	if (strcmp(r.status, "pending") == 0) {
-		struct oms_error e = { 0 };
-		/* Record the gateway's id now, so the next attempt asks about
-		 * this refund instead of creating one. */
-		if (db_exec(job_db(jb), SQL_REFUND_RESULT, 4, p, &e) != OMS_OK) {
-			if (!job_db_trouble(jb, &e))
-				job_retry(jb, e.msg);
+	if (r.outcome == PAYMENT_FATAL) {
+		if (jb->step == STEP_CANCEL && r.http_status == 400) {
+			/* Captured meanwhile (payment_intent_unexpected_state):
+			 * record it, then refund as for any captured payment. */
+			snprintf(no, sizeof no, "%lld", jb->order_no);
+			snprintf(amount, sizeof amount, "%lld", jb->amount);
+			const char *p[3] = { no, jb->provider_ref, amount };
+			if (db_exec(job_db(jb), SQL_CAPTURED, 3, p, &e) != OMS_OK) {
+				if (!job_db_trouble(jb, &e))
+					job_retry(jb, e.msg);
+				return;
+			}
+			refund_post(jb);
 			return;
 		}
-		job_retry(jb, "refund pending at the payment gateway");
+		if (jb->step == STEP_ASK || jb->step == STEP_LIST) {
+			snprintf(msg, sizeof msg, "payment gateway cannot tell about the refund: %s", words);
+			job_dead(jb, msg);
+			return;
+		}
+		snprintf(msg, sizeof msg, "payment gateway refused the refund: %s", words);
+		log_warn("job %lld (refund %lld): %s", jb->id, jb->refund_id, msg);
+		refund_final(jb, "refused", NULL, msg, NULL);
 		return;
 	}
-	job_done(jb, json_pack("{s:s, s:s, s:s}", "provider_refund_id", r.id, "status", r.status,
-			       "failure_reason", r.failure_reason),
-		 SQL_REFUND_RESULT, 4, p);
+	if (jb->step == STEP_CANCEL) {
+		if (!strcmp(r.status, "canceled")) {
+			refund_final(jb, "succeeded", r.id,
+				     "payment intent canceled before capture: the authorisation is released",
+				     NULL);
+			return;
+		}
+		snprintf(msg, sizeof msg, "cancel answered with status %s; tried again", r.status);
+		job_retry(jb, msg);
+		return;
+	}
+	if (jb->step == STEP_LIST && !r.id[0]) {
+		refund_resend(jb);
+		return;
+	}
+	refund_answer(jb, &r, words);
 }

@@ -9,6 +9,10 @@
 #include "log.h"
 #include "worker/worker.h"
 
+/* The gateway API version the worker was written against (Stripe-Version);
+ * [payment] api_version overrides it. */
+#define OMS_STRIPE_API_VERSION "2024-06-20"
+
 static bool
 get_int(const struct oms_config *cfg, const char *sec, const char *key, long def, long min,
 	long max, long *out, struct oms_error *err)
@@ -59,6 +63,8 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 	s->jc.payment.base_url = config_get(cfg, "payment", "base_url", NULL);
 	s->jc.payment.api_key = config_get(cfg, "payment", "api_key", NULL);
 	s->jc.payment.ca_file = config_get(cfg, "payment", "ca_file", NULL);
+	s->jc.payment.api_version = config_get(cfg, "payment", "api_version", OMS_STRIPE_API_VERSION);
+	s->jc.payment.insecure_loopback_ok = config_get_bool(cfg, "payment", "allow_insecure_loopback", false);
 	s->jc.payment.connect_timeout_ms = v[7];
 	s->jc.payment.timeout_ms = v[8];
 	s->jc.smtp.url = config_get(cfg, "mail", "smtp_url", NULL);
@@ -78,8 +84,9 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 	 * in a file nobody else can read, and only sent encrypted. */
 	if (config_check_secrets(cfg, err) != OMS_OK)
 		goto fail;
-	if (s->jc.payment.api_key && *s->jc.payment.api_key &&
-	    config_check_transport(cfg, "payment", "base_url", false, err) != OMS_OK)
+	/* The gateway only over https (issue 12), API key or not; plain
+	 * http only to loopback with allow_insecure_loopback = yes. */
+	if (config_check_transport(cfg, "payment", "base_url", false, err) != OMS_OK)
 		goto fail;
 	if (s->jc.smtp.password && *s->jc.smtp.password &&
 	    config_check_transport(cfg, "mail", "smtp_url", s->jc.smtp.require_tls, err) != OMS_OK)

@@ -43,6 +43,9 @@ class Faults:
             self.limit = None
             self.injected = {}
             self.message = None
+            self.execute = False
+            self.retry_after = None
+            self.should_retry = None
 
     def configure(self, cfg):
         with self.lock:
@@ -61,6 +64,22 @@ class Faults:
                 self.injected = {}      # the limit counts from now
             if "message" in cfg:
                 self.message = cfg["message"]
+            if "execute" in cfg:
+                self.execute = bool(cfg["execute"])
+            if "retry_after" in cfg:
+                self.retry_after = cfg["retry_after"]
+            if "should_retry" in cfg:
+                self.should_retry = cfg["should_retry"]
+
+    def retry_headers(self):
+        """Retry-After / Stripe-Should-Retry for an injected error answer."""
+        h = {}
+        with self.lock:
+            if self.retry_after is not None:
+                h["Retry-After"] = str(self.retry_after)
+            if self.should_retry is not None:
+                h["Stripe-Should-Retry"] = "true" if self.should_retry else "false"
+        return h
 
     def pick(self):
         """The fault for this request, or None."""

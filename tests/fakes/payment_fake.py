@@ -6,9 +6,19 @@
 Listens on 127.0.0.1 (ephemeral port, written to FILE). Speaks:
 
   POST /v1/refunds                 form: payment_intent | charge, amount,
-                                   metadata[refund_id]; header Idempotency-Key
+                                   reason, metadata[...]; header Idempotency-Key
   GET  /v1/refunds/{id}
+  GET  /v1/refunds?payment_intent=ID|charge=ID   a list object, newest first
   GET  /v1/payment_intents/{id}
+  POST /v1/payment_intents/{id}/capture   requires_capture -> succeeded
+  POST /v1/payment_intents/{id}/cancel    -> canceled (succeeded: 400
+                                          payment_intent_unexpected_state)
+  GET  /v1/charges/{id}
+  POST /v1/charges/{id}/capture
+
+Every POST is idempotent by its Idempotency-Key, as Stripe documents: the
+first answer to a key is kept, including a 500 (mode "500_stored"), and
+replayed with the header Idempotent-Replayed: true.
 
 Idempotency like the real gateway: the first response to a key is kept; the
 same key with the same parameters replays it (header Idempotent-Replayed:
@@ -33,8 +43,23 @@ Admin API (JSON):
                           (any other field is served as given, e.g.
                           "last_payment_error"; amount_received defaults
                           to amount)
+  POST /_admin/charges    {"ch_1": {"status": "succeeded", "captured": true,
+                           "amount": 1234, "currency": "usd"}}  charges to serve
+  POST /_admin/refund/{id} {"status": "failed", ...}   changes a refund
+                          (a pending one settling, a succeeded one failing)
   POST /_admin/config     {"refund_status": "succeeded"|"pending"|"failed",
-                           "intent_default": {...} | null}
+                           "pending_looks": N (a pending refund settles at
+                           the N-th GET; 0: never; default 1),
+                           "refund_answer": {"amount": 1, "currency": "eur"}
+                           (fields that override every refund answer, as a
+                           confused gateway would), "intent_default": {...} | null}
+  Faults (besides the list below): "401" (authentication_error), "500_stored"
+  (a 500 kept for the Idempotency-Key and replayed; "execute": true makes
+  the refund happen before the 500), "retry_after": N seconds and
+  "should_retry": true|false add the Retry-After / Stripe-Should-Retry
+  headers to injected error answers.
+  Stats add: last_stripe_version, post_times (Idempotency-Key -> times of
+  its POSTs, monotonic seconds), captures, cancels, refund_lists.
   POST /_admin/reset      forget everything
 """
 import argparse
@@ -78,10 +103,17 @@ class State:
             self.intent_gets_by_id = {}
             self.intent_default = None
             self.refund_status = "succeeded"
+            self.pending_looks = 1
+            self.refund_answer = {}
+            self.charges = {}
+            self.refund_gets = {}   # refund id -> GETs
+            self.post_times = {}
+            self.last_stripe_version = None
             self.counter = {"requests": 0, "refund_posts": 0, "refunds_executed": 0,
                             "replays": 0, "idempotency_errors": 0, "in_flight_conflicts": 0,
                             "unauthorized": 0, "intent_gets": 0, "refund_gets": 0,
-                            "missing_key": 0}
+                            "missing_key": 0, "captures": 0, "cancels": 0,
+                            "refund_lists": 0, "charge_gets": 0}
             self.seq = 0
         self.faults.reset()
 
@@ -96,6 +128,8 @@ class State:
             s["intent_gets_by_id"] = dict(self.intent_gets_by_id)
             s["posts_by_key"] = dict(self.posts_by_key)
             s["faults"] = self.faults.snapshot()
+            s["last_stripe_version"] = self.last_stripe_version
+            s["post_times"] = dict(self.post_times)
             return s
 
 
@@ -140,8 +174,22 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 STATE.intents.update(body)
             return fakelib.send_json(self, 200, {"ok": True})
+        if path == "/_admin/charges":
+            with STATE.lock:
+                STATE.charges.update(body)
+            return fakelib.send_json(self, 200, {"ok": True})
+        if path.startswith("/_admin/refund/"):
+            with STATE.lock:
+                r = STATE.refunds.get(path.rsplit("/", 1)[1])
+                if r:
+                    r.update(body)
+            return fakelib.send_json(self, 200 if r else 404, r or {"error": "no such refund"})
         if path == "/_admin/config":
             with STATE.lock:
+                if "pending_looks" in body:
+                    STATE.pending_looks = int(body["pending_looks"])
+                if "refund_answer" in body:
+                    STATE.refund_answer = dict(body["refund_answer"] or {})
                 if "refund_status" in body:
                     STATE.refund_status = body["refund_status"]
                 if "intent_default" in body:
@@ -155,7 +203,7 @@ class Handler(BaseHTTPRequestHandler):
     # -- faults --------------------------------------------------------
     def fault_before(self, kind):
         """Applies a fault that happens before any execution. True if it did."""
-        if kind is None or kind in ("lost", "garbage_after"):
+        if kind is None or kind in ("lost", "garbage_after", "500_stored"):
             return False
         msg = STATE.faults.message
         if kind == "close":
@@ -177,7 +225,8 @@ class Handler(BaseHTTPRequestHandler):
                      402: "card_error", 403: "permission_error", 404: "invalid_request_error",
                      409: "idempotency_error", 429: "rate_limit_error"}
             fakelib.send_json(self, status, error_obj(types.get(status, "api_error"),
-                                                      msg or "injected fault %d" % status))
+                                                      msg or "injected fault %d" % status),
+                              STATE.faults.retry_headers())
             return True
         return False
 
@@ -190,6 +239,12 @@ class Handler(BaseHTTPRequestHandler):
             fakelib.send_raw(self, 200, b'{"id": "re_lost", "status": ')
             return
         fakelib.send_raw(self, status, body, "application/json", headers)
+
+    def note_headers(self):
+        v = self.headers.get("Stripe-Version")
+        with STATE.lock:
+            if v:
+                STATE.last_stripe_version = v
 
     def authorized(self):
         if not API_KEY:
@@ -213,13 +268,43 @@ class Handler(BaseHTTPRequestHandler):
         kind = STATE.faults.pick()
         if self.fault_before(kind):
             return
+        self.note_headers()
         parts = self.path.split("?")[0].strip("/").split("/")
+        query = urllib.parse.parse_qs(self.path.split("?", 1)[1]) if "?" in self.path else {}
+        if parts == ["v1", "refunds"]:
+            pi = (query.get("payment_intent") or [None])[0]
+            ch = (query.get("charge") or [None])[0]
+            with STATE.lock:
+                STATE.counter["refund_lists"] += 1
+                data = [r for r in STATE.refunds.values()
+                        if (pi and r.get("payment_intent") == pi) or (ch and r.get("charge") == ch)]
+                data.sort(key=lambda r: r["id"], reverse=True)
+            return self.deliver(kind, 200, json.dumps({"object": "list", "url": "/v1/refunds",
+                                                       "has_more": False, "data": data}).encode())
+        if len(parts) == 3 and parts[:2] == ["v1", "charges"]:
+            with STATE.lock:
+                STATE.counter["charge_gets"] += 1
+                STATE.intent_gets_by_id[parts[2]] = STATE.intent_gets_by_id.get(parts[2], 0) + 1
+                ch = STATE.charges.get(parts[2])
+            if not ch:
+                return fakelib.send_json(self, 404, error_obj(
+                    "invalid_request_error", "No such charge: '%s'" % parts[2], "resource_missing"))
+            obj = {"id": parts[2], "object": "charge", "status": "succeeded", "captured": True,
+                   "currency": "usd", "paid": True}
+            obj.update(ch)
+            obj.setdefault("amount_captured", obj.get("amount") if obj.get("captured") else 0)
+            return self.deliver(kind, 200, json.dumps(obj).encode())
         if len(parts) == 3 and parts[:2] == ["v1", "refunds"]:
             with STATE.lock:
                 STATE.counter["refund_gets"] += 1
                 r = STATE.refunds.get(parts[2])
                 if r and r["status"] == "pending":
-                    r["status"] = "succeeded"       # settles on first look
+                    n = STATE.refund_gets[parts[2]] = STATE.refund_gets.get(parts[2], 0) + 1
+                    if STATE.pending_looks and n >= STATE.pending_looks:
+                        r["status"] = "succeeded"   # settles at the N-th look
+                if r:
+                    r = dict(r)
+                    r.update(STATE.refund_answer)
             if not r:
                 return fakelib.send_json(self, 404, error_obj(
                     "invalid_request_error", "No such refund", "resource_missing"))
@@ -248,18 +333,29 @@ class Handler(BaseHTTPRequestHandler):
             STATE.counter["requests"] += 1
         if not self.authorized():
             return
-        if self.path.split("?")[0] != "/v1/refunds":
+        self.note_headers()
+        path = self.path.split("?")[0]
+        parts = path.strip("/").split("/")
+        if path == "/v1/refunds":
+            action = self.execute
+        elif len(parts) == 4 and parts[:2] == ["v1", "payment_intents"] and parts[3] in ("capture", "cancel"):
+            action = lambda params, key: self.intent_action(parts[2], parts[3], params)
+        elif len(parts) == 4 and parts[:2] == ["v1", "charges"] and parts[3] == "capture":
+            action = lambda params, key: self.charge_capture(parts[2])
+        else:
             return fakelib.send_json(self, 404, error_obj("invalid_request_error", "Unrecognized request URL"))
         with STATE.lock:
-            STATE.counter["refund_posts"] += 1
+            if path == "/v1/refunds":
+                STATE.counter["refund_posts"] += 1
             k = self.headers.get("Idempotency-Key") or ""
             STATE.posts_by_key[k] = STATE.posts_by_key.get(k, 0) + 1
+            STATE.post_times.setdefault(k, []).append(round(time.monotonic(), 3))
         kind = STATE.faults.pick()
         if self.fault_before(kind):
             return
         params = urllib.parse.parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
         params = {k: v[-1] for k, v in params.items()}
-        fp = json.dumps(params, sort_keys=True)
+        fp = json.dumps([path, params], sort_keys=True)
         key = self.headers.get("Idempotency-Key")
         if key:
             with STATE.lock:
@@ -286,17 +382,72 @@ class Handler(BaseHTTPRequestHandler):
                     STATE.counter["replays"] += 1
                 log("replay key=%s" % key)
                 return self.deliver(kind, prev["status"], prev["body"],
-                                    {"Idempotent-Replayed": "true"})
+                                    dict(prev.get("headers") or {}, **{"Idempotent-Replayed": "true"}))
         else:
             with STATE.lock:
                 STATE.counter["missing_key"] += 1
-        status, obj = self.execute(params, key)
+        headers = {}
+        if kind == "500_stored":
+            # Stripe: a 500 is the outcome of the request as far as the key
+            # is concerned; the refund may or may not have happened.
+            if STATE.faults.execute and path == "/v1/refunds":
+                self.execute(params, key)
+            status, obj = 500, error_obj("api_error", "An unknown error occurred")
+            headers = {"Stripe-Should-Retry": "false"}
+        else:
+            status, obj = action(params, key)
         body = json.dumps(obj).encode()
         if key:
             with STATE.lock:
-                STATE.keys[key] = {"fp": fp, "status": status, "body": body}
-        log("refund key=%s status=%d fault=%s" % (key, status, kind))
-        self.deliver(kind, status, body)
+                STATE.keys[key] = {"fp": fp, "status": status, "body": body, "headers": headers}
+        log("%s key=%s status=%d fault=%s" % (path, key, status, kind))
+        if kind == "500_stored":
+            return fakelib.send_raw(self, status, body, "application/json", headers)
+        self.deliver(kind, status, body, headers)
+
+    def intent_action(self, pid, verb, params):
+        with STATE.lock:
+            pi = STATE.intents.get(pid)
+            if pi is None:
+                return 404, error_obj("invalid_request_error", "No such payment_intent: '%s'" % pid,
+                                      "resource_missing")
+            st = pi.get("status", "succeeded")
+            if verb == "capture":
+                if st != "requires_capture":
+                    return 400, error_obj("invalid_request_error",
+                                          "This PaymentIntent could not be captured because it has a "
+                                          "status of %s." % st, "payment_intent_unexpected_state")
+                STATE.counter["captures"] += 1
+                pi["status"] = "succeeded"
+                pi["amount_received"] = int(params.get("amount_to_capture") or pi.get("amount", 0))
+            else:
+                if st in ("succeeded", "canceled"):
+                    return 400, error_obj("invalid_request_error",
+                                          "You cannot cancel this PaymentIntent because it has a "
+                                          "status of %s." % st, "payment_intent_unexpected_state")
+                STATE.counter["cancels"] += 1
+                pi["status"] = "canceled"
+                pi["cancellation_reason"] = params.get("cancellation_reason")
+            obj = {"id": pid, "object": "payment_intent", "currency": "usd"}
+            obj.update(pi)
+            obj.setdefault("amount_received", 0)
+            return 200, obj
+
+    def charge_capture(self, cid):
+        with STATE.lock:
+            ch = STATE.charges.get(cid)
+            if ch is None:
+                return 404, error_obj("invalid_request_error", "No such charge: '%s'" % cid,
+                                      "resource_missing")
+            if ch.get("captured", True):
+                return 400, error_obj("invalid_request_error", "Charge %s has already been captured." % cid,
+                                      "charge_already_captured")
+            STATE.counter["captures"] += 1
+            ch["captured"] = True
+            ch["amount_captured"] = ch.get("amount", 0)
+            obj = {"id": cid, "object": "charge", "status": "succeeded", "currency": "usd"}
+            obj.update(ch)
+            return 200, obj
 
     def execute(self, params, key):
         ref = params.get("payment_intent") or params.get("charge")
@@ -315,13 +466,24 @@ class Handler(BaseHTTPRequestHandler):
             status = STATE.refund_status
             if ref.startswith("pi_fail"):
                 status = "failed"
-            obj = {"id": rid, "object": "refund", "amount": int(amount), "currency": "usd",
-                   "status": status, "payment_intent": ref, "created": int(time.time()),
-                   "metadata": {"refund_id": params.get("metadata[refund_id]", "")},
+            pi = STATE.intents.get(ref) or STATE.charges.get(ref) or {}
+            meta = {k[len("metadata["):-1]: v for k, v in params.items()
+                    if k.startswith("metadata[") and k.endswith("]")}
+            obj = {"id": rid, "object": "refund", "amount": int(amount),
+                   "currency": pi.get("currency", "usd"),
+                   "status": status, "created": int(time.time()),
+                   "metadata": meta, "reason": params.get("reason"),
                    "idempotency_key": key}
+            if ref.startswith("ch_"):
+                obj["charge"] = ref
+                obj["payment_intent"] = None
+            else:
+                obj["payment_intent"] = ref
             if status == "failed":
                 obj["failure_reason"] = "expired_or_canceled_card"
             STATE.refunds[rid] = obj
+            obj = dict(obj)
+            obj.update(STATE.refund_answer)
             if key:
                 STATE.by_key[key] = STATE.by_key.get(key, 0) + 1
             mid = params.get("metadata[refund_id]", "")

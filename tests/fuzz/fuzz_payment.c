@@ -32,15 +32,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	status = statuses[data[0] % (sizeof statuses / sizeof statuses[0])];
-	if (data[1] & 1)
+	switch (data[1] & 3) {
+	case 1:
 		payment_parse_intent(status, (const char *)data + 2, size - 2, &r);
-	else
+		break;
+	case 2:
+		payment_parse_charge(status, (const char *)data + 2, size - 2, &r);
+		break;
+	case 3:     /* a refund list: "none of ours" is an OK answer without id */
+		payment_parse_refund_list(status, (const char *)data + 2, size - 2, "5", &r);
+		if (r.outcome == PAYMENT_OK && !r.id[0])
+			return 0;
+		break;
+	default:
 		payment_parse_refund(status, (const char *)data + 2, size - 2, &r);
+	}
 	if (r.outcome != PAYMENT_OK && r.outcome != PAYMENT_RETRY && r.outcome != PAYMENT_FATAL)
 		abort();
 	if (r.outcome == PAYMENT_OK && (!r.id[0] || !r.status[0]))
 		abort();
-	if (r.outcome == PAYMENT_OK && !(data[1] & 1) && strcmp(r.status, "pending") &&
+	if (r.outcome == PAYMENT_OK && (data[1] & 3) == 0 && strcmp(r.status, "pending") &&
 	    strcmp(r.status, "succeeded") && strcmp(r.status, "failed") && strcmp(r.status, "canceled"))
 		abort();
 	if (r.outcome == PAYMENT_OK && (status < 200 || status > 299))
@@ -51,5 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_line(r.failure_reason, sizeof r.failure_reason);
 	check_line(r.error_type, sizeof r.error_type);
 	check_line(r.error_code, sizeof r.error_code);
+	check_line(r.payment_intent, sizeof r.payment_intent);
+	check_line(r.metadata_refund_id, sizeof r.metadata_refund_id);
 	return 0;
 }

@@ -151,18 +151,107 @@ test_intent(void **state)
 static void
 test_form_and_key(void **state)
 {
-	char key[64], *f;
+	char key[80], *f;
 	(void)state;
-	f = payment_refund_form("pi_123", 1250, "42");
+	f = payment_refund_form("pi_123", 1250, "42", NULL, NULL);
 	assert_string_equal(f, "payment_intent=pi_123&amount=1250&metadata%5Brefund_id%5D=42");
 	free(f);
-	f = payment_refund_form("ch_9&x=1", 5, "7");
+	f = payment_refund_form("ch_9&x=1", 5, "7", "", "");
 	assert_string_equal(f, "charge=ch_9%26x%3D1&amount=5&metadata%5Brefund_id%5D=7");
 	free(f);
-	payment_idempotency_key("1b4e28ba-2fa1-11d2-883f-0016d3cca427", key, sizeof key);
+	/* issue 12: the gateway's reason word and our order number */
+	f = payment_refund_form("pi_123", 1250, "42", "100017", "requested_by_customer");
+	assert_string_equal(f, "payment_intent=pi_123&amount=1250&reason=requested_by_customer"
+			       "&metadata%5Brefund_id%5D=42&metadata%5Border_no%5D=100017");
+	free(f);
+	payment_idempotency_key("oms-refund-", "1b4e28ba-2fa1-11d2-883f-0016d3cca427", 0, key, sizeof key);
 	assert_string_equal(key, "oms-refund-1b4e28ba-2fa1-11d2-883f-0016d3cca427");
-	payment_idempotency_key("a\r\nb: c", key, sizeof key);
+	payment_idempotency_key("oms-refund-", "a\r\nb: c", 0, key, sizeof key);
 	assert_string_equal(key, "oms-refund-abc");
+	/* a fresh key after an unknown outcome differs from every earlier one */
+	payment_idempotency_key("oms-refund-", "abc", 2, key, sizeof key);
+	assert_string_equal(key, "oms-refund-abc-g2");
+	payment_idempotency_key("oms-capture-", "pi_1", 0, key, sizeof key);
+	assert_string_equal(key, "oms-capture-pi_1");
+}
+
+/* GET /v1/charges/{id}: the charge's state in the payment intent's words. */
+static void
+test_charge(void **state)
+{
+	struct payment_result r;
+	const char *b;
+	(void)state;
+	b = "{\"id\":\"ch_1\",\"object\":\"charge\",\"status\":\"succeeded\",\"captured\":true,"
+	    "\"amount\":1000,\"amount_captured\":1000,\"currency\":\"usd\","
+	    "\"metadata\":{\"order_no\":\"100017\"}}";
+	payment_parse_charge(200, b, strlen(b), &r);
+	assert_int_equal(r.outcome, PAYMENT_OK);
+	assert_string_equal(r.status, "succeeded");
+	assert_int_equal(r.amount_received, 1000);
+	assert_string_equal(r.currency, "usd");
+	assert_string_equal(r.metadata_order_no, "100017");
+	b = "{\"id\":\"ch_1\",\"object\":\"charge\",\"status\":\"succeeded\",\"captured\":false,"
+	    "\"amount\":1000,\"amount_captured\":0,\"currency\":\"usd\"}";
+	payment_parse_charge(200, b, strlen(b), &r);
+	assert_string_equal(r.status, "requires_capture");
+	b = "{\"id\":\"ch_1\",\"object\":\"charge\",\"status\":\"pending\",\"amount\":1000}";
+	payment_parse_charge(200, b, strlen(b), &r);
+	assert_string_equal(r.status, "processing");
+	b = "{\"id\":\"ch_1\",\"object\":\"charge\",\"status\":\"failed\",\"amount\":1000}";
+	payment_parse_charge(200, b, strlen(b), &r);
+	assert_string_equal(r.status, "failed");
+	b = "{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"status\":\"succeeded\"}";
+	payment_parse_charge(200, b, strlen(b), &r);
+	assert_int_equal(r.outcome, PAYMENT_RETRY);      /* not a charge */
+}
+
+/* The refund answer is checked against what was sent. */
+static void
+test_refund_matches(void **state)
+{
+	struct payment_result r;
+	char why[200];
+	const char *b = "{\"id\":\"re_1\",\"object\":\"refund\",\"status\":\"succeeded\","
+			"\"amount\":10800,\"currency\":\"usd\",\"payment_intent\":\"pi_9\","
+			"\"metadata\":{\"refund_id\":\"5\"}}";
+	(void)state;
+	payment_parse_refund(200, b, strlen(b), &r);
+	assert_string_equal(r.metadata_refund_id, "5");
+	assert_true(payment_refund_matches(&r, 10800, "USD", "pi_9", why, sizeof why));
+	assert_false(payment_refund_matches(&r, 108, "USD", "pi_9", why, sizeof why));
+	assert_non_null(strstr(why, "10800"));
+	assert_false(payment_refund_matches(&r, 10800, "EUR", "pi_9", why, sizeof why));
+	assert_non_null(strstr(why, "EUR"));
+	assert_false(payment_refund_matches(&r, 10800, "USD", "pi_other", why, sizeof why));
+	b = "{\"id\":\"re_1\",\"object\":\"refund\",\"status\":\"succeeded\","
+	    "\"amount\":1,\"currency\":\"eur\",\"payment_intent\":\"pi_9\"}";
+	payment_parse_refund(200, b, strlen(b), &r);
+	assert_false(payment_refund_matches(&r, 10800, "USD", "pi_9", why, sizeof why));
+}
+
+/* After an unknown outcome: the list of the intent's refunds, ours found
+ * by metadata[refund_id], or none. */
+static void
+test_refund_list(void **state)
+{
+	struct payment_result r;
+	const char *b = "{\"object\":\"list\",\"has_more\":false,\"data\":["
+			"{\"id\":\"re_a\",\"object\":\"refund\",\"status\":\"succeeded\",\"amount\":5,"
+			"\"currency\":\"usd\",\"metadata\":{\"refund_id\":\"4\"}},"
+			"{\"id\":\"re_b\",\"object\":\"refund\",\"status\":\"pending\",\"amount\":7,"
+			"\"currency\":\"usd\",\"metadata\":{\"refund_id\":\"5\"}}]}";
+	(void)state;
+	payment_parse_refund_list(200, b, strlen(b), "5", &r);
+	assert_int_equal(r.outcome, PAYMENT_OK);
+	assert_string_equal(r.id, "re_b");
+	assert_string_equal(r.status, "pending");
+	assert_int_equal(r.amount, 7);
+	payment_parse_refund_list(200, b, strlen(b), "6", &r);
+	assert_int_equal(r.outcome, PAYMENT_OK);
+	assert_string_equal(r.id, "");
+	payment_parse_refund_list(200, "{\"object\":\"list\"}", 17, "6", &r);
+	assert_int_equal(r.outcome, PAYMENT_RETRY);
 }
 
 int
@@ -176,6 +265,9 @@ main(void)
 		cmocka_unit_test(test_message_is_one_line),
 		cmocka_unit_test(test_intent),
 		cmocka_unit_test(test_form_and_key),
+		cmocka_unit_test(test_charge),
+		cmocka_unit_test(test_refund_matches),
+		cmocka_unit_test(test_refund_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
