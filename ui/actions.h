@@ -33,8 +33,10 @@
 	  '?', UI_KEY_F(1), UI_KEY_NONE) \
 	X(BACK,          "back",          GENERAL, "Go back to the previous screen", \
 	  'q', UI_KEY_ESC, UI_KEY_NONE) \
-	X(QUIT,          "quit",          GENERAL, "Quit oms", \
-	  UI_KEY_F(10), UI_KEY_NONE, UI_KEY_NONE) \
+	X(QUIT,          "quit",          GENERAL, "Quit oms (in a dialog, and on Q: asks first)", \
+	  UI_KEY_F(10), 'Q', UI_KEY_NONE) \
+	X(INTERRUPT,     "interrupt",     GENERAL, "Close the dialog, or ask \"Quit oms? y/n\"", \
+	  UI_CTRL('c'), UI_KEY_NONE, UI_KEY_NONE) \
 	X(SEARCH,        "search",        GENERAL, "Start a new lookup", \
 	  '/', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REFRESH,       "refresh",       GENERAL, "Reload the screen from the database", \
@@ -64,7 +66,7 @@
 	X(APPROVALS,     "approvals",     SCREENS, "Open the cancellations (admins: and refunds) waiting for a decision", \
 	  UI_KEY_F(6), 'A', UI_KEY_NONE) \
 	X(REPORTS,       "reports",       SCREENS, "Open the reports home (analysts, admins)", \
-	  UI_KEY_F(7), UI_KEY_NONE, UI_KEY_NONE) \
+	  UI_KEY_F(7), 'P', UI_KEY_NONE) \
 	X(CLEAR,         "clear-input",   LOOKUP,  "Clear the lookup line", \
 	  UI_CTRL('u'), UI_KEY_NONE, UI_KEY_NONE) \
 	X(OPEN_CUSTOMER, "open-customer", ORDER,   "Open the order's customer", \

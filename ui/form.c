@@ -53,6 +53,24 @@ field_is_text(const struct ui_field *fd)
 				fd->kind == UI_FIELD_NOTE);
 }
 
+bool
+ui_form_typing(struct ui_form *f)
+{
+	return !f->sending && field_is_text(ui_form_focused(f));
+}
+
+bool
+ui_form_unsaved(const struct ui_form *f)
+{
+	for (int i = 0; i < f->n; i++) {
+		const struct ui_field *fd = &f->f[i];
+
+		if (!fd->hidden && field_is_text(fd) && fd->in->len > 0 && !fd->in->selected)
+			return true;
+	}
+	return false;
+}
+
 /* The next field in the focus order (dir +1 or -1), hidden ones skipped. */
 static void
 form_move(struct ui_form *f, int dir)
@@ -389,8 +407,6 @@ int
 ui_form_paste(struct ui_form *f, const char *text)
 {
 	struct ui_field *fd = ui_form_focused(f);
-	size_t n = strlen(text);
-	bool lines, full = false;
 	char k[16];
 
 	if (f->sending)
@@ -401,27 +417,10 @@ ui_form_paste(struct ui_form *f, const char *text)
 		return UI_HANDLED | UI_REDRAW;
 	}
 	f->confirming = false;
-	lines = fd->kind == UI_FIELD_NOTE;
-	while (n > 0 && !full) {
-		int cp, l = ui_utf8_decode(text, n, &cp);
-
-		if (cp == '\r' && n > 1 && text[1] == '\n') {
-			l = 2;                         /* CR LF: one line break */
-			cp = '\n';
-		}
-		if (cp == '\r')
-			cp = '\n';
-		if (cp == '\t' || (cp == '\n' && !lines))
-			cp = ' ';
-		if (cp == '\n' || ui_key_is_text(cp))
-			full = !ui_input_insert(fd->in, cp);
-		text += l;
-		n -= (size_t)l;
-	}
 	fd->msg[0] = '\0';
-	if (full)
-		ui_message(f->ui, UI_EL_WARNING, "%s takes at most %d characters: the rest of the paste "
-			   "was left out.", fd->label, fd->in->max > 0 ? fd->in->max : UI_INPUT_MAXCHARS);
+	if (ui_input_paste(fd->in, text, fd->kind == UI_FIELD_NOTE) > 0)
+		ui_message(f->ui, UI_EL_WARNING, "Cut to %d characters: %s takes no more.",
+			   ui_input_limit(fd->in), fd->label);
 	return UI_HANDLED | UI_REDRAW;
 }
 

@@ -86,6 +86,11 @@ int ui_form_key(struct ui_form *f, int key, int action, enum ui_form_event *ev);
 /* A paste goes into the text field with the focus, line breaks kept in a
  * note (spaces elsewhere), and never acts as keys. */
 int ui_form_paste(struct ui_form *f, const char *text);
+/* The focus is on a text field (keys are text there). */
+bool ui_form_typing(struct ui_form *f);
+/* A text field holds text the person typed (not a pre-filled value left
+ * selected): closing would lose it. */
+bool ui_form_unsaved(const struct ui_form *f);
 /* After UI_FORM_CHECK: ok starts the confirm step. */
 void ui_form_confirming(struct ui_form *f, bool ok);
 /* Says what is wrong with field i next to it and puts the focus there

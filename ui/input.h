@@ -18,9 +18,26 @@ struct ui_input {
 	int nchars;
 	int scroll;         /* first column shown */
 	bool overflow;      /* characters were dropped since the last clear */
+	bool selected;      /* all of it is selected: what is typed next replaces it */
 };
 
+/* The editing (ui/line_edit.c) is the same in every field: characters,
+ * Backspace, Delete and C-d, Left and C-b, Right, Home and C-a, End and
+ * C-e, C-k (cut to the end), C-u (cut to the start), C-w (cut a word). */
 void ui_input_clear(struct ui_input *in);
+/* Selects the whole text (a new lookup, a pre-filled date): a character
+ * typed or pasted replaces it, a deletion deletes it, a movement ends the
+ * selection. */
+void ui_input_select_all(struct ui_input *in);
+/* The field's limit in characters. */
+int ui_input_limit(const struct ui_input *in);
+/* Pastes text at the cursor: tabs become blanks, line breaks too unless
+ * `lines` (a note); other control characters are dropped. Returns the
+ * number of characters that did not fit (0: all of it). */
+int ui_input_paste(struct ui_input *in, const char *text, bool lines);
+/* True for the keys ui_input_key edits with (a field takes them before
+ * the keymap does). */
+bool ui_input_is_edit_key(int key);
 /* Inserts one character at the cursor; false (and overflow set) when the
  * field is full. A newline is taken (the note field, ui/form.c, has lines). */
 bool ui_input_insert(struct ui_input *in, int cp);

@@ -273,3 +273,21 @@ ui_keymap_key(const struct ui_keymap *km, int action, char *buf, size_t len)
 		ui_key_name(km->keys[action][0], buf, len);
 	return buf;
 }
+
+const char *
+ui_keymap_key_not_text(const struct ui_keymap *km, int action, char *buf, size_t len)
+{
+	if (len)
+		buf[0] = '\0';
+	if (action <= 0 || action >= UI_ACT_COUNT)
+		return buf;
+	for (int i = 0; i < UI_KEYMAP_SLOTS; i++) {
+		int k = km->keys[action][i];
+
+		if (k != UI_KEY_NONE && !ui_key_is_text(k)) {
+			ui_key_name(k, buf, len);
+			break;
+		}
+	}
+	return buf;
+}

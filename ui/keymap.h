@@ -60,5 +60,8 @@ int ui_keymap_action_in(const struct ui_keymap *km, const struct ui_scope_chain 
 const char *ui_keymap_keys(const struct ui_keymap *km, int action, char *buf, size_t len);
 /* The first key of an action ("?"), "" if unbound. */
 const char *ui_keymap_key(const struct ui_keymap *km, int action, char *buf, size_t len);
+/* The first of its keys that a text field does not take ("F1" for help),
+ * "" if every key is text. */
+const char *ui_keymap_key_not_text(const struct ui_keymap *km, int action, char *buf, size_t len);
 
 #endif

@@ -20,6 +20,102 @@
 
 /* --- keys --------------------------------------------------------------- */
 
+/* Keys wait while the screen they are for loads, at most this long. */
+#define HOLD_MAX_MS 3000
+
+static bool
+view_in_dialog(const struct view *v)
+{
+	return v->ops->dialog || v->dialog_keys;
+}
+
+static bool
+view_unsaved(struct view *v)
+{
+	return v->ops->unsaved && v->ops->unsaved(v);
+}
+
+int
+ui_ask_quit(struct ui *ui)
+{
+	ui->ask = UI_ASK_QUIT;
+	return UI_REDRAW;
+}
+
+const char *
+ui_question(const struct ui *ui)
+{
+	switch (ui->ask) {
+	case UI_ASK_QUIT:
+		for (int i = 0; i < ui->depth; i++)
+			if (view_unsaved(ui->stack[i]))
+				return "Quit oms? What you typed is lost. y/n";
+		return "Quit oms? y/n";
+	case UI_ASK_CLOSE:
+		return "Close the dialog? What you typed is lost. y/n";
+	default:
+		return "";
+	}
+}
+
+/* Closes the dialog or prompt on top as its close key would; not while
+ * it waits for the database (an answer must not be lost unseen). */
+static int
+close_dialog(struct ui *ui, struct view *top)
+{
+	char k[16];
+
+	if (ui_query_pending(ui, top, -1)) {
+		ui_message(ui, UI_EL_WARNING, "Waiting for the database; %s cancels the query.",
+			   ui_keymap_key(&ui->km, UI_ACT_CLOSE, k, sizeof k));
+		return UI_REDRAW;
+	}
+	if (top->ops->dialog) {
+		ui_apply(ui, top, UI_POP);
+		return UI_REDRAW;
+	}
+	/* a prompt inside a screen: its own close */
+	ui_apply(ui, top, top->ops->key(top, UI_KEY_ESC, UI_ACT_CLOSE));
+	return UI_REDRAW;
+}
+
+int
+ui_interrupt(struct ui *ui)
+{
+	struct view *top = ui->stack[ui->depth - 1];
+
+	if (ui->ask)
+		return 0;                 /* the question stays until answered */
+	if (view_in_dialog(top)) {
+		if (view_unsaved(top)) {
+			ui->ask = UI_ASK_CLOSE;
+			return UI_REDRAW;
+		}
+		return close_dialog(ui, top);
+	}
+	return ui_ask_quit(ui);
+}
+
+/* The answer to the question in the status line: y does it, any other
+ * key (n, Esc) does not; Ctrl-C again leaves the question up. */
+static void
+ui_answer(struct ui *ui, int key, int action)
+{
+	struct view *top = ui->stack[ui->depth - 1];
+	int what = ui->ask;
+
+	if (action == UI_ACT_INTERRUPT)
+		return;
+	ui->ask = UI_ASK_NONE;
+	ui->redraw = true;
+	if (key != 'y' && key != 'Y')
+		return;
+	if (what == UI_ASK_QUIT)
+		ui->quit = true;
+	else
+		ui_apply(ui, NULL, close_dialog(ui, top));
+}
+
 static int
 ui_global_action(struct ui *ui, int key, int action)
 {
@@ -27,6 +123,9 @@ ui_global_action(struct ui *ui, int key, int action)
 
 	switch (action) {
 	case UI_ACT_QUIT:
+		/* in a dialog, a stray F10 must not throw away what is typed */
+		if (view_in_dialog(top) || ui_key_is_text(key))
+			return ui_ask_quit(ui);       /* and a letter is easy to hit */
 		return UI_QUIT;
 	case UI_ACT_HOME:
 		ui_pop_to_root(ui);
@@ -34,7 +133,7 @@ ui_global_action(struct ui *ui, int key, int action)
 	case UI_ACT_BACK:
 		if (ui->depth > 1)
 			return UI_POP;
-		return key == UI_KEY_ESC ? UI_UNHANDLED : UI_QUIT;
+		return key == UI_KEY_ESC ? UI_UNHANDLED : ui_ask_quit(ui);
 	case UI_ACT_REFRESH:
 		if (!ui_online(ui)) {
 			ui_message(ui, UI_EL_WARNING, "Offline: the screen reloads when the database is back.");
@@ -48,6 +147,50 @@ ui_global_action(struct ui *ui, int key, int action)
 		/* help, lookup, menu, approvals, reports: the registry opens them */
 		return ui_screen_open(ui, ui_screen_of_action(action));
 	}
+}
+
+/* The view on top is loading what the keys typed next are about (it was
+ * just opened, or asked for the next page): they wait for it, so that
+ * x then Space reaches the cancel dialog's reasons and 200 j go down 200
+ * rows. Not offline, and not for long. */
+static bool
+ui_holding(struct ui *ui)
+{
+	struct view *top = ui->stack[ui->depth - 1];
+
+	if (!top->loading_since)
+		return false;
+	if (!ui_online(ui) || !ui_query_pending(ui, top, -1) ||
+	    ui_now_ms() > top->loading_since + HOLD_MAX_MS) {
+		top->loading_since = 0;
+		return false;
+	}
+	return true;
+}
+
+void
+ui_hold_keys(struct view *v)
+{
+	v->loading_since = ui_now_ms();
+}
+
+static void ui_key(struct ui *ui, int key);
+
+void
+ui_keys_replay(struct ui *ui)
+{
+	int i = 0;
+
+	if (ui->replaying || !ui->nheld)
+		return;
+	ui->replaying = true;
+	while (i < ui->nheld && !ui->quit && !ui->ask && !ui_holding(ui))
+		ui_key(ui, ui->held[i++]);
+	memmove(ui->held, ui->held + i, (size_t)(ui->nheld - i) * sizeof ui->held[0]);
+	ui->nheld -= i;
+	if (ui->ask)
+		ui->nheld = 0;           /* keys after a question are not its answer */
+	ui->replaying = false;
 }
 
 static void
@@ -66,6 +209,10 @@ ui_key(struct ui *ui, int key)
 		struct ui_scope_chain chain = ui_view_scopes(top);
 		action = ui_keymap_action_in(&ui->km, &chain, key);
 	}
+	if (ui->ask) {
+		ui_answer(ui, key, action);
+		return;
+	}
 	if (key == UI_KEY_ESC && ui_busy_visible(ui)) {
 		ui->inflight->user_cancelled = true;
 		db_cancel(ui->db);
@@ -77,6 +224,16 @@ ui_key(struct ui *ui, int key)
 		ui->report->inflight->user_cancelled = true;
 		db_cancel(ui->report->db);
 		ui_message(ui, UI_EL_WARNING, "Cancelling the report query...");
+		return;
+	}
+	if (action == UI_ACT_INTERRUPT) {
+		ui_apply(ui, NULL, ui_interrupt(ui));
+		return;
+	}
+	if (!ui->replaying && action != UI_ACT_QUIT && (ui->nheld || ui_holding(ui))) {
+		if (ui->nheld < (int)(sizeof ui->held / sizeof ui->held[0]))
+			ui->held[ui->nheld++] = key;
+		ui_keys_replay(ui);
 		return;
 	}
 	flags = top->ops->key(top, key, action);
@@ -143,24 +300,18 @@ static void
 paste_end(struct ui *ui)
 {
 	struct view *top = ui->stack[ui->depth - 1];
-	const char *p;
-	size_t n;
 
 	ui->pasting = false;
 	if (!ui->paste)
 		return;
 	ui->paste[ui->paste_len] = '\0';
-	if (top->ops->paste) {
+	if (ui->ask) {
+		/* a paste never answers a question */
+	} else if (top->ops->paste) {
 		ui_apply(ui, top, top->ops->paste(top, ui->paste));
 	} else {
-		for (p = ui->paste, n = ui->paste_len; n > 0 && ui->stack[ui->depth - 1] == top;) {
-			int cp, l = ui_utf8_decode(p, n, &cp);
-
-			if (ui_key_is_text(cp))
-				ui_apply(ui, top, top->ops->key(top, cp, UI_ACT_NONE));
-			p += l;
-			n -= (size_t)l;
-		}
+		/* no text field here: the paste is not taken for keys either */
+		ui_message(ui, UI_EL_HINT, "Nothing here takes text: the paste was left out.");
 	}
 	ui->paste_len = 0;
 	if (ui->paste_cap > 65536) {

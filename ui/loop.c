@@ -287,6 +287,7 @@ ui_deliver(struct ui *ui, struct ui_req *r, struct db_result *res, const struct 
 	}
 	ui_bench_answering(r->bench_sent, r->bench_readable);   /* for ui_bench_after_draw */
 	ui_apply(ui, r->owner, r->owner->ops->result(r->owner, r->tag, res, err));
+	ui_keys_replay(ui);
 }
 
 /* Hands the oms_order notifications that arrived to the views (the
@@ -492,6 +493,9 @@ ui_push(struct ui *ui, struct view *v)
 	ui->redraw = true;
 	if (v->ops->open)
 		ui_apply(ui, v, v->ops->open(v));
+	/* keys typed before its first answer wait for it (ui/keys_in.c) */
+	v->loading_since = ui->depth && ui->stack[ui->depth - 1] == v &&
+			   ui_query_pending(ui, v, -1) ? ui_now_ms() : 0;
 }
 
 void
@@ -612,6 +616,8 @@ ui_timeout(struct ui *ui)
 	}
 	if (ui->conn == UI_CONN_RESETTING && ui->now + 1000 < next)
 		next = ui->now + 1000;
+	if (ui->nheld && ui->now + SPINNER_STEP_MS < next)
+		next = ui->now + SPINNER_STEP_MS;     /* held keys: see when the hold ends */
 	return next <= ui->now ? 0 : (int)(next - ui->now);
 }
 
@@ -625,6 +631,8 @@ ui_signals_read(struct ui *ui)
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] == 'w')
 				ui->relayout = true;
+			else if (buf[i] == 'i')
+				ui_apply(ui, NULL, ui_interrupt(ui));   /* SIGINT: as Ctrl-C */
 			else if (buf[i] == 'q')
 				ui->quit = true;
 		}
@@ -655,6 +663,8 @@ ui_loop(struct ui *ui)
 					ui_apply(ui, v, v->ops->tick(v));
 			}
 		}
+		if (ui->nheld)
+			ui_keys_replay(ui);    /* answers from the report connection, a hold's end */
 		if (ui->conn == UI_CONN_WAIT && ui->now >= ui->retry_at)
 			ui_conn_step(ui);
 		if (ui->conn == UI_CONN_RESETTING && ui->now > ui->reset_started + RESET_TIMEOUT_MS)

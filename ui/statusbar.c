@@ -167,19 +167,28 @@ ui_draw_status(struct ui *ui)
 		snprintf(right, sizeof right, "%s report working... Esc cancels ", s);
 	}
 	rw = ui_width(right);
-	if (ui->msg[0] && ui->now < ui->msg_until) {
+	if (ui->ask) {
+		ui_line_add(&l, " ", 1);
+		ui_line_add(&l, ui_question(ui), ui->cols - rw - 2);
+		el = UI_EL_WARNING;
+	} else if (ui->msg[0] && ui->now < ui->msg_until) {
 		ui_line_add(&l, " ", 1);
 		ui_line_add(&l, ui->msg, ui->cols - rw - 2);
 		el = ui->msg_el == UI_EL_NORMAL ? UI_EL_STATUS : ui->msg_el;
 	} else if (top && top->ops->hints) {
 		int acts[12], n = top->ops->hints(top, acts, 12);
+		/* typing into a field: name keys that are not text ("F1 help") */
+		bool typing = top->ops->typing && top->ops->typing(top);
 
 		ui_line_add(&l, " ", 1);
 		for (int i = 0; i < n; i++) {
 			char keys[32], item[96];
 			const char *help = ui_actions[acts[i]].name;
 
-			ui_keymap_key(&ui->km, acts[i], keys, sizeof keys);
+			if (typing)
+				ui_keymap_key_not_text(&ui->km, acts[i], keys, sizeof keys);
+			else
+				ui_keymap_key(&ui->km, acts[i], keys, sizeof keys);
 			if (!keys[0])
 				continue;
 			snprintf(item, sizeof item, "%s%s %s", i ? "  " : "", keys, help);

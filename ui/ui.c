@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -24,7 +25,7 @@ static int signal_pipe = -1;
 static void
 on_signal(int sig)
 {
-	char c = sig == SIGWINCH ? 'w' : 'q';
+	char c = sig == SIGWINCH ? 'w' : sig == SIGINT ? 'i' : 'q';
 	int saved = errno;
 
 	if (signal_pipe >= 0)
@@ -134,10 +135,12 @@ ui_run(struct oms_ctx *ctx)
 		fprintf(stderr, "%s: no database connection\n", ctx->progname ? ctx->progname : "oms");
 		return 3;
 	}
+	setlocale(LC_ALL, "");
+	if (!ui_terminal_can_draw(ctx->progname))
+		return 2;
 	ui = calloc(1, sizeof *ui);
 	if (!ui)
 		return 3;
-	setlocale(LC_ALL, "");
 	oms_error_clear(&cfgerr);
 	oms_error_clear(&themeerr);
 	ui_configure(ui, ctx, &cfgerr);
@@ -165,6 +168,18 @@ ui_run(struct oms_ctx *ctx)
 	cbreak();
 	noecho();
 	nonl();
+	/* Ctrl-C is a key (ui/keys_in.c: close the dialog, or ask "Quit
+	 * oms? y/n"), not a signal that would end the session at once;
+	 * Ctrl-Z keeps its signal */
+	{
+		struct termios t;
+
+		if (tcgetattr(STDIN_FILENO, &t) == 0) {
+			t.c_cc[VINTR] = _POSIX_VDISABLE;
+			if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+				def_prog_mode();
+		}
+	}
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	/* No typeahead check during an update: by default curses polls the

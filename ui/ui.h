@@ -72,6 +72,12 @@ struct view_ops {
 	int (*paste)(struct view *v, const char *text);
 	/* Title shown after the view name ("10000012"), may be NULL. */
 	const char *(*title)(struct view *v, char *buf, size_t len);
+	/* True while keys go into a text field (the status bar then names
+	 * keys that are not text: "F1 help", not "? help"). May be NULL. */
+	bool (*typing)(struct view *v);
+	/* True while a field holds text the person typed that closing would
+	 * lose (Ctrl-C and quitting ask first). May be NULL. */
+	bool (*unsaved)(struct view *v);
 };
 
 struct view {
@@ -80,6 +86,7 @@ struct view {
 	uint64_t timer_at;         /* monotonic ms, 0 = no timer */
 	struct ui_rect rect;       /* the area it last drew in */
 	bool dialog_keys;          /* a prompt is open: the dialog scope's keys apply */
+	uint64_t loading_since;    /* opened and still loading: keys wait (ui/keys_in.c) */
 };
 
 struct ui_req;
@@ -129,6 +136,14 @@ struct ui {
 	bool pasting;
 	char *paste;
 	size_t paste_len, paste_cap;
+
+	/* a question in the status line (ui/keys_in.c): the next key answers */
+	enum { UI_ASK_NONE, UI_ASK_QUIT, UI_ASK_CLOSE } ask;
+	/* keys typed while the screen they are for was still loading (the
+	 * cancel dialog opened by x, then Space), replayed in order */
+	int held[512];
+	int nheld;
+	bool replaying;
 
 	/* status line */
 	char msg[256];
@@ -189,6 +204,24 @@ bool ui_role_is(const struct ui *ui, const char *role);
 void ui_pop_to_root(struct ui *ui);
 /* Closes the view on top (not the last one). */
 void ui_pop_top(struct ui *ui);
+/* Ctrl-C: in a dialog or prompt, closes it (asking first when typed
+ * text would be lost); elsewhere asks "Quit oms? y/n". Never quits at
+ * once. (ui/keys_in.c) */
+int ui_interrupt(struct ui *ui);
+/* Asks "Quit oms? y/n" (saying so when typed text would be lost). */
+int ui_ask_quit(struct ui *ui);
+/* The question being asked in the status line, "" none. */
+const char *ui_question(const struct ui *ui);
+/* Keys held while a screen loaded: acts on them once it has. */
+void ui_keys_replay(struct ui *ui);
+/* A view asked for what the next keys are about (the next page of its
+ * list): keys typed meanwhile wait for the answer. */
+void ui_hold_keys(struct view *v);
+
+/* False, having said why on stderr, when the terminal cannot be drawn on
+ * (TERM=dumb, no cursor addressing, no terminfo entry): oms then exits 2.
+ * (ui/term_check.c) */
+bool ui_terminal_can_draw(const char *progname);
 
 /* --- drawing helpers (ui/statusbar.c) ------------------------------------ */
 /* Draws text at (y, x) cut or padded to exactly w columns. */

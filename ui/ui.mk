@@ -9,6 +9,8 @@ liboms_ui_a_SOURCES = \
 	ui/view_cancel_lines.c ui/view_cancel_int.h \
 	ui/bench.c ui/bench.h ui/screens.c ui/screens.h ui/view_menu.c ui/view_reports.c \
 	ui/form.c ui/form.h
+## issue 13: the one line editor, date words, asking before quitting
+liboms_ui_a_SOURCES += ui/line_edit.c ui/date_words.c ui/date_words.h ui/term_check.c
 
 ## The KEYS table of oms(1) comes from the action table (ui/actions.h):
 ## ui/gen-keys prints it; `make update-man-keys` replaces the text between
@@ -37,3 +39,12 @@ tests_unit_test_width_LDADD = $(CMOCKA_LIBS)
 tests_unit_test_keymap_SOURCES = tests/unit/test_keymap.c ui/keymap.c
 tests_unit_test_keymap_CFLAGS = $(ui_test_cflags)
 tests_unit_test_keymap_LDADD = liboms_core.a $(CMOCKA_LIBS)
+## issue 13: the line editor and the date words, alone
+check_PROGRAMS += tests/unit/test_line_edit tests/unit/test_date_words
+TESTS += tests/unit/test_line_edit tests/unit/test_date_words
+tests_unit_test_line_edit_SOURCES = tests/unit/test_line_edit.c ui/line_edit.c ui/width.c ui/keymap.c
+tests_unit_test_line_edit_CFLAGS = $(ui_test_cflags)
+tests_unit_test_line_edit_LDADD = liboms_core.a $(CMOCKA_LIBS)
+tests_unit_test_date_words_SOURCES = tests/unit/test_date_words.c ui/date_words.c
+tests_unit_test_date_words_CFLAGS = $(ui_test_cflags)
+tests_unit_test_date_words_LDADD = $(CMOCKA_LIBS)

@@ -550,6 +550,18 @@ approvals_close(struct view *v)
 	free(a);
 }
 
+static bool
+approvals_typing(struct view *v)
+{
+	return ((struct approvals_view *)v)->prompt && ui_form_typing(&((struct approvals_view *)v)->form);
+}
+
+static bool
+approvals_unsaved(struct view *v)
+{
+	return ((struct approvals_view *)v)->prompt && ui_form_unsaved(&((struct approvals_view *)v)->form);
+}
+
 static const struct view_ops approvals_ops = {
 	.name = "Approvals",
 	.screen = UI_SCREEN_APPROVALS,
@@ -562,6 +574,8 @@ static const struct view_ops approvals_ops = {
 	.result = approvals_result,
 	.hints = approvals_hints,
 	.paste = approvals_paste,
+	.typing = approvals_typing,
+	.unsaved = approvals_unsaved,
 	.title = approvals_title,
 };
 

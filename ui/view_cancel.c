@@ -504,6 +504,18 @@ cancel_close(struct view *v)
 	free(x);
 }
 
+static bool
+cancel_typing(struct view *v)
+{
+	return ui_form_typing(&xv(v)->form);
+}
+
+static bool
+cancel_unsaved(struct view *v)
+{
+	return ui_form_unsaved(&xv(v)->form);
+}
+
 static const struct view_ops cancel_ops = {
 	.name = "Cancel",
 	.screen = UI_SCREEN_CANCEL,
@@ -517,6 +529,8 @@ static const struct view_ops cancel_ops = {
 	.tick = cancel_tick,
 	.hints = cancel_hints,
 	.paste = cancel_paste,
+	.typing = cancel_typing,
+	.unsaved = cancel_unsaved,
 };
 
 struct view *

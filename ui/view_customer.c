@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "date_words.h"
 #include "doc.h"
 #include "form.h"
 #include "input.h"
@@ -139,6 +141,8 @@ customer_send(struct customer_view *c, bool more)
 	if (!more)
 		ui_query_drop(c->v.ui, &c->v, TAG_MORE);
 	ui_query(c->v.ui, &c->v, more ? TAG_MORE : TAG_FIRST, &st);
+	if (more)
+		ui_hold_keys(&c->v);   /* 200 j typed at once go down 200 rows */
 }
 
 static void
@@ -306,8 +310,8 @@ customer_draw(struct view *v, struct ui_rect r)
 			ui_list_draw(ui, &c->list, lr, history_row_draw, c);
 	}
 	if (c->prompt) {
-		const char *label = c->prompt == PROMPT_FROM ? " From (YYYY-MM-DD, empty: any): " :
-							       " To (YYYY-MM-DD, empty: any): ";
+		const char *label = c->prompt == PROMPT_FROM ? " From (YYYY-MM-DD, -7d..., empty: any): " :
+							       " To (YYYY-MM-DD, today..., empty: any): ";
 		ui_form_draw_prompt(&c->form, r.y + r.h - 1, r.x, r.w, label);
 	}
 }
@@ -324,31 +328,6 @@ customer_resize(struct view *v, struct ui_rect r)
 	c->list.height = r.h - customer_head_rows(c, r.h) - 2;
 	ui_list_set_count(&c->list, c->nrows);
 	return UI_REDRAW;
-}
-
-enum date_check { DATE_OK, DATE_SHAPE, DATE_NO_DAY };
-
-/* A day of the calendar written YYYY-MM-DD: checked here, so that the
- * filter never holds a date the database refuses (2025-02-30). */
-static enum date_check
-date_check(const char *s)
-{
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d;
-	bool leap;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return DATE_SHAPE;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return DATE_SHAPE;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
-		return DATE_NO_DAY;
-	return DATE_OK;
 }
 
 /* The From and To prompts are a form of one field with no confirm step:
@@ -369,13 +348,26 @@ customer_prompt_key(struct customer_view *c, int key, int action)
 		return action == UI_ACT_QUIT || action == UI_ACT_HELP ? flags : UI_HANDLED;
 	if (ev != UI_FORM_CHECK && ev != UI_FORM_SEND)
 		return flags;
-	if (c->in.len > 0 && date_check(c->in.buf) == DATE_SHAPE) {
-		ui_message(c->v.ui, UI_EL_ERROR, "Dates are written YYYY-MM-DD, e.g. 2024-05-31.");
-		return UI_HANDLED | UI_REDRAW;
-	}
-	if (c->in.len > 0 && date_check(c->in.buf) == DATE_NO_DAY) {
-		ui_message(c->v.ui, UI_EL_ERROR, "There is no such day: %s.", c->in.buf);
-		return UI_HANDLED | UI_REDRAW;
+	if (c->in.len > 0) {
+		/* words (today, -7d, this month) become the date they mean */
+		time_t now = time(NULL);
+		struct tm tm;
+		char day[16];
+		enum ui_date_check dc;
+
+		localtime_r(&now, &tm);
+		dc = ui_date_words(c->in.buf, c->prompt == PROMPT_FROM ? UI_DATE_FROM : UI_DATE_TO,
+				   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, day, sizeof day);
+		if (dc == UI_DATE_SHAPE) {
+			ui_message(c->v.ui, UI_EL_ERROR, "Dates are written YYYY-MM-DD, e.g. 2024-05-31, or today, "
+				   "-7d, last month.");
+			return UI_HANDLED | UI_REDRAW;
+		}
+		if (dc == UI_DATE_NO_DAY) {
+			ui_message(c->v.ui, UI_EL_ERROR, "There is no such day: %s.", c->in.buf);
+			return UI_HANDLED | UI_REDRAW;
+		}
+		ui_input_set(&c->in, day);
 	}
 	if (c->prompt == PROMPT_TO && c->from[0] && c->in.len > 0 && strcmp(c->from, c->in.buf) > 0) {
 		ui_message(c->v.ui, UI_EL_ERROR, "The range ends before it starts.");
@@ -384,6 +376,7 @@ customer_prompt_key(struct customer_view *c, int key, int action)
 	if (c->prompt == PROMPT_FROM) {
 		snprintf(c->from, sizeof c->from, "%s", c->in.buf);
 		ui_input_set(&c->in, c->filter.to);
+		ui_input_select_all(&c->in);
 		c->prompt = PROMPT_TO;
 		return UI_HANDLED | UI_REDRAW;
 	}
@@ -425,6 +418,7 @@ customer_key(struct view *v, int key, int action)
 		c->prompt = PROMPT_FROM;
 		c->v.dialog_keys = true;   /* Enter, Esc: the prompt's keys */
 		ui_input_set(&c->in, c->filter.from);
+		ui_input_select_all(&c->in);
 		ui_form_focus(&c->form, 0);
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_LAST:
@@ -482,6 +476,18 @@ customer_close(struct view *v)
 	free(c);
 }
 
+static bool
+customer_typing(struct view *v)
+{
+	return cv(v)->prompt && ui_form_typing(&cv(v)->form);
+}
+
+static bool
+customer_unsaved(struct view *v)
+{
+	return cv(v)->prompt && ui_form_unsaved(&cv(v)->form);
+}
+
 static const struct view_ops customer_ops = {
 	.name = "Customer",
 	.screen = UI_SCREEN_CUSTOMER,
@@ -494,6 +500,8 @@ static const struct view_ops customer_ops = {
 	.result = customer_result,
 	.hints = customer_hints,
 	.paste = customer_paste,
+	.typing = customer_typing,
+	.unsaved = customer_unsaved,
 	.title = customer_title,
 };
 

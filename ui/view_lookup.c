@@ -97,6 +97,8 @@ lookup_send(struct lookup_view *l, bool more)
 		l->sent_kind = l->q.kind;
 	}
 	ui_query(l->v.ui, &l->v, more ? TAG_MORE : TAG_FIRST, &st);
+	if (more)
+		ui_hold_keys(&l->v);   /* keys moving down wait for the next page */
 	l->loading = true;
 }
 
@@ -222,31 +224,40 @@ lookup_maybe_more(struct lookup_view *l)
 		lookup_send(l, true);
 }
 
+/* The lookup line has the focus: what is typed goes there, with the
+ * line editor's keys (Home, End, C-a ... as in every field); Esc and Tab
+ * move to the list, where keys are actions (q back, ? help, j down). */
+static int
+lookup_line_key(struct lookup_view *l, int key, int action)
+{
+	bool changed = false;
+	int flags;
+
+	if (action == UI_ACT_CLEAR || !ui_input_is_edit_key(key))
+		return UI_UNHANDLED;
+	flags = ui_input_key(&l->in, key, &changed);
+	if (!(flags & UI_HANDLED))
+		return UI_UNHANDLED;
+	if (l->in.overflow) {
+		ui_message(l->v.ui, UI_EL_WARNING, "The lookup line takes at most %d characters.",
+			   ui_input_limit(&l->in));
+		l->in.overflow = false;
+	}
+	if (changed)
+		lookup_changed(l);
+	return flags | UI_REDRAW;
+}
+
 static int
 lookup_key(struct view *v, int key, int action)
 {
 	struct lookup_view *l = lv(v);
 	int flags;
-	bool changed = false;
 
-	if (!l->list_focus || (ui_key_is_text(key) && action == UI_ACT_NONE)) {
-		if (l->list_focus)
-			l->list_focus = false;    /* typing goes back to the line */
-		if (ui_key_is_text(key) || (action == UI_ACT_NONE && key != UI_KEY_ESC &&
-					    key != UI_KEY_ENTER && key != UI_KEY_TAB)) {
-			flags = ui_input_key(&l->in, key, &changed);
-			if (flags & UI_HANDLED) {
-				if (l->in.overflow) {
-					ui_message(v->ui, UI_EL_WARNING, "The lookup line takes at most %d characters.",
-						   l->in.max);
-					l->in.overflow = false;
-				}
-				if (changed)
-					lookup_changed(l);
-				return flags | UI_REDRAW;
-			}
-		}
-	}
+	if (l->list_focus && ui_key_is_text(key) && action == UI_ACT_NONE)
+		l->list_focus = false;    /* a letter that is no key: typing again */
+	if (!l->list_focus && (flags = lookup_line_key(l, key, action)) & UI_HANDLED)
+		return flags;
 	switch (action) {
 	case UI_ACT_OPEN:
 		if (!lookup_current(l)) {
@@ -261,7 +272,7 @@ lookup_key(struct view *v, int key, int action)
 		}
 		return lookup_open_selected(l);
 	case UI_ACT_NEXT_FIELD:
-		l->list_focus = !l->list_focus && lookup_count(l) > 0;
+		l->list_focus = !l->list_focus;
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_CLEAR:
 		ui_input_clear(&l->in);
@@ -269,15 +280,14 @@ lookup_key(struct view *v, int key, int action)
 		l->list_focus = false;
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_BACK:
-		if (key == UI_KEY_ESC && (l->in.len > 0 || l->list_focus)) {
-			ui_input_clear(&l->in);
-			lookup_changed(l);
-			l->list_focus = false;
+		if (key == UI_KEY_ESC && !l->list_focus) {
+			l->list_focus = true;     /* Esc: from the line to the list */
 			return UI_HANDLED | UI_REDRAW;
 		}
 		return UI_UNHANDLED;
 	case UI_ACT_SEARCH:
 		l->list_focus = false;
+		ui_input_select_all(&l->in);
 		return UI_HANDLED | UI_REDRAW;
 	default:
 		break;
@@ -288,10 +298,31 @@ lookup_key(struct view *v, int key, int action)
 	return flags;
 }
 
+static int
+lookup_paste(struct view *v, const char *text)
+{
+	struct lookup_view *l = lv(v);
+
+	l->list_focus = false;
+	if (ui_input_paste(&l->in, text, false) > 0)
+		ui_message(v->ui, UI_EL_WARNING, "Cut to %d characters: the lookup line takes no more.",
+			   ui_input_limit(&l->in));
+	l->in.overflow = false;
+	lookup_changed(l);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static bool
+lookup_typing(struct view *v)
+{
+	return !lv(v)->list_focus;
+}
+
 void
 view_lookup_focus(struct view *v)
 {
 	lv(v)->list_focus = false;
+	ui_input_select_all(&lv(v)->in);    /* a new lookup: typing replaces it */
 }
 
 bool
@@ -299,7 +330,7 @@ view_lookup_untouched(struct view *v)
 {
 	struct lookup_view *l = lv(v);
 
-	return l->in.len == 0 && !l->list_focus && !l->v.timer_at && !ui_query_pending(v->ui, v, -1);
+	return l->in.len == 0 && !l->v.timer_at && !ui_query_pending(v->ui, v, -1);
 }
 
 static int
@@ -494,8 +525,23 @@ lookup_draw(struct view *v, struct ui_rect r)
 	struct ui_rect lr;
 	struct ui_line head;
 
-	ui_draw_text(r.y, r.x, 7, UI_EL_HEADER, " Find: ");
-	ui_input_draw(ui, &l->in, r.y, r.x + 7, r.w - 8);
+	/* where the keys go, said on the screen: the line (typing) or the
+	 * list (keys act); the keys named as bound now */
+	{
+		char tag[64], k[16];
+		int tw;
+
+		ui_keymap_key(&ui->km, UI_ACT_SEARCH, k, sizeof k);
+		if (l->list_focus)
+			snprintf(tag, sizeof tag, r.w >= 70 ? " keys act here, %s: type " : " %s: type ", k);
+		else
+			snprintf(tag, sizeof tag, r.w >= 70 ? " typing, Esc: to the list " : " Esc: list ");
+		tw = r.w >= 40 ? ui_width(tag) : 0;
+		ui_draw_text(r.y, r.x, 7, l->list_focus ? UI_EL_DIM : UI_EL_HEADER, " Find: ");
+		ui_input_draw(ui, &l->in, r.y, r.x + 7, r.w - 8 - tw);
+		if (tw)
+			ui_draw_text(r.y, r.x + r.w - tw, tw, UI_EL_DIM, tag);
+	}
 	if (l->list_focus) {
 		ui->cursor_y = -1;
 	}
@@ -514,7 +560,8 @@ lookup_draw(struct view *v, struct ui_rect r)
 			"    1Z999AA10123456784    a shipment's tracking number",
 			"    Nakamura              part of a customer's name",
 			"",
-			"  Enter opens the selected order or customer; Tab moves to the list.",
+			"  Enter opens the selected order or customer. Typing goes into the",
+			"  Find line; Esc or Tab moves to the list, where q, ? and keys act.",
 		};
 		if (l->in.len > 0)
 			return;
@@ -597,6 +644,8 @@ static const struct view_ops lookup_ops = {
 	.result = lookup_result,
 	.tick = lookup_tick,
 	.hints = lookup_hints,
+	.paste = lookup_paste,
+	.typing = lookup_typing,
 };
 
 struct view *

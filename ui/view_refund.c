@@ -75,13 +75,20 @@ refund_row(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
 		*el = UI_EL_DIM;
 }
 
-/* The amount typed, or 0 when it is not an amount in the currency. */
+/* The amount typed, or 0 when it is not an amount in the currency. A
+ * decimal comma is read as a point ("15,50"); "1,500" has too many
+ * decimals for it and stays refused, never read as 1500. */
 static long long
 refund_amount(const struct refund_view *x)
 {
+	char text[sizeof x->amount.buf];
+	char *comma;
 	long long minor;
 
-	return money_parse(x->amount.buf, x->currency, &minor) ? minor : 0;
+	snprintf(text, sizeof text, "%s", x->amount.buf);
+	if ((comma = strchr(text, ',')) && !strchr(comma + 1, ',') && !strchr(text, '.'))
+		*comma = '.';
+	return money_parse(text, x->currency, &minor) ? minor : 0;
 }
 
 static void
@@ -260,6 +267,14 @@ refund_valid(struct refund_view *x)
 		ui_form_error(f, F_AMOUNT, "The amount is not an amount in %s: type it like 12.34.",
 			      x->currency);
 		ok = false;
+	} else if (refund_amount(x) > x->refundable_minor) {
+		/* the figure the database gave for this order; it decides again */
+		char a[48], b[48];
+
+		money_format(refund_amount(x), x->currency, a, sizeof a);
+		money_format(x->refundable_minor, x->currency, b, sizeof b);
+		ui_form_error(f, F_AMOUNT, "BR-028: %s is more than the %s left to refund.", a, b);
+		ok = false;
 	}
 	return ok;
 }
@@ -413,6 +428,18 @@ refund_close(struct view *v)
 	free(x);
 }
 
+static bool
+refund_typing(struct view *v)
+{
+	return ui_form_typing(&xv(v)->form);
+}
+
+static bool
+refund_unsaved(struct view *v)
+{
+	return ui_form_unsaved(&xv(v)->form);
+}
+
 static const struct view_ops refund_ops = {
 	.name = "Refund",
 	.screen = UI_SCREEN_REFUND,
@@ -424,6 +451,8 @@ static const struct view_ops refund_ops = {
 	.result = refund_result,
 	.hints = refund_hints,
 	.paste = refund_paste,
+	.typing = refund_typing,
+	.unsaved = refund_unsaved,
 };
 
 bool

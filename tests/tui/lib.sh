@@ -3,7 +3,8 @@
 #   . "$OMS_SRCDIR/tests/tui/lib.sh"
 #   tui_start [COLS ROWS] [ARGS...]    # oms -d "user=demo_csr" in a fresh tmux
 #                                      # (TUI_USER: another login; TUI_SHELL_PREFIX:
-#                                      # shell text run first, e.g. 'trap "" HUP; ')
+#                                      # shell text run first, e.g. 'trap "" HUP; ';
+#                                      # TUI_TERM: another TERM than screen)
 #   tui_keys KEYS...                   # tmux send-keys (key names)
 #   tui_type TEXT                      # literal text
 #   tui_wait_for TEXT                  # poll the screen up to ~10 s (see below)
@@ -43,7 +44,7 @@ tui_start() {
 	trap 'tui_stop; cluster_stop' EXIT
 	local cmd
 	[ -f "$CLUSTER_DIR/oms.conf" ] || : >"$CLUSTER_DIR/oms.conf"
-	cmd="env TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1 HOME=$CLUSTER_DIR"
+	cmd="env TERM=${TUI_TERM:-screen} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1 HOME=$CLUSTER_DIR"
 	cmd="$cmd OMS_CONFIG=$CLUSTER_DIR/oms.conf PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=$PGDATABASE"
 	cmd="${TUI_SHELL_PREFIX:-}$cmd $OMS_BUILDDIR/oms -d \"user=${TUI_USER:-demo_csr}\" $*; sleep 30"
 	# TUI_COLOR=1: NO_COLOR left unset, for the theme journeys

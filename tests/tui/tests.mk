@@ -58,3 +58,6 @@ TESTS += tests/tui/cancel-override.test
 EXTRA_DIST += tests/tui/cancel-override.test tests/tui/expected/cancel-override-confirm.txt
 TESTS += tests/tui/screens.test
 EXTRA_DIST += tests/tui/screens.test
+## issue 13: leaving (Ctrl-C, q, F10 in dialogs, TERM=dumb), typing and paste
+TESTS += tests/tui/leaving.test tests/tui/typing.test tests/tui/man-groff.test
+EXTRA_DIST += tests/tui/leaving.test tests/tui/typing.test tests/tui/man-groff.test
