@@ -69,4 +69,4 @@ EXTRA_DIST += tests/sql/race_lib.sh tests/sql/race_refund_ledger.test tests/sql/
 # Issue 10: the reports against independent SQL on the demo data, and the
 # summaries under concurrent writers at every isolation level.
 TESTS += tests/sql/report_numbers.test
-EXTRA_DIST += tests/sql/report_numbers.test tests/sql/report_numbers.psql
+EXTRA_DIST += tests/sql/report_numbers.test tests/sql/report_numbers.psql tests/sql/report_roles.sql
