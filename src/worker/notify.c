@@ -223,7 +223,7 @@ relay_problem(struct job *jb, const char *stage, long code, const char *what)
 	const char *p[2] = { msg, detail };
 	struct db_result *r;
 
-	snprintf(msg, sizeof msg, "the mail relay refused the worker%s%s: %s; mail waits, "
+	snprintf(msg, sizeof msg, "the mail relay refused us%s%s: %s; mail waits, "
 		 "administrators alerted", stage ? " at " : "", stage ? stage : "", what);
 	if (code)
 		snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " (SMTP %ld)", code);

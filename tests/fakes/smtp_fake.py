@@ -14,7 +14,8 @@ What a real relay checks, the sink checks too (issue 12), and counts in
     UTF-8 address without SMTPUTF8 is refused (553 5.6.7);
   - a command sent before the reply to the previous one ("early_commands":
     no PIPELINING is offered): a client that gave up on a slow reply and
-    goes on on the same connection is out of step;
+    goes on on the same connection is out of step (a QUIT that closes the
+    session it gave up on is counted apart, in "early_quits");
   - AUTH on a connection without TLS ("auth_in_clear": there is never TLS
     here, so every AUTH counts).
 Every accepted message is parsed with Python's email package under
@@ -137,6 +138,7 @@ class State:
             self.violations = 0
             self.violation_kinds = {}
             self.early_commands = 0
+            self.early_quits = 0
             self.auth_in_clear = 0
             self.auths = 0
             self.defects = 0
@@ -194,7 +196,8 @@ class State:
                     "per_order": per_order, "max_per_order_event": max_per_order_event,
                     "sessions": self.sessions, "rejected": self.rejected,
                     "violations": self.violations, "violation_kinds": dict(self.violation_kinds),
-                    "early_commands": self.early_commands, "auth_in_clear": self.auth_in_clear,
+                    "early_commands": self.early_commands, "early_quits": self.early_quits,
+                    "auth_in_clear": self.auth_in_clear,
                     "auths": self.auths, "defects": self.defects,
                     "faults": self.faults.snapshot()}
 
@@ -217,8 +220,13 @@ class SMTPHandler(socketserver.StreamRequestHandler):
         if not r:
             return False
         try:
-            data = self.connection.recv(1, socket.MSG_PEEK)
+            data = self.connection.recv(4, socket.MSG_PEEK)
         except OSError:
+            return False
+        if data.upper() == b"QUIT":
+            # a client closing the session it gave up on: harmless
+            with STATE.lock:
+                STATE.early_quits += 1
             return False
         if data:
             with STATE.lock:
@@ -285,6 +293,10 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                 if len(parts) >= 2 and parts[1].upper() == "LOGIN":
                     auth_login = 2 if len(parts) == 2 else 1
                     self.reply("334 VXNlcm5hbWU6" if len(parts) == 2 else "334 UGFzc3dvcmQ6")
+                    continue
+                if len(parts) == 2 and parts[1].upper() == "PLAIN":
+                    auth_login = 1          # the credentials come next
+                    self.reply("334 ")
                     continue
                 authed = True
                 self.reply("235 2.7.0 Authentication successful")

@@ -43,10 +43,13 @@ TESTS += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
 	tests/fakes/worker_lock.test tests/fakes/worker_pii.test tests/fakes/worker_secrets.test
 # Issue 12, mail: the relay's own refusals, timeouts, AUTH, SMTPUTF8.
 # worker_mail_timeout.test needs the SMTP transport to close a connection
-# after a timeout (src/http/http.c, CURLOPT_FORBID_REUSE): listed in TESTS
-# with that change.
+# after a timeout (src/http/http.c, CURLOPT_FORBID_REUSE), and
+# worker_mail_hooks.test the worker to read [mail] with mail_settings_read,
+# send from the bounce address, hand the relay's replies over and log oms
+# Message-IDs unmasked: listed in TESTS with those changes.
 TESTS += tests/fakes/worker_mail_relay.test
-EXTRA_DIST += tests/fakes/worker_mail_relay.test tests/fakes/worker_mail_timeout.test tests/fakes/mail_lint.py
+EXTRA_DIST += tests/fakes/worker_mail_relay.test tests/fakes/worker_mail_timeout.test \
+	tests/fakes/worker_mail_hooks.test tests/fakes/mail_lint.py
 EXTRA_DIST += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
 	tests/fakes/worker_outage.test tests/fakes/worker_chaos.test \
 	tests/fakes/worker_breaker.test tests/fakes/worker_sighup.test \
@@ -58,3 +61,5 @@ EXTRA_DIST += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
 # capture, refunds checked and followed to the end).
 TESTS += tests/fakes/worker_pay_verify.test
 EXTRA_DIST += tests/fakes/worker_pay_verify.test
+TESTS += tests/fakes/worker_pay_refund.test
+EXTRA_DIST += tests/fakes/worker_pay_refund.test
