@@ -469,6 +469,33 @@ test_strict_reader(void **state)
 	free(big);
 }
 
+/* oms-worker(8) MAIL names every template. */
+static void
+test_man_page(void **state)
+{
+	const char *src = getenv("OMS_SRCDIR");
+	char path[512], *text;
+	size_t nt, len;
+	const struct mail_template *t = template_all(&nt);
+	FILE *f;
+	(void)state;
+	snprintf(path, sizeof path, "%s/man/oms-worker.8", src ? src : "..");
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	text = malloc(1 << 20);
+	len = fread(text, 1, (1 << 20) - 1, f);
+	text[len] = '\0';
+	fclose(f);
+	assert_non_null(strstr(text, ".Sh MAIL"));
+	for (size_t i = 0; i < nt; i++) {
+		char *sec = strstr(text, ".Sh MAIL"), *end = strstr(sec + 1, "\n.Sh ");
+		char *hit = strstr(sec, t[i].name);
+		if (!hit || (end && hit > end))
+			fail_msg("oms-worker(8) MAIL does not name the template %s", t[i].name);
+	}
+	free(text);
+}
+
 int
 main(void)
 {
@@ -484,6 +511,7 @@ main(void)
 		cmocka_unit_test(test_cancellation),
 		cmocka_unit_test(test_shipped_link),
 		cmocka_unit_test(test_strict_reader),
+		cmocka_unit_test(test_man_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
