@@ -203,7 +203,7 @@ demo_create(struct demo *d, struct oms_error *err)
 		 "listen_addresses = ''\n"
 		 "unix_socket_directories = '%s'\n"
 		 "port = " DEMO_PORT "\n"
-		 "max_connections = 40\n"
+		 "max_connections = 100\n"
 		 "shared_buffers = 128MB\n"
 		 "synchronous_commit = off\n"
 		 "TimeZone = 'UTC'\n", d->run);
@@ -291,9 +291,11 @@ demo_elapsed(const struct timespec *t0)
 }
 
 enum oms_status
-demo_seed(struct db *db, const char *scale, FILE *out, struct oms_error *err)
+demo_seed(struct db *db, const char *scale, const char *anchor, FILE *out, struct oms_error *err)
 {
 	const char *params[] = { scale };
+	const char *aparams[] = { anchor ? anchor : DEMO_FIXED_ANCHOR };
+	char at[64];
 	struct db_result *r;
 	enum oms_status st;
 
@@ -301,9 +303,20 @@ demo_seed(struct db *db, const char *scale, FILE *out, struct oms_error *err)
 		return oms_fail(err, OMS_USAGE, "unknown scale '%s' (tiny, default or full)", scale);
 	if (oms_demo_sql_count == 0)
 		return oms_fail(err, OMS_INVALID, "this oms was built without demo data");
-	/* A session setting the scripts read with current_setting(). */
-	if ((st = db_exec(db, "SELECT set_config('oms_demo.scale', $1, false)", 1, params, err)) != OMS_OK)
+	/* The end of the history, read once: "now" is the time of loading. */
+	if (!(r = db_query(db, "SELECT to_char(date_trunc('second', $1::timestamptz) AT TIME ZONE 'UTC', "
+			   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", 1, aparams, err)))
+		return oms_fail(err, OMS_USAGE, "--anchor '%s' is not a time (now, or e.g. 2026-11-01T12:00Z)",
+				aparams[0]);
+	snprintf(at, sizeof at, "%s", db_get(r, 0, 0));
+	db_result_free(r);
+	aparams[0] = at;
+	/* Session settings the scripts read with current_setting(). */
+	if ((st = db_exec(db, "SELECT set_config('oms_demo.scale', $1, false)", 1, params, err)) != OMS_OK ||
+	    (st = db_exec(db, "SELECT set_config('oms_demo.anchor', $1, false)", 1, aparams, err)) != OMS_OK)
 		return st;
+	if (out)
+		fprintf(out, "  the history ends at %s\n", at);
 	for (int i = 0; i < oms_demo_sql_count; i++) {
 		struct timespec t0;
 
@@ -333,7 +346,7 @@ demo_seed(struct db *db, const char *scale, FILE *out, struct oms_error *err)
 
 /* Creates the database, migrates it and, once, loads the demo data. */
 static enum oms_status
-demo_prepare_db(struct demo *d, const char *scale, struct oms_error *err)
+demo_prepare_db(struct demo *d, const char *scale, const char *anchor, struct oms_error *err)
 {
 	char ci[2048], marker[32] = "";
 	struct db *db;
@@ -376,7 +389,7 @@ demo_prepare_db(struct demo *d, const char *scale, struct oms_error *err)
 	if (!scale)
 		scale = "default";
 	demo_say(d, "loading demo data (%s)...\n", demo_scale_size(scale));
-	if ((st = demo_seed(db, scale, d->out, err)) == OMS_OK) {
+	if ((st = demo_seed(db, scale, anchor, d->out, err)) == OMS_OK) {
 		char text[32];
 
 		snprintf(text, sizeof text, "%s\n", scale);
@@ -388,9 +401,23 @@ out:
 }
 
 const char demo_usage_text[] =
-	"oms demo [--reset] [--stop] [--scale tiny|default|full]\n"
+	"oms demo [--reset] [--stop] [--scale tiny|default|full] [--anchor now|TIME]\n"
 	"                [--as csr|fulfilment|analyst|admin] [--print-conninfo]";
-const char seed_usage_text[] = "oms seed [--scale tiny|default|full] [-d CONNINFO]";
+const char seed_usage_text[] = "oms seed [--scale tiny|default|full] [--anchor now|TIME] [-d CONNINFO]";
+
+/* Where the loaded history ends unless --anchor says: $OMS_DEMO_ANCHOR,
+ * else the time of loading for oms demo (a realistic last month for the
+ * demo and the benchmarks) and the fixed DEMO_FIXED_ANCHOR for oms seed
+ * (what the tests load: the same data, screens and figures every day). */
+static const char *
+demo_default_anchor(bool for_demo)
+{
+	const char *env = getenv("OMS_DEMO_ANCHOR");
+
+	if (env && *env)
+		return env;
+	return for_demo ? "now" : DEMO_FIXED_ANCHOR;
+}
 
 /* A usage error: the usage lines; the help is the registry's (oms NAME --help). */
 static int
@@ -407,12 +434,13 @@ demo_main(struct oms_ctx *ctx, int argc, char **argv)
 		{ "reset", no_argument, NULL, 'r' },
 		{ "stop", no_argument, NULL, 's' },
 		{ "scale", required_argument, NULL, 'S' },
+		{ "anchor", required_argument, NULL, 'A' },
 		{ "as", required_argument, NULL, 'a' },
 		{ "print-conninfo", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool reset = false, stop = false, print = false;
-	const char *scale = NULL, *role = "csr";
+	const char *scale = NULL, *role = "csr", *anchor = demo_default_anchor(true);
 	struct demo d = { .out = stdout };
 	struct oms_error err;
 	char ci[2048], user[64];
@@ -428,6 +456,7 @@ demo_main(struct oms_ctx *ctx, int argc, char **argv)
 		case 'r': reset = true; break;
 		case 's': stop = true; break;
 		case 'S': scale = optarg; break;
+		case 'A': anchor = optarg; break;
 		case 'a': role = optarg; break;
 		case 'p': print = true; break;
 		default:  return usage_error(ctx->progname, demo_usage_text, "demo");
@@ -469,7 +498,7 @@ demo_main(struct oms_ctx *ctx, int argc, char **argv)
 	}
 	if ((!util_file_exists(d.created) && demo_create(&d, &err) != OMS_OK) ||
 	    (!demo_running(&d) && demo_start(&d, &err) != OMS_OK) ||
-	    demo_prepare_db(&d, scale, &err) != OMS_OK) {
+	    demo_prepare_db(&d, scale, anchor, &err) != OMS_OK) {
 		log_error("%s", err.msg);
 		return 3;
 	}
@@ -492,10 +521,11 @@ demo_seed_main(struct oms_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "scale", required_argument, NULL, 'S' },
+		{ "anchor", required_argument, NULL, 'A' },
 		{ "dbname", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *scale = "default", *conninfo = ctx->conninfo;
+	const char *scale = "default", *conninfo = ctx->conninfo, *anchor = demo_default_anchor(false);
 	struct oms_error err;
 	struct db *db;
 	enum oms_status st;
@@ -509,6 +539,7 @@ demo_seed_main(struct oms_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'S': scale = optarg; break;
+		case 'A': anchor = optarg; break;
 		case 'd': conninfo = optarg; break;
 		default:  return usage_error(ctx->progname, seed_usage_text, "seed");
 		}
@@ -526,7 +557,7 @@ demo_seed_main(struct oms_ctx *ctx, int argc, char **argv)
 		return 3;
 	}
 	printf("loading demo data (%s)...\n", demo_scale_size(scale));
-	st = demo_seed(db, scale, stdout, &err);
+	st = demo_seed(db, scale, anchor, stdout, &err);
 	db_close(db);
 	if (st != OMS_OK) {
 		log_error("%s", err.msg);

@@ -13,14 +13,22 @@ struct db;
 /* The usage lines of oms demo and oms seed; their help is the command
  * registry's (src/cli/registry.c), which answers --help before they run. */
 extern const char demo_usage_text[], seed_usage_text[];
-/* `oms demo [--reset] [--stop] [--scale S] [--as ROLE] [--print-conninfo]`;
- * argv[0] is "demo". Returns the exit code. */
+/* `oms demo [--reset] [--stop] [--scale S] [--anchor TIME] [--as ROLE]
+ * [--print-conninfo]`; argv[0] is "demo". Returns the exit code. */
 int demo_main(struct oms_ctx *ctx, int argc, char **argv);
-/* `oms seed [--scale S] [-d CONNINFO]`; argv[0] is "seed". */
+/* `oms seed [--scale S] [--anchor TIME] [-d CONNINFO]`; argv[0] is "seed". */
 int demo_seed_main(struct oms_ctx *ctx, int argc, char **argv);
 
+/* The fixed end of the demo history (sql/demo/00_setup.sql): what oms seed
+ * loads unless told otherwise, so that tests see the same data every day. */
+#define DEMO_FIXED_ANCHOR "2026-11-01 12:00:00+00"
+
 /* Runs the demo data scripts compiled into oms on db (as a superuser),
- * with oms_demo.scale set to scale ("tiny", "default" or "full"). */
-enum oms_status demo_seed(struct db *db, const char *scale, FILE *out, struct oms_error *err);
+ * with oms_demo.scale set to scale ("tiny", "default" or "full") and
+ * oms_demo.anchor to anchor, the end of the history: "now" (the time of
+ * loading) or a timestamp PostgreSQL reads ("2026-11-01T12:00Z"); NULL is
+ * DEMO_FIXED_ANCHOR. */
+enum oms_status demo_seed(struct db *db, const char *scale, const char *anchor, FILE *out,
+			  struct oms_error *err);
 
 #endif

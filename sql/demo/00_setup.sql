@@ -7,8 +7,11 @@
 -- Everything is deterministic: pseudo-random choices are hashes of a row
 -- number and a salt (hashint8extended), never random(), so one scale always
 -- gives the same ids, order numbers, names and amounts. Times are relative
--- to a fixed anchor (2026-11-01 12:00 UTC), except the anchor customer's few
--- "live" orders of 60_anchor.sql, placed relative to now().
+-- to an anchor, the end of the history: the setting oms_demo.anchor (oms
+-- demo: the time of loading, so that "the last 30 days" is a realistic
+-- month; oms seed, which the tests use: 2026-11-01 12:00 UTC), except the
+-- anchor customer's few "live" orders of 60_anchor.sql, placed relative to
+-- now(). One scale and one anchor always give the same data.
 --
 -- Bulk loading runs with session_replication_role = replica, which skips
 -- triggers (audit, status guard) and foreign-key checks; 90_verify.sql then
@@ -28,7 +31,8 @@ REVOKE ALL ON SCHEMA oms_demo FROM PUBLIC;
 -- Parameters of the chosen scale.
 CREATE TABLE oms_demo.param AS
 SELECT s.scale, v.*,
-       timestamptz '2026-11-01 12:00:00+00' AS anchor,
+       date_trunc('second', coalesce(nullif(current_setting('oms_demo.anchor', true), '')::timestamptz,
+                                     timestamptz '2026-11-01 12:00:00+00')) AS anchor,
        -- the anchor customer's ~500 orders (paging tests), whatever the scale
        500 AS cust1_orders
 FROM (SELECT coalesce(nullif(current_setting('oms_demo.scale', true), ''), 'default') AS scale) s

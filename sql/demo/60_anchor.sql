@@ -25,12 +25,14 @@
 --   1000021  10000214  2         2       DELIVERED           delivered 6 days ago
 -- (order_no = id * 10 + oms.damm_check(id); 90_verify.sql checks this table.)
 --
--- No anchor is placed more than 22 days ago: the rest of the history ends
--- at the fixed 2026-11-01 12:00 (00_setup.sql), and from 2026-11-23 on an
--- order placed up to 22 days before now() always sorts above all of it.
--- An older one would move through the fixed orders as the clock runs, and
--- the screens the tests compare would change from one day (or hour) to
--- the next.
+-- No anchor is placed more than 22 days ago: with the fixed anchor of
+-- oms seed (the tests' data) the rest of the history ends at 2026-11-01
+-- 12:00 (00_setup.sql), and from 2026-11-23 on an order placed up to 22
+-- days before now() always sorts above all of it. An older one would move
+-- through the fixed orders as the clock runs, and the screens the tests
+-- compare would change from one day (or hour) to the next. (oms demo ends
+-- the history at the time of loading: there these orders sit among the
+-- last weeks' orders, as live orders would.)
 
 SET client_min_messages = warning;
 SET jit = off;

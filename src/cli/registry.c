@@ -195,6 +195,8 @@ static const struct cli_command commands[] = {
 	 "  --reset           remove the demo cluster and create it again\n"
 	 "  --stop            stop the demo server and exit\n"
 	 "  --scale S         amount of demo data when it is (re)loaded\n"
+	 "  --anchor TIME     where the loaded history ends: now (the default: a\n"
+	 "                    realistic last month) or a time, e.g. 2026-11-01T12:00Z\n"
 	 "  --as ROLE         log in as the demo user of that role (default csr)\n"
 	 "  --print-conninfo  print the connection string and exit\n"
 	 "                    (--as postgres gives the superuser's)",
@@ -203,7 +205,10 @@ static const struct cli_command commands[] = {
 	 "Loads the demo data into an existing, migrated database (as a superuser).\n"
 	 "Default scale: default.\n"
 	 "  --scale S         tiny, default or full\n"
-	 "  -d, --dbname CONNINFO  database to load (conninfo string or URI)",
+	 "  --anchor TIME     where the history ends: 2026-11-01T12:00Z (the default:\n"
+	 "                    the same data every day, as the tests want) or now\n"
+	 "  -d, --dbname CONNINFO  database to load (conninfo string or URI)\n"
+	 "$OMS_DEMO_ANCHOR sets the default of --anchor for demo and seed.",
 	 FOR_SUPERUSER, NULL, NULL, demo_seed_main, false, false},
 	{"help", "show this help, or a command's", NULL, NULL,
 	 FOR_ANYONE, NULL, NULL, cmd_help, false, false},
