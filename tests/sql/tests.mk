@@ -68,5 +68,6 @@ EXTRA_DIST += tests/sql/race_lib.sh tests/sql/race_refund_ledger.test tests/sql/
 	tests/sql/race_line_cancel.test tests/sql/race_window_clock.test tests/sql/race_payment_binding.test
 # Issue 10: the reports against independent SQL on the demo data, and the
 # summaries under concurrent writers at every isolation level.
-TESTS += tests/sql/report_numbers.test
-EXTRA_DIST += tests/sql/report_numbers.test tests/sql/report_numbers.psql tests/sql/report_roles.sql
+TESTS += tests/sql/report_numbers.test tests/sql/race_summary.test
+EXTRA_DIST += tests/sql/report_numbers.test tests/sql/report_numbers.psql tests/sql/report_roles.sql \
+	tests/sql/race_summary.test
