@@ -320,6 +320,13 @@ export_run(struct cli *c, int argc, char **argv, bool lines)
 		rc = cli_fail(c, &err);
 		goto out;
 	}
+	{
+		/* larger writes than stdio's default 4 kB (stdout was only flushed so far) */
+		static char outbuf[1 << 17];
+
+		fflush(stdout);
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	}
 	if (!(w = row_writer_new(d, c->fmt, stdout))) {
 		rc = EXIT_DB;
 		goto out;

@@ -14,25 +14,31 @@
 #include "cli/writer.h"
 #include "cli/xlsx.h"
 #include "db/db.h"
+#include "money.h"
 
 /* --- CSV ---------------------------------------------------------------------- */
 
 void
 csv_put_field(FILE *f, const char *s, bool neutralise)
 {
-	bool quote = strpbrk(s, "\",\r\n") != NULL;
+	bool quote = s[strcspn(s, "\",\r\n")] != '\0';
+	bool mark = neutralise && *s && strchr("=+-@\t\r", *s);
 
 	if (quote)
-		fputc('"', f);
-	if (neutralise && *s && strchr("=+-@\t\r", *s))
-		fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
+		putc('"', f);
+	if (mark)
+		putc('\'', f);
+	if (!quote) {
+		fputs(s, f);
+		return;
 	}
-	if (quote)
-		fputc('"', f);
+	/* the runs between quotes at once, each quote doubled */
+	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
+		fwrite(s, 1, (size_t)(q - s) + 1, f);
+		putc('"', f);
+	}
+	fputs(s, f);
+	putc('"', f);
 }
 
 /* The CSV header of a column: its name, money without "_minor" (the
@@ -58,6 +64,8 @@ struct row_writer {
 	bool checked, started, bom;
 	struct cli_table *table;     /* text: the rows so far */
 	struct xlsx *xlsx;           /* XLSX: the workbook so far */
+	int *col, *ref;              /* CSV: each column's (and its money's currency
+				      * column's) number in the results, -1: none */
 	struct oms_error err;        /* the failure, if any (row_writer_status) */
 	json_t *last_key;            /* JSON: the keyset column of the last row */
 };
@@ -147,6 +155,63 @@ table_begin(struct row_writer *w, struct oms_error *err)
 	return OMS_OK;
 }
 
+/* The columns' numbers in the results, found once: every result of a list
+ * (each row of a stream is one) has the same columns in the same order. */
+static enum oms_status
+csv_map(struct row_writer *w, const struct db_result *r, struct oms_error *err)
+{
+	const struct row_desc *d = w->d;
+
+	if (!(w->col = calloc((size_t)d->ncols * 2, sizeof *w->col)))
+		return oms_fail(err, OMS_NOMEM, "out of memory");
+	w->ref = w->col + d->ncols;
+	for (int c = 0; c < d->ncols; c++) {
+		w->col[c] = db_colnum(r, d->cols[c].name);
+		w->ref[c] = d->cols[c].type == ROW_MONEY && d->cols[c].ref ?
+			db_colnum(r, d->cols[c].ref) : -1;
+	}
+	return OMS_OK;
+}
+
+/* One CSV record: the values of row_csv_value (app/row.h), text that is
+ * the data's neutralised; numbers, times and booleans are ours. */
+static void
+csv_row(struct row_writer *w, const struct db_result *r, int i)
+{
+	const struct row_desc *d = w->d;
+	FILE *f = w->f;
+
+	for (int c = 0; c < d->ncols; c++) {
+		int k = w->col[c];
+		const char *v;
+		char buf[48];
+
+		if (c)
+			putc(',', f);
+		if (k < 0 || db_isnull(r, i, k))
+			continue;
+		v = db_get(r, i, k);
+		switch (d->cols[c].type) {
+		case ROW_MONEY:
+			money_decimal(strtoll(v, NULL, 10), w->ref[c] >= 0 ? db_get(r, i, w->ref[c]) : "",
+				      buf, sizeof buf);
+			fputs(buf, f);
+			break;
+		case ROW_BOOL:
+			fputs(v[0] == 't' ? "true" : "false", f);
+			break;
+		case ROW_TEXT:
+		case ROW_JSON:
+			csv_put_field(f, v, true);
+			break;
+		default:
+			csv_put_field(f, v, false);
+			break;
+		}
+	}
+	fputs("\r\n", f);
+}
+
 enum oms_status
 row_writer_add(struct row_writer *w, const struct db_result *r, struct oms_error *err)
 {
@@ -158,6 +223,8 @@ row_writer_add(struct row_writer *w, const struct db_result *r, struct oms_error
 		if ((st = row_check(d, r, err)) != OMS_OK)
 			return st;
 		if (w->fmt == ROW_FMT_TEXT && (st = table_begin(w, err)) != OMS_OK)
+			return st;
+		if (w->fmt == ROW_FMT_CSV && (st = csv_map(w, r, err)) != OMS_OK)
 			return st;
 		if (w->fmt == ROW_FMT_XLSX && !(w->xlsx = xlsx_new(d, err))) {
 			w->err = *err;
@@ -178,18 +245,7 @@ row_writer_add(struct row_writer *w, const struct db_result *r, struct oms_error
 			if ((st = table_add_row(w, r, i, err)) != OMS_OK)
 				return st;
 		} else if (w->fmt == ROW_FMT_CSV) {
-			for (int c = 0; c < d->ncols; c++) {
-				char buf[48];
-				enum row_type t = d->cols[c].type;
-
-				if (c)
-					fputc(',', w->f);
-				/* text is the data's: neutralised; numbers,
-				 * times and booleans are ours */
-				csv_put_field(w->f, row_csv_value(d, r, i, c, buf, sizeof buf),
-					      t == ROW_TEXT || t == ROW_JSON);
-			}
-			fputs("\r\n", w->f);
+			csv_row(w, r, i);
 		} else {
 			json_t *o = row_json(d, r, i);
 			char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
@@ -273,6 +329,7 @@ row_writer_free(struct row_writer *w)
 	if (w->table)
 		table_free(w->table);
 	xlsx_free(w->xlsx);
+	free(w->col);
 	json_decref(w->last_key);
 	free(w);
 }

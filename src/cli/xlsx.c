@@ -31,7 +31,8 @@ struct xlsx {
 	long rows;                     /* data rows in all */
 	lxw_format *bold, *time, *money[5];   /* money: by exponent 0..4 */
 	double width[XLSX_MAX_COLS];
-	bool failed;
+	int col[XLSX_MAX_COLS], ref[XLSX_MAX_COLS];   /* the columns' numbers in the results */
+	bool mapped, failed;
 };
 
 /* The header's name of a column: the CSV's (money without "_minor"). */
@@ -189,13 +190,15 @@ static enum oms_status
 write_cell(struct xlsx *x, const struct db_result *r, int row, int col, struct oms_error *err)
 {
 	const struct row_col *c = &x->d->cols[col];
-	const char *v = row_get(x->d, r, row, col);
+	int k = x->col[col];
+	const char *v;
 	lxw_col_t cc = (lxw_col_t)col;
 	lxw_error e = LXW_NO_ERROR;
 	double w = 0;
 
-	if (row_null(x->d, r, row, col))
+	if (k < 0 || db_isnull(r, row, k))
 		return OMS_OK;
+	v = db_get(r, row, k);
 	switch (c->type) {
 	case ROW_ID:
 		if (strtoll(v, NULL, 10) == 0)
@@ -206,7 +209,7 @@ write_cell(struct xlsx *x, const struct db_result *r, int row, int col, struct o
 		w = (double)strlen(v);
 		break;
 	case ROW_MONEY: {
-		const char *cur = c->ref ? row_value(x->d, r, row, c->ref) : "";
+		const char *cur = x->ref[col] >= 0 ? db_get(r, row, x->ref[col]) : "";
 		int exp = money_exponent(cur);
 		char dec[48];
 
@@ -254,6 +257,14 @@ xlsx_add(struct xlsx *x, const struct db_result *r, struct oms_error *err)
 	int n = db_rows(r);
 	enum oms_status st;
 
+	if (!x->mapped) {        /* every result of the list has the same columns */
+		for (int c = 0; c < x->d->ncols && c < XLSX_MAX_COLS; c++) {
+			x->col[c] = db_colnum(r, x->d->cols[c].name);
+			x->ref[c] = x->d->cols[c].ref && x->d->cols[c].type == ROW_MONEY ?
+				db_colnum(r, x->d->cols[c].ref) : -1;
+		}
+		x->mapped = true;
+	}
 	for (int i = 0; i < n; i++) {
 		if (x->row >= LXW_ROW_MAX) {      /* the sheet is full: the next one */
 			sheet_end(x);
