@@ -42,6 +42,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/reason_restore.sql \
 	tests/sql/rls.sql \
 	tests/sql/role_matrix.sql \
+	tests/sql/mail_identity.sql \
 	tests/sql/audit_actor.sql \
 	tests/sql/br_011_payment_binding.sql \
 	tests/sql/br_025_window_clock.sql \
