@@ -25,6 +25,7 @@ OMS_MIGRATIONS = \
 	sql/0020_report_summaries.sql \
 	sql/0021_name_search.sql \
 	sql/0022_payment_gateway.sql \
+	sql/0023_mail_identity.sql \
 	sql/0024_export_secret.sql \
 	sql/0025_carriers.sql
 
@@ -42,6 +43,7 @@ OMS_DEFINITIONS = \
 	sql/functions/70_payment_shipping.sql \
 	sql/functions/75_carriers.sql \
 	sql/functions/80_outbox.sql \
+	sql/functions/82_mail.sql \
 	sql/functions/85_approvals.sql \
 	sql/functions/90_admin.sql \
 	sql/functions/95_reports.sql \
