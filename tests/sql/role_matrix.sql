@@ -13,6 +13,9 @@ SELECT 'oms_admin', t FROM unnest(ARRAY['address', 'alert', 'audit_log', 'cancel
 	'order_transition', 'orders', 'outbox', 'payment', 'policy', 'refund', 'return_item', 'return_request',
 	'schema_definitions', 'schema_migrations', 'seller', 'session_limit', 'shipment', 'shipment_event', 'staff', 'ticket', 'ticket_message']) t
 UNION ALL
+-- issue 12: the database's identity (its UUID in Message-IDs)
+SELECT 'oms_admin', 'database_identity'
+UNION ALL
 SELECT 'oms_csr', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
 	'cancellation_reason', 'checkout', 'currency', 'customer', 'holiday', 'item', 'order_item', 'order_status',
 	'order_transition', 'orders', 'payment', 'policy', 'refund', 'return_item', 'return_request',
@@ -79,6 +82,9 @@ SELECT g, f FROM (VALUES
 	('refund_settle_outside', '{oms_admin}'),
 	('payment_gateway_alert', '{oms_worker}'),
 	('mail_data', '{oms_worker}'),
+	-- issue 12, mail: the database's key in Message-IDs, the relay's alert
+	('mail_message_key', '{oms_worker}'),
+	('mail_relay_alert', '{oms_worker}'),
 	('attach_payment', '{oms_csr,oms_admin}'),
 	('outbox_requeue', '{oms_admin}'),
 	('policy_set', '{oms_admin}'),
