@@ -31,6 +31,10 @@
 #               statements: what libpq's PQexecParams and so oms send)
 #   fn_bouncer  the same through a private PgBouncer in transaction mode
 #               (started here on a Unix socket in a temporary directory)
+#   fn_prep     the oms_api statements as prepared statements (-M prepared,
+#               direct): fn without parsing and planning the outer SELECT
+#               on each call (what a client that prepares would save; oms
+#               does not, PgBouncer 1.18's transaction mode would break it)
 #   floor       each function's body written out as a prepared statement
 #               (-M prepared, direct): planned once per connection
 #   fn_noname   the mix without name searches (direct; not run by default)
@@ -61,7 +65,7 @@ done
 
 SECONDS_EACH=${OMS_BENCH_SECONDS:-30}
 CLIENTS=${OMS_BENCH_CLIENTS:-1 16 64}
-RUNS=${OMS_BENCH_RUNS:-fn fn_bouncer floor}
+RUNS=${OMS_BENCH_RUNS:-fn fn_prep fn_bouncer floor}
 POOL=${OMS_BENCH_POOL:-16}
 PGBENCH=$OMS_PG_BINDIR/pgbench
 [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench) || bench_die "no pgbench"
@@ -195,7 +199,7 @@ for f in order_card:ono customer_card:cid; do
 	fn=${f%%:*} var=${f##*:}
 	body=$(bench_su -c "SELECT prosrc FROM pg_proc WHERE oid = 'oms_api.$fn(bigint)'::regprocedure")
 	body=$(printf '%s\n' "$body" | sed -n '/^[[:space:]]*SELECT jsonb_build_object/,/^[[:space:]]*WHERE [a-z]*\.[a-z_]* = p_[a-z_]*/p' |
-		sed "s/p_order_no\|p_customer_id/:$var::bigint/g; s/[[:space:]]*INTO v_card//")
+		sed "s/p_order_no\|p_customer_id/:$var::bigint/g; s/[[:space:]]*INTO v_card//; s/;[[:space:]]*\$//")
 	[ -n "$body" ] || bench_die "cannot read the body of oms_api.$fn"
 	case $fn in order_card) k=order_card ;; *) k=cust_card ;; esac
 	{ sed -n '/^\\set/p' "$S/floor_$k.sql"; printf '%s;\n' "$body"; } >"$S/floor_$k.tmp"
@@ -291,6 +295,7 @@ run() {
 for r in $RUNS; do
 	case $r in
 	fn) for c in $CLIENTS; do run fn fn extended "$CI_BENCH" "$c" "$KINDS"; done ;;
+	fn_prep) for c in $CLIENTS; do run fn_prep fn prepared "$CI_BENCH" "$c" "$KINDS"; done ;;
 	fn_noname) for c in $CLIENTS; do run fn_noname fn extended "$CI_BENCH" "$c" "${KINDS/name /}"; done ;;
 	floor) for c in $CLIENTS; do run floor floor prepared "$CI_BENCH" "$c" "$KINDS"; done ;;
 	fn_bouncer)
@@ -303,13 +308,28 @@ for r in $RUNS; do
 			run fn_bouncer fn extended "host=$PGB port=$BOUNCER_PORT dbname=oms user=oms_bench_csr" "$c" "$KINDS"
 		done
 		bouncer_stop ;;
-	*) bench_die "unknown run $r (fn, fn_bouncer, floor, fn_noname)" ;;
+	*) bench_die "unknown run $r (fn, fn_prep, fn_bouncer, floor, fn_noname)" ;;
 	esac
 done
+
+# fn and fn_bouncer against the floor: p50 and p95 ratios per kind
+awk '$1 == "floor" && $3 != "all" { f50[$2 " " $3] = $6; f95[$2 " " $3] = $7 }
+	($1 == "fn" || $1 == "fn_bouncer" || $1 == "fn_prep") && $3 != "all" { k[++n] = $1 " " $2 " " $3; v50[n] = $6; v95[n] = $7 }
+	END {
+		for (i = 1; i <= n; i++) {
+			split(k[i], a, " "); key = a[2] " " a[3]
+			if (!(key in f50) || f50[key] == "-" || v50[i] == "-") continue
+			printf "%-10s %3s %-10s  x_floor p50 %5.2f  p95 %5.2f\n", a[1], a[2], a[3], v50[i] / f50[key], v95[i] / f95[key]
+		}
+	}' "$OUT" >"$BENCH_TMP/ratios"
 
 T_END=$(bench_now_ms)
 echo "oms mixed CSR workload: $(date -u '+%Y-%m-%d %H:%M UTC'), scale $OMS_BENCH_SCALE ($BENCH_ORDERS orders), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "pgbench $SECONDS_EACH s per line, one login (oms_bench_csr); PgBouncer pool $POOL; latency ms per statement (nearest rank); tps per kind = its share"
 printf '%-10s %3s %-10s %8s %9s %8s %8s %8s\n' run cl kind n tps p50 p95 p99
 cat "$OUT"
+if [ -s "$BENCH_TMP/ratios" ]; then
+	echo "against the floor (the same statement's latency / the hand-written prepared body's, same clients)"
+	cat "$BENCH_TMP/ratios"
+fi
 echo "run time $(( (T_END - T_START) / 1000 )) s"
