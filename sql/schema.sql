@@ -240,6 +240,7 @@ DECLARE
 	v_amount bigint;
 	v_approval text;
 	v_refund bigint;
+	v_mail jsonb;
 	v_event jsonb := jsonb_build_object('order_no', p_order.order_no, 'cancellation_id', p_cancel.id,
 	                                    'scope', p_cancel.scope, 'reason_code', p_cancel.reason_code);
 BEGIN
@@ -279,10 +280,22 @@ BEGIN
 		                             p_cancel.note, v_approval);
 	END IF;
 
+	-- The mails name what this cancellation cancelled (not every line of
+	-- the order), whether it was the whole order, and whether the order
+	-- was paid; the refund for it is the refund_id's (oms_api.mail_data),
+	-- and without one the mail says nothing about money (issue 12).
+	v_mail := jsonb_build_object(
+		'partial', NOT v_all,
+		'paid', p_order.status <> 'PENDING',
+		'lines', (SELECT jsonb_agg(jsonb_build_object('name', i.name, 'sku', i.sku, 'qty', cl.qty,
+		                                              'line_total_minor', cl.qty * i.unit_price_minor)
+		                           ORDER BY i.line_no)
+		          FROM oms.cancellation_line cl JOIN oms.order_item i ON i.id = cl.order_item_id
+		          WHERE cl.cancellation_id = p_cancel.id));
 	PERFORM oms.enqueue('mail', 'mail:cancelled:' || p_cancel.id, p_order.id, v_refund,
-	                    v_event || jsonb_build_object('template', 'order_cancelled', 'refund_id', v_refund));
+	                    v_event || v_mail || jsonb_build_object('template', 'order_cancelled', 'refund_id', v_refund));
 	PERFORM oms.enqueue('seller_notify', 'seller_notify:cancelled:' || p_cancel.id, p_order.id, NULL,
-	                    v_event || jsonb_build_object('event', 'cancelled', 'seller_id', p_order.seller_id));
+	                    v_event || v_mail || jsonb_build_object('event', 'cancelled', 'seller_id', p_order.seller_id));
 	PERFORM oms.enqueue('inventory_release', 'inventory_release:' || p_cancel.id, p_order.id, NULL,
 	                    v_event || jsonb_build_object('lines', (
 	                        SELECT jsonb_agg(jsonb_build_object('sku', i.sku, 'qty', cl.qty) ORDER BY i.line_no)
@@ -294,6 +307,97 @@ $$;
 
 
 ALTER FUNCTION oms.apply_cancellation(p_cancel oms.cancellation, p_order oms.orders, p_role text) OWNER TO oms_owner;
+
+--
+-- Name: shipment; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.shipment (
+    id bigint NOT NULL,
+    order_id bigint NOT NULL,
+    carrier text NOT NULL,
+    service_level text DEFAULT 'ground'::text NOT NULL,
+    tracking_no text NOT NULL,
+    label_url text,
+    status text DEFAULT 'pre_transit'::text NOT NULL,
+    shipped_at timestamp with time zone DEFAULT now() NOT NULL,
+    estimated_delivery date,
+    last_event_at timestamp with time zone,
+    flagged boolean DEFAULT false NOT NULL,
+    flagged_at timestamp with time zone,
+    signed_by text,
+    delivered_at timestamp with time zone,
+    promised_delivery date,
+    CONSTRAINT shipment_carrier_check CHECK ((btrim(carrier) <> ''::text)),
+    CONSTRAINT shipment_service_level_check CHECK ((service_level = ANY (ARRAY['economy'::text, 'ground'::text, 'express'::text, 'overnight'::text]))),
+    CONSTRAINT shipment_signed_by_check CHECK ((char_length(signed_by) <= 200)),
+    CONSTRAINT shipment_tracking_no_check CHECK ((tracking_no ~ '^[A-Za-z0-9-]{4,40}$'::text))
+);
+
+
+ALTER TABLE oms.shipment OWNER TO oms_owner;
+
+--
+-- Name: apply_scan(oms.shipment, text, timestamp with time zone, text, text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.apply_scan(p_ship oms.shipment, p_status text, p_at timestamp with time zone, p_location text, p_description text, p_signed_by text) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+	v_ship oms.shipment;
+	v_order oms.orders;
+	v_map oms.carrier_status_map;
+	v_at constant timestamptz := coalesce(p_at, clock_timestamp());
+BEGIN
+	v_order := oms.lock_order(p_ship.order_id, NULL, 'worker');
+	SELECT * INTO v_ship FROM oms.shipment s WHERE s.id = p_ship.id;     -- re-read under the lock
+	SELECT * INTO v_map FROM oms.carrier_status_map m WHERE m.carrier_status = p_status;
+	IF NOT FOUND THEN
+		PERFORM oms.raise_error('22023', format('unknown carrier status "%s"', left(coalesce(p_status, ''), 40)),
+		                        jsonb_build_object('rule', 'carrier_status', 'status', left(p_status, 40)));
+	END IF;
+
+	INSERT INTO oms.shipment_event (shipment_id, at, status, location, description)
+	VALUES (v_ship.id, v_at, p_status, left(p_location, 200), left(p_description, 500))
+	ON CONFLICT (shipment_id, at, status) DO NOTHING;
+	IF NOT FOUND OR (v_ship.last_event_at IS NOT NULL AND v_at < v_ship.last_event_at) THEN
+		RETURN v_order.status;                        -- repeated or late scan
+	END IF;
+
+	UPDATE oms.shipment s
+	SET status = p_status, last_event_at = v_at, flagged = false, flagged_at = NULL,
+	    signed_by = CASE WHEN p_status = 'delivered' THEN coalesce(left(oms.clean_text(p_signed_by), 200), s.signed_by) ELSE s.signed_by END,
+	    delivered_at = CASE WHEN p_status = 'delivered' THEN v_at ELSE s.delivered_at END
+	WHERE s.id = v_ship.id;
+	UPDATE oms.shipment_review r
+	SET decision = 'resolved', decided_by = 'carrier scan', decided_at = clock_timestamp(),
+	    note = format('the carrier scanned the parcel again (%s)', p_status)
+	WHERE r.shipment_id = v_ship.id AND r.decided_at IS NULL AND r.reason = 'stuck';
+	IF v_map.ends_tracking THEN
+		UPDATE oms.tracker t SET active = false WHERE t.shipment_id = v_ship.id;
+	END IF;
+	IF v_map.review IS NOT NULL THEN
+		PERFORM oms.review_open(v_ship.id, v_map.review, v_at);
+	END IF;
+
+	IF v_map.order_status IS NOT NULL AND v_map.order_status <> v_order.status
+	   AND EXISTS (SELECT 1 FROM oms.order_transition t
+	               WHERE t.from_status = v_order.status AND t.to_status = v_map.order_status) THEN
+		UPDATE oms.orders SET status = v_map.order_status WHERE id = v_order.id;
+		IF v_map.mail_template IS NOT NULL THEN
+			PERFORM oms.enqueue('mail', format('mail:%s:%s', substr(v_map.mail_template, 7), v_ship.id), v_order.id, NULL,
+				jsonb_build_object('template', v_map.mail_template, 'order_no', v_order.order_no,
+				                   'shipment_id', v_ship.id));
+		END IF;
+		RETURN v_map.order_status;
+	END IF;
+	RETURN v_order.status;
+END
+$$;
+
+
+ALTER FUNCTION oms.apply_scan(p_ship oms.shipment, p_status text, p_at timestamp with time zone, p_location text, p_description text, p_signed_by text) OWNER TO oms_owner;
 
 --
 -- Name: apply_session_limits(); Type: FUNCTION; Schema: oms; Owner: postgres
@@ -632,6 +736,62 @@ CREATE FUNCTION oms.cancellation_lines_json(p_cancellation_id bigint) RETURNS js
 ALTER FUNCTION oms.cancellation_lines_json(p_cancellation_id bigint) OWNER TO oms_owner;
 
 --
+-- Name: carrier; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.carrier (
+    code text NOT NULL,
+    name text NOT NULL,
+    aggregator_code text,
+    tracking_pattern text NOT NULL,
+    tracking_example text NOT NULL,
+    tracking_url text,
+    poll_per_minute integer DEFAULT 60 NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    CONSTRAINT carrier_aggregator_code_check CHECK ((aggregator_code ~ '^[A-Za-z0-9_]{1,40}$'::text)),
+    CONSTRAINT carrier_check CHECK ((tracking_example ~ tracking_pattern)),
+    CONSTRAINT carrier_code_check CHECK ((code ~ '^[A-Za-z][A-Za-z0-9_]{1,31}$'::text)),
+    CONSTRAINT carrier_name_check CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT carrier_poll_per_minute_check CHECK (((poll_per_minute >= 1) AND (poll_per_minute <= 6000))),
+    CONSTRAINT carrier_tracking_pattern_check CHECK ((tracking_pattern ~ '^\^.*\$$'::text)),
+    CONSTRAINT carrier_tracking_url_check CHECK ((tracking_url ~ '^https://[^ ]*%s'::text))
+);
+
+
+ALTER TABLE oms.carrier OWNER TO oms_owner;
+
+--
+-- Name: TABLE carrier; Type: COMMENT; Schema: oms; Owner: oms_owner
+--
+
+COMMENT ON TABLE oms.carrier IS 'carriers administrators configure; tracking_pattern is BR-012 for the carrier';
+
+
+--
+-- Name: carrier_find(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.carrier_find(p_carrier text) RETURNS oms.carrier
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+	v oms.carrier;
+BEGIN
+	SELECT * INTO v FROM oms.carrier c
+	WHERE c.active AND (lower(c.code) = lower(btrim(p_carrier)) OR lower(c.name) = lower(btrim(p_carrier)))
+	ORDER BY lower(c.code) = lower(btrim(p_carrier)) DESC LIMIT 1;
+	IF NOT FOUND THEN
+		PERFORM oms.raise_error('22023', format('unknown carrier "%s"; oms_api.carriers() lists them', left(coalesce(p_carrier, ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_carrier', 'field', 'carrier', 'carrier', left(p_carrier, 40)));
+	END IF;
+	RETURN v;
+END
+$$;
+
+
+ALTER FUNCTION oms.carrier_find(p_carrier text) OWNER TO oms_owner;
+
+--
 -- Name: check_cancel_lines(oms.orders, jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
@@ -729,6 +889,82 @@ CREATE FUNCTION oms.clean_text(p text) RETURNS text
 
 
 ALTER FUNCTION oms.clean_text(p text) OWNER TO oms_owner;
+
+--
+-- Name: transit_days(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.transit_days(p_service_level text) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    RETURN CASE p_service_level WHEN 'overnight'::text THEN 1 WHEN 'express'::text THEN 2 WHEN 'ground'::text THEN 5 ELSE 7 END;
+
+
+ALTER FUNCTION oms.transit_days(p_service_level text) OWNER TO oms_owner;
+
+--
+-- Name: transit_time; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.transit_time (
+    carrier text NOT NULL,
+    service_level text NOT NULL,
+    zone integer NOT NULL,
+    days integer NOT NULL,
+    CONSTRAINT transit_time_days_check CHECK (((days >= 0) AND (days <= 60))),
+    CONSTRAINT transit_time_zone_check CHECK (((zone >= 1) AND (zone <= 9)))
+);
+
+
+ALTER TABLE oms.transit_time OWNER TO oms_owner;
+
+--
+-- Name: transit_days(text, text, integer); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.transit_days(p_carrier text, p_service_level text, p_zone integer) RETURNS integer
+    LANGUAGE sql STABLE
+    RETURN COALESCE((SELECT t.days FROM oms.transit_time t WHERE ((t.carrier = transit_days.p_carrier) AND (t.service_level = transit_days.p_service_level) AND (t.zone = transit_days.p_zone))), oms.transit_days(p_service_level));
+
+
+ALTER FUNCTION oms.transit_days(p_carrier text, p_service_level text, p_zone integer) OWNER TO oms_owner;
+
+--
+-- Name: shipping_zone; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.shipping_zone (
+    country character(2) NOT NULL,
+    postcode_prefix text DEFAULT ''::text NOT NULL,
+    zone integer NOT NULL,
+    CONSTRAINT shipping_zone_country_check CHECK ((country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT shipping_zone_postcode_prefix_check CHECK ((postcode_prefix ~ '^[A-Z0-9]{0,10}$'::text)),
+    CONSTRAINT shipping_zone_zone_check CHECK (((zone >= 1) AND (zone <= 9)))
+);
+
+
+ALTER TABLE oms.shipping_zone OWNER TO oms_owner;
+
+--
+-- Name: zone_of(text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.zone_of(p_country text, p_postcode text) RETURNS integer
+    LANGUAGE sql STABLE
+    RETURN COALESCE((SELECT z.zone FROM oms.shipping_zone z WHERE (((z.country)::text = upper(zone_of.p_country)) AND (upper(regexp_replace(COALESCE(zone_of.p_postcode, ''::text), '[^A-Za-z0-9]'::text, ''::text, 'g'::text)) ~~ (z.postcode_prefix || '%'::text))) ORDER BY (length(z.postcode_prefix)) DESC LIMIT 1), (SELECT z.zone FROM oms.shipping_zone z WHERE ((z.country = 'ZZ'::bpchar) AND (z.postcode_prefix = ''::text))), 8);
+
+
+ALTER FUNCTION oms.zone_of(p_country text, p_postcode text) OWNER TO oms_owner;
+
+--
+-- Name: delivery_estimate(date, integer, text, text, text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.delivery_estimate(p_from date, p_handling_days integer, p_carrier text, p_service_level text, p_country text, p_postcode text) RETURNS date
+    LANGUAGE sql STABLE
+    RETURN oms.add_business_days(p_from, (GREATEST(COALESCE(p_handling_days, 0), 0) + oms.transit_days(p_carrier, p_service_level, oms.zone_of(p_country, p_postcode))));
+
+
+ALTER FUNCTION oms.delivery_estimate(p_from date, p_handling_days integer, p_carrier text, p_service_level text, p_country text, p_postcode text) OWNER TO oms_owner;
 
 --
 -- Name: enqueue(text, text, bigint, bigint, jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -913,50 +1149,84 @@ $$;
 ALTER FUNCTION oms.lock_order(p_order_id bigint, p_order_no bigint, p_role text) OWNER TO oms_owner;
 
 --
--- Name: policy_value_ok(text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
---
-
-CREATE FUNCTION oms.policy_value_ok(p_key text, p_value text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
-    RETURN CASE p_key WHEN 'cancel_window'::text THEN (p_value ~ '^[0-9]+ (minute|minutes|hour|hours|day|days)$'::text) WHEN 'outbox_lease'::text THEN (p_value ~ '^[0-9]+ (second|seconds|minute|minutes)$'::text) WHEN 'default_country_code'::text THEN (p_value ~ '^[1-9][0-9]{0,2}$'::text) WHEN 'stuck_shipment_hours'::text THEN (p_value ~ '^[1-9][0-9]{0,3}$'::text) WHEN 'max_order_items'::text THEN (p_value ~ '^[1-9][0-9]{0,3}$'::text) WHEN 'payment_verify_attempts'::text THEN (p_value ~ '^[1-9][0-9]?$'::text) WHEN 'max_line_qty'::text THEN ((p_value ~ '^[1-9][0-9]{0,5}$'::text) AND ((p_value)::integer <= 1000000)) WHEN 'max_order_total_minor'::text THEN (p_value ~ '^[1-9][0-9]{0,14}$'::text) ELSE (p_value IS NOT NULL) END;
-
-
-ALTER FUNCTION oms.policy_value_ok(p_key text, p_value text) OWNER TO oms_owner;
-
---
--- Name: policy; Type: TABLE; Schema: oms; Owner: oms_owner
---
-
-CREATE TABLE oms.policy (
-    key text NOT NULL,
-    value text NOT NULL,
-    description text NOT NULL,
-    updated_by text DEFAULT SESSION_USER NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT policy_value_ok CHECK (oms.policy_value_ok(key, value))
-);
-
-
-ALTER TABLE oms.policy OWNER TO oms_owner;
-
---
--- Name: policy_get(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
---
-
-CREATE FUNCTION oms.policy_get(p_key text) RETURNS text
-    LANGUAGE sql STABLE
-    RETURN (SELECT policy.value FROM oms.policy WHERE (policy.key = policy_get.p_key));
-
-
-ALTER FUNCTION oms.policy_get(p_key text) OWNER TO oms_owner;
-
---
 -- Name: normalize_phone(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
 CREATE FUNCTION oms.normalize_phone(p_text text) RETURNS text
-    LANGUAGE sql STABLE
-    RETURN (WITH d(v) AS (SELECT regexp_replace(normalize_phone.p_text, '[^0-9+]'::text, ''::text, 'g'::text) AS regexp_replace), e(v) AS (SELECT CASE WHEN (d.v ~ '^\+'::text) THEN d.v WHEN (d.v ~ '^00'::text) THEN ('+'::text || substr(d.v, 3)) WHEN ((length(d.v) > 10) AND (d.v ~~ (oms.policy_get('default_country_code'::text) || '%'::text))) THEN ('+'::text || d.v) ELSE (('+'::text || oms.policy_get('default_country_code'::text)) || ltrim(d.v, '0'::text)) END AS "case" FROM d) SELECT e.v FROM e WHERE (e.v ~ '^\+[1-9][0-9]{6,14}$'::text));
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+	v_cc text := oms.policy_get('default_country_code');
+	v_s text;
+	v_plus boolean := false;
+	v_d text;
+	v_nat text;
+	v_res text;
+	v_intl boolean;
+BEGIN
+	IF p_text IS NULL OR p_text = '' OR octet_length(p_text) > 40 THEN
+		RETURN NULL;
+	END IF;
+	IF v_cc IS NULL OR v_cc !~ '^[1-9][0-9]{0,2}$' THEN
+		v_cc := '1';
+	END IF;
+	v_s := ltrim(p_text, ' ');
+	IF left(v_s, 1) = '+' THEN
+		v_plus := true;
+		v_s := substr(v_s, 2);
+	END IF;
+	-- "(0)" after a digit: a trunk 0, dropped
+	v_s := regexp_replace(v_s, '(?<=[0-9].*)\(0\)', '', 'g');
+	-- only digits and separators, parentheses in pairs, never nested
+	IF v_s !~ '^[0-9 ./()-]*$' OR v_s !~ '^[^()]*(\([^()]*\)[^()]*)*$' THEN
+		RETURN NULL;
+	END IF;
+	v_d := regexp_replace(v_s, '[^0-9]', '', 'g');
+	IF v_d = '' THEN
+		RETURN NULL;
+	END IF;
+	v_intl := v_plus;
+	v_nat := v_d;
+	IF NOT v_plus AND length(v_d) > 2 AND left(v_d, 2) = '00' THEN
+		v_intl := true;
+		v_nat := substr(v_d, 3);
+	ELSIF NOT v_plus AND v_cc = '1' AND length(v_d) > 3 AND left(v_d, 3) = '011' THEN
+		v_intl := true;
+		v_nat := substr(v_d, 4);
+	END IF;
+	IF v_intl THEN
+		IF length(v_nat) > 15 THEN
+			RETURN NULL;
+		END IF;
+		v_res := '+' || v_nat;
+	ELSIF v_cc = '1' THEN
+		IF length(v_d) = 11 AND left(v_d, 1) = '1' THEN
+			v_nat := substr(v_d, 2);
+		ELSIF length(v_d) <> 10 THEN
+			RETURN NULL;
+		END IF;
+		IF left(v_nat, 1) < '2' THEN
+			RETURN NULL;                   -- area codes start with 2-9
+		END IF;
+		v_res := '+1' || v_nat;
+	ELSE
+		IF left(v_nat, 1) = '0' THEN
+			v_nat := substr(v_nat, 2);
+		END IF;
+		IF length(v_cc) + length(v_nat) > 15 THEN
+			RETURN NULL;
+		END IF;
+		v_res := '+' || v_cc || v_nat;
+	END IF;
+	IF v_res !~ '^\+[1-9][0-9]{6,14}$' THEN
+		RETURN NULL;
+	END IF;
+	IF substr(v_res, 2, 1) = '1' AND (length(v_res) <> 12 OR substr(v_res, 3, 1) < '2') THEN
+		RETURN NULL;                           -- NANP: +1 and ten digits, area code 2-9
+	END IF;
+	RETURN v_res;
+END
+$_$;
 
 
 ALTER FUNCTION oms.normalize_phone(p_text text) OWNER TO oms_owner;
@@ -1008,6 +1278,38 @@ $$;
 
 
 ALTER FUNCTION oms.notify_outbox() OWNER TO oms_owner;
+
+--
+-- Name: seller; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.seller (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    email text,
+    shipping_flat_minor bigint DEFAULT 0 NOT NULL,
+    free_shipping_over_minor bigint,
+    handling_days integer DEFAULT 1 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT seller_free_shipping_over_minor_check CHECK ((free_shipping_over_minor >= 0)),
+    CONSTRAINT seller_handling_days_check CHECK (((handling_days >= 0) AND (handling_days <= 30))),
+    CONSTRAINT seller_name_check CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT seller_shipping_flat_minor_check CHECK ((shipping_flat_minor >= 0))
+);
+
+
+ALTER TABLE oms.seller OWNER TO oms_owner;
+
+--
+-- Name: order_estimate(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.order_estimate(p_order_id bigint) RETURNS date
+    LANGUAGE sql STABLE
+    RETURN (SELECT oms.delivery_estimate((clock_timestamp())::date, s.handling_days, (SELECT c.code FROM oms.carrier c WHERE c.active ORDER BY c.code LIMIT 1), 'ground'::text, (o.ship_to ->> 'country'::text), (o.ship_to ->> 'postal_code'::text)) AS delivery_estimate FROM (oms.orders o JOIN oms.seller s ON ((s.id = o.seller_id))) WHERE (o.id = order_estimate.p_order_id));
+
+
+ALTER FUNCTION oms.order_estimate(p_order_id bigint) OWNER TO oms_owner;
 
 --
 -- Name: order_no_valid(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -1147,6 +1449,44 @@ $$;
 ALTER FUNCTION oms.outbox_finish(p_id bigint, p_status text, p_error text, p_result jsonb, p_delay interval) OWNER TO oms_owner;
 
 --
+-- Name: policy_value_ok(text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.policy_value_ok(p_key text, p_value text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    RETURN CASE p_key WHEN 'cancel_window'::text THEN (p_value ~ '^[0-9]+ (minute|minutes|hour|hours|day|days)$'::text) WHEN 'outbox_lease'::text THEN (p_value ~ '^[0-9]+ (second|seconds|minute|minutes)$'::text) WHEN 'default_country_code'::text THEN (p_value ~ '^[1-9][0-9]{0,2}$'::text) WHEN 'stuck_shipment_hours'::text THEN (p_value ~ '^[1-9][0-9]{0,3}$'::text) WHEN 'max_order_items'::text THEN (p_value ~ '^[1-9][0-9]{0,3}$'::text) WHEN 'payment_verify_attempts'::text THEN (p_value ~ '^[1-9][0-9]?$'::text) WHEN 'max_line_qty'::text THEN ((p_value ~ '^[1-9][0-9]{0,5}$'::text) AND ((p_value)::integer <= 1000000)) WHEN 'max_order_total_minor'::text THEN (p_value ~ '^[1-9][0-9]{0,14}$'::text) ELSE (p_value IS NOT NULL) END;
+
+
+ALTER FUNCTION oms.policy_value_ok(p_key text, p_value text) OWNER TO oms_owner;
+
+--
+-- Name: policy; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.policy (
+    key text NOT NULL,
+    value text NOT NULL,
+    description text NOT NULL,
+    updated_by text DEFAULT SESSION_USER NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT policy_value_ok CHECK (oms.policy_value_ok(key, value))
+);
+
+
+ALTER TABLE oms.policy OWNER TO oms_owner;
+
+--
+-- Name: policy_get(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.policy_get(p_key text) RETURNS text
+    LANGUAGE sql STABLE
+    RETURN (SELECT policy.value FROM oms.policy WHERE (policy.key = policy_get.p_key));
+
+
+ALTER FUNCTION oms.policy_get(p_key text) OWNER TO oms_owner;
+
+--
 -- Name: raise_alert(text, bigint, bigint, jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
@@ -1232,10 +1572,18 @@ CREATE TABLE oms.payment (
     attempts integer DEFAULT 0 NOT NULL,
     verified_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    gateway_status text,
+    looks integer DEFAULT 0 NOT NULL,
+    attached_at timestamp with time zone,
+    captured boolean,
+    captured_at timestamp with time zone,
+    previous_refs text[] DEFAULT '{}'::text[] NOT NULL,
     CONSTRAINT payment_amount_minor_check CHECK ((amount_minor >= 0)),
     CONSTRAINT payment_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT payment_check CHECK (((status = 'verified'::text) = (verified_at IS NOT NULL))),
     CONSTRAINT payment_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT payment_gateway_status_check CHECK ((gateway_status ~ '^[a-z_]{1,40}$'::text)),
+    CONSTRAINT payment_looks_check CHECK ((looks >= 0)),
     CONSTRAINT payment_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'verified'::text, 'failed'::text])))
 );
 
@@ -1266,16 +1614,22 @@ CREATE TABLE oms.refund (
     executed_at timestamp with time zone,
     last_message text,
     request_key uuid,
+    key_generation integer DEFAULT 0 NOT NULL,
+    checks integer DEFAULT 0 NOT NULL,
+    settled_note text,
     CONSTRAINT refund_amount_minor_check CHECK ((amount_minor > 0)),
     CONSTRAINT refund_approval_check CHECK ((approval = ANY (ARRAY['auto'::text, 'pending'::text, 'approved'::text, 'rejected'::text]))),
     CONSTRAINT refund_check CHECK (((status = 'not_sent'::text) OR (approval = ANY (ARRAY['auto'::text, 'approved'::text])))),
-    CONSTRAINT refund_check1 CHECK (((status = 'succeeded'::text) = (executed_at IS NOT NULL))),
+    CONSTRAINT refund_checks_check CHECK ((checks >= 0)),
     CONSTRAINT refund_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT refund_decision_note_len CHECK ((char_length(decision_note) <= 10000)),
+    CONSTRAINT refund_executed_at CHECK (((status = ANY (ARRAY['succeeded'::text, 'settled_outside'::text])) = (executed_at IS NOT NULL))),
+    CONSTRAINT refund_key_generation_check CHECK ((key_generation >= 0)),
     CONSTRAINT refund_note_len CHECK ((char_length(note) <= 10000)),
     CONSTRAINT refund_reason_check CHECK ((btrim(reason) <> ''::text)),
     CONSTRAINT refund_reason_len CHECK ((char_length(reason) <= 10000)),
-    CONSTRAINT refund_status_check CHECK ((status = ANY (ARRAY['not_sent'::text, 'pending'::text, 'succeeded'::text, 'failed'::text, 'canceled'::text])))
+    CONSTRAINT refund_settled_note_check CHECK ((char_length(settled_note) <= 10000)),
+    CONSTRAINT refund_status_check CHECK ((status = ANY (ARRAY['not_sent'::text, 'pending'::text, 'succeeded'::text, 'failed'::text, 'canceled'::text, 'unknown'::text, 'refused'::text, 'discrepancy'::text, 'settled_outside'::text])))
 );
 
 
@@ -1324,6 +1678,349 @@ CREATE FUNCTION oms.refuse(p_msg text, p_detail jsonb) RETURNS void
 
 
 ALTER FUNCTION oms.refuse(p_msg text, p_detail jsonb) OWNER TO oms_owner;
+
+--
+-- Name: report_bucket(date, text, date); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE p_by WHEN 'day'::text THEN p_day WHEN 'week'::text THEN (date_trunc('week'::text, (p_day)::timestamp with time zone))::date WHEN 'month'::text THEN (date_trunc('month'::text, (p_day)::timestamp with time zone))::date ELSE p_start END;
+
+
+ALTER FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) OWNER TO oms_owner;
+
+--
+-- Name: report_cancel; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_cancel (
+    cancellation_id bigint NOT NULL,
+    order_id bigint NOT NULL,
+    seller_id bigint NOT NULL,
+    day date NOT NULL,
+    reason_code text NOT NULL,
+    requester_role text NOT NULL,
+    override boolean NOT NULL,
+    scope text NOT NULL,
+    state text NOT NULL,
+    units bigint NOT NULL
+);
+
+
+ALTER TABLE oms.report_cancel OWNER TO oms_owner;
+
+--
+-- Name: report_cancel_add(oms.report_cancel, integer); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_cancel_add(f oms.report_cancel, p_sign integer) RETURNS void
+    LANGUAGE sql
+    AS $$
+	INSERT INTO oms.report_cancel_day VALUES (f.day, f.seller_id, f.reason_code,
+		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units)
+$$;
+
+
+ALTER FUNCTION oms.report_cancel_add(f oms.report_cancel, p_sign integer) OWNER TO oms_owner;
+
+--
+-- Name: report_cancel_refresh(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_cancel_refresh(p_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_old oms.report_cancel;
+	v_new oms.report_cancel;
+BEGIN
+	SELECT * INTO v_old FROM oms.report_cancel WHERE cancellation_id = p_id FOR UPDATE;
+	SELECT * INTO v_new FROM oms.report_cancel_live WHERE cancellation_id = p_id;
+	IF v_old.cancellation_id IS NOT NULL THEN
+		v_new.requester_role := v_old.requester_role;      -- who asked, as they were then
+		IF v_old IS NOT DISTINCT FROM v_new THEN
+			UPDATE oms.report_cancel SET cancellation_id = cancellation_id WHERE cancellation_id = p_id;
+			RETURN;
+		END IF;
+		PERFORM oms.report_cancel_add(v_old, -1);
+		DELETE FROM oms.report_cancel WHERE cancellation_id = p_id;
+	END IF;
+	IF v_new.cancellation_id IS NOT NULL THEN
+		PERFORM oms.report_cancel_add(v_new, 1);
+		INSERT INTO oms.report_cancel SELECT v_new.*;
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms.report_cancel_refresh(p_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: report_order; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_order (
+    order_id bigint NOT NULL,
+    seller_id bigint NOT NULL,
+    currency character(3) NOT NULL,
+    day date NOT NULL,
+    status text NOT NULL,
+    total_minor bigint NOT NULL,
+    confirmed boolean NOT NULL,
+    process_secs numeric,
+    shipped boolean NOT NULL,
+    ship_secs numeric,
+    in_time boolean NOT NULL,
+    delivered boolean NOT NULL,
+    transit_secs numeric,
+    with_estimate boolean NOT NULL,
+    on_time boolean NOT NULL,
+    exception boolean NOT NULL,
+    stuck boolean NOT NULL,
+    inaccurate boolean NOT NULL
+);
+
+
+ALTER TABLE oms.report_order OWNER TO oms_owner;
+
+--
+-- Name: report_day_add(oms.report_order, integer); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_day_add(f oms.report_order, p_sign integer) RETURNS void
+    LANGUAGE sql
+    AS $$
+	INSERT INTO oms.report_day VALUES (f.day, f.seller_id, f.currency, f.status, p_sign, p_sign * f.total_minor,
+		p_sign * f.confirmed::int, p_sign * coalesce(f.process_secs, 0),
+		p_sign * f.shipped::int, p_sign * coalesce(f.ship_secs, 0), p_sign * f.in_time::int,
+		p_sign * f.delivered::int, p_sign * coalesce(f.transit_secs, 0),
+		p_sign * f.with_estimate::int, p_sign * f.on_time::int, p_sign * f.exception::int,
+		p_sign * f.stuck::int, p_sign * f.inaccurate::int)
+$$;
+
+
+ALTER FUNCTION oms.report_day_add(f oms.report_order, p_sign integer) OWNER TO oms_owner;
+
+--
+-- Name: report_order_refresh(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_order_refresh(p_order_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_old oms.report_order;
+	v_new oms.report_order;
+BEGIN
+	IF p_order_id IS NULL THEN
+		RETURN;
+	END IF;
+	SELECT * INTO v_old FROM oms.report_order WHERE order_id = p_order_id FOR UPDATE;
+	SELECT * INTO v_new FROM oms.report_order_live WHERE order_id = p_order_id;
+	IF v_old.order_id IS NOT NULL THEN
+		IF v_old IS NOT DISTINCT FROM v_new THEN
+			UPDATE oms.report_order SET order_id = order_id WHERE order_id = p_order_id;
+			RETURN;
+		END IF;
+		PERFORM oms.report_day_add(v_old, -1);
+		DELETE FROM oms.report_order WHERE order_id = p_order_id;
+	END IF;
+	IF v_new.order_id IS NOT NULL THEN
+		PERFORM oms.report_day_add(v_new, 1);
+		INSERT INTO oms.report_order SELECT v_new.*;
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms.report_order_refresh(p_order_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: report_range(date, date, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_range(p_from date, p_to date, p_by text, OUT v_from date, OUT v_to date, OUT v_by text) RETURNS record
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+	v_by := coalesce(p_by, 'all');
+	IF v_by NOT IN ('day', 'week', 'month', 'all') THEN
+		RAISE EXCEPTION 'by must be day, week, month or all, not %', p_by USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'unknown_value', 'field', 'by', 'value', p_by,
+			                            'allowed', jsonb_build_array('day', 'week', 'month', 'all'))::text;
+	END IF;
+	v_to := coalesce(p_to, (clock_timestamp() AT TIME ZONE 'UTC')::date);
+	v_from := coalesce(p_from, least((SELECT min(d.day) FROM oms.report_day d), v_to), v_to);
+	IF v_from > v_to THEN
+		RAISE EXCEPTION 'the period starts (%) after it ends (%)', v_from, v_to USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'out_of_range', 'field', 'from', 'value', v_from, 'max', v_to)::text;
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms.report_range(p_from date, p_to date, p_by text, OUT v_from date, OUT v_to date, OUT v_by text) OWNER TO oms_owner;
+
+--
+-- Name: report_rebuild(); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_rebuild() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+	LOCK TABLE oms.report_order, oms.report_cancel, oms.report_refund,
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day IN EXCLUSIVE MODE;
+	TRUNCATE oms.report_order, oms.report_cancel, oms.report_refund,
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day;
+	INSERT INTO oms.report_order SELECT * FROM oms.report_order_live;
+	INSERT INTO oms.report_cancel SELECT * FROM oms.report_cancel_live;
+	INSERT INTO oms.report_refund SELECT * FROM oms.report_refund_live;
+	INSERT INTO oms.report_day
+	SELECT day, seller_id, currency, status, count(*), sum(total_minor), count(*) FILTER (WHERE confirmed),
+	       coalesce(sum(process_secs), 0), count(*) FILTER (WHERE shipped), coalesce(sum(ship_secs), 0),
+	       count(*) FILTER (WHERE in_time), count(*) FILTER (WHERE delivered), coalesce(sum(transit_secs), 0),
+	       count(*) FILTER (WHERE with_estimate), count(*) FILTER (WHERE on_time),
+	       count(*) FILTER (WHERE exception), count(*) FILTER (WHERE stuck), count(*) FILTER (WHERE inaccurate)
+	FROM oms.report_order GROUP BY day, seller_id, currency, status;
+	INSERT INTO oms.report_cancel_day
+	SELECT day, seller_id, reason_code, oms.report_who(requester_role, override), scope, state, count(*), sum(units)
+	FROM oms.report_cancel GROUP BY 1, 2, 3, 4, 5, 6;
+	INSERT INTO oms.report_refund_day
+	SELECT day, seller_id, currency, approval, status, count(*), sum(amount_minor),
+	       count(exec_secs), coalesce(sum(exec_secs), 0)
+	FROM oms.report_refund GROUP BY 1, 2, 3, 4, 5;
+	ANALYZE oms.report_order, oms.report_cancel, oms.report_refund,
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day;
+END
+$$;
+
+
+ALTER FUNCTION oms.report_rebuild() OWNER TO oms_owner;
+
+--
+-- Name: report_refund; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_refund (
+    refund_id bigint NOT NULL,
+    order_id bigint NOT NULL,
+    seller_id bigint NOT NULL,
+    currency character(3) NOT NULL,
+    day date NOT NULL,
+    approval text NOT NULL,
+    status text NOT NULL,
+    amount_minor bigint NOT NULL,
+    exec_secs numeric
+);
+
+
+ALTER TABLE oms.report_refund OWNER TO oms_owner;
+
+--
+-- Name: report_refund_add(oms.report_refund, integer); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_refund_add(f oms.report_refund, p_sign integer) RETURNS void
+    LANGUAGE sql
+    AS $$
+	INSERT INTO oms.report_refund_day VALUES (f.day, f.seller_id, f.currency, f.approval, f.status,
+		p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int, p_sign * coalesce(f.exec_secs, 0))
+$$;
+
+
+ALTER FUNCTION oms.report_refund_add(f oms.report_refund, p_sign integer) OWNER TO oms_owner;
+
+--
+-- Name: report_refund_refresh(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_refund_refresh(p_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_old oms.report_refund;
+	v_new oms.report_refund;
+BEGIN
+	SELECT * INTO v_old FROM oms.report_refund WHERE refund_id = p_id FOR UPDATE;
+	SELECT * INTO v_new FROM oms.report_refund_live WHERE refund_id = p_id;
+	IF v_old.refund_id IS NOT NULL THEN
+		IF v_old IS NOT DISTINCT FROM v_new THEN
+			UPDATE oms.report_refund SET refund_id = refund_id WHERE refund_id = p_id;
+			RETURN;
+		END IF;
+		PERFORM oms.report_refund_add(v_old, -1);
+		DELETE FROM oms.report_refund WHERE refund_id = p_id;
+	END IF;
+	IF v_new.refund_id IS NOT NULL THEN
+		PERFORM oms.report_refund_add(v_new, 1);
+		INSERT INTO oms.report_refund SELECT v_new.*;
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms.report_refund_refresh(p_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: report_status_sort(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_status_sort(p_status text) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    RETURN COALESCE(array_position(ARRAY['PENDING'::text, 'CONFIRMED'::text, 'SHIPPED'::text, 'IN_TRANSIT'::text, 'OUT_FOR_DELIVERY'::text, 'DELIVERED'::text, 'DELIVERY_EXCEPTION'::text, 'CANCELLED'::text], p_status), 99);
+
+
+ALTER FUNCTION oms.report_status_sort(p_status text) OWNER TO oms_owner;
+
+--
+-- Name: report_trg(); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_trg() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+	CASE TG_TABLE_NAME
+	WHEN 'orders' THEN
+		PERFORM oms.report_order_refresh(NEW.id);
+	WHEN 'shipment' THEN
+		PERFORM oms.report_order_refresh(NEW.order_id);
+	WHEN 'shipment_event' THEN
+		PERFORM oms.report_order_refresh((SELECT s.order_id FROM oms.shipment s WHERE s.id = NEW.shipment_id));
+	WHEN 'cancellation' THEN
+		PERFORM oms.report_cancel_refresh(NEW.id);
+		PERFORM oms.report_order_refresh(NEW.order_id);      -- order accuracy
+	WHEN 'cancellation_line' THEN
+		PERFORM oms.report_cancel_refresh(NEW.cancellation_id);
+	WHEN 'refund' THEN
+		PERFORM oms.report_refund_refresh(NEW.id);
+	WHEN 'return_item' THEN
+		PERFORM oms.report_order_refresh((SELECT r.order_id FROM oms.return_request r WHERE r.id = NEW.return_id));
+	END CASE;
+	RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION oms.report_trg() OWNER TO oms_owner;
+
+--
+-- Name: report_who(text, boolean); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_who(p_role text, p_override boolean) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN p_override THEN 'admin_override'::text ELSE p_role END;
+
+
+ALTER FUNCTION oms.report_who(p_role text, p_override boolean) OWNER TO oms_owner;
 
 --
 -- Name: request_cancellation(text, bigint, jsonb, text, text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -1415,6 +2112,162 @@ $$;
 ALTER FUNCTION oms.request_cancellation(p_action text, p_order_no bigint, p_lines jsonb, p_reason text, p_note text, p_override_reason text, OUT cancellation_id bigint, OUT state text, OUT refund_id bigint) OWNER TO oms_owner;
 
 --
+-- Name: review_open(bigint, text, timestamp with time zone); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.review_open(p_shipment_id bigint, p_reason text, p_last_scan timestamp with time zone) RETURNS void
+    LANGUAGE sql
+    AS $$
+	INSERT INTO oms.shipment_review (shipment_id, reason, last_scan_at)
+	VALUES (p_shipment_id, p_reason, p_last_scan)
+	ON CONFLICT (shipment_id) WHERE decided_at IS NULL DO NOTHING
+$$;
+
+
+ALTER FUNCTION oms.review_open(p_shipment_id bigint, p_reason text, p_last_scan timestamp with time zone) OWNER TO oms_owner;
+
+--
+-- Name: revise_estimate(bigint, date); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.revise_estimate(p_shipment_id bigint, p_date date) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+	v_ship oms.shipment;
+	v_order oms.orders;
+BEGIN
+	SELECT * INTO v_ship FROM oms.shipment s WHERE s.id = p_shipment_id;
+	IF p_date IS NULL OR NOT FOUND OR v_ship.estimated_delivery IS NOT DISTINCT FROM p_date THEN
+		RETURN;
+	END IF;
+	UPDATE oms.shipment s SET estimated_delivery = p_date WHERE s.id = p_shipment_id;
+	SELECT * INTO v_order FROM oms.orders o WHERE o.id = v_ship.order_id;
+	IF p_date > coalesce(v_ship.promised_delivery, v_ship.estimated_delivery, p_date)
+	   AND v_order.status IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY') THEN
+		UPDATE oms.shipment s SET promised_delivery = p_date WHERE s.id = p_shipment_id;
+		PERFORM oms.enqueue('mail', format('mail:delayed:%s:%s', p_shipment_id, to_char(p_date, 'YYYY-MM-DD')),
+			v_order.id, NULL,
+			jsonb_build_object('template', 'order_delayed', 'order_no', v_order.order_no, 'shipment_id', p_shipment_id,
+			                   'estimated_delivery', to_char(p_date, 'YYYY-MM-DD')));
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms.revise_estimate(p_shipment_id bigint, p_date date) OWNER TO oms_owner;
+
+--
+-- Name: schedule_wait(text, integer); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.schedule_wait(p_policy text, p_n integer) RETURNS interval
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+	v_steps text[] := string_to_array(oms.policy_get(p_policy), ',');
+	v_n int := coalesce(array_length(v_steps, 1), 0);
+BEGIN
+	IF v_n = 0 THEN
+		RETURN interval '1 minute';
+	END IF;
+	RETURN btrim(v_steps[least(greatest(coalesce(p_n, 1), 1), v_n)])::interval;
+EXCEPTION
+	WHEN invalid_datetime_format OR datetime_field_overflow THEN
+		RETURN interval '1 minute';                   -- a malformed policy never stops the worker
+END
+$$;
+
+
+ALTER FUNCTION oms.schedule_wait(p_policy text, p_n integer) OWNER TO oms_owner;
+
+--
+-- Name: ship(bigint, text, text, text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.ship(p_order_no bigint, p_carrier text, p_tracking_no text, p_service_level text, p_role text) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+	v_order oms.orders;
+	v_carrier oms.carrier;
+	v_service constant text := coalesce(nullif(btrim(p_service_level), ''), 'ground');
+	v_tracking constant text := btrim(p_tracking_no);
+	v_id bigint;
+	v_est date;
+	v_url text;
+BEGIN
+	IF nullif(v_tracking, '') IS NULL THEN
+		PERFORM oms.refuse(format('BR-012: order %s needs a tracking number to be shipped', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'field', 'tracking_no'));
+	END IF;
+	IF nullif(btrim(p_carrier), '') IS NULL THEN
+		RAISE EXCEPTION 'name the carrier' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'carrier', 'order_no', p_order_no));
+	END IF;
+	v_carrier := oms.carrier_find(p_carrier);
+	IF NOT EXISTS (SELECT 1 FROM oms.carrier_service cs
+	               WHERE cs.carrier = v_carrier.code AND cs.service_level = v_service AND cs.active) THEN
+		PERFORM oms.raise_error('22023', format('%s does not offer the %s service', v_carrier.name, left(v_service, 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'field', 'service_level',
+		                                           'carrier', v_carrier.code, 'service_level', left(v_service, 40)));
+	END IF;
+	v_order := oms.lock_order(NULL, p_order_no, p_role);
+	IF v_order.status = 'CANCELLED' THEN
+		PERFORM oms.refuse(format('BR-015: order %s is cancelled', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
+	ELSIF v_order.status = 'PENDING' THEN
+		PERFORM oms.refuse(format('BR-011: order %s is not confirmed yet (payment not verified)', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
+	ELSIF v_order.status <> 'CONFIRMED' THEN
+		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM oms.order_item i WHERE i.order_id = v_order.id AND i.cancelled_qty < i.qty) THEN
+		PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship', p_order_no),
+		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	IF v_tracking !~ v_carrier.tracking_pattern THEN
+		PERFORM oms.refuse(format('BR-012: "%s" is not a %s tracking number (like %s)', left(v_tracking, 40),
+		                          v_carrier.name, v_carrier.tracking_example),
+		                   jsonb_build_object('order_no', p_order_no, 'field', 'tracking_no', 'carrier', v_carrier.code,
+		                                      'tracking_no', left(v_tracking, 40), 'example', v_carrier.tracking_example));
+	END IF;
+	IF EXISTS (SELECT 1 FROM oms.shipment s WHERE s.tracking_no = v_tracking) THEN
+		RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number', v_tracking, p_order_no
+			USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(v_tracking, 40)));
+	END IF;
+
+	v_est := oms.delivery_estimate(clock_timestamp()::date, 0, v_carrier.code, v_service,
+	                               v_order.ship_to ->> 'country', v_order.ship_to ->> 'postal_code');
+	INSERT INTO oms.shipment (order_id, carrier, service_level, tracking_no, shipped_at, estimated_delivery, promised_delivery)
+	VALUES (v_order.id, v_carrier.code, v_service, v_tracking, clock_timestamp(), v_est, v_est)
+	RETURNING id INTO v_id;
+	IF v_carrier.aggregator_code IS NOT NULL THEN
+		INSERT INTO oms.tracker (shipment_id) VALUES (v_id);
+	END IF;
+	UPDATE oms.orders SET status = 'SHIPPED' WHERE id = v_order.id;
+	v_url := CASE WHEN v_carrier.tracking_url IS NOT NULL THEN format(v_carrier.tracking_url, v_tracking) END;
+	PERFORM oms.enqueue('mail', 'mail:shipped:' || v_id, v_order.id, NULL,
+		jsonb_strip_nulls(jsonb_build_object('template', 'order_shipped', 'order_no', p_order_no, 'shipment_id', v_id,
+		                   'estimated_delivery', to_char(v_est, 'YYYY-MM-DD'), 'tracking_url', v_url)));
+	RETURN v_id;
+EXCEPTION
+	WHEN check_violation OR unique_violation THEN
+		IF SQLERRM LIKE '%tracking_no%' THEN
+			RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number',
+				left(v_tracking, 40), p_order_no USING ERRCODE = '22023',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(v_tracking, 40)));
+		END IF;
+		RAISE;
+END
+$$;
+
+
+ALTER FUNCTION oms.ship(p_order_no bigint, p_carrier text, p_tracking_no text, p_service_level text, p_role text) OWNER TO oms_owner;
+
+--
 -- Name: staff_name_for(text, bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
@@ -1427,15 +2280,98 @@ CREATE FUNCTION oms.staff_name_for(p_login text, p_order_id bigint) RETURNS text
 ALTER FUNCTION oms.staff_name_for(p_login text, p_order_id bigint) OWNER TO oms_owner;
 
 --
--- Name: transit_days(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+-- Name: tracker_apply(jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
-CREATE FUNCTION oms.transit_days(p_service_level text) RETURNS integer
-    LANGUAGE sql IMMUTABLE
-    RETURN CASE p_service_level WHEN 'overnight'::text THEN 1 WHEN 'express'::text THEN 2 WHEN 'ground'::text THEN 5 ELSE 7 END;
+CREATE FUNCTION oms.tracker_apply(p_tracker jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+	v_ship oms.shipment;
+	v_id constant text := p_tracker ->> 'id';
+	v_code constant text := p_tracker ->> 'tracking_code';
+	v_status text;
+	v_n int := 0;
+	v_before bigint;
+	d jsonb;
+	v_at timestamptz;
+	v_est date;
+BEGIN
+	IF jsonb_typeof(p_tracker) IS DISTINCT FROM 'object' THEN
+		PERFORM oms.raise_error('22023', 'a tracker is a JSON object', jsonb_build_object('rule', 'tracker_json'));
+	END IF;
+	SELECT s.* INTO v_ship FROM oms.shipment s JOIN oms.tracker t ON t.shipment_id = s.id
+	WHERE t.aggregator_id = v_id;
+	IF NOT FOUND THEN
+		SELECT s.* INTO v_ship FROM oms.shipment s JOIN oms.carrier c ON c.code = s.carrier
+		WHERE s.tracking_no = v_code AND (p_tracker ->> 'carrier' IS NULL OR c.aggregator_code = p_tracker ->> 'carrier');
+	END IF;
+	IF NOT FOUND THEN
+		RETURN jsonb_build_object('ignored', 'unknown tracker');
+	END IF;
+	UPDATE oms.tracker t
+	SET aggregator_id = coalesce(t.aggregator_id, CASE WHEN v_id ~ '^[A-Za-z0-9_]{1,64}$' THEN v_id END),
+	    public_url = coalesce(CASE WHEN p_tracker ->> 'public_url' ~ '^https?://[^[:space:]]+$'
+	                                AND char_length(p_tracker ->> 'public_url') <= 500
+	                               THEN p_tracker ->> 'public_url' END, t.public_url),
+	    last_heard_at = clock_timestamp(),
+	    next_poll_at = clock_timestamp() + make_interval(hours => coalesce(oms.policy_get('tracker_poll_hours'), '6')::int),
+	    poll_failures = 0, last_error = NULL
+	WHERE t.shipment_id = v_ship.id;
+
+	SELECT count(*) INTO v_before FROM oms.shipment_event e WHERE e.shipment_id = v_ship.id;
+	FOR d IN
+		SELECT x FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_tracker -> 'tracking_details') = 'array'
+		                                        THEN p_tracker -> 'tracking_details' ELSE '[]' END) x
+		ORDER BY x ->> 'datetime'
+	LOOP
+		BEGIN
+			v_at := (d ->> 'datetime')::timestamptz;
+		EXCEPTION WHEN others THEN
+			v_at := NULL;
+		END;
+		CONTINUE WHEN v_at IS NULL OR NOT EXISTS (SELECT 1 FROM oms.carrier_status_map m WHERE m.carrier_status = d ->> 'status');
+		PERFORM oms.apply_scan(v_ship, d ->> 'status', v_at,
+			nullif(concat_ws(', ', d -> 'tracking_location' ->> 'city', d -> 'tracking_location' ->> 'state',
+			                 d -> 'tracking_location' ->> 'country'), ''),
+			d ->> 'message',
+			CASE WHEN d ->> 'status' = 'delivered' THEN p_tracker ->> 'signed_by' END);
+	END LOOP;
+	SELECT count(*) - v_before INTO v_n FROM oms.shipment_event e WHERE e.shipment_id = v_ship.id;
+	BEGIN
+		v_est := (p_tracker ->> 'est_delivery_date')::timestamptz::date;
+	EXCEPTION WHEN others THEN
+		v_est := NULL;
+	END;
+	IF v_est IS NOT NULL AND v_est BETWEEN current_date - 366 AND current_date + 366 THEN
+		PERFORM oms.revise_estimate(v_ship.id, v_est);
+	END IF;
+	-- a tracker that ended without a scan saying so (cancelled, error)
+	v_status := p_tracker ->> 'status';
+	IF v_status IN ('cancelled', 'error') AND v_n = 0 THEN
+		PERFORM oms.review_open(v_ship.id, v_status, v_ship.last_event_at);
+		IF v_status = 'cancelled' THEN
+			UPDATE oms.tracker t SET active = false WHERE t.shipment_id = v_ship.id;
+		END IF;
+	END IF;
+	SELECT status INTO v_status FROM oms.orders WHERE id = v_ship.order_id;
+	RETURN jsonb_build_object('shipment_id', v_ship.id, 'status', v_status, 'applied', v_n);
+END
+$_$;
 
 
-ALTER FUNCTION oms.transit_days(p_service_level text) OWNER TO oms_owner;
+ALTER FUNCTION oms.tracker_apply(p_tracker jsonb) OWNER TO oms_owner;
+
+--
+-- Name: tracking_no_ok(text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) RETURNS boolean
+    LANGUAGE sql STABLE
+    RETURN COALESCE((SELECT (btrim(tracking_no_ok.p_tracking_no) ~ c.tracking_pattern) FROM oms.carrier c WHERE (c.code = tracking_no_ok.p_carrier)), false);
+
+
+ALTER FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) OWNER TO oms_owner;
 
 --
 -- Name: alert_resolve(bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -1509,7 +2445,7 @@ BEGIN
 	IF v_status IS NULL THEN
 		RAISE EXCEPTION 'order % has no payment', p_order_no USING ERRCODE = 'P0002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no));
-	ELSIF v_status <> 'pending' THEN
+	ELSIF v_status NOT IN ('pending', 'failed') THEN
 		RAISE EXCEPTION 'BR-011: the payment of order % is already %', p_order_no, v_status
 			USING ERRCODE = 'OM001',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-011', 'order_no', p_order_no, 'payment_status', v_status, 'provider_ref', p_provider_ref));
@@ -1518,7 +2454,33 @@ BEGIN
 		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
 		                   jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref));
 	END IF;
-	UPDATE oms.payment SET provider_ref = p_provider_ref WHERE order_id = v_order.id;
+	IF v_status = 'failed' AND v_order.status <> 'PENDING' THEN
+		RAISE EXCEPTION 'BR-011: order % is %; a new payment cannot be attached', p_order_no, v_order.status
+			USING ERRCODE = 'OM001',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-011', 'order_no', p_order_no, 'status', v_order.status, 'provider_ref', p_provider_ref));
+	END IF;
+	-- A failed payment tried again (issue 12): the new reference starts a
+	-- new verification, the old one is kept in previous_refs; the basket
+	-- is the order's, untouched.
+	UPDATE oms.payment p
+	SET provider_ref = p_provider_ref, attached_at = clock_timestamp(), status = 'pending',
+	    previous_refs = CASE WHEN p.provider_ref IS NOT NULL AND p.provider_ref <> p_provider_ref
+	                         THEN p.previous_refs || p.provider_ref ELSE p.previous_refs END,
+	    attempts = CASE WHEN v_status = 'failed' OR p.provider_ref IS DISTINCT FROM p_provider_ref THEN 0 ELSE p.attempts END,
+	    looks = CASE WHEN v_status = 'failed' OR p.provider_ref IS DISTINCT FROM p_provider_ref THEN 0 ELSE p.looks END,
+	    gateway_status = CASE WHEN p.provider_ref IS DISTINCT FROM p_provider_ref THEN NULL ELSE p.gateway_status END
+	WHERE p.order_id = v_order.id;
+	-- A verification that is not running any more (done after a failure,
+	-- or dead) starts again; a waiting one looks at once.
+	UPDATE oms.outbox j SET next_attempt_at = statement_timestamp(), updated_at = statement_timestamp()
+	WHERE j.order_id = v_order.id AND j.kind = 'payment_verify' AND j.status = 'ready';
+	IF NOT EXISTS (SELECT 1 FROM oms.outbox j WHERE j.order_id = v_order.id AND j.kind = 'payment_verify'
+	               AND j.status IN ('ready', 'running')) THEN
+		PERFORM oms.enqueue('payment_verify', format('payment_verify:%s:%s', p_order_no,
+		                    (SELECT count(*) FROM oms.outbox j WHERE j.order_id = v_order.id AND j.kind = 'payment_verify')),
+		                    v_order.id, NULL,
+			jsonb_build_object('order_no', p_order_no, 'amount_minor', v_order.total_minor, 'currency', v_order.currency));
+	END IF;
 EXCEPTION
 	WHEN unique_violation THEN                   -- attached elsewhere at the same moment
 		PERFORM oms.refuse(format('BR-011: payment %s already pays another order', p_provider_ref),
@@ -1626,10 +2588,76 @@ $$;
 ALTER FUNCTION oms_api.cancel_reasons() OWNER TO oms_owner;
 
 --
--- Name: confirm_payment(bigint, text, bigint, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+-- Name: carrier_event(text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
-CREATE FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text DEFAULT NULL::text, p_metadata_order_no text DEFAULT NULL::text) RETURNS text
+CREATE FUNCTION oms_api.carrier_event(p_body text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $_$
+DECLARE
+	v_role constant text := oms.begin_action('carrier_event', 'worker');
+	v_body jsonb;
+	v_id text;
+	v_result jsonb;
+BEGIN
+	BEGIN
+		v_body := p_body::jsonb;
+	EXCEPTION WHEN others THEN
+		PERFORM oms.raise_error('22023', 'the event is not JSON', jsonb_build_object('rule', 'event_json'));
+	END;
+	v_id := v_body ->> 'id';
+	IF jsonb_typeof(v_body) IS DISTINCT FROM 'object' OR v_id IS NULL OR v_id !~ '^[A-Za-z0-9_.:-]{1,100}$' THEN
+		PERFORM oms.raise_error('22023', 'the event has no usable id', jsonb_build_object('rule', 'event_id'));
+	END IF;
+	INSERT INTO oms.carrier_event (event_id, description, tracking_code, outcome, body)
+	VALUES (v_id, left(v_body ->> 'description', 100), left(v_body -> 'result' ->> 'tracking_code', 100), 'received', v_body)
+	ON CONFLICT (event_id) DO NOTHING;
+	IF NOT FOUND THEN
+		RETURN 'duplicate';
+	END IF;
+	IF v_body ->> 'description' IN ('tracker.updated', 'tracker.created')
+	   AND jsonb_typeof(v_body -> 'result') = 'object' THEN
+		v_result := oms.tracker_apply(v_body -> 'result');
+	ELSE
+		v_result := jsonb_build_object('ignored', 'not a tracker event');
+	END IF;
+	UPDATE oms.carrier_event e
+	SET outcome = CASE WHEN v_result ? 'ignored' THEN 'ignored: ' || (v_result ->> 'ignored')
+	                   ELSE format('applied: %s new scan(s), order %s', v_result ->> 'applied', v_result ->> 'status') END
+	WHERE e.event_id = v_id;
+	RETURN 'stored';
+END
+$_$;
+
+
+ALTER FUNCTION oms_api.carrier_event(p_body text) OWNER TO oms_owner;
+
+--
+-- Name: carriers(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.carriers() RETURNS TABLE(code text, name text, services text[], tracked boolean, tracking_example text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT c.code, c.name,
+	       array(SELECT cs.service_level FROM oms.carrier_service cs
+	             WHERE cs.carrier = c.code AND cs.active
+	             ORDER BY array_position(ARRAY['economy', 'ground', 'express', 'overnight'], cs.service_level)),
+	       c.aggregator_code IS NOT NULL, c.tracking_example
+	FROM oms.carrier c WHERE c.active ORDER BY c.code
+$$;
+
+
+ALTER FUNCTION oms_api.carriers() OWNER TO oms_owner;
+
+--
+-- Name: confirm_payment(bigint, text, bigint, text, text, boolean); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text DEFAULT NULL::text, p_metadata_order_no text DEFAULT NULL::text, p_captured boolean DEFAULT true) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     SET lock_timeout TO '2s'
@@ -1685,8 +2713,16 @@ BEGIN
 
 	UPDATE oms.payment p
 	SET status = 'verified', verified_at = clock_timestamp(), provider_ref = p_provider_ref,
-	    amount_minor = p_amount_minor, attempts = p.attempts + 1
+	    amount_minor = p_amount_minor, attempts = p.attempts + 1, looks = p.looks + 1,
+	    gateway_status = CASE WHEN coalesce(p_captured, true) THEN 'succeeded' ELSE 'requires_capture' END,
+	    captured = coalesce(p_captured, true),
+	    captured_at = CASE WHEN coalesce(p_captured, true) THEN clock_timestamp() END
 	WHERE p.order_id = v_order.id;
+	IF NOT coalesce(p_captured, true) AND v_order.status <> 'CANCELLED' THEN
+		PERFORM oms.enqueue('payment_capture', format('payment_capture:%s:%s', p_order_no, p_provider_ref),
+			v_order.id, NULL, jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+			                                     'amount_minor', p_amount_minor));
+	END IF;
 
 	IF v_order.status = 'CANCELLED' THEN
 		SELECT max(c.id) INTO v_cancel FROM oms.cancellation c WHERE c.order_id = v_order.id AND c.state = 'done';
@@ -1708,16 +2744,20 @@ END
 $$;
 
 
-ALTER FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text) OWNER TO oms_owner;
+ALTER FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text, p_captured boolean) OWNER TO oms_owner;
 
 --
 -- Name: customer_card(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
 CREATE FUNCTION oms_api.customer_card(p_customer_id bigint) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
+DECLARE
+	v_card jsonb;
+BEGIN
 SELECT jsonb_build_object(
 	'id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone, 'created_at', c.created_at,
 	'addresses', coalesce((
@@ -1740,8 +2780,11 @@ SELECT jsonb_build_object(
 		                 'priority', t.priority, 'created_at', t.created_at, 'order_no', o.order_no)
 		                 ORDER BY t.created_at DESC)
 		FROM oms.ticket t LEFT JOIN oms.orders o ON o.id = t.order_id WHERE t.customer_id = c.id), '[]'))
+	INTO v_card
 FROM oms.customer c
-WHERE c.id = p_customer_id
+WHERE c.id = p_customer_id;
+RETURN v_card;
+END
 $$;
 
 
@@ -1752,25 +2795,207 @@ ALTER FUNCTION oms_api.customer_card(p_customer_id bigint) OWNER TO oms_owner;
 --
 
 CREATE FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text DEFAULT NULL::text, p_from date DEFAULT NULL::date, p_to date DEFAULT NULL::date, p_after_placed timestamp with time zone DEFAULT NULL::timestamp with time zone, p_after_no bigint DEFAULT NULL::bigint, p_limit integer DEFAULT 50) RETURNS TABLE(order_no bigint, placed_at timestamp with time zone, status text, seller_name text, items integer, total_minor bigint, currency text)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
-SELECT o.order_no, o.placed_at, o.status, s.name,
-       (SELECT sum(i.qty - i.cancelled_qty)::int FROM oms.order_item i WHERE i.order_id = o.id),
-       o.total_minor, o.currency::text
-FROM oms.orders o
-JOIN oms.seller s ON s.id = o.seller_id
-WHERE o.customer_id = p_customer_id
-  AND (p_status IS NULL OR o.status = p_status)
-  AND (p_from IS NULL OR o.placed_at >= p_from)
-  AND (p_to IS NULL OR o.placed_at < p_to + 1)
-  AND (p_after_placed IS NULL OR (o.placed_at, o.order_no) < (p_after_placed, coalesce(p_after_no, 0)))
-ORDER BY o.placed_at DESC, o.order_no DESC
-LIMIT least(greatest(coalesce(p_limit, 50), 1), 500)
+#variable_conflict use_column
+DECLARE
+	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
+BEGIN
+	IF p_after_placed IS NULL THEN
+		RETURN QUERY
+		SELECT o.order_no, o.placed_at, o.status, s.name,
+		       (SELECT sum(i.qty - i.cancelled_qty)::int FROM oms.order_item i WHERE i.order_id = o.id),
+		       o.total_minor, o.currency::text
+		FROM oms.orders o
+		JOIN oms.seller s ON s.id = o.seller_id
+		WHERE o.customer_id = p_customer_id
+		  AND (p_status IS NULL OR o.status = p_status)
+		  AND (p_from IS NULL OR o.placed_at >= p_from)
+		  AND (p_to IS NULL OR o.placed_at < p_to + 1)
+		ORDER BY o.placed_at DESC, o.order_no DESC
+		LIMIT v_limit;
+	ELSE
+		RETURN QUERY
+		SELECT o.order_no, o.placed_at, o.status, s.name,
+		       (SELECT sum(i.qty - i.cancelled_qty)::int FROM oms.order_item i WHERE i.order_id = o.id),
+		       o.total_minor, o.currency::text
+		FROM oms.orders o
+		JOIN oms.seller s ON s.id = o.seller_id
+		WHERE o.customer_id = p_customer_id
+		  AND (p_status IS NULL OR o.status = p_status)
+		  AND (p_from IS NULL OR o.placed_at >= p_from)
+		  AND (p_to IS NULL OR o.placed_at < p_to + 1)
+		  AND (o.placed_at, o.order_no) < (p_after_placed, coalesce(p_after_no, 0))
+		ORDER BY o.placed_at DESC, o.order_no DESC
+		LIMIT v_limit;
+	END IF;
+END
 $$;
 
 
 ALTER FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text, p_from date, p_to date, p_after_placed timestamp with time zone, p_after_no bigint, p_limit integer) OWNER TO oms_owner;
+
+--
+-- Name: dashboard(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.dashboard() RETURNS TABLE(section text, figure text, label text, value numeric, compare numeric, unit text, detail text, list text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_now constant timestamptz := clock_timestamp();
+	v_today constant date := (clock_timestamp() AT TIME ZONE 'UTC')::date;
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'admin' THEN
+		RAISE EXCEPTION 'the dashboard is for administrators' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+
+	-- orders placed today (UTC) by status now, against the same weekday last week
+	RETURN QUERY
+	SELECT 'orders', 'today_' || st.status, 'Placed today, ' || st.label,
+	       coalesce((SELECT sum(d.orders) FROM oms.report_day d WHERE d.day = v_today AND d.status = st.status), 0),
+	       coalesce((SELECT sum(d.orders) FROM oms.report_day d WHERE d.day = v_today - 7 AND d.status = st.status), 0),
+	       'orders', to_char(v_today - 7, 'YYYY-MM-DD'),
+	       format('oms_api.report_orders(''placed'', %L, %L, NULL, %L)', v_today, v_today, st.status)
+	FROM oms.order_status st
+	ORDER BY st.sort;
+
+	-- confirmed and not shipped 24 hours after confirmation (index per seller)
+	RETURN QUERY
+	SELECT 'orders', 'past_promise', 'Confirmed, not shipped within 24 h',
+	       coalesce(sum(n.c), 0), NULL::numeric, 'orders', NULL::text,
+	       'oms_api.report_orders(''unshipped'', NULL, NULL)'
+	FROM oms.seller s
+	CROSS JOIN LATERAL (SELECT count(*) AS c FROM oms.orders o
+	                    WHERE o.seller_id = s.id AND o.status = 'CONFIRMED'
+	                      AND o.confirmed_at < v_now - interval '24 hours') n;
+
+	-- the outbox: backlog per kind, dead jobs, the oldest due job
+	RETURN QUERY
+	SELECT 'outbox', 'backlog_' || o.kind, 'Jobs waiting or running: ' || o.kind, count(*)::numeric, NULL::numeric,
+	       'jobs', NULL::text, format('oms_api.jobs(''ready'', %L)', o.kind)
+	FROM oms.outbox o WHERE o.status IN ('ready', 'running')
+	GROUP BY o.kind ORDER BY o.kind;
+	RETURN QUERY
+	SELECT 'outbox', 'backlog', 'Jobs waiting or running', count(*)::numeric, NULL::numeric, 'jobs', NULL::text,
+	       'oms_api.jobs(''ready'')'
+	FROM oms.outbox o WHERE o.status IN ('ready', 'running');
+	RETURN QUERY
+	SELECT 'outbox', 'dead', 'Dead jobs', count(*)::numeric, NULL::numeric, 'jobs', NULL::text, 'oms_api.jobs(''dead'')'
+	FROM oms.outbox o WHERE o.status = 'dead';
+	RETURN QUERY
+	SELECT 'outbox', 'oldest_due_age', 'Oldest job due', round(extract(epoch FROM v_now - min(o.next_attempt_at))),
+	       NULL::numeric, 's', NULL::text, 'oms_api.jobs(''ready'')'
+	FROM oms.outbox o WHERE o.status = 'ready' AND o.next_attempt_at <= v_now;
+
+	-- shipping
+	RETURN QUERY
+	SELECT 'shipping', 'stuck', 'Stuck shipments (flagged, not delivered)', count(*)::numeric, NULL::numeric,
+	       'shipments', NULL::text, 'oms_api.report_orders(''stuck'', NULL, NULL)'
+	FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id
+	WHERE s.flagged AND o.status NOT IN ('DELIVERED', 'CANCELLED');
+
+	-- approvals awaiting and the oldest one's age
+	RETURN QUERY
+	SELECT 'approvals', 'cancellations_awaiting', 'Cancellations awaiting approval', count(*)::numeric,
+	       NULL::numeric, 'requests', NULL::text, 'oms_api.pending_cancellations()'
+	FROM oms.cancellation c WHERE c.state = 'pending_approval';
+	RETURN QUERY
+	SELECT 'approvals', 'cancellations_oldest_age', 'Oldest cancellation awaiting',
+	       round(extract(epoch FROM v_now - min(c.requested_at))), NULL::numeric, 's', NULL::text,
+	       'oms_api.pending_cancellations()'
+	FROM oms.cancellation c WHERE c.state = 'pending_approval';
+	RETURN QUERY
+	SELECT 'approvals', 'refunds_awaiting', 'Refunds awaiting approval', count(*)::numeric, NULL::numeric,
+	       'requests', NULL::text, 'oms_api.pending_refunds()'
+	FROM oms.refund r WHERE r.approval = 'pending';
+	RETURN QUERY
+	SELECT 'approvals', 'refunds_oldest_age', 'Oldest refund awaiting',
+	       round(extract(epoch FROM v_now - min(r.created_at))), NULL::numeric, 's', NULL::text,
+	       'oms_api.pending_refunds()'
+	FROM oms.refund r WHERE r.approval = 'pending';
+
+	-- refunds at the gateway
+	RETURN QUERY
+	SELECT 'refunds', 'gateway_pending', 'Refunds granted, not yet returned', count(*)::numeric, NULL::numeric,
+	       'refunds', NULL::text, 'oms_api.refunds(''pending'')'
+	FROM oms.refund r WHERE r.approval IN ('auto', 'approved') AND r.status IN ('not_sent', 'pending');
+	RETURN QUERY
+	SELECT 'refunds', 'gateway_failed', 'Refunds failed at the gateway', count(*)::numeric, NULL::numeric,
+	       'refunds', NULL::text, 'oms_api.refunds(''failed'')'
+	FROM oms.refund r WHERE r.status = 'failed';
+
+	-- the worker: no heartbeat is recorded; what there is: its sessions, the
+	-- latest job activity, and the breaker state it writes on a job it did
+	-- not try ("<service> circuit open, not tried")
+	RETURN QUERY
+	SELECT 'worker', 'worker_sessions', 'Worker sessions connected', count(*)::numeric, NULL::numeric, 'sessions',
+	       string_agg(DISTINCT a.application_name, ', '), NULL::text
+	FROM pg_stat_activity a
+	WHERE a.datname = current_database() AND a.backend_type = 'client backend'
+	  AND pg_has_role(a.usename, 'oms_worker', 'USAGE') AND NOT pg_has_role(a.usename, 'oms_admin', 'USAGE');
+	RETURN QUERY
+	SELECT 'worker', 'worker_last_seen', 'Worker session last active',
+	       round(extract(epoch FROM v_now - max(coalesce(a.state_change, a.backend_start)))), NULL::numeric, 's',
+	       NULL::text, NULL::text
+	FROM pg_stat_activity a
+	WHERE a.datname = current_database() AND a.backend_type = 'client backend'
+	  AND pg_has_role(a.usename, 'oms_worker', 'USAGE') AND NOT pg_has_role(a.usename, 'oms_admin', 'USAGE');
+	RETURN QUERY
+	SELECT 'worker', 'last_job_age', 'Last job claimed or finished (latest 1000 jobs)',
+	       round(extract(epoch FROM v_now - max(o.updated_at))), NULL::numeric, 's', NULL::text,
+	       'oms_api.jobs()'
+	FROM oms.outbox o
+	WHERE o.id > (SELECT coalesce(max(x.id), 0) - 1000 FROM oms.outbox x) AND o.status IN ('running', 'done', 'dead');
+	RETURN QUERY
+	SELECT 'worker', 'breaker_' || b.svc, 'Circuit breaker: ' || b.svc,
+	       CASE WHEN m.last_error LIKE b.svc || ' circuit open%' THEN 1 ELSE 0 END::numeric, NULL::numeric, 'open',
+	       coalesce(m.last_error, 'closed or unknown (no job waits on it)'), NULL::text
+	FROM (VALUES ('payment'), ('smtp')) b(svc)
+	LEFT JOIN LATERAL (SELECT o.last_error FROM oms.outbox o
+	                   WHERE o.status = 'ready' AND o.last_error LIKE b.svc || ' circuit %'
+	                   ORDER BY o.updated_at DESC LIMIT 1) m ON true;
+
+	-- staff sessions by role (pg_stat_activity; application_name in detail)
+	RETURN QUERY
+	SELECT 'sessions', 'sessions_' || g.role, 'Sessions: ' || g.role, count(a.pid)::numeric, NULL::numeric,
+	       'sessions', string_agg(DISTINCT nullif(a.application_name, ''), ', '), NULL::text
+	FROM (VALUES ('admin', 'oms_admin', 1), ('csr', 'oms_csr', 2), ('fulfilment', 'oms_fulfilment', 3),
+	             ('analyst', 'oms_analyst', 4), ('worker', 'oms_worker', 5)) g(role, grp, sort)
+	LEFT JOIN pg_stat_activity a
+	       ON a.datname = current_database() AND a.backend_type = 'client backend'
+	      AND pg_has_role(a.usename, g.grp, 'USAGE')
+	      AND NOT EXISTS (SELECT 1 FROM (VALUES ('oms_admin', 1), ('oms_csr', 2), ('oms_fulfilment', 3),
+	                                            ('oms_analyst', 4), ('oms_worker', 5)) h(grp, sort)
+	                      WHERE h.sort < g.sort AND pg_has_role(a.usename, h.grp, 'USAGE'))
+	GROUP BY g.role, g.sort
+	ORDER BY g.sort;
+
+	-- the database
+	RETURN QUERY
+	SELECT 'database', 'db_size', 'Database size', pg_database_size(current_database())::numeric, NULL::numeric,
+	       'bytes', pg_size_pretty(pg_database_size(current_database())), NULL::text;
+	RETURN QUERY
+	SELECT 'database', 'oldest_xact_age', 'Oldest open transaction',
+	       coalesce(round(extract(epoch FROM v_now - min(a.xact_start))), 0), NULL::numeric, 's',
+	       (SELECT format('pid %s, %s, %s', b.pid, b.usename, b.application_name) FROM pg_stat_activity b
+	        WHERE b.xact_start IS NOT NULL AND b.pid <> pg_backend_pid() AND b.backend_type = 'client backend'
+	        ORDER BY b.xact_start LIMIT 1), NULL::text
+	FROM pg_stat_activity a
+	WHERE a.xact_start IS NOT NULL AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend';
+	RETURN QUERY
+	SELECT 'database', 'schema_version', 'Schema version', m.version::numeric, NULL::numeric, 'migration',
+	       format('%s (%s definitions files)', m.name, (SELECT count(*) FROM oms.schema_definitions)), NULL::text
+	FROM oms.schema_migrations m ORDER BY m.version DESC LIMIT 1;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.dashboard() OWNER TO oms_owner;
 
 --
 -- Name: decide_cancellation(bigint, boolean, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -1897,17 +3122,30 @@ ALTER FUNCTION oms_api.decide_refund(p_refund_id bigint, p_approve boolean, p_no
 --
 
 CREATE FUNCTION oms_api.find_customer(p_text text) RETURNS bigint
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $_$
-SELECT CASE
-	WHEN p_text LIKE '%@%' THEN
-		(SELECT c.id FROM oms.customer c WHERE lower(c.email) = lower(btrim(p_text)))
-	WHEN btrim(p_text) ~ '^[0-9]{1,18}$' THEN
-		coalesce((SELECT c.id FROM oms.customer c WHERE c.id = btrim(p_text)::bigint),
-		         (SELECT min(c.id) FROM oms.customer c WHERE c.phone = oms.normalize_phone(p_text)))
-	ELSE
-		(SELECT min(c.id) FROM oms.customer c WHERE c.phone = oms.normalize_phone(p_text))
+DECLARE
+	v_id bigint;
+	v_phone text;
+BEGIN
+	IF p_text LIKE '%@%' THEN
+		SELECT c.id INTO v_id FROM oms.customer c WHERE lower(c.email) = lower(btrim(p_text));
+		RETURN v_id;
+	END IF;
+	IF btrim(p_text) ~ '^[0-9]{1,18}$' THEN
+		SELECT c.id INTO v_id FROM oms.customer c WHERE c.id = btrim(p_text)::bigint;
+		IF v_id IS NOT NULL THEN
+			RETURN v_id;
+		END IF;
+	END IF;
+	v_phone := oms.normalize_phone(p_text);
+	IF v_phone IS NULL THEN
+		RETURN NULL;
+	END IF;
+	SELECT min(c.id) INTO v_id FROM oms.customer c WHERE c.phone = v_phone;
+	RETURN v_id;
 END
 $_$;
 
@@ -1932,28 +3170,19 @@ DECLARE
 	r record;
 BEGIN
 	SELECT coalesce(array_agg(x.id), '{}') INTO v_ids FROM (
-		SELECT s.id FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id
-		WHERE s.status NOT IN ('delivered', 'return_to_sender', 'cancelled') AND NOT s.flagged
+		SELECT s.id FROM oms.shipment s JOIN oms.tracker t ON t.shipment_id = s.id
+		WHERE s.status NOT IN ('delivered', 'return_to_sender', 'cancelled') AND NOT s.flagged AND t.active
 		  AND coalesce(s.last_event_at, s.shipped_at) < v_cutoff
 		ORDER BY s.id
-		FOR UPDATE OF s SKIP LOCKED
-		FOR KEY SHARE OF o SKIP LOCKED) x;
+		FOR UPDATE OF s SKIP LOCKED) x;
 
 	FOR r IN
-		UPDATE oms.shipment s
-		SET flagged = true, flagged_at = clock_timestamp(),
-		    estimated_delivery = greatest(s.estimated_delivery,
-		        oms.add_business_days(clock_timestamp()::date, oms.transit_days(s.service_level)))
+		UPDATE oms.shipment s SET flagged = true, flagged_at = clock_timestamp()
 		WHERE s.id = ANY (v_ids)
-		RETURNING s.id, s.order_id, s.estimated_delivery
+		RETURNING s.id, coalesce(s.last_event_at, s.shipped_at) AS since
 	LOOP
 		v_n := v_n + 1;
-		PERFORM oms.enqueue('mail', 'mail:delayed:' || r.id, o.id, NULL,
-			jsonb_build_object('template', 'order_delayed', 'order_no', o.order_no,
-			                   'shipment_id', r.id,
-			                   'estimated_delivery', to_char(r.estimated_delivery, 'YYYY-MM-DD')))
-		FROM oms.orders o
-		WHERE o.id = r.order_id AND o.status IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY');
+		PERFORM oms.review_open(r.id, 'stuck', r.since);
 	END LOOP;
 	RETURN v_n;
 END
@@ -1961,6 +3190,28 @@ $$;
 
 
 ALTER FUNCTION oms_api.flag_stuck_shipments() OWNER TO oms_owner;
+
+--
+-- Name: fulfilment_queue(boolean); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.fulfilment_queue(p_late_only boolean DEFAULT false) RETURNS TABLE(order_no bigint, seller text, confirmed_at timestamp with time zone, ship_by timestamp with time zone, minutes_left integer, late boolean, units bigint, country text, handling_days integer)
+    LANGUAGE sql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT o.order_no, se.name, o.confirmed_at, o.confirmed_at + interval '24 hours',
+	       floor(extract(epoch FROM o.confirmed_at + interval '24 hours' - clock_timestamp()) / 60)::int,
+	       o.confirmed_at + interval '24 hours' < clock_timestamp(),
+	       (SELECT sum(i.qty - i.cancelled_qty) FROM oms.order_item i WHERE i.order_id = o.id),
+	       o.ship_to ->> 'country', se.handling_days
+	FROM oms.orders o JOIN oms.seller se ON se.id = o.seller_id
+	WHERE o.status = 'CONFIRMED'
+	  AND (NOT p_late_only OR o.confirmed_at + interval '24 hours' < clock_timestamp())
+	ORDER BY o.confirmed_at NULLS FIRST, o.id
+$$;
+
+
+ALTER FUNCTION oms_api.fulfilment_queue(p_late_only boolean) OWNER TO oms_owner;
 
 --
 -- Name: job(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -2035,13 +3286,23 @@ ALTER FUNCTION oms_api.jobs(p_status text, p_kind text, p_limit integer, p_after
 CREATE FUNCTION oms_api.lookup(p_kind text, p_query text, p_limit integer DEFAULT 50, p_after text DEFAULT NULL::text) RETURNS TABLE(kind text, order_no bigint, customer_id bigint, full_name text, email text, phone text, status text, placed_at timestamp with time zone, total_minor bigint, currency text, sort_key text)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET "pg_trgm.word_similarity_threshold" TO '0.6'
     AS $_$
 #variable_conflict use_column
 DECLARE
 	v_q constant text := btrim(p_query);
 	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
+	c_name_cap constant int := 1000;
 	v_key text;
 	v_fold text;
+	v_phone text;
+	v_budget text;
+	v_deadline timestamptz;
+	v_n int := 0;
+	v_ids bigint[] := '{}';
+	v_folds text[] := '{}';
+	r record;
 BEGIN
 	IF v_q IS NULL OR v_q = '' THEN
 		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023',
@@ -2093,11 +3354,15 @@ BEGIN
 		LIMIT v_limit;
 
 	WHEN 'phone' THEN
+		v_phone := oms.normalize_phone(v_q);          -- once, not per row
+		IF v_phone IS NULL THEN
+			RETURN;
+		END IF;
 		RETURN QUERY
 		SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
 		       NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0')
 		FROM oms.customer c
-		WHERE c.phone = oms.normalize_phone(v_q)
+		WHERE c.phone = v_phone
 		  AND (p_after IS NULL OR lpad(c.id::text, 19, '0') > p_after)
 		ORDER BY c.id
 		LIMIT v_limit;
@@ -2108,20 +3373,41 @@ BEGIN
 				DETAIL = oms.error_detail('{"rule": "name_too_short", "min": 2}');
 		END IF;
 		v_fold := oms.fold_name(v_q);
-		-- trigram word similarity (pg_trgm.word_similarity_threshold) of
-		-- the folded names (no case, no accents): a
-		-- fragment such as "zoë" or "ström" matches inside a longer name,
-		-- which whole-string similarity would miss. Best first; the sort
-		-- key orders by (1 - word similarity, 1 - similarity, id).
+		v_budget := oms.policy_get('name_search_timeout');
+		IF v_budget IS NULL OR v_budget !~ '^[0-9]{1,6} ?(ms|milliseconds?|s|seconds?)$' THEN
+			v_budget := '2 seconds';
+		END IF;
+		v_deadline := clock_timestamp() + v_budget::interval;
+		-- the candidates: the trigram index's matches (word similarity of
+		-- the folded names, no case, no accents, so "zoë" or "ström" match
+		-- inside a longer name), each name folded once, at most c_name_cap
+		FOR r IN
+			SELECT c.id, oms.fold_name(c.full_name) AS f
+			FROM oms.customer c
+			WHERE v_fold <% oms.fold_name(c.full_name)
+			LIMIT c_name_cap
+		LOOP
+			v_n := v_n + 1;
+			v_ids[v_n] := r.id;
+			v_folds[v_n] := r.f;
+			IF clock_timestamp() > v_deadline THEN
+				RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
+					USING ERRCODE = '57014',
+					DETAIL = oms.error_detail(jsonb_build_object('rule', 'name_search_timeout',
+					                                             'timeout', v_budget, 'candidates', v_n));
+			END IF;
+		END LOOP;
+		-- ranked best first: the sort key orders by (1 - word similarity,
+		-- 1 - similarity, id)
 		RETURN QUERY
 		SELECT * FROM (
 			SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
 			       NULL::timestamptz, NULL::bigint, NULL::text,
-			       to_char(1 - word_similarity(v_fold, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
-			       to_char(1 - similarity(v_fold, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
+			       to_char(1 - word_similarity(v_fold, x.f), 'FM0.000000') || ':' ||
+			       to_char(1 - similarity(v_fold, x.f), 'FM0.000000') || ':' ||
 			       lpad(c.id::text, 19, '0') AS k
-			FROM oms.customer c
-			WHERE v_fold <% oms.fold_name(c.full_name)) hits
+			FROM unnest(v_ids, v_folds) AS x(id, f)
+			JOIN oms.customer c ON c.id = x.id) hits
 		WHERE p_after IS NULL OR hits.k > p_after
 		ORDER BY hits.k
 		LIMIT v_limit;
@@ -2172,6 +3458,59 @@ $$;
 ALTER FUNCTION oms_api.mail_data(p_order_id bigint, p_shipment_id bigint, p_refund_id bigint) OWNER TO oms_owner;
 
 --
+-- Name: mail_message_key(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.mail_message_key(p_job_id bigint) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT left(replace(d.database_id::text, '-', ''), 16)
+	       || coalesce('.' || (SELECT to_hex(floor(extract(epoch FROM o.created_at) * 1000000)::bigint)
+	                          FROM oms.outbox o WHERE o.id = p_job_id), '')
+	FROM oms.database_identity d
+$$;
+
+
+ALTER FUNCTION oms_api.mail_message_key(p_job_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: mail_relay_alert(text, jsonb); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.mail_relay_alert(p_problem text, p_detail jsonb) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_detail jsonb := coalesce(p_detail, '{}'::jsonb)
+	                  || jsonb_build_object('problem', left(coalesce(oms.clean_text(p_problem), 'mail relay problem'), 300));
+	v_id bigint;
+BEGIN
+	PERFORM oms.begin_action('mail_relay_alert', 'worker');
+	-- one open alert at a time, also with several workers
+	PERFORM pg_advisory_xact_lock(hashtext('oms.mail_relay_alert'));
+	SELECT a.id INTO v_id FROM oms.alert a
+	WHERE a.kind = 'mail_relay' AND a.resolved_at IS NULL
+	ORDER BY a.id DESC LIMIT 1;
+	IF FOUND THEN
+		UPDATE oms.alert a
+		SET detail = a.detail || v_detail
+		             || jsonb_build_object('count', coalesce((a.detail ->> 'count')::int, 1) + 1,
+		                                   'last_at', clock_timestamp())
+		WHERE a.id = v_id;
+		RETURN false;
+	END IF;
+	PERFORM oms.raise_alert('mail_relay', NULL, NULL, v_detail || jsonb_build_object('count', 1));
+	RETURN true;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.mail_relay_alert(p_problem text, p_detail jsonb) OWNER TO oms_owner;
+
+--
 -- Name: mark_shipped(bigint, text, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -2181,54 +3520,8 @@ CREATE FUNCTION oms_api.mark_shipped(p_order_no bigint, p_carrier text, p_tracki
     AS $$
 DECLARE
 	v_role constant text := oms.begin_action('mark_shipped', 'fulfilment', 'admin');
-	v_order oms.orders;
-	v_id bigint;
 BEGIN
-	IF nullif(btrim(p_tracking_no), '') IS NULL THEN
-		PERFORM oms.refuse(format('BR-012: order %s needs a tracking number to be shipped', p_order_no),
-		                   jsonb_build_object('order_no', p_order_no, 'field', 'tracking_no'));
-	END IF;
-	IF nullif(btrim(p_carrier), '') IS NULL THEN
-		RAISE EXCEPTION 'name the carrier' USING ERRCODE = '22023',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'carrier', 'order_no', p_order_no));
-	END IF;
-	v_order := oms.lock_order(NULL, p_order_no, v_role);
-	IF v_order.status = 'CANCELLED' THEN
-		PERFORM oms.refuse(format('BR-015: order %s is cancelled', p_order_no),
-		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
-	ELSIF v_order.status = 'PENDING' THEN
-		PERFORM oms.refuse(format('BR-011: order %s is not confirmed yet (payment not verified)', p_order_no),
-		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
-	ELSIF v_order.status <> 'CONFIRMED' THEN
-		RAISE EXCEPTION 'order % is already %', p_order_no, v_order.status USING ERRCODE = 'OM002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
-	END IF;
-	IF NOT EXISTS (SELECT 1 FROM oms.order_item i WHERE i.order_id = v_order.id AND i.cancelled_qty < i.qty) THEN
-		PERFORM oms.refuse(format('BR-015: every unit of order %s is cancelled; nothing is left to ship', p_order_no),
-		                   jsonb_build_object('order_no', p_order_no, 'status', v_order.status));
-	END IF;
-	IF EXISTS (SELECT 1 FROM oms.shipment s WHERE s.tracking_no = btrim(p_tracking_no)) THEN
-		RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number', btrim(p_tracking_no), p_order_no
-			USING ERRCODE = '22023',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(btrim(p_tracking_no), 40)));
-	END IF;
-
-	INSERT INTO oms.shipment (order_id, carrier, service_level, tracking_no, shipped_at, estimated_delivery)
-	VALUES (v_order.id, btrim(p_carrier), coalesce(p_service_level, 'ground'), btrim(p_tracking_no), clock_timestamp(),
-	        oms.add_business_days(clock_timestamp()::date, oms.transit_days(coalesce(p_service_level, 'ground'))))
-	RETURNING id INTO v_id;
-	UPDATE oms.orders SET status = 'SHIPPED' WHERE id = v_order.id;
-	PERFORM oms.enqueue('mail', 'mail:shipped:' || v_id, v_order.id, NULL,
-		jsonb_build_object('template', 'order_shipped', 'order_no', p_order_no, 'shipment_id', v_id));
-	RETURN v_id;
-EXCEPTION
-	WHEN check_violation OR unique_violation THEN
-		IF SQLERRM LIKE '%tracking_no%' THEN
-			RAISE EXCEPTION 'BR-012: tracking number % cannot be used for order %; check the number',
-				left(btrim(p_tracking_no), 40), p_order_no USING ERRCODE = '22023',
-				DETAIL = oms.error_detail(jsonb_build_object('rule', 'BR-012', 'order_no', p_order_no, 'tracking_no', left(btrim(p_tracking_no), 40)));
-		END IF;
-		RAISE;
+	RETURN oms.ship(p_order_no, p_carrier, p_tracking_no, p_service_level, v_role);
 END
 $$;
 
@@ -2240,9 +3533,13 @@ ALTER FUNCTION oms_api.mark_shipped(p_order_no bigint, p_carrier text, p_trackin
 --
 
 CREATE FUNCTION oms_api.order_card(p_order_no bigint) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
+DECLARE
+	v_card jsonb;
+BEGIN
 SELECT jsonb_build_object(
 	'order_no', o.order_no, 'status', o.status, 'status_at', o.status_at,
 	'placed_at', o.placed_at, 'confirmed_at', o.confirmed_at, 'shipped_at', o.shipped_at,
@@ -2295,9 +3592,12 @@ SELECT jsonb_build_object(
 		      FROM oms.audit_log a WHERE a.order_id = o.id
 		      GROUP BY a.txid, coalesce(a.staff_name, a.db_user), a.action) t
 		WHERE t.detail IS NOT NULL), '[]'))
+	INTO v_card
 FROM oms.orders o
 JOIN oms.seller s ON s.id = o.seller_id
-WHERE o.order_no = p_order_no
+WHERE o.order_no = p_order_no;
+RETURN v_card;
+END
 $$;
 
 
@@ -2324,7 +3624,7 @@ CREATE TABLE oms.outbox (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     done_at timestamp with time zone,
-    CONSTRAINT outbox_kind_check CHECK ((kind = ANY (ARRAY['refund'::text, 'mail'::text, 'seller_notify'::text, 'inventory_release'::text, 'payment_verify'::text]))),
+    CONSTRAINT outbox_kind_check CHECK ((kind = ANY (ARRAY['refund'::text, 'mail'::text, 'seller_notify'::text, 'inventory_release'::text, 'payment_verify'::text, 'payment_capture'::text]))),
     CONSTRAINT outbox_status_check CHECK ((status = ANY (ARRAY['ready'::text, 'running'::text, 'done'::text, 'dead'::text])))
 );
 
@@ -2484,6 +3784,62 @@ $$;
 ALTER FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_delay_ms bigint) OWNER TO oms_owner;
 
 --
+-- Name: payment_capture_failed(bigint, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.payment_capture_failed(p_order_no bigint, p_provider_ref text, p_error text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('payment_capture_failed', 'worker');
+	v_order oms.orders;
+BEGIN
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	PERFORM oms.raise_alert('payment_capture_failed', v_order.id, NULL,
+		jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+		                   'problem', left(p_error, 300)));
+END
+$$;
+
+
+ALTER FUNCTION oms_api.payment_capture_failed(p_order_no bigint, p_provider_ref text, p_error text) OWNER TO oms_owner;
+
+--
+-- Name: payment_captured(bigint, text, bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.payment_captured(p_order_no bigint, p_provider_ref text, p_amount_minor bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('payment_captured', 'worker');
+	v_order oms.orders;
+BEGIN
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	UPDATE oms.payment p
+	SET captured = true, captured_at = coalesce(p.captured_at, clock_timestamp()), gateway_status = 'succeeded'
+	WHERE p.order_id = v_order.id AND p.provider_ref = p_provider_ref AND p.status = 'verified';
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % has no verified payment %', p_order_no, p_provider_ref USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no,
+			                                             'provider_ref', p_provider_ref));
+	END IF;
+	IF p_amount_minor IS DISTINCT FROM (SELECT p.amount_minor FROM oms.payment p WHERE p.order_id = v_order.id) THEN
+		PERFORM oms.raise_alert('payment_capture_failed', v_order.id, NULL,
+			jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
+			                   'captured_minor', p_amount_minor, 'problem', 'captured amount differs'));
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.payment_captured(p_order_no bigint, p_provider_ref text, p_amount_minor bigint) OWNER TO oms_owner;
+
+--
 -- Name: payment_failed(bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -2518,6 +3874,116 @@ $$;
 
 
 ALTER FUNCTION oms_api.payment_failed(p_order_no bigint, p_error text) OWNER TO oms_owner;
+
+--
+-- Name: payment_gateway_alert(text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.payment_gateway_alert(p_problem text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+BEGIN
+	PERFORM oms.begin_action('payment_gateway_alert', 'worker');
+	PERFORM pg_advisory_xact_lock(hashtext('oms.payment_gateway_auth'));
+	IF NOT EXISTS (SELECT 1 FROM oms.alert a WHERE a.kind = 'payment_gateway_auth' AND a.resolved_at IS NULL) THEN
+		PERFORM oms.raise_alert('payment_gateway_auth', NULL, NULL,
+			jsonb_build_object('problem', left(p_problem, 300)));
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.payment_gateway_alert(p_problem text) OWNER TO oms_owner;
+
+--
+-- Name: payment_look(bigint, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.payment_look(p_order_no bigint, p_gateway_status text, p_error text, OUT status text, OUT next_look_ms bigint) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $_$
+DECLARE
+	v_role constant text := oms.begin_action('payment_look', 'worker');
+	v_gw constant text := lower(nullif(btrim(p_gateway_status), ''));
+	v_order oms.orders;
+	v_pay oms.payment;
+	v_failed_look constant boolean := v_gw IN ('requires_payment_method', 'canceled', 'failed', 'not_found');
+	v_deadline timestamptz;
+	v_wait interval;
+BEGIN
+	IF v_gw IS NOT NULL AND v_gw !~ '^[a-z_]{1,40}$' THEN
+		RAISE EXCEPTION 'unknown gateway status' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'gateway_status',
+			                                             'order_no', p_order_no));
+	END IF;
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	SELECT * INTO v_pay FROM oms.payment p WHERE p.order_id = v_order.id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % has no payment', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no));
+	ELSIF v_pay.status = 'verified' THEN
+		RAISE EXCEPTION 'payment of order % is already verified', p_order_no USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_verified', 'order_no', p_order_no));
+	ELSIF v_pay.status = 'failed' THEN
+		status := 'failed';                            -- said already; nothing more to do
+		next_look_ms := 0;
+		RETURN;
+	END IF;
+
+	v_deadline := coalesce(v_pay.attached_at, v_pay.created_at)
+	              + oms.policy_get('payment_verify_timeout')::interval;
+	UPDATE oms.payment p
+	SET looks = p.looks + CASE WHEN v_gw IS NULL THEN 0 ELSE 1 END,
+	    attempts = p.attempts + CASE WHEN v_failed_look THEN 1 ELSE 0 END,
+	    gateway_status = coalesce(v_gw, p.gateway_status)
+	WHERE p.order_id = v_order.id
+	RETURNING * INTO v_pay;
+
+	IF v_failed_look AND v_pay.attempts >= oms.policy_get('payment_verify_attempts')::int
+	   OR clock_timestamp() >= v_deadline THEN
+		UPDATE oms.payment p SET status = 'failed' WHERE p.order_id = v_order.id;
+		PERFORM oms.enqueue('mail', format('mail:payment_failed:%s:%s', p_order_no,
+		                                   coalesce(v_pay.provider_ref, '-')), v_order.id, NULL,
+			jsonb_build_object('template', 'payment_failed', 'order_no', p_order_no));
+		status := 'failed';
+		next_look_ms := 0;
+		RETURN;
+	END IF;
+	IF v_gw = 'requires_action' THEN
+		PERFORM oms.enqueue('mail', format('mail:payment_action:%s:%s', p_order_no, v_pay.provider_ref),
+			v_order.id, NULL, jsonb_build_object('template', 'payment_action_required', 'order_no', p_order_no));
+	END IF;
+	v_wait := least(oms.schedule_wait('payment_verify_schedule', greatest(v_pay.looks, 1)),
+	                v_deadline - clock_timestamp());
+	status := 'pending';
+	next_look_ms := greatest(ceil(extract(epoch FROM v_wait) * 1000), 0)::bigint;
+END
+$_$;
+
+
+ALTER FUNCTION oms_api.payment_look(p_order_no bigint, p_gateway_status text, p_error text, OUT status text, OUT next_look_ms bigint) OWNER TO oms_owner;
+
+--
+-- Name: payment_to_capture(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.payment_to_capture(p_order_id bigint) RETURNS TABLE(order_no bigint, provider_ref text, amount_minor bigint, currency text, done boolean)
+    LANGUAGE sql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT o.order_no, coalesce(p.provider_ref, ''), p.amount_minor, p.currency::text,
+	       p.status <> 'verified' OR coalesce(p.captured, true) OR o.status = 'CANCELLED'
+	FROM oms.orders o
+	JOIN oms.payment p ON p.order_id = o.id
+	WHERE o.id = p_order_id
+$$;
+
+
+ALTER FUNCTION oms_api.payment_to_capture(p_order_id bigint) OWNER TO oms_owner;
 
 --
 -- Name: payment_to_verify(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -2856,10 +4322,10 @@ $$;
 ALTER FUNCTION oms_api.reason_retire(p_code text) OWNER TO oms_owner;
 
 --
--- Name: record_tracking_event(text, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+-- Name: record_tracking_event(text, text, timestamp with time zone, text, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
-CREATE FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text) RETURNS text
+CREATE FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text, p_signed_by text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     SET lock_timeout TO '2s'
@@ -2867,53 +4333,18 @@ CREATE FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text,
 DECLARE
 	v_role constant text := oms.begin_action('record_tracking_event', 'worker');
 	v_ship oms.shipment;
-	v_order oms.orders;
-	v_target text;
-	v_at constant timestamptz := coalesce(p_at, clock_timestamp());
 BEGIN
 	SELECT * INTO v_ship FROM oms.shipment s WHERE s.tracking_no = p_tracking_no;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'no shipment with tracking number %', p_tracking_no USING ERRCODE = 'P0002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'shipment_not_found', 'tracking_no', left(p_tracking_no, 200)));
 	END IF;
-	v_order := oms.lock_order(v_ship.order_id, NULL, v_role);
-	SELECT * INTO v_ship FROM oms.shipment s WHERE s.id = v_ship.id;     -- re-read under the lock
-
-	INSERT INTO oms.shipment_event (shipment_id, at, status, location, description)
-	VALUES (v_ship.id, v_at, p_status, p_location, p_description)
-	ON CONFLICT (shipment_id, at, status) DO NOTHING;
-	IF NOT FOUND OR (v_ship.last_event_at IS NOT NULL AND v_at < v_ship.last_event_at) THEN
-		RETURN v_order.status;                        -- repeated or late scan
-	END IF;
-
-	UPDATE oms.shipment s
-	SET status = p_status, last_event_at = v_at, flagged = false, flagged_at = NULL
-	WHERE s.id = v_ship.id;
-
-	v_target := CASE p_status
-		WHEN 'in_transit' THEN 'IN_TRANSIT'
-		WHEN 'out_for_delivery' THEN 'OUT_FOR_DELIVERY'
-		WHEN 'delivered' THEN 'DELIVERED'
-		WHEN 'failure' THEN 'DELIVERY_EXCEPTION'
-		WHEN 'return_to_sender' THEN 'DELIVERY_EXCEPTION'
-		WHEN 'error' THEN 'DELIVERY_EXCEPTION'
-	END;
-	IF v_target IS NOT NULL AND v_target <> v_order.status
-	   AND EXISTS (SELECT 1 FROM oms.order_transition t WHERE t.from_status = v_order.status AND t.to_status = v_target) THEN
-		UPDATE oms.orders SET status = v_target WHERE id = v_order.id;
-		IF v_target IN ('OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_EXCEPTION') THEN
-			PERFORM oms.enqueue('mail', format('mail:%s:%s', lower(v_target), v_ship.id), v_order.id, NULL,
-				jsonb_build_object('template', 'order_' || lower(v_target), 'order_no', v_order.order_no,
-				                   'shipment_id', v_ship.id));
-		END IF;
-		RETURN v_target;
-	END IF;
-	RETURN v_order.status;
+	RETURN oms.apply_scan(v_ship, p_status, p_at, p_location, p_description, p_signed_by);
 END
 $$;
 
 
-ALTER FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text) OWNER TO oms_owner;
+ALTER FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text, p_signed_by text) OWNER TO oms_owner;
 
 --
 -- Name: refund_card(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -2943,6 +4374,59 @@ $$;
 ALTER FUNCTION oms_api.refund_card(p_id bigint) OWNER TO oms_owner;
 
 --
+-- Name: refund_followup(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.refund_followup(p_refund_id bigint) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_followup', 'worker');
+	v_checks int;
+BEGIN
+	UPDATE oms.refund r SET checks = r.checks + 1 WHERE r.id = p_refund_id RETURNING r.checks INTO v_checks;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
+	END IF;
+	RETURN greatest(ceil(extract(epoch FROM oms.schedule_wait('refund_check_schedule', v_checks)) * 1000), 0)::bigint;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.refund_followup(p_refund_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: refund_new_key(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.refund_new_key(p_refund_id bigint) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_new_key', 'worker');
+	v_gen int;
+BEGIN
+	UPDATE oms.refund r SET key_generation = r.key_generation + 1
+	WHERE r.id = p_refund_id AND r.status IN ('not_sent', 'unknown', 'refused')
+	RETURNING r.key_generation INTO v_gen;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % cannot get a new key', p_refund_id USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_state', 'refund_id', p_refund_id,
+			                                             'status', (SELECT status FROM oms.refund WHERE id = p_refund_id)));
+	END IF;
+	RETURN v_gen;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.refund_new_key(p_refund_id bigint) OWNER TO oms_owner;
+
+--
 -- Name: refund_result(bigint, text, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -2956,9 +4440,9 @@ DECLARE
 	v_order oms.orders;
 	v_refund oms.refund;
 BEGIN
-	IF p_status IS NULL OR p_status NOT IN ('pending', 'succeeded', 'failed', 'canceled') THEN
-		RAISE EXCEPTION 'refund status must be pending, succeeded, failed or canceled' USING ERRCODE = '22023',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('pending', 'succeeded', 'failed', 'canceled')));
+	IF p_status IS NULL OR p_status NOT IN ('pending', 'succeeded', 'failed', 'canceled', 'unknown', 'refused', 'discrepancy') THEN
+		RAISE EXCEPTION 'refund status must be pending, succeeded, failed, canceled, unknown, refused or discrepancy' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('pending', 'succeeded', 'failed', 'canceled', 'unknown', 'refused', 'discrepancy')));
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.refund r WHERE r.id = p_refund_id) THEN
 		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
@@ -2969,8 +4453,11 @@ BEGIN
 	IF v_refund.status = p_status AND p_status <> 'pending' THEN
 		RETURN;                                        -- said twice: fine
 	END IF;
-	IF v_refund.status IN ('succeeded', 'failed', 'canceled') THEN
-		IF p_status = 'pending' THEN
+	IF v_refund.status = 'settled_outside' THEN
+		RETURN;                                        -- an administrator settled it; the job's word is late
+	END IF;
+	IF v_refund.status IN ('succeeded', 'failed', 'canceled', 'discrepancy') THEN
+		IF p_status IN ('pending', 'unknown', 'refused') THEN
 			RETURN;                                    -- a late "pending" after a final answer
 		END IF;
 		PERFORM oms.raise_alert('refund_result_changed', v_order.id, p_refund_id,
@@ -2992,6 +4479,24 @@ BEGIN
 			jsonb_build_object('order_no', v_order.order_no, 'left_minor', oms.refundable_minor(v_order.id),
 			                   'currency', v_order.currency));
 	END IF;
+	-- issue 12: an answer that is not the refund we asked for (amount,
+	-- currency, payment) is for administrators, never "succeeded" and
+	-- never a mail; a refusal (400/402) tells administrators and, once,
+	-- the customer that the money comes back another way.
+	IF p_status = 'discrepancy' THEN
+		PERFORM oms.raise_alert('refund_discrepancy', v_order.id, p_refund_id,
+			jsonb_build_object('order_no', v_order.order_no, 'amount_minor', v_refund.amount_minor,
+			                   'currency', v_refund.currency, 'provider_refund_id', p_provider_refund_id,
+			                   'problem', left(p_message, 300)));
+	ELSIF p_status = 'refused' THEN
+		PERFORM oms.raise_alert('refund_refused', v_order.id, p_refund_id,
+			jsonb_build_object('order_no', v_order.order_no, 'amount_minor', v_refund.amount_minor,
+			                   'currency', v_refund.currency, 'problem', left(p_message, 300)));
+		PERFORM oms.enqueue('mail', format('mail:refund_refused:%s', p_refund_id), v_order.id, p_refund_id,
+			jsonb_build_object('template', 'refund_refused', 'order_no', v_order.order_no,
+			                   'refund_id', p_refund_id, 'amount_minor', v_refund.amount_minor,
+			                   'currency', v_refund.currency));
+	END IF;
 	IF p_status IN ('succeeded', 'failed') THEN
 		PERFORM oms.enqueue('mail', format('mail:refund_%s:%s', p_status, p_refund_id), v_order.id, p_refund_id,
 			jsonb_build_object('template', 'refund_' || p_status, 'order_no', v_order.order_no,
@@ -3005,16 +4510,102 @@ $$;
 ALTER FUNCTION oms_api.refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text, p_message text) OWNER TO oms_owner;
 
 --
+-- Name: refund_retry(bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.refund_retry(p_refund_id bigint, p_note text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_retry', 'admin');
+	v_refund oms.refund;
+	v_order oms.orders;
+BEGIN
+	PERFORM oms.check_text_len('a note', p_note);
+	v_order := oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
+	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
+	ELSIF v_refund.status NOT IN ('refused', 'unknown') THEN
+		RAISE EXCEPTION 'refund % is %; only a refused refund or one whose outcome is unknown is sent again',
+			p_refund_id, v_refund.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_state', 'refund_id', p_refund_id,
+			                                             'status', v_refund.status, 'expected', jsonb_build_array('refused', 'unknown')));
+	END IF;
+	UPDATE oms.refund r
+	SET status = CASE WHEN r.status = 'refused' THEN 'not_sent' ELSE r.status END,
+	    key_generation = r.key_generation + CASE WHEN r.status = 'refused' THEN 1 ELSE 0 END,
+	    checks = 0,
+	    last_message = left(coalesce('retried: ' || oms.clean_text(p_note), 'retried'), 500)
+	WHERE r.id = p_refund_id
+	RETURNING * INTO v_refund;
+	PERFORM oms.enqueue('refund', format('refund:%s:retry:%s', p_refund_id,
+	                    (SELECT count(*) FROM oms.outbox j WHERE j.refund_id = p_refund_id AND j.kind = 'refund')),
+		v_order.id, p_refund_id,
+		jsonb_build_object('refund_id', p_refund_id, 'order_no', v_order.order_no, 'amount_minor', v_refund.amount_minor,
+		                   'currency', v_refund.currency, 'retry', true));
+END
+$$;
+
+
+ALTER FUNCTION oms_api.refund_retry(p_refund_id bigint, p_note text) OWNER TO oms_owner;
+
+--
+-- Name: refund_settle_outside(bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.refund_settle_outside(p_refund_id bigint, p_note text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_settle_outside', 'admin');
+	v_refund oms.refund;
+BEGIN
+	IF oms.clean_text(p_note) IS NULL THEN
+		RAISE EXCEPTION 'say how the money was returned' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'required', 'field', 'note', 'refund_id', p_refund_id));
+	END IF;
+	PERFORM oms.check_text_len('a note', p_note);
+	PERFORM oms.lock_order((SELECT r.order_id FROM oms.refund r WHERE r.id = p_refund_id), NULL, v_role);
+	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
+	ELSIF v_refund.status NOT IN ('refused', 'unknown', 'failed', 'discrepancy') THEN
+		RAISE EXCEPTION 'refund % is %; only a refused, failed, unknown or mismatched refund is settled outside the gateway',
+			p_refund_id, v_refund.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_state', 'refund_id', p_refund_id,
+			                                             'status', v_refund.status,
+			                                             'expected', jsonb_build_array('refused', 'unknown', 'failed', 'discrepancy')));
+	END IF;
+	UPDATE oms.refund r
+	SET status = 'settled_outside', executed_at = clock_timestamp(), settled_note = oms.clean_text(p_note),
+	    last_message = left('settled outside the gateway: ' || oms.clean_text(p_note), 500)
+	WHERE r.id = p_refund_id;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.refund_settle_outside(p_refund_id bigint, p_note text) OWNER TO oms_owner;
+
+--
 -- Name: refund_to_execute(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
-CREATE FUNCTION oms_api.refund_to_execute(p_refund_id bigint) RETURNS TABLE(amount_minor bigint, currency text, idempotency_key text, status text, provider_refund_id text, approval text, provider_ref text, order_no bigint)
+CREATE FUNCTION oms_api.refund_to_execute(p_refund_id bigint) RETURNS TABLE(amount_minor bigint, currency text, idempotency_key text, status text, provider_refund_id text, approval text, provider_ref text, order_no bigint, captured boolean, payment_amount_minor bigint, gateway_reason text, key_generation integer)
     LANGUAGE sql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     AS $$
 	SELECT r.amount_minor, r.currency::text, r.idempotency_key::text, r.status,
 	       coalesce(r.provider_refund_id, ''), r.approval, coalesce(p.provider_ref, ''),
-	       o.order_no
+	       o.order_no, coalesce(p.captured, true), coalesce(p.amount_minor, 0),
+	       CASE WHEN r.reason ILIKE '%fraud%' THEN 'fraudulent'
+	            WHEN r.reason ILIKE '%duplicate%' THEN 'duplicate'
+	            ELSE 'requested_by_customer' END,
+	       r.key_generation
 	FROM oms.refund r
 	JOIN oms.orders o ON o.id = r.order_id
 	LEFT JOIN oms.payment p ON p.order_id = r.order_id
@@ -3035,10 +4626,11 @@ CREATE FUNCTION oms_api.refunds(p_status text DEFAULT NULL::text, p_order_no big
 #variable_conflict use_column
 BEGIN
 	IF p_status IS NOT NULL AND p_status NOT IN ('not_sent', 'pending', 'succeeded', 'failed', 'canceled',
+	                                             'unknown', 'refused', 'discrepancy', 'settled_outside',
 	                                             'auto', 'approved', 'rejected') THEN
-		RAISE EXCEPTION 'unknown refund status "%" (not_sent, pending, succeeded, failed, canceled; or approval: auto, approved, rejected)',
+		RAISE EXCEPTION 'unknown refund status "%" (not_sent, pending, succeeded, failed, canceled, unknown, refused, discrepancy, settled_outside; or approval: auto, approved, rejected)',
 			p_status USING ERRCODE = '22023',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('not_sent', 'pending', 'succeeded', 'failed', 'canceled', 'auto', 'approved', 'rejected')));
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('not_sent', 'pending', 'succeeded', 'failed', 'canceled', 'unknown', 'refused', 'discrepancy', 'settled_outside', 'auto', 'approved', 'rejected')));
 	END IF;
 	RETURN QUERY
 	SELECT r.id, o.order_no, r.cancellation_id, r.amount_minor, r.currency::text, r.status, r.approval,
@@ -3055,6 +4647,456 @@ $$;
 
 
 ALTER FUNCTION oms_api.refunds(p_status text, p_order_no bigint, p_after_id bigint, p_limit integer) OWNER TO oms_owner;
+
+--
+-- Name: report_cancellations(date, date, bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.report_cancellations(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, seller_id bigint, reason_code text, requested_by_role text, scope text, cancelled bigint, pending bigint, rejected bigint, units bigint, orders_placed bigint, rate numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	WITH c AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id, d.reason_code, d.who, d.scope,
+		       coalesce(sum(d.n) FILTER (WHERE d.state = 'done'), 0)::bigint AS cancelled,
+		       coalesce(sum(d.n) FILTER (WHERE d.state = 'pending_approval'), 0)::bigint AS pending,
+		       coalesce(sum(d.n) FILTER (WHERE d.state = 'rejected'), 0)::bigint AS rejected,
+		       coalesce(sum(d.units) FILTER (WHERE d.state = 'done'), 0)::bigint AS units
+		FROM oms.report_cancel_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1, 2, 3, 4, 5
+		HAVING sum(d.n) <> 0
+	), p AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id, sum(d.orders)::bigint AS orders
+		FROM oms.report_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1, 2
+	)
+	SELECT c.period, c.seller_id, c.reason_code, c.who, c.scope, c.cancelled, c.pending, c.rejected, c.units,
+	       coalesce(p.orders, 0), round(c.cancelled::numeric / nullif(p.orders, 0), 4)
+	FROM c LEFT JOIN p ON p.period = c.period AND p.seller_id = c.seller_id
+	ORDER BY 1, 2, 3, 4, 5;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.report_cancellations(p_from date, p_to date, p_seller_id bigint, p_by text) OWNER TO oms_owner;
+
+--
+-- Name: report_fold(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.report_fold() RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.caller_role();
+	v_del bigint;
+	v_ins bigint;
+	v_total bigint := 0;
+BEGIN
+	IF v_role IS NULL OR v_role NOT IN ('admin', 'worker') THEN
+		RAISE EXCEPTION 'report_fold is for administrators and the worker' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', v_role)::text;
+	END IF;
+	PERFORM pg_advisory_xact_lock(hashtext('oms.report_fold'));
+
+	WITH k AS (SELECT day, seller_id, currency, status FROM oms.report_day
+	           GROUP BY 1, 2, 3, 4 HAVING count(*) > 1),
+	d AS (DELETE FROM oms.report_day t USING k
+	      WHERE (t.day, t.seller_id, t.currency, t.status) = (k.day, k.seller_id, k.currency, k.status)
+	      RETURNING t.*),
+	i AS (INSERT INTO oms.report_day
+	      SELECT day, seller_id, currency, status, sum(orders), sum(total_minor), sum(confirmed), sum(process_secs),
+	             sum(shipped), sum(ship_secs), sum(in_time), sum(delivered), sum(transit_secs), sum(with_estimate),
+	             sum(on_time), sum(exceptions), sum(stuck), sum(inaccurate)
+	      FROM d GROUP BY 1, 2, 3, 4 HAVING sum(orders) <> 0 RETURNING 1)
+	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
+	v_total := v_total + v_del - v_ins;
+
+	WITH k AS (SELECT day, seller_id, reason_code, who, scope, state FROM oms.report_cancel_day
+	           GROUP BY 1, 2, 3, 4, 5, 6 HAVING count(*) > 1),
+	d AS (DELETE FROM oms.report_cancel_day t USING k
+	      WHERE (t.day, t.seller_id, t.reason_code, t.who, t.scope, t.state)
+	            = (k.day, k.seller_id, k.reason_code, k.who, k.scope, k.state)
+	      RETURNING t.*),
+	i AS (INSERT INTO oms.report_cancel_day
+	      SELECT day, seller_id, reason_code, who, scope, state, sum(n), sum(units)
+	      FROM d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 RETURNING 1)
+	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
+	v_total := v_total + v_del - v_ins;
+
+	WITH k AS (SELECT day, seller_id, currency, approval, status FROM oms.report_refund_day
+	           GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1),
+	d AS (DELETE FROM oms.report_refund_day t USING k
+	      WHERE (t.day, t.seller_id, t.currency, t.approval, t.status)
+	            = (k.day, k.seller_id, k.currency, k.approval, k.status)
+	      RETURNING t.*),
+	i AS (INSERT INTO oms.report_refund_day
+	      SELECT day, seller_id, currency, approval, status, sum(n), sum(amount_minor), sum(exec_n), sum(exec_secs)
+	      FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 RETURNING 1)
+	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
+	v_total := v_total + v_del - v_ins;
+	RETURN v_total;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.report_fold() OWNER TO oms_owner;
+
+--
+-- Name: report_fulfilment(date, date, bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, seller_id bigint, orders bigint, confirmed bigint, shipped bigint, shipped_in_time bigint, in_time_rate numeric, avg_hours_to_ship numeric, delivered bigint, delivered_on_time bigint, on_time_rate numeric, avg_transit_hours numeric, exceptions bigint, stuck bigint)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	SELECT s.period, s.seller_id, s.orders, s.confirmed, s.shipped, s.in_time,
+	       round(s.in_time::numeric / nullif(s.shipped, 0), 4),
+	       round(s.ship_secs / nullif(s.shipped, 0) / 3600, 2),
+	       s.delivered, s.on_time, round(s.on_time::numeric / nullif(s.with_estimate, 0), 4),
+	       round(s.transit_secs / nullif(s.delivered, 0) / 3600, 2),
+	       s.exceptions, s.stuck
+	FROM (SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id,
+	             sum(d.orders)::bigint AS orders, sum(d.confirmed)::bigint AS confirmed,
+	             sum(d.shipped)::bigint AS shipped, sum(d.in_time)::bigint AS in_time, sum(d.ship_secs) AS ship_secs,
+	             sum(d.delivered)::bigint AS delivered, sum(d.on_time)::bigint AS on_time,
+	             sum(d.with_estimate)::bigint AS with_estimate, sum(d.transit_secs) AS transit_secs,
+	             sum(d.exceptions)::bigint AS exceptions, sum(d.stuck)::bigint AS stuck
+	      FROM oms.report_day d
+	      WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	      GROUP BY 1, 2
+	      HAVING sum(d.orders) <> 0) s
+	ORDER BY 1, 2;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_seller_id bigint, p_by text) OWNER TO oms_owner;
+
+--
+-- Name: report_kpi(date, date, bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, kpi text, label text, value numeric, unit text, target text, met boolean, basis bigint, note text, verdict text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	WITH periods AS (
+		SELECT DISTINCT oms.report_bucket(g::date, r.v_by, r.v_from) AS period
+		FROM generate_series(r.v_from, r.v_to, CASE r.v_by WHEN 'all' THEN r.v_to - r.v_from + 1
+		                                                   ELSE 1 END * interval '1 day') g
+	), o AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period,
+		       sum(d.confirmed) AS confirmed, sum(d.shipped) AS shipped, sum(d.process_secs) AS process_secs,
+		       sum(d.with_estimate) AS with_estimate, sum(d.on_time) AS on_time, sum(d.inaccurate) AS inaccurate
+		FROM oms.report_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1
+	), f AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period,
+		       sum(d.exec_n) AS exec_n, sum(d.exec_secs) AS exec_secs
+		FROM oms.report_refund_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1
+	), k AS (
+		SELECT p.period, v.sort, v.kpi, v.label, v.value, v.unit, v.target, v.op, v.goal, v.basis
+		FROM periods p
+		LEFT JOIN o ON o.period = p.period
+		LEFT JOIN f ON f.period = p.period
+		CROSS JOIN LATERAL (VALUES
+			(1, 'fulfilment_rate', 'Order fulfilment rate', 100 * o.shipped / nullif(o.confirmed, 0), '%',
+			    '> 98', '>', 98::numeric, coalesce(o.confirmed, 0)),
+			(2, 'avg_processing_hours', 'Average order processing time', o.process_secs / nullif(o.confirmed, 0) / 3600,
+			    'h', '< 2', '<', 2, coalesce(o.confirmed, 0)),
+			(3, 'on_time_delivery', 'On-time delivery rate', 100 * o.on_time / nullif(o.with_estimate, 0), '%',
+			    '> 95', '>', 95, coalesce(o.with_estimate, 0)),
+			(4, 'order_accuracy', 'Order accuracy rate', 100 * (o.confirmed - o.inaccurate) / nullif(o.confirmed, 0),
+			    '%', '>= 99.9', '>=', 99.9, coalesce(o.confirmed, 0)),
+			(5, 'refund_processing_hours', 'Refund processing time', f.exec_secs / nullif(f.exec_n, 0) / 3600, 'h',
+			    '< 48', '<', 48, coalesce(f.exec_n, 0)),
+			(6, 'first_call_resolution', 'First-call resolution', NULL::numeric, '%', '> 85', NULL, NULL, 0::numeric),
+			(7, 'customer_satisfaction', 'Customer satisfaction score', NULL::numeric, '/5', '> 4.5', NULL, NULL, 0::numeric)
+		) AS v(sort, kpi, label, value, unit, target, op, goal, basis)
+	)
+	SELECT k.period, k.kpi, k.label, round(k.value, 2), k.unit, k.target,
+	       CASE k.op WHEN '>' THEN k.value > k.goal WHEN '<' THEN k.value < k.goal
+	                 WHEN '>=' THEN k.value >= k.goal END,
+	       k.basis::bigint,
+	       CASE WHEN k.value IS NULL THEN 'no data' END,
+	       CASE WHEN k.value IS NULL THEN 'no data'
+	            WHEN CASE k.op WHEN '>' THEN k.value > k.goal WHEN '<' THEN k.value < k.goal
+	                           WHEN '>=' THEN k.value >= k.goal END THEN 'met'
+	            ELSE 'NOT MET' END
+	FROM k
+	ORDER BY k.period, k.sort;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_id bigint, p_by text) OWNER TO oms_owner;
+
+--
+-- Name: report_orders(text, date, date, bigint, text, integer, bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.report_orders(p_figure text, p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_status text DEFAULT NULL::text, p_limit integer DEFAULT 50, p_after_order_no bigint DEFAULT NULL::bigint) RETURNS TABLE(order_no bigint, seller_id bigint, status text, placed_at timestamp with time zone, total_minor bigint, currency character)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	r record;
+	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 10000);
+	v_after constant bigint := coalesce(p_after_order_no, 0);
+BEGIN
+	r := oms.report_range(p_from, p_to, 'all');
+	IF p_figure IN ('placed', 'confirmed', 'shipped', 'shipped_late', 'unshipped', 'delivered',
+	                'delivered_late', 'exception', 'stuck', 'inaccurate') THEN
+		RETURN QUERY
+		SELECT o.order_no, o.seller_id, o.status, o.placed_at, o.total_minor, o.currency
+		FROM oms.report_order f
+		JOIN oms.orders o ON o.id = f.order_id
+		WHERE f.day BETWEEN r.v_from AND r.v_to
+		  AND (p_seller_id IS NULL OR f.seller_id = p_seller_id)
+		  AND o.order_no > v_after
+		  AND CASE p_figure
+		      WHEN 'placed' THEN p_status IS NULL OR f.status = p_status
+		      WHEN 'confirmed' THEN f.confirmed
+		      WHEN 'shipped' THEN f.shipped
+		      WHEN 'shipped_late' THEN f.shipped AND NOT f.in_time
+		      WHEN 'unshipped' THEN f.confirmed AND NOT f.shipped AND f.status <> 'CANCELLED'
+		      WHEN 'delivered' THEN f.delivered
+		      WHEN 'delivered_late' THEN f.with_estimate AND NOT f.on_time
+		      WHEN 'exception' THEN f.exception
+		      WHEN 'stuck' THEN f.stuck
+		      WHEN 'inaccurate' THEN f.inaccurate
+		      END
+		ORDER BY o.order_no
+		LIMIT v_limit;
+	ELSIF p_figure = 'cancelled' THEN
+		RETURN QUERY
+		SELECT o.order_no, o.seller_id, o.status, o.placed_at, o.total_minor, o.currency
+		FROM oms.orders o
+		WHERE o.id IN (SELECT c.order_id FROM oms.report_cancel c
+		               WHERE c.day BETWEEN r.v_from AND r.v_to AND c.state = 'done'
+		                 AND (p_seller_id IS NULL OR c.seller_id = p_seller_id)
+		                 AND (p_status IS NULL OR c.reason_code = p_status))
+		  AND o.order_no > v_after
+		ORDER BY o.order_no
+		LIMIT v_limit;
+	ELSIF p_figure IN ('refund_executed', 'refund_pending', 'refund_failed', 'refund_awaiting') THEN
+		RETURN QUERY
+		SELECT o.order_no, o.seller_id, o.status, o.placed_at, o.total_minor, o.currency
+		FROM oms.orders o
+		WHERE o.id IN (SELECT f.order_id FROM oms.report_refund f
+		               WHERE f.day BETWEEN r.v_from AND r.v_to
+		                 AND (p_seller_id IS NULL OR f.seller_id = p_seller_id)
+		                 AND CASE p_figure
+		                     WHEN 'refund_executed' THEN f.status = 'succeeded'
+		                     WHEN 'refund_pending' THEN f.approval IN ('auto', 'approved')
+		                                                AND f.status IN ('not_sent', 'pending')
+		                     WHEN 'refund_failed' THEN f.status IN ('failed', 'canceled')
+		                     WHEN 'refund_awaiting' THEN f.approval = 'pending' END)
+		  AND o.order_no > v_after
+		ORDER BY o.order_no
+		LIMIT v_limit;
+	ELSE
+		RAISE EXCEPTION 'unknown figure %', p_figure USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'unknown_figure', 'field', 'figure', 'value', p_figure)::text;
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.report_orders(p_figure text, p_from date, p_to date, p_seller_id bigint, p_status text, p_limit integer, p_after_order_no bigint) OWNER TO oms_owner;
+
+--
+-- Name: report_refunds(date, date, bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, seller_id bigint, currency character, requested bigint, requested_amount_minor bigint, granted bigint, granted_amount_minor bigint, awaiting_approval bigint, rejected bigint, executed bigint, executed_amount_minor bigint, pending_gateway bigint, failed bigint, avg_hours numeric, p50_hours numeric, p90_hours numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	WITH s AS (
+		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id, d.currency,
+		       sum(d.n)::bigint AS requested, sum(d.amount_minor)::bigint AS requested_minor,
+		       coalesce(sum(d.n) FILTER (WHERE d.approval IN ('auto', 'approved')), 0)::bigint AS granted,
+		       coalesce(sum(d.amount_minor) FILTER (WHERE d.approval IN ('auto', 'approved')), 0)::bigint AS granted_minor,
+		       coalesce(sum(d.n) FILTER (WHERE d.approval = 'pending'), 0)::bigint AS awaiting,
+		       coalesce(sum(d.n) FILTER (WHERE d.approval = 'rejected'), 0)::bigint AS rejected,
+		       coalesce(sum(d.n) FILTER (WHERE d.status = 'succeeded'), 0)::bigint AS executed,
+		       coalesce(sum(d.amount_minor) FILTER (WHERE d.status = 'succeeded'), 0)::bigint AS executed_minor,
+		       coalesce(sum(d.n) FILTER (WHERE d.approval IN ('auto', 'approved')
+		                                 AND d.status IN ('not_sent', 'pending')), 0)::bigint AS pending_gateway,
+		       coalesce(sum(d.n) FILTER (WHERE d.status IN ('failed', 'canceled')), 0)::bigint AS failed,
+		       sum(d.exec_secs) AS exec_secs, sum(d.exec_n) AS exec_n
+		FROM oms.report_refund_day d
+		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		GROUP BY 1, 2, 3
+		HAVING sum(d.n) <> 0
+	), q AS (
+		SELECT oms.report_bucket(f.day, r.v_by, r.v_from) AS period, f.seller_id, f.currency,
+		       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.exec_secs) AS p50,
+		       percentile_cont(0.9) WITHIN GROUP (ORDER BY f.exec_secs) AS p90
+		FROM oms.report_refund f
+		WHERE f.exec_secs IS NOT NULL AND f.day BETWEEN r.v_from AND r.v_to
+		  AND (p_seller_id IS NULL OR f.seller_id = p_seller_id)
+		GROUP BY 1, 2, 3
+	)
+	SELECT s.period, s.seller_id, s.currency, s.requested, s.requested_minor, s.granted, s.granted_minor,
+	       s.awaiting, s.rejected, s.executed, s.executed_minor, s.pending_gateway, s.failed,
+	       round(s.exec_secs / nullif(s.exec_n, 0) / 3600, 2),
+	       round((q.p50 / 3600)::numeric, 2), round((q.p90 / 3600)::numeric, 2)
+	FROM s LEFT JOIN q ON q.period = s.period AND q.seller_id = s.seller_id AND q.currency = s.currency
+	ORDER BY 1, 2, 3;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigint, p_by text) OWNER TO oms_owner;
+
+--
+-- Name: report_sellers(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.report_sellers() RETURNS TABLE(seller_id bigint, name text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT s.id, s.name FROM oms.seller s
+	WHERE oms.caller_role() IN ('admin', 'analyst')
+	   OR (oms.caller_role() = 'fulfilment' AND s.id = oms.caller_seller_id())
+	ORDER BY s.id
+$$;
+
+
+ALTER FUNCTION oms_api.report_sellers() OWNER TO oms_owner;
+
+--
+-- Name: report_verify(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.report_verify() RETURNS TABLE(summary text, key text, stored text, recomputed text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'admin' THEN
+		RAISE EXCEPTION 'report_verify is for administrators' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	RETURN QUERY
+	SELECT 'report_order', coalesce(a.order_id, b.order_id)::text, to_jsonb(a)::text, to_jsonb(b)::text
+	FROM oms.report_order a FULL JOIN oms.report_order_live b ON a.order_id = b.order_id
+	WHERE a IS DISTINCT FROM b;
+	RETURN QUERY
+	SELECT 'report_cancel', coalesce(a.cancellation_id, b.cancellation_id)::text, to_jsonb(a)::text, to_jsonb(b)::text
+	FROM oms.report_cancel a FULL JOIN oms.report_cancel_live b ON a.cancellation_id = b.cancellation_id
+	WHERE a IS DISTINCT FROM b;
+	RETURN QUERY
+	SELECT 'report_refund', coalesce(a.refund_id, b.refund_id)::text, to_jsonb(a)::text, to_jsonb(b)::text
+	FROM oms.report_refund a FULL JOIN oms.report_refund_live b ON a.refund_id = b.refund_id
+	WHERE a IS DISTINCT FROM b;
+	RETURN QUERY
+	WITH s AS (SELECT d.day, d.seller_id, d.currency, d.status,
+	                  jsonb_build_array(sum(d.orders), sum(d.total_minor), sum(d.confirmed), sum(d.process_secs),
+	                      sum(d.shipped), sum(d.ship_secs), sum(d.in_time), sum(d.delivered), sum(d.transit_secs),
+	                      sum(d.with_estimate), sum(d.on_time), sum(d.exceptions), sum(d.stuck), sum(d.inaccurate)) AS v
+	           FROM oms.report_day d GROUP BY 1, 2, 3, 4 HAVING sum(d.orders) <> 0 OR sum(d.total_minor) <> 0),
+	r AS (SELECT f.day, f.seller_id, f.currency, f.status,
+	             jsonb_build_array(count(*), sum(f.total_minor), count(*) FILTER (WHERE f.confirmed),
+	                 coalesce(sum(f.process_secs), 0), count(*) FILTER (WHERE f.shipped), coalesce(sum(f.ship_secs), 0),
+	                 count(*) FILTER (WHERE f.in_time), count(*) FILTER (WHERE f.delivered),
+	                 coalesce(sum(f.transit_secs), 0), count(*) FILTER (WHERE f.with_estimate),
+	                 count(*) FILTER (WHERE f.on_time), count(*) FILTER (WHERE f.exception),
+	                 count(*) FILTER (WHERE f.stuck), count(*) FILTER (WHERE f.inaccurate)) AS v
+	      FROM oms.report_order_live f GROUP BY 1, 2, 3, 4)
+	SELECT 'report_day', jsonb_build_array(coalesce(s.day, r.day), coalesce(s.seller_id, r.seller_id),
+	                                       coalesce(s.currency, r.currency), coalesce(s.status, r.status))::text,
+	       s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.day, s.seller_id, s.currency, s.status) = (r.day, r.seller_id, r.currency, r.status)
+	WHERE s.v IS DISTINCT FROM r.v;
+	RETURN QUERY
+	WITH s AS (SELECT d.day, d.seller_id, d.reason_code, d.who, d.scope, d.state,
+	                  jsonb_build_array(sum(d.n), sum(d.units)) AS v
+	           FROM oms.report_cancel_day d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(d.n) <> 0 OR sum(d.units) <> 0),
+	r AS (SELECT f.day, f.seller_id, f.reason_code, oms.report_who(f.requester_role, f.override) AS who, f.scope, f.state,
+	             jsonb_build_array(count(*), sum(f.units)) AS v
+	      FROM oms.report_cancel_live f GROUP BY 1, 2, 3, 4, 5, 6)
+	SELECT 'report_cancel_day', jsonb_build_array(coalesce(s.day, r.day), coalesce(s.seller_id, r.seller_id),
+	           coalesce(s.reason_code, r.reason_code), coalesce(s.who, r.who), coalesce(s.scope, r.scope),
+	           coalesce(s.state, r.state))::text, s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.day, s.seller_id, s.reason_code, s.who, s.scope, s.state)
+	                      = (r.day, r.seller_id, r.reason_code, r.who, r.scope, r.state)
+	WHERE s.v IS DISTINCT FROM r.v;
+	RETURN QUERY
+	WITH s AS (SELECT d.day, d.seller_id, d.currency, d.approval, d.status,
+	                  jsonb_build_array(sum(d.n), sum(d.amount_minor), sum(d.exec_n), sum(d.exec_secs)) AS v
+	           FROM oms.report_refund_day d GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.n) <> 0 OR sum(d.amount_minor) <> 0),
+	r AS (SELECT f.day, f.seller_id, f.currency, f.approval, f.status,
+	             jsonb_build_array(count(*), sum(f.amount_minor), count(f.exec_secs), coalesce(sum(f.exec_secs), 0)) AS v
+	      FROM oms.report_refund_live f GROUP BY 1, 2, 3, 4, 5)
+	SELECT 'report_refund_day', jsonb_build_array(coalesce(s.day, r.day), coalesce(s.seller_id, r.seller_id),
+	           coalesce(s.currency, r.currency), coalesce(s.approval, r.approval), coalesce(s.status, r.status))::text,
+	       s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.day, s.seller_id, s.currency, s.approval, s.status)
+	                      = (r.day, r.seller_id, r.currency, r.approval, r.status)
+	WHERE s.v IS DISTINCT FROM r.v;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.report_verify() OWNER TO oms_owner;
+
+--
+-- Name: report_volume(date, date, bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, seller_id bigint, status text, currency character, orders bigint, total_minor bigint)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	r record;
+BEGIN
+	r := oms.report_range(p_from, p_to, p_by);
+	RETURN QUERY
+	SELECT oms.report_bucket(d.day, r.v_by, r.v_from), d.seller_id, d.status, d.currency,
+	       sum(d.orders)::bigint, sum(d.total_minor)::bigint
+	FROM oms.report_day d
+	WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	GROUP BY 1, 2, 3, 4
+	HAVING sum(d.orders) <> 0
+	ORDER BY 1, 2, oms.report_status_sort(d.status), 4;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint, p_by text) OWNER TO oms_owner;
 
 --
 -- Name: request_refund(bigint, bigint, text, text, uuid); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -3118,6 +5160,141 @@ $$;
 
 
 ALTER FUNCTION oms_api.request_refund(p_order_no bigint, p_amount_minor bigint, p_reason text, p_note text, p_request_key uuid) OWNER TO oms_owner;
+
+--
+-- Name: review_decide(bigint, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('review_decide', 'csr', 'admin');
+BEGIN
+	IF p_decision IS NULL OR p_decision NOT IN ('contact_carrier', 'reship', 'refund', 'wait', 'resolved') THEN
+		PERFORM oms.raise_error('22023', format('"%s" is not a decision (contact_carrier, reship, refund, wait, resolved)',
+		                                        left(coalesce(p_decision, ''), 40)),
+		                        jsonb_build_object('rule', 'review_decision', 'field', 'decision'));
+	END IF;
+	PERFORM oms.check_text_len('a note', p_note);
+	UPDATE oms.shipment_review r
+	SET decision = p_decision, decided_by = oms.caller_name(), decided_at = clock_timestamp(),
+	    note = oms.clean_text(p_note)
+	WHERE r.id = p_review_id AND r.decided_at IS NULL;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no open review %', p_review_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'review_not_found', 'review_id', p_review_id));
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) OWNER TO oms_owner;
+
+--
+-- Name: shipment_reviews(boolean); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.shipment_reviews(p_open_only boolean DEFAULT true) RETURNS TABLE(review_id bigint, order_no bigint, order_status text, carrier text, service_level text, tracking_no text, shipment_status text, reason text, last_scan_at timestamp with time zone, silent_hours integer, opened_at timestamp with time zone, decision text, decided_by text, decided_at timestamp with time zone, note text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('shipment_reviews', 'csr', 'admin');
+BEGIN
+	RETURN QUERY
+	SELECT r.id, o.order_no, o.status, s.carrier, s.service_level, s.tracking_no, s.status, r.reason,
+	       r.last_scan_at, (extract(epoch FROM clock_timestamp() - coalesce(s.last_event_at, s.shipped_at)) / 3600)::int,
+	       r.opened_at, r.decision, r.decided_by, r.decided_at, r.note
+	FROM oms.shipment_review r JOIN oms.shipment s ON s.id = r.shipment_id JOIN oms.orders o ON o.id = s.order_id
+	WHERE NOT p_open_only OR r.decided_at IS NULL
+	ORDER BY r.opened_at, r.id;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.shipment_reviews(p_open_only boolean) OWNER TO oms_owner;
+
+--
+-- Name: tracker_poll_failed(bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.tracker_poll_failed(p_shipment_id bigint, p_error text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('tracker_poll_failed', 'worker');
+BEGIN
+	UPDATE oms.tracker t
+	SET poll_failures = t.poll_failures + 1, last_error = left(p_error, 500),
+	    next_poll_at = clock_timestamp() + least(make_interval(mins => (2 ^ least(t.poll_failures + 1, 12))::int),
+	                                             make_interval(hours => coalesce(oms.policy_get('tracker_poll_hours'), '6')::int))
+	WHERE t.shipment_id = p_shipment_id;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.tracker_poll_failed(p_shipment_id bigint, p_error text) OWNER TO oms_owner;
+
+--
+-- Name: tracker_update(jsonb); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.tracker_update(p_tracker jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('tracker_update', 'worker');
+BEGIN
+	RETURN oms.tracker_apply(p_tracker);
+END
+$$;
+
+
+ALTER FUNCTION oms_api.tracker_update(p_tracker jsonb) OWNER TO oms_owner;
+
+--
+-- Name: trackers_due(integer, integer); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.trackers_due(p_limit integer, p_per_carrier integer) RETURNS TABLE(shipment_id bigint, tracker_id text, tracking_no text, carrier text, aggregator_carrier text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('trackers_due', 'worker');
+BEGIN
+	RETURN QUERY
+	WITH due AS (
+		SELECT t.shipment_id FROM oms.tracker t
+		WHERE t.active AND t.next_poll_at <= clock_timestamp()
+		ORDER BY t.next_poll_at
+		LIMIT greatest(p_limit, 0) * 4
+		FOR UPDATE OF t SKIP LOCKED),
+	ranked AS (
+		SELECT d.shipment_id, row_number() OVER (PARTITION BY s.carrier ORDER BY t.next_poll_at) AS n, t.next_poll_at
+		FROM due d JOIN oms.tracker t USING (shipment_id) JOIN oms.shipment s ON s.id = d.shipment_id),
+	picked AS (
+		SELECT r.shipment_id FROM ranked r WHERE r.n <= greatest(p_per_carrier, 1)
+		ORDER BY r.next_poll_at LIMIT greatest(p_limit, 0)),
+	leased AS (
+		UPDATE oms.tracker t SET next_poll_at = clock_timestamp() + interval '10 minutes'
+		FROM picked p WHERE t.shipment_id = p.shipment_id
+		RETURNING t.shipment_id, t.aggregator_id)
+	SELECT l.shipment_id, l.aggregator_id, s.tracking_no, s.carrier, c.aggregator_code
+	FROM leased l JOIN oms.shipment s ON s.id = l.shipment_id JOIN oms.carrier c ON c.code = s.carrier
+	ORDER BY l.shipment_id;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.trackers_due(p_limit integer, p_per_carrier integer) OWNER TO oms_owner;
 
 --
 -- Name: whoami(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -3191,7 +5368,7 @@ CREATE TABLE oms.alert (
     resolved_at timestamp with time zone,
     note text,
     CONSTRAINT alert_check CHECK (((resolved_at IS NULL) = (resolved_by IS NULL))),
-    CONSTRAINT alert_kind_check CHECK ((kind = ANY (ARRAY['refund_result_changed'::text, 'ledger_overdrawn'::text]))),
+    CONSTRAINT alert_kind_check CHECK ((kind = ANY ('{ledger_overdrawn,mail_relay,payment_capture_failed,payment_gateway_auth,refund_discrepancy,refund_refused,refund_result_changed,refund_unknown}'::text[]))),
     CONSTRAINT alert_note_check CHECK ((char_length(note) <= 10000))
 );
 
@@ -3281,6 +5458,56 @@ CREATE TABLE oms.cancellation_reason (
 ALTER TABLE oms.cancellation_reason OWNER TO oms_owner;
 
 --
+-- Name: carrier_event; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.carrier_event (
+    event_id text NOT NULL,
+    received_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    description text,
+    tracking_code text,
+    outcome text NOT NULL,
+    body jsonb NOT NULL,
+    CONSTRAINT carrier_event_event_id_check CHECK ((event_id ~ '^[A-Za-z0-9_.:-]{1,100}$'::text))
+);
+
+
+ALTER TABLE oms.carrier_event OWNER TO oms_owner;
+
+--
+-- Name: carrier_service; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.carrier_service (
+    carrier text NOT NULL,
+    service_level text NOT NULL,
+    aggregator_service text,
+    active boolean DEFAULT true NOT NULL,
+    CONSTRAINT carrier_service_service_level_check CHECK ((service_level = ANY (ARRAY['economy'::text, 'ground'::text, 'express'::text, 'overnight'::text])))
+);
+
+
+ALTER TABLE oms.carrier_service OWNER TO oms_owner;
+
+--
+-- Name: carrier_status_map; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.carrier_status_map (
+    carrier_status text NOT NULL,
+    order_status text,
+    mail_template text,
+    review text,
+    ends_tracking boolean NOT NULL,
+    meaning text NOT NULL,
+    CONSTRAINT carrier_status_map_carrier_status_check CHECK ((carrier_status = ANY (ARRAY['pre_transit'::text, 'in_transit'::text, 'out_for_delivery'::text, 'delivered'::text, 'available_for_pickup'::text, 'return_to_sender'::text, 'failure'::text, 'cancelled'::text, 'error'::text, 'unknown'::text]))),
+    CONSTRAINT carrier_status_map_review_check CHECK ((review = ANY (ARRAY['exception'::text, 'returned'::text, 'cancelled'::text, 'error'::text])))
+);
+
+
+ALTER TABLE oms.carrier_status_map OWNER TO oms_owner;
+
+--
 -- Name: checkout; Type: TABLE; Schema: oms; Owner: oms_owner
 --
 
@@ -3364,6 +5591,41 @@ ALTER TABLE oms.customer ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: database_identity; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.database_identity (
+    singleton boolean DEFAULT true NOT NULL,
+    database_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT database_identity_singleton_check CHECK (singleton)
+);
+
+
+ALTER TABLE oms.database_identity OWNER TO oms_owner;
+
+--
+-- Name: export_secret; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.export_secret (
+    id boolean DEFAULT true NOT NULL,
+    secret text NOT NULL,
+    CONSTRAINT export_secret_id_check CHECK (id),
+    CONSTRAINT export_secret_secret_check CHECK ((length(secret) >= 32))
+);
+
+
+ALTER TABLE oms.export_secret OWNER TO oms_owner;
+
+--
+-- Name: TABLE export_secret; Type: COMMENT; Schema: oms; Owner: oms_owner
+--
+
+COMMENT ON TABLE oms.export_secret IS 'key of the pseudonymous customer ids in analysts'' exports; owner only';
 
 
 --
@@ -3501,6 +5763,84 @@ ALTER TABLE oms.refund ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
 
 
 --
+-- Name: report_cancel_day; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_cancel_day (
+    day date NOT NULL,
+    seller_id bigint NOT NULL,
+    reason_code text NOT NULL,
+    who text NOT NULL,
+    scope text NOT NULL,
+    state text NOT NULL,
+    n bigint NOT NULL,
+    units bigint NOT NULL
+);
+
+
+ALTER TABLE oms.report_cancel_day OWNER TO oms_owner;
+
+--
+-- Name: report_cancel_live; Type: VIEW; Schema: oms; Owner: oms_owner
+--
+
+CREATE VIEW oms.report_cancel_live AS
+ SELECT c.id AS cancellation_id,
+    c.order_id,
+    o.seller_id,
+    ((c.requested_at AT TIME ZONE 'UTC'::text))::date AS day,
+    c.reason_code,
+    COALESCE(( SELECT s.role
+           FROM oms.staff s
+          WHERE (s.login = c.requested_by)), 'other'::text) AS requester_role,
+    (c.override_reason IS NOT NULL) AS override,
+    c.scope,
+    c.state,
+    COALESCE(( SELECT sum(cl.qty) AS sum
+           FROM oms.cancellation_line cl
+          WHERE (cl.cancellation_id = c.id)), (0)::bigint) AS units
+   FROM (oms.cancellation c
+     JOIN oms.orders o ON ((o.id = c.order_id)));
+
+
+ALTER TABLE oms.report_cancel_live OWNER TO oms_owner;
+
+--
+-- Name: VIEW report_cancel_live; Type: COMMENT; Schema: oms; Owner: oms_owner
+--
+
+COMMENT ON VIEW oms.report_cancel_live IS 'a cancellation''s report figures recomputed from the base tables';
+
+
+--
+-- Name: report_day; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_day (
+    day date NOT NULL,
+    seller_id bigint NOT NULL,
+    currency character(3) NOT NULL,
+    status text NOT NULL,
+    orders bigint NOT NULL,
+    total_minor bigint NOT NULL,
+    confirmed bigint NOT NULL,
+    process_secs numeric NOT NULL,
+    shipped bigint NOT NULL,
+    ship_secs numeric NOT NULL,
+    in_time bigint NOT NULL,
+    delivered bigint NOT NULL,
+    transit_secs numeric NOT NULL,
+    with_estimate bigint NOT NULL,
+    on_time bigint NOT NULL,
+    exceptions bigint NOT NULL,
+    stuck bigint NOT NULL,
+    inaccurate bigint NOT NULL
+);
+
+
+ALTER TABLE oms.report_day OWNER TO oms_owner;
+
+--
 -- Name: return_item; Type: TABLE; Schema: oms; Owner: oms_owner
 --
 
@@ -3539,6 +5879,123 @@ CREATE TABLE oms.return_request (
 
 
 ALTER TABLE oms.return_request OWNER TO oms_owner;
+
+--
+-- Name: shipment_event; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.shipment_event (
+    id bigint NOT NULL,
+    shipment_id bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    status text NOT NULL,
+    location text,
+    description text,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT shipment_event_status_check CHECK ((status = ANY (ARRAY['pre_transit'::text, 'in_transit'::text, 'out_for_delivery'::text, 'delivered'::text, 'available_for_pickup'::text, 'return_to_sender'::text, 'failure'::text, 'cancelled'::text, 'error'::text, 'unknown'::text])))
+);
+
+
+ALTER TABLE oms.shipment_event OWNER TO oms_owner;
+
+--
+-- Name: report_order_live; Type: VIEW; Schema: oms; Owner: oms_owner
+--
+
+CREATE VIEW oms.report_order_live AS
+ SELECT o.id AS order_id,
+    o.seller_id,
+    o.currency,
+    ((o.placed_at AT TIME ZONE 'UTC'::text))::date AS day,
+    o.status,
+    o.total_minor,
+    (o.confirmed_at IS NOT NULL) AS confirmed,
+    EXTRACT(epoch FROM (o.confirmed_at - o.placed_at)) AS process_secs,
+    (o.shipped_at IS NOT NULL) AS shipped,
+    EXTRACT(epoch FROM (o.shipped_at - o.confirmed_at)) AS ship_secs,
+    COALESCE(((o.shipped_at - o.confirmed_at) <= '24:00:00'::interval), false) AS in_time,
+    (o.delivered_at IS NOT NULL) AS delivered,
+    EXTRACT(epoch FROM (o.delivered_at - o.shipped_at)) AS transit_secs,
+    ((o.delivered_at IS NOT NULL) AND (est.estimated_delivery IS NOT NULL)) AS with_estimate,
+    COALESCE((((o.delivered_at AT TIME ZONE 'UTC'::text))::date <= est.estimated_delivery), false) AS on_time,
+    ((o.status = 'DELIVERY_EXCEPTION'::text) OR (EXISTS ( SELECT 1
+           FROM (oms.shipment s
+             JOIN oms.shipment_event e ON ((e.shipment_id = s.id)))
+          WHERE ((s.order_id = o.id) AND (e.status = ANY (ARRAY['failure'::text, 'return_to_sender'::text])))))) AS exception,
+    (EXISTS ( SELECT 1
+           FROM oms.shipment s
+          WHERE ((s.order_id = o.id) AND s.flagged))) AS stuck,
+    ((o.confirmed_at IS NOT NULL) AND ((EXISTS ( SELECT 1
+           FROM oms.cancellation c
+          WHERE ((c.order_id = o.id) AND (c.reason_code = 'out_of_stock'::text) AND (c.state = 'done'::text)))) OR (EXISTS ( SELECT 1
+           FROM (oms.return_request rr
+             JOIN oms.return_item ri ON ((ri.return_id = rr.id)))
+          WHERE ((rr.order_id = o.id) AND (ri.condition = ANY (ARRAY['damaged'::text, 'defective'::text]))))))) AS inaccurate
+   FROM (oms.orders o
+     LEFT JOIN LATERAL ( SELECT s.estimated_delivery
+           FROM oms.shipment s
+          WHERE (s.order_id = o.id)
+          ORDER BY s.shipped_at DESC, s.id DESC
+         LIMIT 1) est ON (true));
+
+
+ALTER TABLE oms.report_order_live OWNER TO oms_owner;
+
+--
+-- Name: VIEW report_order_live; Type: COMMENT; Schema: oms; Owner: oms_owner
+--
+
+COMMENT ON VIEW oms.report_order_live IS 'an order''s report figures recomputed from the base tables (oms.report_order keeps them)';
+
+
+--
+-- Name: report_refund_day; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_refund_day (
+    day date NOT NULL,
+    seller_id bigint NOT NULL,
+    currency character(3) NOT NULL,
+    approval text NOT NULL,
+    status text NOT NULL,
+    n bigint NOT NULL,
+    amount_minor bigint NOT NULL,
+    exec_n bigint NOT NULL,
+    exec_secs numeric NOT NULL
+);
+
+
+ALTER TABLE oms.report_refund_day OWNER TO oms_owner;
+
+--
+-- Name: report_refund_live; Type: VIEW; Schema: oms; Owner: oms_owner
+--
+
+CREATE VIEW oms.report_refund_live AS
+ SELECT r.id AS refund_id,
+    r.order_id,
+    o.seller_id,
+    r.currency,
+    ((r.created_at AT TIME ZONE 'UTC'::text))::date AS day,
+    r.approval,
+    r.status,
+    r.amount_minor,
+        CASE
+            WHEN (r.status = 'succeeded'::text) THEN EXTRACT(epoch FROM (r.executed_at - r.created_at))
+            ELSE NULL::numeric
+        END AS exec_secs
+   FROM (oms.refund r
+     JOIN oms.orders o ON ((o.id = r.order_id)));
+
+
+ALTER TABLE oms.report_refund_live OWNER TO oms_owner;
+
+--
+-- Name: VIEW report_refund_live; Type: COMMENT; Schema: oms; Owner: oms_owner
+--
+
+COMMENT ON VIEW oms.report_refund_live IS 'a refund''s report figures recomputed from the base tables';
+
 
 --
 -- Name: return_request_id_seq; Type: SEQUENCE; Schema: oms; Owner: oms_owner
@@ -3582,27 +6039,6 @@ CREATE TABLE oms.schema_migrations (
 ALTER TABLE oms.schema_migrations OWNER TO oms_owner;
 
 --
--- Name: seller; Type: TABLE; Schema: oms; Owner: oms_owner
---
-
-CREATE TABLE oms.seller (
-    id bigint NOT NULL,
-    name text NOT NULL,
-    email text,
-    shipping_flat_minor bigint DEFAULT 0 NOT NULL,
-    free_shipping_over_minor bigint,
-    handling_days integer DEFAULT 1 NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT seller_free_shipping_over_minor_check CHECK ((free_shipping_over_minor >= 0)),
-    CONSTRAINT seller_handling_days_check CHECK (((handling_days >= 0) AND (handling_days <= 30))),
-    CONSTRAINT seller_name_check CHECK ((btrim(name) <> ''::text)),
-    CONSTRAINT seller_shipping_flat_minor_check CHECK ((shipping_flat_minor >= 0))
-);
-
-
-ALTER TABLE oms.seller OWNER TO oms_owner;
-
---
 -- Name: seller_id_seq; Type: SEQUENCE; Schema: oms; Owner: oms_owner
 --
 
@@ -3636,49 +6072,6 @@ CREATE TABLE oms.session_limit (
 ALTER TABLE oms.session_limit OWNER TO oms_owner;
 
 --
--- Name: shipment; Type: TABLE; Schema: oms; Owner: oms_owner
---
-
-CREATE TABLE oms.shipment (
-    id bigint NOT NULL,
-    order_id bigint NOT NULL,
-    carrier text NOT NULL,
-    service_level text DEFAULT 'ground'::text NOT NULL,
-    tracking_no text NOT NULL,
-    label_url text,
-    status text DEFAULT 'pre_transit'::text NOT NULL,
-    shipped_at timestamp with time zone DEFAULT now() NOT NULL,
-    estimated_delivery date,
-    last_event_at timestamp with time zone,
-    flagged boolean DEFAULT false NOT NULL,
-    flagged_at timestamp with time zone,
-    CONSTRAINT shipment_carrier_check CHECK ((btrim(carrier) <> ''::text)),
-    CONSTRAINT shipment_service_level_check CHECK ((service_level = ANY (ARRAY['economy'::text, 'ground'::text, 'express'::text, 'overnight'::text]))),
-    CONSTRAINT shipment_tracking_no_check CHECK ((tracking_no ~ '^[A-Za-z0-9-]{4,40}$'::text))
-);
-
-
-ALTER TABLE oms.shipment OWNER TO oms_owner;
-
---
--- Name: shipment_event; Type: TABLE; Schema: oms; Owner: oms_owner
---
-
-CREATE TABLE oms.shipment_event (
-    id bigint NOT NULL,
-    shipment_id bigint NOT NULL,
-    at timestamp with time zone NOT NULL,
-    status text NOT NULL,
-    location text,
-    description text,
-    received_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT shipment_event_status_check CHECK ((status = ANY (ARRAY['pre_transit'::text, 'in_transit'::text, 'out_for_delivery'::text, 'delivered'::text, 'available_for_pickup'::text, 'return_to_sender'::text, 'failure'::text, 'cancelled'::text, 'error'::text, 'unknown'::text])))
-);
-
-
-ALTER TABLE oms.shipment_event OWNER TO oms_owner;
-
---
 -- Name: shipment_event_id_seq; Type: SEQUENCE; Schema: oms; Owner: oms_owner
 --
 
@@ -3698,6 +6091,85 @@ ALTER TABLE oms.shipment_event ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENT
 
 ALTER TABLE oms.shipment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME oms.shipment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: shipment_review; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.shipment_review (
+    id bigint NOT NULL,
+    shipment_id bigint NOT NULL,
+    reason text NOT NULL,
+    opened_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    last_scan_at timestamp with time zone,
+    decision text,
+    decided_by text,
+    decided_at timestamp with time zone,
+    note text,
+    CONSTRAINT shipment_review_check CHECK ((((decision IS NULL) = (decided_at IS NULL)) AND ((decided_at IS NULL) = (decided_by IS NULL)))),
+    CONSTRAINT shipment_review_decision_check CHECK ((decision = ANY (ARRAY['contact_carrier'::text, 'reship'::text, 'refund'::text, 'wait'::text, 'resolved'::text]))),
+    CONSTRAINT shipment_review_note_check CHECK ((char_length(note) <= 10000)),
+    CONSTRAINT shipment_review_reason_check CHECK ((reason = ANY (ARRAY['stuck'::text, 'exception'::text, 'returned'::text, 'cancelled'::text, 'error'::text, 'lost'::text])))
+);
+
+
+ALTER TABLE oms.shipment_review OWNER TO oms_owner;
+
+--
+-- Name: shipment_review_id_seq; Type: SEQUENCE; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.shipment_review ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME oms.shipment_review_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: shipping_label; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.shipping_label (
+    id bigint NOT NULL,
+    order_id bigint NOT NULL,
+    shipment_id bigint,
+    aggregator_shipment_id text NOT NULL,
+    rate_id text NOT NULL,
+    carrier text NOT NULL,
+    service_level text NOT NULL,
+    amount_minor bigint NOT NULL,
+    currency character(3) NOT NULL,
+    label_url text NOT NULL,
+    tracking_no text NOT NULL,
+    bought_by text DEFAULT SESSION_USER NOT NULL,
+    bought_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT shipping_label_aggregator_shipment_id_check CHECK ((aggregator_shipment_id ~ '^[A-Za-z0-9_]{1,64}$'::text)),
+    CONSTRAINT shipping_label_amount_minor_check CHECK ((amount_minor >= 0)),
+    CONSTRAINT shipping_label_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT shipping_label_label_url_check CHECK (((label_url ~ '^https?://'::text) AND (char_length(label_url) <= 500))),
+    CONSTRAINT shipping_label_rate_id_check CHECK ((rate_id ~ '^[A-Za-z0-9_]{1,64}$'::text))
+);
+
+
+ALTER TABLE oms.shipping_label OWNER TO oms_owner;
+
+--
+-- Name: shipping_label_id_seq; Type: SEQUENCE; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.shipping_label ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME oms.shipping_label_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -3776,6 +6248,102 @@ ALTER TABLE oms.ticket_message ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENT
 
 
 --
+-- Name: tracker; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.tracker (
+    shipment_id bigint NOT NULL,
+    aggregator_id text,
+    public_url text,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    last_heard_at timestamp with time zone,
+    next_poll_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    poll_failures integer DEFAULT 0 NOT NULL,
+    last_error text,
+    CONSTRAINT tracker_aggregator_id_check CHECK ((aggregator_id ~ '^[A-Za-z0-9_]{1,64}$'::text)),
+    CONSTRAINT tracker_last_error_check CHECK ((char_length(last_error) <= 500)),
+    CONSTRAINT tracker_public_url_check CHECK (((public_url ~ '^https?://'::text) AND (char_length(public_url) <= 500)))
+);
+
+
+ALTER TABLE oms.tracker OWNER TO oms_owner;
+
+--
+-- Name: export_lines; Type: VIEW; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE VIEW oms_api.export_lines WITH (security_invoker='true') AS
+ SELECT o.order_no,
+    i.line_no,
+    o.placed_at,
+    o.status,
+    o.seller_id,
+    s.name AS seller_name,
+    o.customer_id,
+    i.sku,
+    i.name AS item_name,
+    i.qty,
+    i.cancelled_qty,
+    o.currency,
+    i.unit_price_minor,
+    i.line_total_minor
+   FROM ((oms.orders o
+     JOIN oms.order_item i ON ((i.order_id = o.id)))
+     JOIN oms.seller s ON ((s.id = o.seller_id)));
+
+
+ALTER TABLE oms_api.export_lines OWNER TO oms_owner;
+
+--
+-- Name: VIEW export_lines; Type: COMMENT; Schema: oms_api; Owner: oms_owner
+--
+
+COMMENT ON VIEW oms_api.export_lines IS 'oms export lines: one row per line of the orders the caller may see (RLS)';
+
+
+--
+-- Name: export_orders; Type: VIEW; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE VIEW oms_api.export_orders WITH (security_invoker='true') AS
+ SELECT o.order_no,
+    o.placed_at,
+    o.status,
+    o.seller_id,
+    s.name AS seller_name,
+    o.customer_id,
+    c.full_name AS customer_name,
+    c.email AS customer_email,
+    o.currency,
+    o.subtotal_minor,
+    o.shipping_minor,
+    o.total_minor,
+    (COALESCE(r.refunded_minor, (0)::numeric))::bigint AS refunded_minor,
+    o.confirmed_at,
+    o.shipped_at,
+    o.delivered_at,
+    o.cancelled_at
+   FROM (((oms.orders o
+     JOIN oms.seller s ON ((s.id = o.seller_id)))
+     JOIN oms.customer c ON ((c.id = o.customer_id)))
+     LEFT JOIN ( SELECT refund.order_id,
+            sum(refund.amount_minor) AS refunded_minor
+           FROM oms.refund
+          WHERE (refund.status = 'succeeded'::text)
+          GROUP BY refund.order_id) r ON ((r.order_id = o.id)));
+
+
+ALTER TABLE oms_api.export_orders OWNER TO oms_owner;
+
+--
+-- Name: VIEW export_orders; Type: COMMENT; Schema: oms_api; Owner: oms_owner
+--
+
+COMMENT ON VIEW oms_api.export_orders IS 'oms export orders: one row per order the caller may see (RLS), with the customer';
+
+
+--
 -- Name: cancellation_rates; Type: VIEW; Schema: oms_report; Owner: oms_owner
 --
 
@@ -3840,6 +6408,79 @@ ALTER TABLE oms_report.daily_order_volume OWNER TO oms_owner;
 --
 
 COMMENT ON VIEW oms_report.daily_order_volume IS 'orders placed per UTC day, seller and current status';
+
+
+--
+-- Name: export_lines; Type: VIEW; Schema: oms_report; Owner: oms_owner
+--
+
+CREATE VIEW oms_report.export_lines AS
+ SELECT o.order_no,
+    i.line_no,
+    o.placed_at,
+    o.status,
+    o.seller_id,
+    s.name AS seller_name,
+    "left"(encode(sha256(convert_to(((k.secret || ':'::text) || o.customer_id), 'UTF8'::name)), 'hex'::text), 16) AS customer_ref,
+    i.sku,
+    i.name AS item_name,
+    i.qty,
+    i.cancelled_qty,
+    o.currency,
+    i.unit_price_minor,
+    i.line_total_minor
+   FROM (((oms.orders o
+     CROSS JOIN oms.export_secret k)
+     JOIN oms.order_item i ON ((i.order_id = o.id)))
+     JOIN oms.seller s ON ((s.id = o.seller_id)));
+
+
+ALTER TABLE oms_report.export_lines OWNER TO oms_owner;
+
+--
+-- Name: VIEW export_lines; Type: COMMENT; Schema: oms_report; Owner: oms_owner
+--
+
+COMMENT ON VIEW oms_report.export_lines IS 'oms export lines for analysts: no PII, customer_ref pseudonymous';
+
+
+--
+-- Name: export_orders; Type: VIEW; Schema: oms_report; Owner: oms_owner
+--
+
+CREATE VIEW oms_report.export_orders AS
+ SELECT o.order_no,
+    o.placed_at,
+    o.status,
+    o.seller_id,
+    s.name AS seller_name,
+    "left"(encode(sha256(convert_to(((k.secret || ':'::text) || o.customer_id), 'UTF8'::name)), 'hex'::text), 16) AS customer_ref,
+    o.currency,
+    o.subtotal_minor,
+    o.shipping_minor,
+    o.total_minor,
+    (COALESCE(r.refunded_minor, (0)::numeric))::bigint AS refunded_minor,
+    o.confirmed_at,
+    o.shipped_at,
+    o.delivered_at,
+    o.cancelled_at
+   FROM (((oms.orders o
+     CROSS JOIN oms.export_secret k)
+     JOIN oms.seller s ON ((s.id = o.seller_id)))
+     LEFT JOIN ( SELECT refund.order_id,
+            sum(refund.amount_minor) AS refunded_minor
+           FROM oms.refund
+          WHERE (refund.status = 'succeeded'::text)
+          GROUP BY refund.order_id) r ON ((r.order_id = o.id)));
+
+
+ALTER TABLE oms_report.export_orders OWNER TO oms_owner;
+
+--
+-- Name: VIEW export_orders; Type: COMMENT; Schema: oms_report; Owner: oms_owner
+--
+
+COMMENT ON VIEW oms_report.export_orders IS 'oms export orders for analysts: no PII, customer_ref pseudonymous';
 
 
 --
@@ -3982,6 +6623,38 @@ ALTER TABLE ONLY oms.cancellation_reason
 
 
 --
+-- Name: carrier_event carrier_event_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.carrier_event
+    ADD CONSTRAINT carrier_event_pkey PRIMARY KEY (event_id);
+
+
+--
+-- Name: carrier carrier_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.carrier
+    ADD CONSTRAINT carrier_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: carrier_service carrier_service_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.carrier_service
+    ADD CONSTRAINT carrier_service_pkey PRIMARY KEY (carrier, service_level);
+
+
+--
+-- Name: carrier_status_map carrier_status_map_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.carrier_status_map
+    ADD CONSTRAINT carrier_status_map_pkey PRIMARY KEY (carrier_status);
+
+
+--
 -- Name: checkout checkout_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
 --
 
@@ -4003,6 +6676,22 @@ ALTER TABLE ONLY oms.currency
 
 ALTER TABLE ONLY oms.customer
     ADD CONSTRAINT customer_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: database_identity database_identity_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.database_identity
+    ADD CONSTRAINT database_identity_pkey PRIMARY KEY (singleton);
+
+
+--
+-- Name: export_secret export_secret_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.export_secret
+    ADD CONSTRAINT export_secret_pkey PRIMARY KEY (id);
 
 
 --
@@ -4158,6 +6847,30 @@ ALTER TABLE ONLY oms.refund
 
 
 --
+-- Name: report_cancel report_cancel_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.report_cancel
+    ADD CONSTRAINT report_cancel_pkey PRIMARY KEY (cancellation_id);
+
+
+--
+-- Name: report_order report_order_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.report_order
+    ADD CONSTRAINT report_order_pkey PRIMARY KEY (order_id);
+
+
+--
+-- Name: report_refund report_refund_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.report_refund
+    ADD CONSTRAINT report_refund_pkey PRIMARY KEY (refund_id);
+
+
+--
 -- Name: return_item return_item_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
 --
 
@@ -4246,11 +6959,43 @@ ALTER TABLE ONLY oms.shipment
 
 
 --
+-- Name: shipment_review shipment_review_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.shipment_review
+    ADD CONSTRAINT shipment_review_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: shipment shipment_tracking_no_key; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
 --
 
 ALTER TABLE ONLY oms.shipment
     ADD CONSTRAINT shipment_tracking_no_key UNIQUE (tracking_no);
+
+
+--
+-- Name: shipping_label shipping_label_aggregator_shipment_id_key; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.shipping_label
+    ADD CONSTRAINT shipping_label_aggregator_shipment_id_key UNIQUE (aggregator_shipment_id);
+
+
+--
+-- Name: shipping_label shipping_label_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.shipping_label
+    ADD CONSTRAINT shipping_label_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: shipping_zone shipping_zone_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.shipping_zone
+    ADD CONSTRAINT shipping_zone_pkey PRIMARY KEY (country, postcode_prefix);
 
 
 --
@@ -4275,6 +7020,30 @@ ALTER TABLE ONLY oms.ticket_message
 
 ALTER TABLE ONLY oms.ticket
     ADD CONSTRAINT ticket_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tracker tracker_aggregator_id_key; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.tracker
+    ADD CONSTRAINT tracker_aggregator_id_key UNIQUE (aggregator_id);
+
+
+--
+-- Name: tracker tracker_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.tracker
+    ADD CONSTRAINT tracker_pkey PRIMARY KEY (shipment_id);
+
+
+--
+-- Name: transit_time transit_time_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.transit_time
+    ADD CONSTRAINT transit_time_pkey PRIMARY KEY (carrier, service_level, zone);
 
 
 --
@@ -4467,6 +7236,55 @@ CREATE INDEX refund_pending_approval_idx ON oms.refund USING btree (created_at) 
 
 
 --
+-- Name: report_cancel_day_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_cancel_day_idx ON oms.report_cancel USING btree (day, seller_id);
+
+
+--
+-- Name: report_cancel_day_idx2; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_cancel_day_idx2 ON oms.report_cancel_day USING btree (day, seller_id);
+
+
+--
+-- Name: report_day_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_day_idx ON oms.report_day USING btree (day, seller_id);
+
+
+--
+-- Name: report_order_day_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_order_day_idx ON oms.report_order USING btree (day, seller_id);
+
+
+--
+-- Name: report_refund_day_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_refund_day_idx ON oms.report_refund USING btree (day, seller_id);
+
+
+--
+-- Name: report_refund_day_idx2; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_refund_day_idx2 ON oms.report_refund_day USING btree (day, seller_id);
+
+
+--
+-- Name: report_refund_exec_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_refund_exec_idx ON oms.report_refund USING btree (day, seller_id, currency, exec_secs) WHERE (exec_secs IS NOT NULL);
+
+
+--
 -- Name: return_request_order_idx; Type: INDEX; Schema: oms; Owner: oms_owner
 --
 
@@ -4485,6 +7303,27 @@ CREATE INDEX shipment_moving_idx ON oms.shipment USING btree (COALESCE(last_even
 --
 
 CREATE INDEX shipment_order_idx ON oms.shipment USING btree (order_id);
+
+
+--
+-- Name: shipment_review_open_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX shipment_review_open_idx ON oms.shipment_review USING btree (opened_at) WHERE (decided_at IS NULL);
+
+
+--
+-- Name: shipment_review_open_key; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE UNIQUE INDEX shipment_review_open_key ON oms.shipment_review USING btree (shipment_id) WHERE (decided_at IS NULL);
+
+
+--
+-- Name: shipping_label_order_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX shipping_label_order_idx ON oms.shipping_label USING btree (order_id);
 
 
 --
@@ -4523,6 +7362,13 @@ CREATE INDEX ticket_order_idx ON oms.ticket USING btree (order_id) WHERE (order_
 
 
 --
+-- Name: tracker_due_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX tracker_due_idx ON oms.tracker USING btree (next_poll_at) WHERE active;
+
+
+--
 -- Name: address audit; Type: TRIGGER; Schema: oms; Owner: oms_owner
 --
 
@@ -4555,6 +7401,20 @@ CREATE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE ON oms.cancellation_line F
 --
 
 CREATE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE ON oms.cancellation_reason FOR EACH ROW EXECUTE FUNCTION oms.audit_row('code');
+
+
+--
+-- Name: carrier audit; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE ON oms.carrier FOR EACH ROW EXECUTE FUNCTION oms.audit_row('code');
+
+
+--
+-- Name: carrier_service audit; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE ON oms.carrier_service FOR EACH ROW EXECUTE FUNCTION oms.audit_row('carrier', 'service_level');
 
 
 --
@@ -4670,6 +7530,20 @@ CREATE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE ON oms.shipment_event FOR 
 
 
 --
+-- Name: shipment_review audit; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE ON oms.shipment_review FOR EACH ROW EXECUTE FUNCTION oms.audit_row('id');
+
+
+--
+-- Name: shipping_label audit; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE ON oms.shipping_label FOR EACH ROW EXECUTE FUNCTION oms.audit_row('id');
+
+
+--
 -- Name: staff audit; Type: TRIGGER; Schema: oms; Owner: oms_owner
 --
 
@@ -4754,6 +7628,62 @@ CREATE TRIGGER refund_guard_amount BEFORE INSERT OR UPDATE OF amount_minor, appr
 
 
 --
+-- Name: cancellation report_chg; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER report_chg AFTER INSERT OR UPDATE ON oms.cancellation FOR EACH ROW EXECUTE FUNCTION oms.report_trg();
+
+
+--
+-- Name: cancellation_line report_chg; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER report_chg AFTER INSERT OR UPDATE ON oms.cancellation_line FOR EACH ROW EXECUTE FUNCTION oms.report_trg();
+
+
+--
+-- Name: refund report_chg; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER report_chg AFTER INSERT OR UPDATE ON oms.refund FOR EACH ROW EXECUTE FUNCTION oms.report_trg();
+
+
+--
+-- Name: return_item report_chg; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER report_chg AFTER INSERT OR UPDATE ON oms.return_item FOR EACH ROW EXECUTE FUNCTION oms.report_trg();
+
+
+--
+-- Name: shipment report_chg; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER report_chg AFTER INSERT OR UPDATE ON oms.shipment FOR EACH ROW EXECUTE FUNCTION oms.report_trg();
+
+
+--
+-- Name: orders report_ins; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER report_ins AFTER INSERT ON oms.orders FOR EACH ROW EXECUTE FUNCTION oms.report_trg();
+
+
+--
+-- Name: shipment_event report_ins; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER report_ins AFTER INSERT ON oms.shipment_event FOR EACH ROW WHEN ((new.status = ANY (ARRAY['failure'::text, 'return_to_sender'::text]))) EXECUTE FUNCTION oms.report_trg();
+
+
+--
+-- Name: orders report_upd; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER report_upd AFTER UPDATE ON oms.orders FOR EACH ROW WHEN (((old.status IS DISTINCT FROM new.status) OR (old.placed_at IS DISTINCT FROM new.placed_at) OR (old.confirmed_at IS DISTINCT FROM new.confirmed_at) OR (old.shipped_at IS DISTINCT FROM new.shipped_at) OR (old.delivered_at IS DISTINCT FROM new.delivered_at) OR (old.total_minor IS DISTINCT FROM new.total_minor) OR (old.seller_id IS DISTINCT FROM new.seller_id) OR (old.currency IS DISTINCT FROM new.currency))) EXECUTE FUNCTION oms.report_trg();
+
+
+--
 -- Name: address address_customer_id_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
 --
 
@@ -4807,6 +7737,22 @@ ALTER TABLE ONLY oms.cancellation
 
 ALTER TABLE ONLY oms.cancellation
     ADD CONSTRAINT cancellation_reason_code_fkey FOREIGN KEY (reason_code) REFERENCES oms.cancellation_reason(code);
+
+
+--
+-- Name: carrier_service carrier_service_carrier_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.carrier_service
+    ADD CONSTRAINT carrier_service_carrier_fkey FOREIGN KEY (carrier) REFERENCES oms.carrier(code) ON UPDATE CASCADE;
+
+
+--
+-- Name: carrier_status_map carrier_status_map_order_status_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.carrier_status_map
+    ADD CONSTRAINT carrier_status_map_order_status_fkey FOREIGN KEY (order_status) REFERENCES oms.order_status(status);
 
 
 --
@@ -4994,6 +7940,30 @@ ALTER TABLE ONLY oms.shipment
 
 
 --
+-- Name: shipment_review shipment_review_shipment_id_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.shipment_review
+    ADD CONSTRAINT shipment_review_shipment_id_fkey FOREIGN KEY (shipment_id) REFERENCES oms.shipment(id);
+
+
+--
+-- Name: shipping_label shipping_label_order_id_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.shipping_label
+    ADD CONSTRAINT shipping_label_order_id_fkey FOREIGN KEY (order_id) REFERENCES oms.orders(id);
+
+
+--
+-- Name: shipping_label shipping_label_shipment_id_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.shipping_label
+    ADD CONSTRAINT shipping_label_shipment_id_fkey FOREIGN KEY (shipment_id) REFERENCES oms.shipment(id);
+
+
+--
 -- Name: staff staff_seller_id_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
 --
 
@@ -5031,6 +8001,22 @@ ALTER TABLE ONLY oms.ticket_message
 
 ALTER TABLE ONLY oms.ticket
     ADD CONSTRAINT ticket_order_id_fkey FOREIGN KEY (order_id) REFERENCES oms.orders(id);
+
+
+--
+-- Name: tracker tracker_shipment_id_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.tracker
+    ADD CONSTRAINT tracker_shipment_id_fkey FOREIGN KEY (shipment_id) REFERENCES oms.shipment(id);
+
+
+--
+-- Name: transit_time transit_time_carrier_service_level_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.transit_time
+    ADD CONSTRAINT transit_time_carrier_service_level_fkey FOREIGN KEY (carrier, service_level) REFERENCES oms.carrier_service(carrier, service_level) ON UPDATE CASCADE;
 
 
 --
@@ -5114,6 +8100,48 @@ CREATE POLICY all_rows ON oms.payment FOR SELECT TO oms_csr, oms_admin, oms_work
 --
 
 CREATE POLICY all_rows ON oms.refund FOR SELECT TO oms_csr, oms_admin, oms_worker USING (true);
+
+
+--
+-- Name: report_cancel all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.report_cancel FOR SELECT TO oms_analyst, oms_admin USING (true);
+
+
+--
+-- Name: report_cancel_day all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.report_cancel_day FOR SELECT TO oms_analyst, oms_admin USING (true);
+
+
+--
+-- Name: report_day all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.report_day FOR SELECT TO oms_analyst, oms_admin USING (true);
+
+
+--
+-- Name: report_order all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.report_order FOR SELECT TO oms_analyst, oms_admin USING (true);
+
+
+--
+-- Name: report_refund all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.report_refund FOR SELECT TO oms_analyst, oms_admin USING (true);
+
+
+--
+-- Name: report_refund_day all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.report_refund_day FOR SELECT TO oms_analyst, oms_admin USING (true);
 
 
 --
@@ -5203,6 +8231,12 @@ ALTER TABLE oms.checkout ENABLE ROW LEVEL SECURITY;
 ALTER TABLE oms.customer ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: export_secret; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.export_secret ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: item; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
 --
 
@@ -5238,6 +8272,42 @@ ALTER TABLE oms.payment ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE oms.refund ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: report_cancel; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.report_cancel ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: report_cancel_day; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.report_cancel_day ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: report_day; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.report_day ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: report_order; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.report_order ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: report_refund; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.report_refund ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: report_refund_day; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.report_refund_day ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: return_item; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
@@ -5350,6 +8420,48 @@ CREATE POLICY seller_rows ON oms.payment FOR SELECT TO oms_fulfilment USING ((EX
 CREATE POLICY seller_rows ON oms.refund FOR SELECT TO oms_fulfilment USING ((EXISTS ( SELECT 1
    FROM oms.orders o
   WHERE (o.id = refund.order_id))));
+
+
+--
+-- Name: report_cancel seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.report_cancel FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
+
+
+--
+-- Name: report_cancel_day seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.report_cancel_day FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
+
+
+--
+-- Name: report_day seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.report_day FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
+
+
+--
+-- Name: report_order seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.report_order FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
+
+
+--
+-- Name: report_refund seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.report_refund FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
+
+
+--
+-- Name: report_refund_day seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.report_refund_day FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
 
 
 --
@@ -5537,6 +8649,23 @@ REVOKE ALL ON FUNCTION oms.apply_cancellation(p_cancel oms.cancellation, p_order
 
 
 --
+-- Name: TABLE shipment; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.shipment TO oms_admin;
+GRANT SELECT ON TABLE oms.shipment TO oms_csr;
+GRANT SELECT ON TABLE oms.shipment TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.shipment TO oms_worker;
+
+
+--
+-- Name: FUNCTION apply_scan(p_ship oms.shipment, p_status text, p_at timestamp with time zone, p_location text, p_description text, p_signed_by text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.apply_scan(p_ship oms.shipment, p_status text, p_at timestamp with time zone, p_location text, p_description text, p_signed_by text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION apply_session_limits(); Type: ACL; Schema: oms; Owner: postgres
 --
 
@@ -5686,6 +8815,13 @@ REVOKE ALL ON FUNCTION oms.cancellation_lines_json(p_cancellation_id bigint) FRO
 
 
 --
+-- Name: FUNCTION carrier_find(p_carrier text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.carrier_find(p_carrier text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION check_cancel_lines(p_order oms.orders, p_lines jsonb); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -5718,6 +8854,49 @@ GRANT ALL ON FUNCTION oms.clean_text(p text) TO oms_csr;
 GRANT ALL ON FUNCTION oms.clean_text(p text) TO oms_fulfilment;
 GRANT ALL ON FUNCTION oms.clean_text(p text) TO oms_worker;
 REVOKE ALL ON FUNCTION oms.clean_text(p text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION transit_days(p_service_level text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.transit_days(p_service_level text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION transit_days(p_carrier text, p_service_level text, p_zone integer); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.transit_days(p_carrier text, p_service_level text, p_zone integer) TO oms_admin;
+GRANT ALL ON FUNCTION oms.transit_days(p_carrier text, p_service_level text, p_zone integer) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.transit_days(p_carrier text, p_service_level text, p_zone integer) TO oms_csr;
+GRANT ALL ON FUNCTION oms.transit_days(p_carrier text, p_service_level text, p_zone integer) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms.transit_days(p_carrier text, p_service_level text, p_zone integer) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.transit_days(p_carrier text, p_service_level text, p_zone integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION zone_of(p_country text, p_postcode text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.zone_of(p_country text, p_postcode text) TO oms_admin;
+GRANT ALL ON FUNCTION oms.zone_of(p_country text, p_postcode text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.zone_of(p_country text, p_postcode text) TO oms_csr;
+GRANT ALL ON FUNCTION oms.zone_of(p_country text, p_postcode text) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms.zone_of(p_country text, p_postcode text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.zone_of(p_country text, p_postcode text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION delivery_estimate(p_from date, p_handling_days integer, p_carrier text, p_service_level text, p_country text, p_postcode text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.delivery_estimate(p_from date, p_handling_days integer, p_carrier text, p_service_level text, p_country text, p_postcode text) TO oms_admin;
+GRANT ALL ON FUNCTION oms.delivery_estimate(p_from date, p_handling_days integer, p_carrier text, p_service_level text, p_country text, p_postcode text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.delivery_estimate(p_from date, p_handling_days integer, p_carrier text, p_service_level text, p_country text, p_postcode text) TO oms_csr;
+GRANT ALL ON FUNCTION oms.delivery_estimate(p_from date, p_handling_days integer, p_carrier text, p_service_level text, p_country text, p_postcode text) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms.delivery_estimate(p_from date, p_handling_days integer, p_carrier text, p_service_level text, p_country text, p_postcode text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.delivery_estimate(p_from date, p_handling_days integer, p_carrier text, p_service_level text, p_country text, p_postcode text) FROM PUBLIC;
 
 
 --
@@ -5796,34 +8975,6 @@ REVOKE ALL ON FUNCTION oms.lock_order(p_order_id bigint, p_order_no bigint, p_ro
 
 
 --
--- Name: FUNCTION policy_value_ok(p_key text, p_value text); Type: ACL; Schema: oms; Owner: oms_owner
---
-
-REVOKE ALL ON FUNCTION oms.policy_value_ok(p_key text, p_value text) FROM PUBLIC;
-
-
---
--- Name: TABLE policy; Type: ACL; Schema: oms; Owner: oms_owner
---
-
-GRANT SELECT ON TABLE oms.policy TO oms_admin;
-GRANT SELECT ON TABLE oms.policy TO oms_csr;
-GRANT SELECT ON TABLE oms.policy TO oms_fulfilment;
-GRANT SELECT ON TABLE oms.policy TO oms_worker;
-
-
---
--- Name: FUNCTION policy_get(p_key text); Type: ACL; Schema: oms; Owner: oms_owner
---
-
-GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_admin;
-GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_csr;
-GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_fulfilment;
-GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_worker;
-REVOKE ALL ON FUNCTION oms.policy_get(p_key text) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION normalize_phone(p_text text); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -5860,6 +9011,25 @@ REVOKE ALL ON FUNCTION oms.notify_outbox() FROM PUBLIC;
 
 
 --
+-- Name: TABLE seller; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.seller TO oms_admin;
+GRANT SELECT ON TABLE oms.seller TO oms_csr;
+GRANT SELECT ON TABLE oms.seller TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.seller TO oms_worker;
+
+
+--
+-- Name: FUNCTION order_estimate(p_order_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.order_estimate(p_order_id bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms.order_estimate(p_order_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.order_estimate(p_order_id bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION order_no_valid(p_no bigint); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -5883,6 +9053,34 @@ REVOKE ALL ON FUNCTION oms.orders_guard_status() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION oms.outbox_finish(p_id bigint, p_status text, p_error text, p_result jsonb, p_delay interval) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION policy_value_ok(p_key text, p_value text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.policy_value_ok(p_key text, p_value text) FROM PUBLIC;
+
+
+--
+-- Name: TABLE policy; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.policy TO oms_admin;
+GRANT SELECT ON TABLE oms.policy TO oms_csr;
+GRANT SELECT ON TABLE oms.policy TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.policy TO oms_worker;
+
+
+--
+-- Name: FUNCTION policy_get(p_key text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_admin;
+GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_csr;
+GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.policy_get(p_key text) FROM PUBLIC;
 
 
 --
@@ -5963,10 +9161,158 @@ REVOKE ALL ON FUNCTION oms.refuse(p_msg text, p_detail jsonb) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION report_bucket(p_day date, p_by text, p_start date); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) TO oms_admin;
+GRANT ALL ON FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) FROM PUBLIC;
+
+
+--
+-- Name: TABLE report_cancel; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.report_cancel TO oms_admin;
+GRANT SELECT ON TABLE oms.report_cancel TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_cancel TO oms_fulfilment;
+
+
+--
+-- Name: FUNCTION report_cancel_add(f oms.report_cancel, p_sign integer); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.report_cancel_add(f oms.report_cancel, p_sign integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_cancel_refresh(p_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.report_cancel_refresh(p_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: TABLE report_order; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.report_order TO oms_admin;
+GRANT SELECT ON TABLE oms.report_order TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_order TO oms_fulfilment;
+
+
+--
+-- Name: FUNCTION report_day_add(f oms.report_order, p_sign integer); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.report_day_add(f oms.report_order, p_sign integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_order_refresh(p_order_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.report_order_refresh(p_order_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_range(p_from date, p_to date, p_by text, OUT v_from date, OUT v_to date, OUT v_by text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.report_range(p_from date, p_to date, p_by text, OUT v_from date, OUT v_to date, OUT v_by text) TO oms_admin;
+GRANT ALL ON FUNCTION oms.report_range(p_from date, p_to date, p_by text, OUT v_from date, OUT v_to date, OUT v_by text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.report_range(p_from date, p_to date, p_by text, OUT v_from date, OUT v_to date, OUT v_by text) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.report_range(p_from date, p_to date, p_by text, OUT v_from date, OUT v_to date, OUT v_by text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_rebuild(); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.report_rebuild() FROM PUBLIC;
+
+
+--
+-- Name: TABLE report_refund; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.report_refund TO oms_admin;
+GRANT SELECT ON TABLE oms.report_refund TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_refund TO oms_fulfilment;
+
+
+--
+-- Name: FUNCTION report_refund_add(f oms.report_refund, p_sign integer); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.report_refund_add(f oms.report_refund, p_sign integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_refund_refresh(p_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.report_refund_refresh(p_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_status_sort(p_status text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.report_status_sort(p_status text) TO oms_admin;
+GRANT ALL ON FUNCTION oms.report_status_sort(p_status text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.report_status_sort(p_status text) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.report_status_sort(p_status text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_trg(); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.report_trg() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_who(p_role text, p_override boolean); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.report_who(p_role text, p_override boolean) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION request_cancellation(p_action text, p_order_no bigint, p_lines jsonb, p_reason text, p_note text, p_override_reason text, OUT cancellation_id bigint, OUT state text, OUT refund_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
 REVOKE ALL ON FUNCTION oms.request_cancellation(p_action text, p_order_no bigint, p_lines jsonb, p_reason text, p_note text, p_override_reason text, OUT cancellation_id bigint, OUT state text, OUT refund_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION review_open(p_shipment_id bigint, p_reason text, p_last_scan timestamp with time zone); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.review_open(p_shipment_id bigint, p_reason text, p_last_scan timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION revise_estimate(p_shipment_id bigint, p_date date); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.revise_estimate(p_shipment_id bigint, p_date date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION schedule_wait(p_policy text, p_n integer); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.schedule_wait(p_policy text, p_n integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ship(p_order_no bigint, p_carrier text, p_tracking_no text, p_service_level text, p_role text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.ship(p_order_no bigint, p_carrier text, p_tracking_no text, p_service_level text, p_role text) FROM PUBLIC;
 
 
 --
@@ -5981,10 +9327,21 @@ REVOKE ALL ON FUNCTION oms.staff_name_for(p_login text, p_order_id bigint) FROM 
 
 
 --
--- Name: FUNCTION transit_days(p_service_level text); Type: ACL; Schema: oms; Owner: oms_owner
+-- Name: FUNCTION tracker_apply(p_tracker jsonb); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
-REVOKE ALL ON FUNCTION oms.transit_days(p_service_level text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION oms.tracker_apply(p_tracker jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tracking_no_ok(p_carrier text, p_tracking_no text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) TO oms_admin;
+GRANT ALL ON FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) TO oms_csr;
+GRANT ALL ON FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) FROM PUBLIC;
 
 
 --
@@ -6063,11 +9420,30 @@ REVOKE ALL ON FUNCTION oms_api.cancel_reasons() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text); Type: ACL; Schema: oms_api; Owner: oms_owner
+-- Name: FUNCTION carrier_event(p_body text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
-GRANT ALL ON FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text) TO oms_worker;
-REVOKE ALL ON FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text) FROM PUBLIC;
+GRANT ALL ON FUNCTION oms_api.carrier_event(p_body text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.carrier_event(p_body text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION carriers(); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.carriers() TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.carriers() TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.carriers() TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms_api.carriers() TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.carriers() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text, p_captured boolean); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text, p_captured boolean) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p_amount_minor bigint, p_currency text, p_metadata_order_no text, p_captured boolean) FROM PUBLIC;
 
 
 --
@@ -6088,6 +9464,14 @@ GRANT ALL ON FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status tex
 GRANT ALL ON FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text, p_from date, p_to date, p_after_placed timestamp with time zone, p_after_no bigint, p_limit integer) TO oms_csr;
 GRANT ALL ON FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text, p_from date, p_to date, p_after_placed timestamp with time zone, p_after_no bigint, p_limit integer) TO oms_fulfilment;
 REVOKE ALL ON FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text, p_from date, p_to date, p_after_placed timestamp with time zone, p_after_no bigint, p_limit integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION dashboard(); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.dashboard() TO oms_admin;
+REVOKE ALL ON FUNCTION oms_api.dashboard() FROM PUBLIC;
 
 
 --
@@ -6127,6 +9511,16 @@ REVOKE ALL ON FUNCTION oms_api.flag_stuck_shipments() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION fulfilment_queue(p_late_only boolean); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION job(p_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -6159,6 +9553,22 @@ REVOKE ALL ON FUNCTION oms_api.lookup(p_kind text, p_query text, p_limit integer
 
 GRANT ALL ON FUNCTION oms_api.mail_data(p_order_id bigint, p_shipment_id bigint, p_refund_id bigint) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.mail_data(p_order_id bigint, p_shipment_id bigint, p_refund_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION mail_message_key(p_job_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.mail_message_key(p_job_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.mail_message_key(p_job_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION mail_relay_alert(p_problem text, p_detail jsonb); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.mail_relay_alert(p_problem text, p_detail jsonb) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.mail_relay_alert(p_problem text, p_detail jsonb) FROM PUBLIC;
 
 
 --
@@ -6238,11 +9648,51 @@ REVOKE ALL ON FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_d
 
 
 --
+-- Name: FUNCTION payment_capture_failed(p_order_no bigint, p_provider_ref text, p_error text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.payment_capture_failed(p_order_no bigint, p_provider_ref text, p_error text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.payment_capture_failed(p_order_no bigint, p_provider_ref text, p_error text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_captured(p_order_no bigint, p_provider_ref text, p_amount_minor bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.payment_captured(p_order_no bigint, p_provider_ref text, p_amount_minor bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.payment_captured(p_order_no bigint, p_provider_ref text, p_amount_minor bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION payment_failed(p_order_no bigint, p_error text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
 GRANT ALL ON FUNCTION oms_api.payment_failed(p_order_no bigint, p_error text) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.payment_failed(p_order_no bigint, p_error text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_gateway_alert(p_problem text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.payment_gateway_alert(p_problem text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.payment_gateway_alert(p_problem text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_look(p_order_no bigint, p_gateway_status text, p_error text, OUT status text, OUT next_look_ms bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.payment_look(p_order_no bigint, p_gateway_status text, p_error text, OUT status text, OUT next_look_ms bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.payment_look(p_order_no bigint, p_gateway_status text, p_error text, OUT status text, OUT next_look_ms bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_to_capture(p_order_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.payment_to_capture(p_order_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.payment_to_capture(p_order_id bigint) FROM PUBLIC;
 
 
 --
@@ -6315,11 +9765,11 @@ REVOKE ALL ON FUNCTION oms_api.reason_retire(p_code text) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text); Type: ACL; Schema: oms_api; Owner: oms_owner
+-- Name: FUNCTION record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text, p_signed_by text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
-GRANT ALL ON FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text) TO oms_worker;
-REVOKE ALL ON FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text) FROM PUBLIC;
+GRANT ALL ON FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text, p_signed_by text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.record_tracking_event(p_tracking_no text, p_status text, p_at timestamp with time zone, p_location text, p_description text, p_signed_by text) FROM PUBLIC;
 
 
 --
@@ -6333,11 +9783,43 @@ REVOKE ALL ON FUNCTION oms_api.refund_card(p_id bigint) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION refund_followup(p_refund_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.refund_followup(p_refund_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.refund_followup(p_refund_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refund_new_key(p_refund_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.refund_new_key(p_refund_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.refund_new_key(p_refund_id bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text, p_message text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
 GRANT ALL ON FUNCTION oms_api.refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text, p_message text) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text, p_message text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refund_retry(p_refund_id bigint, p_note text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.refund_retry(p_refund_id bigint, p_note text) TO oms_admin;
+REVOKE ALL ON FUNCTION oms_api.refund_retry(p_refund_id bigint, p_note text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refund_settle_outside(p_refund_id bigint, p_note text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.refund_settle_outside(p_refund_id bigint, p_note text) TO oms_admin;
+REVOKE ALL ON FUNCTION oms_api.refund_settle_outside(p_refund_id bigint, p_note text) FROM PUBLIC;
 
 
 --
@@ -6359,12 +9841,140 @@ REVOKE ALL ON FUNCTION oms_api.refunds(p_status text, p_order_no bigint, p_after
 
 
 --
+-- Name: FUNCTION report_cancellations(p_from date, p_to date, p_seller_id bigint, p_by text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.report_cancellations(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.report_cancellations(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms_api.report_cancellations(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.report_cancellations(p_from date, p_to date, p_seller_id bigint, p_by text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_fold(); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.report_fold() TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.report_fold() TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.report_fold() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_fulfilment(p_from date, p_to date, p_seller_id bigint, p_by text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_seller_id bigint, p_by text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_kpi(p_from date, p_to date, p_seller_id bigint, p_by text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_id bigint, p_by text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_orders(p_figure text, p_from date, p_to date, p_seller_id bigint, p_status text, p_limit integer, p_after_order_no bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.report_orders(p_figure text, p_from date, p_to date, p_seller_id bigint, p_status text, p_limit integer, p_after_order_no bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.report_orders(p_figure text, p_from date, p_to date, p_seller_id bigint, p_status text, p_limit integer, p_after_order_no bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.report_orders(p_figure text, p_from date, p_to date, p_seller_id bigint, p_status text, p_limit integer, p_after_order_no bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_refunds(p_from date, p_to date, p_seller_id bigint, p_by text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigint, p_by text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_sellers(); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.report_sellers() TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.report_sellers() TO oms_analyst;
+GRANT ALL ON FUNCTION oms_api.report_sellers() TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.report_sellers() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_verify(); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.report_verify() TO oms_admin;
+REVOKE ALL ON FUNCTION oms_api.report_verify() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_volume(p_from date, p_to date, p_seller_id bigint, p_by text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint, p_by text) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint, p_by text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION request_refund(p_order_no bigint, p_amount_minor bigint, p_reason text, p_note text, p_request_key uuid); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
 GRANT ALL ON FUNCTION oms_api.request_refund(p_order_no bigint, p_amount_minor bigint, p_reason text, p_note text, p_request_key uuid) TO oms_admin;
 GRANT ALL ON FUNCTION oms_api.request_refund(p_order_no bigint, p_amount_minor bigint, p_reason text, p_note text, p_request_key uuid) TO oms_csr;
 REVOKE ALL ON FUNCTION oms_api.request_refund(p_order_no bigint, p_amount_minor bigint, p_reason text, p_note text, p_request_key uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION review_decide(p_review_id bigint, p_decision text, p_note text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) TO oms_csr;
+REVOKE ALL ON FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION shipment_reviews(p_open_only boolean); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.shipment_reviews(p_open_only boolean) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.shipment_reviews(p_open_only boolean) TO oms_csr;
+REVOKE ALL ON FUNCTION oms_api.shipment_reviews(p_open_only boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tracker_poll_failed(p_shipment_id bigint, p_error text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.tracker_poll_failed(p_shipment_id bigint, p_error text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.tracker_poll_failed(p_shipment_id bigint, p_error text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tracker_update(p_tracker jsonb); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.tracker_update(p_tracker jsonb) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.tracker_update(p_tracker jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION trackers_due(p_limit integer, p_per_carrier integer); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.trackers_due(p_limit integer, p_per_carrier integer) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.trackers_due(p_limit integer, p_per_carrier integer) FROM PUBLIC;
 
 
 --
@@ -6470,6 +10080,13 @@ GRANT SELECT ON TABLE oms.customer TO oms_worker;
 
 
 --
+-- Name: TABLE database_identity; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.database_identity TO oms_admin;
+
+
+--
 -- Name: TABLE item; Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -6500,6 +10117,24 @@ GRANT SELECT ON TABLE oms.order_transition TO oms_worker;
 
 
 --
+-- Name: TABLE report_cancel_day; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.report_cancel_day TO oms_admin;
+GRANT SELECT ON TABLE oms.report_cancel_day TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_cancel_day TO oms_fulfilment;
+
+
+--
+-- Name: TABLE report_day; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.report_day TO oms_admin;
+GRANT SELECT ON TABLE oms.report_day TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_day TO oms_fulfilment;
+
+
+--
 -- Name: TABLE return_item; Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -6520,6 +10155,25 @@ GRANT SELECT ON TABLE oms.return_request TO oms_worker;
 
 
 --
+-- Name: TABLE shipment_event; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.shipment_event TO oms_admin;
+GRANT SELECT ON TABLE oms.shipment_event TO oms_csr;
+GRANT SELECT ON TABLE oms.shipment_event TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.shipment_event TO oms_worker;
+
+
+--
+-- Name: TABLE report_refund_day; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.report_refund_day TO oms_admin;
+GRANT SELECT ON TABLE oms.report_refund_day TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_refund_day TO oms_fulfilment;
+
+
+--
 -- Name: TABLE schema_definitions; Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -6534,40 +10188,10 @@ GRANT SELECT ON TABLE oms.schema_migrations TO oms_admin;
 
 
 --
--- Name: TABLE seller; Type: ACL; Schema: oms; Owner: oms_owner
---
-
-GRANT SELECT ON TABLE oms.seller TO oms_admin;
-GRANT SELECT ON TABLE oms.seller TO oms_csr;
-GRANT SELECT ON TABLE oms.seller TO oms_fulfilment;
-GRANT SELECT ON TABLE oms.seller TO oms_worker;
-
-
---
 -- Name: TABLE session_limit; Type: ACL; Schema: oms; Owner: oms_owner
 --
 
 GRANT SELECT ON TABLE oms.session_limit TO oms_admin;
-
-
---
--- Name: TABLE shipment; Type: ACL; Schema: oms; Owner: oms_owner
---
-
-GRANT SELECT ON TABLE oms.shipment TO oms_admin;
-GRANT SELECT ON TABLE oms.shipment TO oms_csr;
-GRANT SELECT ON TABLE oms.shipment TO oms_fulfilment;
-GRANT SELECT ON TABLE oms.shipment TO oms_worker;
-
-
---
--- Name: TABLE shipment_event; Type: ACL; Schema: oms; Owner: oms_owner
---
-
-GRANT SELECT ON TABLE oms.shipment_event TO oms_admin;
-GRANT SELECT ON TABLE oms.shipment_event TO oms_csr;
-GRANT SELECT ON TABLE oms.shipment_event TO oms_fulfilment;
-GRANT SELECT ON TABLE oms.shipment_event TO oms_worker;
 
 
 --
@@ -6591,6 +10215,22 @@ GRANT SELECT ON TABLE oms.ticket_message TO oms_worker;
 
 
 --
+-- Name: TABLE export_lines; Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms_api.export_lines TO oms_admin;
+GRANT SELECT ON TABLE oms_api.export_lines TO oms_fulfilment;
+
+
+--
+-- Name: TABLE export_orders; Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms_api.export_orders TO oms_admin;
+GRANT SELECT ON TABLE oms_api.export_orders TO oms_fulfilment;
+
+
+--
 -- Name: TABLE cancellation_rates; Type: ACL; Schema: oms_report; Owner: oms_owner
 --
 
@@ -6604,6 +10244,22 @@ GRANT SELECT ON TABLE oms_report.cancellation_rates TO oms_analyst;
 
 GRANT SELECT ON TABLE oms_report.daily_order_volume TO oms_admin;
 GRANT SELECT ON TABLE oms_report.daily_order_volume TO oms_analyst;
+
+
+--
+-- Name: TABLE export_lines; Type: ACL; Schema: oms_report; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms_report.export_lines TO oms_admin;
+GRANT SELECT ON TABLE oms_report.export_lines TO oms_analyst;
+
+
+--
+-- Name: TABLE export_orders; Type: ACL; Schema: oms_report; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms_report.export_orders TO oms_admin;
+GRANT SELECT ON TABLE oms_report.export_orders TO oms_analyst;
 
 
 --
