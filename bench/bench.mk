@@ -14,4 +14,10 @@ bench: oms$(EXEEXT) oms-worker$(EXEEXT)
 	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/cancel.sh
 	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/worker.sh
 	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/export.sh
-.PHONY: bench
+	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/mixed.sh
+
+# The mixed CSR workload alone (bench/mixed.sh; options in BENCH_MIXED_ARGS,
+# e.g. BENCH_MIXED_ARGS='--scale tiny --seconds 5').
+bench-mixed: oms$(EXEEXT)
+	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/mixed.sh $(BENCH_MIXED_ARGS)
+.PHONY: bench bench-mixed
