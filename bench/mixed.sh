@@ -37,6 +37,11 @@
 #               does not, PgBouncer 1.18's transaction mode would break it)
 #   floor       each function's body written out as a prepared statement
 #               (-M prepared, direct): planned once per connection
+#   fn_bouncer_rate  the largest client count through PgBouncer at a fixed
+#               rate (pgbench -R; half of fn_bouncer's tps there, or
+#               OMS_BENCH_RATE): people with think time, not a closed loop
+#               (at 64 clients in a closed loop every statement waits for
+#               64 / tps on average, whatever it costs)
 #   fn_noname   the mix without name searches (direct; not run by default)
 #
 # Logins: oms.session_limit gives every CSR login a CONNECTION LIMIT of 4
@@ -65,7 +70,7 @@ done
 
 SECONDS_EACH=${OMS_BENCH_SECONDS:-30}
 CLIENTS=${OMS_BENCH_CLIENTS:-1 16 64}
-RUNS=${OMS_BENCH_RUNS:-fn fn_prep fn_bouncer floor}
+RUNS=${OMS_BENCH_RUNS:-fn fn_prep fn_bouncer fn_bouncer_rate floor}
 POOL=${OMS_BENCH_POOL:-16}
 PGBENCH=$OMS_PG_BINDIR/pgbench
 [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench) || bench_die "no pgbench"
@@ -264,6 +269,7 @@ run() {
 	done
 	log=$BENCH_TMP/log.$name.$c
 	rm -rf "$log"; mkdir -p "$log"
+	[ -n "${RUN_RATE:-}" ] && args+=(-R "$RUN_RATE")
 	(cd "$log" && "$PGBENCH" -n -M "$mode" -c "$c" -j "$j" -T "$SECONDS_EACH" --log --log-prefix=tx \
 		"${args[@]}" "$ci") >"$log/out" 2>"$log/err"
 	local tps aborted
@@ -277,7 +283,7 @@ run() {
 		k=${kw%%:*}
 		case " $kinds " in *" $k "*) map="$map $i=$k"; i=$((i + 1)) ;; esac
 	done
-	printf '%-10s %3s %-10s %8s %9s %8s %8s %8s  %s\n' "$name" "$c" all "$(cat "$log"/tx* | wc -l)" "$tps" - - - \
+	printf '%-15s %3s %-10s %8s %9s %8s %8s %8s  %s\n' "$name" "$c" all "$(cat "$log"/tx* | wc -l)" "$tps" - - - \
 		"clients aborted: $aborted" >>"$OUT"
 	for m in $map; do
 		local n=${m%%=*} kind=${m##*=}
@@ -286,8 +292,8 @@ run() {
 			{ v[NR] = $1 }
 			function q(p,  i) { i = int(NR * p); if (i < NR * p) i++; return v[i] }
 			END {
-				if (NR == 0) { printf "%-10s %3s %-10s %8d %9s %8s %8s %8s\n", name, c, kind, 0, "-", "-", "-", "-"; exit }
-				printf "%-10s %3s %-10s %8d %9.1f %8.2f %8.2f %8.2f\n", name, c, kind, NR, NR / secs, q(0.50), q(0.95), q(0.99)
+				if (NR == 0) { printf "%-15s %3s %-10s %8d %9s %8s %8s %8s\n", name, c, kind, 0, "-", "-", "-", "-"; exit }
+				printf "%-15s %3s %-10s %8d %9.1f %8.2f %8.2f %8.2f\n", name, c, kind, NR, NR / secs, q(0.50), q(0.95), q(0.99)
 			}' >>"$OUT"
 	done
 }
@@ -308,7 +314,19 @@ for r in $RUNS; do
 			run fn_bouncer fn extended "host=$PGB port=$BOUNCER_PORT dbname=oms user=oms_bench_csr" "$c" "$KINDS"
 		done
 		bouncer_stop ;;
-	*) bench_die "unknown run $r (fn, fn_prep, fn_bouncer, floor, fn_noname)" ;;
+	fn_bouncer_rate)
+		# staff with think time: the largest client count sends at a fixed
+		# rate (pgbench -R, latency counted from the scheduled start), half
+		# of what fn_bouncer reached at that count unless OMS_BENCH_RATE says
+		RUN_RATE=${OMS_BENCH_RATE:-$(awk -v c="$MAXC" '$1 == "fn_bouncer" && $2 == c && $3 == "all" { printf "%d", $5 / 2 }' "$OUT")}
+		[ -n "$RUN_RATE" ] && [ "$RUN_RATE" -gt 0 ] || bench_die "fn_bouncer_rate needs OMS_BENCH_RATE or a fn_bouncer run before it"
+		[ -n "$BOUNCER" ] || { echo "# no pgbouncer: fn_bouncer_rate skipped" >>"$OUT"; continue; }
+		bouncer_start || bench_die "pgbouncer did not start"
+		echo "# fn_bouncer_rate: $MAXC clients at $RUN_RATE transactions/s in all" >>"$OUT"
+		run fn_bouncer_rate fn extended "host=$PGB port=$BOUNCER_PORT dbname=oms user=oms_bench_csr" "$MAXC" "$KINDS"
+		RUN_RATE=
+		bouncer_stop ;;
+	*) bench_die "unknown run $r (fn, fn_prep, fn_bouncer, fn_bouncer_rate, floor, fn_noname)" ;;
 	esac
 done
 
@@ -319,14 +337,14 @@ awk '$1 == "floor" && $3 != "all" { f50[$2 " " $3] = $6; f95[$2 " " $3] = $7 }
 		for (i = 1; i <= n; i++) {
 			split(k[i], a, " "); key = a[2] " " a[3]
 			if (!(key in f50) || f50[key] == "-" || v50[i] == "-") continue
-			printf "%-10s %3s %-10s  x_floor p50 %5.2f  p95 %5.2f\n", a[1], a[2], a[3], v50[i] / f50[key], v95[i] / f95[key]
+			printf "%-15s %3s %-10s  x_floor p50 %5.2f  p95 %5.2f\n", a[1], a[2], a[3], v50[i] / f50[key], v95[i] / f95[key]
 		}
 	}' "$OUT" >"$BENCH_TMP/ratios"
 
 T_END=$(bench_now_ms)
 echo "oms mixed CSR workload: $(date -u '+%Y-%m-%d %H:%M UTC'), scale $OMS_BENCH_SCALE ($BENCH_ORDERS orders), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "pgbench $SECONDS_EACH s per line, one login (oms_bench_csr); PgBouncer pool $POOL; latency ms per statement (nearest rank); tps per kind = its share"
-printf '%-10s %3s %-10s %8s %9s %8s %8s %8s\n' run cl kind n tps p50 p95 p99
+printf '%-15s %3s %-10s %8s %9s %8s %8s %8s\n' run cl kind n tps p50 p95 p99
 cat "$OUT"
 if [ -s "$BENCH_TMP/ratios" ]; then
 	echo "against the floor (the same statement's latency / the hand-written prepared body's, same clients)"
