@@ -21,7 +21,8 @@
 #define EXPORT_BATCH 1000
 #define EXPORT_TICK_MS 500
 
-enum { TAG_COUNT = 1, TAG_DECLARE, TAG_FETCH };
+enum { TAG_COUNT = 1, TAG_DECLARE, TAG_FETCH, TAG_PAGE };
+#define EXPORT_PAGE 500         /* the read API's largest page */
 enum ex_state { EX_ASK, EX_REPLACE, EX_RUNNING, EX_DONE, EX_FAILED, EX_CANCELLED };
 
 static const struct {
@@ -60,6 +61,11 @@ struct export_view {
 	uint64_t started, ended;
 	char path[1024];
 	char msg[400];
+	/* a list read in pages (a keyset) instead of through a cursor */
+	ui_export_page_fn *page;
+	void *page_arg;
+	const char *page_key;
+	char after[256];
 };
 
 static struct export_view *
@@ -265,7 +271,8 @@ static void
 export_stop(struct export_view *e, enum ex_state st, const char *what, const char *detail)
 {
 	ui_query_drop(e->v.ui, &e->v, -1);
-	export_close_cursor(e->v.ui);
+	if (!e->page)
+		export_close_cursor(e->v.ui);
 	e->state = st;
 	e->ended = ui_now_ms();
 	snprintf(e->msg, sizeof e->msg, "%s%.200s", what, detail ? detail : "");
@@ -351,6 +358,13 @@ export_start(struct export_view *e)
 	e->rows = 0;
 	e->total = -1;
 	e->started = ui_now_ms();
+	if (e->page) {
+		e->after[0] = '\0';
+		e->page(e->page_arg, NULL, EXPORT_PAGE, &st);
+		ui_query_on(e->v.ui, &e->v, UI_TARGET_REPORT, TAG_PAGE, &st);
+		ui_timer(&e->v, EXPORT_TICK_MS);
+		return UI_HANDLED | UI_REDRAW;
+	}
 	export_copy_params(&st, e->count_sql, &e->st);
 	ui_query_on(e->v.ui, &e->v, UI_TARGET_REPORT, TAG_COUNT, &st);
 	export_copy_params(&st, e->declare_sql, &e->st);
@@ -367,7 +381,8 @@ export_finish(struct export_view *e)
 	char rows[32];
 
 	oms_error_clear(&err);
-	export_close_cursor(e->v.ui);
+	if (!e->page)
+		export_close_cursor(e->v.ui);
 	n = row_writer_finish(e->w, 0);
 	if (row_writer_status(e->w, &err) != OMS_OK || fflush(e->f) != 0 || ferror(e->f)) {
 		e->state = EX_FAILED;
@@ -423,6 +438,19 @@ export_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 		return UI_REDRAW;
 	}
 	e->rows = row_writer_rows(e->w);
+	if (e->page) {
+		int last = db_rows(res) - 1, col = db_colnum(res, e->page_key);
+		struct app_stmt st;
+
+		if (db_rows(res) < EXPORT_PAGE || col < 0) {
+			export_finish(e);
+			return UI_REDRAW;
+		}
+		snprintf(e->after, sizeof e->after, "%s", db_get(res, last, col));
+		e->page(e->page_arg, e->after, EXPORT_PAGE, &st);
+		ui_query_on(e->v.ui, &e->v, UI_TARGET_REPORT, TAG_PAGE, &st);
+		return UI_REDRAW;
+	}
 	if (db_rows(res) < EXPORT_BATCH)
 		export_finish(e);
 	else
@@ -611,9 +639,11 @@ export_close(struct view *v)
 	if (e->state == EX_RUNNING) {
 		/* closed while writing (the person quit): nothing is left behind */
 		ui_query_drop(v->ui, v, -1);
-		export_close_cursor(v->ui);
+		if (!e->page)
+			export_close_cursor(v->ui);
 		export_release(e, false);
 	}
+	free(e->page_arg);
 	export_busy = e->state == EX_RUNNING ? false : export_busy;
 	app_stmt_free(&e->st);
 	free(e->count_sql);
@@ -640,25 +670,58 @@ static const struct view_ops export_ops = {
 	.typing = export_typing,
 };
 
-struct view *
-view_export_new(struct ui *ui, const char *what, const struct row_desc *d, struct app_stmt *st)
+static struct export_view *
+export_alloc(struct ui *ui, const char *what, const struct row_desc *d)
 {
 	struct export_view *e;
-	size_t n;
 
 	if (export_busy) {
 		ui_message(ui, UI_EL_WARNING, "An export is running already.");
-		app_stmt_free(st);
 		return NULL;
 	}
-	if (!(e = calloc(1, sizeof *e))) {
-		app_stmt_free(st);
+	if (!(e = calloc(1, sizeof *e)))
 		return NULL;
-	}
 	e->v.ops = &export_ops;
 	e->v.ui = ui;
 	snprintf(e->what, sizeof e->what, "%s", what);
 	e->given = d;
+	ui_form_init(&e->form, ui, 8);
+	ui_form_add(&e->form, UI_FIELD_CUSTOM, "Format", false);
+	ui_form_add(&e->form, UI_FIELD_TEXT, "File", true);
+	e->form.f[1].in = &e->file;
+	ui_form_focus(&e->form, 1);
+	export_default_name(e);
+	return e;
+}
+
+struct view *
+view_export_pages_new(struct ui *ui, const char *what, const struct row_desc *d,
+		      ui_export_page_fn *page, const void *arg, size_t argsize, const char *key)
+{
+	struct export_view *e = export_alloc(ui, what, d);
+
+	if (!e)
+		return NULL;
+	e->page = page;
+	e->page_key = key;
+	if (!(e->page_arg = malloc(argsize ? argsize : 1))) {
+		free(e);
+		return NULL;
+	}
+	memcpy(e->page_arg, arg, argsize);
+	return &e->v;
+}
+
+struct view *
+view_export_new(struct ui *ui, const char *what, const struct row_desc *d, struct app_stmt *st)
+{
+	struct export_view *e = export_alloc(ui, what, d);
+	size_t n;
+
+	if (!e) {
+		app_stmt_free(st);
+		return NULL;
+	}
 	app_stmt_move(&e->st, st);
 	n = strlen(e->st.sql) + 96;
 	e->count_sql = malloc(n);
@@ -669,11 +732,5 @@ view_export_new(struct ui *ui, const char *what, const struct row_desc *d, struc
 	}
 	snprintf(e->count_sql, n, "SELECT count(*) FROM (%s) oms_export_q", e->st.sql);
 	snprintf(e->declare_sql, n, "DECLARE oms_export NO SCROLL CURSOR WITH HOLD FOR %s", e->st.sql);
-	ui_form_init(&e->form, ui, 8);
-	ui_form_add(&e->form, UI_FIELD_CUSTOM, "Format", false);
-	ui_form_add(&e->form, UI_FIELD_TEXT, "File", true);
-	e->form.f[1].in = &e->file;
-	ui_form_focus(&e->form, 1);
-	export_default_name(e);
 	return &e->v;
 }

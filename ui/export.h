@@ -29,6 +29,27 @@
 struct view *view_export_new(struct ui *ui, const char *what, const struct row_desc *d,
 			     struct app_stmt *st);
 
+/* A list the read API gives in pages of at most 500 (the lookup, a
+ * customer's history, the approvals): page(arg, after, limit, st) builds
+ * the statement of the page after the row whose `key` column is `after`
+ * (NULL: the first page); pages are read until one is short. arg is
+ * copied (argsize bytes). The total is not known beforehand: the progress
+ * shows rows and rate. */
+typedef void ui_export_page_fn(const void *arg, const char *after, int limit, struct app_stmt *st);
+struct view *view_export_pages_new(struct ui *ui, const char *what, const struct row_desc *d,
+				   ui_export_page_fn *page, const void *arg, size_t argsize,
+				   const char *key);
+
+/* The exports of the lists of other screens, each "e" on that screen
+ * (ui/export_lists.c): every row of the lookup's query, of a customer's
+ * history as filtered, of the cancellations or refunds waiting for a
+ * decision. Return UI_* flags (the dialog pushed). */
+struct lookup_query;
+struct history_filter;
+int ui_export_lookup(struct ui *ui, const struct lookup_query *q);
+int ui_export_history(struct ui *ui, long long customer_id, const struct history_filter *f);
+int ui_export_pending(struct ui *ui, bool refunds);
+
 /* The progress line's words: "1,234 of 5,000 rows, 812 rows/s, about 5 s
  * left" (total < 0: not known; elapsed_ms 0: no rate yet). For tests. */
 void ui_export_progress_text(long rows, long total, unsigned long elapsed_ms, char *buf,
