@@ -206,7 +206,7 @@ build_stmt(const struct row_desc *d, const char *view, const char *order,
 struct progress {
 	bool on;
 	long total;                  /* -1: unknown */
-	struct timespec start, last;
+	struct timespec start, first, last;   /* the query sent, its first row, the last update */
 };
 
 static double
@@ -218,29 +218,35 @@ since(const struct timespec *t)
 	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
+/* Shown every quarter of a second: the rows so far, the rate since the
+ * first row came (the server's planning and sorting before it are not a
+ * rate), and once there is enough to go by, the time left. */
 static void
 progress_show(struct progress *p, long rows, bool last)
 {
-	double el;
+	double el, rate;
 
-	if (!p->on || (!last && since(&p->last) < 0.25))
+	if (!p->on)
+		return;
+	if (!p->first.tv_sec && !p->first.tv_nsec) {
+		clock_gettime(CLOCK_MONOTONIC, &p->first);
+		p->last = p->first;
+	}
+	if (last) {
+		fprintf(stderr, "\r\033[K%ld rows in %.1f s\n", rows, since(&p->start));
+		return;
+	}
+	if (since(&p->last) < 0.25)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &p->last);
-	el = since(&p->start);
-	if (last) {
-		fprintf(stderr, "\r\033[K%ld rows in %.1f s\n", rows, el);
-		return;
-	}
-	{
-		double rate = el > 0 ? (double)rows / el : 0;
-
-		if (p->total > 0 && rate > 0)
-			fprintf(stderr, "\r\033[K%ld of %ld rows (%ld%%), %.0f rows/s, about %.0f s left",
-				rows, p->total, rows * 100 / p->total, rate,
-				(double)(p->total > rows ? p->total - rows : 0) / rate);
-		else
-			fprintf(stderr, "\r\033[K%ld rows, %.0f rows/s", rows, rate);
-	}
+	el = since(&p->first);
+	rate = el > 0 ? (double)rows / el : 0;
+	if (p->total > 0 && rows >= 1000 && rate > 0)
+		fprintf(stderr, "\r\033[K%ld of %ld rows (%ld%%), %.0f rows/s, about %.0f s left",
+			rows, p->total, rows * 100 / p->total, rate,
+			(double)(p->total > rows ? p->total - rows : 0) / rate);
+	else
+		fprintf(stderr, "\r\033[K%ld rows, %.0f rows/s", rows, rate);
 	fflush(stderr);
 }
 
@@ -333,7 +339,6 @@ export_run(struct cli *c, int argc, char **argv, bool lines)
 	}
 	row_writer_set_bom(w, o.bom);
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
-	prog.last = prog.start;
 	if (!(s = db_stream_open(db, st.sql, st.nparams, st.params, &err))) {
 		row_writer_free(w);
 		rc = cli_fail(c, &err);
