@@ -43,11 +43,6 @@ LIST="e.order_no, to_json(date_trunc('second', e.placed_at)) #>> '{}' AS placed_
 	to_json(date_trunc('second', e.cancelled_at)) #>> '{}' AS cancelled_at"
 COPY="\\copy (SELECT $(echo "$LIST" | tr '\n\t' '  ') FROM oms_api.export_orders e ORDER BY e.placed_at, e.order_no) TO '$BENCH_TMP/psql.csv' CSV HEADER"
 
-timed() {	# timed OUT CMD...: appends "seconds kB" of CMD to OUT
-	/usr/bin/time -f '%e %M' -o "$BENCH_TMP/t" "$@" >/dev/null 2>"$BENCH_TMP/err" ||
-		{ cat "$BENCH_TMP/err" >&2; bench_die "failed: $*"; }
-	cat "$BENCH_TMP/t" >>"$1.times"
-}
 median() {	# median FILE COLUMN
 	sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
 }
