@@ -48,7 +48,12 @@ refund_sql_build(void)
 }
 
 static const char *const refund_status_names[] = {"not_sent", "pending", "succeeded",
-						   "failed", "canceled", NULL};
+						   "failed", "canceled",
+						   /* issue 12: the gateway's word was lost,
+						    * a refusal, a wrong answer, paid back
+						    * another way */
+						   "unknown", "refused", "discrepancy",
+						   "settled_outside", NULL};
 
 bool
 refund_status_valid(const char *s)
@@ -70,7 +75,8 @@ refund_list_stmt(const struct refund_filter *f, long long after_id, int limit,
 	    strcmp(f->status, "auto") != 0 && strcmp(f->status, "pending") != 0)
 		return oms_fail(err, OMS_USAGE,
 				"unknown refund status \"%.24s\" (not_sent, pending, succeeded, "
-				"failed, canceled; or approval: auto, approved, rejected)", f->status);
+				"failed, canceled, unknown, refused, discrepancy, settled_outside; "
+				"or approval: auto, approved, rejected)", f->status);
 	app_stmt_text(st, f && f->status[0] ? f->status : NULL);
 	if (f && f->order_no > 0)
 		app_stmt_ll(st, f->order_no);

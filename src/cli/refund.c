@@ -21,13 +21,16 @@ const char cli_usage_refund[] =
 	"       oms refund request [--json] NUMBER --amount MONEY --reason TEXT [--note TEXT]\n"
 	"                          [--request-key UUID]\n"
 	"       oms refund approve [--json] ID [--note TEXT]\n"
-	"       oms refund refuse [--json] ID --note TEXT";
+	"       oms refund refuse [--json] ID --note TEXT\n"
+	"       oms refund retry [--json] ID [--note TEXT]\n"
+	"       oms refund settle-outside [--json] ID --note TEXT";
 
 static int
 cmd_refund_list(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"status", required_argument, NULL, 's'},
+		{"state", required_argument, NULL, 's'},
 		{"order", required_argument, NULL, 'o'},
 		{"limit", required_argument, NULL, 'l'},
 		{0}};
@@ -315,6 +318,76 @@ cmd_refund_refuse(struct cli *c, int argc, char **argv)
 	return refund_decide(c, argc, argv, false);
 }
 
+/* `oms refund retry|settle-outside ID [--note TEXT]` (administrators,
+ * issue 12): a refund the gateway refused, or whose outcome is unknown, is
+ * sent again (oms_api.refund_retry), or recorded as paid back another way
+ * (oms_api.refund_settle_outside; the note says how). */
+static int
+refund_after_gateway(struct cli *c, int argc, char **argv, bool settle)
+{
+	static const struct option opts[] = {
+		{"note", required_argument, NULL, 'n'},
+		{0}};
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	const char *note = NULL;
+	long long id;
+	char *end;
+	int ch;
+
+	/* ID first, then the options */
+	if (argc < 2 || argv[1][0] == '-')
+		return cli_usage_error(c, cli_usage_refund, "which refund?");
+	id = strtoll(argv[1], &end, 10);
+	if (*end || id <= 0)
+		return cli_usage_error(c, cli_usage_refund, "not a refund id: %s", argv[1]);
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc - 1, argv + 1, "+", opts, NULL)) != -1) {
+		if (ch == 'n')
+			note = optarg;
+		else
+			return cli_usage_error(c, cli_usage_refund, "unknown option or missing value: %s",
+					   argv[optind]);
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(c, cli_usage_refund, "unexpected argument %s", argv[optind + 1]);
+	if (settle && (!note || !*note))
+		return cli_usage_error(c, cli_usage_refund,
+				   "settle-outside needs --note TEXT: how the money went back");
+	app_stmt_init(&st, settle ? "SELECT oms_api.refund_settle_outside($1::bigint, $2)"
+				  : "SELECT oms_api.refund_retry($1::bigint, $2)");
+	app_stmt_ll(&st, id);
+	if (app_text_arg(&st, "a note", note, settle, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
+		return cli_fail(c, &err);
+	db_result_free(r);
+	if (c->json)
+		cli_json_emit(json_pack("{s:I, s:s}", "refund_id", (json_int_t)id, "status",
+					settle ? "settled_outside" : "queued"));
+	else if (settle)
+		printf("refund %lld recorded as settled outside the gateway\n", id);
+	else
+		printf("refund %lld queued for the payment gateway again\n", id);
+	return EXIT_FOUND;
+}
+
+static int
+cmd_refund_retry(struct cli *c, int argc, char **argv)
+{
+	return refund_after_gateway(c, argc, argv, false);
+}
+
+static int
+cmd_refund_settle_outside(struct cli *c, int argc, char **argv)
+{
+	return refund_after_gateway(c, argc, argv, true);
+}
+
 /* `oms refund SUB`: the registry (registry.c) dispatches on these. */
 const struct cli_sub cli_subs_refund[] = {
 	{"list", cmd_refund_list, true},
@@ -323,4 +396,6 @@ const struct cli_sub cli_subs_refund[] = {
 	{"request", cmd_refund_request, false},
 	{"approve", cmd_refund_approve, false},
 	{"refuse", cmd_refund_refuse, false},
+	{"retry", cmd_refund_retry, false},
+	{"settle-outside", cmd_refund_settle_outside, false},
 	{NULL, NULL, false}};

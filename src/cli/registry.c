@@ -77,16 +77,23 @@ static const struct cli_command commands[] = {
 	 "reason customer service passes on. Fulfilment of the seller or admin.",
 	 FOR_STAFF, cli_subs_cancellation, NULL, NULL, false, false},
 	{"refund", "list, show, request and decide refunds", cli_usage_refund,
-	 "list: refunds newest first; --status is an execution status (not_sent,\n"
-	 "pending, succeeded, failed, canceled) or an approval (auto, pending,\n"
-	 "approved, rejected). show: one refund, what was granted and what the\n"
-	 "gateway did. pending: refunds waiting for an administrator (BR-027).\n"
+	 "list: refunds newest first; --status (or --state) is an execution status\n"
+	 "(not_sent, pending, succeeded, failed, canceled, unknown: outcome unknown\n"
+	 "at the gateway, refused: the gateway will not do it, discrepancy: its\n"
+	 "answer was not the refund asked for, settled_outside) or an approval\n"
+	 "(auto, pending, approved, rejected). show: one refund, what was granted\n"
+	 "and what the gateway did. pending: refunds waiting for an administrator\n"
+	 "(BR-027).\n"
 	 "request: a partial refund (CSR), MONEY as 12.34 in the order's currency,\n"
 	 "at most what is left to refund (BR-028); it waits for approval. Each\n"
 	 "request has a key (printed on stderr as 'request key: UUID' before it is\n"
 	 "sent); --request-key UUID sends the same request again: the first\n"
 	 "refund's id, never a second refund (other values: refused, exit 2).\n"
-	 "approve / refuse: an administrator decides (refuse needs --note).",
+	 "approve / refuse: an administrator decides (refuse needs --note).\n"
+	 "retry: an administrator sends a refused refund again (a fresh key), or\n"
+	 "one whose outcome is unknown (the worker asks the gateway first).\n"
+	 "settle-outside: an administrator records that a refused, failed, unknown\n"
+	 "or mismatched refund was paid back another way (--note: how).",
 	 FOR_STAFF, cli_subs_refund, NULL, NULL, false, false},
 	{"reason", "list, add or retire cancellation reason codes", cli_usage_reason,
 	 "list: the cancellation reason codes staff can give (BR-023), with their\n"

@@ -176,7 +176,7 @@ payment_auth_refused(struct job *jb, const struct payment_result *r, const char 
 	char msg[400];
 	const char *p[1] = { msg };
 	const struct jobs_config *cfg = job_config(jb);
-	uint64_t open_ms = cfg->breaker_open_ms > 60000 ? cfg->breaker_open_ms : 60000;
+	uint64_t open_ms = cfg->breaker_open_ms;
 
 	if (r->http_status != 401 && r->http_status != 403)
 		return false;
