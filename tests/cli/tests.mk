@@ -6,7 +6,8 @@ CLI_TESTS = tests/cli/find.test tests/cli/show.test tests/cli/cancel.test \
 	tests/cli/hostile.test tests/cli/refund_key.test tests/cli/csv.test \
 	tests/cli/ship.test \
 	tests/cli/registry.test tests/cli/money.test \
-	tests/cli/export.test tests/cli/outfile.test
+	tests/cli/export.test tests/cli/outfile.test \
+	tests/cli/report.test tests/cli/dashboard.test
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh
 
