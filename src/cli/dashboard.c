@@ -2,8 +2,9 @@
 
 /* `oms dashboard`: the administrator's dashboard (oms_api.dashboard, issue
  * 10) once, one row per figure; --format json for monitoring (stable
- * "figure" keys). Runs on the report connection when report_conninfo is
- * set (the figures read pg_stat_activity of that server then). */
+ * "figure" keys). Runs on the primary connection, never on report_conninfo:
+ * its sessions, open transactions and size are the primary's (a replica's
+ * pg_stat_activity would show the replica's). */
 
 #include <stdio.h>
 #include <string.h>
@@ -34,5 +35,5 @@ cli_cmd_dashboard(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, cli_usage_dashboard, "unexpected argument %s", argv[1]);
 	c->list_fail = dashboard_fail;
 	dashboard_stmt(&st);
-	return cli_report_list(c, &row_dashboard, &st, 0);
+	return cli_list(c, &row_dashboard, &st, 0);
 }

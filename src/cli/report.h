@@ -1,7 +1,8 @@
 /* `oms report` and `oms dashboard` (src/cli/report.c, src/cli/dashboard.c,
  * issue 10): usage lines and commands, named by the registry
- * (registry.c). Both run on the report connection ([connection]
- * report_conninfo, e.g. a replica) when one is configured. */
+ * (registry.c). Reports run on the report connection ([connection]
+ * report_conninfo, e.g. a replica) when one is configured; the dashboard
+ * on the primary (its sessions and transactions are the primary's). */
 #ifndef OMS_CLI_REPORT_H
 #define OMS_CLI_REPORT_H
 
