@@ -24,6 +24,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/br_005_item_active.sql \
 	tests/sql/br_010_new_pending.sql \
 	tests/sql/br_011_payment_confirm.sql \
+	tests/sql/br_011_payment_retry.sql \
 	tests/sql/br_012_tracking.sql \
 	tests/sql/br_013_delivery.sql \
 	tests/sql/br_014_cancellable_states.sql \
@@ -51,6 +52,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/fulfilment_leaks.sql \
 	tests/sql/refund_request_key.sql \
 	tests/sql/refund_result_facts.sql \
+	tests/sql/refund_gateway.sql \
 	tests/sql/rule_limits.sql \
 	tests/sql/staff_deactivated.sql \
 	tests/sql/worker_lock_timeout.sql \
