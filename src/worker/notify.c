@@ -212,8 +212,9 @@ out:
 }
 
 /* The relay refused the worker itself: every mail would meet the same
- * answer. Open the breaker at once, tell the administrators (one open
- * alert), and give this mail back untried. */
+ * answer. Open the breaker at once (job_service_trip), tell the
+ * administrators (one open alert), and give this mail back without
+ * spending an attempt (job_wait): no queued mail dies of it. */
 static void
 relay_problem(struct job *jb, const char *stage, long code, const char *what)
 {
@@ -230,8 +231,7 @@ relay_problem(struct job *jb, const char *stage, long code, const char *what)
 	snprintf(detail, sizeof detail, "{\"stage\": \"%s\", \"smtp_code\": %ld}",
 		 stage ? stage : "", code);
 	log_warn("job %lld (%s): %s", jb->id, jb->kind, msg);
-	for (unsigned i = 0; i < (cfg->breaker_threshold ? cfg->breaker_threshold : 1); i++)
-		job_service_failed(jb);
+	job_service_trip(jb, cfg->breaker_open_ms);
 	r = db_query(job_db(jb), SQL_RELAY_ALERT, 2, p, &e);
 	if (r) {
 		if (db_rows(r) == 1 && !strcmp(db_get(r, 0, 0), "t"))
@@ -242,8 +242,9 @@ relay_problem(struct job *jb, const char *stage, long code, const char *what)
 	} else {
 		log_error("mail relay: cannot raise the alert: %s", e.msg);
 	}
-	if (!job_service_blocked(jb))
-		job_retry(jb, msg);
+	/* back untried, no attempt spent, due when the breaker lets a probe
+	 * through; its last_error says why */
+	job_wait(jb, cfg->breaker_open_ms, msg);
 }
 
 /* AUTH only where it cannot be read on the way: smtps://, or STARTTLS
