@@ -43,6 +43,10 @@
 	  UI_CTRL('r'), UI_KEY_F(5), UI_KEY_NONE) \
 	X(REDRAW,        "redraw",        GENERAL, "Redraw the terminal", \
 	  UI_CTRL('l'), UI_KEY_NONE, UI_KEY_NONE) \
+	X(MESSAGES,      "messages",      GENERAL, "The last 50 messages of the status line", \
+	  'M', UI_KEY_NONE, UI_KEY_NONE) \
+	X(COPY,          "copy",          GENERAL, "Copy the order number, the customer's e-mail or the selected row's (OSC 52)", \
+	  'y', UI_KEY_NONE, UI_KEY_NONE) \
 	X(UP,            "move-up",       MOVE,    "Move up one line", \
 	  UI_KEY_UP, 'k', UI_KEY_NONE) \
 	X(DOWN,          "move-down",     MOVE,    "Move down one line", \

@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "input.h"
 #include "screens.h"
+#include "view_messages.h"
 #include "views.h"
 #include "width.h"
 
@@ -143,6 +144,13 @@ ui_global_action(struct ui *ui, int key, int action)
 	case UI_ACT_REDRAW:
 		clearok(curscr, TRUE);
 		return UI_RELAYOUT | UI_REDRAW;
+	case UI_ACT_MESSAGES: {
+		struct view *nv = view_messages_new(ui);
+
+		if (nv)
+			ui_push(ui, nv);
+		return UI_HANDLED | UI_REDRAW;
+	}
 	default:
 		/* help, lookup, menu, approvals, reports: the registry opens them */
 		return ui_screen_open(ui, ui_screen_of_action(action));
@@ -198,6 +206,7 @@ ui_key(struct ui *ui, int key)
 {
 	struct view *top = ui->stack[ui->depth - 1];
 	int action, flags;
+	unsigned seq;
 
 	if (key == UI_KEY_NONE)
 		return;
@@ -236,9 +245,16 @@ ui_key(struct ui *ui, int key)
 		ui_keys_replay(ui);
 		return;
 	}
+	seq = ui->msg_seq;
 	flags = top->ops->key(top, key, action);
 	if (!(flags & UI_HANDLED))
 		flags |= ui_global_action(ui, key, action);
+	/* the person acted: a message from before no longer applies (the
+	 * message history keeps it); one the key itself gave stays */
+	if ((flags & UI_HANDLED) && ui->msg_seq == seq && ui->msg_until > ui_now_ms()) {
+		ui->msg_until = 0;
+		flags |= UI_REDRAW;
+	}
 	ui_apply(ui, top, flags);
 }
 /* --- bracketed paste -------------------------------------------------------- */

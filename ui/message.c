@@ -5,10 +5,21 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "loop.h"
 
 #define MESSAGE_MS 6000
+#define UI_MSG_PAST ((int)(sizeof ((struct ui *)0)->msg_past / sizeof ((struct ui *)0)->msg_past[0]))
+
+const struct ui_msg_past *
+ui_message_past(const struct ui *ui, int n)
+{
+	if (n < 0 || n >= ui->msg_past_n)
+		return NULL;
+	return &ui->msg_past[(ui->msg_past_next - 1 - n + 2 * UI_MSG_PAST) % UI_MSG_PAST];
+}
 
 void
 ui_message(struct ui *ui, enum ui_element el, const char *fmt, ...)
@@ -18,6 +29,21 @@ ui_message(struct ui *ui, enum ui_element el, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
 	va_end(ap);
+	ui->msg_seq++;
+	/* the history keeps it (once, when it is said again at once) */
+	{
+		const struct ui_msg_past *last = ui_message_past(ui, 0);
+		struct ui_msg_past *p = &ui->msg_past[ui->msg_past_next];
+
+		if (!last || strcmp(last->text, ui->msg) != 0) {
+			snprintf(p->text, sizeof p->text, "%s", ui->msg);
+			p->el = el;
+			p->at = (long long)time(NULL);
+			ui->msg_past_next = (ui->msg_past_next + 1) % UI_MSG_PAST;
+			if (ui->msg_past_n < UI_MSG_PAST)
+				ui->msg_past_n++;
+		}
+	}
 	ui->msg_el = el;
 	ui->msg_until = ui_now_ms() + MESSAGE_MS;
 	ui->redraw = true;

@@ -106,6 +106,7 @@ ui_configure(struct ui *ui, struct oms_ctx *ctx, struct oms_error *cfgerr)
 	codeset = nl_langinfo(CODESET);
 	ui->ascii = ctx->plain || !codeset || strcmp(codeset, "UTF-8") != 0;
 	ui_keymap_init(&ui->km);
+	ui->copy = !ctx->cfg || config_get_bool(ctx->cfg, "ui", "copy", true);
 	if (ctx->cfg) {
 		config_each(ctx->cfg, "keys", keys_bind_one, &ka);
 		if (ctx->cfg && config_get_bool(ctx->cfg, "ui", "plain", false)) {

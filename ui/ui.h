@@ -105,6 +105,7 @@ struct ui {
 	bool ascii;                /* --plain or a non-UTF-8 terminal: ASCII decoration */
 	bool plain;                /* --plain: also mark the selection with '>' */
 	bool color;
+	bool copy;                 /* y copies with OSC 52 ([ui] copy, default yes) */
 	char default_cc[8];        /* default country calling code for phones */
 
 	struct view *stack[UI_STACK_MAX];
@@ -145,7 +146,14 @@ struct ui {
 	int nheld;
 	bool replaying;
 
-	/* status line */
+	/* status line; the last 50 messages for the message history */
+	unsigned msg_seq;           /* counts ui_message calls */
+	struct ui_msg_past {
+		char text[256];
+		enum ui_element el;
+		long long at;           /* time(NULL) when shown */
+	} msg_past[50];
+	int msg_past_n, msg_past_next;
 	char msg[256];
 	enum ui_element msg_el;
 	uint64_t msg_until;
@@ -183,6 +191,8 @@ void ui_timer(struct view *v, int ms);
 /* A message in the status line for a few seconds. */
 void ui_message(struct ui *ui, enum ui_element el, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The n-th message shown before (0: the newest), NULL past the last. */
+const struct ui_msg_past *ui_message_past(const struct ui *ui, int n);
 /* Shows an error from a query in the status line, worded for the user. */
 void ui_message_error(struct ui *ui, const struct oms_error *err);
 /* The words for the CSR of a rollback (OMS_RETRY: "Another session is

@@ -14,6 +14,7 @@
 #include "form.h"
 #include "input.h"
 #include "screens.h"
+#include "clipboard.h"
 #include "views.h"
 
 #define HISTORY_PAGE 60
@@ -414,6 +415,8 @@ customer_key(struct view *v, int key, int action)
 		c->list.sel = 0;
 		customer_send(c, false);
 		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_COPY:
+		return ui_copy(v->ui, "the e-mail", c->card ? js(c->card, "email") : "");
 	case UI_ACT_FILTER_DATES:
 		c->prompt = PROMPT_FROM;
 		c->v.dialog_keys = true;   /* Enter, Esc: the prompt's keys */

@@ -75,15 +75,50 @@ help_build(struct help_view *h)
 			ui_line_free(&l);
 		}
 	}
-	doc_section(d, "Lookup line");
-	doc_wrap(d, UI_EL_NORMAL, 2, "  Letters go into the line; Left, Right, Backspace, C-a, C-e, C-k, "
-		 "C-w and C-d edit it. Results follow as you type.");
+	doc_section(d, "Typing");
+	doc_wrap(d, UI_EL_NORMAL, 2, "  Every text field edits the same way: Left, Right, Home or C-a, End "
+		 "or C-e move; Backspace, Delete or C-d delete a character, C-u the text before the "
+		 "cursor, C-k the text after it, C-w a word. A selected text (the lookup after /, a "
+		 "date in a prompt) is replaced by what is typed. A paste goes only into the field "
+		 "with the focus (line breaks as blanks, except in a note), never acts as keys, and "
+		 "is cut, with a message, at the field's limit. In the lookup, typing goes into the "
+		 "Find line; Esc or Tab moves to the list, where the keys act, and / comes back.");
+	doc_section(d, "Leaving");
+	doc_wrap(d, UI_EL_NORMAL, 2, "  C-c never ends the session at once: in a dialog or prompt it "
+		 "closes it (asking first when typed text would be lost), elsewhere it asks "
+		 "\"Quit oms? y/n\". q leaves a screen and asks on the first one; F10 quits at "
+		 "once except in a dialog, where it asks; Q always asks. Every action on a "
+		 "function key has another key (listed above) for terminals without them.");
+	doc_section(d, "Dates");
+	doc_wrap(d, UI_EL_NORMAL, 2, "  Date prompts take YYYY-MM-DD, today, yesterday, -7d (seven days "
+		 "ago), this month and last month (their first day as a start, their last day or "
+		 "today as an end). Amounts take a decimal point or comma (15,50).");
 	doc_section(d, "Dialogs");
-	doc_wrap(d, UI_EL_NORMAL, 2, "  Notes and reasons take up to 2000 characters (counted from 1800). "
+	doc_wrap(d, UI_EL_NORMAL, 2, "  Notes and reasons take up to 10000 characters (counted from 9000). "
 		 "When another session is changing the order, or the connection was lost while "
 		 "sending, nothing typed is lost and Enter tries again: a cancellation is never "
 		 "done twice, and a refund request carries its own key, so it is never made twice. "
 		 "A read-only server (a standby) changes nothing.");
+	doc_section(d, "Rules named in messages");
+	{
+		static const char *const rules[] = {
+			"  BR-014  Only PENDING and CONFIRMED orders can be cancelled.",
+			"  BR-020  An unpaid PENDING order cancels at once, even after the window.",
+			"  BR-021  Within the cancellation window (1 hour after placement) a CSR "
+			"cancels at once.",
+			"  BR-022  A shipped order cannot be cancelled: use a return.",
+			"  BR-023  A cancellation needs a reason; \"Other\" needs a note.",
+			"  BR-025  After the window, the seller (or an administrator) decides on the "
+			"cancellation.",
+			"  BR-026  An administrator may override: cancel at once after the window, "
+			"with a reason.",
+			"  BR-027  A refund asked for by hand waits for an administrator's approval.",
+			"  BR-028  A refund is never more than what is left to refund.",
+			"  BR-029  Whoever asked for a refund or cancellation cannot decide it.",
+		};
+		for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+			doc_wrap(d, UI_EL_NORMAL, 10, rules[i]);
+	}
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include "app/row.h"
 #include "bench.h"
+#include "clipboard.h"
 #include "input.h"
 #include "list.h"
 #include "screens.h"
@@ -285,6 +286,16 @@ lookup_key(struct view *v, int key, int action)
 			return UI_HANDLED | UI_REDRAW;
 		}
 		return UI_UNHANDLED;
+	case UI_ACT_COPY: {
+		const struct row_set *rs = lookup_shown(l);
+		int sel = l->list.sel;
+
+		if (sel < 0 || sel >= rs->n)
+			return ui_copy(v->ui, "", "");
+		if (lookup_is_customer(rs, sel))
+			return ui_copy(v->ui, "the e-mail", row_set_get(rs, sel, "email"));
+		return ui_copy(v->ui, "the order number", row_set_get(rs, sel, "order_no"));
+	}
 	case UI_ACT_SEARCH:
 		l->list_focus = false;
 		ui_input_select_all(&l->in);

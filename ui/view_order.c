@@ -8,6 +8,7 @@
 
 #include "doc.h"
 #include "screens.h"
+#include "clipboard.h"
 #include "views.h"
 
 enum { TAG_CARD = 1, TAG_ELIG };
@@ -478,6 +479,12 @@ order_key(struct view *v, int key, int action)
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_REFUND:
 		return order_refund(o);
+	case UI_ACT_COPY: {
+		char no[32];
+
+		snprintf(no, sizeof no, "%lld", o->order_no);
+		return ui_copy(v->ui, "the order number", no);
+	}
 	default:
 		return ui_list_action(&o->doc.scroll, action);
 	}

@@ -61,3 +61,6 @@ EXTRA_DIST += tests/tui/screens.test
 ## issue 13: leaving (Ctrl-C, q, F10 in dialogs, TERM=dumb), typing and paste
 TESTS += tests/tui/leaving.test tests/tui/typing.test tests/tui/man-groff.test
 EXTRA_DIST += tests/tui/leaving.test tests/tui/typing.test tests/tui/man-groff.test
+## issue 13: messages (going when the person acts, the history) and copy (OSC 52)
+TESTS += tests/tui/messages.test tests/tui/copy.test
+EXTRA_DIST += tests/tui/messages.test tests/tui/copy.test
