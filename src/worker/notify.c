@@ -54,26 +54,39 @@ caps_for(const char *url)
 	}
 }
 
-/* "250-8BITMIME", "250 SMTPUTF8" in the replies of a session. */
+/* The relay's replies of one session, in order: the greeting (220), the
+ * answer to EHLO (250, one line per extension), after STARTTLS another
+ * 220 and another EHLO answer, then AUTH, MAIL, RCPT, DATA... The answer
+ * right after a 220 is EHLO's; the last one counts. */
 static void
 caps_learn(const char *replies)
 {
-	bool ehlo = false, eight = false, utf8 = false;
+	int last = 0;                   /* the code of the reply before */
+	bool in_ehlo = false, seen = false, eight = false, utf8 = false;
 
 	for (const char *l = replies; l && *l;) {
 		const char *nl = strchr(l, '\n');
 		size_t n = nl ? (size_t)(nl - l) : strlen(l);
-		if (n >= 4 && !strncmp(l, "250", 3) && (l[3] == '-' || l[3] == ' ')) {
-			if (n >= 12 && !strncasecmp(l + 4, "8BITMIME", 8))
-				eight = true;
-			else if (n >= 12 && !strncasecmp(l + 4, "SMTPUTF8", 8))
-				utf8 = true;
-			else if (l[3] == '-')
-				ehlo = true;     /* a multi-line 250: the EHLO answer */
+		if (n >= 4 && l[0] >= '2' && l[0] <= '5' && (l[3] == '-' || l[3] == ' ' || l[3] == '\r')) {
+			int code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
+			if (!in_ehlo && code == 250 && last == 220) {
+				in_ehlo = seen = true;      /* a new EHLO answer */
+				eight = utf8 = false;
+			}
+			if (in_ehlo && code == 250) {
+				if (n >= 12 && !strncasecmp(l + 4, "8BITMIME", 8))
+					eight = true;
+				else if (n >= 12 && !strncasecmp(l + 4, "SMTPUTF8", 8))
+					utf8 = true;
+			}
+			if (l[3] != '-') {      /* the reply's last line */
+				last = code;
+				in_ehlo = false;
+			}
 		}
 		l = nl ? nl + 1 : l + n;
 	}
-	if (ehlo || eight || utf8) {
+	if (seen) {
 		relay_caps.eightbit = eight;
 		relay_caps.smtputf8 = utf8;
 	}

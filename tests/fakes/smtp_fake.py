@@ -160,7 +160,8 @@ class State:
             text = msg.get_payload()
         rec = {"message_id": mid, "mail_from": mail_from, "rcpt": rcpts,
                "subject": str(dmsg.get("Subject", "")), "event": msg.get("X-OMS-Event", ""),
-               "order": msg.get("X-OMS-Order", ""), "headers": dict(msg.items()),
+               "order": msg.get("X-OMS-Order", ""),
+               "headers": {k: str(v) for k, v in msg.items()},
                "to": str(dmsg.get("To", "")), "from": str(dmsg.get("From", "")),
                "reply_to": str(dmsg.get("Reply-To", "")),
                "body": text, "html": html, "params": params, "defects": defects,
@@ -358,7 +359,10 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                         l = l[1:]
                     chunks.append(l)
                 data = b"".join(chunks)
-                if any(c >= 0x80 for c in data) and "BODY=8BITMIME" not in params.upper().split():
+                words = params.upper().split()
+                if any(c >= 0x80 for c in data) and "BODY=8BITMIME" not in words and \
+                        "SMTPUTF8" not in words:
+                    # (SMTPUTF8 allows UTF-8 headers: RFC 6531, 6532)
                     STATE.violation("8bit_without_body")
                 kind = STATE.faults.pick() if STATE.faults.mode not in ("550", "530", "503", "554connect") else None
                 if kind == "lost":
