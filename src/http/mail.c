@@ -263,9 +263,18 @@ header_mailbox(struct mime_buf *b, const char *name, const char *display, const 
 
 	header_start(b, name);
 	if (display && *display) {
+		size_t start = b->len, line;
 		mime_header_phrase(b, display, used);
-		/* the address on a line of its own when the name filled one */
-		mime_puts(b, "\r\n <");
+		/* the columns on the header's last line so far */
+		line = b->len - start + used;
+		for (size_t k = b->len; k > start; k--) {
+			if (b->p[k - 1] == '\n') {
+				line = b->len - k;
+				break;
+			}
+		}
+		/* the address on a line of its own when it would not fit */
+		mime_puts(b, line + strlen(addr) + 3 <= 78 ? " <" : "\r\n <");
 	} else {
 		mime_puts(b, "<");
 	}
