@@ -8,6 +8,7 @@ liboms_http_a_SOURCES = \
 	src/http/breaker.c src/http/breaker.h \
 	src/http/http.c src/http/http.h \
 	src/http/payment.c src/http/payment.h \
+	src/http/carrier.c src/http/carrier.h \
 	src/http/mail.c src/http/mail.h \
 	src/http/mime.c src/http/mime.h \
 	src/http/template.c src/http/template.h

@@ -26,6 +26,11 @@ struct settings {
 	long poll_ms;
 	long sweep_s;                /* stuck-shipment sweep; 0: off */
 	long lock_timeout_ms;        /* on the job connection */
+	/* the webhook listener (webhook.h): [webhook] listen (NULL: off),
+	 * [payment] webhook_secret and webhook_tolerance */
+	const char *webhook_listen;
+	const char *webhook_secrets;
+	long webhook_tolerance_s;
 	struct jobs_config jc;
 	enum log_level level;
 	bool use_syslog;
@@ -39,6 +44,11 @@ enum oms_status settings_load(struct settings *s, const char *path, const char *
 /* One stuck-shipment sweep on the job connection; failures are logged. */
 void stuck_sweep(struct db *db, long interval_s);
 
+struct worker;
+/* Tracker polling ([carrier] poll_interval; track.c): starts a batch when
+ * one is due; the answers come back through the HTTP engine. */
+void track_step(struct worker *w);
+
 /* The running daemon: what the command line said, the settings, the
  * connections and the clock of each periodic step. */
 struct worker {
@@ -51,6 +61,7 @@ struct worker {
 	struct db *ldb;                  /* LISTEN oms_outbox; NULL: polling */
 	struct http_engine *eng;
 	struct jobs *jobs;
+	struct webhook *wh;              /* the webhook listener; NULL: off */
 	bool stopping, want_claim;
 	uint64_t now, next_poll, next_reconnect, reconnect_delay, next_sweep;
 	int rc;

@@ -8,12 +8,15 @@ liboms_worker_a_SOURCES = \
 	src/worker/jobs.h src/worker/job.h src/worker/worker.h \
 	src/worker/core.c src/worker/kinds.c \
 	src/worker/refund.c src/worker/verify.c src/worker/notify.c \
-	src/worker/inventory.c src/worker/stuck.c \
+	src/worker/inventory.c src/worker/stuck.c src/worker/track.c \
 	src/worker/settings.c src/worker/loop.c
+
+# The webhook listener (libmicrohttpd) and the payment gateway's events.
+liboms_worker_a_SOURCES += src/worker/webhook.h src/worker/webhook.c src/worker/pay_events.c
 
 sbin_PROGRAMS += oms-worker
 oms_worker_SOURCES = src/worker/main.c
 oms_worker_LDADD = liboms_worker.a liboms_http.a liboms_core.a \
-	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS)
+	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS) $(MHD_LIBS)
 
 dist_man_MANS += man/oms-worker.8
