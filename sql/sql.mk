@@ -27,7 +27,8 @@ OMS_MIGRATIONS = \
 	sql/0022_payment_gateway.sql \
 	sql/0023_mail_identity.sql \
 	sql/0024_export_secret.sql \
-	sql/0025_carriers.sql
+	sql/0025_carriers.sql \
+	sql/0030_report_months.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
 # README). `oms migrate` re-applies a file, in this order and in one

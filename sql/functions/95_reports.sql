@@ -175,7 +175,18 @@ AS $$
 		p_sign * f.shipped::int, p_sign * coalesce(f.ship_secs, 0), p_sign * f.in_time::int,
 		p_sign * f.delivered::int, p_sign * coalesce(f.transit_secs, 0),
 		p_sign * f.with_estimate::int, p_sign * f.on_time::int, p_sign * f.exception::int,
-		p_sign * f.stuck::int, p_sign * f.inaccurate::int)
+		p_sign * f.stuck::int, p_sign * f.inaccurate::int);
+	INSERT INTO oms.report_month SELECT (date_trunc('month', d.day))::date, d.seller_id, d.currency, d.status,
+		d.orders, d.total_minor, d.confirmed, d.process_secs, d.shipped, d.ship_secs, d.in_time, d.delivered,
+		d.transit_secs, d.with_estimate, d.on_time, d.exceptions, d.stuck, d.inaccurate
+	FROM (VALUES (f.day, f.seller_id, f.currency, f.status, p_sign, p_sign * f.total_minor,
+		p_sign * f.confirmed::int, p_sign * coalesce(f.process_secs, 0),
+		p_sign * f.shipped::int, p_sign * coalesce(f.ship_secs, 0), p_sign * f.in_time::int,
+		p_sign * f.delivered::int, p_sign * coalesce(f.transit_secs, 0),
+		p_sign * f.with_estimate::int, p_sign * f.on_time::int, p_sign * f.exception::int,
+		p_sign * f.stuck::int, p_sign * f.inaccurate::int))
+		AS d(day, seller_id, currency, status, orders, total_minor, confirmed, process_secs, shipped, ship_secs,
+		     in_time, delivered, transit_secs, with_estimate, on_time, exceptions, stuck, inaccurate)
 $$;
 REVOKE ALL ON FUNCTION oms.report_day_add(oms.report_order,int) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
@@ -183,6 +194,8 @@ CREATE OR REPLACE FUNCTION oms.report_cancel_add(f oms.report_cancel, p_sign int
 LANGUAGE sql
 AS $$
 	INSERT INTO oms.report_cancel_day VALUES (f.day, f.seller_id, f.reason_code,
+		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units);
+	INSERT INTO oms.report_cancel_month VALUES ((date_trunc('month', f.day))::date, f.seller_id, f.reason_code,
 		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units)
 $$;
 REVOKE ALL ON FUNCTION oms.report_cancel_add(oms.report_cancel,int) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
@@ -191,7 +204,10 @@ CREATE OR REPLACE FUNCTION oms.report_refund_add(f oms.report_refund, p_sign int
 LANGUAGE sql
 AS $$
 	INSERT INTO oms.report_refund_day VALUES (f.day, f.seller_id, f.currency, f.approval, f.status,
-		p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int, p_sign * coalesce(f.exec_secs, 0))
+		p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int, p_sign * coalesce(f.exec_secs, 0));
+	INSERT INTO oms.report_refund_month VALUES ((date_trunc('month', f.day))::date, f.seller_id, f.currency,
+		f.approval, f.status, p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int,
+		p_sign * coalesce(f.exec_secs, 0))
 $$;
 REVOKE ALL ON FUNCTION oms.report_refund_add(oms.report_refund,int) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
@@ -317,9 +333,11 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 AS $$
 BEGIN
 	LOCK TABLE oms.report_order, oms.report_cancel, oms.report_refund,
-		oms.report_day, oms.report_cancel_day, oms.report_refund_day IN EXCLUSIVE MODE;
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day,
+		oms.report_month, oms.report_cancel_month, oms.report_refund_month IN EXCLUSIVE MODE;
 	TRUNCATE oms.report_order, oms.report_cancel, oms.report_refund,
-		oms.report_day, oms.report_cancel_day, oms.report_refund_day;
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day,
+		oms.report_month, oms.report_cancel_month, oms.report_refund_month;
 	INSERT INTO oms.report_order SELECT * FROM oms.report_order_live;
 	INSERT INTO oms.report_cancel SELECT * FROM oms.report_cancel_live;
 	INSERT INTO oms.report_refund SELECT * FROM oms.report_refund_live;
@@ -337,8 +355,21 @@ BEGIN
 	SELECT day, seller_id, currency, approval, status, count(*), sum(amount_minor),
 	       count(exec_secs), coalesce(sum(exec_secs), 0)
 	FROM oms.report_refund GROUP BY 1, 2, 3, 4, 5;
+	INSERT INTO oms.report_month
+	SELECT (date_trunc('month', day))::date, seller_id, currency, status, sum(orders), sum(total_minor),
+	       sum(confirmed), sum(process_secs), sum(shipped), sum(ship_secs), sum(in_time), sum(delivered),
+	       sum(transit_secs), sum(with_estimate), sum(on_time), sum(exceptions), sum(stuck), sum(inaccurate)
+	FROM oms.report_day GROUP BY 1, 2, 3, 4;
+	INSERT INTO oms.report_cancel_month
+	SELECT (date_trunc('month', day))::date, seller_id, reason_code, who, scope, state, sum(n), sum(units)
+	FROM oms.report_cancel_day GROUP BY 1, 2, 3, 4, 5, 6;
+	INSERT INTO oms.report_refund_month
+	SELECT (date_trunc('month', day))::date, seller_id, currency, approval, status, sum(n), sum(amount_minor),
+	       sum(exec_n), sum(exec_secs)
+	FROM oms.report_refund_day GROUP BY 1, 2, 3, 4, 5;
 	ANALYZE oms.report_order, oms.report_cancel, oms.report_refund,
-		oms.report_day, oms.report_cancel_day, oms.report_refund_day;
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day,
+		oms.report_month, oms.report_cancel_month, oms.report_refund_month;
 END
 $$;
 REVOKE ALL ON FUNCTION oms.report_rebuild() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
@@ -355,49 +386,42 @@ DECLARE
 	v_del bigint;
 	v_ins bigint;
 	v_total bigint := 0;
+	t record;
 BEGIN
 	IF v_role IS NULL OR v_role NOT IN ('admin', 'worker') THEN
 		RAISE EXCEPTION 'report_fold is for administrators and the worker' USING ERRCODE = '42501',
 			DETAIL = jsonb_build_object('rule', 'role', 'role', v_role)::text;
 	END IF;
 	PERFORM pg_advisory_xact_lock(hashtext('oms.report_fold'));
-
-	WITH k AS (SELECT day, seller_id, currency, status FROM oms.report_day
-	           GROUP BY 1, 2, 3, 4 HAVING count(*) > 1),
-	d AS (DELETE FROM oms.report_day t USING k
-	      WHERE (t.day, t.seller_id, t.currency, t.status) = (k.day, k.seller_id, k.currency, k.status)
-	      RETURNING t.*),
-	i AS (INSERT INTO oms.report_day
-	      SELECT day, seller_id, currency, status, sum(orders), sum(total_minor), sum(confirmed), sum(process_secs),
-	             sum(shipped), sum(ship_secs), sum(in_time), sum(delivered), sum(transit_secs), sum(with_estimate),
-	             sum(on_time), sum(exceptions), sum(stuck), sum(inaccurate)
-	      FROM d GROUP BY 1, 2, 3, 4 HAVING sum(orders) <> 0 RETURNING 1)
-	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
-	v_total := v_total + v_del - v_ins;
-
-	WITH k AS (SELECT day, seller_id, reason_code, who, scope, state FROM oms.report_cancel_day
-	           GROUP BY 1, 2, 3, 4, 5, 6 HAVING count(*) > 1),
-	d AS (DELETE FROM oms.report_cancel_day t USING k
-	      WHERE (t.day, t.seller_id, t.reason_code, t.who, t.scope, t.state)
-	            = (k.day, k.seller_id, k.reason_code, k.who, k.scope, k.state)
-	      RETURNING t.*),
-	i AS (INSERT INTO oms.report_cancel_day
-	      SELECT day, seller_id, reason_code, who, scope, state, sum(n), sum(units)
-	      FROM d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 RETURNING 1)
-	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
-	v_total := v_total + v_del - v_ins;
-
-	WITH k AS (SELECT day, seller_id, currency, approval, status FROM oms.report_refund_day
-	           GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1),
-	d AS (DELETE FROM oms.report_refund_day t USING k
-	      WHERE (t.day, t.seller_id, t.currency, t.approval, t.status)
-	            = (k.day, k.seller_id, k.currency, k.approval, k.status)
-	      RETURNING t.*),
-	i AS (INSERT INTO oms.report_refund_day
-	      SELECT day, seller_id, currency, approval, status, sum(n), sum(amount_minor), sum(exec_n), sum(exec_secs)
-	      FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 RETURNING 1)
-	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
-	v_total := v_total + v_del - v_ins;
+	-- each summary: its table, its key columns, its sums, the count column
+	FOR t IN SELECT * FROM (VALUES
+		('report_day', 'day, seller_id, currency, status',
+		 'sum(orders), sum(total_minor), sum(confirmed), sum(process_secs), sum(shipped), sum(ship_secs), '
+		 'sum(in_time), sum(delivered), sum(transit_secs), sum(with_estimate), sum(on_time), sum(exceptions), '
+		 'sum(stuck), sum(inaccurate)', 'orders'),
+		('report_month', 'month, seller_id, currency, status',
+		 'sum(orders), sum(total_minor), sum(confirmed), sum(process_secs), sum(shipped), sum(ship_secs), '
+		 'sum(in_time), sum(delivered), sum(transit_secs), sum(with_estimate), sum(on_time), sum(exceptions), '
+		 'sum(stuck), sum(inaccurate)', 'orders'),
+		('report_cancel_day', 'day, seller_id, reason_code, who, scope, state', 'sum(n), sum(units)', 'n'),
+		('report_cancel_month', 'month, seller_id, reason_code, who, scope, state', 'sum(n), sum(units)', 'n'),
+		('report_refund_day', 'day, seller_id, currency, approval, status',
+		 'sum(n), sum(amount_minor), sum(exec_n), sum(exec_secs)', 'n'),
+		('report_refund_month', 'month, seller_id, currency, approval, status',
+		 'sum(n), sum(amount_minor), sum(exec_n), sum(exec_secs)', 'n')) v(tab, keys, sums, cnt)
+	LOOP
+		EXECUTE format($q$
+			WITH k AS (SELECT %2$s FROM oms.%1$I GROUP BY %2$s HAVING count(*) > 1),
+			d AS (DELETE FROM oms.%1$I t USING k WHERE (%3$s) = (%4$s) RETURNING t.*),
+			i AS (INSERT INTO oms.%1$I SELECT %2$s, %5$s FROM d GROUP BY %2$s HAVING sum(%6$I) <> 0 RETURNING 1)
+			SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i)$q$,
+			t.tab, t.keys,
+			(SELECT string_agg('t.' || btrim(c), ', ') FROM unnest(string_to_array(t.keys, ',')) c),
+			(SELECT string_agg('k.' || btrim(c), ', ') FROM unnest(string_to_array(t.keys, ',')) c),
+			t.sums, t.cnt)
+		INTO v_del, v_ins;
+		v_total := v_total + v_del - v_ins;
+	END LOOP;
 	RETURN v_total;
 END
 $$;
@@ -474,6 +498,49 @@ BEGIN
 	FROM s FULL JOIN r ON (s.day, s.seller_id, s.currency, s.approval, s.status)
 	                      = (r.day, r.seller_id, r.currency, r.approval, r.status)
 	WHERE s.v IS DISTINCT FROM r.v;
+	-- the months equal the sums of their days (the days were checked above)
+	RETURN QUERY
+	WITH s AS (SELECT m.month, m.seller_id, m.currency, m.status,
+	                  jsonb_build_array(sum(m.orders), sum(m.total_minor), sum(m.confirmed), sum(m.process_secs),
+	                      sum(m.shipped), sum(m.ship_secs), sum(m.in_time), sum(m.delivered), sum(m.transit_secs),
+	                      sum(m.with_estimate), sum(m.on_time), sum(m.exceptions), sum(m.stuck), sum(m.inaccurate)) AS v
+	           FROM oms.report_month m GROUP BY 1, 2, 3, 4 HAVING sum(m.orders) <> 0 OR sum(m.total_minor) <> 0),
+	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.currency, d.status,
+	             jsonb_build_array(sum(d.orders), sum(d.total_minor), sum(d.confirmed), sum(d.process_secs),
+	                 sum(d.shipped), sum(d.ship_secs), sum(d.in_time), sum(d.delivered), sum(d.transit_secs),
+	                 sum(d.with_estimate), sum(d.on_time), sum(d.exceptions), sum(d.stuck), sum(d.inaccurate)) AS v
+	      FROM oms.report_day d GROUP BY 1, 2, 3, 4 HAVING sum(d.orders) <> 0 OR sum(d.total_minor) <> 0)
+	SELECT 'report_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
+	                                         coalesce(s.currency, r.currency), coalesce(s.status, r.status))::text,
+	       s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.month, s.seller_id, s.currency, s.status) = (r.month, r.seller_id, r.currency, r.status)
+	WHERE s.v IS DISTINCT FROM r.v;
+	RETURN QUERY
+	WITH s AS (SELECT m.month, m.seller_id, m.reason_code, m.who, m.scope, m.state,
+	                  jsonb_build_array(sum(m.n), sum(m.units)) AS v
+	           FROM oms.report_cancel_month m GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(m.n) <> 0 OR sum(m.units) <> 0),
+	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.reason_code, d.who, d.scope, d.state,
+	             jsonb_build_array(sum(d.n), sum(d.units)) AS v
+	      FROM oms.report_cancel_day d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(d.n) <> 0 OR sum(d.units) <> 0)
+	SELECT 'report_cancel_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
+	           coalesce(s.reason_code, r.reason_code), coalesce(s.who, r.who), coalesce(s.scope, r.scope),
+	           coalesce(s.state, r.state))::text, s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.month, s.seller_id, s.reason_code, s.who, s.scope, s.state)
+	                      = (r.month, r.seller_id, r.reason_code, r.who, r.scope, r.state)
+	WHERE s.v IS DISTINCT FROM r.v;
+	RETURN QUERY
+	WITH s AS (SELECT m.month, m.seller_id, m.currency, m.approval, m.status,
+	                  jsonb_build_array(sum(m.n), sum(m.amount_minor), sum(m.exec_n), sum(m.exec_secs)) AS v
+	           FROM oms.report_refund_month m GROUP BY 1, 2, 3, 4, 5 HAVING sum(m.n) <> 0 OR sum(m.amount_minor) <> 0),
+	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.currency, d.approval, d.status,
+	             jsonb_build_array(sum(d.n), sum(d.amount_minor), sum(d.exec_n), sum(d.exec_secs)) AS v
+	      FROM oms.report_refund_day d GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.n) <> 0 OR sum(d.amount_minor) <> 0)
+	SELECT 'report_refund_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
+	           coalesce(s.currency, r.currency), coalesce(s.approval, r.approval), coalesce(s.status, r.status))::text,
+	       s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.month, s.seller_id, s.currency, s.approval, s.status)
+	                      = (r.month, r.seller_id, r.currency, r.approval, r.status)
+	WHERE s.v IS DISTINCT FROM r.v;
 END
 $$;
 REVOKE ALL ON FUNCTION oms_api.report_verify() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
@@ -527,6 +594,65 @@ RETURN coalesce(array_position(ARRAY['PENDING', 'CONFIRMED', 'SHIPPED', 'IN_TRAN
 REVOKE ALL ON FUNCTION oms.report_status_sort(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.report_status_sort(text) TO oms_admin, oms_analyst, oms_fulfilment;
 
+-- The summary rows of a report's range, folded or not: for groupings by
+-- month or the whole range, one row per month and key for every month the
+-- range covers whole (oms.report_*_month), and the daily rows of the days
+-- outside those months; by day or week, the daily rows. Typed as the daily
+-- table (a month row's day is its first day). RLS applies (INVOKER).
+CREATE OR REPLACE FUNCTION oms.report_months(p_from date, p_to date, p_by text,
+	OUT m_lo date, OUT m_hi date)
+LANGUAGE sql IMMUTABLE
+AS $$
+	SELECT CASE WHEN p_by IN ('month', 'all') THEN
+	            (date_trunc('month', p_from - 1) + interval '1 month')::date END,
+	       CASE WHEN p_by IN ('month', 'all') THEN
+	            (date_trunc('month', p_to + 1) - interval '1 day')::date END
+$$;
+REVOKE ALL ON FUNCTION oms.report_months(date,date,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.report_months(date,date,text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+CREATE OR REPLACE FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint)
+RETURNS SETOF oms.report_day
+LANGUAGE sql STABLE
+AS $$
+	SELECT d.* FROM oms.report_day d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	UNION ALL
+	SELECT d.* FROM oms.report_month d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+$$;
+REVOKE ALL ON FUNCTION oms.report_day_rows(date,date,text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.report_day_rows(date,date,text,bigint) TO oms_admin, oms_analyst, oms_fulfilment;
+
+CREATE OR REPLACE FUNCTION oms.report_cancel_rows(p_from date, p_to date, p_by text, p_seller_id bigint)
+RETURNS SETOF oms.report_cancel_day
+LANGUAGE sql STABLE
+AS $$
+	SELECT d.* FROM oms.report_cancel_day d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	UNION ALL
+	SELECT d.* FROM oms.report_cancel_month d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+$$;
+REVOKE ALL ON FUNCTION oms.report_cancel_rows(date,date,text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.report_cancel_rows(date,date,text,bigint) TO oms_admin, oms_analyst, oms_fulfilment;
+
+CREATE OR REPLACE FUNCTION oms.report_refund_rows(p_from date, p_to date, p_by text, p_seller_id bigint)
+RETURNS SETOF oms.report_refund_day
+LANGUAGE sql STABLE
+AS $$
+	SELECT d.* FROM oms.report_refund_day d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	UNION ALL
+	SELECT d.* FROM oms.report_refund_month d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+$$;
+REVOKE ALL ON FUNCTION oms.report_refund_rows(date,date,text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.report_refund_rows(date,date,text,bigint) TO oms_admin, oms_analyst, oms_fulfilment;
+
 -- volume: orders placed in the period by their status now, and their value.
 CREATE OR REPLACE FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint DEFAULT NULL,
 	p_by text DEFAULT 'all')
@@ -540,8 +666,7 @@ BEGIN
 	RETURN QUERY
 	SELECT oms.report_bucket(d.day, r.v_by, r.v_from), d.seller_id, d.status, d.currency,
 	       sum(d.orders)::bigint, sum(d.total_minor)::bigint
-	FROM oms.report_day d
-	WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	FROM oms.report_day_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 	GROUP BY 1, 2, 3, 4
 	HAVING sum(d.orders) <> 0
 	ORDER BY 1, 2, oms.report_status_sort(d.status), 4;
@@ -569,14 +694,12 @@ BEGIN
 		       coalesce(sum(d.n) FILTER (WHERE d.state = 'pending_approval'), 0)::bigint AS pending,
 		       coalesce(sum(d.n) FILTER (WHERE d.state = 'rejected'), 0)::bigint AS rejected,
 		       coalesce(sum(d.units) FILTER (WHERE d.state = 'done'), 0)::bigint AS units
-		FROM oms.report_cancel_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_cancel_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1, 2, 3, 4, 5
 		HAVING sum(d.n) <> 0
 	), p AS (
 		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id, sum(d.orders)::bigint AS orders
-		FROM oms.report_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_day_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1, 2
 	)
 	SELECT c.period, c.seller_id, c.reason_code, c.who, c.scope, c.cancelled, c.pending, c.rejected, c.units,
@@ -619,8 +742,7 @@ BEGIN
 		                                 AND d.status IN ('not_sent', 'pending')), 0)::bigint AS pending_gateway,
 		       coalesce(sum(d.n) FILTER (WHERE d.status IN ('failed', 'canceled')), 0)::bigint AS failed,
 		       sum(d.exec_secs) AS exec_secs, sum(d.exec_n) AS exec_n
-		FROM oms.report_refund_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_refund_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1, 2, 3
 		HAVING sum(d.n) <> 0
 	), q AS (
@@ -668,8 +790,7 @@ BEGIN
 	             sum(d.delivered)::bigint AS delivered, sum(d.on_time)::bigint AS on_time,
 	             sum(d.with_estimate)::bigint AS with_estimate, sum(d.transit_secs) AS transit_secs,
 	             sum(d.exceptions)::bigint AS exceptions, sum(d.stuck)::bigint AS stuck
-	      FROM oms.report_day d
-	      WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	      FROM oms.report_day_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 	      GROUP BY 1, 2
 	      HAVING sum(d.orders) <> 0) s
 	ORDER BY 1, 2;
@@ -702,14 +823,12 @@ BEGIN
 		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period,
 		       sum(d.confirmed) AS confirmed, sum(d.shipped) AS shipped, sum(d.process_secs) AS process_secs,
 		       sum(d.with_estimate) AS with_estimate, sum(d.on_time) AS on_time, sum(d.inaccurate) AS inaccurate
-		FROM oms.report_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_day_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1
 	), f AS (
 		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period,
 		       sum(d.exec_n) AS exec_n, sum(d.exec_secs) AS exec_secs
-		FROM oms.report_refund_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_refund_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1
 	), k AS (
 		SELECT p.period, v.sort, v.kpi, v.label, v.value, v.unit, v.target, v.op, v.goal, v.basis
@@ -841,8 +960,9 @@ GRANT EXECUTE ON FUNCTION oms_api.report_orders(text,date,date,bigint,text,int,b
 -- summary rows once (the triggers keep them from then on).
 DO $$
 BEGIN
-	IF NOT EXISTS (SELECT 1 FROM oms.report_order) AND EXISTS (SELECT 1 FROM oms.orders) THEN
-		PERFORM oms.report_rebuild();
+	IF NOT EXISTS (SELECT 1 FROM oms.report_order) AND EXISTS (SELECT 1 FROM oms.orders)
+	   OR NOT EXISTS (SELECT 1 FROM oms.report_month) AND EXISTS (SELECT 1 FROM oms.report_order) THEN
+		PERFORM oms.report_rebuild();       -- (the months came with 0030)
 	END IF;
 END
 $$;

@@ -38,7 +38,7 @@ UNION ALL
 -- security gives fulfilment its seller's rows)
 SELECT g, t FROM unnest(ARRAY['oms_admin', 'oms_analyst', 'oms_fulfilment']) g,
 	unnest(ARRAY['report_order', 'report_cancel', 'report_refund', 'report_day', 'report_cancel_day',
-	             'report_refund_day']) t;
+	             'report_refund_day', 'report_month', 'report_cancel_month', 'report_refund_month']) t;
 
 CREATE TEMP TABLE expected_execute (grp text, fn text);
 INSERT INTO expected_execute
