@@ -57,4 +57,26 @@ enum oms_status carrier_tracker_get(struct http_engine *e, const struct http_end
  * breaker; a 4xx about one tracker does not. */
 bool carrier_answer_unwell(const struct http_response *r, bool parsed);
 
+/* --- webhooks ------------------------------------------------------------ */
+
+/* SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104). */
+void carrier_sha256(const void *msg, size_t len, unsigned char out[32]);
+void carrier_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
+			 unsigned char out[32]);
+
+/* The aggregator's signature of an Event: X-Hmac-Signature:
+ * hmac-sha256-hex=HEX, HMAC-SHA256 of the raw body with the webhook
+ * secret. Checked against every secret (two while a secret is rotated),
+ * each comparison in constant time, before anything of the body is
+ * parsed. */
+enum carrier_sig {
+	CARRIER_SIG_OK,
+	CARRIER_SIG_MISSING,     /* no header */
+	CARRIER_SIG_MALFORMED,   /* not hmac-sha256-hex= and 64 hex digits */
+	CARRIER_SIG_MISMATCH,    /* no secret gives it */
+};
+enum carrier_sig carrier_webhook_verify(const char *header, const char *body, size_t len,
+					const char *const *secrets, int nsecrets);
+const char *carrier_sig_name(enum carrier_sig s);
+
 #endif

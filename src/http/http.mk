@@ -17,8 +17,9 @@ liboms_http_a_SOURCES = \
 ##   ./fuzz_payment -max_total_time=60 $(top_srcdir)/tests/fuzz/corpus/payment
 FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -I$(top_builddir) -I$(top_srcdir)/src
-FUZZ_PROGS = fuzz_payment fuzz_template
+FUZZ_PROGS = fuzz_payment fuzz_template fuzz_tracker
 EXTRA_DIST += tests/fuzz/fuzz_payment.c tests/fuzz/fuzz_template.c tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/fuzz_tracker.c
 CLEANFILES += $(FUZZ_PROGS)
 
 fuzz: $(FUZZ_PROGS)
@@ -26,4 +27,6 @@ fuzz_payment: $(top_srcdir)/tests/fuzz/fuzz_payment.c $(top_srcdir)/src/http/pay
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
 fuzz_template: $(top_srcdir)/tests/fuzz/fuzz_template.c $(top_srcdir)/src/http/template.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+fuzz_tracker: $(top_srcdir)/tests/fuzz/fuzz_tracker.c $(top_srcdir)/src/http/carrier.c $(top_srcdir)/src/http/http.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) $(LIBCURL_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(LIBCURL_LIBS)
 .PHONY: fuzz

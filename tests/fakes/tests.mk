@@ -66,3 +66,21 @@ EXTRA_DIST += tests/fakes/worker_pay_refund.test
 # Issue 11, carriers: tracker polling against the carrier-aggregator fake.
 TESTS += tests/fakes/worker_carrier_poll.test
 EXTRA_DIST += tests/fakes/worker_carrier_poll.test tests/fakes/carrier_fake.py
+# Issue 11: what the webhook listener's carrier route does with one
+# request (signature first, stored once by id, 5xx without the database).
+check_PROGRAMS += tests/fakes/carrier_event_drive
+tests_fakes_carrier_event_drive_SOURCES = tests/fakes/carrier_event_drive.c
+tests_fakes_carrier_event_drive_LDADD = liboms_worker.a liboms_http.a liboms_core.a \
+	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS)
+TESTS += tests/fakes/worker_carrier_webhook.test
+EXTRA_DIST += tests/fakes/worker_carrier_webhook.test tests/fakes/carrier_event_drive.c
+# Issue 11: the aggregator client's hashing, signature check and Tracker
+# parser, and the tracker fuzz target over its corpus.
+check_PROGRAMS += tests/unit/test_carrier tests/unit/test_fuzz_tracker
+TESTS += tests/unit/test_carrier tests/unit/test_fuzz_tracker
+tests_unit_test_carrier_SOURCES = tests/unit/test_carrier.c
+tests_unit_test_carrier_CFLAGS = $(http_test_cflags)
+tests_unit_test_carrier_LDADD = $(http_test_ldadd)
+tests_unit_test_fuzz_tracker_SOURCES = tests/fuzz/fuzz_tracker.c tests/unit/fuzz_corpus_main.c
+tests_unit_test_fuzz_tracker_CFLAGS = $(http_test_cflags) -DFUZZ_CORPUS='"tracker"'
+tests_unit_test_fuzz_tracker_LDADD = $(http_test_ldadd)

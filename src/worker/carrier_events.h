@@ -1,0 +1,31 @@
+/* Carrier webhook Events (issue 11): what the webhook listener's route
+ * POST /webhooks/carrier does with one request. Independent of the
+ * listener itself (webhook.c), which hands over the body, the
+ * X-Hmac-Signature header, the source address and its database
+ * connection. */
+#ifndef OMS_WORKER_CARRIER_EVENTS_H
+#define OMS_WORKER_CARRIER_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The largest Event accepted (a Tracker with its scans is a few kB). */
+#define CARRIER_EVENT_MAX_BODY (256 * 1024)
+
+struct db;
+
+/* One Event: the signature is checked first (nothing of the body is read
+ * before; a bad one is logged with the source and the length, never the
+ * body: 401); then the Event is stored once by its id and applied, in one
+ * transaction, by oms_api.carrier_event; the answer comes after the
+ * COMMIT: 200 "stored" or "duplicate" (a replay: nothing changes). 400:
+ * not an Event (not JSON, no id); 413: too big; 503: the database is
+ * unavailable or busy (db NULL, connection lost, lock or serialization
+ * failure), so the sender retries. *db_lost: the connection is gone (the
+ * listener reconnects). Returns the HTTP status; reply gets one line of
+ * our words. */
+int carrier_event_receive(struct db *db, const char *signature, const char *body, size_t len,
+			  const char *const *secrets, int nsecrets, const char *source,
+			  char *reply, size_t replylen, bool *db_lost);
+
+#endif

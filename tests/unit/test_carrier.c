@@ -1,0 +1,164 @@
+/* The carrier aggregator client's pure parts (src/http/carrier.c, issue
+ * 11): SHA-256 and HMAC-SHA256 against the published test vectors, the
+ * webhook signature check (two secrets while rotating, malformed and
+ * missing headers), and the Tracker parser. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "http/carrier.h"
+
+static void
+hex(const unsigned char *d, char out[65])
+{
+	for (int i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+static void
+test_sha256(void **state)
+{
+	unsigned char d[32];
+	char h[65];
+	char million[1000];
+	(void)state;
+
+	carrier_sha256("abc", 3, d);
+	hex(d, h);
+	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	carrier_sha256("", 0, d);
+	hex(d, h);
+	assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	carrier_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, d);
+	hex(d, h);
+	assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	/* 1000 'a': crosses many blocks */
+	memset(million, 'a', sizeof million);
+	carrier_sha256(million, sizeof million, d);
+	hex(d, h);
+	assert_string_equal(h, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
+
+static void
+test_hmac(void **state)
+{
+	unsigned char d[32], key[131];
+	char h[65];
+	(void)state;
+
+	/* RFC 4231 test case 2 */
+	carrier_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, d);
+	hex(d, h);
+	assert_string_equal(h, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	/* RFC 4231 test case 6: a key longer than the block */
+	memset(key, 0xaa, sizeof key);
+	carrier_hmac_sha256(key, sizeof key, "Test Using Larger Than Block-Size Key - Hash Key First", 54, d);
+	hex(d, h);
+	assert_string_equal(h, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+static void
+sig_of(const char *secret, const char *body, char out[100])
+{
+	unsigned char d[32];
+	char h[65];
+
+	carrier_hmac_sha256(secret, strlen(secret), body, strlen(body), d);
+	hex(d, h);
+	snprintf(out, 100, "hmac-sha256-hex=%s", h);
+}
+
+static void
+test_verify(void **state)
+{
+	const char *body = "{\"id\":\"evt_1\",\"description\":\"tracker.updated\"}";
+	const char *both[] = { "whsec_old", "whsec_new" }, *one[] = { "whsec_new" }, *none[] = { "" };
+	char sig[100], upper[100];
+	(void)state;
+
+	sig_of("whsec_old", body, sig);
+	assert_int_equal(carrier_webhook_verify(sig, body, strlen(body), both, 2), CARRIER_SIG_OK);
+	assert_int_equal(carrier_webhook_verify(sig, body, strlen(body), one, 1), CARRIER_SIG_MISMATCH);
+	assert_int_equal(carrier_webhook_verify(sig, body, strlen(body) - 1, both, 2), CARRIER_SIG_MISMATCH);
+	assert_int_equal(carrier_webhook_verify(sig, body, strlen(body), none, 1), CARRIER_SIG_MISMATCH);
+	assert_int_equal(carrier_webhook_verify(sig, body, strlen(body), both, 0), CARRIER_SIG_MISMATCH);
+	sig_of("whsec_new", body, sig);
+	assert_int_equal(carrier_webhook_verify(sig, body, strlen(body), both, 2), CARRIER_SIG_OK);
+	/* hex digits in either case */
+	snprintf(upper, sizeof upper, "hmac-sha256-hex=");
+	for (size_t i = 16; sig[i]; i++)
+		upper[i] = (char)(sig[i] >= 'a' && sig[i] <= 'f' ? sig[i] - 32 : sig[i]);
+	upper[strlen(sig)] = '\0';
+	assert_int_equal(carrier_webhook_verify(upper, body, strlen(body), both, 2), CARRIER_SIG_OK);
+	assert_int_equal(carrier_webhook_verify(NULL, body, strlen(body), both, 2), CARRIER_SIG_MISSING);
+	assert_int_equal(carrier_webhook_verify("", body, strlen(body), both, 2), CARRIER_SIG_MALFORMED);
+	assert_int_equal(carrier_webhook_verify(sig + 16, body, strlen(body), both, 2), CARRIER_SIG_MALFORMED);
+	sig[20] = 'g';
+	assert_int_equal(carrier_webhook_verify(sig, body, strlen(body), both, 2), CARRIER_SIG_MALFORMED);
+	sig[20] = '\0';
+	assert_int_equal(carrier_webhook_verify(sig, body, strlen(body), both, 2), CARRIER_SIG_MALFORMED);
+}
+
+static void
+test_parse(void **state)
+{
+	struct carrier_tracker t;
+	struct oms_error err = { 0 };
+	const char *good = "{\"id\":\"trk_1\",\"object\":\"Tracker\",\"tracking_code\":\"1Z999AA10123456784\","
+			   "\"status\":\"in_transit\",\"tracking_details\":[{\"status\":\"pre_transit\"},{}]}";
+	(void)state;
+
+	assert_int_equal(carrier_tracker_parse(good, strlen(good), &t, &err), OMS_OK);
+	assert_string_equal(t.id, "trk_1");
+	assert_string_equal(t.tracking_code, "1Z999AA10123456784");
+	assert_string_equal(t.status, "in_transit");
+	assert_int_equal(t.scans, 2);
+#define BAD(s) assert_int_equal(carrier_tracker_parse(s, strlen(s), &t, &err), OMS_INVALID)
+	BAD("");
+	BAD("<html>502</html>");
+	BAD("[]");
+	BAD("{\"id\":\"shp_1\",\"object\":\"Shipment\",\"status\":\"delivered\"}");
+	BAD("{\"id\":\"trk_1\",\"status\":\"teleported\"}");
+	BAD("{\"id\":\"trk 1\",\"status\":\"delivered\"}");
+	BAD("{\"id\":\"\",\"status\":\"delivered\"}");
+	BAD("{\"status\":\"delivered\"}");
+	BAD("{\"id\":\"trk_1\",\"status\":\"delivered\",\"tracking_details\":{}}");
+	BAD("{\"id\":\"trk_1\",\"status\":\"delivered\",\"tracking_code\":\"a/../b\"}");
+	BAD("{\"id\":\"trk_1\",\"id\":\"trk_2\",\"status\":\"delivered\"}");
+	assert_null(strstr(err.msg, "trk_"));       /* never echoes the body */
+	assert_true(carrier_status_known("return_to_sender"));
+	assert_false(carrier_status_known("Delivered"));
+	assert_false(carrier_id_ok("a b"));
+	assert_false(carrier_id_ok(""));
+	assert_true(carrier_id_ok("1Z999AA10123456784"));
+}
+
+static void
+test_form(void **state)
+{
+	char *f = carrier_tracker_form("1Z999AA10123456784", "UPS");
+	(void)state;
+
+	assert_non_null(f);
+	assert_string_equal(f, "tracker%5Btracking_code%5D=1Z999AA10123456784&tracker%5Bcarrier%5D=UPS");
+	free(f);
+	assert_null(carrier_tracker_form("1Z 999", "UPS"));
+	assert_null(carrier_tracker_form("1Z999", "UPS&x=1"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha256), cmocka_unit_test(test_hmac), cmocka_unit_test(test_verify),
+		cmocka_unit_test(test_parse), cmocka_unit_test(test_form),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
