@@ -1718,6 +1718,8 @@ CREATE FUNCTION oms.report_cancel_add(f oms.report_cancel, p_sign integer) RETUR
     LANGUAGE sql
     AS $$
 	INSERT INTO oms.report_cancel_day VALUES (f.day, f.seller_id, f.reason_code,
+		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units);
+	INSERT INTO oms.report_cancel_month VALUES ((date_trunc('month', f.day))::date, f.seller_id, f.reason_code,
 		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units)
 $$;
 
@@ -1756,6 +1758,42 @@ $$;
 
 
 ALTER FUNCTION oms.report_cancel_refresh(p_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: report_cancel_day; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_cancel_day (
+    day date NOT NULL,
+    seller_id bigint NOT NULL,
+    reason_code text NOT NULL,
+    who text NOT NULL,
+    scope text NOT NULL,
+    state text NOT NULL,
+    n bigint NOT NULL,
+    units bigint NOT NULL
+);
+
+
+ALTER TABLE oms.report_cancel_day OWNER TO oms_owner;
+
+--
+-- Name: report_cancel_rows(date, date, text, bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_cancel_rows(p_from date, p_to date, p_by text, p_seller_id bigint) RETURNS SETOF oms.report_cancel_day
+    LANGUAGE sql STABLE
+    AS $$
+	SELECT d.* FROM oms.report_cancel_day d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	UNION ALL
+	SELECT d.* FROM oms.report_cancel_month d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+$$;
+
+
+ALTER FUNCTION oms.report_cancel_rows(p_from date, p_to date, p_by text, p_seller_id bigint) OWNER TO oms_owner;
 
 --
 -- Name: report_order; Type: TABLE; Schema: oms; Owner: oms_owner
@@ -1797,11 +1835,84 @@ CREATE FUNCTION oms.report_day_add(f oms.report_order, p_sign integer) RETURNS v
 		p_sign * f.shipped::int, p_sign * coalesce(f.ship_secs, 0), p_sign * f.in_time::int,
 		p_sign * f.delivered::int, p_sign * coalesce(f.transit_secs, 0),
 		p_sign * f.with_estimate::int, p_sign * f.on_time::int, p_sign * f.exception::int,
-		p_sign * f.stuck::int, p_sign * f.inaccurate::int)
+		p_sign * f.stuck::int, p_sign * f.inaccurate::int);
+	INSERT INTO oms.report_month SELECT (date_trunc('month', d.day))::date, d.seller_id, d.currency, d.status,
+		d.orders, d.total_minor, d.confirmed, d.process_secs, d.shipped, d.ship_secs, d.in_time, d.delivered,
+		d.transit_secs, d.with_estimate, d.on_time, d.exceptions, d.stuck, d.inaccurate
+	FROM (VALUES (f.day, f.seller_id, f.currency, f.status, p_sign, p_sign * f.total_minor,
+		p_sign * f.confirmed::int, p_sign * coalesce(f.process_secs, 0),
+		p_sign * f.shipped::int, p_sign * coalesce(f.ship_secs, 0), p_sign * f.in_time::int,
+		p_sign * f.delivered::int, p_sign * coalesce(f.transit_secs, 0),
+		p_sign * f.with_estimate::int, p_sign * f.on_time::int, p_sign * f.exception::int,
+		p_sign * f.stuck::int, p_sign * f.inaccurate::int))
+		AS d(day, seller_id, currency, status, orders, total_minor, confirmed, process_secs, shipped, ship_secs,
+		     in_time, delivered, transit_secs, with_estimate, on_time, exceptions, stuck, inaccurate)
 $$;
 
 
 ALTER FUNCTION oms.report_day_add(f oms.report_order, p_sign integer) OWNER TO oms_owner;
+
+--
+-- Name: report_day; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_day (
+    day date NOT NULL,
+    seller_id bigint NOT NULL,
+    currency character(3) NOT NULL,
+    status text NOT NULL,
+    orders bigint NOT NULL,
+    total_minor bigint NOT NULL,
+    confirmed bigint NOT NULL,
+    process_secs numeric NOT NULL,
+    shipped bigint NOT NULL,
+    ship_secs numeric NOT NULL,
+    in_time bigint NOT NULL,
+    delivered bigint NOT NULL,
+    transit_secs numeric NOT NULL,
+    with_estimate bigint NOT NULL,
+    on_time bigint NOT NULL,
+    exceptions bigint NOT NULL,
+    stuck bigint NOT NULL,
+    inaccurate bigint NOT NULL
+);
+
+
+ALTER TABLE oms.report_day OWNER TO oms_owner;
+
+--
+-- Name: report_day_rows(date, date, text, bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint) RETURNS SETOF oms.report_day
+    LANGUAGE sql STABLE
+    AS $$
+	SELECT d.* FROM oms.report_day d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	UNION ALL
+	SELECT d.* FROM oms.report_month d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+$$;
+
+
+ALTER FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: report_months(date, date, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) RETURNS record
+    LANGUAGE sql IMMUTABLE
+    AS $$
+	SELECT CASE WHEN p_by IN ('month', 'all') THEN
+	            (date_trunc('month', p_from - 1) + interval '1 month')::date END,
+	       CASE WHEN p_by IN ('month', 'all') THEN
+	            (date_trunc('month', p_to + 1) - interval '1 day')::date END
+$$;
+
+
+ALTER FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) OWNER TO oms_owner;
 
 --
 -- Name: report_order_refresh(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -1874,9 +1985,11 @@ CREATE FUNCTION oms.report_rebuild() RETURNS void
     AS $$
 BEGIN
 	LOCK TABLE oms.report_order, oms.report_cancel, oms.report_refund,
-		oms.report_day, oms.report_cancel_day, oms.report_refund_day IN EXCLUSIVE MODE;
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day,
+		oms.report_month, oms.report_cancel_month, oms.report_refund_month IN EXCLUSIVE MODE;
 	TRUNCATE oms.report_order, oms.report_cancel, oms.report_refund,
-		oms.report_day, oms.report_cancel_day, oms.report_refund_day;
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day,
+		oms.report_month, oms.report_cancel_month, oms.report_refund_month;
 	INSERT INTO oms.report_order SELECT * FROM oms.report_order_live;
 	INSERT INTO oms.report_cancel SELECT * FROM oms.report_cancel_live;
 	INSERT INTO oms.report_refund SELECT * FROM oms.report_refund_live;
@@ -1894,8 +2007,21 @@ BEGIN
 	SELECT day, seller_id, currency, approval, status, count(*), sum(amount_minor),
 	       count(exec_secs), coalesce(sum(exec_secs), 0)
 	FROM oms.report_refund GROUP BY 1, 2, 3, 4, 5;
+	INSERT INTO oms.report_month
+	SELECT (date_trunc('month', day))::date, seller_id, currency, status, sum(orders), sum(total_minor),
+	       sum(confirmed), sum(process_secs), sum(shipped), sum(ship_secs), sum(in_time), sum(delivered),
+	       sum(transit_secs), sum(with_estimate), sum(on_time), sum(exceptions), sum(stuck), sum(inaccurate)
+	FROM oms.report_day GROUP BY 1, 2, 3, 4;
+	INSERT INTO oms.report_cancel_month
+	SELECT (date_trunc('month', day))::date, seller_id, reason_code, who, scope, state, sum(n), sum(units)
+	FROM oms.report_cancel_day GROUP BY 1, 2, 3, 4, 5, 6;
+	INSERT INTO oms.report_refund_month
+	SELECT (date_trunc('month', day))::date, seller_id, currency, approval, status, sum(n), sum(amount_minor),
+	       sum(exec_n), sum(exec_secs)
+	FROM oms.report_refund_day GROUP BY 1, 2, 3, 4, 5;
 	ANALYZE oms.report_order, oms.report_cancel, oms.report_refund,
-		oms.report_day, oms.report_cancel_day, oms.report_refund_day;
+		oms.report_day, oms.report_cancel_day, oms.report_refund_day,
+		oms.report_month, oms.report_cancel_month, oms.report_refund_month;
 END
 $$;
 
@@ -1929,7 +2055,10 @@ CREATE FUNCTION oms.report_refund_add(f oms.report_refund, p_sign integer) RETUR
     LANGUAGE sql
     AS $$
 	INSERT INTO oms.report_refund_day VALUES (f.day, f.seller_id, f.currency, f.approval, f.status,
-		p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int, p_sign * coalesce(f.exec_secs, 0))
+		p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int, p_sign * coalesce(f.exec_secs, 0));
+	INSERT INTO oms.report_refund_month VALUES ((date_trunc('month', f.day))::date, f.seller_id, f.currency,
+		f.approval, f.status, p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int,
+		p_sign * coalesce(f.exec_secs, 0))
 $$;
 
 
@@ -1966,6 +2095,43 @@ $$;
 
 
 ALTER FUNCTION oms.report_refund_refresh(p_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: report_refund_day; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_refund_day (
+    day date NOT NULL,
+    seller_id bigint NOT NULL,
+    currency character(3) NOT NULL,
+    approval text NOT NULL,
+    status text NOT NULL,
+    n bigint NOT NULL,
+    amount_minor bigint NOT NULL,
+    exec_n bigint NOT NULL,
+    exec_secs numeric NOT NULL
+);
+
+
+ALTER TABLE oms.report_refund_day OWNER TO oms_owner;
+
+--
+-- Name: report_refund_rows(date, date, text, bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_refund_rows(p_from date, p_to date, p_by text, p_seller_id bigint) RETURNS SETOF oms.report_refund_day
+    LANGUAGE sql STABLE
+    AS $$
+	SELECT d.* FROM oms.report_refund_day d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	UNION ALL
+	SELECT d.* FROM oms.report_refund_month d, oms.report_months(p_from, p_to, p_by) m
+	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+$$;
+
+
+ALTER FUNCTION oms.report_refund_rows(p_from date, p_to date, p_by text, p_seller_id bigint) OWNER TO oms_owner;
 
 --
 -- Name: report_status_sort(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -4667,14 +4833,12 @@ BEGIN
 		       coalesce(sum(d.n) FILTER (WHERE d.state = 'pending_approval'), 0)::bigint AS pending,
 		       coalesce(sum(d.n) FILTER (WHERE d.state = 'rejected'), 0)::bigint AS rejected,
 		       coalesce(sum(d.units) FILTER (WHERE d.state = 'done'), 0)::bigint AS units
-		FROM oms.report_cancel_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_cancel_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1, 2, 3, 4, 5
 		HAVING sum(d.n) <> 0
 	), p AS (
 		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id, sum(d.orders)::bigint AS orders
-		FROM oms.report_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_day_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1, 2
 	)
 	SELECT c.period, c.seller_id, c.reason_code, c.who, c.scope, c.cancelled, c.pending, c.rejected, c.units,
@@ -4695,58 +4859,51 @@ CREATE FUNCTION oms_api.report_fold() RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     SET lock_timeout TO '2s'
-    AS $$
+    AS $_$
 DECLARE
 	v_role constant text := oms.caller_role();
 	v_del bigint;
 	v_ins bigint;
 	v_total bigint := 0;
+	t record;
 BEGIN
 	IF v_role IS NULL OR v_role NOT IN ('admin', 'worker') THEN
 		RAISE EXCEPTION 'report_fold is for administrators and the worker' USING ERRCODE = '42501',
 			DETAIL = jsonb_build_object('rule', 'role', 'role', v_role)::text;
 	END IF;
 	PERFORM pg_advisory_xact_lock(hashtext('oms.report_fold'));
-
-	WITH k AS (SELECT day, seller_id, currency, status FROM oms.report_day
-	           GROUP BY 1, 2, 3, 4 HAVING count(*) > 1),
-	d AS (DELETE FROM oms.report_day t USING k
-	      WHERE (t.day, t.seller_id, t.currency, t.status) = (k.day, k.seller_id, k.currency, k.status)
-	      RETURNING t.*),
-	i AS (INSERT INTO oms.report_day
-	      SELECT day, seller_id, currency, status, sum(orders), sum(total_minor), sum(confirmed), sum(process_secs),
-	             sum(shipped), sum(ship_secs), sum(in_time), sum(delivered), sum(transit_secs), sum(with_estimate),
-	             sum(on_time), sum(exceptions), sum(stuck), sum(inaccurate)
-	      FROM d GROUP BY 1, 2, 3, 4 HAVING sum(orders) <> 0 RETURNING 1)
-	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
-	v_total := v_total + v_del - v_ins;
-
-	WITH k AS (SELECT day, seller_id, reason_code, who, scope, state FROM oms.report_cancel_day
-	           GROUP BY 1, 2, 3, 4, 5, 6 HAVING count(*) > 1),
-	d AS (DELETE FROM oms.report_cancel_day t USING k
-	      WHERE (t.day, t.seller_id, t.reason_code, t.who, t.scope, t.state)
-	            = (k.day, k.seller_id, k.reason_code, k.who, k.scope, k.state)
-	      RETURNING t.*),
-	i AS (INSERT INTO oms.report_cancel_day
-	      SELECT day, seller_id, reason_code, who, scope, state, sum(n), sum(units)
-	      FROM d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 RETURNING 1)
-	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
-	v_total := v_total + v_del - v_ins;
-
-	WITH k AS (SELECT day, seller_id, currency, approval, status FROM oms.report_refund_day
-	           GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1),
-	d AS (DELETE FROM oms.report_refund_day t USING k
-	      WHERE (t.day, t.seller_id, t.currency, t.approval, t.status)
-	            = (k.day, k.seller_id, k.currency, k.approval, k.status)
-	      RETURNING t.*),
-	i AS (INSERT INTO oms.report_refund_day
-	      SELECT day, seller_id, currency, approval, status, sum(n), sum(amount_minor), sum(exec_n), sum(exec_secs)
-	      FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 RETURNING 1)
-	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i) INTO v_del, v_ins;
-	v_total := v_total + v_del - v_ins;
+	-- each summary: its table, its key columns, its sums, the count column
+	FOR t IN SELECT * FROM (VALUES
+		('report_day', 'day, seller_id, currency, status',
+		 'sum(orders), sum(total_minor), sum(confirmed), sum(process_secs), sum(shipped), sum(ship_secs), '
+		 'sum(in_time), sum(delivered), sum(transit_secs), sum(with_estimate), sum(on_time), sum(exceptions), '
+		 'sum(stuck), sum(inaccurate)', 'orders'),
+		('report_month', 'month, seller_id, currency, status',
+		 'sum(orders), sum(total_minor), sum(confirmed), sum(process_secs), sum(shipped), sum(ship_secs), '
+		 'sum(in_time), sum(delivered), sum(transit_secs), sum(with_estimate), sum(on_time), sum(exceptions), '
+		 'sum(stuck), sum(inaccurate)', 'orders'),
+		('report_cancel_day', 'day, seller_id, reason_code, who, scope, state', 'sum(n), sum(units)', 'n'),
+		('report_cancel_month', 'month, seller_id, reason_code, who, scope, state', 'sum(n), sum(units)', 'n'),
+		('report_refund_day', 'day, seller_id, currency, approval, status',
+		 'sum(n), sum(amount_minor), sum(exec_n), sum(exec_secs)', 'n'),
+		('report_refund_month', 'month, seller_id, currency, approval, status',
+		 'sum(n), sum(amount_minor), sum(exec_n), sum(exec_secs)', 'n')) v(tab, keys, sums, cnt)
+	LOOP
+		EXECUTE format($q$
+			WITH k AS (SELECT %2$s FROM oms.%1$I GROUP BY %2$s HAVING count(*) > 1),
+			d AS (DELETE FROM oms.%1$I t USING k WHERE (%3$s) = (%4$s) RETURNING t.*),
+			i AS (INSERT INTO oms.%1$I SELECT %2$s, %5$s FROM d GROUP BY %2$s HAVING sum(%6$I) <> 0 RETURNING 1)
+			SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i)$q$,
+			t.tab, t.keys,
+			(SELECT string_agg('t.' || btrim(c), ', ') FROM unnest(string_to_array(t.keys, ',')) c),
+			(SELECT string_agg('k.' || btrim(c), ', ') FROM unnest(string_to_array(t.keys, ',')) c),
+			t.sums, t.cnt)
+		INTO v_del, v_ins;
+		v_total := v_total + v_del - v_ins;
+	END LOOP;
 	RETURN v_total;
 END
-$$;
+$_$;
 
 
 ALTER FUNCTION oms_api.report_fold() OWNER TO oms_owner;
@@ -4776,8 +4933,7 @@ BEGIN
 	             sum(d.delivered)::bigint AS delivered, sum(d.on_time)::bigint AS on_time,
 	             sum(d.with_estimate)::bigint AS with_estimate, sum(d.transit_secs) AS transit_secs,
 	             sum(d.exceptions)::bigint AS exceptions, sum(d.stuck)::bigint AS stuck
-	      FROM oms.report_day d
-	      WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	      FROM oms.report_day_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 	      GROUP BY 1, 2
 	      HAVING sum(d.orders) <> 0) s
 	ORDER BY 1, 2;
@@ -4808,14 +4964,12 @@ BEGIN
 		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period,
 		       sum(d.confirmed) AS confirmed, sum(d.shipped) AS shipped, sum(d.process_secs) AS process_secs,
 		       sum(d.with_estimate) AS with_estimate, sum(d.on_time) AS on_time, sum(d.inaccurate) AS inaccurate
-		FROM oms.report_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_day_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1
 	), f AS (
 		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period,
 		       sum(d.exec_n) AS exec_n, sum(d.exec_secs) AS exec_secs
-		FROM oms.report_refund_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_refund_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1
 	), k AS (
 		SELECT p.period, v.sort, v.kpi, v.label, v.value, v.unit, v.target, v.op, v.goal, v.basis
@@ -4954,8 +5108,7 @@ BEGIN
 		                                 AND d.status IN ('not_sent', 'pending')), 0)::bigint AS pending_gateway,
 		       coalesce(sum(d.n) FILTER (WHERE d.status IN ('failed', 'canceled')), 0)::bigint AS failed,
 		       sum(d.exec_secs) AS exec_secs, sum(d.exec_n) AS exec_n
-		FROM oms.report_refund_day d
-		WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+		FROM oms.report_refund_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1, 2, 3
 		HAVING sum(d.n) <> 0
 	), q AS (
@@ -5066,6 +5219,49 @@ BEGIN
 	FROM s FULL JOIN r ON (s.day, s.seller_id, s.currency, s.approval, s.status)
 	                      = (r.day, r.seller_id, r.currency, r.approval, r.status)
 	WHERE s.v IS DISTINCT FROM r.v;
+	-- the months equal the sums of their days (the days were checked above)
+	RETURN QUERY
+	WITH s AS (SELECT m.month, m.seller_id, m.currency, m.status,
+	                  jsonb_build_array(sum(m.orders), sum(m.total_minor), sum(m.confirmed), sum(m.process_secs),
+	                      sum(m.shipped), sum(m.ship_secs), sum(m.in_time), sum(m.delivered), sum(m.transit_secs),
+	                      sum(m.with_estimate), sum(m.on_time), sum(m.exceptions), sum(m.stuck), sum(m.inaccurate)) AS v
+	           FROM oms.report_month m GROUP BY 1, 2, 3, 4 HAVING sum(m.orders) <> 0 OR sum(m.total_minor) <> 0),
+	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.currency, d.status,
+	             jsonb_build_array(sum(d.orders), sum(d.total_minor), sum(d.confirmed), sum(d.process_secs),
+	                 sum(d.shipped), sum(d.ship_secs), sum(d.in_time), sum(d.delivered), sum(d.transit_secs),
+	                 sum(d.with_estimate), sum(d.on_time), sum(d.exceptions), sum(d.stuck), sum(d.inaccurate)) AS v
+	      FROM oms.report_day d GROUP BY 1, 2, 3, 4 HAVING sum(d.orders) <> 0 OR sum(d.total_minor) <> 0)
+	SELECT 'report_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
+	                                         coalesce(s.currency, r.currency), coalesce(s.status, r.status))::text,
+	       s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.month, s.seller_id, s.currency, s.status) = (r.month, r.seller_id, r.currency, r.status)
+	WHERE s.v IS DISTINCT FROM r.v;
+	RETURN QUERY
+	WITH s AS (SELECT m.month, m.seller_id, m.reason_code, m.who, m.scope, m.state,
+	                  jsonb_build_array(sum(m.n), sum(m.units)) AS v
+	           FROM oms.report_cancel_month m GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(m.n) <> 0 OR sum(m.units) <> 0),
+	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.reason_code, d.who, d.scope, d.state,
+	             jsonb_build_array(sum(d.n), sum(d.units)) AS v
+	      FROM oms.report_cancel_day d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(d.n) <> 0 OR sum(d.units) <> 0)
+	SELECT 'report_cancel_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
+	           coalesce(s.reason_code, r.reason_code), coalesce(s.who, r.who), coalesce(s.scope, r.scope),
+	           coalesce(s.state, r.state))::text, s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.month, s.seller_id, s.reason_code, s.who, s.scope, s.state)
+	                      = (r.month, r.seller_id, r.reason_code, r.who, r.scope, r.state)
+	WHERE s.v IS DISTINCT FROM r.v;
+	RETURN QUERY
+	WITH s AS (SELECT m.month, m.seller_id, m.currency, m.approval, m.status,
+	                  jsonb_build_array(sum(m.n), sum(m.amount_minor), sum(m.exec_n), sum(m.exec_secs)) AS v
+	           FROM oms.report_refund_month m GROUP BY 1, 2, 3, 4, 5 HAVING sum(m.n) <> 0 OR sum(m.amount_minor) <> 0),
+	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.currency, d.approval, d.status,
+	             jsonb_build_array(sum(d.n), sum(d.amount_minor), sum(d.exec_n), sum(d.exec_secs)) AS v
+	      FROM oms.report_refund_day d GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.n) <> 0 OR sum(d.amount_minor) <> 0)
+	SELECT 'report_refund_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
+	           coalesce(s.currency, r.currency), coalesce(s.approval, r.approval), coalesce(s.status, r.status))::text,
+	       s.v::text, r.v::text
+	FROM s FULL JOIN r ON (s.month, s.seller_id, s.currency, s.approval, s.status)
+	                      = (r.month, r.seller_id, r.currency, r.approval, r.status)
+	WHERE s.v IS DISTINCT FROM r.v;
 END
 $$;
 
@@ -5087,8 +5283,7 @@ BEGIN
 	RETURN QUERY
 	SELECT oms.report_bucket(d.day, r.v_by, r.v_from), d.seller_id, d.status, d.currency,
 	       sum(d.orders)::bigint, sum(d.total_minor)::bigint
-	FROM oms.report_day d
-	WHERE d.day BETWEEN r.v_from AND r.v_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	FROM oms.report_day_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 	GROUP BY 1, 2, 3, 4
 	HAVING sum(d.orders) <> 0
 	ORDER BY 1, 2, oms.report_status_sort(d.status), 4;
@@ -5763,24 +5958,6 @@ ALTER TABLE oms.refund ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
 
 
 --
--- Name: report_cancel_day; Type: TABLE; Schema: oms; Owner: oms_owner
---
-
-CREATE TABLE oms.report_cancel_day (
-    day date NOT NULL,
-    seller_id bigint NOT NULL,
-    reason_code text NOT NULL,
-    who text NOT NULL,
-    scope text NOT NULL,
-    state text NOT NULL,
-    n bigint NOT NULL,
-    units bigint NOT NULL
-);
-
-
-ALTER TABLE oms.report_cancel_day OWNER TO oms_owner;
-
---
 -- Name: report_cancel_live; Type: VIEW; Schema: oms; Owner: oms_owner
 --
 
@@ -5813,11 +5990,29 @@ COMMENT ON VIEW oms.report_cancel_live IS 'a cancellation''s report figures reco
 
 
 --
--- Name: report_day; Type: TABLE; Schema: oms; Owner: oms_owner
+-- Name: report_cancel_month; Type: TABLE; Schema: oms; Owner: oms_owner
 --
 
-CREATE TABLE oms.report_day (
-    day date NOT NULL,
+CREATE TABLE oms.report_cancel_month (
+    month date NOT NULL,
+    seller_id bigint NOT NULL,
+    reason_code text NOT NULL,
+    who text NOT NULL,
+    scope text NOT NULL,
+    state text NOT NULL,
+    n bigint NOT NULL,
+    units bigint NOT NULL
+);
+
+
+ALTER TABLE oms.report_cancel_month OWNER TO oms_owner;
+
+--
+-- Name: report_month; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_month (
+    month date NOT NULL,
     seller_id bigint NOT NULL,
     currency character(3) NOT NULL,
     status text NOT NULL,
@@ -5838,7 +6033,7 @@ CREATE TABLE oms.report_day (
 );
 
 
-ALTER TABLE oms.report_day OWNER TO oms_owner;
+ALTER TABLE oms.report_month OWNER TO oms_owner;
 
 --
 -- Name: return_item; Type: TABLE; Schema: oms; Owner: oms_owner
@@ -5949,25 +6144,6 @@ COMMENT ON VIEW oms.report_order_live IS 'an order''s report figures recomputed 
 
 
 --
--- Name: report_refund_day; Type: TABLE; Schema: oms; Owner: oms_owner
---
-
-CREATE TABLE oms.report_refund_day (
-    day date NOT NULL,
-    seller_id bigint NOT NULL,
-    currency character(3) NOT NULL,
-    approval text NOT NULL,
-    status text NOT NULL,
-    n bigint NOT NULL,
-    amount_minor bigint NOT NULL,
-    exec_n bigint NOT NULL,
-    exec_secs numeric NOT NULL
-);
-
-
-ALTER TABLE oms.report_refund_day OWNER TO oms_owner;
-
---
 -- Name: report_refund_live; Type: VIEW; Schema: oms; Owner: oms_owner
 --
 
@@ -5996,6 +6172,25 @@ ALTER TABLE oms.report_refund_live OWNER TO oms_owner;
 
 COMMENT ON VIEW oms.report_refund_live IS 'a refund''s report figures recomputed from the base tables';
 
+
+--
+-- Name: report_refund_month; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.report_refund_month (
+    month date NOT NULL,
+    seller_id bigint NOT NULL,
+    currency character(3) NOT NULL,
+    approval text NOT NULL,
+    status text NOT NULL,
+    n bigint NOT NULL,
+    amount_minor bigint NOT NULL,
+    exec_n bigint NOT NULL,
+    exec_secs numeric NOT NULL
+);
+
+
+ALTER TABLE oms.report_refund_month OWNER TO oms_owner;
 
 --
 -- Name: return_request_id_seq; Type: SEQUENCE; Schema: oms; Owner: oms_owner
@@ -7250,10 +7445,24 @@ CREATE INDEX report_cancel_day_idx2 ON oms.report_cancel_day USING btree (day, s
 
 
 --
+-- Name: report_cancel_month_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_cancel_month_idx ON oms.report_cancel_month USING btree (month, seller_id);
+
+
+--
 -- Name: report_day_idx; Type: INDEX; Schema: oms; Owner: oms_owner
 --
 
 CREATE INDEX report_day_idx ON oms.report_day USING btree (day, seller_id);
+
+
+--
+-- Name: report_month_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_month_idx ON oms.report_month USING btree (month, seller_id);
 
 
 --
@@ -7282,6 +7491,13 @@ CREATE INDEX report_refund_day_idx2 ON oms.report_refund_day USING btree (day, s
 --
 
 CREATE INDEX report_refund_exec_idx ON oms.report_refund USING btree (day, seller_id, currency, exec_secs) WHERE (exec_secs IS NOT NULL);
+
+
+--
+-- Name: report_refund_month_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_refund_month_idx ON oms.report_refund_month USING btree (month, seller_id);
 
 
 --
@@ -8117,10 +8333,24 @@ CREATE POLICY all_rows ON oms.report_cancel_day FOR SELECT TO oms_analyst, oms_a
 
 
 --
+-- Name: report_cancel_month all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.report_cancel_month FOR SELECT TO oms_analyst, oms_admin USING (true);
+
+
+--
 -- Name: report_day all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
 --
 
 CREATE POLICY all_rows ON oms.report_day FOR SELECT TO oms_analyst, oms_admin USING (true);
+
+
+--
+-- Name: report_month all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.report_month FOR SELECT TO oms_analyst, oms_admin USING (true);
 
 
 --
@@ -8142,6 +8372,13 @@ CREATE POLICY all_rows ON oms.report_refund FOR SELECT TO oms_analyst, oms_admin
 --
 
 CREATE POLICY all_rows ON oms.report_refund_day FOR SELECT TO oms_analyst, oms_admin USING (true);
+
+
+--
+-- Name: report_refund_month all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.report_refund_month FOR SELECT TO oms_analyst, oms_admin USING (true);
 
 
 --
@@ -8286,10 +8523,22 @@ ALTER TABLE oms.report_cancel ENABLE ROW LEVEL SECURITY;
 ALTER TABLE oms.report_cancel_day ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: report_cancel_month; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.report_cancel_month ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: report_day; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
 --
 
 ALTER TABLE oms.report_day ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: report_month; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.report_month ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: report_order; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
@@ -8308,6 +8557,12 @@ ALTER TABLE oms.report_refund ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE oms.report_refund_day ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: report_refund_month; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.report_refund_month ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: return_item; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
@@ -8437,10 +8692,24 @@ CREATE POLICY seller_rows ON oms.report_cancel_day FOR SELECT TO oms_fulfilment 
 
 
 --
+-- Name: report_cancel_month seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.report_cancel_month FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
+
+
+--
 -- Name: report_day seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
 --
 
 CREATE POLICY seller_rows ON oms.report_day FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
+
+
+--
+-- Name: report_month seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.report_month FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
 
 
 --
@@ -8462,6 +8731,13 @@ CREATE POLICY seller_rows ON oms.report_refund FOR SELECT TO oms_fulfilment USIN
 --
 
 CREATE POLICY seller_rows ON oms.report_refund_day FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
+
+
+--
+-- Name: report_refund_month seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.report_refund_month FOR SELECT TO oms_fulfilment USING ((seller_id = ( SELECT oms.caller_seller_id() AS caller_seller_id)));
 
 
 --
@@ -9194,6 +9470,25 @@ REVOKE ALL ON FUNCTION oms.report_cancel_refresh(p_id bigint) FROM PUBLIC;
 
 
 --
+-- Name: TABLE report_cancel_day; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.report_cancel_day TO oms_admin;
+GRANT SELECT ON TABLE oms.report_cancel_day TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_cancel_day TO oms_fulfilment;
+
+
+--
+-- Name: FUNCTION report_cancel_rows(p_from date, p_to date, p_by text, p_seller_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.report_cancel_rows(p_from date, p_to date, p_by text, p_seller_id bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms.report_cancel_rows(p_from date, p_to date, p_by text, p_seller_id bigint) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.report_cancel_rows(p_from date, p_to date, p_by text, p_seller_id bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.report_cancel_rows(p_from date, p_to date, p_by text, p_seller_id bigint) FROM PUBLIC;
+
+
+--
 -- Name: TABLE report_order; Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -9207,6 +9502,35 @@ GRANT SELECT ON TABLE oms.report_order TO oms_fulfilment;
 --
 
 REVOKE ALL ON FUNCTION oms.report_day_add(f oms.report_order, p_sign integer) FROM PUBLIC;
+
+
+--
+-- Name: TABLE report_day; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.report_day TO oms_admin;
+GRANT SELECT ON TABLE oms.report_day TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_day TO oms_fulfilment;
+
+
+--
+-- Name: FUNCTION report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) TO oms_admin;
+GRANT ALL ON FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) FROM PUBLIC;
 
 
 --
@@ -9254,6 +9578,25 @@ REVOKE ALL ON FUNCTION oms.report_refund_add(f oms.report_refund, p_sign integer
 --
 
 REVOKE ALL ON FUNCTION oms.report_refund_refresh(p_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: TABLE report_refund_day; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.report_refund_day TO oms_admin;
+GRANT SELECT ON TABLE oms.report_refund_day TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_refund_day TO oms_fulfilment;
+
+
+--
+-- Name: FUNCTION report_refund_rows(p_from date, p_to date, p_by text, p_seller_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.report_refund_rows(p_from date, p_to date, p_by text, p_seller_id bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms.report_refund_rows(p_from date, p_to date, p_by text, p_seller_id bigint) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.report_refund_rows(p_from date, p_to date, p_by text, p_seller_id bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.report_refund_rows(p_from date, p_to date, p_by text, p_seller_id bigint) FROM PUBLIC;
 
 
 --
@@ -10117,21 +10460,21 @@ GRANT SELECT ON TABLE oms.order_transition TO oms_worker;
 
 
 --
--- Name: TABLE report_cancel_day; Type: ACL; Schema: oms; Owner: oms_owner
+-- Name: TABLE report_cancel_month; Type: ACL; Schema: oms; Owner: oms_owner
 --
 
-GRANT SELECT ON TABLE oms.report_cancel_day TO oms_admin;
-GRANT SELECT ON TABLE oms.report_cancel_day TO oms_analyst;
-GRANT SELECT ON TABLE oms.report_cancel_day TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.report_cancel_month TO oms_admin;
+GRANT SELECT ON TABLE oms.report_cancel_month TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_cancel_month TO oms_fulfilment;
 
 
 --
--- Name: TABLE report_day; Type: ACL; Schema: oms; Owner: oms_owner
+-- Name: TABLE report_month; Type: ACL; Schema: oms; Owner: oms_owner
 --
 
-GRANT SELECT ON TABLE oms.report_day TO oms_admin;
-GRANT SELECT ON TABLE oms.report_day TO oms_analyst;
-GRANT SELECT ON TABLE oms.report_day TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.report_month TO oms_admin;
+GRANT SELECT ON TABLE oms.report_month TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_month TO oms_fulfilment;
 
 
 --
@@ -10165,12 +10508,12 @@ GRANT SELECT ON TABLE oms.shipment_event TO oms_worker;
 
 
 --
--- Name: TABLE report_refund_day; Type: ACL; Schema: oms; Owner: oms_owner
+-- Name: TABLE report_refund_month; Type: ACL; Schema: oms; Owner: oms_owner
 --
 
-GRANT SELECT ON TABLE oms.report_refund_day TO oms_admin;
-GRANT SELECT ON TABLE oms.report_refund_day TO oms_analyst;
-GRANT SELECT ON TABLE oms.report_refund_day TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.report_refund_month TO oms_admin;
+GRANT SELECT ON TABLE oms.report_refund_month TO oms_analyst;
+GRANT SELECT ON TABLE oms.report_refund_month TO oms_fulfilment;
 
 
 --
