@@ -26,7 +26,8 @@
 	X(CUSTOMER, "Customer",         SCREEN) \
 	X(APPROVALS, "Approvals (fulfilment, admin)", SCREEN) \
 	X(DIALOG,   "Dialogs and prompts", DIALOG) \
-	X(CANCEL,   "Cancel dialog",    SCREEN)
+	X(CANCEL,   "Cancel dialog",    SCREEN) \
+	X(REPORTS,  "Reports (analysts, fulfilment, admins)", SCREEN)
 
 #define UI_ACTION_TABLE(X) \
 	X(HELP,          "help",          GENERAL, "Show this help", \
@@ -69,8 +70,12 @@
 	  'H', UI_KEY_NONE, UI_KEY_NONE) \
 	X(APPROVALS,     "approvals",     SCREENS, "Open the cancellations (admins: and refunds) waiting for a decision", \
 	  UI_KEY_F(6), 'A', UI_KEY_NONE) \
-	X(REPORTS,       "reports",       SCREENS, "Open the reports home (analysts, admins)", \
+	X(REPORTS,       "reports",       SCREENS, "Open the reports (analysts, fulfilment, admins)", \
 	  UI_KEY_F(7), 'P', UI_KEY_NONE) \
+	X(DASHBOARD,     "dashboard",     SCREENS, "Open the dashboard (administrators: their home screen)", \
+	  UI_KEY_F(4), 'D', UI_KEY_NONE) \
+	X(EXPORT,        "export",        GENERAL, "Export the list on screen as filtered, to a CSV, XLSX or JSON file", \
+	  'e', UI_KEY_F(8), UI_KEY_NONE) \
 	X(CLEAR,         "clear-input",   LOOKUP,  "Clear the lookup line", \
 	  UI_CTRL('u'), UI_KEY_NONE, UI_KEY_NONE) \
 	X(OPEN_CUSTOMER, "open-customer", ORDER,   "Open the order's customer", \
@@ -104,7 +109,21 @@
 	X(UNIT_MORE,     "unit-more",     CANCEL,  "On the line under the cursor: cancel one unit more", \
 	  '+', UI_KEY_RIGHT, UI_KEY_NONE) \
 	X(UNIT_LESS,     "unit-less",     CANCEL,  "On the line under the cursor: cancel one unit less", \
-	  '-', UI_KEY_LEFT, UI_KEY_NONE)
+	  '-', UI_KEY_LEFT, UI_KEY_NONE) \
+	X(REPORT_KIND,   "report-kind",   REPORTS, "Next report: volume, cancellations, refunds, fulfilment, kpi", \
+	  't', UI_KEY_NONE, UI_KEY_NONE) \
+	X(REPORT_PERIOD, "report-period", REPORTS, "Next period: today, yesterday, last 7 or 30 days, this or last month, quarter, year", \
+	  'p', UI_KEY_NONE, UI_KEY_NONE) \
+	X(REPORT_DATES,  "report-dates",  REPORTS, "Type the period: two dates, or words (last month, -7d today)", \
+	  'd', UI_KEY_NONE, UI_KEY_NONE) \
+	X(REPORT_BY,     "report-by",     REPORTS, "Group by day, week, month or the whole period (cycles)", \
+	  'b', UI_KEY_NONE, UI_KEY_NONE) \
+	X(REPORT_SELLER, "report-seller", REPORTS, "Next seller: every seller, then each one (analysts, admins)", \
+	  's', UI_KEY_NONE, UI_KEY_NONE) \
+	X(FIGURE_LEFT,   "figure-left",   REPORTS, "Move to the figure on the left (the chart follows)", \
+	  UI_KEY_LEFT, 'h', UI_KEY_NONE) \
+	X(FIGURE_RIGHT,  "figure-right",  REPORTS, "Move to the figure on the right (Enter: the orders behind it)", \
+	  UI_KEY_RIGHT, 'l', UI_KEY_NONE)
 
 enum ui_scope {
 #define UI_SCOPE_ENUM(id, title, kind) UI_SCOPE_##id,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report_view.h"
 #include "screens.h"
 #include "views.h"
 
@@ -19,6 +20,7 @@ static struct view *(*const screen_make[UI_SCREEN_COUNT])(struct ui *) = {
 	[UI_SCREEN_LOOKUP] = view_lookup_new,
 	[UI_SCREEN_APPROVALS] = view_approvals_new,
 	[UI_SCREEN_REPORTS] = view_reports_new,
+	[UI_SCREEN_DASHBOARD] = view_dashboard_new,
 	[UI_SCREEN_MENU] = view_menu_new,
 	[UI_SCREEN_HELP] = view_help_new,
 };

@@ -24,11 +24,17 @@ enum {
 #define UI_SCREEN_TABLE(X) \
 	X(LOOKUP,    "Lookup",    UI_ROLES_STAFF, SEARCH,    LOOKUP,    UI_ROLE_CSR, \
 	  "Find an order or a customer", "customer service, fulfilment staff and administrators") \
-	X(APPROVALS, "Approvals", UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, APPROVALS, APPROVALS, UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, \
+	X(DASHBOARD, "Dashboard", UI_ROLE_ADMIN, DASHBOARD, GENERAL, UI_ROLE_ADMIN, \
+	  "Today's orders, backlogs, approvals, worker and database at a glance", "administrators") \
+	X(APPROVALS, "Approvals", UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, APPROVALS, APPROVALS, UI_ROLE_FULFILMENT, \
 	  "Cancellations (admins: and refunds) waiting for a decision", \
 	  "fulfilment staff and administrators") \
-	X(REPORTS,   "Reports",   UI_ROLE_ANALYST | UI_ROLE_ADMIN, REPORTS, GENERAL, UI_ROLE_ANALYST, \
-	  "What the reports show today, from the report connection", "analysts and administrators") \
+	X(REPORTS,   "Reports",   UI_ROLE_ANALYST | UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, REPORTS, REPORTS, UI_ROLE_ANALYST, \
+	  "Volume, cancellations, refunds, fulfilment and KPIs over a period", \
+	  "analysts, fulfilment staff and administrators") \
+	X(REPORT_ORDERS, "Orders behind", UI_ROLE_ANALYST | UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, NONE, GENERAL, 0, NULL, \
+	  "fulfilment staff and administrators") \
+	X(EXPORT,    "Export",    UI_ROLES_ALL,   NONE,      GENERAL,   0, NULL, "everyone") \
 	X(ORDER,     "Order",     UI_ROLES_STAFF, NONE,      ORDER,     0, NULL, \
 	  "customer service, fulfilment staff and administrators") \
 	X(CUSTOMER,  "Customer",  UI_ROLES_STAFF, NONE,      CUSTOMER,  0, NULL, \

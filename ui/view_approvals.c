@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "form.h"
 #include "input.h"
 #include "list.h"
@@ -471,6 +472,7 @@ approvals_key(struct view *v, int key, int action)
 		if (nv)
 			ui_push(v->ui, nv);
 		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_EXPORT: return ui_export_pending(v->ui, a->kind == KIND_REFUND);
 	case UI_ACT_NEXT_FIELD:
 		if (!approvals_refunds_shown(v->ui))
 			return UI_HANDLED;

@@ -28,8 +28,10 @@ bool view_approvals_allowed(const struct ui *ui);
 
 /* The menu of the screens the role may open (ui/view_menu.c). */
 struct view *view_menu_new(struct ui *ui);
-/* The reports home (ui/view_reports.c): what an analyst has today, with
- * figures read over the report connection. */
+/* The report screen (ui/view_reports.c, issue 10): the reports of oms_api
+ * over a period, a table, a chart, the orders behind a figure, export;
+ * read over the report connection. The analyst's home. The dashboard,
+ * the orders behind a figure and export: ui/report_view.h, ui/export.h. */
 struct view *view_reports_new(struct ui *ui);
 /* The lookup was never used (nothing typed): the role home may replace it. */
 bool view_lookup_untouched(struct view *v);
