@@ -47,9 +47,9 @@ TESTS += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
 # worker_mail_hooks.test the worker to read [mail] with mail_settings_read,
 # send from the bounce address, hand the relay's replies over and log oms
 # Message-IDs unmasked: listed in TESTS with those changes.
-TESTS += tests/fakes/worker_mail_relay.test
+TESTS += tests/fakes/worker_mail_relay.test tests/fakes/worker_mail_content.test
 EXTRA_DIST += tests/fakes/worker_mail_relay.test tests/fakes/worker_mail_timeout.test \
-	tests/fakes/worker_mail_hooks.test tests/fakes/mail_lint.py
+	tests/fakes/worker_mail_hooks.test tests/fakes/worker_mail_content.test tests/fakes/mail_lint.py
 EXTRA_DIST += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
 	tests/fakes/worker_outage.test tests/fakes/worker_chaos.test \
 	tests/fakes/worker_breaker.test tests/fakes/worker_sighup.test \
