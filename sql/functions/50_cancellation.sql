@@ -120,15 +120,15 @@ BEGIN
 		                             p_cancel.note, v_approval);
 	END IF;
 
-	-- The mails name what this cancellation cancelled (not every line of
-	-- the order), whether it was the whole order, and whether the order
-	-- was paid; the refund for it is the refund_id's (oms_api.mail_data),
-	-- and without one the mail says nothing about money (issue 12).
+	-- The mails name what this cancellation cancelled, not every line of
+	-- the order (issue 12): its lines by line_no, sku and quantity (the
+	-- worker takes names and prices from oms_api.mail_data) and whether
+	-- it left anything of the order; the refund for it is the refund_id's,
+	-- and without one the mail says nothing about money. Only keys that
+	-- oms_api.job shows whole (oms.job_public_keys): nothing personal.
 	v_mail := jsonb_build_object(
-		'partial', NOT v_all,
-		'paid', p_order.status <> 'PENDING',
-		'lines', (SELECT jsonb_agg(jsonb_build_object('name', i.name, 'sku', i.sku, 'qty', cl.qty,
-		                                              'line_total_minor', cl.qty * i.unit_price_minor)
+		'status', CASE WHEN v_all THEN 'CANCELLED' ELSE 'PARTLY_CANCELLED' END,
+		'lines', (SELECT jsonb_agg(jsonb_build_object('line_no', i.line_no, 'sku', i.sku, 'qty', cl.qty)
 		                           ORDER BY i.line_no)
 		          FROM oms.cancellation_line cl JOIN oms.order_item i ON i.id = cl.order_item_id
 		          WHERE cl.cancellation_id = p_cancel.id));

@@ -185,6 +185,49 @@ to_seller(json_t *data, const char *ev, char *event, size_t evlen)
 		json_object_set(data, "customer_name", v);
 }
 
+/* A cancellation's payload names its lines by line_no, sku and quantity
+ * (sql/functions/50_cancellation.sql) and whether anything of the order
+ * is left ("status": PARTLY_CANCELLED); the order's data has every line
+ * with its name and price, in line order. The mail lists the cancelled
+ * lines with their names and the price of the cancelled quantity, and
+ * says "partial" when the order goes on. */
+static void
+cancelled_lines(json_t *payload, json_t *data)
+{
+	json_t *want = json_object_get(payload, "lines"), *all = json_object_get(data, "lines");
+	json_t *out, *l, *st = json_object_get(payload, "status");
+	size_t i;
+
+	if (json_is_string(st) && !strcmp(json_string_value(st), "PARTLY_CANCELLED"))
+		json_object_set_new(data, "partial", json_true());
+	if (!json_is_array(want) || !json_is_array(all) || !(out = json_array()))
+		return;
+	json_array_foreach(want, i, l) {
+		json_t *sku = json_object_get(l, "sku"), *no = json_object_get(l, "line_no"), *m = NULL;
+		json_int_t qty = json_integer_value(json_object_get(l, "qty"));
+		json_int_t n = json_is_integer(no) ? json_integer_value(no) : 0;
+		json_t *at = n >= 1 ? json_array_get(all, (size_t)(n - 1)) : NULL;
+		json_int_t oq, total;
+		size_t k;
+		json_t *c;
+
+		/* the order's line at that position, else the first of that sku */
+		if (at && json_equal(json_object_get(at, "sku"), sku))
+			m = at;
+		json_array_foreach(all, k, c)
+			if (!m && json_equal(json_object_get(c, "sku"), sku))
+				m = c;
+		if (!m)
+			continue;
+		oq = json_integer_value(json_object_get(m, "qty"));
+		total = json_integer_value(json_object_get(m, "line_total_minor"));
+		json_array_append_new(out, json_pack("{s:O?, s:O?, s:I, s:I}", "name",
+						     json_object_get(m, "name"), "sku", sku, "qty", qty,
+						     "line_total_minor", oq > 0 ? total / oq * qty : 0));
+	}
+	json_object_set_new(payload, "lines", out);
+}
+
 /* The job's payload over the order's data; returns a malloc'd JSON text
  * for mail_build, or NULL with e set. */
 static char *
@@ -201,6 +244,7 @@ mail_payload(struct job *jb, char *event, size_t evlen, bool seller, struct oms_
 	}
 	if (!(data = order_data(jb, payload, e)))
 		goto out;
+	cancelled_lines(payload, data);
 	json_object_update(data, payload);     /* the event's own values win */
 	register_pii(jb, data);
 	json_object_del(data, "pii");
