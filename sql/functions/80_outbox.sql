@@ -183,6 +183,54 @@ $$;
 REVOKE ALL ON FUNCTION oms_api.payment_gateway_alert(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.payment_gateway_alert(text) TO oms_worker;
 
+-- The gateway's webhook events (issue 12, oms-worker's listener): stored
+-- once by id; true when the event is new (act on it), false when it was
+-- received before (acknowledge it again, do nothing). The listener calls
+-- it in the transaction that acts on the event, and answers the gateway
+-- after the COMMIT.
+CREATE OR REPLACE FUNCTION oms_api.gateway_event_record(p_id text, p_type text, p_object_id text)
+RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+BEGIN
+	PERFORM oms.begin_action('gateway_event_record', 'worker');
+	IF p_id IS NULL OR p_id !~ '^[A-Za-z0-9_]{1,128}$' OR p_type IS NULL OR p_type !~ '^[a-z_.]{1,80}$' THEN
+		RAISE EXCEPTION 'malformed gateway event' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'gateway_event', 'field', 'id'));
+	END IF;
+	INSERT INTO oms.gateway_event (id, type, object_id)
+	VALUES (p_id, p_type, CASE WHEN p_object_id ~ '^[A-Za-z0-9_]{1,128}$' THEN p_object_id END)
+	ON CONFLICT (id) DO NOTHING;
+	RETURN FOUND;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.gateway_event_record(text,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.gateway_event_record(text,text,text) TO oms_worker;
+
+-- What the listener did about an event, in our words (for administrators).
+CREATE OR REPLACE FUNCTION oms_api.gateway_event_outcome(p_id text, p_outcome text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+BEGIN
+	PERFORM oms.begin_action('gateway_event_outcome', 'worker');
+	UPDATE oms.gateway_event SET outcome = left(p_outcome, 500) WHERE id = p_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.gateway_event_outcome(text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.gateway_event_outcome(text,text) TO oms_worker;
+
+-- The order a gateway payment reference pays (the one attached now), for
+-- the webhook listener. No row: not one of ours.
+CREATE OR REPLACE FUNCTION oms_api.payment_by_ref(p_provider_ref text)
+RETURNS TABLE (order_no bigint, status text)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT o.order_no, p.status FROM oms.payment p JOIN oms.orders o ON o.id = p.order_id
+	WHERE p.provider_ref = p_provider_ref
+$$;
+REVOKE ALL ON FUNCTION oms_api.payment_by_ref(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.payment_by_ref(text) TO oms_worker;
+
 -- The worker's reads (issue 9, the worker split): src/worker names one
 -- function per read instead of selecting from the tables. SECURITY
 -- INVOKER: each read is what the worker's own grants and row policies let

@@ -100,4 +100,25 @@ size_t payment_url_escape(const char *s, char *out, size_t outlen);
 void payment_idempotency_key(const char *prefix, const char *db_key, int generation, char *out,
 			     size_t outlen);
 
+/* -- webhooks ----------------------------------------------------------------
+ * The gateway signs each webhook: header Stripe-Signature:
+ * t=TIMESTAMP,v1=HEX[,v1=HEX...], v1 being HMAC-SHA256 with the endpoint's
+ * secret over "TIMESTAMP." followed by the raw body. */
+enum payment_sig {
+	PAYMENT_SIG_OK,
+	PAYMENT_SIG_MISSING,     /* no header */
+	PAYMENT_SIG_MALFORMED,   /* no t= or no v1= */
+	PAYMENT_SIG_MISMATCH,    /* no v1 matches any secret */
+	PAYMENT_SIG_STALE,       /* signed, but t is more than tolerance_s from now */
+};
+/* Checks every v1 signature against every secret (several while a secret
+ * is rotated), each comparison in constant time; then the timestamp's
+ * distance from now (seconds since the epoch). */
+enum payment_sig payment_webhook_verify(const char *header, const char *body, size_t len,
+					const char *const *secrets, int nsecrets, long long now,
+					long tolerance_s);
+/* HMAC-SHA256 of msg1 followed by msg2 (NULL: none). */
+void payment_hmac_sha256(const void *key, size_t keylen, const void *msg1, size_t len1,
+			 const void *msg2, size_t len2, unsigned char out[32]);
+
 #endif

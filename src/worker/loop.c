@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "log.h"
 #include "http/http.h"
+#include "worker/webhook.h"
 #include "worker/worker.h"
 
 #define RECONNECT_FIRST_MS 500
@@ -156,6 +157,14 @@ worker_start(struct worker *w)
 	log_info("started as %s (concurrency %u, poll %ld ms%s, stuck-shipment sweep %s, "
 		 "lock_timeout %ld ms)", w->s.jc.worker_id, w->s.jc.concurrency, w->s.poll_ms,
 		 w->ldb ? ", LISTEN oms_outbox" : "", sweep_desc, w->s.lock_timeout_ms);
+	if (w->s.webhook_listen && *w->s.webhook_listen && !w->once) {
+		struct webhook_config wc = { w->s.webhook_listen, w->s.conninfo, w->s.lock_timeout_ms,
+					     w->s.webhook_secrets, w->s.webhook_tolerance_s };
+		if (!(w->wh = webhook_start(&wc, &err))) {
+			log_error("%s", err.msg);
+			return 1;
+		}
+	}
 	w->want_claim = true;
 	return 0;
 }
@@ -163,6 +172,7 @@ worker_start(struct worker *w)
 void
 worker_finish(struct worker *w)
 {
+	webhook_stop(w->wh);           /* its thread and connection first */
 	http_engine_free(w->eng);      /* first: its transfers point at jobs */
 	jobs_free(w->jobs);
 	db_close(w->ldb);

@@ -50,6 +50,11 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 	    config_get_duration_ms(cfg, "worker", "lock_timeout", 2000, 1, 600000,
 				   &s->lock_timeout_ms, err) != OMS_OK)
 		goto fail;
+	s->webhook_listen = config_get(cfg, "webhook", "listen", NULL);
+	s->webhook_secrets = config_get(cfg, "payment", "webhook_secret", NULL);
+	if (config_get_int(cfg, "payment", "webhook_tolerance", 300, 1, 3600, &s->webhook_tolerance_s,
+			   err) != OMS_OK)
+		goto fail;
 	s->poll_ms = v[0];
 	s->sweep_s = v[12];
 	s->jc.concurrency = (unsigned)v[1];

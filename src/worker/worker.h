@@ -26,6 +26,11 @@ struct settings {
 	long poll_ms;
 	long sweep_s;                /* stuck-shipment sweep; 0: off */
 	long lock_timeout_ms;        /* on the job connection */
+	/* the webhook listener (webhook.h): [webhook] listen (NULL: off),
+	 * [payment] webhook_secret and webhook_tolerance */
+	const char *webhook_listen;
+	const char *webhook_secrets;
+	long webhook_tolerance_s;
 	struct jobs_config jc;
 	enum log_level level;
 	bool use_syslog;
@@ -56,6 +61,7 @@ struct worker {
 	struct db *ldb;                  /* LISTEN oms_outbox; NULL: polling */
 	struct http_engine *eng;
 	struct jobs *jobs;
+	struct webhook *wh;              /* the webhook listener; NULL: off */
 	bool stopping, want_claim;
 	uint64_t now, next_poll, next_reconnect, reconnect_delay, next_sweep;
 	int rc;

@@ -12,9 +12,13 @@ liboms_worker_a_SOURCES = \
 	src/worker/carrier_events.c src/worker/carrier_events.h \
 	src/worker/settings.c src/worker/loop.c
 
+# The webhook listener (libmicrohttpd) and the payment gateway's events.
+liboms_worker_a_SOURCES += src/worker/webhook.h src/worker/webhook.c src/worker/pay_events.c
+liboms_worker_a_CPPFLAGS = $(AM_CPPFLAGS) $(MHD_CFLAGS)
+
 sbin_PROGRAMS += oms-worker
 oms_worker_SOURCES = src/worker/main.c
 oms_worker_LDADD = liboms_worker.a liboms_http.a liboms_core.a \
-	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS)
+	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS) $(MHD_LIBS)
 
 dist_man_MANS += man/oms-worker.8

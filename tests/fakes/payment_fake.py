@@ -60,6 +60,9 @@ Admin API (JSON):
   headers to injected error answers.
   Stats add: last_stripe_version, post_times (Idempotency-Key -> times of
   its POSTs, monotonic seconds), captures, cancels, refund_lists.
+  POST /_admin/send_webhook {"url", "event", "secret" | "secrets", "timestamp",
+                           "signature"}: the gateway's webhook, signed (see
+                           send_webhook), POSTed to the worker's listener
   POST /_admin/reset      forget everything
 """
 import argparse
@@ -195,6 +198,8 @@ class Handler(BaseHTTPRequestHandler):
                 if "intent_default" in body:
                     STATE.intent_default = body["intent_default"]
             return fakelib.send_json(self, 200, {"ok": True})
+        if path == "/_admin/send_webhook":
+            return fakelib.send_json(self, 200, send_webhook(body))
         if path == "/_admin/reset":
             STATE.reset()
             return fakelib.send_json(self, 200, {"ok": True})
@@ -489,6 +494,32 @@ class Handler(BaseHTTPRequestHandler):
             mid = params.get("metadata[refund_id]", "")
             STATE.by_refund_id[mid] = STATE.by_refund_id.get(mid, 0) + 1
         return 200, obj
+
+
+def send_webhook(req):
+    """POSTs an event to the worker's listener, signed as the gateway signs:
+    Stripe-Signature: t=TIMESTAMP,v1=HMAC-SHA256(secret, "TIMESTAMP." + body).
+    req: {"url", "event", "secret" (or "secrets": several v1), "timestamp"
+    (default now), "signature" (a header to send as is: forged)}.
+    Returns {"status", "body"} of the listener's answer."""
+    import hashlib
+    import hmac
+    import urllib.error
+    import urllib.request
+    body = json.dumps(req["event"]).encode()
+    ts = int(req.get("timestamp") or time.time())
+    secrets = req.get("secrets") or [req.get("secret", "")]
+    sig = req.get("signature") or "t=%d,%s" % (ts, ",".join(
+        "v1=" + hmac.new(s.encode(), b"%d." % ts + body, hashlib.sha256).hexdigest() for s in secrets))
+    r = urllib.request.Request(req["url"], data=body, method="POST",
+                               headers={"Content-Type": "application/json", "Stripe-Signature": sig})
+    try:
+        with urllib.request.urlopen(r, timeout=10) as resp:
+            return {"status": resp.status, "body": resp.read().decode("utf-8", "replace")}
+    except urllib.error.HTTPError as e:
+        return {"status": e.code, "body": e.read().decode("utf-8", "replace")}
+    except OSError as e:
+        return {"status": 0, "body": str(e)}
 
 
 def main():

@@ -63,6 +63,8 @@ TESTS += tests/fakes/worker_pay_verify.test
 EXTRA_DIST += tests/fakes/worker_pay_verify.test
 TESTS += tests/fakes/worker_pay_refund.test
 EXTRA_DIST += tests/fakes/worker_pay_refund.test
+TESTS += tests/fakes/worker_pay_webhook.test
+EXTRA_DIST += tests/fakes/worker_pay_webhook.test
 # Issue 11, carriers: tracker polling against the carrier-aggregator fake.
 TESTS += tests/fakes/worker_carrier_poll.test
 EXTRA_DIST += tests/fakes/worker_carrier_poll.test tests/fakes/carrier_fake.py

@@ -81,6 +81,9 @@ SELECT g, f FROM (VALUES
 	('refund_retry', '{oms_admin}'),
 	('refund_settle_outside', '{oms_admin}'),
 	('payment_gateway_alert', '{oms_worker}'),
+	('gateway_event_record', '{oms_worker}'),
+	('gateway_event_outcome', '{oms_worker}'),
+	('payment_by_ref', '{oms_worker}'),
 	('mail_data', '{oms_worker}'),
 	-- issue 12, mail: the database's key in Message-IDs, the relay's alert
 	('mail_message_key', '{oms_worker}'),

@@ -254,6 +254,57 @@ test_refund_list(void **state)
 	assert_int_equal(r.outcome, PAYMENT_RETRY);
 }
 
+/* HMAC-SHA256 (RFC 4231 test case 2) and the Stripe-Signature check. */
+static void
+hex32(const unsigned char *d, char *out)
+{
+	for (int i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+static void
+test_webhook_signature(void **state)
+{
+	unsigned char mac[32];
+	char hex[65], hdr[256];
+	const char *body = "{\"id\":\"evt_1\",\"type\":\"payment_intent.succeeded\"}";
+	const char *secrets[2] = { "whsec_old", "whsec_new" };
+	(void)state;
+	payment_hmac_sha256("Jefe", 4, "what do ya want ", 16, "for nothing?", 12, mac);
+	hex32(mac, hex);
+	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+
+	payment_hmac_sha256("whsec_new", 9, "1700000000.", 11, body, strlen(body), mac);
+	hex32(mac, hex);
+	snprintf(hdr, sizeof hdr, "t=1700000000,v1=%s", hex);
+	assert_int_equal(payment_webhook_verify(hdr, body, strlen(body), secrets, 2, 1700000100, 300),
+			 PAYMENT_SIG_OK);
+	/* several v1 while a secret is rotated: any one matching will do */
+	snprintf(hdr, sizeof hdr, "t=1700000000,v1=%064d,v1=%s,v0=abc", 0, hex);
+	assert_int_equal(payment_webhook_verify(hdr, body, strlen(body), secrets, 2, 1700000100, 300),
+			 PAYMENT_SIG_OK);
+	/* the old secret alone does not sign it */
+	assert_int_equal(payment_webhook_verify(hdr, body, strlen(body), secrets, 1, 1700000100, 300),
+			 PAYMENT_SIG_MISMATCH);
+	/* a body changed by one byte */
+	assert_int_equal(payment_webhook_verify(hdr, "{\"id\":\"evt_2\",\"type\":\"payment_intent.succeeded\"}",
+						strlen(body), secrets, 2, 1700000100, 300),
+			 PAYMENT_SIG_MISMATCH);
+	/* replayed after the tolerance (5 minutes), or from the future */
+	assert_int_equal(payment_webhook_verify(hdr, body, strlen(body), secrets, 2, 1700000301, 300),
+			 PAYMENT_SIG_STALE);
+	assert_int_equal(payment_webhook_verify(hdr, body, strlen(body), secrets, 2, 1699999600, 300),
+			 PAYMENT_SIG_STALE);
+	/* another timestamp than the one signed */
+	snprintf(hdr, sizeof hdr, "t=1700000001,v1=%s", hex);
+	assert_int_equal(payment_webhook_verify(hdr, body, strlen(body), secrets, 2, 1700000100, 300),
+			 PAYMENT_SIG_MISMATCH);
+	assert_int_equal(payment_webhook_verify("", body, strlen(body), secrets, 2, 1700000100, 300),
+			 PAYMENT_SIG_MISSING);
+	assert_int_equal(payment_webhook_verify("v1=abc", body, strlen(body), secrets, 2, 1700000100, 300),
+			 PAYMENT_SIG_MALFORMED);
+}
+
 int
 main(void)
 {
@@ -268,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_charge),
 		cmocka_unit_test(test_refund_matches),
 		cmocka_unit_test(test_refund_list),
+		cmocka_unit_test(test_webhook_signature),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,264 @@
+/* The webhook listener: libmicrohttpd in a thread of its own, a route
+ * table, a database connection of its own (webhook.h). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "db/db.h"
+#include "log.h"
+#include "worker/webhook.h"
+
+static const struct webhook_route routes[] = {
+	/* method  path                  handler */
+	{ "POST", "/webhooks/payment",  pay_events_handle },
+};
+
+struct webhook {
+	struct MHD_Daemon *mhd;
+	char *conninfo;
+	long lock_timeout_ms;
+	struct db *db;
+	char *secret_buf;
+	size_t secret_len;
+	const char *secrets[WEBHOOK_MAX_SECRETS];
+	int nsecrets;
+	long tolerance_s;
+};
+
+/* One request's body, as it arrives. */
+struct upload {
+	char *buf;
+	size_t len;
+	bool too_big;
+};
+
+struct db *
+webhook_db(struct webhook *wh, struct oms_error *err)
+{
+	char v[32];
+	const char *p[1] = { v };
+
+	if (wh->db && db_ok(wh->db))
+		return wh->db;
+	db_close(wh->db);
+	wh->db = db_open(wh->conninfo, err);
+	if (wh->db && wh->lock_timeout_ms > 0) {
+		snprintf(v, sizeof v, "%ldms", wh->lock_timeout_ms);
+		if (db_exec(wh->db, "SELECT set_config('lock_timeout', $1, false)", 1, p, err) != OMS_OK) {
+			db_close(wh->db);
+			wh->db = NULL;
+		}
+	}
+	return wh->db;
+}
+
+void
+webhook_db_lost(struct webhook *wh)
+{
+	db_close(wh->db);
+	wh->db = NULL;
+}
+
+int
+webhook_payment_secrets(const struct webhook *wh, const char *const **out)
+{
+	*out = wh->secrets;
+	return wh->nsecrets;
+}
+
+long
+webhook_tolerance_s(const struct webhook *wh)
+{
+	return wh->tolerance_s;
+}
+
+static const char *
+req_header(const struct webhook_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value((struct MHD_Connection *)rq->conn, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+								 MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+	   const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct webhook *wh = cls;
+	struct upload *u = *con_cls;
+	const struct webhook_route *route = NULL;
+	char text[256];
+	int status;
+
+	(void)version;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (!strcmp(routes[i].path, url) && !strcmp(routes[i].method, method))
+			route = &routes[i];
+	if (!route)
+		return reply(c, MHD_HTTP_NOT_FOUND, "no such webhook\n");
+	if (!u) {                        /* the headers: nothing to read yet */
+		if (!(u = calloc(1, sizeof *u)))
+			return MHD_NO;
+		*con_cls = u;
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {     /* a piece of the body */
+		size_t n = *upload_data_size;
+		if (u->len + n > WEBHOOK_MAX_BODY) {
+			u->too_big = true;
+		} else {
+			char *b = realloc(u->buf, u->len + n + 1);
+			if (!b)
+				return MHD_NO;
+			memcpy(b + u->len, upload_data, n);
+			u->buf = b;
+			u->len += n;
+			b[u->len] = '\0';
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (u->too_big)
+		return reply(c, 413, "body too large\n");
+	{
+		struct webhook_request rq = { wh, u->buf ? u->buf : "", u->len, req_header, c };
+		text[0] = '\0';
+		status = route->handler(&rq, text, sizeof text - 1);
+	}
+	strcat(text, "\n");
+	return reply(c, (unsigned)status, text);
+}
+
+static void
+on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct upload *u = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (u) {
+		free(u->buf);
+		free(u);
+		*con_cls = NULL;
+	}
+}
+
+/* "127.0.0.1:8089", "[::1]:8089", ":8089" (every address) */
+static bool
+parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	long port;
+	char *end;
+
+	memset(ss, 0, sizeof *ss);
+	if (!colon || (size_t)(colon - s) >= sizeof host)
+		return false;
+	port = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port < 0 || port > 65535)
+		return false;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	if (host[0] == '[') {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		size_t hl = strlen(host);
+		if (hl < 2 || host[hl - 1] != ']')
+			return false;
+		host[hl - 1] = '\0';
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		*sl = sizeof *a;
+		return inet_pton(AF_INET6, host + 1, &a->sin6_addr) == 1;
+	}
+	{
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		*sl = sizeof *a;
+		if (!host[0]) {
+			a->sin_addr.s_addr = htonl(INADDR_ANY);
+			return true;
+		}
+		return inet_pton(AF_INET, host, &a->sin_addr) == 1;
+	}
+}
+
+struct webhook *
+webhook_start(const struct webhook_config *cfg, struct oms_error *err)
+{
+	struct webhook *wh;
+	struct sockaddr_storage ss;
+	socklen_t sl = 0;
+	char *save = NULL, *tok;
+
+	if (!parse_listen(cfg->listen, &ss, &sl)) {
+		oms_fail(err, OMS_CONFIG, "[webhook] listen: not ADDRESS:PORT: %s", cfg->listen);
+		return NULL;
+	}
+	if (!(wh = calloc(1, sizeof *wh)) || !(wh->conninfo = strdup(cfg->conninfo ? cfg->conninfo : "")) ||
+	    !(wh->secret_buf = strdup(cfg->payment_secrets ? cfg->payment_secrets : ""))) {
+		webhook_stop(wh);
+		oms_fail(err, OMS_NOMEM, "out of memory");
+		return NULL;
+	}
+	wh->secret_len = strlen(wh->secret_buf);
+	for (tok = strtok_r(wh->secret_buf, " ,\t", &save); tok && wh->nsecrets < WEBHOOK_MAX_SECRETS;
+	     tok = strtok_r(NULL, " ,\t", &save))
+		wh->secrets[wh->nsecrets++] = tok;
+	wh->tolerance_s = cfg->tolerance_s > 0 ? cfg->tolerance_s : 300;
+	wh->lock_timeout_ms = cfg->lock_timeout_ms;
+	wh->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+				   (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				   0, NULL, NULL, on_request, wh,
+				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				   MHD_OPTION_NOTIFY_COMPLETED, on_done, wh,
+				   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				   MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+				   MHD_OPTION_END);
+	if (!wh->mhd) {
+		webhook_stop(wh);
+		oms_fail(err, OMS_CONFIG, "[webhook] listen: cannot listen on %s", cfg->listen);
+		return NULL;
+	}
+	log_info("webhook listener on %s (POST /webhooks/payment%s)", cfg->listen,
+		 wh->nsecrets ? "" : "; no [payment] webhook_secret: every event is refused");
+	return wh;
+}
+
+void
+webhook_stop(struct webhook *wh)
+{
+	if (!wh)
+		return;
+	if (wh->mhd)
+		MHD_stop_daemon(wh->mhd);     /* joins the thread */
+	db_close(wh->db);
+	free(wh->conninfo);
+	if (wh->secret_buf) {
+		memset(wh->secret_buf, 0, wh->secret_len);
+		free(wh->secret_buf);
+	}
+	free(wh);
+}

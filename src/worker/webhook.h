@@ -1,0 +1,73 @@
+/* oms-worker's webhook listener (libmicrohttpd): the outside world tells
+ * the worker about events instead of waiting to be polled.
+ *
+ * One listener, a table of routes (method, path, handler); each handler
+ * gets the whole body (at most WEBHOOK_MAX_BODY bytes) and the request's
+ * headers, and answers with an HTTP status. The listener runs in a thread
+ * of its own with a database connection of its own (the loop's
+ * connections are never touched from it): a handler stores and acts on
+ * its event in one transaction and answers only after the COMMIT, so an
+ * event acknowledged is an event recorded. Polling stays the fallback.
+ *
+ * Routes today: POST /webhooks/payment (the payment gateway: pay_events.c).
+ * The carriers' webhooks (issue 11) are one more row. */
+#ifndef OMS_WORKER_WEBHOOK_H
+#define OMS_WORKER_WEBHOOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "status.h"
+
+#define WEBHOOK_MAX_BODY (1024 * 1024)
+#define WEBHOOK_MAX_SECRETS 4
+
+struct db;
+struct webhook;
+
+/* What a handler sees of its request. */
+struct webhook_request {
+	struct webhook *wh;
+	const char *body;        /* NUL-terminated */
+	size_t len;
+	/* header(name): the request's header or NULL */
+	const char *(*header)(const struct webhook_request *rq, const char *name);
+	void *conn;              /* the listener's own */
+};
+
+/* Returns the HTTP status to answer; reply (one line, our words) is the
+ * body. */
+typedef int (*webhook_handler)(const struct webhook_request *rq, char *reply, size_t replylen);
+
+struct webhook_route {
+	const char *method;
+	const char *path;
+	webhook_handler handler;
+};
+
+struct webhook_config {
+	const char *listen;       /* "ADDR:PORT" ([webhook] listen); NULL: off */
+	const char *conninfo;     /* the worker's database */
+	long lock_timeout_ms;
+	/* [payment] webhook_secret: one or more whsec_... (several while a
+	 * secret is rotated), webhook_tolerance (seconds, default 300) */
+	const char *payment_secrets;
+	long tolerance_s;
+};
+
+/* Starts listening (a thread of its own); NULL with *err when it cannot
+ * (address in use, bad address). */
+struct webhook *webhook_start(const struct webhook_config *cfg, struct oms_error *err);
+void webhook_stop(struct webhook *wh);
+
+/* For handlers: the listener's database connection (connected on first
+ * use, again after it was lost), the payment secrets and tolerance. */
+struct db *webhook_db(struct webhook *wh, struct oms_error *err);
+void webhook_db_lost(struct webhook *wh);
+int webhook_payment_secrets(const struct webhook *wh, const char *const **out);
+long webhook_tolerance_s(const struct webhook *wh);
+
+/* pay_events.c: POST /webhooks/payment */
+int pay_events_handle(const struct webhook_request *rq, char *reply, size_t replylen);
+
+#endif
