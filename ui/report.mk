@@ -5,7 +5,7 @@
 ## (kept beside ui/ui.mk so that the two can be edited at the same time).
 liboms_ui_a_SOURCES += ui/report_view.h ui/report_period.c ui/view_report_orders.c \
 	ui/view_dashboard.c ui/rtable.c ui/rtable.h ui/chart.c ui/chart.h ui/export.c ui/export.h \
-	ui/export_lists.c
+	ui/export_lists.c ui/view_reports_data.c ui/view_reports_int.h
 
 check_PROGRAMS += tests/unit/test_report_view
 TESTS += tests/unit/test_report_view

@@ -31,151 +31,15 @@
 #include "money.h"
 #include "report_view.h"
 #include "rtable.h"
+#include "view_reports_int.h"
 #include "screens.h"
 #include "views.h"
 
 enum { TAG_REPORT = 1, TAG_SELLERS };
 
-/* A column of a report: its result column, heading, width, how its value
- * is shown ('d' date, 's' seller, 't' text, 'i' count, 'm' money, 'r' rate
- * 0..1, 'h' hours, 'k' a KPI's value with its unit, 'b' met), and the
- * figure of oms_api.report_orders behind it (NULL: none). Key columns
- * (key) stay on screen; the others scroll under the figure cursor. */
-struct rcol {
-	const char *name, *head;
-	int w;
-	char fmt;
-	bool key;
-	const char *figure;
-};
 
-struct rkind {
-	enum report_kind id;                        /* src/app/report.h */
-	const char *key, *title, *chart_of;         /* chart_of: the chart's words */
-	const struct rcol *cols;
-	int ncols;
-	const char *status_col;                     /* report_orders' p_status from this column */
-	const char *group_col;                      /* the chart's bars over the whole period */
-};
 
-#define RCOLS(a) a, (int)(sizeof a / sizeof a[0])
 
-static const struct rcol volume_cols[] = {
-	{ "period", "Period", 10, 'd', true, NULL },
-	{ "seller_id", "Seller", 14, 's', true, NULL },
-	{ "status", "Status", 12, 't', true, NULL },
-	{ "orders", "Orders", 7, 'i', false, "placed" },
-	{ "total_minor", "Total", 13, 'm', false, "placed" },
-};
-static const struct rcol cancel_cols[] = {
-	{ "period", "Period", 10, 'd', true, NULL },
-	{ "seller_id", "Seller", 14, 's', true, NULL },
-	{ "reason_code", "Reason", 16, 't', true, NULL },
-	{ "cancelled", "Cancelled", 9, 'i', false, "cancelled" },
-	{ "rate", "Rate", 7, 'r', false, "cancelled" },
-	{ "requested_by_role", "By", 10, 't', false, NULL },
-	{ "scope", "Scope", 6, 't', false, NULL },
-	{ "pending", "Pending", 7, 'i', false, NULL },
-	{ "rejected", "Rejected", 8, 'i', false, NULL },
-	{ "units", "Units", 6, 'i', false, NULL },
-	{ "orders_placed", "Placed", 7, 'i', false, "placed" },
-};
-static const struct rcol refund_cols[] = {
-	{ "period", "Period", 10, 'd', true, NULL },
-	{ "seller_id", "Seller", 14, 's', true, NULL },
-	{ "requested", "Asked", 6, 'i', false, NULL },
-	{ "requested_amount_minor", "Asked amt", 11, 'm', false, NULL },
-	{ "granted", "Granted", 7, 'i', false, NULL },
-	{ "granted_amount_minor", "Granted amt", 11, 'm', false, NULL },
-	{ "executed", "Paid", 5, 'i', false, "refund_executed" },
-	{ "executed_amount_minor", "Paid amt", 11, 'm', false, "refund_executed" },
-	{ "awaiting_approval", "Awaiting", 8, 'i', false, "refund_awaiting" },
-	{ "rejected", "Refused", 7, 'i', false, NULL },
-	{ "pending_gateway", "At gateway", 10, 'i', false, "refund_pending" },
-	{ "failed", "Failed", 6, 'i', false, "refund_failed" },
-	{ "p50_hours", "p50 h", 7, 'h', false, "refund_executed" },
-	{ "p90_hours", "p90 h", 7, 'h', false, "refund_executed" },
-	{ "avg_hours", "Avg h", 7, 'h', false, "refund_executed" },
-};
-static const struct rcol fulfil_cols[] = {
-	{ "period", "Period", 10, 'd', true, NULL },
-	{ "seller_id", "Seller", 14, 's', true, NULL },
-	{ "orders", "Orders", 6, 'i', false, "placed" },
-	{ "confirmed", "Confirmed", 9, 'i', false, "confirmed" },
-	{ "shipped", "Shipped", 7, 'i', false, "shipped" },
-	{ "in_time_rate", "In 24 h", 7, 'r', false, "shipped_late" },
-	{ "avg_hours_to_ship", "To ship h", 9, 'h', false, "shipped" },
-	{ "delivered", "Delivered", 9, 'i', false, "delivered" },
-	{ "on_time_rate", "On time", 7, 'r', false, "delivered_late" },
-	{ "avg_transit_hours", "Transit h", 9, 'h', false, "delivered" },
-	{ "exceptions", "Exceptions", 10, 'i', false, "exception" },
-	{ "stuck", "Stuck", 5, 'i', false, "stuck" },
-};
-static const struct rcol kpi_cols[] = {
-	{ "period", "Period", 10, 'd', true, NULL },
-	{ "label", "KPI", 29, 't', true, NULL },
-	{ "value", "Value", 9, 'k', false, "kpi" },
-	{ "target", "Target", 8, 't', false, NULL },
-	{ "verdict", "Verdict", 9, 't', false, NULL },
-	{ "basis", "Basis", 6, 'i', false, NULL },
-	{ "note", "Note", 8, 't', false, NULL },
-};
-
-static const struct rkind kinds[] = {
-	{ REPORT_VOLUME, "volume", "Volume", "per", RCOLS(volume_cols), "status", "status" },
-	{ REPORT_CANCELLATIONS, "cancellations", "Cancellations", "per",
-	  RCOLS(cancel_cols), "reason_code", "reason_code" },
-	{ REPORT_REFUNDS, "refunds", "Refunds", "per", RCOLS(refund_cols), NULL, "seller_id" },
-	{ REPORT_FULFILMENT, "fulfilment", "Fulfilment", "per",
-	  RCOLS(fulfil_cols), NULL, "seller_id" },
-	{ REPORT_KPI, "kpi", "KPIs", "per",
-	  RCOLS(kpi_cols), NULL, "label" },
-};
-#define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))
-
-static const char *const bys[] = { "day", "week", "month", "all" };
-#define NBYS 4
-
-/* The orders behind a KPI: its failures where there is such a list. */
-static const char *
-kpi_figure(const char *kpi)
-{
-	static const char *const map[][2] = {
-		{ "fulfilment_rate", "unshipped" },
-		{ "avg_processing_hours", "confirmed" },
-		{ "on_time_delivery", "delivered_late" },
-		{ "order_accuracy", "inaccurate" },
-		{ "refund_processing_hours", "refund_executed" },
-	};
-
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], kpi) == 0)
-			return map[i][1];
-	return NULL;
-}
-
-#define MAX_SELLERS 256
-
-struct reports_view {
-	struct view v;
-	int kind, by, preset;           /* preset: ui_report_presets index, -1 typed */
-	char from[11], to[11];
-	long long seller;               /* 0: every seller the person may see */
-	int seller_idx;                 /* -1: all */
-	long long seller_ids[MAX_SELLERS];
-	char *seller_names[MAX_SELLERS];
-	int nsellers;
-	bool loading, loaded;
-	char failed[200];
-	struct rtable t;
-	struct ui_list list;
-	int fig;                        /* the figure column (index into kind's cols) */
-	int first_fig;                  /* the first figure column shown */
-	/* the period prompt */
-	bool prompt;
-	struct ui_input in;
-	struct ui_form form;
-};
 
 static struct reports_view *
 rv(struct view *v)
@@ -183,11 +47,6 @@ rv(struct view *v)
 	return (struct reports_view *)v;
 }
 
-static const struct rkind *
-kind_of(const struct reports_view *r)
-{
-	return &kinds[r->kind];
-}
 
 static void
 today_utc(int *y, int *m, int *d)
@@ -201,16 +60,6 @@ today_utc(int *y, int *m, int *d)
 	*d = tm.tm_mday;
 }
 
-static const char *
-seller_name(const struct reports_view *r, const char *id)
-{
-	long long n = strtoll(id, NULL, 10);
-
-	for (int i = 0; i < r->nsellers; i++)
-		if (r->seller_ids[i] == n)
-			return r->seller_names[i];
-	return id;
-}
 
 /* The first figure column of the kind. */
 static int
@@ -226,7 +75,7 @@ first_figure(const struct rkind *k)
 static bool
 reports_stmt(struct reports_view *r, struct app_stmt *st)
 {
-	struct report_query q = { kind_of(r)->id, r->from, r->to, r->seller, bys[r->by] };
+	struct report_query q = { kind_of(r)->id, r->from, r->to, r->seller, rep_bys[r->by] };
 	struct oms_error err;
 
 	oms_error_clear(&err);
@@ -316,43 +165,6 @@ reports_result(struct view *v, int tag, struct db_result *res, const struct oms_
 	return UI_REDRAW;
 }
 
-/* --- cells ----------------------------------------------------------------- */
-
-static void
-fmt_cell(const struct reports_view *r, int row, const struct rcol *c, char *buf, size_t len)
-{
-	const struct rtable *t = &r->t;
-	const char *v = rtable_get(t, row, c->name);
-
-	if (rtable_null(t, row, c->name)) {
-		snprintf(buf, len, "%s", c->fmt == 't' || c->fmt == 'b' ? "" : "-");
-		return;
-	}
-	switch (c->fmt) {
-	case 's':
-		snprintf(buf, len, "%s", seller_name(r, v));
-		break;
-	case 'm':
-		money_format(strtoll(v, NULL, 10), rtable_get(t, row, "currency"), buf, len);
-		break;
-	case 'r':
-		snprintf(buf, len, "%.1f%%", strtod(v, NULL) * 100);
-		break;
-	case 'h':
-		snprintf(buf, len, "%.1f", strtod(v, NULL));
-		break;
-	case 'k':
-		snprintf(buf, len, "%.2f%s%s", strtod(v, NULL),
-			 strcmp(rtable_get(t, row, "unit"), "%") == 0 ? "" : " ",
-			 rtable_get(t, row, "unit"));
-		break;
-	case 'b':
-		snprintf(buf, len, "%s", strcmp(v, "t") == 0 ? "yes" : "no");
-		break;
-	default:
-		snprintf(buf, len, "%s", v);
-	}
-}
 
 /* The figure columns shown after the key columns in w cells, from first. */
 static int
@@ -409,7 +221,7 @@ line_cells(struct reports_view *r, int row, int w, struct ui_line *l, bool headi
 			else
 				snprintf(buf, sizeof buf, "%s", c->head);
 		} else {
-			fmt_cell(r, row, c, buf, sizeof buf);
+			rep_fmt_cell(r, row, c, buf, sizeof buf);
 		}
 		ui_line_cell(l, buf, c->w, right);
 		ui_line_add(l, " ", 1);
@@ -423,114 +235,6 @@ reports_row(void *arg, int row, int w, struct ui_line *l, enum ui_element *el)
 	line_cells(arg, row, w, l, false);
 }
 
-/* --- the chart: the figure under the cursor, per period (per row when the
- * period is one) ------------------------------------------------------------ */
-
-struct series {
-	int n;
-	char **labels, **texts;
-	double *v;
-};
-
-static void
-series_free(struct series *s)
-{
-	for (int i = 0; i < s->n; i++) {
-		free(s->labels[i]);
-		free(s->texts[i]);
-	}
-	free(s->labels);
-	free(s->texts);
-	free(s->v);
-	memset(s, 0, sizeof *s);
-}
-
-static bool
-fig_summable(char fmt)
-{
-	return fmt == 'i' || fmt == 'm';
-}
-
-#define MAX_PERIODS 800
-
-static int
-series_find(struct series *s, const char *label)
-{
-	for (int i = 0; i < s->n; i++)
-		if (strcmp(s->labels[i], label) == 0)
-			return i;
-	return -1;
-}
-
-static void
-reports_series(struct reports_view *r, struct series *s)
-{
-	const struct rkind *k = kind_of(r);
-	const struct rcol *c = &k->cols[r->fig];
-	const struct rtable *t = &r->t;
-	bool per_period = bys[r->by][0] != 'a';
-	const char *kpi = r->kind == 4 && per_period && r->list.sel >= 0 ?
-		rtable_get(t, r->list.sel, "kpi") : NULL;
-	static char periods[MAX_PERIODS][11];
-	int np = 0, cap, *count;
-	char buf[128];
-
-	memset(s, 0, sizeof *s);
-	if (per_period)
-		np = ui_report_periods(r->from, r->to, bys[r->by], periods, MAX_PERIODS);
-	cap = t->nrows + np + 1;
-	s->labels = calloc((size_t)cap, sizeof *s->labels);
-	s->texts = calloc((size_t)cap, sizeof *s->texts);
-	s->v = calloc((size_t)cap, sizeof *s->v);
-	count = calloc((size_t)cap, sizeof *count);
-	if (!s->labels || !s->texts || !s->v || !count) {
-		free(count);
-		return;
-	}
-	/* every period of the range, those without rows too */
-	for (int i = 0; i < np; i++)
-		s->labels[s->n++] = strdup(periods[i]);
-	for (int i = 0; i < t->nrows; i++) {
-		const char *label;
-		int at;
-
-		if (kpi && strcmp(rtable_get(t, i, "kpi"), kpi) != 0)
-			continue;
-		if (rtable_null(t, i, c->name))
-			continue;
-		if (per_period) {
-			label = rtable_get(t, i, "period");
-		} else if (strcmp(k->group_col, "seller_id") == 0) {
-			label = seller_name(r, rtable_get(t, i, "seller_id"));
-		} else {
-			label = rtable_get(t, i, k->group_col);
-		}
-		if ((at = series_find(s, label)) < 0) {
-			at = s->n++;
-			s->labels[at] = strdup(label);
-		}
-		s->v[at] += rtable_num(t, i, c->name);
-		count[at]++;
-	}
-	for (int i = 0; i < s->n; i++) {
-		/* rates and hours of several rows: their mean */
-		if (!fig_summable(c->fmt) && count[i] > 1)
-			s->v[i] /= count[i];
-		if (c->fmt == 'm')
-			money_format((long long)s->v[i], t->nrows ? rtable_get(t, 0, "currency") : "USD",
-				     buf, sizeof buf);
-		else if (c->fmt == 'r')
-			snprintf(buf, sizeof buf, "%.1f%%", s->v[i] * 100);
-		else if (c->fmt == 'h' || c->fmt == 'k')
-			snprintf(buf, sizeof buf, "%.2f", s->v[i]);
-		else
-			snprintf(buf, sizeof buf, "%.0f", s->v[i]);
-		s->texts[i] = strdup(buf);
-		if (!s->labels[i])
-			s->labels[i] = strdup("");
-	}
-	free(count);
-}
 
 /* --- drawing ---------------------------------------------------------------- */
 
@@ -543,11 +247,11 @@ reports_head(struct reports_view *r, char *buf, size_t len)
 
 	if (r->seller) {
 		snprintf(sb, sizeof sb, "%lld", r->seller);
-		seller = seller_name(r, sb);
+		seller = rep_seller_name(r, sb);
 	}
 	snprintf(buf, len, "%s  %s..%s%s%s%s  by %s  %s", k->title, r->from, r->to,
 		 r->preset >= 0 ? " (" : "", r->preset >= 0 ? ui_report_preset_name(r->preset) : "",
-		 r->preset >= 0 ? ")" : "", bys[r->by], seller);
+		 r->preset >= 0 ? ")" : "", rep_bys[r->by], seller);
 }
 
 static void
@@ -644,23 +348,23 @@ reports_draw(struct view *v, struct ui_rect rect)
 	y += table_h;
 	if (chart_h <= 0)
 		return;
-	reports_series(r, &s);
-	if (r->kind == 4 && bys[r->by][0] == 'a')
+	rep_series(r, &s);
+	if (r->kind == 4 && rep_bys[r->by][0] == 'a')
 		snprintf(title, sizeof title, "%s", "Each KPI's value");
 	else if (r->kind == 4)
 		snprintf(title, sizeof title, "%s %s %s", rtable_get(&r->t, r->list.sel, "label"),
-			 k->chart_of, bys[r->by]);
-	else if (bys[r->by][0] == 'a')
+			 k->chart_of, rep_bys[r->by]);
+	else if (rep_bys[r->by][0] == 'a')
 		snprintf(title, sizeof title, "%s per %s", k->cols[r->fig].head,
 			 strcmp(k->group_col, "seller_id") == 0 ? "seller" :
 			 strcmp(k->group_col, "reason_code") == 0 ? "reason" : k->group_col);
 	else
 		snprintf(title, sizeof title, "%s %s %s", k->cols[r->fig].head, k->chart_of,
-			 bys[r->by]);
+			 rep_bys[r->by]);
 	ui_draw_section(ui, y, rect.x, rect.w, title);
 	ui_chart_draw(ui, (struct ui_rect){ y + 1, rect.x, chart_h - 1, rect.w },
 		      (const char *const *)s.labels, (const char *const *)s.texts, s.v, s.n);
-	series_free(&s);
+	rep_series_free(&s);
 }
 
 static int
@@ -735,13 +439,13 @@ reports_open_orders(struct reports_view *r)
 	memset(&f, 0, sizeof f);
 	f.figure = c->figure;
 	if (f.figure && strcmp(f.figure, "kpi") == 0)
-		f.figure = kpi_figure(rtable_get(&r->t, row, "kpi"));
+		f.figure = rep_kpi_figure(rtable_get(&r->t, row, "kpi"));
 	if (!f.figure) {
 		ui_message(r->v.ui, UI_EL_WARNING, "No list of orders stands behind %s; "
 			   "move to another figure (\xe2\x86\x90 \xe2\x86\x92).", c->head);
 		return UI_HANDLED | UI_REDRAW;
 	}
-	ui_report_bucket(rtable_get(&r->t, row, "period"), bys[r->by], r->from, r->to, f.from, f.to);
+	ui_report_bucket(rtable_get(&r->t, row, "period"), rep_bys[r->by], r->from, r->to, f.from, f.to);
 	f.seller = rtable_null(&r->t, row, "seller_id") ? r->seller : rtable_ll(&r->t, row, "seller_id");
 	if (k->status_col && strcmp(f.figure, "placed") == 0 && strcmp(k->status_col, "status") == 0)
 		snprintf(f.status, sizeof f.status, "%s", rtable_get(&r->t, row, "status"));
@@ -785,8 +489,8 @@ reports_key(struct view *v, int key, int action)
 		return reports_prompt_key(r, key, action);
 	switch (action) {
 	case UI_ACT_REPORT_KIND:
-		r->kind = (r->kind + 1) % NKINDS;
-		r->fig = r->first_fig = first_figure(&kinds[r->kind]);
+		r->kind = (r->kind + 1) % rep_nkinds;
+		r->fig = r->first_fig = first_figure(&rep_kinds[r->kind]);
 		r->loaded = false;
 		r->list.sel = 0;
 		reports_send(r);
@@ -921,7 +625,7 @@ view_reports_new(struct ui *ui)
 	r->v.ui = ui;
 	r->by = 0;
 	r->seller_idx = -1;
-	r->fig = r->first_fig = first_figure(&kinds[0]);
+	r->fig = r->first_fig = first_figure(&rep_kinds[0]);
 	reports_set_preset(r, ui_report_preset_default());
 	ui_list_init(&r->list, true);
 	ui_form_init(&r->form, ui, 0);
