@@ -67,12 +67,25 @@ BEGIN
 	       NULL::numeric, 's', NULL::text, 'oms_api.jobs(''ready'')'
 	FROM oms.outbox o WHERE o.status = 'ready' AND o.next_attempt_at <= v_now;
 
-	-- shipping
+	-- shipping: the open reviews of the stuck-parcel sweep and the carriers
+	-- (oms.shipment_review, its partial index on open reviews)
 	RETURN QUERY
-	SELECT 'shipping', 'stuck', 'Stuck shipments (flagged, not delivered)', count(*)::numeric, NULL::numeric,
-	       'shipments', NULL::text, 'oms_api.report_orders(''stuck'', NULL, NULL)'
-	FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id
-	WHERE s.flagged AND o.status NOT IN ('DELIVERED', 'CANCELLED');
+	SELECT 'shipping', 'stuck', 'Stuck shipments awaiting review', count(*)::numeric, NULL::numeric,
+	       'shipments', NULL::text, 'oms_api.shipment_reviews()'
+	FROM oms.shipment_review r WHERE r.decided_at IS NULL AND r.reason = 'stuck';
+	RETURN QUERY
+	SELECT 'shipping', 'reviews_open', 'Shipments awaiting review (stuck, exceptions, returns, ...)',
+	       count(*)::numeric, NULL::numeric, 'shipments',
+	       (SELECT string_agg(format('%s %s', x.reason, x.n), ', ' ORDER BY x.reason)
+	        FROM (SELECT r2.reason, count(*) AS n FROM oms.shipment_review r2 WHERE r2.decided_at IS NULL
+	              GROUP BY r2.reason) x),
+	       'oms_api.shipment_reviews()'
+	FROM oms.shipment_review r WHERE r.decided_at IS NULL;
+	RETURN QUERY
+	SELECT 'shipping', 'reviews_oldest_age', 'Oldest shipment review open',
+	       round(extract(epoch FROM v_now - min(r.opened_at))), NULL::numeric, 's', NULL::text,
+	       'oms_api.shipment_reviews()'
+	FROM oms.shipment_review r WHERE r.decided_at IS NULL;
 
 	-- approvals awaiting and the oldest one's age
 	RETURN QUERY
