@@ -10,7 +10,7 @@ nodist_liboms_core_a_SOURCES =
 
 bin_PROGRAMS += oms
 oms_SOURCES = src/main.c
-oms_LDADD = liboms_cli.a liboms_ui.a liboms_app.a liboms_core.a \
+oms_LDADD = liboms_cli.a liboms_ui.a liboms_app.a liboms_http.a liboms_core.a \
 	$(NCURSESW_LIBS) $(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)
 
 dist_man_MANS += man/oms.1 man/oms.conf.5

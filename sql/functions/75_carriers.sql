@@ -659,3 +659,87 @@ AS $$
 $$;
 REVOKE ALL ON FUNCTION oms_api.fulfilment_queue(boolean) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.fulfilment_queue(boolean) TO oms_admin, oms_csr, oms_fulfilment;
+
+-- ---------------------------------------------------------------------------
+-- Labels: rates asked and a label bought at the aggregator, the order
+-- shipped with it in one transaction
+
+-- What the aggregator needs to quote an order's parcel: the address it
+-- goes to, the seller it comes from and the weight (the remaining units'
+-- weight_grams; an item without a weight counts 500 g). Fulfilment of the
+-- order's seller, admin; only a CONFIRMED order.
+CREATE OR REPLACE FUNCTION oms_api.label_request(p_order_no bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('label_request', 'fulfilment', 'admin');
+	v_order oms.orders;
+	v_grams bigint;
+BEGIN
+	SELECT * INTO v_order FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	IF v_order.status <> 'CONFIRMED' THEN
+		RAISE EXCEPTION 'order % is %, not waiting to ship', p_order_no, v_order.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	SELECT sum((i.qty - i.cancelled_qty) * coalesce(it.weight_grams, 500)) INTO v_grams
+	FROM oms.order_item i JOIN oms.item it ON it.id = i.item_id WHERE i.order_id = v_order.id;
+	RETURN jsonb_build_object('order_no', p_order_no,
+		'to_address', v_order.ship_to,
+		'from_name', (SELECT s.name FROM oms.seller s WHERE s.id = v_order.seller_id),
+		'weight_grams', coalesce(v_grams, 0),
+		'weight_oz', round(coalesce(v_grams, 0) / 28.349523125, 1));
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.label_request(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.label_request(bigint) TO oms_admin, oms_fulfilment;
+
+-- A label bought, as the aggregator sold it (p_label: shipment_id, rate_id,
+-- carrier and service in the aggregator's names, mapped to ours through
+-- oms.carrier and oms.carrier_service, amount_minor, currency, label_url,
+-- tracking_code). Records the label and ships the order with it
+-- (oms.ship: BR-012 and every check of mark_shipped) in one transaction;
+-- returns the shipment id. A carrier or service we do not know is refused
+-- (22023) and nothing is recorded.
+CREATE OR REPLACE FUNCTION oms_api.label_bought(p_order_no bigint, p_label jsonb)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('label_bought', 'fulfilment', 'admin');
+	v_carrier text;
+	v_service text;
+	v_ship bigint;
+	v_amount bigint;
+BEGIN
+	SELECT c.code, cs.service_level INTO v_carrier, v_service
+	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
+	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
+	  AND cs.aggregator_service = p_label ->> 'service'
+	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	IF NOT FOUND THEN
+		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
+		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
+		                                           'service', left(p_label ->> 'service', 40)));
+	END IF;
+	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
+		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
+	END IF;
+	v_amount := (p_label ->> 'amount_minor')::bigint;
+	v_ship := oms.ship(p_order_no, v_carrier, p_label ->> 'tracking_code', v_service, v_role);
+	UPDATE oms.shipment SET label_url = p_label ->> 'label_url' WHERE id = v_ship;
+	INSERT INTO oms.shipping_label (order_id, shipment_id, aggregator_shipment_id, rate_id, carrier, service_level,
+	                                amount_minor, currency, label_url, tracking_no, bought_by)
+	SELECT s.order_id, s.id, p_label ->> 'shipment_id', p_label ->> 'rate_id', v_carrier, v_service, v_amount,
+	       upper(p_label ->> 'currency'), p_label ->> 'label_url', s.tracking_no, oms.caller_name()
+	FROM oms.shipment s WHERE s.id = v_ship;
+	RETURN v_ship;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.label_bought(bigint,jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.label_bought(bigint,jsonb) TO oms_admin, oms_fulfilment;

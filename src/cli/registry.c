@@ -120,6 +120,9 @@ static const struct cli_command commands[] = {
 	 "digits, Local 4-40 letters, digits and dashes). LEVEL: economy, ground\n"
 	 "(default), express or overnight, one the carrier offers. Prints the\n"
 	 "estimated delivery; the customer is mailed with the tracking link.\n"
+	 "--buy-label: asks the carrier aggregator ([carrier] in oms.conf) for\n"
+	 "rates, shows the cheapest and the fastest, buys the cheapest (--fastest:\n"
+	 "the fastest) and ships the order with the label's tracking code, in one go.\n"
 	 "Fulfilment of the order's seller or admin.",
 	 FOR_FULFILMENT | FOR_ADMIN, NULL, cli_cmd_ship, NULL, false, false},
 	{"queue", "list the confirmed orders waiting to ship", cli_usage_queue,

@@ -12,12 +12,17 @@
 
 #include "cli/cli_int.h"
 #include "cli/ship.h"
+#include "conf.h"
 #include "db/db.h"
+#include "http/carrier.h"
+#include "http/http.h"
+#include "money.h"
 
 #define NCOLS(a) ((int)(sizeof (a) / sizeof (a)[0]))
 
 const char cli_usage_ship[] =
-	"oms ship [--json] NUMBER --carrier CARRIER --tracking TRACKING [--service LEVEL]";
+	"oms ship [--json] NUMBER --carrier CARRIER --tracking TRACKING [--service LEVEL]\n"
+	"       oms ship [--json] NUMBER --buy-label [--fastest]";
 const char cli_usage_queue[] = "oms queue [--late] [--format text|csv|json]";
 const char cli_usage_shipments[] =
 	"oms shipments --stuck [--all] [--format text|csv|json]\n"
@@ -167,6 +172,214 @@ cli_cmd_shipments(struct cli *c, int argc, char **argv)
 	return list_from(c, &row_review, "oms_api.shipment_reviews($1::boolean)", !all);
 }
 
+/* --- buying a label ------------------------------------------------------ */
+
+struct wait_one {
+	bool done;
+	long status;
+	bool unreachable;
+	char errmsg[256];
+	char *body;
+	size_t len;
+};
+
+static void
+got_answer(const struct http_response *r, void *arg)
+{
+	struct wait_one *w = arg;
+
+	w->done = true;
+	w->status = r->status;
+	w->unreachable = r->transport_error || r->timed_out || r->status == 0;
+	snprintf(w->errmsg, sizeof w->errmsg, "%s", r->timed_out ? "timed out" : r->errmsg);
+	if (r->body && r->len && (w->body = malloc(r->len + 1))) {
+		memcpy(w->body, r->body, r->len);
+		w->body[r->len] = '\0';
+		w->len = r->len;
+	}
+}
+
+/* Runs the engine until the one request started is answered. */
+static enum oms_status
+wait_answer(struct http_engine *e, struct wait_one *w, struct oms_error *err)
+{
+	while (!w->done)
+		if (http_engine_wait(e, 1000, NULL, NULL, 0, err) != OMS_OK)
+			return err->status;
+	if (w->unreachable)
+		return oms_fail(err, OMS_HTTP, "the carrier aggregator is unreachable (%s)", w->errmsg);
+	if (w->status < 200 || w->status >= 300)
+		return oms_fail(err, OMS_HTTP, "the carrier aggregator answered %ld", w->status);
+	return OMS_OK;
+}
+
+static json_t *
+rate_json(const struct carrier_rate *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "carrier", json_string(r->carrier));
+	json_object_set_new(o, "service", json_string(r->service));
+	json_object_set_new(o, "amount_minor", json_integer(r->amount_minor));
+	json_object_set_new(o, "currency", json_string(r->currency));
+	json_object_set_new(o, "delivery_days", r->delivery_days >= 0 ? json_integer(r->delivery_days) : json_null());
+	return o;
+}
+
+static void
+rate_line(const char *what, const struct carrier_rate *r)
+{
+	char money[64];
+
+	money_format(r->amount_minor, r->currency, money, sizeof money);
+	if (r->delivery_days >= 0)
+		fprintf(stderr, "%s: %s %s, %s, %d day%s\n", what, r->carrier, r->service, money, r->delivery_days,
+			r->delivery_days == 1 ? "" : "s");
+	else
+		fprintf(stderr, "%s: %s %s, %s\n", what, r->carrier, r->service, money);
+}
+
+/* `oms ship NUMBER --buy-label [--fastest]`: the rates for the order's
+ * parcel, the cheapest and the fastest shown, one bought, the order
+ * shipped with its tracking code and label (oms_api.label_bought, one
+ * transaction). */
+static int
+ship_buy_label(struct cli *c, long long no, bool fastest)
+{
+	const struct oms_config *cfg = c->ctx->cfg;
+	struct http_endpoint ep = { 0 };
+	struct oms_error err = { 0 };
+	struct app_stmt st;
+	struct db_result *r;
+	struct http_engine *e = NULL;
+	struct wait_one w1 = { 0 }, w2 = { 0 };
+	struct carrier_rate rates[CARRIER_MAX_RATES];
+	char shp[72], tracking[48], label[512], amount[32], key[64];
+	json_t *req = NULL, *to;
+	json_error_t jerr;
+	char *form = NULL, *to_text = NULL;
+	long timeout;
+	int n = 0, cheap, fast, pick, rc = EXIT_DB;
+	long long ship_id = 0;
+
+	ep.base_url = config_get(cfg, "carrier", "base_url", NULL);
+	ep.api_key = config_get(cfg, "carrier", "api_key", NULL);
+	ep.ca_file = config_get(cfg, "carrier", "ca_file", NULL);
+	ep.insecure_loopback_ok = config_get_bool(cfg, "carrier", "allow_insecure_loopback", false);
+	if (config_get_int(cfg, "carrier", "timeout_ms", 15000, 1, 600000, &timeout, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	ep.timeout_ms = timeout;
+	ep.connect_timeout_ms = timeout < 5000 ? timeout : 5000;
+	if (!ep.base_url || !*ep.base_url) {
+		oms_fail(&err, OMS_CONFIG, "buying a label needs the carrier aggregator: [carrier] base_url in oms.conf");
+		return cli_fail(c, &err);
+	}
+
+	app_stmt_init(&st, "SELECT oms_api.label_request($1::bigint)::text");
+	app_stmt_ll(&st, no);
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
+		return cli_fail(c, &err);
+	req = json_loads(db_get(r, 0, 0), 0, &jerr);
+	db_result_free(r);
+	to = json_object_get(req, "to_address");
+	to_text = to ? json_dumps(to, JSON_COMPACT) : NULL;
+	form = carrier_shipment_form(to_text, jstr(req, "from_name"),
+				     config_get(cfg, "carrier", "from_street", NULL),
+				     config_get(cfg, "carrier", "from_city", NULL),
+				     config_get(cfg, "carrier", "from_zip", NULL),
+				     config_get(cfg, "carrier", "from_country", "US"),
+				     json_number_value(json_object_get(req, "weight_oz")));
+	if (!form) {
+		oms_fail(&err, OMS_INVALID, "order %lld has no address a label can be made for", no);
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+	if (http_global_init(&err) != OMS_OK || !(e = http_engine_new(&err))) {
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+	snprintf(key, sizeof key, "oms-label-%lld", no);
+	if (carrier_shipment_create(e, &ep, form, key, got_answer, &w1, &err) != OMS_OK ||
+	    wait_answer(e, &w1, &err) != OMS_OK ||
+	    carrier_rates_parse(w1.body, w1.len, shp, sizeof shp, rates, CARRIER_MAX_RATES, &n, &err) != OMS_OK) {
+		if (err.status == OMS_INVALID)
+			err.status = OMS_HTTP;      /* the aggregator's answer, not the user's input */
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+	cheap = carrier_rate_pick(rates, n, false);
+	fast = carrier_rate_pick(rates, n, true);
+	rate_line("cheapest", &rates[cheap]);
+	rate_line("fastest", &rates[fast]);
+	pick = fastest ? fast : cheap;
+	if (carrier_shipment_buy(e, &ep, shp, rates[pick].id, got_answer, &w2, &err) != OMS_OK ||
+	    wait_answer(e, &w2, &err) != OMS_OK ||
+	    carrier_bought_parse(w2.body, w2.len, tracking, sizeof tracking, label, sizeof label, &err) != OMS_OK) {
+		if (err.status == OMS_INVALID)
+			err.status = OMS_HTTP;
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+
+	{
+		json_t *lb = json_object();
+		char *lbtext;
+
+		json_object_set_new(lb, "shipment_id", json_string(shp));
+		json_object_set_new(lb, "rate_id", json_string(rates[pick].id));
+		json_object_set_new(lb, "carrier", json_string(rates[pick].carrier));
+		json_object_set_new(lb, "service", json_string(rates[pick].service));
+		json_object_set_new(lb, "amount_minor", json_integer(rates[pick].amount_minor));
+		json_object_set_new(lb, "currency", json_string(rates[pick].currency));
+		json_object_set_new(lb, "label_url", json_string(label));
+		json_object_set_new(lb, "tracking_code", json_string(tracking));
+		lbtext = json_dumps(lb, JSON_COMPACT);
+		json_decref(lb);
+		app_stmt_init(&st, "SELECT oms_api.label_bought($1::bigint, $2::jsonb)");
+		app_stmt_ll(&st, no);
+		app_stmt_text(&st, lbtext);
+		free(lbtext);
+	}
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r) {
+		/* bought but not recorded: say what to void at the aggregator */
+		fprintf(stderr, "%s: the label was bought (shipment %s, tracking %s) but order %lld was not shipped; "
+			"void it at the carrier aggregator\n", cli_progname(c), shp, tracking, no);
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+	ship_id = db_get_ll(r, 0, 0);
+	db_result_free(r);
+	money_format(rates[pick].amount_minor, rates[pick].currency, amount, sizeof amount);
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "order_no", json_integer(no));
+		json_object_set_new(o, "shipment_id", json_integer(ship_id));
+		json_object_set_new(o, "tracking_no", json_string(tracking));
+		json_object_set_new(o, "label_url", json_string(label));
+		json_object_set_new(o, "bought", rate_json(&rates[pick]));
+		json_object_set_new(o, "cheapest", rate_json(&rates[cheap]));
+		json_object_set_new(o, "fastest", rate_json(&rates[fast]));
+		cli_json_emit(o);
+	} else {
+		printf("order %lld shipped with a %s %s label (%s): tracking %s\nlabel: %s\n", no,
+		       rates[pick].carrier, rates[pick].service, amount, tracking, label);
+	}
+	rc = EXIT_FOUND;
+out:
+	http_engine_free(e);
+	free(w1.body);
+	free(w2.body);
+	free(form);
+	free(to_text);
+	json_decref(req);
+	return rc;
+}
+
 int
 cli_cmd_ship(struct cli *c, int argc, char **argv)
 {
@@ -174,6 +387,8 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 		{"carrier", required_argument, NULL, 'c'},
 		{"tracking", required_argument, NULL, 't'},
 		{"service", required_argument, NULL, 's'},
+		{"buy-label", no_argument, NULL, 'b'},
+		{"fastest", no_argument, NULL, 'f'},
 		{0}};
 	const char *carrier = NULL, *tracking = NULL, *service = NULL, *number = NULL;
 	struct app_stmt st;
@@ -181,6 +396,7 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 	struct db_result *r;
 	long long no, ship_id;
 	int ch, rc;
+	bool buy = false, fastest = false;
 
 	optind = 0;
 	opterr = 0;
@@ -197,6 +413,8 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 		case 'c': carrier = optarg; break;
 		case 't': tracking = optarg; break;
 		case 's': service = optarg; break;
+		case 'b': buy = true; break;
+		case 'f': fastest = true; break;
 		default:
 			return cli_usage_error(c, cli_usage_ship, "unknown option or missing value: %s",
 					       argv[optind - 1]);
@@ -204,6 +422,16 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 	}
 	if (!number)
 		return cli_usage_error(c, cli_usage_ship, "which order?");
+	if (buy) {
+		if (carrier || tracking || service)
+			return cli_usage_error(c, cli_usage_ship, "--buy-label takes the carrier and tracking number from the label");
+		if ((rc = cli_parse_order_no(c, number, &no)) != 0)
+			return rc;
+		cli_subject(c, "order %lld", no);
+		return ship_buy_label(c, no, fastest);
+	}
+	if (fastest)
+		return cli_usage_error(c, cli_usage_ship, "--fastest goes with --buy-label");
 	if (!carrier || !tracking)
 		return cli_usage_error(c, cli_usage_ship, "name the carrier (--carrier) and the tracking number (--tracking)");
 	if ((rc = cli_parse_order_no(c, number, &no)) != 0)

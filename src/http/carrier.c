@@ -369,3 +369,219 @@ carrier_sig_name(enum carrier_sig s)
 	}
 	return "?";
 }
+
+/* --- labels -------------------------------------------------------------- */
+
+/* Appends "&key=value" (value percent-encoded) to a growing buffer. */
+static bool
+form_add(char **buf, size_t *len, size_t *cap, const char *key, const char *value)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	size_t need = strlen(key) + 3 * (value ? strlen(value) : 0) + 3;
+	char *p;
+
+	if (!value || !*value)
+		return true;
+	if (*len + need >= *cap) {
+		size_t ncap = (*cap + need) * 2;
+		char *nb = realloc(*buf, ncap);
+
+		if (!nb)
+			return false;
+		*buf = nb;
+		*cap = ncap;
+	}
+	p = *buf + *len;
+	if (*len)
+		*p++ = '&';
+	for (const char *k = key; *k; k++) {
+		if (*k == '[' || *k == ']') {
+			*p++ = '%';
+			*p++ = hx[(unsigned char)*k >> 4];
+			*p++ = hx[(unsigned char)*k & 15];
+		} else {
+			*p++ = *k;
+		}
+	}
+	*p++ = '=';
+	for (const unsigned char *v = (const unsigned char *)value; *v; v++) {
+		if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') || (*v >= '0' && *v <= '9') ||
+		    *v == '-' || *v == '_' || *v == '.' || *v == '~') {
+			*p++ = (char)*v;
+		} else {
+			*p++ = '%';
+			*p++ = hx[*v >> 4];
+			*p++ = hx[*v & 15];
+		}
+	}
+	*p = '\0';
+	*len = (size_t)(p - *buf);
+	return true;
+}
+
+char *
+carrier_shipment_form(const char *to_json, const char *from_name, const char *from_street,
+		      const char *from_city, const char *from_zip, const char *from_country,
+		      double weight_oz)
+{
+	static const struct { const char *key, *field; } to[] = {
+		{ "shipment[to_address][name]", "name" }, { "shipment[to_address][street1]", "line1" },
+		{ "shipment[to_address][street2]", "line2" }, { "shipment[to_address][city]", "city" },
+		{ "shipment[to_address][state]", "region" }, { "shipment[to_address][zip]", "postal_code" },
+		{ "shipment[to_address][country]", "country" },
+	};
+	json_error_t jerr;
+	json_t *o = to_json ? json_loads(to_json, 0, &jerr) : NULL;
+	char *buf = NULL, w[32];
+	size_t len = 0, cap = 0;
+	bool ok;
+
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	ok = form_add(&buf, &len, &cap, "shipment[from_address][company]", from_name);
+	ok = ok && form_add(&buf, &len, &cap, "shipment[from_address][street1]", from_street);
+	ok = ok && form_add(&buf, &len, &cap, "shipment[from_address][city]", from_city);
+	ok = ok && form_add(&buf, &len, &cap, "shipment[from_address][zip]", from_zip);
+	ok = ok && form_add(&buf, &len, &cap, "shipment[from_address][country]", from_country);
+	for (size_t i = 0; ok && i < sizeof to / sizeof to[0]; i++) {
+		const json_t *v = json_object_get(o, to[i].field);
+
+		if (json_is_string(v))
+			ok = form_add(&buf, &len, &cap, to[i].key, json_string_value(v));
+	}
+	snprintf(w, sizeof w, "%.1f", weight_oz > 0.1 ? weight_oz : 0.1);
+	ok = ok && form_add(&buf, &len, &cap, "shipment[parcel][weight]", w);
+	json_decref(o);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* "7.85" -> 785; at most two decimals, at most 10 integer digits. */
+static bool
+parse_amount(const char *s, long long *out)
+{
+	long long v = 0;
+	int ints = 0, decs = -1;
+
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		if (*s == '.' && decs < 0) {
+			decs = 0;
+		} else if (*s >= '0' && *s <= '9') {
+			if (decs >= 0 ? ++decs > 2 : ++ints > 10)
+				return false;
+			v = v * 10 + (*s - '0');
+		} else {
+			return false;
+		}
+	}
+	if (!ints)
+		return false;
+	for (int d = decs < 0 ? 0 : decs; d < 2; d++)
+		v *= 10;
+	*out = v;
+	return true;
+}
+
+enum oms_status
+carrier_rates_parse(const char *body, size_t len, char *shipment_id, size_t idlen,
+		    struct carrier_rate *rates, int max, int *n, struct oms_error *err)
+{
+	json_error_t jerr;
+	json_t *root = body && len ? json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr) : NULL, *arr, *r;
+	size_t i;
+
+	*n = 0;
+	if (!json_is_object(root) || !copy_field(root, "id", shipment_id, idlen, true) ||
+	    !carrier_id_ok(shipment_id) || !json_is_array(arr = json_object_get(root, "rates"))) {
+		json_decref(root);
+		return oms_fail(err, OMS_INVALID, "the aggregator's answer is not a shipment with rates");
+	}
+	json_array_foreach(arr, i, r) {
+		struct carrier_rate *x = &rates[*n];
+		const json_t *days;
+
+		if (*n >= max)
+			break;
+		if (!json_is_object(r) || !copy_field(r, "id", x->id, sizeof x->id, true) || !carrier_id_ok(x->id) ||
+		    !copy_field(r, "carrier", x->carrier, sizeof x->carrier, true) || !carrier_id_ok(x->carrier) ||
+		    !copy_field(r, "service", x->service, sizeof x->service, true) || !carrier_id_ok(x->service) ||
+		    !json_is_string(json_object_get(r, "rate")) ||
+		    !parse_amount(json_string_value(json_object_get(r, "rate")), &x->amount_minor) ||
+		    !copy_field(r, "currency", x->currency, sizeof x->currency, true) || strlen(x->currency) != 3)
+			continue;
+		days = json_object_get(r, "delivery_days");
+		x->delivery_days = json_is_integer(days) && json_integer_value(days) >= 0 &&
+				   json_integer_value(days) < 365 ? (int)json_integer_value(days) : -1;
+		(*n)++;
+	}
+	json_decref(root);
+	if (!*n)
+		return oms_fail(err, OMS_INVALID, "the aggregator offered no usable rate");
+	return OMS_OK;
+}
+
+int
+carrier_rate_pick(const struct carrier_rate *rates, int n, bool fastest)
+{
+	int best = -1;
+
+	for (int i = 0; i < n; i++) {
+		const struct carrier_rate *a = &rates[i], *b = best >= 0 ? &rates[best] : NULL;
+		unsigned da = (unsigned)a->delivery_days, db = b ? (unsigned)b->delivery_days : 0;  /* -1: last */
+
+		if (!b)
+			best = i;
+		else if (fastest ? (da < db || (da == db && a->amount_minor < b->amount_minor))
+				 : (a->amount_minor < b->amount_minor ||
+				    (a->amount_minor == b->amount_minor && da < db)))
+			best = i;
+	}
+	return best;
+}
+
+enum oms_status
+carrier_bought_parse(const char *body, size_t len, char *tracking, size_t tlen, char *label_url,
+		     size_t ulen, struct oms_error *err)
+{
+	json_error_t jerr;
+	json_t *root = body && len ? json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	const json_t *label = json_object_get(root, "postage_label");
+	bool ok = json_is_object(root) && copy_field(root, "tracking_code", tracking, tlen, true) &&
+		  carrier_id_ok(tracking) && json_is_object(label) &&
+		  copy_field(label, "label_url", label_url, ulen, true) &&
+		  (!strncmp(label_url, "https://", 8) || !strncmp(label_url, "http://", 7)) &&
+		  !strpbrk(label_url, " \t\r\n\"'<>");
+
+	json_decref(root);
+	if (!ok)
+		return oms_fail(err, OMS_INVALID, "the aggregator's answer is not a bought shipment");
+	return OMS_OK;
+}
+
+enum oms_status
+carrier_shipment_create(struct http_engine *e, const struct http_endpoint *ep, const char *form,
+			const char *idempotency_key, http_done_fn fn, void *arg, struct oms_error *err)
+{
+	return http_start_post_form(e, ep, "/v2/shipments", form, idempotency_key, fn, arg, err);
+}
+
+enum oms_status
+carrier_shipment_buy(struct http_engine *e, const struct http_endpoint *ep, const char *shipment_id,
+		     const char *rate_id, http_done_fn fn, void *arg, struct oms_error *err)
+{
+	char path[128], form[128], key[160];
+
+	if (!carrier_id_ok(shipment_id) || !carrier_id_ok(rate_id))
+		return oms_fail(err, OMS_INVALID, "not a shipment or rate id");
+	snprintf(path, sizeof path, "/v2/shipments/%s/buy", shipment_id);
+	snprintf(form, sizeof form, "rate%%5Bid%%5D=%s", rate_id);
+	snprintf(key, sizeof key, "oms-buy-%s", shipment_id);
+	return http_start_post_form(e, ep, path, form, key, fn, arg, err);
+}

@@ -57,6 +57,44 @@ enum oms_status carrier_tracker_get(struct http_engine *e, const struct http_end
  * breaker; a 4xx about one tracker does not. */
 bool carrier_answer_unwell(const struct http_response *r, bool parsed);
 
+/* --- labels -------------------------------------------------------------- */
+
+/* One rate of POST /v2/shipments' answer. */
+struct carrier_rate {
+	char id[72];              /* "rate_..." */
+	char carrier[32];         /* the aggregator's carrier ("UPS") */
+	char service[48];         /* and service ("Ground") */
+	long long amount_minor;   /* "7.85" -> 785 */
+	char currency[4];
+	int delivery_days;        /* -1: not said */
+};
+#define CARRIER_MAX_RATES 32
+
+/* The form of POST /v2/shipments: to_address from the order's address (a
+ * JSON object: name, line1, line2, city, region, postal_code, country),
+ * from_address from the seller's name and [carrier] from_* settings, the
+ * parcel's weight in ounces. malloc'd; NULL when to_json is not an object
+ * or memory runs out. */
+char *carrier_shipment_form(const char *to_json, const char *from_name, const char *from_street,
+			    const char *from_city, const char *from_zip, const char *from_country,
+			    double weight_oz);
+/* The Shipment answer: its id and its rates (at most max; the rest are
+ * dropped). OMS_INVALID unless it has an id and at least one usable rate. */
+enum oms_status carrier_rates_parse(const char *body, size_t len, char *shipment_id, size_t idlen,
+				    struct carrier_rate *rates, int max, int *n, struct oms_error *err);
+/* The cheapest rate (ties: the fastest), or the fastest (a rate that does
+ * not say its days comes last; ties: the cheapest). -1 when n is 0. */
+int carrier_rate_pick(const struct carrier_rate *rates, int n, bool fastest);
+/* The bought Shipment: tracking_code and postage_label.label_url. */
+enum oms_status carrier_bought_parse(const char *body, size_t len, char *tracking, size_t tlen,
+				     char *label_url, size_t ulen, struct oms_error *err);
+enum oms_status carrier_shipment_create(struct http_engine *e, const struct http_endpoint *ep,
+					const char *form, const char *idempotency_key, http_done_fn fn,
+					void *arg, struct oms_error *err);
+enum oms_status carrier_shipment_buy(struct http_engine *e, const struct http_endpoint *ep,
+				     const char *shipment_id, const char *rate_id, http_done_fn fn,
+				     void *arg, struct oms_error *err);
+
 /* --- webhooks ------------------------------------------------------------ */
 
 /* SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104). */

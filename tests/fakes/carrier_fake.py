@@ -9,6 +9,13 @@ The API (Authorization: Bearer API_KEY, else 401):
                              a Tracker (the same one again for the same code
                              and carrier, as EasyPost does)
     GET  /v2/trackers/ID     the Tracker as its journey stands
+    POST /v2/shipments       form shipment[to_address][...], shipment[from_address][...],
+                             shipment[parcel][weight]: a Shipment with three rates
+                             (UPS Ground 3 days, UPS NextDayAir 1 day, USPS
+                             Priority 2 days; prices grow with the weight)
+    POST /v2/shipments/ID/buy  form rate[id]: the Shipment bought, with
+                             tracking_code and postage_label.label_url (once:
+                             buying it again answers the same label)
 
 A tracker plays a scripted journey; each step is one scan, one hour after
 the previous one (the first an hour after the tracker was made):
@@ -232,9 +239,13 @@ class Handler(BaseHTTPRequestHandler):
             count("POST " + path)
         if self.fault() or not self.authorised():
             return
+        form = urllib.parse.parse_qs(raw.decode())
+        if path == "/v2/shipments":
+            return self.shipment_create(form)
+        if path.startswith("/v2/shipments/") and path.endswith("/buy"):
+            return self.shipment_buy(path[len("/v2/shipments/"):-len("/buy")], form)
         if path != "/v2/trackers":
             return self.send(404, {"error": {"code": "NOT_FOUND", "message": "no such endpoint"}})
-        form = urllib.parse.parse_qs(raw.decode())
         code = (form.get("tracker[tracking_code]") or [""])[0]
         carrier = (form.get("tracker[carrier]") or [""])[0]
         if not code or not carrier:
@@ -253,6 +264,51 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["by_code"][(code, carrier)] = tid
             out = tracker_json(STATE["trackers"][tid])
         self.send(201, out)
+
+    def shipment_create(self, form):
+        to_zip = (form.get("shipment[to_address][zip]") or [""])[0]
+        weight = float((form.get("shipment[parcel][weight]") or ["0"])[0] or 0)
+        if not to_zip or weight <= 0:
+            return self.send(422, {"error": {"code": "SHIPMENT.INVALID_PARAMS",
+                                             "message": "to_address zip and parcel weight"}})
+        with LOCK:
+            STATE["seq"] += 1
+            sid = "shp_%06d" % STATE["seq"]
+            extra = int(weight) * 5
+            rates = [
+                {"id": "rate_%s_ups_g" % sid[4:], "object": "Rate", "carrier": "UPS", "service": "Ground",
+                 "rate": "%d.%02d" % divmod(785 + extra, 100), "currency": "USD", "delivery_days": 3},
+                {"id": "rate_%s_ups_n" % sid[4:], "object": "Rate", "carrier": "UPS", "service": "NextDayAir",
+                 "rate": "%d.%02d" % divmod(3210 + extra, 100), "currency": "USD", "delivery_days": 1},
+                {"id": "rate_%s_usps_p" % sid[4:], "object": "Rate", "carrier": "USPS", "service": "Priority",
+                 "rate": "%d.%02d" % divmod(940 + extra, 100), "currency": "USD", "delivery_days": 2},
+            ]
+            STATE.setdefault("shipments", {})[sid] = {"id": sid, "rates": rates, "bought": None,
+                                                      "to_zip": to_zip, "weight": weight}
+            count("shipments created")
+        self.send(201, {"id": sid, "object": "Shipment", "mode": "test", "rates": rates,
+                        "tracking_code": None, "postage_label": None})
+
+    def shipment_buy(self, sid, form):
+        rate_id = (form.get("rate[id]") or [""])[0]
+        with LOCK:
+            shp = STATE.get("shipments", {}).get(sid)
+            if not shp:
+                return self.send(404, {"error": {"code": "NOT_FOUND", "message": "no such shipment"}})
+            rate = next((r for r in shp["rates"] if r["id"] == rate_id), None)
+            if not rate:
+                return self.send(422, {"error": {"code": "SHIPMENT.RATE.INVALID", "message": "no such rate"}})
+            if not shp["bought"]:
+                STATE["seq"] += 1
+                n = STATE["seq"]
+                code = ("1ZFAKE%012d" % n) if rate["carrier"] == "UPS" else ("9400%018d" % n)
+                shp["bought"] = {"rate": rate, "tracking_code": code,
+                                 "label_url": "https://labels.example.com/%s.pdf" % sid}
+                count("labels bought")
+            b = shp["bought"]
+        self.send(200, {"id": sid, "object": "Shipment", "mode": "test", "selected_rate": b["rate"],
+                        "tracking_code": b["tracking_code"],
+                        "postage_label": {"object": "PostageLabel", "label_url": b["label_url"]}})
 
     # -- admin ---------------------------------------------------------
     def admin(self, path, cfg):

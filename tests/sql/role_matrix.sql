@@ -110,6 +110,8 @@ SELECT g, f FROM (VALUES
 	('tracker_update', '{oms_worker}'),
 	('trackers_due', '{oms_worker}'),
 	('tracker_poll_failed', '{oms_worker}'),
+	('label_request', '{oms_fulfilment,oms_admin}'),
+	('label_bought', '{oms_fulfilment,oms_admin}'),
 	-- issue 10: reports, the orders behind a figure, the summaries, the dashboard
 	('report_volume', '{oms_fulfilment,oms_analyst,oms_admin}'),
 	('report_cancellations', '{oms_fulfilment,oms_analyst,oms_admin}'),

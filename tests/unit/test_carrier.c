@@ -153,12 +153,56 @@ test_form(void **state)
 	assert_null(carrier_tracker_form("1Z999", "UPS&x=1"));
 }
 
+static void
+test_labels(void **state)
+{
+	struct carrier_rate r[CARRIER_MAX_RATES];
+	struct oms_error err = { 0 };
+	char shp[72], trk[48], url[256];
+	int n;
+	const char *body = "{\"id\":\"shp_1\",\"rates\":["
+		"{\"id\":\"rate_a\",\"carrier\":\"UPS\",\"service\":\"Ground\",\"rate\":\"7.85\",\"currency\":\"USD\",\"delivery_days\":3},"
+		"{\"id\":\"rate_b\",\"carrier\":\"UPS\",\"service\":\"NextDayAir\",\"rate\":\"32.1\",\"currency\":\"USD\",\"delivery_days\":1},"
+		"{\"id\":\"rate_c\",\"carrier\":\"USPS\",\"service\":\"Priority\",\"rate\":\"7.85\",\"currency\":\"USD\",\"delivery_days\":2},"
+		"{\"id\":\"rate_d\",\"carrier\":\"USPS\",\"service\":\"Express\",\"rate\":\"5.00\",\"currency\":\"USD\",\"delivery_days\":null},"
+		"{\"id\":\"rate bad\",\"carrier\":\"X\",\"service\":\"Y\",\"rate\":\"1.00\",\"currency\":\"USD\"},"
+		"{\"id\":\"rate_e\",\"carrier\":\"X\",\"service\":\"Y\",\"rate\":\"1.005\",\"currency\":\"USD\"}]}";
+	char *form;
+	(void)state;
+
+	assert_int_equal(carrier_rates_parse(body, strlen(body), shp, sizeof shp, r, CARRIER_MAX_RATES, &n, &err), OMS_OK);
+	assert_string_equal(shp, "shp_1");
+	assert_int_equal(n, 4);                        /* the bad id and the third decimal are dropped */
+	assert_int_equal(r[1].amount_minor, 3210);
+	assert_int_equal(r[3].delivery_days, -1);
+	assert_string_equal(r[carrier_rate_pick(r, n, false)].id, "rate_d");   /* cheapest */
+	assert_string_equal(r[carrier_rate_pick(r, n, true)].id, "rate_b");    /* fastest */
+	assert_string_equal(r[carrier_rate_pick(r, 3, false)].id, "rate_c");   /* a tie: the faster */
+	assert_int_equal(carrier_rate_pick(r, 0, false), -1);
+	body = "{\"id\":\"shp_1\",\"rates\":[]}";
+	assert_int_equal(carrier_rates_parse(body, strlen(body), shp, sizeof shp, r, 4, &n, &err), OMS_INVALID);
+	body = "{\"tracking_code\":\"1ZX\",\"postage_label\":{\"label_url\":\"https://l.example/1.pdf\"}}";
+	assert_int_equal(carrier_bought_parse(body, strlen(body), trk, sizeof trk, url, sizeof url, &err), OMS_OK);
+	assert_string_equal(trk, "1ZX");
+	assert_string_equal(url, "https://l.example/1.pdf");
+	body = "{\"tracking_code\":\"1ZX\",\"postage_label\":{\"label_url\":\"javascript:x\"}}";
+	assert_int_equal(carrier_bought_parse(body, strlen(body), trk, sizeof trk, url, sizeof url, &err), OMS_INVALID);
+	form = carrier_shipment_form("{\"name\":\"Zo\u00eb \u00c5\",\"line1\":\"1 Main St\",\"postal_code\":\"62701\",\"country\":\"US\"}",
+				     "Seller & Co", "2 Dock Rd", "Memphis", "38118", "US", 28.2);
+	assert_non_null(form);
+	assert_non_null(strstr(form, "shipment%5Bto_address%5D%5Bname%5D=Zo%C3%AB%20%C3%85"));
+	assert_non_null(strstr(form, "shipment%5Bfrom_address%5D%5Bcompany%5D=Seller%20%26%20Co"));
+	assert_non_null(strstr(form, "shipment%5Bparcel%5D%5Bweight%5D=28.2"));
+	free(form);
+	assert_null(carrier_shipment_form("[1]", "S", NULL, NULL, NULL, "US", 1));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256), cmocka_unit_test(test_hmac), cmocka_unit_test(test_verify),
-		cmocka_unit_test(test_parse), cmocka_unit_test(test_form),
+		cmocka_unit_test(test_parse), cmocka_unit_test(test_form), cmocka_unit_test(test_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
