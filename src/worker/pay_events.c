@@ -30,7 +30,6 @@
 #include <jansson.h>
 
 #include "db/db.h"
-#include "log.h"
 #include "http/payment.h"
 #include "worker/webhook.h"
 
@@ -228,7 +227,7 @@ pay_events_handle(const struct webhook_request *rq, char *reply, size_t replylen
 	if (sig != PAYMENT_SIG_OK) {
 		static const char *const words[] = { "ok", "no Stripe-Signature", "malformed Stripe-Signature",
 						     "signature does not match", "signature too old" };
-		log_warn("payment webhook refused: %s", words[sig]);
+		webhook_log("payment event refused: %s", words[sig]);
 		snprintf(reply, replylen, "%s", words[sig]);
 		return 400;
 	}
@@ -244,7 +243,7 @@ pay_events_handle(const struct webhook_request *rq, char *reply, size_t replylen
 	}
 	if (!(db = webhook_db(rq->wh, &e))) {
 		json_decref(root);
-		log_error("payment webhook: database: %s", e.msg);
+		webhook_log("payment event: database: %s", e.msg);
 		snprintf(reply, replylen, "database unavailable");
 		return 503;
 	}
@@ -285,7 +284,7 @@ pay_events_handle(const struct webhook_request *rq, char *reply, size_t replylen
 		goto unavailable;
 	}
 done:
-	log_info("payment webhook %s (%s): %s", id, type, outcome);
+	webhook_log("payment event %.128s (%.80s): %s", id, type, outcome);
 	snprintf(reply, replylen, "%s", outcome);
 	free(objs);
 	json_decref(root);
@@ -294,7 +293,7 @@ unavailable:
 	/* not recorded: the gateway sends it again */
 	if (!db_ok(db))
 		webhook_db_lost(rq->wh);
-	log_error("payment webhook %s: not recorded: %s", id, e.msg[0] ? e.msg : "database trouble");
+	webhook_log("payment event %.128s: not recorded: %s", id, e.msg[0] ? e.msg : "database trouble");
 	snprintf(reply, replylen, "not recorded, send it again");
 	free(objs);
 	json_decref(root);

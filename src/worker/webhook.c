@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,13 @@
 
 #include "db/db.h"
 #include "log.h"
+#include "worker/carrier_events.h"
 #include "worker/webhook.h"
 
 static const struct webhook_route routes[] = {
 	/* method  path                  handler */
 	{ "POST", "/webhooks/payment",  pay_events_handle },
+	{ "POST", "/webhooks/carrier",  carrier_events_handle },   /* carrier_events.c */
 };
 
 struct webhook {
@@ -38,6 +41,21 @@ struct upload {
 	size_t len;
 	bool too_big;
 };
+
+void
+webhook_log(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	for (char *c = line; *c; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = ' ';
+	fprintf(stderr, "oms-worker: webhook: %s\n", line);
+}
 
 struct db *
 webhook_db(struct webhook *wh, struct oms_error *err)

@@ -67,6 +67,13 @@ void webhook_db_lost(struct webhook *wh);
 int webhook_payment_secrets(const struct webhook *wh, const char *const **out);
 long webhook_tolerance_s(const struct webhook *wh);
 
+/* One line on stderr from the listener's thread. The log module (log.c)
+ * keeps a table of personal data to mask that the loop's thread changes
+ * as jobs come and go; the listener must not read it concurrently, so its
+ * lines (event ids, types, order and refund numbers, never personal data)
+ * are written directly, prefixed "oms-worker: webhook: ". */
+void webhook_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* pay_events.c: POST /webhooks/payment */
 int pay_events_handle(const struct webhook_request *rq, char *reply, size_t replylen);
 
