@@ -83,7 +83,7 @@ ui_draw_title(struct ui *ui)
 {
 	struct ui_line l;
 	char who[200], crumb[64];
-	int ww;
+	int ww, crumbs_from;
 
 	ui_line_init(&l, ui->ascii);
 	if (ui->who_known)
@@ -95,7 +95,23 @@ ui_draw_title(struct ui *ui)
 	if (ww > ui->cols / 2)
 		ww = ui->cols / 2;
 	ui_line_add(&l, " oms", -1);
-	for (int i = 0; i < ui->depth; i++) {
+	{
+		/* bounded: the last three places, "..." before them */
+		int shown = 0, first = 0;
+
+		for (int i = ui->depth - 1; i >= 0; i--)
+			if (!ui->stack[i]->ops->dialog && ++shown == 3) {
+				first = i;
+				break;
+			}
+		for (int i = 0; i < first; i++)
+			if (!ui->stack[i]->ops->dialog) {
+				ui_line_add(&l, ui->ascii ? " > ..." : " \xe2\x80\xba \xe2\x80\xa6", -1);
+				break;
+			}
+		crumbs_from = first;
+	}
+	for (int i = crumbs_from; i < ui->depth; i++) {
 		struct view *v = ui->stack[i];
 		const char *t = NULL;
 

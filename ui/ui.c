@@ -104,6 +104,17 @@ ui_configure(struct ui *ui, struct oms_ctx *ctx, struct oms_error *cfgerr)
 		ui->report_conninfo = ctx->conninfo;      /* a second connection to the primary */
 	ui->plain = ctx->plain;
 	codeset = nl_langinfo(CODESET);
+	/* No UTF-8 locale (LANG unset, su -, a minimal machine, SSH without
+	 * LANG): names would show as "Zo? ?ngstr?m". The database speaks
+	 * UTF-8, so oms draws in C.UTF-8 unless LC_ALL=C (or POSIX) asks for
+	 * the ASCII fallback, as --plain does. */
+	if (!ctx->plain && (!codeset || strcmp(codeset, "UTF-8") != 0)) {
+		const char *all = getenv("LC_ALL");
+
+		if (!(all && (strcmp(all, "C") == 0 || strcmp(all, "POSIX") == 0)) &&
+		    setlocale(LC_CTYPE, "C.UTF-8"))
+			codeset = nl_langinfo(CODESET);
+	}
 	ui->ascii = ctx->plain || !codeset || strcmp(codeset, "UTF-8") != 0;
 	ui_keymap_init(&ui->km);
 	ui->copy = !ctx->cfg || config_get_bool(ctx->cfg, "ui", "copy", true);

@@ -49,3 +49,9 @@ tests_unit_test_line_edit_LDADD = liboms_core.a $(CMOCKA_LIBS)
 tests_unit_test_date_words_SOURCES = tests/unit/test_date_words.c ui/date_words.c
 tests_unit_test_date_words_CFLAGS = $(ui_test_cflags)
 tests_unit_test_date_words_LDADD = $(CMOCKA_LIBS)
+## issue 13: phones for display (src/app/phone_format.c), alone
+check_PROGRAMS += tests/unit/test_phone_format
+TESTS += tests/unit/test_phone_format
+tests_unit_test_phone_format_SOURCES = tests/unit/test_phone_format.c src/app/phone_format.c
+tests_unit_test_phone_format_CFLAGS = $(ui_test_cflags)
+tests_unit_test_phone_format_LDADD = $(CMOCKA_LIBS)

@@ -14,6 +14,7 @@
 #include "form.h"
 #include "input.h"
 #include "screens.h"
+#include "app/phone_format.h"
 #include "clipboard.h"
 #include "views.h"
 
@@ -66,7 +67,7 @@ customer_build_head(struct customer_view *c)
 	struct ui_doc *d = &c->head;
 	json_t *fig, *addrs, *tickets, *a, *t;
 	const char *cur;
-	char buf[800], m1[48], m2[48], d1[16], d2[16], d3[16];
+	char buf[800], m1[48], m2[48], d1[16], d2[16], d3[16], ph[48];
 	size_t i, ndef = 0, nopen = 0;
 
 	doc_clear(d);
@@ -83,7 +84,8 @@ customer_build_head(struct customer_view *c)
 	snprintf(buf, sizeof buf, "%s  customer %s  since %s", js(c->card, "full_name"),
 		 js(c->card, "id"), d1);
 	doc_add(d, UI_EL_HEADER, buf);
-	snprintf(buf, sizeof buf, "%s  %s", js(c->card, "email"), js(c->card, "phone"));
+	snprintf(buf, sizeof buf, "%s  %s", js(c->card, "email"),
+		 phone_format(js(c->card, "phone"), ph, sizeof ph));
 	doc_add(d, UI_EL_NORMAL, buf);
 	money(fig, cur, m1, sizeof m1, "spend_minor");
 	money(fig, cur, m2, sizeof m2, "refunds_minor");

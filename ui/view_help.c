@@ -70,8 +70,20 @@ help_build(struct help_view *h)
 			ui_line_add(&l, " ", 1);
 			ui_line_cell(&l, ui_actions[a].name, 14, false);
 			ui_line_add(&l, " ", 1);
-			ui_line_add(&l, ui_actions[a].help, d->width - l.w);
-			doc_add_line(d, UI_EL_NORMAL, &l);
+			if (l.w + ui_width(ui_actions[a].help) <= d->width) {
+				ui_line_add(&l, ui_actions[a].help, -1);
+				doc_add_line(d, UI_EL_NORMAL, &l);
+			} else {
+				/* too long for the width: wrapped under itself, never cut */
+				char *text = malloc(l.len + strlen(ui_actions[a].help) + 1);
+
+				if (text) {
+					memcpy(text, l.buf, l.len);
+					strcpy(text + l.len, ui_actions[a].help);
+					doc_wrap(d, UI_EL_NORMAL, l.w, text);
+					free(text);
+				}
+			}
 			ui_line_free(&l);
 		}
 	}

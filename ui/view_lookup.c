@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/phone_format.h"
 #include "app/row.h"
 #include "bench.h"
 #include "clipboard.h"
@@ -22,6 +23,7 @@ enum { TAG_FIRST = 1, TAG_MORE, TAG_SUGGEST };
 
 /* what one types to find an order or a customer (lookup_query.text) */
 #define LOOKUP_MAXCHARS 200
+#define LOOKUP_RECENT 20
 
 struct lookup_view {
 	struct view v;
@@ -38,6 +40,10 @@ struct lookup_view {
 	struct ui_list list;
 	struct row_set srows;      /* suggestions that exist (LOOKUP_MAX_SUGGEST at most) */
 	int suggest_wait;
+	/* the lookups that opened something, newest first: Up in an empty
+	 * Find line brings them back, Down goes the other way */
+	char recent[LOOKUP_RECENT][LOOKUP_MAXCHARS * 4 + 1];
+	int nrecent, recent_at;    /* recent_at: the one shown, -1 none */
 };
 
 static struct lookup_view *
@@ -194,6 +200,25 @@ lookup_current(const struct lookup_view *l)
 	return l->searched && l->sent_kind == l->q.kind && strcmp(l->sent_text, l->q.text) == 0;
 }
 
+/* The text that opened something goes first in the recent lookups. */
+static void
+lookup_remember(struct lookup_view *l)
+{
+	int i;
+
+	if (l->in.len == 0)
+		return;
+	for (i = 0; i < l->nrecent && strcmp(l->recent[i], l->in.buf) != 0; i++)
+		;
+	if (i == l->nrecent && l->nrecent < LOOKUP_RECENT)
+		l->nrecent++;
+	if (i == LOOKUP_RECENT)
+		i = LOOKUP_RECENT - 1;
+	memmove(l->recent[1], l->recent[0], (size_t)i * sizeof l->recent[0]);
+	snprintf(l->recent[0], sizeof l->recent[0], "%.*s", (int)sizeof l->recent[0] - 1, l->in.buf);
+	l->recent_at = -1;
+}
+
 static int
 lookup_open_selected(struct lookup_view *l)
 {
@@ -212,8 +237,22 @@ lookup_open_selected(struct lookup_view *l)
 	} else {
 		return UI_HANDLED;
 	}
+	lookup_remember(l);
 	if (nv)
 		ui_push(ui, nv);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+/* Enter on typed text that matches several: not the first of them (the
+ * wrong Ångström), but the list, to choose from. */
+static int
+lookup_choose(struct lookup_view *l)
+{
+	char k[16];
+
+	l->list_focus = true;
+	ui_message(l->v.ui, UI_EL_HINT, "%d%s match: choose one (Up, Down), then %s.", l->rows.n,
+		   l->more ? "+" : "", ui_keymap_key(&l->v.ui->km, UI_ACT_OPEN, k, sizeof k));
 	return UI_HANDLED | UI_REDRAW;
 }
 
@@ -257,8 +296,25 @@ lookup_key(struct view *v, int key, int action)
 
 	if (l->list_focus && ui_key_is_text(key) && action == UI_ACT_NONE)
 		l->list_focus = false;    /* a letter that is no key: typing again */
-	if (!l->list_focus && (flags = lookup_line_key(l, key, action)) & UI_HANDLED)
+	if (!l->list_focus && (action == UI_ACT_UP || action == UI_ACT_DOWN) &&
+	    (l->in.len == 0 || l->recent_at >= 0) && l->nrecent > 0) {
+		/* the recent lookups, in an empty line (or while going through them) */
+		int at = l->recent_at + (action == UI_ACT_UP ? 1 : -1);
+
+		if (at >= l->nrecent)
+			return UI_HANDLED;
+		if (at < 0)
+			ui_input_clear(&l->in);
+		else
+			ui_input_set(&l->in, l->recent[at]);
+		lookup_changed(l);
+		l->recent_at = at < 0 ? -1 : at;
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (!l->list_focus && (flags = lookup_line_key(l, key, action)) & UI_HANDLED) {
+		l->recent_at = -1;        /* edited: no longer a recent one */
 		return flags;
+	}
 	switch (action) {
 	case UI_ACT_OPEN:
 		if (!lookup_current(l)) {
@@ -271,6 +327,8 @@ lookup_key(struct view *v, int key, int action)
 			l->open_pending = true;
 			return UI_HANDLED | UI_REDRAW;
 		}
+		if (!l->list_focus && !lookup_suggesting(l) && l->rows.n > 1)
+			return lookup_choose(l);
 		return lookup_open_selected(l);
 	case UI_ACT_NEXT_FIELD:
 		l->list_focus = !l->list_focus;
@@ -392,8 +450,10 @@ lookup_result(struct view *v, int tag, struct db_result *res, const struct oms_e
 	ui_list_set_count(&l->list, l->rows.n);
 	if (tag == TAG_FIRST)   /* bench: from this query's send to its rows on the screen */
 		ui_bench_after_draw("lookup", lookup_kind_name(l->sent_kind), 0);
-	if (want_open && l->rows.n > 0)   /* else "nothing found" says why */
+	if (want_open && l->rows.n == 1)   /* else "nothing found" says why */
 		return lookup_open_selected(l) | UI_REDRAW;
+	if (want_open && l->rows.n > 1)
+		return lookup_choose(l);
 	return UI_REDRAW;
 }
 
@@ -407,6 +467,10 @@ static struct lookup_cols
 lookup_columns(int w)
 {
 	struct lookup_cols c = { .no = 9, .status = w >= 76 ? 19 : 12, .date = 10, .total = 12 };
+
+	/* wider than 80: half of it to the status (a customer's e-mail) */
+	if (w > 80)
+		c.status += (w - 80) / 2;
 
 	c.name = w - c.no - c.status - c.date - c.total - 4;
 	if (c.name < 8)
@@ -432,9 +496,15 @@ lookup_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element
 
 	if (lookup_is_customer(s, row)) {
 		lookup_cell(line, "Customer", c.no, false, true);
-		lookup_cell(line, row_set_get(s, row, "full_name"), c.name, false, true);
-		lookup_cell(line, row_set_get(s, row, "email"), c.status + 1 + c.date, false, true);
-		lookup_cell(line, row_set_get(s, row, "phone"), c.total, true, false);
+		/* the phone as its country writes it takes 3 more columns: from
+		 * the name while it keeps 14, else from the e-mail */
+		int from_name = c.name >= 17 ? 3 : 0;
+
+		lookup_cell(line, row_set_get(s, row, "full_name"), c.name - from_name, false, true);
+		lookup_cell(line, row_set_get(s, row, "email"), c.status + 1 + c.date - 3 + from_name,
+			    false, true);
+		lookup_cell(line, phone_format(row_set_get(s, row, "phone"), buf, sizeof buf),
+			    c.total + 3, true, false);
 		return;
 	}
 	lookup_cell(line, row_set_get(s, row, "order_no"), c.no, false, true);
@@ -457,9 +527,11 @@ lookup_header(const struct lookup_view *l, int w, struct ui_line *head)
 		ncust += lookup_is_customer(lookup_shown(l), i);
 	if (n > 0 && ncust == n) {
 		lookup_cell(head, "", c.no, false, true);
-		lookup_cell(head, "Name", c.name, false, true);
-		lookup_cell(head, "E-mail", c.status + 1 + c.date, false, true);
-		lookup_cell(head, "Phone", c.total, true, false);
+		int from_name = c.name >= 17 ? 3 : 0;
+
+		lookup_cell(head, "Name", c.name - from_name, false, true);
+		lookup_cell(head, "E-mail", c.status + 1 + c.date - 3 + from_name, false, true);
+		lookup_cell(head, "Phone", c.total + 3, true, false);
 		return;
 	}
 	lookup_cell(head, "Number", c.no, false, true);
@@ -673,5 +745,6 @@ view_lookup_new(struct ui *ui)
 	row_set_init(&l->srows, &row_lookup);
 	l->in.max = LOOKUP_MAXCHARS;
 	l->qst = OMS_OK;
+	l->recent_at = -1;
 	return &l->v;
 }

@@ -8,6 +8,7 @@
 
 #include "doc.h"
 #include "screens.h"
+#include "app/phone_format.h"
 #include "clipboard.h"
 #include "views.h"
 
@@ -222,6 +223,7 @@ order_doc_history(struct order_view *o)
 static void
 order_build(struct order_view *o)
 {
+	char ph[48];
 	struct ui_doc *d = &o->doc;
 	json_t *cust, *seller;
 	const char *cur;
@@ -244,7 +246,7 @@ order_build(struct order_view *o)
 	doc_add(d, ui_theme_status_element(js(o->card, "status")) == UI_EL_NORMAL ? UI_EL_HEADER :
 		ui_theme_status_element(js(o->card, "status")), buf);
 	doc_wrapf(d, UI_EL_NORMAL, 9, "Customer %s  %s  %s", js(cust, "full_name"), js(cust, "email"),
-		  js(cust, "phone"));
+		  phone_format(js(cust, "phone"), ph, sizeof ph));
 	snprintf(buf, sizeof buf, "Placed %s  Confirmed %s  Shipped %s  Delivered %s",
 		 tm(o->card, "placed_at", t, sizeof t), tm(o->card, "confirmed_at", t1, sizeof t1),
 		 tm(o->card, "shipped_at", t2, sizeof t2), tm(o->card, "delivered_at", t3, sizeof t3));

@@ -10,6 +10,8 @@ liboms_app_a_SOURCES = \
 	src/app/job.h src/app/job.c src/app/reason.h src/app/reason.c \
 	src/app/report.h src/app/report.c \
 	src/app/row.h src/app/row.c src/app/rows.c
+## issue 13: phones for display, shared by the terminal client and the CLI
+liboms_app_a_SOURCES += src/app/phone_format.c src/app/phone_format.h
 
 APP_TEST_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) \
 	$(LIBPQ_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)

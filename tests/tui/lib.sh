@@ -44,13 +44,14 @@ tui_start() {
 	trap 'tui_stop; cluster_stop' EXIT
 	local cmd
 	[ -f "$CLUSTER_DIR/oms.conf" ] || : >"$CLUSTER_DIR/oms.conf"
-	cmd="env TERM=${TUI_TERM:-screen} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1 HOME=$CLUSTER_DIR"
+	# TUI_LOCALE: the locale's variables ("-u LANG -u LC_ALL": none at all)
+	cmd="env ${TUI_LOCALE:-LANG=C.UTF-8 LC_ALL=C.UTF-8} TERM=${TUI_TERM:-screen} TZ=UTC NO_COLOR=1 HOME=$CLUSTER_DIR"
 	cmd="$cmd OMS_CONFIG=$CLUSTER_DIR/oms.conf PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=$PGDATABASE"
 	cmd="${TUI_SHELL_PREFIX:-}$cmd $OMS_BUILDDIR/oms -d \"user=${TUI_USER:-demo_csr}\" $*; sleep 30"
 	# TUI_COLOR=1: NO_COLOR left unset, for the theme journeys
 	if [ -n "${TUI_COLOR:-}" ]; then
 		cmd=${cmd/ NO_COLOR=1/}
-		cmd=${cmd/env TERM=/env -u NO_COLOR TERM=}
+		cmd=${cmd/env /env -u NO_COLOR }
 	fi
 	# TUI_AFTER: shell text run when oms has exited, e.g. to show its status
 	if [ -n "${TUI_AFTER:-}" ]; then

@@ -64,3 +64,6 @@ EXTRA_DIST += tests/tui/leaving.test tests/tui/typing.test tests/tui/man-groff.t
 ## issue 13: messages (going when the person acts, the history) and copy (OSC 52)
 TESTS += tests/tui/messages.test tests/tui/copy.test
 EXTRA_DIST += tests/tui/messages.test tests/tui/copy.test
+## issue 13: locales, the breadcrumb, Enter on a name that matches several
+TESTS += tests/tui/terminals.test tests/tui/walkthrough.test
+EXTRA_DIST += tests/tui/terminals.test tests/tui/walkthrough.test
