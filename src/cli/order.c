@@ -16,6 +16,22 @@
 
 const char cli_usage_find[] = "oms find [--json] [--limit N] TEXT...";
 
+/* `oms find Zoë Ång` == `oms find "Zoë Ång"`: the words joined by blanks. */
+static bool
+find_append(char *text, size_t size, size_t *used, const char *word)
+{
+	size_t k = strlen(word);
+
+	if (*used + k + 2 > size)
+		return false;
+	if (*used)
+		text[(*used)++] = ' ';
+	memcpy(text + *used, word, k);
+	*used += k;
+	text[*used] = '\0';
+	return true;
+}
+
 int
 cli_cmd_find(struct cli *c, int argc, char **argv)
 {
@@ -23,7 +39,7 @@ cli_cmd_find(struct cli *c, int argc, char **argv)
 	char text[1024] = "";
 	size_t used = 0;
 	long limit = 50;
-	int ch;
+	int ch, nwords = 0;
 	struct lookup_query q;
 	struct oms_error err = {0};
 	struct app_stmt st;
@@ -33,8 +49,15 @@ cli_cmd_find(struct cli *c, int argc, char **argv)
 
 	optind = 0;          /* 0: GNU getopt re-initialises (main used "+") */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch == 'l') {
+	/* "-": words come back in order (ch 1), so options may stand after
+	 * them: `oms find zoe angstrom --limit 3` (issue 13); after "--"
+	 * everything is words */
+	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (ch == 1) {
+			if (!find_append(text, sizeof text, &used, optarg))
+				return cli_usage_error(c, cli_usage_find, "the text is too long");
+			nwords++;
+		} else if (ch == 'l') {
 			char *end;
 
 			limit = strtol(optarg, &end, 10);
@@ -44,20 +67,11 @@ cli_cmd_find(struct cli *c, int argc, char **argv)
 			return cli_usage_error(c, cli_usage_find, "unknown option %s", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error(c, cli_usage_find, "what to find?");
-	/* `oms find Zoë Ång` == `oms find "Zoë Ång"` */
-	for (int i = optind; i < argc; i++) {
-		size_t k = strlen(argv[i]);
-
-		if (used + k + 2 > sizeof text)
+	for (; optind < argc; optind++, nwords++)
+		if (!find_append(text, sizeof text, &used, argv[optind]))
 			return cli_usage_error(c, cli_usage_find, "the text is too long");
-		if (used)
-			text[used++] = ' ';
-		memcpy(text + used, argv[i], k);
-		used += k;
-		text[used] = '\0';
-	}
+	if (nwords == 0)
+		return cli_usage_error(c, cli_usage_find, "what to find?");
 	if (lookup_classify(text, c->cc, &q, &err) != OMS_OK)
 		return cli_fail(c, &err);
 	if (q.check_failed) {

@@ -8,6 +8,9 @@ CLI_TESTS = tests/cli/find.test tests/cli/show.test tests/cli/cancel.test \
 	tests/cli/registry.test tests/cli/money.test \
 	tests/cli/export.test tests/cli/outfile.test \
 	tests/cli/report.test tests/cli/dashboard.test
+## issue 13: options after the words (oms find zoe angstrom --limit 3)
+CLI_TESTS += tests/cli/find_options.test
+
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh
 
