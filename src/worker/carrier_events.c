@@ -1,13 +1,141 @@
 /* Carrier webhook Events (issue 11): see carrier_events.h. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <microhttpd.h>
 
 #include "db/db.h"
 #include "http/carrier.h"
 #include "log.h"
 #include "worker/carrier_events.h"
+#include "worker/webhook.h"
+
+#define MAX_SECRETS 4
+#define RATE_SLOTS 256
+
+/* What the main thread configures and the listener's thread reads. */
+static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
+static char secret_buf[1024];
+static const char *cfg_secrets[MAX_SECRETS];
+static int cfg_nsecrets;
+static long cfg_rate = 50;
+
+/* A token bucket per source address (a small table; the least recently
+ * seen address gives its slot up). */
+static struct bucket {
+	char addr[INET6_ADDRSTRLEN];
+	double tokens;
+	double at;                /* seconds, monotonic */
+} buckets[RATE_SLOTS];
+
+void
+carrier_events_configure(const char *list, long per_s)
+{
+	char *tok, *save = NULL;
+
+	pthread_mutex_lock(&cfg_lock);
+	snprintf(secret_buf, sizeof secret_buf, "%s", list ? list : "");
+	cfg_nsecrets = 0;
+	for (tok = strtok_r(secret_buf, " \t,", &save); tok && cfg_nsecrets < MAX_SECRETS;
+	     tok = strtok_r(NULL, " \t,", &save))
+		cfg_secrets[cfg_nsecrets++] = tok;
+	cfg_rate = per_s > 0 ? per_s : 50;
+	pthread_mutex_unlock(&cfg_lock);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* May addr send one more request now? (called with cfg_lock held) */
+static bool
+rate_ok(const char *addr)
+{
+	double t = now_s(), burst = 2.0 * (double)cfg_rate;
+	struct bucket *b = NULL, *oldest = &buckets[0];
+
+	for (int i = 0; i < RATE_SLOTS; i++) {
+		if (!strcmp(buckets[i].addr, addr)) {
+			b = &buckets[i];
+			break;
+		}
+		if (buckets[i].at < oldest->at)
+			oldest = &buckets[i];
+	}
+	if (!b) {
+		b = oldest;
+		snprintf(b->addr, sizeof b->addr, "%s", addr);
+		b->tokens = burst;
+		b->at = t;
+	}
+	b->tokens += (t - b->at) * (double)cfg_rate;
+	if (b->tokens > burst)
+		b->tokens = burst;
+	b->at = t;
+	if (b->tokens < 1.0)
+		return false;
+	b->tokens -= 1.0;
+	return true;
+}
+
+static void
+source_of(const struct webhook_request *rq, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info((struct MHD_Connection *)rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, len, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)len);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)len);
+}
+
+int
+carrier_events_handle(const struct webhook_request *rq, char *reply, size_t replylen)
+{
+	char src[INET6_ADDRSTRLEN], buf[1024];
+	const char *sec[MAX_SECRETS];
+	struct oms_error err = { 0 };
+	struct db *db;
+	bool lost = false, allowed;
+	int n, status;
+
+	source_of(rq, src, sizeof src);
+	pthread_mutex_lock(&cfg_lock);
+	allowed = rate_ok(src);
+	/* a private copy: a SIGHUP may change the secrets meanwhile */
+	memcpy(buf, secret_buf, sizeof buf);
+	n = cfg_nsecrets;
+	for (int i = 0; i < n; i++)
+		sec[i] = buf + (cfg_secrets[i] - secret_buf);
+	pthread_mutex_unlock(&cfg_lock);
+	if (!allowed) {
+		log_warn("carrier webhook from %s refused: over the rate limit", src);
+		snprintf(reply, replylen, "slow down");
+		return 429;
+	}
+	db = webhook_db(rq->wh, &err);
+	status = carrier_event_receive(db, rq->header(rq, "X-Hmac-Signature"), rq->body, rq->len, sec, n, src,
+				       reply, replylen, &lost);
+	if (lost)
+		webhook_db_lost(rq->wh);
+	return status;
+}
 
 int
 carrier_event_receive(struct db *db, const char *signature, const char *body, size_t len,

@@ -28,4 +28,14 @@ int carrier_event_receive(struct db *db, const char *signature, const char *body
 			  const char *const *secrets, int nsecrets, const char *source,
 			  char *reply, size_t replylen, bool *db_lost);
 
+/* The listener's route POST /webhooks/carrier (webhook.h): the database
+ * connection and reconnection are the listener's; the secrets and the rate
+ * limit per source address are [carrier] webhook_secret (several,
+ * separated by spaces, while rotating) and webhook_rate (requests per
+ * second per address, default 50, bursts of twice that; over it: 429). */
+struct webhook_request;
+int carrier_events_handle(const struct webhook_request *rq, char *reply, size_t replylen);
+/* Called by the worker's main thread when [carrier] is (re)read. */
+void carrier_events_configure(const char *secrets, long rate_per_s);
+
 #endif

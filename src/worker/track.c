@@ -23,6 +23,7 @@
 #include "http/breaker.h"
 #include "http/carrier.h"
 #include "log.h"
+#include "worker/carrier_events.h"
 #include "worker/worker.h"
 
 struct track_settings {
@@ -46,11 +47,17 @@ struct poll_ctx {
 static void
 track_settings_read(const struct oms_config *cfg)
 {
-	long v[7];
+	long v[8];
 	struct oms_error err = { 0 };
 
 	memset(&ts, 0, sizeof ts);
 	ts.cfg = cfg;
+	if (config_get_int(cfg, "carrier", "webhook_rate", 50, 1, 100000, &v[7], &err) != OMS_OK) {
+		log_warn("[carrier] webhook_rate: %s; 50 per second", err.msg);
+		v[7] = 50;
+		memset(&err, 0, sizeof err);
+	}
+	carrier_events_configure(config_get(cfg, "carrier", "webhook_secret", NULL), v[7]);
 	ts.ep.base_url = config_get(cfg, "carrier", "base_url", NULL);
 	ts.ep.api_key = config_get(cfg, "carrier", "api_key", NULL);
 	ts.ep.ca_file = config_get(cfg, "carrier", "ca_file", NULL);

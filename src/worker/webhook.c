@@ -20,6 +20,7 @@
 static const struct webhook_route routes[] = {
 	/* method  path                  handler */
 	{ "POST", "/webhooks/payment",  pay_events_handle },
+	{ "POST", "/webhooks/carrier",  carrier_events_handle },   /* carrier_events.c */
 };
 
 struct webhook {

@@ -73,7 +73,10 @@ EXTRA_DIST += tests/fakes/worker_carrier_poll.test tests/fakes/carrier_fake.py
 check_PROGRAMS += tests/fakes/carrier_event_drive
 tests_fakes_carrier_event_drive_SOURCES = tests/fakes/carrier_event_drive.c
 tests_fakes_carrier_event_drive_LDADD = liboms_worker.a liboms_http.a liboms_core.a \
-	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS)
+	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS) $(MHD_LIBS)
+# and through oms-worker's listener, with the carrier-aggregator fake sending
+TESTS += tests/fakes/worker_carrier_listener.test
+EXTRA_DIST += tests/fakes/worker_carrier_listener.test
 TESTS += tests/fakes/worker_carrier_webhook.test
 EXTRA_DIST += tests/fakes/worker_carrier_webhook.test tests/fakes/carrier_event_drive.c
 # Issue 11: the aggregator client's hashing, signature check and Tracker
