@@ -305,6 +305,11 @@ refund_job_result(struct job *jb, const struct http_response *resp)
 	} else {
 		payment_parse_refund(status, resp->body, resp->len, &r);
 	}
+	/* Stripe-Should-Retry: true on a 4xx (a lock at the gateway, say):
+	 * the gateway says the same request will work later */
+	if (resp->should_retry == 1 && r.outcome == PAYMENT_FATAL && r.http_status != 401 &&
+	    r.http_status != 403)
+		r.outcome = PAYMENT_RETRY;
 	payment_describe(&r, words, sizeof words);
 	if (resp->transport_error) {
 		job_service_failed(jb);
@@ -323,7 +328,7 @@ refund_job_result(struct job *jb, const struct http_response *resp)
 		return;
 	}
 	if (r.outcome == PAYMENT_RETRY) {
-		if (r.http_status != 409 && r.http_status != 429)  /* not an unwell gateway */
+		if (r.http_status < 400 || r.http_status > 499)  /* 4xx: not an unwell gateway */
 			job_service_failed(jb);
 		snprintf(msg, sizeof msg, "payment gateway: %s", words);
 		job_retry_after(jb, msg, resp->retry_after_ms > 0 ? (uint64_t)resp->retry_after_ms : 0);

@@ -201,7 +201,8 @@ payment_transient(struct job *jb, const struct http_response *resp, const struct
 		job_transport_message(resp, "payment gateway", msg, sizeof msg);
 	else
 		snprintf(msg, sizeof msg, "payment gateway: %s", words);
-	if (resp->transport_error || (r->http_status != 409 && r->http_status != 429))
+	/* 409, 429 or a 4xx the gateway says to retry: not an unwell gateway */
+	if (resp->transport_error || r->http_status < 400 || r->http_status > 499)
 		job_service_failed(jb);
 	job_retry_after(jb, msg, resp->retry_after_ms > 0 ? (uint64_t)resp->retry_after_ms : 0);
 }
@@ -218,6 +219,9 @@ verify_job_result(struct job *jb, const struct http_response *resp)
 		payment_parse_charge(resp->transport_error ? 0 : resp->status, resp->body, resp->len, &r);
 	else
 		payment_parse_intent(resp->transport_error ? 0 : resp->status, resp->body, resp->len, &r);
+	if (resp->should_retry == 1 && r.outcome == PAYMENT_FATAL && r.http_status != 401 &&
+	    r.http_status != 403)
+		r.outcome = PAYMENT_RETRY;     /* Stripe-Should-Retry: true */
 	payment_describe(&r, words, sizeof words);
 	if (resp->transport_error || r.outcome == PAYMENT_RETRY) {
 		payment_transient(jb, resp, &r, words);
@@ -297,6 +301,9 @@ capture_job_result(struct job *jb, const struct http_response *resp)
 		payment_parse_charge(resp->transport_error ? 0 : resp->status, resp->body, resp->len, &r);
 	else
 		payment_parse_intent(resp->transport_error ? 0 : resp->status, resp->body, resp->len, &r);
+	if (resp->should_retry == 1 && r.outcome == PAYMENT_FATAL && r.http_status != 401 &&
+	    r.http_status != 403)
+		r.outcome = PAYMENT_RETRY;     /* Stripe-Should-Retry: true */
 	payment_describe(&r, words, sizeof words);
 	if (resp->transport_error || r.outcome == PAYMENT_RETRY) {
 		payment_transient(jb, resp, &r, words);
