@@ -11,6 +11,7 @@
 
 #include "date_words.h"
 #include "doc.h"
+#include "export.h"
 #include "form.h"
 #include "input.h"
 #include "screens.h"
@@ -409,6 +410,7 @@ customer_key(struct view *v, int key, int action)
 		if (nv)
 			ui_push(v->ui, nv);
 		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_EXPORT: return ui_export_history(v->ui, c->id, &c->filter);
 	case UI_ACT_FILTER_STATUS:
 		c->want_last = false;
 		c->status_idx = (c->status_idx + 1) % (int)(sizeof status_cycle / sizeof status_cycle[0]);
