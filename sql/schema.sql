@@ -280,15 +280,15 @@ BEGIN
 		                             p_cancel.note, v_approval);
 	END IF;
 
-	-- The mails name what this cancellation cancelled (not every line of
-	-- the order), whether it was the whole order, and whether the order
-	-- was paid; the refund for it is the refund_id's (oms_api.mail_data),
-	-- and without one the mail says nothing about money (issue 12).
+	-- The mails name what this cancellation cancelled, not every line of
+	-- the order (issue 12): its lines by line_no, sku and quantity (the
+	-- worker takes names and prices from oms_api.mail_data) and whether
+	-- it left anything of the order; the refund for it is the refund_id's,
+	-- and without one the mail says nothing about money. Only keys that
+	-- oms_api.job shows whole (oms.job_public_keys): nothing personal.
 	v_mail := jsonb_build_object(
-		'partial', NOT v_all,
-		'paid', p_order.status <> 'PENDING',
-		'lines', (SELECT jsonb_agg(jsonb_build_object('name', i.name, 'sku', i.sku, 'qty', cl.qty,
-		                                              'line_total_minor', cl.qty * i.unit_price_minor)
+		'status', CASE WHEN v_all THEN 'CANCELLED' ELSE 'PARTLY_CANCELLED' END,
+		'lines', (SELECT jsonb_agg(jsonb_build_object('line_no', i.line_no, 'sku', i.sku, 'qty', cl.qty)
 		                           ORDER BY i.line_no)
 		          FROM oms.cancellation_line cl JOIN oms.order_item i ON i.id = cl.order_item_id
 		          WHERE cl.cancellation_id = p_cancel.id));
@@ -3058,12 +3058,25 @@ BEGIN
 	       NULL::numeric, 's', NULL::text, 'oms_api.jobs(''ready'')'
 	FROM oms.outbox o WHERE o.status = 'ready' AND o.next_attempt_at <= v_now;
 
-	-- shipping
+	-- shipping: the open reviews of the stuck-parcel sweep and the carriers
+	-- (oms.shipment_review, its partial index on open reviews)
 	RETURN QUERY
-	SELECT 'shipping', 'stuck', 'Stuck shipments (flagged, not delivered)', count(*)::numeric, NULL::numeric,
-	       'shipments', NULL::text, 'oms_api.report_orders(''stuck'', NULL, NULL)'
-	FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id
-	WHERE s.flagged AND o.status NOT IN ('DELIVERED', 'CANCELLED');
+	SELECT 'shipping', 'stuck', 'Stuck shipments awaiting review', count(*)::numeric, NULL::numeric,
+	       'shipments', NULL::text, 'oms_api.shipment_reviews()'
+	FROM oms.shipment_review r WHERE r.decided_at IS NULL AND r.reason = 'stuck';
+	RETURN QUERY
+	SELECT 'shipping', 'reviews_open', 'Shipments awaiting review (stuck, exceptions, returns, ...)',
+	       count(*)::numeric, NULL::numeric, 'shipments',
+	       (SELECT string_agg(format('%s %s', x.reason, x.n), ', ' ORDER BY x.reason)
+	        FROM (SELECT r2.reason, count(*) AS n FROM oms.shipment_review r2 WHERE r2.decided_at IS NULL
+	              GROUP BY r2.reason) x),
+	       'oms_api.shipment_reviews()'
+	FROM oms.shipment_review r WHERE r.decided_at IS NULL;
+	RETURN QUERY
+	SELECT 'shipping', 'reviews_oldest_age', 'Oldest shipment review open',
+	       round(extract(epoch FROM v_now - min(r.opened_at))), NULL::numeric, 's', NULL::text,
+	       'oms_api.shipment_reviews()'
+	FROM oms.shipment_review r WHERE r.decided_at IS NULL;
 
 	-- approvals awaiting and the oldest one's age
 	RETURN QUERY
@@ -3380,6 +3393,49 @@ $$;
 ALTER FUNCTION oms_api.fulfilment_queue(p_late_only boolean) OWNER TO oms_owner;
 
 --
+-- Name: gateway_event_outcome(text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.gateway_event_outcome(p_id text, p_outcome text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+BEGIN
+	PERFORM oms.begin_action('gateway_event_outcome', 'worker');
+	UPDATE oms.gateway_event SET outcome = left(p_outcome, 500) WHERE id = p_id;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.gateway_event_outcome(p_id text, p_outcome text) OWNER TO oms_owner;
+
+--
+-- Name: gateway_event_record(text, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.gateway_event_record(p_id text, p_type text, p_object_id text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $_$
+BEGIN
+	PERFORM oms.begin_action('gateway_event_record', 'worker');
+	IF p_id IS NULL OR p_id !~ '^[A-Za-z0-9_]{1,128}$' OR p_type IS NULL OR p_type !~ '^[a-z_.]{1,80}$' THEN
+		RAISE EXCEPTION 'malformed gateway event' USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'gateway_event', 'field', 'id'));
+	END IF;
+	INSERT INTO oms.gateway_event (id, type, object_id)
+	VALUES (p_id, p_type, CASE WHEN p_object_id ~ '^[A-Za-z0-9_]{1,128}$' THEN p_object_id END)
+	ON CONFLICT (id) DO NOTHING;
+	RETURN FOUND;
+END
+$_$;
+
+
+ALTER FUNCTION oms_api.gateway_event_record(p_id text, p_type text, p_object_id text) OWNER TO oms_owner;
+
+--
 -- Name: job(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -3444,6 +3500,86 @@ $$;
 
 
 ALTER FUNCTION oms_api.jobs(p_status text, p_kind text, p_limit integer, p_after_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: label_bought(bigint, jsonb); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.label_bought(p_order_no bigint, p_label jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('label_bought', 'fulfilment', 'admin');
+	v_carrier text;
+	v_service text;
+	v_ship bigint;
+	v_amount bigint;
+BEGIN
+	SELECT c.code, cs.service_level INTO v_carrier, v_service
+	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
+	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
+	  AND cs.aggregator_service = p_label ->> 'service'
+	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	IF NOT FOUND THEN
+		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
+		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
+		                                           'service', left(p_label ->> 'service', 40)));
+	END IF;
+	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
+		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
+	END IF;
+	v_amount := (p_label ->> 'amount_minor')::bigint;
+	v_ship := oms.ship(p_order_no, v_carrier, p_label ->> 'tracking_code', v_service, v_role);
+	UPDATE oms.shipment SET label_url = p_label ->> 'label_url' WHERE id = v_ship;
+	INSERT INTO oms.shipping_label (order_id, shipment_id, aggregator_shipment_id, rate_id, carrier, service_level,
+	                                amount_minor, currency, label_url, tracking_no, bought_by)
+	SELECT s.order_id, s.id, p_label ->> 'shipment_id', p_label ->> 'rate_id', v_carrier, v_service, v_amount,
+	       upper(p_label ->> 'currency'), p_label ->> 'label_url', s.tracking_no, oms.caller_name()
+	FROM oms.shipment s WHERE s.id = v_ship;
+	RETURN v_ship;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.label_bought(p_order_no bigint, p_label jsonb) OWNER TO oms_owner;
+
+--
+-- Name: label_request(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.label_request(p_order_no bigint) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('label_request', 'fulfilment', 'admin');
+	v_order oms.orders;
+	v_grams bigint;
+BEGIN
+	SELECT * INTO v_order FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	IF v_order.status <> 'CONFIRMED' THEN
+		RAISE EXCEPTION 'order % is %, not waiting to ship', p_order_no, v_order.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	SELECT sum((i.qty - i.cancelled_qty) * coalesce(it.weight_grams, 500)) INTO v_grams
+	FROM oms.order_item i JOIN oms.item it ON it.id = i.item_id WHERE i.order_id = v_order.id;
+	RETURN jsonb_build_object('order_no', p_order_no,
+		'to_address', v_order.ship_to,
+		'from_name', (SELECT s.name FROM oms.seller s WHERE s.id = v_order.seller_id),
+		'weight_grams', coalesce(v_grams, 0),
+		'weight_oz', round(coalesce(v_grams, 0) / 28.349523125, 1));
+END
+$$;
+
+
+ALTER FUNCTION oms_api.label_request(p_order_no bigint) OWNER TO oms_owner;
 
 --
 -- Name: lookup(text, text, integer, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -3948,6 +4084,21 @@ $$;
 
 
 ALTER FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_delay_ms bigint) OWNER TO oms_owner;
+
+--
+-- Name: payment_by_ref(text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.payment_by_ref(p_provider_ref text) RETURNS TABLE(order_no bigint, status text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT o.order_no, p.status FROM oms.payment p JOIN oms.orders o ON o.id = p.order_id
+	WHERE p.provider_ref = p_provider_ref
+$$;
+
+
+ALTER FUNCTION oms_api.payment_by_ref(p_provider_ref text) OWNER TO oms_owner;
 
 --
 -- Name: payment_capture_failed(bigint, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -5824,6 +5975,25 @@ COMMENT ON TABLE oms.export_secret IS 'key of the pseudonymous customer ids in a
 
 
 --
+-- Name: gateway_event; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.gateway_event (
+    id text NOT NULL,
+    type text NOT NULL,
+    object_id text,
+    received_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    outcome text,
+    CONSTRAINT gateway_event_id_check CHECK ((id ~ '^[A-Za-z0-9_]{1,128}$'::text)),
+    CONSTRAINT gateway_event_object_id_check CHECK ((object_id ~ '^[A-Za-z0-9_]{1,128}$'::text)),
+    CONSTRAINT gateway_event_outcome_check CHECK ((char_length(outcome) <= 500)),
+    CONSTRAINT gateway_event_type_check CHECK ((type ~ '^[a-z_.]{1,80}$'::text))
+);
+
+
+ALTER TABLE oms.gateway_event OWNER TO oms_owner;
+
+--
 -- Name: item; Type: TABLE; Schema: oms; Owner: oms_owner
 --
 
@@ -6890,6 +7060,14 @@ ALTER TABLE ONLY oms.export_secret
 
 
 --
+-- Name: gateway_event gateway_event_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.gateway_event
+    ADD CONSTRAINT gateway_event_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: holiday holiday_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
 --
 
@@ -7344,6 +7522,13 @@ CREATE INDEX customer_name_trgm ON oms.customer USING gin (oms.fold_name(full_na
 --
 
 CREATE INDEX customer_phone_idx ON oms.customer USING btree (phone);
+
+
+--
+-- Name: gateway_event_object_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX gateway_event_object_idx ON oms.gateway_event USING btree (object_id);
 
 
 --
@@ -9864,6 +10049,22 @@ REVOKE ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean) FROM PUBLIC
 
 
 --
+-- Name: FUNCTION gateway_event_outcome(p_id text, p_outcome text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.gateway_event_outcome(p_id text, p_outcome text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.gateway_event_outcome(p_id text, p_outcome text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION gateway_event_record(p_id text, p_type text, p_object_id text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.gateway_event_record(p_id text, p_type text, p_object_id text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.gateway_event_record(p_id text, p_type text, p_object_id text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION job(p_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -9877,6 +10078,24 @@ REVOKE ALL ON FUNCTION oms_api.job(p_id bigint) FROM PUBLIC;
 
 GRANT ALL ON FUNCTION oms_api.jobs(p_status text, p_kind text, p_limit integer, p_after_id bigint) TO oms_admin;
 REVOKE ALL ON FUNCTION oms_api.jobs(p_status text, p_kind text, p_limit integer, p_after_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION label_bought(p_order_no bigint, p_label jsonb); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.label_bought(p_order_no bigint, p_label jsonb) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.label_bought(p_order_no bigint, p_label jsonb) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.label_bought(p_order_no bigint, p_label jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION label_request(p_order_no bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.label_request(p_order_no bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.label_request(p_order_no bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.label_request(p_order_no bigint) FROM PUBLIC;
 
 
 --
@@ -9988,6 +10207,14 @@ REVOKE ALL ON FUNCTION oms_api.outbox_requeue(p_id bigint) FROM PUBLIC;
 
 GRANT ALL ON FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_delay_ms bigint) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_delay_ms bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_by_ref(p_provider_ref text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.payment_by_ref(p_provider_ref text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.payment_by_ref(p_provider_ref text) FROM PUBLIC;
 
 
 --
