@@ -71,6 +71,21 @@ cmd_refund_list(struct cli *c, int argc, char **argv)
 	return cli_list(c, &row_refund, &st, 0);
 }
 
+/* A gateway status in words where the word alone says too little. */
+static const char *
+status_words(const char *status)
+{
+	if (!strcmp(status, "unknown"))
+		return "unknown: outcome unknown at the gateway";
+	if (!strcmp(status, "refused"))
+		return "refused by the gateway: retry or settle outside";
+	if (!strcmp(status, "discrepancy"))
+		return "discrepancy: the gateway's answer is not this refund";
+	if (!strcmp(status, "settled_outside"))
+		return "settled outside the gateway";
+	return status;
+}
+
 static int
 cmd_refund_show(struct cli *c, int argc, char **argv)
 {
@@ -107,7 +122,7 @@ cmd_refund_show(struct cli *c, int argc, char **argv)
 #define V(name) row_set_get(&w, 0, name)
 #define T(name) row_set_text(&w, 0, name, t, sizeof t)
 		printf("Refund %s  %s  %s\n", V("id"), row_set_text(&w, 0, "amount_minor", m, sizeof m),
-		       V("status"));
+		       status_words(V("status")));
 		cli_label("Order");
 		printf("%s", V("order_no"));
 		if (row_set_ll(&w, 0, "cancellation_id"))
