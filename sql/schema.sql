@@ -5539,6 +5539,38 @@ $$;
 ALTER FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) OWNER TO oms_owner;
 
 --
+-- Name: set_handling_days(integer, bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.set_handling_days(p_days integer, p_seller_id bigint DEFAULT NULL::bigint) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('set_handling_days', 'fulfilment', 'admin');
+	v_seller bigint := CASE WHEN v_role = 'fulfilment' THEN oms.caller_seller_id() ELSE p_seller_id END;
+BEGIN
+	IF v_role = 'fulfilment' AND p_seller_id IS NOT NULL AND p_seller_id IS DISTINCT FROM v_seller THEN
+		RAISE EXCEPTION 'set_handling_days is not allowed for another seller' USING ERRCODE = '42501',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'not_allowed', 'action', 'set_handling_days'));
+	END IF;
+	IF p_days IS NULL OR p_days NOT BETWEEN 0 AND 30 THEN
+		PERFORM oms.raise_error('22023', 'handling days are 0 to 30',
+		                        jsonb_build_object('rule', 'handling_days', 'field', 'handling_days', 'min', 0, 'max', 30));
+	END IF;
+	UPDATE oms.seller s SET handling_days = p_days WHERE s.id = v_seller;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'seller % not found', v_seller USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'seller_not_found', 'seller_id', v_seller));
+	END IF;
+	RETURN p_days;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.set_handling_days(p_days integer, p_seller_id bigint) OWNER TO oms_owner;
+
+--
 -- Name: shipment_reviews(boolean); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -10512,6 +10544,15 @@ REVOKE ALL ON FUNCTION oms_api.request_refund(p_order_no bigint, p_amount_minor 
 GRANT ALL ON FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) TO oms_admin;
 GRANT ALL ON FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) TO oms_csr;
 REVOKE ALL ON FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text, p_note text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION set_handling_days(p_days integer, p_seller_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.set_handling_days(p_days integer, p_seller_id bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.set_handling_days(p_days integer, p_seller_id bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.set_handling_days(p_days integer, p_seller_id bigint) FROM PUBLIC;
 
 
 --

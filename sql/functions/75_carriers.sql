@@ -743,3 +743,36 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms_api.label_bought(bigint,jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.label_bought(bigint,jsonb) TO oms_admin, oms_fulfilment;
+
+-- ---------------------------------------------------------------------------
+-- Sellers' processing time
+
+-- The seller's handling days (0 to 30), the business days between
+-- confirmation and handing the parcel over, counted in every estimate
+-- before shipping. Fulfilment staff set their own seller's; an
+-- administrator names the seller. Returns the days now in force.
+CREATE OR REPLACE FUNCTION oms_api.set_handling_days(p_days int, p_seller_id bigint DEFAULT NULL) RETURNS int
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('set_handling_days', 'fulfilment', 'admin');
+	v_seller bigint := CASE WHEN v_role = 'fulfilment' THEN oms.caller_seller_id() ELSE p_seller_id END;
+BEGIN
+	IF v_role = 'fulfilment' AND p_seller_id IS NOT NULL AND p_seller_id IS DISTINCT FROM v_seller THEN
+		RAISE EXCEPTION 'set_handling_days is not allowed for another seller' USING ERRCODE = '42501',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'not_allowed', 'action', 'set_handling_days'));
+	END IF;
+	IF p_days IS NULL OR p_days NOT BETWEEN 0 AND 30 THEN
+		PERFORM oms.raise_error('22023', 'handling days are 0 to 30',
+		                        jsonb_build_object('rule', 'handling_days', 'field', 'handling_days', 'min', 0, 'max', 30));
+	END IF;
+	UPDATE oms.seller s SET handling_days = p_days WHERE s.id = v_seller;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'seller % not found', v_seller USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'seller_not_found', 'seller_id', v_seller));
+	END IF;
+	RETURN p_days;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.set_handling_days(integer,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.set_handling_days(integer,bigint) TO oms_admin, oms_fulfilment;
