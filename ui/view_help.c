@@ -111,6 +111,24 @@ help_build(struct help_view *h)
 		 "sending, nothing typed is lost and Enter tries again: a cancellation is never "
 		 "done twice, and a refund request carries its own key, so it is never made twice. "
 		 "A read-only server (a standby) changes nothing.");
+	if (ui_screen_allowed(ui, UI_SCREEN_REPORTS)) {
+		doc_section(d, "Reports");
+		doc_wrap(d, UI_EL_NORMAL, 2, "  On the report screen t chooses the report, p a named period "
+			 "(today ... this year), d a typed one (2025-01-20 2025-02-10, -30d today, last "
+			 "month), b the grouping (day, week, month, all), s a seller (analysts, "
+			 "administrators); Left and Right move to the figure the chart shows, and Enter "
+			 "lists the orders behind it (administrators, fulfilment staff). Reports run on "
+			 "the report connection: the other screens keep answering meanwhile.");
+	}
+	if (ui_screen_allowed(ui, UI_SCREEN_DASHBOARD))
+		doc_wrap(d, UI_EL_NORMAL, 2, "  The dashboard (your home) reads its figures again by "
+			 "itself; Enter opens the list behind a figure.");
+	doc_section(d, "Export");
+	doc_wrap(d, UI_EL_NORMAL, 2, "  e (F8 while typing) exports the list on screen exactly as it "
+		 "is filtered (a report, the orders behind a figure, the lookup's results, a "
+		 "customer's history, the approvals) to a CSV, XLSX or JSON file: a progress bar "
+		 "shows the rows written, the rate and the time left; Esc cancels and removes the "
+		 "partial file.");
 	doc_section(d, "Rules named in messages");
 	{
 		static const char *const rules[] = {
