@@ -176,7 +176,7 @@ AS $$
 		p_sign * f.delivered::int, p_sign * coalesce(f.transit_secs, 0),
 		p_sign * f.with_estimate::int, p_sign * f.on_time::int, p_sign * f.exception::int,
 		p_sign * f.stuck::int, p_sign * f.inaccurate::int);
-	INSERT INTO oms.report_month SELECT (date_trunc('month', d.day))::date, d.seller_id, d.currency, d.status,
+	INSERT INTO oms.report_month SELECT (date_trunc('month', d.day::timestamp))::date, d.seller_id, d.currency, d.status,
 		d.orders, d.total_minor, d.confirmed, d.process_secs, d.shipped, d.ship_secs, d.in_time, d.delivered,
 		d.transit_secs, d.with_estimate, d.on_time, d.exceptions, d.stuck, d.inaccurate
 	FROM (VALUES (f.day, f.seller_id, f.currency, f.status, p_sign, p_sign * f.total_minor,
@@ -195,7 +195,7 @@ LANGUAGE sql
 AS $$
 	INSERT INTO oms.report_cancel_day VALUES (f.day, f.seller_id, f.reason_code,
 		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units);
-	INSERT INTO oms.report_cancel_month VALUES ((date_trunc('month', f.day))::date, f.seller_id, f.reason_code,
+	INSERT INTO oms.report_cancel_month VALUES ((date_trunc('month', f.day::timestamp))::date, f.seller_id, f.reason_code,
 		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units)
 $$;
 REVOKE ALL ON FUNCTION oms.report_cancel_add(oms.report_cancel,int) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
@@ -205,7 +205,7 @@ LANGUAGE sql
 AS $$
 	INSERT INTO oms.report_refund_day VALUES (f.day, f.seller_id, f.currency, f.approval, f.status,
 		p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int, p_sign * coalesce(f.exec_secs, 0));
-	INSERT INTO oms.report_refund_month VALUES ((date_trunc('month', f.day))::date, f.seller_id, f.currency,
+	INSERT INTO oms.report_refund_month VALUES ((date_trunc('month', f.day::timestamp))::date, f.seller_id, f.currency,
 		f.approval, f.status, p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int,
 		p_sign * coalesce(f.exec_secs, 0))
 $$;
@@ -356,15 +356,15 @@ BEGIN
 	       count(exec_secs), coalesce(sum(exec_secs), 0)
 	FROM oms.report_refund GROUP BY 1, 2, 3, 4, 5;
 	INSERT INTO oms.report_month
-	SELECT (date_trunc('month', day))::date, seller_id, currency, status, sum(orders), sum(total_minor),
+	SELECT (date_trunc('month', day::timestamp))::date, seller_id, currency, status, sum(orders), sum(total_minor),
 	       sum(confirmed), sum(process_secs), sum(shipped), sum(ship_secs), sum(in_time), sum(delivered),
 	       sum(transit_secs), sum(with_estimate), sum(on_time), sum(exceptions), sum(stuck), sum(inaccurate)
 	FROM oms.report_day GROUP BY 1, 2, 3, 4;
 	INSERT INTO oms.report_cancel_month
-	SELECT (date_trunc('month', day))::date, seller_id, reason_code, who, scope, state, sum(n), sum(units)
+	SELECT (date_trunc('month', day::timestamp))::date, seller_id, reason_code, who, scope, state, sum(n), sum(units)
 	FROM oms.report_cancel_day GROUP BY 1, 2, 3, 4, 5, 6;
 	INSERT INTO oms.report_refund_month
-	SELECT (date_trunc('month', day))::date, seller_id, currency, approval, status, sum(n), sum(amount_minor),
+	SELECT (date_trunc('month', day::timestamp))::date, seller_id, currency, approval, status, sum(n), sum(amount_minor),
 	       sum(exec_n), sum(exec_secs)
 	FROM oms.report_refund_day GROUP BY 1, 2, 3, 4, 5;
 	ANALYZE oms.report_order, oms.report_cancel, oms.report_refund,
@@ -505,7 +505,7 @@ BEGIN
 	                      sum(m.shipped), sum(m.ship_secs), sum(m.in_time), sum(m.delivered), sum(m.transit_secs),
 	                      sum(m.with_estimate), sum(m.on_time), sum(m.exceptions), sum(m.stuck), sum(m.inaccurate)) AS v
 	           FROM oms.report_month m GROUP BY 1, 2, 3, 4 HAVING sum(m.orders) <> 0 OR sum(m.total_minor) <> 0),
-	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.currency, d.status,
+	r AS (SELECT date_trunc('month', d.day::timestamp)::date AS month, d.seller_id, d.currency, d.status,
 	             jsonb_build_array(sum(d.orders), sum(d.total_minor), sum(d.confirmed), sum(d.process_secs),
 	                 sum(d.shipped), sum(d.ship_secs), sum(d.in_time), sum(d.delivered), sum(d.transit_secs),
 	                 sum(d.with_estimate), sum(d.on_time), sum(d.exceptions), sum(d.stuck), sum(d.inaccurate)) AS v
@@ -519,7 +519,7 @@ BEGIN
 	WITH s AS (SELECT m.month, m.seller_id, m.reason_code, m.who, m.scope, m.state,
 	                  jsonb_build_array(sum(m.n), sum(m.units)) AS v
 	           FROM oms.report_cancel_month m GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(m.n) <> 0 OR sum(m.units) <> 0),
-	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.reason_code, d.who, d.scope, d.state,
+	r AS (SELECT date_trunc('month', d.day::timestamp)::date AS month, d.seller_id, d.reason_code, d.who, d.scope, d.state,
 	             jsonb_build_array(sum(d.n), sum(d.units)) AS v
 	      FROM oms.report_cancel_day d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(d.n) <> 0 OR sum(d.units) <> 0)
 	SELECT 'report_cancel_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
@@ -532,7 +532,7 @@ BEGIN
 	WITH s AS (SELECT m.month, m.seller_id, m.currency, m.approval, m.status,
 	                  jsonb_build_array(sum(m.n), sum(m.amount_minor), sum(m.exec_n), sum(m.exec_secs)) AS v
 	           FROM oms.report_refund_month m GROUP BY 1, 2, 3, 4, 5 HAVING sum(m.n) <> 0 OR sum(m.amount_minor) <> 0),
-	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.currency, d.approval, d.status,
+	r AS (SELECT date_trunc('month', d.day::timestamp)::date AS month, d.seller_id, d.currency, d.approval, d.status,
 	             jsonb_build_array(sum(d.n), sum(d.amount_minor), sum(d.exec_n), sum(d.exec_secs)) AS v
 	      FROM oms.report_refund_day d GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.n) <> 0 OR sum(d.amount_minor) <> 0)
 	SELECT 'report_refund_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
@@ -552,13 +552,14 @@ GRANT EXECUTE ON FUNCTION oms_api.report_verify() TO oms_admin;
 -- seller's rows only; CSRs may not run them.
 
 -- The period a day falls in: its day, ISO week (Monday), month, or the
--- range's first day ('all').
+-- range's first day ('all'). Immutable in fact (timestamp without time
+-- zone, not the session's zone), so the planner inlines it.
 CREATE OR REPLACE FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE p_by
 	WHEN 'day' THEN p_day
-	WHEN 'week' THEN date_trunc('week', p_day)::date
-	WHEN 'month' THEN date_trunc('month', p_day)::date
+	WHEN 'week' THEN date_trunc('week', p_day::timestamp)::date
+	WHEN 'month' THEN date_trunc('month', p_day::timestamp)::date
 	ELSE p_start END;
 REVOKE ALL ON FUNCTION oms.report_bucket(date,text,date) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.report_bucket(date,text,date) TO oms_admin, oms_analyst, oms_fulfilment;
@@ -604,9 +605,9 @@ CREATE OR REPLACE FUNCTION oms.report_months(p_from date, p_to date, p_by text,
 LANGUAGE sql IMMUTABLE
 AS $$
 	SELECT CASE WHEN p_by IN ('month', 'all') THEN
-	            (date_trunc('month', p_from - 1) + interval '1 month')::date END,
+	            (date_trunc('month', (p_from - 1)::timestamp) + interval '1 month')::date END,
 	       CASE WHEN p_by IN ('month', 'all') THEN
-	            (date_trunc('month', p_to + 1) - interval '1 day')::date END
+	            (date_trunc('month', (p_to + 1)::timestamp) - interval '1 day')::date END
 $$;
 REVOKE ALL ON FUNCTION oms.report_months(date,date,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.report_months(date,date,text) TO oms_admin, oms_analyst, oms_fulfilment;
