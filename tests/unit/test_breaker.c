@@ -97,6 +97,29 @@ test_late_failure_while_open_restarts_cooldown(void **state)
 	assert_string_equal(breaker_state_name(BREAKER_HALF_OPEN), "half-open");
 }
 
+/* A 401 trips the breaker at once, whatever the count, for at least the
+ * time asked (longer than its own cool-down here) (issue 12). */
+static void
+test_trip_opens_at_once(void **state)
+{
+	struct breaker b;
+	(void)state;
+	breaker_init(&b, "payment", 5, 300);
+	assert_true(breaker_allow(&b, 100));
+	breaker_trip(&b, 100, 1000);
+	assert_int_equal(b.state, BREAKER_OPEN);
+	assert_false(breaker_allow(&b, 500));            /* past its own 300 ms, not past 1000 */
+	assert_int_equal(breaker_wait_ms(&b, 500), 600);
+	assert_false(breaker_allow(&b, 1099));
+	assert_true(breaker_allow(&b, 1100));            /* the probe */
+	assert_int_equal(b.state, BREAKER_HALF_OPEN);
+	/* a shorter trip does not shorten an open breaker */
+	breaker_trip(&b, 2000, 5000);
+	breaker_trip(&b, 2100, 10);
+	assert_false(breaker_allow(&b, 6000));
+	assert_true(breaker_allow(&b, 7000));
+}
+
 int
 main(void)
 {
@@ -107,6 +130,7 @@ main(void)
 		cmocka_unit_test(test_failed_probe_reopens),
 		cmocka_unit_test(test_abandoned_probe_frees_slot),
 		cmocka_unit_test(test_late_failure_while_open_restarts_cooldown),
+		cmocka_unit_test(test_trip_opens_at_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
