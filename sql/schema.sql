@@ -1685,7 +1685,7 @@ ALTER FUNCTION oms.refuse(p_msg text, p_detail jsonb) OWNER TO oms_owner;
 
 CREATE FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE p_by WHEN 'day'::text THEN p_day WHEN 'week'::text THEN (date_trunc('week'::text, (p_day)::timestamp with time zone))::date WHEN 'month'::text THEN (date_trunc('month'::text, (p_day)::timestamp with time zone))::date ELSE p_start END;
+    RETURN CASE p_by WHEN 'day'::text THEN p_day WHEN 'week'::text THEN (date_trunc('week'::text, (p_day)::timestamp without time zone))::date WHEN 'month'::text THEN (date_trunc('month'::text, (p_day)::timestamp without time zone))::date ELSE p_start END;
 
 
 ALTER FUNCTION oms.report_bucket(p_day date, p_by text, p_start date) OWNER TO oms_owner;
@@ -1719,7 +1719,7 @@ CREATE FUNCTION oms.report_cancel_add(f oms.report_cancel, p_sign integer) RETUR
     AS $$
 	INSERT INTO oms.report_cancel_day VALUES (f.day, f.seller_id, f.reason_code,
 		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units);
-	INSERT INTO oms.report_cancel_month VALUES ((date_trunc('month', f.day))::date, f.seller_id, f.reason_code,
+	INSERT INTO oms.report_cancel_month VALUES ((date_trunc('month', f.day::timestamp))::date, f.seller_id, f.reason_code,
 		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units)
 $$;
 
@@ -1836,7 +1836,7 @@ CREATE FUNCTION oms.report_day_add(f oms.report_order, p_sign integer) RETURNS v
 		p_sign * f.delivered::int, p_sign * coalesce(f.transit_secs, 0),
 		p_sign * f.with_estimate::int, p_sign * f.on_time::int, p_sign * f.exception::int,
 		p_sign * f.stuck::int, p_sign * f.inaccurate::int);
-	INSERT INTO oms.report_month SELECT (date_trunc('month', d.day))::date, d.seller_id, d.currency, d.status,
+	INSERT INTO oms.report_month SELECT (date_trunc('month', d.day::timestamp))::date, d.seller_id, d.currency, d.status,
 		d.orders, d.total_minor, d.confirmed, d.process_secs, d.shipped, d.ship_secs, d.in_time, d.delivered,
 		d.transit_secs, d.with_estimate, d.on_time, d.exceptions, d.stuck, d.inaccurate
 	FROM (VALUES (f.day, f.seller_id, f.currency, f.status, p_sign, p_sign * f.total_minor,
@@ -1906,9 +1906,9 @@ CREATE FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo da
     LANGUAGE sql IMMUTABLE
     AS $$
 	SELECT CASE WHEN p_by IN ('month', 'all') THEN
-	            (date_trunc('month', p_from - 1) + interval '1 month')::date END,
+	            (date_trunc('month', (p_from - 1)::timestamp) + interval '1 month')::date END,
 	       CASE WHEN p_by IN ('month', 'all') THEN
-	            (date_trunc('month', p_to + 1) - interval '1 day')::date END
+	            (date_trunc('month', (p_to + 1)::timestamp) - interval '1 day')::date END
 $$;
 
 
@@ -2008,15 +2008,15 @@ BEGIN
 	       count(exec_secs), coalesce(sum(exec_secs), 0)
 	FROM oms.report_refund GROUP BY 1, 2, 3, 4, 5;
 	INSERT INTO oms.report_month
-	SELECT (date_trunc('month', day))::date, seller_id, currency, status, sum(orders), sum(total_minor),
+	SELECT (date_trunc('month', day::timestamp))::date, seller_id, currency, status, sum(orders), sum(total_minor),
 	       sum(confirmed), sum(process_secs), sum(shipped), sum(ship_secs), sum(in_time), sum(delivered),
 	       sum(transit_secs), sum(with_estimate), sum(on_time), sum(exceptions), sum(stuck), sum(inaccurate)
 	FROM oms.report_day GROUP BY 1, 2, 3, 4;
 	INSERT INTO oms.report_cancel_month
-	SELECT (date_trunc('month', day))::date, seller_id, reason_code, who, scope, state, sum(n), sum(units)
+	SELECT (date_trunc('month', day::timestamp))::date, seller_id, reason_code, who, scope, state, sum(n), sum(units)
 	FROM oms.report_cancel_day GROUP BY 1, 2, 3, 4, 5, 6;
 	INSERT INTO oms.report_refund_month
-	SELECT (date_trunc('month', day))::date, seller_id, currency, approval, status, sum(n), sum(amount_minor),
+	SELECT (date_trunc('month', day::timestamp))::date, seller_id, currency, approval, status, sum(n), sum(amount_minor),
 	       sum(exec_n), sum(exec_secs)
 	FROM oms.report_refund_day GROUP BY 1, 2, 3, 4, 5;
 	ANALYZE oms.report_order, oms.report_cancel, oms.report_refund,
@@ -2056,7 +2056,7 @@ CREATE FUNCTION oms.report_refund_add(f oms.report_refund, p_sign integer) RETUR
     AS $$
 	INSERT INTO oms.report_refund_day VALUES (f.day, f.seller_id, f.currency, f.approval, f.status,
 		p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int, p_sign * coalesce(f.exec_secs, 0));
-	INSERT INTO oms.report_refund_month VALUES ((date_trunc('month', f.day))::date, f.seller_id, f.currency,
+	INSERT INTO oms.report_refund_month VALUES ((date_trunc('month', f.day::timestamp))::date, f.seller_id, f.currency,
 		f.approval, f.status, p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int,
 		p_sign * coalesce(f.exec_secs, 0))
 $$;
@@ -3603,6 +3603,9 @@ DECLARE
 	v_deadline timestamptz;
 	v_n int := 0;
 	v_ids bigint[] := '{}';
+	v_names text[] := '{}';
+	v_emails text[] := '{}';
+	v_phones text[] := '{}';
 	v_folds text[] := '{}';
 	r record;
 BEGIN
@@ -3682,15 +3685,19 @@ BEGIN
 		v_deadline := clock_timestamp() + v_budget::interval;
 		-- the candidates: the trigram index's matches (word similarity of
 		-- the folded names, no case, no accents, so "zoë" or "ström" match
-		-- inside a longer name), each name folded once, at most c_name_cap
+		-- inside a longer name), each name folded once, at most c_name_cap,
+		-- kept with what the rows show (no second visit to the table)
 		FOR r IN
-			SELECT c.id, oms.fold_name(c.full_name) AS f
+			SELECT c.id, c.full_name, c.email, c.phone, oms.fold_name(c.full_name) AS f
 			FROM oms.customer c
 			WHERE v_fold <% oms.fold_name(c.full_name)
 			LIMIT c_name_cap
 		LOOP
 			v_n := v_n + 1;
 			v_ids[v_n] := r.id;
+			v_names[v_n] := r.full_name;
+			v_emails[v_n] := r.email;
+			v_phones[v_n] := r.phone;
 			v_folds[v_n] := r.f;
 			IF clock_timestamp() > v_deadline THEN
 				RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
@@ -3703,13 +3710,12 @@ BEGIN
 		-- 1 - similarity, id)
 		RETURN QUERY
 		SELECT * FROM (
-			SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
+			SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
 			       NULL::timestamptz, NULL::bigint, NULL::text,
 			       to_char(1 - word_similarity(v_fold, x.f), 'FM0.000000') || ':' ||
 			       to_char(1 - similarity(v_fold, x.f), 'FM0.000000') || ':' ||
-			       lpad(c.id::text, 19, '0') AS k
-			FROM unnest(v_ids, v_folds) AS x(id, f)
-			JOIN oms.customer c ON c.id = x.id) hits
+			       lpad(x.id::text, 19, '0') AS k
+			FROM unnest(v_ids, v_names, v_emails, v_phones, v_folds) AS x(id, full_name, email, phone, f)) hits
 		WHERE p_after IS NULL OR hits.k > p_after
 		ORDER BY hits.k
 		LIMIT v_limit;
@@ -5377,7 +5383,7 @@ BEGIN
 	                      sum(m.shipped), sum(m.ship_secs), sum(m.in_time), sum(m.delivered), sum(m.transit_secs),
 	                      sum(m.with_estimate), sum(m.on_time), sum(m.exceptions), sum(m.stuck), sum(m.inaccurate)) AS v
 	           FROM oms.report_month m GROUP BY 1, 2, 3, 4 HAVING sum(m.orders) <> 0 OR sum(m.total_minor) <> 0),
-	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.currency, d.status,
+	r AS (SELECT date_trunc('month', d.day::timestamp)::date AS month, d.seller_id, d.currency, d.status,
 	             jsonb_build_array(sum(d.orders), sum(d.total_minor), sum(d.confirmed), sum(d.process_secs),
 	                 sum(d.shipped), sum(d.ship_secs), sum(d.in_time), sum(d.delivered), sum(d.transit_secs),
 	                 sum(d.with_estimate), sum(d.on_time), sum(d.exceptions), sum(d.stuck), sum(d.inaccurate)) AS v
@@ -5391,7 +5397,7 @@ BEGIN
 	WITH s AS (SELECT m.month, m.seller_id, m.reason_code, m.who, m.scope, m.state,
 	                  jsonb_build_array(sum(m.n), sum(m.units)) AS v
 	           FROM oms.report_cancel_month m GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(m.n) <> 0 OR sum(m.units) <> 0),
-	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.reason_code, d.who, d.scope, d.state,
+	r AS (SELECT date_trunc('month', d.day::timestamp)::date AS month, d.seller_id, d.reason_code, d.who, d.scope, d.state,
 	             jsonb_build_array(sum(d.n), sum(d.units)) AS v
 	      FROM oms.report_cancel_day d GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(d.n) <> 0 OR sum(d.units) <> 0)
 	SELECT 'report_cancel_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
@@ -5404,7 +5410,7 @@ BEGIN
 	WITH s AS (SELECT m.month, m.seller_id, m.currency, m.approval, m.status,
 	                  jsonb_build_array(sum(m.n), sum(m.amount_minor), sum(m.exec_n), sum(m.exec_secs)) AS v
 	           FROM oms.report_refund_month m GROUP BY 1, 2, 3, 4, 5 HAVING sum(m.n) <> 0 OR sum(m.amount_minor) <> 0),
-	r AS (SELECT date_trunc('month', d.day)::date AS month, d.seller_id, d.currency, d.approval, d.status,
+	r AS (SELECT date_trunc('month', d.day::timestamp)::date AS month, d.seller_id, d.currency, d.approval, d.status,
 	             jsonb_build_array(sum(d.n), sum(d.amount_minor), sum(d.exec_n), sum(d.exec_secs)) AS v
 	      FROM oms.report_refund_day d GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.n) <> 0 OR sum(d.amount_minor) <> 0)
 	SELECT 'report_refund_month', jsonb_build_array(coalesce(s.month, r.month), coalesce(s.seller_id, r.seller_id),
