@@ -124,11 +124,18 @@ help_build(struct help_view *h)
 		doc_wrap(d, UI_EL_NORMAL, 2, "  The dashboard (your home) reads its figures again by "
 			 "itself; Enter opens the list behind a figure.");
 	doc_section(d, "Export");
-	doc_wrap(d, UI_EL_NORMAL, 2, "  e (F8 while typing) exports the list on screen exactly as it "
-		 "is filtered (a report, the orders behind a figure, the lookup's results, a "
-		 "customer's history, the approvals) to a CSV, XLSX or JSON file: a progress bar "
-		 "shows the rows written, the rate and the time left; Esc cancels and removes the "
-		 "partial file.");
+	/* the lists the role has */
+	doc_wrapf(d, UI_EL_NORMAL, 2, "  e (F8 while typing) exports the list on screen exactly as it "
+		  "is filtered (%s%s%s) to a CSV, XLSX or JSON file: a progress bar shows the rows "
+		  "written, the rate and the time left; Esc cancels and removes the partial file.",
+		  ui_screen_allowed(ui, UI_SCREEN_LOOKUP) ?
+		  "the lookup's results, a customer's history" : "",
+		  ui_screen_allowed(ui, UI_SCREEN_LOOKUP) && ui_screen_allowed(ui, UI_SCREEN_REPORTS) ?
+		  ", " : "",
+		  ui_screen_allowed(ui, UI_SCREEN_REPORTS) ? "a report, the orders behind a figure" : "");
+	if (view_approvals_allowed(ui))
+		doc_wrap(d, UI_EL_NORMAL, 2, "  On the approvals screen e exports the list shown, "
+			 "cancellations or refunds.");
 	doc_section(d, "Rules named in messages");
 	{
 		static const char *const rules[] = {
