@@ -330,6 +330,19 @@ for r in $RUNS; do
 	esac
 done
 
+# Planning is paid once per session: EXPLAIN (ANALYZE) of each card call,
+# three times in one session (the first call compiles the function and
+# plans its statement; the next ones only execute).
+{
+	ono=$(bench_su -c "SELECT order_no FROM oms.orders WHERE id >= 1000100 ORDER BY id LIMIT 1")
+	for call in "oms_api.order_card($ono)" "oms_api.customer_card(3)" "oms_api.customer_orders(3)"; do
+		case $call in *orders\(*) stmt="SELECT count(*) FROM $call" ;; *) stmt="SELECT $call" ;; esac
+		printf 'EXPLAIN (ANALYZE, SUMMARY) %s;\n' "$stmt" "$stmt" "$stmt"
+	done
+} >"$BENCH_TMP/explain.sql"
+psql -X -q -d "$CI_BENCH" -f "$BENCH_TMP/explain.sql" 2>&1 |
+	sed -n 's/^ *Execution Time: \([0-9.]*\) ms/\1/p' | paste -d' ' - - - >"$BENCH_TMP/explain.out"
+
 # fn and fn_bouncer against the floor: p50 and p95 ratios per kind
 awk '$1 == "floor" && $3 != "all" { f50[$2 " " $3] = $6; f95[$2 " " $3] = $7 }
 	($1 == "fn" || $1 == "fn_bouncer" || $1 == "fn_prep") && $3 != "all" { k[++n] = $1 " " $2 " " $3; v50[n] = $6; v95[n] = $7 }
@@ -346,6 +359,11 @@ echo "oms mixed CSR workload: $(date -u '+%Y-%m-%d %H:%M UTC'), scale $OMS_BENCH
 echo "pgbench $SECONDS_EACH s per line, one login (oms_bench_csr); PgBouncer pool $POOL; latency ms per statement (nearest rank); tps per kind = its share"
 printf '%-15s %3s %-10s %8s %9s %8s %8s %8s\n' run cl kind n tps p50 p95 p99
 cat "$OUT"
+if [ -s "$BENCH_TMP/explain.out" ]; then
+	echo "EXPLAIN (ANALYZE) execution time of the call, 1st / 2nd / 3rd in one session (ms; the 1st plans):"
+	paste -d' ' <(printf '%s\n' order_card customer_card customer_orders) "$BENCH_TMP/explain.out" |
+		awk '{ printf "  %-16s %s / %s / %s\n", $1, $2, $3, $4 }'
+fi
 if [ -s "$BENCH_TMP/ratios" ]; then
 	echo "against the floor (the same statement's latency / the hand-written prepared body's, same clients)"
 	cat "$BENCH_TMP/ratios"
