@@ -81,6 +81,28 @@ test_refused(void **state)
 	check("55501001990000000000000000000000000000000000000000", "1", NULL);
 }
 
+/* The edges tests/db/phone_agree.test holds oms.normalize_phone to: "(0)"
+ * is a dropped trunk prefix wherever a digit came before it (at the end
+ * too), not before any digit; 40 bytes at most, separators included. */
+static void
+test_edges(void **state)
+{
+	(void)state;
+	check("+44 20 7946 0958 (0)", "1", "+442079460958");
+	check("+44(0)(0)2079460958", "1", "+442079460958");
+	check("(0)20 7946 0958", "44", "+442079460958");
+	check("(0)20 7946 0958", "1", NULL);           /* 11 digits not starting 1 */
+	check("(0)(0)5550100199", "44", "+445550100199");
+	check(" +15550100199", "1", "+15550100199");
+	check("+ 1 555 010 0199", "1", "+15550100199");
+	check("\t5550100199", "1", NULL);              /* a tab is no separator */
+	check("+44 20 7946 0958                        ", "1", "+442079460958");  /* 40 bytes */
+	check("+44 20 7946 0958                         ", "1", NULL);            /* 41 */
+	check("0114420794609", "1", "+4420794609");
+	check("00 44 20 7946 0958", "1", "+442079460958");
+	check("\xef\xbc\x95\xef\xbc\x95\xef\xbc\x95" "0100199", "1", NULL); /* fullwidth digits */
+}
+
 static void
 test_small_buffer(void **state)
 {
@@ -99,6 +121,7 @@ main(void)
 		cmocka_unit_test(test_nanp_forms),
 		cmocka_unit_test(test_international),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_small_buffer),
 	};
 
