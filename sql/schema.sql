@@ -4092,6 +4092,42 @@ $$;
 ALTER FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_delay_ms bigint) OWNER TO oms_owner;
 
 --
+-- Name: packing_slip(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.packing_slip(p_order_no bigint) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('packing_slip', 'fulfilment', 'admin');
+	v_order oms.orders;
+BEGIN
+	SELECT * INTO v_order FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	IF v_order.status IN ('PENDING', 'CANCELLED') THEN
+		RAISE EXCEPTION 'order % is %: nothing to pack', p_order_no, v_order.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	RETURN jsonb_build_object(
+		'order_no', v_order.order_no,
+		'seller', (SELECT s.name FROM oms.seller s WHERE s.id = v_order.seller_id),
+		'placed_at', v_order.placed_at,
+		'ship_to', v_order.ship_to,
+		'lines', coalesce((SELECT jsonb_agg(jsonb_build_object('line_no', i.line_no, 'sku', i.sku, 'name', i.name,
+		                                                      'qty', i.qty - i.cancelled_qty) ORDER BY i.line_no)
+		                   FROM oms.order_item i WHERE i.order_id = v_order.id AND i.qty > i.cancelled_qty), '[]'));
+END
+$$;
+
+
+ALTER FUNCTION oms_api.packing_slip(p_order_no bigint) OWNER TO oms_owner;
+
+--
 -- Name: payment_by_ref(text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -10245,6 +10281,15 @@ REVOKE ALL ON FUNCTION oms_api.outbox_requeue(p_id bigint) FROM PUBLIC;
 
 GRANT ALL ON FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_delay_ms bigint) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.outbox_retry_later(p_id bigint, p_error text, p_delay_ms bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION packing_slip(p_order_no bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.packing_slip(p_order_no bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.packing_slip(p_order_no bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.packing_slip(p_order_no bigint) FROM PUBLIC;
 
 
 --

@@ -776,3 +776,40 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms_api.set_handling_days(integer,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.set_handling_days(integer,bigint) TO oms_admin, oms_fulfilment;
+
+-- ---------------------------------------------------------------------------
+-- Packing slips
+
+-- What goes in the parcel, for the packing slip: the order, its seller,
+-- the address it ships to and the units left of each line (cancelled
+-- units are not packed). Fulfilment of the order's seller, admin; an
+-- order not paid yet or cancelled has none (OM002).
+CREATE OR REPLACE FUNCTION oms_api.packing_slip(p_order_no bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('packing_slip', 'fulfilment', 'admin');
+	v_order oms.orders;
+BEGIN
+	SELECT * INTO v_order FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	IF v_order.status IN ('PENDING', 'CANCELLED') THEN
+		RAISE EXCEPTION 'order % is %: nothing to pack', p_order_no, v_order.status USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	RETURN jsonb_build_object(
+		'order_no', v_order.order_no,
+		'seller', (SELECT s.name FROM oms.seller s WHERE s.id = v_order.seller_id),
+		'placed_at', v_order.placed_at,
+		'ship_to', v_order.ship_to,
+		'lines', coalesce((SELECT jsonb_agg(jsonb_build_object('line_no', i.line_no, 'sku', i.sku, 'name', i.name,
+		                                                      'qty', i.qty - i.cancelled_qty) ORDER BY i.line_no)
+		                   FROM oms.order_item i WHERE i.order_id = v_order.id AND i.qty > i.cancelled_qty), '[]'));
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.packing_slip(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.packing_slip(bigint) TO oms_admin, oms_fulfilment;

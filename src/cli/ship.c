@@ -22,7 +22,8 @@
 
 const char cli_usage_ship[] =
 	"oms ship [--json] NUMBER --carrier CARRIER --tracking TRACKING [--service LEVEL]\n"
-	"       oms ship [--json] NUMBER --buy-label [--fastest]";
+	"       oms ship [--json] NUMBER --buy-label [--fastest]\n"
+	"       oms ship [--json] NUMBER --packing-slip";
 const char cli_usage_queue[] = "oms queue [--late] [--format text|csv|json]";
 const char cli_usage_shipments[] =
 	"oms shipments --stuck [--all] [--format text|csv|json]\n"
@@ -380,6 +381,82 @@ out:
 	return rc;
 }
 
+/* --- the packing slip ---------------------------------------------------- */
+
+/* s with control characters as '?', at most width bytes (then "..."). */
+static void
+put_field(const char *s, int width)
+{
+	int n = 0;
+
+	for (; s && *s; s++, n++) {
+		if (width && n >= width - 3 && strlen(s) > 3) {
+			fputs("...", stdout);
+			return;
+		}
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	}
+}
+
+/* `oms ship NUMBER --packing-slip`: plain text for a line printer (or the
+ * document with --json). */
+static int
+ship_packing_slip(struct cli *c, long long no)
+{
+	static const char *const addr[] = { "name", "line1", "line2", "city", "region", "postal_code", "country" };
+	struct app_stmt st;
+	struct oms_error err = { 0 };
+	struct db_result *r;
+	json_error_t jerr;
+	json_t *doc, *to, *lines, *l;
+	size_t i;
+
+	app_stmt_init(&st, "SELECT oms_api.packing_slip($1::bigint)::text");
+	app_stmt_ll(&st, no);
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
+		return cli_fail(c, &err);
+	doc = json_loads(db_get(r, 0, 0), 0, &jerr);
+	db_result_free(r);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		oms_fail(&err, OMS_SCHEMA, "oms_api.packing_slip did not answer a document");
+		return cli_fail(c, &err);
+	}
+	if (c->json) {
+		cli_json_emit(doc);
+		return EXIT_FOUND;
+	}
+	to = json_object_get(doc, "ship_to");
+	lines = json_object_get(doc, "lines");
+	printf("PACKING SLIP                                   ORDER %lld\n", no);
+	fputs("From: ", stdout);
+	put_field(jstr(doc, "seller"), 60);
+	fputs("\n\nShip to:\n", stdout);
+	for (i = 0; i < sizeof addr / sizeof addr[0]; i++) {
+		const char *v = jstr(to, addr[i]);
+
+		if (!v || !*v)
+			continue;
+		fputs("  ", stdout);
+		put_field(v, 70);
+		putchar('\n');
+	}
+	printf("\n%5s  %-16s  %s\n", "QTY", "SKU", "ITEM");
+	json_array_foreach(lines, i, l) {
+		printf("%5lld  ", (long long)json_integer_value(json_object_get(l, "qty")));
+		put_field(jstr(l, "sku"), 16);
+		for (int pad = (int)strlen(jstr(l, "sku") ? jstr(l, "sku") : ""); pad < 16; pad++)
+			putchar(' ');
+		fputs("  ", stdout);
+		put_field(jstr(l, "name"), 50);
+		putchar('\n');
+	}
+	json_decref(doc);
+	return EXIT_FOUND;
+}
+
 int
 cli_cmd_ship(struct cli *c, int argc, char **argv)
 {
@@ -389,6 +466,7 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 		{"service", required_argument, NULL, 's'},
 		{"buy-label", no_argument, NULL, 'b'},
 		{"fastest", no_argument, NULL, 'f'},
+		{"packing-slip", no_argument, NULL, 'p'},
 		{0}};
 	const char *carrier = NULL, *tracking = NULL, *service = NULL, *number = NULL;
 	struct app_stmt st;
@@ -396,7 +474,7 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 	struct db_result *r;
 	long long no, ship_id;
 	int ch, rc;
-	bool buy = false, fastest = false;
+	bool buy = false, fastest = false, slip = false;
 
 	optind = 0;
 	opterr = 0;
@@ -415,6 +493,7 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 		case 's': service = optarg; break;
 		case 'b': buy = true; break;
 		case 'f': fastest = true; break;
+		case 'p': slip = true; break;
 		default:
 			return cli_usage_error(c, cli_usage_ship, "unknown option or missing value: %s",
 					       argv[optind - 1]);
@@ -422,6 +501,14 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 	}
 	if (!number)
 		return cli_usage_error(c, cli_usage_ship, "which order?");
+	if (slip) {
+		if (buy || fastest || carrier || tracking || service)
+			return cli_usage_error(c, cli_usage_ship, "--packing-slip goes alone");
+		if ((rc = cli_parse_order_no(c, number, &no)) != 0)
+			return rc;
+		cli_subject(c, "order %lld", no);
+		return ship_packing_slip(c, no);
+	}
 	if (buy) {
 		if (carrier || tracking || service)
 			return cli_usage_error(c, cli_usage_ship, "--buy-label takes the carrier and tracking number from the label");

@@ -6,7 +6,7 @@
 -- (BR-012) records nothing.
 BEGIN;
 \ir fixture.psql
-SELECT plan(13);
+SELECT plan(18);
 UPDATE oms.item SET weight_grams = 400 WHERE id = :item_a1;
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 2))) AS o \gset
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_b1, 'qty', 1))) AS ob \gset
@@ -45,6 +45,28 @@ SELECT is((SELECT count(*) FROM oms.tracker t JOIN oms.shipment s ON s.id = t.sh
 	1::bigint, 'a tracker is made for it');
 SET SESSION AUTHORIZATION t_csr;
 SELECT matches(pg_temp.err(format('SELECT oms_api.label_request(%s)', :o)), '^42501: ', 'a CSR does not buy labels');
+RESET SESSION AUTHORIZATION;
+
+-- the packing slip: what goes in the parcel
+SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 3),
+	jsonb_build_object('item_id', :item_a2, 'qty', 1))) AS o5 \gset
+SET SESSION AUTHORIZATION t_csr;
+SELECT * FROM oms_api.cancel_lines(:o5, '[{"line_no":1,"qty":1}]', 'customer_request') \g /dev/null
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t_ful1;
+SELECT is(oms_api.packing_slip(:o5) - 'placed_at' - 'ship_to',
+	jsonb_build_object('order_no', :o5, 'seller', 'Seller A',
+		'lines', jsonb_build_array(jsonb_build_object('line_no', 1, 'sku', 'A-1', 'name', 'Widget', 'qty', 2),
+		                           jsonb_build_object('line_no', 2, 'sku', 'A-2', 'name', 'Gadget', 'qty', 1))),
+	'packing_slip: the seller and the lines with the units left (one of three cancelled)');
+SELECT is(oms_api.packing_slip(:o) -> 'ship_to' ->> 'city', 'Springfield', 'packing_slip: the address it ships to');
+SELECT matches(pg_temp.err(format('SELECT oms_api.packing_slip(%s)', :ob)), '^P0002: ',
+	'packing_slip: another seller''s order is not found');
+SELECT matches(pg_temp.err(format('SELECT oms_api.packing_slip(%s)', :unpaid)), '^OM002: ',
+	'packing_slip: an order not paid yet has nothing to pack');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t_csr;
+SELECT matches(pg_temp.err(format('SELECT oms_api.packing_slip(%s)', :o)), '^42501: ', 'packing_slip: not for a CSR');
 RESET SESSION AUTHORIZATION;
 SELECT * FROM finish();
 ROLLBACK;

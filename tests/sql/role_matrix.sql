@@ -113,6 +113,7 @@ SELECT g, f FROM (VALUES
 	('label_request', '{oms_fulfilment,oms_admin}'),
 	('label_bought', '{oms_fulfilment,oms_admin}'),
 	('set_handling_days', '{oms_fulfilment,oms_admin}'),
+	('packing_slip', '{oms_fulfilment,oms_admin}'),
 	-- issue 10: reports, the orders behind a figure, the summaries, the dashboard
 	('report_volume', '{oms_fulfilment,oms_analyst,oms_admin}'),
 	('report_cancellations', '{oms_fulfilment,oms_analyst,oms_admin}'),
