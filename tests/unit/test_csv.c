@@ -141,6 +141,38 @@ test_neutralised(void **state)
 	roundtrip("a=1", true, "a=1", NULL);
 }
 
+/* Many generated values made of the characters that matter (and a
+ * two-byte one): each reads back as itself, or with the one leading quote
+ * when it starts like a formula and neutralising was asked. */
+static void
+test_generated(void **state)
+{
+	static const char *const atoms[] = {"a", ",", "\"", "\r", "\n", "=", "+", "-", "@", "\t",
+					    "\xc3\xa9", " ", "'", "\"\""};
+	unsigned long x = 12345;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		char v[128] = "", want[130];
+		int n = (int)((x = x * 6364136223846793005UL + 1442695040888963407UL) >> 60);
+
+		for (int k = 0; k < n; k++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			strcat(v, atoms[(x >> 33) % (sizeof atoms / sizeof atoms[0])]);
+		}
+		for (int neutralise = 0; neutralise < 2; neutralise++) {
+			char *t = field(v, neutralise), *back = read_field(t);
+
+			snprintf(want, sizeof want, "%s%s",
+				 neutralise && v[0] && strchr("=+-@\t\r", v[0]) ? "'" : "", v);
+			assert_non_null(back);
+			assert_string_equal(back, want);
+			free(t);
+			free(back);
+		}
+	}
+}
+
 static void
 test_formats(void **state)
 {
@@ -248,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_quoted),
 		cmocka_unit_test(test_neutralised),
+		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_outfile),
 	};
