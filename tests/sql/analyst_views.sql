@@ -20,7 +20,11 @@ RESET SESSION AUTHORIZATION;
 SELECT is((SELECT array_agg(table_name || '.' || column_name) FROM information_schema.columns
 	WHERE table_schema = 'oms_report'
 	  AND column_name ~ '(name|email|phone|line1|line2|city|postal|address|customer|ship_to)'
-	  AND column_name <> 'seller_name' AND column_name <> 'reason_label'), NULL,
+	  AND column_name <> 'seller_name' AND column_name <> 'reason_label'
+	  -- a product's name, and the export's pseudonym (SHA-256 of a secret
+	  -- analysts cannot read and the id: tests/cli/export.test shows it is
+	  -- not the id and cannot be found by hashing ids)
+	  AND column_name <> 'item_name' AND column_name <> 'customer_ref'), NULL,
 	'analyst: no report column holds names, e-mails, phones, addresses or customer ids');
 SELECT * FROM finish();
 ROLLBACK;

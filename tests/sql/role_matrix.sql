@@ -144,7 +144,7 @@ SELECT set_eq($$SELECT g.grp, c.relname::text FROM groups g, pg_class c
 SELECT set_eq($$SELECT g.grp, c.relname::text FROM groups g, pg_class c
 	WHERE c.relnamespace = 'oms_report'::regnamespace AND has_table_privilege(g.grp, c.oid, 'SELECT')$$,
 	$$SELECT g, v FROM unnest(ARRAY['oms_analyst', 'oms_admin']) g,
-	         unnest(ARRAY['cancellation_rates', 'daily_order_volume', 'fulfilment_times', 'refunds', 'status_now']) v$$,
+	         unnest(ARRAY['cancellation_rates', 'daily_order_volume', 'export_lines', 'export_orders', 'fulfilment_times', 'refunds', 'status_now']) v$$,
 	'role matrix: the report views are for analysts and admins only');
 
 SELECT set_eq($$SELECT g.grp, p.proname::text FROM groups g, pg_proc p
