@@ -110,6 +110,8 @@
 	  '+', UI_KEY_RIGHT, UI_KEY_NONE) \
 	X(UNIT_LESS,     "unit-less",     CANCEL,  "On the line under the cursor: cancel one unit less", \
 	  '-', UI_KEY_LEFT, UI_KEY_NONE) \
+	X(CANCEL_OVERRIDE, "override",    CANCEL,  "Outside the window (administrators): ask the seller, or override (BR-026)", \
+	  'o', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REPORT_KIND,   "report-kind",   REPORTS, "Next report: volume, cancellations, refunds, fulfilment, kpi", \
 	  't', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REPORT_PERIOD, "report-period", REPORTS, "Next period: today, yesterday, last 7 or 30 days, this or last month, quarter, year", \

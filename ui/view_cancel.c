@@ -34,12 +34,13 @@ cancel_reason_row(void *arg, int row, int w, struct ui_line *line, enum ui_eleme
 	ui_line_add(line, row_set_get(&x->reasons, row, "label"), w - 4);
 }
 
-/* An administrator's note on a whole order outside the window is the
- * reason of an override (BR-026): the order is cancelled at once. */
+/* An administrator outside the window chooses, explicitly, between asking
+ * the seller and an override (BR-026: the order is cancelled at once, the
+ * note is its reason); a note alone no longer turns a request into one. */
 static bool
 cancel_overriding(const struct cancel_view *x)
 {
-	return x->needs_override && !x->by_lines && x->note.len > 0;
+	return x->needs_override && !x->by_lines && x->override;
 }
 
 bool
@@ -258,12 +259,19 @@ cancel_draw(struct view *v, struct ui_rect r)
 	/* wrapped, not cut: a date cut in half would not read */
 	if (x->rule[0])
 		y += cancel_draw_wrapped(y, x0, w, 2, UI_EL_DIM, x->rule);
-	if (x->needs_override && x->by_lines)
+	if (x->needs_override && x->by_lines) {
 		ui_draw_text(y++, x0, w, UI_EL_WARNING,
 			     "An override cancels whole orders only: lines wait for the seller's approval.");
-	else if (x->needs_override && !cancel_overriding(x))
-		ui_draw_text(y++, x0, w, UI_EL_WARNING,
-			     "As an administrator, write a note to override and cancel at once (BR-026).");
+	} else if (x->needs_override) {
+		char ok[16];
+
+		ui_keymap_key(&ui->km, UI_ACT_CANCEL_OVERRIDE, ok, sizeof ok);
+		snprintf(buf, sizeof buf, "Outside the window%s%s%s: %s ask the seller  %s override now (BR-026)",
+			 *ok ? " (" : "", ok, *ok ? ")" : "",
+			 x->override ? "( )" : ui->ascii ? "(*)" : "(\xe2\x80\xa2)",
+			 x->override ? (ui->ascii ? "(*)" : "(\xe2\x80\xa2)") : "( )");
+		ui_draw_text(y++, x0, w, UI_EL_WARNING, buf);
+	}
 
 	/* the note grows up from the bottom row, into the reasons' rows */
 	noteh = ui_form_note_rows(&x->form, FOCUS_NOTE, w);
@@ -320,6 +328,14 @@ cancel_valid(struct cancel_view *x)
 	} else if (row_set_bool(&x->reasons, x->chosen, "requires_note") && x->note.len == 0) {
 		ui_form_error(f, FOCUS_NOTE, "BR-023: the reason \"%s\" needs a note: type it.",
 			      row_set_get(&x->reasons, x->chosen, "label"));
+		ok = false;
+	}
+	if (cancel_overriding(x) && x->note.buf[strspn(x->note.buf, " \t\n")] == '\0') {
+		char okey[16];
+
+		ui_keymap_key(&x->v.ui->km, UI_ACT_CANCEL_OVERRIDE, okey, sizeof okey);
+		ui_form_error(f, FOCUS_NOTE, "BR-026: an override needs its reason in the note "
+			      "(%s: ask the seller).", okey);
 		ok = false;
 	}
 	if (x->by_lines && cancel_marked(x, &value, &all) == 0) {
@@ -391,6 +407,12 @@ cancel_key(struct view *v, int key, int action)
 	}
 	if (action == UI_ACT_CANCEL_LINES)
 		return cancel_toggle_scope(x);
+	if (action == UI_ACT_CANCEL_OVERRIDE && x->needs_override) {
+		x->override = !x->override;
+		x->form.confirming = false;
+		ui_form_clear_errors(&x->form);
+		return UI_HANDLED | UI_REDRAW;
+	}
 	if (x->form.focus == FOCUS_LINES) {
 		if (action == UI_ACT_UNIT_MORE || action == UI_ACT_UNIT_LESS)
 			return cancel_line_key(x, action);

@@ -41,6 +41,7 @@ struct cancel_view {
 	uint64_t bench_t0;         /* bench: when the cancellation was confirmed */
 
 	bool by_lines;             /* "some lines" rather than the whole order */
+	bool override;             /* an administrator outside the window chose to override */
 	bool card_asked, card_failed;
 	struct cancel_pick *picks;
 	int npicks;

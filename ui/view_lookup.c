@@ -10,7 +10,6 @@
 #include "app/row.h"
 #include "bench.h"
 #include "clipboard.h"
-#include "export.h"
 #include "input.h"
 #include "list.h"
 #include "screens.h"
@@ -331,7 +330,6 @@ lookup_key(struct view *v, int key, int action)
 		if (!l->list_focus && !lookup_suggesting(l) && l->rows.n > 1)
 			return lookup_choose(l);
 		return lookup_open_selected(l);
-	case UI_ACT_EXPORT: return ui_export_lookup(v->ui, &l->q);
 	case UI_ACT_NEXT_FIELD:
 		l->list_focus = !l->list_focus;
 		return UI_HANDLED | UI_REDRAW;
@@ -586,7 +584,13 @@ lookup_draw_hint(struct lookup_view *l, int y, int w)
 		snprintf(count, sizeof count, "searching...");
 	else if (l->searched && l->rows.n == 0)
 		snprintf(count, sizeof count, "nothing found");
-	else if (l->searched)
+	else if (l->searched && l->rows.n > l->list.height && l->list.height > 0) {
+		/* more than the screen shows: which of them are on it */
+		int last = l->list.top + l->list.height < l->rows.n ? l->list.top + l->list.height : l->rows.n;
+
+		snprintf(count, sizeof count, "%d-%d of %d%s found", l->list.top + 1, last, l->rows.n,
+			 l->more ? "+" : "");
+	} else if (l->searched)
 		snprintf(count, sizeof count, "%d%s found", l->rows.n, l->more ? "+" : "");
 	{
 		struct ui_line line;
@@ -632,6 +636,8 @@ lookup_draw(struct view *v, struct ui_rect r)
 	}
 	if (r.h < 2)
 		return;
+	if (r.h > 3)
+		l->list.height = r.h - 3;     /* the hint says which rows show */
 	lookup_draw_hint(l, r.y + 1, r.w);
 	if (r.h < 4)
 		return;
