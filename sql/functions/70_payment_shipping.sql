@@ -344,6 +344,14 @@ BEGIN
 		RETURN;
 	END IF;
 
+	IF v_gw IS NULL AND v_pay.provider_ref IS NOT NULL THEN
+		-- the worker found no reference, but one was attached since it
+		-- read (attach_payment could not wake a job that was running):
+		-- look at once
+		status := 'pending';
+		next_look_ms := 0;
+		RETURN;
+	END IF;
 	v_deadline := coalesce(v_pay.attached_at, v_pay.created_at)
 	              + oms.policy_get('payment_verify_timeout')::interval;
 	UPDATE oms.payment p

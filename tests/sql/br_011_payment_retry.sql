@@ -5,7 +5,7 @@
 -- authorised payment confirmed uncaptured with a capture job.
 BEGIN;
 \ir fixture.psql
-SELECT plan(22);
+SELECT plan(23);
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1)), false) AS o \gset
 SELECT id AS oid, total_minor AS total FROM oms.orders WHERE order_no = :o \gset
 SET SESSION AUTHORIZATION t_csr;
@@ -66,6 +66,17 @@ SELECT results_eq(format($$SELECT status FROM oms_api.payment_look(%s, 'requires
 RESET SESSION AUTHORIZATION;
 SELECT is((SELECT count(*) FROM oms.outbox WHERE order_id = :oid AND payload->>'template' = 'payment_failed'), 2::bigint,
 	'BR-011: each failed reference tells the customer once');
+
+-- a look that found no reference, while one was attached meanwhile: at once
+SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1)), false) AS late \gset
+SET SESSION AUTHORIZATION t_csr;
+SELECT oms_api.attach_payment(:late, 'pi_late');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t_worker;
+SELECT results_eq(format($$SELECT status, next_look_ms FROM oms_api.payment_look(%s, NULL, 'no reference yet')$$, :late),
+	$$VALUES ('pending'::text, 0::bigint)$$,
+	'BR-011: a reference attached while the worker looked without one: the next look is at once');
+RESET SESSION AUTHORIZATION;
 
 -- a confirmed order's payment cannot be replaced
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS paid \gset
