@@ -509,6 +509,16 @@ ui_form_draw_field(struct ui_form *f, int i, int y, int x, int w, int h,
 		fd->list->height = h;
 		ui_list_draw(ui, fd->list, (struct ui_rect){ y + 1, x + 2, h, w - 2 }, row, arg);
 		fd->list->cursor = cursor;
+		/* choices the rows do not show: a mark on the label's row says so */
+		if (fd->list->count > h && w > 24) {
+			bool above = fd->list->top > 0, below = fd->list->top + h < fd->list->count;
+			char mark[48];
+
+			snprintf(mark, sizeof mark, "%s%s more ", above ? (ui->ascii ? "^" : "\xe2\x86\x91") : "",
+				 below ? (ui->ascii ? "v" : "\xe2\x86\x93") : "");
+			if (above || below)
+				ui_draw_text(y, x + w - ui_width(mark), ui_width(mark), UI_EL_DIM, mark);
+		}
 		y += 1 + h;
 		break;
 	}
