@@ -325,6 +325,8 @@ lookup_key(struct view *v, int key, int action)
 				lookup_tick(v);
 			}
 			l->open_pending = true;
+			/* what is typed next is for what opens: it waits for it */
+			ui_hold_keys(v);
 			return UI_HANDLED | UI_REDRAW;
 		}
 		if (!l->list_focus && !lookup_suggesting(l) && l->rows.n > 1)
