@@ -25,6 +25,7 @@
 	X(ORDER,    "Order",            SCREEN) \
 	X(CUSTOMER, "Customer",         SCREEN) \
 	X(APPROVALS, "Approvals (fulfilment, admin)", SCREEN) \
+	X(QUEUE,    "Fulfilment queue (fulfilment, admin)", SCREEN) \
 	X(DIALOG,   "Dialogs and prompts", DIALOG) \
 	X(CANCEL,   "Cancel dialog",    SCREEN) \
 	X(REPORTS,  "Reports (analysts, fulfilment, admins)", SCREEN)
@@ -70,6 +71,8 @@
 	  'H', UI_KEY_NONE, UI_KEY_NONE) \
 	X(APPROVALS,     "approvals",     SCREENS, "Open the cancellations (admins: and refunds) waiting for a decision", \
 	  UI_KEY_F(6), 'A', UI_KEY_NONE) \
+	X(QUEUE,         "queue",         SCREENS, "Open the fulfilment queue (fulfilment staff: their home screen)", \
+	  UI_KEY_F(3), 'W', UI_KEY_NONE) \
 	X(REPORTS,       "reports",       SCREENS, "Open the reports (analysts, fulfilment, admins)", \
 	  UI_KEY_F(7), 'P', UI_KEY_NONE) \
 	X(DASHBOARD,     "dashboard",     SCREENS, "Open the dashboard (administrators: their home screen)", \
@@ -92,6 +95,12 @@
 	  'a', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REFUSE,        "refuse",        APPROVALS, "Refuse the selected cancellation or refund (note required)", \
 	  'r', UI_KEY_NONE, UI_KEY_NONE) \
+	X(SHIP,          "ship",          QUEUE,   "Ship the marked orders in turn, else the selected one (carrier, service, tracking)", \
+	  's', UI_KEY_NONE, UI_KEY_NONE) \
+	X(MARK,          "mark",          QUEUE,   "Mark or unmark the selected order for shipping in one pass", \
+	  ' ', UI_KEY_NONE, UI_KEY_NONE) \
+	X(QUEUE_FILTER,  "queue-filter",  QUEUE,   "Filter by the ship promise: all, late, due within 4 hours, on time (cycles)", \
+	  'f', UI_KEY_NONE, UI_KEY_NONE) \
 	X(CONFIRM,       "confirm",       DIALOG,  "Confirm: once to check, again to send", \
 	  UI_KEY_ENTER, UI_KEY_NONE, UI_KEY_NONE) \
 	X(FIELD_NEXT,    "field-next",    DIALOG,  "Move to the next field", \

@@ -26,7 +26,10 @@ enum {
 	  "Find an order or a customer", "customer service, fulfilment staff and administrators") \
 	X(DASHBOARD, "Dashboard", UI_ROLE_ADMIN, DASHBOARD, GENERAL, UI_ROLE_ADMIN, \
 	  "Today's orders, backlogs, approvals, worker and database at a glance", "administrators") \
-	X(APPROVALS, "Approvals", UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, APPROVALS, APPROVALS, UI_ROLE_FULFILMENT, \
+	X(QUEUE,     "Queue",     UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, QUEUE, QUEUE, UI_ROLE_FULFILMENT, \
+	  "Confirmed orders to ship, oldest first, with the 24-hour promise", \
+	  "fulfilment staff and administrators") \
+	X(APPROVALS, "Approvals", UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, APPROVALS, APPROVALS, 0, \
 	  "Cancellations (admins: and refunds) waiting for a decision", \
 	  "fulfilment staff and administrators") \
 	X(REPORTS,   "Reports",   UI_ROLE_ANALYST | UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, REPORTS, REPORTS, UI_ROLE_ANALYST, \

@@ -26,6 +26,11 @@ bool view_refund_allowed(const struct ui *ui, const json_t *card);
 struct view *view_approvals_new(struct ui *ui);
 bool view_approvals_allowed(const struct ui *ui);
 
+/* The fulfilment queue (ui/view_queue.c, issue 11): the seller's CONFIRMED
+ * orders oldest first with the 24-hour ship promise; ships them one by
+ * one or marked, in one pass. Fulfilment's home. */
+struct view *view_queue_new(struct ui *ui);
+
 /* The menu of the screens the role may open (ui/view_menu.c). */
 struct view *view_menu_new(struct ui *ui);
 /* The report screen (ui/view_reports.c, issue 10): the reports of oms_api

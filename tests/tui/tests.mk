@@ -67,3 +67,7 @@ EXTRA_DIST += tests/tui/messages.test tests/tui/copy.test
 ## issue 13: locales, the breadcrumb, Enter on a name that matches several
 TESTS += tests/tui/terminals.test tests/tui/walkthrough.test
 EXTRA_DIST += tests/tui/terminals.test tests/tui/walkthrough.test
+## issue 11: the fulfilment queue and the ship dialog
+TESTS += tests/tui/queue.test
+EXTRA_DIST += tests/tui/queue.test tests/tui/expected/queue-list.txt \
+	tests/tui/expected/queue-ship-refused.txt tests/tui/expected/queue-marked.txt
