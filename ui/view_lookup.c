@@ -10,6 +10,7 @@
 #include "app/row.h"
 #include "bench.h"
 #include "clipboard.h"
+#include "export.h"
 #include "input.h"
 #include "list.h"
 #include "screens.h"
@@ -332,6 +333,7 @@ lookup_key(struct view *v, int key, int action)
 		if (!l->list_focus && !lookup_suggesting(l) && l->rows.n > 1)
 			return lookup_choose(l);
 		return lookup_open_selected(l);
+	case UI_ACT_EXPORT: return ui_export_lookup(v->ui, &l->q);
 	case UI_ACT_NEXT_FIELD:
 		l->list_focus = !l->list_focus;
 		return UI_HANDLED | UI_REDRAW;
