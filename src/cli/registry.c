@@ -132,6 +132,13 @@ static const struct cli_command commands[] = {
 	 "see their seller's orders only.\n"
 	 "  --late   only the orders past their promise",
 	 FOR_STAFF, NULL, cli_cmd_queue, NULL, true, false},
+	{"handling-days", "set the seller's processing time (handling days)", cli_usage_handling_days,
+	 "Sets the seller's handling days (0 to 30): the business days between\n"
+	 "confirmation and handing the parcel over, counted in every delivery\n"
+	 "estimate given before shipping. Fulfilment staff set their own seller's;\n"
+	 "an administrator names the seller with --seller ID. Prints the days now\n"
+	 "in force.",
+	 FOR_FULFILMENT | FOR_ADMIN, NULL, cli_cmd_handling_days, NULL, false, false},
 	{"shipments", "list stuck parcels for review and record decisions", cli_usage_shipments,
 	 "--stuck: the review list (parcels without a carrier scan for\n"
 	 "stuck_shipment_hours, delivery exceptions, returns), oldest first;\n"
