@@ -25,6 +25,7 @@ const char cli_usage_ship[] =
 	"       oms ship [--json] NUMBER --buy-label [--fastest]\n"
 	"       oms ship [--json] NUMBER --packing-slip";
 const char cli_usage_queue[] = "oms queue [--late] [--format text|csv|json]";
+const char cli_usage_handling_days[] = "oms handling-days [--json] [--seller ID] DAYS";
 const char cli_usage_shipments[] =
 	"oms shipments --stuck [--all] [--format text|csv|json]\n"
 	"       oms shipments --decide REVIEW --decision DECISION [--note TEXT]";
@@ -171,6 +172,61 @@ cli_cmd_shipments(struct cli *c, int argc, char **argv)
 	if (!stuck || review || decision || note)
 		return cli_usage_error(c, cli_usage_shipments, "say --stuck (the review list) or --decide REVIEW");
 	return list_from(c, &row_review, "oms_api.shipment_reviews($1::boolean)", !all);
+}
+
+/* `oms handling-days [--seller ID] DAYS`: the seller's processing time
+ * (oms_api.set_handling_days: fulfilment their own seller's, an
+ * administrator the seller named; 0 to 30, the database's rule). */
+int
+cli_cmd_handling_days(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"seller", required_argument, NULL, 's'}, {0}};
+	const char *seller = NULL;
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	long long seller_id = 0, days;
+	char *end;
+	int ch;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (ch != 's')
+			return cli_usage_error(c, cli_usage_handling_days, "unknown option or missing value: %s",
+					       argv[optind - 1]);
+		seller = optarg;
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(c, cli_usage_handling_days, optind == argc ? "say the number of days" :
+				       "unexpected argument %s", argv[argc - 1]);
+	days = strtoll(argv[optind], &end, 10);
+	if (!argv[optind][0] || *end || days < -1000000 || days > 1000000)
+		return cli_usage_error(c, cli_usage_handling_days, "not a number of days: %s", argv[optind]);
+	if (seller && !(seller_id = cli_parse_id(seller)))
+		return cli_usage_error(c, cli_usage_handling_days, "not a seller id: %s", seller);
+	if (seller_id)
+		cli_subject(c, "seller %lld", seller_id);
+	app_stmt_init(&st, "SELECT oms_api.set_handling_days($1::int, $2::bigint)");
+	app_stmt_ll(&st, days);
+	app_stmt_text(&st, seller);
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
+		return cli_fail(c, &err);
+	days = db_get_ll(r, 0, 0);
+	db_result_free(r);
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "handling_days", json_integer(days));
+		if (seller_id)
+			json_object_set_new(o, "seller_id", json_integer(seller_id));
+		cli_json_emit(o);
+	} else {
+		printf("handling days: %lld\n", days);
+	}
+	return EXIT_FOUND;
 }
 
 /* --- buying a label ------------------------------------------------------ */

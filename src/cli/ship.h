@@ -5,9 +5,10 @@
 
 #include "cli/cli_int.h"
 
-extern const char cli_usage_ship[], cli_usage_queue[], cli_usage_shipments[];
+extern const char cli_usage_ship[], cli_usage_queue[], cli_usage_shipments[], cli_usage_handling_days[];
 int cli_cmd_ship(struct cli *c, int argc, char **argv);
 int cli_cmd_queue(struct cli *c, int argc, char **argv);
 int cli_cmd_shipments(struct cli *c, int argc, char **argv);
+int cli_cmd_handling_days(struct cli *c, int argc, char **argv);
 
 #endif
