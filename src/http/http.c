@@ -224,6 +224,12 @@ xfer_new(long connect_timeout_ms, long timeout_ms, const char *ca_file, bool smt
 	if (!smtp) {
 		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 		curl_easy_setopt(c, CURLOPT_HEADERDATA, (void *)x);
+	} else {
+		/* One connection per mail: a relay whose answer comes after our
+		 * timeout would otherwise leave it in libcurl's pool with that
+		 * answer still on its way, and the next mail's MAIL FROM would
+		 * be read against it, out of step (issue 12). */
+		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
 	}
 	curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "-worker/" PACKAGE_VERSION);
 	return x;

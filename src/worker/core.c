@@ -666,7 +666,9 @@ enum oms_status
 job_smtp_send(struct job *jb, struct oms_error *err)
 {
 	struct jobs *j = jb->owner;
-	enum oms_status st = http_start_smtp(j->eng, &j->cfg.smtp, j->cfg.mail.from, jb->msg.rcpt,
+	/* the envelope sender: [mail] bounce_address, else from */
+	const char *sender = j->cfg.mail.bounce[0] ? j->cfg.mail.bounce : j->cfg.mail.from;
+	enum oms_status st = http_start_smtp(j->eng, &j->cfg.smtp, sender, jb->msg.rcpt,
 					     jb->msg.data, jb->msg.len, job_on_response, jb, err);
 
 	if (st != OMS_OK)

@@ -79,10 +79,10 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 	s->jc.smtp.require_tls = config_get_bool(cfg, "mail", "starttls", false);
 	s->jc.smtp.connect_timeout_ms = v[9];
 	s->jc.smtp.timeout_ms = v[10];
-	s->jc.mail.from = config_get(cfg, "mail", "from", NULL);
-	s->jc.mail.from_name = config_get(cfg, "mail", "from_name", NULL);
-	s->jc.mail.shop_name = config_get(cfg, "mail", "shop_name", NULL);
-	s->jc.mail.msgid_domain = config_get(cfg, "mail", "message_id_domain", NULL);
+	/* [mail] from, names, Reply-To, the bounce address, allow_plain_auth:
+	 * read where the mail is built (src/http/mail.c) */
+	if (mail_settings_read(cfg, &s->jc.mail, err) != OMS_OK)
+		goto fail;
 	s->jc.worker_id = worker_id ? worker_id : config_get(cfg, "worker", "worker_id", NULL);
 
 	/* Secrets (a database password, the API key, the mail password) only
