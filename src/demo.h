@@ -14,7 +14,11 @@ struct db;
  * registry's (src/cli/registry.c), which answers --help before they run. */
 extern const char demo_usage_text[], seed_usage_text[];
 /* `oms demo [--reset] [--stop] [--scale S] [--anchor TIME] [--as ROLE]
- * [--print-conninfo]`; argv[0] is "demo". Returns the exit code. */
+ * [--print-conninfo] [--no-worker]` and `oms demo --mail [N]`; argv[0] is
+ * "demo". The demo also runs oms-worker against loopback fakes of the
+ * payment gateway and the mail relay (python3 scripts in
+ * $(pkgdatadir)/demo, or $OMS_DEMO_FAKES), stopped with it by --stop.
+ * Returns the exit code. */
 int demo_main(struct oms_ctx *ctx, int argc, char **argv);
 /* `oms seed [--scale S] [--anchor TIME] [-d CONNINFO]`; argv[0] is "seed". */
 int demo_seed_main(struct oms_ctx *ctx, int argc, char **argv);

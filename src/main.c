@@ -67,20 +67,59 @@ main_run(struct oms_ctx *ctx, const struct cli_command *cmd, int argc, char **ar
 	return rc;
 }
 
+enum { OPT_CONFIG = 256, OPT_PLAIN, OPT_JSON };
+static const struct option main_opts[] = {
+	{ "dbname", required_argument, NULL, 'd' },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "plain", no_argument, NULL, OPT_PLAIN },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The global options that take no argument and change how the terminal
+ * client looks or speaks (--plain, --json, --verbose) may also stand after
+ * `demo`, which runs the terminal client (issue 13: `oms demo --plain` as
+ * well as `oms --plain demo`). They are taken out of the command's
+ * arguments here; --help and --version after a command stay the
+ * command's. Stops at "--". */
+static void
+main_global_after(int argc, char **argv, struct oms_ctx *ctx, bool *verbose, int *kept)
+{
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		int c = 0;
+
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "-v"))
+			c = 'v';
+		else if (!strncmp(argv[i], "--", 2))
+			for (const struct option *o = main_opts; o->name; o++)
+				if (o->has_arg == no_argument && o->val != 'h' && o->val != 'V' &&
+				    !strcmp(argv[i] + 2, o->name))
+					c = o->val;
+		switch (c) {
+		case OPT_PLAIN: ctx->plain = true; break;
+		case OPT_JSON: ctx->json = true; break;
+		case 'v': *verbose = true; break;
+		default: argv[out++] = argv[i]; break;
+		}
+	}
+	argv[out] = NULL;
+	*kept = out;
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CONFIG = 256, OPT_PLAIN, OPT_JSON };
-	static const struct option opts[] = {
-		{ "dbname", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "plain", no_argument, NULL, OPT_PLAIN },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct option *opts = main_opts;
 	struct oms_ctx ctx = { .progname = "oms" };
 	const char *config_file = NULL, *dbname = NULL;
 	const struct cli_command *cmd = NULL;
@@ -105,6 +144,12 @@ main(int argc, char **argv)
 	}
 	if (optind < argc && !(cmd = cli_command_find(argv[optind])))
 		return cli_command_unknown(ctx.progname, argv[optind]);
+	if (cmd && !strcmp(argv[optind], "demo")) {
+		int kept;
+
+		main_global_after(argc - optind, argv + optind, &ctx, &verbose, &kept);
+		argc = optind + kept;
+	}
 
 	oms_error_clear(&err);
 	if (!(ctx.cfg = config_load(config_file, &err))) {

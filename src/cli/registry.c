@@ -216,8 +216,15 @@ static const struct cli_command commands[] = {
 	 "  --anchor TIME     where the loaded history ends: now (the default: a\n"
 	 "                    realistic last month) or a time, e.g. 2026-11-01T12:00Z\n"
 	 "  --as ROLE         log in as the demo user of that role (default csr)\n"
-	 "  --print-conninfo  print the connection string and exit\n"
-	 "                    (--as postgres gives the superuser's)",
+	 "  --print-conninfo  print the connection string and exit (creating and\n"
+	 "                    starting the demo first when needed; --as postgres\n"
+	 "                    gives the superuser's)\n"
+	 "  --no-worker       without oms-worker and its fakes (stops them if they run)\n"
+	 "  --mail [N]        list the mails the demo sent, or show mail N\n"
+	 "The demo runs oms-worker against fakes of the payment gateway and the\n"
+	 "mail relay on 127.0.0.1 (python3 scripts), so refunds succeed and mails\n"
+	 "are sent as in a shop; --stop stops them with the server. --plain and\n"
+	 "--verbose may also follow the word demo.",
 	 FOR_ANYONE, NULL, NULL, demo_main, false, false},
 	{"seed", "load the demo data into a migrated database", seed_usage_text,
 	 "Loads the demo data into an existing, migrated database (as a superuser).\n"

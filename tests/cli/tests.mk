@@ -10,6 +10,9 @@ CLI_TESTS = tests/cli/find.test tests/cli/show.test tests/cli/cancel.test \
 	tests/cli/report.test tests/cli/dashboard.test
 ## issue 13: options after the words (oms find zoe angstrom --limit 3)
 CLI_TESTS += tests/cli/find_options.test
+## issue 13: oms demo: --print-conninfo creates it, --plain after the word,
+## oms-worker against the loopback fakes, oms demo --mail
+CLI_TESTS += tests/cli/demo.test
 
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh
