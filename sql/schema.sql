@@ -1066,7 +1066,7 @@ ALTER FUNCTION oms.job_public(p jsonb) OWNER TO oms_owner;
 
 CREATE FUNCTION oms.job_public_keys() RETURNS text[]
     LANGUAGE sql IMMUTABLE
-    RETURN ARRAY['template'::text, 'event'::text, 'order_no'::text, 'checkout_id'::text, 'cancellation_id'::text, 'refund_id'::text, 'shipment_id'::text, 'seller_id'::text, 'scope'::text, 'reason_code'::text, 'amount_minor'::text, 'currency'::text, 'estimated_delivery'::text, 'idempotency_key'::text, 'payment_ref'::text, 'provider_ref'::text, 'payment_intent'::text, 'lines'::text, 'message_id'::text, 'provider_refund_id'::text, 'status'::text, 'failure_reason'::text, 'amount_received'::text, 'payment'::text];
+    RETURN ARRAY['template'::text, 'event'::text, 'order_no'::text, 'checkout_id'::text, 'cancellation_id'::text, 'refund_id'::text, 'shipment_id'::text, 'seller_id'::text, 'scope'::text, 'reason_code'::text, 'amount_minor'::text, 'currency'::text, 'estimated_delivery'::text, 'tracking_url'::text, 'idempotency_key'::text, 'payment_ref'::text, 'provider_ref'::text, 'payment_intent'::text, 'lines'::text, 'message_id'::text, 'provider_refund_id'::text, 'status'::text, 'failure_reason'::text, 'amount_received'::text, 'payment'::text];
 
 
 ALTER FUNCTION oms.job_public_keys() OWNER TO oms_owner;
@@ -2529,6 +2529,20 @@ $_$;
 ALTER FUNCTION oms.tracker_apply(p_tracker jsonb) OWNER TO oms_owner;
 
 --
+-- Name: tracker_state(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.tracker_state(p_shipment_id bigint) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT CASE WHEN t.active THEN 'tracking' ELSE 'ended' END FROM oms.tracker t WHERE t.shipment_id = p_shipment_id
+$$;
+
+
+ALTER FUNCTION oms.tracker_state(p_shipment_id bigint) OWNER TO oms_owner;
+
+--
 -- Name: tracking_no_ok(text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
@@ -3875,6 +3889,13 @@ SELECT jsonb_build_object(
 		SELECT jsonb_agg(jsonb_build_object('id', sh.id, 'carrier', sh.carrier, 'service_level', sh.service_level,
 		                 'tracking_no', sh.tracking_no, 'status', sh.status, 'shipped_at', sh.shipped_at,
 		                 'estimated_delivery', sh.estimated_delivery, 'flagged', sh.flagged,
+		                 -- issue 11: the proof of delivery, the label, and the tracker's state
+		                 -- (tracking, ended, untracked) with the age of the last scan
+		                 'signed_by', sh.signed_by, 'delivered_at', sh.delivered_at, 'label_url', sh.label_url,
+		                 'tracker_state', oms.tracker_state(sh.id),
+		                 'last_scan_at', (SELECT max(e.at) FROM oms.shipment_event e WHERE e.shipment_id = sh.id),
+		                 'last_scan_age_s', (SELECT floor(extract(epoch FROM clock_timestamp() - max(e.at)))::bigint
+		                                     FROM oms.shipment_event e WHERE e.shipment_id = sh.id),
 		                 'events', coalesce((
 		                     SELECT jsonb_agg(jsonb_build_object('at', e.at, 'status', e.status,
 		                                      'location', e.location, 'description', e.description) ORDER BY e.at, e.id)
@@ -4293,6 +4314,14 @@ BEGIN
 		RETURN;
 	END IF;
 
+	IF v_gw IS NULL AND v_pay.provider_ref IS NOT NULL THEN
+		-- the worker found no reference, but one was attached since it
+		-- read (attach_payment could not wake a job that was running):
+		-- look at once
+		status := 'pending';
+		next_look_ms := 0;
+		RETURN;
+	END IF;
 	v_deadline := coalesce(v_pay.attached_at, v_pay.created_at)
 	              + oms.policy_get('payment_verify_timeout')::interval;
 	UPDATE oms.payment p
@@ -9933,6 +9962,17 @@ REVOKE ALL ON FUNCTION oms.staff_name_for(p_login text, p_order_id bigint) FROM 
 --
 
 REVOKE ALL ON FUNCTION oms.tracker_apply(p_tracker jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tracker_state(p_shipment_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.tracker_state(p_shipment_id bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms.tracker_state(p_shipment_id bigint) TO oms_csr;
+GRANT ALL ON FUNCTION oms.tracker_state(p_shipment_id bigint) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms.tracker_state(p_shipment_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.tracker_state(p_shipment_id bigint) FROM PUBLIC;
 
 
 --

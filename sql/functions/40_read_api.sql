@@ -213,6 +213,13 @@ SELECT jsonb_build_object(
 		SELECT jsonb_agg(jsonb_build_object('id', sh.id, 'carrier', sh.carrier, 'service_level', sh.service_level,
 		                 'tracking_no', sh.tracking_no, 'status', sh.status, 'shipped_at', sh.shipped_at,
 		                 'estimated_delivery', sh.estimated_delivery, 'flagged', sh.flagged,
+		                 -- issue 11: the proof of delivery, the label, and the tracker's state
+		                 -- (tracking, ended, untracked) with the age of the last scan
+		                 'signed_by', sh.signed_by, 'delivered_at', sh.delivered_at, 'label_url', sh.label_url,
+		                 'tracker_state', oms.tracker_state(sh.id),
+		                 'last_scan_at', (SELECT max(e.at) FROM oms.shipment_event e WHERE e.shipment_id = sh.id),
+		                 'last_scan_age_s', (SELECT floor(extract(epoch FROM clock_timestamp() - max(e.at)))::bigint
+		                                     FROM oms.shipment_event e WHERE e.shipment_id = sh.id),
 		                 'events', coalesce((
 		                     SELECT jsonb_agg(jsonb_build_object('at', e.at, 'status', e.status,
 		                                      'location', e.location, 'description', e.description) ORDER BY e.at, e.id)

@@ -98,7 +98,7 @@ LANGUAGE sql IMMUTABLE
 RETURN ARRAY[
 	-- payloads (0007, 0010): what the event is about
 	'template', 'event', 'order_no', 'checkout_id', 'cancellation_id', 'refund_id', 'shipment_id',
-	'seller_id', 'scope', 'reason_code', 'amount_minor', 'currency', 'estimated_delivery',
+	'seller_id', 'scope', 'reason_code', 'amount_minor', 'currency', 'estimated_delivery', 'tracking_url',
 	'idempotency_key', 'payment_ref', 'provider_ref', 'payment_intent', 'lines',
 	-- results (oms-worker's outbox_done)
 	'message_id', 'provider_refund_id', 'status', 'failure_reason', 'amount_received', 'payment'];

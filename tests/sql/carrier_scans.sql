@@ -7,7 +7,7 @@
 -- queue is batched per carrier and backs off on failure.
 BEGIN;
 \ir fixture.psql
-SELECT plan(30);
+SELECT plan(33);
 
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o \gset
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o2 \gset
@@ -68,6 +68,19 @@ RESET SESSION AUTHORIZATION;
 SELECT is((SELECT status FROM oms.orders WHERE order_no = :o), 'DELIVERED', 'BR-013: the delivered scan delivers the order');
 SELECT is((SELECT signed_by FROM oms.shipment WHERE id = :ship), 'J. DOE', 'BR-013: the proof (signed_by) is kept');
 SELECT is((SELECT active FROM oms.tracker WHERE shipment_id = :ship), false, 'delivered ends the tracking');
+-- the order card shows the proof and the tracker (issue 11)
+SET SESSION AUTHORIZATION t_csr;
+SELECT is((SELECT s ->> 'signed_by' || ' ' || (s ->> 'tracker_state') || ' ' || (s ->> 'delivered_at' IS NOT NULL)
+           FROM jsonb_array_elements(oms_api.order_card(:o) -> 'shipments') s),
+	'J. DOE ended true', 'order_card: the shipment shows who signed, the tracker ended and when it was delivered');
+SELECT ok((SELECT (s ->> 'last_scan_age_s')::bigint BETWEEN 60 AND 3600
+                  AND (s ->> 'last_scan_at')::timestamptz = (SELECT max(at) FROM oms.shipment_event WHERE shipment_id = :ship)
+           FROM jsonb_array_elements(oms_api.order_card(:o) -> 'shipments') s),
+	'order_card: the last scan, and its age in seconds (the delivered scan a minute ago)');
+RESET SESSION AUTHORIZATION;
+SELECT is(oms.job_public('{"tracking_url": "https://track.example.com/1Z", "estimated_delivery": "2026-12-10", "email": "x@example.com"}'),
+	'{"tracking_url": "https://track.example.com/1Z", "estimated_delivery": "2026-12-10"}'::jsonb,
+	'job_public: the tracking link and the estimate show in job listings, the e-mail does not');
 SELECT set_eq('SELECT dedupe_key, template FROM mails',
 	format($$VALUES ('mail:shipped:%1$s', 'order_shipped'), ('mail:out_for_delivery:%1$s', 'order_out_for_delivery'),
 	                ('mail:delivered:%1$s', 'order_delivered')$$, :ship),
