@@ -123,6 +123,9 @@ static const struct cli_command commands[] = {
 	 "--buy-label: asks the carrier aggregator ([carrier] in oms.conf) for\n"
 	 "rates, shows the cheapest and the fastest, buys the cheapest (--fastest:\n"
 	 "the fastest) and ships the order with the label's tracking code, in one go.\n"
+	 "--label-file FILE: the label bought (with --buy-label, or alone: the\n"
+	 "order's last label) saved to FILE, which must not exist; written whole\n"
+	 "or not at all.\n"
 	 "--packing-slip: what goes in the parcel, as plain text for a printer.\n"
 	 "Fulfilment of the order's seller or admin.",
 	 FOR_FULFILMENT | FOR_ADMIN, NULL, cli_cmd_ship, NULL, false, false},

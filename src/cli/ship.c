@@ -9,8 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "cli/cli_int.h"
+#include "cli/outfile.h"
 #include "cli/ship.h"
 #include "conf.h"
 #include "db/db.h"
@@ -22,7 +26,8 @@
 
 const char cli_usage_ship[] =
 	"oms ship [--json] NUMBER --carrier CARRIER --tracking TRACKING [--service LEVEL]\n"
-	"       oms ship [--json] NUMBER --buy-label [--fastest]\n"
+	"       oms ship [--json] NUMBER --buy-label [--fastest] [--label-file FILE]\n"
+	"       oms ship [--json] NUMBER --label-file FILE\n"
 	"       oms ship [--json] NUMBER --packing-slip";
 const char cli_usage_queue[] = "oms queue [--late] [--format text|csv|json]";
 const char cli_usage_handling_days[] = "oms handling-days [--json] [--seller ID] DAYS";
@@ -296,12 +301,119 @@ rate_line(const char *what, const struct carrier_rate *r)
 		fprintf(stderr, "%s: %s %s, %s\n", what, r->carrier, r->service, money);
 }
 
+/* The carrier aggregator's endpoint from [carrier] in oms.conf. */
+static enum oms_status
+carrier_endpoint(const struct oms_config *cfg, struct http_endpoint *ep, struct oms_error *err)
+{
+	long timeout;
+
+	ep->base_url = config_get(cfg, "carrier", "base_url", NULL);
+	ep->api_key = config_get(cfg, "carrier", "api_key", NULL);
+	ep->ca_file = config_get(cfg, "carrier", "ca_file", NULL);
+	ep->insecure_loopback_ok = config_get_bool(cfg, "carrier", "allow_insecure_loopback", false);
+	if (config_get_int(cfg, "carrier", "timeout_ms", 15000, 1, 600000, &timeout, err) != OMS_OK)
+		return err->status;
+	ep->timeout_ms = timeout;
+	ep->connect_timeout_ms = timeout < 5000 ? timeout : 5000;
+	return OMS_OK;
+}
+
+/* Downloads the label at url (the aggregator's label_url: https, or http
+ * to a loopback address with allow_insecure_loopback; no API key is sent,
+ * label links are public) into path, atomically (outfile.h: a temporary
+ * file renamed into place, never over an existing file). */
+static enum oms_status
+label_download(struct cli *c, const char *url, const char *path, struct oms_error *err)
+{
+	struct http_endpoint ep = { 0 };
+	struct http_engine *e = NULL;
+	struct wait_one w = { 0 };
+	struct outfile of = { 0 };
+	enum oms_status st;
+	size_t off = 0;
+	char base[600];
+	const char *host = strstr(url, "://"), *upath = host ? strchr(host + 3, '/') : NULL;
+
+	if ((st = carrier_endpoint(c->ctx->cfg, &ep, err)) != OMS_OK)
+		return st;
+	/* the engine joins a base and a path: split the URL between them */
+	if (!upath || (size_t)(upath - url) >= sizeof base)
+		return oms_fail(err, OMS_HTTP, "the label's URL is not one (%.80s)", url);
+	snprintf(base, sizeof base, "%.*s", (int)(upath - url), url);
+	ep.base_url = base;
+	ep.api_key = NULL;
+	if (strncasecmp(url, "https://", 8) != 0 && !(ep.insecure_loopback_ok && config_url_is_loopback(url)))
+		return oms_fail(err, OMS_HTTP, "the label's URL is not https:// (%.80s)", url);
+	if ((st = http_global_init(err)) != OMS_OK || !(e = http_engine_new(err)))
+		return err->status;
+	if ((st = http_start_get(e, &ep, upath, got_answer, &w, err)) == OMS_OK)
+		st = wait_answer(e, &w, err);
+	http_engine_free(e);
+	if (st == OMS_OK && !w.len)
+		st = oms_fail(err, OMS_HTTP, "the label's URL answered nothing");
+	if (st == OMS_OK && (st = outfile_open(&of, path, false, err)) == OMS_OK) {
+		while (off < w.len) {
+			ssize_t n = write(of.fd, w.body + off, w.len - off);
+
+			if (n < 0) {
+				st = oms_fail(err, OMS_IO, "cannot write %s: %s", path, strerror(errno));
+				outfile_abort(&of);
+				break;
+			}
+			off += (size_t)n;
+		}
+		if (st == OMS_OK)
+			st = outfile_commit(&of, err);
+	}
+	free(w.body);
+	return st;
+}
+
+/* `oms ship NUMBER --label-file FILE` alone: the label of the order's last
+ * shipment that has one (the order card's shipments), saved to FILE. */
+static int
+ship_label_file(struct cli *c, long long no, const char *path)
+{
+	struct app_stmt st;
+	struct oms_error err = { 0 };
+	struct db_result *r;
+	char url[600];
+
+	app_stmt_init(&st, "SELECT s ->> 'label_url' FROM jsonb_array_elements(oms_api.order_card($1::bigint) -> 'shipments') s "
+			   "WHERE s ->> 'label_url' IS NOT NULL ORDER BY (s ->> 'id')::bigint DESC LIMIT 1");
+	app_stmt_ll(&st, no);
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
+		return cli_fail(c, &err);
+	if (db_rows(r) == 0) {
+		db_result_free(r);
+		oms_fail(&err, OMS_NOT_FOUND, "order %lld has no label (bought with --buy-label)", no);
+		return cli_fail(c, &err);
+	}
+	snprintf(url, sizeof url, "%s", db_get(r, 0, 0));
+	db_result_free(r);
+	if (label_download(c, url, path, &err) != OMS_OK)
+		return cli_fail(c, &err);
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "order_no", json_integer(no));
+		json_object_set_new(o, "label_url", json_string(url));
+		json_object_set_new(o, "label_file", json_string(path));
+		cli_json_emit(o);
+	} else {
+		printf("label of order %lld saved to %s\n", no, path);
+	}
+	return EXIT_FOUND;
+}
+
 /* `oms ship NUMBER --buy-label [--fastest]`: the rates for the order's
  * parcel, the cheapest and the fastest shown, one bought, the order
  * shipped with its tracking code and label (oms_api.label_bought, one
  * transaction). */
 static int
-ship_buy_label(struct cli *c, long long no, bool fastest)
+ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file)
 {
 	const struct oms_config *cfg = c->ctx->cfg;
 	struct http_endpoint ep = { 0 };
@@ -315,18 +427,14 @@ ship_buy_label(struct cli *c, long long no, bool fastest)
 	json_t *req = NULL, *to;
 	json_error_t jerr;
 	char *form = NULL, *to_text = NULL;
-	long timeout;
 	int n = 0, cheap, fast, pick, rc = EXIT_DB;
 	long long ship_id = 0;
 
-	ep.base_url = config_get(cfg, "carrier", "base_url", NULL);
-	ep.api_key = config_get(cfg, "carrier", "api_key", NULL);
-	ep.ca_file = config_get(cfg, "carrier", "ca_file", NULL);
-	ep.insecure_loopback_ok = config_get_bool(cfg, "carrier", "allow_insecure_loopback", false);
-	if (config_get_int(cfg, "carrier", "timeout_ms", 15000, 1, 600000, &timeout, &err) != OMS_OK)
+	if (carrier_endpoint(cfg, &ep, &err) != OMS_OK)
 		return cli_fail(c, &err);
-	ep.timeout_ms = timeout;
-	ep.connect_timeout_ms = timeout < 5000 ? timeout : 5000;
+	/* a FILE that cannot be written is refused before anything is bought */
+	if (label_file && outfile_check(label_file, false, &err) != OMS_OK)
+		return cli_fail(c, &err);
 	if (!ep.base_url || !*ep.base_url) {
 		oms_fail(&err, OMS_CONFIG, "buying a label needs the carrier aggregator: [carrier] base_url in oms.conf");
 		return cli_fail(c, &err);
@@ -411,6 +519,13 @@ ship_buy_label(struct cli *c, long long no, bool fastest)
 	ship_id = db_get_ll(r, 0, 0);
 	db_result_free(r);
 	money_format(rates[pick].amount_minor, rates[pick].currency, amount, sizeof amount);
+	if (label_file && label_download(c, label, label_file, &err) != OMS_OK) {
+		/* shipped all the same: say so, and how to fetch the label again */
+		fprintf(stderr, "%s: order %lld is shipped (tracking %s) but its label was not saved; "
+			"oms ship %lld --label-file FILE fetches it again\n", cli_progname(c), no, tracking, no);
+		rc = cli_fail(c, &err);
+		goto out;
+	}
 	if (c->json) {
 		json_t *o = json_object();
 
@@ -418,6 +533,8 @@ ship_buy_label(struct cli *c, long long no, bool fastest)
 		json_object_set_new(o, "shipment_id", json_integer(ship_id));
 		json_object_set_new(o, "tracking_no", json_string(tracking));
 		json_object_set_new(o, "label_url", json_string(label));
+		if (label_file)
+			json_object_set_new(o, "label_file", json_string(label_file));
 		json_object_set_new(o, "bought", rate_json(&rates[pick]));
 		json_object_set_new(o, "cheapest", rate_json(&rates[cheap]));
 		json_object_set_new(o, "fastest", rate_json(&rates[fast]));
@@ -425,6 +542,8 @@ ship_buy_label(struct cli *c, long long no, bool fastest)
 	} else {
 		printf("order %lld shipped with a %s %s label (%s): tracking %s\nlabel: %s\n", no,
 		       rates[pick].carrier, rates[pick].service, amount, tracking, label);
+		if (label_file)
+			printf("label saved to %s\n", label_file);
 	}
 	rc = EXIT_FOUND;
 out:
@@ -523,8 +642,9 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 		{"buy-label", no_argument, NULL, 'b'},
 		{"fastest", no_argument, NULL, 'f'},
 		{"packing-slip", no_argument, NULL, 'p'},
+		{"label-file", required_argument, NULL, 'L'},
 		{0}};
-	const char *carrier = NULL, *tracking = NULL, *service = NULL, *number = NULL;
+	const char *carrier = NULL, *tracking = NULL, *service = NULL, *number = NULL, *label_file = NULL;
 	struct app_stmt st;
 	struct oms_error err = {0};
 	struct db_result *r;
@@ -550,6 +670,7 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 		case 'b': buy = true; break;
 		case 'f': fastest = true; break;
 		case 'p': slip = true; break;
+		case 'L': label_file = optarg; break;
 		default:
 			return cli_usage_error(c, cli_usage_ship, "unknown option or missing value: %s",
 					       argv[optind - 1]);
@@ -558,7 +679,7 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 	if (!number)
 		return cli_usage_error(c, cli_usage_ship, "which order?");
 	if (slip) {
-		if (buy || fastest || carrier || tracking || service)
+		if (buy || fastest || carrier || tracking || service || label_file)
 			return cli_usage_error(c, cli_usage_ship, "--packing-slip goes alone");
 		if ((rc = cli_parse_order_no(c, number, &no)) != 0)
 			return rc;
@@ -571,7 +692,15 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 		if ((rc = cli_parse_order_no(c, number, &no)) != 0)
 			return rc;
 		cli_subject(c, "order %lld", no);
-		return ship_buy_label(c, no, fastest);
+		return ship_buy_label(c, no, fastest, label_file);
+	}
+	if (label_file) {
+		if (fastest || carrier || tracking || service)
+			return cli_usage_error(c, cli_usage_ship, "--label-file goes alone or with --buy-label");
+		if ((rc = cli_parse_order_no(c, number, &no)) != 0)
+			return rc;
+		cli_subject(c, "order %lld", no);
+		return ship_label_file(c, no, label_file);
 	}
 	if (fastest)
 		return cli_usage_error(c, cli_usage_ship, "--fastest goes with --buy-label");

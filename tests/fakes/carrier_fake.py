@@ -216,6 +216,16 @@ class Handler(BaseHTTPRequestHandler):
                                     for t in STATE["trackers"].values()},
                        "faults": dict(STATE["faults"])}
             return self.send(200, out)
+        if path.startswith("/labels/") and path.endswith(".pdf"):
+            # the label a bought shipment's label_url names (public, as
+            # the aggregator's are: no key)
+            sid = path[len("/labels/"):-len(".pdf")]
+            with LOCK:
+                count("label downloads")
+                known = bool(STATE.get("shipments", {}).get(sid, {}).get("bought"))
+            if not known:
+                return self.send(404, b"no such label", "text/plain")
+            return self.send(200, b"%PDF-1.4\n% fake label " + sid.encode() + b"\n%%EOF\n", "application/pdf")
         with LOCK:
             count("GET " + ("/v2/trackers/ID" if path.startswith("/v2/trackers/") else path))
         if self.fault() or not self.authorised():
@@ -303,7 +313,7 @@ class Handler(BaseHTTPRequestHandler):
                 n = STATE["seq"]
                 code = ("1ZFAKE%012d" % n) if rate["carrier"] == "UPS" else ("9400%018d" % n)
                 shp["bought"] = {"rate": rate, "tracking_code": code,
-                                 "label_url": "https://labels.example.com/%s.pdf" % sid}
+                                 "label_url": "http://%s:%d/labels/%s.pdf" % (self.server.server_address[:2] + (sid,))}
                 count("labels bought")
             b = shp["bought"]
         self.send(200, {"id": sid, "object": "Shipment", "mode": "test", "selected_rate": b["rate"],
