@@ -29,6 +29,7 @@ OMS_MIGRATIONS = \
 	sql/0024_export_secret.sql \
 	sql/0025_carriers.sql \
 	sql/0026_gateway_events.sql \
+	sql/0027_name_search_index.sql \
 	sql/0030_report_months.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/

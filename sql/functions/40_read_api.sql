@@ -14,11 +14,14 @@ SET LOCAL ROLE oms_owner;
 -- Speed (issue 14): each kind is its own static statement, so each keeps
 -- one cached generic plan per session (plan_cache_mode below); the phone
 -- is normalised once per call into a variable, never per row or index
--- probe. A name search is bounded: the trigram index finds candidates at
--- word similarity >= 0.6 (pg_trgm.word_similarity_threshold, fixed here
--- whatever the session says), at most 1000 of them are ranked (a fragment
--- with more matches ranks the first 1000 the index gives: type more of the
--- name), and the search stops with SQLSTATE 57014 when it has run longer
+-- probe. A name search reads the names in rank order from the GiST
+-- trigram index on customer.name_folded (sql/0027: the folded name,
+-- stored when written): ORDER BY 1 - word similarity, 1 - similarity is an
+-- index-ordered (KNN) scan of the matches at word similarity >= 0.6
+-- (pg_trgm.word_similarity_threshold, fixed here whatever the session
+-- says), so a page costs its rows (and the rows that tie with its last),
+-- not every match of a common surname; nothing is capped. The search
+-- stops with SQLSTATE 57014 when it has run longer
 -- than the policy name_search_timeout (2 seconds). A SET statement_timeout
 -- clause would not do: the server arms that timer when the client's
 -- statement starts, and a function's SET changes only the setting.
@@ -36,7 +39,6 @@ AS $$
 DECLARE
 	v_q constant text := btrim(p_query);
 	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
-	c_name_cap constant int := 1000;
 	v_key text;
 	v_fold text;
 	v_phone text;
@@ -47,8 +49,24 @@ DECLARE
 	v_names text[] := '{}';
 	v_emails text[] := '{}';
 	v_phones text[] := '{}';
-	v_folds text[] := '{}';
+	v_keys text[] := '{}';
+	v_d1 real;
+	v_d2 real;
 	r record;
+	-- cursors are planned for their first rows (cursor_tuple_fraction):
+	-- c_names's plan is the index-ordered scan, not every match sorted
+	c_name_few constant int := 200;
+	c_few CURSOR (p_fold text) FOR
+		SELECT 1 FROM oms.customer c WHERE p_fold <% c.name_folded;
+	c_names CURSOR (p_fold text) FOR
+		SELECT c.id, c.full_name, c.email, c.phone,
+		       c.name_folded <->> p_fold AS d1, c.name_folded <-> p_fold AS d2,
+		       to_char(1 - word_similarity(p_fold, c.name_folded), 'FM0.000000') || ':' ||
+		       to_char(1 - similarity(p_fold, c.name_folded), 'FM0.000000') || ':' ||
+		       lpad(c.id::text, 19, '0') AS k
+		FROM oms.customer c
+		WHERE p_fold <% c.name_folded
+		ORDER BY c.name_folded <->> p_fold, c.name_folded <-> p_fold;
 BEGIN
 	IF v_q IS NULL OR v_q = '' THEN
 		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023',
@@ -124,41 +142,59 @@ BEGIN
 			v_budget := '2 seconds';
 		END IF;
 		v_deadline := clock_timestamp() + v_budget::interval;
-		-- the candidates: the trigram index's matches (word similarity of
-		-- the folded names, no case, no accents, so "zoë" or "ström" match
-		-- inside a longer name), each name folded once, at most c_name_cap,
-		-- kept with what the rows show (no second visit to the table)
-		FOR r IN
-			SELECT c.id, c.full_name, c.email, c.phone, oms.fold_name(c.full_name) AS f
-			FROM oms.customer c
-			WHERE v_fold <% oms.fold_name(c.full_name)
-			LIMIT c_name_cap
+		-- A few matches (a rare name, a first name and a surname): the GIN
+		-- index finds them all, and all are ranked. More than c_name_few:
+		-- the GiST index gives them best first, by (1 - word similarity,
+		-- 1 - similarity) of the folded names (no case, no accents, so "zoë"
+		-- or "ström" match inside a longer name); rows with equal distances
+		-- come in any order, so the loop reads on past the page until the
+		-- distances change, and what it kept is sorted by the key (which
+		-- adds the id). Either way every match can be paged to.
+		v_n := 0;
+		FOR r IN c_few(v_fold) LOOP
+			v_n := v_n + 1;
+			EXIT WHEN v_n > c_name_few;
+		END LOOP;
+		IF v_n <= c_name_few THEN
+			RETURN QUERY
+			SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
+			       NULL::timestamptz, NULL::bigint, NULL::text, x.k
+			FROM (SELECT c.id, c.full_name, c.email, c.phone,
+			             to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+			             to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+			             lpad(c.id::text, 19, '0') AS k
+			      FROM oms.customer c
+			      WHERE v_fold <% c.name_folded) x
+			WHERE p_after IS NULL OR x.k > p_after
+			ORDER BY x.k
+			LIMIT v_limit;
+			RETURN;
+		END IF;
+		v_n := 0;
+		FOR r IN c_names(v_fold)
 		LOOP
+			IF clock_timestamp() > v_deadline THEN
+				RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
+					USING ERRCODE = '57014',
+					DETAIL = oms.error_detail(jsonb_build_object('rule', 'name_search_timeout',
+					                                             'timeout', v_budget, 'candidates', v_n + 1));
+			END IF;
+			CONTINUE WHEN p_after IS NOT NULL AND r.k <= p_after;
+			EXIT WHEN v_n >= v_limit AND (r.d1, r.d2) IS DISTINCT FROM (v_d1, v_d2);
 			v_n := v_n + 1;
 			v_ids[v_n] := r.id;
 			v_names[v_n] := r.full_name;
 			v_emails[v_n] := r.email;
 			v_phones[v_n] := r.phone;
-			v_folds[v_n] := r.f;
-			IF clock_timestamp() > v_deadline THEN
-				RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
-					USING ERRCODE = '57014',
-					DETAIL = oms.error_detail(jsonb_build_object('rule', 'name_search_timeout',
-					                                             'timeout', v_budget, 'candidates', v_n));
-			END IF;
+			v_keys[v_n] := r.k;
+			v_d1 := r.d1;
+			v_d2 := r.d2;
 		END LOOP;
-		-- ranked best first: the sort key orders by (1 - word similarity,
-		-- 1 - similarity, id)
 		RETURN QUERY
-		SELECT * FROM (
-			SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
-			       NULL::timestamptz, NULL::bigint, NULL::text,
-			       to_char(1 - word_similarity(v_fold, x.f), 'FM0.000000') || ':' ||
-			       to_char(1 - similarity(v_fold, x.f), 'FM0.000000') || ':' ||
-			       lpad(x.id::text, 19, '0') AS k
-			FROM unnest(v_ids, v_names, v_emails, v_phones, v_folds) AS x(id, full_name, email, phone, f)) hits
-		WHERE p_after IS NULL OR hits.k > p_after
-		ORDER BY hits.k
+		SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
+		       NULL::timestamptz, NULL::bigint, NULL::text, x.k
+		FROM unnest(v_ids, v_names, v_emails, v_phones, v_keys) AS x(id, full_name, email, phone, k)
+		ORDER BY x.k
 		LIMIT v_limit;
 
 	ELSE

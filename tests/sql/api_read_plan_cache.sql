@@ -41,8 +41,8 @@ INSERT INTO stmt VALUES
 	('lookup', 'email prefix', 'lower\(c\.email\) ~>=~ v_key'),
 	('lookup', 'phone', '^SELECT ''customer'', .* WHERE c\.phone = v_phone AND'),
 	('lookup', 'tracking', 'WHERE s\.tracking_no IN \(v_q, upper\(v_q\)\)'),
-	('lookup', 'name candidates', 'WHERE v_fold <% oms\.fold_name\(c\.full_name\) LIMIT c_name_cap'),
-	('lookup', 'name ranking', 'FROM unnest\(v_ids, v_names, v_emails, v_phones, v_folds\)'),
+	('lookup', 'name count', '^SELECT 1 FROM oms\.customer c WHERE p_fold <% c\.name_folded$'),
+	('lookup', 'name ranking (few)', 'WHERE v_fold <% c\.name_folded\) x WHERE p_after IS NULL OR x\.k > p_after'),
 	('find_customer', 'e-mail', '^SELECT c\.id FROM oms\.customer c WHERE lower\(c\.email\) = lower\(btrim\(p_text\)\)$'),
 	('find_customer', 'id', '^SELECT c\.id FROM oms\.customer c WHERE c\.id = btrim\(p_text\)::bigint$'),
 	('find_customer', 'phone', '^SELECT min\(c\.id\) FROM oms\.customer c WHERE c\.phone = v_phone$');
