@@ -79,6 +79,20 @@ static const struct option main_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* A global flag (an option without argument, but --help and --version):
+ * false when c is none. The one place that applies them, before the
+ * command word and (for demo) after it. */
+static bool
+main_flag(int c, struct oms_ctx *ctx, bool *verbose)
+{
+	switch (c) {
+	case OPT_PLAIN: ctx->plain = true; return true;
+	case OPT_JSON: ctx->json = true; return true;
+	case 'v': *verbose = true; return true;
+	default: return false;
+	}
+}
+
 /* The global options that take no argument and change how the terminal
  * client looks or speaks (--plain, --json, --verbose) may also stand after
  * `demo`, which runs the terminal client (issue 13: `oms demo --plain` as
@@ -105,12 +119,8 @@ main_global_after(int argc, char **argv, struct oms_ctx *ctx, bool *verbose, int
 				if (o->has_arg == no_argument && o->val != 'h' && o->val != 'V' &&
 				    !strcmp(argv[i] + 2, o->name))
 					c = o->val;
-		switch (c) {
-		case OPT_PLAIN: ctx->plain = true; break;
-		case OPT_JSON: ctx->json = true; break;
-		case 'v': *verbose = true; break;
-		default: argv[out++] = argv[i]; break;
-		}
+		if (!main_flag(c, ctx, verbose))
+			argv[out++] = argv[i];
 	}
 	argv[out] = NULL;
 	*kept = out;
@@ -131,12 +141,11 @@ main(int argc, char **argv)
 	log_open("oms", LOG_LEVEL_INFO, false);
 	/* '+': stop at the command name, its options are its own. */
 	while ((c = getopt_long(argc, argv, "+d:vhV", opts, NULL)) != -1) {
+		if (main_flag(c, &ctx, &verbose))
+			continue;
 		switch (c) {
 		case 'd': dbname = optarg; break;
 		case OPT_CONFIG: config_file = optarg; break;
-		case OPT_PLAIN: ctx.plain = true; break;
-		case OPT_JSON: ctx.json = true; break;
-		case 'v': verbose = true; break;
 		case 'h': cli_usage(stdout, ctx.progname); return 0;
 		case 'V': printf("%s\n", PACKAGE_STRING); return 0;
 		default: cli_usage(stderr, ctx.progname); return 2;
