@@ -160,6 +160,24 @@ order_doc_money(struct order_view *o, const char *cur)
 	}
 }
 
+/* Issue 11: the tracker's state, the age of the last scan and the proof
+ * of delivery (signed_by), on one line under the shipment. */
+static void
+order_doc_tracker(struct ui_doc *d, json_t *s)
+{
+	const char *state = js(s, "tracker_state"), *signer = js(s, "signed_by");
+	long long age = (long long)json_integer_value(json_object_get(s, "last_scan_age_s"));
+	char ago[48] = "no scan yet";
+
+	if (!*state && !*signer)
+		return;
+	/* hours:minutes, as the queue's promise */
+	if (json_is_integer(json_object_get(s, "last_scan_age_s")) && age >= 0)
+		snprintf(ago, sizeof ago, "last scan %02lld:%02lld h ago", age / 3600, age % 3600 / 60);
+	doc_addf(d, UI_EL_NORMAL, "  tracking: %s, %s%s%s", *state ? state : "not tracked", ago,
+		 *signer ? "; signed by " : "", signer);
+}
+
 static void
 order_doc_shipping(struct order_view *o)
 {
@@ -183,6 +201,7 @@ order_doc_shipping(struct order_view *o)
 			 js(s, "service_level"), js(s, "tracking_no"), js(s, "status"),
 			 tm(s, "shipped_at", t, sizeof t), js(s, "estimated_delivery"),
 			 json_is_true(json_object_get(s, "flagged")) ? "  FLAGGED: no movement" : "");
+		order_doc_tracker(d, s);
 		json_array_foreach(json_object_get(s, "events"), j, ev)
 			doc_wrapf(d, UI_EL_NORMAL, 20, "%s  %s  %s  %s", tm(ev, "at", t2, sizeof t2),
 				  js(ev, "status"), js(ev, "location"), js(ev, "description"));
