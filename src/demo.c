@@ -510,6 +510,9 @@ demo_svc_spawn(struct demo *d, const char *name, const char *const *argv, struct
 			dup2(fd, STDIN_FILENO);
 			close(fd);
 		}
+		/* nothing of ours (a database connection, a log) stays open in it */
+		for (int i = STDERR_FILENO + 1; i < 1024; i++)
+			close(i);
 		if (d->as.switch_user &&
 		    (setgroups(0, NULL) < 0 || setgid(d->as.gid) < 0 || setuid(d->as.uid) < 0))
 			_exit(126);
@@ -768,6 +771,17 @@ demo_services_start(struct demo *d, struct oms_error *err)
 
 		if ((st = demo_svc_spawn(d, "worker", w_argv, err)) != OMS_OK)
 			goto fail;
+	}
+	/* A worker that stops at once (its configuration, the database) is
+	 * said now rather than found out when a refund stays "not sent". */
+	for (int i = 0; i < 5; i++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	if (demo_svc_pid(d, "worker") <= 0) {
+		st = oms_fail(err, OMS_IO, "oms-worker stopped at once; see %s/worker.log", d->svc);
+		goto fail;
 	}
 	return OMS_OK;
 fail:
