@@ -123,6 +123,14 @@ help_build(struct help_view *h)
 	if (ui_screen_allowed(ui, UI_SCREEN_DASHBOARD))
 		doc_wrap(d, UI_EL_NORMAL, 2, "  The dashboard (your home) reads its figures again by "
 			 "itself; Enter opens the list behind a figure.");
+	if (ui_screen_allowed(ui, UI_SCREEN_QUEUE)) {
+		doc_section(d, "Fulfilment queue");
+		doc_wrap(d, UI_EL_NORMAL, 2, "  The confirmed orders to ship, oldest first, with the time "
+			 "left of the 24-hour promise (LATE and red past it); f filters by it. s ships the "
+			 "selected order: carrier and service chosen with Space, the tracking number typed, "
+			 "Enter to check and again to ship; the database checks the number (BR-012). Space "
+			 "marks orders, and s then ships them one after the other.");
+	}
 	doc_section(d, "Export");
 	/* the lists the role has */
 	doc_wrapf(d, UI_EL_NORMAL, 2, "  e (F8 while typing) exports the list on screen exactly as it "
@@ -139,6 +147,8 @@ help_build(struct help_view *h)
 	doc_section(d, "Rules named in messages");
 	{
 		static const char *const rules[] = {
+			"  BR-012  A tracking number must look like the carrier's (UPS 1Z..., FedEx "
+			"12/15/20/22 digits, DHL 10, USPS 20-22) and not be in use.",
 			"  BR-014  Only PENDING and CONFIRMED orders can be cancelled.",
 			"  BR-020  An unpaid PENDING order cancels at once, even after the window.",
 			"  BR-021  Within the cancellation window (1 hour after placement) a CSR "
