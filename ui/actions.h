@@ -61,6 +61,10 @@
 	  UI_KEY_HOME, 'g', UI_KEY_NONE) \
 	X(LAST,          "move-last",     MOVE,    "Jump to the last line", \
 	  UI_KEY_END, 'G', UI_KEY_NONE) \
+	X(FIND_NEXT,     "find-next",     MOVE,    "In a list: the next row holding the text last found with /", \
+	  'n', UI_KEY_NONE, UI_KEY_NONE) \
+	X(FIND_PREV,     "find-prev",     MOVE,    "In a list: the previous row holding the text last found with /", \
+	  'N', UI_KEY_NONE, UI_KEY_NONE) \
 	X(OPEN,          "open",          MOVE,    "Open the selected order or customer", \
 	  UI_KEY_ENTER, UI_KEY_NONE, UI_KEY_NONE) \
 	X(NEXT_FIELD,    "next-field",    MOVE,    "Switch between the input line and the list", \
@@ -91,6 +95,10 @@
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_DATES,  "filter-dates",  CUSTOMER, "Filter the order history by a date range", \
 	  'd', UI_KEY_NONE, UI_KEY_NONE) \
+	X(FIND_HISTORY,  "find-history",  CUSTOMER, "Find a text in the orders loaded (n, N: next, previous)", \
+	  '/', UI_KEY_NONE, UI_KEY_NONE) \
+	X(FIND_PENDING,  "find-pending",  APPROVALS, "Find a text in the requests loaded (n, N: next, previous)", \
+	  '/', UI_KEY_NONE, UI_KEY_NONE) \
 	X(APPROVE,       "approve",       APPROVALS, "Approve the selected cancellation or refund (note optional)", \
 	  'a', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REFUSE,        "refuse",        APPROVALS, "Refuse the selected cancellation or refund (note required)", \

@@ -19,6 +19,7 @@
 #include "form.h"
 #include "input.h"
 #include "list.h"
+#include "list_find.h"
 #include "screens.h"
 #include "views.h"
 
@@ -49,6 +50,7 @@ struct approvals_view {
 	bool dec_approve;
 	long long dec_order_no, dec_refund_minor;
 	char dec_currency[4];
+	struct ui_list_find find;  /* / within the requests loaded */
 };
 
 static struct approvals_view *
@@ -326,7 +328,7 @@ approvals_draw(struct view *v, struct ui_rect r)
 	struct pending_tab *t = cur(a);
 	struct ui *ui = v->ui;
 	int y = r.y, dr = approvals_detail_rows(r);
-	int ph = a->prompt ? 1 : 0;
+	int ph = a->prompt || a->find.open ? 1 : 0;
 	char title[160], pos[48];
 	struct ui_line l;
 
@@ -363,6 +365,8 @@ approvals_draw(struct view *v, struct ui_rect r)
 			 a->prompt == PROMPT_APPROVE ? "optional" : "required",
 			 ui_keymap_key(&ui->km, UI_ACT_CONFIRM, k, sizeof k));
 		ui_form_draw_prompt(&a->form, r.y + r.h - 1, r.x, r.w, label);
+	} else if (a->find.open) {
+		ui_list_find_draw(&a->find, r.y + r.h - 1, r.x, r.w);
 	} else {
 		ui->cursor_y = -1;
 	}
@@ -372,7 +376,7 @@ static int
 approvals_resize(struct view *v, struct ui_rect r)
 {
 	struct approvals_view *a = av(v);
-	int h = r.h - 2 - approvals_tab_rows(a) - approvals_detail_rows(r) - (a->prompt ? 1 : 0);
+	int h = r.h - 2 - approvals_tab_rows(a) - approvals_detail_rows(r) - (a->prompt || a->find.open ? 1 : 0);
 
 	for (int k = 0; k < KIND_COUNT; k++) {
 		a->tabs[k].list.height = h < 1 ? 1 : h;
@@ -451,6 +455,8 @@ approvals_paste(struct view *v, const char *text)
 {
 	struct approvals_view *a = av(v);
 
+	if (a->find.open)
+		return ui_list_find_paste(&a->find, text);
 	return a->prompt ? ui_form_paste(&a->form, text) : UI_HANDLED;
 }
 
@@ -464,7 +470,22 @@ approvals_key(struct view *v, int key, int action)
 
 	if (a->prompt)
 		return approvals_prompt_key(a, key, action);
+	if (a->find.open) {
+		flags = ui_list_find_key(&a->find, key, action, &cur(a)->list, approvals_row_draw, a);
+		a->v.dialog_keys = a->find.open;
+		approvals_prefetch(a, a->kind);
+		return flags | UI_RELAYOUT;
+	}
 	switch (action) {
+	case UI_ACT_FIND_PENDING:
+		a->v.dialog_keys = true;
+		return ui_list_find_start(&a->find) | UI_RELAYOUT;
+	case UI_ACT_FIND_NEXT:
+	case UI_ACT_FIND_PREV:
+		flags = ui_list_find_next(&a->find, &cur(a)->list, action == UI_ACT_FIND_NEXT ? 1 : -1,
+					  approvals_row_draw, a);
+		approvals_prefetch(a, a->kind);
+		return flags;
 	case UI_ACT_OPEN:
 		if (!(order_no = approvals_selected_order(a)))
 			return UI_HANDLED;
@@ -508,7 +529,7 @@ approvals_hints(struct view *v, int *acts, int max)
 	bool any = cur(a)->nrows > 0;
 	int n = 0;
 
-	if (a->prompt) {
+	if (a->prompt || a->find.open) {
 		if (n < max)
 			acts[n++] = UI_ACT_CONFIRM;
 		if (n < max)
@@ -555,6 +576,8 @@ approvals_close(struct view *v)
 static bool
 approvals_typing(struct view *v)
 {
+	if (av(v)->find.open)
+		return ui_form_typing(&av(v)->find.form);
 	return ((struct approvals_view *)v)->prompt && ui_form_typing(&((struct approvals_view *)v)->form);
 }
 
@@ -597,5 +620,6 @@ view_approvals_new(struct ui *ui)
 	ui_form_init(&a->form, ui, 0);
 	ui_form_add(&a->form, UI_FIELD_TEXT, "Note", false);
 	a->form.f[0].in = &a->note;
+	ui_list_find_init(&a->find, ui);
 	return &a->v;
 }

@@ -14,6 +14,7 @@
 #include "export.h"
 #include "form.h"
 #include "input.h"
+#include "list_find.h"
 #include "screens.h"
 #include "app/phone_format.h"
 #include "clipboard.h"
@@ -48,6 +49,7 @@ struct customer_view {
 	struct ui_form form;       /* the prompt: its one field, `in` */
 	struct ui_input in;
 	char from[11];
+	struct ui_list_find find;  /* / within the orders loaded */
 };
 
 static struct customer_view *
@@ -300,7 +302,7 @@ customer_draw(struct view *v, struct ui_rect r)
 	ui_draw_line(y++, r.x, r.w, UI_EL_HEADER, &l);
 	ui_line_free(&l);
 	{
-		struct ui_rect lr = { y, r.x, r.y + r.h - y - (c->prompt ? 1 : 0), r.w };
+		struct ui_rect lr = { y, r.x, r.y + r.h - y - (c->prompt || c->find.open ? 1 : 0), r.w };
 		if (c->hist_failed) {
 			char key[32], msg[96];
 
@@ -317,6 +319,8 @@ customer_draw(struct view *v, struct ui_rect r)
 		const char *label = c->prompt == PROMPT_FROM ? " From (YYYY-MM-DD, -7d..., empty: any): " :
 							       " To (YYYY-MM-DD, today..., empty: any): ";
 		ui_form_draw_prompt(&c->form, r.y + r.h - 1, r.x, r.w, label);
+	} else if (c->find.open) {
+		ui_list_find_draw(&c->find, r.y + r.h - 1, r.x, r.w);
 	}
 }
 
@@ -402,7 +406,22 @@ customer_key(struct view *v, int key, int action)
 
 	if (c->prompt)
 		return customer_prompt_key(c, key, action);
+	if (c->find.open) {
+		flags = ui_list_find_key(&c->find, key, action, &c->list, history_row_draw, c);
+		c->v.dialog_keys = c->find.open;
+		customer_prefetch(c);
+		return flags;
+	}
 	switch (action) {
+	case UI_ACT_FIND_HISTORY:
+		c->v.dialog_keys = true;
+		return ui_list_find_start(&c->find);
+	case UI_ACT_FIND_NEXT:
+	case UI_ACT_FIND_PREV:
+		flags = ui_list_find_next(&c->find, &c->list, action == UI_ACT_FIND_NEXT ? 1 : -1,
+					  history_row_draw, c);
+		customer_prefetch(c);
+		return flags;
 	case UI_ACT_OPEN:
 		if (c->list.sel < 0 || c->list.sel >= c->nrows)
 			return UI_HANDLED;
@@ -448,8 +467,8 @@ customer_hints(struct view *v, int *acts, int max)
 	static const int want[] = { UI_ACT_OPEN, UI_ACT_FILTER_STATUS, UI_ACT_FILTER_DATES,
 				    UI_ACT_BACK, UI_ACT_HELP };
 	static const int prompt[] = { UI_ACT_CONFIRM, UI_ACT_CLOSE };
-	const int *acts_of = cv(v)->prompt ? prompt : want;
-	size_t count = cv(v)->prompt ? sizeof prompt / sizeof prompt[0] : sizeof want / sizeof want[0];
+	const int *acts_of = cv(v)->prompt || cv(v)->find.open ? prompt : want;
+	size_t count = cv(v)->prompt || cv(v)->find.open ? sizeof prompt / sizeof prompt[0] : sizeof want / sizeof want[0];
 	int n = 0;
 
 	for (size_t i = 0; i < count && n < max; i++)
@@ -462,6 +481,8 @@ customer_paste(struct view *v, const char *text)
 {
 	struct customer_view *c = cv(v);
 
+	if (c->find.open)
+		return ui_list_find_paste(&c->find, text);
 	return c->prompt ? ui_form_paste(&c->form, text) : UI_HANDLED;
 }
 
@@ -486,6 +507,8 @@ customer_close(struct view *v)
 static bool
 customer_typing(struct view *v)
 {
+	if (cv(v)->find.open)
+		return ui_form_typing(&cv(v)->find.form);
 	return cv(v)->prompt && ui_form_typing(&cv(v)->form);
 }
 
@@ -527,6 +550,7 @@ view_customer_new(struct ui *ui, long long customer_id)
 	ui_form_init(&c->form, ui, 0);
 	ui_form_add(&c->form, UI_FIELD_TEXT, "Date", false);
 	c->form.f[0].in = &c->in;
+	ui_list_find_init(&c->find, ui);
 	doc_init(&c->head, ui->cols, ui->ascii);
 	customer_build_head(c);
 	return &c->v;

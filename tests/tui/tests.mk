@@ -71,3 +71,5 @@ EXTRA_DIST += tests/tui/terminals.test tests/tui/walkthrough.test
 TESTS += tests/tui/queue.test
 EXTRA_DIST += tests/tui/queue.test tests/tui/expected/queue-list.txt \
 	tests/tui/expected/queue-ship-refused.txt tests/tui/expected/queue-marked.txt
+TESTS += tests/tui/list-find.test
+EXTRA_DIST += tests/tui/list-find.test
