@@ -3609,7 +3609,6 @@ CREATE FUNCTION oms_api.lookup(p_kind text, p_query text, p_limit integer DEFAUL
 DECLARE
 	v_q constant text := btrim(p_query);
 	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
-	c_name_cap constant int := 1000;
 	v_key text;
 	v_fold text;
 	v_phone text;
@@ -3620,8 +3619,24 @@ DECLARE
 	v_names text[] := '{}';
 	v_emails text[] := '{}';
 	v_phones text[] := '{}';
-	v_folds text[] := '{}';
+	v_keys text[] := '{}';
+	v_d1 real;
+	v_d2 real;
 	r record;
+	-- cursors are planned for their first rows (cursor_tuple_fraction):
+	-- c_names's plan is the index-ordered scan, not every match sorted
+	c_name_few constant int := 200;
+	c_few CURSOR (p_fold text) FOR
+		SELECT 1 FROM oms.customer c WHERE p_fold <% c.name_folded;
+	c_names CURSOR (p_fold text) FOR
+		SELECT c.id, c.full_name, c.email, c.phone,
+		       c.name_folded <->> p_fold AS d1, c.name_folded <-> p_fold AS d2,
+		       to_char(1 - word_similarity(p_fold, c.name_folded), 'FM0.000000') || ':' ||
+		       to_char(1 - similarity(p_fold, c.name_folded), 'FM0.000000') || ':' ||
+		       lpad(c.id::text, 19, '0') AS k
+		FROM oms.customer c
+		WHERE p_fold <% c.name_folded
+		ORDER BY c.name_folded <->> p_fold, c.name_folded <-> p_fold;
 BEGIN
 	IF v_q IS NULL OR v_q = '' THEN
 		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023',
@@ -3697,41 +3712,59 @@ BEGIN
 			v_budget := '2 seconds';
 		END IF;
 		v_deadline := clock_timestamp() + v_budget::interval;
-		-- the candidates: the trigram index's matches (word similarity of
-		-- the folded names, no case, no accents, so "zoë" or "ström" match
-		-- inside a longer name), each name folded once, at most c_name_cap,
-		-- kept with what the rows show (no second visit to the table)
-		FOR r IN
-			SELECT c.id, c.full_name, c.email, c.phone, oms.fold_name(c.full_name) AS f
-			FROM oms.customer c
-			WHERE v_fold <% oms.fold_name(c.full_name)
-			LIMIT c_name_cap
+		-- A few matches (a rare name, a first name and a surname): the GIN
+		-- index finds them all, and all are ranked. More than c_name_few:
+		-- the GiST index gives them best first, by (1 - word similarity,
+		-- 1 - similarity) of the folded names (no case, no accents, so "zoë"
+		-- or "ström" match inside a longer name); rows with equal distances
+		-- come in any order, so the loop reads on past the page until the
+		-- distances change, and what it kept is sorted by the key (which
+		-- adds the id). Either way every match can be paged to.
+		v_n := 0;
+		FOR r IN c_few(v_fold) LOOP
+			v_n := v_n + 1;
+			EXIT WHEN v_n > c_name_few;
+		END LOOP;
+		IF v_n <= c_name_few THEN
+			RETURN QUERY
+			SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
+			       NULL::timestamptz, NULL::bigint, NULL::text, x.k
+			FROM (SELECT c.id, c.full_name, c.email, c.phone,
+			             to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+			             to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+			             lpad(c.id::text, 19, '0') AS k
+			      FROM oms.customer c
+			      WHERE v_fold <% c.name_folded) x
+			WHERE p_after IS NULL OR x.k > p_after
+			ORDER BY x.k
+			LIMIT v_limit;
+			RETURN;
+		END IF;
+		v_n := 0;
+		FOR r IN c_names(v_fold)
 		LOOP
+			IF clock_timestamp() > v_deadline THEN
+				RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
+					USING ERRCODE = '57014',
+					DETAIL = oms.error_detail(jsonb_build_object('rule', 'name_search_timeout',
+					                                             'timeout', v_budget, 'candidates', v_n + 1));
+			END IF;
+			CONTINUE WHEN p_after IS NOT NULL AND r.k <= p_after;
+			EXIT WHEN v_n >= v_limit AND (r.d1, r.d2) IS DISTINCT FROM (v_d1, v_d2);
 			v_n := v_n + 1;
 			v_ids[v_n] := r.id;
 			v_names[v_n] := r.full_name;
 			v_emails[v_n] := r.email;
 			v_phones[v_n] := r.phone;
-			v_folds[v_n] := r.f;
-			IF clock_timestamp() > v_deadline THEN
-				RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
-					USING ERRCODE = '57014',
-					DETAIL = oms.error_detail(jsonb_build_object('rule', 'name_search_timeout',
-					                                             'timeout', v_budget, 'candidates', v_n));
-			END IF;
+			v_keys[v_n] := r.k;
+			v_d1 := r.d1;
+			v_d2 := r.d2;
 		END LOOP;
-		-- ranked best first: the sort key orders by (1 - word similarity,
-		-- 1 - similarity, id)
 		RETURN QUERY
-		SELECT * FROM (
-			SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
-			       NULL::timestamptz, NULL::bigint, NULL::text,
-			       to_char(1 - word_similarity(v_fold, x.f), 'FM0.000000') || ':' ||
-			       to_char(1 - similarity(v_fold, x.f), 'FM0.000000') || ':' ||
-			       lpad(x.id::text, 19, '0') AS k
-			FROM unnest(v_ids, v_names, v_emails, v_phones, v_folds) AS x(id, full_name, email, phone, f)) hits
-		WHERE p_after IS NULL OR hits.k > p_after
-		ORDER BY hits.k
+		SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
+		       NULL::timestamptz, NULL::bigint, NULL::text, x.k
+		FROM unnest(v_ids, v_names, v_emails, v_phones, v_keys) AS x(id, full_name, email, phone, k)
+		ORDER BY x.k
 		LIMIT v_limit;
 
 	ELSE
@@ -6020,6 +6053,7 @@ CREATE TABLE oms.customer (
     email text NOT NULL,
     phone text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    name_folded text GENERATED ALWAYS AS (oms.fold_name(full_name)) STORED,
     CONSTRAINT customer_email_check CHECK ((email ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
     CONSTRAINT customer_full_name_check CHECK ((btrim(full_name) <> ''::text)),
     CONSTRAINT customer_phone_e164 CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text))
@@ -7614,10 +7648,17 @@ CREATE INDEX customer_email_trgm ON oms.customer USING gin (lower(email) oms.gin
 
 
 --
+-- Name: customer_name_knn; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX customer_name_knn ON oms.customer USING gist (name_folded oms.gist_trgm_ops);
+
+
+--
 -- Name: customer_name_trgm; Type: INDEX; Schema: oms; Owner: oms_owner
 --
 
-CREATE INDEX customer_name_trgm ON oms.customer USING gin (oms.fold_name(full_name) oms.gin_trgm_ops);
+CREATE INDEX customer_name_trgm ON oms.customer USING gin (name_folded oms.gin_trgm_ops);
 
 
 --
