@@ -222,7 +222,8 @@ queue_draw(struct view *v, struct ui_rect r)
 
 	for (int i = 0; i < q->nrows; i++)
 		late += q->rows[i].late;
-	ui_list_position(&q->list, pos, sizeof pos, false);
+	/* the oldest QUEUE_MAX are shown: "+" says there are more */
+	ui_list_position(&q->list, pos, sizeof pos, q->nrows >= QUEUE_MAX);
 	snprintf(title, sizeof title, "To ship, oldest first (%s) %s", filter_words[q->filter],
 		 q->loaded ? (q->nrows ? pos : "(none)") : "loading");
 	ui_draw_section(ui, y++, r.x, r.w, title);
