@@ -478,8 +478,13 @@ demo_svc_spawn(struct demo *d, const char *name, const char *const *argv, struct
 
 	demo_svc_path(d, name, "log", logpath, sizeof logpath);
 	demo_svc_path(d, name, "pid", pidpath, sizeof pidpath);
+	/* The pipe tells us the pid (the grandchild writes it first) and when
+	 * exec happened: its end closes on exec (FD_CLOEXEC); an exec that
+	 * failed writes errno before the end. So the pid file never names a
+	 * process that is still a copy of oms. */
 	if (pipe(fds) < 0)
 		return oms_fail(err, OMS_IO, "cannot start %s: %s", argv[0], strerror(errno));
+	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
 	fflush(NULL);
 	if ((first = fork()) < 0) {
 		close(fds[0]);
@@ -487,19 +492,16 @@ demo_svc_spawn(struct demo *d, const char *name, const char *const *argv, struct
 		return oms_fail(err, OMS_IO, "cannot start %s: %s", argv[0], strerror(errno));
 	}
 	if (first == 0) {
-		pid_t second;
-		int fd;
+		long self;
+		int fd, e;
 
 		close(fds[0]);
 		setsid();
-		if ((second = fork()) != 0) {
-			long p = second;
-
-			if (write(fds[1], &p, sizeof p) != (ssize_t)sizeof p)
-				_exit(1);
-			_exit(second < 0);
-		}
-		close(fds[1]);
+		if (fork() != 0)
+			_exit(0);
+		self = (long)getpid();
+		if (write(fds[1], &self, sizeof self) != (ssize_t)sizeof self)
+			_exit(1);
 		if ((fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600)) < 0 ||
 		    (d->as.switch_user && fchown(fd, d->as.uid, d->as.gid) < 0) ||
 		    dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
@@ -512,7 +514,8 @@ demo_svc_spawn(struct demo *d, const char *name, const char *const *argv, struct
 		}
 		/* nothing of ours (a database connection, a log) stays open in it */
 		for (int i = STDERR_FILENO + 1; i < 1024; i++)
-			close(i);
+			if (i != fds[1])
+				close(i);
 		if (d->as.switch_user &&
 		    (setgroups(0, NULL) < 0 || setgid(d->as.gid) < 0 || setuid(d->as.uid) < 0))
 			_exit(126);
@@ -522,17 +525,31 @@ demo_svc_spawn(struct demo *d, const char *name, const char *const *argv, struct
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_IGN);
 		execv(argv[0], (char *const *)argv);
-		dprintf(STDERR_FILENO, "oms demo: cannot run %s: %s\n", argv[0], strerror(errno));
+		e = errno;
+		dprintf(STDERR_FILENO, "oms demo: cannot run %s: %s\n", argv[0], strerror(e));
+		if (write(fds[1], &e, sizeof e) < 0)
+			_exit(127);
 		_exit(127);
 	}
 	close(fds[1]);
-	if (read(fds[0], &pid, sizeof pid) != (ssize_t)sizeof pid)
-		pid = 0;
-	close(fds[0]);
 	while (waitpid(first, &status, 0) < 0 && errno == EINTR)
 		;
+	if (read(fds[0], &pid, sizeof pid) != (ssize_t)sizeof pid)
+		pid = 0;
+	else {
+		int e = 0;
+		ssize_t n;
+
+		while ((n = read(fds[0], &e, sizeof e)) < 0 && errno == EINTR)
+			;
+		if (n > 0) {
+			close(fds[0]);
+			return oms_fail(err, OMS_IO, "cannot run %s: %s", argv[0], strerror(e));
+		}
+	}
+	close(fds[0]);
 	if (pid <= 0)
-		return oms_fail(err, OMS_IO, "cannot start %s", argv[0]);
+		return oms_fail(err, OMS_IO, "cannot start %s (see %s)", argv[0], logpath);
 	snprintf(text, sizeof text, "%ld\n", pid);
 	return demo_write_file(pidpath, text, false, err);
 }
