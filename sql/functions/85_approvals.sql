@@ -138,8 +138,11 @@ JOIN oms.orders o ON o.id = c.order_id
 JOIN oms.seller s ON s.id = o.seller_id
 JOIN oms.cancellation_reason cr ON cr.code = c.reason_code
 WHERE c.state = 'pending_approval'
-  AND (p_after_id IS NULL OR c.id > p_after_id)
-ORDER BY c.id
+  -- oldest first by when it was asked (issue 13), the id breaking ties;
+  -- the page after p_after_id is keyed on both
+  AND (p_after_id IS NULL OR (c.requested_at, c.id) >
+       (SELECT a.requested_at, a.id FROM oms.cancellation a WHERE a.id = p_after_id))
+ORDER BY c.requested_at, c.id
 LIMIT least(greatest(coalesce(p_limit, 50), 1), 500)
 $$;
 REVOKE ALL ON FUNCTION oms_api.pending_cancellations(integer,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
@@ -159,8 +162,10 @@ FROM oms.refund r
 JOIN oms.orders o ON o.id = r.order_id
 JOIN oms.seller s ON s.id = o.seller_id
 WHERE r.approval = 'pending'
-  AND (p_after_id IS NULL OR r.id > p_after_id)
-ORDER BY r.id
+  -- oldest first by when it was asked (issue 13), the id breaking ties
+  AND (p_after_id IS NULL OR (r.created_at, r.id) >
+       (SELECT a.created_at, a.id FROM oms.refund a WHERE a.id = p_after_id))
+ORDER BY r.created_at, r.id
 LIMIT least(greatest(coalesce(p_limit, 50), 1), 500)
 $$;
 REVOKE ALL ON FUNCTION oms_api.pending_refunds(integer,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;

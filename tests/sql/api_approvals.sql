@@ -5,7 +5,7 @@
 -- off the list.
 BEGIN;
 \ir fixture.psql
-SELECT plan(25);
+SELECT plan(29);
 
 -- Seller A: a_whole (CONFIRMED 15.00 incl. shipping, 2 h old, a CSR asked to
 -- cancel it: pending), a_lines (2 h old, one Gadget of it: pending, lines),
@@ -60,6 +60,19 @@ SELECT results_eq($$SELECT p.cancellation_id FROM oms_api.pending_cancellations(
 SELECT results_eq($$SELECT p.cancellation_id FROM oms_api.pending_cancellations(1, (SELECT min(id) FROM ids WHERE label LIKE 'c_%')) p$$,
 	$$SELECT id FROM ids WHERE label LIKE 'c_%' ORDER BY id OFFSET 1 LIMIT 1$$,
 	'pending_cancellations: keyset paging (p_after_id, p_limit)');
+-- oldest first is by when it was asked, not by id (issue 13): the last one
+-- asked a day earlier comes first, and the page after it is keyed on the date
+RESET SESSION AUTHORIZATION;
+UPDATE oms.cancellation SET requested_at = requested_at - interval '1 day'
+WHERE id = (SELECT id FROM ids WHERE label = 'c_b_whole');
+SET SESSION AUTHORIZATION t_admin;
+SELECT results_eq($$SELECT p.cancellation_id FROM oms_api.pending_cancellations() p$$,
+	$$SELECT id FROM ids WHERE label = 'c_b_whole' UNION ALL
+	  (SELECT id FROM ids WHERE label IN ('c_a_whole', 'c_a_lines') ORDER BY id)$$,
+	'pending_cancellations: oldest first by the date asked, not by id');
+SELECT results_eq($$SELECT p.cancellation_id FROM oms_api.pending_cancellations(1, (SELECT id FROM ids WHERE label = 'c_b_whole')) p$$,
+	$$SELECT id FROM ids WHERE label = 'c_a_whole'$$,
+	'pending_cancellations: the page after the oldest by date is the next by date');
 SET SESSION AUTHORIZATION t_csr;
 SELECT is((SELECT count(*) FROM oms_api.pending_cancellations()), 3::bigint,
 	'pending_cancellations as CSR: sees every waiting cancellation (read only)');
@@ -92,6 +105,17 @@ SET SESSION AUTHORIZATION t_admin;
 SELECT results_eq($$SELECT p.refund_id FROM oms_api.pending_refunds() p$$,
 	$$SELECT id FROM ids WHERE label LIKE 'r_%' ORDER BY id$$,
 	'pending_refunds as admin: every seller''s, oldest first');
+-- by the date asked, not by id (issue 13)
+RESET SESSION AUTHORIZATION;
+UPDATE oms.refund SET created_at = created_at - interval '1 day'
+WHERE id = (SELECT id FROM ids WHERE label = 'r_b_paid');
+SET SESSION AUTHORIZATION t_admin;
+SELECT results_eq($$SELECT p.refund_id FROM oms_api.pending_refunds() p$$,
+	$$VALUES ((SELECT id FROM ids WHERE label = 'r_b_paid')), ((SELECT id FROM ids WHERE label = 'r_a_paid'))$$,
+	'pending_refunds: oldest first by the date asked, not by id');
+SELECT results_eq($$SELECT p.refund_id FROM oms_api.pending_refunds(5, (SELECT id FROM ids WHERE label = 'r_b_paid')) p$$,
+	$$SELECT id FROM ids WHERE label = 'r_a_paid'$$,
+	'pending_refunds: the page after the oldest by date is the next by date');
 SELECT lives_ok(format('SELECT oms_api.decide_refund(%s, true, %L)', (SELECT id FROM ids WHERE label = 'r_a_paid'), 'ok'),
 	'admin approves the partial refund');
 SELECT results_eq($$SELECT p.refund_id FROM oms_api.pending_refunds() p$$,
