@@ -171,6 +171,29 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* SMTP: the relay's replies of the session (greeting, EHLO's extensions,
+ * the answers to AUTH, MAIL, RCPT, DATA), one per line in resp.body, so
+ * that the caller learns what the relay offers (notify.c). Never what we
+ * sent: that holds the credentials and the message. */
+static int
+on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct xfer *x = arg;
+	char *p;
+
+	(void)c;
+	if (type != CURLINFO_HEADER_IN || x->resp.len + size > HTTP_MAX_BODY)
+		return 0;
+	p = realloc(x->resp.body, x->resp.len + size + 1);
+	if (!p)
+		return 0;
+	memcpy(p + x->resp.len, data, size);
+	x->resp.body = p;
+	x->resp.len += size;
+	p[x->resp.len] = '\0';
+	return 0;
+}
+
 static size_t
 on_read(char *buf, size_t size, size_t nmemb, void *arg)
 {
@@ -230,6 +253,9 @@ xfer_new(long connect_timeout_ms, long timeout_ms, const char *ca_file, bool smt
 		 * answer still on its way, and the next mail's MAIL FROM would
 		 * be read against it, out of step (issue 12). */
 		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+		curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl_easy_setopt(c, CURLOPT_DEBUGDATA, (void *)x);
+		curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	}
 	curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "-worker/" PACKAGE_VERSION);
 	return x;
