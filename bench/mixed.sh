@@ -176,14 +176,17 @@ SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.pla
 FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id JOIN oms.customer c ON c.id = o.customer_id
 WHERE s.tracking_no = $V_TRACK;
 SQL
+# the name floor: the index-ordered (KNN) scan of sql/0027 alone, its first
+# 50 rows by distance (the function also reads the rows that tie with the
+# 50th and orders them by id; the session's threshold is pg_trgm's 0.3)
 { echo "$CID"; cat <<SQL; } >"$S/floor_name.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone,
-       to_char(1 - oms.word_similarity(q.f, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
-       to_char(1 - oms.similarity(q.f, oms.fold_name(c.full_name)), 'FM0.000000') || ':' ||
+       to_char(1 - oms.word_similarity(q.f, c.name_folded), 'FM0.000000') || ':' ||
+       to_char(1 - oms.similarity(q.f, c.name_folded), 'FM0.000000') || ':' ||
        lpad(c.id::text, 19, '0') AS k
 FROM (SELECT oms.fold_name($V_NAME) AS f) q, oms.customer c
-WHERE q.f OPERATOR(oms.<%) oms.fold_name(c.full_name)
-ORDER BY k LIMIT 50;
+WHERE q.f OPERATOR(oms.<%) c.name_folded
+ORDER BY c.name_folded OPERATOR(oms.<->>) q.f, c.name_folded OPERATOR(oms.<->) q.f LIMIT 50;
 SQL
 { damm; echo "SELECT (SELECT jsonb_build_object('order_no', o.order_no) FROM oms.orders o WHERE o.order_no = :ono::bigint) AS placeholder;"; } \
 	>"$S/floor_order_card.sql"
