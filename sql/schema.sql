@@ -3952,7 +3952,37 @@ SELECT jsonb_build_object(
 		FROM (SELECT min(a.at) AS at, coalesce(a.staff_name, a.db_user) AS actor, a.action,
 		             string_agg(oms.audit_detail(a.table_name, a.op, a.old, a.new), '; ' ORDER BY a.id) AS detail
 		      FROM oms.audit_log a WHERE a.order_id = o.id
-		      GROUP BY a.txid, coalesce(a.staff_name, a.db_user), a.action) t
+		      GROUP BY a.txid, coalesce(a.staff_name, a.db_user), a.action
+		      -- issue 13: an order's placing, cancellations and refunds that have
+		      -- no audit row (loaded in bulk, as the demo's are) still show,
+		      -- from their own rows, worded as their audit rows would be
+		      UNION ALL
+		      SELECT e.at, e.actor, e.action, oms.audit_detail(e.tbl, e.op, e.old, e.new)
+		      FROM (SELECT o.placed_at AS at, 'web'::text AS actor, 'place_checkout' AS action, 'orders' AS tbl,
+		                   'INSERT' AS op, NULL::jsonb AS old, to_jsonb(o) AS new, o.id::text AS pk
+		            UNION ALL
+		            SELECT ca.requested_at, coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
+		                   'cancel_order', 'cancellation', 'INSERT', NULL,
+		                   to_jsonb(ca) || jsonb_build_object('state', CASE WHEN ca.decided_at > ca.requested_at
+		                                                               THEN 'pending_approval' ELSE ca.state END),
+		                   ca.id::text
+		            FROM oms.cancellation ca WHERE ca.order_id = o.id
+		            UNION ALL
+		            SELECT ca.decided_at, coalesce(oms.staff_name_for(ca.decided_by, o.id), ca.decided_by),
+		                   'decide_cancellation', 'cancellation', 'UPDATE', NULL, jsonb_build_object('state', ca.state),
+		                   ca.id::text
+		            FROM oms.cancellation ca WHERE ca.order_id = o.id AND ca.decided_at > ca.requested_at
+		            UNION ALL
+		            SELECT rf.created_at, coalesce(oms.staff_name_for(rf.requested_by, o.id), rf.requested_by),
+		                   CASE WHEN rf.cancellation_id IS NULL THEN 'request_refund' ELSE 'cancel_order' END,
+		                   'refund', 'INSERT', NULL, to_jsonb(rf), rf.id::text
+		            FROM oms.refund rf WHERE rf.order_id = o.id
+		            UNION ALL
+		            SELECT rf.executed_at, 'worker', 'refund_result', 'refund', 'UPDATE', NULL,
+		                   jsonb_build_object('status', rf.status), rf.id::text
+		            FROM oms.refund rf WHERE rf.order_id = o.id AND rf.executed_at IS NOT NULL) e
+		      WHERE NOT EXISTS (SELECT 1 FROM oms.audit_log a2
+		                        WHERE a2.order_id = o.id AND a2.table_name = e.tbl AND a2.row_pk = e.pk)) t
 		WHERE t.detail IS NOT NULL), '[]'))
 	INTO v_card
 FROM oms.orders o
@@ -4441,8 +4471,11 @@ JOIN oms.orders o ON o.id = c.order_id
 JOIN oms.seller s ON s.id = o.seller_id
 JOIN oms.cancellation_reason cr ON cr.code = c.reason_code
 WHERE c.state = 'pending_approval'
-  AND (p_after_id IS NULL OR c.id > p_after_id)
-ORDER BY c.id
+  -- oldest first by when it was asked (issue 13), the id breaking ties;
+  -- the page after p_after_id is keyed on both
+  AND (p_after_id IS NULL OR (c.requested_at, c.id) >
+       (SELECT a.requested_at, a.id FROM oms.cancellation a WHERE a.id = p_after_id))
+ORDER BY c.requested_at, c.id
 LIMIT least(greatest(coalesce(p_limit, 50), 1), 500)
 $$;
 
@@ -4464,8 +4497,10 @@ FROM oms.refund r
 JOIN oms.orders o ON o.id = r.order_id
 JOIN oms.seller s ON s.id = o.seller_id
 WHERE r.approval = 'pending'
-  AND (p_after_id IS NULL OR r.id > p_after_id)
-ORDER BY r.id
+  -- oldest first by when it was asked (issue 13), the id breaking ties
+  AND (p_after_id IS NULL OR (r.created_at, r.id) >
+       (SELECT a.created_at, a.id FROM oms.refund a WHERE a.id = p_after_id))
+ORDER BY r.created_at, r.id
 LIMIT least(greatest(coalesce(p_limit, 50), 1), 500)
 $$;
 
