@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/phone_format.h"
 #include "cli/cli_int.h"
 #include "db/db.h"
 
@@ -151,7 +152,7 @@ print_order_card(const json_t *d)
 	const json_t *ship = json_object_get(d, "ship_to");
 	const json_t *pay = json_object_get(d, "payment");
 	const json_t *arr, *v;
-	char t1[24], m1[48], m2[48], m3[48], m4[48];
+	char t1[24], m1[48], m2[48], m3[48], m4[48], ph[64];
 	size_t i;
 
 	printf("Order %lld  %s", app_json_ll(d, "order_no"), jstr(d, "status"));
@@ -170,7 +171,10 @@ print_order_card(const json_t *d)
 		cli_put_safe(stdout, jstr(cust, "full_name"));
 		printf("  ");
 		cli_put_safe(stdout, jstr(cust, "email"));
-		printf("  %s  (id %lld)\n", jstr(cust, "phone"), app_json_ll(cust, "id"));
+		printf("  ");
+		/* as its country writes it, as the terminal client shows it (issue 13) */
+		cli_put_safe(stdout, phone_format(jstr(cust, "phone"), ph, sizeof ph));
+		printf("  (id %lld)\n", app_json_ll(cust, "id"));
 	}
 	if (json_is_object(ship)) {
 		static const char *const parts[] = {"name", "line1", "line2", "postal_code", "city",
@@ -330,7 +334,7 @@ static void
 print_customer_card(struct cli *c, const json_t *d, long long id)
 {
 	const json_t *arr, *v, *fig = json_object_get(d, "figures");
-	char t1[24], m1[48], m2[48];
+	char t1[24], m1[48], m2[48], ph[64];
 	size_t i;
 
 	printf("Customer %lld  ", app_json_ll(d, "id"));
@@ -338,7 +342,7 @@ print_customer_card(struct cli *c, const json_t *d, long long id)
 	cli_label("E-mail");
 	cli_line_safe(jstr(d, "email"));
 	cli_label("Phone");
-	cli_line_safe(jstr(d, "phone"));
+	cli_line_safe(phone_format(jstr(d, "phone"), ph, sizeof ph));
 	cli_label("Since");
 	printf("%s\n", cli_short_time(jstr(d, "created_at"), t1, sizeof t1));
 	if (json_is_object(fig)) {
