@@ -196,11 +196,12 @@ order_doc_shipping(struct order_view *o)
 	if (json_array_size(ships) == 0)
 		doc_add(d, UI_EL_DIM, "Not shipped yet.");
 	json_array_foreach(ships, i, s) {
+		/* the flag beside the status, where 80 columns still show it (issue 13) */
 		doc_addf(d, json_is_true(json_object_get(s, "flagged")) ? UI_EL_WARNING : UI_EL_NORMAL,
-			 "%s %s  %s  %s  shipped %s  estimated %.10s%s", js(s, "carrier"),
+			 "%s %s  %s  %s%s  shipped %s  estimated %.10s", js(s, "carrier"),
 			 js(s, "service_level"), js(s, "tracking_no"), js(s, "status"),
-			 tm(s, "shipped_at", t, sizeof t), js(s, "estimated_delivery"),
-			 json_is_true(json_object_get(s, "flagged")) ? "  FLAGGED: no movement" : "");
+			 json_is_true(json_object_get(s, "flagged")) ? " STUCK" : "",
+			 tm(s, "shipped_at", t, sizeof t), js(s, "estimated_delivery"));
 		order_doc_tracker(d, s);
 		json_array_foreach(json_object_get(s, "events"), j, ev)
 			doc_wrapf(d, UI_EL_NORMAL, 20, "%s  %s  %s  %s", tm(ev, "at", t2, sizeof t2),
@@ -260,8 +261,18 @@ order_build(struct order_view *o)
 	cur = js(o->card, "currency");
 	cust = json_object_get(o->card, "customer");
 	seller = json_object_get(o->card, "seller");
-	snprintf(buf, sizeof buf, "Order %s  %s since %s  Seller %s", js(o->card, "order_no"),
-		 js(o->card, "status"), tm(o->card, "status_at", t, sizeof t), js(seller, "name"));
+	{
+		/* a shipment flagged as stuck (no movement) marks the status */
+		json_t *sh;
+		size_t k;
+		bool stuck = false;
+
+		json_array_foreach(json_object_get(o->card, "shipments"), k, sh)
+			stuck = stuck || json_is_true(json_object_get(sh, "flagged"));
+		snprintf(buf, sizeof buf, "Order %s  %s%s since %s  Seller %s", js(o->card, "order_no"),
+			 js(o->card, "status"), stuck ? " (STUCK)" : "", tm(o->card, "status_at", t, sizeof t),
+			 js(seller, "name"));
+	}
 	doc_add(d, ui_theme_status_element(js(o->card, "status")) == UI_EL_NORMAL ? UI_EL_HEADER :
 		ui_theme_status_element(js(o->card, "status")), buf);
 	doc_wrapf(d, UI_EL_NORMAL, 9, "Customer %s  %s  %s", js(cust, "full_name"), js(cust, "email"),

@@ -73,3 +73,5 @@ EXTRA_DIST += tests/tui/queue.test tests/tui/expected/queue-list.txt \
 	tests/tui/expected/queue-ship-refused.txt tests/tui/expected/queue-marked.txt
 TESTS += tests/tui/list-find.test
 EXTRA_DIST += tests/tui/list-find.test
+TESTS += tests/tui/stuck-mark.test
+EXTRA_DIST += tests/tui/stuck-mark.test
