@@ -12,7 +12,7 @@
 #include "clipboard.h"
 #include "views.h"
 
-enum { TAG_CARD = 1, TAG_ELIG };
+enum { TAG_CARD = 1, TAG_ELIG, TAG_RETRY };
 /* A change notified (LISTEN oms_order) is reloaded after a short pause, so
  * the several rows one transaction touches cost one reload; without
  * notifications, a refund still on its way is polled. */
@@ -28,6 +28,7 @@ struct order_view {
 	struct cancel_eligibility elig;
 	bool elig_known;
 	bool show_refusal;         /* x was pressed on an order that cannot be cancelled */
+	long long retry_asked;     /* T pressed once: the refused refund to send again */
 	struct ui_doc doc;
 };
 
@@ -157,6 +158,19 @@ order_doc_money(struct order_view *o, const char *cur)
 		}
 		if (*js(r, "reason"))
 			doc_addf(d, UI_EL_DIM, "        reason: %s", js(r, "reason"));
+		/* a refusal's reason, as the gateway gave it, and who may retry (issue 13) */
+		if (strcmp(js(r, "status"), "refused") == 0 || strcmp(js(r, "status"), "unknown") == 0) {
+			char k[16];
+
+			ui_keymap_key(&o->v.ui->km, UI_ACT_REFUND_RETRY, k, sizeof k);
+			doc_wrapf(d, UI_EL_WARNING, 8, "        gateway: %s", *js(r, "last_message") ?
+				  js(r, "last_message") : "(no reason given)");
+			if (ui_role_is(o->v.ui, "admin"))
+				doc_addf(d, UI_EL_HINT, "        %s: retry, send it to the gateway again",
+					 k[0] ? k : "retry");
+			else
+				doc_add(d, UI_EL_DIM, "        an administrator may send it again");
+		}
 	}
 }
 
@@ -393,6 +407,18 @@ order_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 	struct oms_error perr;
 
 	oms_error_clear(&perr);
+	if (tag == TAG_RETRY) {
+		long long id = o->retry_asked;
+
+		o->retry_asked = 0;
+		if (!res) {
+			ui_message_error(v->ui, err);
+			return UI_REDRAW;
+		}
+		ui_message(v->ui, UI_EL_OK, "Refund %lld sent to the gateway again.", id);
+		order_load(o);
+		return UI_REDRAW;
+	}
 	if (tag == TAG_ELIG) {
 		if (res && cancel_eligibility_parse(res, &o->elig, &perr) == OMS_OK)
 			o->elig_known = true;
@@ -476,6 +502,56 @@ order_refund(struct order_view *o)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+/* The last refund the gateway refused (or whose outcome is unknown). */
+static json_t *
+order_refused_refund(const struct order_view *o)
+{
+	json_t *r, *last = NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(o->card, "refunds"), i, r)
+		if (strcmp(js(r, "status"), "refused") == 0 || strcmp(js(r, "status"), "unknown") == 0)
+			last = r;
+	return last;
+}
+
+/* T (refund-retry, administrators): the last refused refund (or one whose
+ * outcome is unknown) sent to the gateway again, through
+ * oms_api.refund_retry as `oms refund retry` does; asked once, done on the
+ * second press. */
+static int
+order_retry(struct order_view *o)
+{
+	struct ui *ui = o->v.ui;
+	json_t *last = order_refused_refund(o);
+	char a[48], k[16];
+
+	if (!last) {
+		ui_message(ui, UI_EL_WARNING, "No refused refund on this order to send again.");
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (!ui_role_is(ui, "admin")) {
+		ui_message(ui, UI_EL_WARNING, "Only an administrator sends a refused refund again.");
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (o->retry_asked != jll(last, "id")) {
+		o->retry_asked = jll(last, "id");
+		money(last, "amount_minor", js(o->card, "currency"), a, sizeof a);
+		ui_keymap_key(&ui->km, UI_ACT_REFUND_RETRY, k, sizeof k);
+		ui_message(ui, UI_EL_WARNING, "Send refund %lld of %s to the gateway again? %s again to send it.",
+			   o->retry_asked, a, k);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	{
+		struct app_stmt st;
+
+		app_stmt_init(&st, "SELECT oms_api.refund_retry($1::bigint, NULL)");
+		app_stmt_ll(&st, o->retry_asked);
+		ui_query(ui, &o->v, TAG_RETRY, &st);
+	}
+	return UI_HANDLED | UI_REDRAW;
+}
+
 static int
 order_key(struct view *v, int key, int action)
 {
@@ -483,7 +559,11 @@ order_key(struct view *v, int key, int action)
 	struct view *nv;
 	long long cid;
 
+	if (action != UI_ACT_REFUND_RETRY)
+		o->retry_asked = 0;
 	switch (action) {
+	case UI_ACT_REFUND_RETRY:
+		return order_retry(o);
 	case UI_ACT_OPEN_CUSTOMER:
 		cid = jll(json_object_get(o->card, "customer"), "id");
 		if (cid <= 0)
@@ -534,6 +614,8 @@ order_hints(struct view *v, int *acts, int max)
 		acts[n++] = UI_ACT_CANCEL_ORDER;
 	if (n < max && view_refund_allowed(v->ui, o->card))
 		acts[n++] = UI_ACT_REFUND;
+	if (n < max && ui_role_is(v->ui, "admin") && order_refused_refund(o))
+		acts[n++] = UI_ACT_REFUND_RETRY;
 	if (n < max)
 		acts[n++] = UI_ACT_BACK;
 	if (n < max)

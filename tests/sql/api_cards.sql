@@ -3,7 +3,7 @@
 -- the timeline naming its actors, refundable_minor after partial refunds.
 BEGIN;
 \ir fixture.psql
-SELECT plan(34);
+SELECT plan(35);
 
 -- o1 (seller A): 2 x Widget + 1 x Gadget + 5.00 shipping = 30.00, paid.
 -- A CSR cancels the Gadget (5.00 refunded, succeeds at the gateway), asks
@@ -62,7 +62,7 @@ SELECT string_to_array(p, '.'), string_to_array(t, '|') FROM (VALUES
 	('refunds', 'array'), ('refunds.0.id', 'number'), ('refunds.0.amount_minor', 'number'),
 	('refunds.0.status', 'string'), ('refunds.0.approval', 'string'), ('refunds.0.reason', 'string'),
 	('refunds.0.created_at', 'string'), ('refunds.0.executed_at', 'string'),
-	('refunds.0.provider_refund_id', 'string'),
+	('refunds.0.provider_refund_id', 'string'), ('refunds.0.last_message', 'string|null'),
 	('shipments', 'array'), ('shipments.0.id', 'number'), ('shipments.0.carrier', 'string'),
 	('shipments.0.service_level', 'string'), ('shipments.0.tracking_no', 'string'), ('shipments.0.status', 'string'),
 	('shipments.0.shipped_at', 'string'), ('shipments.0.estimated_delivery', 'string'),
@@ -128,6 +128,9 @@ SELECT results_eq(format($$SELECT (r ->> 'amount_minor')::bigint, r ->> 'status'
 	FROM jsonb_array_elements(%L::jsonb -> 'refunds') r$$, :'card1'),
 	$$VALUES (500::bigint, 'succeeded'::text, 'auto'::text, 're_line_1'::text), (700::bigint, 'not_sent'::text, 'approved'::text, NULL::text)$$,
 	'order_card: both refunds, oldest first, with approval and gateway state');
+SELECT results_eq(format($$SELECT r ->> 'last_message' FROM jsonb_array_elements(%L::jsonb -> 'refunds') r$$, :'card1'),
+	$$VALUES ('refunded'::text), (NULL::text)$$,
+	'order_card: each refund has the gateway''s last word on it (a refusal''s reason, issue 13)');
 SELECT results_eq(format($$SELECT e ->> 'status', e ->> 'location' FROM jsonb_array_elements(%L::jsonb #> '{shipments,0,events}') e$$, :'card1'),
 	$$VALUES ('in_transit'::text, 'Memphis, TN'::text), ('delivered'::text, 'Springfield, IL'::text)$$,
 	'order_card: the shipment''s carrier events, oldest first');

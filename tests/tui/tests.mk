@@ -75,3 +75,5 @@ TESTS += tests/tui/list-find.test
 EXTRA_DIST += tests/tui/list-find.test
 TESTS += tests/tui/stuck-mark.test
 EXTRA_DIST += tests/tui/stuck-mark.test
+TESTS += tests/tui/refund-retry.test
+EXTRA_DIST += tests/tui/refund-retry.test
