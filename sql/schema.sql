@@ -3916,7 +3916,9 @@ SELECT jsonb_build_object(
 	'refunds', coalesce((
 		SELECT jsonb_agg(jsonb_build_object('id', r.id, 'amount_minor', r.amount_minor, 'status', r.status,
 		                 'approval', r.approval, 'reason', r.reason, 'created_at', r.created_at,
-		                 'executed_at', r.executed_at, 'provider_refund_id', r.provider_refund_id) ORDER BY r.id)
+		                 'executed_at', r.executed_at, 'provider_refund_id', r.provider_refund_id,
+		                 -- the gateway's word on it (a refusal's reason; issue 13)
+		                 'last_message', r.last_message) ORDER BY r.id)
 		FROM oms.refund r WHERE r.order_id = o.id), '[]'),
 	'shipments', coalesce((
 		SELECT jsonb_agg(jsonb_build_object('id', sh.id, 'carrier', sh.carrier, 'service_level', sh.service_level,
