@@ -329,6 +329,22 @@ scan_phone_local(const char *s, size_t n)
 /* The regular-expression net: anything shaped like an e-mail address (an
  * '@' or its percent-encoding "%40", the domain possibly folded onto the
  * next line) or a phone number. */
+/* The local part of an oms Message-ID: "oms.outbox." then the job's id,
+ * the database's key and the job's time, digits, hex digits and dots only
+ * (src/http/mail.c). A mailbox that merely starts so stays masked. */
+static int
+is_message_id_local(const char *p, size_t len)
+{
+	size_t k;
+
+	if (len <= 11 || strncmp(p, "oms.outbox.", 11))
+		return 0;
+	for (k = 11; k < len; k++)
+		if (!isxdigit((unsigned char)p[k]) && p[k] != '.')
+			return 0;
+	return 1;
+}
+
 static size_t
 scrub_shapes(const char *line, size_t n, char *out, size_t outlen)
 {
@@ -356,6 +372,15 @@ scrub_shapes(const char *line, size_t n, char *out, size_t outlen)
 					d = f;
 			}
 			if (at && j > i && (dlen = scan_domain(line + d, n - d)) > 0) {
+				/* An oms Message-ID ("<oms.outbox.ID...@domain>",
+				 * src/http/mail.h) names a job, nobody's mailbox:
+				 * shown as it is (issue 12). */
+				if (prev == '<' && is_message_id_local(line + i, j - i) &&
+				    d + dlen < n && line[d + dlen] == '>') {
+					sink_puts(&s, line + i, d + dlen - i);
+					i = d + dlen;
+					continue;
+				}
 				emit_masked_email(&s, line + i, j - i, line + d, dlen);
 				i = d + dlen;
 				continue;

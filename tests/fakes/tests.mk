@@ -41,13 +41,10 @@ TESTS += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \
 	tests/fakes/worker_breaker.test tests/fakes/worker_sighup.test \
 	tests/fakes/worker_verify.test tests/fakes/worker_stuck.test \
 	tests/fakes/worker_lock.test tests/fakes/worker_pii.test tests/fakes/worker_secrets.test
-# Issue 12, mail: the relay's own refusals, timeouts, AUTH, SMTPUTF8.
-# worker_mail_timeout.test needs the SMTP transport to close a connection
-# after a timeout (src/http/http.c, CURLOPT_FORBID_REUSE), and
-# worker_mail_hooks.test the worker to read [mail] with mail_settings_read,
-# send from the bounce address, hand the relay's replies over and log oms
-# Message-IDs unmasked: listed in TESTS with those changes.
-TESTS += tests/fakes/worker_mail_relay.test tests/fakes/worker_mail_content.test
+# Issue 12, mail: the relay's own refusals, timeouts, AUTH, SMTPUTF8, the
+# [mail] settings, the bounce address and unmasked Message-IDs.
+TESTS += tests/fakes/worker_mail_relay.test tests/fakes/worker_mail_content.test \
+	tests/fakes/worker_mail_timeout.test tests/fakes/worker_mail_hooks.test
 EXTRA_DIST += tests/fakes/worker_mail_relay.test tests/fakes/worker_mail_timeout.test \
 	tests/fakes/worker_mail_hooks.test tests/fakes/worker_mail_content.test tests/fakes/mail_lint.py
 EXTRA_DIST += tests/fakes/worker_dead.test tests/fakes/worker_garbage.test \

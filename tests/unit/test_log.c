@@ -81,6 +81,13 @@ test_scrub_keeps_the_rest(void **state)
 		    "already j***@example.com and +1******0199");
 	check_scrub("+12", "+12");
 	check_scrub("", "");
+	/* an oms Message-ID names a job, not a mailbox (issue 12) */
+	check_scrub("accepted, Message-ID <oms.outbox.77.0f1e2d3c4b5a6978.644f3a2b1c0d1@example.org>",
+		    "accepted, Message-ID <oms.outbox.77.0f1e2d3c4b5a6978.644f3a2b1c0d1@example.org>");
+	/* but an address that only looks like one is masked */
+	check_scrub("oms.outbox.77@example.org", "o***@example.org");
+	check_scrub("<oms.outbox.jane@example.org", "<o***@example.org");
+	check_scrub("<oms.outbox.jane@example.org>", "<o***@example.org>");
 }
 
 static void
