@@ -71,6 +71,8 @@
 	  UI_KEY_TAB, UI_KEY_NONE, UI_KEY_NONE) \
 	X(MENU,          "menu",          SCREENS, "The screens your role may open, to choose one", \
 	  'm', UI_KEY_F(2), UI_KEY_NONE) \
+	X(RECENT,        "recent",        SCREENS, "Recently opened orders and customers, newest first (Enter opens one)", \
+	  'O', UI_KEY_F(9), UI_KEY_NONE) \
 	X(HOME,          "home",          SCREENS, "Go back to your home screen", \
 	  'H', UI_KEY_NONE, UI_KEY_NONE) \
 	X(APPROVALS,     "approvals",     SCREENS, "Open the cancellations (admins: and refunds) waiting for a decision", \

@@ -14,6 +14,7 @@
 #include "input.h"
 #include "screens.h"
 #include "view_messages.h"
+#include "view_recent.h"
 #include "views.h"
 #include "width.h"
 
@@ -144,6 +145,13 @@ ui_global_action(struct ui *ui, int key, int action)
 	case UI_ACT_REDRAW:
 		clearok(curscr, TRUE);
 		return UI_RELAYOUT | UI_REDRAW;
+	case UI_ACT_RECENT: {
+		struct view *nv = view_recent_new(ui);
+
+		if (nv)
+			ui_push(ui, nv);
+		return UI_HANDLED | UI_REDRAW;
+	}
 	case UI_ACT_MESSAGES: {
 		struct view *nv = view_messages_new(ui);
 

@@ -14,6 +14,8 @@ liboms_ui_a_SOURCES += ui/line_edit.c ui/date_words.c ui/date_words.h ui/term_ch
 	ui/view_messages.c ui/view_messages.h ui/clipboard.c ui/clipboard.h
 ## issue 13: finding within a list (/, n, N)
 liboms_ui_a_SOURCES += ui/list_find.c ui/list_find.h
+## issue 13: recently opened orders and customers (O, F9)
+liboms_ui_a_SOURCES += ui/view_recent.c ui/view_recent.h
 ## issue 11: the fulfilment queue and the ship dialog
 liboms_ui_a_SOURCES += ui/view_queue.c
 

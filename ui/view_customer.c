@@ -18,6 +18,7 @@
 #include "screens.h"
 #include "app/phone_format.h"
 #include "clipboard.h"
+#include "view_recent.h"
 #include "views.h"
 
 #define HISTORY_PAGE 60
@@ -221,6 +222,8 @@ customer_result(struct view *v, int tag, struct db_result *res, const struct oms
 			snprintf(c->errmsg, sizeof c->errmsg, "%s", perr.status == OMS_NOT_FOUND ?
 				 "This customer was not found." : perr.msg);
 		} else {
+			if (!c->card)     /* opened now, not a reload */
+				ui_recent_note(true, c->id, js(card, "full_name"));
 			json_decref(c->card);
 			c->card = card;
 			c->failed = false;

@@ -10,6 +10,7 @@
 #include "screens.h"
 #include "app/phone_format.h"
 #include "clipboard.h"
+#include "view_recent.h"
 #include "views.h"
 
 enum { TAG_CARD = 1, TAG_ELIG, TAG_RETRY };
@@ -446,6 +447,14 @@ order_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 		ui_message(v->ui, UI_EL_ERROR, "%s", o->errmsg);
 		order_build(o);
 		return UI_REDRAW;
+	}
+	if (!o->card) {
+		/* opened now (not a reload): among the recently opened */
+		char words[160];
+
+		snprintf(words, sizeof words, "%s  %s", js(card, "status"),
+			 js(json_object_get(card, "customer"), "full_name"));
+		ui_recent_note(false, o->order_no, words);
 	}
 	json_decref(o->card);
 	o->card = card;

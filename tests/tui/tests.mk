@@ -77,3 +77,5 @@ TESTS += tests/tui/stuck-mark.test
 EXTRA_DIST += tests/tui/stuck-mark.test
 TESTS += tests/tui/refund-retry.test
 EXTRA_DIST += tests/tui/refund-retry.test
+TESTS += tests/tui/recent.test
+EXTRA_DIST += tests/tui/recent.test
