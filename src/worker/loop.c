@@ -212,6 +212,8 @@ step_reload(struct worker *w)
 	jobs_reconfigure(w->jobs, &ns.jc, &err);
 	if (ns.sweep_s != w->s.sweep_s)
 		w->next_sweep = 0;        /* now, then on the new interval */
+	if (ns.fold_s != w->s.fold_s)
+		w->next_fold = 0;
 	if (ns.lock_timeout_ms != w->s.lock_timeout_ms && !jobs_db_lost(w->jobs) &&
 	    set_lock_timeout(w->db, ns.lock_timeout_ms, &err) != OMS_OK)
 		log_warn("lock_timeout not changed: %s", err.msg);
@@ -277,6 +279,17 @@ step_sweep(struct worker *w)
 	w->want_claim = true;
 }
 
+/* The report summaries' fold: keeps the delta rows the order triggers
+ * append from piling up (the reports stay exact either way). */
+static void
+step_fold(struct worker *w)
+{
+	if (w->stopping || w->s.fold_s <= 0 || jobs_db_lost(w->jobs) || w->now < w->next_fold)
+		return;
+	report_fold(w->db, w->s.fold_s);
+	w->next_fold = jobs_now_ms() + (uint64_t)w->s.fold_s * 1000;
+}
+
 /* Claims for the free slots and starts the jobs. False: exit the loop
  * (--once: a failed claim, or nothing left). */
 static bool
@@ -324,6 +337,9 @@ wait_timeout(struct worker *w)
 	if (w->s.sweep_s > 0 && !w->once && w->next_sweep > w->now &&
 	    (long)(w->next_sweep - w->now) < timeout)
 		timeout = (long)(w->next_sweep - w->now);
+	if (w->s.fold_s > 0 && !w->once && w->next_fold > w->now &&
+	    (long)(w->next_fold - w->now) < timeout)
+		timeout = (long)(w->next_fold - w->now);
 	if ((w->want_claim && jobs_free_slots(w->jobs) > 0 && !w->stopping) || got_hup || got_term)
 		timeout = 0;
 	if (jobs_db_lost(w->jobs))
@@ -400,6 +416,7 @@ worker_loop(struct worker *w)
 			break;
 		step_relisten(w);
 		step_sweep(w);
+		step_fold(w);
 		track_step(w);          /* tracker polling (track.c) */
 		if (!step_claim(w))
 			break;

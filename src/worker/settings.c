@@ -47,6 +47,7 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 	    !get_int(cfg, "mail", "timeout_ms", 60000, 1, 600000, &v[10], err) ||
 	    !get_int(cfg, "worker", "seed", 0, 0, 2147483647L, &v[11], err) ||
 	    !get_int(cfg, "worker", "stuck_sweep_interval", 600, 0, 86400, &v[12], err) ||
+	    !get_int(cfg, "worker", "report_fold_interval", 60, 0, 86400, &v[13], err) ||
 	    config_get_duration_ms(cfg, "worker", "lock_timeout", 2000, 1, 600000,
 				   &s->lock_timeout_ms, err) != OMS_OK)
 		goto fail;
@@ -57,6 +58,7 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 		goto fail;
 	s->poll_ms = v[0];
 	s->sweep_s = v[12];
+	s->fold_s = v[13];
 	s->jc.concurrency = (unsigned)v[1];
 	s->jc.max_attempts = (unsigned)v[2];
 	s->jc.backoff_base_ms = (uint64_t)v[3];

@@ -25,6 +25,7 @@ struct settings {
 	const char *listen_conninfo;
 	long poll_ms;
 	long sweep_s;                /* stuck-shipment sweep; 0: off */
+	long fold_s;                 /* report summaries' fold (fold.c); 0: off */
 	long lock_timeout_ms;        /* on the job connection */
 	/* the webhook listener (webhook.h): [webhook] listen (NULL: off),
 	 * [payment] webhook_secret and webhook_tolerance */
@@ -43,6 +44,9 @@ enum oms_status settings_load(struct settings *s, const char *path, const char *
 
 /* One stuck-shipment sweep on the job connection; failures are logged. */
 void stuck_sweep(struct db *db, long interval_s);
+/* Folds the report summaries' delta rows (oms_api.report_fold) on the job
+ * connection; failures are logged. */
+void report_fold(struct db *db, long interval_s);
 
 struct worker;
 /* Tracker polling ([carrier] poll_interval; track.c): starts a batch when
@@ -63,7 +67,7 @@ struct worker {
 	struct jobs *jobs;
 	struct webhook *wh;              /* the webhook listener; NULL: off */
 	bool stopping, want_claim;
-	uint64_t now, next_poll, next_reconnect, reconnect_delay, next_sweep;
+	uint64_t now, next_poll, next_reconnect, reconnect_delay, next_sweep, next_fold;
 	int rc;
 };
 
