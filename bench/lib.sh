@@ -57,6 +57,7 @@ bench_now_ms() {
 # The demo cluster of `oms demo`, in a directory of its own so that the
 # user's demo is left alone. `oms demo` creates, starts and loads it, then
 # wants a terminal for the client: without one it exits 2, which is fine here.
+# --no-worker: no oms-worker and fakes run beside the measurements.
 bench_demo_up() {
 	local seeded="$OMS_BENCH_DEMO_DIR/seeded" t0 reset=
 	if [ -f "$seeded" ] && [ "$(cat "$seeded")" != "$OMS_BENCH_SCALE" ]; then
@@ -66,12 +67,12 @@ bench_demo_up() {
 		echo "# loading the demo data at scale $OMS_BENCH_SCALE into $OMS_BENCH_DEMO_DIR (minutes at full scale)..."
 	fi
 	t0=$(bench_now_ms)
-	OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo $reset --scale "$OMS_BENCH_SCALE" \
+	OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --no-worker $reset --scale "$OMS_BENCH_SCALE" \
 		</dev/null >"$BENCH_TMP/demo.log" 2>&1
 	[ -f "$seeded" ] || { cat "$BENCH_TMP/demo.log" >&2; bench_die "oms demo failed"; }
 	BENCH_DEMO_SECONDS=$(( ($(bench_now_ms) - t0) / 1000 ))
-	BENCH_CI_CSR=$(OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --print-conninfo --as csr)
-	BENCH_CI_SU=$(OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --print-conninfo --as postgres)
+	BENCH_CI_CSR=$(OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --no-worker --print-conninfo --as csr)
+	BENCH_CI_SU=$(OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --no-worker --print-conninfo --as postgres)
 	BENCH_ORDERS=$(psql -X -A -t -q -d "$BENCH_CI_SU" -c "SELECT count(*) FROM oms.orders")
 	unset PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGOPTIONS
 }
