@@ -157,11 +157,20 @@ void
 ui_list_row_cells(struct ui_line *line, const struct row_set *s, int row, int w)
 {
 	int widths[ROW_SCREEN_MAX], n = row_widths(s->d, w, widths);
+	const struct row_screen *sc = s->d->screen;
 	char buf[512];
 
 	for (int i = 0; i < n; i++) {
+		/* a text beside a text keeps a blank between them, cut if it
+		 * must be ("OUT_FOR_DE… Blue Her…", not "OUT_FOR_DEL…Blue
+		 * Her…" at 60 columns; issue 13) */
+		bool keep = sc->gap == 0 && i + 1 < n && !sc->cols[i].right && !sc->cols[i + 1].right &&
+			    widths[i] > 1;
+
 		row_gap(line, s->d, i);
-		row_screen_cell(s, row, i, widths[i], buf, sizeof buf);
-		ui_line_cell(line, buf, widths[i], s->d->screen->cols[i].right);
+		row_screen_cell(s, row, i, widths[i] - (keep ? 1 : 0), buf, sizeof buf);
+		ui_line_cell(line, buf, widths[i] - (keep ? 1 : 0), sc->cols[i].right);
+		if (keep)
+			ui_line_add(line, " ", 1);
 	}
 }

@@ -104,7 +104,8 @@ customer_build_head(struct customer_view *c)
 			continue;
 		if (ndef++)
 			break;
-		doc_addf(d, UI_EL_NORMAL, "Address (%s): %s%s%s, %s, %s %s, %s%s", js(a, "label"),
+		/* wrapped, so that a narrow screen keeps the postcode (issue 13) */
+		doc_wrapf(d, UI_EL_NORMAL, 2, "Address (%s): %s%s%s, %s, %s %s, %s%s", js(a, "label"),
 			 js(a, "line1"), *js(a, "line2") ? ", " : "", js(a, "line2"), js(a, "city"),
 			 js(a, "region"), js(a, "postal_code"), js(a, "country"),
 			 json_array_size(addrs) > 1 ? "" : "");

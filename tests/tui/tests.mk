@@ -79,3 +79,5 @@ TESTS += tests/tui/refund-retry.test
 EXTRA_DIST += tests/tui/refund-retry.test
 TESTS += tests/tui/recent.test
 EXTRA_DIST += tests/tui/recent.test
+TESTS += tests/tui/narrow.test
+EXTRA_DIST += tests/tui/narrow.test
