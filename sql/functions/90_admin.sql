@@ -151,11 +151,12 @@ BEGIN
 			USING ERRCODE = '22023',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status', 'value', p_status, 'allowed', jsonb_build_array('ready', 'running', 'done', 'dead')));
 	END IF;
+	-- the kinds of oms.outbox's CHECK (sql/0022_payment_gateway.sql)
 	IF p_kind IS NOT NULL AND p_kind NOT IN ('refund', 'mail', 'seller_notify', 'inventory_release',
-	                                         'payment_verify') THEN
-		RAISE EXCEPTION 'unknown job kind "%" (refund, mail, seller_notify, inventory_release, payment_verify)',
+	                                         'payment_verify', 'payment_capture') THEN
+		RAISE EXCEPTION 'unknown job kind "%" (refund, mail, seller_notify, inventory_release, payment_verify, payment_capture)',
 			p_kind USING ERRCODE = '22023',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_kind', 'field', 'kind', 'value', p_kind, 'allowed', jsonb_build_array('refund', 'mail', 'seller_notify', 'inventory_release', 'payment_verify')));
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_kind', 'field', 'kind', 'value', p_kind, 'allowed', jsonb_build_array('refund', 'mail', 'seller_notify', 'inventory_release', 'payment_verify', 'payment_capture')));
 	END IF;
 	RETURN QUERY
 	SELECT j.id, j.kind, j.status, j.attempts, j.next_attempt_at, j.last_error, o.order_no, j.refund_id,

@@ -106,8 +106,9 @@ static const struct cli_command commands[] = {
 	 FOR_STAFF, cli_subs_reason, NULL, NULL, false, false},
 	{"job", "list, show or retry the worker's jobs (administrators)", cli_usage_job,
 	 "The outbox oms-worker delivers. list: jobs newest first; STATUS is ready,\n"
-	 "running, done or dead, KIND refund, mail, seller_notify, inventory_release\n"
-	 "or payment_verify; --after ID (the last id shown) gives the next page.\n"
+	 "running, done or dead, KIND refund, mail, seller_notify, inventory_release,\n"
+	 "payment_verify or payment_capture; --after ID (the last id shown) gives\n"
+	 "the next page.\n"
 	 "show: one job, its last error, payload and result (keys that may hold\n"
 	 "personal data are withheld). retry: a dead job is ready again, its\n"
 	 "attempts reset; a job that is not dead exits 4. Administrators only.",

@@ -5,7 +5,7 @@
 -- withheld), while the payloads oms_api itself writes are shown whole.
 BEGIN;
 \ir fixture.psql
-SELECT plan(27);
+SELECT plan(28);
 
 -- o1: a paid order (place_checkout queued its payment_verify job).
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o1 \gset
@@ -75,6 +75,14 @@ SELECT matches(pg_temp.err($$SELECT * FROM oms_api.jobs('failed', NULL, 10, NULL
 	'jobs: an unknown status is invalid input (22023)');
 SELECT matches(pg_temp.err($$SELECT * FROM oms_api.jobs(NULL, 'sms', 10, NULL)$$), '^22023: unknown job kind "sms"',
 	'jobs: an unknown kind is invalid input (22023)');
+-- every kind the outbox may hold is a filter (payment_capture came with issue 12)
+SELECT is((SELECT array_agg(k ORDER BY k) FROM regexp_matches(pg_get_constraintdef(
+		(SELECT oid FROM pg_constraint WHERE conname = 'outbox_kind_check')), '''([a-z_]+)''', 'g') m(k0),
+		LATERAL (SELECT k0[1] AS k) x
+	   WHERE pg_temp.err(format('SELECT * FROM oms_api.jobs(NULL, %L, 10, NULL)', k)) = 'ok'),
+	(SELECT array_agg(k0[1] ORDER BY k0[1]) FROM regexp_matches(pg_get_constraintdef(
+		(SELECT oid FROM pg_constraint WHERE conname = 'outbox_kind_check')), '''([a-z_]+)''', 'g') m(k0)),
+	'jobs: every kind of the outbox''s CHECK is a valid filter');
 
 -- ---------------------------------------------------------------------------
 -- job: one job without personal data
