@@ -137,6 +137,11 @@ PREPARE hist_next(bigint, text, date, date, timestamptz, bigint, int) AS
 	  AND ($4 IS NULL OR o.placed_at < $4 + 1)
 	  AND (o.placed_at, o.order_no) < ($5, coalesce($6, 0))
 	ORDER BY o.placed_at DESC, o.order_no DESC LIMIT $7;
+-- The plans asked about are a shop's, not the fixture's few rows': the
+-- statistics say oms.orders holds a million rows (rolled back with the
+-- test). Left as they are, they were whatever earlier tests and autovacuum
+-- made them, and a full scan of another index could look as cheap.
+UPDATE pg_class SET reltuples = 1000000, relpages = 1 WHERE oid = 'oms.orders'::regclass;
 SET LOCAL enable_seqscan = off;    -- the fixture's tables are tiny: ask for what an index can do
 SELECT matches(pg_temp.plan_of('card(1)'), 'Index Scan using orders_order_no_key',
 	'plan cache: the order card''s generic plan finds the order by its number''s index');
