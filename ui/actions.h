@@ -93,7 +93,7 @@
 	  'x', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REFUND,        "refund",        ORDER,   "Ask for a refund of an amount or of a line (CSR, admin)", \
 	  'R', UI_KEY_NONE, UI_KEY_NONE) \
-	X(REFUND_RETRY,  "refund-retry",  ORDER,   "Send a refund the gateway refused to it again (administrators; asks first)", \
+	X(REFUND_RETRY,  "refund-retry",  ORDER,   "Send a refund the gateway turned down to it again (administrators; asks first)", \
 	  'T', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_STATUS, "filter-status", CUSTOMER, "Filter the order history by status (cycles)", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \

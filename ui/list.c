@@ -119,6 +119,25 @@ ui_list_position(const struct ui_list *l, char *buf, size_t len, bool more)
 			 l->count, more ? "+" : "");
 }
 
+void
+ui_list_indicator(const struct ui_list *l, char *buf, size_t len, long long total, bool more)
+{
+	int last = l->top + l->height < l->count ? l->top + l->height : l->count;
+	bool below = last < l->count || more || (total >= 0 && last < total);
+	char of[32];
+
+	if (l->count == 0) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	if (total >= l->count)
+		snprintf(of, sizeof of, "%lld", total);
+	else
+		snprintf(of, sizeof of, "%d%s", l->count, more ? "+" : "");
+	snprintf(buf, len, "%d of %s  %d-%d %s", l->cursor ? l->sel + 1 : l->top + 1, of, l->top + 1, last,
+		 below ? "More..." : "Bottom");
+}
+
 /* --- the list of a row type --------------------------------------------- */
 
 #define ROW_SCREEN_MAX 16

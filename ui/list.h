@@ -32,5 +32,11 @@ void ui_list_row_heading(struct ui_line *line, const struct row_desc *d, int w);
 void ui_list_row_cells(struct ui_line *line, const struct row_set *s, int row, int w);
 /* "12-20 of 500" */
 void ui_list_position(const struct ui_list *l, char *buf, size_t len, bool more);
+/* Where the list stands, as green-screen subfiles say it (issue 13): the
+ * selected row of how many, then the rows on the screen and "More..."
+ * while rows follow (loaded or not) or "Bottom": "3 of 519  1-12 More...".
+ * total: every row there is when known (the customer's order count),
+ * else -1 (the rows loaded, "+" when more may come). */
+void ui_list_indicator(const struct ui_list *l, char *buf, size_t len, long long total, bool more);
 
 #endif

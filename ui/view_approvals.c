@@ -332,7 +332,7 @@ approvals_draw(struct view *v, struct ui_rect r)
 	char title[160], pos[48];
 	struct ui_line l;
 
-	ui_list_position(&t->list, pos, sizeof pos, t->more);
+	ui_list_indicator(&t->list, pos, sizeof pos, -1, t->more);
 	snprintf(title, sizeof title, "%s waiting for a decision, oldest first %s",
 		 a->kind == KIND_CANCEL ? "Cancellations" : "Refunds",
 		 t->loaded ? (t->nrows ? pos : "(none)") : "loading");

@@ -291,10 +291,23 @@ customer_draw(struct view *v, struct ui_rect r)
 	y = r.y + hr;
 	if (y + 3 > r.y + r.h)
 		return;
-	ui_list_position(&c->list, pos, sizeof pos, c->more);
+	/* the rows the list shows, before the title says which they are */
+	c->list.height = r.y + r.h - (y + 2) - (c->prompt || c->find.open ? 1 : 0);
+	if (c->list.height < 1)
+		c->list.height = 1;
+	ui_list_set_count(&c->list, c->nrows);
+	{
+		/* unfiltered, the count is the header's (every order), so the
+		 * two agree before every page is loaded (issue 13) */
+		bool all = !c->filter.status[0] && !c->filter.from[0] && !c->filter.to[0];
+		long long total = all && c->card && c->more ?
+			jll(json_object_get(c->card, "figures"), "orders") : -1;
+
+		ui_list_indicator(&c->list, pos, sizeof pos, total, c->more);
+	}
 	snprintf(title, sizeof title, "Orders, newest first (%s%s%s%s%s%s) %s",
-		 c->filter.status[0] ? c->filter.status : "any status",
-		 c->filter.from[0] || c->filter.to[0] ? ", " : "",
+		 c->filter.status[0] ? c->filter.status : c->filter.from[0] || c->filter.to[0] ? "" : "any status",
+		 c->filter.status[0] && (c->filter.from[0] || c->filter.to[0]) ? ", " : "",
 		 c->filter.from[0] ? c->filter.from : "", c->filter.from[0] || c->filter.to[0] ? ".." : "",
 		 c->filter.to[0] ? c->filter.to : "", "",
 		 c->hist_failed ? "not loaded" : c->loaded ? pos : "loading");

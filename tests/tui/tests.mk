@@ -81,3 +81,5 @@ TESTS += tests/tui/recent.test
 EXTRA_DIST += tests/tui/recent.test
 TESTS += tests/tui/narrow.test
 EXTRA_DIST += tests/tui/narrow.test
+TESTS += tests/tui/scroll-indicator.test
+EXTRA_DIST += tests/tui/scroll-indicator.test
