@@ -97,11 +97,6 @@ enum oms_status carrier_shipment_buy(struct http_engine *e, const struct http_en
 
 /* --- webhooks ------------------------------------------------------------ */
 
-/* SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104). */
-void carrier_sha256(const void *msg, size_t len, unsigned char out[32]);
-void carrier_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
-			 unsigned char out[32]);
-
 /* The aggregator's signature of an Event: X-Hmac-Signature:
  * hmac-sha256-hex=HEX, HMAC-SHA256 of the raw body with the webhook
  * secret. Checked against every secret (two while a secret is rotated),

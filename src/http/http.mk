@@ -7,6 +7,7 @@ liboms_http_a_SOURCES = \
 	src/http/backoff.c src/http/backoff.h \
 	src/http/breaker.c src/http/breaker.h \
 	src/http/http.c src/http/http.h \
+	src/http/hmac.c src/http/hmac.h \
 	src/http/payment.c src/http/payment.h \
 	src/http/carrier.c src/http/carrier.h \
 	src/http/mail.c src/http/mail.h \
@@ -23,10 +24,10 @@ EXTRA_DIST += tests/fuzz/fuzz_tracker.c
 CLEANFILES += $(FUZZ_PROGS)
 
 fuzz: $(FUZZ_PROGS)
-fuzz_payment: $(top_srcdir)/tests/fuzz/fuzz_payment.c $(top_srcdir)/src/http/payment.c
+fuzz_payment: $(top_srcdir)/tests/fuzz/fuzz_payment.c $(top_srcdir)/src/http/payment.c $(top_srcdir)/src/http/hmac.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
 fuzz_template: $(top_srcdir)/tests/fuzz/fuzz_template.c $(top_srcdir)/src/http/template.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
-fuzz_tracker: $(top_srcdir)/tests/fuzz/fuzz_tracker.c $(top_srcdir)/src/http/carrier.c $(top_srcdir)/src/http/http.c
+fuzz_tracker: $(top_srcdir)/tests/fuzz/fuzz_tracker.c $(top_srcdir)/src/http/carrier.c $(top_srcdir)/src/http/hmac.c $(top_srcdir)/src/http/http.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) $(LIBCURL_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(LIBCURL_LIBS)
 .PHONY: fuzz

@@ -117,8 +117,5 @@ enum payment_sig {
 enum payment_sig payment_webhook_verify(const char *header, const char *body, size_t len,
 					const char *const *secrets, int nsecrets, long long now,
 					long tolerance_s);
-/* HMAC-SHA256 of msg1 followed by msg2 (NULL: none). */
-void payment_hmac_sha256(const void *key, size_t keylen, const void *msg1, size_t len1,
-			 const void *msg2, size_t len2, unsigned char out[32]);
 
 #endif

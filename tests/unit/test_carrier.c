@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "http/hmac.h"
 #include "http/carrier.h"
 
 static void
@@ -30,18 +31,18 @@ test_sha256(void **state)
 	char million[1000];
 	(void)state;
 
-	carrier_sha256("abc", 3, d);
+	sha256_digest("abc", 3, d);
 	hex(d, h);
 	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	carrier_sha256("", 0, d);
+	sha256_digest("", 0, d);
 	hex(d, h);
 	assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	carrier_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, d);
+	sha256_digest("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, d);
 	hex(d, h);
 	assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	/* 1000 'a': crosses many blocks */
 	memset(million, 'a', sizeof million);
-	carrier_sha256(million, sizeof million, d);
+	sha256_digest(million, sizeof million, d);
 	hex(d, h);
 	assert_string_equal(h, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
@@ -54,12 +55,12 @@ test_hmac(void **state)
 	(void)state;
 
 	/* RFC 4231 test case 2 */
-	carrier_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, d);
+	hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, NULL, 0, d);
 	hex(d, h);
 	assert_string_equal(h, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 	/* RFC 4231 test case 6: a key longer than the block */
 	memset(key, 0xaa, sizeof key);
-	carrier_hmac_sha256(key, sizeof key, "Test Using Larger Than Block-Size Key - Hash Key First", 54, d);
+	hmac_sha256(key, sizeof key, "Test Using Larger Than Block-Size Key - Hash Key First", 54, NULL, 0, d);
 	hex(d, h);
 	assert_string_equal(h, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
@@ -70,7 +71,7 @@ sig_of(const char *secret, const char *body, char out[100])
 	unsigned char d[32];
 	char h[65];
 
-	carrier_hmac_sha256(secret, strlen(secret), body, strlen(body), d);
+	hmac_sha256(secret, strlen(secret), body, strlen(body), NULL, 0, d);
 	hex(d, h);
 	snprintf(out, 100, "hmac-sha256-hex=%s", h);
 }
