@@ -296,8 +296,11 @@ reports_draw(struct view *v, struct ui_rect rect)
 		ui_draw_line(y++, rect.x, rect.w, UI_EL_DIM, &kl);
 		ui_line_free(&kl);
 	}
-	if (!r->loaded || r->failed[0] || r->t.nrows == 0) {
-		const char *msg = r->failed[0] ? r->failed : !r->loaded ? "  Running the report..." :
+	/* while a report runs, the last one's rows would be shown under this
+	 * one's heading: nothing is shown until it answers */
+	if (!r->loaded || r->loading || r->failed[0] || r->t.nrows == 0) {
+		const char *msg = r->failed[0] ? r->failed :
+			!r->loaded || r->loading ? "  Running the report..." :
 			"  No figures for this period.";
 
 		for (int i = y; i < rect.y + rect.h; i++)
