@@ -50,7 +50,7 @@ groups(const char *n, const int *sizes, const char *sep, char *out, size_t len)
 const char *
 phone_format(const char *e164, char *out, size_t len)
 {
-	const char *d = e164 ? e164 + 1 : "";
+	const char *d = e164 && *e164 ? e164 + 1 : "";
 	size_t nd = strlen(d);
 	int c;
 
