@@ -3,7 +3,7 @@
 ## nodist_liboms_core_a_SOURCES by sql/sql.mk.
 noinst_LIBRARIES += liboms_core.a
 liboms_core_a_SOURCES = src/status.c src/status.h src/ctx.h \
-	src/config.c src/conf.h src/log.c src/log.h src/util.c src/util.h \
+	src/config.c src/conf.h src/log.c src/log.h src/util.c src/util.h src/utf8.h \
 	src/money.c src/money.h \
 	src/db/db.c src/db/db.h src/migrate.c src/migrate.h src/demo.c src/demo.h
 nodist_liboms_core_a_SOURCES =

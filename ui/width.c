@@ -5,41 +5,13 @@
 #include <wchar.h>
 
 #include "app/charclass.h"
+#include "utf8.h"
 #include "width.h"
 
 int
 ui_utf8_decode(const char *str, size_t n, int *cp)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	int len, c, min;
-
-	*cp = -1;
-	if (n == 0)
-		return 1;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		len = 2; c = s[0] & 0x1f; min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3; c = s[0] & 0x0f; min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4; c = s[0] & 0x07; min = 0x10000;
-	} else {
-		return 1;
-	}
-	if ((size_t)len > n)
-		return 1;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and values past U+10FFFF are invalid */
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 1;
-	*cp = c;
-	return len;
+	return utf8_decode(str, n, cp);
 }
 
 /* Characters drawn as they are; everything else becomes '?'. */

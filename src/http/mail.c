@@ -209,7 +209,7 @@ usable_address(const char *a, bool *utf8)
 	if (!a || strlen(a) >= 255 || strpbrk(a, "\r\n<>\"(),;: \t\\[]"))
 		return false;
 	for (const char *p = a; *p;) {
-		int len = mime_utf8_decode(p, strlen(p), &cp);
+		int len = utf8_decode(p, strlen(p), &cp);
 		if (cp < 0x21 || cp == 0x7f)
 			return false;
 		if (cp >= 0x80 && utf8)

@@ -36,40 +36,6 @@ mime_puts(struct mime_buf *b, const char *s)
 	mime_put(b, s, strlen(s));
 }
 
-int
-mime_utf8_decode(const char *str, size_t n, int *cp)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	int len, c, min;
-
-	*cp = -1;
-	if (n == 0)
-		return 1;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		len = 2; c = s[0] & 0x1f; min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3; c = s[0] & 0x0f; min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4; c = s[0] & 0x07; min = 0x10000;
-	} else {
-		return 1;
-	}
-	if ((size_t)len > n)
-		return 1;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 1;
-	*cp = c;
-	return len;
-}
-
 struct range {
 	int lo, hi;
 };
@@ -136,7 +102,7 @@ mime_width(const char *s)
 	int w = 0, cp;
 
 	while (n) {
-		int len = mime_utf8_decode(s, n, &cp);
+		int len = utf8_decode(s, n, &cp);
 		w += mime_cp_width(cp);
 		s += len;
 		n -= (size_t)len;
@@ -157,7 +123,7 @@ mime_ascii(const char *s)
 static int
 safe_char(const char *s, size_t n, int *cp, char out[4], size_t *outlen)
 {
-	int len = mime_utf8_decode(s, n, cp);
+	int len = utf8_decode(s, n, cp);
 
 	if (*cp < 0) {
 		out[0] = '?';
@@ -226,7 +192,7 @@ wrap_line(struct mime_buf *b, const char *s, size_t n, int width)
 
 		/* the longest prefix that fits; remember the last blank */
 		while (i < n) {
-			int len = mime_utf8_decode(s + i, n - i, &cp), cw = mime_cp_width(cp);
+			int len = utf8_decode(s + i, n - i, &cp), cw = mime_cp_width(cp);
 			if (w + cw > width && i > 0)
 				break;
 			if (cp == ' ' && i > 0) {
@@ -300,7 +266,7 @@ qp_line(struct mime_buf *b, const char *s, size_t n)
 	int cp;
 
 	for (size_t i = 0; i < n;) {
-		int len = mime_utf8_decode(s + i, n - i, &cp);
+		int len = utf8_decode(s + i, n - i, &cp);
 		char enc[16];
 		size_t el = 0;
 		bool last = i + (size_t)len >= n;
@@ -401,7 +367,7 @@ encoded_words(struct mime_buf *b, const char *text, size_t used)
 			room = 75;
 		max = room > 12 ? (room - 12) / 4 * 3 : 0;
 		while (i + take < n) {
-			int len = mime_utf8_decode(clean.p + i + take, n - i - take, &cp);
+			int len = utf8_decode(clean.p + i + take, n - i - take, &cp);
 			if (take + (size_t)len > max)
 				break;
 			take += (size_t)len;

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "utf8.h"
+
 /* A growing NUL-terminated buffer; failed is set when memory ran out. */
 struct mime_buf {
 	char *p;
@@ -25,9 +27,7 @@ struct mime_buf {
 void mime_put(struct mime_buf *b, const char *s, size_t n);
 void mime_puts(struct mime_buf *b, const char *s);
 
-/* One character at s (n bytes available): its length (>= 1) and code
- * point, or *cp = -1 for a byte that does not start valid UTF-8. */
-int mime_utf8_decode(const char *s, size_t n, int *cp);
+/* One character at s: utf8_decode (src/utf8.h, shared with ui/width.c). */
 /* Display columns of a code point: 0 combining/zero-width, 2 wide. */
 int mime_cp_width(int cp);
 /* Display width of a string (invalid bytes count one). */

@@ -40,7 +40,7 @@ valid_utf8(const char *s, size_t n)
 	int cp;
 
 	while (i < n) {
-		int len = mime_utf8_decode(s + i, n - i, &cp);
+		int len = utf8_decode(s + i, n - i, &cp);
 		if (cp < 0)
 			return false;
 		i += (size_t)len;
