@@ -156,7 +156,18 @@ BEGIN
 		RETURN;                                        -- said twice: fine
 	END IF;
 	IF v_refund.status = 'settled_outside' THEN
-		RETURN;                                        -- an administrator settled it; the job's word is late
+		-- an administrator settled it; the job's word is late. The ledger
+		-- keeps counting it once, as settled outside, and the customer is
+		-- not mailed; but a late "succeeded" means the gateway returned
+		-- the money as well: administrators are told (issue 12).
+		IF p_status = 'succeeded' THEN
+			PERFORM oms.raise_alert('refund_result_changed', v_order.id, p_refund_id,
+				jsonb_build_object('order_no', v_order.order_no, 'was', v_refund.status, 'now', p_status,
+				                   'amount_minor', v_refund.amount_minor, 'currency', v_refund.currency,
+				                   'provider_refund_id', p_provider_refund_id,
+				                   'problem', 'the gateway also returned the money settled outside it'));
+		END IF;
+		RETURN;
 	END IF;
 	IF v_refund.status IN ('succeeded', 'failed', 'canceled', 'discrepancy') THEN
 		IF p_status IN ('pending', 'unknown', 'refused') THEN
