@@ -1,9 +1,11 @@
 -- oms_api.customer_orders: newest first, keyset paging on (placed_at,
 -- order_no) with no gap and no duplicate across pages (120 orders, three
--- placed at each instant), status and date filters, visibility.
+-- placed at each instant), status and date filters, visibility; the
+-- status groups, the stuck flag and the items of a cancelled order
+-- (issue 13).
 BEGIN;
 \ir fixture.psql
-SELECT plan(22);
+SELECT plan(31);
 
 -- Morgan has 120 orders (seller A, 2 x Widget), placed by place_checkout.
 -- Order i (1..120) is placed at 2024-01-01 12:00 UTC + (i % 40) days, so
@@ -19,6 +21,16 @@ FROM placed p WHERE p.order_no = o.order_no;
 GRANT SELECT ON placed TO PUBLIC;
 SELECT count(*) FROM (SELECT order_no FROM placed WHERE i % 10 = 0 OFFSET 0) p,
 	LATERAL oms_api.cancel_order(p.order_no, 'duplicate_order') \g /dev/null
+-- Issue 13: order i = 1 is shipped (its shipment flagged as stuck), and
+-- order i = 15 (unpaid) is cancelled as a bulk load writes it (the demo's
+-- orders): status CANCELLED, its lines' cancelled_qty left at 0.
+SELECT oms_api.mark_shipped((SELECT order_no FROM placed WHERE i = 1), 'Local', '1ZCOGROUP1') \g /dev/null
+UPDATE oms.shipment SET flagged = true
+WHERE order_id = (SELECT o.id FROM oms.orders o JOIN placed p ON p.order_no = o.order_no WHERE p.i = 1);
+SET session_replication_role = replica;
+UPDATE oms.orders o SET status = 'CANCELLED', cancelled_at = o.placed_at + interval '1 hour'
+FROM placed p WHERE p.order_no = o.order_no AND p.i = 15;
+RESET session_replication_role;
 -- Alex (the fixture customer) has one order of his own.
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS alex_order \gset
 
@@ -70,7 +82,7 @@ SELECT is((SELECT order_no FROM oms_api.customer_orders(:many) LIMIT 1),
 SELECT ok((SELECT bool_and((placed_at, order_no) < (prev_placed, prev_no)) FROM (
 		SELECT placed_at, order_no, lag(placed_at) OVER w prev_placed, lag(order_no) OVER w prev_no
 		FROM oms_api.customer_orders(:many, p_limit => 500) WITH ORDINALITY x(order_no, placed_at, status, seller_name, items,
-		     total_minor, currency, n)
+		     total_minor, currency, stuck, n)
 		WINDOW w AS (ORDER BY n)) y WHERE prev_no IS NOT NULL),
 	'customer_orders: newest first, strictly descending on (placed_at, order_no)');
 SELECT set_eq(format('SELECT order_no FROM oms_api.customer_orders(%s, p_limit => 500)', :many),
@@ -92,21 +104,50 @@ SELECT is((SELECT count(*) FROM oms_api.customer_orders(:many, NULL, NULL, NULL,
 	'customer_orders: after the oldest order there is nothing');
 
 -- what a row says
-SELECT results_eq(format($$SELECT status, seller_name, items, total_minor, currency FROM oms_api.customer_orders(%s, p_limit => 500)
-	WHERE order_no IN (SELECT order_no FROM placed WHERE i IN (1, 5, 10)) ORDER BY order_no$$, :many),
-	$$VALUES ('CONFIRMED'::text, 'Seller A'::text, 2, 2500::bigint, 'USD'::text),
-	         ('PENDING'::text, 'Seller A'::text, 2, 2500::bigint, 'USD'::text),
-	         ('CANCELLED'::text, 'Seller A'::text, 0, 2500::bigint, 'USD'::text)$$,
-	'customer_orders: status, seller, items still ordered, total and currency');
+SELECT results_eq(format($$SELECT status, seller_name, items, total_minor, currency, stuck FROM oms_api.customer_orders(%s, p_limit => 500)
+	WHERE order_no IN (SELECT order_no FROM placed WHERE i IN (2, 5, 10)) ORDER BY order_no$$, :many),
+	$$VALUES ('CONFIRMED'::text, 'Seller A'::text, 2, 2500::bigint, 'USD'::text, false),
+	         ('PENDING'::text, 'Seller A'::text, 2, 2500::bigint, 'USD'::text, false),
+	         ('CANCELLED'::text, 'Seller A'::text, 2, 2500::bigint, 'USD'::text, false)$$,
+	'customer_orders: status, seller, items (a cancelled order: its lines'' units), total, currency, not stuck');
+-- issue 13: a cancelled order's items are its lines' units, whether oms
+-- cancelled it (cancelled_qty = qty) or it was loaded cancelled (0)
+SELECT results_eq(format($$SELECT order_no, items FROM oms_api.customer_orders(%s, 'CANCELLED', p_limit => 500)
+	WHERE order_no IN (SELECT order_no FROM placed WHERE i IN (10, 15)) ORDER BY order_no$$, :many),
+	$$SELECT order_no, 2 FROM placed WHERE i IN (10, 15) ORDER BY order_no$$,
+	'customer_orders: items of an order cancelled in oms and of one loaded cancelled count alike (2 each)');
+SELECT is((SELECT sum(i.cancelled_qty)::int FROM oms.order_item i JOIN oms.orders o ON o.id = i.order_id
+	WHERE o.order_no = (SELECT order_no FROM placed WHERE i = 10)), 2,
+	'(the order cancelled in oms has its lines marked cancelled)');
+SELECT results_eq(format($$SELECT status, stuck FROM oms_api.customer_orders(%s, p_limit => 500) WHERE stuck$$, :many),
+	$$VALUES ('SHIPPED'::text, true)$$,
+	'customer_orders: stuck is true for the order whose shipment is flagged, and only for it');
 
 -- status filter
 SELECT set_eq(format($$SELECT order_no FROM oms_api.customer_orders(%s, 'CANCELLED', p_limit => 500)$$, :many),
-	'SELECT order_no FROM placed WHERE i % 10 = 0', 'customer_orders: status CANCELLED lists exactly the 12 cancelled orders');
+	'SELECT order_no FROM placed WHERE i % 10 = 0 OR i = 15', 'customer_orders: status CANCELLED lists exactly the 13 cancelled orders');
 SELECT set_eq(format($$SELECT order_no FROM oms_api.customer_orders(%s, 'PENDING', p_limit => 500)$$, :many),
-	'SELECT order_no FROM placed WHERE i % 10 = 5', 'customer_orders: status PENDING lists exactly the 12 unpaid orders');
+	'SELECT order_no FROM placed WHERE i % 10 = 5 AND i <> 15', 'customer_orders: status PENDING lists exactly the 11 unpaid orders');
 SELECT ok(pg_temp.co_paging_ok(:many, 5, 'CONFIRMED') AND
-	(SELECT count(*) = 96 AND bool_and(status = 'CONFIRMED') FROM pg_temp.co_pages(:many, 5, 'CONFIRMED')),
-	'customer_orders: status CONFIRMED pages through its 96 orders, 5 at a time, without gap or overlap');
+	(SELECT count(*) = 95 AND bool_and(status = 'CONFIRMED') FROM pg_temp.co_pages(:many, 5, 'CONFIRMED')),
+	'customer_orders: status CONFIRMED pages through its 95 orders, 5 at a time, without gap or overlap');
+
+-- status groups (issue 13), filtered in the database: every page is of the group
+SELECT set_eq(format($$SELECT order_no FROM oms_api.customer_orders(%s, 'open', p_limit => 500)$$, :many),
+	'SELECT order_no FROM placed WHERE i % 10 <> 0 AND i <> 15',
+	'customer_orders: group open lists the 107 orders neither delivered nor cancelled');
+SELECT ok(pg_temp.co_paging_ok(:many, 7, 'open') AND
+	(SELECT count(*) = 107 FROM pg_temp.co_pages(:many, 7, 'open')),
+	'customer_orders: group open pages 7 at a time through its 107 orders without gap or overlap');
+SELECT results_eq(format($$SELECT order_no FROM oms_api.customer_orders(%s, 'shipped_not_delivered', p_limit => 500)$$, :many),
+	'SELECT order_no FROM placed WHERE i = 1',
+	'customer_orders: group shipped_not_delivered lists the one shipped order');
+SELECT set_eq(format($$SELECT order_no FROM oms_api.customer_orders(%s, 'cancelled', p_limit => 500)$$, :many),
+	format($$SELECT order_no FROM oms_api.customer_orders(%s, 'CANCELLED', p_limit => 500)$$, :many),
+	'customer_orders: group cancelled is status CANCELLED');
+SELECT throws_ok(format($$SELECT * FROM oms_api.customer_orders(%s, 'shipped')$$, :many), '22023',
+	'unknown order status or group "shipped"',
+	'customer_orders: an unknown status or group is refused (22023), not an empty list');
 SELECT is((SELECT count(*) FROM oms_api.customer_orders(:many, 'DELIVERED')), 0::bigint,
 	'customer_orders: a status no order has gives nothing');
 
@@ -119,8 +160,11 @@ SELECT set_eq(format($$SELECT order_no FROM oms_api.customer_orders(%s, NULL, '2
 SELECT set_eq(format($$SELECT order_no FROM oms_api.customer_orders(%s, NULL, NULL, '2024-01-02', p_limit => 500)$$, :many),
 	'SELECT order_no FROM placed WHERE i % 40 <= 1', 'customer_orders: p_to alone keeps that day and earlier');
 SELECT set_eq(format($$SELECT order_no FROM oms_api.customer_orders(%s, 'CANCELLED', '2024-01-01', '2024-01-20', p_limit => 500)$$, :many),
-	'SELECT order_no FROM placed WHERE i % 10 = 0 AND i % 40 <= 19',
+	'SELECT order_no FROM placed WHERE (i % 10 = 0 OR i = 15) AND i % 40 <= 19',
 	'customer_orders: status and dates combine');
+SELECT set_eq(format($$SELECT order_no FROM oms_api.customer_orders(%s, 'open', '2024-01-01', '2024-01-20', p_limit => 500)$$, :many),
+	'SELECT order_no FROM placed WHERE i % 10 <> 0 AND i <> 15 AND i % 40 <= 19',
+	'customer_orders: a group and dates combine');
 SELECT ok(pg_temp.co_paging_ok(:many, 4, NULL, '2024-01-05', '2024-01-20'),
 	'customer_orders: a date range pages without gap or overlap');
 

@@ -3,7 +3,7 @@
 -- no-match and hostile input (zero rows or a clean 22023, nothing else).
 BEGIN;
 \ir fixture.psql
-SELECT plan(38);
+SELECT plan(42);
 
 -- Customers: the fixture's Alex (Alex.Customer@Example.com, +15551234567),
 -- one whose e-mail has Alex's as a prefix, seven "pager" e-mails, three
@@ -136,7 +136,7 @@ SELECT ok((SELECT bool_and(s <= lag_s) FROM (
 		SELECT oms.word_similarity('alvarez', oms.fold_name(full_name)) s,
 		       lag(oms.word_similarity('alvarez', oms.fold_name(full_name))) OVER (ORDER BY ord) lag_s
 		FROM oms_api.lookup('name', 'álvarez') WITH ORDINALITY AS l(kind, order_no, customer_id, full_name, email, phone,
-		     status, placed_at, total_minor, currency, sort_key, ord)) x WHERE lag_s IS NOT NULL) IS NOT FALSE
+		     status, placed_at, total_minor, currency, sort_key, city, last_order_at, stuck, ord)) x WHERE lag_s IS NOT NULL) IS NOT FALSE
 	AND (SELECT count(*) FROM oms_api.lookup('name', 'álvarez')) >= 2,
 	'lookup name: best first (word similarity never increases down the list)');
 SELECT is((SELECT count(*) FROM oms_api.lookup('name', 'álvarez') WHERE customer_id = :zed), 0::bigint,
@@ -189,6 +189,33 @@ SELECT is((SELECT string_agg(format('%s: %s', left(coalesce(h.q, 'NULL'), 20), o
 	FROM hostile h, pg_temp.lookup_outcome(h.q, 'x') o WHERE o NOT LIKE '22023: %'), NULL,
 	'lookup: a hostile kind is always 22023');
 SELECT matches(pg_temp.lookup_outcome('email', ''), '^22023: ', 'lookup: an empty query is invalid input (22023)');
+
+-- issue 13: a customer row tells similar names apart by the city of the
+-- default address and the last order's date; an order row says whether a
+-- shipment of it is flagged (stuck)
+RESET SESSION AUTHORIZATION;
+UPDATE oms.address SET city = 'Shelbyville' WHERE customer_id = :jose;
+INSERT INTO oms.address (customer_id, label, name, line1, city, region, postal_code, country, is_default)
+VALUES (:jose, 'work', 'José Álvarez', '9 Far Rd', 'Capital City', 'IL', '62799', 'US', false);
+SELECT pg_temp.order_for(:jose, jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS ojose \gset
+UPDATE oms.orders SET placed_at = timestamptz '2024-03-04 05:06 UTC' WHERE order_no = :ojose;
+UPDATE oms.shipment SET flagged = true WHERE order_id = (SELECT id FROM oms.orders WHERE order_no = :ob);
+SET SESSION AUTHORIZATION t_csr;
+SELECT results_eq($$SELECT customer_id, city, last_order_at FROM oms_api.lookup('name', 'alvarez') WHERE customer_id IN ($$
+	|| :jose || ',' || :jose_plain || ') ORDER BY customer_id',
+	format($$VALUES (%s::bigint, 'Shelbyville'::text, timestamptz '2024-03-04 05:06 UTC'), (%s, 'Springfield', NULL)$$,
+	       :jose, :jose_plain),
+	'lookup name: each customer row has the default address''s city and the last order''s time (NULL: no order)');
+SELECT results_eq($$SELECT city, last_order_at, stuck FROM oms_api.lookup('email', 'alex.customer@example.com')$$,
+	format($$VALUES ('Springfield'::text, (SELECT placed_at FROM oms.orders WHERE order_no = %s), NULL::boolean)$$, :oa),
+	'lookup email: the city, the last order''s time; stuck is for orders only (NULL)');
+SELECT results_eq($$SELECT city, last_order_at FROM oms_api.lookup('phone', '+15559870000')$$,
+	format($$VALUES ('Springfield'::text, (SELECT placed_at FROM oms.orders WHERE order_no = %s))$$, :ob),
+	'lookup phone: the city and the last order''s time');
+SELECT results_eq(format($$SELECT order_no, stuck, city FROM oms_api.lookup('order_no', '%s')
+	UNION ALL SELECT order_no, stuck, city FROM oms_api.lookup('tracking', 'TRKB0001')$$, :oa),
+	format($$VALUES (%s::bigint, false, NULL::text), (%s, true, NULL)$$, :oa, :ob),
+	'lookup order_no and tracking: stuck is true for an order whose shipment is flagged, false otherwise');
 RESET SESSION AUTHORIZATION;
 SELECT is((SELECT count(*) FROM oms.orders WHERE order_no IN (:oa, :ob)), 2::bigint,
 	'lookup: the hostile input changed nothing');
