@@ -30,7 +30,8 @@ OMS_MIGRATIONS = \
 	sql/0025_carriers.sql \
 	sql/0026_gateway_events.sql \
 	sql/0027_name_search_index.sql \
-	sql/0030_report_months.sql
+	sql/0030_report_months.sql \
+	sql/0031_worker_heartbeat.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
 # README). `oms migrate` re-applies a file, in this order and in one

@@ -11,7 +11,8 @@ SET LOCAL ROLE oms_owner;
 -- One row per figure; `figure` keys are stable (oms dashboard --format json
 -- prints them for monitoring). value is the figure, compare what it is set
 -- against (orders: the same weekday last week), unit 'orders', 'jobs',
--- 's' (an age in seconds), 'bytes', 'sessions', 'open' (1 = open); list
+-- 's' (an age in seconds), 'bytes', 'sessions', 'open' (1 = open, NULL =
+-- unknown), 'alert' (1 = something is wrong, detail says what); list
 -- names the call that lists the rows behind it. Ages are taken at
 -- clock_timestamp(). SECURITY DEFINER (pg_stat_activity of every session,
 -- the outbox, refunds): administrators only.
@@ -117,19 +118,61 @@ BEGIN
 	       'refunds', NULL::text, 'oms_api.refunds(''failed'')'
 	FROM oms.refund r WHERE r.status = 'failed';
 
-	-- the worker: no heartbeat is recorded; what there is: its sessions, the
-	-- latest job activity, and the breaker state it writes on a job it did
-	-- not try ("<service> circuit open, not tried")
+	-- the worker: its heartbeat (oms.worker_heartbeat, written by every
+	-- oms-worker every heartbeat_interval seconds and when a breaker
+	-- changes state), flagged when no running worker has beaten for three
+	-- intervals (at least 2 minutes); the breakers' states as the freshest
+	-- heartbeat of each running worker says; its sessions and jobs
+	RETURN QUERY
+	SELECT 'worker', 'worker_heartbeat', 'Last worker heartbeat',
+	       round(extract(epoch FROM v_now - max(h.beat_at))), NULL::numeric, 's',
+	       (SELECT string_agg(format('%s %s, pid %s on %s, %s s ago', h2.worker_id, h2.state, h2.pid, h2.host,
+	                                 round(extract(epoch FROM v_now - h2.beat_at))), '; ' ORDER BY h2.beat_at DESC)
+	        FROM oms.worker_heartbeat h2 WHERE h2.beat_at > v_now - interval '7 days'),
+	       NULL::text
+	FROM oms.worker_heartbeat h;
+	RETURN QUERY
+	SELECT 'worker', 'worker_heartbeat_missing', 'Worker heartbeat missing',
+	       CASE WHEN f.fresh > 0 THEN 0 ELSE 1 END::numeric, NULL::numeric, 'alert',
+	       CASE WHEN f.fresh > 0 THEN format('%s worker(s) beating', f.fresh)
+	            WHEN f.last_run IS NOT NULL
+	                 THEN format('no heartbeat for %s min', floor(extract(epoch FROM v_now - f.last_run) / 60))
+	            WHEN f.last_any IS NOT NULL
+	                 THEN format('no worker running (the last stopped %s min ago)',
+	                             floor(extract(epoch FROM v_now - f.last_any) / 60))
+	            ELSE 'no heartbeat ever recorded' END,
+	       NULL::text
+	FROM (SELECT count(*) FILTER (WHERE h.state <> 'stopped'
+	                                AND h.beat_at > v_now - greatest(3 * h.interval_s, 120) * interval '1 second') AS fresh,
+	             max(h.beat_at) FILTER (WHERE h.state <> 'stopped') AS last_run,
+	             max(h.beat_at) AS last_any
+	      FROM oms.worker_heartbeat h) f;
+	RETURN QUERY
+	WITH b AS (
+		SELECT e ->> 'name' AS name, e ->> 'state' AS state, (e ->> 'failures')::bigint AS failures,
+		       (e ->> 'retry_in_ms')::bigint AS retry_ms, h.worker_id
+		FROM oms.worker_heartbeat h, jsonb_array_elements(h.breakers) e
+		WHERE h.state <> 'stopped' AND h.beat_at > v_now - greatest(3 * h.interval_s, 120) * interval '1 second'
+	), n AS (
+		SELECT x.name FROM (VALUES ('payment'), ('smtp')) x(name)
+		UNION SELECT b.name FROM b
+	)
+	SELECT 'worker', 'breaker_' || n.name, 'Circuit breaker: ' || n.name,
+	       CASE WHEN count(b.worker_id) = 0 THEN NULL
+	            ELSE count(*) FILTER (WHERE b.state <> 'closed') END::numeric,
+	       NULL::numeric, 'open',
+	       coalesce(string_agg(format('%s %s', b.worker_id,
+	                                  CASE b.state WHEN 'closed' THEN 'closed'
+	                                  WHEN 'open' THEN format('open (%s failures, retry in %s s)', b.failures,
+	                                                         ceil(b.retry_ms / 1000.0))
+	                                  ELSE replace(b.state, '_', '-') END), '; ' ORDER BY b.worker_id),
+	                'unknown: no running worker''s heartbeat'),
+	       NULL::text
+	FROM n LEFT JOIN b ON b.name = n.name
+	GROUP BY n.name ORDER BY n.name;
 	RETURN QUERY
 	SELECT 'worker', 'worker_sessions', 'Worker sessions connected', count(*)::numeric, NULL::numeric, 'sessions',
 	       string_agg(DISTINCT a.application_name, ', '), NULL::text
-	FROM pg_stat_activity a
-	WHERE a.datname = current_database() AND a.backend_type = 'client backend'
-	  AND pg_has_role(a.usename, 'oms_worker', 'USAGE') AND NOT pg_has_role(a.usename, 'oms_admin', 'USAGE');
-	RETURN QUERY
-	SELECT 'worker', 'worker_last_seen', 'Worker session last active',
-	       round(extract(epoch FROM v_now - max(coalesce(a.state_change, a.backend_start)))), NULL::numeric, 's',
-	       NULL::text, NULL::text
 	FROM pg_stat_activity a
 	WHERE a.datname = current_database() AND a.backend_type = 'client backend'
 	  AND pg_has_role(a.usename, 'oms_worker', 'USAGE') AND NOT pg_has_role(a.usename, 'oms_admin', 'USAGE');
@@ -139,14 +182,6 @@ BEGIN
 	       'oms_api.jobs()'
 	FROM oms.outbox o
 	WHERE o.id > (SELECT coalesce(max(x.id), 0) - 1000 FROM oms.outbox x) AND o.status IN ('running', 'done', 'dead');
-	RETURN QUERY
-	SELECT 'worker', 'breaker_' || b.svc, 'Circuit breaker: ' || b.svc,
-	       CASE WHEN m.last_error LIKE b.svc || ' circuit open%' THEN 1 ELSE 0 END::numeric, NULL::numeric, 'open',
-	       coalesce(m.last_error, 'closed or unknown (no job waits on it)'), NULL::text
-	FROM (VALUES ('payment'), ('smtp')) b(svc)
-	LEFT JOIN LATERAL (SELECT o.last_error FROM oms.outbox o
-	                   WHERE o.status = 'ready' AND o.last_error LIKE b.svc || ' circuit %'
-	                   ORDER BY o.updated_at DESC LIMIT 1) m ON true;
 
 	-- staff sessions by role (pg_stat_activity; application_name in detail)
 	RETURN QUERY
@@ -183,5 +218,46 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms_api.dashboard() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.dashboard() TO oms_admin;
+
+-- oms-worker's heartbeat (src/worker/heartbeat.c): one row per worker id,
+-- written every [worker] heartbeat_interval seconds, when a breaker changes
+-- state and when the worker stops. beat_at is the server's clock;
+-- started_at is kept while the same process (host and pid) beats. For the
+-- worker only. p_counts: jobs done, retried, dead, released since start.
+CREATE OR REPLACE FUNCTION oms_api.worker_heartbeat(p_worker_id text, p_host text, p_pid int, p_version text,
+	p_state text, p_interval_s int, p_in_flight int, p_counts bigint[], p_breakers jsonb)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_now constant timestamptz := clock_timestamp();
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'worker' THEN
+		RAISE EXCEPTION 'worker_heartbeat is for the worker' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	IF p_breakers IS NULL OR jsonb_typeof(p_breakers) <> 'array'
+	   OR EXISTS (SELECT 1 FROM jsonb_array_elements(p_breakers) e
+	              WHERE jsonb_typeof(e) <> 'object' OR NOT (e ? 'name' AND e ? 'state')
+	                 OR e ->> 'state' NOT IN ('closed', 'open', 'half_open')) THEN
+		RAISE EXCEPTION 'breakers must be an array of {name, state}' USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'invalid_value', 'field', 'breakers')::text;
+	END IF;
+	INSERT INTO oms.worker_heartbeat AS h (worker_id, host, pid, version, state, started_at, beat_at, interval_s,
+		in_flight, jobs_done, jobs_retried, jobs_dead, jobs_released, breakers)
+	VALUES (p_worker_id, coalesce(p_host, ''), p_pid, coalesce(p_version, ''), p_state, v_now, v_now, p_interval_s,
+		p_in_flight, coalesce(p_counts[1], 0), coalesce(p_counts[2], 0), coalesce(p_counts[3], 0),
+		coalesce(p_counts[4], 0), p_breakers)
+	ON CONFLICT (worker_id) DO UPDATE SET
+		host = EXCLUDED.host, pid = EXCLUDED.pid, version = EXCLUDED.version, state = EXCLUDED.state,
+		started_at = CASE WHEN (h.host, h.pid) = (EXCLUDED.host, EXCLUDED.pid) AND h.state <> 'stopped'
+		                  THEN h.started_at ELSE EXCLUDED.started_at END,
+		beat_at = EXCLUDED.beat_at, interval_s = EXCLUDED.interval_s, in_flight = EXCLUDED.in_flight,
+		jobs_done = EXCLUDED.jobs_done, jobs_retried = EXCLUDED.jobs_retried, jobs_dead = EXCLUDED.jobs_dead,
+		jobs_released = EXCLUDED.jobs_released, breakers = EXCLUDED.breakers;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.worker_heartbeat(text,text,int,text,text,int,int,bigint[],jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.worker_heartbeat(text,text,int,text,text,int,int,bigint[],jsonb) TO oms_worker;
 
 RESET ROLE;

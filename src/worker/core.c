@@ -54,6 +54,12 @@ struct jobs {
 	bool db_lost;
 };
 
+const struct breaker *
+jobs_breaker(const struct jobs *j, unsigned i)
+{
+	return j && i < JOB_SVC_COUNT ? &j->br[i] : NULL;
+}
+
 uint64_t
 jobs_now_ms(void)
 {

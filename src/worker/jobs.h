@@ -77,4 +77,9 @@ bool jobs_db_lost(struct jobs *j);
 
 uint64_t jobs_now_ms(void);
 
+struct breaker;
+/* The services' breakers one by one (i from 0), NULL after the last: for
+ * the heartbeat (heartbeat.c). */
+const struct breaker *jobs_breaker(const struct jobs *j, unsigned i);
+
 #endif

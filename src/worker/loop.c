@@ -410,6 +410,7 @@ worker_loop(struct worker *w)
 		w->now = jobs_now_ms();
 		step_notice_stop(w);
 		step_reload(w);
+		heartbeat_step(w);      /* before the exit: its last beat says stopped */
 		if (w->stopping && jobs_in_flight(w->jobs) == 0)
 			break;
 		if (!step_reconnect(w))

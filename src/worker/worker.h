@@ -49,6 +49,10 @@ void stuck_sweep(struct db *db, long interval_s);
 void report_fold(struct db *db, long interval_s);
 
 struct worker;
+/* The heartbeat (heartbeat.c, oms_api.worker_heartbeat): called every turn
+ * of the loop, writes when one is due, a breaker changed or it stops. */
+void heartbeat_step(struct worker *w);
+
 /* Tracker polling ([carrier] poll_interval; track.c): starts a batch when
  * one is due; the answers come back through the HTTP engine. */
 void track_step(struct worker *w);

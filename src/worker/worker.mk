@@ -8,7 +8,7 @@ liboms_worker_a_SOURCES = \
 	src/worker/jobs.h src/worker/job.h src/worker/worker.h \
 	src/worker/core.c src/worker/kinds.c \
 	src/worker/refund.c src/worker/verify.c src/worker/notify.c \
-	src/worker/inventory.c src/worker/stuck.c src/worker/fold.c src/worker/track.c \
+	src/worker/inventory.c src/worker/stuck.c src/worker/fold.c src/worker/heartbeat.c src/worker/track.c \
 	src/worker/carrier_events.c src/worker/carrier_events.h \
 	src/worker/settings.c src/worker/loop.c
 
