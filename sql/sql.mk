@@ -31,7 +31,8 @@ OMS_MIGRATIONS = \
 	sql/0026_gateway_events.sql \
 	sql/0027_name_search_index.sql \
 	sql/0030_report_months.sql \
-	sql/0031_worker_heartbeat.sql
+	sql/0031_worker_heartbeat.sql \
+	sql/0032_fulfilment_more.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
 # README). `oms migrate` re-applies a file, in this order and in one

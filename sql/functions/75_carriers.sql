@@ -77,11 +77,12 @@ GRANT EXECUTE ON FUNCTION oms.delivery_estimate(date,integer,text,text,text,text
 
 -- The estimate of a confirmed order not shipped yet (for the confirmation
 -- mail): from today, the seller's handling days and the default carrier's
--- (the first active one's) ground service to the order's address.
+-- (the first active one's) transit days for the order's service level to
+-- the order's address.
 CREATE OR REPLACE FUNCTION oms.order_estimate(p_order_id bigint) RETURNS date
 LANGUAGE sql STABLE
 RETURN (SELECT oms.delivery_estimate(clock_timestamp()::date, s.handling_days,
-                   (SELECT c.code FROM oms.carrier c WHERE c.active ORDER BY c.code LIMIT 1), 'ground',
+                   (SELECT c.code FROM oms.carrier c WHERE c.active ORDER BY c.code LIMIT 1), o.service_level,
                    o.ship_to ->> 'country', o.ship_to ->> 'postal_code')
         FROM oms.orders o JOIN oms.seller s ON s.id = o.seller_id WHERE o.id = p_order_id);
 REVOKE ALL ON FUNCTION oms.order_estimate(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
@@ -239,8 +240,8 @@ REVOKE ALL ON FUNCTION oms.review_open(bigint,text,timestamptz) FROM PUBLIC, oms
 -- moves nothing. Otherwise oms.carrier_status_map says where the order
 -- goes, which mail the customer gets (once per shipment and template) and
 -- whether the parcel goes on the review list. A delivered scan keeps the
--- proof (signed_by) and ends the tracking. A scan closes a "stuck" review:
--- the parcel moves again. Returns the order's status.
+-- proof (signed_by) and ends the tracking. A scan closes a "stuck" or
+-- "lost" review: the parcel moves again. Returns the order's status.
 CREATE OR REPLACE FUNCTION oms.apply_scan(p_ship oms.shipment, p_status text, p_at timestamptz,
                                           p_location text, p_description text, p_signed_by text)
 RETURNS text
@@ -275,7 +276,7 @@ BEGIN
 	UPDATE oms.shipment_review r
 	SET decision = 'resolved', decided_by = 'carrier scan', decided_at = clock_timestamp(),
 	    note = format('the carrier scanned the parcel again (%s)', p_status)
-	WHERE r.shipment_id = v_ship.id AND r.decided_at IS NULL AND r.reason = 'stuck';
+	WHERE r.shipment_id = v_ship.id AND r.decided_at IS NULL AND r.reason IN ('stuck', 'lost');
 	IF v_map.ends_tracking THEN
 		UPDATE oms.tracker t SET active = false WHERE t.shipment_id = v_ship.id;
 	END IF;
@@ -559,9 +560,11 @@ GRANT EXECUTE ON FUNCTION oms_api.tracker_poll_failed(bigint,text) TO oms_worker
 -- Flags the shipments whose tracker is active and that have had no scan
 -- for stuck_shipment_hours, counted from the last scan (or from shipping
 -- when none came), and puts each on the review list. Mails nobody: a
--- person decides (oms_api.review_decide). Shipments without an active
--- tracker (an untracked carrier, tracking ended) are never flagged.
--- Returns how many it flagged.
+-- person decides (oms_api.review_decide). A parcel silent for
+-- lost_shipment_days is lost: its review says so (reason 'lost'), and its
+-- seller's fulfilment staff see it on their review list. Shipments without
+-- an active tracker (an untracked carrier, tracking ended) are never
+-- flagged. Returns how many it flagged (stuck, or found lost).
 CREATE OR REPLACE FUNCTION oms_api.flag_stuck_shipments() RETURNS int
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
 AS $$
@@ -569,6 +572,8 @@ DECLARE
 	v_role constant text := oms.begin_action('flag_stuck_shipments', 'worker', 'admin');
 	v_cutoff constant timestamptz :=
 		clock_timestamp() - make_interval(hours => oms.policy_get('stuck_shipment_hours')::int);
+	v_lost_cutoff constant timestamptz :=
+		clock_timestamp() - make_interval(days => coalesce(oms.policy_get('lost_shipment_days'), '7')::int);
 	v_ids bigint[];
 	v_n int := 0;
 	r record;
@@ -588,6 +593,34 @@ BEGIN
 		v_n := v_n + 1;
 		PERFORM oms.review_open(r.id, 'stuck', r.since);
 	END LOOP;
+
+	-- Lost: silent for lost_shipment_days. The open stuck review becomes a
+	-- lost one (the audit log keeps the change), or a lost review opens;
+	-- once per silence (a review of it opened since the last scan is
+	-- enough). An open exception review stays as it is.
+	FOR r IN
+		SELECT s.id, coalesce(s.last_event_at, s.shipped_at) AS since
+		FROM oms.shipment s JOIN oms.tracker t ON t.shipment_id = s.id
+		WHERE s.status NOT IN ('delivered', 'return_to_sender', 'cancelled') AND t.active
+		  AND coalesce(s.last_event_at, s.shipped_at) < v_lost_cutoff
+		  AND NOT EXISTS (SELECT 1 FROM oms.shipment_review x
+		                  WHERE x.shipment_id = s.id AND x.reason = 'lost'
+		                    AND x.opened_at >= coalesce(s.last_event_at, s.shipped_at))
+		ORDER BY s.id
+		FOR UPDATE OF s SKIP LOCKED
+	LOOP
+		UPDATE oms.shipment_review x SET reason = 'lost'
+		WHERE x.shipment_id = r.id AND x.decided_at IS NULL AND x.reason = 'stuck';
+		IF NOT FOUND THEN
+			INSERT INTO oms.shipment_review (shipment_id, reason, last_scan_at)
+			VALUES (r.id, 'lost', r.since)
+			ON CONFLICT (shipment_id) WHERE decided_at IS NULL DO NOTHING;
+			CONTINUE WHEN NOT FOUND;
+		END IF;
+		UPDATE oms.shipment s SET flagged = true, flagged_at = coalesce(s.flagged_at, clock_timestamp())
+		WHERE s.id = r.id;
+		v_n := v_n + 1;
+	END LOOP;
 	RETURN v_n;
 END
 $$;
@@ -596,6 +629,10 @@ GRANT EXECUTE ON FUNCTION oms_api.flag_stuck_shipments() TO oms_admin, oms_worke
 
 -- The review list (CSRs and administrators; `oms shipments --stuck`):
 -- open reviews, oldest first, with how long the parcel has been silent.
+-- Fulfilment staff are the seller the issue's "ticket for the seller"
+-- will tell (until tickets exist): they read their own seller's delivery
+-- exceptions, returns and lost parcels here (not the stuck ones: those
+-- are the CSRs' to chase with the carrier).
 CREATE OR REPLACE FUNCTION oms_api.shipment_reviews(p_open_only boolean DEFAULT true)
 RETURNS TABLE (review_id bigint, order_no bigint, order_status text, carrier text, service_level text,
                tracking_no text, shipment_status text, reason text, last_scan_at timestamptz,
@@ -604,19 +641,21 @@ RETURNS TABLE (review_id bigint, order_no bigint, order_status text, carrier tex
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 AS $$
 DECLARE
-	v_role constant text := oms.begin_action('shipment_reviews', 'csr', 'admin');
+	v_role constant text := oms.begin_action('shipment_reviews', 'csr', 'admin', 'fulfilment');
+	v_seller constant bigint := CASE WHEN v_role = 'fulfilment' THEN oms.caller_seller_id() END;
 BEGIN
 	RETURN QUERY
 	SELECT r.id, o.order_no, o.status, s.carrier, s.service_level, s.tracking_no, s.status, r.reason,
 	       r.last_scan_at, (extract(epoch FROM clock_timestamp() - coalesce(s.last_event_at, s.shipped_at)) / 3600)::int,
 	       r.opened_at, r.decision, r.decided_by, r.decided_at, r.note
 	FROM oms.shipment_review r JOIN oms.shipment s ON s.id = r.shipment_id JOIN oms.orders o ON o.id = s.order_id
-	WHERE NOT p_open_only OR r.decided_at IS NULL
+	WHERE (NOT p_open_only OR r.decided_at IS NULL)
+	  AND (v_role <> 'fulfilment' OR (o.seller_id = v_seller AND r.reason IN ('exception', 'returned', 'lost')))
 	ORDER BY r.opened_at, r.id;
 END
 $$;
 REVOKE ALL ON FUNCTION oms_api.shipment_reviews(boolean) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
-GRANT EXECUTE ON FUNCTION oms_api.shipment_reviews(boolean) TO oms_admin, oms_csr;
+GRANT EXECUTE ON FUNCTION oms_api.shipment_reviews(boolean) TO oms_admin, oms_csr, oms_fulfilment;
 
 -- A person's decision on an open review: contact_carrier, reship, refund,
 -- wait or resolved, with a note; recorded (and audited), the review
@@ -650,26 +689,56 @@ GRANT EXECUTE ON FUNCTION oms_api.review_decide(bigint,text,text) TO oms_admin, 
 -- The fulfilment queue
 
 -- CONFIRMED orders oldest first with the 24-hour ship promise (due 24
--- hours after confirmation): minutes left (negative: late). Runs as the
--- caller, so row-level security decides: fulfilment staff see their
--- seller's orders only.
-CREATE OR REPLACE FUNCTION oms_api.fulfilment_queue(p_late_only boolean DEFAULT false)
+-- hours after confirmation): minutes left (negative: late) and the service
+-- level each ships with. Filters: p_late_only (late ones only),
+-- p_service_level (one level; NULL: every one), p_promise ('all', 'late',
+-- 'soon': due within 4 hours and not late, 'ontime': 4 hours or more
+-- left; NULL: all) and p_limit (the first rows only; NULL: every one).
+-- Runs as the caller, so row-level security decides: fulfilment staff see
+-- their seller's orders only. The order is that of the partial index
+-- orders_confirmed_queue (0032), so a first page reads few rows.
+DROP FUNCTION IF EXISTS oms_api.fulfilment_queue(boolean);
+CREATE OR REPLACE FUNCTION oms_api.fulfilment_queue(p_late_only boolean DEFAULT false,
+                                                    p_service_level text DEFAULT NULL,
+                                                    p_promise text DEFAULT NULL,
+                                                    p_limit int DEFAULT NULL)
 RETURNS TABLE (order_no bigint, seller text, confirmed_at timestamptz, ship_by timestamptz, minutes_left int,
-               late boolean, units bigint, country text, handling_days int)
-LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+               late boolean, units bigint, country text, handling_days int, service_level text)
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
 AS $$
+DECLARE
+	v_now constant timestamptz := clock_timestamp();
+BEGIN
+	-- (the caller's rights: RAISE here, oms.raise_error is not theirs)
+	IF p_promise IS NOT NULL AND p_promise NOT IN ('all', 'late', 'soon', 'ontime') THEN
+		RAISE EXCEPTION '"%" is not a promise filter (all, late, soon, ontime)', left(p_promise, 40)
+			USING ERRCODE = '22023', DETAIL = '{"rule": "queue_filter", "field": "promise"}';
+	END IF;
+	IF p_service_level IS NOT NULL AND p_service_level NOT IN ('economy', 'ground', 'express', 'overnight') THEN
+		RAISE EXCEPTION '"%" is not a service level (economy, ground, express, overnight)', left(p_service_level, 40)
+			USING ERRCODE = '22023', DETAIL = '{"rule": "queue_filter", "field": "service_level"}';
+	END IF;
+	RETURN QUERY
 	SELECT o.order_no, se.name, o.confirmed_at, o.confirmed_at + interval '24 hours',
-	       floor(extract(epoch FROM o.confirmed_at + interval '24 hours' - clock_timestamp()) / 60)::int,
-	       o.confirmed_at + interval '24 hours' < clock_timestamp(),
-	       (SELECT sum(i.qty - i.cancelled_qty) FROM oms.order_item i WHERE i.order_id = o.id),
-	       o.ship_to ->> 'country', se.handling_days
+	       floor(extract(epoch FROM o.confirmed_at + interval '24 hours' - v_now) / 60)::int,
+	       o.confirmed_at < v_now - interval '24 hours',
+	       (SELECT sum(i.qty - i.cancelled_qty) FROM oms.order_item i WHERE i.order_id = o.id)::bigint,
+	       o.ship_to ->> 'country', se.handling_days, o.service_level
 	FROM oms.orders o JOIN oms.seller se ON se.id = o.seller_id
 	WHERE o.status = 'CONFIRMED'
-	  AND (NOT p_late_only OR o.confirmed_at + interval '24 hours' < clock_timestamp())
+	  AND (NOT p_late_only OR o.confirmed_at < v_now - interval '24 hours')
+	  AND (p_service_level IS NULL OR o.service_level = p_service_level)
+	  AND CASE coalesce(p_promise, 'all')
+	      WHEN 'late' THEN o.confirmed_at < v_now - interval '24 hours'
+	      WHEN 'soon' THEN o.confirmed_at >= v_now - interval '24 hours' AND o.confirmed_at < v_now - interval '20 hours'
+	      WHEN 'ontime' THEN o.confirmed_at >= v_now - interval '20 hours'
+	      ELSE true END
 	ORDER BY o.confirmed_at NULLS FIRST, o.id
+	LIMIT p_limit;
+END
 $$;
-REVOKE ALL ON FUNCTION oms_api.fulfilment_queue(boolean) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
-GRANT EXECUTE ON FUNCTION oms_api.fulfilment_queue(boolean) TO oms_admin, oms_csr, oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.fulfilment_queue(boolean,text,text,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.fulfilment_queue(boolean,text,text,integer) TO oms_admin, oms_csr, oms_fulfilment;
 
 -- ---------------------------------------------------------------------------
 -- Labels: rates asked and a label bought at the aggregator, the order
@@ -754,6 +823,102 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms_api.label_bought(bigint,jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.label_bought(bigint,jsonb) TO oms_admin, oms_fulfilment;
+
+-- A return label: bought the same way, with the addresses swapped (from
+-- the customer's address to the seller). What the aggregator needs: the
+-- address the parcel comes from (the order's), the seller it goes to and
+-- the weight of the units shipped. Only for an order that has been
+-- shipped (SHIPPED to DELIVERED, or DELIVERY_EXCEPTION); fulfilment of
+-- the order's seller, CSRs and administrators (the returns work uses it).
+CREATE OR REPLACE FUNCTION oms_api.return_label_request(p_order_no bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('return_label_request', 'fulfilment', 'csr', 'admin');
+	v_order oms.orders;
+	v_grams bigint;
+BEGIN
+	SELECT * INTO v_order FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	IF v_order.status NOT IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_EXCEPTION')
+	   OR NOT EXISTS (SELECT 1 FROM oms.shipment s WHERE s.order_id = v_order.id) THEN
+		RAISE EXCEPTION 'order % is %: only a shipped order gets a return label', p_order_no, v_order.status
+			USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	SELECT sum((i.qty - i.cancelled_qty) * coalesce(it.weight_grams, 500)) INTO v_grams
+	FROM oms.order_item i JOIN oms.item it ON it.id = i.item_id WHERE i.order_id = v_order.id;
+	RETURN jsonb_build_object('order_no', p_order_no,
+		'from_address', v_order.ship_to,
+		'to_name', (SELECT s.name FROM oms.seller s WHERE s.id = v_order.seller_id),
+		'weight_grams', coalesce(v_grams, 0),
+		'weight_oz', round(coalesce(v_grams, 0) / 28.349523125, 1));
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.return_label_request(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.return_label_request(bigint) TO oms_admin, oms_csr, oms_fulfilment;
+
+-- A return label bought (p_label as for label_bought): recorded as a
+-- 'return' label of the order's last shipment, its tracking code checked
+-- against the carrier's pattern (BR-012). The order does not move (the
+-- returns work decides what a return does). Returns the label's id.
+CREATE OR REPLACE FUNCTION oms_api.return_label_bought(p_order_no bigint, p_label jsonb)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('return_label_bought', 'fulfilment', 'csr', 'admin');
+	v_code text;
+	v_carrier oms.carrier;
+	v_service text;
+	v_order oms.orders;
+	v_ship bigint;
+	v_tracking constant text := btrim(p_label ->> 'tracking_code');
+	v_id bigint;
+BEGIN
+	SELECT c.code, cs.service_level INTO v_code, v_service
+	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
+	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
+	  AND cs.aggregator_service = p_label ->> 'service'
+	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	SELECT * INTO v_carrier FROM oms.carrier c WHERE c.code = v_code;
+	IF v_code IS NULL THEN
+		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
+		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
+		                                           'service', left(p_label ->> 'service', 40)));
+	END IF;
+	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
+		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
+	END IF;
+	IF v_tracking IS NULL OR v_tracking !~ v_carrier.tracking_pattern THEN
+		PERFORM oms.refuse(format('BR-012: "%s" is not a %s tracking number (like %s)', left(coalesce(v_tracking, ''), 40),
+		                          v_carrier.name, v_carrier.tracking_example),
+		                   jsonb_build_object('order_no', p_order_no, 'field', 'tracking_no', 'carrier', v_carrier.code,
+		                                      'tracking_no', left(v_tracking, 40), 'example', v_carrier.tracking_example));
+	END IF;
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	IF v_order.status NOT IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_EXCEPTION') THEN
+		RAISE EXCEPTION 'order % is %: only a shipped order gets a return label', p_order_no, v_order.status
+			USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	SELECT max(s.id) INTO v_ship FROM oms.shipment s WHERE s.order_id = v_order.id;
+	INSERT INTO oms.shipping_label (order_id, shipment_id, aggregator_shipment_id, rate_id, carrier, service_level,
+	                                amount_minor, currency, label_url, tracking_no, bought_by, kind)
+	VALUES (v_order.id, v_ship, p_label ->> 'shipment_id', p_label ->> 'rate_id', v_carrier.code, v_service,
+	        (p_label ->> 'amount_minor')::bigint, upper(p_label ->> 'currency'), p_label ->> 'label_url', v_tracking,
+	        oms.caller_name(), 'return')
+	RETURNING id INTO v_id;
+	RETURN v_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.return_label_bought(bigint,jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.return_label_bought(bigint,jsonb) TO oms_admin, oms_csr, oms_fulfilment;
 
 -- ---------------------------------------------------------------------------
 -- Sellers' processing time

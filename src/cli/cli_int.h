@@ -34,6 +34,7 @@ struct cli {
 	bool json;                   /* --json or --format json */
 	enum row_format fmt;         /* --format text|csv|json */
 	const char *outfile;         /* -o FILE, NULL for stdout */
+	bool force;                  /* --force: -o FILE (and oms ship --label-file) may replace a file */
 	FILE *errout;                /* where --json errors go: stdout, the real one under -o */
 	char empty[200];             /* cli_list's words for an empty list, "" its row type's */
 	/* cli_list's words for a failure, when a family has its own (job_fail) */

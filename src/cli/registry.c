@@ -124,17 +124,22 @@ static const struct cli_command commands[] = {
 	 "--buy-label: asks the carrier aggregator ([carrier] in oms.conf) for\n"
 	 "rates, shows the cheapest and the fastest, buys the cheapest (--fastest:\n"
 	 "the fastest) and ships the order with the label's tracking code, in one go.\n"
-	 "--label-file FILE: the label bought (with --buy-label, or alone: the\n"
-	 "order's last label) saved to FILE, which must not exist; written whole\n"
-	 "or not at all.\n"
+	 "--return-label: a return label, bought the same way with the addresses\n"
+	 "swapped (from the customer to the seller) for a shipped order; recorded\n"
+	 "with the order, which does not move (CSRs too).\n"
+	 "--label-file FILE: the label bought (with --buy-label or --return-label,\n"
+	 "or alone: the order's last label) saved to FILE, which must not exist\n"
+	 "unless --force; written whole or not at all.\n"
 	 "--packing-slip: what goes in the parcel, as plain text for a printer.\n"
-	 "Fulfilment of the order's seller or admin.",
-	 FOR_FULFILMENT | FOR_ADMIN, NULL, cli_cmd_ship, NULL, false, false},
+	 "Fulfilment of the order's seller or admin (a return label: CSRs too).",
+	 FOR_FULFILMENT | FOR_CSR | FOR_ADMIN, NULL, cli_cmd_ship, NULL, false, false},
 	{"queue", "list the confirmed orders waiting to ship", cli_usage_queue,
 	 "The fulfilment queue: CONFIRMED orders oldest first, with the 24-hour\n"
 	 "ship promise (SHIP BY, minutes left; LATE when past). Fulfilment staff\n"
 	 "see their seller's orders only.\n"
-	 "  --late   only the orders past their promise",
+	 "  --late           only the orders past their promise\n"
+	 "  --service LEVEL  only the orders of that service level (economy, ground,\n"
+	 "                   express, overnight)",
 	 FOR_STAFF, NULL, cli_cmd_queue, NULL, true, false},
 	{"handling-days", "set the seller's processing time (handling days)", cli_usage_handling_days,
 	 "Sets the seller's handling days (0 to 30): the business days between\n"
@@ -145,11 +150,13 @@ static const struct cli_command commands[] = {
 	 FOR_FULFILMENT | FOR_ADMIN, NULL, cli_cmd_handling_days, NULL, false, false},
 	{"shipments", "list stuck parcels for review and record decisions", cli_usage_shipments,
 	 "--stuck: the review list (parcels without a carrier scan for\n"
-	 "stuck_shipment_hours, delivery exceptions, returns), oldest first;\n"
-	 "--all also shows decided ones. --decide REVIEW --decision D records a\n"
-	 "person's decision (contact_carrier, reship, refund, wait, resolved)\n"
-	 "with --note; nobody is mailed by it. CSRs and administrators.",
-	 FOR_CSR | FOR_ADMIN, NULL, cli_cmd_shipments, NULL, true, false},
+	 "stuck_shipment_hours, delivery exceptions, returns, parcels lost: silent\n"
+	 "for lost_shipment_days), oldest first; --all also shows decided ones.\n"
+	 "Fulfilment staff see their seller's exceptions, returns and lost parcels.\n"
+	 "--decide REVIEW --decision D records a person's decision (contact_carrier,\n"
+	 "reship, refund, wait, resolved) with --note; nobody is mailed by it. CSRs\n"
+	 "and administrators decide.",
+	 FOR_STAFF, NULL, cli_cmd_shipments, NULL, true, false},
 	{"report", "reports and KPIs of a period (volume, cancellations, refunds, fulfilment, kpi)",
 	 cli_usage_report,
 	 "volume: orders placed by status and seller, and their value. cancellations:\n"
@@ -606,7 +613,8 @@ run_on_db(struct oms_ctx *ctx, const struct cli_command *cmd, int argc, char **a
 			cli_progname(&c));
 		return EXIT_USAGE;
 	}
-	if (force && !c.outfile) {
+	c.force = force;
+	if (force && !c.outfile && cmd->fn != cli_cmd_ship) {     /* oms ship --label-file: ship.c */
 		fprintf(stderr, "%s: --force is for -o FILE\n", cli_progname(&c));
 		return EXIT_USAGE;
 	}

@@ -26,10 +26,11 @@
 
 const char cli_usage_ship[] =
 	"oms ship [--json] NUMBER --carrier CARRIER --tracking TRACKING [--service LEVEL]\n"
-	"       oms ship [--json] NUMBER --buy-label [--fastest] [--label-file FILE]\n"
-	"       oms ship [--json] NUMBER --label-file FILE\n"
+	"       oms ship [--json] NUMBER --buy-label [--fastest] [--label-file FILE [--force]]\n"
+	"       oms ship [--json] NUMBER --return-label [--fastest] [--label-file FILE [--force]]\n"
+	"       oms ship [--json] NUMBER --label-file FILE [--force]\n"
 	"       oms ship [--json] NUMBER --packing-slip";
-const char cli_usage_queue[] = "oms queue [--late] [--format text|csv|json]";
+const char cli_usage_queue[] = "oms queue [--late] [--service LEVEL] [--format text|csv|json]";
 const char cli_usage_handling_days[] = "oms handling-days [--json] [--seller ID] DAYS";
 const char cli_usage_shipments[] =
 	"oms shipments --stuck [--all] [--format text|csv|json]\n"
@@ -45,6 +46,7 @@ static const struct row_col queue_cols[] = {
 	{"late", ROW_BOOL, "LATE", 'l', false, "late", 0, NULL},
 	{"units", ROW_INT, "UNITS", 'r', false, NULL, 0, NULL},
 	{"country", ROW_TEXT, "TO", 'l', false, NULL, 0, NULL},
+	{"service_level", ROW_TEXT, "SERVICE", 'l', false, NULL, 0, NULL},
 	{"handling_days", ROW_INT, NULL, 'r', false, NULL, 0, NULL},
 };
 static const struct row_desc row_queue = {"orders", queue_cols, NCOLS(queue_cols), NULL,
@@ -72,9 +74,9 @@ static const struct row_desc row_review = {"reviews", review_cols, NCOLS(review_
 					   "no shipment is waiting for review", NULL};
 
 /* A list of d's rows from `SELECT <d's columns> FROM <from>` with p1 as
- * $1 (a boolean). */
+ * $1 (a boolean) and, when from has a $2, p2 (text or NULL). */
 static int
-list_from(struct cli *c, const struct row_desc *d, const char *from, bool p1)
+list_from(struct cli *c, const struct row_desc *d, const char *from, bool p1, const char *p2)
 {
 	char cols[2048], sql[2600];
 	struct app_stmt st;
@@ -84,26 +86,34 @@ list_from(struct cli *c, const struct row_desc *d, const char *from, bool p1)
 	snprintf(sql, sizeof sql, "SELECT %s FROM %s x", cols, from);
 	app_stmt_init(&st, sql);
 	app_stmt_bool(&st, p1);
+	if (strstr(from, "$2"))
+		app_stmt_text(&st, p2);
 	return cli_list(c, d, &st, 0);
 }
 
 int
 cli_cmd_queue(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {{"late", no_argument, NULL, 'l'}, {0}};
+	static const struct option opts[] = {{"late", no_argument, NULL, 'l'},
+					     {"service", required_argument, NULL, 's'}, {0}};
+	const char *service = NULL;
 	bool late = false;
 	int ch;
 
 	optind = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch != 'l')
-			return cli_usage_error(c, cli_usage_queue, "unknown option: %s", argv[optind - 1]);
-		late = true;
+		if (ch == 'l')
+			late = true;
+		else if (ch == 's')
+			service = optarg;
+		else
+			return cli_usage_error(c, cli_usage_queue, "unknown option or missing value: %s",
+					       argv[optind - 1]);
 	}
 	if (optind != argc)
 		return cli_usage_error(c, cli_usage_queue, "unexpected argument %s", argv[optind]);
-	return list_from(c, &row_queue, "oms_api.fulfilment_queue($1::boolean)", late);
+	return list_from(c, &row_queue, "oms_api.fulfilment_queue($1::boolean, $2)", late, service);
 }
 
 static int
@@ -176,7 +186,7 @@ cli_cmd_shipments(struct cli *c, int argc, char **argv)
 		return shipments_decide(c, review, decision, note);
 	if (!stuck || review || decision || note)
 		return cli_usage_error(c, cli_usage_shipments, "say --stuck (the review list) or --decide REVIEW");
-	return list_from(c, &row_review, "oms_api.shipment_reviews($1::boolean)", !all);
+	return list_from(c, &row_review, "oms_api.shipment_reviews($1::boolean)", !all, NULL);
 }
 
 /* `oms handling-days [--seller ID] DAYS`: the seller's processing time
@@ -321,9 +331,9 @@ carrier_endpoint(const struct oms_config *cfg, struct http_endpoint *ep, struct 
 /* Downloads the label at url (the aggregator's label_url: https, or http
  * to a loopback address with allow_insecure_loopback; no API key is sent,
  * label links are public) into path, atomically (outfile.h: a temporary
- * file renamed into place, never over an existing file). */
+ * file renamed into place, never over an existing file unless force). */
 static enum oms_status
-label_download(struct cli *c, const char *url, const char *path, struct oms_error *err)
+label_download(struct cli *c, const char *url, const char *path, bool force, struct oms_error *err)
 {
 	struct http_endpoint ep = { 0 };
 	struct http_engine *e = NULL;
@@ -351,7 +361,7 @@ label_download(struct cli *c, const char *url, const char *path, struct oms_erro
 	http_engine_free(e);
 	if (st == OMS_OK && !w.len)
 		st = oms_fail(err, OMS_HTTP, "the label's URL answered nothing");
-	if (st == OMS_OK && (st = outfile_open(&of, path, false, err)) == OMS_OK) {
+	if (st == OMS_OK && (st = outfile_open(&of, path, force, err)) == OMS_OK) {
 		while (off < w.len) {
 			ssize_t n = write(of.fd, w.body + off, w.len - off);
 
@@ -372,7 +382,7 @@ label_download(struct cli *c, const char *url, const char *path, struct oms_erro
 /* `oms ship NUMBER --label-file FILE` alone: the label of the order's last
  * shipment that has one (the order card's shipments), saved to FILE. */
 static int
-ship_label_file(struct cli *c, long long no, const char *path)
+ship_label_file(struct cli *c, long long no, const char *path, bool force)
 {
 	struct app_stmt st;
 	struct oms_error err = { 0 };
@@ -393,7 +403,7 @@ ship_label_file(struct cli *c, long long no, const char *path)
 	}
 	snprintf(url, sizeof url, "%s", db_get(r, 0, 0));
 	db_result_free(r);
-	if (label_download(c, url, path, &err) != OMS_OK)
+	if (label_download(c, url, path, force, &err) != OMS_OK)
 		return cli_fail(c, &err);
 	if (c->json) {
 		json_t *o = json_object();
@@ -411,9 +421,12 @@ ship_label_file(struct cli *c, long long no, const char *path)
 /* `oms ship NUMBER --buy-label [--fastest]`: the rates for the order's
  * parcel, the cheapest and the fastest shown, one bought, the order
  * shipped with its tracking code and label (oms_api.label_bought, one
- * transaction). */
+ * transaction). `--return-label`: the same purchase with the addresses
+ * swapped (from the customer to the seller: oms_api.return_label_request),
+ * recorded as the order's return label (oms_api.return_label_bought); the
+ * order does not move. */
 static int
-ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file)
+ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file, bool is_return, bool force)
 {
 	const struct oms_config *cfg = c->ctx->cfg;
 	struct http_endpoint ep = { 0 };
@@ -424,38 +437,33 @@ ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file
 	struct wait_one w1 = { 0 }, w2 = { 0 };
 	struct carrier_rate rates[CARRIER_MAX_RATES];
 	char shp[72], tracking[48], label[512], amount[32], key[64];
-	json_t *req = NULL, *to;
-	json_error_t jerr;
-	char *form = NULL, *to_text = NULL;
+	char *form = NULL, *req = NULL, *lbtext;
 	int n = 0, cheap, fast, pick, rc = EXIT_DB;
-	long long ship_id = 0;
+	long long id = 0;
 
 	if (carrier_endpoint(cfg, &ep, &err) != OMS_OK)
 		return cli_fail(c, &err);
 	/* a FILE that cannot be written is refused before anything is bought */
-	if (label_file && outfile_check(label_file, false, &err) != OMS_OK)
+	if (label_file && outfile_check(label_file, force, &err) != OMS_OK)
 		return cli_fail(c, &err);
 	if (!ep.base_url || !*ep.base_url) {
 		oms_fail(&err, OMS_CONFIG, "buying a label needs the carrier aggregator: [carrier] base_url in oms.conf");
 		return cli_fail(c, &err);
 	}
 
-	app_stmt_init(&st, "SELECT oms_api.label_request($1::bigint)::text");
+	app_stmt_init(&st, is_return ? "SELECT oms_api.return_label_request($1::bigint)::text"
+				     : "SELECT oms_api.label_request($1::bigint)::text");
 	app_stmt_ll(&st, no);
 	r = cli_query(c, &st, &err);
 	app_stmt_free(&st);
 	if (!r)
 		return cli_fail(c, &err);
-	req = json_loads(db_get(r, 0, 0), 0, &jerr);
+	req = strdup(db_get(r, 0, 0));
 	db_result_free(r);
-	to = json_object_get(req, "to_address");
-	to_text = to ? json_dumps(to, JSON_COMPACT) : NULL;
-	form = carrier_shipment_form(to_text, jstr(req, "from_name"),
-				     config_get(cfg, "carrier", "from_street", NULL),
-				     config_get(cfg, "carrier", "from_city", NULL),
-				     config_get(cfg, "carrier", "from_zip", NULL),
-				     config_get(cfg, "carrier", "from_country", "US"),
-				     json_number_value(json_object_get(req, "weight_oz")));
+	form = req ? carrier_label_form(req, is_return, config_get(cfg, "carrier", "from_street", NULL),
+					config_get(cfg, "carrier", "from_city", NULL),
+					config_get(cfg, "carrier", "from_zip", NULL),
+					config_get(cfg, "carrier", "from_country", "US")) : NULL;
 	if (!form) {
 		oms_fail(&err, OMS_INVALID, "order %lld has no address a label can be made for", no);
 		rc = cli_fail(c, &err);
@@ -465,7 +473,7 @@ ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file
 		rc = cli_fail(c, &err);
 		goto out;
 	}
-	snprintf(key, sizeof key, "oms-label-%lld", no);
+	snprintf(key, sizeof key, is_return ? "oms-return-%lld" : "oms-label-%lld", no);
 	if (carrier_shipment_create(e, &ep, form, key, got_answer, &w1, &err) != OMS_OK ||
 	    wait_answer(e, &w1, &err) != OMS_OK ||
 	    carrier_rates_parse(w1.body, w1.len, shp, sizeof shp, rates, CARRIER_MAX_RATES, &n, &err) != OMS_OK) {
@@ -488,41 +496,33 @@ ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file
 		goto out;
 	}
 
-	{
-		json_t *lb = json_object();
-		char *lbtext;
-
-		json_object_set_new(lb, "shipment_id", json_string(shp));
-		json_object_set_new(lb, "rate_id", json_string(rates[pick].id));
-		json_object_set_new(lb, "carrier", json_string(rates[pick].carrier));
-		json_object_set_new(lb, "service", json_string(rates[pick].service));
-		json_object_set_new(lb, "amount_minor", json_integer(rates[pick].amount_minor));
-		json_object_set_new(lb, "currency", json_string(rates[pick].currency));
-		json_object_set_new(lb, "label_url", json_string(label));
-		json_object_set_new(lb, "tracking_code", json_string(tracking));
-		lbtext = json_dumps(lb, JSON_COMPACT);
-		json_decref(lb);
-		app_stmt_init(&st, "SELECT oms_api.label_bought($1::bigint, $2::jsonb)");
-		app_stmt_ll(&st, no);
-		app_stmt_text(&st, lbtext);
-		free(lbtext);
-	}
+	lbtext = carrier_label_json(shp, &rates[pick], tracking, label);
+	app_stmt_init(&st, is_return ? "SELECT oms_api.return_label_bought($1::bigint, $2::jsonb)"
+				     : "SELECT oms_api.label_bought($1::bigint, $2::jsonb)");
+	app_stmt_ll(&st, no);
+	app_stmt_text(&st, lbtext);
+	free(lbtext);
 	r = cli_query(c, &st, &err);
 	app_stmt_free(&st);
 	if (!r) {
 		/* bought but not recorded: say what to void at the aggregator */
-		fprintf(stderr, "%s: the label was bought (shipment %s, tracking %s) but order %lld was not shipped; "
-			"void it at the carrier aggregator\n", cli_progname(c), shp, tracking, no);
+		fprintf(stderr, "%s: the label was bought (shipment %s, tracking %s) but order %lld %s; "
+			"void it at the carrier aggregator\n", cli_progname(c), shp, tracking, no,
+			is_return ? "has no record of it" : "was not shipped");
 		rc = cli_fail(c, &err);
 		goto out;
 	}
-	ship_id = db_get_ll(r, 0, 0);
+	id = db_get_ll(r, 0, 0);
 	db_result_free(r);
 	money_format(rates[pick].amount_minor, rates[pick].currency, amount, sizeof amount);
-	if (label_file && label_download(c, label, label_file, &err) != OMS_OK) {
-		/* shipped all the same: say so, and how to fetch the label again */
-		fprintf(stderr, "%s: order %lld is shipped (tracking %s) but its label was not saved; "
-			"oms ship %lld --label-file FILE fetches it again\n", cli_progname(c), no, tracking, no);
+	if (label_file && label_download(c, label, label_file, force, &err) != OMS_OK) {
+		/* recorded all the same: say so, and how to see the label again */
+		if (is_return)
+			fprintf(stderr, "%s: the return label of order %lld is bought (tracking %s) but was not saved; "
+				"it is at %s\n", cli_progname(c), no, tracking, label);
+		else
+			fprintf(stderr, "%s: order %lld is shipped (tracking %s) but its label was not saved; "
+				"oms ship %lld --label-file FILE fetches it again\n", cli_progname(c), no, tracking, no);
 		rc = cli_fail(c, &err);
 		goto out;
 	}
@@ -530,7 +530,7 @@ ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file
 		json_t *o = json_object();
 
 		json_object_set_new(o, "order_no", json_integer(no));
-		json_object_set_new(o, "shipment_id", json_integer(ship_id));
+		json_object_set_new(o, is_return ? "return_label_id" : "shipment_id", json_integer(id));
 		json_object_set_new(o, "tracking_no", json_string(tracking));
 		json_object_set_new(o, "label_url", json_string(label));
 		if (label_file)
@@ -540,8 +540,12 @@ ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file
 		json_object_set_new(o, "fastest", rate_json(&rates[fast]));
 		cli_json_emit(o);
 	} else {
-		printf("order %lld shipped with a %s %s label (%s): tracking %s\nlabel: %s\n", no,
-		       rates[pick].carrier, rates[pick].service, amount, tracking, label);
+		if (is_return)
+			printf("return label for order %lld: %s %s (%s), tracking %s\nlabel: %s\n", no,
+			       rates[pick].carrier, rates[pick].service, amount, tracking, label);
+		else
+			printf("order %lld shipped with a %s %s label (%s): tracking %s\nlabel: %s\n", no,
+			       rates[pick].carrier, rates[pick].service, amount, tracking, label);
 		if (label_file)
 			printf("label saved to %s\n", label_file);
 	}
@@ -551,8 +555,7 @@ out:
 	free(w1.body);
 	free(w2.body);
 	free(form);
-	free(to_text);
-	json_decref(req);
+	free(req);
 	return rc;
 }
 
@@ -643,6 +646,7 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 		{"fastest", no_argument, NULL, 'f'},
 		{"packing-slip", no_argument, NULL, 'p'},
 		{"label-file", required_argument, NULL, 'L'},
+		{"return-label", no_argument, NULL, 'r'},
 		{0}};
 	const char *carrier = NULL, *tracking = NULL, *service = NULL, *number = NULL, *label_file = NULL;
 	struct app_stmt st;
@@ -650,7 +654,7 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 	struct db_result *r;
 	long long no, ship_id;
 	int ch, rc;
-	bool buy = false, fastest = false, slip = false;
+	bool buy = false, fastest = false, slip = false, ret = false;
 
 	optind = 0;
 	opterr = 0;
@@ -671,6 +675,7 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 		case 'f': fastest = true; break;
 		case 'p': slip = true; break;
 		case 'L': label_file = optarg; break;
+		case 'r': ret = true; break;
 		default:
 			return cli_usage_error(c, cli_usage_ship, "unknown option or missing value: %s",
 					       argv[optind - 1]);
@@ -678,32 +683,37 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 	}
 	if (!number)
 		return cli_usage_error(c, cli_usage_ship, "which order?");
+	if (c->force && !label_file && !c->outfile)
+		return cli_usage_error(c, cli_usage_ship, "--force is for --label-file FILE (or -o FILE)");
 	if (slip) {
-		if (buy || fastest || carrier || tracking || service || label_file)
+		if (buy || ret || fastest || carrier || tracking || service || label_file)
 			return cli_usage_error(c, cli_usage_ship, "--packing-slip goes alone");
 		if ((rc = cli_parse_order_no(c, number, &no)) != 0)
 			return rc;
 		cli_subject(c, "order %lld", no);
 		return ship_packing_slip(c, no);
 	}
-	if (buy) {
+	if (buy || ret) {
+		if (buy && ret)
+			return cli_usage_error(c, cli_usage_ship, "--buy-label or --return-label, not both");
 		if (carrier || tracking || service)
-			return cli_usage_error(c, cli_usage_ship, "--buy-label takes the carrier and tracking number from the label");
+			return cli_usage_error(c, cli_usage_ship, "%s takes the carrier and tracking number from the label",
+					       buy ? "--buy-label" : "--return-label");
 		if ((rc = cli_parse_order_no(c, number, &no)) != 0)
 			return rc;
 		cli_subject(c, "order %lld", no);
-		return ship_buy_label(c, no, fastest, label_file);
+		return ship_buy_label(c, no, fastest, label_file, ret, c->force);
 	}
 	if (label_file) {
 		if (fastest || carrier || tracking || service)
-			return cli_usage_error(c, cli_usage_ship, "--label-file goes alone or with --buy-label");
+			return cli_usage_error(c, cli_usage_ship, "--label-file goes alone or with --buy-label or --return-label");
 		if ((rc = cli_parse_order_no(c, number, &no)) != 0)
 			return rc;
 		cli_subject(c, "order %lld", no);
-		return ship_label_file(c, no, label_file);
+		return ship_label_file(c, no, label_file, c->force);
 	}
 	if (fastest)
-		return cli_usage_error(c, cli_usage_ship, "--fastest goes with --buy-label");
+		return cli_usage_error(c, cli_usage_ship, "--fastest goes with --buy-label or --return-label");
 	if (!carrier || !tracking)
 		return cli_usage_error(c, cli_usage_ship, "name the carrier (--carrier) and the tracking number (--tracking)");
 	if ((rc = cli_parse_order_no(c, number, &no)) != 0)

@@ -285,38 +285,49 @@ form_add(char **buf, size_t *len, size_t *cap, const char *key, const char *valu
 	return true;
 }
 
-char *
-carrier_shipment_form(const char *to_json, const char *from_name, const char *from_street,
-		      const char *from_city, const char *from_zip, const char *from_country,
-		      double weight_oz)
+/* The form of POST /v2/shipments: the customer's address (a JSON object)
+ * on one side, the seller on the other: to the customer for a label, from
+ * the customer for a return label (the addresses swapped). */
+static char *
+shipment_form(const char *customer_json, const char *seller_name, const char *seller_street,
+	      const char *seller_city, const char *seller_zip, const char *seller_country,
+	      double weight_oz, bool is_return)
 {
-	static const struct { const char *key, *field; } to[] = {
-		{ "shipment[to_address][name]", "name" }, { "shipment[to_address][street1]", "line1" },
-		{ "shipment[to_address][street2]", "line2" }, { "shipment[to_address][city]", "city" },
-		{ "shipment[to_address][state]", "region" }, { "shipment[to_address][zip]", "postal_code" },
-		{ "shipment[to_address][country]", "country" },
+	static const struct { const char *key, *field; } addr[] = {
+		{ "name", "name" }, { "street1", "line1" }, { "street2", "line2" }, { "city", "city" },
+		{ "state", "region" }, { "zip", "postal_code" }, { "country", "country" },
 	};
+	const char *cust = is_return ? "from_address" : "to_address";
+	const char *seller = is_return ? "to_address" : "from_address";
 	json_error_t jerr;
-	json_t *o = to_json ? json_loads(to_json, 0, &jerr) : NULL;
-	char *buf = NULL, w[32];
+	json_t *o = customer_json ? json_loads(customer_json, 0, &jerr) : NULL;
+	char *buf = NULL, w[32], key[64];
 	size_t len = 0, cap = 0;
-	bool ok;
+	bool ok = true;
 
 	if (!json_is_object(o)) {
 		json_decref(o);
 		return NULL;
 	}
-	ok = form_add(&buf, &len, &cap, "shipment[from_address][company]", from_name);
-	ok = ok && form_add(&buf, &len, &cap, "shipment[from_address][street1]", from_street);
-	ok = ok && form_add(&buf, &len, &cap, "shipment[from_address][city]", from_city);
-	ok = ok && form_add(&buf, &len, &cap, "shipment[from_address][zip]", from_zip);
-	ok = ok && form_add(&buf, &len, &cap, "shipment[from_address][country]", from_country);
-	for (size_t i = 0; ok && i < sizeof to / sizeof to[0]; i++) {
-		const json_t *v = json_object_get(o, to[i].field);
-
-		if (json_is_string(v))
-			ok = form_add(&buf, &len, &cap, to[i].key, json_string_value(v));
+	/* the seller's side first, then the customer's: the outbound form's
+	 * order as it always was */
+#define SELLER(k, v) (snprintf(key, sizeof key, "shipment[%s][%s]", seller, k), form_add(&buf, &len, &cap, key, v))
+	if (!is_return) {
+		ok = SELLER("company", seller_name) && SELLER("street1", seller_street) && SELLER("city", seller_city) &&
+		     SELLER("zip", seller_zip) && SELLER("country", seller_country);
 	}
+	for (size_t i = 0; ok && i < sizeof addr / sizeof addr[0]; i++) {
+		const json_t *v = json_object_get(o, addr[i].field);
+
+		snprintf(key, sizeof key, "shipment[%s][%s]", cust, addr[i].key);
+		if (json_is_string(v))
+			ok = form_add(&buf, &len, &cap, key, json_string_value(v));
+	}
+	if (ok && is_return) {
+		ok = SELLER("company", seller_name) && SELLER("street1", seller_street) && SELLER("city", seller_city) &&
+		     SELLER("zip", seller_zip) && SELLER("country", seller_country);
+	}
+#undef SELLER
 	snprintf(w, sizeof w, "%.1f", weight_oz > 0.1 ? weight_oz : 0.1);
 	ok = ok && form_add(&buf, &len, &cap, "shipment[parcel][weight]", w);
 	json_decref(o);
@@ -325,6 +336,53 @@ carrier_shipment_form(const char *to_json, const char *from_name, const char *fr
 		return NULL;
 	}
 	return buf;
+}
+
+char *
+carrier_shipment_form(const char *to_json, const char *from_name, const char *from_street,
+		      const char *from_city, const char *from_zip, const char *from_country,
+		      double weight_oz)
+{
+	return shipment_form(to_json, from_name, from_street, from_city, from_zip, from_country, weight_oz, false);
+}
+
+char *
+carrier_label_form(const char *request_json, bool is_return, const char *seller_street,
+		   const char *seller_city, const char *seller_zip, const char *seller_country)
+{
+	json_error_t jerr;
+	json_t *req = request_json ? json_loads(request_json, 0, &jerr) : NULL;
+	const json_t *addr = json_object_get(req, is_return ? "from_address" : "to_address");
+	const json_t *name = json_object_get(req, is_return ? "to_name" : "from_name");
+	char *addr_text = json_is_object(addr) ? json_dumps(addr, JSON_COMPACT) : NULL;
+	char *form = addr_text ? shipment_form(addr_text, json_string_value(name), seller_street, seller_city,
+					       seller_zip, seller_country,
+					       json_number_value(json_object_get(req, "weight_oz")), is_return)
+			       : NULL;
+
+	free(addr_text);
+	json_decref(req);
+	return form;
+}
+
+char *
+carrier_label_json(const char *shipment_id, const struct carrier_rate *r, const char *tracking,
+		   const char *label_url)
+{
+	json_t *lb = json_object();
+	char *text;
+
+	json_object_set_new(lb, "shipment_id", json_string(shipment_id));
+	json_object_set_new(lb, "rate_id", json_string(r->id));
+	json_object_set_new(lb, "carrier", json_string(r->carrier));
+	json_object_set_new(lb, "service", json_string(r->service));
+	json_object_set_new(lb, "amount_minor", json_integer(r->amount_minor));
+	json_object_set_new(lb, "currency", json_string(r->currency));
+	json_object_set_new(lb, "label_url", json_string(label_url));
+	json_object_set_new(lb, "tracking_code", json_string(tracking));
+	text = json_dumps(lb, JSON_COMPACT);
+	json_decref(lb);
+	return text;
 }
 
 /* "7.85" -> 785; at most two decimals, at most 10 integer digits. */

@@ -78,6 +78,19 @@ struct carrier_rate {
 char *carrier_shipment_form(const char *to_json, const char *from_name, const char *from_street,
 			    const char *from_city, const char *from_zip, const char *from_country,
 			    double weight_oz);
+/* The same from the JSON of oms_api.label_request (to_address, from_name,
+ * weight_oz) or, is_return, of oms_api.return_label_request
+ * (from_address, to_name, weight_oz): a return label is the same purchase
+ * with the addresses swapped, from the customer to the seller (whose
+ * street, city, zip and country are [carrier] from_*; the aggregator's
+ * is_return option is not set, it would swap them back). NULL when the
+ * request has no address. */
+char *carrier_label_form(const char *request_json, bool is_return, const char *seller_street,
+			 const char *seller_city, const char *seller_zip, const char *seller_country);
+/* The label bought, as oms_api.label_bought and return_label_bought take
+ * it (JSON text, malloc'd). */
+char *carrier_label_json(const char *shipment_id, const struct carrier_rate *r, const char *tracking,
+			 const char *label_url);
 /* The Shipment answer: its id and its rates (at most max; the rest are
  * dropped). OMS_INVALID unless it has an id and at least one usable rate. */
 enum oms_status carrier_rates_parse(const char *body, size_t len, char *shipment_id, size_t idlen,

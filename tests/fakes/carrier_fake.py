@@ -50,7 +50,9 @@ The admin API (no key):
                           scan so far, newest first; steps: one per scan,
                           oldest first. Answers {"sent": [[id, http status
                           or 0], ...]}.
-    GET  /_admin/stats    requests per endpoint, trackers, faults injected
+    GET  /_admin/stats    requests per endpoint, trackers, faults injected, the
+                          shipments made (to and from zip, the tracking code
+                          bought: a return label's addresses are swapped)
 """
 import argparse
 import datetime
@@ -214,7 +216,10 @@ class Handler(BaseHTTPRequestHandler):
                        "trackers": {t["code"]: {"id": t["id"], "journey": t["journey"],
                                                 "played": t["played"]}
                                     for t in STATE["trackers"].values()},
-                       "faults": dict(STATE["faults"])}
+                       "faults": dict(STATE["faults"]),
+                       "shipments": {k: {"to_zip": v["to_zip"], "from_zip": v["from_zip"],
+                                         "tracking_code": (v["bought"] or {}).get("tracking_code")}
+                                     for k, v in STATE.get("shipments", {}).items()}}
             return self.send(200, out)
         if path.startswith("/labels/") and path.endswith(".pdf"):
             # the label a bought shipment's label_url names (public, as
@@ -277,6 +282,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def shipment_create(self, form):
         to_zip = (form.get("shipment[to_address][zip]") or [""])[0]
+        from_zip = (form.get("shipment[from_address][zip]") or [""])[0]
         weight = float((form.get("shipment[parcel][weight]") or ["0"])[0] or 0)
         if not to_zip or weight <= 0:
             return self.send(422, {"error": {"code": "SHIPMENT.INVALID_PARAMS",
@@ -294,7 +300,8 @@ class Handler(BaseHTTPRequestHandler):
                  "rate": "%d.%02d" % divmod(940 + extra, 100), "currency": "USD", "delivery_days": 2},
             ]
             STATE.setdefault("shipments", {})[sid] = {"id": sid, "rates": rates, "bought": None,
-                                                      "to_zip": to_zip, "weight": weight}
+                                                      "to_zip": to_zip, "from_zip": from_zip,
+                                                      "weight": weight}
             count("shipments created")
         self.send(201, {"id": sid, "object": "Shipment", "mode": "test", "rates": rates,
                         "tracking_code": None, "postage_label": None})
