@@ -20,7 +20,7 @@ customer_orders_stmt(long long customer_id, const struct history_filter *f,
 {
 	app_stmt_init(st, "SELECT order_no, "
 			  "to_json(date_trunc('second', placed_at)) #>> '{}' AS placed_at, "
-			  "status, seller_name, items, total_minor, currency "
+			  "status, seller_name, items, total_minor, currency, stuck "
 			  "FROM oms_api.customer_orders($1::bigint, $2, $3::date, $4::date, "
 			  "(SELECT o.placed_at FROM oms.orders o WHERE o.order_no = $5::bigint), "
 			  "$5::bigint, $6::int)");

@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/appint.h"
+#include "app/phone_format.h"
 #include "app/row.h"
 #include "db/db.h"
 
@@ -242,6 +243,9 @@ text_cell(const struct row_col *c, const struct src *x, bool date_only, char *bu
 		break;
 	case ROW_BOOL:
 		app_copy(buf, len, v[0] == 't' ? (c->ref ? c->ref : "yes") : "");
+		break;
+	case ROW_PHONE:
+		phone_format(v, buf, len);
 		break;
 	default:
 		if (c->width > 0 && (size_t)c->width + 4 <= len && strlen(v) > (size_t)c->width) {

@@ -32,6 +32,9 @@ enum row_type {
 			 * "YYYY-MM-DD HH:MM" */
 	ROW_BOOL,       /* 't'/'f'; JSON true/false; CSV true/false */
 	ROW_JSON,       /* a JSON document, in JSON as itself */
+	ROW_PHONE,      /* a phone in E.164, as ROW_TEXT but for the text
+			 * table and the screen lists: as its country writes it
+			 * (app/phone_format.h, "+1 555-010-0199"; issue 13) */
 };
 
 struct row_col {

@@ -122,7 +122,12 @@ static const struct row_col lookup_cols[] = {
 	{"total_minor", ROW_MONEY, "TOTAL", 'r', false, "currency", 0, NULL},
 	{"full_name", ROW_TEXT, "CUSTOMER", 'l', true, NULL, 0, NULL},
 	{"email", ROW_TEXT, "EMAIL", 'l', true, NULL, 0, NULL},
-	{"phone", ROW_TEXT, "PHONE", 'l', true, NULL, 0, NULL},
+	{"phone", ROW_PHONE, "PHONE", 'l', true, NULL, 0, NULL},
+	/* a customer's city and last order, to tell similar names apart;
+	 * an order's flagged shipment (issue 13) */
+	{"city", ROW_TEXT, "CITY", 'l', true, NULL, 0, NULL},
+	{"last_order_at", ROW_TIME, "LAST ORDER", 'l', false, NULL, 0, NULL},
+	{"stuck", ROW_BOOL, NULL, 'l', false, NULL, 0, NULL},
 	{"customer_id", ROW_ID, NULL, 'r', false, NULL, 0, NULL},
 	{"currency", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
 	{"sort_key", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
@@ -139,6 +144,8 @@ static const struct row_col history_cols[] = {
 	{"total_minor", ROW_MONEY, "TOTAL", 'r', false, "currency", 0, NULL},
 	{"seller_name", ROW_TEXT, "SELLER", 'l', false, NULL, 0, NULL},
 	{"currency", ROW_TEXT, NULL, 'l', false, NULL, 0, NULL},
+	/* a shipment flagged (no movement): the screen marks the status */
+	{"stuck", ROW_BOOL, NULL, 'l', false, NULL, 0, NULL},
 };
 /* The customer screen's history (its rows coloured by status). */
 static const struct row_screen_col history_screen_cols[] = {

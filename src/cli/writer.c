@@ -201,6 +201,7 @@ csv_row(struct row_writer *w, const struct db_result *r, int i)
 			fputs(v[0] == 't' ? "true" : "false", f);
 			break;
 		case ROW_TEXT:
+		case ROW_PHONE:
 		case ROW_JSON:
 			csv_put_field(f, v, true);
 			break;
