@@ -2,6 +2,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "list.h"
 
@@ -173,6 +174,21 @@ ui_list_row_heading(struct ui_line *line, const struct row_desc *d, int w)
 }
 
 void
+ui_list_status_cell(struct ui_line *line, const char *status, bool stuck, int w)
+{
+	int start = line->w;
+
+	if (!stuck || w < 8) {
+		ui_line_cell(line, status, w, false);
+		return;
+	}
+	/* the status gives way (cut with its mark), the mark stays whole */
+	ui_line_add(line, status, w - 6);
+	ui_line_add(line, " STUCK", 6);
+	ui_line_pad(line, start + w);
+}
+
+void
 ui_list_row_cells(struct ui_line *line, const struct row_set *s, int row, int w)
 {
 	int widths[ROW_SCREEN_MAX], n = row_widths(s->d, w, widths);
@@ -188,7 +204,12 @@ ui_list_row_cells(struct ui_line *line, const struct row_set *s, int row, int w)
 
 		row_gap(line, s->d, i);
 		row_screen_cell(s, row, i, widths[i] - (keep ? 1 : 0), buf, sizeof buf);
-		ui_line_cell(line, buf, widths[i] - (keep ? 1 : 0), sc->cols[i].right);
+		if (strcmp(sc->cols[i].name, "status") == 0 && !sc->cols[i].right)
+			/* a flagged shipment marks its order's status (issue 13) */
+			ui_list_status_cell(line, buf, row_set_bool(s, row, "stuck"),
+					    widths[i] - (keep ? 1 : 0));
+		else
+			ui_line_cell(line, buf, widths[i] - (keep ? 1 : 0), sc->cols[i].right);
 		if (keep)
 			ui_line_add(line, " ", 1);
 	}

@@ -30,6 +30,11 @@ void ui_list_draw(struct ui *ui, struct ui_list *l, struct ui_rect r,
  * the heading line and row `row` of the rows kept, w cells wide. */
 void ui_list_row_heading(struct ui_line *line, const struct row_desc *d, int w);
 void ui_list_row_cells(struct ui_line *line, const struct row_set *s, int row, int w);
+/* A status cell w wide; stuck (a shipment flagged for no movement)
+ * marks it " STUCK" at its end, the status cut to make room (issue 13).
+ * ui_list_row_cells does it for a column named "status" of a row type
+ * with a boolean "stuck". */
+void ui_list_status_cell(struct ui_line *line, const char *status, bool stuck, int w);
 /* "12-20 of 500" */
 void ui_list_position(const struct ui_list *l, char *buf, size_t len, bool more);
 /* Where the list stands, as green-screen subfiles say it (issue 13): the

@@ -61,3 +61,5 @@ TESTS += tests/unit/test_phone_format
 tests_unit_test_phone_format_SOURCES = tests/unit/test_phone_format.c src/app/phone_format.c
 tests_unit_test_phone_format_CFLAGS = $(ui_test_cflags)
 tests_unit_test_phone_format_LDADD = $(CMOCKA_LIBS)
+## issue 13: a small menu to pick a list's filter (the status filter's groups)
+liboms_ui_a_SOURCES += ui/pick.c ui/pick.h

@@ -15,6 +15,7 @@
 #include "form.h"
 #include "input.h"
 #include "list_find.h"
+#include "pick.h"
 #include "screens.h"
 #include "app/phone_format.h"
 #include "clipboard.h"
@@ -26,11 +27,6 @@
 enum { TAG_CARD = 1, TAG_FIRST, TAG_MORE };
 enum prompt { PROMPT_NONE, PROMPT_FROM, PROMPT_TO };
 
-static const char *const status_cycle[] = {
-	"", "PENDING", "CONFIRMED", "SHIPPED", "IN_TRANSIT", "OUT_FOR_DELIVERY",
-	"DELIVERED", "DELIVERY_EXCEPTION", "CANCELLED",
-};
-
 struct customer_view {
 	struct view v;
 	long long id;
@@ -38,7 +34,6 @@ struct customer_view {
 	bool failed;
 	char errmsg[512];
 	struct history_filter filter;
-	int status_idx;
 	struct row_set rows;       /* row_history */
 	int nrows;
 	bool more, loaded;
@@ -306,7 +301,8 @@ customer_draw(struct view *v, struct ui_rect r)
 		ui_list_indicator(&c->list, pos, sizeof pos, total, c->more);
 	}
 	snprintf(title, sizeof title, "Orders, newest first (%s%s%s%s%s%s) %s",
-		 c->filter.status[0] ? c->filter.status : c->filter.from[0] || c->filter.to[0] ? "" : "any status",
+		 c->filter.status[0] ? ui_status_filter_words(c->filter.status) :
+		 c->filter.from[0] || c->filter.to[0] ? "" : "any status",
 		 c->filter.status[0] && (c->filter.from[0] || c->filter.to[0]) ? ", " : "",
 		 c->filter.from[0] ? c->filter.from : "", c->filter.from[0] || c->filter.to[0] ? ".." : "",
 		 c->filter.to[0] ? c->filter.to : "", "",
@@ -353,6 +349,21 @@ customer_resize(struct view *v, struct ui_rect r)
 	c->list.height = r.h - customer_head_rows(c, r.h) - 2;
 	ui_list_set_count(&c->list, c->nrows);
 	return UI_REDRAW;
+}
+
+/* The status filter's menu picked a value (a group or a status; ui/pick.h):
+ * the history again from its first page, filtered in the database. */
+static int
+customer_pick_status(struct view *v, const char *value)
+{
+	struct customer_view *c = cv(v);
+
+	c->want_last = false;
+	snprintf(c->filter.status, sizeof c->filter.status, "%s", value);
+	c->loaded = false;
+	c->list.sel = 0;
+	customer_send(c, false);
+	return UI_HANDLED | UI_REDRAW;
 }
 
 /* The From and To prompts are a form of one field with no confirm step:
@@ -448,12 +459,12 @@ customer_key(struct view *v, int key, int action)
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_EXPORT: return ui_export_history(v->ui, c->id, &c->filter);
 	case UI_ACT_FILTER_STATUS:
-		c->want_last = false;
-		c->status_idx = (c->status_idx + 1) % (int)(sizeof status_cycle / sizeof status_cycle[0]);
-		snprintf(c->filter.status, sizeof c->filter.status, "%s", status_cycle[c->status_idx]);
-		c->loaded = false;
-		c->list.sel = 0;
-		customer_send(c, false);
+		/* a menu of the groups and statuses, not a cycle (issue 13) */
+		nv = view_pick_new(v->ui, v, "Show the orders", ui_status_filter_items,
+				   ui_status_filter_count, c->filter.status, UI_ACT_FILTER_STATUS,
+				   customer_pick_status);
+		if (nv)
+			ui_push(v->ui, nv);
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_COPY:
 		return ui_copy(v->ui, "the e-mail", c->card ? js(c->card, "email") : "");

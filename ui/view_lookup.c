@@ -37,6 +37,7 @@ struct lookup_view {
 	enum lookup_kind sent_kind;
 	struct row_set rows;       /* row_lookup's */
 	bool more, loading, searched;
+	bool all_customers;        /* the rows shown are all customers (their own columns) */
 	bool open_pending;         /* Enter came before the answer for the text */
 	struct ui_list list;
 	struct row_set srows;      /* suggestions that exist (LOOKUP_MAX_SUGGEST at most) */
@@ -490,6 +491,58 @@ lookup_cell(struct ui_line *line, const char *text, int w, bool right, bool gap)
 		ui_line_add(line, " ", 1);
 }
 
+/* A list of customers only (an e-mail, a phone or a name): name, e-mail,
+ * phone, the city and the last order's date, so that similar names are
+ * told apart (issue 13). At 80 columns all five; wider, the e-mail gets
+ * half of what is more, the name and the city a quarter each; under 76
+ * the last order's date gives way (the city stays: what a caller is asked
+ * first). */
+struct lookup_ccols {
+	int name, email, phone, city, last;
+};
+
+#define LOOKUP_PHONE_W 15        /* "+1 555-010-0199", "+44 7700 900187" */
+
+static struct lookup_ccols
+lookup_customer_columns(int w)
+{
+	struct lookup_ccols c = { .phone = LOOKUP_PHONE_W, .city = 10 };
+
+	if (w >= 76) {
+		int extra = w > 80 ? w - 80 : 0;
+
+		c.last = 10;
+		c.name = 21 - (80 - w > 0 ? 80 - w : 0) / 2 + extra / 4;
+		c.city += extra / 4;
+		c.email = w - c.name - c.phone - c.city - c.last - 4;
+	} else {
+		c.name = (w - c.phone - c.city - 3) * 7 / 15;
+		c.email = w - c.name - c.phone - c.city - 3;
+	}
+	if (c.name < 6)
+		c.name = 6;
+	if (c.email < 6)
+		c.email = 6;
+	return c;
+}
+
+static void
+lookup_customer_row(struct ui_line *line, const struct row_set *s, int row, int w)
+{
+	struct lookup_ccols c = lookup_customer_columns(w);
+	char buf[64];
+
+	lookup_cell(line, row_set_get(s, row, "full_name"), c.name, false, true);
+	lookup_cell(line, row_set_get(s, row, "email"), c.email, false, true);
+	lookup_cell(line, phone_format(row_set_get(s, row, "phone"), buf, sizeof buf), c.phone, false,
+		    true);
+	lookup_cell(line, row_set_get(s, row, "city"), c.city, false, c.last > 0);
+	if (c.last > 0) {
+		ui_fmt_date(row_set_get(s, row, "last_order_at"), buf, sizeof buf);
+		lookup_cell(line, buf, c.last, false, false);
+	}
+}
+
 static void
 lookup_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
 {
@@ -498,6 +551,10 @@ lookup_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element
 	const struct row_set *s = lookup_shown(l);
 	char buf[64];
 
+	if (l->all_customers) {
+		lookup_customer_row(line, s, row, w);
+		return;
+	}
 	if (lookup_is_customer(s, row)) {
 		lookup_cell(line, "Customer", c.no, false, true);
 		/* the phone as its country writes it takes 3 more columns: from
@@ -513,7 +570,9 @@ lookup_row_draw(void *arg, int row, int w, struct ui_line *line, enum ui_element
 	}
 	lookup_cell(line, row_set_get(s, row, "order_no"), c.no, false, true);
 	lookup_cell(line, row_set_get(s, row, "full_name"), c.name, false, true);
-	lookup_cell(line, row_set_get(s, row, "status"), c.status, false, true);
+	/* a flagged shipment marks the status (issue 13) */
+	ui_list_status_cell(line, row_set_get(s, row, "status"), row_set_bool(s, row, "stuck"), c.status);
+	ui_line_add(line, " ", 1);
 	ui_fmt_date(row_set_get(s, row, "placed_at"), buf, sizeof buf);
 	lookup_cell(line, buf, c.date, false, true);
 	lookup_cell(line, row_set_text(s, row, "total_minor", buf, sizeof buf), c.total, true, false);
@@ -530,12 +589,14 @@ lookup_header(const struct lookup_view *l, int w, struct ui_line *head)
 	for (int i = 0; i < n; i++)
 		ncust += lookup_is_customer(lookup_shown(l), i);
 	if (n > 0 && ncust == n) {
-		lookup_cell(head, "", c.no, false, true);
-		int from_name = c.name >= 17 ? 3 : 0;
+		struct lookup_ccols cc = lookup_customer_columns(w);
 
-		lookup_cell(head, "Name", c.name - from_name, false, true);
-		lookup_cell(head, "E-mail", c.status + 1 + c.date - 3 + from_name, false, true);
-		lookup_cell(head, "Phone", c.total + 3, true, false);
+		lookup_cell(head, "Name", cc.name, false, true);
+		lookup_cell(head, "E-mail", cc.email, false, true);
+		lookup_cell(head, "Phone", cc.phone, false, true);
+		lookup_cell(head, "City", cc.city, false, cc.last > 0);
+		if (cc.last > 0)
+			lookup_cell(head, "Last order", cc.last, false, false);
 		return;
 	}
 	lookup_cell(head, "Number", c.no, false, true);
@@ -663,6 +724,13 @@ lookup_draw(struct view *v, struct ui_rect r)
 		for (int i = 0; i < (int)(sizeof help / sizeof help[0]) && i + 2 < r.h; i++)
 			ui_draw_text(r.y + 2 + i, r.x, r.w, UI_EL_DIM, help[i]);
 		return;
+	}
+	{
+		int ncust = 0, n = lookup_count(l);
+
+		for (int i = 0; i < n; i++)
+			ncust += lookup_is_customer(lookup_shown(l), i);
+		l->all_customers = n > 0 && ncust == n;
 	}
 	ui_line_init(&head, ui->ascii);
 	if (ui->plain)

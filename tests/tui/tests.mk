@@ -83,3 +83,5 @@ TESTS += tests/tui/narrow.test
 EXTRA_DIST += tests/tui/narrow.test
 TESTS += tests/tui/scroll-indicator.test
 EXTRA_DIST += tests/tui/scroll-indicator.test
+TESTS += tests/tui/status-menu.test
+EXTRA_DIST += tests/tui/status-menu.test
