@@ -107,7 +107,7 @@ SELECT g, f FROM (VALUES
 	-- issue 11: carriers, tracking, the review list, the fulfilment queue
 	('carriers', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
 	('fulfilment_queue', '{oms_csr,oms_fulfilment,oms_admin}'),
-	('shipment_reviews', '{oms_csr,oms_admin}'),
+	('shipment_reviews', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('review_decide', '{oms_csr,oms_admin}'),
 	('carrier_event', '{oms_worker}'),
 	('tracker_update', '{oms_worker}'),
@@ -117,6 +117,8 @@ SELECT g, f FROM (VALUES
 	('label_bought', '{oms_fulfilment,oms_admin}'),
 	('set_handling_days', '{oms_fulfilment,oms_admin}'),
 	('packing_slip', '{oms_fulfilment,oms_admin}'),
+	('return_label_request', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('return_label_bought', '{oms_csr,oms_fulfilment,oms_admin}'),
 	-- issue 10: reports, the orders behind a figure, the summaries, the dashboard
 	('report_volume', '{oms_fulfilment,oms_analyst,oms_admin}'),
 	('report_cancellations', '{oms_fulfilment,oms_analyst,oms_admin}'),
