@@ -95,7 +95,7 @@
 	  'R', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REFUND_RETRY,  "refund-retry",  ORDER,   "Send a refund the gateway turned down to it again (administrators; asks first)", \
 	  'T', UI_KEY_NONE, UI_KEY_NONE) \
-	X(FILTER_STATUS, "filter-status", CUSTOMER, "Filter the order history by status (cycles)", \
+	X(FILTER_STATUS, "filter-status", CUSTOMER, "Filter the order history: a menu of groups (open, shipped not delivered, cancelled, any) and statuses", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_DATES,  "filter-dates",  CUSTOMER, "Filter the order history by a date range", \
 	  'd', UI_KEY_NONE, UI_KEY_NONE) \
