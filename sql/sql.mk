@@ -47,6 +47,8 @@ OMS_DEFINITIONS = \
 	sql/functions/60_refunds.sql \
 	sql/functions/70_payment_shipping.sql \
 	sql/functions/75_carriers.sql \
+	sql/functions/76_tracking_refresh.sql \
+	sql/functions/77_tickets.sql \
 	sql/functions/80_outbox.sql \
 	sql/functions/82_mail.sql \
 	sql/functions/85_approvals.sql \
