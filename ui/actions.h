@@ -113,6 +113,10 @@
 	  ' ', UI_KEY_NONE, UI_KEY_NONE) \
 	X(QUEUE_FILTER,  "queue-filter",  QUEUE,   "Filter by the ship promise: all, late, due within 4 hours, on time (cycles)", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
+	X(QUEUE_SERVICE, "queue-service", QUEUE,   "Filter by the service level: all, economy, ground, express, overnight (cycles)", \
+	  'v', UI_KEY_NONE, UI_KEY_NONE) \
+	X(BUY_LABEL,     "buy-label",     QUEUE,   "Buy a label for the selected order (the cheapest or fastest rate) and ship it with it", \
+	  'b', UI_KEY_NONE, UI_KEY_NONE) \
 	X(CONFIRM,       "confirm",       DIALOG,  "Confirm: once to check, again to send", \
 	  UI_KEY_ENTER, UI_KEY_NONE, UI_KEY_NONE) \
 	X(FIELD_NEXT,    "field-next",    DIALOG,  "Move to the next field", \

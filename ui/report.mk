@@ -11,7 +11,7 @@ check_PROGRAMS += tests/unit/test_report_view
 TESTS += tests/unit/test_report_view
 tests_unit_test_report_view_SOURCES = tests/unit/test_report_view.c
 tests_unit_test_report_view_CFLAGS = $(ui_test_cflags)
-tests_unit_test_report_view_LDADD = liboms_ui.a liboms_cli.a liboms_ui.a liboms_app.a liboms_core.a \
+tests_unit_test_report_view_LDADD = liboms_ui.a liboms_cli.a liboms_ui.a liboms_app.a liboms_http.a liboms_core.a \
 	$(NCURSESW_LIBS) $(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS) $(CMOCKA_LIBS)
 
 TESTS += tests/tui/report.test tests/tui/dashboard.test tests/tui/export.test

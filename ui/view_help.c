@@ -129,7 +129,12 @@ help_build(struct help_view *h)
 			 "left of the 24-hour promise (LATE and red past it); f filters by it. s ships the "
 			 "selected order: carrier and service chosen with Space, the tracking number typed, "
 			 "Enter to check and again to ship; the database checks the number (BR-012). Space "
-			 "marks orders, and s then ships them one after the other.");
+			 "marks orders, and s then ships them one after the other. b buys a label for the "
+			 "selected order from the carrier aggregator: the cheapest and the fastest rate shown, "
+			 "the one chosen bought and the order shipped with its tracking number (shown with "
+			 "the label's address); the screen keeps working while the aggregator answers, and Esc "
+			 "stops before anything is bought. v filters by the service level; e exports the queue "
+			 "as filtered.");
 	}
 	doc_section(d, "Export");
 	/* the lists the role has */
