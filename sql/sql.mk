@@ -30,6 +30,7 @@ OMS_MIGRATIONS = \
 	sql/0025_carriers.sql \
 	sql/0026_gateway_events.sql \
 	sql/0027_name_search_index.sql \
+	sql/0028_capture_release.sql \
 	sql/0030_report_months.sql \
 	sql/0031_worker_heartbeat.sql \
 	sql/0032_fulfilment_more.sql

@@ -56,6 +56,17 @@ BEGIN
 	        CASE WHEN p_approval = 'approved' THEN session_user END,
 	        CASE WHEN p_approval IN ('auto', 'approved') THEN clock_timestamp() END)
 	RETURNING id, idempotency_key INTO v_id, v_key;
+	-- A payment only authorised, whose capture the worker has not claimed
+	-- yet (issue 12): this money is never taken. The capture claim
+	-- (oms_api.payment_capture_claim) leaves it out (amount_to_capture)
+	-- or cancels the payment intent when nothing is left; refunds granted
+	-- after the claim are refunded once the capture is done. Decided here,
+	-- under the order's lock, as the claim is: the two never overlap.
+	UPDATE oms.refund r SET released = true
+	WHERE r.id = v_id
+	  AND EXISTS (SELECT 1 FROM oms.payment p
+	              WHERE p.order_id = p_order.id AND p.status = 'verified' AND p.captured = false
+	                AND p.capture_minor IS NULL AND p.provider_ref NOT LIKE 'ch\_%');
 	IF p_approval IN ('auto', 'approved') THEN
 		PERFORM oms.enqueue('refund', 'refund:' || v_id, p_order.id, v_id,
 			jsonb_build_object('refund_id', v_id, 'order_no', p_order.order_no, 'amount_minor', p_amount,
@@ -266,6 +277,50 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms_api.refund_new_key(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.refund_new_key(bigint) TO oms_worker;
+
+-- Whether a refund of an authorised, uncaptured payment is released by
+-- the capture (it waits for the payment_capture job, which settles it)
+-- and whether that capture was claimed already (issue 12).
+CREATE OR REPLACE FUNCTION oms_api.refund_release_state(p_refund_id bigint)
+RETURNS TABLE (released boolean, capture_claimed boolean)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT r.released, p.capture_minor IS NOT NULL
+	FROM oms.refund r
+	LEFT JOIN oms.payment p ON p.order_id = r.order_id
+	WHERE r.id = p_refund_id
+$$;
+REVOKE ALL ON FUNCTION oms_api.refund_release_state(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refund_release_state(bigint) TO oms_worker;
+
+-- The refunds a capture released (captured less than authorised, or the
+-- payment intent cancelled): settled as succeeded with the gateway's
+-- word, the customer told as for any refund. Called under the order's
+-- lock by payment_captured and payment_capture_canceled.
+CREATE OR REPLACE FUNCTION oms.refunds_released(p_order oms.orders, p_message text) RETURNS int
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	v_n int := 0;
+	v_r oms.refund;
+BEGIN
+	FOR v_r IN
+		UPDATE oms.refund r
+		SET status = 'succeeded', executed_at = clock_timestamp(), last_message = left(p_message, 500)
+		WHERE r.order_id = p_order.id AND r.released AND r.status = 'not_sent'
+		  AND r.approval IN ('auto', 'approved')
+		RETURNING r.*
+	LOOP
+		PERFORM oms.enqueue('mail', format('mail:refund_succeeded:%s', v_r.id), p_order.id, v_r.id,
+			jsonb_build_object('template', 'refund_succeeded', 'order_no', p_order.order_no,
+			                   'refund_id', v_r.id, 'amount_minor', v_r.amount_minor,
+			                   'currency', v_r.currency));
+		v_n := v_n + 1;
+	END LOOP;
+	RETURN v_n;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.refunds_released(oms.orders,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
 -- An administrator sends a refused refund again (after the customer gave
 -- another card, say) or one whose outcome is unknown (the worker asks the

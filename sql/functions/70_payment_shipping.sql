@@ -218,7 +218,9 @@ BEGIN
 	    captured = coalesce(p_captured, true),
 	    captured_at = CASE WHEN coalesce(p_captured, true) THEN clock_timestamp() END
 	WHERE p.order_id = v_order.id;
-	IF NOT coalesce(p_captured, true) AND v_order.status <> 'CANCELLED' THEN
+	-- a cancelled order's authorisation too: its capture claim finds
+	-- nothing owed and cancels the payment intent
+	IF NOT coalesce(p_captured, true) THEN
 		PERFORM oms.enqueue('payment_capture', format('payment_capture:%s:%s', p_order_no, p_provider_ref),
 			v_order.id, NULL, jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
 			                                     'amount_minor', p_amount_minor));
@@ -384,7 +386,63 @@ $$;
 REVOKE ALL ON FUNCTION oms_api.payment_look(bigint,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.payment_look(bigint,text,text) TO oms_worker;
 
--- The gateway captured an authorised payment (payment_capture job).
+-- The capture of an authorised payment, claimed once under the order's
+-- lock (issue 12): what is still owed is the authorised amount less the
+-- refunds granted meanwhile (released: never taken); those approved are
+-- left out of the capture (amount_to_capture), one still awaiting approval
+-- is refunded after the capture if approved. action: 'capture' (amount
+-- to capture), 'cancel' (nothing owed: the payment intent is cancelled) or
+-- 'done' (nothing to do: captured already, or not a verified payment).
+-- Asked again (a retried job), the first claim is returned as it was.
+CREATE OR REPLACE FUNCTION oms_api.payment_capture_claim(p_order_id bigint)
+RETURNS TABLE (order_no bigint, provider_ref text, action text, amount_minor bigint, authorised_minor bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+#variable_conflict use_column
+DECLARE
+	v_role constant text := oms.begin_action('payment_capture_claim', 'worker');
+	v_order oms.orders;
+	v_pay oms.payment;
+	v_released bigint;
+BEGIN
+	v_order := oms.lock_order(p_order_id, NULL, v_role);
+	SELECT * INTO v_pay FROM oms.payment p WHERE p.order_id = v_order.id;
+	IF NOT FOUND OR v_pay.status <> 'verified' OR coalesce(v_pay.captured, true)
+	   OR v_pay.gateway_status = 'canceled' THEN
+		RETURN QUERY SELECT v_order.order_no, coalesce(v_pay.provider_ref, ''), 'done'::text,
+		                    0::bigint, coalesce(v_pay.amount_minor, 0);
+		RETURN;
+	END IF;
+	IF v_pay.capture_minor IS NULL THEN
+		IF v_pay.provider_ref LIKE 'ch\_%' THEN
+			v_released := 0;                         -- a charge: captured whole, refunded after
+		ELSE
+			-- released refunds not (yet) approved are refunded after the
+			-- capture instead, if they ever are
+			UPDATE oms.refund r SET released = false
+			WHERE r.order_id = v_order.id AND r.released AND r.status = 'not_sent'
+			  AND r.approval NOT IN ('auto', 'approved');
+			SELECT coalesce(sum(r.amount_minor), 0) INTO v_released
+			FROM oms.refund r
+			WHERE r.order_id = v_order.id AND r.released AND r.status = 'not_sent'
+			  AND r.approval IN ('auto', 'approved');
+		END IF;
+		UPDATE oms.payment p
+		SET capture_minor = greatest(p.amount_minor - v_released, 0), capture_claimed_at = clock_timestamp()
+		WHERE p.order_id = v_order.id
+		RETURNING * INTO v_pay;
+	END IF;
+	RETURN QUERY SELECT v_order.order_no, v_pay.provider_ref,
+	                    CASE WHEN v_pay.capture_minor > 0 THEN 'capture' ELSE 'cancel' END,
+	                    v_pay.capture_minor, v_pay.amount_minor;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.payment_capture_claim(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.payment_capture_claim(bigint) TO oms_worker;
+
+-- The gateway captured an authorised payment (payment_capture job): the
+-- refunds the claim left out are settled (the rest of the authorisation
+-- was released); a capture of another amount than claimed is an alert.
 CREATE OR REPLACE FUNCTION oms_api.payment_captured(p_order_no bigint, p_provider_ref text, p_amount_minor bigint)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
@@ -392,25 +450,60 @@ AS $$
 DECLARE
 	v_role constant text := oms.begin_action('payment_captured', 'worker');
 	v_order oms.orders;
+	v_pay oms.payment;
 BEGIN
 	v_order := oms.lock_order(NULL, p_order_no, v_role);
 	UPDATE oms.payment p
 	SET captured = true, captured_at = coalesce(p.captured_at, clock_timestamp()), gateway_status = 'succeeded'
-	WHERE p.order_id = v_order.id AND p.provider_ref = p_provider_ref AND p.status = 'verified';
+	WHERE p.order_id = v_order.id AND p.provider_ref = p_provider_ref AND p.status = 'verified'
+	RETURNING * INTO v_pay;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'order % has no verified payment %', p_order_no, p_provider_ref USING ERRCODE = 'P0002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no,
 			                                             'provider_ref', p_provider_ref));
 	END IF;
-	IF p_amount_minor IS DISTINCT FROM (SELECT p.amount_minor FROM oms.payment p WHERE p.order_id = v_order.id) THEN
+	IF v_pay.capture_minor IS NOT NULL THEN
+		PERFORM oms.refunds_released(v_order, format('released at the gateway: %s of the authorised %s captured',
+		                                             p_amount_minor, v_pay.amount_minor));
+	END IF;
+	IF p_amount_minor IS DISTINCT FROM coalesce(v_pay.capture_minor, v_pay.amount_minor) THEN
 		PERFORM oms.raise_alert('payment_capture_failed', v_order.id, NULL,
 			jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
-			                   'captured_minor', p_amount_minor, 'problem', 'captured amount differs'));
+			                   'captured_minor', p_amount_minor,
+			                   'claimed_minor', coalesce(v_pay.capture_minor, v_pay.amount_minor),
+			                   'problem', 'captured amount differs'));
 	END IF;
 END
 $$;
 REVOKE ALL ON FUNCTION oms_api.payment_captured(bigint,text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.payment_captured(bigint,text,bigint) TO oms_worker;
+
+-- Nothing was owed when the capture was claimed: the worker cancelled the
+-- payment intent, which releases the whole authorisation (issue 12); the
+-- released refunds are settled, nothing was captured.
+CREATE OR REPLACE FUNCTION oms_api.payment_capture_canceled(p_order_no bigint, p_provider_ref text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('payment_capture_canceled', 'worker');
+	v_order oms.orders;
+BEGIN
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	UPDATE oms.payment p SET gateway_status = 'canceled'
+	WHERE p.order_id = v_order.id AND p.provider_ref = p_provider_ref AND p.status = 'verified'
+	  AND NOT coalesce(p.captured, true) AND p.capture_minor = 0;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % has no uncaptured payment % claimed for cancelling', p_order_no, p_provider_ref
+			USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no,
+			                                             'provider_ref', p_provider_ref));
+	END IF;
+	PERFORM oms.refunds_released(v_order, 'payment intent canceled before capture: the authorisation is released');
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.payment_capture_canceled(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.payment_capture_canceled(bigint,text) TO oms_worker;
 
 -- The gateway will not capture an authorised payment (the authorisation
 -- expired or was cancelled): administrators are told; the order stays as

@@ -4,10 +4,13 @@
  *   not_sent   POST /v1/refunds (form: payment_intent or charge, amount,
  *              reason, metadata[refund_id], metadata[order_no]) with the
  *              refund's Idempotency-Key, the same on every attempt, so a
- *              retry can never refund twice. A payment that was only
- *              authorised (not captured) and is refunded whole is not
- *              refunded: its intent is cancelled (POST
- *              /v1/payment_intents/ID/cancel), which releases the money.
+ *              retry can never refund twice. A payment intent that
+ *              was only authorised (not captured) is never refunded
+ *              before its capture: a refund granted before the capture
+ *              was claimed is released by the payment_capture job
+ *              (amount_to_capture, or the intent cancelled when nothing
+ *              is owed; verify.c), which settles it; one granted after
+ *              the claim waits for the capture and is refunded then.
  *   pending    GET /v1/refunds/ID on a schedule of its own
  *              (oms_api.refund_followup: refund_check_schedule), without
  *              spending the job's attempts, however long it takes.
@@ -46,14 +49,14 @@
 #define SQL_REFUND_RESULT "SELECT oms_api.refund_result($1::bigint, $2, $3, $4)"
 #define SQL_REFUND_FOLLOWUP "SELECT oms_api.refund_followup($1::bigint)"
 #define SQL_REFUND_NEW_KEY "SELECT oms_api.refund_new_key($1::bigint)"
-#define SQL_CAPTURED "SELECT oms_api.payment_captured($1::bigint, $2, $3::bigint)"
+#define SQL_RELEASE_STATE "SELECT released, capture_claimed FROM oms_api.refund_release_state($1::bigint)"
 
-/* An uncaptured payment refunded in part waits for its capture. */
+/* A refund of an uncaptured payment waits for its capture. */
 #define WAIT_FOR_CAPTURE_MS 60000
 /* After an unknown outcome, the gateway is asked this soon. */
 #define UNKNOWN_ASK_MS 1000
 
-enum refund_step { STEP_POST, STEP_ASK, STEP_LIST, STEP_CANCEL };
+enum refund_step { STEP_POST, STEP_ASK, STEP_LIST };
 
 static bool
 settled(const char *status)
@@ -116,22 +119,6 @@ refund_post(struct job *jb)
 		refund_not_started(jb, &e);
 }
 
-/* The whole of an authorised, uncaptured payment: cancel its intent. */
-static void
-refund_cancel_intent(struct job *jb, const char *db_key)
-{
-	struct oms_error e = { 0 };
-	char path[224], esc[160], form[64], key[128];
-
-	jb->step = STEP_CANCEL;
-	payment_idempotency_key("oms-cancel-", db_key, 0, key, sizeof key);
-	payment_url_escape(jb->provider_ref, esc, sizeof esc);
-	snprintf(path, sizeof path, "/v1/payment_intents/%s/cancel", esc);
-	snprintf(form, sizeof form, "cancellation_reason=%s", jb->reason);
-	if (job_http_post_form(jb, path, form, key, &e) != OMS_OK)
-		refund_not_started(jb, &e);
-}
-
 void
 refund_job_start(struct job *jb)
 {
@@ -170,9 +157,23 @@ refund_job_start(struct job *jb)
 		job_dead(jb, "the order has no payment reference to refund");
 		return;
 	}
-	if (!captured && jb->amount != paid && strcmp(status, "not_sent") == 0) {
-		job_wait(jb, WAIT_FOR_CAPTURE_MS, "part of an authorised payment: waits for its capture");
-		return;
+	if (!captured && strcmp(status, "not_sent") == 0) {
+		if (strncmp(jb->provider_ref, "ch_", 3) != 0) {
+			bool released = false;
+
+			if (!(r = job_read_row(jb, SQL_RELEASE_STATE, jb->refund_id, "refund job names no refund")))
+				return;
+			released = !strcmp(db_get(r, 0, 0), "t");
+			db_result_free(r);
+			job_wait(jb, WAIT_FOR_CAPTURE_MS,
+				 released ? "released by the capture of the authorised payment: waits for it"
+					  : "authorised payment: refunded once it is captured");
+			return;
+		}
+		if (jb->amount != paid) {
+			job_wait(jb, WAIT_FOR_CAPTURE_MS, "part of an authorised payment: waits for its capture");
+			return;
+		}
 	}
 	if (job_service_blocked(jb))
 		return;
@@ -180,8 +181,6 @@ refund_job_start(struct job *jb)
 		refund_get(jb, STEP_ASK);
 	else if (!strcmp(status, "unknown"))
 		refund_get(jb, STEP_LIST);
-	else if (!captured && strncmp(jb->provider_ref, "ch_", 3) != 0)
-		refund_cancel_intent(jb, db_key);
 	else
 		refund_post(jb);
 }
@@ -292,16 +291,13 @@ void
 refund_job_result(struct job *jb, const struct http_response *resp)
 {
 	struct payment_result r;
-	char msg[400], words[300], no[24], amount[24];
-	struct oms_error e = { 0 };
+	char msg[400], words[300];
 	long status = resp->transport_error ? 0 : resp->status;
 
 	if (jb->step == STEP_LIST) {
 		char rid[24];
 		snprintf(rid, sizeof rid, "%lld", jb->refund_id);
 		payment_parse_refund_list(status, resp->body, resp->len, rid, &r);
-	} else if (jb->step == STEP_CANCEL) {
-		payment_parse_intent(status, resp->body, resp->len, &r);
 	} else {
 		payment_parse_refund(status, resp->body, resp->len, &r);
 	}
@@ -336,20 +332,6 @@ refund_job_result(struct job *jb, const struct http_response *resp)
 	}
 	job_service_ok(jb);
 	if (r.outcome == PAYMENT_FATAL) {
-		if (jb->step == STEP_CANCEL && r.http_status == 400) {
-			/* Captured meanwhile (payment_intent_unexpected_state):
-			 * record it, then refund as for any captured payment. */
-			snprintf(no, sizeof no, "%lld", jb->order_no);
-			snprintf(amount, sizeof amount, "%lld", jb->amount);
-			const char *p[3] = { no, jb->provider_ref, amount };
-			if (db_exec(job_db(jb), SQL_CAPTURED, 3, p, &e) != OMS_OK) {
-				if (!job_db_trouble(jb, &e))
-					job_retry(jb, e.msg);
-				return;
-			}
-			refund_post(jb);
-			return;
-		}
 		if (jb->step == STEP_ASK || jb->step == STEP_LIST) {
 			snprintf(msg, sizeof msg, "payment gateway cannot tell about the refund: %s", words);
 			job_dead(jb, msg);
@@ -358,17 +340,6 @@ refund_job_result(struct job *jb, const struct http_response *resp)
 		snprintf(msg, sizeof msg, "payment gateway refused the refund: %s", words);
 		log_warn("job %lld (refund %lld): %s", jb->id, jb->refund_id, msg);
 		refund_final(jb, "refused", NULL, msg, NULL);
-		return;
-	}
-	if (jb->step == STEP_CANCEL) {
-		if (!strcmp(r.status, "canceled")) {
-			refund_final(jb, "succeeded", r.id,
-				     "payment intent canceled before capture: the authorisation is released",
-				     NULL);
-			return;
-		}
-		snprintf(msg, sizeof msg, "cancel answered with status %s; tried again", r.status);
-		job_retry(jb, msg);
 		return;
 	}
 	if (jb->step == STEP_LIST && !r.id[0]) {

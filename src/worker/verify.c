@@ -16,9 +16,16 @@
  * verification never goes dead while it waits, nor while the reference is
  * still to be attached.
  *
- * payment_capture: POST /v1/payment_intents/REF/capture (or
- * /v1/charges/REF/capture) with an Idempotency-Key of its own; the
- * answer is recorded with oms_api.payment_captured. */
+ * payment_capture: the capture is claimed once, under the order's lock
+ * (oms_api.payment_capture_claim): what is still owed is the authorised
+ * amount less the refunds granted before the claim (lines cancelled
+ * before the capture). POST /v1/payment_intents/REF/capture with
+ * amount_to_capture (or /v1/charges/REF/capture with amount) and an
+ * Idempotency-Key of its own; the gateway releases the rest. Nothing
+ * owed (the order was cancelled before the capture): POST
+ * /v1/payment_intents/REF/cancel instead, never a capture and a refund.
+ * The answers are recorded with oms_api.payment_captured (which settles
+ * the released refunds) and oms_api.payment_capture_canceled. */
 #include "config.h"
 
 #include <stdio.h>
@@ -41,9 +48,10 @@
 	"SELECT oms_api.confirm_payment($1::bigint, $2, $3::bigint, $4, $5, $6::boolean)"
 #define SQL_PAYMENT_LOOK \
 	"SELECT status, next_look_ms FROM oms_api.payment_look($1::bigint, $2, $3)"
-#define SQL_PAYMENT_TO_CAPTURE \
-	"SELECT order_no, provider_ref, amount_minor, currency, done " \
-	"FROM oms_api.payment_to_capture($1::bigint)"
+#define SQL_CAPTURE_CLAIM \
+	"SELECT order_no, provider_ref, action, amount_minor, authorised_minor " \
+	"FROM oms_api.payment_capture_claim($1::bigint)"
+#define SQL_CAPTURE_CANCELED "SELECT oms_api.payment_capture_canceled($1::bigint, $2)"
 #define SQL_CAPTURED "SELECT oms_api.payment_captured($1::bigint, $2, $3::bigint)"
 #define SQL_CAPTURE_FAILED "SELECT oms_api.payment_capture_failed($1::bigint, $2, $3)"
 
@@ -255,38 +263,54 @@ verify_job_result(struct job *jb, const struct http_response *resp)
 
 /* -- capture ------------------------------------------------------------- */
 
+enum capture_step { CAPTURE_POST = 1, CAPTURE_CANCEL };
+
 void
 capture_job_start(struct job *jb)
 {
 	struct oms_error e = { 0 };
 	struct db_result *r;
-	char path[224], esc[160], no[24];
-	bool done;
+	char path[224], esc[160], form[64], action[16];
+	long long authorised;
 
-	if (!(r = job_read_row(jb, SQL_PAYMENT_TO_CAPTURE, jb->order_id,
+	/* The claim locks the order and writes: a statement of its own
+	 * (autocommit), committed before anything goes to the gateway. */
+	if (!(r = job_read_row(jb, SQL_CAPTURE_CLAIM, jb->order_id,
 			       "capture job names no order with a payment")))
 		return;
 	jb->order_no = db_get_ll(r, 0, 0);
 	snprintf(jb->provider_ref, sizeof jb->provider_ref, "%s", db_get(r, 0, 1));
-	jb->amount = db_get_ll(r, 0, 2);
-	snprintf(jb->currency, sizeof jb->currency, "%s", db_get(r, 0, 3));
-	done = !strcmp(db_get(r, 0, 4), "t");
+	snprintf(action, sizeof action, "%s", db_get(r, 0, 2));
+	jb->amount = db_get_ll(r, 0, 3);
+	authorised = db_get_ll(r, 0, 4);
 	db_result_free(r);
-	if (done) {
-		/* Captured already, or the order was cancelled first: its
-		 * refund cancels the payment intent instead. */
+	if (!strcmp(action, "done")) {
 		job_done(jb, json_pack("{s:s}", "note", "nothing to capture"), NULL, 0, NULL);
 		return;
 	}
 	if (job_service_blocked(jb))
 		return;
-	snprintf(no, sizeof no, "%lld", jb->order_no);
-	payment_idempotency_key("oms-capture-", jb->provider_ref, 0, jb->key, sizeof jb->key);
 	payment_url_escape(jb->provider_ref, esc, sizeof esc);
-	snprintf(path, sizeof path, "%s%s/capture",
-		 is_charge(jb->provider_ref) ? "/v1/charges/" : "/v1/payment_intents/", esc);
-	(void)no;
-	if (job_http_post_form(jb, path, "", jb->key, &e) != OMS_OK)
+	if (!strcmp(action, "cancel")) {
+		/* Cancelled before the capture: nothing is owed, the
+		 * authorisation is released by cancelling the intent. */
+		jb->step = CAPTURE_CANCEL;
+		payment_idempotency_key("oms-capture-cancel-", jb->provider_ref, 0, jb->key, sizeof jb->key);
+		snprintf(path, sizeof path, "/v1/payment_intents/%s/cancel", esc);
+		snprintf(form, sizeof form, "cancellation_reason=requested_by_customer");
+	} else {
+		jb->step = CAPTURE_POST;
+		payment_idempotency_key("oms-capture-", jb->provider_ref, 0, jb->key, sizeof jb->key);
+		snprintf(path, sizeof path, "%s%s/capture",
+			 is_charge(jb->provider_ref) ? "/v1/charges/" : "/v1/payment_intents/", esc);
+		/* Only what is still owed; the gateway releases the rest. */
+		if (jb->amount < authorised)
+			snprintf(form, sizeof form, "%s=%lld",
+				 is_charge(jb->provider_ref) ? "amount" : "amount_to_capture", jb->amount);
+		else
+			form[0] = '\0';
+	}
+	if (job_http_post_form(jb, path, form, jb->key, &e) != OMS_OK)
 		job_retry(jb, e.msg);
 }
 
@@ -313,7 +337,13 @@ capture_job_result(struct job *jb, const struct http_response *resp)
 		return;
 	job_service_ok(jb);
 	snprintf(no, sizeof no, "%lld", jb->order_no);
-	if (r.outcome == PAYMENT_OK && !strcmp(r.status, "succeeded")) {
+	if (jb->step == CAPTURE_CANCEL && r.outcome == PAYMENT_OK && !strcmp(r.status, "canceled")) {
+		const char *p[2] = { no, jb->provider_ref };
+		job_done(jb, json_pack("{s:s, s:s}", "payment_intent", r.id, "status", "canceled"),
+			 SQL_CAPTURE_CANCELED, 2, p);
+		return;
+	}
+	if (jb->step != CAPTURE_CANCEL && r.outcome == PAYMENT_OK && !strcmp(r.status, "succeeded")) {
 		snprintf(amount, sizeof amount, "%lld", r.amount_received >= 0 ? r.amount_received : r.amount);
 		const char *p[3] = { no, jb->provider_ref, amount };
 		job_done(jb, json_pack("{s:s, s:s}", "payment_intent", r.id, "status", "captured"),
@@ -323,9 +353,11 @@ capture_job_result(struct job *jb, const struct http_response *resp)
 	/* Refused (the authorisation expired or was cancelled), or an
 	 * answer that is not a captured payment: administrators decide. */
 	if (r.outcome == PAYMENT_OK)
-		snprintf(msg, sizeof msg, "capture answered with status %s", r.status);
+		snprintf(msg, sizeof msg, "%s answered with status %s",
+			 jb->step == CAPTURE_CANCEL ? "cancel" : "capture", r.status);
 	else
-		snprintf(msg, sizeof msg, "the payment gateway refused the capture: %s", words);
+		snprintf(msg, sizeof msg, "the payment gateway refused the %s: %s",
+			 jb->step == CAPTURE_CANCEL ? "cancel" : "capture", words);
 	{
 		const char *p[3] = { no, jb->provider_ref, msg };
 		if (db_exec(job_db(jb), SQL_CAPTURE_FAILED, 3, p, &e) != OMS_OK) {

@@ -10,7 +10,11 @@ Listens on 127.0.0.1 (ephemeral port, written to FILE). Speaks:
   GET  /v1/refunds/{id}
   GET  /v1/refunds?payment_intent=ID|charge=ID   a list object, newest first
   GET  /v1/payment_intents/{id}
-  POST /v1/payment_intents/{id}/capture   requires_capture -> succeeded
+  POST /v1/payment_intents/{id}/capture   requires_capture -> succeeded;
+                                          form amount_to_capture (default:
+                                          amount_capturable; more is a 400
+                                          amount_too_large; the rest is
+                                          released, amount_capturable 0)
   POST /v1/payment_intents/{id}/cancel    -> canceled (succeeded: 400
                                           payment_intent_unexpected_state)
   GET  /v1/charges/{id}
@@ -59,7 +63,8 @@ Admin API (JSON):
   "should_retry": true|false add the Retry-After / Stripe-Should-Retry
   headers to injected error answers.
   Stats add: last_stripe_version, post_times (Idempotency-Key -> times of
-  its POSTs, monotonic seconds), captures, cancels, refund_lists.
+  its POSTs, monotonic seconds), captures, cancels, refund_lists,
+  captured_amounts (intent id -> the amount its capture took).
   POST /_admin/send_webhook {"url", "event", "secret" | "secrets", "timestamp",
                            "signature"}: the gateway's webhook, signed (see
                            send_webhook), POSTed to the worker's listener
@@ -103,6 +108,7 @@ class State:
             self.by_refund_id = {}  # metadata[refund_id] -> executions
             self.posts_by_key = {}  # Idempotency-Key -> POSTs (replays included)
             self.intents = {}
+            self.captured_amounts = {}   # intent id -> amount captured
             self.intent_gets_by_id = {}
             self.intent_default = None
             self.refund_status = "succeeded"
@@ -133,6 +139,7 @@ class State:
             s["faults"] = self.faults.snapshot()
             s["last_stripe_version"] = self.last_stripe_version
             s["post_times"] = dict(self.post_times)
+            s["captured_amounts"] = dict(self.captured_amounts)
             return s
 
 
@@ -346,7 +353,7 @@ class Handler(BaseHTTPRequestHandler):
         elif len(parts) == 4 and parts[:2] == ["v1", "payment_intents"] and parts[3] in ("capture", "cancel"):
             action = lambda params, key: self.intent_action(parts[2], parts[3], params)
         elif len(parts) == 4 and parts[:2] == ["v1", "charges"] and parts[3] == "capture":
-            action = lambda params, key: self.charge_capture(parts[2])
+            action = lambda params, key: self.charge_capture(parts[2], params)
         else:
             return fakelib.send_json(self, 404, error_obj("invalid_request_error", "Unrecognized request URL"))
         with STATE.lock:
@@ -422,9 +429,24 @@ class Handler(BaseHTTPRequestHandler):
                     return 400, error_obj("invalid_request_error",
                                           "This PaymentIntent could not be captured because it has a "
                                           "status of %s." % st, "payment_intent_unexpected_state")
+                # Stripe: amount_to_capture defaults to the whole
+                # amount_capturable and may not exceed it; the rest is
+                # released (final_capture defaults to true).
+                capturable = int(pi.get("amount_capturable", pi.get("amount", 0)))
+                raw = params.get("amount_to_capture")
+                if raw is not None and (not raw.isdigit() or int(raw) <= 0):
+                    return 400, error_obj("invalid_request_error",
+                                          "Invalid positive integer", "parameter_invalid_integer")
+                amount = int(raw) if raw is not None else capturable
+                if amount > capturable:
+                    return 400, error_obj("invalid_request_error",
+                                          "The amount to capture (%d) is greater than the amount "
+                                          "capturable (%d)." % (amount, capturable), "amount_too_large")
                 STATE.counter["captures"] += 1
+                STATE.captured_amounts[pid] = amount
                 pi["status"] = "succeeded"
-                pi["amount_received"] = int(params.get("amount_to_capture") or pi.get("amount", 0))
+                pi["amount_received"] = amount
+                pi["amount_capturable"] = 0
             else:
                 if st in ("succeeded", "canceled"):
                     return 400, error_obj("invalid_request_error",
@@ -438,7 +460,7 @@ class Handler(BaseHTTPRequestHandler):
             obj.setdefault("amount_received", 0)
             return 200, obj
 
-    def charge_capture(self, cid):
+    def charge_capture(self, cid, params=None):
         with STATE.lock:
             ch = STATE.charges.get(cid)
             if ch is None:
@@ -447,9 +469,15 @@ class Handler(BaseHTTPRequestHandler):
             if ch.get("captured", True):
                 return 400, error_obj("invalid_request_error", "Charge %s has already been captured." % cid,
                                       "charge_already_captured")
+            raw = (params or {}).get("amount")
+            amount = int(raw) if raw is not None and raw.isdigit() else ch.get("amount", 0)
+            if amount > ch.get("amount", 0) or amount <= 0:
+                return 400, error_obj("invalid_request_error", "Invalid amount to capture.", "amount_too_large")
             STATE.counter["captures"] += 1
+            STATE.captured_amounts[cid] = amount
             ch["captured"] = True
-            ch["amount_captured"] = ch.get("amount", 0)
+            ch["amount_captured"] = amount
+            ch["amount_refunded"] = ch.get("amount", 0) - amount
             obj = {"id": cid, "object": "charge", "status": "succeeded", "currency": "usd"}
             obj.update(ch)
             return 200, obj

@@ -79,6 +79,10 @@ SELECT g, f FROM (VALUES
 	('payment_captured', '{oms_worker}'),
 	('payment_capture_failed', '{oms_worker}'),
 	('payment_to_capture', '{oms_worker}'),
+	-- issue 12: the capture claimed once (amount_to_capture), the intent cancelled, a refund released
+	('payment_capture_claim', '{oms_worker}'),
+	('payment_capture_canceled', '{oms_worker}'),
+	('refund_release_state', '{oms_worker}'),
 	('refund_followup', '{oms_worker}'),
 	('refund_new_key', '{oms_worker}'),
 	('refund_retry', '{oms_admin}'),

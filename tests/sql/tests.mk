@@ -79,5 +79,5 @@ EXTRA_DIST += tests/sql/report_numbers.test tests/sql/report_numbers.psql tests/
 	tests/sql/race_summary.test
 # Issue 12: the money paths against the worker's late word from the gateway,
 # at every isolation level.
-TESTS += tests/sql/race_refund_outcome.test
-EXTRA_DIST += tests/sql/race_refund_outcome.test
+TESTS += tests/sql/race_refund_outcome.test tests/sql/race_payment_capture.test
+EXTRA_DIST += tests/sql/race_refund_outcome.test tests/sql/race_payment_capture.test
