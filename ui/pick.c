@@ -68,7 +68,7 @@ pick_row(void *arg, int row, int w, struct ui_line *line, enum ui_element *el)
 	char k[8];
 
 	snprintf(k, sizeof k, "%c", it->key ? it->key : ' ');
-	ui_line_add(line, row == p->current ? "*" : " ", 1);
+	ui_line_add(line, row == p->current ? "* " : "  ", 2);   /* the value in force */
 	ui_line_add(line, k, 1);
 	ui_line_add(line, "  ", 2);
 	ui_line_add(line, it->label, w - line->w);
@@ -98,6 +98,18 @@ pick_draw(struct view *v, struct ui_rect r)
 	snprintf(keys, sizeof keys, "key or %s  %s", ui_form_key_text(ui, UI_ACT_CONFIRM, "pick", a, sizeof a),
 		 ui_form_key_text(ui, UI_ACT_CLOSE, "close", b, sizeof b));
 	ui_draw_text(box.y + box.h - 2, in.x, in.w, UI_EL_HINT, keys);
+	/* rows the box has no room for: a mark says so, as a dialog's
+	 * choices do (a short terminal) */
+	{
+		bool above = p->list.top > 0, below = p->list.top + in.h < p->n;
+		char mark[48];
+
+		snprintf(mark, sizeof mark, " %s%s more ", above ? (ui->ascii ? "^" : "\xe2\x86\x91") : "",
+			 below ? (ui->ascii ? "v" : "\xe2\x86\x93") : "");
+		if ((above || below) && in.w > ui_width(mark) + 8)
+			ui_draw_text(box.y + box.h - 3, box.x + box.w - 1 - ui_width(mark), ui_width(mark),
+				     UI_EL_DIM, mark);
+	}
 }
 
 static int
