@@ -47,7 +47,7 @@
 	  UI_CTRL('l'), UI_KEY_NONE, UI_KEY_NONE) \
 	X(MESSAGES,      "messages",      GENERAL, "The last 50 messages of the status line", \
 	  'M', UI_KEY_NONE, UI_KEY_NONE) \
-	X(COPY,          "copy",          GENERAL, "Copy the order number, the customer's e-mail or the selected row's (OSC 52)", \
+	X(COPY,          "copy",          GENERAL, "Copy the order number (again: its tracking numbers, refund ids), the customer's e-mail or the selected row's (OSC 52)", \
 	  'y', UI_KEY_NONE, UI_KEY_NONE) \
 	X(UP,            "move-up",       MOVE,    "Move up one line", \
 	  UI_KEY_UP, 'k', UI_KEY_NONE) \
@@ -95,6 +95,12 @@
 	  'R', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REFUND_RETRY,  "refund-retry",  ORDER,   "Send a refund the gateway turned down to it again (administrators; asks first)", \
 	  'T', UI_KEY_NONE, UI_KEY_NONE) \
+	X(TRACKING_REFRESH, "tracking-refresh", ORDER, "Ask the carrier for the shipments' latest scans (at the worker's next poll; the screen follows)", \
+	  't', UI_KEY_NONE, UI_KEY_NONE) \
+	X(ADDRESSES,     "addresses",     CUSTOMER, "Every address of the customer, the default first", \
+	  'a', UI_KEY_NONE, UI_KEY_NONE) \
+	X(TICKETS,       "tickets",       CUSTOMER, "The customer's tickets, open and closed (Enter: a ticket's messages and order)", \
+	  't', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_STATUS, "filter-status", CUSTOMER, "Filter the order history: a menu of groups (open, shipped not delivered, cancelled, any) and statuses", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
 	X(FILTER_DATES,  "filter-dates",  CUSTOMER, "Filter the order history by a date range", \

@@ -38,6 +38,12 @@ base64(const unsigned char *in, size_t n, char *out)
 int
 ui_copy(struct ui *ui, const char *what, const char *text)
 {
+	return ui_copy_then(ui, what, text, NULL);
+}
+
+int
+ui_copy_then(struct ui *ui, const char *what, const char *text, const char *next)
+{
 	char b64[1400];
 	size_t n = strlen(text);
 
@@ -54,7 +60,14 @@ ui_copy(struct ui *ui, const char *what, const char *text)
 		fprintf(stdout, "\033]52;c;%s\a", b64);
 		fflush(stdout);
 	}
-	ui_message(ui, UI_EL_HINT, "Copied %s %s (OSC 52: the terminal puts it on the clipboard).",
-		   what, text);
+	if (next && *next) {
+		char k[16];
+
+		ui_keymap_key(&ui->km, UI_ACT_COPY, k, sizeof k);
+		ui_message(ui, UI_EL_HINT, "Copied %s %s; %s again: %s.", what, text, k[0] ? k : "copy", next);
+	} else {
+		ui_message(ui, UI_EL_HINT, "Copied %s %s (OSC 52: the terminal puts it on the clipboard).",
+			   what, text);
+	}
 	return UI_HANDLED | UI_REDRAW;
 }

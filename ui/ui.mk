@@ -18,6 +18,8 @@ liboms_ui_a_SOURCES += ui/list_find.c ui/list_find.h
 liboms_ui_a_SOURCES += ui/view_recent.c ui/view_recent.h
 ## issue 11: the fulfilment queue and the ship dialog
 liboms_ui_a_SOURCES += ui/view_queue.c
+## issue 13: the customer's addresses and tickets, a ticket's messages
+liboms_ui_a_SOURCES += ui/view_tickets.c ui/view_tickets.h
 
 ## The KEYS table of oms(1) comes from the action table (ui/actions.h):
 ## ui/gen-keys prints it; `make update-man-keys` replaces the text between

@@ -20,6 +20,7 @@
 #include "app/phone_format.h"
 #include "clipboard.h"
 #include "view_recent.h"
+#include "view_tickets.h"
 #include "views.h"
 
 #define HISTORY_PAGE 60
@@ -105,9 +106,14 @@ customer_build_head(struct customer_view *c)
 			 js(a, "region"), js(a, "postal_code"), js(a, "country"),
 			 json_array_size(addrs) > 1 ? "" : "");
 	}
-	if (json_array_size(addrs) > 1)
-		doc_addf(d, UI_EL_DIM, "  and %zu more address%s", json_array_size(addrs) - 1,
-			 json_array_size(addrs) > 2 ? "es" : "");
+	if (json_array_size(addrs) > 1) {
+		char k[16];
+
+		/* each opens on its own screen (issue 13) */
+		ui_keymap_key(&c->v.ui->km, UI_ACT_ADDRESSES, k, sizeof k);
+		doc_addf(d, UI_EL_DIM, "  and %zu more address%s (%s: every address)", json_array_size(addrs) - 1,
+			 json_array_size(addrs) > 2 ? "es" : "", k[0] ? k : "addresses");
+	}
 	tickets = json_object_get(c->card, "tickets");
 	json_array_foreach(tickets, i, t) {
 		/* the card lists recent tickets; the CSR needs the open ones */
@@ -126,10 +132,22 @@ customer_build_head(struct customer_view *c)
 		}
 		doc_add(d, UI_EL_WARNING, buf);
 	}
-	if (nopen > 2)
-		doc_addf(d, UI_EL_DIM, "  and %zu more open tickets", nopen - 2);
-	else if (nopen == 0)
-		doc_add(d, UI_EL_DIM, "No open tickets.");
+	{
+		/* every ticket, open and closed, opens on its own screen (issue 13) */
+		char k[16], more[64];
+		size_t nall = json_array_size(tickets);
+
+		ui_keymap_key(&c->v.ui->km, UI_ACT_TICKETS, k, sizeof k);
+		more[0] = '\0';
+		if (nall > 0)
+			snprintf(more, sizeof more, " (%s: all %zu tickets)", k[0] ? k : "tickets", nall);
+		if (nopen > 2)
+			doc_addf(d, UI_EL_DIM, "  and %zu more open tickets%s", nopen - 2, more);
+		else if (nopen == 0)
+			doc_addf(d, UI_EL_DIM, "No open tickets%s.", more);
+		/* (one or two open: no line more, the history keeps its rows;
+		 * the keys line and the help name the key) */
+	}
 }
 
 static void
@@ -468,6 +486,14 @@ customer_key(struct view *v, int key, int action)
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_COPY:
 		return ui_copy(v->ui, "the e-mail", c->card ? js(c->card, "email") : "");
+	case UI_ACT_ADDRESSES:
+	case UI_ACT_TICKETS:
+		if (!c->card)
+			return UI_HANDLED;
+		nv = action == UI_ACT_ADDRESSES ? view_addresses_new(v->ui, c->card) : view_tickets_new(v->ui, c->card);
+		if (nv)
+			ui_push(v->ui, nv);
+		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_FILTER_DATES:
 		c->prompt = PROMPT_FROM;
 		c->v.dialog_keys = true;   /* Enter, Esc: the prompt's keys */

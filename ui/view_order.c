@@ -13,7 +13,10 @@
 #include "view_recent.h"
 #include "views.h"
 
-enum { TAG_CARD = 1, TAG_ELIG, TAG_RETRY };
+enum { TAG_CARD = 1, TAG_ELIG, TAG_RETRY, TAG_TRACK };
+/* After "refresh tracking" the card is reloaded this long, every
+ * ORDER_POLL_MS, in case no notification brings the scans */
+#define ORDER_TRACK_WATCH_MS (10 * 60 * 1000)
 /* A change notified (LISTEN oms_order) is reloaded after a short pause, so
  * the several rows one transaction touches cost one reload; without
  * notifications, a refund still on its way is polled. */
@@ -30,6 +33,8 @@ struct order_view {
 	bool elig_known;
 	bool show_refusal;         /* x was pressed on an order that cannot be cancelled */
 	long long retry_asked;     /* T pressed once: the refused refund to send again */
+	int copy_next;             /* y pressed n times in a row: copies item n next */
+	uint64_t track_until;      /* refresh tracking asked: watched until then */
 	struct ui_doc doc;
 };
 
@@ -171,6 +176,12 @@ order_doc_money(struct order_view *o, const char *cur)
 					 k[0] ? k : "retry");
 			else
 				doc_add(d, UI_EL_DIM, "        an administrator may send it again");
+		} else if (strcmp(js(r, "status"), "failed") == 0) {
+			/* failed for good (order 11995659 showed no reason): the
+			 * gateway's word, and what is left to do */
+			doc_wrapf(d, UI_EL_WARNING, 8, "        gateway: %s", *js(r, "last_message") ?
+				  js(r, "last_message") : "(no reason given)");
+			doc_add(d, UI_EL_DIM, "        final; an administrator may record it settled outside the gateway");
 		}
 	}
 }
@@ -224,6 +235,89 @@ order_doc_shipping(struct order_view *o)
 	}
 }
 
+/* True when an entry of the card's timeline says `text` (an audited row,
+ * worded by oms.audit_detail; a transaction's rows are joined by "; "). */
+static bool
+timeline_says(json_t *timeline, const char *text)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(timeline, i, e)
+		if (strstr(js(e, "detail"), text))
+			return true;
+	return false;
+}
+
+static void
+timeline_add(json_t *out, const char *at, const char *actor, const char *action, const char *detail)
+{
+	if (!*at)
+		return;
+	json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "at", at, "actor", actor,
+					     "action", action, "detail", detail));
+}
+
+static int
+timeline_cmp(const void *a, const void *b)
+{
+	json_t *const *x = a, *const *y = b;
+	int c = strncmp(js(*x, "at"), js(*y, "at"), 19);
+
+	if (c)
+		return c;
+	/* the same second: keep the order they were added in */
+	return (int)(jll(*x, "seq") - jll(*y, "seq"));
+}
+
+/* The order's timeline (issue 13): the card's (its audit rows, and the
+ * placing, cancellations and refunds of an order loaded without them),
+ * and the shipments (shipped, each carrier scan) and the payment's
+ * verification when no audit row tells of them, worded as their audit
+ * rows would be; oldest first. A new reference. */
+static json_t *
+order_timeline(json_t *card)
+{
+	json_t *tl = json_object_get(card, "timeline"), *out = json_array(), *sorted, *e, *s, *ev;
+	json_t *pay = json_object_get(card, "payment");
+	json_t **v;
+	size_t i, j, n;
+	char buf[600];
+
+	json_array_foreach(tl, i, e)
+		json_array_append(out, e);
+	if (json_is_object(pay) && strcmp(js(pay, "status"), "verified") == 0 &&
+	    !timeline_says(tl, "payment verified"))
+		timeline_add(out, js(pay, "verified_at"), "worker", "confirm_payment", "payment verified");
+	json_array_foreach(json_object_get(card, "shipments"), i, s) {
+		snprintf(buf, sizeof buf, "shipped with %s, tracking %s", js(s, "carrier"), js(s, "tracking_no"));
+		if (!timeline_says(tl, buf))
+			timeline_add(out, js(s, "shipped_at"), "fulfilment", "mark_shipped", buf);
+		json_array_foreach(json_object_get(s, "events"), j, ev) {
+			/* as oms.audit_detail words a shipment_event: concat_ws(', ', ...) */
+			snprintf(buf, sizeof buf, "%s%s%s%s%s", js(ev, "status"), *js(ev, "location") ? ", " : "",
+				 js(ev, "location"), *js(ev, "description") ? ", " : "", js(ev, "description"));
+			if (!timeline_says(tl, buf))
+				timeline_add(out, js(ev, "at"), js(s, "carrier"), "record_tracking_event", buf);
+		}
+	}
+	n = json_array_size(out);
+	v = calloc(n ? n : 1, sizeof *v);
+	if (!v)
+		return out;
+	for (i = 0; i < n; i++) {
+		v[i] = json_deep_copy(json_array_get(out, i));
+		json_object_set_new(v[i], "seq", json_integer((json_int_t)i));
+	}
+	qsort(v, n, sizeof *v, timeline_cmp);
+	sorted = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(sorted, v[i]);
+	free(v);
+	json_decref(out);
+	return sorted;
+}
+
 static void
 order_doc_history(struct order_view *o)
 {
@@ -247,12 +341,14 @@ order_doc_history(struct order_view *o)
 				doc_addf(d, UI_EL_WARNING, "    override: %s", js(e, "override_reason"));
 		}
 	}
+	timeline = order_timeline(o->card);
 	doc_section(d, "Timeline");
 	if (json_array_size(timeline) == 0)
 		doc_add(d, UI_EL_DIM, "No recorded events.");
 	json_array_foreach(timeline, i, e)
 		doc_wrapf(d, UI_EL_NORMAL, 18, "%s  %s  %s%s%s", tm(e, "at", t, sizeof t), js(e, "actor"),
 			  js(e, "action"), *js(e, "detail") ? ": " : "", js(e, "detail"));
+	json_decref(timeline);
 }
 
 static void
@@ -376,7 +472,7 @@ order_watching(const struct order_view *o)
 	json_array_foreach(json_object_get(o->card, "refunds"), i, r)
 		if (!refund_final(r))
 			return true;
-	return false;
+	return o->track_until && o->v.ui->now < o->track_until;
 }
 
 static int
@@ -401,6 +497,85 @@ order_changed(struct view *v, long long order_no)
 	return 0;
 }
 
+/* t (tracking-refresh; issues 11, 13): asks for the order's latest carrier
+ * scans through oms_api.tracking_refresh, which makes its trackers due so
+ * that the worker polls the aggregator for them next; the screen does not
+ * wait: it follows the scans as they are applied (the card is reloaded on
+ * the order's notifications, and polled meanwhile). */
+static int
+order_track(struct order_view *o)
+{
+	struct ui *ui = o->v.ui;
+	struct app_stmt st;
+
+	if (!o->card)
+		return UI_HANDLED;
+	if (json_array_size(json_object_get(o->card, "shipments")) == 0) {
+		ui_message(ui, UI_EL_WARNING, "Not shipped yet: there is no tracking to refresh.");
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (ui_query_pending(ui, &o->v, TAG_TRACK))
+		return UI_HANDLED;
+	app_stmt_init(&st, "SELECT oms_api.tracking_refresh($1::bigint)");
+	app_stmt_ll(&st, o->order_no);
+	ui_query(ui, &o->v, TAG_TRACK, &st);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static int
+order_track_result(struct order_view *o, struct db_result *res, const struct oms_error *err)
+{
+	struct ui *ui = o->v.ui;
+	struct oms_error perr;
+	json_t *doc, *s, *failed = NULL;
+	size_t i;
+	int fresh = 0, polling = 0, ended = 0, untracked = 0;
+	long long asked;
+
+	oms_error_clear(&perr);
+	if (!res) {
+		ui_message_error(ui, err);
+		return UI_REDRAW;
+	}
+	if (!(doc = app_doc_parse(res, &perr))) {
+		ui_message_error(ui, &perr);
+		return UI_REDRAW;
+	}
+	asked = jll(doc, "asked");
+	json_array_foreach(json_object_get(doc, "shipments"), i, s) {
+		const char *st = js(s, "state");
+
+		if (*js(s, "last_error") && !failed)
+			failed = s;
+		fresh += strcmp(st, "fresh") == 0;
+		polling += strcmp(st, "polling") == 0;
+		ended += strcmp(st, "ended") == 0;
+		untracked += strcmp(st, "untracked") == 0;
+	}
+	if (failed)
+		/* the carrier unreachable, said plainly; asked again all the same */
+		ui_message(ui, UI_EL_WARNING, "Poll failed %lld time%s: %s%s", jll(failed, "poll_failures"),
+			   jll(failed, "poll_failures") == 1 ? "" : "s", js(failed, "last_error"),
+			   asked ? "; asked again." : ".");
+	else if (asked)
+		ui_message(ui, UI_EL_OK, "Asked for the latest scans of %lld shipment%s; the worker polls the carrier next.",
+			   asked, asked == 1 ? "" : "s");
+	else if (polling)
+		ui_message(ui, UI_EL_HINT, "The carrier is being asked already; this screen follows.");
+	else if (fresh)
+		ui_message(ui, UI_EL_HINT, "The carrier was heard from under a minute ago: the scans shown are the latest.");
+	else if (ended)
+		ui_message(ui, UI_EL_HINT, "Tracking has ended (delivered or stopped): no scans are asked for.");
+	else if (untracked)
+		ui_message(ui, UI_EL_WARNING, "This carrier is not tracked here: no scans to ask for.");
+	if (asked || polling) {
+		o->track_until = ui->now + ORDER_TRACK_WATCH_MS;
+		ui_timer(&o->v, ORDER_POLL_MS);
+	}
+	json_decref(doc);
+	return UI_REDRAW;
+}
+
 static int
 order_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
 {
@@ -408,6 +583,8 @@ order_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 	struct oms_error perr;
 
 	oms_error_clear(&perr);
+	if (tag == TAG_TRACK)
+		return order_track_result(o, res, err);
 	if (tag == TAG_RETRY) {
 		long long id = o->retry_asked;
 
@@ -469,10 +646,54 @@ order_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 	return UI_REDRAW;
 }
 
+/* Where the screen stands in a card longer than the screen (issue 13), on
+ * its last row as green-screen subfiles say it: the lines shown, of how
+ * many, and "More..." while lines follow or "Bottom" at the end. */
+static void
+order_indicator(struct ui *ui, const struct ui_doc *d, int y, int x, int w)
+{
+	const struct ui_list *s = &d->scroll;
+	int last = s->top + s->height < d->n ? s->top + s->height : d->n;
+	char pos[64];
+	struct ui_line l;
+	int pw;
+
+	snprintf(pos, sizeof pos, "%d-%d of %d  %s", s->top + 1, last, d->n,
+		 last < d->n ? "More..." : "Bottom");
+	pw = ui_width(pos);
+	ui_line_init(&l, ui->ascii);
+	if (ui->plain) {
+		ui_line_pad(&l, w - pw - 1);
+	} else {
+		ui_line_repeat(&l, ui_hline(ui), w - pw - 4);
+		ui_line_add(&l, " ", 1);
+	}
+	ui_line_add(&l, pos, w - l.w);
+	if (!ui->plain) {
+		ui_line_add(&l, " ", 1);
+		ui_line_repeat(&l, ui_hline(ui), w - l.w);
+	}
+	ui_draw_line(y, x, w, UI_EL_SECTION, &l);
+	ui_line_free(&l);
+}
+
+/* The rows the card's lines get: all of r, or all but the indicator's. */
+static int
+order_doc_rows(const struct order_view *o, int h)
+{
+	return o->doc.n > h && h > 2 ? h - 1 : h;
+}
+
 static void
 order_draw(struct view *v, struct ui_rect r)
 {
-	doc_draw(v->ui, &ov(v)->doc, r);
+	struct order_view *o = ov(v);
+	struct ui_rect dr = r;
+
+	dr.h = order_doc_rows(o, r.h);
+	doc_draw(v->ui, &o->doc, dr);
+	if (dr.h < r.h)
+		order_indicator(v->ui, &o->doc, r.y + r.h - 1, r.x, r.w);
 }
 
 static int
@@ -484,7 +705,7 @@ order_resize(struct view *v, struct ui_rect r)
 		o->doc.width = r.w;
 		order_build(o);
 	}
-	o->doc.scroll.height = r.h;
+	o->doc.scroll.height = order_doc_rows(o, r.h);
 	ui_list_set_count(&o->doc.scroll, o->doc.n);
 	return UI_REDRAW;
 }
@@ -561,6 +782,56 @@ order_retry(struct order_view *o)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+/* What y copies on the order screen, in turn when pressed again (issue
+ * 13): the order number, each shipment's tracking number, each refund's
+ * id. Item i's name and text; returns how many there are. */
+static int
+order_copyable(const struct order_view *o, int i, char *what, size_t wlen, char *text, size_t tlen)
+{
+	json_t *s, *r;
+	size_t k;
+	int n = 1;
+
+	if (i == 0) {
+		snprintf(what, wlen, "the order number");
+		snprintf(text, tlen, "%lld", o->order_no);
+	}
+	json_array_foreach(json_object_get(o->card, "shipments"), k, s) {
+		if (!*js(s, "tracking_no"))
+			continue;
+		if (n++ == i) {
+			snprintf(what, wlen, "the tracking number");
+			snprintf(text, tlen, "%s", js(s, "tracking_no"));
+		}
+	}
+	json_array_foreach(json_object_get(o->card, "refunds"), k, r) {
+		if (n++ == i) {
+			snprintf(what, wlen, "the refund id");
+			snprintf(text, tlen, "%s", js(r, "id"));
+		}
+	}
+	return n;
+}
+
+static int
+order_copy(struct order_view *o)
+{
+	char what[64], text[128], nwhat[64], ntext[128], next[200];
+	int n = order_copyable(o, 0, what, sizeof what, text, sizeof text), i = o->copy_next % n;
+
+	order_copyable(o, i, what, sizeof what, text, sizeof text);
+	next[0] = '\0';
+	if (n > 1) {
+		order_copyable(o, (i + 1) % n, nwhat, sizeof nwhat, ntext, sizeof ntext);
+		if (strcmp(nwhat, "the refund id") == 0)
+			snprintf(next, sizeof next, "refund %s", ntext);
+		else
+			snprintf(next, sizeof next, "%s", nwhat);
+	}
+	o->copy_next = i + 1;
+	return ui_copy_then(o->v.ui, what, text, next);
+}
+
 static int
 order_key(struct view *v, int key, int action)
 {
@@ -570,9 +841,13 @@ order_key(struct view *v, int key, int action)
 
 	if (action != UI_ACT_REFUND_RETRY)
 		o->retry_asked = 0;
+	if (action != UI_ACT_COPY)
+		o->copy_next = 0;
 	switch (action) {
 	case UI_ACT_REFUND_RETRY:
 		return order_retry(o);
+	case UI_ACT_TRACKING_REFRESH:
+		return order_track(o);
 	case UI_ACT_OPEN_CUSTOMER:
 		cid = jll(json_object_get(o->card, "customer"), "id");
 		if (cid <= 0)
@@ -600,15 +875,24 @@ order_key(struct view *v, int key, int action)
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_REFUND:
 		return order_refund(o);
-	case UI_ACT_COPY: {
-		char no[32];
-
-		snprintf(no, sizeof no, "%lld", o->order_no);
-		return ui_copy(v->ui, "the order number", no);
-	}
+	case UI_ACT_COPY:
+		return order_copy(o);
 	default:
 		return ui_list_action(&o->doc.scroll, action);
 	}
+}
+
+/* A shipment of the order is still tracked: refresh tracking applies. */
+static bool
+order_tracking(const struct order_view *o)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(o->card, "shipments"), i, s)
+		if (strcmp(js(s, "tracker_state"), "tracking") == 0)
+			return true;
+	return false;
 }
 
 static int
@@ -625,6 +909,8 @@ order_hints(struct view *v, int *acts, int max)
 		acts[n++] = UI_ACT_REFUND;
 	if (n < max && ui_role_is(v->ui, "admin") && order_refused_refund(o))
 		acts[n++] = UI_ACT_REFUND_RETRY;
+	if (n < max && order_tracking(o))
+		acts[n++] = UI_ACT_TRACKING_REFRESH;
 	if (n < max)
 		acts[n++] = UI_ACT_BACK;
 	if (n < max)

@@ -87,3 +87,6 @@ TESTS += tests/tui/scroll-indicator.test
 EXTRA_DIST += tests/tui/scroll-indicator.test
 TESTS += tests/tui/status-menu.test
 EXTRA_DIST += tests/tui/status-menu.test
+## issue 13: the order screen's timeline, refresh tracking (issue 11), the customer's addresses and tickets
+TESTS += tests/tui/timeline.test tests/tui/tracking-refresh.test tests/tui/customer-tickets.test
+EXTRA_DIST += tests/tui/timeline.test tests/tui/tracking-refresh.test tests/tui/customer-tickets.test
