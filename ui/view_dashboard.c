@@ -2,7 +2,8 @@
  * figures of oms_api.dashboard() by section (orders placed today by
  * status against the same weekday last week, the ship promise, outbox
  * backlog and dead jobs, stuck shipments, approvals waiting, refunds at
- * the gateway, the worker, staff sessions, the database). It reads them
+ * the gateway, the worker's last heartbeat ("no heartbeat for N min"
+ * flagged) and its breakers, staff sessions, the database). It reads them
  * on the report connection, again every DASH_REFRESH_MS and soon after an
  * order changes (the oms_order notifications the primary connection
  * listens to: LISTEN plus a timer). Enter opens the list behind the
@@ -208,7 +209,8 @@ fmt_age(double s, char *buf, size_t len)
 }
 
 /* The figure as read: ages in words, sizes as the detail says, breakers
- * open or closed, counts with their unit. */
+ * open, closed or unknown (no running worker's heartbeat), alerts (the
+ * worker's heartbeat missing) ALERT or ok, counts with their unit. */
 static void
 fmt_value(const struct rtable *t, int row, char *buf, size_t len)
 {
@@ -216,13 +218,15 @@ fmt_value(const struct rtable *t, int row, char *buf, size_t len)
 	double v = rtable_num(t, row, "value");
 
 	if (rtable_null(t, row, "value"))
-		snprintf(buf, len, "-");
+		snprintf(buf, len, "%s", strcmp(unit, "open") == 0 ? "unknown" : "-");
 	else if (strcmp(unit, "s") == 0)
 		fmt_age(v, buf, len);
 	else if (strcmp(unit, "bytes") == 0)
 		snprintf(buf, len, "%s", rtable_get(t, row, "detail"));
 	else if (strcmp(unit, "open") == 0)
 		snprintf(buf, len, "%s", v > 0 ? "OPEN" : "closed");
+	else if (strcmp(unit, "alert") == 0)
+		snprintf(buf, len, "%s", v > 0 ? "ALERT" : "ok");
 	else if (strcmp(unit, "migration") == 0)
 		snprintf(buf, len, "%.0f", v);
 	else
@@ -237,7 +241,7 @@ warn_of(const struct rtable *t, int row)
 
 	return v > 0 && (strcmp(f, "dead") == 0 || strcmp(f, "past_promise") == 0 ||
 			 strcmp(f, "stuck") == 0 || strcmp(f, "gateway_failed") == 0 ||
-			 strncmp(f, "breaker_", 8) == 0);
+			 strncmp(f, "breaker_", 8) == 0 || strcmp(rtable_get(t, row, "unit"), "alert") == 0);
 }
 
 static void
@@ -259,14 +263,16 @@ dash_row(void *arg, int row, int w, struct ui_line *l, enum ui_element *el)
 	detail = rtable_get(t, r, "detail");
 	fmt_value(t, r, value, sizeof value);
 	ui_line_add(l, "  ", 2);
-	ui_line_cell(l, rtable_get(t, r, "label"), 44, false);
+	ui_line_cell(l, rtable_get(t, r, "label"), 34, false);
 	ui_line_add(l, " ", 1);
 	ui_line_cell(l, value, 12, true);
 	rest[0] = '\0';
 	if (!rtable_null(t, r, "compare"))
 		snprintf(rest, sizeof rest, "  (%.0f)", rtable_num(t, r, "compare"));
-	else if (strcmp(unit, "migration") == 0 || strcmp(unit, "sessions") == 0)
-		snprintf(rest, sizeof rest, "  %s", detail);
+	else if (strcmp(unit, "migration") == 0 || strcmp(unit, "sessions") == 0 ||
+		 strcmp(unit, "alert") == 0 || strcmp(unit, "open") == 0 ||
+		 strcmp(rtable_get(t, r, "figure"), "worker_heartbeat") == 0)
+		snprintf(rest, sizeof rest, "  %s", detail);   /* the heartbeat: who, "no heartbeat for N min" */
 	ui_line_add(l, rest, w - l->w);
 	if (warn_of(t, r))
 		*el = UI_EL_WARNING;

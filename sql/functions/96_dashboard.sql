@@ -126,8 +126,8 @@ BEGIN
 	RETURN QUERY
 	SELECT 'worker', 'worker_heartbeat', 'Last worker heartbeat',
 	       round(extract(epoch FROM v_now - max(h.beat_at))), NULL::numeric, 's',
-	       (SELECT string_agg(format('%s %s, pid %s on %s, %s s ago', h2.worker_id, h2.state, h2.pid, h2.host,
-	                                 round(extract(epoch FROM v_now - h2.beat_at))), '; ' ORDER BY h2.beat_at DESC)
+	       (SELECT string_agg(format('%s %s, pid %s, %s', h2.worker_id, h2.state, h2.pid, h2.host),
+	                          '; ' ORDER BY h2.beat_at DESC)
 	        FROM oms.worker_heartbeat h2 WHERE h2.beat_at > v_now - interval '7 days'),
 	       NULL::text
 	FROM oms.worker_heartbeat h;
@@ -138,7 +138,7 @@ BEGIN
 	            WHEN f.last_run IS NOT NULL
 	                 THEN format('no heartbeat for %s min', floor(extract(epoch FROM v_now - f.last_run) / 60))
 	            WHEN f.last_any IS NOT NULL
-	                 THEN format('no worker running (the last stopped %s min ago)',
+	                 THEN format('no worker running (stopped %s min ago)',
 	                             floor(extract(epoch FROM v_now - f.last_any) / 60))
 	            ELSE 'no heartbeat ever recorded' END,
 	       NULL::text
@@ -163,10 +163,11 @@ BEGIN
 	       NULL::numeric, 'open',
 	       coalesce(string_agg(format('%s %s', b.worker_id,
 	                                  CASE b.state WHEN 'closed' THEN 'closed'
-	                                  WHEN 'open' THEN format('open (%s failures, retry in %s s)', b.failures,
-	                                                         ceil(b.retry_ms / 1000.0))
-	                                  ELSE replace(b.state, '_', '-') END), '; ' ORDER BY b.worker_id),
-	                'unknown: no running worker''s heartbeat'),
+	                                  WHEN 'open' THEN format('open, retry %s s, %s failures',
+	                                                         ceil(b.retry_ms / 1000.0), b.failures)
+	                                  ELSE format('half-open, %s failures', b.failures) END),
+	                           '; ' ORDER BY b.worker_id) FILTER (WHERE b.worker_id IS NOT NULL),
+	                'no fresh heartbeat'),
 	       NULL::text
 	FROM n LEFT JOIN b ON b.name = n.name
 	GROUP BY n.name ORDER BY n.name;
