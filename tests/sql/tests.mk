@@ -76,7 +76,7 @@ EXTRA_DIST += tests/sql/race_lib.sh tests/sql/race_refund_ledger.test tests/sql/
 # summaries under concurrent writers at every isolation level.
 TESTS += tests/sql/report_numbers.test tests/sql/race_summary.test
 EXTRA_DIST += tests/sql/report_numbers.test tests/sql/report_numbers.psql tests/sql/report_roles.sql \
-	tests/sql/race_summary.test
+	tests/sql/race_summary.test tests/sql/report_heartbeat.sql
 # Issue 12: the money paths against the worker's late word from the gateway,
 # at every isolation level.
 TESTS += tests/sql/race_refund_outcome.test tests/sql/race_payment_capture.test
