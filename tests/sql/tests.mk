@@ -15,6 +15,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/api_read_plan_cache.sql \
 	tests/sql/api_not_found.sql \
 	tests/sql/api_outbox.sql \
+	tests/sql/api_tracking_refresh.sql \
 	tests/sql/api_worker_support.sql \
 	tests/sql/audit.sql \
 	tests/sql/br_001_min_items.sql \
