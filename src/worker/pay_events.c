@@ -22,6 +22,7 @@
  * (oms_api.gateway_event_outcome), in our words. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,35 @@
 #define SQL_REFUND \
 	"SELECT amount_minor, currency, provider_ref FROM oms_api.refund_to_execute($1::bigint)"
 #define SQL_REFUND_RESULT "SELECT oms_api.refund_result($1::bigint, $2, $3, $4)"
+
+/* [payment] webhook_secret and webhook_tolerance: set by the main thread
+ * whenever the configuration is read (start and SIGHUP: settings_load),
+ * read by the listener's thread under the lock, each request with a
+ * private copy. While a secret is rotated both are listed; once the old
+ * one is removed and the worker reloaded, it is refused. */
+static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
+static char secret_buf[1024];
+static int secret_off[WEBHOOK_MAX_SECRETS];
+static int cfg_nsecrets;
+static long cfg_tolerance_s = 300;
+
+void
+pay_events_configure(const char *list, long tolerance_s)
+{
+	char buf[sizeof secret_buf], *tok, *save = NULL;
+
+	pthread_mutex_lock(&cfg_lock);
+	snprintf(buf, sizeof buf, "%s", list ? list : "");
+	memset(secret_buf, 0, sizeof secret_buf);
+	memcpy(secret_buf, buf, sizeof buf);
+	cfg_nsecrets = 0;
+	for (tok = strtok_r(secret_buf, " \t,", &save); tok && cfg_nsecrets < WEBHOOK_MAX_SECRETS;
+	     tok = strtok_r(NULL, " \t,", &save))
+		secret_off[cfg_nsecrets++] = (int)(tok - secret_buf);
+	cfg_tolerance_s = tolerance_s > 0 ? tolerance_s : 300;
+	pthread_mutex_unlock(&cfg_lock);
+	memset(buf, 0, sizeof buf);
+}
 
 /* A statement of the action; its error becomes the outcome (the savepoint
  * takes it back), unless it says the database is gone or busy. */
@@ -207,8 +237,10 @@ refund_event(struct db *db, const char *type, json_t *obj, char *outcome, size_t
 int
 pay_events_handle(const struct webhook_request *rq, char *reply, size_t replylen)
 {
-	const char *const *secrets;
-	int n = webhook_payment_secrets(rq->wh, &secrets);
+	char sbuf[sizeof secret_buf];
+	const char *secrets[WEBHOOK_MAX_SECRETS];
+	long tolerance_s;
+	int n;
 	enum payment_sig sig;
 	json_error_t jerr;
 	json_t *root = NULL, *obj;
@@ -222,8 +254,17 @@ pay_events_handle(const struct webhook_request *rq, char *reply, size_t replylen
 	char *objs = NULL;
 	int status = 200;
 
+	/* a private copy: a SIGHUP may change the secrets meanwhile */
+	pthread_mutex_lock(&cfg_lock);
+	memcpy(sbuf, secret_buf, sizeof sbuf);
+	n = cfg_nsecrets;
+	for (int i = 0; i < n; i++)
+		secrets[i] = sbuf + secret_off[i];
+	tolerance_s = cfg_tolerance_s;
+	pthread_mutex_unlock(&cfg_lock);
 	sig = payment_webhook_verify(rq->header(rq, "Stripe-Signature"), rq->body, rq->len, secrets, n,
-				     (long long)time(NULL), webhook_tolerance_s(rq->wh));
+				     (long long)time(NULL), tolerance_s);
+	memset(sbuf, 0, sizeof sbuf);
 	if (sig != PAYMENT_SIG_OK) {
 		static const char *const words[] = { "ok", "no Stripe-Signature", "malformed Stripe-Signature",
 						     "signature does not match", "signature too old" };

@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "worker/webhook.h"
 #include "worker/worker.h"
 
 /* The gateway API version the worker was written against (Stripe-Version);
@@ -110,6 +111,10 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 		goto fail;
 	}
 	s->use_syslog = config_get_bool(cfg, "worker", "syslog", false);
+	/* Everything read: the webhook listener's secrets take effect now
+	 * (start, and SIGHUP: the rotated-out secret is refused from the
+	 * next event on; a broken file changed nothing above). */
+	pay_events_configure(s->webhook_secrets, s->webhook_tolerance_s);
 	return OMS_OK;
 fail:
 	config_free(cfg);

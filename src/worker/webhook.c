@@ -28,11 +28,6 @@ struct webhook {
 	char *conninfo;
 	long lock_timeout_ms;
 	struct db *db;
-	char *secret_buf;
-	size_t secret_len;
-	const char *secrets[WEBHOOK_MAX_SECRETS];
-	int nsecrets;
-	long tolerance_s;
 };
 
 /* One request's body, as it arrives. */
@@ -82,19 +77,6 @@ webhook_db_lost(struct webhook *wh)
 {
 	db_close(wh->db);
 	wh->db = NULL;
-}
-
-int
-webhook_payment_secrets(const struct webhook *wh, const char *const **out)
-{
-	*out = wh->secrets;
-	return wh->nsecrets;
-}
-
-long
-webhook_tolerance_s(const struct webhook *wh)
-{
-	return wh->tolerance_s;
 }
 
 static const char *
@@ -229,23 +211,17 @@ webhook_start(const struct webhook_config *cfg, struct oms_error *err)
 	struct webhook *wh;
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
-	char *save = NULL, *tok;
+	bool secrets = cfg->payment_secrets && strspn(cfg->payment_secrets, " \t,") < strlen(cfg->payment_secrets);
 
 	if (!parse_listen(cfg->listen, &ss, &sl)) {
 		oms_fail(err, OMS_CONFIG, "[webhook] listen: not ADDRESS:PORT: %s", cfg->listen);
 		return NULL;
 	}
-	if (!(wh = calloc(1, sizeof *wh)) || !(wh->conninfo = strdup(cfg->conninfo ? cfg->conninfo : "")) ||
-	    !(wh->secret_buf = strdup(cfg->payment_secrets ? cfg->payment_secrets : ""))) {
+	if (!(wh = calloc(1, sizeof *wh)) || !(wh->conninfo = strdup(cfg->conninfo ? cfg->conninfo : ""))) {
 		webhook_stop(wh);
 		oms_fail(err, OMS_NOMEM, "out of memory");
 		return NULL;
 	}
-	wh->secret_len = strlen(wh->secret_buf);
-	for (tok = strtok_r(wh->secret_buf, " ,\t", &save); tok && wh->nsecrets < WEBHOOK_MAX_SECRETS;
-	     tok = strtok_r(NULL, " ,\t", &save))
-		wh->secrets[wh->nsecrets++] = tok;
-	wh->tolerance_s = cfg->tolerance_s > 0 ? cfg->tolerance_s : 300;
 	wh->lock_timeout_ms = cfg->lock_timeout_ms;
 	wh->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 				   (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
@@ -261,7 +237,7 @@ webhook_start(const struct webhook_config *cfg, struct oms_error *err)
 		return NULL;
 	}
 	log_info("webhook listener on %s (POST /webhooks/payment%s)", cfg->listen,
-		 wh->nsecrets ? "" : "; no [payment] webhook_secret: every event is refused");
+		 secrets ? "" : "; no [payment] webhook_secret: every event is refused until one is set and SIGHUP");
 	return wh;
 }
 
@@ -274,9 +250,5 @@ webhook_stop(struct webhook *wh)
 		MHD_stop_daemon(wh->mhd);     /* joins the thread */
 	db_close(wh->db);
 	free(wh->conninfo);
-	if (wh->secret_buf) {
-		memset(wh->secret_buf, 0, wh->secret_len);
-		free(wh->secret_buf);
-	}
 	free(wh);
 }

@@ -50,7 +50,9 @@ struct webhook_config {
 	const char *conninfo;     /* the worker's database */
 	long lock_timeout_ms;
 	/* [payment] webhook_secret: one or more whsec_... (several while a
-	 * secret is rotated), webhook_tolerance (seconds, default 300) */
+	 * secret is rotated), webhook_tolerance (seconds, default 300); only
+	 * for the start's log line: pay_events_configure holds the ones in
+	 * force (SIGHUP changes them) */
 	const char *payment_secrets;
 	long tolerance_s;
 };
@@ -61,11 +63,9 @@ struct webhook *webhook_start(const struct webhook_config *cfg, struct oms_error
 void webhook_stop(struct webhook *wh);
 
 /* For handlers: the listener's database connection (connected on first
- * use, again after it was lost), the payment secrets and tolerance. */
+ * use, again after it was lost). */
 struct db *webhook_db(struct webhook *wh, struct oms_error *err);
 void webhook_db_lost(struct webhook *wh);
-int webhook_payment_secrets(const struct webhook *wh, const char *const **out);
-long webhook_tolerance_s(const struct webhook *wh);
 
 /* One line on stderr from the listener's thread. The log module (log.c)
  * keeps a table of personal data to mask that the loop's thread changes
@@ -76,5 +76,10 @@ void webhook_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* pay_events.c: POST /webhooks/payment */
 int pay_events_handle(const struct webhook_request *rq, char *reply, size_t replylen);
+/* [payment] webhook_secret (one or more, separated by blanks or commas)
+ * and webhook_tolerance: called by settings_load each time the
+ * configuration is read (start, SIGHUP); the listener reads them under a
+ * lock, so a reload takes effect with the next event. */
+void pay_events_configure(const char *secrets, long tolerance_s);
 
 #endif
