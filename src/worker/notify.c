@@ -365,8 +365,10 @@ notify_job_start(struct job *jb)
 	mc.job_id = jb->id;
 	mc.message_key = key;
 	mc.now = time(NULL);
-	/* libcurl (before 8.13) cannot send BODY=8BITMIME: the body stays
-	 * quoted-printable, 7-bit clean for every relay. */
+	/* Never BODY=8BITMIME: Debian 12's libcurl (7.88) cannot add a
+	 * parameter to MAIL FROM, and an 8bit body without it breaks RFC
+	 * 6152. The body stays quoted-printable, 7-bit clean for every relay
+	 * (a departure from issue 12 that oms-worker(8) MAIL states). */
 	mc.eightbit = false;
 	mc.smtputf8 = relay_caps.smtputf8;
 	st = mail_build(ev, payload, strlen(payload), &mc, &cfg->mail, &jb->msg, &e);
