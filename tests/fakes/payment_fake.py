@@ -529,7 +529,8 @@ def send_webhook(req):
     Stripe-Signature: t=TIMESTAMP,v1=HMAC-SHA256(secret, "TIMESTAMP." + body).
     req: {"url", "event", "secret" (or "secrets": several v1), "timestamp"
     (default now), "signature" (a header to send as is: forged)}.
-    Returns {"status", "body"} of the listener's answer."""
+    Returns {"status", "body"} of the listener's answer and "sent_at", the
+    wall-clock time (seconds since the epoch) the POST began."""
     import hashlib
     import hmac
     import urllib.error
@@ -541,13 +542,15 @@ def send_webhook(req):
         "v1=" + hmac.new(s.encode(), b"%d." % ts + body, hashlib.sha256).hexdigest() for s in secrets))
     r = urllib.request.Request(req["url"], data=body, method="POST",
                                headers={"Content-Type": "application/json", "Stripe-Signature": sig})
+    sent_at = time.time()
     try:
         with urllib.request.urlopen(r, timeout=10) as resp:
-            return {"status": resp.status, "body": resp.read().decode("utf-8", "replace")}
+            return {"status": resp.status, "body": resp.read().decode("utf-8", "replace"),
+                    "sent_at": sent_at}
     except urllib.error.HTTPError as e:
-        return {"status": e.code, "body": e.read().decode("utf-8", "replace")}
+        return {"status": e.code, "body": e.read().decode("utf-8", "replace"), "sent_at": sent_at}
     except OSError as e:
-        return {"status": 0, "body": str(e)}
+        return {"status": 0, "body": str(e), "sent_at": sent_at}
 
 
 def main():

@@ -34,7 +34,8 @@ Admin API (HTTP, JSON, 127.0.0.1, port in FILE2):
                            "by_event": {event: distinct ids},
                            "per_order": {order: {event: distinct ids}}, ...}
   GET  /_admin/messages   [{message_id, mail_from, rcpt, subject, event, order,
-                            headers, body}]
+                            headers, body, received_at (seconds since the
+                            epoch, when the message was accepted)}]
   POST /_admin/faults     {"mode": "451"|"550"|"close"|"stall"|"lost"|"530"|
                                    "503"|"554connect"|"slow250"|null,
                            "fail_rate": 0.3, "seed": 1, "kinds": [...],
@@ -165,7 +166,7 @@ class State:
                "to": str(dmsg.get("To", "")), "from": str(dmsg.get("From", "")),
                "reply_to": str(dmsg.get("Reply-To", "")),
                "body": text, "html": html, "params": params, "defects": defects,
-               "size": len(data)}
+               "size": len(data), "received_at": time.time()}
         with self.lock:
             self.defects += len(defects)
             dup = mid in self.seen
