@@ -564,7 +564,8 @@ GRANT EXECUTE ON FUNCTION oms_api.tracker_poll_failed(bigint,text) TO oms_worker
 -- lost_shipment_days is lost: its review says so (reason 'lost'), and its
 -- seller's fulfilment staff see it on their review list. Shipments without
 -- an active tracker (an untracked carrier, tracking ended) are never
--- flagged. Returns how many it flagged (stuck, or found lost).
+-- flagged. Returns how many shipments it put on the list or found lost
+-- (each once).
 CREATE OR REPLACE FUNCTION oms_api.flag_stuck_shipments() RETURNS int
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
 AS $$
@@ -619,7 +620,9 @@ BEGIN
 		END IF;
 		UPDATE oms.shipment s SET flagged = true, flagged_at = coalesce(s.flagged_at, clock_timestamp())
 		WHERE s.id = r.id;
-		v_n := v_n + 1;
+		IF NOT r.id = ANY (v_ids) THEN
+			v_n := v_n + 1;                   -- each shipment counted once
+		END IF;
 	END LOOP;
 	RETURN v_n;
 END
