@@ -210,9 +210,11 @@ CREATE TABLE oms.orders (
     delivered_at timestamp with time zone,
     cancelled_at timestamp with time zone,
     version bigint DEFAULT 0 NOT NULL,
+    service_level text DEFAULT 'ground'::text NOT NULL,
     CONSTRAINT orders_cancelled_at CHECK (((status = 'CANCELLED'::text) = (cancelled_at IS NOT NULL))),
     CONSTRAINT orders_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT orders_id_check CHECK ((id >= 1000000)),
+    CONSTRAINT orders_service_level_check CHECK ((service_level = ANY (ARRAY['economy'::text, 'ground'::text, 'express'::text, 'overnight'::text]))),
     CONSTRAINT orders_shipping_minor_check CHECK ((shipping_minor >= 0)),
     CONSTRAINT orders_subtotal_minor_check CHECK ((subtotal_minor >= 0)),
     CONSTRAINT orders_total_positive CHECK (((subtotal_minor + shipping_minor) > 0))
@@ -373,7 +375,7 @@ BEGIN
 	UPDATE oms.shipment_review r
 	SET decision = 'resolved', decided_by = 'carrier scan', decided_at = clock_timestamp(),
 	    note = format('the carrier scanned the parcel again (%s)', p_status)
-	WHERE r.shipment_id = v_ship.id AND r.decided_at IS NULL AND r.reason = 'stuck';
+	WHERE r.shipment_id = v_ship.id AND r.decided_at IS NULL AND r.reason IN ('stuck', 'lost');
 	IF v_map.ends_tracking THEN
 		UPDATE oms.tracker t SET active = false WHERE t.shipment_id = v_ship.id;
 	END IF;
@@ -1020,6 +1022,17 @@ BEGIN
 	        CASE WHEN p_approval = 'approved' THEN session_user END,
 	        CASE WHEN p_approval IN ('auto', 'approved') THEN clock_timestamp() END)
 	RETURNING id, idempotency_key INTO v_id, v_key;
+	-- A payment only authorised, whose capture the worker has not claimed
+	-- yet (issue 12): this money is never taken. The capture claim
+	-- (oms_api.payment_capture_claim) leaves it out (amount_to_capture)
+	-- or cancels the payment intent when nothing is left; refunds granted
+	-- after the claim are refunded once the capture is done. Decided here,
+	-- under the order's lock, as the claim is: the two never overlap.
+	UPDATE oms.refund r SET released = true
+	WHERE r.id = v_id
+	  AND EXISTS (SELECT 1 FROM oms.payment p
+	              WHERE p.order_id = p_order.id AND p.status = 'verified' AND p.captured = false
+	                AND p.capture_minor IS NULL AND p.provider_ref NOT LIKE 'ch\_%');
 	IF p_approval IN ('auto', 'approved') THEN
 		PERFORM oms.enqueue('refund', 'refund:' || v_id, p_order.id, v_id,
 			jsonb_build_object('refund_id', v_id, 'order_no', p_order.order_no, 'amount_minor', p_amount,
@@ -1306,7 +1319,7 @@ ALTER TABLE oms.seller OWNER TO oms_owner;
 
 CREATE FUNCTION oms.order_estimate(p_order_id bigint) RETURNS date
     LANGUAGE sql STABLE
-    RETURN (SELECT oms.delivery_estimate((clock_timestamp())::date, s.handling_days, (SELECT c.code FROM oms.carrier c WHERE c.active ORDER BY c.code LIMIT 1), 'ground'::text, (o.ship_to ->> 'country'::text), (o.ship_to ->> 'postal_code'::text)) AS delivery_estimate FROM (oms.orders o JOIN oms.seller s ON ((s.id = o.seller_id))) WHERE (o.id = order_estimate.p_order_id));
+    RETURN (SELECT oms.delivery_estimate((clock_timestamp())::date, s.handling_days, (SELECT c.code FROM oms.carrier c WHERE c.active ORDER BY c.code LIMIT 1), o.service_level, (o.ship_to ->> 'country'::text), (o.ship_to ->> 'postal_code'::text)) AS delivery_estimate FROM (oms.orders o JOIN oms.seller s ON ((s.id = o.seller_id))) WHERE (o.id = order_estimate.p_order_id));
 
 
 ALTER FUNCTION oms.order_estimate(p_order_id bigint) OWNER TO oms_owner;
@@ -1578,8 +1591,11 @@ CREATE TABLE oms.payment (
     captured boolean,
     captured_at timestamp with time zone,
     previous_refs text[] DEFAULT '{}'::text[] NOT NULL,
+    capture_minor bigint,
+    capture_claimed_at timestamp with time zone,
     CONSTRAINT payment_amount_minor_check CHECK ((amount_minor >= 0)),
     CONSTRAINT payment_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT payment_capture_minor_check CHECK ((capture_minor >= 0)),
     CONSTRAINT payment_check CHECK (((status = 'verified'::text) = (verified_at IS NOT NULL))),
     CONSTRAINT payment_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT payment_gateway_status_check CHECK ((gateway_status ~ '^[a-z_]{1,40}$'::text)),
@@ -1617,6 +1633,7 @@ CREATE TABLE oms.refund (
     key_generation integer DEFAULT 0 NOT NULL,
     checks integer DEFAULT 0 NOT NULL,
     settled_note text,
+    released boolean DEFAULT false NOT NULL,
     CONSTRAINT refund_amount_minor_check CHECK ((amount_minor > 0)),
     CONSTRAINT refund_approval_check CHECK ((approval = ANY (ARRAY['auto'::text, 'pending'::text, 'approved'::text, 'rejected'::text]))),
     CONSTRAINT refund_check CHECK (((status = 'not_sent'::text) OR (approval = ANY (ARRAY['auto'::text, 'approved'::text])))),
@@ -1656,6 +1673,37 @@ CREATE FUNCTION oms.refundable_settled_minor(p_order_id bigint) RETURNS bigint
 
 
 ALTER FUNCTION oms.refundable_settled_minor(p_order_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: refunds_released(oms.orders, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.refunds_released(p_order oms.orders, p_message text) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+	v_n int := 0;
+	v_r oms.refund;
+BEGIN
+	FOR v_r IN
+		UPDATE oms.refund r
+		SET status = 'succeeded', executed_at = clock_timestamp(), last_message = left(p_message, 500)
+		WHERE r.order_id = p_order.id AND r.released AND r.status = 'not_sent'
+		  AND r.approval IN ('auto', 'approved')
+		RETURNING r.*
+	LOOP
+		PERFORM oms.enqueue('mail', format('mail:refund_succeeded:%s', v_r.id), p_order.id, v_r.id,
+			jsonb_build_object('template', 'refund_succeeded', 'order_no', p_order.order_no,
+			                   'refund_id', v_r.id, 'amount_minor', v_r.amount_minor,
+			                   'currency', v_r.currency));
+		v_n := v_n + 1;
+	END LOOP;
+	RETURN v_n;
+END
+$$;
+
+
+ALTER FUNCTION oms.refunds_released(p_order oms.orders, p_message text) OWNER TO oms_owner;
 
 --
 -- Name: refuse(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -1741,7 +1789,6 @@ BEGIN
 	SELECT * INTO v_old FROM oms.report_cancel WHERE cancellation_id = p_id FOR UPDATE;
 	SELECT * INTO v_new FROM oms.report_cancel_live WHERE cancellation_id = p_id;
 	IF v_old.cancellation_id IS NOT NULL THEN
-		v_new.requester_role := v_old.requester_role;      -- who asked, as they were then
 		IF v_old IS NOT DISTINCT FROM v_new THEN
 			UPDATE oms.report_cancel SET cancellation_id = cancellation_id WHERE cancellation_id = p_id;
 			RETURN;
@@ -1990,6 +2037,12 @@ BEGIN
 	TRUNCATE oms.report_order, oms.report_cancel, oms.report_refund,
 		oms.report_day, oms.report_cancel_day, oms.report_refund_day,
 		oms.report_month, oms.report_cancel_month, oms.report_refund_month;
+	-- cancellations loaded with the triggers off: their requester's role
+	-- now is frozen (the others keep the role of their time)
+	INSERT INTO oms.cancellation_requester (cancellation_id, role)
+	SELECT c.id, coalesce(s.role, 'other')
+	FROM oms.cancellation c LEFT JOIN oms.staff s ON s.login = c.requested_by
+	WHERE NOT EXISTS (SELECT 1 FROM oms.cancellation_requester q WHERE q.cancellation_id = c.id);
 	INSERT INTO oms.report_order SELECT * FROM oms.report_order_live;
 	INSERT INTO oms.report_cancel SELECT * FROM oms.report_cancel_live;
 	INSERT INTO oms.report_refund SELECT * FROM oms.report_refund_live;
@@ -2161,6 +2214,12 @@ BEGIN
 	WHEN 'shipment_event' THEN
 		PERFORM oms.report_order_refresh((SELECT s.order_id FROM oms.shipment s WHERE s.id = NEW.shipment_id));
 	WHEN 'cancellation' THEN
+		IF TG_OP = 'INSERT' THEN
+			-- who asked, as they are now: kept, whatever becomes of their role
+			INSERT INTO oms.cancellation_requester (cancellation_id, role)
+			VALUES (NEW.id, coalesce((SELECT s.role FROM oms.staff s WHERE s.login = NEW.requested_by), 'other'))
+			ON CONFLICT (cancellation_id) DO NOTHING;
+		END IF;
 		PERFORM oms.report_cancel_refresh(NEW.id);
 		PERFORM oms.report_order_refresh(NEW.order_id);      -- order accuracy
 	WHEN 'cancellation_line' THEN
@@ -2898,7 +2957,9 @@ BEGIN
 	    captured = coalesce(p_captured, true),
 	    captured_at = CASE WHEN coalesce(p_captured, true) THEN clock_timestamp() END
 	WHERE p.order_id = v_order.id;
-	IF NOT coalesce(p_captured, true) AND v_order.status <> 'CANCELLED' THEN
+	-- a cancelled order's authorisation too: its capture claim finds
+	-- nothing owed and cancels the payment intent
+	IF NOT coalesce(p_captured, true) THEN
 		PERFORM oms.enqueue('payment_capture', format('payment_capture:%s:%s', p_order_no, p_provider_ref),
 			v_order.id, NULL, jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
 			                                     'amount_minor', p_amount_minor));
@@ -2974,7 +3035,7 @@ ALTER FUNCTION oms_api.customer_card(p_customer_id bigint) OWNER TO oms_owner;
 -- Name: customer_orders(bigint, text, date, date, timestamp with time zone, bigint, integer); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
-CREATE FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text DEFAULT NULL::text, p_from date DEFAULT NULL::date, p_to date DEFAULT NULL::date, p_after_placed timestamp with time zone DEFAULT NULL::timestamp with time zone, p_after_no bigint DEFAULT NULL::bigint, p_limit integer DEFAULT 50) RETURNS TABLE(order_no bigint, placed_at timestamp with time zone, status text, seller_name text, items integer, total_minor bigint, currency text)
+CREATE FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text DEFAULT NULL::text, p_from date DEFAULT NULL::date, p_to date DEFAULT NULL::date, p_after_placed timestamp with time zone DEFAULT NULL::timestamp with time zone, p_after_no bigint DEFAULT NULL::bigint, p_limit integer DEFAULT 50) RETURNS TABLE(order_no bigint, placed_at timestamp with time zone, status text, seller_name text, items integer, total_minor bigint, currency text, stuck boolean)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
@@ -2982,16 +3043,35 @@ CREATE FUNCTION oms_api.customer_orders(p_customer_id bigint, p_status text DEFA
 #variable_conflict use_column
 DECLARE
 	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
+	v_statuses text[];
 BEGIN
+	v_statuses := CASE
+		WHEN p_status IS NULL THEN NULL
+		WHEN p_status = 'open' THEN
+			ARRAY['PENDING', 'CONFIRMED', 'SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERY_EXCEPTION']
+		WHEN p_status = 'shipped_not_delivered' THEN
+			ARRAY['SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERY_EXCEPTION']
+		WHEN p_status = 'cancelled' THEN ARRAY['CANCELLED']
+		WHEN EXISTS (SELECT 1 FROM oms.order_status s WHERE s.status = p_status) THEN ARRAY[p_status]
+	END;
+	IF p_status IS NOT NULL AND v_statuses IS NULL THEN
+		RAISE EXCEPTION 'unknown order status or group "%"', left(p_status, 40) USING ERRCODE = '22023',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status',
+				'value', left(p_status, 40),
+				'allowed', (SELECT jsonb_agg(s.status ORDER BY s.sort) FROM oms.order_status s)
+				           || '["open", "shipped_not_delivered", "cancelled"]'::jsonb));
+	END IF;
 	IF p_after_placed IS NULL THEN
 		RETURN QUERY
 		SELECT o.order_no, o.placed_at, o.status, s.name,
-		       (SELECT sum(i.qty - i.cancelled_qty)::int FROM oms.order_item i WHERE i.order_id = o.id),
-		       o.total_minor, o.currency::text
+		       (SELECT sum(CASE WHEN o.status = 'CANCELLED' THEN i.qty ELSE i.qty - i.cancelled_qty END)::int
+		        FROM oms.order_item i WHERE i.order_id = o.id),
+		       o.total_minor, o.currency::text,
+		       EXISTS (SELECT 1 FROM oms.shipment sh WHERE sh.order_id = o.id AND sh.flagged)
 		FROM oms.orders o
 		JOIN oms.seller s ON s.id = o.seller_id
 		WHERE o.customer_id = p_customer_id
-		  AND (p_status IS NULL OR o.status = p_status)
+		  AND (v_statuses IS NULL OR o.status = ANY (v_statuses))
 		  AND (p_from IS NULL OR o.placed_at >= p_from)
 		  AND (p_to IS NULL OR o.placed_at < p_to + 1)
 		ORDER BY o.placed_at DESC, o.order_no DESC
@@ -2999,12 +3079,14 @@ BEGIN
 	ELSE
 		RETURN QUERY
 		SELECT o.order_no, o.placed_at, o.status, s.name,
-		       (SELECT sum(i.qty - i.cancelled_qty)::int FROM oms.order_item i WHERE i.order_id = o.id),
-		       o.total_minor, o.currency::text
+		       (SELECT sum(CASE WHEN o.status = 'CANCELLED' THEN i.qty ELSE i.qty - i.cancelled_qty END)::int
+		        FROM oms.order_item i WHERE i.order_id = o.id),
+		       o.total_minor, o.currency::text,
+		       EXISTS (SELECT 1 FROM oms.shipment sh WHERE sh.order_id = o.id AND sh.flagged)
 		FROM oms.orders o
 		JOIN oms.seller s ON s.id = o.seller_id
 		WHERE o.customer_id = p_customer_id
-		  AND (p_status IS NULL OR o.status = p_status)
+		  AND (v_statuses IS NULL OR o.status = ANY (v_statuses))
 		  AND (p_from IS NULL OR o.placed_at >= p_from)
 		  AND (p_to IS NULL OR o.placed_at < p_to + 1)
 		  AND (o.placed_at, o.order_no) < (p_after_placed, coalesce(p_after_no, 0))
@@ -3122,19 +3204,62 @@ BEGIN
 	       'refunds', NULL::text, 'oms_api.refunds(''failed'')'
 	FROM oms.refund r WHERE r.status = 'failed';
 
-	-- the worker: no heartbeat is recorded; what there is: its sessions, the
-	-- latest job activity, and the breaker state it writes on a job it did
-	-- not try ("<service> circuit open, not tried")
+	-- the worker: its heartbeat (oms.worker_heartbeat, written by every
+	-- oms-worker every heartbeat_interval seconds and when a breaker
+	-- changes state), flagged when no running worker has beaten for three
+	-- intervals (at least 2 minutes); the breakers' states as the freshest
+	-- heartbeat of each running worker says; its sessions and jobs
+	RETURN QUERY
+	SELECT 'worker', 'worker_heartbeat', 'Last worker heartbeat',
+	       round(extract(epoch FROM v_now - max(h.beat_at))), NULL::numeric, 's',
+	       (SELECT string_agg(format('%s %s, pid %s, %s', h2.worker_id, h2.state, h2.pid, h2.host),
+	                          '; ' ORDER BY h2.beat_at DESC)
+	        FROM oms.worker_heartbeat h2 WHERE h2.beat_at > v_now - interval '7 days'),
+	       NULL::text
+	FROM oms.worker_heartbeat h;
+	RETURN QUERY
+	SELECT 'worker', 'worker_heartbeat_missing', 'Worker heartbeat missing',
+	       CASE WHEN f.fresh > 0 THEN 0 ELSE 1 END::numeric, NULL::numeric, 'alert',
+	       CASE WHEN f.fresh > 0 THEN format('%s worker(s) beating', f.fresh)
+	            WHEN f.last_run IS NOT NULL
+	                 THEN format('no heartbeat for %s min', floor(extract(epoch FROM v_now - f.last_run) / 60))
+	            WHEN f.last_any IS NOT NULL
+	                 THEN format('no worker running (stopped %s min ago)',
+	                             floor(extract(epoch FROM v_now - f.last_any) / 60))
+	            ELSE 'no heartbeat ever recorded' END,
+	       NULL::text
+	FROM (SELECT count(*) FILTER (WHERE h.state <> 'stopped'
+	                                AND h.beat_at > v_now - greatest(3 * h.interval_s, 120) * interval '1 second') AS fresh,
+	             max(h.beat_at) FILTER (WHERE h.state <> 'stopped') AS last_run,
+	             max(h.beat_at) AS last_any
+	      FROM oms.worker_heartbeat h) f;
+	RETURN QUERY
+	WITH b AS (
+		SELECT e ->> 'name' AS name, e ->> 'state' AS state, (e ->> 'failures')::bigint AS failures,
+		       (e ->> 'retry_in_ms')::bigint AS retry_ms, h.worker_id
+		FROM oms.worker_heartbeat h, jsonb_array_elements(h.breakers) e
+		WHERE h.state <> 'stopped' AND h.beat_at > v_now - greatest(3 * h.interval_s, 120) * interval '1 second'
+	), n AS (
+		SELECT x.name FROM (VALUES ('payment'), ('smtp')) x(name)
+		UNION SELECT b.name FROM b
+	)
+	SELECT 'worker', 'breaker_' || n.name, 'Circuit breaker: ' || n.name,
+	       CASE WHEN count(b.worker_id) = 0 THEN NULL
+	            ELSE count(*) FILTER (WHERE b.state <> 'closed') END::numeric,
+	       NULL::numeric, 'open',
+	       coalesce(string_agg(format('%s %s', b.worker_id,
+	                                  CASE b.state WHEN 'closed' THEN 'closed'
+	                                  WHEN 'open' THEN format('open, retry %s s, %s failures',
+	                                                         ceil(b.retry_ms / 1000.0), b.failures)
+	                                  ELSE format('half-open, %s failures', b.failures) END),
+	                           '; ' ORDER BY b.worker_id) FILTER (WHERE b.worker_id IS NOT NULL),
+	                'no fresh heartbeat'),
+	       NULL::text
+	FROM n LEFT JOIN b ON b.name = n.name
+	GROUP BY n.name ORDER BY n.name;
 	RETURN QUERY
 	SELECT 'worker', 'worker_sessions', 'Worker sessions connected', count(*)::numeric, NULL::numeric, 'sessions',
 	       string_agg(DISTINCT a.application_name, ', '), NULL::text
-	FROM pg_stat_activity a
-	WHERE a.datname = current_database() AND a.backend_type = 'client backend'
-	  AND pg_has_role(a.usename, 'oms_worker', 'USAGE') AND NOT pg_has_role(a.usename, 'oms_admin', 'USAGE');
-	RETURN QUERY
-	SELECT 'worker', 'worker_last_seen', 'Worker session last active',
-	       round(extract(epoch FROM v_now - max(coalesce(a.state_change, a.backend_start)))), NULL::numeric, 's',
-	       NULL::text, NULL::text
 	FROM pg_stat_activity a
 	WHERE a.datname = current_database() AND a.backend_type = 'client backend'
 	  AND pg_has_role(a.usename, 'oms_worker', 'USAGE') AND NOT pg_has_role(a.usename, 'oms_admin', 'USAGE');
@@ -3144,14 +3269,6 @@ BEGIN
 	       'oms_api.jobs()'
 	FROM oms.outbox o
 	WHERE o.id > (SELECT coalesce(max(x.id), 0) - 1000 FROM oms.outbox x) AND o.status IN ('running', 'done', 'dead');
-	RETURN QUERY
-	SELECT 'worker', 'breaker_' || b.svc, 'Circuit breaker: ' || b.svc,
-	       CASE WHEN m.last_error LIKE b.svc || ' circuit open%' THEN 1 ELSE 0 END::numeric, NULL::numeric, 'open',
-	       coalesce(m.last_error, 'closed or unknown (no job waits on it)'), NULL::text
-	FROM (VALUES ('payment'), ('smtp')) b(svc)
-	LEFT JOIN LATERAL (SELECT o.last_error FROM oms.outbox o
-	                   WHERE o.status = 'ready' AND o.last_error LIKE b.svc || ' circuit %'
-	                   ORDER BY o.updated_at DESC LIMIT 1) m ON true;
 
 	-- staff sessions by role (pg_stat_activity; application_name in detail)
 	RETURN QUERY
@@ -3358,6 +3475,8 @@ DECLARE
 	v_role constant text := oms.begin_action('flag_stuck_shipments', 'worker', 'admin');
 	v_cutoff constant timestamptz :=
 		clock_timestamp() - make_interval(hours => oms.policy_get('stuck_shipment_hours')::int);
+	v_lost_cutoff constant timestamptz :=
+		clock_timestamp() - make_interval(days => coalesce(oms.policy_get('lost_shipment_days'), '7')::int);
 	v_ids bigint[];
 	v_n int := 0;
 	r record;
@@ -3377,6 +3496,36 @@ BEGIN
 		v_n := v_n + 1;
 		PERFORM oms.review_open(r.id, 'stuck', r.since);
 	END LOOP;
+
+	-- Lost: silent for lost_shipment_days. The open stuck review becomes a
+	-- lost one (the audit log keeps the change), or a lost review opens;
+	-- once per silence (a review of it opened since the last scan is
+	-- enough). An open exception review stays as it is.
+	FOR r IN
+		SELECT s.id, coalesce(s.last_event_at, s.shipped_at) AS since
+		FROM oms.shipment s JOIN oms.tracker t ON t.shipment_id = s.id
+		WHERE s.status NOT IN ('delivered', 'return_to_sender', 'cancelled') AND t.active
+		  AND coalesce(s.last_event_at, s.shipped_at) < v_lost_cutoff
+		  AND NOT EXISTS (SELECT 1 FROM oms.shipment_review x
+		                  WHERE x.shipment_id = s.id AND x.reason = 'lost'
+		                    AND x.opened_at >= coalesce(s.last_event_at, s.shipped_at))
+		ORDER BY s.id
+		FOR UPDATE OF s SKIP LOCKED
+	LOOP
+		UPDATE oms.shipment_review x SET reason = 'lost'
+		WHERE x.shipment_id = r.id AND x.decided_at IS NULL AND x.reason = 'stuck';
+		IF NOT FOUND THEN
+			INSERT INTO oms.shipment_review (shipment_id, reason, last_scan_at)
+			VALUES (r.id, 'lost', r.since)
+			ON CONFLICT (shipment_id) WHERE decided_at IS NULL DO NOTHING;
+			CONTINUE WHEN NOT FOUND;
+		END IF;
+		UPDATE oms.shipment s SET flagged = true, flagged_at = coalesce(s.flagged_at, clock_timestamp())
+		WHERE s.id = r.id;
+		IF NOT r.id = ANY (v_ids) THEN
+			v_n := v_n + 1;                   -- each shipment counted once
+		END IF;
+	END LOOP;
 	RETURN v_n;
 END
 $$;
@@ -3385,26 +3534,47 @@ $$;
 ALTER FUNCTION oms_api.flag_stuck_shipments() OWNER TO oms_owner;
 
 --
--- Name: fulfilment_queue(boolean); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+-- Name: fulfilment_queue(boolean, text, text, integer); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
-CREATE FUNCTION oms_api.fulfilment_queue(p_late_only boolean DEFAULT false) RETURNS TABLE(order_no bigint, seller text, confirmed_at timestamp with time zone, ship_by timestamp with time zone, minutes_left integer, late boolean, units bigint, country text, handling_days integer)
-    LANGUAGE sql STABLE
+CREATE FUNCTION oms_api.fulfilment_queue(p_late_only boolean DEFAULT false, p_service_level text DEFAULT NULL::text, p_promise text DEFAULT NULL::text, p_limit integer DEFAULT NULL::integer) RETURNS TABLE(order_no bigint, seller text, confirmed_at timestamp with time zone, ship_by timestamp with time zone, minutes_left integer, late boolean, units bigint, country text, handling_days integer, service_level text)
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+	v_now constant timestamptz := clock_timestamp();
+BEGIN
+	-- (the caller's rights: RAISE here, oms.raise_error is not theirs)
+	IF p_promise IS NOT NULL AND p_promise NOT IN ('all', 'late', 'soon', 'ontime') THEN
+		RAISE EXCEPTION '"%" is not a promise filter (all, late, soon, ontime)', left(p_promise, 40)
+			USING ERRCODE = '22023', DETAIL = '{"rule": "queue_filter", "field": "promise"}';
+	END IF;
+	IF p_service_level IS NOT NULL AND p_service_level NOT IN ('economy', 'ground', 'express', 'overnight') THEN
+		RAISE EXCEPTION '"%" is not a service level (economy, ground, express, overnight)', left(p_service_level, 40)
+			USING ERRCODE = '22023', DETAIL = '{"rule": "queue_filter", "field": "service_level"}';
+	END IF;
+	RETURN QUERY
 	SELECT o.order_no, se.name, o.confirmed_at, o.confirmed_at + interval '24 hours',
-	       floor(extract(epoch FROM o.confirmed_at + interval '24 hours' - clock_timestamp()) / 60)::int,
-	       o.confirmed_at + interval '24 hours' < clock_timestamp(),
-	       (SELECT sum(i.qty - i.cancelled_qty) FROM oms.order_item i WHERE i.order_id = o.id),
-	       o.ship_to ->> 'country', se.handling_days
+	       floor(extract(epoch FROM o.confirmed_at + interval '24 hours' - v_now) / 60)::int,
+	       o.confirmed_at < v_now - interval '24 hours',
+	       (SELECT sum(i.qty - i.cancelled_qty) FROM oms.order_item i WHERE i.order_id = o.id)::bigint,
+	       o.ship_to ->> 'country', se.handling_days, o.service_level
 	FROM oms.orders o JOIN oms.seller se ON se.id = o.seller_id
 	WHERE o.status = 'CONFIRMED'
-	  AND (NOT p_late_only OR o.confirmed_at + interval '24 hours' < clock_timestamp())
+	  AND (NOT p_late_only OR o.confirmed_at < v_now - interval '24 hours')
+	  AND (p_service_level IS NULL OR o.service_level = p_service_level)
+	  AND CASE coalesce(p_promise, 'all')
+	      WHEN 'late' THEN o.confirmed_at < v_now - interval '24 hours'
+	      WHEN 'soon' THEN o.confirmed_at >= v_now - interval '24 hours' AND o.confirmed_at < v_now - interval '20 hours'
+	      WHEN 'ontime' THEN o.confirmed_at >= v_now - interval '20 hours'
+	      ELSE true END
 	ORDER BY o.confirmed_at NULLS FIRST, o.id
+	LIMIT p_limit;
+END
 $$;
 
 
-ALTER FUNCTION oms_api.fulfilment_queue(p_late_only boolean) OWNER TO oms_owner;
+ALTER FUNCTION oms_api.fulfilment_queue(p_late_only boolean, p_service_level text, p_promise text, p_limit integer) OWNER TO oms_owner;
 
 --
 -- Name: gateway_event_outcome(text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -3600,7 +3770,7 @@ ALTER FUNCTION oms_api.label_request(p_order_no bigint) OWNER TO oms_owner;
 -- Name: lookup(text, text, integer, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
-CREATE FUNCTION oms_api.lookup(p_kind text, p_query text, p_limit integer DEFAULT 50, p_after text DEFAULT NULL::text) RETURNS TABLE(kind text, order_no bigint, customer_id bigint, full_name text, email text, phone text, status text, placed_at timestamp with time zone, total_minor bigint, currency text, sort_key text)
+CREATE FUNCTION oms_api.lookup(p_kind text, p_query text, p_limit integer DEFAULT 50, p_after text DEFAULT NULL::text) RETURNS TABLE(kind text, order_no bigint, customer_id bigint, full_name text, email text, phone text, status text, placed_at timestamp with time zone, total_minor bigint, currency text, sort_key text, city text, last_order_at timestamp with time zone, stuck boolean)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
@@ -3653,14 +3823,16 @@ BEGIN
 		END IF;
 		RETURN QUERY
 		SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
-		       o.total_minor, o.currency::text, o.order_no::text
+		       o.total_minor, o.currency::text, o.order_no::text, NULL::text, NULL::timestamptz,
+		       EXISTS (SELECT 1 FROM oms.shipment sh WHERE sh.order_id = o.id AND sh.flagged)
 		FROM oms.orders o JOIN oms.customer c ON c.id = o.customer_id
 		WHERE o.order_no = v_q::bigint;
 
 	WHEN 'tracking' THEN
 		RETURN QUERY
 		SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
-		       o.total_minor, o.currency::text, o.order_no::text
+		       o.total_minor, o.currency::text, o.order_no::text, NULL::text, NULL::timestamptz,
+		       EXISTS (SELECT 1 FROM oms.shipment sh WHERE sh.order_id = o.id AND sh.flagged)
 		FROM oms.shipment s
 		JOIN oms.orders o ON o.id = s.order_id
 		JOIN oms.customer c ON c.id = o.customer_id
@@ -3671,7 +3843,9 @@ BEGIN
 		IF p_after IS NULL THEN                -- an exact hit wins outright
 			RETURN QUERY
 			SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
-			       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email)
+			       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email),
+		       (SELECT a.city FROM oms.address a WHERE a.customer_id = c.id ORDER BY a.is_default DESC, a.id LIMIT 1),
+		       (SELECT max(lo.placed_at) FROM oms.orders lo WHERE lo.customer_id = c.id), NULL::boolean
 			FROM oms.customer c WHERE lower(c.email) = v_key;
 			IF FOUND THEN
 				RETURN;
@@ -3681,7 +3855,9 @@ BEGIN
 		-- serves it even with a generic plan
 		RETURN QUERY
 		SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
-		       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email)
+		       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email),
+		       (SELECT a.city FROM oms.address a WHERE a.customer_id = c.id ORDER BY a.is_default DESC, a.id LIMIT 1),
+		       (SELECT max(lo.placed_at) FROM oms.orders lo WHERE lo.customer_id = c.id), NULL::boolean
 		FROM oms.customer c
 		WHERE lower(c.email) ~>=~ v_key AND lower(c.email) ~<~ (v_key || chr(1114111))
 		  AND (p_after IS NULL OR lower(c.email) ~>~ p_after)
@@ -3695,7 +3871,9 @@ BEGIN
 		END IF;
 		RETURN QUERY
 		SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
-		       NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0')
+		       NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0'),
+		       (SELECT a.city FROM oms.address a WHERE a.customer_id = c.id ORDER BY a.is_default DESC, a.id LIMIT 1),
+		       (SELECT max(lo.placed_at) FROM oms.orders lo WHERE lo.customer_id = c.id), NULL::boolean
 		FROM oms.customer c
 		WHERE c.phone = v_phone
 		  AND (p_after IS NULL OR lpad(c.id::text, 19, '0') > p_after)
@@ -3729,7 +3907,9 @@ BEGIN
 		IF v_n <= c_name_few THEN
 			RETURN QUERY
 			SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
-			       NULL::timestamptz, NULL::bigint, NULL::text, x.k
+			       NULL::timestamptz, NULL::bigint, NULL::text, x.k,
+			       (SELECT a.city FROM oms.address a WHERE a.customer_id = x.id ORDER BY a.is_default DESC, a.id LIMIT 1),
+			       (SELECT max(lo.placed_at) FROM oms.orders lo WHERE lo.customer_id = x.id), NULL::boolean
 			FROM (SELECT c.id, c.full_name, c.email, c.phone,
 			             to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
 			             to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
@@ -3763,7 +3943,9 @@ BEGIN
 		END LOOP;
 		RETURN QUERY
 		SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
-		       NULL::timestamptz, NULL::bigint, NULL::text, x.k
+		       NULL::timestamptz, NULL::bigint, NULL::text, x.k,
+		       (SELECT a.city FROM oms.address a WHERE a.customer_id = x.id ORDER BY a.is_default DESC, a.id LIMIT 1),
+		       (SELECT max(lo.placed_at) FROM oms.orders lo WHERE lo.customer_id = x.id), NULL::boolean
 		FROM unnest(v_ids, v_names, v_emails, v_phones, v_keys) AS x(id, full_name, email, phone, k)
 		ORDER BY x.k
 		LIMIT v_limit;
@@ -4230,6 +4412,88 @@ $$;
 ALTER FUNCTION oms_api.payment_by_ref(p_provider_ref text) OWNER TO oms_owner;
 
 --
+-- Name: payment_capture_canceled(bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.payment_capture_canceled(p_order_no bigint, p_provider_ref text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('payment_capture_canceled', 'worker');
+	v_order oms.orders;
+BEGIN
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	UPDATE oms.payment p SET gateway_status = 'canceled'
+	WHERE p.order_id = v_order.id AND p.provider_ref = p_provider_ref AND p.status = 'verified'
+	  AND NOT coalesce(p.captured, true) AND p.capture_minor = 0;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % has no uncaptured payment % claimed for cancelling', p_order_no, p_provider_ref
+			USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no,
+			                                             'provider_ref', p_provider_ref));
+	END IF;
+	PERFORM oms.refunds_released(v_order, 'payment intent canceled before capture: the authorisation is released');
+END
+$$;
+
+
+ALTER FUNCTION oms_api.payment_capture_canceled(p_order_no bigint, p_provider_ref text) OWNER TO oms_owner;
+
+--
+-- Name: payment_capture_claim(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.payment_capture_claim(p_order_id bigint) RETURNS TABLE(order_no bigint, provider_ref text, action text, amount_minor bigint, authorised_minor bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+#variable_conflict use_column
+DECLARE
+	v_role constant text := oms.begin_action('payment_capture_claim', 'worker');
+	v_order oms.orders;
+	v_pay oms.payment;
+	v_released bigint;
+BEGIN
+	v_order := oms.lock_order(p_order_id, NULL, v_role);
+	SELECT * INTO v_pay FROM oms.payment p WHERE p.order_id = v_order.id;
+	IF NOT FOUND OR v_pay.status <> 'verified' OR coalesce(v_pay.captured, true)
+	   OR v_pay.gateway_status = 'canceled' THEN
+		RETURN QUERY SELECT v_order.order_no, coalesce(v_pay.provider_ref, ''), 'done'::text,
+		                    0::bigint, coalesce(v_pay.amount_minor, 0);
+		RETURN;
+	END IF;
+	IF v_pay.capture_minor IS NULL THEN
+		IF v_pay.provider_ref LIKE 'ch\_%' THEN
+			v_released := 0;                         -- a charge: captured whole, refunded after
+		ELSE
+			-- released refunds not (yet) approved are refunded after the
+			-- capture instead, if they ever are
+			UPDATE oms.refund r SET released = false
+			WHERE r.order_id = v_order.id AND r.released AND r.status = 'not_sent'
+			  AND r.approval NOT IN ('auto', 'approved');
+			SELECT coalesce(sum(r.amount_minor), 0) INTO v_released
+			FROM oms.refund r
+			WHERE r.order_id = v_order.id AND r.released AND r.status = 'not_sent'
+			  AND r.approval IN ('auto', 'approved');
+		END IF;
+		UPDATE oms.payment p
+		SET capture_minor = greatest(p.amount_minor - v_released, 0), capture_claimed_at = clock_timestamp()
+		WHERE p.order_id = v_order.id
+		RETURNING * INTO v_pay;
+	END IF;
+	RETURN QUERY SELECT v_order.order_no, v_pay.provider_ref,
+	                    CASE WHEN v_pay.capture_minor > 0 THEN 'capture' ELSE 'cancel' END,
+	                    v_pay.capture_minor, v_pay.amount_minor;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.payment_capture_claim(p_order_id bigint) OWNER TO oms_owner;
+
+--
 -- Name: payment_capture_failed(bigint, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -4264,20 +4528,28 @@ CREATE FUNCTION oms_api.payment_captured(p_order_no bigint, p_provider_ref text,
 DECLARE
 	v_role constant text := oms.begin_action('payment_captured', 'worker');
 	v_order oms.orders;
+	v_pay oms.payment;
 BEGIN
 	v_order := oms.lock_order(NULL, p_order_no, v_role);
 	UPDATE oms.payment p
 	SET captured = true, captured_at = coalesce(p.captured_at, clock_timestamp()), gateway_status = 'succeeded'
-	WHERE p.order_id = v_order.id AND p.provider_ref = p_provider_ref AND p.status = 'verified';
+	WHERE p.order_id = v_order.id AND p.provider_ref = p_provider_ref AND p.status = 'verified'
+	RETURNING * INTO v_pay;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'order % has no verified payment %', p_order_no, p_provider_ref USING ERRCODE = 'P0002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'payment_not_found', 'order_no', p_order_no,
 			                                             'provider_ref', p_provider_ref));
 	END IF;
-	IF p_amount_minor IS DISTINCT FROM (SELECT p.amount_minor FROM oms.payment p WHERE p.order_id = v_order.id) THEN
+	IF v_pay.capture_minor IS NOT NULL THEN
+		PERFORM oms.refunds_released(v_order, format('released at the gateway: %s of the authorised %s captured',
+		                                             p_amount_minor, v_pay.amount_minor));
+	END IF;
+	IF p_amount_minor IS DISTINCT FROM coalesce(v_pay.capture_minor, v_pay.amount_minor) THEN
 		PERFORM oms.raise_alert('payment_capture_failed', v_order.id, NULL,
 			jsonb_build_object('order_no', p_order_no, 'provider_ref', p_provider_ref,
-			                   'captured_minor', p_amount_minor, 'problem', 'captured amount differs'));
+			                   'captured_minor', p_amount_minor,
+			                   'claimed_minor', coalesce(v_pay.capture_minor, v_pay.amount_minor),
+			                   'problem', 'captured amount differs'));
 	END IF;
 END
 $$;
@@ -4886,6 +5158,23 @@ $$;
 ALTER FUNCTION oms_api.refund_new_key(p_refund_id bigint) OWNER TO oms_owner;
 
 --
+-- Name: refund_release_state(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.refund_release_state(p_refund_id bigint) RETURNS TABLE(released boolean, capture_claimed boolean)
+    LANGUAGE sql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT r.released, p.capture_minor IS NOT NULL
+	FROM oms.refund r
+	LEFT JOIN oms.payment p ON p.order_id = r.order_id
+	WHERE r.id = p_refund_id
+$$;
+
+
+ALTER FUNCTION oms_api.refund_release_state(p_refund_id bigint) OWNER TO oms_owner;
+
+--
 -- Name: refund_result(bigint, text, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -4913,7 +5202,18 @@ BEGIN
 		RETURN;                                        -- said twice: fine
 	END IF;
 	IF v_refund.status = 'settled_outside' THEN
-		RETURN;                                        -- an administrator settled it; the job's word is late
+		-- an administrator settled it; the job's word is late. The ledger
+		-- keeps counting it once, as settled outside, and the customer is
+		-- not mailed; but a late "succeeded" means the gateway returned
+		-- the money as well: administrators are told (issue 12).
+		IF p_status = 'succeeded' THEN
+			PERFORM oms.raise_alert('refund_result_changed', v_order.id, p_refund_id,
+				jsonb_build_object('order_no', v_order.order_no, 'was', v_refund.status, 'now', p_status,
+				                   'amount_minor', v_refund.amount_minor, 'currency', v_refund.currency,
+				                   'provider_refund_id', p_provider_refund_id,
+				                   'problem', 'the gateway also returned the money settled outside it'));
+		END IF;
+		RETURN;
 	END IF;
 	IF v_refund.status IN ('succeeded', 'failed', 'canceled', 'discrepancy') THEN
 		IF p_status IN ('pending', 'unknown', 'refused') THEN
@@ -5382,11 +5682,14 @@ ALTER FUNCTION oms_api.report_orders(p_figure text, p_from date, p_to date, p_se
 CREATE FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, seller_id bigint, currency character, requested bigint, requested_amount_minor bigint, granted bigint, granted_amount_minor bigint, awaiting_approval bigint, rejected bigint, executed bigint, executed_amount_minor bigint, pending_gateway bigint, failed bigint, avg_hours numeric, p50_hours numeric, p90_hours numeric)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET work_mem TO '16MB'
     AS $$
 DECLARE
 	r record;
+	v_walk boolean;
 BEGIN
 	r := oms.report_range(p_from, p_to, p_by);
+	v_walk := r.v_by = 'all' AND r.v_to - r.v_from >= 90;
 	RETURN QUERY
 	WITH s AS (
 		SELECT oms.report_bucket(d.day, r.v_by, r.v_from) AS period, d.seller_id, d.currency,
@@ -5400,7 +5703,7 @@ BEGIN
 		       coalesce(sum(d.n) FILTER (WHERE d.approval IN ('auto', 'approved')
 		                                 AND d.status IN ('not_sent', 'pending')), 0)::bigint AS pending_gateway,
 		       coalesce(sum(d.n) FILTER (WHERE d.status IN ('failed', 'canceled')), 0)::bigint AS failed,
-		       sum(d.exec_secs) AS exec_secs, sum(d.exec_n) AS exec_n
+		       sum(d.exec_secs) AS exec_secs, sum(d.exec_n)::bigint AS exec_n
 		FROM oms.report_refund_rows(r.v_from, r.v_to, r.v_by, p_seller_id) d
 		GROUP BY 1, 2, 3
 		HAVING sum(d.n) <> 0
@@ -5409,15 +5712,37 @@ BEGIN
 		       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.exec_secs) AS p50,
 		       percentile_cont(0.9) WITHIN GROUP (ORDER BY f.exec_secs) AS p90
 		FROM oms.report_refund f
-		WHERE f.exec_secs IS NOT NULL AND f.day BETWEEN r.v_from AND r.v_to
+		WHERE NOT v_walk AND f.exec_secs IS NOT NULL AND f.day BETWEEN r.v_from AND r.v_to
 		  AND (p_seller_id IS NULL OR f.seller_id = p_seller_id)
 		GROUP BY 1, 2, 3
+	), k AS (
+		-- the ranks (0-based) percentile_cont reads: lo and hi of each
+		SELECT s.*, floor(0.5::float8 * (s.exec_n - 1))::bigint AS lo50, ceil(0.5::float8 * (s.exec_n - 1))::bigint AS hi50,
+		       floor(0.9::float8 * (s.exec_n - 1))::bigint AS lo90, ceil(0.9::float8 * (s.exec_n - 1))::bigint AS hi90
+		FROM s
+	), w AS (
+		SELECT k.period, k.seller_id, k.currency,
+		       x.a[k.lo50 - k.lo50 + 1] + (x.a[k.hi50 - k.lo50 + 1] - x.a[k.lo50 - k.lo50 + 1])
+		           * (0.5::float8 * (k.exec_n - 1) - k.lo50) AS p50,
+		       x.a[k.lo90 - k.lo50 + 1] + (x.a[k.hi90 - k.lo50 + 1] - x.a[k.lo90 - k.lo50 + 1])
+		           * (0.9::float8 * (k.exec_n - 1) - k.lo90) AS p90
+		FROM k
+		CROSS JOIN LATERAL (
+			SELECT array_agg(v.exec_secs::float8 ORDER BY v.exec_secs) AS a
+			FROM (SELECT f.exec_secs FROM oms.report_refund f
+			      WHERE f.seller_id = k.seller_id AND f.currency = k.currency AND f.exec_secs IS NOT NULL
+			        AND f.day BETWEEN r.v_from AND r.v_to
+			      ORDER BY f.exec_secs
+			      OFFSET k.lo50 LIMIT k.hi90 - k.lo50 + 1) v) x
+		WHERE v_walk AND k.exec_n > 0
 	)
 	SELECT s.period, s.seller_id, s.currency, s.requested, s.requested_minor, s.granted, s.granted_minor,
 	       s.awaiting, s.rejected, s.executed, s.executed_minor, s.pending_gateway, s.failed,
 	       round(s.exec_secs / nullif(s.exec_n, 0) / 3600, 2),
-	       round((q.p50 / 3600)::numeric, 2), round((q.p90 / 3600)::numeric, 2)
-	FROM s LEFT JOIN q ON q.period = s.period AND q.seller_id = s.seller_id AND q.currency = s.currency
+	       round((coalesce(q.p50, w.p50) / 3600)::numeric, 2), round((coalesce(q.p90, w.p90) / 3600)::numeric, 2)
+	FROM s
+	LEFT JOIN q ON q.period = s.period AND q.seller_id = s.seller_id AND q.currency = s.currency
+	LEFT JOIN w ON w.period = s.period AND w.seller_id = s.seller_id AND w.currency = s.currency
 	ORDER BY 1, 2, 3;
 END
 $$;
@@ -5650,6 +5975,103 @@ $$;
 ALTER FUNCTION oms_api.request_refund(p_order_no bigint, p_amount_minor bigint, p_reason text, p_note text, p_request_key uuid) OWNER TO oms_owner;
 
 --
+-- Name: return_label_bought(bigint, jsonb); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.return_label_bought(p_order_no bigint, p_label jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('return_label_bought', 'fulfilment', 'csr', 'admin');
+	v_code text;
+	v_carrier oms.carrier;
+	v_service text;
+	v_order oms.orders;
+	v_ship bigint;
+	v_tracking constant text := btrim(p_label ->> 'tracking_code');
+	v_id bigint;
+BEGIN
+	SELECT c.code, cs.service_level INTO v_code, v_service
+	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
+	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
+	  AND cs.aggregator_service = p_label ->> 'service'
+	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	SELECT * INTO v_carrier FROM oms.carrier c WHERE c.code = v_code;
+	IF v_code IS NULL THEN
+		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
+		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
+		                                           'service', left(p_label ->> 'service', 40)));
+	END IF;
+	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
+		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
+	END IF;
+	IF v_tracking IS NULL OR v_tracking !~ v_carrier.tracking_pattern THEN
+		PERFORM oms.refuse(format('BR-012: "%s" is not a %s tracking number (like %s)', left(coalesce(v_tracking, ''), 40),
+		                          v_carrier.name, v_carrier.tracking_example),
+		                   jsonb_build_object('order_no', p_order_no, 'field', 'tracking_no', 'carrier', v_carrier.code,
+		                                      'tracking_no', left(v_tracking, 40), 'example', v_carrier.tracking_example));
+	END IF;
+	v_order := oms.lock_order(NULL, p_order_no, v_role);
+	IF v_order.status NOT IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_EXCEPTION') THEN
+		RAISE EXCEPTION 'order % is %: only a shipped order gets a return label', p_order_no, v_order.status
+			USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	SELECT max(s.id) INTO v_ship FROM oms.shipment s WHERE s.order_id = v_order.id;
+	INSERT INTO oms.shipping_label (order_id, shipment_id, aggregator_shipment_id, rate_id, carrier, service_level,
+	                                amount_minor, currency, label_url, tracking_no, bought_by, kind)
+	VALUES (v_order.id, v_ship, p_label ->> 'shipment_id', p_label ->> 'rate_id', v_carrier.code, v_service,
+	        (p_label ->> 'amount_minor')::bigint, upper(p_label ->> 'currency'), p_label ->> 'label_url', v_tracking,
+	        oms.caller_name(), 'return')
+	RETURNING id INTO v_id;
+	RETURN v_id;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.return_label_bought(p_order_no bigint, p_label jsonb) OWNER TO oms_owner;
+
+--
+-- Name: return_label_request(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.return_label_request(p_order_no bigint) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('return_label_request', 'fulfilment', 'csr', 'admin');
+	v_order oms.orders;
+	v_grams bigint;
+BEGIN
+	SELECT * INTO v_order FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	IF v_order.status NOT IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_EXCEPTION')
+	   OR NOT EXISTS (SELECT 1 FROM oms.shipment s WHERE s.order_id = v_order.id) THEN
+		RAISE EXCEPTION 'order % is %: only a shipped order gets a return label', p_order_no, v_order.status
+			USING ERRCODE = 'OM002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
+	END IF;
+	SELECT sum((i.qty - i.cancelled_qty) * coalesce(it.weight_grams, 500)) INTO v_grams
+	FROM oms.order_item i JOIN oms.item it ON it.id = i.item_id WHERE i.order_id = v_order.id;
+	RETURN jsonb_build_object('order_no', p_order_no,
+		'from_address', v_order.ship_to,
+		'to_name', (SELECT s.name FROM oms.seller s WHERE s.id = v_order.seller_id),
+		'weight_grams', coalesce(v_grams, 0),
+		'weight_oz', round(coalesce(v_grams, 0) / 28.349523125, 1));
+END
+$$;
+
+
+ALTER FUNCTION oms_api.return_label_request(p_order_no bigint) OWNER TO oms_owner;
+
+--
 -- Name: review_decide(bigint, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -5721,20 +6143,57 @@ CREATE FUNCTION oms_api.shipment_reviews(p_open_only boolean DEFAULT true) RETUR
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-	v_role constant text := oms.begin_action('shipment_reviews', 'csr', 'admin');
+	v_role constant text := oms.begin_action('shipment_reviews', 'csr', 'admin', 'fulfilment');
+	v_seller constant bigint := CASE WHEN v_role = 'fulfilment' THEN oms.caller_seller_id() END;
 BEGIN
 	RETURN QUERY
 	SELECT r.id, o.order_no, o.status, s.carrier, s.service_level, s.tracking_no, s.status, r.reason,
 	       r.last_scan_at, (extract(epoch FROM clock_timestamp() - coalesce(s.last_event_at, s.shipped_at)) / 3600)::int,
 	       r.opened_at, r.decision, r.decided_by, r.decided_at, r.note
 	FROM oms.shipment_review r JOIN oms.shipment s ON s.id = r.shipment_id JOIN oms.orders o ON o.id = s.order_id
-	WHERE NOT p_open_only OR r.decided_at IS NULL
+	WHERE (NOT p_open_only OR r.decided_at IS NULL)
+	  AND (v_role <> 'fulfilment' OR (o.seller_id = v_seller AND r.reason IN ('exception', 'returned', 'lost')))
 	ORDER BY r.opened_at, r.id;
 END
 $$;
 
 
 ALTER FUNCTION oms_api.shipment_reviews(p_open_only boolean) OWNER TO oms_owner;
+
+--
+-- Name: ticket_card(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.ticket_card(p_ticket_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_card jsonb;
+BEGIN
+	SELECT jsonb_build_object(
+		'id', t.id, 'subject', t.subject, 'status', t.status, 'priority', t.priority,
+		'created_at', t.created_at, 'updated_at', t.updated_at, 'customer_id', t.customer_id,
+		'order_no', (SELECT o.order_no FROM oms.orders o WHERE o.id = t.order_id),
+		'assigned_to', CASE WHEN t.assigned_to IS NOT NULL
+		                    THEN coalesce(oms.staff_name_for(t.assigned_to, t.order_id), t.assigned_to) END,
+		'messages', coalesce((
+			-- a staff member by name, as the order card names them
+			SELECT jsonb_agg(jsonb_build_object('at', m.created_at,
+			                 'author', CASE WHEN m.author_kind = 'staff'
+			                                THEN coalesce(oms.staff_name_for(m.author, t.order_id), m.author)
+			                                ELSE m.author END,
+			                 'author_kind', m.author_kind, 'body', m.body) ORDER BY m.created_at, m.id)
+			FROM oms.ticket_message m WHERE m.ticket_id = t.id), '[]'))
+	INTO v_card
+	FROM oms.ticket t
+	WHERE t.id = p_ticket_id;
+	RETURN v_card;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.ticket_card(p_ticket_id bigint) OWNER TO oms_owner;
 
 --
 -- Name: tracker_poll_failed(bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -5817,6 +6276,70 @@ $$;
 ALTER FUNCTION oms_api.trackers_due(p_limit integer, p_per_carrier integer) OWNER TO oms_owner;
 
 --
+-- Name: tracking_refresh(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.tracking_refresh(p_order_no bigint) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('tracking_refresh', 'csr', 'admin', 'fulfilment');
+	v_now constant timestamptz := clock_timestamp();
+	v_order oms.orders;
+	v_asked int := 0;
+	v_ships jsonb := '[]';
+	r record;
+	v_state text;
+BEGIN
+	SELECT * INTO v_order FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	FOR r IN
+		SELECT s.id, s.tracking_no, s.carrier, t.shipment_id AS tracked, t.active, t.last_heard_at,
+		       t.next_poll_at, t.poll_failures, t.last_error
+		FROM oms.shipment s LEFT JOIN oms.tracker t ON t.shipment_id = s.id
+		WHERE s.order_id = v_order.id
+		ORDER BY s.id
+	LOOP
+		v_state := CASE
+			WHEN r.tracked IS NULL THEN 'untracked'
+			WHEN NOT r.active THEN 'ended'
+			WHEN r.last_heard_at > v_now - interval '1 minute' THEN 'fresh'
+			-- trackers_due leases a tracker for 10 minutes while it is polled
+			WHEN r.next_poll_at > v_now + interval '9 minutes'
+			     AND r.next_poll_at <= v_now + interval '10 minutes' THEN 'polling'
+			ELSE 'due' END;
+		IF v_state = 'due' THEN
+			-- (a poll that took the tracker meanwhile keeps its lease)
+			UPDATE oms.tracker t SET next_poll_at = v_now
+			WHERE t.shipment_id = r.id AND t.next_poll_at = r.next_poll_at;
+			IF FOUND THEN
+				v_asked := v_asked + 1;
+			ELSE
+				v_state := 'polling';
+			END IF;
+		END IF;
+		v_ships := v_ships || jsonb_build_array(jsonb_build_object(
+			'tracking_no', r.tracking_no, 'carrier', r.carrier, 'state', v_state,
+			'last_heard_at', r.last_heard_at, 'poll_failures', coalesce(r.poll_failures, 0),
+			'last_error', r.last_error));
+	END LOOP;
+	IF v_asked > 0 THEN
+		PERFORM pg_notify('oms_tracker', p_order_no::text);
+	END IF;
+	RETURN jsonb_build_object('order_no', p_order_no, 'asked', v_asked, 'shipments', v_ships);
+END
+$$;
+
+
+ALTER FUNCTION oms_api.tracking_refresh(p_order_no bigint) OWNER TO oms_owner;
+
+--
 -- Name: whoami(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -5832,6 +6355,47 @@ $$;
 
 
 ALTER FUNCTION oms_api.whoami() OWNER TO oms_owner;
+
+--
+-- Name: worker_heartbeat(text, text, integer, text, text, integer, integer, bigint[], jsonb); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.worker_heartbeat(p_worker_id text, p_host text, p_pid integer, p_version text, p_state text, p_interval_s integer, p_in_flight integer, p_counts bigint[], p_breakers jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_now constant timestamptz := clock_timestamp();
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'worker' THEN
+		RAISE EXCEPTION 'worker_heartbeat is for the worker' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	IF p_breakers IS NULL OR jsonb_typeof(p_breakers) <> 'array'
+	   OR EXISTS (SELECT 1 FROM jsonb_array_elements(p_breakers) e
+	              WHERE jsonb_typeof(e) <> 'object' OR NOT (e ? 'name' AND e ? 'state')
+	                 OR e ->> 'state' NOT IN ('closed', 'open', 'half_open')) THEN
+		RAISE EXCEPTION 'breakers must be an array of {name, state}' USING ERRCODE = '22023',
+			DETAIL = jsonb_build_object('rule', 'invalid_value', 'field', 'breakers')::text;
+	END IF;
+	INSERT INTO oms.worker_heartbeat AS h (worker_id, host, pid, version, state, started_at, beat_at, interval_s,
+		in_flight, jobs_done, jobs_retried, jobs_dead, jobs_released, breakers)
+	VALUES (p_worker_id, coalesce(p_host, ''), p_pid, coalesce(p_version, ''), p_state, v_now, v_now, p_interval_s,
+		p_in_flight, coalesce(p_counts[1], 0), coalesce(p_counts[2], 0), coalesce(p_counts[3], 0),
+		coalesce(p_counts[4], 0), p_breakers)
+	ON CONFLICT (worker_id) DO UPDATE SET
+		host = EXCLUDED.host, pid = EXCLUDED.pid, version = EXCLUDED.version, state = EXCLUDED.state,
+		started_at = CASE WHEN (h.host, h.pid) = (EXCLUDED.host, EXCLUDED.pid) AND h.state <> 'stopped'
+		                  THEN h.started_at ELSE EXCLUDED.started_at END,
+		beat_at = EXCLUDED.beat_at, interval_s = EXCLUDED.interval_s, in_flight = EXCLUDED.in_flight,
+		jobs_done = EXCLUDED.jobs_done, jobs_retried = EXCLUDED.jobs_retried, jobs_dead = EXCLUDED.jobs_dead,
+		jobs_released = EXCLUDED.jobs_released, breakers = EXCLUDED.breakers;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.worker_heartbeat(p_worker_id text, p_host text, p_pid integer, p_version text, p_state text, p_interval_s integer, p_in_flight integer, p_counts bigint[], p_breakers jsonb) OWNER TO oms_owner;
 
 --
 -- Name: address; Type: TABLE; Schema: oms; Owner: oms_owner
@@ -5976,6 +6540,18 @@ CREATE TABLE oms.cancellation_reason (
 
 
 ALTER TABLE oms.cancellation_reason OWNER TO oms_owner;
+
+--
+-- Name: cancellation_requester; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.cancellation_requester (
+    cancellation_id bigint NOT NULL,
+    role text NOT NULL
+);
+
+
+ALTER TABLE oms.cancellation_requester OWNER TO oms_owner;
 
 --
 -- Name: carrier_event; Type: TABLE; Schema: oms; Owner: oms_owner
@@ -6312,7 +6888,9 @@ CREATE VIEW oms.report_cancel_live AS
     o.seller_id,
     ((c.requested_at AT TIME ZONE 'UTC'::text))::date AS day,
     c.reason_code,
-    COALESCE(( SELECT s.role
+    COALESCE(( SELECT q.role
+           FROM oms.cancellation_requester q
+          WHERE (q.cancellation_id = c.id)), ( SELECT s.role
            FROM oms.staff s
           WHERE (s.login = c.requested_by)), 'other'::text) AS requester_role,
     (c.override_reason IS NOT NULL) AS override,
@@ -6694,9 +7272,11 @@ CREATE TABLE oms.shipping_label (
     tracking_no text NOT NULL,
     bought_by text DEFAULT SESSION_USER NOT NULL,
     bought_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    kind text DEFAULT 'outbound'::text NOT NULL,
     CONSTRAINT shipping_label_aggregator_shipment_id_check CHECK ((aggregator_shipment_id ~ '^[A-Za-z0-9_]{1,64}$'::text)),
     CONSTRAINT shipping_label_amount_minor_check CHECK ((amount_minor >= 0)),
     CONSTRAINT shipping_label_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT shipping_label_kind_check CHECK ((kind = ANY (ARRAY['outbound'::text, 'return'::text]))),
     CONSTRAINT shipping_label_label_url_check CHECK (((label_url ~ '^https?://'::text) AND (char_length(label_url) <= 500))),
     CONSTRAINT shipping_label_rate_id_check CHECK ((rate_id ~ '^[A-Za-z0-9_]{1,64}$'::text))
 );
@@ -6808,6 +7388,34 @@ CREATE TABLE oms.tracker (
 
 
 ALTER TABLE oms.tracker OWNER TO oms_owner;
+
+--
+-- Name: worker_heartbeat; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.worker_heartbeat (
+    worker_id text NOT NULL,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    version text NOT NULL,
+    state text NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    beat_at timestamp with time zone NOT NULL,
+    interval_s integer NOT NULL,
+    in_flight integer NOT NULL,
+    jobs_done bigint NOT NULL,
+    jobs_retried bigint NOT NULL,
+    jobs_dead bigint NOT NULL,
+    jobs_released bigint NOT NULL,
+    breakers jsonb DEFAULT '[]'::jsonb NOT NULL,
+    CONSTRAINT worker_heartbeat_breakers_check CHECK ((jsonb_typeof(breakers) = 'array'::text)),
+    CONSTRAINT worker_heartbeat_interval_s_check CHECK ((interval_s > 0)),
+    CONSTRAINT worker_heartbeat_state_check CHECK ((state = ANY (ARRAY['running'::text, 'stopping'::text, 'stopped'::text]))),
+    CONSTRAINT worker_heartbeat_worker_id_check CHECK (((btrim(worker_id) <> ''::text) AND (length(worker_id) <= 200)))
+);
+
+
+ALTER TABLE oms.worker_heartbeat OWNER TO oms_owner;
 
 --
 -- Name: export_lines; Type: VIEW; Schema: oms_api; Owner: oms_owner
@@ -7160,6 +7768,14 @@ ALTER TABLE ONLY oms.cancellation
 
 ALTER TABLE ONLY oms.cancellation_reason
     ADD CONSTRAINT cancellation_reason_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: cancellation_requester cancellation_requester_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.cancellation_requester
+    ADD CONSTRAINT cancellation_requester_pkey PRIMARY KEY (cancellation_id);
 
 
 --
@@ -7595,6 +8211,14 @@ ALTER TABLE ONLY oms.transit_time
 
 
 --
+-- Name: worker_heartbeat worker_heartbeat_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.worker_heartbeat
+    ADD CONSTRAINT worker_heartbeat_pkey PRIMARY KEY (worker_id);
+
+
+--
 -- Name: address_customer_idx; Type: INDEX; Schema: oms; Owner: oms_owner
 --
 
@@ -7725,6 +8349,13 @@ CREATE INDEX order_item_item_idx ON oms.order_item USING btree (item_id);
 --
 
 CREATE INDEX orders_checkout_idx ON oms.orders USING btree (checkout_id);
+
+
+--
+-- Name: orders_confirmed_queue; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX orders_confirmed_queue ON oms.orders USING btree (confirmed_at NULLS FIRST, id) WHERE (status = 'CONFIRMED'::text);
 
 
 --
@@ -7865,6 +8496,13 @@ CREATE INDEX report_refund_exec_idx ON oms.report_refund USING btree (day, selle
 --
 
 CREATE INDEX report_refund_month_idx ON oms.report_refund_month USING btree (month, seller_id);
+
+
+--
+-- Name: report_refund_pct_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX report_refund_pct_idx ON oms.report_refund USING btree (seller_id, currency, exec_secs) INCLUDE (day) WHERE (exec_secs IS NOT NULL);
 
 
 --
@@ -8320,6 +8958,14 @@ ALTER TABLE ONLY oms.cancellation
 
 ALTER TABLE ONLY oms.cancellation
     ADD CONSTRAINT cancellation_reason_code_fkey FOREIGN KEY (reason_code) REFERENCES oms.cancellation_reason(code);
+
+
+--
+-- Name: cancellation_requester cancellation_requester_cancellation_id_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.cancellation_requester
+    ADD CONSTRAINT cancellation_requester_cancellation_id_fkey FOREIGN KEY (cancellation_id) REFERENCES oms.cancellation(id) ON DELETE CASCADE;
 
 
 --
@@ -9790,6 +10436,13 @@ REVOKE ALL ON FUNCTION oms.refundable_settled_minor(p_order_id bigint) FROM PUBL
 
 
 --
+-- Name: FUNCTION refunds_released(p_order oms.orders, p_message text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.refunds_released(p_order oms.orders, p_message text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION refuse(p_msg text); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -10232,13 +10885,13 @@ REVOKE ALL ON FUNCTION oms_api.flag_stuck_shipments() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION fulfilment_queue(p_late_only boolean); Type: ACL; Schema: oms_api; Owner: oms_owner
+-- Name: FUNCTION fulfilment_queue(p_late_only boolean, p_service_level text, p_promise text, p_limit integer); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
-GRANT ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean) TO oms_admin;
-GRANT ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean) TO oms_csr;
-GRANT ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean) TO oms_fulfilment;
-REVOKE ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean, p_service_level text, p_promise text, p_limit integer) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean, p_service_level text, p_promise text, p_limit integer) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean, p_service_level text, p_promise text, p_limit integer) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.fulfilment_queue(p_late_only boolean, p_service_level text, p_promise text, p_limit integer) FROM PUBLIC;
 
 
 --
@@ -10420,6 +11073,22 @@ REVOKE ALL ON FUNCTION oms_api.payment_by_ref(p_provider_ref text) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION payment_capture_canceled(p_order_no bigint, p_provider_ref text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.payment_capture_canceled(p_order_no bigint, p_provider_ref text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.payment_capture_canceled(p_order_no bigint, p_provider_ref text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_capture_claim(p_order_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.payment_capture_claim(p_order_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.payment_capture_claim(p_order_id bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION payment_capture_failed(p_order_no bigint, p_provider_ref text, p_error text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -10571,6 +11240,14 @@ REVOKE ALL ON FUNCTION oms_api.refund_new_key(p_refund_id bigint) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION refund_release_state(p_refund_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.refund_release_state(p_refund_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.refund_release_state(p_refund_id bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION refund_result(p_refund_id bigint, p_status text, p_provider_refund_id text, p_message text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -10708,6 +11385,26 @@ REVOKE ALL ON FUNCTION oms_api.request_refund(p_order_no bigint, p_amount_minor 
 
 
 --
+-- Name: FUNCTION return_label_bought(p_order_no bigint, p_label jsonb); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.return_label_bought(p_order_no bigint, p_label jsonb) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.return_label_bought(p_order_no bigint, p_label jsonb) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.return_label_bought(p_order_no bigint, p_label jsonb) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.return_label_bought(p_order_no bigint, p_label jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION return_label_request(p_order_no bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.return_label_request(p_order_no bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.return_label_request(p_order_no bigint) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.return_label_request(p_order_no bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.return_label_request(p_order_no bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION review_decide(p_review_id bigint, p_decision text, p_note text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -10731,7 +11428,18 @@ REVOKE ALL ON FUNCTION oms_api.set_handling_days(p_days integer, p_seller_id big
 
 GRANT ALL ON FUNCTION oms_api.shipment_reviews(p_open_only boolean) TO oms_admin;
 GRANT ALL ON FUNCTION oms_api.shipment_reviews(p_open_only boolean) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.shipment_reviews(p_open_only boolean) TO oms_fulfilment;
 REVOKE ALL ON FUNCTION oms_api.shipment_reviews(p_open_only boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ticket_card(p_ticket_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.ticket_card(p_ticket_id bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.ticket_card(p_ticket_id bigint) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.ticket_card(p_ticket_id bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.ticket_card(p_ticket_id bigint) FROM PUBLIC;
 
 
 --
@@ -10759,6 +11467,16 @@ REVOKE ALL ON FUNCTION oms_api.trackers_due(p_limit integer, p_per_carrier integ
 
 
 --
+-- Name: FUNCTION tracking_refresh(p_order_no bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.tracking_refresh(p_order_no bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.tracking_refresh(p_order_no bigint) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.tracking_refresh(p_order_no bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.tracking_refresh(p_order_no bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION whoami(); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -10768,6 +11486,14 @@ GRANT ALL ON FUNCTION oms_api.whoami() TO oms_csr;
 GRANT ALL ON FUNCTION oms_api.whoami() TO oms_fulfilment;
 GRANT ALL ON FUNCTION oms_api.whoami() TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.whoami() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION worker_heartbeat(p_worker_id text, p_host text, p_pid integer, p_version text, p_state text, p_interval_s integer, p_in_flight integer, p_counts bigint[], p_breakers jsonb); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.worker_heartbeat(p_worker_id text, p_host text, p_pid integer, p_version text, p_state text, p_interval_s integer, p_in_flight integer, p_counts bigint[], p_breakers jsonb) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.worker_heartbeat(p_worker_id text, p_host text, p_pid integer, p_version text, p_state text, p_interval_s integer, p_in_flight integer, p_counts bigint[], p_breakers jsonb) FROM PUBLIC;
 
 
 --
@@ -10993,6 +11719,13 @@ GRANT SELECT ON TABLE oms.ticket_message TO oms_admin;
 GRANT SELECT ON TABLE oms.ticket_message TO oms_csr;
 GRANT SELECT ON TABLE oms.ticket_message TO oms_fulfilment;
 GRANT SELECT ON TABLE oms.ticket_message TO oms_worker;
+
+
+--
+-- Name: TABLE worker_heartbeat; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.worker_heartbeat TO oms_admin;
 
 
 --
