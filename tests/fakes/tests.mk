@@ -62,6 +62,9 @@ TESTS += tests/fakes/worker_pay_refund.test
 EXTRA_DIST += tests/fakes/worker_pay_refund.test
 TESTS += tests/fakes/worker_pay_webhook.test
 EXTRA_DIST += tests/fakes/worker_pay_webhook.test
+# Issue 12, mail: a UTF-8 recipient before any EHLO was seen (the probe).
+TESTS += tests/fakes/worker_mail_utf8.test
+EXTRA_DIST += tests/fakes/worker_mail_utf8.test
 # Issue 11, carriers: tracker polling against the carrier-aggregator fake.
 TESTS += tests/fakes/worker_carrier_poll.test
 EXTRA_DIST += tests/fakes/worker_carrier_poll.test tests/fakes/carrier_fake.py
