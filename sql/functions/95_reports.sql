@@ -566,7 +566,11 @@ GRANT EXECUTE ON FUNCTION oms_api.report_verify() TO oms_admin;
 -- ---------------------------------------------------------------------------
 -- The reports (oms report NAME, the report screen). SECURITY INVOKER: they
 -- read the summaries, whose row-level security gives fulfilment staff their
--- seller's rows only; CSRs may not run them.
+-- seller's rows only; CSRs may not run them. Planned for each call's
+-- range and grouping (plan_cache_mode = force_custom_plan: after five calls
+-- PL/pgSQL's generic plan, blind to the grouping and to whether the
+-- refunds' percentiles walk the index, took 170 ms for refunds over all
+-- time instead of 35, and kpi 30 instead of 9).
 
 -- The period a day falls in: its day, ISO week (Monday), month, or the
 -- range's first day ('all'). Immutable in fact (timestamp without time
@@ -675,7 +679,7 @@ GRANT EXECUTE ON FUNCTION oms.report_refund_rows(date,date,text,bigint) TO oms_a
 CREATE OR REPLACE FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint DEFAULT NULL,
 	p_by text DEFAULT 'all')
 RETURNS TABLE (period date, seller_id bigint, status text, currency char(3), orders bigint, total_minor bigint)
-LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
 	r record;
@@ -699,7 +703,7 @@ CREATE OR REPLACE FUNCTION oms_api.report_cancellations(p_from date, p_to date, 
 	p_by text DEFAULT 'all')
 RETURNS TABLE (period date, seller_id bigint, reason_code text, requested_by_role text, scope text,
 	cancelled bigint, pending bigint, rejected bigint, units bigint, orders_placed bigint, rate numeric)
-LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
 	r record;
@@ -749,7 +753,7 @@ RETURNS TABLE (period date, seller_id bigint, currency char(3), requested bigint
 	granted bigint, granted_amount_minor bigint, awaiting_approval bigint, rejected bigint,
 	executed bigint, executed_amount_minor bigint, pending_gateway bigint, failed bigint,
 	avg_hours numeric, p50_hours numeric, p90_hours numeric)
-LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp SET work_mem = '16MB'
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp SET work_mem = '16MB' SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
 	r record;
@@ -822,7 +826,7 @@ CREATE OR REPLACE FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_s
 RETURNS TABLE (period date, seller_id bigint, orders bigint, confirmed bigint, shipped bigint,
 	shipped_in_time bigint, in_time_rate numeric, avg_hours_to_ship numeric, delivered bigint,
 	delivered_on_time bigint, on_time_rate numeric, avg_transit_hours numeric, exceptions bigint, stuck bigint)
-LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
 	r record;
@@ -859,7 +863,7 @@ CREATE OR REPLACE FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_i
 	p_by text DEFAULT 'all')
 RETURNS TABLE (period date, kpi text, label text, value numeric, unit text, target text, met boolean,
 	basis bigint, note text, verdict text)
-LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
 	r record;

@@ -129,7 +129,7 @@ BEGIN
 	       (SELECT string_agg(format('%s %s, pid %s, %s', h2.worker_id, h2.state, h2.pid, h2.host),
 	                          '; ' ORDER BY h2.beat_at DESC)
 	        FROM oms.worker_heartbeat h2 WHERE h2.beat_at > v_now - interval '7 days'),
-	       NULL::text
+	       'oms_api.worker_heartbeats()'
 	FROM oms.worker_heartbeat h;
 	RETURN QUERY
 	SELECT 'worker', 'worker_heartbeat_missing', 'Worker heartbeat missing',
@@ -141,7 +141,7 @@ BEGIN
 	                 THEN format('no worker running (stopped %s min ago)',
 	                             floor(extract(epoch FROM v_now - f.last_any) / 60))
 	            ELSE 'no heartbeat ever recorded' END,
-	       NULL::text
+	       'oms_api.worker_heartbeats()'
 	FROM (SELECT count(*) FILTER (WHERE h.state <> 'stopped'
 	                                AND h.beat_at > v_now - greatest(3 * h.interval_s, 120) * interval '1 second') AS fresh,
 	             max(h.beat_at) FILTER (WHERE h.state <> 'stopped') AS last_run,
@@ -168,12 +168,12 @@ BEGIN
 	                                  ELSE format('half-open, %s failures', b.failures) END),
 	                           '; ' ORDER BY b.worker_id) FILTER (WHERE b.worker_id IS NOT NULL),
 	                'no fresh heartbeat'),
-	       NULL::text
+	       'oms_api.worker_heartbeats()'
 	FROM n LEFT JOIN b ON b.name = n.name
 	GROUP BY n.name ORDER BY n.name;
 	RETURN QUERY
 	SELECT 'worker', 'worker_sessions', 'Worker sessions connected', count(*)::numeric, NULL::numeric, 'sessions',
-	       string_agg(DISTINCT a.application_name, ', '), NULL::text
+	       string_agg(DISTINCT a.application_name, ', '), 'oms_api.staff_sessions(''worker'')'
 	FROM pg_stat_activity a
 	WHERE a.datname = current_database() AND a.backend_type = 'client backend'
 	  AND pg_has_role(a.usename, 'oms_worker', 'USAGE') AND NOT pg_has_role(a.usename, 'oms_admin', 'USAGE');
@@ -187,7 +187,8 @@ BEGIN
 	-- staff sessions by role (pg_stat_activity; application_name in detail)
 	RETURN QUERY
 	SELECT 'sessions', 'sessions_' || g.role, 'Sessions: ' || g.role, count(a.pid)::numeric, NULL::numeric,
-	       'sessions', string_agg(DISTINCT nullif(a.application_name, ''), ', '), NULL::text
+	       'sessions', string_agg(DISTINCT nullif(a.application_name, ''), ', '),
+	       format('oms_api.staff_sessions(%L)', g.role)
 	FROM (VALUES ('admin', 'oms_admin', 1), ('csr', 'oms_csr', 2), ('fulfilment', 'oms_fulfilment', 3),
 	             ('analyst', 'oms_analyst', 4), ('worker', 'oms_worker', 5)) g(role, grp, sort)
 	LEFT JOIN pg_stat_activity a
@@ -208,7 +209,7 @@ BEGIN
 	       coalesce(round(extract(epoch FROM v_now - min(a.xact_start))), 0), NULL::numeric, 's',
 	       (SELECT format('pid %s, %s, %s', b.pid, b.usename, b.application_name) FROM pg_stat_activity b
 	        WHERE b.xact_start IS NOT NULL AND b.pid <> pg_backend_pid() AND b.backend_type = 'client backend'
-	        ORDER BY b.xact_start LIMIT 1), NULL::text
+	        ORDER BY b.xact_start LIMIT 1), 'oms_api.staff_sessions()'
 	FROM pg_stat_activity a
 	WHERE a.xact_start IS NOT NULL AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend';
 	RETURN QUERY
@@ -260,5 +261,60 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms_api.worker_heartbeat(text,text,int,text,text,int,int,bigint[],jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.worker_heartbeat(text,text,int,text,text,int,int,bigint[],jsonb) TO oms_worker;
+
+-- The lists behind the dashboard's worker and session figures
+-- (administrators): every worker's last heartbeat, freshest first; the
+-- client sessions of the database with the staff role of their login
+-- (NULL: every role), oldest open transaction first. No query text (it may
+-- hold a customer's e-mail or name).
+CREATE OR REPLACE FUNCTION oms_api.worker_heartbeats()
+RETURNS TABLE (worker_id text, state text, host text, pid int, version text, started_at timestamptz,
+	beat_at timestamptz, age_s numeric, in_flight int, jobs_done bigint, jobs_retried bigint, jobs_dead bigint,
+	jobs_released bigint, breakers text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'admin' THEN
+		RAISE EXCEPTION 'the workers'' heartbeats are for administrators' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	RETURN QUERY
+	SELECT h.worker_id, h.state, h.host, h.pid, h.version, h.started_at, h.beat_at,
+	       round(extract(epoch FROM clock_timestamp() - h.beat_at)), h.in_flight, h.jobs_done, h.jobs_retried,
+	       h.jobs_dead, h.jobs_released,
+	       (SELECT string_agg(format('%s %s', e ->> 'name', e ->> 'state'), ', ')
+	        FROM jsonb_array_elements(h.breakers) e)
+	FROM oms.worker_heartbeat h
+	ORDER BY h.beat_at DESC, h.worker_id;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.worker_heartbeats() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.worker_heartbeats() TO oms_admin;
+
+CREATE OR REPLACE FUNCTION oms_api.staff_sessions(p_role text DEFAULT NULL)
+RETURNS TABLE (pid int, login text, role text, application_name text, state text, backend_start timestamptz,
+	xact_start timestamptz, xact_age_s numeric, wait_event text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'admin' THEN
+		RAISE EXCEPTION 'the sessions are for administrators' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	RETURN QUERY
+	SELECT a.pid, a.usename::text, r.role, a.application_name, a.state, a.backend_start, a.xact_start,
+	       round(extract(epoch FROM clock_timestamp() - a.xact_start)), a.wait_event
+	FROM pg_stat_activity a
+	LEFT JOIN LATERAL (SELECT g.role FROM (VALUES ('admin', 'oms_admin', 1), ('csr', 'oms_csr', 2),
+	                                              ('fulfilment', 'oms_fulfilment', 3), ('analyst', 'oms_analyst', 4),
+	                                              ('worker', 'oms_worker', 5)) g(role, grp, sort)
+	                   WHERE pg_has_role(a.usename, g.grp, 'USAGE') ORDER BY g.sort LIMIT 1) r ON true
+	WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
+	  AND (p_role IS NULL OR r.role = p_role)
+	ORDER BY a.xact_start NULLS LAST, a.backend_start;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.staff_sessions(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.staff_sessions(text) TO oms_admin;
 
 RESET ROLE;

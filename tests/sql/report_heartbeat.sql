@@ -7,7 +7,7 @@
 -- the running workers' fresh heartbeats, unknown without one.
 BEGIN;
 \ir fixture.psql
-SELECT plan(17);
+SELECT plan(21);
 
 CREATE FUNCTION pg_temp.fig(p_figure text, OUT value numeric, OUT detail text)
 LANGUAGE sql AS $$
@@ -73,6 +73,17 @@ UPDATE oms.worker_heartbeat SET beat_at = now() - interval '12 minutes 30 second
 SET SESSION AUTHORIZATION t_admin;
 SELECT is(pg_temp.fig('worker_heartbeat_missing'), ROW(1::numeric, 'no heartbeat for 12 min'::text),
 	'a running worker silent for 12 minutes: flagged, "no heartbeat for 12 min"');
+RESET SESSION AUTHORIZATION;
+
+-- the lists behind the worker and session figures: administrators only
+SET SESSION AUTHORIZATION t_admin;
+SELECT is((SELECT (worker_id, state, pid, breakers) FROM oms_api.worker_heartbeats()),
+	ROW('w1'::text, 'running'::text, 11, NULL::text), 'the heartbeats list: the worker, its state and pid');
+SELECT lives_ok('SELECT * FROM oms_api.staff_sessions(''csr'')', 'the sessions list behind a session figure');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t_csr;
+SELECT throws_ok('SELECT * FROM oms_api.worker_heartbeats()', '42501', NULL, 'a CSR may not list the heartbeats');
+SELECT throws_ok('SELECT * FROM oms_api.staff_sessions()', '42501', NULL, 'nor the sessions');
 RESET SESSION AUTHORIZATION;
 
 SELECT * FROM finish();
