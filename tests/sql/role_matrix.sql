@@ -135,6 +135,8 @@ SELECT g, f FROM (VALUES
 	('report_verify', '{oms_admin}'),
 	('dashboard', '{oms_admin}'),
 	('worker_heartbeat', '{oms_worker}'),
+	('worker_heartbeats', '{oms_admin}'),
+	('staff_sessions', '{oms_admin}'),
 	('alert_resolve', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;
 
 CREATE TEMP VIEW groups AS
