@@ -13,7 +13,7 @@
 #include "view_recent.h"
 #include "views.h"
 
-enum { TAG_CARD = 1, TAG_ELIG, TAG_RETRY, TAG_TRACK };
+enum { TAG_CARD = 1, TAG_ELIG, TAG_RETRY, TAG_TRACK, TAG_TSTATUS };
 /* After "refresh tracking" the card is reloaded this long, every
  * ORDER_POLL_MS, in case no notification brings the scans */
 #define ORDER_TRACK_WATCH_MS (10 * 60 * 1000)
@@ -35,6 +35,7 @@ struct order_view {
 	long long retry_asked;     /* T pressed once: the refused refund to send again */
 	int copy_next;             /* y pressed n times in a row: copies item n next */
 	uint64_t track_until;      /* refresh tracking asked: watched until then */
+	json_t *tstatus;           /* oms_api.tracking_status: the poller's word */
 	struct ui_doc doc;
 };
 
@@ -188,6 +189,24 @@ order_doc_money(struct order_view *o, const char *cur)
 
 /* Issue 11: the tracker's state, the age of the last scan and the proof
  * of delivery (signed_by), on one line under the shipment. */
+/* A failed poll of this shipment's tracker, said under it with its reason
+ * (the aggregator unreachable...), from oms_api.tracking_status (issue 11). */
+static void
+order_doc_poll_failed(struct ui_doc *d, json_t *tstatus, json_t *s)
+{
+	json_t *t;
+	size_t i;
+
+	json_array_foreach(json_object_get(tstatus, "shipments"), i, t) {
+		long long n = jll(t, "poll_failures");
+
+		if (strcmp(js(t, "tracking_no"), js(s, "tracking_no")) != 0 || n <= 0 || !*js(t, "last_error"))
+			continue;
+		doc_wrapf(d, UI_EL_WARNING, 4, "  the carrier's last %lld poll%s failed: %s", n, n == 1 ? "" : "s",
+			  js(t, "last_error"));
+	}
+}
+
 static void
 order_doc_tracker(struct ui_doc *d, json_t *s)
 {
@@ -229,6 +248,7 @@ order_doc_shipping(struct order_view *o)
 			 json_is_true(json_object_get(s, "flagged")) ? " STUCK" : "",
 			 tm(s, "shipped_at", t, sizeof t), js(s, "estimated_delivery"));
 		order_doc_tracker(d, s);
+		order_doc_poll_failed(d, o->tstatus, s);
 		json_array_foreach(json_object_get(s, "events"), j, ev)
 			doc_wrapf(d, UI_EL_NORMAL, 20, "%s  %s  %s  %s", tm(ev, "at", t2, sizeof t2),
 				  js(ev, "status"), js(ev, "location"), js(ev, "description"));
@@ -576,6 +596,19 @@ order_track_result(struct order_view *o, struct db_result *res, const struct oms
 	return UI_REDRAW;
 }
 
+/* A shipment of the order has a tracker (tracking or ended). */
+static bool
+order_tracked(const struct order_view *o)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(o->card, "shipments"), i, s)
+		if (*js(s, "tracker_state"))
+			return true;
+	return false;
+}
+
 static int
 order_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
 {
@@ -585,6 +618,15 @@ order_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 	oms_error_clear(&perr);
 	if (tag == TAG_TRACK)
 		return order_track_result(o, res, err);
+	if (tag == TAG_TSTATUS) {
+		/* the card stands without it: an error is not worth a message */
+		json_t *doc = res ? app_doc_parse(res, &perr) : NULL;
+
+		json_decref(o->tstatus);
+		o->tstatus = doc;
+		order_build(o);
+		return UI_REDRAW;
+	}
 	if (tag == TAG_RETRY) {
 		long long id = o->retry_asked;
 
@@ -642,6 +684,14 @@ order_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 		struct app_stmt st;
 		cancel_eligibility_stmt(o->order_no, &st);
 		ui_query(v->ui, v, TAG_ELIG, &st);
+	}
+	if (order_tracked(o)) {
+		/* what the poller knows: a failed poll is said under its shipment */
+		struct app_stmt st;
+
+		app_stmt_init(&st, "SELECT oms_api.tracking_status($1::bigint)");
+		app_stmt_ll(&st, o->order_no);
+		ui_query(v->ui, v, TAG_TSTATUS, &st);
 	}
 	return UI_REDRAW;
 }
@@ -931,6 +981,7 @@ order_close(struct view *v)
 	struct order_view *o = ov(v);
 
 	json_decref(o->card);
+	json_decref(o->tstatus);
 	doc_free(&o->doc);
 	free(o);
 }

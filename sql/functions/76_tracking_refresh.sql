@@ -79,3 +79,37 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms_api.tracking_refresh(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.tracking_refresh(bigint) TO oms_admin, oms_csr, oms_fulfilment;
+
+-- What the poller knows of an order's trackers, changing nothing (the
+-- order screen shows a failed poll under its shipment, with the reason:
+-- the aggregator unreachable...; oms_api.order_card, which runs as its
+-- caller, cannot read oms.tracker): {"order_no", "shipments":
+-- [{"tracking_no", "carrier", "state": tracking | ended | untracked,
+-- "last_heard_at", "next_poll_at", "poll_failures", "last_error"}]},
+-- last_error kept until a poll answers. Who may call it, as
+-- oms_api.tracking_refresh.
+CREATE OR REPLACE FUNCTION oms_api.tracking_status(p_order_no bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('tracking_status', 'csr', 'admin', 'fulfilment');
+	v_order oms.orders;
+BEGIN
+	SELECT * INTO v_order FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	RETURN jsonb_build_object('order_no', p_order_no, 'shipments', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('tracking_no', s.tracking_no, 'carrier', s.carrier,
+		                 'state', CASE WHEN t.shipment_id IS NULL THEN 'untracked'
+		                               WHEN t.active THEN 'tracking' ELSE 'ended' END,
+		                 'last_heard_at', t.last_heard_at, 'next_poll_at', t.next_poll_at,
+		                 'poll_failures', coalesce(t.poll_failures, 0), 'last_error', t.last_error) ORDER BY s.id)
+		FROM oms.shipment s LEFT JOIN oms.tracker t ON t.shipment_id = s.id
+		WHERE s.order_id = v_order.id), '[]'));
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.tracking_status(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.tracking_status(bigint) TO oms_admin, oms_csr, oms_fulfilment;

@@ -3,11 +3,12 @@
 -- from in the last minute (fresh) or leased by a poll (polling) as it is,
 -- says an ended or untracked one, reports the last failed poll's reason;
 -- CSR, admin and fulfilment of the order's seller only (rules
--- order_not_found, not_allowed). oms_api.ticket_card: a ticket with its
+-- order_not_found, not_allowed); oms_api.tracking_status says what the
+-- poller knows without changing it. oms_api.ticket_card: a ticket with its
 -- messages oldest first, staff by name; row-level security decides.
 BEGIN;
 \ir fixture.psql
-SELECT plan(20);
+SELECT plan(24);
 
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o \gset
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS unshipped \gset
@@ -50,6 +51,20 @@ SELECT is((:'r'::jsonb) -> 'shipments' -> 0 ->> 'state', 'polling', 'leased by a
 SELECT is((:'r'::jsonb) -> 'shipments' -> 0 ->> 'last_error', 'aggregator unreachable: timed out',
 	'... the last failed poll''s reason');
 SELECT is((:'r'::jsonb) -> 'shipments' -> 0 ->> 'poll_failures', '3', '... and how many failed');
+
+-- what the poller knows, changing nothing
+SET SESSION AUTHORIZATION t_csr;
+SELECT oms_api.tracking_status(:o) AS st \gset
+RESET SESSION AUTHORIZATION;
+SELECT is((:'st'::jsonb) -> 'shipments' -> 0 ->> 'last_error', 'aggregator unreachable: timed out',
+	'tracking_status: the last failed poll''s reason');
+SELECT is((:'st'::jsonb) -> 'shipments' -> 0 ->> 'state', 'tracking', '... the tracker''s state');
+SELECT ok((SELECT next_poll_at > clock_timestamp() + interval '9 minutes' FROM oms.tracker WHERE shipment_id = :ship_id),
+	'... the lease is left as it was');
+SET SESSION AUTHORIZATION t_ful2;
+SELECT matches(pg_temp.err(format('SELECT oms_api.tracking_status(%s)', :o)), '^P0002',
+	'tracking_status: order_not_found for fulfilment of another seller');
+RESET SESSION AUTHORIZATION;
 
 -- ended
 UPDATE oms.tracker SET active = false WHERE shipment_id = :ship_id;
