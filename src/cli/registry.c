@@ -58,7 +58,8 @@ static const struct cli_command commands[] = {
 	{"find", "find orders and customers (number, e-mail, phone, name)", cli_usage_find,
 	 "Finds orders and customers by order number, e-mail, phone, tracking number\n"
 	 "or part of a name. A number with a wrong check digit lists the orders one\n"
-	 "typo away.",
+	 "typo away. The table shows phones as their country writes them (CSV and\n"
+	 "JSON keep E.164) and a customer's city (CITY) and last order (LAST ORDER).",
 	 FOR_STAFF, NULL, cli_cmd_find, NULL, true, true},
 	{"order", "show an order or cancel it", cli_usage_order,
 	 "show: the order card (status, customer, lines, payment, shipments, refunds,\n"
