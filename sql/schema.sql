@@ -3215,7 +3215,7 @@ BEGIN
 	       (SELECT string_agg(format('%s %s, pid %s, %s', h2.worker_id, h2.state, h2.pid, h2.host),
 	                          '; ' ORDER BY h2.beat_at DESC)
 	        FROM oms.worker_heartbeat h2 WHERE h2.beat_at > v_now - interval '7 days'),
-	       NULL::text
+	       'oms_api.worker_heartbeats()'
 	FROM oms.worker_heartbeat h;
 	RETURN QUERY
 	SELECT 'worker', 'worker_heartbeat_missing', 'Worker heartbeat missing',
@@ -3227,7 +3227,7 @@ BEGIN
 	                 THEN format('no worker running (stopped %s min ago)',
 	                             floor(extract(epoch FROM v_now - f.last_any) / 60))
 	            ELSE 'no heartbeat ever recorded' END,
-	       NULL::text
+	       'oms_api.worker_heartbeats()'
 	FROM (SELECT count(*) FILTER (WHERE h.state <> 'stopped'
 	                                AND h.beat_at > v_now - greatest(3 * h.interval_s, 120) * interval '1 second') AS fresh,
 	             max(h.beat_at) FILTER (WHERE h.state <> 'stopped') AS last_run,
@@ -3254,12 +3254,12 @@ BEGIN
 	                                  ELSE format('half-open, %s failures', b.failures) END),
 	                           '; ' ORDER BY b.worker_id) FILTER (WHERE b.worker_id IS NOT NULL),
 	                'no fresh heartbeat'),
-	       NULL::text
+	       'oms_api.worker_heartbeats()'
 	FROM n LEFT JOIN b ON b.name = n.name
 	GROUP BY n.name ORDER BY n.name;
 	RETURN QUERY
 	SELECT 'worker', 'worker_sessions', 'Worker sessions connected', count(*)::numeric, NULL::numeric, 'sessions',
-	       string_agg(DISTINCT a.application_name, ', '), NULL::text
+	       string_agg(DISTINCT a.application_name, ', '), 'oms_api.staff_sessions(''worker'')'
 	FROM pg_stat_activity a
 	WHERE a.datname = current_database() AND a.backend_type = 'client backend'
 	  AND pg_has_role(a.usename, 'oms_worker', 'USAGE') AND NOT pg_has_role(a.usename, 'oms_admin', 'USAGE');
@@ -3273,7 +3273,8 @@ BEGIN
 	-- staff sessions by role (pg_stat_activity; application_name in detail)
 	RETURN QUERY
 	SELECT 'sessions', 'sessions_' || g.role, 'Sessions: ' || g.role, count(a.pid)::numeric, NULL::numeric,
-	       'sessions', string_agg(DISTINCT nullif(a.application_name, ''), ', '), NULL::text
+	       'sessions', string_agg(DISTINCT nullif(a.application_name, ''), ', '),
+	       format('oms_api.staff_sessions(%L)', g.role)
 	FROM (VALUES ('admin', 'oms_admin', 1), ('csr', 'oms_csr', 2), ('fulfilment', 'oms_fulfilment', 3),
 	             ('analyst', 'oms_analyst', 4), ('worker', 'oms_worker', 5)) g(role, grp, sort)
 	LEFT JOIN pg_stat_activity a
@@ -3294,7 +3295,7 @@ BEGIN
 	       coalesce(round(extract(epoch FROM v_now - min(a.xact_start))), 0), NULL::numeric, 's',
 	       (SELECT format('pid %s, %s, %s', b.pid, b.usename, b.application_name) FROM pg_stat_activity b
 	        WHERE b.xact_start IS NOT NULL AND b.pid <> pg_backend_pid() AND b.backend_type = 'client backend'
-	        ORDER BY b.xact_start LIMIT 1), NULL::text
+	        ORDER BY b.xact_start LIMIT 1), 'oms_api.staff_sessions()'
 	FROM pg_stat_activity a
 	WHERE a.xact_start IS NOT NULL AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend';
 	RETURN QUERY
@@ -5414,6 +5415,7 @@ ALTER FUNCTION oms_api.refunds(p_status text, p_order_no bigint, p_after_id bigi
 CREATE FUNCTION oms_api.report_cancellations(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, seller_id bigint, reason_code text, requested_by_role text, scope text, cancelled bigint, pending bigint, rejected bigint, units bigint, orders_placed bigint, rate numeric)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 DECLARE
 	r record;
@@ -5508,6 +5510,7 @@ ALTER FUNCTION oms_api.report_fold() OWNER TO oms_owner;
 CREATE FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, seller_id bigint, orders bigint, confirmed bigint, shipped bigint, shipped_in_time bigint, in_time_rate numeric, avg_hours_to_ship numeric, delivered bigint, delivered_on_time bigint, on_time_rate numeric, avg_transit_hours numeric, exceptions bigint, stuck bigint)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 DECLARE
 	r record;
@@ -5543,6 +5546,7 @@ ALTER FUNCTION oms_api.report_fulfilment(p_from date, p_to date, p_seller_id big
 CREATE FUNCTION oms_api.report_kpi(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, kpi text, label text, value numeric, unit text, target text, met boolean, basis bigint, note text, verdict text)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 DECLARE
 	r record;
@@ -5683,6 +5687,7 @@ CREATE FUNCTION oms_api.report_refunds(p_from date, p_to date, p_seller_id bigin
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     SET work_mem TO '16MB'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 DECLARE
 	r record;
@@ -5893,6 +5898,7 @@ ALTER FUNCTION oms_api.report_verify() OWNER TO oms_owner;
 CREATE FUNCTION oms_api.report_volume(p_from date, p_to date, p_seller_id bigint DEFAULT NULL::bigint, p_by text DEFAULT 'all'::text) RETURNS TABLE(period date, seller_id bigint, status text, currency character, orders bigint, total_minor bigint)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 DECLARE
 	r record;
@@ -6161,6 +6167,36 @@ $$;
 ALTER FUNCTION oms_api.shipment_reviews(p_open_only boolean) OWNER TO oms_owner;
 
 --
+-- Name: staff_sessions(text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.staff_sessions(p_role text DEFAULT NULL::text) RETURNS TABLE(pid integer, login text, role text, application_name text, state text, backend_start timestamp with time zone, xact_start timestamp with time zone, xact_age_s numeric, wait_event text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'admin' THEN
+		RAISE EXCEPTION 'the sessions are for administrators' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	RETURN QUERY
+	SELECT a.pid, a.usename::text, r.role, a.application_name, a.state, a.backend_start, a.xact_start,
+	       round(extract(epoch FROM clock_timestamp() - a.xact_start)), a.wait_event
+	FROM pg_stat_activity a
+	LEFT JOIN LATERAL (SELECT g.role FROM (VALUES ('admin', 'oms_admin', 1), ('csr', 'oms_csr', 2),
+	                                              ('fulfilment', 'oms_fulfilment', 3), ('analyst', 'oms_analyst', 4),
+	                                              ('worker', 'oms_worker', 5)) g(role, grp, sort)
+	                   WHERE pg_has_role(a.usename, g.grp, 'USAGE') ORDER BY g.sort LIMIT 1) r ON true
+	WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
+	  AND (p_role IS NULL OR r.role = p_role)
+	ORDER BY a.xact_start NULLS LAST, a.backend_start;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.staff_sessions(p_role text) OWNER TO oms_owner;
+
+--
 -- Name: ticket_card(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -6340,6 +6376,38 @@ $$;
 ALTER FUNCTION oms_api.tracking_refresh(p_order_no bigint) OWNER TO oms_owner;
 
 --
+-- Name: tracking_status(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.tracking_status(p_order_no bigint) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('tracking_status', 'csr', 'admin', 'fulfilment');
+	v_order oms.orders;
+BEGIN
+	SELECT * INTO v_order FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	RETURN jsonb_build_object('order_no', p_order_no, 'shipments', coalesce((
+		SELECT jsonb_agg(jsonb_build_object('tracking_no', s.tracking_no, 'carrier', s.carrier,
+		                 'state', CASE WHEN t.shipment_id IS NULL THEN 'untracked'
+		                               WHEN t.active THEN 'tracking' ELSE 'ended' END,
+		                 'last_heard_at', t.last_heard_at, 'next_poll_at', t.next_poll_at,
+		                 'poll_failures', coalesce(t.poll_failures, 0), 'last_error', t.last_error) ORDER BY s.id)
+		FROM oms.shipment s LEFT JOIN oms.tracker t ON t.shipment_id = s.id
+		WHERE s.order_id = v_order.id), '[]'));
+END
+$$;
+
+
+ALTER FUNCTION oms_api.tracking_status(p_order_no bigint) OWNER TO oms_owner;
+
+--
 -- Name: whoami(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -6396,6 +6464,33 @@ $$;
 
 
 ALTER FUNCTION oms_api.worker_heartbeat(p_worker_id text, p_host text, p_pid integer, p_version text, p_state text, p_interval_s integer, p_in_flight integer, p_counts bigint[], p_breakers jsonb) OWNER TO oms_owner;
+
+--
+-- Name: worker_heartbeats(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.worker_heartbeats() RETURNS TABLE(worker_id text, state text, host text, pid integer, version text, started_at timestamp with time zone, beat_at timestamp with time zone, age_s numeric, in_flight integer, jobs_done bigint, jobs_retried bigint, jobs_dead bigint, jobs_released bigint, breakers text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'admin' THEN
+		RAISE EXCEPTION 'the workers'' heartbeats are for administrators' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	RETURN QUERY
+	SELECT h.worker_id, h.state, h.host, h.pid, h.version, h.started_at, h.beat_at,
+	       round(extract(epoch FROM clock_timestamp() - h.beat_at)), h.in_flight, h.jobs_done, h.jobs_retried,
+	       h.jobs_dead, h.jobs_released,
+	       (SELECT string_agg(format('%s %s', e ->> 'name', e ->> 'state'), ', ')
+	        FROM jsonb_array_elements(h.breakers) e)
+	FROM oms.worker_heartbeat h
+	ORDER BY h.beat_at DESC, h.worker_id;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.worker_heartbeats() OWNER TO oms_owner;
 
 --
 -- Name: address; Type: TABLE; Schema: oms; Owner: oms_owner
@@ -11433,6 +11528,14 @@ REVOKE ALL ON FUNCTION oms_api.shipment_reviews(p_open_only boolean) FROM PUBLIC
 
 
 --
+-- Name: FUNCTION staff_sessions(p_role text); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.staff_sessions(p_role text) TO oms_admin;
+REVOKE ALL ON FUNCTION oms_api.staff_sessions(p_role text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION ticket_card(p_ticket_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -11477,6 +11580,16 @@ REVOKE ALL ON FUNCTION oms_api.tracking_refresh(p_order_no bigint) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tracking_status(p_order_no bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.tracking_status(p_order_no bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.tracking_status(p_order_no bigint) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.tracking_status(p_order_no bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.tracking_status(p_order_no bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION whoami(); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -11494,6 +11607,14 @@ REVOKE ALL ON FUNCTION oms_api.whoami() FROM PUBLIC;
 
 GRANT ALL ON FUNCTION oms_api.worker_heartbeat(p_worker_id text, p_host text, p_pid integer, p_version text, p_state text, p_interval_s integer, p_in_flight integer, p_counts bigint[], p_breakers jsonb) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.worker_heartbeat(p_worker_id text, p_host text, p_pid integer, p_version text, p_state text, p_interval_s integer, p_in_flight integer, p_counts bigint[], p_breakers jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION worker_heartbeats(); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.worker_heartbeats() TO oms_admin;
+REVOKE ALL ON FUNCTION oms_api.worker_heartbeats() FROM PUBLIC;
 
 
 --
