@@ -73,7 +73,12 @@ cluster__initdb() {
 		-E UTF8 --locale=C.UTF-8 --no-sync --wal-segsize=1 >"$3" 2>&1 ||
 		{ sed 's/^/# /' "$3"; cluster__die "initdb failed"; }
 	# 1 MB WAL segments and few of them kept: a copy of a template carries
-	# a few megabytes of WAL, not 16 MB segments
+	# a few megabytes of WAL, not 16 MB segments. No JIT: the fixtures are
+	# tiny, but a test that turns a scan type off (enable_seqscan = off, to
+	# see the plan an index gives) makes every forced seq scan cost 1e10,
+	# past jit_above_cost, and each such statement, the audit trigger's
+	# staff lookup included, then spent ~150 ms compiling (api_lookup_name_
+	# bounds took 3 minutes of the suite's 12).
 	cat >>"$1/postgresql.conf" <<CONF
 min_wal_size = 2MB
 listen_addresses = ''
@@ -87,6 +92,7 @@ shared_buffers = 64MB
 log_min_messages = warning
 log_min_error_statement = panic
 TimeZone = 'UTC'
+jit = off
 CONF
 }
 
