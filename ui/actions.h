@@ -26,6 +26,7 @@
 	X(CUSTOMER, "Customer",         SCREEN) \
 	X(APPROVALS, "Approvals (fulfilment, admin)", SCREEN) \
 	X(QUEUE,    "Fulfilment queue (fulfilment, admin)", SCREEN) \
+	X(REVIEWS,  "Shipment reviews (CSR, admin; fulfilment reads)", SCREEN) \
 	X(DIALOG,   "Dialogs and prompts", DIALOG) \
 	X(CANCEL,   "Cancel dialog",    SCREEN) \
 	X(REPORTS,  "Reports (analysts, fulfilment, admins)", SCREEN)
@@ -79,6 +80,8 @@
 	  UI_KEY_F(6), 'A', UI_KEY_NONE) \
 	X(QUEUE,         "queue",         SCREENS, "Open the fulfilment queue (fulfilment staff: their home screen)", \
 	  UI_KEY_F(3), 'W', UI_KEY_NONE) \
+	X(REVIEWS,       "reviews",       SCREENS, "Open the shipment review list: stuck, lost, returned parcels and delivery exceptions", \
+	  'S', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REPORTS,       "reports",       SCREENS, "Open the reports (analysts, fulfilment, admins)", \
 	  UI_KEY_F(7), 'P', UI_KEY_NONE) \
 	X(DASHBOARD,     "dashboard",     SCREENS, "Open the dashboard (administrators: their home screen)", \
@@ -123,6 +126,10 @@
 	  'v', UI_KEY_NONE, UI_KEY_NONE) \
 	X(BUY_LABEL,     "buy-label",     QUEUE,   "Buy a label for the selected order (the cheapest or fastest rate) and ship it with it", \
 	  'b', UI_KEY_NONE, UI_KEY_NONE) \
+	X(REVIEW_DECIDE, "review-decide", REVIEWS, "Decide the selected review: contact the carrier, reship, refund, wait or resolved, with a note", \
+	  'd', UI_KEY_NONE, UI_KEY_NONE) \
+	X(REVIEW_ALL,    "review-all",    REVIEWS, "Show the decided reviews too, or the open ones only (toggles)", \
+	  'a', UI_KEY_NONE, UI_KEY_NONE) \
 	X(CONFIRM,       "confirm",       DIALOG,  "Confirm: once to check, again to send", \
 	  UI_KEY_ENTER, UI_KEY_NONE, UI_KEY_NONE) \
 	X(FIELD_NEXT,    "field-next",    DIALOG,  "Move to the next field", \

@@ -9,7 +9,7 @@
 #include "actions.h"
 #include "keymap.h"
 
-_Static_assert(UI_ACT_COUNT <= 64, "ui_keymap.keys is too small for the action table");
+_Static_assert(UI_ACT_COUNT <= 96, "ui_keymap.keys is too small for the action table");
 
 const struct ui_action_info ui_actions[UI_ACT_COUNT] = {
 	[UI_ACT_NONE] = { "", UI_SCOPE_GENERAL, "", { 0, 0, 0 } },

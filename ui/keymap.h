@@ -37,7 +37,7 @@ const char *ui_key_name(int key, char *buf, size_t len);
 
 #define UI_KEYMAP_SLOTS 4
 struct ui_keymap {
-	int keys[64][UI_KEYMAP_SLOTS];    /* indexed by enum ui_action */
+	int keys[96][UI_KEYMAP_SLOTS];    /* indexed by enum ui_action */
 };
 
 /* Default bindings from the action table. */

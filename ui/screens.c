@@ -20,6 +20,7 @@ static struct view *(*const screen_make[UI_SCREEN_COUNT])(struct ui *) = {
 	[UI_SCREEN_LOOKUP] = view_lookup_new,
 	[UI_SCREEN_APPROVALS] = view_approvals_new,
 	[UI_SCREEN_QUEUE] = view_queue_new,
+	[UI_SCREEN_REVIEWS] = view_reviews_new,
 	[UI_SCREEN_REPORTS] = view_reports_new,
 	[UI_SCREEN_DASHBOARD] = view_dashboard_new,
 	[UI_SCREEN_MENU] = view_menu_new,

@@ -29,6 +29,9 @@ enum {
 	X(QUEUE,     "Queue",     UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, QUEUE, QUEUE, UI_ROLE_FULFILMENT, \
 	  "Confirmed orders to ship, oldest first, with the 24-hour promise", \
 	  "fulfilment staff and administrators") \
+	X(REVIEWS,   "Reviews",   UI_ROLES_STAFF, REVIEWS,   REVIEWS,   0, \
+	  "Parcels stuck, lost, returned or in exception, for a person to decide", \
+	  "customer service, fulfilment staff and administrators") \
 	X(APPROVALS, "Approvals", UI_ROLE_FULFILMENT | UI_ROLE_ADMIN, APPROVALS, APPROVALS, 0, \
 	  "Cancellations (admins: and refunds) waiting for a decision", \
 	  "fulfilment staff and administrators") \

@@ -17,7 +17,7 @@ liboms_ui_a_SOURCES += ui/list_find.c ui/list_find.h
 ## issue 13: recently opened orders and customers (O, F9)
 liboms_ui_a_SOURCES += ui/view_recent.c ui/view_recent.h
 ## issue 11: the fulfilment queue and the ship dialog
-liboms_ui_a_SOURCES += ui/view_queue.c
+liboms_ui_a_SOURCES += ui/view_queue.c ui/view_label.c ui/view_reviews.c
 ## issue 13: the customer's addresses and tickets, a ticket's messages
 liboms_ui_a_SOURCES += ui/view_tickets.c ui/view_tickets.h
 

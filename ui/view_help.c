@@ -136,6 +136,15 @@ help_build(struct help_view *h)
 			 "stops before anything is bought. v filters by the service level; e exports the queue "
 			 "as filtered.");
 	}
+	if (ui_screen_allowed(ui, UI_SCREEN_REVIEWS)) {
+		doc_section(d, "Shipment reviews");
+		doc_wrap(d, UI_EL_NORMAL, 2, "  S (from a list, not while typing) opens the parcels waiting for a "
+			 "person: stuck (no carrier scan for 48 hours), lost (silent for a week), delivery "
+			 "exceptions and returns. Nobody is mailed by the list. d records a decision (contact "
+			 "the carrier, reship, refund, wait, resolved) with a note; a shows the decided ones too. "
+			 "Fulfilment staff see their own seller's exceptions, returns and lost parcels, and do "
+			 "not decide.");
+	}
 	doc_section(d, "Export");
 	/* the lists the role has */
 	doc_wrapf(d, UI_EL_NORMAL, 2, "  e (F8 while typing) exports the list on screen exactly as it "

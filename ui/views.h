@@ -30,6 +30,12 @@ bool view_approvals_allowed(const struct ui *ui);
  * orders oldest first with the 24-hour ship promise; ships them one by
  * one or marked, in one pass. Fulfilment's home. */
 struct view *view_queue_new(struct ui *ui);
+/* The label dialog over the queue (ui/view_label.c): buys order_no's
+ * label at the carrier aggregator and ships it; parent is reloaded after. */
+struct view *view_label_new(struct ui *ui, struct view *parent, long long order_no);
+/* The shipment review list (ui/view_reviews.c, issue 11): stuck, lost and
+ * returned parcels and delivery exceptions; CSRs and admins decide. */
+struct view *view_reviews_new(struct ui *ui);
 
 /* The menu of the screens the role may open (ui/view_menu.c). */
 struct view *view_menu_new(struct ui *ui);

@@ -71,8 +71,8 @@ EXTRA_DIST += tests/tui/terminals.test tests/tui/walkthrough.test
 TESTS += tests/tui/queue.test
 EXTRA_DIST += tests/tui/queue.test tests/tui/expected/queue-list.txt \
 	tests/tui/expected/queue-ship-refused.txt tests/tui/expected/queue-marked.txt
-TESTS += tests/tui/ship-label.test
-EXTRA_DIST += tests/tui/ship-label.test
+TESTS += tests/tui/ship-label.test tests/tui/ship-reviews.test
+EXTRA_DIST += tests/tui/ship-label.test tests/tui/ship-reviews.test
 TESTS += tests/tui/list-find.test
 EXTRA_DIST += tests/tui/list-find.test
 TESTS += tests/tui/stuck-mark.test
