@@ -253,6 +253,42 @@ $$;
 REVOKE ALL ON FUNCTION oms_api.refund_followup(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.refund_followup(bigint) TO oms_worker;
 
+-- A refund that succeeded can still fail at the gateway later (the bank
+-- sends the money back: Stripe's succeeded -> failed). The worker looks
+-- at it again on a decaying schedule of its own ([payment] refund_recheck,
+-- 1 hour, 1 day, 3 days, 7 days by default: a failure is most likely early
+-- and rarely comes after a week): the p_check-th look, p_delay_ms from
+-- now, as a refund job of its own (refund_id NULL, the refund in its
+-- payload, dedupe key refund_recheck:ID:N). Nothing for a refund that is
+-- not (or no longer) succeeded. Issue 12.
+CREATE OR REPLACE FUNCTION oms_api.refund_recheck_schedule(p_refund_id bigint, p_check int, p_delay_ms bigint)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_recheck_schedule', 'worker');
+	v_refund oms.refund;
+BEGIN
+	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
+	END IF;
+	IF v_refund.status <> 'succeeded' OR v_refund.provider_refund_id IS NULL OR p_check IS NULL OR p_check < 1
+	   OR p_delay_ms IS NULL OR p_delay_ms < 0 THEN
+		RETURN;
+	END IF;
+	INSERT INTO oms.outbox (kind, dedupe_key, order_id, refund_id, payload, next_attempt_at)
+	VALUES ('refund', format('refund_recheck:%s:%s', p_refund_id, p_check), v_refund.order_id, NULL,
+	        jsonb_build_object('recheck_refund_id', p_refund_id, 'check', p_check,
+	                           'order_no', (SELECT o.order_no FROM oms.orders o WHERE o.id = v_refund.order_id)),
+	        statement_timestamp() + p_delay_ms * interval '1 millisecond')
+	ON CONFLICT (dedupe_key) DO NOTHING;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.refund_recheck_schedule(bigint,int,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.refund_recheck_schedule(bigint,int,bigint) TO oms_worker;
+
 -- The worker asked the gateway what became of a refund whose outcome was
 -- unknown and it knows of none made with our metadata: the next request
 -- goes with a fresh Idempotency-Key (the old one would only replay the

@@ -53,6 +53,7 @@ struct job {
 	/* payment families (refund.c, verify.c): what was sent, to check the
 	 * answer against, and which request is in flight */
 	int step;
+	int check;                       /* refund.c: which look again at a succeeded refund */
 	long long amount;
 	char currency[8];
 	char key[128];
@@ -137,6 +138,9 @@ void job_unrecorded(struct job *jb, const struct oms_error *e);
 
 void refund_job_start(struct job *jb);
 void refund_job_result(struct job *jb, const struct http_response *resp);
+/* refund.c: [payment] refund_recheck, the looks at a succeeded refund
+ * ("1h, 1d, 3d, 7d"; "none": no look); called by settings_load. */
+enum oms_status refund_recheck_configure(const char *list, struct oms_error *err);
 void verify_job_start(struct job *jb);
 void verify_job_result(struct job *jb, const struct http_response *resp);
 /* verify.c: a 401/403 from the payment gateway trips its breaker, alerts

@@ -20,6 +20,16 @@
  *              looking for our metadata[refund_id]); only when the gateway
  *              knows of none is the refund sent again, with a fresh key.
  *
+ *   succeeded  looked at again on a decaying schedule ([payment]
+ *              refund_recheck: 1 h, 1 d, 3 d, 7 d by default), each look
+ *              a job of its own (oms_api.refund_recheck_schedule): a
+ *              refund the gateway later fails (the bank sent the money
+ *              back) is seen by polling too, not only by the
+ *              charge.refund.updated webhook; refund_result records it
+ *              (an alert for administrators, the ledger counts the money
+ *              as not returned, the customer's "refund failed" mail, never
+ *              a second "refunded" one).
+ *
  * Every answer is checked against what was sent (amount, currency,
  * payment); a mismatch is a discrepancy for administrators, never
  * "succeeded". A refusal (400, 402, 404) is recorded as 'refused': an
@@ -47,6 +57,11 @@
 	"       provider_ref, order_no, captured, payment_amount_minor, gateway_reason, " \
 	"       key_generation FROM oms_api.refund_to_execute($1::bigint)"
 #define SQL_REFUND_RESULT "SELECT oms_api.refund_result($1::bigint, $2, $3, $4)"
+/* a success, and its first look again in $5 ms, in one statement */
+#define SQL_REFUND_RESULT_RECHECK \
+	"SELECT oms_api.refund_result($1::bigint, $2, $3, $4), " \
+	"oms_api.refund_recheck_schedule($1::bigint, 1, $5::bigint)"
+#define SQL_RECHECK_SCHEDULE "SELECT oms_api.refund_recheck_schedule($1::bigint, $2::int, $3::bigint)"
 #define SQL_REFUND_FOLLOWUP "SELECT oms_api.refund_followup($1::bigint)"
 #define SQL_REFUND_NEW_KEY "SELECT oms_api.refund_new_key($1::bigint)"
 #define SQL_RELEASE_STATE "SELECT released, capture_claimed FROM oms_api.refund_release_state($1::bigint)"
@@ -56,7 +71,57 @@
 /* After an unknown outcome, the gateway is asked this soon. */
 #define UNKNOWN_ASK_MS 1000
 
-enum refund_step { STEP_POST, STEP_ASK, STEP_LIST };
+enum refund_step { STEP_POST, STEP_ASK, STEP_LIST, STEP_RECHECK };
+
+/* [payment] refund_recheck: the waits before each look at a succeeded
+ * refund (none after the last). Set by settings_load, read by the loop's
+ * thread only. */
+#define MAX_RECHECKS 8
+static long long recheck_ms[MAX_RECHECKS] = { 3600000LL, 86400000LL, 259200000LL, 604800000LL };
+static int nrechecks = 4;
+
+enum oms_status
+refund_recheck_configure(const char *list, struct oms_error *err)
+{
+	long long ms[MAX_RECHECKS];
+	int n = 0;
+	const char *p = list ? list : "1h, 1d, 3d, 7d";
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strcmp(p, "none") != 0) {
+		while (*p) {
+			char *end;
+			long long v;
+
+			while (*p == ' ' || *p == '\t' || *p == ',')
+				p++;
+			if (!*p)
+				break;
+			v = strtoll(p, &end, 10);
+			if (end == p || v <= 0 || v > 100000 || n == MAX_RECHECKS)
+				return oms_fail(err, OMS_CONFIG, "[payment] refund_recheck: at most %d waits such as "
+						"\"1h, 1d, 3d, 7d\" (s, m, h, d), or none", MAX_RECHECKS);
+			switch (*end) {
+			case 's': v *= 1000; break;
+			case 'm': v *= 60000; break;
+			case 'h': v *= 3600000; break;
+			case 'd': v *= 86400000; break;
+			default:
+				return oms_fail(err, OMS_CONFIG, "[payment] refund_recheck: \"%.20s\": a number and "
+						"s, m, h or d", p);
+			}
+			ms[n++] = v;
+			p = end + 1;
+			if (*p && *p != ',' && *p != ' ' && *p != '\t')
+				return oms_fail(err, OMS_CONFIG, "[payment] refund_recheck: \"%.20s\": a number and "
+						"s, m, h or d", end);
+		}
+	}
+	memcpy(recheck_ms, ms, sizeof ms[0] * (size_t)n);
+	nrechecks = n;
+	return OMS_OK;
+}
 
 static bool
 settled(const char *status)
@@ -84,7 +149,7 @@ refund_get(struct job *jb, enum refund_step step)
 	char path[256], esc[160];
 
 	jb->step = step;
-	if (step == STEP_ASK) {
+	if (step == STEP_ASK || step == STEP_RECHECK) {
 		payment_url_escape(jb->provider_refund_id, esc, sizeof esc);
 		snprintf(path, sizeof path, "/v1/refunds/%s", esc);
 	} else {
@@ -119,14 +184,37 @@ refund_post(struct job *jb)
 		refund_not_started(jb, &e);
 }
 
+/* A look again at a succeeded refund: GET /v1/refunds/ID. */
+static void
+recheck_start(struct job *jb, const char *status)
+{
+	if (strcmp(status, "succeeded") != 0 || !jb->provider_refund_id[0]) {
+		job_done(jb, json_pack("{s:s, s:s}", "status", status, "note", "no longer succeeded: nothing to look at"),
+			 NULL, 0, NULL);
+		return;
+	}
+	if (job_service_blocked(jb))
+		return;
+	refund_get(jb, STEP_RECHECK);
+}
+
 void
 refund_job_start(struct job *jb)
 {
 	struct db_result *r;
 	char db_key[96], status[24], approval[24];
 	long long paid;
-	bool captured;
+	bool captured, recheck = false;
 
+	if (jb->refund_id <= 0) {
+		/* a look again at a succeeded refund: the refund is in the
+		 * payload (oms_api.refund_recheck_schedule) */
+		json_t *pl = json_loads(jb->payload ? jb->payload : "{}", 0, NULL);
+		jb->refund_id = (long long)json_integer_value(json_object_get(pl, "recheck_refund_id"));
+		jb->check = (int)json_integer_value(json_object_get(pl, "check"));
+		json_decref(pl);
+		recheck = jb->refund_id > 0;
+	}
 	if (!(r = job_read_row(jb, SQL_REFUND_TO_EXECUTE, jb->refund_id, "refund job names no refund")))
 		return;
 	jb->amount = db_get_ll(r, 0, 0);
@@ -142,11 +230,22 @@ refund_job_start(struct job *jb)
 	snprintf(jb->reason, sizeof jb->reason, "%s", db_get(r, 0, 10));
 	payment_idempotency_key("oms-refund-", db_key, (int)db_get_ll(r, 0, 11), jb->key, sizeof jb->key);
 	db_result_free(r);
+	if (recheck) {
+		recheck_start(jb, status);
+		return;
+	}
 	if (settled(status)) {
 		/* Settled by an earlier delivery whose outbox_done was lost,
-		 * by an administrator, or refused (an administrator decides). */
+		 * by an administrator, by a webhook, or refused (an
+		 * administrator decides). A success is looked at again. */
+		char rid[24], delay[24];
+		const char *p[3] = { rid, "1", delay };
+
+		snprintf(rid, sizeof rid, "%lld", jb->refund_id);
+		snprintf(delay, sizeof delay, "%lld", nrechecks > 0 ? recheck_ms[0] : 0LL);
 		job_done(jb, json_pack("{s:s, s:s}", "status", status, "note", "already settled"),
-			 NULL, 0, NULL);
+			 !strcmp(status, "succeeded") && nrechecks > 0 ? SQL_RECHECK_SCHEDULE : NULL,
+			 !strcmp(status, "succeeded") && nrechecks > 0 ? 3 : 0, p);
 		return;
 	}
 	if (strcmp(approval, "auto") != 0 && strcmp(approval, "approved") != 0) {
@@ -231,13 +330,46 @@ static void
 refund_final(struct job *jb, const char *status, const char *prid, const char *words,
 	     const char *failure_reason)
 {
-	char rid[24];
-	const char *p[4] = { rid, status, prid && prid[0] ? prid : NULL, words };
+	char rid[24], delay[24];
+	const char *p[5] = { rid, status, prid && prid[0] ? prid : NULL, words, delay };
+	bool recheck = !strcmp(status, "succeeded") && nrechecks > 0;
 
 	snprintf(rid, sizeof rid, "%lld", jb->refund_id);
+	snprintf(delay, sizeof delay, "%lld", nrechecks > 0 ? recheck_ms[0] : 0LL);
 	job_done(jb, json_pack("{s:s, s:s, s:s}", "provider_refund_id", prid ? prid : "", "status",
 			       status, "failure_reason", failure_reason ? failure_reason : ""),
-		 SQL_REFUND_RESULT, 4, p);
+		 recheck ? SQL_REFUND_RESULT_RECHECK : SQL_REFUND_RESULT, recheck ? 5 : 4, p);
+}
+
+/* The answer to a look again at a succeeded refund. Still succeeded and
+ * ours: the next look, if the schedule has one. Failed or canceled since:
+ * recorded as the gateway says (refund_result: the alert, the ledger, the
+ * customer's "refund failed" mail). Not ours any more: a discrepancy. */
+static void
+recheck_answer(struct job *jb, const struct payment_result *r, const char *words)
+{
+	char why[200], msg[400], rid[24], next[24], delay[24];
+	const char *p[3] = { rid, next, delay };
+
+	if (!payment_refund_matches(r, jb->amount, jb->currency, jb->provider_ref, why, sizeof why)) {
+		snprintf(msg, sizeof msg, "discrepancy on a look again: %s (refund %s)", why, r->id);
+		log_warn("job %lld (refund %lld): %s", jb->id, jb->refund_id, msg);
+		refund_final(jb, "discrepancy", r->id, msg, NULL);
+		return;
+	}
+	if (!strcmp(r->status, "failed") || !strcmp(r->status, "canceled")) {
+		snprintf(msg, sizeof msg, "the gateway %s the refund after it succeeded (look %d): %s",
+			 r->status, jb->check, words);
+		log_warn("job %lld (refund %lld): %s", jb->id, jb->refund_id, msg);
+		refund_final(jb, r->status, r->id, msg, r->failure_reason);
+		return;
+	}
+	snprintf(rid, sizeof rid, "%lld", jb->refund_id);
+	snprintf(next, sizeof next, "%d", jb->check + 1);
+	snprintf(delay, sizeof delay, "%lld", jb->check >= 1 && jb->check < nrechecks ? recheck_ms[jb->check] : 0LL);
+	job_done(jb, json_pack("{s:s, s:i}", "status", r->status, "look", jb->check),
+		 jb->check >= 1 && jb->check < nrechecks ? SQL_RECHECK_SCHEDULE : NULL,
+		 jb->check >= 1 && jb->check < nrechecks ? 3 : 0, p);
 }
 
 /* A well-formed refund object: checked, then recorded. */
@@ -332,7 +464,7 @@ refund_job_result(struct job *jb, const struct http_response *resp)
 	}
 	job_service_ok(jb);
 	if (r.outcome == PAYMENT_FATAL) {
-		if (jb->step == STEP_ASK || jb->step == STEP_LIST) {
+		if (jb->step == STEP_ASK || jb->step == STEP_LIST || jb->step == STEP_RECHECK) {
 			snprintf(msg, sizeof msg, "payment gateway cannot tell about the refund: %s", words);
 			job_dead(jb, msg);
 			return;
@@ -344,6 +476,10 @@ refund_job_result(struct job *jb, const struct http_response *resp)
 	}
 	if (jb->step == STEP_LIST && !r.id[0]) {
 		refund_resend(jb);
+		return;
+	}
+	if (jb->step == STEP_RECHECK) {
+		recheck_answer(jb, &r, words);
 		return;
 	}
 	refund_answer(jb, &r, words);

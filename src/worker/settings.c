@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "worker/job.h"
 #include "worker/webhook.h"
 #include "worker/worker.h"
 
@@ -111,6 +112,9 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 		goto fail;
 	}
 	s->use_syslog = config_get_bool(cfg, "worker", "syslog", false);
+	/* The looks again at a succeeded refund (refund.c). */
+	if (refund_recheck_configure(config_get(cfg, "payment", "refund_recheck", NULL), err) != OMS_OK)
+		goto fail;
 	/* Everything read: the webhook listener's secrets take effect now
 	 * (start, and SIGHUP: the rotated-out secret is refused from the
 	 * next event on; a broken file changed nothing above). */

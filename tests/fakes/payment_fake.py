@@ -64,7 +64,8 @@ Admin API (JSON):
   headers to injected error answers.
   Stats add: last_stripe_version, post_times (Idempotency-Key -> times of
   its POSTs, monotonic seconds), captures, cancels, refund_lists,
-  captured_amounts (intent id -> the amount its capture took).
+  captured_amounts (intent id -> the amount its capture took),
+  refund_gets_by_id (refund id -> GET /v1/refunds/{id}).
   POST /_admin/send_webhook {"url", "event", "secret" | "secrets", "timestamp",
                            "signature"}: the gateway's webhook, signed (see
                            send_webhook), POSTed to the worker's listener
@@ -115,7 +116,8 @@ class State:
             self.pending_looks = 1
             self.refund_answer = {}
             self.charges = {}
-            self.refund_gets = {}   # refund id -> GETs
+            self.refund_gets = {}   # refund id -> GETs while pending
+            self.refund_gets_by_id = {}   # refund id -> every GET
             self.post_times = {}
             self.last_stripe_version = None
             self.counter = {"requests": 0, "refund_posts": 0, "refunds_executed": 0,
@@ -140,6 +142,7 @@ class State:
             s["last_stripe_version"] = self.last_stripe_version
             s["post_times"] = dict(self.post_times)
             s["captured_amounts"] = dict(self.captured_amounts)
+            s["refund_gets_by_id"] = dict(self.refund_gets_by_id)
             return s
 
 
@@ -309,6 +312,7 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) == 3 and parts[:2] == ["v1", "refunds"]:
             with STATE.lock:
                 STATE.counter["refund_gets"] += 1
+                STATE.refund_gets_by_id[parts[2]] = STATE.refund_gets_by_id.get(parts[2], 0) + 1
                 r = STATE.refunds.get(parts[2])
                 if r and r["status"] == "pending":
                     n = STATE.refund_gets[parts[2]] = STATE.refund_gets.get(parts[2], 0) + 1

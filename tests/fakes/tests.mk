@@ -62,6 +62,9 @@ TESTS += tests/fakes/worker_pay_refund.test
 EXTRA_DIST += tests/fakes/worker_pay_refund.test
 TESTS += tests/fakes/worker_pay_webhook.test
 EXTRA_DIST += tests/fakes/worker_pay_webhook.test
+# Issue 12: a refund that fails after it succeeded, seen by polling.
+TESTS += tests/fakes/worker_pay_recheck.test
+EXTRA_DIST += tests/fakes/worker_pay_recheck.test
 # Issue 12, mail: a UTF-8 recipient before any EHLO was seen (the probe).
 TESTS += tests/fakes/worker_mail_utf8.test
 EXTRA_DIST += tests/fakes/worker_mail_utf8.test

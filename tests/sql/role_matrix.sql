@@ -83,6 +83,7 @@ SELECT g, f FROM (VALUES
 	('payment_capture_claim', '{oms_worker}'),
 	('payment_capture_canceled', '{oms_worker}'),
 	('refund_release_state', '{oms_worker}'),
+	('refund_recheck_schedule', '{oms_worker}'),
 	('refund_followup', '{oms_worker}'),
 	('refund_new_key', '{oms_worker}'),
 	('refund_retry', '{oms_admin}'),
