@@ -141,7 +141,8 @@ worker_start(struct worker *w)
 	w->reconnect_delay = RECONNECT_FIRST_MS;
 	if (!w->once) {
 		w->ldb = connect_db(w->s.listen_conninfo, -1, "listen", &err);
-		if (w->ldb && db_listen(w->ldb, "oms_outbox", &err) != OMS_OK) {
+		if (w->ldb && (db_listen(w->ldb, "oms_outbox", &err) != OMS_OK ||
+			       db_listen(w->ldb, "oms_tracker", &err) != OMS_OK)) {
 			log_warn("LISTEN oms_outbox failed (%s); polling every %ld ms", err.msg,
 				 w->s.poll_ms);
 			db_close(w->ldb);
@@ -262,7 +263,8 @@ step_relisten(struct worker *w)
 	if (w->once || w->ldb || w->now < w->next_poll || w->stopping)
 		return;
 	w->ldb = db_open(w->s.listen_conninfo, &err);
-	if (w->ldb && db_listen(w->ldb, "oms_outbox", &err) != OMS_OK) {
+	if (w->ldb && (db_listen(w->ldb, "oms_outbox", &err) != OMS_OK ||
+		       db_listen(w->ldb, "oms_tracker", &err) != OMS_OK)) {
 		db_close(w->ldb);
 		w->ldb = NULL;
 	}
@@ -347,8 +349,8 @@ wait_timeout(struct worker *w)
 	return timeout;
 }
 
-/* NOTIFY oms_outbox: claim. A lost LISTEN connection: poll until it is
- * back. */
+/* NOTIFY oms_outbox: claim; NOTIFY oms_tracker (refresh tracking): poll
+ * the carrier now. A lost LISTEN connection: poll until it is back. */
 static void
 read_notifications(struct worker *w)
 {
@@ -356,8 +358,12 @@ read_notifications(struct worker *w)
 
 	if (!w->ldb)
 		return;
-	while (db_notification(w->ldb, ch, sizeof ch, payload, sizeof payload))
-		w->want_claim = true;
+	while (db_notification(w->ldb, ch, sizeof ch, payload, sizeof payload)) {
+		if (strcmp(ch, "oms_tracker") == 0)
+			track_wake();
+		else
+			w->want_claim = true;
+	}
 	if (!db_ok(w->ldb)) {
 		log_warn("LISTEN connection lost; polling until it is back");
 		db_close(w->ldb);

@@ -202,6 +202,12 @@ poll_batch(struct worker *w)
 }
 
 void
+track_wake(void)
+{
+	next_poll = 0;
+}
+
+void
 track_step(struct worker *w)
 {
 	uint64_t now = jobs_now_ms();

@@ -95,3 +95,6 @@ tests_unit_test_fuzz_tracker_LDADD = $(http_test_ldadd)
 # Issue 10: the worker folds the report summaries' delta rows.
 TESTS += tests/fakes/worker_report_fold.test
 EXTRA_DIST += tests/fakes/worker_report_fold.test
+# Issues 11, 13: refresh tracking wakes the worker's poller (NOTIFY oms_tracker).
+TESTS += tests/fakes/worker_tracking_refresh.test
+EXTRA_DIST += tests/fakes/worker_tracking_refresh.test
