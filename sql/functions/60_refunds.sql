@@ -258,9 +258,10 @@ GRANT EXECUTE ON FUNCTION oms_api.refund_followup(bigint) TO oms_worker;
 -- at it again on a decaying schedule of its own ([payment] refund_recheck,
 -- 1 hour, 1 day, 3 days, 7 days by default: a failure is most likely early
 -- and rarely comes after a week): the p_check-th look, p_delay_ms from
--- now, as a refund job of its own (refund_id NULL, the refund in its
--- payload, dedupe key refund_recheck:ID:N). Nothing for a refund that is
--- not (or no longer) succeeded. Issue 12.
+-- now, as a refund job of its own (refund_id and order_id NULL: the
+-- refund and its order number are in its payload, so that what is pending
+-- for an order stays what it was; dedupe key refund_recheck:ID:N). Nothing
+-- for a refund that is not (or no longer) succeeded. Issue 12.
 CREATE OR REPLACE FUNCTION oms_api.refund_recheck_schedule(p_refund_id bigint, p_check int, p_delay_ms bigint)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp SET lock_timeout = '2s'
@@ -279,7 +280,7 @@ BEGIN
 		RETURN;
 	END IF;
 	INSERT INTO oms.outbox (kind, dedupe_key, order_id, refund_id, payload, next_attempt_at)
-	VALUES ('refund', format('refund_recheck:%s:%s', p_refund_id, p_check), v_refund.order_id, NULL,
+	VALUES ('refund', format('refund_recheck:%s:%s', p_refund_id, p_check), NULL, NULL,
 	        jsonb_build_object('recheck_refund_id', p_refund_id, 'check', p_check,
 	                           'order_no', (SELECT o.order_no FROM oms.orders o WHERE o.id = v_refund.order_id)),
 	        statement_timestamp() + p_delay_ms * interval '1 millisecond')
