@@ -4,7 +4,7 @@
 ## first run loads the full demo data set (1M orders) into a private demo
 ## cluster, which later runs reuse.
 bench_files = bench/lib.sh bench/lookup.sh bench/cancel.sh bench/worker.sh bench/mixed.sh bench/export.sh \
-	bench/report.sh bench/webhook.sh
+	bench/report.sh bench/webhook.sh bench/queue.sh
 EXTRA_DIST += $(bench_files) bench/README
 
 BENCH_ENVIRONMENT = OMS_SRCDIR='$(abs_top_srcdir)' OMS_BUILDDIR='$(abs_top_builddir)' \
@@ -15,6 +15,7 @@ bench: oms$(EXEEXT) oms-worker$(EXEEXT)
 	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/cancel.sh
 	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/worker.sh
 	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/webhook.sh
+	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/queue.sh
 	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/export.sh
 	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/report.sh
 	$(BENCH_ENVIRONMENT) bash $(srcdir)/bench/mixed.sh

@@ -243,7 +243,8 @@ static bool
 form_add(char **buf, size_t *len, size_t *cap, const char *key, const char *value)
 {
 	static const char hx[] = "0123456789ABCDEF";
-	size_t need = strlen(key) + 3 * (value ? strlen(value) : 0) + 3;
+	/* the key's brackets are percent-encoded too: 3 bytes each */
+	size_t need = 3 * strlen(key) + 3 * (value ? strlen(value) : 0) + 3;
 	char *p;
 
 	if (!value || !*value)

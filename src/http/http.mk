@@ -28,6 +28,6 @@ fuzz_payment: $(top_srcdir)/tests/fuzz/fuzz_payment.c $(top_srcdir)/src/http/pay
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
 fuzz_template: $(top_srcdir)/tests/fuzz/fuzz_template.c $(top_srcdir)/src/http/template.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
-fuzz_tracker: $(top_srcdir)/tests/fuzz/fuzz_tracker.c $(top_srcdir)/src/http/carrier.c $(top_srcdir)/src/http/hmac.c $(top_srcdir)/src/http/http.c
+fuzz_tracker: $(top_srcdir)/tests/fuzz/fuzz_tracker.c $(top_srcdir)/src/http/carrier.c $(top_srcdir)/src/http/hmac.c $(top_srcdir)/src/http/http.c liboms_core.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) $(LIBCURL_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(LIBCURL_LIBS)
 .PHONY: fuzz

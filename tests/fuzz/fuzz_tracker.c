@@ -4,7 +4,13 @@
  * newline into the X-Hmac-Signature header and the body. Invariants: no
  * crash; a parsed Tracker has an id and a known status, NUL-terminated;
  * a signature check gives one of its four answers, and OK only for the
- * signature the secret gives.
+ * signature the secret gives. Byte 0 'R': the Shipment-with-rates parser
+ * (a parsed answer has an id and 1..CARRIER_MAX_RATES rates, each with an
+ * id, a carrier, a service, a 3-letter currency and a non-negative
+ * amount; the picks are in range), 'B': the bought-Shipment parser (a
+ * tracking code fit for a URL, an http(s) label URL without blanks or
+ * quotes) and, over the same bytes as a label request, the label form
+ * (outbound and return: NUL-terminated, never the raw bytes).
  *   make fuzz && ./fuzz_tracker tests/fuzz/corpus/tracker */
 #include "config.h"
 
@@ -23,6 +29,53 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
+	if (data[0] == 'R') {
+		struct carrier_rate rates[CARRIER_MAX_RATES];
+		struct oms_error err = { 0 };
+		char shp[72];
+		int n = -1;
+
+		if (carrier_rates_parse((const char *)data + 1, size - 1, shp, sizeof shp, rates, CARRIER_MAX_RATES,
+					&n, &err) == OMS_OK) {
+			int c = carrier_rate_pick(rates, n, false), f = carrier_rate_pick(rates, n, true);
+
+			if (n < 1 || n > CARRIER_MAX_RATES || !carrier_id_ok(shp) || c < 0 || c >= n || f < 0 || f >= n)
+				abort();
+			for (int i = 0; i < n; i++)
+				if (!carrier_id_ok(rates[i].id) || !carrier_id_ok(rates[i].carrier) ||
+				    !carrier_id_ok(rates[i].service) || strlen(rates[i].currency) != 3 ||
+				    rates[i].amount_minor < 0)
+					abort();
+		} else if (!err.msg[0]) {
+			abort();
+		}
+		return 0;
+	}
+	if (data[0] == 'B') {
+		struct oms_error err = { 0 };
+		char trk[48], url[512], *text = malloc(size);
+
+		if (carrier_bought_parse((const char *)data + 1, size - 1, trk, sizeof trk, url, sizeof url, &err) == OMS_OK) {
+			if (!carrier_id_ok(trk) || (strncmp(url, "https://", 8) && strncmp(url, "http://", 7)) ||
+			    strpbrk(url, " \t\r\n\"'<>"))
+				abort();
+		} else if (!err.msg[0]) {
+			abort();
+		}
+		if (text) {
+			memcpy(text, data + 1, size - 1);
+			text[size - 1] = '\0';
+			for (int ret = 0; ret < 2; ret++) {
+				char *form = carrier_label_form(text, ret, "1 Way", "Memphis", "38118", "US");
+
+				if (form && strlen(form) > 16 * size + 4096)
+					abort();
+				free(form);
+			}
+			free(text);
+		}
+		return 0;
+	}
 	if (!(data[0] & 1)) {
 		struct carrier_tracker t;
 		struct oms_error err = { 0 };

@@ -198,12 +198,47 @@ test_labels(void **state)
 	assert_null(carrier_shipment_form("[1]", "S", NULL, NULL, NULL, "US", 1));
 }
 
+/* carrier_label_form: from oms_api.label_request's JSON the outbound form
+ * (to the customer, from the seller); from return_label_request's the
+ * return form, the addresses swapped (from the customer, to the seller). */
+static void
+test_label_form(void **state)
+{
+	const char *out = "{\"to_address\":{\"name\":\"Alex\",\"line1\":\"1 Main St\",\"postal_code\":\"62701\","
+			  "\"country\":\"US\"},\"from_name\":\"Seller A\",\"weight_oz\":28.2}";
+	const char *ret = "{\"from_address\":{\"name\":\"Alex\",\"line1\":\"1 Main St\",\"postal_code\":\"62701\","
+			  "\"country\":\"US\"},\"to_name\":\"Seller A\",\"weight_oz\":28.2}";
+	char *form;
+
+	(void)state;
+	form = carrier_label_form(out, false, "2 Dock Rd", "Memphis", "38118", "US");
+	assert_non_null(form);
+	assert_non_null(strstr(form, "shipment%5Bto_address%5D%5Bzip%5D=62701"));
+	assert_non_null(strstr(form, "shipment%5Bfrom_address%5D%5Bzip%5D=38118"));
+	assert_non_null(strstr(form, "shipment%5Bfrom_address%5D%5Bcompany%5D=Seller%20A"));
+	assert_null(strstr(form, "shipment%5Bto_address%5D%5Bzip%5D=38118"));
+	free(form);
+	form = carrier_label_form(ret, true, "2 Dock Rd", "Memphis", "38118", "US");
+	assert_non_null(form);
+	assert_non_null(strstr(form, "shipment%5Bfrom_address%5D%5Bzip%5D=62701"));
+	assert_non_null(strstr(form, "shipment%5Bfrom_address%5D%5Bname%5D=Alex"));
+	assert_non_null(strstr(form, "shipment%5Bto_address%5D%5Bzip%5D=38118"));
+	assert_non_null(strstr(form, "shipment%5Bto_address%5D%5Bcompany%5D=Seller%20A"));
+	assert_non_null(strstr(form, "shipment%5Bparcel%5D%5Bweight%5D=28.2"));
+	assert_null(strstr(form, "shipment%5Bto_address%5D%5Bzip%5D=62701"));
+	free(form);
+	/* a return request read as an outbound one has no address: no form */
+	assert_null(carrier_label_form(ret, false, "2 Dock Rd", "Memphis", "38118", "US"));
+	assert_null(carrier_label_form("not json", true, NULL, NULL, NULL, "US"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256), cmocka_unit_test(test_hmac), cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_parse), cmocka_unit_test(test_form), cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_label_form),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
