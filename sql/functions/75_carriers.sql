@@ -787,7 +787,9 @@ GRANT EXECUTE ON FUNCTION oms_api.label_request(bigint) TO oms_admin, oms_fulfil
 -- tracking_code). Records the label and ships the order with it
 -- (oms.ship: BR-012 and every check of mark_shipped) in one transaction;
 -- returns the shipment id. A carrier or service we do not know is refused
--- (22023) and nothing is recorded.
+-- (22023) and nothing is recorded. Safe to send twice: the same label
+-- (its aggregator shipment id) for the same order answers the shipment it
+-- shipped, recording nothing more.
 CREATE OR REPLACE FUNCTION oms_api.label_bought(p_order_no bigint, p_label jsonb)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
@@ -799,6 +801,14 @@ DECLARE
 	v_ship bigint;
 	v_amount bigint;
 BEGIN
+	-- sent again after its answer was lost: the label is recorded already
+	SELECT l.shipment_id INTO v_ship
+	FROM oms.shipping_label l JOIN oms.orders o ON o.id = l.order_id
+	WHERE l.aggregator_shipment_id = p_label ->> 'shipment_id' AND l.kind = 'outbound'
+	  AND o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF v_ship IS NOT NULL THEN
+		RETURN v_ship;
+	END IF;
 	SELECT c.code, cs.service_level INTO v_carrier, v_service
 	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
 	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
@@ -868,7 +878,8 @@ GRANT EXECUTE ON FUNCTION oms_api.return_label_request(bigint) TO oms_admin, oms
 -- A return label bought (p_label as for label_bought): recorded as a
 -- 'return' label of the order's last shipment, its tracking code checked
 -- against the carrier's pattern (BR-012). The order does not move (the
--- returns work decides what a return does). Returns the label's id.
+-- returns work decides what a return does). Returns the label's id; the
+-- same label sent again answers the same id.
 CREATE OR REPLACE FUNCTION oms_api.return_label_bought(p_order_no bigint, p_label jsonb)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
@@ -883,6 +894,14 @@ DECLARE
 	v_tracking constant text := btrim(p_label ->> 'tracking_code');
 	v_id bigint;
 BEGIN
+	-- sent again after its answer was lost: recorded already
+	SELECT l.id INTO v_id
+	FROM oms.shipping_label l JOIN oms.orders o ON o.id = l.order_id
+	WHERE l.aggregator_shipment_id = p_label ->> 'shipment_id' AND l.kind = 'return'
+	  AND o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF v_id IS NOT NULL THEN
+		RETURN v_id;
+	END IF;
 	SELECT c.code, cs.service_level INTO v_code, v_service
 	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
 	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'

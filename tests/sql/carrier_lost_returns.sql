@@ -5,7 +5,7 @@
 -- promise, first rows).
 BEGIN;
 \ir fixture.psql
-SELECT plan(27);
+SELECT plan(30);
 
 -- Only this file's shipments may be candidates.
 UPDATE oms.shipment SET flagged = true, flagged_at = now() WHERE NOT flagged;
@@ -108,6 +108,25 @@ SELECT is((SELECT l.kind || ' ' || l.carrier || ' ' || l.service_level || ' ' ||
 	'return UPS ground 1ZRETURN0000000003 USD true Fiona Fulfil', 'return_label_bought: a return label of the order''s shipment');
 SELECT is((SELECT status || ' ' || (SELECT count(*) FROM oms.shipment s WHERE s.order_id = o.id) FROM oms.orders o WHERE order_no = :o_stuck_a),
 	'SHIPPED 1', 'return_label_bought: the order does not move, no shipment is added');
+SELECT max(id) AS r3_id FROM oms.shipping_label WHERE kind = 'return' \gset
+SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o_lbl \gset
+SET SESSION AUTHORIZATION t_ful1;
+SELECT is(oms_api.return_label_bought(:o_stuck_a, jsonb_build_object('shipment_id', 'shp_r3', 'rate_id', 'rate_r3',
+	'carrier', 'UPS', 'service', 'Ground', 'amount_minor', 785, 'currency', 'usd', 'label_url', 'https://labels.example.com/r3.pdf',
+	'tracking_code', '1ZRETURN0000000003')), :r3_id::bigint,
+	'return_label_bought: sent again (its answer lost), the same label''s id');
+-- label_bought sent twice: the second answers the shipment the first made
+SELECT oms_api.label_bought(:o_lbl, jsonb_build_object('shipment_id', 'shp_o1', 'rate_id', 'rate_o1', 'carrier', 'UPS',
+	'service', 'Ground', 'amount_minor', 785, 'currency', 'USD', 'label_url', 'https://labels.example.com/o1.pdf',
+	'tracking_code', '1ZOUTBND0000000001')) AS ship_o1 \gset
+SELECT is(oms_api.label_bought(:o_lbl, jsonb_build_object('shipment_id', 'shp_o1', 'rate_id', 'rate_o1', 'carrier', 'UPS',
+	'service', 'Ground', 'amount_minor', 785, 'currency', 'USD', 'label_url', 'https://labels.example.com/o1.pdf',
+	'tracking_code', '1ZOUTBND0000000001')), :ship_o1::bigint,
+	'label_bought: sent again (its answer lost), the same shipment, not "already SHIPPED"');
+RESET SESSION AUTHORIZATION;
+SELECT is((SELECT count(*) FROM oms.shipping_label l JOIN oms.orders o ON o.id = l.order_id WHERE o.order_no = :o_lbl)
+	|| ' ' || (SELECT count(*) FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id WHERE o.order_no = :o_lbl),
+	'1 1', 'label_bought: one label, one shipment');
 SET SESSION AUTHORIZATION t_csr;
 SELECT ok(oms_api.return_label_bought(:o_lost_b, jsonb_build_object('shipment_id', 'shp_r4', 'rate_id', 'rate_r4',
 	'carrier', 'USPS', 'service', 'Priority', 'amount_minor', 940, 'currency', 'USD', 'label_url', 'https://labels.example.com/r4.pdf',
