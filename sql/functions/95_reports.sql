@@ -621,28 +621,45 @@ GRANT EXECUTE ON FUNCTION oms.report_status_sort(text) TO oms_admin, oms_analyst
 -- range covers whole (oms.report_*_month), and the daily rows of the days
 -- outside those months; by day or week, the daily rows. Typed as the daily
 -- table (a month row's day is its first day). RLS applies (INVOKER).
-CREATE OR REPLACE FUNCTION oms.report_months(p_from date, p_to date, p_by text,
-	OUT m_lo date, OUT m_hi date)
-LANGUAGE sql IMMUTABLE
-AS $$
-	SELECT CASE WHEN p_by IN ('month', 'all') THEN
-	            (date_trunc('month', (p_from - 1)::timestamp) + interval '1 month')::date END,
-	       CASE WHEN p_by IN ('month', 'all') THEN
-	            (date_trunc('month', (p_to + 1)::timestamp) - interval '1 day')::date END
-$$;
-REVOKE ALL ON FUNCTION oms.report_months(date,date,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
-GRANT EXECUTE ON FUNCTION oms.report_months(date,date,text) TO oms_admin, oms_analyst, oms_fulfilment;
+-- (oms.report_months(from, to, by), a record of both, was joined to every
+-- daily row and kept the index out: replaced by the two below)
+DROP FUNCTION IF EXISTS oms.report_months(date,date,text);
 
+-- The first day of the first month a range covers whole, and the last day
+-- of the last (NULL by day or week: no month rows then). Single
+-- expressions, IMMUTABLE: inlined, and folded to constants in the
+-- reports' per-call plans, so the daily rows outside the months are read
+-- from the (day, seller) index, not filtered out of every daily row.
+CREATE OR REPLACE FUNCTION oms.report_month_lo(p_from date, p_by text) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN p_by IN ('month', 'all') THEN
+            (date_trunc('month', (p_from - 1)::timestamp) + interval '1 month')::date END;
+REVOKE ALL ON FUNCTION oms.report_month_lo(date,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.report_month_lo(date,text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+CREATE OR REPLACE FUNCTION oms.report_month_hi(p_to date, p_by text) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN p_by IN ('month', 'all') THEN
+            (date_trunc('month', (p_to + 1)::timestamp) - interval '1 day')::date END;
+REVOKE ALL ON FUNCTION oms.report_month_hi(date,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.report_month_hi(date,text) TO oms_admin, oms_analyst, oms_fulfilment;
+
+-- The days a report reads daily rows for: from p_from up to the day before
+-- the first whole month, and from the day after the last whole month to
+-- p_to (both the whole range by day or week, and when no month is whole;
+-- the two ranges may then overlap, which an OR counts once).
 CREATE OR REPLACE FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint)
 RETURNS SETOF oms.report_day
 LANGUAGE sql STABLE
 AS $$
-	SELECT d.* FROM oms.report_day d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
-	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	SELECT d.* FROM oms.report_day d
+	WHERE (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND (d.day BETWEEN p_from AND least(p_to, coalesce(oms.report_month_lo(p_from, p_by) - 1, p_to))
+	       OR d.day BETWEEN greatest(p_from, coalesce(oms.report_month_hi(p_to, p_by) + 1, p_from)) AND p_to)
 	UNION ALL
-	SELECT d.* FROM oms.report_month d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	SELECT d.* FROM oms.report_month d
+	WHERE d.month BETWEEN oms.report_month_lo(p_from, p_by) AND oms.report_month_hi(p_to, p_by)
+	  AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
 $$;
 REVOKE ALL ON FUNCTION oms.report_day_rows(date,date,text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.report_day_rows(date,date,text,bigint) TO oms_admin, oms_analyst, oms_fulfilment;
@@ -651,12 +668,14 @@ CREATE OR REPLACE FUNCTION oms.report_cancel_rows(p_from date, p_to date, p_by t
 RETURNS SETOF oms.report_cancel_day
 LANGUAGE sql STABLE
 AS $$
-	SELECT d.* FROM oms.report_cancel_day d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
-	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	SELECT d.* FROM oms.report_cancel_day d
+	WHERE (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND (d.day BETWEEN p_from AND least(p_to, coalesce(oms.report_month_lo(p_from, p_by) - 1, p_to))
+	       OR d.day BETWEEN greatest(p_from, coalesce(oms.report_month_hi(p_to, p_by) + 1, p_from)) AND p_to)
 	UNION ALL
-	SELECT d.* FROM oms.report_cancel_month d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	SELECT d.* FROM oms.report_cancel_month d
+	WHERE d.month BETWEEN oms.report_month_lo(p_from, p_by) AND oms.report_month_hi(p_to, p_by)
+	  AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
 $$;
 REVOKE ALL ON FUNCTION oms.report_cancel_rows(date,date,text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.report_cancel_rows(date,date,text,bigint) TO oms_admin, oms_analyst, oms_fulfilment;
@@ -665,12 +684,14 @@ CREATE OR REPLACE FUNCTION oms.report_refund_rows(p_from date, p_to date, p_by t
 RETURNS SETOF oms.report_refund_day
 LANGUAGE sql STABLE
 AS $$
-	SELECT d.* FROM oms.report_refund_day d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
-	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	SELECT d.* FROM oms.report_refund_day d
+	WHERE (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND (d.day BETWEEN p_from AND least(p_to, coalesce(oms.report_month_lo(p_from, p_by) - 1, p_to))
+	       OR d.day BETWEEN greatest(p_from, coalesce(oms.report_month_hi(p_to, p_by) + 1, p_from)) AND p_to)
 	UNION ALL
-	SELECT d.* FROM oms.report_refund_month d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	SELECT d.* FROM oms.report_refund_month d
+	WHERE d.month BETWEEN oms.report_month_lo(p_from, p_by) AND oms.report_month_hi(p_to, p_by)
+	  AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
 $$;
 REVOKE ALL ON FUNCTION oms.report_refund_rows(date,date,text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.report_refund_rows(date,date,text,bigint) TO oms_admin, oms_analyst, oms_fulfilment;
