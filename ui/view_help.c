@@ -132,7 +132,8 @@ help_build(struct help_view *h)
 			 "marks orders, and s then ships them one after the other. b buys a label for the "
 			 "selected order from the carrier aggregator: the cheapest and the fastest rate shown, "
 			 "the one chosen bought and the order shipped with its tracking number (shown with "
-			 "the label's address); the screen keeps working while the aggregator answers, and Esc "
+			 "the label's address; e then saves the label to label-ORDER.pdf); the screen keeps "
+			 "working while the aggregator answers, and Esc "
 			 "stops before anything is bought. v filters by the service level; e exports the queue "
 			 "as filtered.");
 	}

@@ -10,7 +10,9 @@
  * asked (nothing is bought); the purchase itself is waited for (at most
  * [carrier] timeout_ms). The cheapest and the fastest rate are offered;
  * Enter asks first, then buys; the result shows the tracking number and
- * the label's URL. */
+ * the label's URL, and e saves the label to label-ORDER.pdf in the current
+ * directory (fetched the same way, written whole through src/cli/outfile.c,
+ * never over an existing file). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -19,6 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+#include <unistd.h>
+
+#include "cli/outfile.h"
 #include "conf.h"
 #include "ctx.h"
 #include "db/db.h"
@@ -69,6 +75,7 @@ enum lstate {
 	L_BUYING,         /* POST /v2/shipments/ID/buy running */
 	L_RECORDING,      /* oms_api.label_bought asked */
 	L_DONE,           /* shipped with the label */
+	L_SAVING,         /* GET of the label's URL running */
 	L_FAILED,         /* msg says what; bought says whether a label was */
 };
 
@@ -95,6 +102,9 @@ struct label_view {
 	bool confirming, bought;
 	char shp[72], tracking[48], label[512];
 	char msg[600];
+	char saved[300];              /* what became of the label file, "" not asked */
+	struct http_endpoint lep;     /* the label's host: no API key */
+	char lbase[520];
 };
 
 static struct label_view *
@@ -264,6 +274,77 @@ label_record(struct label_view *l)
 	return UI_REDRAW;
 }
 
+/* e after the purchase: GET the label's URL (https, or http to a loopback
+ * address with allow_insecure_loopback; label links are public: no API
+ * key), the timer drives it. */
+static int
+label_save(struct label_view *l)
+{
+	struct oms_error err = { 0 };
+	const char *host = strstr(l->label, "://"), *path = host ? strchr(host + 3, '/') : NULL;
+
+	if (!path || (size_t)(path - l->label) >= sizeof l->lbase) {
+		snprintf(l->saved, sizeof l->saved, "The label's URL is not one: not saved.");
+		return UI_REDRAW;
+	}
+	if (strncmp(l->label, "https://", 8) != 0 && !(l->ep.insecure_loopback_ok && config_url_is_loopback(l->label))) {
+		snprintf(l->saved, sizeof l->saved, "The label's URL is not https://: not saved.");
+		return UI_REDRAW;
+	}
+	snprintf(l->lbase, sizeof l->lbase, "%.*s", (int)(path - l->label), l->label);
+	l->lep = l->ep;
+	l->lep.base_url = l->lbase;
+	l->lep.api_key = NULL;
+	memset(&l->a, 0, sizeof l->a);
+	if (http_start_get(l->e, &l->lep, path, label_got, &l->a, &err) != OMS_OK) {
+		snprintf(l->saved, sizeof l->saved, "Not saved: %.280s", err.msg);
+		return UI_REDRAW;
+	}
+	l->state = L_SAVING;
+	l->started = ui_now_ms();
+	snprintf(l->saved, sizeof l->saved, "Fetching the label...");
+	ui_timer(&l->v, LABEL_TICK_MS);
+	return UI_REDRAW;
+}
+
+/* The label's bytes arrived (or not): written to label-ORDER.pdf whole. */
+static int
+label_saved(struct label_view *l)
+{
+	struct oms_error err = { 0 };
+	struct outfile of = { 0 };
+	char why[300], path[64];
+	size_t off = 0;
+
+	l->state = L_DONE;
+	snprintf(path, sizeof path, "label-%lld.pdf", l->order_no);
+	if (label_answer_error(&l->a, why, sizeof why) || !l->a.len) {
+		snprintf(l->saved, sizeof l->saved, "Not saved: %.280s.", l->a.len ? why : "the label's URL answered nothing");
+		return UI_REDRAW;
+	}
+	if (outfile_open(&of, path, false, &err) != OMS_OK) {
+		snprintf(l->saved, sizeof l->saved, "Not saved: %.280s", err.msg);
+		return UI_REDRAW;
+	}
+	while (off < l->a.len) {
+		ssize_t n = write(of.fd, l->a.body + off, l->a.len - off);
+
+		if (n < 0) {
+			snprintf(l->saved, sizeof l->saved, "Not saved: cannot write %s: %s", path, strerror(errno));
+			outfile_abort(&of);
+			return UI_REDRAW;
+		}
+		off += (size_t)n;
+	}
+	if (outfile_commit(&of, &err) != OMS_OK) {
+		snprintf(l->saved, sizeof l->saved, "Not saved: %.280s", err.msg);
+		return UI_REDRAW;
+	}
+	snprintf(l->saved, sizeof l->saved, "Label saved to %s (%zu bytes).", path, l->a.len);
+	ui_message(l->v.ui, UI_EL_OK, "Label of order %lld saved to %s.", l->order_no, path);
+	return UI_REDRAW;
+}
+
 /* The timer: drives the transfer; acts on its answer. */
 static int
 label_tick(struct view *v)
@@ -274,7 +355,7 @@ label_tick(struct view *v)
 	static uint64_t last_draw;
 	int flags = 0;
 
-	if (l->state != L_RATES && l->state != L_BUYING)
+	if (l->state != L_RATES && l->state != L_BUYING && l->state != L_SAVING)
 		return 0;
 	if (http_engine_wait(l->e, 0, NULL, NULL, 0, &err) != OMS_OK)
 		return label_fail(l, "%s", err.msg);
@@ -286,6 +367,8 @@ label_tick(struct view *v)
 		}
 		return flags;
 	}
+	if (l->state == L_SAVING)
+		return label_saved(l);
 	if (l->state == L_RATES) {
 		struct oms_error perr = { 0 };
 
@@ -375,8 +458,14 @@ label_key(struct view *v, int key, int action)
 			return UI_POP | UI_HANDLED | UI_REDRAW;
 		return UI_HANDLED;
 	case L_DONE:
+		if (action == UI_ACT_EXPORT)
+			return UI_HANDLED | label_save(l);
 		if (action == UI_ACT_CLOSE || action == UI_ACT_BACK || action == UI_ACT_CONFIRM)
 			return UI_POP | UI_HANDLED | UI_REDRAW;
+		return UI_HANDLED;
+	case L_SAVING:
+		if (action == UI_ACT_CLOSE || action == UI_ACT_BACK || action == UI_ACT_CONFIRM)
+			return UI_POP | UI_HANDLED | UI_REDRAW;      /* closing stops the download */
 		return UI_HANDLED;
 	}
 	return UI_HANDLED;
@@ -474,11 +563,19 @@ label_draw(struct view *v, struct ui_rect r)
 		ui_draw_text(++y, x0, w, UI_EL_NORMAL, buf);
 		ui_draw_text(++y, x0, w, UI_EL_NORMAL, "Label:");
 		y++;
-		label_draw_wrapped(y, x0 + 2, w - 2, bottom - y - 1, UI_EL_NORMAL, l->label);
-		ui_draw_text(bottom, x0, w, UI_EL_HINT,
-			     ui_form_key_text(ui, UI_ACT_CONFIRM, "close", k[0], sizeof k[0]));
+		y += label_draw_wrapped(y, x0 + 2, w - 2, bottom - y - 2, UI_EL_NORMAL, l->label);
+		if (l->saved[0])
+			ui_draw_text(++y, x0, w, strncmp(l->saved, "Not", 3) ? UI_EL_OK : UI_EL_ERROR, l->saved);
+		snprintf(buf, sizeof buf, "%s  %s",
+			 ui_form_key_text(ui, UI_ACT_EXPORT, "save the label to a file", k[0], sizeof k[0]),
+			 ui_form_key_text(ui, UI_ACT_CONFIRM, "close", k[1], sizeof k[1]));
+		ui_draw_text(bottom, x0, w, UI_EL_HINT, buf);
 		break;
 	}
+	case L_SAVING:
+		snprintf(buf, sizeof buf, "Fetching the label of order %lld... %u s", l->order_no, waited);
+		ui_draw_text(y, x0, w, UI_EL_DIM, buf);
+		break;
 	case L_FAILED:
 		y += label_draw_wrapped(y, x0, w, bottom - y - 1, UI_EL_ERROR, l->msg);
 		if (!l->bought && l->failed_in != L_BUYING)
