@@ -610,7 +610,7 @@ static void
 lookup_draw_hint(struct lookup_view *l, int y, int w)
 {
 	struct ui *ui = l->v.ui;
-	char buf[600], count[48] = "";
+	char buf[600], count[80] = "";
 
 	if (l->in.len == 0) {
 		ui_draw_text(y, 0, w, UI_EL_HINT, " Order number, e-mail, phone, tracking number or name");
@@ -653,8 +653,9 @@ lookup_draw_hint(struct lookup_view *l, int y, int w)
 		/* more than the screen shows: which of them are on it */
 		int last = l->list.top + l->list.height < l->rows.n ? l->list.top + l->list.height : l->rows.n;
 
-		snprintf(count, sizeof count, "%d-%d of %d%s found", l->list.top + 1, last, l->rows.n,
-			 l->more ? "+" : "");
+		/* and whether rows follow, as the other lists say it (issue 13) */
+		snprintf(count, sizeof count, "%d-%d of %d%s found  %s", l->list.top + 1, last, l->rows.n,
+			 l->more ? "+" : "", last < l->rows.n || l->more ? "More..." : "Bottom");
 	} else if (l->searched)
 		snprintf(count, sizeof count, "%d%s found", l->rows.n, l->more ? "+" : "");
 	{
