@@ -124,6 +124,10 @@ SELECT g, f FROM (VALUES
 	('packing_slip', '{oms_fulfilment,oms_admin}'),
 	('return_label_request', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('return_label_bought', '{oms_csr,oms_fulfilment,oms_admin}'),
+	-- issues 11, 13: refresh tracking, what the poller knows, a ticket's messages
+	('tracking_refresh', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('tracking_status', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('ticket_card', '{oms_csr,oms_fulfilment,oms_admin}'),
 	-- issue 10: reports, the orders behind a figure, the summaries, the dashboard
 	('report_volume', '{oms_fulfilment,oms_analyst,oms_admin}'),
 	('report_cancellations', '{oms_fulfilment,oms_analyst,oms_admin}'),
