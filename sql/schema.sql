@@ -1831,12 +1831,14 @@ ALTER TABLE oms.report_cancel_day OWNER TO oms_owner;
 CREATE FUNCTION oms.report_cancel_rows(p_from date, p_to date, p_by text, p_seller_id bigint) RETURNS SETOF oms.report_cancel_day
     LANGUAGE sql STABLE
     AS $$
-	SELECT d.* FROM oms.report_cancel_day d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
-	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	SELECT d.* FROM oms.report_cancel_day d
+	WHERE (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND (d.day BETWEEN p_from AND least(p_to, coalesce(oms.report_month_lo(p_from, p_by) - 1, p_to))
+	       OR d.day BETWEEN greatest(p_from, coalesce(oms.report_month_hi(p_to, p_by) + 1, p_from)) AND p_to)
 	UNION ALL
-	SELECT d.* FROM oms.report_cancel_month d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	SELECT d.* FROM oms.report_cancel_month d
+	WHERE d.month BETWEEN oms.report_month_lo(p_from, p_by) AND oms.report_month_hi(p_to, p_by)
+	  AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
 $$;
 
 
@@ -1934,32 +1936,40 @@ ALTER TABLE oms.report_day OWNER TO oms_owner;
 CREATE FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint) RETURNS SETOF oms.report_day
     LANGUAGE sql STABLE
     AS $$
-	SELECT d.* FROM oms.report_day d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
-	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	SELECT d.* FROM oms.report_day d
+	WHERE (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND (d.day BETWEEN p_from AND least(p_to, coalesce(oms.report_month_lo(p_from, p_by) - 1, p_to))
+	       OR d.day BETWEEN greatest(p_from, coalesce(oms.report_month_hi(p_to, p_by) + 1, p_from)) AND p_to)
 	UNION ALL
-	SELECT d.* FROM oms.report_month d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	SELECT d.* FROM oms.report_month d
+	WHERE d.month BETWEEN oms.report_month_lo(p_from, p_by) AND oms.report_month_hi(p_to, p_by)
+	  AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
 $$;
 
 
 ALTER FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_seller_id bigint) OWNER TO oms_owner;
 
 --
--- Name: report_months(date, date, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+-- Name: report_month_hi(date, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
-CREATE FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) RETURNS record
-    LANGUAGE sql IMMUTABLE
-    AS $$
-	SELECT CASE WHEN p_by IN ('month', 'all') THEN
-	            (date_trunc('month', (p_from - 1)::timestamp) + interval '1 month')::date END,
-	       CASE WHEN p_by IN ('month', 'all') THEN
-	            (date_trunc('month', (p_to + 1)::timestamp) - interval '1 day')::date END
-$$;
+CREATE FUNCTION oms.report_month_hi(p_to date, p_by text) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (p_by = ANY (ARRAY['month'::text, 'all'::text])) THEN ((date_trunc('month'::text, ((p_to + 1))::timestamp without time zone) - '1 day'::interval))::date ELSE NULL::date END;
 
 
-ALTER FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) OWNER TO oms_owner;
+ALTER FUNCTION oms.report_month_hi(p_to date, p_by text) OWNER TO oms_owner;
+
+--
+-- Name: report_month_lo(date, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.report_month_lo(p_from date, p_by text) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (p_by = ANY (ARRAY['month'::text, 'all'::text])) THEN ((date_trunc('month'::text, ((p_from - 1))::timestamp without time zone) + '1 mon'::interval))::date ELSE NULL::date END;
+
+
+ALTER FUNCTION oms.report_month_lo(p_from date, p_by text) OWNER TO oms_owner;
 
 --
 -- Name: report_order_refresh(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -2175,12 +2185,14 @@ ALTER TABLE oms.report_refund_day OWNER TO oms_owner;
 CREATE FUNCTION oms.report_refund_rows(p_from date, p_to date, p_by text, p_seller_id bigint) RETURNS SETOF oms.report_refund_day
     LANGUAGE sql STABLE
     AS $$
-	SELECT d.* FROM oms.report_refund_day d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.day BETWEEN p_from AND p_to AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
-	  AND NOT coalesce(d.day BETWEEN m.m_lo AND m.m_hi, false)
+	SELECT d.* FROM oms.report_refund_day d
+	WHERE (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	  AND (d.day BETWEEN p_from AND least(p_to, coalesce(oms.report_month_lo(p_from, p_by) - 1, p_to))
+	       OR d.day BETWEEN greatest(p_from, coalesce(oms.report_month_hi(p_to, p_by) + 1, p_from)) AND p_to)
 	UNION ALL
-	SELECT d.* FROM oms.report_refund_month d, oms.report_months(p_from, p_to, p_by) m
-	WHERE d.month BETWEEN m.m_lo AND m.m_hi AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
+	SELECT d.* FROM oms.report_refund_month d
+	WHERE d.month BETWEEN oms.report_month_lo(p_from, p_by) AND oms.report_month_hi(p_to, p_by)
+	  AND (p_seller_id IS NULL OR d.seller_id = p_seller_id)
 $$;
 
 
@@ -3702,6 +3714,14 @@ DECLARE
 	v_ship bigint;
 	v_amount bigint;
 BEGIN
+	-- sent again after its answer was lost: the label is recorded already
+	SELECT l.shipment_id INTO v_ship
+	FROM oms.shipping_label l JOIN oms.orders o ON o.id = l.order_id
+	WHERE l.aggregator_shipment_id = p_label ->> 'shipment_id' AND l.kind = 'outbound'
+	  AND o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF v_ship IS NOT NULL THEN
+		RETURN v_ship;
+	END IF;
 	SELECT c.code, cs.service_level INTO v_carrier, v_service
 	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
 	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
@@ -5159,6 +5179,40 @@ $$;
 ALTER FUNCTION oms_api.refund_new_key(p_refund_id bigint) OWNER TO oms_owner;
 
 --
+-- Name: refund_recheck_schedule(bigint, integer, bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.refund_recheck_schedule(p_refund_id bigint, p_check integer, p_delay_ms bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '2s'
+    AS $$
+DECLARE
+	v_role constant text := oms.begin_action('refund_recheck_schedule', 'worker');
+	v_refund oms.refund;
+BEGIN
+	SELECT * INTO v_refund FROM oms.refund r WHERE r.id = p_refund_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'refund % not found', p_refund_id USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'refund_not_found', 'refund_id', p_refund_id));
+	END IF;
+	IF v_refund.status <> 'succeeded' OR v_refund.provider_refund_id IS NULL OR p_check IS NULL OR p_check < 1
+	   OR p_delay_ms IS NULL OR p_delay_ms < 0 THEN
+		RETURN;
+	END IF;
+	INSERT INTO oms.outbox (kind, dedupe_key, order_id, refund_id, payload, next_attempt_at)
+	VALUES ('refund', format('refund_recheck:%s:%s', p_refund_id, p_check), NULL, NULL,
+	        jsonb_build_object('recheck_refund_id', p_refund_id, 'check', p_check,
+	                           'order_no', (SELECT o.order_no FROM oms.orders o WHERE o.id = v_refund.order_id)),
+	        statement_timestamp() + p_delay_ms * interval '1 millisecond')
+	ON CONFLICT (dedupe_key) DO NOTHING;
+END
+$$;
+
+
+ALTER FUNCTION oms_api.refund_recheck_schedule(p_refund_id bigint, p_check integer, p_delay_ms bigint) OWNER TO oms_owner;
+
+--
 -- Name: refund_release_state(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -5998,6 +6052,14 @@ DECLARE
 	v_tracking constant text := btrim(p_label ->> 'tracking_code');
 	v_id bigint;
 BEGIN
+	-- sent again after its answer was lost: recorded already
+	SELECT l.id INTO v_id
+	FROM oms.shipping_label l JOIN oms.orders o ON o.id = l.order_id
+	WHERE l.aggregator_shipment_id = p_label ->> 'shipment_id' AND l.kind = 'return'
+	  AND o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF v_id IS NOT NULL THEN
+		RETURN v_id;
+	END IF;
 	SELECT c.code, cs.service_level INTO v_code, v_service
 	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
 	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
@@ -10639,13 +10701,23 @@ REVOKE ALL ON FUNCTION oms.report_day_rows(p_from date, p_to date, p_by text, p_
 
 
 --
--- Name: FUNCTION report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date); Type: ACL; Schema: oms; Owner: oms_owner
+-- Name: FUNCTION report_month_hi(p_to date, p_by text); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
-GRANT ALL ON FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) TO oms_admin;
-GRANT ALL ON FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) TO oms_analyst;
-GRANT ALL ON FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) TO oms_fulfilment;
-REVOKE ALL ON FUNCTION oms.report_months(p_from date, p_to date, p_by text, OUT m_lo date, OUT m_hi date) FROM PUBLIC;
+GRANT ALL ON FUNCTION oms.report_month_hi(p_to date, p_by text) TO oms_admin;
+GRANT ALL ON FUNCTION oms.report_month_hi(p_to date, p_by text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.report_month_hi(p_to date, p_by text) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.report_month_hi(p_to date, p_by text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION report_month_lo(p_from date, p_by text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.report_month_lo(p_from date, p_by text) TO oms_admin;
+GRANT ALL ON FUNCTION oms.report_month_lo(p_from date, p_by text) TO oms_analyst;
+GRANT ALL ON FUNCTION oms.report_month_lo(p_from date, p_by text) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms.report_month_lo(p_from date, p_by text) FROM PUBLIC;
 
 
 --
@@ -11332,6 +11404,14 @@ REVOKE ALL ON FUNCTION oms_api.refund_followup(p_refund_id bigint) FROM PUBLIC;
 
 GRANT ALL ON FUNCTION oms_api.refund_new_key(p_refund_id bigint) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.refund_new_key(p_refund_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refund_recheck_schedule(p_refund_id bigint, p_check integer, p_delay_ms bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.refund_recheck_schedule(p_refund_id bigint, p_check integer, p_delay_ms bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.refund_recheck_schedule(p_refund_id bigint, p_check integer, p_delay_ms bigint) FROM PUBLIC;
 
 
 --
