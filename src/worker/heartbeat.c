@@ -26,7 +26,9 @@ static char last_sig[256];
 static bool stopping_written, stopped_written;
 
 /* Each breaker as {"name", "state", "failures", "retry_in_ms"}, and a
- * signature of the states alone (a change writes at once). */
+ * signature of the states alone (a change writes at once). A breaker's
+ * entry is at most ~120 bytes (its name is a short constant); the loop
+ * stops before the buffers could fill. */
 static void
 breakers_json(struct worker *w, char *js, size_t jlen, char *sig, size_t slen)
 {
@@ -37,16 +39,16 @@ breakers_json(struct worker *w, char *js, size_t jlen, char *sig, size_t slen)
 	js[0] = sig[0] = '\0';
 	k = snprintf(js, jlen, "[");
 	jn = k > 0 ? (size_t)k : 0;
-	for (unsigned i = 0; (b = jobs_breaker(w->jobs, i)) != NULL; i++) {
+	for (unsigned i = 0; (b = jobs_breaker(w->jobs, i)) != NULL && jn + 160 < jlen && sn + 40 < slen; i++) {
 		const char *st = b->state == BREAKER_OPEN ? "open" :
 				 b->state == BREAKER_HALF_OPEN ? "half_open" : "closed";
 
-		k = snprintf(js + jn, jn < jlen ? jlen - jn : 0,
+		k = snprintf(js + jn, jlen - jn,
 			     "%s{\"name\": \"%s\", \"state\": \"%s\", \"failures\": %u, \"retry_in_ms\": %llu}",
 			     i ? ", " : "", b->name, st, b->failures,
 			     (unsigned long long)breaker_wait_ms(b, jobs_now_ms()));
 		jn += k > 0 ? (size_t)k : 0;
-		k = snprintf(sig + sn, sn < slen ? slen - sn : 0, "%s=%s;", b->name, st);
+		k = snprintf(sig + sn, slen - sn, "%s=%s;", b->name, st);
 		sn += k > 0 ? (size_t)k : 0;
 	}
 	if (jn < jlen)
