@@ -122,7 +122,9 @@ help_build(struct help_view *h)
 	}
 	if (ui_screen_allowed(ui, UI_SCREEN_DASHBOARD))
 		doc_wrap(d, UI_EL_NORMAL, 2, "  The dashboard (your home) reads its figures again by "
-			 "itself; Enter opens the list behind a figure.");
+			 "itself (F5 at once); Enter opens the list behind a figure. Under Worker, ALERT "
+			 "says no oms-worker has written its heartbeat lately (\"no heartbeat for N min\"), "
+			 "and each circuit breaker shows OPEN, closed, or unknown without a fresh heartbeat.");
 	if (ui_screen_allowed(ui, UI_SCREEN_QUEUE)) {
 		doc_section(d, "Fulfilment queue");
 		doc_wrap(d, UI_EL_NORMAL, 2, "  The confirmed orders to ship, oldest first, with the time "
