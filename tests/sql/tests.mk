@@ -81,4 +81,5 @@ EXTRA_DIST += tests/sql/report_numbers.test tests/sql/report_numbers.psql tests/
 # Issue 12: the money paths against the worker's late word from the gateway,
 # at every isolation level.
 TESTS += tests/sql/race_refund_outcome.test tests/sql/race_payment_capture.test
-EXTRA_DIST += tests/sql/race_refund_outcome.test tests/sql/race_payment_capture.test
+EXTRA_DIST += tests/sql/race_refund_outcome.test tests/sql/race_payment_capture.test \
+	tests/sql/payment_capture_claim.sql
