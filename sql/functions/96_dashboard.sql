@@ -203,7 +203,7 @@ BEGIN
 	-- the database
 	RETURN QUERY
 	SELECT 'database', 'db_size', 'Database size', pg_database_size(current_database())::numeric, NULL::numeric,
-	       'bytes', pg_size_pretty(pg_database_size(current_database())), NULL::text;
+	       'bytes', pg_size_pretty(pg_database_size(current_database())), 'oms_api.table_sizes()';
 	RETURN QUERY
 	SELECT 'database', 'oldest_xact_age', 'Oldest open transaction',
 	       coalesce(round(extract(epoch FROM v_now - min(a.xact_start))), 0), NULL::numeric, 's',
@@ -214,7 +214,8 @@ BEGIN
 	WHERE a.xact_start IS NOT NULL AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend';
 	RETURN QUERY
 	SELECT 'database', 'schema_version', 'Schema version', m.version::numeric, NULL::numeric, 'migration',
-	       format('%s (%s definitions files)', m.name, (SELECT count(*) FROM oms.schema_definitions)), NULL::text
+	       format('%s (%s definitions files)', m.name, (SELECT count(*) FROM oms.schema_definitions)),
+	       'oms_api.schema_history()'
 	FROM oms.schema_migrations m ORDER BY m.version DESC LIMIT 1;
 END
 $$;
@@ -316,5 +317,50 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms_api.staff_sessions(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.staff_sessions(text) TO oms_admin;
+
+-- The lists behind the database figures (administrators): the largest
+-- tables and indexes of the oms schemas, and the migrations and area files
+-- applied, latest first.
+CREATE OR REPLACE FUNCTION oms_api.table_sizes()
+RETURNS TABLE (relation text, kind text, rows_estimate bigint, size_bytes bigint, size text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'admin' THEN
+		RAISE EXCEPTION 'the table sizes are for administrators' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	RETURN QUERY
+	SELECT format('%s.%s', n.nspname, c.relname), CASE c.relkind WHEN 'i' THEN 'index' ELSE 'table' END,
+	       greatest(c.reltuples, 0)::bigint, pg_total_relation_size(c.oid),
+	       pg_size_pretty(pg_total_relation_size(c.oid))
+	FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE n.nspname IN ('oms', 'oms_report', 'oms_api') AND c.relkind IN ('r', 'p', 'm', 'i')
+	ORDER BY pg_total_relation_size(c.oid) DESC, 1
+	LIMIT 100;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.table_sizes() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.table_sizes() TO oms_admin;
+
+CREATE OR REPLACE FUNCTION oms_api.schema_history()
+RETURNS TABLE (kind text, version int, name text, applied_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF oms.caller_role() IS DISTINCT FROM 'admin' THEN
+		RAISE EXCEPTION 'the schema history is for administrators' USING ERRCODE = '42501',
+			DETAIL = jsonb_build_object('rule', 'role', 'role', oms.caller_role())::text;
+	END IF;
+	RETURN QUERY
+	SELECT x.kind, x.version, x.name, x.applied_at
+	FROM (SELECT 'migration'::text AS kind, m.version, m.name, m.applied_at FROM oms.schema_migrations m
+	      UNION ALL
+	      SELECT 'definitions', NULL::int, d.name, d.applied_at FROM oms.schema_definitions d) x
+	ORDER BY x.applied_at DESC, x.version DESC NULLS LAST, x.name;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.schema_history() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.schema_history() TO oms_admin;
 
 RESET ROLE;

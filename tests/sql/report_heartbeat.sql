@@ -7,7 +7,7 @@
 -- the running workers' fresh heartbeats, unknown without one.
 BEGIN;
 \ir fixture.psql
-SELECT plan(21);
+SELECT plan(24);
 
 CREATE FUNCTION pg_temp.fig(p_figure text, OUT value numeric, OUT detail text)
 LANGUAGE sql AS $$
@@ -84,6 +84,13 @@ RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION t_csr;
 SELECT throws_ok('SELECT * FROM oms_api.worker_heartbeats()', '42501', NULL, 'a CSR may not list the heartbeats');
 SELECT throws_ok('SELECT * FROM oms_api.staff_sessions()', '42501', NULL, 'nor the sessions');
+SELECT throws_ok('SELECT * FROM oms_api.table_sizes()', '42501', NULL, 'nor the table sizes');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t_admin;
+SELECT ok((SELECT count(*) > 0 AND bool_and(size_bytes >= 0) FROM oms_api.table_sizes()),
+	'the table sizes behind the database size');
+SELECT ok((SELECT bool_or(kind = 'migration' AND version = (SELECT max(version) FROM oms.schema_migrations))
+           FROM oms_api.schema_history()), 'the schema history behind the schema version');
 RESET SESSION AUTHORIZATION;
 
 SELECT * FROM finish();
