@@ -142,6 +142,8 @@ SELECT g, f FROM (VALUES
 	('worker_heartbeat', '{oms_worker}'),
 	('worker_heartbeats', '{oms_admin}'),
 	('staff_sessions', '{oms_admin}'),
+	('table_sizes', '{oms_admin}'),
+	('schema_history', '{oms_admin}'),
 	('alert_resolve', '{oms_admin}')) v(f, groups), unnest(groups::text[]) g;
 
 CREATE TEMP VIEW groups AS
