@@ -126,6 +126,8 @@
 	  'v', UI_KEY_NONE, UI_KEY_NONE) \
 	X(BUY_LABEL,     "buy-label",     QUEUE,   "Buy a label for the selected order (the cheapest or fastest rate) and ship it with it", \
 	  'b', UI_KEY_NONE, UI_KEY_NONE) \
+	X(PACKING_SLIP,  "packing-slip",  QUEUE,   "Write the selected order's packing slip to packing-slip-ORDER.txt (plain text, for a printer)", \
+	  'p', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REVIEW_DECIDE, "review-decide", REVIEWS, "Decide the selected review: contact the carrier, reship, refund, wait or resolved, with a note", \
 	  'd', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REVIEW_ALL,    "review-all",    REVIEWS, "Show the decided reviews too, or the open ones only (toggles)", \

@@ -136,7 +136,8 @@ help_build(struct help_view *h)
 			 "the one chosen bought and the order shipped with its tracking number (shown with "
 			 "the label's address; e then saves the label to label-ORDER.pdf); the screen keeps "
 			 "working while the aggregator answers, and Esc "
-			 "stops before anything is bought. v filters by the service level; e exports the queue "
+			 "stops before anything is bought. p writes the selected order's packing slip to "
+			 "packing-slip-ORDER.txt. v filters by the service level; e exports the queue "
 			 "as filtered.");
 	}
 	if (ui_screen_allowed(ui, UI_SCREEN_REVIEWS)) {

@@ -13,6 +13,10 @@
  * oms_api.mark_shipped) and its refusal is shown next to the field.
  * The carrier and service stay chosen from one order to the next.
  *
+ * p writes the selected order's packing slip (oms_api.packing_slip, laid
+ * out by src/app/packing.c as `oms ship --packing-slip` prints it) to
+ * packing-slip-ORDER.txt in the current directory, never over a file.
+ *
  * b buys a label for the selected order (ui/view_label.c): the
  * same path as `oms ship --buy-label` (oms_api.label_request, the carrier
  * aggregator's rates, oms_api.label_bought), with the HTTP requests run
@@ -21,10 +25,14 @@
  * and for how long, and Esc stops before anything is bought. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "app/packing.h"
+#include "cli/outfile.h"
 #include "db/db.h"
 #include "export.h"
 #include "form.h"
@@ -37,7 +45,7 @@
 #define QUEUE_MAX 1000           /* rows shown (the oldest first) */
 #define QUEUE_TICK_MS 60000      /* the time left is asked again every minute */
 
-enum { TAG_LIST = 1, TAG_CARRIERS, TAG_SHIP };
+enum { TAG_LIST = 1, TAG_CARRIERS, TAG_SHIP, TAG_SLIP };
 enum filter { FILTER_ALL, FILTER_LATE, FILTER_SOON, FILTER_ONTIME, FILTER_COUNT };
 static const char *const filter_sql[FILTER_COUNT] = { "all", "late", "soon", "ontime" };
 static const char *const filter_words[FILTER_COUNT] = {
@@ -60,6 +68,7 @@ struct queue_view {
 	struct qrow *rows;
 	int nrows;
 	bool loaded;
+	long long slip_order;      /* the packing slip asked for */
 	enum filter filter;
 	int service;               /* index in service_levels */
 	struct ui_list list;
@@ -144,6 +153,51 @@ queue_was_marked(const struct queue_view *q, long long order_no)
 	return false;
 }
 
+/* The packing slip's document came: written to packing-slip-ORDER.txt
+ * whole (src/cli/outfile.c: a temporary file renamed into place, never
+ * over an existing file). */
+static int
+queue_slip_result(struct queue_view *q, struct db_result *res, const struct oms_error *err)
+{
+	struct oms_error werr = { 0 };
+	struct outfile of = { 0 };
+	char path[64], *text;
+	size_t len = 0, off = 0;
+
+	if (!res) {
+		ui_message(q->v.ui, UI_EL_ERROR, "No packing slip for order %lld: %s", q->slip_order,
+			   err->msg[0] ? err->msg : ui_status_words(err->status));
+		return UI_REDRAW;
+	}
+	snprintf(path, sizeof path, "packing-slip-%lld.txt", q->slip_order);
+	if (!(text = packing_slip_text(db_get(res, 0, 0), &len))) {
+		ui_message(q->v.ui, UI_EL_ERROR, "The database did not answer a packing slip.");
+		return UI_REDRAW;
+	}
+	if (outfile_open(&of, path, false, &werr) != OMS_OK) {
+		ui_message(q->v.ui, UI_EL_ERROR, "Packing slip not saved: %s", werr.msg);
+		free(text);
+		return UI_REDRAW;
+	}
+	while (off < len) {
+		ssize_t n = write(of.fd, text + off, len - off);
+
+		if (n < 0) {
+			ui_message(q->v.ui, UI_EL_ERROR, "Packing slip not saved: %s", strerror(errno));
+			outfile_abort(&of);
+			free(text);
+			return UI_REDRAW;
+		}
+		off += (size_t)n;
+	}
+	free(text);
+	if (outfile_commit(&of, &werr) != OMS_OK)
+		ui_message(q->v.ui, UI_EL_ERROR, "Packing slip not saved: %s", werr.msg);
+	else
+		ui_message(q->v.ui, UI_EL_OK, "Packing slip of order %lld saved to %s.", q->slip_order, path);
+	return UI_REDRAW;
+}
+
 static int
 queue_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
 {
@@ -151,7 +205,8 @@ queue_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 	struct qrow *rows;
 	int n;
 
-	(void)tag;
+	if (tag == TAG_SLIP)
+		return queue_slip_result(q, res, err);
 	if (!res) {
 		if (err->status != OMS_DB_GONE)
 			ui_message_error(v->ui, err);
@@ -368,6 +423,19 @@ queue_key(struct view *v, int key, int action)
 		if ((nv = view_label_new(v->ui, v, q->rows[q->list.sel].order_no)))
 			ui_push(v->ui, nv);
 		return UI_HANDLED | UI_REDRAW;
+	case UI_ACT_PACKING_SLIP: {
+		struct app_stmt st;
+
+		if (!q->nrows || q->list.sel < 0 || q->list.sel >= q->nrows) {
+			ui_message(v->ui, UI_EL_WARNING, "Nothing selected.");
+			return UI_HANDLED | UI_REDRAW;
+		}
+		q->slip_order = q->rows[q->list.sel].order_no;
+		app_stmt_init(&st, "SELECT oms_api.packing_slip($1::bigint)::text");
+		app_stmt_ll(&st, q->slip_order);
+		ui_query(v->ui, v, TAG_SLIP, &st);
+		return UI_HANDLED | UI_REDRAW;
+	}
 	case UI_ACT_EXPORT: {
 		struct app_stmt st;
 

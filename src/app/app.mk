@@ -12,6 +12,8 @@ liboms_app_a_SOURCES = \
 	src/app/row.h src/app/row.c src/app/rows.c
 ## issue 13: phones for display, shared by the terminal client and the CLI
 liboms_app_a_SOURCES += src/app/phone_format.c src/app/phone_format.h
+## issue 11: the packing slip's text (oms ship --packing-slip, the queue's p)
+liboms_app_a_SOURCES += src/app/packing.c src/app/packing.h
 
 APP_TEST_LDADD = liboms_app.a liboms_core.a $(CMOCKA_LIBS) \
 	$(LIBPQ_LIBS) $(JANSSON_LIBS) $(PCRE2_LIBS)

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "app/packing.h"
 #include "cli/cli_int.h"
 #include "cli/outfile.h"
 #include "cli/ship.h"
@@ -561,33 +562,18 @@ out:
 
 /* --- the packing slip ---------------------------------------------------- */
 
-/* s with control characters as '?', at most width bytes (then "..."). */
-static void
-put_field(const char *s, int width)
-{
-	int n = 0;
-
-	for (; s && *s; s++, n++) {
-		if (width && n >= width - 3 && strlen(s) > 3) {
-			fputs("...", stdout);
-			return;
-		}
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-	}
-}
-
 /* `oms ship NUMBER --packing-slip`: plain text for a line printer (or the
  * document with --json). */
 static int
 ship_packing_slip(struct cli *c, long long no)
 {
-	static const char *const addr[] = { "name", "line1", "line2", "city", "region", "postal_code", "country" };
 	struct app_stmt st;
 	struct oms_error err = { 0 };
 	struct db_result *r;
 	json_error_t jerr;
-	json_t *doc, *to, *lines, *l;
-	size_t i;
+	json_t *doc;
+	char *text;
+	size_t len = 0;
 
 	app_stmt_init(&st, "SELECT oms_api.packing_slip($1::bigint)::text");
 	app_stmt_ll(&st, no);
@@ -595,43 +581,25 @@ ship_packing_slip(struct cli *c, long long no)
 	app_stmt_free(&st);
 	if (!r)
 		return cli_fail(c, &err);
-	doc = json_loads(db_get(r, 0, 0), 0, &jerr);
-	db_result_free(r);
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		oms_fail(&err, OMS_SCHEMA, "oms_api.packing_slip did not answer a document");
-		return cli_fail(c, &err);
-	}
 	if (c->json) {
+		doc = json_loads(db_get(r, 0, 0), 0, &jerr);
+		db_result_free(r);
+		if (!json_is_object(doc)) {
+			json_decref(doc);
+			oms_fail(&err, OMS_SCHEMA, "oms_api.packing_slip did not answer a document");
+			return cli_fail(c, &err);
+		}
 		cli_json_emit(doc);
 		return EXIT_FOUND;
 	}
-	to = json_object_get(doc, "ship_to");
-	lines = json_object_get(doc, "lines");
-	printf("PACKING SLIP                                   ORDER %lld\n", no);
-	fputs("From: ", stdout);
-	put_field(jstr(doc, "seller"), 60);
-	fputs("\n\nShip to:\n", stdout);
-	for (i = 0; i < sizeof addr / sizeof addr[0]; i++) {
-		const char *v = jstr(to, addr[i]);
-
-		if (!v || !*v)
-			continue;
-		fputs("  ", stdout);
-		put_field(v, 70);
-		putchar('\n');
+	text = packing_slip_text(db_get(r, 0, 0), &len);
+	db_result_free(r);
+	if (!text) {
+		oms_fail(&err, OMS_SCHEMA, "oms_api.packing_slip did not answer a document");
+		return cli_fail(c, &err);
 	}
-	printf("\n%5s  %-16s  %s\n", "QTY", "SKU", "ITEM");
-	json_array_foreach(lines, i, l) {
-		printf("%5lld  ", (long long)json_integer_value(json_object_get(l, "qty")));
-		put_field(jstr(l, "sku"), 16);
-		for (int pad = (int)strlen(jstr(l, "sku") ? jstr(l, "sku") : ""); pad < 16; pad++)
-			putchar(' ');
-		fputs("  ", stdout);
-		put_field(jstr(l, "name"), 50);
-		putchar('\n');
-	}
-	json_decref(doc);
+	fwrite(text, 1, len, stdout);
+	free(text);
 	return EXIT_FOUND;
 }
 
