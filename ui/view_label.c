@@ -180,6 +180,7 @@ label_start(struct label_view *l, enum lstate st)
 	char key[64];
 	enum oms_status rc;
 
+	free(l->a.body);                 /* the last answer's */
 	memset(&l->a, 0, sizeof l->a);
 	l->state = st;
 	l->started = ui_now_ms();
@@ -295,6 +296,7 @@ label_save(struct label_view *l)
 	l->lep = l->ep;
 	l->lep.base_url = l->lbase;
 	l->lep.api_key = NULL;
+	free(l->a.body);
 	memset(&l->a, 0, sizeof l->a);
 	if (http_start_get(l->e, &l->lep, path, label_got, &l->a, &err) != OMS_OK) {
 		snprintf(l->saved, sizeof l->saved, "Not saved: %.280s", err.msg);
