@@ -33,7 +33,8 @@ OMS_MIGRATIONS = \
 	sql/0028_capture_release.sql \
 	sql/0030_report_months.sql \
 	sql/0031_worker_heartbeat.sql \
-	sql/0032_fulfilment_more.sql
+	sql/0032_fulfilment_more.sql \
+	sql/0033_name_words.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
 # README). `oms migrate` re-applies a file, in this order and in one

@@ -8,20 +8,52 @@
 SET LOCAL search_path = oms, pg_catalog;
 SET LOCAL ROLE oms_owner;
 
+-- The words of a folded name (sql/0033, the exact-word name search): its
+-- runs of letters and digits, each once, as pg_trgm splits it into words.
+CREATE OR REPLACE FUNCTION oms.name_words(p_folded text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ARRAY(SELECT DISTINCT w FROM regexp_split_to_table(p_folded, '[^[:alnum:]]+') w WHERE w <> '' ORDER BY w);
+REVOKE ALL ON FUNCTION oms.name_words(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms.name_words(text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- Keeps oms.customer_name_word (sql/0033) in step with each customer's
+-- name: one row per word with the name's count of distinct trigrams. The
+-- trigger is ENABLE ALWAYS, so bulk loads with session_replication_role =
+-- replica (the demo's) fill it too.
+CREATE OR REPLACE FUNCTION oms.customer_name_words_trg() RETURNS trigger
+LANGUAGE plpgsql SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		IF NEW.name_folded IS NOT DISTINCT FROM OLD.name_folded AND NEW.id = OLD.id THEN
+			RETURN NULL;
+		END IF;
+		DELETE FROM oms.customer_name_word WHERE customer_id = OLD.id;
+	END IF;
+	INSERT INTO oms.customer_name_word (customer_id, word, ntrgm)
+	SELECT NEW.id, w, cardinality(oms.show_trgm(NEW.name_folded))
+	FROM unnest(oms.name_words(NEW.name_folded)) w;
+	RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.customer_name_words_trg() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
 -- Find orders or customers from what the caller on the phone says.
 -- Keyset paging: pass the last row's sort_key as p_after.
 --
 -- Speed (issue 14): each kind is its own static statement, so each keeps
 -- one cached generic plan per session (plan_cache_mode below); the phone
 -- is normalised once per call into a variable, never per row or index
--- probe. A name search reads the names in rank order from the GiST
--- trigram index on customer.name_folded (sql/0027: the folded name,
--- stored when written): ORDER BY 1 - word similarity, 1 - similarity is an
--- index-ordered (KNN) scan of the matches at word similarity >= 0.6
--- (pg_trgm.word_similarity_threshold, fixed here whatever the session
--- says), so a page costs its rows (and the rows that tie with its last),
--- not every match of a common surname; nothing is capped. The search
--- stops with SQLSTATE 57014 when it has run longer
+-- probe. A name search ranks the names that hold the fragment's words
+-- as whole words first (tier 0): for one word (a surname) a page is one
+-- range of the btree of sql/0033 (customer_name_word: word, trigram count,
+-- id), which is that tier's rank order, so a common surname costs what an
+-- index scan costs. The other matches (tier 1: word similarity >= 0.6,
+-- pg_trgm.word_similarity_threshold, fixed here whatever the session
+-- says; a typo, part of a word) are found by the GIN trigram index on
+-- customer.name_folded (sql/0027: the folded name, stored when written)
+-- and all ranked; nothing is capped. That part stops with SQLSTATE 57014
+-- when it has run longer
 -- than the policy name_search_timeout (2 seconds). A SET statement_timeout
 -- clause would not do: the server arms that timer when the client's
 -- statement starts, and a function's SET changes only the setting.
@@ -57,23 +89,16 @@ DECLARE
 	v_emails text[] := '{}';
 	v_phones text[] := '{}';
 	v_keys text[] := '{}';
-	v_d1 real;
-	v_d2 real;
+	v_words text[];
+	v_res text[];
+	v_after text;
+	v_rest int;
+	v_m int;
+	v_after_n int;
+	v_after_id bigint;
+	v_tids bigint[] := '{}';
+	v_tkeys text[] := '{}';
 	r record;
-	-- cursors are planned for their first rows (cursor_tuple_fraction):
-	-- c_names's plan is the index-ordered scan, not every match sorted
-	c_name_few constant int := 200;
-	c_few CURSOR (p_fold text) FOR
-		SELECT 1 FROM oms.customer c WHERE p_fold <% c.name_folded;
-	c_names CURSOR (p_fold text) FOR
-		SELECT c.id, c.full_name, c.email, c.phone,
-		       c.name_folded <->> p_fold AS d1, c.name_folded <-> p_fold AS d2,
-		       to_char(1 - word_similarity(p_fold, c.name_folded), 'FM0.000000') || ':' ||
-		       to_char(1 - similarity(p_fold, c.name_folded), 'FM0.000000') || ':' ||
-		       lpad(c.id::text, 19, '0') AS k
-		FROM oms.customer c
-		WHERE p_fold <% c.name_folded
-		ORDER BY c.name_folded <->> p_fold, c.name_folded <-> p_fold;
 BEGIN
 	IF v_q IS NULL OR v_q = '' THEN
 		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023',
@@ -152,61 +177,117 @@ BEGIN
 				DETAIL = oms.error_detail('{"rule": "name_too_short", "min": 2}');
 		END IF;
 		v_fold := oms.fold_name(v_q);
-		v_budget := oms.policy_get('name_search_timeout');
-		IF v_budget IS NULL OR v_budget !~ '^[0-9]{1,6} ?(ms|milliseconds?|s|seconds?)$' THEN
-			v_budget := '2 seconds';
+		-- The rank (oms-schema(7), Name search): first the names that
+		-- hold every word of the fragment as a whole word (tier 0), then
+		-- the other names at word similarity >= 0.6 (tier 1); within a
+		-- tier by 1 - word similarity, 1 - similarity, id. The sort key
+		-- spells that out: 'tier:1-ws:1-sim:id'.
+		v_words := oms.name_words(v_fold);
+		v_res := ARRAY(SELECT '(^|[^[:alnum:]])' || w || '($|[^[:alnum:]])' FROM unnest(v_words) w);
+		IF cardinality(v_res) = 0 THEN
+			v_res := ARRAY[NULL::text];        -- no word: no name is in tier 0
 		END IF;
-		v_deadline := clock_timestamp() + v_budget::interval;
-		-- A few matches (a rare name, a first name and a surname): the GIN
-		-- index finds them all, and all are ranked. More than c_name_few:
-		-- the GiST index gives them best first, by (1 - word similarity,
-		-- 1 - similarity) of the folded names (no case, no accents, so "zoë"
-		-- or "ström" match inside a longer name); rows with equal distances
-		-- come in any order, so the loop reads on past the page until the
-		-- distances change, and what it kept is sorted by the key (which
-		-- adds the id). Either way every match can be paged to.
-		v_n := 0;
-		FOR r IN c_few(v_fold) LOOP
-			v_n := v_n + 1;
-			EXIT WHEN v_n > c_name_few;
-		END LOOP;
-		IF v_n <= c_name_few THEN
-			RETURN QUERY
-			SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
-			       NULL::timestamptz, NULL::bigint, NULL::text, x.k,
-			       (SELECT a.city FROM oms.address a WHERE a.customer_id = x.id ORDER BY a.is_default DESC, a.id LIMIT 1),
-			       (SELECT max(lo.placed_at) FROM oms.orders lo WHERE lo.customer_id = x.id), NULL::boolean
-			FROM (SELECT c.id, c.full_name, c.email, c.phone,
-			             to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
-			             to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
-			             lpad(c.id::text, 19, '0') AS k
-			      FROM oms.customer c
-			      WHERE v_fold <% c.name_folded) x
-			WHERE p_after IS NULL OR x.k > p_after
-			ORDER BY x.k
-			LIMIT v_limit;
-			RETURN;
-		END IF;
-		v_n := 0;
-		FOR r IN c_names(v_fold)
-		LOOP
-			IF clock_timestamp() > v_deadline THEN
-				RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
-					USING ERRCODE = '57014',
-					DETAIL = oms.error_detail(jsonb_build_object('rule', 'name_search_timeout',
-					                                             'timeout', v_budget, 'candidates', v_n + 1));
+		v_rest := v_limit;
+		v_after := p_after;
+		IF p_after IS NULL OR p_after < '1' THEN
+			IF cardinality(v_words) = 1 THEN
+				-- One word (a surname: the common case). Every name holding
+				-- it has word similarity 1 and similarity n(word) / n(name)
+				-- (n: the distinct trigrams, stored per name and word by
+				-- sql/0033; so all of them match), and the word index's
+				-- order (word, n, id) is the rank: a page is the next rows
+				-- of one index range.
+				IF p_after IS NOT NULL AND split_part(p_after, ':', 4) ~ '^[0-9]{1,18}$' THEN
+					SELECT w.ntrgm, w.customer_id INTO v_after_n, v_after_id
+					FROM oms.customer_name_word w
+					WHERE w.customer_id = split_part(p_after, ':', 4)::bigint AND w.word = v_words[1];
+				END IF;
+				SELECT coalesce(array_agg(y.id ORDER BY y.k), '{}'), coalesce(array_agg(y.full_name ORDER BY y.k), '{}'),
+				       coalesce(array_agg(y.email ORDER BY y.k), '{}'), coalesce(array_agg(y.phone ORDER BY y.k), '{}'),
+				       coalesce(array_agg(y.k ORDER BY y.k), '{}')
+				INTO v_ids, v_names, v_emails, v_phones, v_keys
+				FROM (SELECT c.id, c.full_name, c.email, c.phone,
+				             '0:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				             to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				             lpad(c.id::text, 19, '0') AS k
+				      FROM oms.customer_name_word w
+				      JOIN oms.customer c ON c.id = w.customer_id
+				      WHERE w.word = v_words[1]
+				        AND (w.ntrgm, w.customer_id) > (coalesce(v_after_n, -1), coalesce(v_after_id, -1))
+				        -- (when the last row's name changed meanwhile: from the start, by key)
+				        AND (p_after IS NULL OR v_after_n IS NOT NULL
+				             OR '0:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				                to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				                lpad(c.id::text, 19, '0') > p_after)
+				      ORDER BY w.ntrgm, w.customer_id
+				      LIMIT v_limit) y;
+			ELSE
+				-- Several words (a first name and a surname): the names that
+				-- hold them all, every one ranked.
+				SELECT coalesce(array_agg(y.id ORDER BY y.k), '{}'), coalesce(array_agg(y.full_name ORDER BY y.k), '{}'),
+				       coalesce(array_agg(y.email ORDER BY y.k), '{}'), coalesce(array_agg(y.phone ORDER BY y.k), '{}'),
+				       coalesce(array_agg(y.k ORDER BY y.k), '{}')
+				INTO v_ids, v_names, v_emails, v_phones, v_keys
+				FROM (SELECT x.* FROM (
+				          SELECT c.id, c.full_name, c.email, c.phone,
+				                 '0:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				                 to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				                 lpad(c.id::text, 19, '0') AS k
+				          FROM oms.customer c
+				          WHERE c.id IN (SELECT w.customer_id FROM oms.customer_name_word w
+				                         WHERE w.word = ANY (v_words)
+				                         GROUP BY w.customer_id HAVING count(*) = cardinality(v_words))
+				            -- (the threshold of <%, not <% itself: the word index
+				            -- finds these few, not the trigram indexes)
+				            AND word_similarity(v_fold, c.name_folded) >= 0.6) x
+				      WHERE p_after IS NULL OR x.k > p_after
+				      ORDER BY x.k
+				      LIMIT v_limit) y;
 			END IF;
-			CONTINUE WHEN p_after IS NOT NULL AND r.k <= p_after;
-			EXIT WHEN v_n >= v_limit AND (r.d1, r.d2) IS DISTINCT FROM (v_d1, v_d2);
-			v_n := v_n + 1;
-			v_ids[v_n] := r.id;
-			v_names[v_n] := r.full_name;
-			v_emails[v_n] := r.email;
-			v_phones[v_n] := r.phone;
-			v_keys[v_n] := r.k;
-			v_d1 := r.d1;
-			v_d2 := r.d2;
-		END LOOP;
+			v_n := cardinality(v_ids);
+			v_rest := v_limit - v_n;
+			v_after := NULL;                       -- tier 1 from its start
+		END IF;
+		IF v_rest > 0 THEN
+			-- Tier 1, the trigram matches that do not hold every word (a
+			-- typo, part of a word; or the pages after a common surname's
+			-- exact matches): the GIN index finds them all and all are
+			-- ranked. (Not GiST's index-ordered scan by word similarity:
+			-- its order is approximate, PostgreSQL 15 returned rows out of
+			-- rank order.) This is the part of a search that can take long:
+			-- it stops with 57014 once name_search_timeout has passed.
+			v_budget := oms.policy_get('name_search_timeout');
+			IF v_budget IS NULL OR v_budget !~ '^[0-9]{1,6} ?(ms|milliseconds?|s|seconds?)$' THEN
+				v_budget := '2 seconds';
+			END IF;
+			v_deadline := clock_timestamp() + v_budget::interval;
+			v_m := 0;
+			FOR r IN
+				SELECT c.id,
+				       '1:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				       to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				       lpad(c.id::text, 19, '0') AS k
+				FROM oms.customer c
+				WHERE v_fold <% c.name_folded AND NOT coalesce(c.name_folded ~ ALL (v_res), false)
+			LOOP
+				IF clock_timestamp() > v_deadline THEN
+					RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
+						USING ERRCODE = '57014',
+						DETAIL = oms.error_detail(jsonb_build_object('rule', 'name_search_timeout',
+						                                             'timeout', v_budget, 'candidates', v_m + 1));
+				END IF;
+				v_m := v_m + 1;
+				CONTINUE WHEN v_after IS NOT NULL AND r.k <= v_after;
+				v_tids := v_tids || r.id;
+				v_tkeys := v_tkeys || r.k;
+			END LOOP;
+			SELECT v_ids || array_agg(c.id ORDER BY x.k), v_names || array_agg(c.full_name ORDER BY x.k),
+			       v_emails || array_agg(c.email ORDER BY x.k), v_phones || array_agg(c.phone ORDER BY x.k),
+			       v_keys || array_agg(x.k ORDER BY x.k)
+			INTO v_ids, v_names, v_emails, v_phones, v_keys
+			FROM (SELECT t.id, t.k FROM unnest(v_tids, v_tkeys) AS t(id, k) ORDER BY t.k LIMIT v_rest) x
+			JOIN oms.customer c ON c.id = x.id;
+		END IF;
 		RETURN QUERY
 		SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
 		       NULL::timestamptz, NULL::bigint, NULL::text, x.k,

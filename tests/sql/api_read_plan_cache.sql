@@ -13,7 +13,7 @@
 -- after many more calls with other arguments.
 BEGIN;
 \ir fixture.psql
-SELECT plan(13);
+SELECT plan(14);
 
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 2))) AS o1 \gset
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a2, 'qty', 1))) AS o2 \gset
@@ -41,8 +41,10 @@ INSERT INTO stmt VALUES
 	('lookup', 'email prefix', 'lower\(c\.email\) ~>=~ v_key'),
 	('lookup', 'phone', '^SELECT ''customer'', .* WHERE c\.phone = v_phone AND'),
 	('lookup', 'tracking', 'WHERE s\.tracking_no IN \(v_q, upper\(v_q\)\)'),
-	('lookup', 'name count', '^SELECT 1 FROM oms\.customer c WHERE p_fold <% c\.name_folded$'),
-	('lookup', 'name ranking (few)', 'WHERE v_fold <% c\.name_folded\) x WHERE p_after IS NULL OR x\.k > p_after'),
+	('lookup', 'name exact word', 'WHERE w\.word = v_words\[1\] AND \(w\.ntrgm, w\.customer_id\) >'),
+	('lookup', 'name exact words', 'HAVING count\(\*\) = cardinality\(v_words\)\)'),
+	('lookup', 'name other matches', 'WHERE v_fold <% c\.name_folded AND NOT coalesce\(c\.name_folded ~ ALL \(v_res\), false\)$'),
+	('lookup', 'name other page', 'ORDER BY t\.k LIMIT v_rest\) x JOIN oms\.customer c ON c\.id = x\.id$'),
 	('find_customer', 'e-mail', '^SELECT c\.id FROM oms\.customer c WHERE lower\(c\.email\) = lower\(btrim\(p_text\)\)$'),
 	('find_customer', 'id', '^SELECT c\.id FROM oms\.customer c WHERE c\.id = btrim\(p_text\)::bigint$'),
 	('find_customer', 'phone', '^SELECT min\(c\.id\) FROM oms\.customer c WHERE c\.phone = v_phone$');
@@ -74,6 +76,7 @@ SELECT count(*) FROM oms_api.lookup('email', 'alex.') \g /dev/null
 SELECT count(*) FROM oms_api.lookup('phone', '+15551234567') \g /dev/null
 SELECT count(*) FROM oms_api.lookup('tracking', 'TRK0000001') \g /dev/null
 SELECT count(*) FROM oms_api.lookup('name', 'alex') \g /dev/null
+SELECT count(*) FROM oms_api.lookup('name', 'alex customer') \g /dev/null
 SELECT oms_api.find_customer('alex.customer@example.com'), oms_api.find_customer(:'cust'),
        oms_api.find_customer('+15559870000') \g /dev/null
 RESET SESSION AUTHORIZATION;
@@ -150,6 +153,15 @@ SELECT matches(pg_temp.plan_of('hist_first(1, NULL, NULL, NULL, 50)'), 'Index Co
 SELECT matches(pg_temp.plan_of('hist_next(1, NULL, NULL, NULL, now(), 1, 50)'),
 	'Index Cond: \(\(customer_id = \$1\) AND \(ROW\(placed_at, order_no\) < ROW\(\$5, COALESCE\(\$6, ''0''::bigint\)\)\)\)',
 	'plan cache: a next page starts in the index at the last row (keyset as an index condition, generic plan)');
+-- a surname's page: one range of the word index (sql/0033), starting after
+-- the last row (keyset as an index condition), in rank order
+PREPARE name_words(text, int, bigint, int) AS
+	SELECT c.id FROM oms.customer_name_word w JOIN oms.customer c ON c.id = w.customer_id
+	WHERE w.word = $1 AND (w.ntrgm, w.customer_id) > ($2, $3)
+	ORDER BY w.ntrgm, w.customer_id LIMIT $4;
+SELECT matches(pg_temp.plan_of('name_words(''smith'', -1, -1, 50)'),
+	'Index (Only )?Scan using customer_name_word_rank on customer_name_word w\s+Index Cond: \(\(word = \$1\) AND \(ROW\(ntrgm, customer_id\) > ROW\(\$2, \$3\)\)\)',
+	'plan cache: a surname''s page is read from the word index in rank order from the last row on (generic plan, no sort)');
 RESET enable_seqscan;
 
 -- The results are what they were: the same rows whichever plan.

@@ -16,6 +16,10 @@ UNION ALL
 -- issue 12: the database's identity (its UUID in Message-IDs)
 SELECT 'oms_admin', 'database_identity'
 UNION ALL
+-- issue 14: the words of the customers' names (sql/0033), read by lookup's
+-- name search, under row security as oms.customer
+SELECT g, 'customer_name_word' FROM unnest(ARRAY['oms_admin', 'oms_csr', 'oms_worker', 'oms_fulfilment']) g
+UNION ALL
 SELECT 'oms_csr', t FROM unnest(ARRAY['address', 'audit_log', 'cancellation', 'cancellation_line',
 	'cancellation_reason', 'checkout', 'currency', 'customer', 'holiday', 'item', 'order_item', 'order_status',
 	'order_transition', 'orders', 'payment', 'policy', 'refund', 'return_item', 'return_request',
