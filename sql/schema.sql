@@ -893,6 +893,31 @@ CREATE FUNCTION oms.clean_text(p text) RETURNS text
 ALTER FUNCTION oms.clean_text(p text) OWNER TO oms_owner;
 
 --
+-- Name: customer_name_words_trg(); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.customer_name_words_trg() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		IF NEW.name_folded IS NOT DISTINCT FROM OLD.name_folded AND NEW.id = OLD.id THEN
+			RETURN NULL;
+		END IF;
+		DELETE FROM oms.customer_name_word WHERE customer_id = OLD.id;
+	END IF;
+	INSERT INTO oms.customer_name_word (customer_id, word, ntrgm)
+	SELECT NEW.id, w, cardinality(oms.show_trgm(NEW.name_folded))
+	FROM unnest(oms.name_words(NEW.name_folded)) w;
+	RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION oms.customer_name_words_trg() OWNER TO oms_owner;
+
+--
 -- Name: transit_days(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
@@ -1160,6 +1185,17 @@ $$;
 
 
 ALTER FUNCTION oms.lock_order(p_order_id bigint, p_order_no bigint, p_role text) OWNER TO oms_owner;
+
+--
+-- Name: name_words(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.name_words(p_folded text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN ARRAY(SELECT DISTINCT w.w FROM regexp_split_to_table(name_words.p_folded, '[^[:alnum:]]+'::text) w(w) WHERE (w.w <> ''::text) ORDER BY w.w);
+
+
+ALTER FUNCTION oms.name_words(p_folded text) OWNER TO oms_owner;
 
 --
 -- Name: normalize_phone(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -3813,23 +3849,16 @@ DECLARE
 	v_emails text[] := '{}';
 	v_phones text[] := '{}';
 	v_keys text[] := '{}';
-	v_d1 real;
-	v_d2 real;
+	v_words text[];
+	v_res text[];
+	v_after text;
+	v_rest int;
+	v_m int;
+	v_after_n int;
+	v_after_id bigint;
+	v_tids bigint[] := '{}';
+	v_tkeys text[] := '{}';
 	r record;
-	-- cursors are planned for their first rows (cursor_tuple_fraction):
-	-- c_names's plan is the index-ordered scan, not every match sorted
-	c_name_few constant int := 200;
-	c_few CURSOR (p_fold text) FOR
-		SELECT 1 FROM oms.customer c WHERE p_fold <% c.name_folded;
-	c_names CURSOR (p_fold text) FOR
-		SELECT c.id, c.full_name, c.email, c.phone,
-		       c.name_folded <->> p_fold AS d1, c.name_folded <-> p_fold AS d2,
-		       to_char(1 - word_similarity(p_fold, c.name_folded), 'FM0.000000') || ':' ||
-		       to_char(1 - similarity(p_fold, c.name_folded), 'FM0.000000') || ':' ||
-		       lpad(c.id::text, 19, '0') AS k
-		FROM oms.customer c
-		WHERE p_fold <% c.name_folded
-		ORDER BY c.name_folded <->> p_fold, c.name_folded <-> p_fold;
 BEGIN
 	IF v_q IS NULL OR v_q = '' THEN
 		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023',
@@ -3908,61 +3937,117 @@ BEGIN
 				DETAIL = oms.error_detail('{"rule": "name_too_short", "min": 2}');
 		END IF;
 		v_fold := oms.fold_name(v_q);
-		v_budget := oms.policy_get('name_search_timeout');
-		IF v_budget IS NULL OR v_budget !~ '^[0-9]{1,6} ?(ms|milliseconds?|s|seconds?)$' THEN
-			v_budget := '2 seconds';
+		-- The rank (oms-schema(7), Name search): first the names that
+		-- hold every word of the fragment as a whole word (tier 0), then
+		-- the other names at word similarity >= 0.6 (tier 1); within a
+		-- tier by 1 - word similarity, 1 - similarity, id. The sort key
+		-- spells that out: 'tier:1-ws:1-sim:id'.
+		v_words := oms.name_words(v_fold);
+		v_res := ARRAY(SELECT '(^|[^[:alnum:]])' || w || '($|[^[:alnum:]])' FROM unnest(v_words) w);
+		IF cardinality(v_res) = 0 THEN
+			v_res := ARRAY[NULL::text];        -- no word: no name is in tier 0
 		END IF;
-		v_deadline := clock_timestamp() + v_budget::interval;
-		-- A few matches (a rare name, a first name and a surname): the GIN
-		-- index finds them all, and all are ranked. More than c_name_few:
-		-- the GiST index gives them best first, by (1 - word similarity,
-		-- 1 - similarity) of the folded names (no case, no accents, so "zoë"
-		-- or "ström" match inside a longer name); rows with equal distances
-		-- come in any order, so the loop reads on past the page until the
-		-- distances change, and what it kept is sorted by the key (which
-		-- adds the id). Either way every match can be paged to.
-		v_n := 0;
-		FOR r IN c_few(v_fold) LOOP
-			v_n := v_n + 1;
-			EXIT WHEN v_n > c_name_few;
-		END LOOP;
-		IF v_n <= c_name_few THEN
-			RETURN QUERY
-			SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
-			       NULL::timestamptz, NULL::bigint, NULL::text, x.k,
-			       (SELECT a.city FROM oms.address a WHERE a.customer_id = x.id ORDER BY a.is_default DESC, a.id LIMIT 1),
-			       (SELECT max(lo.placed_at) FROM oms.orders lo WHERE lo.customer_id = x.id), NULL::boolean
-			FROM (SELECT c.id, c.full_name, c.email, c.phone,
-			             to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
-			             to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
-			             lpad(c.id::text, 19, '0') AS k
-			      FROM oms.customer c
-			      WHERE v_fold <% c.name_folded) x
-			WHERE p_after IS NULL OR x.k > p_after
-			ORDER BY x.k
-			LIMIT v_limit;
-			RETURN;
-		END IF;
-		v_n := 0;
-		FOR r IN c_names(v_fold)
-		LOOP
-			IF clock_timestamp() > v_deadline THEN
-				RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
-					USING ERRCODE = '57014',
-					DETAIL = oms.error_detail(jsonb_build_object('rule', 'name_search_timeout',
-					                                             'timeout', v_budget, 'candidates', v_n + 1));
+		v_rest := v_limit;
+		v_after := p_after;
+		IF p_after IS NULL OR p_after < '1' THEN
+			IF cardinality(v_words) = 1 THEN
+				-- One word (a surname: the common case). Every name holding
+				-- it has word similarity 1 and similarity n(word) / n(name)
+				-- (n: the distinct trigrams, stored per name and word by
+				-- sql/0033; so all of them match), and the word index's
+				-- order (word, n, id) is the rank: a page is the next rows
+				-- of one index range.
+				IF p_after IS NOT NULL AND split_part(p_after, ':', 4) ~ '^[0-9]{1,18}$' THEN
+					SELECT w.ntrgm, w.customer_id INTO v_after_n, v_after_id
+					FROM oms.customer_name_word w
+					WHERE w.customer_id = split_part(p_after, ':', 4)::bigint AND w.word = v_words[1];
+				END IF;
+				SELECT coalesce(array_agg(y.id ORDER BY y.k), '{}'), coalesce(array_agg(y.full_name ORDER BY y.k), '{}'),
+				       coalesce(array_agg(y.email ORDER BY y.k), '{}'), coalesce(array_agg(y.phone ORDER BY y.k), '{}'),
+				       coalesce(array_agg(y.k ORDER BY y.k), '{}')
+				INTO v_ids, v_names, v_emails, v_phones, v_keys
+				FROM (SELECT c.id, c.full_name, c.email, c.phone,
+				             '0:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				             to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				             lpad(c.id::text, 19, '0') AS k
+				      FROM oms.customer_name_word w
+				      JOIN oms.customer c ON c.id = w.customer_id
+				      WHERE w.word = v_words[1]
+				        AND (w.ntrgm, w.customer_id) > (coalesce(v_after_n, -1), coalesce(v_after_id, -1))
+				        -- (when the last row's name changed meanwhile: from the start, by key)
+				        AND (p_after IS NULL OR v_after_n IS NOT NULL
+				             OR '0:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				                to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				                lpad(c.id::text, 19, '0') > p_after)
+				      ORDER BY w.ntrgm, w.customer_id
+				      LIMIT v_limit) y;
+			ELSE
+				-- Several words (a first name and a surname): the names that
+				-- hold them all, every one ranked.
+				SELECT coalesce(array_agg(y.id ORDER BY y.k), '{}'), coalesce(array_agg(y.full_name ORDER BY y.k), '{}'),
+				       coalesce(array_agg(y.email ORDER BY y.k), '{}'), coalesce(array_agg(y.phone ORDER BY y.k), '{}'),
+				       coalesce(array_agg(y.k ORDER BY y.k), '{}')
+				INTO v_ids, v_names, v_emails, v_phones, v_keys
+				FROM (SELECT x.* FROM (
+				          SELECT c.id, c.full_name, c.email, c.phone,
+				                 '0:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				                 to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				                 lpad(c.id::text, 19, '0') AS k
+				          FROM oms.customer c
+				          WHERE c.id IN (SELECT w.customer_id FROM oms.customer_name_word w
+				                         WHERE w.word = ANY (v_words)
+				                         GROUP BY w.customer_id HAVING count(*) = cardinality(v_words))
+				            -- (the threshold of <%, not <% itself: the word index
+				            -- finds these few, not the trigram indexes)
+				            AND word_similarity(v_fold, c.name_folded) >= 0.6) x
+				      WHERE p_after IS NULL OR x.k > p_after
+				      ORDER BY x.k
+				      LIMIT v_limit) y;
 			END IF;
-			CONTINUE WHEN p_after IS NOT NULL AND r.k <= p_after;
-			EXIT WHEN v_n >= v_limit AND (r.d1, r.d2) IS DISTINCT FROM (v_d1, v_d2);
-			v_n := v_n + 1;
-			v_ids[v_n] := r.id;
-			v_names[v_n] := r.full_name;
-			v_emails[v_n] := r.email;
-			v_phones[v_n] := r.phone;
-			v_keys[v_n] := r.k;
-			v_d1 := r.d1;
-			v_d2 := r.d2;
-		END LOOP;
+			v_n := cardinality(v_ids);
+			v_rest := v_limit - v_n;
+			v_after := NULL;                       -- tier 1 from its start
+		END IF;
+		IF v_rest > 0 THEN
+			-- Tier 1, the trigram matches that do not hold every word (a
+			-- typo, part of a word; or the pages after a common surname's
+			-- exact matches): the GIN index finds them all and all are
+			-- ranked. (Not GiST's index-ordered scan by word similarity:
+			-- its order is approximate, PostgreSQL 15 returned rows out of
+			-- rank order.) This is the part of a search that can take long:
+			-- it stops with 57014 once name_search_timeout has passed.
+			v_budget := oms.policy_get('name_search_timeout');
+			IF v_budget IS NULL OR v_budget !~ '^[0-9]{1,6} ?(ms|milliseconds?|s|seconds?)$' THEN
+				v_budget := '2 seconds';
+			END IF;
+			v_deadline := clock_timestamp() + v_budget::interval;
+			v_m := 0;
+			FOR r IN
+				SELECT c.id,
+				       '1:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				       to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
+				       lpad(c.id::text, 19, '0') AS k
+				FROM oms.customer c
+				WHERE v_fold <% c.name_folded AND NOT coalesce(c.name_folded ~ ALL (v_res), false)
+			LOOP
+				IF clock_timestamp() > v_deadline THEN
+					RAISE EXCEPTION 'name search stopped after % (type more of the name)', v_budget
+						USING ERRCODE = '57014',
+						DETAIL = oms.error_detail(jsonb_build_object('rule', 'name_search_timeout',
+						                                             'timeout', v_budget, 'candidates', v_m + 1));
+				END IF;
+				v_m := v_m + 1;
+				CONTINUE WHEN v_after IS NOT NULL AND r.k <= v_after;
+				v_tids := v_tids || r.id;
+				v_tkeys := v_tkeys || r.k;
+			END LOOP;
+			SELECT v_ids || array_agg(c.id ORDER BY x.k), v_names || array_agg(c.full_name ORDER BY x.k),
+			       v_emails || array_agg(c.email ORDER BY x.k), v_phones || array_agg(c.phone ORDER BY x.k),
+			       v_keys || array_agg(x.k ORDER BY x.k)
+			INTO v_ids, v_names, v_emails, v_phones, v_keys
+			FROM (SELECT t.id, t.k FROM unnest(v_tids, v_tkeys) AS t(id, k) ORDER BY t.k LIMIT v_rest) x
+			JOIN oms.customer c ON c.id = x.id;
+		END IF;
 		RETURN QUERY
 		SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
 		       NULL::timestamptz, NULL::bigint, NULL::text, x.k,
@@ -6901,6 +6986,19 @@ ALTER TABLE oms.customer ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
 
 
 --
+-- Name: customer_name_word; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.customer_name_word (
+    customer_id bigint NOT NULL,
+    word text NOT NULL,
+    ntrgm integer NOT NULL
+);
+
+
+ALTER TABLE oms.customer_name_word OWNER TO oms_owner;
+
+--
 -- Name: database_identity; Type: TABLE; Schema: oms; Owner: oms_owner
 --
 
@@ -8037,6 +8135,14 @@ ALTER TABLE ONLY oms.currency
 
 
 --
+-- Name: customer_name_word customer_name_word_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.customer_name_word
+    ADD CONSTRAINT customer_name_word_pkey PRIMARY KEY (customer_id, word);
+
+
+--
 -- Name: customer customer_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
 --
 
@@ -8534,6 +8640,13 @@ CREATE INDEX customer_name_trgm ON oms.customer USING gin (name_folded oms.gin_t
 
 
 --
+-- Name: customer_name_word_rank; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX customer_name_word_rank ON oms.customer_name_word USING btree (word, ntrgm, customer_id);
+
+
+--
 -- Name: customer_phone_idx; Type: INDEX; Schema: oms; Owner: oms_owner
 --
 
@@ -9010,6 +9123,15 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON oms.audit_log FOR EACH S
 
 
 --
+-- Name: customer name_words; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER name_words AFTER INSERT OR UPDATE OF full_name, id ON oms.customer FOR EACH ROW EXECUTE FUNCTION oms.customer_name_words_trg();
+
+ALTER TABLE oms.customer ENABLE ALWAYS TRIGGER name_words;
+
+
+--
 -- Name: cancellation notify_order; Type: TRIGGER; Schema: oms; Owner: oms_owner
 --
 
@@ -9208,6 +9330,14 @@ ALTER TABLE ONLY oms.checkout
 
 ALTER TABLE ONLY oms.checkout
     ADD CONSTRAINT checkout_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES oms.customer(id);
+
+
+--
+-- Name: customer_name_word customer_name_word_customer_id_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.customer_name_word
+    ADD CONSTRAINT customer_name_word_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES oms.customer(id) ON DELETE CASCADE;
 
 
 --
@@ -9507,6 +9637,13 @@ CREATE POLICY all_rows ON oms.customer FOR SELECT TO oms_csr, oms_admin, oms_wor
 
 
 --
+-- Name: customer_name_word all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY all_rows ON oms.customer_name_word FOR SELECT TO oms_csr, oms_admin, oms_worker USING (true);
+
+
+--
 -- Name: item all_rows; Type: POLICY; Schema: oms; Owner: oms_owner
 --
 
@@ -9691,6 +9828,12 @@ ALTER TABLE oms.checkout ENABLE ROW LEVEL SECURITY;
 ALTER TABLE oms.customer ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: customer_name_word; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE oms.customer_name_word ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: export_secret; Type: ROW SECURITY; Schema: oms; Owner: oms_owner
 --
 
@@ -9857,6 +10000,15 @@ CREATE POLICY seller_rows ON oms.checkout FOR SELECT TO oms_fulfilment USING ((E
 CREATE POLICY seller_rows ON oms.customer FOR SELECT TO oms_fulfilment USING ((EXISTS ( SELECT 1
    FROM oms.orders o
   WHERE (o.customer_id = customer.id))));
+
+
+--
+-- Name: customer_name_word seller_rows; Type: POLICY; Schema: oms; Owner: oms_owner
+--
+
+CREATE POLICY seller_rows ON oms.customer_name_word FOR SELECT TO oms_fulfilment USING ((EXISTS ( SELECT 1
+   FROM oms.orders o
+  WHERE (o.customer_id = customer_name_word.customer_id))));
 
 
 --
@@ -10356,6 +10508,13 @@ REVOKE ALL ON FUNCTION oms.clean_text(p text) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION customer_name_words_trg(); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.customer_name_words_trg() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION transit_days(p_service_level text); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -10471,6 +10630,17 @@ REVOKE ALL ON FUNCTION oms.lines_refund(p_order_id bigint, p_lines jsonb, OUT re
 --
 
 REVOKE ALL ON FUNCTION oms.lock_order(p_order_id bigint, p_order_no bigint, p_role text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION name_words(p_folded text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.name_words(p_folded text) TO oms_admin;
+GRANT ALL ON FUNCTION oms.name_words(p_folded text) TO oms_csr;
+GRANT ALL ON FUNCTION oms.name_words(p_folded text) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms.name_words(p_folded text) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.name_words(p_folded text) FROM PUBLIC;
 
 
 --
@@ -11854,6 +12024,16 @@ GRANT SELECT ON TABLE oms.customer TO oms_admin;
 GRANT SELECT ON TABLE oms.customer TO oms_csr;
 GRANT SELECT ON TABLE oms.customer TO oms_fulfilment;
 GRANT SELECT ON TABLE oms.customer TO oms_worker;
+
+
+--
+-- Name: TABLE customer_name_word; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.customer_name_word TO oms_admin;
+GRANT SELECT ON TABLE oms.customer_name_word TO oms_csr;
+GRANT SELECT ON TABLE oms.customer_name_word TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.customer_name_word TO oms_worker;
 
 
 --
