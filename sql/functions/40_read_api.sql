@@ -378,7 +378,10 @@ SELECT jsonb_build_object(
 	'timeline', coalesce((
 		SELECT jsonb_agg(jsonb_build_object('at', t.at, 'actor', t.actor, 'action', t.action, 'detail', t.detail)
 		                 ORDER BY t.at)
-		FROM (SELECT min(a.at) AS at, coalesce(a.staff_name, a.db_user) AS actor, a.action,
+		-- (OFFSET 0: t.detail IS NOT NULL is not pushed into the arms, where
+		-- each detail, a money_text of the order or refund among them, was
+		-- then worked out twice: once to filter, once to keep; issue 14)
+		FROM (SELECT * FROM (SELECT min(a.at) AS at, coalesce(a.staff_name, a.db_user) AS actor, a.action,
 		             string_agg(oms.audit_detail(a.table_name, a.op, a.old, a.new), '; ' ORDER BY a.id) AS detail
 		      FROM oms.audit_log a WHERE a.order_id = o.id
 		      GROUP BY a.txid, coalesce(a.staff_name, a.db_user), a.action
@@ -411,7 +414,7 @@ SELECT jsonb_build_object(
 		                   jsonb_build_object('status', rf.status), rf.id::text
 		            FROM oms.refund rf WHERE rf.order_id = o.id AND rf.executed_at IS NOT NULL) e
 		      WHERE NOT EXISTS (SELECT 1 FROM oms.audit_log a2
-		                        WHERE a2.order_id = o.id AND a2.table_name = e.tbl AND a2.row_pk = e.pk)) t
+		                        WHERE a2.order_id = o.id AND a2.table_name = e.tbl AND a2.row_pk = e.pk)) u OFFSET 0) t
 		WHERE t.detail IS NOT NULL), '[]'))
 	INTO v_card
 FROM oms.orders o
