@@ -62,52 +62,152 @@ tm(const json_t *o, const char *key, char *buf, size_t len)
 	return buf;
 }
 
+/* The columns of the order's lines: each cell keeps one blank between it
+ * and its neighbour (a 13-character SKU ran into the item name), so a cell's
+ * text gets its width less one. At 80 columns and more: the usual widths
+ * (the SKU column 13 or as wide as the longest SKU, at most LINE_SKU_MAX), the
+ * blanks before Qty, Unit and Total given up first to a name that would be
+ * cut; narrower, the number, quantity and money columns take only what this
+ * order's lines need, and the SKU is cut (not below LINE_SKU_MIN) before the
+ * item name falls under LINE_NAME_MIN. */
+#define LINE_SKU_MAX 20
+#define LINE_SKU_MIN 8
+#define LINE_NAME_MIN 12
+struct line_cols {
+	int no, sku, name, qty, unit, total;
+};
+
+static int
+imax(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static void
+order_line_cols(json_t *lines, const char *cur, int w, struct line_cols *c)
+{
+	int no = ui_width("#"), sku = ui_width("SKU"), qty = ui_width("Qty");
+	int unit = ui_width("Unit"), total = ui_width("Total"), name = 0, rest;
+	json_t *ln;
+	size_t i;
+	char a[48];
+
+	json_array_foreach(lines, i, ln) {
+		no = imax(no, ui_width(js(ln, "line_no")));
+		sku = imax(sku, ui_width(js(ln, "sku")));
+		name = imax(name, ui_width(js(ln, "name")));
+		qty = imax(qty, ui_width(js(ln, "qty")));
+		money(ln, "unit_price_minor", cur, a, sizeof a);
+		unit = imax(unit, ui_width(a));
+		money(ln, "line_total_minor", cur, a, sizeof a);
+		total = imax(total, ui_width(a));
+	}
+	/* one blank after the left-aligned cells, before the right-aligned ones */
+	c->no = no + 1;
+	c->sku = (sku < LINE_SKU_MAX ? sku : LINE_SKU_MAX) + 1;
+	c->qty = qty + 1;
+	c->unit = unit + 1;
+	c->total = total + 1;
+	if (w >= 80) {
+		c->no = imax(c->no, 4);
+		c->sku = imax(c->sku, 13);
+		c->qty = imax(c->qty, 5);
+		c->unit = imax(c->unit, 11);
+		c->total = imax(c->total, 12);
+		/* the blanks before Qty, Unit and Total give way to a name */
+		rest = w - c->no - c->sku - c->qty - c->unit - c->total;
+		{
+			int *col[3] = { &c->qty, &c->unit, &c->total };
+			int natural[3] = { qty + 1, unit + 1, total + 1 };
+
+			for (int k = 0; k < 3 && rest < name + 1; k++) {
+				int give = *col[k] - natural[k];
+
+				if (give > name + 1 - rest)
+					give = name + 1 - rest;
+				*col[k] -= give;
+				rest += give;
+			}
+		}
+	}
+	rest = w - c->no - c->sku - c->qty - c->unit - c->total;
+	if (rest < LINE_NAME_MIN) {
+		int cut = LINE_NAME_MIN - rest;
+		int room = c->sku - (LINE_SKU_MIN + 1);
+
+		if (room > 0) {
+			c->sku -= cut < room ? cut : room;
+			rest = w - c->no - c->sku - c->qty - c->unit - c->total;
+		}
+	}
+	/* below that the line is cut at the right edge */
+	c->name = imax(rest, LINE_NAME_MIN);
+}
+
+/* A left-aligned cell: its text, cut to leave the blank that parts it from
+ * the next cell. */
+static void
+cell_left(struct ui_line *l, const char *text, int w)
+{
+	int start = l->w;
+
+	ui_line_add(l, text, w - 1);
+	ui_line_pad(l, start + w);
+}
+
+/* A right-aligned cell after a blank. */
+static void
+cell_right(struct ui_line *l, const char *text, int w)
+{
+	ui_line_pad(l, l->w + 1);
+	ui_line_cell(l, text, w - 1, true);
+}
+
 static void
 order_doc_lines(struct order_view *o, const char *cur)
 {
 	struct ui_doc *d = &o->doc;
 	json_t *lines = json_object_get(o->card, "lines");
 	struct ui_line l;
-	int w = d->width, namew;
+	struct line_cols c;
+	int w = d->width;
 	size_t i;
 	json_t *ln;
-	char a[48], b[48], c[48];
+	char a[48], b[48], cc[48];
 
 	doc_section(d, "Lines");
-	namew = w - 4 - 13 - 5 - 11 - 12;
-	if (namew < 10)
-		namew = 10;
+	order_line_cols(lines, cur, w, &c);
 	ui_line_init(&l, d->ascii);
-	ui_line_cell(&l, "#", 4, false);
-	ui_line_cell(&l, "SKU", 13, false);
-	ui_line_cell(&l, "Item", namew, false);
-	ui_line_cell(&l, "Qty", 5, true);
-	ui_line_cell(&l, "Unit", 11, true);
-	ui_line_cell(&l, "Total", 12, true);
+	cell_left(&l, "#", c.no);
+	cell_left(&l, "SKU", c.sku);
+	cell_left(&l, "Item", c.name);
+	cell_right(&l, "Qty", c.qty);
+	cell_right(&l, "Unit", c.unit);
+	cell_right(&l, "Total", c.total);
 	doc_add_line(d, UI_EL_HEADER, &l);
 	json_array_foreach(lines, i, ln) {
 		long long cq = jll(ln, "cancelled_qty");
 
 		ui_line_reset(&l);
-		ui_line_cell(&l, js(ln, "line_no"), 4, false);
-		ui_line_cell(&l, js(ln, "sku"), 13, false);
-		ui_line_cell(&l, js(ln, "name"), namew, false);
-		ui_line_cell(&l, js(ln, "qty"), 5, true);
+		cell_left(&l, js(ln, "line_no"), c.no);
+		cell_left(&l, js(ln, "sku"), c.sku);
+		cell_left(&l, js(ln, "name"), c.name);
+		cell_right(&l, js(ln, "qty"), c.qty);
 		money(ln, "unit_price_minor", cur, a, sizeof a);
-		ui_line_cell(&l, a, 11, true);
+		cell_right(&l, a, c.unit);
 		money(ln, "line_total_minor", cur, a, sizeof a);
-		ui_line_cell(&l, a, 12, true);
+		cell_right(&l, a, c.total);
 		doc_add_line(d, cq > 0 ? UI_EL_DIM : UI_EL_NORMAL, &l);
 		if (cq > 0)
 			doc_addf(d, UI_EL_WARNING, "    %lld of %s cancelled", cq, js(ln, "qty"));
 	}
 	money(o->card, "subtotal_minor", cur, a, sizeof a);
 	money(o->card, "shipping_minor", cur, b, sizeof b);
-	money(o->card, "total_minor", cur, c, sizeof c);
+	money(o->card, "total_minor", cur, cc, sizeof cc);
 	ui_line_reset(&l);
 	{
 		char t[200];
-		snprintf(t, sizeof t, "Subtotal %s  Shipping %s  Total %s", a, b, c);
+		snprintf(t, sizeof t, "Subtotal %s  Shipping %s  Total %s", a, b, cc);
 		ui_line_pad(&l, w - ui_width(t));
 		ui_line_add(&l, t, w);
 		doc_add_line(d, UI_EL_NORMAL, &l);
