@@ -271,7 +271,11 @@ char **
 row_text_cells(const struct row_desc *d, const struct db_result *r, int row, int *n)
 {
 	char **cells = calloc((size_t)d->ncols + 1, sizeof *cells);
-	int k = 0;
+	int k = 0, sk = row_col_index(d, "stuck");
+	/* a flagged shipment marks the status (issue 13): "IN_TRANSIT STUCK",
+	 * as the terminal client's lists do; CSV and JSON have the column */
+	bool stuck = sk >= 0 && d->cols[sk].type == ROW_BOOL && !d->cols[sk].heading &&
+		     row_get(d, r, row, sk)[0] == 't';
 
 	*n = 0;
 	if (!cells)
@@ -290,6 +294,8 @@ row_text_cells(const struct row_desc *d, const struct db_result *r, int row, int
 			return NULL;
 		}
 		row_text_cell(d, r, row, i, buf, len);
+		if (stuck && strcmp(d->cols[i].name, "status") == 0)
+			strcat(buf, *buf ? " STUCK" : "STUCK");
 		cells[k++] = buf;
 	}
 	*n = k;

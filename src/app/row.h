@@ -123,7 +123,9 @@ const char *row_text_cell(const struct row_desc *d, const struct db_result *r, i
 			  char *buf, size_t len);
 /* The cells of the text table's columns, in order, for a list row of the
  * terminal client: a malloc'd array of n malloc'd strings (*n = columns
- * with a heading); row_cells_free releases it. NULL when out of memory. */
+ * with a heading); row_cells_free releases it. NULL when out of memory.
+ * A row type with a ROW_BOOL column "stuck" without a heading (a flagged
+ * shipment) gets " STUCK" after its status when that is true. */
 char **row_text_cells(const struct row_desc *d, const struct db_result *r, int row, int *n);
 void row_cells_free(char **cells, int n);
 /* The CSV value of a cell, unquoted (money as a decimal: 1234.56, JPY

@@ -387,9 +387,17 @@ print_customer_card(struct cli *c, const json_t *d, long long id)
 			for (int k = 0; k < n; k++) {
 				char no[24], items[16], seller[256], status[64];
 
+				row_set_text(&rows, k, "status", status, sizeof status);
+				/* a flagged shipment: marked as oms find and the
+				 * terminal client's history mark it (issue 13) */
+				if (row_set_bool(&rows, k, "stuck")) {
+					size_t sl = strlen(status);
+
+					snprintf(status + sl, sizeof status - sl, " STUCK");
+				}
 				table_add(t, row_set_text(&rows, k, "order_no", no, sizeof no),
 					  row_set_text(&rows, k, "placed_at", t1, sizeof t1),
-					  row_set_text(&rows, k, "status", status, sizeof status),
+					  status,
 					  row_set_text(&rows, k, "items", items, sizeof items),
 					  row_set_text(&rows, k, "total_minor", m1, sizeof m1),
 					  row_set_text(&rows, k, "seller_name", seller, sizeof seller));

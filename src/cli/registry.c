@@ -59,7 +59,8 @@ static const struct cli_command commands[] = {
 	 "Finds orders and customers by order number, e-mail, phone, tracking number\n"
 	 "or part of a name. A number with a wrong check digit lists the orders one\n"
 	 "typo away. The table shows phones as their country writes them (CSV and\n"
-	 "JSON keep E.164) and a customer's city (CITY) and last order (LAST ORDER).",
+	 "JSON keep E.164), a customer's city (CITY) and last order (LAST ORDER), and\n"
+	 "STUCK after the status of an order with a shipment flagged as stuck.",
 	 FOR_STAFF, NULL, cli_cmd_find, NULL, true, true},
 	{"order", "show an order or cancel it", cli_usage_order,
 	 "show: the order card (status, customer, lines, payment, shipments, refunds,\n"
@@ -67,7 +68,8 @@ static const struct cli_command commands[] = {
 	 "decides (window, approval, BR-014).",
 	 FOR_STAFF, cli_subs_order, NULL, NULL, false, false},
 	{"customer", "show a customer and their orders", cli_usage_customer,
-	 "The customer card with addresses, figures, recent orders and tickets.",
+	 "The customer card with addresses, figures, recent orders (STUCK after the\n"
+	 "status of an order with a shipment flagged as stuck) and tickets.",
 	 FOR_STAFF, NULL, cli_cmd_customer, NULL, false, true},
 	{"cancellation", "list, approve or refuse cancellations waiting for approval",
 	 cli_usage_cancellation,
