@@ -103,6 +103,111 @@ $$;
 REVOKE ALL ON FUNCTION oms_api.carriers() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.carriers() TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 
+-- Administrators configure the carriers: one added, or changed by its
+-- code (name, BR-012 tracking pattern and an example it must accept, the
+-- public tracking link with %s for the number, the aggregator's carrier
+-- name: NULL for a carrier the aggregator does not track, active, the
+-- worker's polls per minute). The pattern must be a valid regular
+-- expression anchored at both ends (^...$) and accept the example;
+-- refusals are 22023 with the field. Audited (oms.carrier's trigger).
+-- Returns 'added' or 'changed'.
+CREATE OR REPLACE FUNCTION oms_api.carrier_set(p_code text, p_name text, p_tracking_pattern text, p_tracking_example text,
+                                               p_tracking_url text DEFAULT NULL, p_aggregator_code text DEFAULT NULL,
+                                               p_active boolean DEFAULT true, p_poll_per_minute int DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('carrier_set', 'admin');
+	v_new boolean;
+BEGIN
+	IF p_code IS NULL OR p_code !~ '^[A-Za-z][A-Za-z0-9_]{1,31}$' THEN
+		PERFORM oms.raise_error('22023', 'a carrier code is 2 to 32 letters, digits and _, starting with a letter',
+		                        jsonb_build_object('rule', 'carrier_code', 'field', 'code'));
+	END IF;
+	IF nullif(btrim(p_name), '') IS NULL THEN
+		PERFORM oms.raise_error('22023', 'name the carrier', jsonb_build_object('rule', 'required', 'field', 'name'));
+	END IF;
+	IF p_tracking_pattern IS NULL OR left(p_tracking_pattern, 1) <> '^' OR right(p_tracking_pattern, 1) <> '$' THEN
+		PERFORM oms.raise_error('22023', 'the tracking pattern must be anchored: ^...$',
+		                        jsonb_build_object('rule', 'carrier_pattern', 'field', 'tracking_pattern'));
+	END IF;
+	BEGIN
+		PERFORM '' ~ p_tracking_pattern;
+	EXCEPTION WHEN invalid_regular_expression THEN
+		PERFORM oms.raise_error('22023', format('the tracking pattern is not a regular expression: %s', SQLERRM),
+		                        jsonb_build_object('rule', 'carrier_pattern', 'field', 'tracking_pattern'));
+	END;
+	IF p_tracking_example IS NULL OR p_tracking_example !~ p_tracking_pattern THEN
+		PERFORM oms.raise_error('22023', format('the example "%s" does not match the pattern', left(coalesce(p_tracking_example, ''), 40)),
+		                        jsonb_build_object('rule', 'carrier_pattern', 'field', 'tracking_example'));
+	END IF;
+	IF p_tracking_url IS NOT NULL AND p_tracking_url !~ '^https://[^ ]*%s' THEN
+		PERFORM oms.raise_error('22023', 'the tracking link is https:// with %s where the number goes',
+		                        jsonb_build_object('rule', 'carrier_url', 'field', 'tracking_url'));
+	END IF;
+	IF p_aggregator_code IS NOT NULL AND p_aggregator_code !~ '^[A-Za-z0-9_]{1,40}$' THEN
+		PERFORM oms.raise_error('22023', 'the aggregator''s carrier name is 1 to 40 letters, digits and _',
+		                        jsonb_build_object('rule', 'carrier_aggregator', 'field', 'aggregator_code'));
+	END IF;
+	IF p_poll_per_minute IS NOT NULL AND p_poll_per_minute NOT BETWEEN 1 AND 6000 THEN
+		PERFORM oms.raise_error('22023', 'polls per minute are 1 to 6000',
+		                        jsonb_build_object('rule', 'carrier_poll', 'field', 'poll_per_minute'));
+	END IF;
+	v_new := NOT EXISTS (SELECT 1 FROM oms.carrier c WHERE c.code = p_code);
+	INSERT INTO oms.carrier AS c (code, name, aggregator_code, tracking_pattern, tracking_example, tracking_url,
+	                              poll_per_minute, active)
+	VALUES (p_code, btrim(p_name), p_aggregator_code, p_tracking_pattern, p_tracking_example, p_tracking_url,
+	        coalesce(p_poll_per_minute, 60), coalesce(p_active, true))
+	ON CONFLICT (code) DO UPDATE
+	SET name = excluded.name, aggregator_code = excluded.aggregator_code, tracking_pattern = excluded.tracking_pattern,
+	    tracking_example = excluded.tracking_example, tracking_url = excluded.tracking_url,
+	    poll_per_minute = coalesce(p_poll_per_minute, c.poll_per_minute), active = excluded.active;
+	RETURN CASE WHEN v_new THEN 'added' ELSE 'changed' END;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.carrier_set(text,text,text,text,text,text,boolean,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.carrier_set(text,text,text,text,text,text,boolean,integer) TO oms_admin;
+
+-- A service level a carrier offers (economy, ground, express, overnight),
+-- added or changed: the aggregator's name of the service (how a bought
+-- label's service maps to ours) and whether it is offered. A level
+-- without transit times of its own counts the level's default days.
+-- Administrators; audited. Returns 'added' or 'changed'.
+CREATE OR REPLACE FUNCTION oms_api.carrier_service_set(p_carrier text, p_service_level text,
+                                                       p_aggregator_service text DEFAULT NULL,
+                                                       p_active boolean DEFAULT true)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('carrier_service_set', 'admin');
+	v_new boolean;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM oms.carrier c WHERE c.code = p_carrier) THEN
+		RAISE EXCEPTION 'carrier % not found', left(p_carrier, 40) USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'carrier_not_found', 'carrier', left(p_carrier, 40)));
+	END IF;
+	IF p_service_level IS NULL OR p_service_level NOT IN ('economy', 'ground', 'express', 'overnight') THEN
+		PERFORM oms.raise_error('22023', format('"%s" is not a service level (economy, ground, express, overnight)',
+		                                        left(coalesce(p_service_level, ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'field', 'service_level'));
+	END IF;
+	IF p_aggregator_service IS NOT NULL AND p_aggregator_service !~ '^[A-Za-z0-9_]{1,64}$' THEN
+		PERFORM oms.raise_error('22023', 'the aggregator''s service name is 1 to 64 letters, digits and _',
+		                        jsonb_build_object('rule', 'carrier_aggregator', 'field', 'aggregator_service'));
+	END IF;
+	v_new := NOT EXISTS (SELECT 1 FROM oms.carrier_service cs WHERE cs.carrier = p_carrier AND cs.service_level = p_service_level);
+	INSERT INTO oms.carrier_service (carrier, service_level, aggregator_service, active)
+	VALUES (p_carrier, p_service_level, p_aggregator_service, coalesce(p_active, true))
+	ON CONFLICT (carrier, service_level) DO UPDATE
+	SET aggregator_service = excluded.aggregator_service, active = excluded.active;
+	RETURN CASE WHEN v_new THEN 'added' ELSE 'changed' END;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.carrier_service_set(text,text,text,boolean) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.carrier_service_set(text,text,text,boolean) TO oms_admin;
+
 -- The tracker's state for the order card (oms_api.order_card, which runs
 -- as its caller, who may not read oms.tracker): 'tracking', 'ended', or
 -- NULL for a shipment without a tracker (a carrier that is not tracked).

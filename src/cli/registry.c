@@ -144,6 +144,20 @@ static const struct cli_command commands[] = {
 	 "  --service LEVEL  only the orders of that service level (economy, ground,\n"
 	 "                   express, overnight)",
 	 FOR_STAFF, NULL, cli_cmd_queue, NULL, true, false},
+	{"carriers", "list the carriers; administrators add and change them", cli_usage_carriers,
+	 "The carriers staff ship with (oms_api.carriers): code, name, the service\n"
+	 "levels offered, whether the carrier aggregator tracks it, an example\n"
+	 "tracking number. Administrators configure them:\n"
+	 "  --set CODE --name NAME --pattern REGEX --example NUMBER  adds or changes\n"
+	 "      a carrier: REGEX is its tracking-number pattern (BR-012), anchored\n"
+	 "      ^...$, and must accept NUMBER; --tracking-url URL (https, %s for the\n"
+	 "      number), --aggregator NAME (the aggregator's carrier; none: not\n"
+	 "      tracked), --poll-per-minute N, --inactive (no longer offered)\n"
+	 "  --service CODE --level LEVEL  adds or changes a service level the carrier\n"
+	 "      offers (economy, ground, express, overnight): --aggregator-service\n"
+	 "      NAME (the aggregator's name of it), --inactive\n"
+	 "The database refuses what does not fit (exit 2). Changes are audited.",
+	 FOR_STAFF, NULL, cli_cmd_carriers, NULL, true, false},
 	{"handling-days", "set the seller's processing time (handling days)", cli_usage_handling_days,
 	 "Sets the seller's handling days (0 to 30): the business days between\n"
 	 "confirmation and handing the parcel over, counted in every delivery\n"

@@ -33,6 +33,11 @@ const char cli_usage_ship[] =
 	"       oms ship [--json] NUMBER --packing-slip";
 const char cli_usage_queue[] = "oms queue [--late] [--service LEVEL] [--format text|csv|json]";
 const char cli_usage_handling_days[] = "oms handling-days [--json] [--seller ID] DAYS";
+const char cli_usage_carriers[] =
+	"oms carriers [--format text|csv|json]\n"
+	"       oms carriers [--json] --set CODE --name NAME --pattern REGEX --example NUMBER\n"
+	"                    [--tracking-url URL] [--aggregator NAME] [--poll-per-minute N] [--inactive]\n"
+	"       oms carriers [--json] --service CODE --level LEVEL [--aggregator-service NAME] [--inactive]";
 const char cli_usage_shipments[] =
 	"oms shipments --stuck [--all] [--format text|csv|json]\n"
 	"       oms shipments --decide REVIEW --decision DECISION [--note TEXT]";
@@ -188,6 +193,132 @@ cli_cmd_shipments(struct cli *c, int argc, char **argv)
 	if (!stuck || review || decision || note)
 		return cli_usage_error(c, cli_usage_shipments, "say --stuck (the review list) or --decide REVIEW");
 	return list_from(c, &row_review, "oms_api.shipment_reviews($1::boolean)", !all, NULL);
+}
+
+/* oms_api.carriers: the active carriers and their services. */
+static const struct row_col carrier_cols[] = {
+	{"code", ROW_TEXT, "CODE", 'l', false, NULL, 0, NULL},
+	{"name", ROW_TEXT, "NAME", 'l', false, NULL, 24, NULL},
+	{"services", ROW_TEXT, "SERVICES", 'l', false, NULL, 0, NULL},
+	{"tracked", ROW_BOOL, "TRACKED", 'l', false, "tracked", 0, NULL},
+	{"tracking_example", ROW_TEXT, "EXAMPLE", 'l', false, NULL, 0, NULL},
+};
+static const struct row_desc row_carrier = {"carriers", carrier_cols, NCOLS(carrier_cols), NULL,
+					    "no carrier is configured", NULL};
+
+/* `oms carriers`: the list; --set a carrier, --service one of its service
+ * levels (administrators: oms_api.carrier_set, carrier_service_set; the
+ * database checks the pattern, its example and the rest). */
+int
+cli_cmd_carriers(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"set", required_argument, NULL, 'S'},
+		{"name", required_argument, NULL, 'n'},
+		{"pattern", required_argument, NULL, 'p'},
+		{"example", required_argument, NULL, 'e'},
+		{"tracking-url", required_argument, NULL, 'u'},
+		{"aggregator", required_argument, NULL, 'a'},
+		{"poll-per-minute", required_argument, NULL, 'm'},
+		{"inactive", no_argument, NULL, 'i'},
+		{"service", required_argument, NULL, 's'},
+		{"level", required_argument, NULL, 'l'},
+		{"aggregator-service", required_argument, NULL, 'A'},
+		{0}};
+	const char *set = NULL, *name = NULL, *pattern = NULL, *example = NULL, *url = NULL, *agg = NULL;
+	const char *service = NULL, *level = NULL, *agg_service = NULL, *poll = NULL;
+	bool inactive = false;
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	char done[16];
+	int ch;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'S': set = optarg; break;
+		case 'n': name = optarg; break;
+		case 'p': pattern = optarg; break;
+		case 'e': example = optarg; break;
+		case 'u': url = optarg; break;
+		case 'a': agg = optarg; break;
+		case 'm': poll = optarg; break;
+		case 'i': inactive = true; break;
+		case 's': service = optarg; break;
+		case 'l': level = optarg; break;
+		case 'A': agg_service = optarg; break;
+		default:
+			return cli_usage_error(c, cli_usage_carriers, "unknown option or missing value: %s",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(c, cli_usage_carriers, "unexpected argument %s", argv[optind]);
+	if (set && service)
+		return cli_usage_error(c, cli_usage_carriers, "--set or --service, not both");
+	if (!set && !service) {
+		if (name || pattern || example || url || agg || poll || inactive || level || agg_service)
+			return cli_usage_error(c, cli_usage_carriers, "say --set CODE or --service CODE");
+		app_stmt_init(&st, "SELECT x.code, x.name, array_to_string(x.services, ' ') AS services, x.tracked, "
+				   "x.tracking_example FROM oms_api.carriers() x");
+		return cli_list(c, &row_carrier, &st, 0);
+	}
+	if (set) {
+		long long ppm = 0;
+		char *end;
+
+		if (!name || !pattern || !example)
+			return cli_usage_error(c, cli_usage_carriers, "--set needs --name, --pattern and --example");
+		if (level || agg_service)
+			return cli_usage_error(c, cli_usage_carriers, "--level and --aggregator-service go with --service");
+		if (poll && ((ppm = strtoll(poll, &end, 10)) < 1 || *end))
+			return cli_usage_error(c, cli_usage_carriers, "not a number of polls: %s", poll);
+		cli_subject(c, "carrier %s", set);
+		app_stmt_init(&st, "SELECT oms_api.carrier_set($1, $2, $3, $4, $5, $6, $7::boolean, $8::int)");
+		app_stmt_text(&st, set);
+		app_stmt_text(&st, name);
+		app_stmt_text(&st, pattern);
+		app_stmt_text(&st, example);
+		app_stmt_text(&st, url);
+		app_stmt_text(&st, agg);
+		app_stmt_text(&st, inactive ? "false" : "true");
+		app_stmt_text(&st, poll);
+	} else {
+		if (!level)
+			return cli_usage_error(c, cli_usage_carriers, "--service needs --level");
+		if (name || pattern || example || url || agg || poll)
+			return cli_usage_error(c, cli_usage_carriers, "--name, --pattern, --example, --tracking-url, "
+					       "--aggregator and --poll-per-minute go with --set");
+		cli_subject(c, "carrier %s", service);
+		app_stmt_init(&st, "SELECT oms_api.carrier_service_set($1, $2, $3, $4::boolean)");
+		app_stmt_text(&st, service);
+		app_stmt_text(&st, level);
+		app_stmt_text(&st, agg_service);
+		app_stmt_text(&st, inactive ? "false" : "true");
+	}
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
+		return cli_fail(c, &err);
+	snprintf(done, sizeof done, "%s", db_get(r, 0, 0));
+	db_result_free(r);
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "carrier", json_string(set ? set : service));
+		if (level)
+			json_object_set_new(o, "service_level", json_string(level));
+		json_object_set_new(o, "result", json_string(done));
+		json_object_set_new(o, "active", json_boolean(!inactive));
+		cli_json_emit(o);
+	} else if (set) {
+		printf("carrier %s %s%s\n", set, done, inactive ? " (inactive)" : "");
+	} else {
+		printf("carrier %s: service %s %s%s\n", service, level, done, inactive ? " (not offered)" : "");
+	}
+	return EXIT_FOUND;
 }
 
 /* `oms handling-days [--seller ID] DAYS`: the seller's processing time

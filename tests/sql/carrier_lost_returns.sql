@@ -1,11 +1,13 @@
--- Issue 11, the rest of fulfilment: lost parcels on the review list and
+-- Issue 11, the rest of fulfilment: carriers configured by administrators
+-- (carrier_set, carrier_service_set: the pattern, its example, the
+-- rest); lost parcels on the review list and
 -- who is told (the seller's fulfilment staff read their exceptions and
 -- lost parcels, CSRs everything); return labels (the addresses swapped,
 -- recorded, the order does not move); the queue's filters (service level,
 -- promise, first rows).
 BEGIN;
 \ir fixture.psql
-SELECT plan(30);
+SELECT plan(37);
 
 -- Only this file's shipments may be candidates.
 UPDATE oms.shipment SET flagged = true, flagged_at = now() WHERE NOT flagged;
@@ -158,6 +160,30 @@ SELECT results_eq($$SELECT order_no FROM oms_api.fulfilment_queue(false, 'ground
 SELECT is((SELECT count(*) FROM oms_api.fulfilment_queue(false, NULL, NULL, 2)), 2::bigint, 'fulfilment_queue: the first rows only');
 SELECT matches(pg_temp.err($$SELECT count(*) FROM oms_api.fulfilment_queue(false, 'teleport')$$), '^22023: ',
 	'fulfilment_queue: an unknown service level is refused');
+RESET SESSION AUTHORIZATION;
+
+-- ---------------------------------------------------------------------------
+-- Carriers configured by administrators
+SET SESSION AUTHORIZATION t_csr;
+SELECT matches(pg_temp.err($$SELECT oms_api.carrier_set('TPost', 'TPost', '^3S[A-Z0-9]{11,13}$', '3SABCD1234567')$$),
+	'^42501: ', 'carrier_set: administrators only');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t_admin;
+SELECT matches(pg_temp.err($$SELECT oms_api.carrier_set('TPost', 'TPost', '^3S[$', '3S')$$),
+	'^22023: the tracking pattern is not a regular expression', 'carrier_pattern: an invalid pattern is refused');
+SELECT matches(pg_temp.err($$SELECT oms_api.carrier_set('TPost', 'TPost', '3S[A-Z0-9]{11,13}', '3SABCD1234567')$$),
+	'^22023: the tracking pattern must be anchored', 'carrier_pattern: a pattern must be anchored');
+SELECT matches(pg_temp.err($$SELECT oms_api.carrier_set('TPost', 'TPost', '^3S[A-Z0-9]{11,13}$', '1Z999AA10123456784')$$),
+	'^22023: the example', 'carrier_pattern: the example must match the pattern');
+SELECT is(oms_api.carrier_set('TPost', 'TPost', '^3S[A-Z0-9]{11,13}$', '3SABCD1234567', 'https://postnl.nl/t?B=%s', 'TPost')
+          || ' ' || oms_api.carrier_service_set('TPost', 'ground', 'Standard'), 'added added',
+	'carrier_set, carrier_service_set: a carrier and its ground service added');
+RESET SESSION AUTHORIZATION;
+SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o_nl \gset
+SET SESSION AUTHORIZATION t_ful1;
+SELECT matches(pg_temp.err(format($$SELECT oms_api.mark_shipped(%s, 'TPost', '1Z999AA10123456784', 'ground')$$, :o_nl)),
+	'^OM001: BR-012', 'BR-012: the new carrier''s pattern decides');
+SELECT ok(oms_api.mark_shipped(:o_nl, 'TPost', '3SABCD7654321', 'ground') > 0, 'the new carrier ships with its numbers and gets a tracker');
 RESET SESSION AUTHORIZATION;
 SELECT * FROM finish();
 ROLLBACK;

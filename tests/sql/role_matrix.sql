@@ -128,6 +128,8 @@ SELECT g, f FROM (VALUES
 	('packing_slip', '{oms_fulfilment,oms_admin}'),
 	('return_label_request', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('return_label_bought', '{oms_csr,oms_fulfilment,oms_admin}'),
+	('carrier_set', '{oms_admin}'),
+	('carrier_service_set', '{oms_admin}'),
 	-- issues 11, 13: refresh tracking, what the poller knows, a ticket's messages
 	('tracking_refresh', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('tracking_status', '{oms_csr,oms_fulfilment,oms_admin}'),
