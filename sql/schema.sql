@@ -2922,6 +2922,104 @@ $_$;
 ALTER FUNCTION oms_api.carrier_event(p_body text) OWNER TO oms_owner;
 
 --
+-- Name: carrier_service_set(text, text, text, boolean); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.carrier_service_set(p_carrier text, p_service_level text, p_aggregator_service text DEFAULT NULL::text, p_active boolean DEFAULT true) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+	v_role constant text := oms.begin_action('carrier_service_set', 'admin');
+	v_new boolean;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM oms.carrier c WHERE c.code = p_carrier) THEN
+		RAISE EXCEPTION 'carrier % not found', left(p_carrier, 40) USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'carrier_not_found', 'carrier', left(p_carrier, 40)));
+	END IF;
+	IF p_service_level IS NULL OR p_service_level NOT IN ('economy', 'ground', 'express', 'overnight') THEN
+		PERFORM oms.raise_error('22023', format('"%s" is not a service level (economy, ground, express, overnight)',
+		                                        left(coalesce(p_service_level, ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'field', 'service_level'));
+	END IF;
+	IF p_aggregator_service IS NOT NULL AND p_aggregator_service !~ '^[A-Za-z0-9_]{1,64}$' THEN
+		PERFORM oms.raise_error('22023', 'the aggregator''s service name is 1 to 64 letters, digits and _',
+		                        jsonb_build_object('rule', 'carrier_aggregator', 'field', 'aggregator_service'));
+	END IF;
+	v_new := NOT EXISTS (SELECT 1 FROM oms.carrier_service cs WHERE cs.carrier = p_carrier AND cs.service_level = p_service_level);
+	INSERT INTO oms.carrier_service (carrier, service_level, aggregator_service, active)
+	VALUES (p_carrier, p_service_level, p_aggregator_service, coalesce(p_active, true))
+	ON CONFLICT (carrier, service_level) DO UPDATE
+	SET aggregator_service = excluded.aggregator_service, active = excluded.active;
+	RETURN CASE WHEN v_new THEN 'added' ELSE 'changed' END;
+END
+$_$;
+
+
+ALTER FUNCTION oms_api.carrier_service_set(p_carrier text, p_service_level text, p_aggregator_service text, p_active boolean) OWNER TO oms_owner;
+
+--
+-- Name: carrier_set(text, text, text, text, text, text, boolean, integer); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.carrier_set(p_code text, p_name text, p_tracking_pattern text, p_tracking_example text, p_tracking_url text DEFAULT NULL::text, p_aggregator_code text DEFAULT NULL::text, p_active boolean DEFAULT true, p_poll_per_minute integer DEFAULT NULL::integer) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+	v_role constant text := oms.begin_action('carrier_set', 'admin');
+	v_new boolean;
+BEGIN
+	IF p_code IS NULL OR p_code !~ '^[A-Za-z][A-Za-z0-9_]{1,31}$' THEN
+		PERFORM oms.raise_error('22023', 'a carrier code is 2 to 32 letters, digits and _, starting with a letter',
+		                        jsonb_build_object('rule', 'carrier_code', 'field', 'code'));
+	END IF;
+	IF nullif(btrim(p_name), '') IS NULL THEN
+		PERFORM oms.raise_error('22023', 'name the carrier', jsonb_build_object('rule', 'required', 'field', 'name'));
+	END IF;
+	IF p_tracking_pattern IS NULL OR left(p_tracking_pattern, 1) <> '^' OR right(p_tracking_pattern, 1) <> '$' THEN
+		PERFORM oms.raise_error('22023', 'the tracking pattern must be anchored: ^...$',
+		                        jsonb_build_object('rule', 'carrier_pattern', 'field', 'tracking_pattern'));
+	END IF;
+	BEGIN
+		PERFORM '' ~ p_tracking_pattern;
+	EXCEPTION WHEN invalid_regular_expression THEN
+		PERFORM oms.raise_error('22023', format('the tracking pattern is not a regular expression: %s', SQLERRM),
+		                        jsonb_build_object('rule', 'carrier_pattern', 'field', 'tracking_pattern'));
+	END;
+	IF p_tracking_example IS NULL OR p_tracking_example !~ p_tracking_pattern THEN
+		PERFORM oms.raise_error('22023', format('the example "%s" does not match the pattern', left(coalesce(p_tracking_example, ''), 40)),
+		                        jsonb_build_object('rule', 'carrier_pattern', 'field', 'tracking_example'));
+	END IF;
+	IF p_tracking_url IS NOT NULL AND p_tracking_url !~ '^https://[^ ]*%s' THEN
+		PERFORM oms.raise_error('22023', 'the tracking link is https:// with %s where the number goes',
+		                        jsonb_build_object('rule', 'carrier_url', 'field', 'tracking_url'));
+	END IF;
+	IF p_aggregator_code IS NOT NULL AND p_aggregator_code !~ '^[A-Za-z0-9_]{1,40}$' THEN
+		PERFORM oms.raise_error('22023', 'the aggregator''s carrier name is 1 to 40 letters, digits and _',
+		                        jsonb_build_object('rule', 'carrier_aggregator', 'field', 'aggregator_code'));
+	END IF;
+	IF p_poll_per_minute IS NOT NULL AND p_poll_per_minute NOT BETWEEN 1 AND 6000 THEN
+		PERFORM oms.raise_error('22023', 'polls per minute are 1 to 6000',
+		                        jsonb_build_object('rule', 'carrier_poll', 'field', 'poll_per_minute'));
+	END IF;
+	v_new := NOT EXISTS (SELECT 1 FROM oms.carrier c WHERE c.code = p_code);
+	INSERT INTO oms.carrier AS c (code, name, aggregator_code, tracking_pattern, tracking_example, tracking_url,
+	                              poll_per_minute, active)
+	VALUES (p_code, btrim(p_name), p_aggregator_code, p_tracking_pattern, p_tracking_example, p_tracking_url,
+	        coalesce(p_poll_per_minute, 60), coalesce(p_active, true))
+	ON CONFLICT (code) DO UPDATE
+	SET name = excluded.name, aggregator_code = excluded.aggregator_code, tracking_pattern = excluded.tracking_pattern,
+	    tracking_example = excluded.tracking_example, tracking_url = excluded.tracking_url,
+	    poll_per_minute = coalesce(p_poll_per_minute, c.poll_per_minute), active = excluded.active;
+	RETURN CASE WHEN v_new THEN 'added' ELSE 'changed' END;
+END
+$_$;
+
+
+ALTER FUNCTION oms_api.carrier_set(p_code text, p_name text, p_tracking_pattern text, p_tracking_example text, p_tracking_url text, p_aggregator_code text, p_active boolean, p_poll_per_minute integer) OWNER TO oms_owner;
+
+--
 -- Name: carriers(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -4241,7 +4339,10 @@ SELECT jsonb_build_object(
 	'timeline', coalesce((
 		SELECT jsonb_agg(jsonb_build_object('at', t.at, 'actor', t.actor, 'action', t.action, 'detail', t.detail)
 		                 ORDER BY t.at)
-		FROM (SELECT min(a.at) AS at, coalesce(a.staff_name, a.db_user) AS actor, a.action,
+		-- (OFFSET 0: t.detail IS NOT NULL is not pushed into the arms, where
+		-- each detail, a money_text of the order or refund among them, was
+		-- then worked out twice: once to filter, once to keep; issue 14)
+		FROM (SELECT * FROM (SELECT min(a.at) AS at, coalesce(a.staff_name, a.db_user) AS actor, a.action,
 		             string_agg(oms.audit_detail(a.table_name, a.op, a.old, a.new), '; ' ORDER BY a.id) AS detail
 		      FROM oms.audit_log a WHERE a.order_id = o.id
 		      GROUP BY a.txid, coalesce(a.staff_name, a.db_user), a.action
@@ -4274,7 +4375,7 @@ SELECT jsonb_build_object(
 		                   jsonb_build_object('status', rf.status), rf.id::text
 		            FROM oms.refund rf WHERE rf.order_id = o.id AND rf.executed_at IS NOT NULL) e
 		      WHERE NOT EXISTS (SELECT 1 FROM oms.audit_log a2
-		                        WHERE a2.order_id = o.id AND a2.table_name = e.tbl AND a2.row_pk = e.pk)) t
+		                        WHERE a2.order_id = o.id AND a2.table_name = e.tbl AND a2.row_pk = e.pk)) u OFFSET 0) t
 		WHERE t.detail IS NOT NULL), '[]'))
 	INTO v_card
 FROM oms.orders o
@@ -11189,6 +11290,22 @@ REVOKE ALL ON FUNCTION oms_api.cancel_reasons() FROM PUBLIC;
 
 GRANT ALL ON FUNCTION oms_api.carrier_event(p_body text) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.carrier_event(p_body text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION carrier_service_set(p_carrier text, p_service_level text, p_aggregator_service text, p_active boolean); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.carrier_service_set(p_carrier text, p_service_level text, p_aggregator_service text, p_active boolean) TO oms_admin;
+REVOKE ALL ON FUNCTION oms_api.carrier_service_set(p_carrier text, p_service_level text, p_aggregator_service text, p_active boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION carrier_set(p_code text, p_name text, p_tracking_pattern text, p_tracking_example text, p_tracking_url text, p_aggregator_code text, p_active boolean, p_poll_per_minute integer); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.carrier_set(p_code text, p_name text, p_tracking_pattern text, p_tracking_example text, p_tracking_url text, p_aggregator_code text, p_active boolean, p_poll_per_minute integer) TO oms_admin;
+REVOKE ALL ON FUNCTION oms_api.carrier_set(p_code text, p_name text, p_tracking_pattern text, p_tracking_example text, p_tracking_url text, p_aggregator_code text, p_active boolean, p_poll_per_minute integer) FROM PUBLIC;
 
 
 --
