@@ -36,7 +36,9 @@
 #               on each call (what a client that prepares would save; oms
 #               does not, PgBouncer 1.18's transaction mode would break it)
 #   floor       each function's body written out as a prepared statement
-#               (-M prepared, direct): planned once per connection
+#               (-M prepared, direct): planned once per connection (for
+#               name: the word index's first page for the surname, which
+#               is what the function reads for one word, sql/0033)
 #   fn_bouncer_rate  the largest client count through PgBouncer at a fixed
 #               rate (pgbench -R; half of fn_bouncer's tps there, or
 #               OMS_BENCH_RATE): people with think time, not a closed loop
@@ -153,48 +155,55 @@ FROM oms_api.customer_orders(:cid::bigint, NULL, NULL::date, NULL::date,
 	(SELECT o.placed_at FROM oms.orders o WHERE o.order_no = NULL::bigint), NULL::bigint, 50::int);
 SQL
 
-# floor: the bodies of sql/functions/40_read_api.sql as plain statements
-{ damm; cat <<'SQL'; } >"$S/floor_order_no.sql"
+# floor: the bodies of sql/functions/40_read_api.sql as plain statements,
+# with the columns lookup gives since issue 13 (a customer's city and last
+# order, an order's stuck flag)
+CITY='(SELECT a.city FROM oms.address a WHERE a.customer_id = c.id ORDER BY a.is_default DESC, a.id LIMIT 1)'
+LAST='(SELECT max(lo.placed_at) FROM oms.orders lo WHERE lo.customer_id = c.id)'
+STUCK='EXISTS (SELECT 1 FROM oms.shipment sh WHERE sh.order_id = o.id AND sh.flagged)'
+{ damm; cat <<SQL; } >"$S/floor_order_no.sql"
 SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
-       o.total_minor, o.currency::text, o.order_no::text
+       o.total_minor, o.currency::text, o.order_no::text, $STUCK
 FROM oms.orders o JOIN oms.customer c ON c.id = o.customer_id
 WHERE o.order_no = :ono::bigint;
 SQL
 { echo "$CID"; cat <<SQL; } >"$S/floor_email.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
-       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email)
+       NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email), $CITY, $LAST
 FROM oms.customer c WHERE lower(c.email) = $V_EMAIL;
 SQL
 { echo "$CID"; cat <<SQL; } >"$S/floor_phone.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
-       NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0')
+       NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0'), $CITY, $LAST
 FROM oms.customer c WHERE c.phone = $V_PHONE ORDER BY c.id LIMIT 50;
 SQL
 { echo "$SID"; cat <<SQL; } >"$S/floor_tracking.sql"
 SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
-       o.total_minor, o.currency::text, o.order_no::text
+       o.total_minor, o.currency::text, o.order_no::text, $STUCK
 FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id JOIN oms.customer c ON c.id = o.customer_id
 WHERE s.tracking_no = $V_TRACK;
 SQL
-# the name floor: the index-ordered (KNN) scan of sql/0027 alone, its first
-# 50 rows by distance (the function also reads the rows that tie with the
-# 50th and orders them by id; the session's threshold is pg_trgm's 0.3)
+# the name floor: a surname's first page read from the word index of
+# sql/0033 (word, trigram count, id), which is its rank order, with each
+# row's key, city and last order (what the function does for one word)
 { echo "$CID"; cat <<SQL; } >"$S/floor_name.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone,
-       to_char(1 - oms.word_similarity(q.f, c.name_folded), 'FM0.000000') || ':' ||
+       '0:' || to_char(1 - oms.word_similarity(q.f, c.name_folded), 'FM0.000000') || ':' ||
        to_char(1 - oms.similarity(q.f, c.name_folded), 'FM0.000000') || ':' ||
-       lpad(c.id::text, 19, '0') AS k
-FROM (SELECT oms.fold_name($V_NAME) AS f) q, oms.customer c
-WHERE q.f OPERATOR(oms.<%) c.name_folded
-ORDER BY c.name_folded OPERATOR(oms.<->>) q.f, c.name_folded OPERATOR(oms.<->) q.f LIMIT 50;
+       lpad(c.id::text, 19, '0') AS k, $CITY, $LAST
+FROM (SELECT oms.fold_name($V_NAME) AS f) q, oms.customer_name_word w JOIN oms.customer c ON c.id = w.customer_id
+WHERE w.word = (oms.name_words(q.f))[1]
+ORDER BY w.ntrgm, w.customer_id LIMIT 50;
 SQL
 { damm; echo "SELECT (SELECT jsonb_build_object('order_no', o.order_no) FROM oms.orders o WHERE o.order_no = :ono::bigint) AS placeholder;"; } \
 	>"$S/floor_order_card.sql"
 { echo "$CID"; echo "SELECT 1 AS placeholder;"; } >"$S/floor_cust_card.sql"
 { echo "$CID"; cat <<'SQL'; } >"$S/floor_history.sql"
 SELECT o.order_no, to_json(date_trunc('second', o.placed_at)) #>> '{}' AS placed_at, o.status, s.name,
-       (SELECT sum(i.qty - i.cancelled_qty)::int FROM oms.order_item i WHERE i.order_id = o.id),
-       o.total_minor, o.currency::text
+       (SELECT sum(CASE WHEN o.status = 'CANCELLED' THEN i.qty ELSE i.qty - i.cancelled_qty END)::int
+        FROM oms.order_item i WHERE i.order_id = o.id),
+       o.total_minor, o.currency::text,
+       EXISTS (SELECT 1 FROM oms.shipment sh WHERE sh.order_id = o.id AND sh.flagged)
 FROM oms.orders o JOIN oms.seller s ON s.id = o.seller_id
 WHERE o.customer_id = :cid::bigint
 ORDER BY o.placed_at DESC, o.order_no DESC
