@@ -237,9 +237,9 @@ order_doc_money(struct order_view *o, const char *cur)
 	doc_section(d, "Payment and refunds");
 	if (json_is_object(pay)) {
 		money(pay, "amount_minor", cur, a, sizeof a);
-		doc_addf(d, UI_EL_NORMAL, "Payment %s  %s  verified %s  attempts %s  ref %s",
-			 js(pay, "status"), a, tm(pay, "verified_at", t, sizeof t),
-			 js(pay, "attempts"), js(pay, "provider_ref"));
+		doc_wrapf(d, UI_EL_NORMAL, 8, "Payment %s  %s  verified %s  attempts %s  ref %s",
+			  js(pay, "status"), a, tm(pay, "verified_at", t, sizeof t),
+			  js(pay, "attempts"), js(pay, "provider_ref"));
 	} else {
 		doc_add(d, UI_EL_DIM, "No payment recorded.");
 	}
@@ -264,7 +264,7 @@ order_doc_money(struct order_view *o, const char *cur)
 			doc_wrap(d, refund_final(r) ? UI_EL_NORMAL : UI_EL_WARNING, 8, line);
 		}
 		if (*js(r, "reason"))
-			doc_addf(d, UI_EL_DIM, "        reason: %s", js(r, "reason"));
+			doc_wrapf(d, UI_EL_DIM, 16, "        reason: %s", js(r, "reason"));
 		/* a refusal's reason, as the gateway gave it, and who may retry (issue 13) */
 		if (strcmp(js(r, "status"), "refused") == 0 || strcmp(js(r, "status"), "unknown") == 0) {
 			char k[16];
@@ -282,7 +282,7 @@ order_doc_money(struct order_view *o, const char *cur)
 			 * gateway's word, and what is left to do */
 			doc_wrapf(d, UI_EL_WARNING, 8, "        gateway: %s", *js(r, "last_message") ?
 				  js(r, "last_message") : "(no reason given)");
-			doc_add(d, UI_EL_DIM, "        final; an administrator may record it settled outside the gateway");
+			doc_wrap(d, UI_EL_DIM, 8, "        final; an administrator may record it settled outside the gateway");
 		}
 	}
 }
@@ -319,8 +319,8 @@ order_doc_tracker(struct ui_doc *d, json_t *s)
 	/* hours:minutes, as the queue's promise */
 	if (json_is_integer(json_object_get(s, "last_scan_age_s")) && age >= 0)
 		snprintf(ago, sizeof ago, "last scan %02lld:%02lld h ago", age / 3600, age % 3600 / 60);
-	doc_addf(d, UI_EL_NORMAL, "  tracking: %s, %s%s%s", *state ? state : "not tracked", ago,
-		 *signer ? "; signed by " : "", signer);
+	doc_wrapf(d, UI_EL_NORMAL, 4, "  tracking: %s, %s%s%s", *state ? state : "not tracked", ago,
+		  *signer ? "; signed by " : "", signer);
 }
 
 static void
@@ -342,11 +342,11 @@ order_doc_shipping(struct order_view *o)
 		doc_add(d, UI_EL_DIM, "Not shipped yet.");
 	json_array_foreach(ships, i, s) {
 		/* the flag beside the status, where 80 columns still show it (issue 13) */
-		doc_addf(d, json_is_true(json_object_get(s, "flagged")) ? UI_EL_WARNING : UI_EL_NORMAL,
-			 "%s %s  %s  %s%s  shipped %s  estimated %.10s", js(s, "carrier"),
-			 js(s, "service_level"), js(s, "tracking_no"), js(s, "status"),
-			 json_is_true(json_object_get(s, "flagged")) ? " STUCK" : "",
-			 tm(s, "shipped_at", t, sizeof t), js(s, "estimated_delivery"));
+		doc_wrapf(d, json_is_true(json_object_get(s, "flagged")) ? UI_EL_WARNING : UI_EL_NORMAL, 2,
+			  "%s %s  %s  %s%s  shipped %s  estimated %.10s", js(s, "carrier"),
+			  js(s, "service_level"), js(s, "tracking_no"), js(s, "status"),
+			  json_is_true(json_object_get(s, "flagged")) ? " STUCK" : "",
+			  tm(s, "shipped_at", t, sizeof t), js(s, "estimated_delivery"));
 		order_doc_tracker(d, s);
 		order_doc_poll_failed(d, o->tstatus, s);
 		json_array_foreach(json_object_get(s, "events"), j, ev)
@@ -458,7 +458,7 @@ order_doc_history(struct order_view *o)
 				  *js(e, "decided_at") ? " at " : "",
 				  *js(e, "decided_at") ? tm(e, "decided_at", t2, sizeof t2) : "");
 			if (*js(e, "override_reason"))
-				doc_addf(d, UI_EL_WARNING, "    override: %s", js(e, "override_reason"));
+				doc_wrapf(d, UI_EL_WARNING, 14, "    override: %s", js(e, "override_reason"));
 		}
 	}
 	timeline = order_timeline(o->card);
@@ -504,8 +504,8 @@ order_build(struct order_view *o)
 			 js(o->card, "status"), stuck ? " (STUCK)" : "", tm(o->card, "status_at", t, sizeof t),
 			 js(seller, "name"));
 	}
-	doc_add(d, ui_theme_status_element(js(o->card, "status")) == UI_EL_NORMAL ? UI_EL_HEADER :
-		ui_theme_status_element(js(o->card, "status")), buf);
+	doc_wrap(d, ui_theme_status_element(js(o->card, "status")) == UI_EL_NORMAL ? UI_EL_HEADER :
+		 ui_theme_status_element(js(o->card, "status")), 6, buf);
 	doc_wrapf(d, UI_EL_NORMAL, 9, "Customer %s  %s  %s", js(cust, "full_name"), js(cust, "email"),
 		  phone_format(js(cust, "phone"), ph, sizeof ph));
 	snprintf(buf, sizeof buf, "Placed %s  Confirmed %s  Shipped %s  Delivered %s",
@@ -520,8 +520,8 @@ order_build(struct order_view *o)
 
 		json_array_foreach(json_object_get(o->card, "cancellations"), i, c)
 			if (strcmp(js(c, "state"), "pending_approval") == 0)
-				doc_addf(d, UI_EL_WARNING, "Cancellation pending approval: requested %s by %s.",
-					 tm(c, "requested_at", t, sizeof t), js(c, "requested_by"));
+				doc_wrapf(d, UI_EL_WARNING, 2, "Cancellation pending approval: requested %s by %s.",
+					  tm(c, "requested_at", t, sizeof t), js(c, "requested_by"));
 	}
 	{
 		json_t *r;
@@ -531,8 +531,8 @@ order_build(struct order_view *o)
 		json_array_foreach(json_object_get(o->card, "refunds"), i, r)
 			if (strcmp(js(r, "approval"), "pending") == 0) {
 				money_format(jll(r, "amount_minor"), cur, m, sizeof m);
-				doc_addf(d, UI_EL_WARNING, "Refund of %s pending approval: asked %s.", m,
-					 tm(r, "created_at", t, sizeof t));
+				doc_wrapf(d, UI_EL_WARNING, 2, "Refund of %s pending approval: asked %s.", m,
+					  tm(r, "created_at", t, sizeof t));
 			}
 	}
 	if (o->elig_known && o->elig.verdict != CANCEL_REFUSED)
