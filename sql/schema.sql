@@ -4120,6 +4120,7 @@ BEGIN
 			END IF;
 			v_deadline := clock_timestamp() + v_budget::interval;
 			v_m := 0;
+			v_n := 0;
 			FOR r IN
 				SELECT c.id,
 				       '1:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
@@ -4136,8 +4137,9 @@ BEGIN
 				END IF;
 				v_m := v_m + 1;
 				CONTINUE WHEN v_after IS NOT NULL AND r.k <= v_after;
-				v_tids := v_tids || r.id;
-				v_tkeys := v_tkeys || r.k;
+				v_n := v_n + 1;
+				v_tids[v_n] := r.id;             -- (in place: no copy per row)
+				v_tkeys[v_n] := r.k;
 			END LOOP;
 			SELECT v_ids || array_agg(c.id ORDER BY x.k), v_names || array_agg(c.full_name ORDER BY x.k),
 			       v_emails || array_agg(c.email ORDER BY x.k), v_phones || array_agg(c.phone ORDER BY x.k),
