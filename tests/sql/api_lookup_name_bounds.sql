@@ -15,7 +15,7 @@
 -- is up.
 BEGIN;
 \ir fixture.psql
-SELECT plan(19);
+SELECT plan(20);
 
 INSERT INTO oms.customer (full_name, email)
 SELECT f || ' ' || l, format('n%s.%s@example.org', fi, li)
@@ -174,6 +174,18 @@ SET SESSION AUTHORIZATION t_csr;
 SELECT is((SELECT array_agg(full_name ORDER BY full_name) FROM oms_api.lookup('name', 'quixotic')),
 	ARRAY['Ada Quixotic', 'Pat Quixotic-Jonas'],
 	'name bounds: a renamed customer and one loaded with session_replication_role = replica are found by their words');
+RESET SESSION AUTHORIZATION;
+-- Paging on after the last row's customer was renamed (its word row is
+-- gone): the next page starts after that row's key all the same.
+SELECT sort_key AS jones_after FROM oms_api.lookup('name', 'jones', 30) OFFSET 29 \gset
+UPDATE oms.customer SET full_name = 'Pat Renamed' WHERE id = split_part(:'jones_after', ':', 4)::bigint;
+SET SESSION AUTHORIZATION t_csr;
+SELECT is((SELECT array_agg(customer_id || ':' || sort_key) FROM oms_api.lookup('name', 'jones', 40, :'jones_after')),
+	(SELECT array_agg(r ORDER BY o) FROM unnest(pg_temp.reference('jones', 100000)) WITH ORDINALITY AS x(r, o)
+	 WHERE split_part(r, ':', 2) || ':' || split_part(r, ':', 3) || ':' || split_part(r, ':', 4) || ':' || split_part(r, ':', 5)
+	       > :'jones_after' AND o <= (SELECT min(o2) + 39 FROM unnest(pg_temp.reference('jones', 100000)) WITH ORDINALITY AS y(r2, o2)
+	                                   WHERE split_part(r2, ':', 2) || ':' || split_part(r2, ':', 3) || ':' || split_part(r2, ':', 4) || ':' || split_part(r2, ':', 5) > :'jones_after')),
+	'name bounds: the page after a row whose customer was renamed meanwhile is the reference''s next 40');
 RESET SESSION AUTHORIZATION;
 SELECT set_eq('SELECT customer_id, word, ntrgm FROM oms.customer_name_word',
 	'SELECT DISTINCT c.id, w, cardinality(oms.show_trgm(c.name_folded)) FROM oms.customer c, unnest(pg_temp.words(c.name_folded)) w',
