@@ -25,6 +25,20 @@ static uint64_t last_beat, next_beat;
 static char last_sig[256];
 static bool stopping_written, stopped_written;
 
+/* The job kinds' breakers, then the carrier poller's. */
+static const struct breaker *
+nth_breaker(struct worker *w, unsigned i)
+{
+	const struct breaker *b = jobs_breaker(w->jobs, i);
+	unsigned n = 0;
+
+	if (b)
+		return b;
+	while (jobs_breaker(w->jobs, n))
+		n++;
+	return i == n ? track_breaker() : NULL;
+}
+
 /* Each breaker as {"name", "state", "failures", "retry_in_ms"}, and a
  * signature of the states alone (a change writes at once). A breaker's
  * entry is at most ~120 bytes (its name is a short constant); the loop
@@ -39,7 +53,7 @@ breakers_json(struct worker *w, char *js, size_t jlen, char *sig, size_t slen)
 	js[0] = sig[0] = '\0';
 	k = snprintf(js, jlen, "[");
 	jn = k > 0 ? (size_t)k : 0;
-	for (unsigned i = 0; (b = jobs_breaker(w->jobs, i)) != NULL && jn + 160 < jlen && sn + 40 < slen; i++) {
+	for (unsigned i = 0; (b = nth_breaker(w, i)) != NULL && jn + 160 < jlen && sn + 40 < slen; i++) {
 		const char *st = b->state == BREAKER_OPEN ? "open" :
 				 b->state == BREAKER_HALF_OPEN ? "half_open" : "closed";
 

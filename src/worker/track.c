@@ -87,6 +87,14 @@ track_settings_read(const struct oms_config *cfg)
 		log_info("carrier polling off");
 }
 
+/* The carrier poller's breaker, for the heartbeat; NULL while polling is
+ * off (no [carrier] base_url, or poll_interval 0). */
+const struct breaker *
+track_breaker(void)
+{
+	return ts.interval_s && carrier_breaker.name ? &carrier_breaker : NULL;
+}
+
 static void
 poll_failed(struct worker *w, long long shipment_id, const char *why)
 {

@@ -56,6 +56,8 @@ void heartbeat_step(struct worker *w);
 /* Tracker polling ([carrier] poll_interval; track.c): starts a batch when
  * one is due; the answers come back through the HTTP engine. */
 void track_step(struct worker *w);
+struct breaker;
+const struct breaker *track_breaker(void);   /* the carrier poller's, or NULL */
 /* NOTIFY oms_tracker (oms_api.tracking_refresh: a person asked for an
  * order's latest scans): the next batch starts at once, not at the end of
  * poll_interval (issue 11). */
