@@ -9,8 +9,15 @@ SET LOCAL search_path = oms, pg_catalog;
 SET LOCAL ROLE oms_owner;
 
 -- As in 0007, with max_line_qty per line and max_order_total_minor per order.
+-- p_service_level (issue 11): the service level every order of the
+-- checkout ships with (oms.orders.service_level: the fulfilment queue
+-- shows and filters it, the confirmation mail's estimate counts it); NULL
+-- or blank is 'ground'. A level given must be one an active carrier
+-- offers (oms.carrier_service), else refused (unknown_service, OM001).
+DROP FUNCTION IF EXISTS oms_api.place_checkout(bigint, bigint, jsonb, text);
 CREATE OR REPLACE FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb,
-                                                  p_currency text DEFAULT 'USD')
+                                                  p_currency text DEFAULT 'USD',
+                                                  p_service_level text DEFAULT NULL)
 RETURNS TABLE (order_no bigint, seller_id bigint, total_minor bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 AS $$
@@ -23,7 +30,22 @@ DECLARE
 	v_checkout bigint;
 	v_bad text;
 	v_which jsonb;
+	v_service constant text := coalesce(lower(nullif(btrim(p_service_level), '')), 'ground');
 BEGIN
+	IF nullif(btrim(p_service_level), '') IS NOT NULL
+	   AND NOT EXISTS (SELECT 1 FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
+	                   WHERE cs.service_level = v_service AND cs.active AND c.active) THEN
+		SELECT jsonb_agg(DISTINCT cs.service_level) INTO v_which
+		FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
+		WHERE cs.active AND c.active;
+		PERFORM oms.refuse(format('"%s" is not a service level any active carrier offers (%s)',
+		                          left(btrim(p_service_level), 40),
+		                          coalesce((SELECT string_agg(x, ', ' ORDER BY array_position(ARRAY['economy', 'ground', 'express', 'overnight'], x))
+		                                    FROM jsonb_array_elements_text(v_which) x), 'none')),
+		                   jsonb_build_object('rule', 'unknown_service', 'field', 'service_level',
+		                                      'service_level', left(btrim(p_service_level), 40),
+		                                      'offered', coalesce(v_which, '[]'::jsonb)));
+	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.customer c WHERE c.id = p_customer_id) THEN
 		PERFORM oms.refuse(format('BR-004: customer %s does not exist', p_customer_id),
 		                   jsonb_build_object('customer_id', p_customer_id));
@@ -109,11 +131,11 @@ BEGIN
 		FROM lines l GROUP BY l.seller_id
 	), ins AS (
 		INSERT INTO oms.orders (checkout_id, customer_id, seller_id, currency, subtotal_minor, shipping_minor,
-		                        ship_address_id, ship_to)
+		                        ship_address_id, ship_to, service_level)
 		SELECT v_checkout, p_customer_id, ps.seller_id, p_currency, ps.subtotal,
 		       CASE WHEN s.free_shipping_over_minor IS NOT NULL AND ps.subtotal >= s.free_shipping_over_minor
 		            THEN 0 ELSE s.shipping_flat_minor END,
-		       p_address_id, v_ship_to
+		       p_address_id, v_ship_to, v_service
 		FROM per_seller ps JOIN oms.seller s ON s.id = ps.seller_id
 		ORDER BY ps.n
 		RETURNING id, order_no, seller_id, total_minor
@@ -142,8 +164,8 @@ EXCEPTION
 		RAISE;
 END
 $$;
-REVOKE ALL ON FUNCTION oms_api.place_checkout(bigint,bigint,jsonb,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
-GRANT EXECUTE ON FUNCTION oms_api.place_checkout(bigint,bigint,jsonb,text) TO oms_admin, oms_csr;
+REVOKE ALL ON FUNCTION oms_api.place_checkout(bigint,bigint,jsonb,text,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.place_checkout(bigint,bigint,jsonb,text,text) TO oms_admin, oms_csr;
 
 -- BR-011: the payment the worker verified with the gateway pays this order:
 -- the reference attached to it (when one is), no other order's, the total,
@@ -233,8 +255,12 @@ BEGIN
 	END IF;
 
 	UPDATE oms.orders SET status = 'CONFIRMED' WHERE id = v_order.id;
+	-- the mail gives the estimate (issue 11): from today, the seller's
+	-- handling days and the transit days of the order's service level to
+	-- its address (oms.order_estimate, 75_carriers.sql)
 	PERFORM oms.enqueue('mail', 'mail:confirmed:' || p_order_no, v_order.id, NULL,
-		jsonb_build_object('template', 'order_confirmed', 'order_no', p_order_no));
+		jsonb_strip_nulls(jsonb_build_object('template', 'order_confirmed', 'order_no', p_order_no,
+		                                     'estimated_delivery', to_char(oms.order_estimate(v_order.id), 'YYYY-MM-DD'))));
 	PERFORM oms.enqueue('seller_notify', 'seller_notify:new:' || p_order_no, v_order.id, NULL,
 		jsonb_build_object('event', 'new_order', 'order_no', p_order_no, 'seller_id', v_order.seller_id));
 	RETURN 'CONFIRMED';

@@ -66,6 +66,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/carrier_labels.sql \
 	tests/sql/carrier_handling_days.sql \
 	tests/sql/carrier_lost_returns.sql \
+	tests/sql/carrier_checkout_service.sql \
 	tests/sql/summary_exact.sql
 # The race tests (issue 8): every race at READ COMMITTED, REPEATABLE READ
 # and SERIALIZABLE.
