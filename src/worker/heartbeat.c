@@ -81,6 +81,14 @@ interval_s(const struct worker *w)
 	return v;
 }
 
+/* When the next heartbeat is due (jobs_now_ms clock; 0 before the first):
+ * the loop's wait ends then, however long poll_interval_ms is. */
+uint64_t
+heartbeat_due_ms(void)
+{
+	return next_beat;
+}
+
 void
 heartbeat_step(struct worker *w)
 {

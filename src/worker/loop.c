@@ -342,6 +342,8 @@ wait_timeout(struct worker *w)
 	if (w->s.fold_s > 0 && !w->once && w->next_fold > w->now &&
 	    (long)(w->next_fold - w->now) < timeout)
 		timeout = (long)(w->next_fold - w->now);
+	if (!w->once && heartbeat_due_ms() > w->now && (long)(heartbeat_due_ms() - w->now) < timeout)
+		timeout = (long)(heartbeat_due_ms() - w->now);
 	if ((w->want_claim && jobs_free_slots(w->jobs) > 0 && !w->stopping) || got_hup || got_term)
 		timeout = 0;
 	if (jobs_db_lost(w->jobs))

@@ -52,6 +52,7 @@ struct worker;
 /* The heartbeat (heartbeat.c, oms_api.worker_heartbeat): called every turn
  * of the loop, writes when one is due, a breaker changed or it stops. */
 void heartbeat_step(struct worker *w);
+uint64_t heartbeat_due_ms(void);   /* the next beat's time, jobs_now_ms clock; 0: none yet */
 
 /* Tracker polling ([carrier] poll_interval; track.c): starts a batch when
  * one is due; the answers come back through the HTTP engine. */
