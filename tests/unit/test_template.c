@@ -198,6 +198,46 @@ test_money(void **state)
 	}
 }
 
+/* The confirmation mail gives the estimated delivery when the job carries
+ * one (confirm_payment puts oms.order_estimate's date in the payload), and
+ * says nothing about it when it does not (issue 11). */
+static char *
+confirmed_mail(const char *extra)
+{
+	char payload[512];
+	struct mail_message m;
+	struct oms_error err = { 0 };
+	char *body;
+
+	snprintf(payload, sizeof payload,
+		 "{\"template\":\"order_confirmed\",\"order_no\":10000036,\"to\":\"ada@example.com\","
+		 "\"currency\":\"USD\",\"total_minor\":2500%s,"
+		 "\"lines\":[{\"name\":\"Blue mug\",\"qty\":1,\"line_total_minor\":2500}]}", extra);
+	assert_int_equal(mail_build("order_confirmed", payload, strlen(payload), &mc1, &ms, &m, &err), OMS_OK);
+	body = strdup(m.data);
+	mail_message_free(&m);
+	assert_non_null(body);
+	return body;
+}
+
+static void
+test_confirmed_estimate(void **state)
+{
+	char *with = confirmed_mail(",\"estimated_delivery\":\"2026-12-24\"");
+	char *without = confirmed_mail("");
+	char *empty = confirmed_mail(",\"estimated_delivery\":null");
+	(void)state;
+	/* after the total, a paragraph of its own, before "We will write" */
+	assert_non_null(strstr(with, "Total: $25.00\r\n\r\nEstimated delivery: 2026-12-24\r\n\r\n"
+				     "We will write again when it ships.\r\n"));
+	assert_null(strstr(without, "delivery"));
+	assert_non_null(strstr(without, "Total: $25.00\r\n\r\nWe will write again when it ships.\r\n"));
+	assert_null(strstr(empty, "delivery"));
+	free(with);
+	free(without);
+	free(empty);
+}
+
 int
 main(void)
 {
@@ -208,6 +248,7 @@ main(void)
 		cmocka_unit_test(test_message),
 		cmocka_unit_test(test_message_refusals),
 		cmocka_unit_test(test_money),
+		cmocka_unit_test(test_confirmed_estimate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
