@@ -316,10 +316,11 @@ AS $$
 		            WHEN p_currency ~ '^[A-Za-z]{3}$' THEN upper(p_currency)
 		            ELSE repeat('?', 3) END AS code,
 		       abs(p_minor::numeric) AS mag),
+	-- a join, not a scalar subquery: e is inlined into the four uses of
+	-- unit below, and a subquery there looked the currency up four times
 	e AS (
-		SELECT c.code, c.mag,
-		       (10 ^ coalesce((SELECT x.exponent FROM oms.currency x WHERE x.code = c.code), 2))::numeric AS unit
-		FROM c)
+		SELECT c.code, c.mag, (10 ^ coalesce(x.exponent, 2))::numeric AS unit
+		FROM c LEFT JOIN oms.currency x ON x.code = c.code)
 	SELECT CASE WHEN p_minor < 0 THEN '-' ELSE '' END
 	    || CASE WHEN e.code = 'USD' THEN '$' ELSE '' END
 	    || to_char(div(e.mag, e.unit), 'FM999,999,999,999,999,999,990')
