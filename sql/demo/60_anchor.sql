@@ -135,7 +135,7 @@ FROM oms_demo.anchor_line l JOIN oms.item i ON i.id = l.item_id;
 
 INSERT INTO oms.orders (id, checkout_id, customer_id, seller_id, status, status_at, currency,
                         subtotal_minor, shipping_minor, ship_address_id, ship_to,
-                        placed_at, confirmed_at, shipped_at, delivered_at, cancelled_at)
+                        placed_at, confirmed_at, shipped_at, delivered_at, cancelled_at, service_level)
 SELECT o.id, o.checkout_id, o.customer_id, o.seller_id, o.status,
        CASE o.status WHEN 'PENDING' THEN o.placed_at WHEN 'CONFIRMED' THEN o.confirmed_at
                      WHEN 'CANCELLED' THEN o.cancelled_at WHEN 'DELIVERED' THEN o.delivered_at
@@ -148,7 +148,8 @@ SELECT o.id, o.checkout_id, o.customer_id, o.seller_id, o.status,
                           'region', a.region, 'postal_code', a.postal_code, 'country', a.country),
        o.placed_at,
        CASE WHEN o.status <> 'PENDING' THEN o.confirmed_at END,
-       o.shipped_at, o.delivered_at, o.cancelled_at
+       o.shipped_at, o.delivered_at, o.cancelled_at,
+       coalesce(o.service_level, 'ground')      -- a shipped one's: its shipment's
 FROM oms_demo.anchor_order o
 JOIN (SELECT order_id, sum(qty * i.price_minor) AS subtotal
       FROM oms_demo.anchor_line l JOIN oms.item i ON i.id = l.item_id GROUP BY order_id) li ON li.order_id = o.id
