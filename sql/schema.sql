@@ -447,10 +447,11 @@ CREATE FUNCTION oms.money_text(p_minor bigint, p_currency text) RETURNS text
 		            WHEN p_currency ~ '^[A-Za-z]{3}$' THEN upper(p_currency)
 		            ELSE repeat('?', 3) END AS code,
 		       abs(p_minor::numeric) AS mag),
+	-- a join, not a scalar subquery: e is inlined into the four uses of
+	-- unit below, and a subquery there looked the currency up four times
 	e AS (
-		SELECT c.code, c.mag,
-		       (10 ^ coalesce((SELECT x.exponent FROM oms.currency x WHERE x.code = c.code), 2))::numeric AS unit
-		FROM c)
+		SELECT c.code, c.mag, (10 ^ coalesce(x.exponent, 2))::numeric AS unit
+		FROM c LEFT JOIN oms.currency x ON x.code = c.code)
 	SELECT CASE WHEN p_minor < 0 THEN '-' ELSE '' END
 	    || CASE WHEN e.code = 'USD' THEN '$' ELSE '' END
 	    || to_char(div(e.mag, e.unit), 'FM999,999,999,999,999,999,990')
@@ -3118,8 +3119,12 @@ BEGIN
 	END IF;
 
 	UPDATE oms.orders SET status = 'CONFIRMED' WHERE id = v_order.id;
+	-- the mail gives the estimate (issue 11): from today, the seller's
+	-- handling days and the transit days of the order's service level to
+	-- its address (oms.order_estimate, 75_carriers.sql)
 	PERFORM oms.enqueue('mail', 'mail:confirmed:' || p_order_no, v_order.id, NULL,
-		jsonb_build_object('template', 'order_confirmed', 'order_no', p_order_no));
+		jsonb_strip_nulls(jsonb_build_object('template', 'order_confirmed', 'order_no', p_order_no,
+		                                     'estimated_delivery', to_char(oms.order_estimate(v_order.id), 'YYYY-MM-DD'))));
 	PERFORM oms.enqueue('seller_notify', 'seller_notify:new:' || p_order_no, v_order.id, NULL,
 		jsonb_build_object('event', 'new_order', 'order_no', p_order_no, 'seller_id', v_order.seller_id));
 	RETURN 'CONFIRMED';
@@ -4993,10 +4998,10 @@ $$;
 ALTER FUNCTION oms_api.pending_refunds(p_limit integer, p_after_id bigint) OWNER TO oms_owner;
 
 --
--- Name: place_checkout(bigint, bigint, jsonb, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+-- Name: place_checkout(bigint, bigint, jsonb, text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
-CREATE FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text DEFAULT 'USD'::text) RETURNS TABLE(order_no bigint, seller_id bigint, total_minor bigint)
+CREATE FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text DEFAULT 'USD'::text, p_service_level text DEFAULT NULL::text) RETURNS TABLE(order_no bigint, seller_id bigint, total_minor bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     AS $$
@@ -5009,7 +5014,22 @@ DECLARE
 	v_checkout bigint;
 	v_bad text;
 	v_which jsonb;
+	v_service constant text := coalesce(lower(nullif(btrim(p_service_level), '')), 'ground');
 BEGIN
+	IF nullif(btrim(p_service_level), '') IS NOT NULL
+	   AND NOT EXISTS (SELECT 1 FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
+	                   WHERE cs.service_level = v_service AND cs.active AND c.active) THEN
+		SELECT jsonb_agg(DISTINCT cs.service_level) INTO v_which
+		FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
+		WHERE cs.active AND c.active;
+		PERFORM oms.refuse(format('"%s" is not a service level any active carrier offers (%s)',
+		                          left(btrim(p_service_level), 40),
+		                          coalesce((SELECT string_agg(x, ', ' ORDER BY array_position(ARRAY['economy', 'ground', 'express', 'overnight'], x))
+		                                    FROM jsonb_array_elements_text(v_which) x), 'none')),
+		                   jsonb_build_object('rule', 'unknown_service', 'field', 'service_level',
+		                                      'service_level', left(btrim(p_service_level), 40),
+		                                      'offered', coalesce(v_which, '[]'::jsonb)));
+	END IF;
 	IF NOT EXISTS (SELECT 1 FROM oms.customer c WHERE c.id = p_customer_id) THEN
 		PERFORM oms.refuse(format('BR-004: customer %s does not exist', p_customer_id),
 		                   jsonb_build_object('customer_id', p_customer_id));
@@ -5095,11 +5115,11 @@ BEGIN
 		FROM lines l GROUP BY l.seller_id
 	), ins AS (
 		INSERT INTO oms.orders (checkout_id, customer_id, seller_id, currency, subtotal_minor, shipping_minor,
-		                        ship_address_id, ship_to)
+		                        ship_address_id, ship_to, service_level)
 		SELECT v_checkout, p_customer_id, ps.seller_id, p_currency, ps.subtotal,
 		       CASE WHEN s.free_shipping_over_minor IS NOT NULL AND ps.subtotal >= s.free_shipping_over_minor
 		            THEN 0 ELSE s.shipping_flat_minor END,
-		       p_address_id, v_ship_to
+		       p_address_id, v_ship_to, v_service
 		FROM per_seller ps JOIN oms.seller s ON s.id = ps.seller_id
 		ORDER BY ps.n
 		RETURNING id, order_no, seller_id, total_minor
@@ -5130,7 +5150,7 @@ END
 $$;
 
 
-ALTER FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text) OWNER TO oms_owner;
+ALTER FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text, p_service_level text) OWNER TO oms_owner;
 
 --
 -- Name: policy_set(text, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -11674,12 +11694,12 @@ REVOKE ALL ON FUNCTION oms_api.pending_refunds(p_limit integer, p_after_id bigin
 
 
 --
--- Name: FUNCTION place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text); Type: ACL; Schema: oms_api; Owner: oms_owner
+-- Name: FUNCTION place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text, p_service_level text); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
-GRANT ALL ON FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text) TO oms_admin;
-GRANT ALL ON FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text) TO oms_csr;
-REVOKE ALL ON FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text) FROM PUBLIC;
+GRANT ALL ON FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text, p_service_level text) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text, p_service_level text) TO oms_csr;
+REVOKE ALL ON FUNCTION oms_api.place_checkout(p_customer_id bigint, p_address_id bigint, p_lines jsonb, p_currency text, p_service_level text) FROM PUBLIC;
 
 
 --
