@@ -156,6 +156,13 @@ print_order_card(const json_t *d)
 	size_t i;
 
 	printf("Order %lld  %s", app_json_ll(d, "order_no"), jstr(d, "status"));
+	/* a shipment flagged as stuck marks the status, as on the order
+	 * screen (issue 13); the shipments' FLAGGED column says which */
+	json_array_foreach(json_object_get(d, "shipments"), i, v)
+		if (json_is_true(json_object_get(v, "flagged"))) {
+			printf(" (STUCK)");
+			break;
+		}
 	if (*jstr(d, "status_at"))
 		printf(" since %s", cli_short_time(jstr(d, "status_at"), t1, sizeof t1));
 	fputc('\n', stdout);
