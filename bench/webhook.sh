@@ -6,7 +6,8 @@
 #
 # A throwaway cluster, OMS_BENCH_EVENTS (default 2000) paid orders shipped
 # with UPS tracking numbers (as in the worker journeys), one oms-worker
-# listening on loopback ([webhook] listen, [carrier] webhook_secret). A
+# listening on loopback ([webhook] listen, [webhook] threads =
+# OMS_BENCH_THREADS, default 4, [carrier] webhook_secret). A
 # Python client (8 threads, OMS_BENCH_CLIENTS) posts one signed Event per
 # shipment (a tracker.updated with two scans) to /webhooks/carrier, as
 # fast as the worker answers; each 200 means the Event was stored and
@@ -26,6 +27,7 @@ export OMS_SRCDIR OMS_BUILDDIR
 
 N=${OMS_BENCH_EVENTS:-2000}
 C=${OMS_BENCH_CLIENTS:-8}
+T=${OMS_BENCH_THREADS:-4}
 cluster_start >/dev/null
 fakes_start
 echo "# placing, paying and shipping $N orders..." >&2
@@ -39,6 +41,7 @@ cat >>"$W_CONF" <<CONF
 
 [webhook]
 listen = 127.0.0.1:$port
+threads = $T
 
 [carrier]
 webhook_secret = whsec_bench
@@ -104,5 +107,5 @@ run("replayed")
 PY
 stored=$(q "SELECT count(*) FROM oms.carrier_event WHERE event_id LIKE 'evt_bench_%'")
 moved=$(q "SELECT count(*) FROM oms.orders WHERE status = 'IN_TRANSIT'")
-echo "# stored once: $stored of $N; orders IN_TRANSIT: $moved of $N; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+echo "# stored once: $stored of $N; orders IN_TRANSIT: $moved of $N; listener threads $T, $C clients; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 [ "$stored" = "$N" ] && [ "$moved" = "$N" ]

@@ -125,15 +125,15 @@ carrier_events_handle(const struct webhook_request *rq, char *reply, size_t repl
 		sec[i] = buf + (cfg_secrets[i] - secret_buf);
 	pthread_mutex_unlock(&cfg_lock);
 	if (!allowed) {
-		log_warn("carrier webhook from %s refused: over the rate limit", src);
+		webhook_log("carrier webhook from %s refused: over the rate limit", src);
 		snprintf(reply, replylen, "slow down");
 		return 429;
 	}
-	db = webhook_db(rq->wh, &err);
+	db = webhook_db(rq, &err);
 	status = carrier_event_receive(db, rq->header(rq, "X-Hmac-Signature"), rq->body, rq->len, sec, n, src,
 				       reply, replylen, &lost);
 	if (lost)
-		webhook_db_lost(rq->wh);
+		webhook_db_lost(rq);
 	return status;
 }
 
@@ -149,21 +149,21 @@ carrier_event_receive(struct db *db, const char *signature, const char *body, si
 
 	*db_lost = false;
 	if (len > CARRIER_EVENT_MAX_BODY) {
-		log_warn("carrier webhook from %s refused: %zu bytes, more than %d", source ? source : "?", len,
+		webhook_log("carrier webhook from %s refused: %zu bytes, more than %d", source ? source : "?", len,
 			 CARRIER_EVENT_MAX_BODY);
 		snprintf(reply, replylen, "too big");
 		return 413;
 	}
 	sig = carrier_webhook_verify(signature, body, len, secrets, nsecrets);
 	if (sig != CARRIER_SIG_OK) {
-		log_warn("carrier webhook from %s refused: %s (%zu bytes)", source ? source : "?",
+		webhook_log("carrier webhook from %s refused: %s (%zu bytes)", source ? source : "?",
 			 carrier_sig_name(sig), len);
 		snprintf(reply, replylen, "bad signature");
 		return 401;
 	}
 	if (!db || !db_ok(db)) {
 		*db_lost = db != NULL;
-		log_warn("carrier webhook from %s: database unavailable, answered 503", source ? source : "?");
+		webhook_log("carrier webhook from %s: database unavailable, answered 503", source ? source : "?");
 		snprintf(reply, replylen, "unavailable, try again");
 		return 503;
 	}
@@ -176,17 +176,17 @@ carrier_event_receive(struct db *db, const char *signature, const char *body, si
 	}
 	if (!db_ok(db)) {
 		*db_lost = true;
-		log_warn("carrier webhook from %s: database connection lost, answered 503", source ? source : "?");
+		webhook_log("carrier webhook from %s: database connection lost, answered 503", source ? source : "?");
 		snprintf(reply, replylen, "unavailable, try again");
 		return 503;
 	}
 	if (!strcmp(err.sqlstate, "22023") || !strcmp(err.sqlstate, "22P02") || !strcmp(err.sqlstate, "22P05") ||
 	    !strcmp(err.sqlstate, "54000")) {
-		log_warn("carrier webhook from %s refused: %s", source ? source : "?", err.msg);
+		webhook_log("carrier webhook from %s refused: %s", source ? source : "?", err.msg);
 		snprintf(reply, replylen, "not an event");
 		return 400;
 	}
-	log_warn("carrier webhook from %s: not stored (%s %s), answered 503", source ? source : "?",
+	webhook_log("carrier webhook from %s: not stored (%s %s), answered 503", source ? source : "?",
 		 err.sqlstate, err.msg);
 	snprintf(reply, replylen, "unavailable, try again");
 	return 503;

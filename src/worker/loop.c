@@ -160,7 +160,8 @@ worker_start(struct worker *w)
 		 w->ldb ? ", LISTEN oms_outbox" : "", sweep_desc, w->s.lock_timeout_ms);
 	if (w->s.webhook_listen && *w->s.webhook_listen && !w->once) {
 		struct webhook_config wc = { w->s.webhook_listen, w->s.conninfo, w->s.lock_timeout_ms,
-					     w->s.webhook_secrets, w->s.webhook_tolerance_s };
+					     w->s.webhook_secrets, w->s.webhook_tolerance_s,
+					     (unsigned)w->s.webhook_threads };
 		if (!(w->wh = webhook_start(&wc, &err))) {
 			log_error("%s", err.msg);
 			return 1;

@@ -282,7 +282,7 @@ pay_events_handle(const struct webhook_request *rq, char *reply, size_t replylen
 		snprintf(reply, replylen, "not an event");
 		return 400;
 	}
-	if (!(db = webhook_db(rq->wh, &e))) {
+	if (!(db = webhook_db(rq, &e))) {
 		json_decref(root);
 		webhook_log("payment event: database: %s", e.msg);
 		snprintf(reply, replylen, "database unavailable");
@@ -333,7 +333,7 @@ done:
 unavailable:
 	/* not recorded: the gateway sends it again */
 	if (!db_ok(db))
-		webhook_db_lost(rq->wh);
+		webhook_db_lost(rq);
 	webhook_log("payment event %.128s: not recorded: %s", id, e.msg[0] ? e.msg : "database trouble");
 	snprintf(reply, replylen, "not recorded, send it again");
 	free(objs);

@@ -54,6 +54,8 @@ settings_load(struct settings *s, const char *path, const char *conninfo_opt,
 				   &s->lock_timeout_ms, err) != OMS_OK)
 		goto fail;
 	s->webhook_listen = config_get(cfg, "webhook", "listen", NULL);
+	if (config_get_int(cfg, "webhook", "threads", 4, 1, 64, &s->webhook_threads, err) != OMS_OK)
+		goto fail;
 	s->webhook_secrets = config_get(cfg, "payment", "webhook_secret", NULL);
 	if (config_get_int(cfg, "payment", "webhook_tolerance", 300, 1, 3600, &s->webhook_tolerance_s,
 			   err) != OMS_OK)

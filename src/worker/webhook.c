@@ -1,9 +1,12 @@
-/* The webhook listener: libmicrohttpd in a thread of its own, a route
- * table, a database connection of its own (webhook.h). */
+/* The webhook listener: libmicrohttpd's thread pool, a route table, a
+ * database connection per thread lent to one request at a time
+ * (webhook.h). */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +26,26 @@ static const struct webhook_route routes[] = {
 	{ "POST", "/webhooks/carrier",  carrier_events_handle },   /* carrier_events.c */
 };
 
+#define WEBHOOK_DEFAULT_THREADS 4
+#define WEBHOOK_MAX_THREADS 64
+
+/* A database connection of the listener: lent to one request at a time
+ * (busy), so libpq never sees two threads on one connection. */
+struct webhook_conn {
+	struct webhook *wh;
+	struct db *db;
+	bool busy;
+};
+
 struct webhook {
 	struct MHD_Daemon *mhd;
 	char *conninfo;
 	long lock_timeout_ms;
-	struct db *db;
+	pthread_mutex_t lock;         /* guards conns[].busy */
+	pthread_cond_t freed;
+	bool locks;                   /* lock and freed initialised */
+	unsigned nconns;              /* = the threads */
+	struct webhook_conn *conns;
 };
 
 /* One request's body, as it arrives. */
@@ -52,31 +70,87 @@ webhook_log(const char *fmt, ...)
 	fprintf(stderr, "oms-worker: webhook: %s\n", line);
 }
 
-struct db *
-webhook_db(struct webhook *wh, struct oms_error *err)
+/* Lends a connection slot to the calling thread's request: there are as
+ * many as threads, and a thread handles one request at a time, so one is
+ * free; waiting covers the impossible. */
+static struct webhook_conn *
+conn_take(struct webhook *wh)
 {
+	struct webhook_conn *c = NULL;
+
+	pthread_mutex_lock(&wh->lock);
+	for (;;) {
+		for (unsigned i = 0; i < wh->nconns && !c; i++)
+			if (!wh->conns[i].busy)
+				c = &wh->conns[i];
+		if (c)
+			break;
+		pthread_cond_wait(&wh->freed, &wh->lock);
+	}
+	c->busy = true;
+	pthread_mutex_unlock(&wh->lock);
+	return c;
+}
+
+static void
+conn_give(struct webhook_conn *c)
+{
+	struct webhook *wh = c->wh;
+
+	pthread_mutex_lock(&wh->lock);
+	c->busy = false;
+	pthread_cond_signal(&wh->freed);
+	pthread_mutex_unlock(&wh->lock);
+}
+
+/* A connection idle between requests has nothing to read unless the
+ * server closed it (a restart, an administrator's terminate: its last
+ * message, then end of file). Without this check each of the pool's
+ * connections would fail one event with 503 after a restart. */
+static bool
+idle_conn_closed(struct db *db)
+{
+	struct pollfd p = { db_socket(db), POLLIN, 0 };
+
+	if (p.fd < 0)
+		return true;
+	return poll(&p, 1, 0) != 0;
+}
+
+/* Only the thread the slot is lent to touches c->db (no lock needed). */
+struct db *
+webhook_db(const struct webhook_request *rq, struct oms_error *err)
+{
+	struct webhook_conn *c = rq->dbc;
+	struct webhook *wh = rq->wh;
 	char v[32];
 	const char *p[1] = { v };
 
-	if (wh->db && db_ok(wh->db))
-		return wh->db;
-	db_close(wh->db);
-	wh->db = db_open(wh->conninfo, err);
-	if (wh->db && wh->lock_timeout_ms > 0) {
+	if (!c) {
+		oms_fail(err, OMS_DB_GONE, "no database connection lent to this request");
+		return NULL;
+	}
+	if (c->db && db_ok(c->db) && !idle_conn_closed(c->db))
+		return c->db;
+	db_close(c->db);
+	c->db = db_open(wh->conninfo, err);
+	if (c->db && wh->lock_timeout_ms > 0) {
 		snprintf(v, sizeof v, "%ldms", wh->lock_timeout_ms);
-		if (db_exec(wh->db, "SELECT set_config('lock_timeout', $1, false)", 1, p, err) != OMS_OK) {
-			db_close(wh->db);
-			wh->db = NULL;
+		if (db_exec(c->db, "SELECT set_config('lock_timeout', $1, false)", 1, p, err) != OMS_OK) {
+			db_close(c->db);
+			c->db = NULL;
 		}
 	}
-	return wh->db;
+	return c->db;
 }
 
 void
-webhook_db_lost(struct webhook *wh)
+webhook_db_lost(const struct webhook_request *rq)
 {
-	db_close(wh->db);
-	wh->db = NULL;
+	if (!rq->dbc)
+		return;
+	db_close(rq->dbc->db);
+	rq->dbc->db = NULL;
 }
 
 static const char *
@@ -141,9 +215,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (u->too_big)
 		return reply(c, 413, "body too large\n");
 	{
-		struct webhook_request rq = { wh, u->buf ? u->buf : "", u->len, req_header, c };
+		struct webhook_request rq = { wh, u->buf ? u->buf : "", u->len, req_header, c, conn_take(wh) };
 		text[0] = '\0';
 		status = route->handler(&rq, text, sizeof text - 1);
+		conn_give(rq.dbc);
 	}
 	strcat(text, "\n");
 	return reply(c, (unsigned)status, text);
@@ -211,6 +286,7 @@ webhook_start(const struct webhook_config *cfg, struct oms_error *err)
 	struct webhook *wh;
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
+	unsigned threads;
 	bool secrets = cfg->payment_secrets && strspn(cfg->payment_secrets, " \t,") < strlen(cfg->payment_secrets);
 
 	if (!parse_listen(cfg->listen, &ss, &sl)) {
@@ -223,20 +299,36 @@ webhook_start(const struct webhook_config *cfg, struct oms_error *err)
 		return NULL;
 	}
 	wh->lock_timeout_ms = cfg->lock_timeout_ms;
+	threads = cfg->threads ? cfg->threads : WEBHOOK_DEFAULT_THREADS;
+	if (threads > WEBHOOK_MAX_THREADS)
+		threads = WEBHOOK_MAX_THREADS;
+	if (!(wh->conns = calloc(threads, sizeof *wh->conns))) {
+		webhook_stop(wh);
+		oms_fail(err, OMS_NOMEM, "out of memory");
+		return NULL;
+	}
+	wh->nconns = threads;
+	for (unsigned i = 0; i < threads; i++)
+		wh->conns[i].wh = wh;
+	pthread_mutex_init(&wh->lock, NULL);
+	pthread_cond_init(&wh->freed, NULL);
+	wh->locks = true;
+	/* a pool of one is the internal thread alone */
 	wh->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 				   (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				   0, NULL, NULL, on_request, wh,
 				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				   MHD_OPTION_NOTIFY_COMPLETED, on_done, wh,
 				   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-				   MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+				   MHD_OPTION_CONNECTION_LIMIT, (unsigned)(threads > 1 ? 64 * threads : 64),
+				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 ? threads : 0),
 				   MHD_OPTION_END);
 	if (!wh->mhd) {
 		webhook_stop(wh);
 		oms_fail(err, OMS_CONFIG, "[webhook] listen: cannot listen on %s", cfg->listen);
 		return NULL;
 	}
-	log_info("webhook listener on %s (POST /webhooks/payment%s)", cfg->listen,
+	log_info("webhook listener on %s, %u thread(s) (POST /webhooks/payment%s)", cfg->listen, threads,
 		 secrets ? "" : "; no [payment] webhook_secret: every event is refused until one is set and SIGHUP");
 	return wh;
 }
@@ -247,8 +339,14 @@ webhook_stop(struct webhook *wh)
 	if (!wh)
 		return;
 	if (wh->mhd)
-		MHD_stop_daemon(wh->mhd);     /* joins the thread */
-	db_close(wh->db);
+		MHD_stop_daemon(wh->mhd);     /* joins the threads: no request left */
+	for (unsigned i = 0; wh->conns && i < wh->nconns; i++)
+		db_close(wh->conns[i].db);
+	free(wh->conns);
+	if (wh->locks) {
+		pthread_mutex_destroy(&wh->lock);
+		pthread_cond_destroy(&wh->freed);
+	}
 	free(wh->conninfo);
 	free(wh);
 }

@@ -32,6 +32,7 @@ struct settings {
 	const char *webhook_listen;
 	const char *webhook_secrets;
 	long webhook_tolerance_s;
+	long webhook_threads;        /* [webhook] threads (default 4) */
 	struct jobs_config jc;
 	enum log_level level;
 	bool use_syslog;
