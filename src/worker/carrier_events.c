@@ -14,14 +14,18 @@
 
 #include "db/db.h"
 #include "http/carrier.h"
-#include "log.h"
 #include "worker/carrier_events.h"
 #include "worker/webhook.h"
+
+/* Lines are written with webhook_log, not log_warn: log_scrub reads the
+ * loop thread's table of personal data, which the listener's threads must
+ * not (webhook.h). They hold the source, lengths and reasons, never a body. */
 
 #define MAX_SECRETS 4
 #define RATE_SLOTS 256
 
-/* What the main thread configures and the listener's thread reads. */
+/* What the main thread configures and the listener's threads read; the
+ * rate buckets below are shared by those threads too: all under cfg_lock. */
 static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
 static char secret_buf[1024];
 static const char *cfg_secrets[MAX_SECRETS];

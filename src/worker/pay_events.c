@@ -46,7 +46,7 @@
 
 /* [payment] webhook_secret and webhook_tolerance: set by the main thread
  * whenever the configuration is read (start and SIGHUP: settings_load),
- * read by the listener's thread under the lock, each request with a
+ * read by the listener's threads under the lock, each request with a
  * private copy. While a secret is rotated both are listed; once the old
  * one is removed and the worker reloaded, it is refused. */
 static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
