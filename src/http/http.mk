@@ -18,9 +18,9 @@ liboms_http_a_SOURCES = \
 ##   ./fuzz_payment -max_total_time=60 $(top_srcdir)/tests/fuzz/corpus/payment
 FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -I$(top_builddir) -I$(top_srcdir)/src
-FUZZ_PROGS = fuzz_payment fuzz_template fuzz_tracker
+FUZZ_PROGS = fuzz_payment fuzz_template fuzz_tracker fuzz_webhook
 EXTRA_DIST += tests/fuzz/fuzz_payment.c tests/fuzz/fuzz_template.c tests/fuzz/corpus
-EXTRA_DIST += tests/fuzz/fuzz_tracker.c
+EXTRA_DIST += tests/fuzz/fuzz_tracker.c tests/fuzz/fuzz_webhook.c
 CLEANFILES += $(FUZZ_PROGS)
 
 fuzz: $(FUZZ_PROGS)
@@ -30,4 +30,6 @@ fuzz_template: $(top_srcdir)/tests/fuzz/fuzz_template.c $(top_srcdir)/src/http/t
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 fuzz_tracker: $(top_srcdir)/tests/fuzz/fuzz_tracker.c $(top_srcdir)/src/http/carrier.c $(top_srcdir)/src/http/hmac.c $(top_srcdir)/src/http/http.c liboms_core.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) $(LIBCURL_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(LIBCURL_LIBS)
+fuzz_webhook: $(top_srcdir)/tests/fuzz/fuzz_webhook.c $(top_srcdir)/src/http/payment.c $(top_srcdir)/src/http/hmac.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
 .PHONY: fuzz

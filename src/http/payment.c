@@ -415,14 +415,18 @@ enum payment_sig
 payment_webhook_verify(const char *header, const char *body, size_t len,
 		       const char *const *secrets, int nsecrets, long long now, long tolerance_s)
 {
+	enum { MAX_V1 = 8 };         /* more v1 items than a rotation needs are not checked */
+	unsigned char got[MAX_V1][32];
 	char ts[24];
 	long long t = -1;
 	const char *p;
+	int nv1 = 0;
 	bool any_v1 = false, match = false;
 
 	if (!header || !*header)
 		return PAYMENT_SIG_MISSING;
-	/* t=...,v1=...,v1=...,v0=... in any order */
+	/* t=...,v1=...,v1=...,v0=... in any order: the v1 items are kept and
+	 * checked once t is known (a v1 before t was never checked before) */
 	for (p = header; *p;) {
 		const char *end = strchr(p, ',');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
@@ -436,24 +440,16 @@ payment_webhook_verify(const char *header, const char *body, size_t len,
 			if (*e || e == ts)
 				return PAYMENT_SIG_MALFORMED;
 		} else if (n == 3 + 64 && p[0] == 'v' && p[1] == '1' && p[2] == '=') {
-			unsigned char got[32];
 			bool hex = true;
 			any_v1 = true;
-			for (int i = 0; i < 32; i++) {
+			for (int i = 0; i < 32 && nv1 < MAX_V1; i++) {
 				int hi = hexval(p[3 + 2 * i]), lo = hexval(p[4 + 2 * i]);
 				if (hi < 0 || lo < 0)
 					hex = false;
-				got[i] = (unsigned char)((hi < 0 ? 0 : hi) << 4 | (lo < 0 ? 0 : lo));
+				got[nv1][i] = (unsigned char)((hi < 0 ? 0 : hi) << 4 | (lo < 0 ? 0 : lo));
 			}
-			/* every secret against every v1, constant time each */
-			for (int k = 0; hex && t >= 0 && k < nsecrets; k++) {
-				unsigned char want[32];
-				char prefix[32];
-				int pl = snprintf(prefix, sizeof prefix, "%lld.", t);
-				hmac_sha256(secrets[k], strlen(secrets[k]), prefix, (size_t)pl, body, len,
-					    want);
-				match |= digest_equal(want, got, sizeof want);
-			}
+			if (hex && nv1 < MAX_V1)
+				nv1++;
 		}
 		if (!end)
 			break;
@@ -461,6 +457,15 @@ payment_webhook_verify(const char *header, const char *body, size_t len,
 	}
 	if (t < 0 || !any_v1)
 		return PAYMENT_SIG_MALFORMED;
+	/* every secret against every v1, constant time each */
+	for (int k = 0; k < nsecrets; k++) {
+		unsigned char want[32];
+		char prefix[32];
+		int pl = snprintf(prefix, sizeof prefix, "%lld.", t);
+		hmac_sha256(secrets[k], strlen(secrets[k]), prefix, (size_t)pl, body, len, want);
+		for (int v = 0; v < nv1; v++)
+			match |= digest_equal(want, got[v], sizeof want);
+	}
 	if (!match)
 		return PAYMENT_SIG_MISMATCH;
 	if (now - t > tolerance_s || t - now > tolerance_s)

@@ -92,6 +92,12 @@ tests_unit_test_carrier_LDADD = $(http_test_ldadd)
 tests_unit_test_fuzz_tracker_SOURCES = tests/fuzz/fuzz_tracker.c tests/unit/fuzz_corpus_main.c
 tests_unit_test_fuzz_tracker_CFLAGS = $(http_test_cflags) -DFUZZ_CORPUS='"tracker"'
 tests_unit_test_fuzz_tracker_LDADD = $(http_test_ldadd)
+# The gateway webhook's Stripe-Signature check, fuzzed (issue 11).
+check_PROGRAMS += tests/unit/test_fuzz_webhook
+TESTS += tests/unit/test_fuzz_webhook
+tests_unit_test_fuzz_webhook_SOURCES = tests/fuzz/fuzz_webhook.c tests/unit/fuzz_corpus_main.c
+tests_unit_test_fuzz_webhook_CFLAGS = $(http_test_cflags) -DFUZZ_CORPUS='"webhook"'
+tests_unit_test_fuzz_webhook_LDADD = $(http_test_ldadd)
 # Issue 10: the worker folds the report summaries' delta rows.
 TESTS += tests/fakes/worker_report_fold.test
 EXTRA_DIST += tests/fakes/worker_report_fold.test
