@@ -120,9 +120,9 @@
 	  's', UI_KEY_NONE, UI_KEY_NONE) \
 	X(MARK,          "mark",          QUEUE,   "Mark or unmark the selected order for shipping in one pass", \
 	  ' ', UI_KEY_NONE, UI_KEY_NONE) \
-	X(QUEUE_FILTER,  "queue-filter",  QUEUE,   "Filter by the ship promise: all, late, due within 4 hours, on time (cycles)", \
+	X(QUEUE_FILTER,  "queue-filter",  QUEUE,   "Filter by the ship promise: a menu of all, late, due within 4 hours, on time", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
-	X(QUEUE_SERVICE, "queue-service", QUEUE,   "Filter by the service level: all, economy, ground, express, overnight (cycles)", \
+	X(QUEUE_SERVICE, "queue-service", QUEUE,   "Filter by the service level: a menu of all, economy, ground, express, overnight", \
 	  'v', UI_KEY_NONE, UI_KEY_NONE) \
 	X(BUY_LABEL,     "buy-label",     QUEUE,   "Buy a label for the selected order (the cheapest or fastest rate) and ship it with it", \
 	  'b', UI_KEY_NONE, UI_KEY_NONE) \

@@ -39,6 +39,7 @@
 #include "frame.h"
 #include "input.h"
 #include "list.h"
+#include "pick.h"
 #include "screens.h"
 #include "views.h"
 
@@ -51,9 +52,25 @@ static const char *const filter_sql[FILTER_COUNT] = { "all", "late", "soon", "on
 static const char *const filter_words[FILTER_COUNT] = {
 	"all", "late", "due within 4 hours", "on time"
 };
-/* v cycles through the service levels (NULL: every one) */
+/* the service levels v picks from (NULL: every one) */
 static const char *const service_levels[] = { NULL, "economy", "ground", "express", "overnight" };
 #define NSERVICE ((int)(sizeof service_levels / sizeof service_levels[0]))
+
+/* f and v open a small menu each (ui/pick.h; issue 13: a menu, not a
+ * cycle), one key per value */
+static const struct ui_pick_item promise_items[] = {
+	{ 'a', "all", "All: every order to ship" },
+	{ 'l', "late", "Late: past the 24-hour promise" },
+	{ 's', "soon", "Due within 4 hours" },
+	{ 'o', "ontime", "On time" },
+};
+static const struct ui_pick_item service_items[] = {
+	{ 'a', "", "Every service level" },
+	{ 'e', "economy", "Economy" },
+	{ 'g', "ground", "Ground" },
+	{ 'x', "express", "Express" },
+	{ 'n', "overnight", "Overnight" },
+};
 
 struct qrow {
 	long long order_no;
@@ -376,6 +393,45 @@ queue_ship(struct queue_view *q)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+/* The promise menu (f) picked a value: the queue again from its top. */
+static void
+queue_refilter(struct queue_view *q)
+{
+	q->loaded = false;
+	q->list.sel = 0;
+	q->list.top = 0;
+	queue_send(q);
+}
+
+static int
+queue_pick_promise(struct view *v, const char *value)
+{
+	struct queue_view *q = qv(v);
+
+	for (int i = 0; i < FILTER_COUNT; i++)
+		if (!strcmp(value, filter_sql[i]))
+			q->filter = (enum filter)i;
+	queue_refilter(q);
+	ui_message(v->ui, UI_EL_HINT, "Showing %s.", q->filter == FILTER_ALL ? "every order to ship" :
+		   filter_words[q->filter]);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+/* The service level menu (v) picked a value ("": every level). */
+static int
+queue_pick_service(struct view *v, const char *value)
+{
+	struct queue_view *q = qv(v);
+
+	q->service = 0;
+	for (int i = 1; i < NSERVICE; i++)
+		if (!strcmp(value, service_levels[i]))
+			q->service = i;
+	queue_refilter(q);
+	ui_message(v->ui, UI_EL_HINT, "Showing %s.", q->service ? service_levels[q->service] : "every service level");
+	return UI_HANDLED | UI_REDRAW;
+}
+
 static int
 queue_key(struct view *v, int key, int action)
 {
@@ -397,21 +453,19 @@ queue_key(struct view *v, int key, int action)
 		ui_list_action(&q->list, UI_ACT_DOWN);
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_QUEUE_FILTER:
-		q->filter = (enum filter)((q->filter + 1) % FILTER_COUNT);
-		q->loaded = false;
-		q->list.sel = 0;
-		q->list.top = 0;
-		queue_send(q);
-		ui_message(v->ui, UI_EL_HINT, "Showing %s.", q->filter == FILTER_ALL ? "every order to ship" :
-			   filter_words[q->filter]);
+		nv = view_pick_new(v->ui, v, "Show the orders", promise_items,
+				   (int)(sizeof promise_items / sizeof promise_items[0]), filter_sql[q->filter],
+				   UI_ACT_QUEUE_FILTER, queue_pick_promise);
+		if (nv)
+			ui_push(v->ui, nv);
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_QUEUE_SERVICE:
-		q->service = (q->service + 1) % NSERVICE;
-		q->loaded = false;
-		q->list.sel = 0;
-		q->list.top = 0;
-		queue_send(q);
-		ui_message(v->ui, UI_EL_HINT, "Showing %s.", q->service ? service_levels[q->service] : "every service level");
+		nv = view_pick_new(v->ui, v, "Show the service level", service_items,
+				   (int)(sizeof service_items / sizeof service_items[0]),
+				   q->service ? service_levels[q->service] : "", UI_ACT_QUEUE_SERVICE,
+				   queue_pick_service);
+		if (nv)
+			ui_push(v->ui, nv);
 		return UI_HANDLED | UI_REDRAW;
 	case UI_ACT_SHIP:
 		return queue_ship(q);
