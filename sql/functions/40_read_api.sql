@@ -397,13 +397,18 @@ SELECT jsonb_build_object(
 		            UNION ALL
 		            SELECT ca.requested_at, coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
 		                   'cancel_order', 'cancellation', 'INSERT', NULL,
-		                   to_jsonb(ca) || jsonb_build_object('state', CASE WHEN ca.decided_at > ca.requested_at
-		                                                               THEN 'pending_approval' ELSE ca.state END),
+		                   -- decided later: the request waited, and an override
+		                   -- was the decider's (its line says so), not the asker's
+		                   CASE WHEN ca.decided_at > ca.requested_at
+		                        THEN to_jsonb(ca) - 'override_reason' || jsonb_build_object('state', 'pending_approval')
+		                        ELSE to_jsonb(ca) END,
 		                   ca.id::text
 		            FROM oms.cancellation ca WHERE ca.order_id = o.id
 		            UNION ALL
 		            SELECT ca.decided_at, coalesce(oms.staff_name_for(ca.decided_by, o.id), ca.decided_by),
-		                   'decide_cancellation', 'cancellation', 'UPDATE', NULL, jsonb_build_object('state', ca.state),
+		                   'decide_cancellation', 'cancellation', 'UPDATE', NULL,
+		                   jsonb_build_object('state', ca.state || CASE WHEN ca.override_reason IS NOT NULL
+		                                                                THEN ', admin override' ELSE '' END),
 		                   ca.id::text
 		            FROM oms.cancellation ca WHERE ca.order_id = o.id AND ca.decided_at > ca.requested_at
 		            UNION ALL

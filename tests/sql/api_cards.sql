@@ -3,7 +3,7 @@
 -- the timeline naming its actors, refundable_minor after partial refunds.
 BEGIN;
 \ir fixture.psql
-SELECT plan(35);
+SELECT plan(36);
 
 -- o1 (seller A): 2 x Widget + 1 x Gadget + 5.00 shipping = 30.00, paid.
 -- A CSR cancels the Gadget (5.00 refunded, succeeds at the gateway), asks
@@ -192,6 +192,20 @@ SELECT bag_eq(format($$SELECT t ->> 'actor' AS actor, t ->> 'action' AS action, 
 	         ('Casey Rep', 'cancel_order', 'cancellation (order, customer_request): done'),
 	         ('Casey Rep', 'cancel_order', 'refund of $15.00 (auto)')$$,
 	'order_card: an order without audit rows still shows its placing, cancellation and refund in the timeline');
+-- a request an administrator decided later with an override (demo order
+-- 11995659): the request line waits, the decision's line has the override
+RESET SESSION AUTHORIZATION;
+SET session_replication_role = replica;
+UPDATE oms.cancellation SET requested_at = requested_at - interval '2 hours', override_reason = 'customer called twice'
+WHERE order_id = (SELECT id FROM oms.orders WHERE order_no = :o3);
+SET session_replication_role = origin;
+SET SESSION AUTHORIZATION t_csr;
+SELECT oms_api.order_card(:o3) AS card3 \gset
+SELECT bag_eq(format($$SELECT t ->> 'action' AS action, t ->> 'detail' AS detail FROM jsonb_array_elements(%L::jsonb -> 'timeline') t
+	WHERE t ->> 'detail' LIKE 'cancellation%%'$$, :'card3'),
+	$$VALUES ('cancel_order', 'cancellation (order, customer_request): pending_approval'),
+	         ('decide_cancellation', 'cancellation done, admin override')$$,
+	'order_card: a cancellation decided later with an override: the request waits, the decision says admin override');
 
 -- unknown and not visible
 SELECT is(oms_api.order_card(:nosuch), NULL, 'order_card: NULL for an order number that does not exist');
