@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "width.h"
 
 void
 ui_draw_line(int y, int x, int w, enum ui_element el, const struct ui_line *l)
@@ -30,6 +31,39 @@ ui_draw_text(int y, int x, int w, enum ui_element el, const char *text)
 	ui_line_add(&l, text, w);
 	ui_draw_line(y, x, w, el, &l);
 	ui_line_free(&l);
+}
+
+int
+ui_draw_wrapped(int y, int x, int w, int max, enum ui_element el, const char *text)
+{
+	const char *p = text;
+	int rows = 0;
+
+	while (*p && rows < max && w > 0) {
+		size_t cut = 0, len = 0;
+		char line[400];
+
+		while (*p == ' ')
+			p++;
+		/* the longest run of whole words that fits */
+		while (p[len] && rows < max - 1) {
+			size_t next = len + strcspn(p + len, " ");
+
+			if (next >= sizeof line)
+				break;
+			snprintf(line, sizeof line, "%.*s", (int)next, p);
+			if (ui_width(line) > w && cut > 0)
+				break;
+			cut = len = next;
+			len += strspn(p + len, " ");
+		}
+		if (cut == 0)
+			cut = strlen(p);       /* the last row takes the rest, cut with … */
+		snprintf(line, sizeof line, "%.*s", (int)cut, p);
+		ui_draw_text(y + rows++, x, w, el, line);
+		p += cut;
+	}
+	return rows;
 }
 
 const char *

@@ -236,6 +236,10 @@ bool ui_terminal_can_draw(const char *progname);
 /* --- drawing helpers (ui/statusbar.c) ------------------------------------ */
 /* Draws text at (y, x) cut or padded to exactly w columns. */
 void ui_draw_text(int y, int x, int w, enum ui_element el, const char *text);
+/* Draws text word-wrapped in w columns (display width) from row y, at most
+ * max rows, the last one taking the rest (cut with …); returns the rows
+ * used. */
+int ui_draw_wrapped(int y, int x, int w, int max, enum ui_element el, const char *text);
 void ui_draw_line(int y, int x, int w, enum ui_element el, const struct ui_line *l);
 /* A section heading: "── Lines ───" (ASCII: "Lines:"). */
 void ui_draw_section(struct ui *ui, int y, int x, int w, const char *title);

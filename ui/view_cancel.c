@@ -51,48 +51,6 @@ cancel_needs_approval(const struct cancel_view *x)
 
 /* --- drawing ------------------------------------------------------------ */
 
-/* Draws text word-wrapped in w columns from row y, at most max rows;
- * returns the rows used. */
-static int
-cancel_draw_wrapped(int y, int x0, int w, int max, enum ui_element el, const char *text)
-{
-	char line[600];
-	const char *p = text;
-	int rows = 0;
-
-	while (*p && rows < max) {
-		size_t len = 0, cut = 0;
-
-		while (*p == ' ')
-			p++;
-		/* the longest run of whole words that fits */
-		while (p[len]) {
-			size_t wl = strcspn(p + len, " ");
-			char probe[600];
-
-			if (len + wl >= sizeof probe)
-				break;
-			memcpy(probe, p, len + wl);
-			probe[len + wl] = '\0';
-			if (ui_width(probe) > w && cut > 0)
-				break;
-			cut = len + wl;
-			len = cut;
-			if (p[len] == ' ')
-				len++;
-		}
-		if (cut == 0)
-			cut = strlen(p);
-		if (rows == max - 1)
-			cut = strlen(p);    /* the last row takes the rest, cut with … */
-		snprintf(line, sizeof line, "%.*s", (int)cut, p);
-		ui_draw_text(y + rows, x0, w, el, line);
-		rows++;
-		p += cut;
-	}
-	return rows;
-}
-
 static void
 cancel_what_happens_order(const struct cancel_view *x, char *buf, size_t len)
 {
@@ -255,10 +213,10 @@ cancel_draw(struct view *v, struct ui_rect r)
 		cancel_what_happens_lines(x, buf, sizeof buf);
 	else
 		cancel_what_happens_order(x, buf, sizeof buf);
-	y += cancel_draw_wrapped(y, x0, w, 3, cancel_needs_approval(x) ? UI_EL_WARNING : UI_EL_HINT, buf);
+	y += ui_draw_wrapped(y, x0, w, 3, cancel_needs_approval(x) ? UI_EL_WARNING : UI_EL_HINT, buf);
 	/* wrapped, not cut: a date cut in half would not read */
 	if (x->rule[0])
-		y += cancel_draw_wrapped(y, x0, w, 2, UI_EL_DIM, x->rule);
+		y += ui_draw_wrapped(y, x0, w, 2, UI_EL_DIM, x->rule);
 	if (x->needs_override && x->by_lines) {
 		ui_draw_text(y++, x0, w, UI_EL_WARNING,
 			     "An override cancels whole orders only: lines wait for the seller's approval.");

@@ -38,34 +38,6 @@
 
 enum { TAG_LREQ = 1, TAG_LBOUGHT };
 
-/* Text wrapped at spaces into at most maxrows rows of w columns. Returns
- * the rows used. */
-static int
-label_draw_wrapped(int y, int x, int w, int maxrows, enum ui_element el, const char *text)
-{
-	const char *p = text;
-	int rows = 0;
-	char line[512];
-
-	while (*p && rows < maxrows && w > 0) {
-		size_t n = strlen(p), cut = n;
-
-		if ((int)n > w && rows < maxrows - 1) {
-			cut = (size_t)w;
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)w;
-		}
-		snprintf(line, sizeof line, "%.*s", (int)cut, p);
-		ui_draw_text(y + rows++, x, w, el, line);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
-	return rows;
-}
-
 #define LABEL_TICK_MS 50
 
 enum lstate {
@@ -565,7 +537,7 @@ label_draw(struct view *v, struct ui_rect r)
 		ui_draw_text(++y, x0, w, UI_EL_NORMAL, buf);
 		ui_draw_text(++y, x0, w, UI_EL_NORMAL, "Label:");
 		y++;
-		y += label_draw_wrapped(y, x0 + 2, w - 2, bottom - y - 2, UI_EL_NORMAL, l->label);
+		y += ui_draw_wrapped(y, x0 + 2, w - 2, bottom - y - 2, UI_EL_NORMAL, l->label);
 		if (l->saved[0])
 			ui_draw_text(++y, x0, w, strncmp(l->saved, "Not", 3) ? UI_EL_OK : UI_EL_ERROR, l->saved);
 		snprintf(buf, sizeof buf, "%s  %s",
@@ -579,7 +551,7 @@ label_draw(struct view *v, struct ui_rect r)
 		ui_draw_text(y, x0, w, UI_EL_DIM, buf);
 		break;
 	case L_FAILED:
-		y += label_draw_wrapped(y, x0, w, bottom - y - 1, UI_EL_ERROR, l->msg);
+		y += ui_draw_wrapped(y, x0, w, bottom - y - 1, UI_EL_ERROR, l->msg);
 		if (!l->bought && l->failed_in != L_BUYING)
 			ui_draw_text(++y, x0, w, UI_EL_NORMAL, "Nothing was bought; the order was not shipped.");
 		ui_draw_text(bottom, x0, w, UI_EL_HINT,

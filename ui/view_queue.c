@@ -813,35 +813,6 @@ ship_service_row(void *arg, int row, int w, struct ui_line *line, enum ui_elemen
 	*el = UI_EL_NORMAL;
 }
 
-/* Text wrapped at spaces into at most maxrows rows of w columns (bytes:
- * the database's messages are ASCII but for the values they quote, which
- * ui_draw_text cuts safely). Returns the rows used. */
-static int
-ship_draw_wrapped(int y, int x, int w, int maxrows, enum ui_element el, const char *text)
-{
-	const char *p = text;
-	int rows = 0;
-	char line[512];
-
-	while (*p && rows < maxrows && w > 0) {
-		size_t n = strlen(p), cut = n;
-
-		if ((int)n > w && rows < maxrows - 1) {
-			cut = (size_t)w;
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)w;
-		}
-		snprintf(line, sizeof line, "%.*s", (int)cut, p);
-		ui_draw_text(y + rows++, x, w, el, line);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
-	return rows;
-}
-
 static void
 ship_draw(struct view *v, struct ui_rect r)
 {
@@ -879,7 +850,7 @@ ship_draw(struct view *v, struct ui_rect r)
 	y += ui_form_draw_field(f, F_SERVICE, y, x0, w, shh, ship_service_row, s);
 	y += ui_form_draw_field(f, F_TRACKING, y, x0, w, 1, NULL, NULL);
 	if (s->refusal[0] && s->form.f[F_TRACKING].msg[0])
-		y += ship_draw_wrapped(y, x0 + 11, w - 11, bottom - y - 1, UI_EL_ERROR, s->refusal);
+		y += ui_draw_wrapped(y, x0 + 11, w - 11, bottom - y - 1, UI_EL_ERROR, s->refusal);
 	if (s->norders > 1 && y < bottom)
 		ui_draw_text(++y, x0, w, UI_EL_HINT,
 			     "The carrier and service stay chosen for the next order; Esc ends the pass.");

@@ -112,41 +112,6 @@ refund_what_happens(const struct refund_view *x, char *buf, size_t len)
 		 ui_role_is(x->v.ui, "admin") ? key : "", ui_role_is(x->v.ui, "admin") ? " Tab" : "");
 }
 
-/* Draws text word-wrapped in w columns from row y, at most max rows
- * (the last one cut); returns the rows used. */
-static int
-refund_draw_wrapped(int y, int x0, int w, int max, enum ui_element el, const char *text)
-{
-	const char *p = text;
-	int rows = 0;
-
-	while (*p && rows < max) {
-		size_t cut = 0, len = 0;
-		char line[400];
-
-		while (*p == ' ')
-			p++;
-		/* the longest run of whole words that fits */
-		while (p[len] && rows < max - 1) {
-			size_t next = len + strcspn(p + len, " ");
-
-			if (next >= sizeof line)
-				break;
-			snprintf(line, sizeof line, "%.*s", (int)next, p);
-			if (ui_width(line) > w && cut > 0)
-				break;
-			cut = len = next;
-			len += strspn(p + len, " ");
-		}
-		if (cut == 0)
-			cut = strlen(p);       /* the last row takes the rest, cut with … */
-		snprintf(line, sizeof line, "%.*s", (int)cut, p);
-		ui_draw_text(y + rows++, x0, w, el, line);
-		p += cut;
-	}
-	return rows;
-}
-
 /* Rows inside the frame besides the list and the note: paid, "Refund of:",
  * the amount and the reason, a blank, at least three of what will happen
  * and two for a refusal. */
@@ -194,10 +159,10 @@ refund_draw(struct view *v, struct ui_rect r)
 	y++;
 	/* what will happen, and under it the database's last refusal */
 	refund_what_happens(x, buf, sizeof buf);
-	y += refund_draw_wrapped(y, x0, w, bottom - y - (x->refusal[0] ? 2 : 0),
+	y += ui_draw_wrapped(y, x0, w, bottom - y - (x->refusal[0] ? 2 : 0),
 				 refund_amount(x) > 0 ? UI_EL_WARNING : UI_EL_HINT, buf);
 	if (x->refusal[0])
-		refund_draw_wrapped(y, x0, w, bottom - y, UI_EL_ERROR, x->refusal);
+		ui_draw_wrapped(y, x0, w, bottom - y, UI_EL_ERROR, x->refusal);
 	{
 		/* the keys as bound now (oms.conf [keys] reaches the dialog) */
 		char k[5][32];
