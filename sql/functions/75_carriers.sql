@@ -886,6 +886,32 @@ $$;
 REVOKE ALL ON FUNCTION oms_api.label_request(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.label_request(bigint) TO oms_admin, oms_fulfilment;
 
+-- A bought label's carrier and service level as configured here (the
+-- aggregator's carrier and service mapped, ground first when several
+-- levels map), checked with its price: 22023 unknown_service or
+-- label_amount otherwise. For label_bought and return_label_bought.
+CREATE OR REPLACE FUNCTION oms.label_service(p_label jsonb, OUT carrier text, OUT service_level text)
+LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	SELECT c.code, cs.service_level INTO carrier, service_level
+	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
+	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
+	  AND cs.aggregator_service = p_label ->> 'service'
+	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	IF NOT FOUND THEN
+		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
+		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
+		                                           'service', left(p_label ->> 'service', 40)));
+	END IF;
+	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
+		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.label_service(jsonb) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
 -- A label bought, as the aggregator sold it (p_label: shipment_id, rate_id,
 -- carrier and service in the aggregator's names, mapped to ours through
 -- oms.carrier and oms.carrier_service, amount_minor, currency, label_url,
@@ -914,20 +940,7 @@ BEGIN
 	IF v_ship IS NOT NULL THEN
 		RETURN v_ship;
 	END IF;
-	SELECT c.code, cs.service_level INTO v_carrier, v_service
-	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
-	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
-	  AND cs.aggregator_service = p_label ->> 'service'
-	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
-	IF NOT FOUND THEN
-		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
-		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
-		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
-		                                           'service', left(p_label ->> 'service', 40)));
-	END IF;
-	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
-		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
-	END IF;
+	SELECT l.carrier, l.service_level INTO v_carrier, v_service FROM oms.label_service(p_label) l;
 	v_amount := (p_label ->> 'amount_minor')::bigint;
 	v_ship := oms.ship(p_order_no, v_carrier, p_label ->> 'tracking_code', v_service, v_role);
 	UPDATE oms.shipment SET label_url = p_label ->> 'label_url' WHERE id = v_ship;
@@ -1007,21 +1020,8 @@ BEGIN
 	IF v_id IS NOT NULL THEN
 		RETURN v_id;
 	END IF;
-	SELECT c.code, cs.service_level INTO v_code, v_service
-	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
-	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
-	  AND cs.aggregator_service = p_label ->> 'service'
-	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	SELECT l.carrier, l.service_level INTO v_code, v_service FROM oms.label_service(p_label) l;
 	SELECT * INTO v_carrier FROM oms.carrier c WHERE c.code = v_code;
-	IF v_code IS NULL THEN
-		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
-		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
-		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
-		                                           'service', left(p_label ->> 'service', 40)));
-	END IF;
-	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
-		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
-	END IF;
 	IF v_tracking IS NULL OR v_tracking !~ v_carrier.tracking_pattern THEN
 		PERFORM oms.refuse(format('BR-012: "%s" is not a %s tracking number (like %s)', left(coalesce(v_tracking, ''), 40),
 		                          v_carrier.name, v_carrier.tracking_example),
