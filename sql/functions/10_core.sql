@@ -361,6 +361,26 @@ END
 $$;
 REVOKE ALL ON FUNCTION oms.lock_order(bigint,bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
+-- An order as the caller's role may see it, read without a lock (fulfilment
+-- staff see their own seller's only: another seller's order is not found,
+-- P0002 order_not_found, as lock_order says it).
+CREATE OR REPLACE FUNCTION oms.visible_order(p_order_no bigint, p_role text) RETURNS oms.orders
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	v oms.orders;
+BEGIN
+	SELECT * INTO v FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (p_role IS DISTINCT FROM 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	RETURN v;
+END
+$$;
+REVOKE ALL ON FUNCTION oms.visible_order(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+
 -- BR-023 as in 0007, with white space of every kind and the length bound.
 CREATE OR REPLACE FUNCTION oms.check_reason(p_code text, p_note text) RETURNS void
 LANGUAGE plpgsql

@@ -864,12 +864,7 @@ DECLARE
 	v_order oms.orders;
 	v_grams bigint;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	IF v_order.status <> 'CONFIRMED' THEN
 		RAISE EXCEPTION 'order % is %, not waiting to ship', p_order_no, v_order.status USING ERRCODE = 'OM002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
@@ -969,12 +964,7 @@ DECLARE
 	v_order oms.orders;
 	v_grams bigint;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	IF v_order.status NOT IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_EXCEPTION')
 	   OR NOT EXISTS (SELECT 1 FROM oms.shipment s WHERE s.order_id = v_order.id) THEN
 		RAISE EXCEPTION 'order % is %: only a shipped order gets a return label', p_order_no, v_order.status
@@ -1094,12 +1084,7 @@ DECLARE
 	v_role constant text := oms.begin_action('packing_slip', 'fulfilment', 'admin');
 	v_order oms.orders;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	IF v_order.status IN ('PENDING', 'CANCELLED') THEN
 		RAISE EXCEPTION 'order % is %: nothing to pack', p_order_no, v_order.status USING ERRCODE = 'OM002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));

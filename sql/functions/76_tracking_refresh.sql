@@ -35,12 +35,7 @@ DECLARE
 	r record;
 	v_state text;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	FOR r IN
 		SELECT s.id, s.tracking_no, s.carrier, t.shipment_id AS tracked, t.active, t.last_heard_at,
 		       t.next_poll_at, t.poll_failures, t.last_error
@@ -95,12 +90,7 @@ DECLARE
 	v_role constant text := oms.begin_action('tracking_status', 'csr', 'admin', 'fulfilment');
 	v_order oms.orders;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	RETURN jsonb_build_object('order_no', p_order_no, 'shipments', coalesce((
 		SELECT jsonb_agg(jsonb_build_object('tracking_no', s.tracking_no, 'carrier', s.carrier,
 		                 'state', CASE WHEN t.shipment_id IS NULL THEN 'untracked'
