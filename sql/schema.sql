@@ -1126,6 +1126,35 @@ $$;
 ALTER FUNCTION oms.job_withheld(p jsonb) OWNER TO oms_owner;
 
 --
+-- Name: label_service(jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.label_service(p_label jsonb, OUT carrier text, OUT service_level text) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+	SELECT c.code, cs.service_level INTO carrier, service_level
+	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
+	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
+	  AND cs.aggregator_service = p_label ->> 'service'
+	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	IF NOT FOUND THEN
+		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
+		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
+		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
+		                                           'service', left(p_label ->> 'service', 40)));
+	END IF;
+	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
+		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
+	END IF;
+END
+$$;
+
+
+ALTER FUNCTION oms.label_service(p_label jsonb, OUT carrier text, OUT service_level text) OWNER TO oms_owner;
+
+--
 -- Name: lines_refund(bigint, jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
@@ -2662,6 +2691,29 @@ CREATE FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) RETURNS b
 ALTER FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) OWNER TO oms_owner;
 
 --
+-- Name: visible_order(bigint, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.visible_order(p_order_no bigint, p_role text) RETURNS oms.orders
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+	v oms.orders;
+BEGIN
+	SELECT * INTO v FROM oms.orders o
+	WHERE o.order_no = p_order_no AND (p_role IS DISTINCT FROM 'fulfilment' OR o.seller_id = oms.caller_seller_id());
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
+			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
+	END IF;
+	RETURN v;
+END
+$$;
+
+
+ALTER FUNCTION oms.visible_order(p_order_no bigint, p_role text) OWNER TO oms_owner;
+
+--
 -- Name: alert_resolve(bigint, text); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -3862,20 +3914,7 @@ BEGIN
 	IF v_ship IS NOT NULL THEN
 		RETURN v_ship;
 	END IF;
-	SELECT c.code, cs.service_level INTO v_carrier, v_service
-	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
-	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
-	  AND cs.aggregator_service = p_label ->> 'service'
-	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
-	IF NOT FOUND THEN
-		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
-		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
-		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
-		                                           'service', left(p_label ->> 'service', 40)));
-	END IF;
-	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
-		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
-	END IF;
+	SELECT l.carrier, l.service_level INTO v_carrier, v_service FROM oms.label_service(p_label) l;
 	v_amount := (p_label ->> 'amount_minor')::bigint;
 	v_ship := oms.ship(p_order_no, v_carrier, p_label ->> 'tracking_code', v_service, v_role);
 	UPDATE oms.shipment SET label_url = p_label ->> 'label_url' WHERE id = v_ship;
@@ -3904,12 +3943,7 @@ DECLARE
 	v_order oms.orders;
 	v_grams bigint;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	IF v_order.status <> 'CONFIRMED' THEN
 		RAISE EXCEPTION 'order % is %, not waiting to ship', p_order_no, v_order.status USING ERRCODE = 'OM002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
@@ -4363,13 +4397,18 @@ SELECT jsonb_build_object(
 		            UNION ALL
 		            SELECT ca.requested_at, coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
 		                   'cancel_order', 'cancellation', 'INSERT', NULL,
-		                   to_jsonb(ca) || jsonb_build_object('state', CASE WHEN ca.decided_at > ca.requested_at
-		                                                               THEN 'pending_approval' ELSE ca.state END),
+		                   -- decided later: the request waited, and an override
+		                   -- was the decider's (its line says so), not the asker's
+		                   CASE WHEN ca.decided_at > ca.requested_at
+		                        THEN to_jsonb(ca) - 'override_reason' || jsonb_build_object('state', 'pending_approval')
+		                        ELSE to_jsonb(ca) END,
 		                   ca.id::text
 		            FROM oms.cancellation ca WHERE ca.order_id = o.id
 		            UNION ALL
 		            SELECT ca.decided_at, coalesce(oms.staff_name_for(ca.decided_by, o.id), ca.decided_by),
-		                   'decide_cancellation', 'cancellation', 'UPDATE', NULL, jsonb_build_object('state', ca.state),
+		                   'decide_cancellation', 'cancellation', 'UPDATE', NULL,
+		                   jsonb_build_object('state', ca.state || CASE WHEN ca.override_reason IS NOT NULL
+		                                                                THEN ', admin override' ELSE '' END),
 		                   ca.id::text
 		            FROM oms.cancellation ca WHERE ca.order_id = o.id AND ca.decided_at > ca.requested_at
 		            UNION ALL
@@ -4587,12 +4626,7 @@ DECLARE
 	v_role constant text := oms.begin_action('packing_slip', 'fulfilment', 'admin');
 	v_order oms.orders;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	IF v_order.status IN ('PENDING', 'CANCELLED') THEN
 		RAISE EXCEPTION 'order % is %: nothing to pack', p_order_no, v_order.status USING ERRCODE = 'OM002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_status', 'order_no', p_order_no, 'status', v_order.status));
@@ -6269,21 +6303,8 @@ BEGIN
 	IF v_id IS NOT NULL THEN
 		RETURN v_id;
 	END IF;
-	SELECT c.code, cs.service_level INTO v_code, v_service
-	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
-	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
-	  AND cs.aggregator_service = p_label ->> 'service'
-	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	SELECT l.carrier, l.service_level INTO v_code, v_service FROM oms.label_service(p_label) l;
 	SELECT * INTO v_carrier FROM oms.carrier c WHERE c.code = v_code;
-	IF v_code IS NULL THEN
-		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
-		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
-		                        jsonb_build_object('rule', 'unknown_service', 'carrier', left(p_label ->> 'carrier', 40),
-		                                           'service', left(p_label ->> 'service', 40)));
-	END IF;
-	IF jsonb_typeof(p_label -> 'amount_minor') IS DISTINCT FROM 'number' THEN
-		PERFORM oms.raise_error('22023', 'the label has no price', jsonb_build_object('rule', 'label_amount'));
-	END IF;
 	IF v_tracking IS NULL OR v_tracking !~ v_carrier.tracking_pattern THEN
 		PERFORM oms.refuse(format('BR-012: "%s" is not a %s tracking number (like %s)', left(coalesce(v_tracking, ''), 40),
 		                          v_carrier.name, v_carrier.tracking_example),
@@ -6323,12 +6344,7 @@ DECLARE
 	v_order oms.orders;
 	v_grams bigint;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	IF v_order.status NOT IN ('SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_EXCEPTION')
 	   OR NOT EXISTS (SELECT 1 FROM oms.shipment s WHERE s.order_id = v_order.id) THEN
 		RAISE EXCEPTION 'order % is %: only a shipped order gets a return label', p_order_no, v_order.status
@@ -6652,12 +6668,7 @@ DECLARE
 	r record;
 	v_state text;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	FOR r IN
 		SELECT s.id, s.tracking_no, s.carrier, t.shipment_id AS tracked, t.active, t.last_heard_at,
 		       t.next_poll_at, t.poll_failures, t.last_error
@@ -6710,12 +6721,7 @@ DECLARE
 	v_role constant text := oms.begin_action('tracking_status', 'csr', 'admin', 'fulfilment');
 	v_order oms.orders;
 BEGIN
-	SELECT * INTO v_order FROM oms.orders o
-	WHERE o.order_no = p_order_no AND (v_role <> 'fulfilment' OR o.seller_id = oms.caller_seller_id());
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'order % not found', p_order_no USING ERRCODE = 'P0002',
-			DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_not_found', 'order_no', p_order_no));
-	END IF;
+	v_order := oms.visible_order(p_order_no, v_role);
 	RETURN jsonb_build_object('order_no', p_order_no, 'shipments', coalesce((
 		SELECT jsonb_agg(jsonb_build_object('tracking_no', s.tracking_no, 'carrier', s.carrier,
 		                 'state', CASE WHEN t.shipment_id IS NULL THEN 'untracked'
@@ -10739,6 +10745,13 @@ REVOKE ALL ON FUNCTION oms.job_withheld(p jsonb) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION label_service(p_label jsonb, OUT carrier text, OUT service_level text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.label_service(p_label jsonb, OUT carrier text, OUT service_level text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION lines_refund(p_order_id bigint, p_lines jsonb, OUT refund_minor bigint, OUT cancels_order boolean); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -11229,6 +11242,13 @@ GRANT ALL ON FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) TO 
 GRANT ALL ON FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) TO oms_fulfilment;
 GRANT ALL ON FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) TO oms_worker;
 REVOKE ALL ON FUNCTION oms.tracking_no_ok(p_carrier text, p_tracking_no text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION visible_order(p_order_no bigint, p_role text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.visible_order(p_order_no bigint, p_role text) FROM PUBLIC;
 
 
 --
