@@ -482,6 +482,34 @@ http_start_smtp(struct http_engine *e, const struct smtp_endpoint *ep, const cha
 	return xfer_start(e, x, err);
 }
 
+char *
+http_smtp_probe(const struct smtp_endpoint *ep, long max_ms, struct oms_error *err)
+{
+	struct xfer *x;
+	CURLcode rc;
+	char *replies;
+
+	if (!ep->url || !*ep->url) {
+		oms_fail(err, OMS_CONFIG, "no [mail] smtp_url configured");
+		return NULL;
+	}
+	x = xfer_new(ep->connect_timeout_ms > 0 && ep->connect_timeout_ms < max_ms ? ep->connect_timeout_ms : max_ms,
+		     ep->timeout_ms > 0 && ep->timeout_ms < max_ms ? ep->timeout_ms : max_ms, ep->ca_file, true,
+		     NULL, NULL, err);
+	if (!x)
+		return NULL;
+	curl_easy_setopt(x->easy, CURLOPT_URL, ep->url);
+	curl_easy_setopt(x->easy, CURLOPT_CUSTOMREQUEST, "NOOP");
+	curl_easy_setopt(x->easy, CURLOPT_USE_SSL, ep->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+	rc = curl_easy_perform(x->easy);
+	replies = x->resp.body;         /* whatever came: EHLO's answer came first */
+	x->resp.body = NULL;
+	if (!replies)
+		oms_fail(err, OMS_HTTP, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+	xfer_free(x);
+	return replies;
+}
+
 static void
 xfer_finish(struct http_engine *e, struct xfer *x, CURLcode rc)
 {

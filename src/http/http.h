@@ -78,6 +78,12 @@ enum oms_status http_start_smtp(struct http_engine *e, const struct smtp_endpoin
 				const char *from, const char *rcpt, const char *msg, size_t len,
 				http_done_fn fn, void *arg, struct oms_error *err);
 
+/* One SMTP session that sends nothing (EHLO, NOOP, QUIT; STARTTLS as
+ * http_start_smtp would, never AUTH), to learn what the relay offers:
+ * blocks at most max_ms. The relay's replies as they came (malloc'd, the
+ * caller frees), or NULL and *err when none came. */
+char *http_smtp_probe(const struct smtp_endpoint *ep, long max_ms, struct oms_error *err);
+
 unsigned http_engine_active(const struct http_engine *e);
 /* Waits at most timeout_ms for progress on the transfers or for one of
  * fds[] to become readable (ready[i] tells which), then calls the callbacks

@@ -26,7 +26,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "db/db.h"
@@ -96,39 +95,12 @@ caps_learn(const char *replies)
 /* Before the first session of this process has shown what the relay
  * offers, a UTF-8 recipient needs to know whether it takes SMTPUTF8: one
  * EHLO probe, a session of its own that sends nothing (EHLO, NOOP, QUIT;
- * STARTTLS first when [mail] starttls = yes, never AUTH), its replies read
- * with libcurl's debug callback as the transport reads them. It blocks
+ * STARTTLS first when [mail] starttls = yes, never AUTH; http_smtp_probe),
+ * its replies read as the transport's are (caps_learn). It blocks
  * the loop for at most PROBE_TIMEOUT_MS, once per relay (tried again at
  * most every PROBE_RETRY_S while the relay cannot be reached). */
 #define PROBE_TIMEOUT_MS 10000L
 #define PROBE_RETRY_S 30
-
-struct probe {
-	char buf[8192];
-	size_t len;
-};
-
-static int
-probe_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
-{
-	struct probe *p = arg;
-
-	(void)c;
-	if (type == CURLINFO_HEADER_IN && p->len + size < sizeof p->buf) {   /* the relay's replies only */
-		memcpy(p->buf + p->len, data, size);
-		p->len += size;
-		p->buf[p->len] = '\0';
-	}
-	return 0;
-}
-
-static size_t
-probe_discard(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	(void)ptr;
-	(void)arg;
-	return size * nmemb;
-}
 
 /* True when the relay's extensions are known afterwards; else *why says
  * what stood in the way. */
@@ -137,11 +109,9 @@ caps_probe(const struct smtp_endpoint *ep, char *why, size_t whylen)
 {
 	static char tried_url[256];
 	static time_t tried_at;
-	struct probe p = { .len = 0 };
-	char errbuf[CURL_ERROR_SIZE] = "";
+	struct oms_error err = { 0 };
 	time_t now = time(NULL);
-	CURL *c;
-	CURLcode rc;
+	char *replies;
 
 	if (!ep->url || !*ep->url) {
 		snprintf(why, whylen, "no [mail] smtp_url");
@@ -154,47 +124,17 @@ caps_probe(const struct smtp_endpoint *ep, char *why, size_t whylen)
 	}
 	snprintf(tried_url, sizeof tried_url, "%s", ep->url);
 	tried_at = now;
-	if (!(c = curl_easy_init())) {
-		snprintf(why, whylen, "out of memory");
-		return false;
-	}
-	p.buf[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_URL, ep->url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-#else
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
-#endif
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "NOOP");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-			 ep->connect_timeout_ms > 0 && ep->connect_timeout_ms < PROBE_TIMEOUT_MS
-				 ? ep->connect_timeout_ms : PROBE_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
-			 ep->timeout_ms > 0 && ep->timeout_ms < PROBE_TIMEOUT_MS ? ep->timeout_ms : PROBE_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (ep->ca_file && *ep->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, ep->ca_file);
-	curl_easy_setopt(c, CURLOPT_USE_SSL, ep->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, probe_discard);
-	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, probe_debug);
-	curl_easy_setopt(c, CURLOPT_DEBUGDATA, (void *)&p);
-	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "-worker/" PACKAGE_VERSION);
-	rc = curl_easy_perform(c);
-	curl_easy_cleanup(c);
-	caps_learn(p.buf);              /* whatever the NOOP got: EHLO came first */
+	replies = http_smtp_probe(ep, PROBE_TIMEOUT_MS, &err);
+	caps_learn(replies);
+	free(replies);
 	if (relay_caps.smtputf8 >= 0) {
 		log_info("mail relay: EHLO probe: SMTPUTF8 %s, 8BITMIME %s",
 			 relay_caps.smtputf8 ? "offered" : "not offered",
 			 relay_caps.eightbit ? "offered" : "not offered");
 		return true;
 	}
-	snprintf(why, whylen, "the relay did not answer an EHLO probe: %s",
-		 errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	snprintf(why, whylen, "the relay did not answer an EHLO probe: %.200s",
+		 err.msg[0] ? err.msg : "no EHLO answer");
 	return false;
 }
 
