@@ -155,7 +155,10 @@ ANALYZE oms_demo.ord;
 -- and only in old orders: discontinued).
 INSERT INTO oms.order_item (id, order_id, line_no, item_id, sku, name, qty, unit_price_minor, cancelled_qty)
 SELECT o.line_base + l.l, o.id, l.l, i.id, i.sku, i.name, q.qty, i.price_minor,
-       CASE WHEN o.kind = 'lc' AND l.l = o.n_lines AND o.c_req <= p.anchor THEN q.qty ELSE 0 END
+       -- a line cancellation's last line, and every line of a cancelled order
+       -- (as oms_api.cancel_order leaves them)
+       CASE WHEN (o.kind = 'lc' AND l.l = o.n_lines AND o.c_req <= p.anchor) OR o.status = 'CANCELLED'
+            THEN q.qty ELSE 0 END
 FROM oms_demo.param p
 JOIN oms_demo.ord o ON true
 CROSS JOIN LATERAL generate_series(1, o.n_lines) AS l(l)

@@ -132,10 +132,17 @@ CROSS JOIN LATERAL (SELECT CASE WHEN a.reason_code = 'out_of_stock' THEN f.login
                                 ELSE oms_demo.csr_login(a.id) END AS requested_by) r
 WHERE a.has_cancel;
 
+-- The lines a cancellation took: the last line of a line cancellation;
+-- every line of a cancelled order (a whole-order cancellation records each
+-- line, as oms_api.cancel_order does).
 INSERT INTO oms.cancellation_line (cancellation_id, order_item_id, qty)
 SELECT a.cancel_id, i.id, i.qty
 FROM oms_demo.aft a JOIN oms.order_item i ON i.id = a.line_base + a.n_lines
 WHERE a.kind = 'lc' AND a.has_cancel;
+INSERT INTO oms.cancellation_line (cancellation_id, order_item_id, qty)
+SELECT a.cancel_id, i.id, i.qty
+FROM oms_demo.aft a JOIN oms.order_item i ON i.order_id = a.id
+WHERE a.has_cancel AND a.status = 'CANCELLED';
 
 -- ---------------------------------------------------------------------------
 -- Refunds. Cancellations and received returns refund automatically; a

@@ -130,8 +130,10 @@ SELECT checkout_id, min(customer_id), min(customer_id), 'USD', 'web', min(placed
 FROM oms_demo.anchor_order GROUP BY checkout_id;
 
 INSERT INTO oms.order_item (id, order_id, line_no, item_id, sku, name, qty, unit_price_minor, cancelled_qty)
-SELECT (l.order_id - 1000000) * 10 + l.line_no, l.order_id, l.line_no, i.id, i.sku, i.name, l.qty, i.price_minor, 0
-FROM oms_demo.anchor_line l JOIN oms.item i ON i.id = l.item_id;
+SELECT (l.order_id - 1000000) * 10 + l.line_no, l.order_id, l.line_no, i.id, i.sku, i.name, l.qty, i.price_minor,
+       CASE WHEN o.status = 'CANCELLED' THEN l.qty ELSE 0 END
+FROM oms_demo.anchor_line l JOIN oms.item i ON i.id = l.item_id
+JOIN oms_demo.anchor_order o ON o.id = l.order_id;
 
 INSERT INTO oms.orders (id, checkout_id, customer_id, seller_id, status, status_at, currency,
                         subtotal_minor, shipping_minor, ship_address_id, ship_to,
@@ -195,6 +197,11 @@ JOIN (VALUES
 	(2, 1000009, 'customer_request', 'Customer ordered the wrong size', 'pending_approval', 'demo_csr', interval '4 hours', false),
 	(3, 1000013, 'duplicate_order', 'Placed twice by mistake', 'done', 'csr_amara', interval '0', true)
 ) AS v(id, order_id, reason, note, state, who, after_placed, within) ON v.order_id = o.id;
+-- a whole-order cancellation records each line (as oms_api.cancel_order does)
+INSERT INTO oms.cancellation_line (cancellation_id, order_item_id, qty)
+SELECT c.id, i.id, i.qty
+FROM oms.cancellation c JOIN oms.order_item i ON i.order_id = c.order_id
+WHERE c.id IN (1, 2, 3) AND c.state = 'done';
 
 INSERT INTO oms.refund (id, order_id, cancellation_id, amount_minor, currency, reason, note, requested_by, created_at,
                         approval, approved_by, approved_at, idempotency_key, status, provider_refund_id, executed_at, last_message)
