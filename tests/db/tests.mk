@@ -31,3 +31,13 @@ tests_db_phone_dump_SOURCES = tests/db/phone_dump.c
 tests_db_phone_dump_LDADD = liboms_app.a liboms_core.a
 TESTS += tests/db/phone_agree.test
 EXTRA_DIST += tests/db/phone_agree.test
+
+## test_estimate: the delivery estimate's SQL (oms.add_business_days,
+## oms.delivery_estimate) against a calendar walk in C, every start date of
+## a year, the year end and named holiday cases (issue 11); libpq only
+check_PROGRAMS += tests/db/test_estimate
+tests_db_test_estimate_SOURCES = tests/db/test_estimate.c
+tests_db_test_estimate_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_db_test_estimate_LDADD = $(CMOCKA_LIBS) $(LIBPQ_LIBS)
+TESTS += tests/db/estimate.test
+EXTRA_DIST += tests/db/estimate.test
