@@ -214,7 +214,6 @@ CREATE TABLE oms.orders (
     CONSTRAINT orders_cancelled_at CHECK (((status = 'CANCELLED'::text) = (cancelled_at IS NOT NULL))),
     CONSTRAINT orders_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT orders_id_check CHECK ((id >= 1000000)),
-    CONSTRAINT orders_service_level_check CHECK ((service_level = ANY (ARRAY['economy'::text, 'ground'::text, 'express'::text, 'overnight'::text]))),
     CONSTRAINT orders_shipping_minor_check CHECK ((shipping_minor >= 0)),
     CONSTRAINT orders_subtotal_minor_check CHECK ((subtotal_minor >= 0)),
     CONSTRAINT orders_total_positive CHECK (((subtotal_minor + shipping_minor) > 0))
@@ -331,7 +330,6 @@ CREATE TABLE oms.shipment (
     delivered_at timestamp with time zone,
     promised_delivery date,
     CONSTRAINT shipment_carrier_check CHECK ((btrim(carrier) <> ''::text)),
-    CONSTRAINT shipment_service_level_check CHECK ((service_level = ANY (ARRAY['economy'::text, 'ground'::text, 'express'::text, 'overnight'::text]))),
     CONSTRAINT shipment_signed_by_check CHECK ((char_length(signed_by) <= 200)),
     CONSTRAINT shipment_tracking_no_check CHECK ((tracking_no ~ '^[A-Za-z0-9-]{4,40}$'::text))
 );
@@ -919,12 +917,36 @@ $$;
 ALTER FUNCTION oms.customer_name_words_trg() OWNER TO oms_owner;
 
 --
+-- Name: service_level; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.service_level (
+    code text NOT NULL,
+    name text NOT NULL,
+    "position" integer NOT NULL,
+    transit_days integer NOT NULL,
+    CONSTRAINT service_level_code_check CHECK ((code ~ '^[a-z][a-z0-9_]{1,15}$'::text)),
+    CONSTRAINT service_level_name_check CHECK (((btrim(name) <> ''::text) AND (length(name) <= 40))),
+    CONSTRAINT service_level_transit_days_check CHECK (((transit_days >= 0) AND (transit_days <= 60)))
+);
+
+
+ALTER TABLE oms.service_level OWNER TO oms_owner;
+
+--
+-- Name: TABLE service_level; Type: COMMENT; Schema: oms; Owner: oms_owner
+--
+
+COMMENT ON TABLE oms.service_level IS 'the service levels orders ship with; carriers offer them in oms.carrier_service';
+
+
+--
 -- Name: transit_days(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
 CREATE FUNCTION oms.transit_days(p_service_level text) RETURNS integer
-    LANGUAGE sql IMMUTABLE
-    RETURN CASE p_service_level WHEN 'overnight'::text THEN 1 WHEN 'express'::text THEN 2 WHEN 'ground'::text THEN 5 ELSE 7 END;
+    LANGUAGE sql STABLE
+    RETURN COALESCE((SELECT sl.transit_days FROM oms.service_level sl WHERE (sl.code = transit_days.p_service_level)), 7);
 
 
 ALTER FUNCTION oms.transit_days(p_service_level text) OWNER TO oms_owner;
@@ -2990,9 +3012,10 @@ BEGIN
 		RAISE EXCEPTION 'carrier % not found', left(p_carrier, 40) USING ERRCODE = 'P0002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'carrier_not_found', 'carrier', left(p_carrier, 40)));
 	END IF;
-	IF p_service_level IS NULL OR p_service_level NOT IN ('economy', 'ground', 'express', 'overnight') THEN
-		PERFORM oms.raise_error('22023', format('"%s" is not a service level (economy, ground, express, overnight)',
-		                                        left(coalesce(p_service_level, ''), 40)),
+	IF p_service_level IS NULL OR NOT EXISTS (SELECT 1 FROM oms.service_level sl WHERE sl.code = p_service_level) THEN
+		PERFORM oms.raise_error('22023', format('"%s" is not a service level (%s)',
+		                                        left(coalesce(p_service_level, ''), 40),
+		                                        (SELECT string_agg(sl.code, ', ' ORDER BY sl.position) FROM oms.service_level sl)),
 		                        jsonb_build_object('rule', 'unknown_service', 'field', 'service_level'));
 	END IF;
 	IF p_aggregator_service IS NOT NULL AND p_aggregator_service !~ '^[A-Za-z0-9_]{1,64}$' THEN
@@ -3081,9 +3104,9 @@ CREATE FUNCTION oms_api.carriers() RETURNS TABLE(code text, name text, services 
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     AS $$
 	SELECT c.code, c.name,
-	       array(SELECT cs.service_level FROM oms.carrier_service cs
+	       array(SELECT cs.service_level FROM oms.carrier_service cs JOIN oms.service_level sl ON sl.code = cs.service_level
 	             WHERE cs.carrier = c.code AND cs.active
-	             ORDER BY array_position(ARRAY['economy', 'ground', 'express', 'overnight'], cs.service_level)),
+	             ORDER BY sl.position),
 	       c.aggregator_code IS NOT NULL, c.tracking_example
 	FROM oms.carrier c WHERE c.active ORDER BY c.code
 $$;
@@ -3754,8 +3777,9 @@ BEGIN
 		RAISE EXCEPTION '"%" is not a promise filter (all, late, soon, ontime)', left(p_promise, 40)
 			USING ERRCODE = '22023', DETAIL = '{"rule": "queue_filter", "field": "promise"}';
 	END IF;
-	IF p_service_level IS NOT NULL AND p_service_level NOT IN ('economy', 'ground', 'express', 'overnight') THEN
-		RAISE EXCEPTION '"%" is not a service level (economy, ground, express, overnight)', left(p_service_level, 40)
+	IF p_service_level IS NOT NULL AND NOT EXISTS (SELECT 1 FROM oms.service_level sl WHERE sl.code = p_service_level) THEN
+		RAISE EXCEPTION '"%" is not a service level (%)', left(p_service_level, 40),
+			(SELECT string_agg(sl.code, ', ' ORDER BY sl.position) FROM oms.service_level sl)
 			USING ERRCODE = '22023', DETAIL = '{"rule": "queue_filter", "field": "service_level"}';
 	END IF;
 	RETURN QUERY
@@ -5058,8 +5082,9 @@ BEGIN
 		WHERE cs.active AND c.active;
 		PERFORM oms.refuse(format('"%s" is not a service level any active carrier offers (%s)',
 		                          left(btrim(p_service_level), 40),
-		                          coalesce((SELECT string_agg(x, ', ' ORDER BY array_position(ARRAY['economy', 'ground', 'express', 'overnight'], x))
-		                                    FROM jsonb_array_elements_text(v_which) x), 'none')),
+		                          coalesce((SELECT string_agg(x, ', ' ORDER BY sl.position)
+		                                    FROM jsonb_array_elements_text(v_which) x
+		                                    JOIN oms.service_level sl ON sl.code = x), 'none')),
 		                   jsonb_build_object('rule', 'unknown_service', 'field', 'service_level',
 		                                      'service_level', left(btrim(p_service_level), 40),
 		                                      'offered', coalesce(v_which, '[]'::jsonb)));
@@ -6421,6 +6446,23 @@ $$;
 ALTER FUNCTION oms_api.schema_history() OWNER TO oms_owner;
 
 --
+-- Name: service_levels(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.service_levels() RETURNS TABLE(code text, name text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT sl.code, sl.name FROM oms.service_level sl
+	WHERE EXISTS (SELECT 1 FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
+	              WHERE cs.service_level = sl.code AND cs.active AND c.active)
+	ORDER BY sl.position, sl.code
+$$;
+
+
+ALTER FUNCTION oms_api.service_levels() OWNER TO oms_owner;
+
+--
 -- Name: set_handling_days(integer, bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
@@ -7002,8 +7044,7 @@ CREATE TABLE oms.carrier_service (
     carrier text NOT NULL,
     service_level text NOT NULL,
     aggregator_service text,
-    active boolean DEFAULT true NOT NULL,
-    CONSTRAINT carrier_service_service_level_check CHECK ((service_level = ANY (ARRAY['economy'::text, 'ground'::text, 'express'::text, 'overnight'::text])))
+    active boolean DEFAULT true NOT NULL
 );
 
 
@@ -8528,6 +8569,22 @@ ALTER TABLE ONLY oms.seller
 
 
 --
+-- Name: service_level service_level_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.service_level
+    ADD CONSTRAINT service_level_pkey PRIMARY KEY (code);
+
+
+--
+-- Name: service_level service_level_position_key; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.service_level
+    ADD CONSTRAINT service_level_position_key UNIQUE ("position");
+
+
+--
 -- Name: session_limit session_limit_pkey; Type: CONSTRAINT; Schema: oms; Owner: oms_owner
 --
 
@@ -9182,6 +9239,13 @@ CREATE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE ON oms.seller FOR EACH ROW
 
 
 --
+-- Name: service_level audit; Type: TRIGGER; Schema: oms; Owner: oms_owner
+--
+
+CREATE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE ON oms.service_level FOR EACH ROW EXECUTE FUNCTION oms.audit_row('code');
+
+
+--
 -- Name: session_limit audit; Type: TRIGGER; Schema: oms; Owner: oms_owner
 --
 
@@ -9438,6 +9502,14 @@ ALTER TABLE ONLY oms.carrier_service
 
 
 --
+-- Name: carrier_service carrier_service_service_level_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.carrier_service
+    ADD CONSTRAINT carrier_service_service_level_fkey FOREIGN KEY (service_level) REFERENCES oms.service_level(code);
+
+
+--
 -- Name: carrier_status_map carrier_status_map_order_status_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
 --
 
@@ -9531,6 +9603,14 @@ ALTER TABLE ONLY oms.orders
 
 ALTER TABLE ONLY oms.orders
     ADD CONSTRAINT orders_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES oms.seller(id);
+
+
+--
+-- Name: orders orders_service_level_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.orders
+    ADD CONSTRAINT orders_service_level_fkey FOREIGN KEY (service_level) REFERENCES oms.service_level(code);
 
 
 --
@@ -9643,6 +9723,14 @@ ALTER TABLE ONLY oms.shipment
 
 ALTER TABLE ONLY oms.shipment_review
     ADD CONSTRAINT shipment_review_shipment_id_fkey FOREIGN KEY (shipment_id) REFERENCES oms.shipment(id);
+
+
+--
+-- Name: shipment shipment_service_level_fkey; Type: FK CONSTRAINT; Schema: oms; Owner: oms_owner
+--
+
+ALTER TABLE ONLY oms.shipment
+    ADD CONSTRAINT shipment_service_level_fkey FOREIGN KEY (service_level) REFERENCES oms.service_level(code);
 
 
 --
@@ -10641,6 +10729,16 @@ REVOKE ALL ON FUNCTION oms.clean_text(p text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION oms.customer_name_words_trg() FROM PUBLIC;
+
+
+--
+-- Name: TABLE service_level; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.service_level TO oms_admin;
+GRANT SELECT ON TABLE oms.service_level TO oms_csr;
+GRANT SELECT ON TABLE oms.service_level TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.service_level TO oms_worker;
 
 
 --
@@ -11976,6 +12074,17 @@ REVOKE ALL ON FUNCTION oms_api.review_decide(p_review_id bigint, p_decision text
 
 GRANT ALL ON FUNCTION oms_api.schema_history() TO oms_admin;
 REVOKE ALL ON FUNCTION oms_api.schema_history() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION service_levels(); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.service_levels() TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.service_levels() TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.service_levels() TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms_api.service_levels() TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.service_levels() FROM PUBLIC;
 
 
 --

@@ -417,9 +417,11 @@ RETURN CASE WHEN p_days <= 0 THEN p_from ELSE (
 	OFFSET p_days - 1 LIMIT 1) END;
 REVOKE ALL ON FUNCTION oms.add_business_days(date,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
+-- A service level's default business days in transit (oms.service_level,
+-- 0034); 7 for a level not known.
 CREATE OR REPLACE FUNCTION oms.transit_days(p_service_level text) RETURNS int
-LANGUAGE sql IMMUTABLE
-RETURN CASE p_service_level WHEN 'overnight' THEN 1 WHEN 'express' THEN 2 WHEN 'ground' THEN 5 ELSE 7 END;
+LANGUAGE sql STABLE
+RETURN coalesce((SELECT sl.transit_days FROM oms.service_level sl WHERE sl.code = p_service_level), 7);
 REVOKE ALL ON FUNCTION oms.transit_days(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
 -- Bounded text: what a person types is at most 10000 characters (the client

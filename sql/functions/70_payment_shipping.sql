@@ -40,8 +40,9 @@ BEGIN
 		WHERE cs.active AND c.active;
 		PERFORM oms.refuse(format('"%s" is not a service level any active carrier offers (%s)',
 		                          left(btrim(p_service_level), 40),
-		                          coalesce((SELECT string_agg(x, ', ' ORDER BY array_position(ARRAY['economy', 'ground', 'express', 'overnight'], x))
-		                                    FROM jsonb_array_elements_text(v_which) x), 'none')),
+		                          coalesce((SELECT string_agg(x, ', ' ORDER BY sl.position)
+		                                    FROM jsonb_array_elements_text(v_which) x
+		                                    JOIN oms.service_level sl ON sl.code = x), 'none')),
 		                   jsonb_build_object('rule', 'unknown_service', 'field', 'service_level',
 		                                      'service_level', left(btrim(p_service_level), 40),
 		                                      'offered', coalesce(v_which, '[]'::jsonb)));

@@ -94,14 +94,30 @@ RETURNS TABLE (code text, name text, services text[], tracked boolean, tracking_
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 AS $$
 	SELECT c.code, c.name,
-	       array(SELECT cs.service_level FROM oms.carrier_service cs
+	       array(SELECT cs.service_level FROM oms.carrier_service cs JOIN oms.service_level sl ON sl.code = cs.service_level
 	             WHERE cs.carrier = c.code AND cs.active
-	             ORDER BY array_position(ARRAY['economy', 'ground', 'express', 'overnight'], cs.service_level)),
+	             ORDER BY sl.position),
 	       c.aggregator_code IS NOT NULL, c.tracking_example
 	FROM oms.carrier c WHERE c.active ORDER BY c.code
 $$;
 REVOKE ALL ON FUNCTION oms_api.carriers() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.carriers() TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- The service levels staff choose from (the fulfilment queue's service
+-- level menu): those some active carrier offers, in their order
+-- (oms.service_level, 0034), with their names. A level added there and
+-- offered by a carrier (oms_api.carrier_service_set) is listed.
+CREATE OR REPLACE FUNCTION oms_api.service_levels()
+RETURNS TABLE (code text, name text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+	SELECT sl.code, sl.name FROM oms.service_level sl
+	WHERE EXISTS (SELECT 1 FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
+	              WHERE cs.service_level = sl.code AND cs.active AND c.active)
+	ORDER BY sl.position, sl.code
+$$;
+REVOKE ALL ON FUNCTION oms_api.service_levels() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.service_levels() TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 
 -- Administrators configure the carriers: one added, or changed by its
 -- code (name, BR-012 tracking pattern and an example it must accept, the
@@ -188,9 +204,10 @@ BEGIN
 		RAISE EXCEPTION 'carrier % not found', left(p_carrier, 40) USING ERRCODE = 'P0002',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'carrier_not_found', 'carrier', left(p_carrier, 40)));
 	END IF;
-	IF p_service_level IS NULL OR p_service_level NOT IN ('economy', 'ground', 'express', 'overnight') THEN
-		PERFORM oms.raise_error('22023', format('"%s" is not a service level (economy, ground, express, overnight)',
-		                                        left(coalesce(p_service_level, ''), 40)),
+	IF p_service_level IS NULL OR NOT EXISTS (SELECT 1 FROM oms.service_level sl WHERE sl.code = p_service_level) THEN
+		PERFORM oms.raise_error('22023', format('"%s" is not a service level (%s)',
+		                                        left(coalesce(p_service_level, ''), 40),
+		                                        (SELECT string_agg(sl.code, ', ' ORDER BY sl.position) FROM oms.service_level sl)),
 		                        jsonb_build_object('rule', 'unknown_service', 'field', 'service_level'));
 	END IF;
 	IF p_aggregator_service IS NOT NULL AND p_aggregator_service !~ '^[A-Za-z0-9_]{1,64}$' THEN
@@ -822,8 +839,9 @@ BEGIN
 		RAISE EXCEPTION '"%" is not a promise filter (all, late, soon, ontime)', left(p_promise, 40)
 			USING ERRCODE = '22023', DETAIL = '{"rule": "queue_filter", "field": "promise"}';
 	END IF;
-	IF p_service_level IS NOT NULL AND p_service_level NOT IN ('economy', 'ground', 'express', 'overnight') THEN
-		RAISE EXCEPTION '"%" is not a service level (economy, ground, express, overnight)', left(p_service_level, 40)
+	IF p_service_level IS NOT NULL AND NOT EXISTS (SELECT 1 FROM oms.service_level sl WHERE sl.code = p_service_level) THEN
+		RAISE EXCEPTION '"%" is not a service level (%)', left(p_service_level, 40),
+			(SELECT string_agg(sl.code, ', ' ORDER BY sl.position) FROM oms.service_level sl)
 			USING ERRCODE = '22023', DETAIL = '{"rule": "queue_filter", "field": "service_level"}';
 	END IF;
 	RETURN QUERY

@@ -45,7 +45,10 @@ SELECT g, t FROM unnest(ARRAY['oms_admin', 'oms_analyst', 'oms_fulfilment']) g,
 	             'report_refund_day', 'report_month', 'report_cancel_month', 'report_refund_month']) t
 UNION ALL
 -- issue 10: the workers' heartbeats (the dashboard reads them)
-SELECT 'oms_admin', 'worker_heartbeat';
+SELECT 'oms_admin', 'worker_heartbeat'
+UNION ALL
+-- issue 11: the service levels (sql/0034; reference data like holiday)
+SELECT g, 'service_level' FROM unnest(ARRAY['oms_admin', 'oms_csr', 'oms_fulfilment', 'oms_worker']) g;
 
 CREATE TEMP TABLE expected_execute (grp text, fn text);
 INSERT INTO expected_execute
@@ -115,6 +118,7 @@ SELECT g, f FROM (VALUES
 	('alerts', '{oms_admin}'),
 	-- issue 11: carriers, tracking, the review list, the fulfilment queue
 	('carriers', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
+	('service_levels', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
 	('fulfilment_queue', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('shipment_reviews', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('review_decide', '{oms_csr,oms_admin}'),

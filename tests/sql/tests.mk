@@ -62,6 +62,7 @@ EXTRA_DIST += tests/sql/pgtap.test tests/sql/concurrency.test tests/sql/stuck_co
 	tests/sql/stuck_shipments.sql \
 	tests/sql/br_012_carrier_patterns.sql \
 	tests/sql/carrier_scans.sql \
+	tests/sql/carrier_service_levels.sql \
 	tests/sql/carrier_estimate.sql \
 	tests/sql/carrier_labels.sql \
 	tests/sql/carrier_handling_days.sql \

@@ -1,0 +1,71 @@
+-- The service levels live in the database (issue 11, sql/0034):
+-- oms_api.service_levels lists the levels some active carrier offers, in
+-- oms.service_level's order, with their names; a level added there and
+-- offered by a carrier is listed, can be set on an order, shipped with,
+-- filtered by in the fulfilment queue, and its default transit days count
+-- in the estimate. A level no active carrier offers is not listed; an
+-- unknown one is refused by the queue's filter and by carrier_service_set.
+BEGIN;
+\ir fixture.psql
+SELECT plan(14);
+
+SET SESSION AUTHORIZATION t_ful1;
+SELECT results_eq('SELECT code, name FROM oms_api.service_levels()',
+	$$VALUES ('economy', 'Economy'), ('ground', 'Ground'), ('express', 'Express'), ('overnight', 'Overnight')$$,
+	'service_levels: the four levels, in order, with their names (fulfilment staff)');
+RESET SESSION AUTHORIZATION;
+
+-- a new level, offered by UPS only
+INSERT INTO oms.service_level (code, name, position, transit_days) VALUES ('same_day', 'Same day', 45, 0);
+SET SESSION AUTHORIZATION t_ful1;
+SELECT is((SELECT count(*) FROM oms_api.service_levels() WHERE code = 'same_day'), 0::bigint,
+	'service_levels: a level no carrier offers is not listed');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t_admin;
+SELECT is(oms_api.carrier_service_set('UPS', 'same_day', 'UPSSameDay'), 'added',
+	'carrier_service_set: the new level is one a carrier may offer');
+SELECT matches(pg_temp.err($$SELECT oms_api.carrier_service_set('UPS', 'teleport')$$),
+	'^22023: "teleport" is not a service level \(economy, ground, express, overnight, same_day\)$',
+	'carrier_service_set: an unknown level is refused, naming the levels');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t_ful1;
+SELECT results_eq('SELECT code, name FROM oms_api.service_levels()',
+	$$VALUES ('economy', 'Economy'), ('ground', 'Ground'), ('express', 'Express'), ('overnight', 'Overnight'),
+	         ('same_day', 'Same day')$$,
+	'service_levels: the new level listed in its place once UPS offers it');
+SELECT is((SELECT services FROM oms_api.carriers() WHERE code = 'UPS'),
+	'{economy,ground,express,overnight,same_day}'::text[], 'carriers: UPS offers it, in the levels'' order');
+RESET SESSION AUTHORIZATION;
+
+-- an order of seller A that ships same day: in the queue's filter
+SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o_same \gset
+SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o_ground \gset
+UPDATE oms.orders SET service_level = 'same_day' WHERE order_no = :o_same;
+SET SESSION AUTHORIZATION t_ful1;
+SELECT results_eq($$SELECT order_no, service_level FROM oms_api.fulfilment_queue(false, 'same_day')$$,
+	format('VALUES (%s::bigint, %L::text)', :o_same, 'same_day'),
+	'fulfilment_queue: filtered by the new level');
+SELECT matches(pg_temp.err($$SELECT count(*) FROM oms_api.fulfilment_queue(false, 'teleport')$$),
+	'^22023: "teleport" is not a service level \(economy, ground, express, overnight, same_day\)$',
+	'fulfilment_queue: an unknown level is refused, naming the levels');
+SELECT is(oms_api.mark_shipped(:o_same, 'UPS', '1Z999AA10123456784', 'same_day') IS NOT NULL, true,
+	'mark_shipped: shipped with the new level');
+SELECT matches(pg_temp.err(format($$SELECT oms_api.mark_shipped(%s, 'FedEx', '123456789012', 'same_day')$$, :o_ground)),
+	'does not offer the same_day service',
+	'mark_shipped: a carrier that does not offer it is refused');
+RESET SESSION AUTHORIZATION;
+SELECT is((SELECT s.service_level FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id WHERE o.order_no = :o_same),
+	'same_day', 'the shipment records the new level');
+SELECT is(oms.transit_days('same_day'), 0, 'transit_days: the level''s default days from oms.service_level');
+
+-- no active carrier offers it any more: not listed; the orders keep it
+UPDATE oms.carrier SET active = false WHERE code = 'UPS';
+SET SESSION AUTHORIZATION t_ful1;
+SELECT is((SELECT count(*) FROM oms_api.service_levels() WHERE code = 'same_day'), 0::bigint,
+	'service_levels: a level only an inactive carrier offers is not listed');
+RESET SESSION AUTHORIZATION;
+SELECT matches(pg_temp.err($$UPDATE oms.orders SET service_level = 'teleport' WHERE order_no = $$ || :o_ground),
+	'^23503: ', 'orders: a level not in oms.service_level is refused (foreign key)');
+
+SELECT * FROM finish();
+ROLLBACK;
