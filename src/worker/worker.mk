@@ -22,3 +22,16 @@ oms_worker_LDADD = liboms_worker.a liboms_http.a liboms_core.a \
 	$(LIBPQ_LIBS) $(LIBCURL_LIBS) $(JANSSON_LIBS) $(MHD_LIBS)
 
 dist_man_MANS += man/oms-worker.8
+
+## libFuzzer target of the webhook listener's request path (issue 11), built
+## by `make fuzz` (clang) with the listener's sources instrumented:
+##   ./fuzz_webhook_http -max_total_time=300 $(top_srcdir)/tests/fuzz/corpus/webhook_http
+WEBHOOK_FUZZ_SRCS = $(top_srcdir)/tests/fuzz/fuzz_webhook_http.c \
+	$(top_srcdir)/src/worker/webhook.c $(top_srcdir)/src/worker/carrier_events.c \
+	$(top_srcdir)/src/worker/pay_events.c $(top_srcdir)/src/http/carrier.c \
+	$(top_srcdir)/src/http/payment.c $(top_srcdir)/src/http/hmac.c $(top_srcdir)/src/http/http.c
+CLEANFILES += fuzz_webhook_http
+fuzz: fuzz_webhook_http
+fuzz_webhook_http: $(WEBHOOK_FUZZ_SRCS) liboms_core.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(MHD_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(LIBCURL_CFLAGS) -o $@ \
+	  $(WEBHOOK_FUZZ_SRCS) liboms_core.a $(MHD_LIBS) $(LIBPQ_LIBS) $(JANSSON_LIBS) $(LIBCURL_LIBS)

@@ -98,6 +98,13 @@ TESTS += tests/unit/test_fuzz_webhook
 tests_unit_test_fuzz_webhook_SOURCES = tests/fuzz/fuzz_webhook.c tests/unit/fuzz_corpus_main.c
 tests_unit_test_fuzz_webhook_CFLAGS = $(http_test_cflags) -DFUZZ_CORPUS='"webhook"'
 tests_unit_test_fuzz_webhook_LDADD = $(http_test_ldadd)
+# The webhook listener's HTTP request path (libmicrohttpd, the routes,
+# the body limit, the handlers up to the database), fuzzed (issue 11).
+check_PROGRAMS += tests/unit/test_fuzz_webhook_http
+TESTS += tests/unit/test_fuzz_webhook_http
+tests_unit_test_fuzz_webhook_http_SOURCES = tests/fuzz/fuzz_webhook_http.c tests/unit/fuzz_corpus_main.c
+tests_unit_test_fuzz_webhook_http_CFLAGS = $(http_test_cflags) $(MHD_CFLAGS) -DFUZZ_CORPUS='"webhook_http"'
+tests_unit_test_fuzz_webhook_http_LDADD = liboms_worker.a $(http_test_ldadd) $(MHD_LIBS)
 # Issue 10: the worker folds the report summaries' delta rows.
 TESTS += tests/fakes/worker_report_fold.test
 EXTRA_DIST += tests/fakes/worker_report_fold.test
