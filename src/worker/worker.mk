@@ -25,11 +25,13 @@ dist_man_MANS += man/oms-worker.8
 
 ## libFuzzer target of the webhook listener's request path (issue 11), built
 ## by `make fuzz` (clang) with the listener's sources instrumented:
-##   ./fuzz_webhook_http -max_total_time=300 $(top_srcdir)/tests/fuzz/corpus/webhook_http
+##   ./fuzz_webhook_http -dict=$(top_srcdir)/tests/fuzz/webhook_http.dict -max_total_time=300 \
+##     $(top_srcdir)/tests/fuzz/corpus/webhook_http 2>fuzz.log
 WEBHOOK_FUZZ_SRCS = $(top_srcdir)/tests/fuzz/fuzz_webhook_http.c \
 	$(top_srcdir)/src/worker/webhook.c $(top_srcdir)/src/worker/carrier_events.c \
 	$(top_srcdir)/src/worker/pay_events.c $(top_srcdir)/src/http/carrier.c \
 	$(top_srcdir)/src/http/payment.c $(top_srcdir)/src/http/hmac.c $(top_srcdir)/src/http/http.c
+EXTRA_DIST += tests/fuzz/webhook_http.dict
 CLEANFILES += fuzz_webhook_http
 fuzz: fuzz_webhook_http
 fuzz_webhook_http: $(WEBHOOK_FUZZ_SRCS) liboms_core.a

@@ -54,8 +54,9 @@
  * wrong path or method: 404; a signed carrier body over 256 KiB: 413 and
  * a payment one: 503; any body over 1 MiB: 413; the rate limit per
  * source address: 429.
- *   make fuzz && ./fuzz_webhook_http -max_total_time=300 tests/fuzz/corpus/webhook_http
- * (the listener's log lines go to stderr: 2>/dev/null for a quiet run;
+ *   make fuzz && ./fuzz_webhook_http -dict=tests/fuzz/webhook_http.dict \
+ *     -max_total_time=300 tests/fuzz/corpus/webhook_http
+ * (the listener's log lines go to stderr, with the crash report: 2>fuzz.log;
  * OMS_FUZZ_VERBOSE=1: each input's statuses on stderr). */
 #include "config.h"
 
