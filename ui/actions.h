@@ -122,7 +122,7 @@
 	  ' ', UI_KEY_NONE, UI_KEY_NONE) \
 	X(QUEUE_FILTER,  "queue-filter",  QUEUE,   "Filter by the ship promise: a menu of all, late, due within 4 hours, on time", \
 	  'f', UI_KEY_NONE, UI_KEY_NONE) \
-	X(QUEUE_SERVICE, "queue-service", QUEUE,   "Filter by the service level: a menu of all, economy, ground, express, overnight", \
+	X(QUEUE_SERVICE, "queue-service", QUEUE,   "Filter by the service level: a menu of all and each level the carriers offer", \
 	  'v', UI_KEY_NONE, UI_KEY_NONE) \
 	X(BUY_LABEL,     "buy-label",     QUEUE,   "Buy a label for the selected order (the cheapest or fastest rate) and ship it with it", \
 	  'b', UI_KEY_NONE, UI_KEY_NONE) \

@@ -4,7 +4,10 @@
  * their own seller's, administrators all). Fulfilment's home screen.
  *
  * f filters by the promise (all, late, due within 4 hours, on time), v by
- * the service level the order ships with; e exports the list as filtered
+ * the service level the order ships with (the menu's levels are read from
+ * the database when v is pressed: oms_api.service_levels, the levels some
+ * active carrier offers, so a level added there is offered here); e
+ * exports the list as filtered
  * (every row, not only the first 1000 shown: ui/export.h);
  * Enter opens the order; Space marks orders; s ships the marked ones in
  * turn (else the selected one) through the ship dialog: carrier and
@@ -46,15 +49,13 @@
 #define QUEUE_MAX 1000           /* rows shown (the oldest first) */
 #define QUEUE_TICK_MS 60000      /* the time left is asked again every minute */
 
-enum { TAG_LIST = 1, TAG_CARRIERS, TAG_SHIP, TAG_SLIP };
+enum { TAG_LIST = 1, TAG_CARRIERS, TAG_SHIP, TAG_SLIP, TAG_LEVELS };
 enum filter { FILTER_ALL, FILTER_LATE, FILTER_SOON, FILTER_ONTIME, FILTER_COUNT };
 static const char *const filter_sql[FILTER_COUNT] = { "all", "late", "soon", "ontime" };
 static const char *const filter_words[FILTER_COUNT] = {
 	"all", "late", "due within 4 hours", "on time"
 };
-/* the service levels v picks from (NULL: every one) */
-static const char *const service_levels[] = { NULL, "economy", "ground", "express", "overnight" };
-#define NSERVICE ((int)(sizeof service_levels / sizeof service_levels[0]))
+#define QUEUE_LEVELS 24           /* service levels the v menu offers at most */
 
 /* f and v open a small menu each (ui/pick.h; issue 13: a menu, not a
  * cycle), one key per value */
@@ -64,17 +65,15 @@ static const struct ui_pick_item promise_items[] = {
 	{ 's', "soon", "Due within 4 hours" },
 	{ 'o', "ontime", "On time" },
 };
-static const struct ui_pick_item service_items[] = {
-	{ 'a', "", "Every service level" },
-	{ 'e', "economy", "Economy" },
-	{ 'g', "ground", "Ground" },
-	{ 'x', "express", "Express" },
-	{ 'n', "overnight", "Overnight" },
+
+/* a service level of the v menu, as oms_api.service_levels lists it */
+struct qlevel {
+	char code[24], name[48];
 };
 
 struct qrow {
 	long long order_no;
-	char seller[64], confirmed[32], country[8], service[12];
+	char seller[64], confirmed[32], country[8], service[24];
 	int minutes_left;
 	long long units;
 	bool late, marked;
@@ -87,7 +86,11 @@ struct queue_view {
 	bool loaded;
 	long long slip_order;      /* the packing slip asked for */
 	enum filter filter;
-	int service;               /* index in service_levels */
+	char service[24];          /* the service level shown; "": every one */
+	/* the v menu: "every level", then the levels the database listed
+	 * when v was last pressed (the items point into levels) */
+	struct qlevel levels[QUEUE_LEVELS];
+	struct ui_pick_item level_items[QUEUE_LEVELS + 1];
 	struct ui_list list;
 };
 
@@ -117,7 +120,7 @@ queue_stmt(const struct queue_view *q, bool screen, struct app_stmt *st)
 
 	app_stmt_init(st, screen ? screen_sql : export_sql);
 	app_stmt_text(st, filter_sql[q->filter]);
-	app_stmt_text(st, service_levels[q->service]);
+	app_stmt_text(st, q->service[0] ? q->service : NULL);
 }
 
 static void
@@ -215,6 +218,8 @@ queue_slip_result(struct queue_view *q, struct db_result *res, const struct oms_
 	return UI_REDRAW;
 }
 
+static int queue_levels_result(struct queue_view *q, struct db_result *res, const struct oms_error *err);
+
 static int
 queue_result(struct view *v, int tag, struct db_result *res, const struct oms_error *err)
 {
@@ -224,6 +229,8 @@ queue_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 
 	if (tag == TAG_SLIP)
 		return queue_slip_result(q, res, err);
+	if (tag == TAG_LEVELS)
+		return queue_levels_result(q, res, err);
 	if (!res) {
 		if (err->status != OMS_DB_GONE)
 			ui_message_error(v->ui, err);
@@ -325,15 +332,15 @@ queue_draw(struct view *v, struct ui_rect r)
 		late += q->rows[i].late;
 	/* the oldest QUEUE_MAX are shown: "+" says there are more */
 	ui_list_position(&q->list, pos, sizeof pos, q->nrows >= QUEUE_MAX);
-	if (q->service)
-		snprintf(filt, sizeof filt, "%s, %s", filter_words[q->filter], service_levels[q->service]);
+	if (q->service[0])
+		snprintf(filt, sizeof filt, "%s, %s", filter_words[q->filter], q->service);
 	else
 		snprintf(filt, sizeof filt, "%s", filter_words[q->filter]);
 	snprintf(title, sizeof title, "To ship, oldest first (%s) %s", filt,
 		 q->loaded ? (q->nrows ? pos : "(none)") : "loading");
 	ui_draw_section(ui, y++, r.x, r.w, title);
 	snprintf(head, sizeof head, "%d late%s; %d marked", late,
-		 (q->filter == FILTER_ALL || q->filter == FILTER_LATE) && !q->service ? "" : " shown", marked);
+		 (q->filter == FILTER_ALL || q->filter == FILTER_LATE) && !q->service[0] ? "" : " shown", marked);
 	ui_draw_text(y++, r.x, r.w, late ? UI_EL_WARNING : UI_EL_HINT, head);
 	snprintf(head, sizeof head, "%s  Order     Confirmed         Ship promise  Service   Units  To  Seller",
 		 ui->plain ? " " : "");
@@ -341,7 +348,7 @@ queue_draw(struct view *v, struct ui_rect r)
 	if (r.y + r.h - y < 1)
 		return;
 	if (q->loaded && q->nrows == 0) {
-		ui_draw_text(y, r.x, r.w, UI_EL_DIM, q->filter == FILTER_ALL && !q->service ?
+		ui_draw_text(y, r.x, r.w, UI_EL_DIM, q->filter == FILTER_ALL && !q->service[0] ?
 			     "  No confirmed order is waiting to ship." : "  No order of this kind.");
 		return;
 	}
@@ -422,14 +429,67 @@ static int
 queue_pick_service(struct view *v, const char *value)
 {
 	struct queue_view *q = qv(v);
+	const char *name = value;
 
-	q->service = 0;
-	for (int i = 1; i < NSERVICE; i++)
-		if (!strcmp(value, service_levels[i]))
-			q->service = i;
+	snprintf(q->service, sizeof q->service, "%s", value);
+	for (int i = 1; q->level_items[i].value; i++)
+		if (!strcmp(value, q->level_items[i].value))
+			name = q->level_items[i].label;
 	queue_refilter(q);
-	ui_message(v->ui, UI_EL_HINT, "Showing %s.", q->service ? service_levels[q->service] : "every service level");
+	ui_message(v->ui, UI_EL_HINT, "Showing %s.", q->service[0] ? name : "every service level");
 	return UI_HANDLED | UI_REDRAW;
+}
+
+/* A key for a level of the v menu: the first letter or digit of its name,
+ * then of its code, not taken yet ('a' is every level's); 0 when none is
+ * free (the row is still picked with Up/Down and Enter). */
+static int
+queue_level_key(const struct queue_view *q, int n, const struct qlevel *l)
+{
+	const char *words[2] = { l->name, l->code };
+
+	for (int w = 0; w < 2; w++)
+		for (const char *p = words[w]; *p; p++) {
+			int k = *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : (unsigned char)*p;
+			bool taken = false;
+
+			if (!((k >= 'a' && k <= 'z') || (k >= '0' && k <= '9')))
+				continue;
+			for (int i = 0; i < n && !taken; i++)
+				taken = q->level_items[i].key == k;
+			if (!taken)
+				return k;
+		}
+	return 0;
+}
+
+/* The levels came (oms_api.service_levels): the menu opens with them. */
+static int
+queue_levels_result(struct queue_view *q, struct db_result *res, const struct oms_error *err)
+{
+	struct view *nv;
+	int n = 1;
+
+	if (!res) {
+		if (err->status != OMS_DB_GONE)
+			ui_message_error(q->v.ui, err);
+		return UI_REDRAW;
+	}
+	memset(q->level_items, 0, sizeof q->level_items);
+	q->level_items[0] = (struct ui_pick_item){ 'a', "", "Every service level" };
+	for (int i = 0; i < db_rows(res) && n <= QUEUE_LEVELS; i++) {
+		struct qlevel *l = &q->levels[n - 1];
+
+		snprintf(l->code, sizeof l->code, "%s", db_get(res, i, 0));
+		snprintf(l->name, sizeof l->name, "%s", db_get(res, i, 1));
+		q->level_items[n] = (struct ui_pick_item){ queue_level_key(q, n, l), l->code, l->name };
+		n++;
+	}
+	nv = view_pick_new(q->v.ui, &q->v, "Show the service level", q->level_items, n, q->service,
+			   UI_ACT_QUEUE_SERVICE, queue_pick_service);
+	if (nv)
+		ui_push(q->v.ui, nv);
+	return UI_REDRAW;
 }
 
 static int
@@ -459,14 +519,17 @@ queue_key(struct view *v, int key, int action)
 		if (nv)
 			ui_push(v->ui, nv);
 		return UI_HANDLED | UI_REDRAW;
-	case UI_ACT_QUEUE_SERVICE:
-		nv = view_pick_new(v->ui, v, "Show the service level", service_items,
-				   (int)(sizeof service_items / sizeof service_items[0]),
-				   q->service ? service_levels[q->service] : "", UI_ACT_QUEUE_SERVICE,
-				   queue_pick_service);
-		if (nv)
-			ui_push(v->ui, nv);
+	case UI_ACT_QUEUE_SERVICE: {
+		/* the levels asked for now: the menu opens with the answer */
+		struct app_stmt st;
+
+		if (ui_query_pending(v->ui, v, TAG_LEVELS))
+			return UI_HANDLED;
+		app_stmt_init(&st, "SELECT code, name FROM oms_api.service_levels()");
+		ui_query(v->ui, v, TAG_LEVELS, &st);
+		ui_hold_keys(v);   /* v then a: the a waits for the menu */
 		return UI_HANDLED | UI_REDRAW;
+	}
 	case UI_ACT_SHIP:
 		return queue_ship(q);
 	case UI_ACT_BUY_LABEL:
@@ -570,7 +633,7 @@ view_queue_new(struct ui *ui)
 
 enum { F_CARRIER, F_SERVICE, F_TRACKING };
 #define SHIP_CARRIERS 16
-#define SHIP_SERVICES 8
+#define SHIP_SERVICES 16
 
 struct carrier {
 	char code[24], name[64], example[48];
@@ -591,7 +654,7 @@ struct ship_view {
 	struct ui_input tracking;
 	char placeholder[80];
 	char refusal[512];         /* the database's last refusal, in full */
-	char service[12];          /* the first order's service level: offered first */
+	char service[24];          /* the first order's service level: offered first */
 };
 
 static struct ship_view *

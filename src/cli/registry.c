@@ -122,8 +122,9 @@ static const struct cli_command commands[] = {
 	 "tracking number must look like the carrier's (BR-012: UPS 1Z and 16\n"
 	 "letters or digits, FedEx 12/15/20/22 digits, DHL 10 digits, USPS 20-22\n"
 	 "digits, Local 4-40 letters, digits and dashes). LEVEL: economy, ground\n"
-	 "(default), express or overnight, one the carrier offers. Prints the\n"
-	 "estimated delivery; the customer is mailed with the tracking link.\n"
+	 "(default), express, overnight or another level in the database, one the\n"
+	 "carrier offers. Prints the estimated delivery; the customer is mailed\n"
+	 "with the tracking link.\n"
 	 "--buy-label: asks the carrier aggregator ([carrier] in oms.conf) for\n"
 	 "rates, shows the cheapest and the fastest, buys the cheapest (--fastest:\n"
 	 "the fastest) and ships the order with the label's tracking code, in one go.\n"
@@ -142,7 +143,7 @@ static const struct cli_command commands[] = {
 	 "see their seller's orders only.\n"
 	 "  --late           only the orders past their promise\n"
 	 "  --service LEVEL  only the orders of that service level (economy, ground,\n"
-	 "                   express, overnight)",
+	 "                   express, overnight or another level in the database)",
 	 FOR_STAFF, NULL, cli_cmd_queue, NULL, true, false},
 	{"carriers", "list the carriers; administrators add and change them", cli_usage_carriers,
 	 "The carriers staff ship with (oms_api.carriers): code, name, the service\n"
@@ -154,7 +155,8 @@ static const struct cli_command commands[] = {
 	 "      number), --aggregator NAME (the aggregator's carrier; none: not\n"
 	 "      tracked), --poll-per-minute N, --inactive (no longer offered)\n"
 	 "  --service CODE --level LEVEL  adds or changes a service level the carrier\n"
-	 "      offers (economy, ground, express, overnight): --aggregator-service\n"
+	 "      offers (economy, ground, express, overnight or another level in the\n"
+	 "      database, oms.service_level): --aggregator-service\n"
 	 "      NAME (the aggregator's name of it), --inactive\n"
 	 "The database refuses what does not fit (exit 2). Changes are audited.",
 	 FOR_STAFF, NULL, cli_cmd_carriers, NULL, true, false},
