@@ -1160,7 +1160,8 @@ BEGIN
 	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
 	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
 	  AND cs.aggregator_service = p_label ->> 'service'
-	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	ORDER BY cs.service_level IS NOT DISTINCT FROM p_label ->> 'service_level' DESC,
+	         array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
 	IF NOT FOUND THEN
 		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
 		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),
@@ -3978,7 +3979,16 @@ BEGIN
 		'to_address', v_order.ship_to,
 		'from_name', (SELECT s.name FROM oms.seller s WHERE s.id = v_order.seller_id),
 		'weight_grams', coalesce(v_grams, 0),
-		'weight_oz', round(coalesce(v_grams, 0) / 28.349523125, 1));
+		'weight_oz', round(coalesce(v_grams, 0) / 28.349523125, 1),
+		'service_level', v_order.service_level,
+		'services', coalesce((SELECT jsonb_agg(jsonb_build_object('carrier', c.aggregator_code,
+		                                                          'service', cs.aggregator_service,
+		                                                          'level', cs.service_level)
+		                                       ORDER BY c.code, sl.position)
+		                      FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
+		                      JOIN oms.service_level sl ON sl.code = cs.service_level
+		                      WHERE c.active AND cs.active AND c.aggregator_code IS NOT NULL
+		                        AND cs.aggregator_service IS NOT NULL), '[]'::jsonb));
 END
 $$;
 

@@ -873,7 +873,11 @@ GRANT EXECUTE ON FUNCTION oms_api.fulfilment_queue(boolean,text,text,integer) TO
 -- What the aggregator needs to quote an order's parcel: the address it
 -- goes to, the seller it comes from and the weight (the remaining units'
 -- weight_grams; an item without a weight counts 500 g). Fulfilment of the
--- order's seller, admin; only a CONFIRMED order.
+-- order's seller, admin; only a CONFIRMED order. Also the service level
+-- the order ships with and, for choosing among the rates by level (oms
+-- ship --buy-label --service), what each of our levels is called at the
+-- aggregator: services, [{carrier, service, level}] of the active carriers
+-- it tracks.
 CREATE OR REPLACE FUNCTION oms_api.label_request(p_order_no bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 AS $$
@@ -893,15 +897,25 @@ BEGIN
 		'to_address', v_order.ship_to,
 		'from_name', (SELECT s.name FROM oms.seller s WHERE s.id = v_order.seller_id),
 		'weight_grams', coalesce(v_grams, 0),
-		'weight_oz', round(coalesce(v_grams, 0) / 28.349523125, 1));
+		'weight_oz', round(coalesce(v_grams, 0) / 28.349523125, 1),
+		'service_level', v_order.service_level,
+		'services', coalesce((SELECT jsonb_agg(jsonb_build_object('carrier', c.aggregator_code,
+		                                                          'service', cs.aggregator_service,
+		                                                          'level', cs.service_level)
+		                                       ORDER BY c.code, sl.position)
+		                      FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
+		                      JOIN oms.service_level sl ON sl.code = cs.service_level
+		                      WHERE c.active AND cs.active AND c.aggregator_code IS NOT NULL
+		                        AND cs.aggregator_service IS NOT NULL), '[]'::jsonb));
 END
 $$;
 REVOKE ALL ON FUNCTION oms_api.label_request(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms_api.label_request(bigint) TO oms_admin, oms_fulfilment;
 
 -- A bought label's carrier and service level as configured here (the
--- aggregator's carrier and service mapped, ground first when several
--- levels map), checked with its price: 22023 unknown_service or
+-- aggregator's carrier and service mapped; when several levels map, the
+-- label's service_level when it is one of them, else ground first),
+-- checked with its price: 22023 unknown_service or
 -- label_amount otherwise. For label_bought and return_label_bought.
 CREATE OR REPLACE FUNCTION oms.label_service(p_label jsonb, OUT carrier text, OUT service_level text)
 LANGUAGE plpgsql STABLE SET search_path = oms, pg_catalog, pg_temp
@@ -911,7 +925,8 @@ BEGIN
 	FROM oms.carrier c JOIN oms.carrier_service cs ON cs.carrier = c.code
 	WHERE c.active AND cs.active AND c.aggregator_code = p_label ->> 'carrier'
 	  AND cs.aggregator_service = p_label ->> 'service'
-	ORDER BY array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
+	ORDER BY cs.service_level IS NOT DISTINCT FROM p_label ->> 'service_level' DESC,
+	         array_position(ARRAY['ground', 'express', 'overnight', 'economy'], cs.service_level) LIMIT 1;
 	IF NOT FOUND THEN
 		PERFORM oms.raise_error('22023', format('the label''s carrier and service (%s %s) are not configured',
 		                                        left(coalesce(p_label ->> 'carrier', ''), 40), left(coalesce(p_label ->> 'service', ''), 40)),

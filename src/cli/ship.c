@@ -27,7 +27,7 @@
 
 const char cli_usage_ship[] =
 	"oms ship [--json] NUMBER --carrier CARRIER --tracking TRACKING [--service LEVEL]\n"
-	"       oms ship [--json] NUMBER --buy-label [--fastest] [--label-file FILE [--force]]\n"
+	"       oms ship [--json] NUMBER --buy-label [--service LEVEL] [--fastest] [--label-file FILE [--force]]\n"
 	"       oms ship [--json] NUMBER --return-label [--fastest] [--label-file FILE [--force]]\n"
 	"       oms ship [--json] NUMBER --label-file FILE [--force]\n"
 	"       oms ship [--json] NUMBER --packing-slip";
@@ -550,15 +550,90 @@ ship_label_file(struct cli *c, long long no, const char *path, bool force)
 	return EXIT_FOUND;
 }
 
-/* `oms ship NUMBER --buy-label [--fastest]`: the rates for the order's
- * parcel, the cheapest and the fastest shown, one bought, the order
+/* --service LEVEL with --buy-label: keeps the rates whose carrier and
+ * service are, at the aggregator, our LEVEL (oms_api.label_request's
+ * services: [{carrier, service, level}]); n is updated. OMS_INVALID when
+ * no carrier the aggregator sells offers LEVEL, OMS_NOT_FOUND when it
+ * offered no rate of it for this parcel. rates NULL: only the first check
+ * (made before the aggregator is asked anything). */
+static enum oms_status
+rates_of_level(const char *req, const char *level, struct carrier_rate *rates, int *n, struct oms_error *err)
+{
+	json_t *doc = json_loads(req, 0, NULL), *svcs = doc ? json_object_get(doc, "services") : NULL, *e;
+	char offered[256] = "";
+	size_t i, k;
+	int kept = 0;
+	bool known = false;
+
+	json_array_foreach(svcs, i, e) {
+		const char *l = json_string_value(json_object_get(e, "level"));
+
+		known |= l && strcmp(l, level) == 0;
+	}
+	if (!known) {
+		json_decref(doc);
+		return oms_fail(err, OMS_INVALID, "no carrier the aggregator sells offers the %s service", level);
+	}
+	if (!rates) {
+		json_decref(doc);
+		return OMS_OK;
+	}
+	for (int r = 0; r < *n; r++) {
+		bool match = false;
+
+		json_array_foreach(svcs, k, e) {
+			const char *l = json_string_value(json_object_get(e, "level"));
+			const char *cr = json_string_value(json_object_get(e, "carrier"));
+			const char *sv = json_string_value(json_object_get(e, "service"));
+
+			match |= l && cr && sv && !strcmp(l, level) && !strcmp(cr, rates[r].carrier) &&
+				 !strcmp(sv, rates[r].service);
+		}
+		if (match)
+			rates[kept++] = rates[r];
+		else if (strlen(offered) + strlen(rates[r].carrier) + strlen(rates[r].service) + 4 < sizeof offered)
+			snprintf(offered + strlen(offered), sizeof offered - strlen(offered), "%s%s %s",
+				 offered[0] ? ", " : "", rates[r].carrier, rates[r].service);
+	}
+	json_decref(doc);
+	if (!kept)
+		return oms_fail(err, OMS_NOT_FOUND, "the carrier aggregator offered no %s rate for this parcel (%s)",
+				level, offered[0] ? offered : "no rate");
+	*n = kept;
+	return OMS_OK;
+}
+
+/* The label as oms_api.label_bought takes it, with the level asked for
+ * (--service: the level recorded when the aggregator's service is more
+ * than one of ours). */
+static char *
+label_with_level(char *lbtext, const char *level)
+{
+	json_t *doc;
+	char *out;
+
+	if (!level || !lbtext || !(doc = json_loads(lbtext, 0, NULL)))
+		return lbtext;
+	json_object_set_new(doc, "service_level", json_string(level));
+	out = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (!out)
+		return lbtext;
+	free(lbtext);
+	return out;
+}
+
+/* `oms ship NUMBER --buy-label [--service LEVEL] [--fastest]`: the rates
+ * for the order's parcel (of LEVEL only, when given), the cheapest and the
+ * fastest shown, one bought, the order
  * shipped with its tracking code and label (oms_api.label_bought, one
  * transaction). `--return-label`: the same purchase with the addresses
  * swapped (from the customer to the seller: oms_api.return_label_request),
  * recorded as the order's return label (oms_api.return_label_bought); the
  * order does not move. */
 static int
-ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file, bool is_return, bool force)
+ship_buy_label(struct cli *c, long long no, const char *level, bool fastest, const char *label_file, bool is_return,
+	       bool force)
 {
 	const struct oms_config *cfg = c->ctx->cfg;
 	struct http_endpoint ep = { 0 };
@@ -592,6 +667,10 @@ ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file
 		return cli_fail(c, &err);
 	req = strdup(db_get(r, 0, 0));
 	db_result_free(r);
+	if (req && level && rates_of_level(req, level, NULL, NULL, &err) != OMS_OK) {
+		rc = cli_fail(c, &err);
+		goto out;
+	}
 	form = req ? carrier_label_form(req, is_return, config_get(cfg, "carrier", "from_street", NULL),
 					config_get(cfg, "carrier", "from_city", NULL),
 					config_get(cfg, "carrier", "from_zip", NULL),
@@ -614,6 +693,10 @@ ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file
 		rc = cli_fail(c, &err);
 		goto out;
 	}
+	if (level && rates_of_level(req, level, rates, &n, &err) != OMS_OK) {
+		rc = cli_fail(c, &err);
+		goto out;
+	}
 	cheap = carrier_rate_pick(rates, n, false);
 	fast = carrier_rate_pick(rates, n, true);
 	rate_line("cheapest", &rates[cheap]);
@@ -628,7 +711,7 @@ ship_buy_label(struct cli *c, long long no, bool fastest, const char *label_file
 		goto out;
 	}
 
-	lbtext = carrier_label_json(shp, &rates[pick], tracking, label);
+	lbtext = label_with_level(carrier_label_json(shp, &rates[pick], tracking, label), level);
 	app_stmt_init(&st, is_return ? "SELECT oms_api.return_label_bought($1::bigint, $2::jsonb)"
 				     : "SELECT oms_api.label_bought($1::bigint, $2::jsonb)");
 	app_stmt_ll(&st, no);
@@ -795,13 +878,13 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
 	if (buy || ret) {
 		if (buy && ret)
 			return cli_usage_error(c, cli_usage_ship, "--buy-label or --return-label, not both");
-		if (carrier || tracking || service)
+		if (carrier || tracking || (service && ret))
 			return cli_usage_error(c, cli_usage_ship, "%s takes the carrier and tracking number from the label",
 					       buy ? "--buy-label" : "--return-label");
 		if ((rc = cli_parse_order_no(c, number, &no)) != 0)
 			return rc;
 		cli_subject(c, "order %lld", no);
-		return ship_buy_label(c, no, fastest, label_file, ret, c->force);
+		return ship_buy_label(c, no, service, fastest, label_file, ret, c->force);
 	}
 	if (label_file) {
 		if (fastest || carrier || tracking || service)

@@ -13,9 +13,12 @@ SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_b
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1)), false) AS unpaid \gset
 
 SET SESSION AUTHORIZATION t_ful1;
-SELECT is((oms_api.label_request(:o) - 'to_address') || jsonb_build_object('country', oms_api.label_request(:o) -> 'to_address' ->> 'country'),
-	jsonb_build_object('order_no', :o, 'from_name', 'Seller A', 'weight_grams', 800, 'weight_oz', 28.2, 'country', 'US'),
-	'label_request: the seller, the weight of the units (2 x 400 g) and the address');
+-- (its services, what each level is called at the aggregator:
+-- carrier_service_levels.sql)
+SELECT is((oms_api.label_request(:o) - 'to_address' - 'services') || jsonb_build_object('country', oms_api.label_request(:o) -> 'to_address' ->> 'country'),
+	jsonb_build_object('order_no', :o, 'from_name', 'Seller A', 'weight_grams', 800, 'weight_oz', 28.2, 'country', 'US',
+	                   'service_level', 'ground'),
+	'label_request: the seller, the weight of the units (2 x 400 g), the address and the order''s service level');
 SELECT matches(pg_temp.err(format('SELECT oms_api.label_request(%s)', :ob)), '^P0002: ',
 	'label_request: another seller''s order is not found');
 SELECT matches(pg_temp.err(format('SELECT oms_api.label_request(%s)', :unpaid)), '^OM002: ',

@@ -7,7 +7,7 @@
 -- unknown one is refused by the queue's filter and by carrier_service_set.
 BEGIN;
 \ir fixture.psql
-SELECT plan(14);
+SELECT plan(17);
 
 SET SESSION AUTHORIZATION t_ful1;
 SELECT results_eq('SELECT code, name FROM oms_api.service_levels()',
@@ -57,6 +57,20 @@ RESET SESSION AUTHORIZATION;
 SELECT is((SELECT s.service_level FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id WHERE o.order_no = :o_same),
 	'same_day', 'the shipment records the new level');
 SELECT is(oms.transit_days('same_day'), 0, 'transit_days: the level''s default days from oms.service_level');
+
+-- labels: label_request says what each level is called at the aggregator;
+-- a label whose service is two of our levels (USPS GroundAdvantage:
+-- economy and ground) is the level asked for, else ground
+SET SESSION AUTHORIZATION t_ful1;
+SELECT is((SELECT count(*) FROM jsonb_array_elements(oms_api.label_request(:o_ground) -> 'services') e
+           WHERE e = '{"carrier": "UPS", "service": "UPSSameDay", "level": "same_day"}'), 1::bigint,
+	'label_request: the aggregator''s name of each level (UPS same_day: UPSSameDay)');
+RESET SESSION AUTHORIZATION;
+SELECT is((SELECT service_level FROM oms.label_service('{"carrier": "USPS", "service": "GroundAdvantage", "amount_minor": 1}')),
+	'ground', 'label_service: ground first when the service is several levels');
+SELECT is((SELECT service_level FROM oms.label_service('{"carrier": "USPS", "service": "GroundAdvantage", "amount_minor": 1,
+                                                        "service_level": "economy"}')),
+	'economy', 'label_service: the level asked for when it is one of them');
 
 -- no active carrier offers it any more: not listed; the orders keep it
 UPDATE oms.carrier SET active = false WHERE code = 'UPS';
