@@ -128,6 +128,8 @@
 	  'b', UI_KEY_NONE, UI_KEY_NONE) \
 	X(PACKING_SLIP,  "packing-slip",  QUEUE,   "Write the selected order's packing slip to packing-slip-ORDER.txt (plain text, for a printer)", \
 	  'p', UI_KEY_NONE, UI_KEY_NONE) \
+	X(HANDLING_DAYS, "handling-days", QUEUE,   "Set your seller's handling days: business days from confirmation to handing over (0-30)", \
+	  'd', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REVIEW_DECIDE, "review-decide", REVIEWS, "Decide the selected review: contact the carrier, reship, refund, wait or resolved, with a note", \
 	  'd', UI_KEY_NONE, UI_KEY_NONE) \
 	X(REVIEW_ALL,    "review-all",    REVIEWS, "Show the decided reviews too, or the open ones only (toggles)", \

@@ -137,8 +137,10 @@ help_build(struct help_view *h)
 			 "the label's address; e then saves the label to label-ORDER.pdf); the screen keeps "
 			 "working while the aggregator answers, and Esc "
 			 "stops before anything is bought. p writes the selected order's packing slip to "
-			 "packing-slip-ORDER.txt. v filters by the service level; e exports the queue "
-			 "as filtered.");
+			 "packing-slip-ORDER.txt. v filters by the service level (the levels the carriers "
+			 "offer, from the database); e exports the queue as filtered. d sets your seller's "
+			 "handling days (0 to 30 business days from confirmation to handing over, counted in "
+			 "every estimate), shown in the heading.");
 	}
 	if (ui_screen_allowed(ui, UI_SCREEN_REVIEWS)) {
 		doc_section(d, "Shipment reviews");

@@ -20,6 +20,10 @@
  * out by src/app/packing.c as `oms ship --packing-slip` prints it) to
  * packing-slip-ORDER.txt in the current directory, never over a file.
  *
+ * d sets the seller's handling days (fulfilment staff, their own seller:
+ * oms_api.set_handling_days, as `oms handling-days` does), in a prompt on
+ * the last row; the days in force are in the heading.
+ *
  * b buys a label for the selected order (ui/view_label.c): the
  * same path as `oms ship --buy-label` (oms_api.label_request, the carrier
  * aggregator's rates, oms_api.label_bought), with the HTTP requests run
@@ -49,7 +53,7 @@
 #define QUEUE_MAX 1000           /* rows shown (the oldest first) */
 #define QUEUE_TICK_MS 60000      /* the time left is asked again every minute */
 
-enum { TAG_LIST = 1, TAG_CARRIERS, TAG_SHIP, TAG_SLIP, TAG_LEVELS };
+enum { TAG_LIST = 1, TAG_CARRIERS, TAG_SHIP, TAG_SLIP, TAG_LEVELS, TAG_DAYS };
 enum filter { FILTER_ALL, FILTER_LATE, FILTER_SOON, FILTER_ONTIME, FILTER_COUNT };
 static const char *const filter_sql[FILTER_COUNT] = { "all", "late", "soon", "ontime" };
 static const char *const filter_words[FILTER_COUNT] = {
@@ -74,7 +78,7 @@ struct qlevel {
 struct qrow {
 	long long order_no;
 	char seller[64], confirmed[32], country[8], service[24];
-	int minutes_left;
+	int minutes_left, handling_days;
 	long long units;
 	bool late, marked;
 };
@@ -92,6 +96,10 @@ struct queue_view {
 	struct qlevel levels[QUEUE_LEVELS];
 	struct ui_pick_item level_items[QUEUE_LEVELS + 1];
 	struct ui_list list;
+	/* d: the handling days prompt (a form of one field) */
+	bool prompt;
+	struct ui_form form;
+	struct ui_input days;
 };
 
 static struct queue_view *
@@ -112,7 +120,7 @@ queue_stmt(const struct queue_view *q, bool screen, struct app_stmt *st)
 	/* static: the statement keeps a pointer to its text */
 	static const char screen_sql[] =
 		"SELECT x.order_no, x.seller, to_json(x.confirmed_at) #>> '{}', x.minutes_left, x.late, "
-		"coalesce(x.units, 0), coalesce(x.country, ''), x.service_level "
+		"coalesce(x.units, 0), coalesce(x.country, ''), x.service_level, x.handling_days "
 		"FROM oms_api.fulfilment_queue(false, $2, $1, " QUEUE_STR(QUEUE_MAX) ") x";
 	static const char export_sql[] =
 		"SELECT x.order_no, x.seller, x.confirmed_at, x.ship_by, x.minutes_left, x.late, x.units, "
@@ -231,6 +239,16 @@ queue_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 		return queue_slip_result(q, res, err);
 	if (tag == TAG_LEVELS)
 		return queue_levels_result(q, res, err);
+	if (tag == TAG_DAYS) {
+		if (!res) {
+			ui_message_error(v->ui, err);
+			return UI_REDRAW;
+		}
+		ui_message(v->ui, UI_EL_OK, "Handling days: %s (counted in every estimate before shipping).",
+			   db_get(res, 0, 0));
+		queue_send(q);
+		return UI_REDRAW;
+	}
 	if (!res) {
 		if (err->status != OMS_DB_GONE)
 			ui_message_error(v->ui, err);
@@ -253,6 +271,7 @@ queue_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 		r->units = db_get_ll(res, i, 5);
 		snprintf(r->country, sizeof r->country, "%s", db_get(res, i, 6));
 		snprintf(r->service, sizeof r->service, "%s", db_get(res, i, 7));
+		r->handling_days = (int)db_get_ll(res, i, 8);
 		r->marked = queue_was_marked(q, r->order_no);
 	}
 	free(q->rows);
@@ -341,18 +360,31 @@ queue_draw(struct view *v, struct ui_rect r)
 	ui_draw_section(ui, y++, r.x, r.w, title);
 	snprintf(head, sizeof head, "%d late%s; %d marked", late,
 		 (q->filter == FILTER_ALL || q->filter == FILTER_LATE) && !q->service[0] ? "" : " shown", marked);
+	if (ui_role_is(ui, "fulfilment") && q->nrows)
+		snprintf(head + strlen(head), sizeof head - strlen(head), "; handling days: %d",
+			 q->rows[0].handling_days);
 	ui_draw_text(y++, r.x, r.w, late ? UI_EL_WARNING : UI_EL_HINT, head);
 	snprintf(head, sizeof head, "%s  Order     Confirmed         Ship promise  Service   Units  To  Seller",
 		 ui->plain ? " " : "");
 	ui_draw_text(y++, r.x, r.w, UI_EL_HEADER, head);
 	if (r.y + r.h - y < 1)
 		return;
+	if (q->prompt) {
+		char k[16], label[96];
+
+		snprintf(label, sizeof label, " Handling days (0-30), %s: ",
+			 ui_keymap_key(&ui->km, UI_ACT_CONFIRM, k, sizeof k));
+		ui_form_draw_prompt(&q->form, r.y + r.h - 1, r.x, r.w, label);
+	} else {
+		ui->cursor_y = -1;
+	}
 	if (q->loaded && q->nrows == 0) {
 		ui_draw_text(y, r.x, r.w, UI_EL_DIM, q->filter == FILTER_ALL && !q->service[0] ?
 			     "  No confirmed order is waiting to ship." : "  No order of this kind.");
 		return;
 	}
-	ui_list_draw(ui, &q->list, (struct ui_rect){ y, r.x, r.y + r.h - y, r.w }, queue_row_draw, q);
+	ui_list_draw(ui, &q->list, (struct ui_rect){ y, r.x, r.y + r.h - y - (q->prompt ? 1 : 0), r.w },
+		     queue_row_draw, q);
 }
 
 static int
@@ -360,7 +392,7 @@ queue_resize(struct view *v, struct ui_rect r)
 {
 	struct queue_view *q = qv(v);
 
-	q->list.height = r.h - 3 < 1 ? 1 : r.h - 3;
+	q->list.height = r.h - 3 - (q->prompt ? 1 : 0) < 1 ? 1 : r.h - 3 - (q->prompt ? 1 : 0);
 	ui_list_set_count(&q->list, q->nrows);
 	return UI_REDRAW;
 }
@@ -492,13 +524,50 @@ queue_levels_result(struct queue_view *q, struct db_result *res, const struct om
 	return UI_REDRAW;
 }
 
+/* The handling days prompt: a form of one field, no confirm step (the
+ * database checks the range: 0 to 30). */
+static int
+queue_days_key(struct queue_view *q, int key, int action)
+{
+	enum ui_form_event ev;
+	int flags = ui_form_key(&q->form, key, action, &ev);
+	struct app_stmt st;
+	char *end;
+	long days;
+
+	if (ev == UI_FORM_CLOSE) {
+		q->prompt = false;
+		q->v.dialog_keys = false;
+		ui_message(q->v.ui, UI_EL_HINT, "Handling days not changed.");
+		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
+	}
+	if (ev == UI_FORM_CHECK || ev == UI_FORM_SEND) {
+		errno = 0;
+		days = strtol(q->days.buf, &end, 10);
+		if (!q->days.len || *end || errno || days < 0 || days > 30) {
+			ui_message(q->v.ui, UI_EL_ERROR, "Handling days are a whole number, 0 to 30.");
+			return UI_HANDLED | UI_REDRAW;
+		}
+		app_stmt_init(&st, "SELECT oms_api.set_handling_days($1::int)");
+		app_stmt_ll(&st, days);
+		ui_query(q->v.ui, &q->v, TAG_DAYS, &st);
+		q->prompt = false;
+		q->v.dialog_keys = false;
+		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
+	}
+	if (ev == UI_FORM_NONE && action != UI_ACT_QUIT && action != UI_ACT_HELP)
+		return UI_HANDLED;         /* the list's keys wait for the prompt */
+	return flags;
+}
+
 static int
 queue_key(struct view *v, int key, int action)
 {
 	struct queue_view *q = qv(v);
 	struct view *nv;
 
-	(void)key;
+	if (q->prompt)
+		return queue_days_key(q, key, action);
 	switch (action) {
 	case UI_ACT_OPEN:
 		if (q->list.sel < 0 || q->list.sel >= q->nrows)
@@ -532,6 +601,23 @@ queue_key(struct view *v, int key, int action)
 	}
 	case UI_ACT_SHIP:
 		return queue_ship(q);
+	case UI_ACT_HANDLING_DAYS:
+		if (!ui_role_is(v->ui, "fulfilment")) {
+			ui_message(v->ui, UI_EL_WARNING,
+				   "Fulfilment staff set their seller's handling days (administrators: oms handling-days --seller).");
+			return UI_HANDLED | UI_REDRAW;
+		}
+		q->prompt = true;
+		q->v.dialog_keys = true;           /* Enter, Esc: the prompt's keys */
+		ui_input_clear(&q->days);
+		if (q->nrows) {
+			char cur[16];
+
+			snprintf(cur, sizeof cur, "%d", q->rows[0].handling_days);
+			ui_form_paste(&q->form, cur);
+		}
+		ui_form_focus(&q->form, 0);
+		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
 	case UI_ACT_BUY_LABEL:
 		if (!q->nrows || q->list.sel < 0 || q->list.sel >= q->nrows) {
 			ui_message(v->ui, UI_EL_WARNING, "Nothing selected to buy a label for.");
@@ -573,12 +659,18 @@ queue_key(struct view *v, int key, int action)
 static int
 queue_hints(struct view *v, int *acts, int max)
 {
-	/* v and e: in the help (the hints line has room for these) */
+	/* v, d and e: in the help (the hints line has room for these) */
 	static const int all[] = { UI_ACT_SHIP, UI_ACT_BUY_LABEL, UI_ACT_MARK, UI_ACT_OPEN, UI_ACT_QUEUE_FILTER,
 				   UI_ACT_MENU, UI_ACT_HELP };
 	int n = 0;
 
-	(void)v;
+	if (qv(v)->prompt) {
+		if (n < max)
+			acts[n++] = UI_ACT_CONFIRM;
+		if (n < max)
+			acts[n++] = UI_ACT_CLOSE;
+		return n;
+	}
 	for (size_t i = 0; i < sizeof all / sizeof all[0] && n < max; i++)
 		acts[n++] = all[i];
 	return n;
@@ -591,6 +683,18 @@ queue_title(struct view *v, char *buf, size_t len)
 
 	snprintf(buf, len, "%s", ui->who_known && ui->who.seller_name[0] ? ui->who.seller_name : "all sellers");
 	return buf;
+}
+
+static int
+queue_paste(struct view *v, const char *text)
+{
+	return qv(v)->prompt ? ui_form_paste(&qv(v)->form, text) : UI_HANDLED;
+}
+
+static bool
+queue_typing(struct view *v)
+{
+	return qv(v)->prompt && ui_form_typing(&qv(v)->form);
 }
 
 static void
@@ -614,6 +718,8 @@ static const struct view_ops queue_ops = {
 	.order_changed = queue_order_changed,
 	.hints = queue_hints,
 	.title = queue_title,
+	.paste = queue_paste,
+	.typing = queue_typing,
 };
 
 struct view *
@@ -626,6 +732,10 @@ view_queue_new(struct ui *ui)
 	q->v.ops = &queue_ops;
 	q->v.ui = ui;
 	ui_list_init(&q->list, true);
+	q->days.max = 2;
+	ui_form_init(&q->form, ui, 0);
+	ui_form_add(&q->form, UI_FIELD_TEXT, "Handling days", true);
+	q->form.f[0].in = &q->days;
 	return &q->v;
 }
 
