@@ -88,6 +88,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_ANSWER (1024u * 1024)          /* kept of an answer (the rest is read and counted) */
 #define CLOSE_WAIT_MS 30000                /* the listener must close within this */
 #define MAX_STATUSES 256
+#define MAX_PAUSES 16
+#define PAUSE_MS 3
+#define IDLE_MS 10                         /* an input's answer is complete when nothing came for this long */
+#define PARALLEL 2                         /* connections per input, sending the same bytes */
 
 static const char *const carrier_secrets[] = { "carrier_old_7d1e", "carrier_new_c05b" };
 static const char *const pay_secrets[] = { "whsec_fuzz_old_31a9", "whsec_fuzz_new_e6b2" };
@@ -101,7 +105,19 @@ struct buf {
 	uint8_t *p;
 	size_t len, cap;
 	bool over;      /* MAX_SEND reached: the rest was dropped */
+	/* a request's: where the sender pauses (@PAUSE@), whether it resets
+	 * the connection once all is sent (@RST@) */
+	size_t pause[MAX_PAUSES];
+	int npause;
+	bool rst;
 };
+
+static void
+buf_pause(struct buf *b)
+{
+	if (b->npause < MAX_PAUSES && (!b->npause || b->pause[b->npause - 1] < b->len))
+		b->pause[b->npause++] = b->len;
+}
 
 static void
 buf_add(struct buf *b, const void *s, size_t n)
@@ -205,22 +221,47 @@ expand_fill(const uint8_t *s, size_t n, struct buf *out)
 	}
 }
 
+/* The body, chunked; a pause inside a chunk is made before it. */
 static void
-add_chunked(struct buf *out, const uint8_t *body, size_t len)
+add_chunked(struct buf *out, const uint8_t *body, size_t len, const size_t *pauses, int np)
 {
 	static const size_t sizes[] = { 1, 3, 16, 100, 4096 };
 	size_t off = 0;
 	char line[32];
+	int pi = 0;
 
 	for (int k = 0; off < len; k = (k + 1) % 5) {
 		size_t n = len - off < sizes[k] ? len - off : sizes[k];
+		for (; pi < np && pauses[pi] < off + n; pi++)
+			buf_pause(out);
 		snprintf(line, sizeof line, "%zx\r\n", n);
 		buf_str(out, line);
 		buf_add(out, body + off, n);
 		buf_str(out, "\r\n");
 		off += n;
 	}
+	if (pi < np)
+		buf_pause(out);
 	buf_str(out, "0\r\n\r\n");
+}
+
+/* body without its @PAUSE@ markers (in place), their offsets in pauses */
+static size_t
+strip_pauses(uint8_t *body, size_t len, size_t *pauses, int *np)
+{
+	size_t r = 0, w = 0;
+
+	*np = 0;
+	while (r < len) {
+		if (len - r >= 7 && !memcmp(body + r, "@PAUSE@", 7)) {
+			if (*np < MAX_PAUSES)
+				pauses[(*np)++] = w;
+			r += 7;
+			continue;
+		}
+		body[w++] = body[r++];
+	}
+	return w;
 }
 
 /* One request (the bytes between two @EOB@), its head's macros expanded. */
@@ -228,8 +269,10 @@ static void
 expand_request(const uint8_t *s, size_t n, long long now, struct buf *out)
 {
 	struct buf seg = { 0 };
-	const uint8_t *blank, *body;
-	size_t headlen, bodylen, i = 0;
+	const uint8_t *blank;
+	uint8_t *body;
+	size_t headlen, bodylen, i = 0, bpause[MAX_PAUSES];
+	int nbpause;
 	bool chunked = false;
 
 	expand_fill(s, n, &seg);
@@ -242,10 +285,10 @@ expand_request(const uint8_t *s, size_t n, long long now, struct buf *out)
 	blank = memmem(seg.p, seg.len, "\r\n\r\n", 4);
 	headlen = blank ? (size_t)(blank + 4 - seg.p) : seg.len;
 	body = seg.p + headlen;
-	bodylen = seg.len - headlen;
+	bodylen = strip_pauses(body, seg.len - headlen, bpause, &nbpause);
 	while (i < headlen) {
 		static const char *const names[] = { "@LEN@", "@CSIGOLD@", "@CSIG@", "@PSIGOLD@",
-						     "@PSIG@", "@PSTALE@", "@CHUNKED@" };
+						     "@PSIG@", "@PSTALE@", "@CHUNKED@", "@PAUSE@", "@RST@" };
 		const uint8_t *at = memchr(seg.p + i, '@', headlen - i);
 		char val[160];
 		int k;
@@ -256,7 +299,7 @@ expand_request(const uint8_t *s, size_t n, long long now, struct buf *out)
 		}
 		buf_add(out, seg.p + i, (size_t)(at - (seg.p + i)));
 		i = (size_t)(at - seg.p);
-		for (k = 0; k < 7; k++)
+		for (k = 0; k < 9; k++)
 			if (headlen - i >= strlen(names[k]) && !memcmp(at, names[k], strlen(names[k])))
 				break;
 		switch (k) {
@@ -267,15 +310,24 @@ expand_request(const uint8_t *s, size_t n, long long now, struct buf *out)
 		case 4: pay_sig(pay_secrets[1], now, body, bodylen, val, sizeof val); break;
 		case 5: pay_sig(pay_secrets[1], now - 3600, body, bodylen, val, sizeof val); break;
 		case 6: snprintf(val, sizeof val, "Transfer-Encoding: chunked"); chunked = true; break;
+		case 7: buf_pause(out); val[0] = '\0'; break;
+		case 8: out->rst = true; val[0] = '\0'; break;
 		default: snprintf(val, sizeof val, "@"); break;
 		}
 		buf_str(out, val);
-		i += k < 7 ? strlen(names[k]) : 1;
+		i += k < 9 ? strlen(names[k]) : 1;
 	}
-	if (chunked)
-		add_chunked(out, body, bodylen);
-	else
-		buf_add(out, body, bodylen);
+	if (chunked) {
+		add_chunked(out, body, bodylen, bpause, nbpause);
+	} else {
+		size_t off = 0;
+		for (int k = 0; k < nbpause; k++) {
+			buf_add(out, body + off, bpause[k] - off);
+			buf_pause(out);
+			off = bpause[k];
+		}
+		buf_add(out, body + off, bodylen - off);
+	}
 	free(seg.p);
 }
 
@@ -316,72 +368,6 @@ ms_now(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Sends req over a fresh connection, shuts our side, reads until the
- * listener closes. */
-static void
-exchange(const uint8_t *req, size_t len, struct answer *a)
-{
-	struct sockaddr_in sa = { 0 };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	size_t sent = 0;
-	bool wr_open = true;
-	long long deadline = ms_now() + CLOSE_WAIT_MS;
-	uint8_t chunk[65536];
-
-	memset(a, 0, sizeof *a);
-	if (fd < 0)
-		die("socket failed", NULL, 0);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-		die("cannot connect to the listener", NULL, 0);
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	if (len == 0) {
-		shutdown(fd, SHUT_WR);
-		wr_open = false;
-	}
-	for (;;) {
-		struct pollfd p = { fd, (short)(POLLIN | (wr_open ? POLLOUT : 0)), 0 };
-		long long left = deadline - ms_now();
-		ssize_t r;
-
-		if (left <= 0)
-			die("the listener did not close the connection", a->in.p, a->in.len);
-		if (poll(&p, 1, (int)(left > 1000 ? 1000 : left)) < 0) {
-			if (errno == EINTR)
-				continue;
-			die("poll failed", NULL, 0);
-		}
-		if (wr_open && (p.revents & (POLLOUT | POLLERR | POLLHUP))) {
-			r = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
-			if (r > 0)
-				sent += (size_t)r;
-			if ((r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) || sent == len) {
-				/* all sent, or the listener stopped reading (an
-				 * early answer, then its close) */
-				shutdown(fd, SHUT_WR);
-				wr_open = false;
-			}
-		}
-		if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
-			r = recv(fd, chunk, sizeof chunk, 0);
-			if (r == 0)
-				break;
-			if (r < 0) {
-				if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-					continue;
-				a->reset = true;   /* ECONNRESET: it closed before reading all we sent */
-				break;
-			}
-			a->total += (size_t)r;
-			if (a->in.len < MAX_ANSWER)
-				buf_add(&a->in, chunk, (size_t)r > MAX_ANSWER - a->in.len ? MAX_ANSWER - a->in.len : (size_t)r);
-		}
-	}
-	close(fd);
-}
-
 static bool
 status_allowed(int s)
 {
@@ -393,15 +379,32 @@ status_allowed(int s)
 	return false;
 }
 
-/* The answer is whole responses, each with an allowed status; fills
- * a->statuses with the final ones (not 100). */
-static void
-check_answer(struct answer *a)
+/* strict: the answer is whole responses, each with an allowed status
+ * (else abort), a->statuses gets the final ones (not 100). Not strict
+ * (while it arrives): how many whole final responses it has so far. */
+#define FAIL(what)                          \
+	do {                                \
+		if (strict)                 \
+			die(what, s, n);    \
+		return count;               \
+	} while (0)
+#define CUT(what)                           \
+	do {                                \
+		if (may_cut || !strict)     \
+			return count;       \
+		die(what, s, n);            \
+	} while (0)
+
+static int
+parse_answer(struct answer *a, bool strict)
 {
 	const uint8_t *s = a->in.p;
 	size_t n = a->in.len, pos = 0;
 	/* a reset may cut the last response; so may our MAX_ANSWER */
 	bool may_cut = a->reset || a->total > a->in.len;
+	int count = 0;
+
+	a->nstatus = 0;
 
 	while (pos < n) {
 		const uint8_t *end;
@@ -409,27 +412,21 @@ check_answer(struct answer *a)
 		bool have_cl = false;
 		int st;
 
-		if (n - pos < 13) {
-			if (may_cut)
-				return;
-			die("a truncated status line", s, n);
-		}
+		if (n - pos < 13)
+			CUT("a truncated status line");
 		if (memcmp(s + pos, "HTTP/1.1 ", 9) && memcmp(s + pos, "HTTP/1.0 ", 9))
-			die("not an HTTP/1.x response", s, n);
+			FAIL("not an HTTP/1.x response");
 		if (s[pos + 9] < '1' || s[pos + 9] > '5' || s[pos + 10] < '0' || s[pos + 10] > '9' ||
 		    s[pos + 11] < '0' || s[pos + 11] > '9' || (s[pos + 12] != ' ' && s[pos + 12] != '\r'))
-			die("not a 3-digit status", s, n);
+			FAIL("not a 3-digit status");
 		st = (s[pos + 9] - '0') * 100 + (s[pos + 10] - '0') * 10 + (s[pos + 11] - '0');
 		if (st >= 200 && st < 300)
-			die("a 2xx answer without a database", s, n);
+			FAIL("a 2xx answer without a database");
 		if (st != 100 && !status_allowed(st))
-			die("an unexpected status", s, n);
+			FAIL("an unexpected status");
 		end = memmem(s + pos, n - pos, "\r\n\r\n", 4);
-		if (!end) {
-			if (may_cut)
-				return;
-			die("a response without the end of its headers", s, n);
-		}
+		if (!end)
+			CUT("a response without the end of its headers");
 		hend = (size_t)(end + 4 - s);
 		/* Content-Length, case-insensitive, at a line start */
 		for (const uint8_t *l = memchr(s + pos, '\n', hend - pos); l && l < s + hend;
@@ -439,11 +436,11 @@ check_answer(struct answer *a)
 				while (*v == ' ')
 					v++;
 				if (*v < '0' || *v > '9')
-					die("a Content-Length that is not a number", s, n);
+					FAIL("a Content-Length that is not a number");
 				for (cl = 0; *v >= '0' && *v <= '9'; v++)
 					cl = cl * 10 + (size_t)(*v - '0');
 				if (have_cl)
-					die("two Content-Length headers", s, n);
+					FAIL("two Content-Length headers");
 				have_cl = true;
 			}
 		}
@@ -459,31 +456,194 @@ check_answer(struct answer *a)
 		if (a->nstatus < MAX_STATUSES)
 			a->statuses[a->nstatus++] = st;
 		if (!have_cl)
-			die("a response without Content-Length", s, n);
+			FAIL("a response without Content-Length");
 		/* an answer to HEAD has no body: the next response or the
 		 * close follows */
 		if (cl && a->head && (n == hend || (n - hend >= 7 && !memcmp(s + hend, "HTTP/1.", 7))))
 			cl = 0;
-		if (hend + cl > n) {
-			if (may_cut)
-				return;
-			die("a response shorter than its Content-Length", s, n);
-		}
+		if (hend + cl > n)
+			CUT("a response shorter than its Content-Length");
 		pos = hend + cl;
+		count++;
+	}
+	return count;
+}
+#undef FAIL
+#undef CUT
+
+struct conn {
+	int fd;
+	size_t sent;
+	int next_pause;           /* index in req->pause of the next one */
+	long long resume_at;      /* ms: paused until then */
+	long long last;           /* ms: all sent, or the last byte received */
+	bool wr_open, done;
+};
+
+/* Sends req over n fresh connections at once (the same bytes on each,
+ * pausing PAUSE_MS at each pause), reads each until the listener closes
+ * it. Our side of each is shut once all is sent and the answer is there
+ * (expect >= 0: that many whole responses; else nothing received for
+ * IDLE_MS), or reset once all is sent (@RST@). Not at once after
+ * sending: libmicrohttpd may drop a suspended request (the group commit)
+ * whose sender has shut its side meanwhile, and the senders we expect
+ * (the aggregator, the gateway, nginx) do not shut theirs. */
+static void
+exchange(const struct buf *req, struct answer *a, int n, int expect)
+{
+	struct sockaddr_in sa = { 0 };
+	struct conn c[8];
+	long long deadline = ms_now() + CLOSE_WAIT_MS;
+	uint8_t chunk[65536];
+	int left_open = n;
+
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (int i = 0; i < n; i++) {
+		memset(&a[i], 0, sizeof a[i]);
+		memset(&c[i], 0, sizeof c[i]);
+		a[i].head = req->len >= 4 && memmem(req->p, req->len, "HEAD", 4);
+		if ((c[i].fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+			die("socket failed", NULL, 0);
+		if (connect(c[i].fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+			fprintf(stderr, "fuzz_webhook_http: connect: %s\n", strerror(errno));
+			die("cannot connect to the listener", NULL, 0);
+		}
+		fcntl(c[i].fd, F_SETFL, fcntl(c[i].fd, F_GETFL) | O_NONBLOCK);
+		c[i].wr_open = true;
+	}
+	while (left_open > 0) {
+		struct pollfd p[8];
+		long long now = ms_now(), wait = 1000;
+
+		if (now >= deadline)
+			die("the listener did not close the connection", a[0].in.p, a[0].in.len);
+		for (int i = 0; i < n; i++) {
+			struct conn *k = &c[i];
+			/* all sent, or up to a pause: shut, reset, or wait */
+			size_t upto = k->next_pause < req->npause ? req->pause[k->next_pause] : req->len;
+			if (k->wr_open && !k->done && k->sent >= upto) {
+				if (upto < req->len) {
+					if (!k->resume_at)
+						k->resume_at = now + PAUSE_MS;
+					if (now >= k->resume_at) {
+						k->next_pause++;
+						k->resume_at = 0;
+						upto = k->next_pause < req->npause ? req->pause[k->next_pause] : req->len;
+					}
+				} else if (req->rst) {
+					struct linger l = { 1, 0 };
+					setsockopt(k->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+					close(k->fd);
+					k->fd = -1;
+					k->done = true;
+					a[i].reset = true;
+					left_open--;
+				} else {
+					if (!k->last)
+						k->last = now;
+					if (expect >= 0 ? parse_answer(&a[i], false) >= expect : now - k->last >= IDLE_MS) {
+						shutdown(k->fd, SHUT_WR);
+						k->wr_open = false;
+					}
+				}
+			}
+			if (k->resume_at && k->resume_at - now < wait)
+				wait = k->resume_at - now;
+			if (k->wr_open && k->last && expect < 0 && k->last + IDLE_MS - now < wait)
+				wait = k->last + IDLE_MS - now;
+			p[i].fd = k->done ? -1 : k->fd;
+			p[i].events = (short)(POLLIN | (k->wr_open && !k->resume_at && k->sent < upto ? POLLOUT : 0));
+			p[i].revents = 0;
+		}
+		if (left_open <= 0)
+			break;
+		if (deadline - now < wait)
+			wait = deadline - now;
+		if (poll(p, (nfds_t)n, (int)(wait > 0 ? wait : 0)) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll failed", NULL, 0);
+		}
+		for (int i = 0; i < n; i++) {
+			struct conn *k = &c[i];
+			ssize_t r;
+
+			if (k->done)
+				continue;
+			if (k->wr_open && !k->resume_at && (p[i].revents & (POLLOUT | POLLERR | POLLHUP))) {
+				size_t upto = k->next_pause < req->npause ? req->pause[k->next_pause] : req->len;
+				r = upto > k->sent ? send(k->fd, req->p + k->sent, upto - k->sent, MSG_NOSIGNAL) : 0;
+				if (r > 0)
+					k->sent += (size_t)r;
+				if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+					/* the listener stopped reading (an early
+					 * answer, then its close) */
+					shutdown(k->fd, SHUT_WR);
+					k->wr_open = false;
+				}
+			}
+			if (p[i].revents & (POLLIN | POLLERR | POLLHUP)) {
+				r = recv(k->fd, chunk, sizeof chunk, 0);
+				if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+					continue;
+				if (r <= 0) {
+					/* 0: closed; else ECONNRESET: it closed
+					 * before reading all we sent */
+					a[i].reset = r < 0;
+					k->done = true;
+					left_open--;
+					continue;
+				}
+				a[i].total += (size_t)r;
+				if (k->last)
+					k->last = ms_now();
+				if (a[i].in.len < MAX_ANSWER)
+					buf_add(&a[i].in, chunk,
+						(size_t)r > MAX_ANSWER - a[i].in.len ? MAX_ANSWER - a[i].in.len : (size_t)r);
+			}
+		}
+	}
+	/* closed with a reset: our side shut first, and thousands of
+	 * connections a minute in TIME_WAIT would use up the local ports */
+	for (int i = 0; i < n; i++) {
+		struct linger l = { 1, 0 };
+		if (c[i].fd < 0)
+			continue;
+		setsockopt(c[i].fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+		close(c[i].fd);
 	}
 }
 
-/* Expands, sends, checks; the caller frees a->in. */
+
+/* Expands, sends over n connections at once, checks each answer, and
+ * that the n answers agree (the same bytes, the same statuses; no
+ * database, no state but the rate limit, which is off). The caller frees
+ * each a[i].in. */
 static void
-run(const uint8_t *data, size_t size, struct answer *a)
+run(const uint8_t *data, size_t size, struct answer *a, int n, int expect)
 {
 	struct buf req = { 0 };
 
 	expand(data, size, &req);
-	exchange(req.p ? req.p : (const uint8_t *)"", req.len, a);
-	a->head = req.len >= 4 && memmem(req.p, req.len, "HEAD", 4);
+	if (!req.p)
+		buf_add(&req, "", 0);
+	/* Only the carrier route suspends its requests (the group commit):
+	 * for the others our side is shut as soon as all is sent. */
+	if (expect < 0 && (req.len < 17 || !memmem(req.p, req.len, "/webhooks/carrier", 17)))
+		expect = 0;
+	exchange(&req, a, n, expect);
 	free(req.p);
-	check_answer(a);
+	for (int i = 0; i < n; i++)
+		parse_answer(&a[i], true);
+	/* as far as both go: an input's answer may be cut short by our
+	 * side's shut (IDLE_MS) or a reset */
+	for (int i = 1; i < n; i++) {
+		int common = a[i].nstatus < a[0].nstatus ? a[i].nstatus : a[0].nstatus;
+		if (memcmp(a[i].statuses, a[0].statuses, (size_t)common * sizeof a[0].statuses[0]))
+			die("the same request at once on two connections, different answers", a[i].in.p, a[i].in.len);
+	}
 }
 
 /* --- the listener and the known answers ------------------------------- */
@@ -529,72 +689,90 @@ listener_port(void)
 static const struct known {
 	const char *name, *req;
 	int n, want[3];      /* the final statuses, in order */
+	int at_once;         /* connections sending it at once (0: 1) */
 } known[] = {
-	{ "signed carrier Event", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 503 } },
-	{ "carrier Event signed with the old secret", POST_C LEN "X-Hmac-Signature: @CSIGOLD@\r\n\r\n" CARRIER_EVENT, 1, { 503 } },
-	{ "signed carrier body, not JSON", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\nnot json {\x01\xff", 1, { 503 } },
-	{ "signed carrier Event, chunked", POST_C "@CHUNKED@\r\nX-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 503 } },
+	{ "signed carrier Event", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 503 }, 1 },
+	{ "carrier Event signed with the old secret", POST_C LEN "X-Hmac-Signature: @CSIGOLD@\r\n\r\n" CARRIER_EVENT, 1, { 503 }, 1 },
+	{ "signed carrier body, not JSON", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\nnot json {\x01\xff", 1, { 503 }, 1 },
+	{ "signed carrier Event, chunked", POST_C "@CHUNKED@\r\nX-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 503 }, 1 },
 	{ "carrier Event, forged signature", POST_C LEN "X-Hmac-Signature: hmac-sha256-hex="
-	  "00000000000000000000000000000000000000000000000000000000000000ff\r\n\r\n" CARRIER_EVENT, 1, { 401 } },
-	{ "carrier Event, payment signature", POST_C LEN "X-Hmac-Signature: @PSIG@\r\n\r\n" CARRIER_EVENT, 1, { 401 } },
-	{ "carrier Event, no signature", POST_C LEN "\r\n" CARRIER_EVENT, 1, { 401 } },
+	  "00000000000000000000000000000000000000000000000000000000000000ff\r\n\r\n" CARRIER_EVENT, 1, { 401 }, 1 },
+	{ "carrier Event, payment signature", POST_C LEN "X-Hmac-Signature: @PSIG@\r\n\r\n" CARRIER_EVENT, 1, { 401 }, 1 },
+	{ "carrier Event, no signature", POST_C LEN "\r\n" CARRIER_EVENT, 1, { 401 }, 1 },
 	{ "signed carrier Event over 256 KiB", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\n"
-	  "{\"id\":\"evt_fuzz_big\",@FILL:300@\"object\":\"Event\"}", 1, { 413 } },
+	  "{\"id\":\"evt_fuzz_big\",@FILL:300@\"object\":\"Event\"}", 1, { 413 }, 1 },
 	{ "signed carrier Event over 1 MiB", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\n"
-	  "{\"id\":\"evt_fuzz_huge\",@FILL:1100@\"object\":\"Event\"}", 1, { 413 } },
-	{ "signed payment event", POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT, 1, { 503 } },
-	{ "payment event signed with the old secret", POST_P LEN "Stripe-Signature: @PSIGOLD@\r\n\r\n" PAY_EVENT, 1, { 503 } },
-	{ "signed payment event, chunked", POST_P "@CHUNKED@\r\nStripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT, 1, { 503 } },
-	{ "signed payment body, not JSON", POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\nnot json {\x01\xff", 1, { 400 } },
-	{ "stale payment signature", POST_P LEN "Stripe-Signature: @PSTALE@\r\n\r\n" PAY_EVENT, 1, { 400 } },
-	{ "payment event, carrier signature", POST_P LEN "Stripe-Signature: @CSIG@\r\n\r\n" PAY_EVENT, 1, { 400 } },
-	{ "payment event, no signature", POST_P LEN "\r\n" PAY_EVENT, 1, { 400 } },
+	  "{\"id\":\"evt_fuzz_huge\",@FILL:1100@\"object\":\"Event\"}", 1, { 413 }, 1 },
+	{ "signed payment event", POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT, 1, { 503 }, 1 },
+	{ "payment event signed with the old secret", POST_P LEN "Stripe-Signature: @PSIGOLD@\r\n\r\n" PAY_EVENT, 1, { 503 }, 1 },
+	{ "signed payment event, chunked", POST_P "@CHUNKED@\r\nStripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT, 1, { 503 }, 1 },
+	{ "signed payment body, not JSON", POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\nnot json {\x01\xff", 1, { 400 }, 1 },
+	{ "stale payment signature", POST_P LEN "Stripe-Signature: @PSTALE@\r\n\r\n" PAY_EVENT, 1, { 400 }, 1 },
+	{ "payment event, carrier signature", POST_P LEN "Stripe-Signature: @CSIG@\r\n\r\n" PAY_EVENT, 1, { 400 }, 1 },
+	{ "payment event, no signature", POST_P LEN "\r\n" PAY_EVENT, 1, { 400 }, 1 },
 	{ "signed payment event over 256 KiB", POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\n"
-	  "{\"id\":\"evt_fuzz_pbig\",@FILL:300@\"type\":\"x\",\"data\":{\"object\":{}}}", 1, { 503 } },
+	  "{\"id\":\"evt_fuzz_pbig\",@FILL:300@\"type\":\"x\",\"data\":{\"object\":{}}}", 1, { 503 }, 1 },
 	{ "signed payment event over 1 MiB", POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\n"
-	  "{\"id\":\"evt_fuzz_phuge\",@FILL:1100@\"type\":\"x\",\"data\":{\"object\":{}}}", 1, { 413 } },
-	{ "GET of a route", "GET /webhooks/carrier HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 1, { 404 } },
-	{ "PUT of a route", "PUT /webhooks/payment HTTP/1.1\r\nHost: x\r\n" LEN "Stripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT, 1, { 404 } },
-	{ "no such path", "POST /webhooks/carrier/ HTTP/1.1\r\nHost: x\r\n" LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 404 } },
+	  "{\"id\":\"evt_fuzz_phuge\",@FILL:1100@\"type\":\"x\",\"data\":{\"object\":{}}}", 1, { 413 }, 1 },
+	{ "GET of a route", "GET /webhooks/carrier HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 1, { 404 }, 1 },
+	{ "PUT of a route", "PUT /webhooks/payment HTTP/1.1\r\nHost: x\r\n" LEN "Stripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT, 1, { 404 }, 1 },
+	{ "no such path", "POST /webhooks/carrier/ HTTP/1.1\r\nHost: x\r\n" LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 404 }, 1 },
 	{ "pipelined", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT "@EOB@"
 	  POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT "@EOB@"
-	  "GET /webhooks/payment HTTP/1.1\r\nHost: x\r\n\r\n", 3, { 503, 503, 404 } },
-	{ "HTTP/1.0 without Host", "POST /webhooks/carrier HTTP/1.0\r\n" LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 503 } },
-	{ "Content-Length past 2^64", POST_C "Content-Length: 99999999999999999999999\r\n\r\n{}", 1, { 413 } },
-	{ "body cut short", POST_C "Content-Length: 100\r\nX-Hmac-Signature: @CSIG@\r\n\r\n{\"id\":", 0, { 0 } },
+	  "GET /webhooks/payment HTTP/1.1\r\nHost: x\r\n\r\n", 3, { 503, 503, 404 }, 1 },
+	{ "HTTP/1.0 without Host", "POST /webhooks/carrier HTTP/1.0\r\n" LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 503 }, 1 },
+	{ "Content-Length past 2^64", POST_C "Content-Length: 99999999999999999999999\r\n\r\n{}", 1, { 413 }, 1 },
+	{ "body cut short", POST_C "Content-Length: 100\r\nX-Hmac-Signature: @CSIG@\r\n\r\n{\"id\":", 0, { 0 }, 1 },
+	{ "signed carrier Event, sent in pieces", POST_C LEN "X-Hmac-@PAUSE@Signature: @CSIG@\r\n\r\n"
+	  "{\"id\":\"evt_fuzz_c1\",@PAUSE@\"object\":\"Event\"@PAUSE@}", 1, { 503 }, 1 },
+	{ "signed payment event, chunked, sent in pieces", POST_P "@CHUNKED@\r\nStripe-Signature: @PSIG@\r\n\r\n"
+	  "{\"id\":\"evt_fuzz_p1\",@PAUSE@\"type\":\"x\",\"data\":{\"object\":{}}@PAUSE@}", 1, { 503 }, 1 },
+	{ "8 signed carrier Events at once", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 503 }, 8 },
+	{ "8 signed payment events at once", POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT, 1, { 503 }, 8 },
+	{ "8 pipelines at once", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT "@EOB@"
+	  POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT "@EOB@"
+	  POST_C LEN "X-Hmac-Signature: @CSIGOLD@\r\n\r\n" CARRIER_EVENT, 3, { 503, 503, 503 }, 8 },
+	/* the sender gone before the answer: nothing to read; the next
+	 * known answers show the listener still answers */
+	{ "signed carrier Event, then a reset", POST_C LEN "X-Hmac-Signature: @CSIG@@RST@\r\n\r\n" CARRIER_EVENT, 0, { 0 }, 4 },
+	{ "signed payment event, then a reset", POST_P LEN "Stripe-Signature: @PSIG@@RST@\r\n\r\n" PAY_EVENT, 0, { 0 }, 4 },
+	{ "after the resets", POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT, 1, { 503 }, 2 },
 };
 
 static void
 known_answers(void)
 {
 	char what[200];
-	struct answer a;
+	struct answer a[8];
 	bool limited = false;
 
 	for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
 		const struct known *t = &known[k];
-		bool same;
+		int n = t->at_once ? t->at_once : 1;
 
-		run((const uint8_t *)t->req, strlen(t->req), &a);
-		same = a.nstatus == t->n;
-		for (int i = 0; same && i < t->n; i++)
-			same = a.statuses[i] == t->want[i];
-		if (!same) {
-			snprintf(what, sizeof what, "known answer: %s: %d response(s), the first %d, expected %d and %d",
-				 t->name, a.nstatus, a.nstatus ? a.statuses[0] : 0, t->n, t->want[0]);
-			die(what, a.in.p, a.in.len);
+		run((const uint8_t *)t->req, strlen(t->req), a, n, t->n);
+		for (int c = 0; c < n; c++) {
+			bool same = a[c].nstatus == t->n;
+			for (int i = 0; same && i < t->n; i++)
+				same = a[c].statuses[i] == t->want[i];
+			if (!same) {
+				snprintf(what, sizeof what,
+					 "known answer: %s: %d response(s), the first %d, expected %d and %d",
+					 t->name, a[c].nstatus, a[c].nstatus ? a[c].statuses[0] : 0, t->n, t->want[0]);
+				die(what, a[c].in.p, a[c].in.len);
+			}
+			free(a[c].in.p);
 		}
-		free(a.in.p);
 	}
 	/* the rate limit: one carrier request a second, bursts of 2 */
 	carrier_events_configure("carrier_old_7d1e carrier_new_c05b", 1);
 	for (int i = 0; i < 20 && !limited; i++) {
 		static const char rq[] = POST_C LEN "\r\n{}";
-		run((const uint8_t *)rq, sizeof rq - 1, &a);
-		if (a.nstatus != 1 || (a.statuses[0] != 401 && a.statuses[0] != 429))
-			die("known answer: rate limit: not 401 or 429", a.in.p, a.in.len);
-		limited = a.statuses[0] == 429;
-		free(a.in.p);
+		run((const uint8_t *)rq, sizeof rq - 1, a, 1, 1);
+		if (a[0].nstatus != 1 || (a[0].statuses[0] != 401 && a[0].statuses[0] != 429))
+			die("known answer: rate limit: not 401 or 429", a[0].in.p, a[0].in.len);
+		limited = a[0].statuses[0] == 429;
+		free(a[0].in.p);
 	}
 	if (!limited)
 		die("known answer: 20 carrier requests at once, none refused with 429", NULL, 0);
@@ -626,17 +804,36 @@ start(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct answer a;
+	/* after each input, a signed event that must reach the database
+	 * step: the listener is neither wedged nor short of a connection */
+	static const char *const probes[] = {
+		POST_C LEN "X-Hmac-Signature: @CSIG@\r\n\r\n" CARRIER_EVENT,
+		POST_P LEN "Stripe-Signature: @PSIG@\r\n\r\n" PAY_EVENT,
+	};
+	static unsigned nprobe;
+	struct answer a[PARALLEL];
+
+	long long t0;
 
 	if (!listener)
 		start();
-	run(data, size, &a);
+	t0 = ms_now();
+	run(data, size, a, PARALLEL, -1);
 	if (getenv("OMS_FUZZ_VERBOSE")) {      /* what each input got, to curate the corpus */
-		fprintf(stderr, "fuzz_webhook_http: %zu bytes:", size);
-		for (int i = 0; i < a.nstatus; i++)
-			fprintf(stderr, " %d", a.statuses[i]);
-		fprintf(stderr, "%s\n", a.reset ? " (reset)" : "");
+		fprintf(stderr, "fuzz_webhook_http: %zu bytes, %lld ms:", size, ms_now() - t0);
+		for (int i = 0; i < a[0].nstatus; i++)
+			fprintf(stderr, " %d", a[0].statuses[i]);
+		fprintf(stderr, "%s\n", a[0].reset ? " (reset)" : "");
 	}
-	free(a.in.p);
+	for (int i = 0; i < PARALLEL; i++)
+		free(a[i].in.p);
+	t0 = ms_now();
+	run((const uint8_t *)probes[nprobe % 2], strlen(probes[nprobe % 2]), a, 1, 1);
+	if (getenv("OMS_FUZZ_VERBOSE"))
+		fprintf(stderr, "fuzz_webhook_http: probe %u, %lld ms\n", nprobe % 2, ms_now() - t0);
+	if (a[0].nstatus != 1 || a[0].statuses[0] != 503)
+		die("after the input, a signed event was not answered 503", a[0].in.p, a[0].in.len);
+	free(a[0].in.p);
+	nprobe++;
 	return 0;
 }
