@@ -125,6 +125,13 @@ help_build(struct help_view *h)
 			 "itself (F5 at once); Enter opens the list behind a figure. Under Worker, ALERT "
 			 "says no oms-worker has written its heartbeat lately (\"no heartbeat for N min\"), "
 			 "and each circuit breaker shows OPEN, closed, or unknown without a fresh heartbeat.");
+	doc_section(d, "Shipments on the order screen");
+	doc_wrap(d, UI_EL_NORMAL, 2, "  Under a shipment whose carrier is tracked: the tracker's state "
+		 "(tracking, ended), how long ago the last carrier scan came (\"last scan 03:05 h ago\") "
+		 "and, once delivered, who signed for it. t asks the carrier for the latest scans at once; "
+		 "the screen keeps working and shows them as they come. When the carrier cannot be "
+		 "reached, the status line and a line under the shipment say how many polls failed and "
+		 "why, and the age of the last scan says how old what is shown is.");
 	if (ui_screen_allowed(ui, UI_SCREEN_QUEUE)) {
 		doc_section(d, "Fulfilment queue");
 		doc_wrap(d, UI_EL_NORMAL, 2, "  The confirmed orders to ship, oldest first, with the time "
