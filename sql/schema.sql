@@ -4038,7 +4038,7 @@ BEGIN
 
 	CASE p_kind
 	WHEN 'order_no' THEN
-		IF v_q !~ '^[0-9]{8}$' OR NOT oms.order_no_valid(v_q::bigint) THEN
+		IF v_q !~ '^[0-9]{8}$' THEN
 			RAISE EXCEPTION '% is not an order number (8 digits, the last a check digit)', v_q
 				USING ERRCODE = '22023',
 				DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_no_format', 'query', left(v_q, 40)));
@@ -4049,6 +4049,17 @@ BEGIN
 		       EXISTS (SELECT 1 FROM oms.shipment sh WHERE sh.order_id = o.id AND sh.flagged)
 		FROM oms.orders o JOIN oms.customer c ON c.id = o.customer_id
 		WHERE o.order_no = v_q::bigint;
+		-- The check digit is checked only when no order has the number:
+		-- every stored order_no is valid (generated from its id >= 1000000
+		-- with oms.damm_check), so a hit needs no check, and a miss is
+		-- refused as before. (oms.order_no_valid is a LANGUAGE sql function
+		-- that PostgreSQL cannot inline, STRICT over an AND: called here it
+		-- planned its body on every call, a third of a hit's time; issue 14.)
+		IF NOT FOUND AND NOT oms.order_no_valid(v_q::bigint) THEN
+			RAISE EXCEPTION '% is not an order number (8 digits, the last a check digit)', v_q
+				USING ERRCODE = '22023',
+				DETAIL = oms.error_detail(jsonb_build_object('rule', 'order_no_format', 'query', left(v_q, 40)));
+		END IF;
 
 	WHEN 'tracking' THEN
 		RETURN QUERY
