@@ -10,9 +10,11 @@
  * The listener is started once (webhook_start on 127.0.0.1, a port the
  * kernel picks) with a database that cannot be reached, so a request
  * that passes the signature check is answered 503 ("send it again"),
- * never 200. Each input is sent as it is over a fresh TCP connection
- * (request line, headers, body: chunked, pipelined, truncated, garbage
- * ...), the sending side is then shut, and the answer is read until the
+ * never 200. Each input is sent as it is (request line, headers, body:
+ * chunked, pipelined, truncated, garbage ...) over two fresh TCP
+ * connections at once; our side of each is shut once all is sent and the
+ * answer has come (a request to the carrier route: nothing more for
+ * IDLE_MS; the others at once), and the answer is read until the
  * listener closes the connection. Before sending, the target expands a
  * few macros, so that a corpus entry can carry a valid signature of a
  * body the fuzzer mutates, or a body of megabytes in a few bytes:
@@ -29,6 +31,11 @@
  *   @CHUNKED@  "Transfer-Encoding: chunked", and the body is sent in
  *              chunks of 1, 3, 16, 100 and 4096 bytes (the signatures and
  *              @LEN@ are of the body itself)
+ *   @RST@      once all is sent, the connection is reset (SO_LINGER 0)
+ *              instead of read: the sender gone while its request is
+ *              handled or queued for the group commit
+ *   @PAUSE@    (head or body) the sender stops PAUSE_MS there: the
+ *              request arrives in pieces
  * Invariants checked for every input:
  *   - the answer, if any, is a sequence of whole HTTP/1.0 or HTTP/1.1
  *     responses ("HTTP/1.x NNN ", headers, a Content-Length body) and
@@ -44,6 +51,10 @@
  *     answer");
  *   - the listener closes the connection after our side is shut (a hung
  *     connection aborts the run after 30 s);
+ *   - the two connections' statuses agree as far as both go;
+ *   - after the input, a signed event (carrier and payment in turn) is
+ *     answered 503: the listener is not wedged, no database connection
+ *     slot or queued request was lost;
  *   - nothing crashes, nothing leaks (AddressSanitizer, LeakSanitizer:
  *     the listener is stopped at exit, which ends every connection).
  * Once, before the first input, exact answers are checked ("known
@@ -53,11 +64,17 @@
  * bad, missing and stale signatures: 401 (carrier), 400 (payment); a
  * wrong path or method: 404; a signed carrier body over 256 KiB: 413 and
  * a payment one: 503; any body over 1 MiB: 413; the rate limit per
- * source address: 429.
+ * source address: 429; 8 events or pipelines at once, requests in
+ * pieces: 503 each; senders gone (@RST@), then the listener still
+ * answers.
+ * Only our side's half-close is avoided: libmicrohttpd 0.9.75 drops
+ * without an answer a suspended request (the carrier route's group
+ * commit) whose sender shut its side meanwhile; the senders we expect
+ * (the aggregator, the gateway, nginx) do not.
  *   make fuzz && ./fuzz_webhook_http -dict=tests/fuzz/webhook_http.dict \
  *     -max_total_time=300 tests/fuzz/corpus/webhook_http
  * (the listener's log lines go to stderr, with the crash report: 2>fuzz.log;
- * OMS_FUZZ_VERBOSE=1: each input's statuses on stderr). */
+ * OMS_FUZZ_VERBOSE=1: each input's statuses and time on stderr). */
 #include "config.h"
 
 #include <arpa/inet.h>
