@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <microhttpd.h>
 
 #include "db/db.h"
@@ -109,14 +110,31 @@ source_of(const struct webhook_request *rq, char *out, size_t len)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)len);
 }
 
+/* What the listener groups an Event by (webhook_group), read once its
+ * signature is good: its id and its tracker (the result's id, else its
+ * tracking code). Not an Event: "" (the database refuses it). */
+static void
+event_keys(const char *body, size_t len, char *id, size_t idlen, char *key, size_t keylen)
+{
+	json_t *root = json_loadb(body, len, 0, NULL);
+	const json_t *v, *res = json_object_get(root, "result");
+
+	id[0] = key[0] = '\0';
+	if ((v = json_object_get(root, "id")) && json_is_string(v))
+		snprintf(id, idlen, "%s", json_string_value(v));
+	if ((v = json_object_get(res, "id")) && json_is_string(v))
+		snprintf(key, keylen, "trk:%s", json_string_value(v));
+	else if ((v = json_object_get(res, "tracking_code")) && json_is_string(v))
+		snprintf(key, keylen, "code:%s", json_string_value(v));
+	json_decref(root);
+}
+
 int
 carrier_events_handle(const struct webhook_request *rq, char *reply, size_t replylen)
 {
-	char src[INET6_ADDRSTRLEN], buf[1024];
+	char src[INET6_ADDRSTRLEN], buf[1024], id[128], key[128];
 	const char *sec[MAX_SECRETS];
-	struct oms_error err = { 0 };
-	struct db *db;
-	bool lost = false, allowed;
+	bool allowed;
 	int n, status;
 
 	source_of(rq, src, sizeof src);
@@ -133,12 +151,14 @@ carrier_events_handle(const struct webhook_request *rq, char *reply, size_t repl
 		snprintf(reply, replylen, "slow down");
 		return 429;
 	}
-	db = webhook_db(rq, &err);
-	status = carrier_event_receive(db, rq->header(rq, "X-Hmac-Signature"), rq->body, rq->len, sec, n, src,
-				       reply, replylen, &lost);
-	if (lost)
-		webhook_db_lost(rq);
-	return status;
+	status = carrier_event_check(rq->header(rq, "X-Hmac-Signature"), rq->body, rq->len, sec, n, src,
+				     reply, replylen);
+	if (status)
+		return status;
+	/* the signature is good: committed with the others queued meanwhile
+	 * (webhook.h), by carrier_event_apply */
+	event_keys(rq->body, rq->len, id, sizeof id, key, sizeof key);
+	return webhook_group(rq, src, key, id);
 }
 
 int
@@ -146,12 +166,21 @@ carrier_event_receive(struct db *db, const char *signature, const char *body, si
 		      const char *const *secrets, int nsecrets, const char *source,
 		      char *reply, size_t replylen, bool *db_lost)
 {
-	enum carrier_sig sig;
-	struct oms_error err = { 0 };
-	struct db_result *r;
-	const char *p[1];
+	int status;
 
 	*db_lost = false;
+	if ((status = carrier_event_check(signature, body, len, secrets, nsecrets, source, reply, replylen)))
+		return status;
+	return carrier_event_apply(db, body, len, source, reply, replylen, db_lost);
+}
+
+int
+carrier_event_check(const char *signature, const char *body, size_t len,
+		    const char *const *secrets, int nsecrets, const char *source,
+		    char *reply, size_t replylen)
+{
+	enum carrier_sig sig;
+
 	if (len > CARRIER_EVENT_MAX_BODY) {
 		webhook_log("carrier webhook from %s refused: %zu bytes, more than %d", source ? source : "?", len,
 			 CARRIER_EVENT_MAX_BODY);
@@ -165,6 +194,19 @@ carrier_event_receive(struct db *db, const char *signature, const char *body, si
 		snprintf(reply, replylen, "bad signature");
 		return 401;
 	}
+	return 0;
+}
+
+int
+carrier_event_apply(struct db *db, const char *body, size_t len, const char *source,
+		    char *reply, size_t replylen, bool *db_lost)
+{
+	struct oms_error err = { 0 };
+	struct db_result *r;
+	const char *p[1];
+
+	(void)len;
+	*db_lost = false;
 	if (!db || !db_ok(db)) {
 		*db_lost = db != NULL;
 		webhook_log("carrier webhook from %s: database unavailable, answered 503", source ? source : "?");

@@ -27,12 +27,27 @@ struct db;
 int carrier_event_receive(struct db *db, const char *signature, const char *body, size_t len,
 			  const char *const *secrets, int nsecrets, const char *source,
 			  char *reply, size_t replylen, bool *db_lost);
+/* The two halves of carrier_event_receive, which the listener runs in two
+ * threads (webhook.h: group commit). carrier_event_check: the size and
+ * the signature (nothing of the body read before): 0 when good, else the
+ * status (413, 401) with reply filled. carrier_event_apply: stores and
+ * applies the Event on db, in whatever transaction is open (the
+ * listener's group, inside a savepoint of its own; or its own when none
+ * is): 200, 400 or 503 as above; a webhook_apply. */
+int carrier_event_check(const char *signature, const char *body, size_t len,
+			const char *const *secrets, int nsecrets, const char *source,
+			char *reply, size_t replylen);
+int carrier_event_apply(struct db *db, const char *body, size_t len, const char *source,
+			char *reply, size_t replylen, bool *db_lost);
 
-/* The listener's route POST /webhooks/carrier (webhook.h): the database
- * connection and reconnection are the listener's; the secrets and the rate
- * limit per source address are [carrier] webhook_secret (several,
- * separated by spaces, while rotating) and webhook_rate (requests per
- * second per address, default 50, bursts of twice that; over it: 429). */
+/* The listener's route POST /webhooks/carrier (webhook.h): the rate limit
+ * per source address and carrier_event_check in the request's thread,
+ * then the Event is handed to the listener's group commit (keyed by its
+ * tracker), which runs carrier_event_apply; the database connection and
+ * reconnection are the listener's. The secrets and the rate limit are
+ * [carrier] webhook_secret (several, separated by spaces, while rotating)
+ * and webhook_rate (requests per second per address, default 50, bursts
+ * of twice that; over it: 429). */
 struct webhook_request;
 int carrier_events_handle(const struct webhook_request *rq, char *reply, size_t replylen);
 /* Called by the worker's main thread when [carrier] is (re)read. */

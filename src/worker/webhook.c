@@ -1,12 +1,13 @@
 /* The webhook listener: libmicrohttpd's thread pool, a route table, a
- * database connection per thread lent to one request at a time
- * (webhook.h). */
+ * database connection per thread lent to one request at a time, and the
+ * group committer of the routes that have an apply function (webhook.h). */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,9 @@
 #include "worker/webhook.h"
 
 static const struct webhook_route routes[] = {
-	/* method  path                  handler */
-	{ "POST", "/webhooks/payment",  pay_events_handle },
-	{ "POST", "/webhooks/carrier",  carrier_events_handle },   /* carrier_events.c */
+	/* method  path                  handler                apply (group commit) */
+	{ "POST", "/webhooks/payment",  pay_events_handle,     NULL },
+	{ "POST", "/webhooks/carrier",  carrier_events_handle, carrier_event_apply },   /* carrier_events.c */
 };
 
 #define WEBHOOK_DEFAULT_THREADS 4
@@ -37,6 +38,19 @@ struct webhook_conn {
 	bool busy;
 };
 
+struct upload;
+struct webhook;
+
+/* A committer thread and its batch in flight (b[0..n-1], under qlock:
+ * the others read it to keep a key out of two batches at once). */
+struct committer {
+	struct webhook *wh;
+	pthread_t thread;
+	struct db *db;                /* its own connection: its thread only */
+	struct upload *b[WEBHOOK_BATCH_MAX];
+	unsigned n;
+};
+
 struct webhook {
 	struct MHD_Daemon *mhd;
 	char *conninfo;
@@ -46,13 +60,35 @@ struct webhook {
 	bool locks;                   /* lock and freed initialised */
 	unsigned nconns;              /* = the threads */
 	struct webhook_conn *conns;
+	/* the group commit: requests queued by the listener's threads, taken
+	 * by the committer; all under qlock */
+	pthread_mutex_t qlock;
+	pthread_cond_t queued;        /* signalled when one is queued, or on stop */
+	bool qlocks;                  /* qlock and queued initialised */
+	struct upload *qhead, *qtail;
+	bool stopping;                /* nothing more is queued (webhook_stop) */
+	unsigned ncommitters;         /* started */
+	struct committer *committers;
 };
 
-/* One request's body, as it arrives. */
+/* One request: its body, as it arrives, and for a route committed in
+ * groups its place in the queue and its answer. */
+enum upload_state { U_NEW, U_QUEUED, U_ANSWERED };
 struct upload {
 	char *buf;
 	size_t len;
 	bool too_big;
+	/* set by webhook_group in the request's thread, before it is queued */
+	char source[64];
+	char key[128];
+	char event_id[128];
+	/* queued: the connection is suspended until the committer answers */
+	enum upload_state state;      /* under qlock once queued */
+	const struct webhook_route *route;
+	struct MHD_Connection *conn;
+	struct upload *next;
+	int status;                   /* the answer: the committer's, before U_ANSWERED */
+	char text[256];
 };
 
 void
@@ -117,31 +153,45 @@ idle_conn_closed(struct db *db)
 	return poll(&p, 1, 0) != 0;
 }
 
+/* *dbp as it was if it is still usable, else a new connection with the
+ * session's lock_timeout (and application_name, when given). Only the
+ * thread that owns *dbp calls this for it. */
+static struct db *
+conn_ready(struct webhook *wh, struct db **dbp, const char *appname, struct oms_error *err)
+{
+	char v[32];
+	const char *p[1] = { v }, *a[1] = { appname };
+
+	if (*dbp && db_ok(*dbp) && !idle_conn_closed(*dbp))
+		return *dbp;
+	db_close(*dbp);
+	*dbp = db_open(wh->conninfo, err);
+	if (*dbp && wh->lock_timeout_ms > 0) {
+		snprintf(v, sizeof v, "%ldms", wh->lock_timeout_ms);
+		if (db_exec(*dbp, "SELECT set_config('lock_timeout', $1, false)", 1, p, err) != OMS_OK) {
+			db_close(*dbp);
+			*dbp = NULL;
+		}
+	}
+	if (*dbp && appname &&
+	    db_exec(*dbp, "SELECT set_config('application_name', $1, false)", 1, a, err) != OMS_OK) {
+		db_close(*dbp);
+		*dbp = NULL;
+	}
+	return *dbp;
+}
+
 /* Only the thread the slot is lent to touches c->db (no lock needed). */
 struct db *
 webhook_db(const struct webhook_request *rq, struct oms_error *err)
 {
 	struct webhook_conn *c = rq->dbc;
-	struct webhook *wh = rq->wh;
-	char v[32];
-	const char *p[1] = { v };
 
 	if (!c) {
 		oms_fail(err, OMS_DB_GONE, "no database connection lent to this request");
 		return NULL;
 	}
-	if (c->db && db_ok(c->db) && !idle_conn_closed(c->db))
-		return c->db;
-	db_close(c->db);
-	c->db = db_open(wh->conninfo, err);
-	if (c->db && wh->lock_timeout_ms > 0) {
-		snprintf(v, sizeof v, "%ldms", wh->lock_timeout_ms);
-		if (db_exec(c->db, "SELECT set_config('lock_timeout', $1, false)", 1, p, err) != OMS_OK) {
-			db_close(c->db);
-			c->db = NULL;
-		}
-	}
-	return c->db;
+	return conn_ready(rq->wh, &c->db, NULL, err);
 }
 
 void
@@ -151,6 +201,194 @@ webhook_db_lost(const struct webhook_request *rq)
 		return;
 	db_close(rq->dbc->db);
 	rq->dbc->db = NULL;
+}
+
+/* -- the group commit (webhook.h) ---------------------------------------- */
+
+#define COMMITTER_APPNAME "oms-worker webhook committer"
+
+/* The committers: half as many as the listener's threads, at least one
+ * (the default 4 gives 2, one per core of a small machine). Each commits
+ * groups on a connection of its own, so the database works on two groups
+ * while a third waits for its WAL flush. */
+static unsigned
+committers_wanted(unsigned threads)
+{
+	return (threads + 1) / 2;
+}
+
+int
+webhook_group(const struct webhook_request *rq, const char *source, const char *key, const char *event_id)
+{
+	struct upload *u = rq->job;
+
+	if (!u)
+		return 503;
+	snprintf(u->source, sizeof u->source, "%s", source ? source : "?");
+	snprintf(u->key, sizeof u->key, "%s", key ? key : "");
+	snprintf(u->event_id, sizeof u->event_id, "%s", event_id ? event_id : "");
+	return WEBHOOK_GROUPED;
+}
+
+/* May u join cm's batch? Not when another event of its key is in it
+ * already (a second delivery of the same event id may: it is told
+ * "duplicate"), nor when any event of its key is in another committer's
+ * batch in flight (it would wait for that COMMIT, holding its own batch
+ * meanwhile). Called with qlock held. */
+static bool
+batch_fits(const struct webhook *wh, const struct committer *cm, const struct upload *u)
+{
+	if (!u->key[0])
+		return true;
+	for (unsigned k = 0; k < wh->ncommitters; k++) {
+		const struct committer *o = &wh->committers[k];
+		for (unsigned i = 0; i < o->n; i++)
+			if (!strcmp(o->b[i]->key, u->key) && (o != cm || strcmp(o->b[i]->event_id, u->event_id)))
+				return false;
+	}
+	return true;
+}
+
+/* Takes cm's batch off the queue, in the order received: every request
+ * that fits, up to WEBHOOK_BATCH_MAX (called with qlock held). */
+static unsigned
+batch_take(struct webhook *wh, struct committer *cm)
+{
+	struct upload **link = &wh->qhead, *u;
+
+	cm->n = 0;
+	wh->qtail = NULL;
+	while ((u = *link) && cm->n < WEBHOOK_BATCH_MAX) {
+		if (batch_fits(wh, cm, u)) {
+			*link = u->next;
+			u->next = NULL;
+			cm->b[cm->n++] = u;
+		} else {
+			wh->qtail = u;
+			link = &u->next;
+		}
+	}
+	for (u = *link; u; u = u->next)
+		wh->qtail = u;
+	return cm->n;
+}
+
+static void
+answer(struct upload *u, int status, const char *text)
+{
+	u->status = status;
+	snprintf(u->text, sizeof u->text, "%s", text);
+}
+
+static int
+apply(struct upload *u, struct db *db, bool *lost)
+{
+	return u->route->apply(db, u->buf ? u->buf : "", u->len, u->source, u->text, sizeof u->text, lost);
+}
+
+/* Commits cm's batch on its connection and sets each request's answer
+ * (cm's thread only: it owns cm->db and, until they are answered, the
+ * batch's requests; b[] itself does not change meanwhile). */
+static void
+batch_commit(struct committer *cm)
+{
+	struct upload *const *b = cm->b;
+	const unsigned n = cm->n;
+	struct oms_error err = { 0 };
+	struct db *db = conn_ready(cm->wh, &cm->db, COMMITTER_APPNAME, &err);
+	const char *why = NULL;
+	bool lost = false;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		answer(b[i], 503, "unavailable, try again");
+	if (n == 1 || !db) {
+		/* a lone event is committed on its own, as it came: no BEGIN,
+		 * no savepoint, nothing longer than before group commit; with no
+		 * database, each event is told so by its apply */
+		for (i = 0; i < n; i++) {
+			b[i]->status = apply(b[i], db, &lost);
+			if (lost) {
+				db_close(cm->db);
+				cm->db = db = NULL;
+			}
+		}
+		return;
+	}
+	if (db_exec(db, "BEGIN", 0, NULL, &err) != OMS_OK) {
+		why = "BEGIN failed";
+		goto failed;
+	}
+	for (i = 0; i < n; i++) {
+		if (db_exec_script(db, i ? "RELEASE SAVEPOINT ev; SAVEPOINT ev" : "SAVEPOINT ev", &err) != OMS_OK) {
+			why = "SAVEPOINT failed";
+			goto failed;
+		}
+		b[i]->status = apply(b[i], db, &lost);
+		if (lost) {
+			why = "connection lost";
+			goto failed;
+		}
+		if ((b[i]->status < 200 || b[i]->status > 299) &&
+		    db_exec(db, "ROLLBACK TO SAVEPOINT ev", 0, NULL, &err) != OMS_OK) {
+			why = "ROLLBACK TO SAVEPOINT failed";
+			goto failed;
+		}
+	}
+	if (db_exec(db, "COMMIT", 0, NULL, &err) == OMS_OK)
+		return;
+	why = "COMMIT failed";
+failed:
+	/* nothing of the batch is known to be committed: what was to be
+	 * answered 2xx is answered 503 (a retry is idempotent); a 400 stays */
+	for (i = 0; i < n; i++)
+		if (b[i]->status >= 200 && b[i]->status <= 299)
+			answer(b[i], 503, "unavailable, try again");
+	webhook_log("a group of %u event(s) not committed (%s%s%s), answered 503", n, why,
+		    err.sqlstate[0] ? ", SQLSTATE " : "", err.sqlstate);
+	if (!lost && db_ok(db) && db_exec(db, "ROLLBACK", 0, NULL, &err) == OMS_OK)
+		return;
+	db_close(cm->db);
+	cm->db = NULL;
+}
+
+static void *
+committer_main(void *arg)
+{
+	struct committer *cm = arg;
+	struct webhook *wh = cm->wh;
+	struct MHD_Connection *c[WEBHOOK_BATCH_MAX];
+	unsigned n;
+
+	pthread_mutex_lock(&wh->qlock);
+	for (;;) {
+		while (!batch_take(wh, cm)) {
+			if (wh->stopping && !wh->qhead)
+				goto out;        /* every request queued is answered */
+			/* nothing queued, or only what waits for another batch */
+			pthread_cond_wait(&wh->queued, &wh->qlock);
+		}
+		pthread_mutex_unlock(&wh->qlock);
+		batch_commit(cm);
+		pthread_mutex_lock(&wh->qlock);
+		n = cm->n;
+		for (unsigned i = 0; i < n; i++) {
+			c[i] = cm->b[i]->conn;
+			cm->b[i]->state = U_ANSWERED;
+		}
+		cm->n = 0;
+		if (wh->qhead)                   /* what waited for this batch */
+			pthread_cond_broadcast(&wh->queued);
+		pthread_mutex_unlock(&wh->qlock);
+		/* once resumed, a request belongs to its listener thread again
+		 * (which may answer and free it at once): not touched here */
+		for (unsigned i = 0; i < n; i++)
+			MHD_resume_connection(c[i]);
+		pthread_mutex_lock(&wh->qlock);
+	}
+out:
+	pthread_mutex_unlock(&wh->qlock);
+	return NULL;
 }
 
 static const char *
@@ -214,11 +452,49 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	}
 	if (u->too_big)
 		return reply(c, 413, "body too large\n");
+	if (route->apply) {
+		enum upload_state st;
+
+		pthread_mutex_lock(&wh->qlock);
+		st = u->state;
+		pthread_mutex_unlock(&wh->qlock);
+		if (st == U_ANSWERED) {          /* resumed by the committer */
+			char t[sizeof u->text + 2];
+			snprintf(t, sizeof t, "%s\n", u->text);
+			return reply(c, (unsigned)u->status, t);
+		}
+		if (st == U_QUEUED)              /* not resumed yet: cannot happen */
+			return MHD_YES;
+	}
 	{
-		struct webhook_request rq = { wh, u->buf ? u->buf : "", u->len, req_header, c, conn_take(wh) };
+		struct webhook_request rq = { wh, u->buf ? u->buf : "", u->len, req_header, c,
+					      route->apply ? NULL : conn_take(wh), route->apply ? u : NULL };
 		text[0] = '\0';
 		status = route->handler(&rq, text, sizeof text - 1);
-		conn_give(rq.dbc);
+		if (rq.dbc)
+			conn_give(rq.dbc);
+	}
+	if (route->apply && status == WEBHOOK_GROUPED) {
+		pthread_mutex_lock(&wh->qlock);
+		if (!wh->stopping) {
+			/* suspended before it is queued: the committer resumes only
+			 * what it took from the queue */
+			u->route = route;
+			u->conn = c;
+			u->state = U_QUEUED;
+			MHD_suspend_connection(c);
+			if (wh->qtail)
+				wh->qtail->next = u;
+			else
+				wh->qhead = u;
+			wh->qtail = u;
+			pthread_cond_signal(&wh->queued);
+			pthread_mutex_unlock(&wh->qlock);
+			return MHD_YES;
+		}
+		pthread_mutex_unlock(&wh->qlock);
+		status = 503;
+		snprintf(text, sizeof text - 1, "shutting down, try again");
 	}
 	strcat(text, "\n");
 	return reply(c, (unsigned)status, text);
@@ -286,7 +562,8 @@ webhook_start(const struct webhook_config *cfg, struct oms_error *err)
 	struct webhook *wh;
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
-	unsigned threads;
+	unsigned threads, ncm;
+	sigset_t all, old;
 	bool secrets = cfg->payment_secrets && strspn(cfg->payment_secrets, " \t,") < strlen(cfg->payment_secrets);
 
 	if (!parse_listen(cfg->listen, &ss, &sl)) {
@@ -313,8 +590,25 @@ webhook_start(const struct webhook_config *cfg, struct oms_error *err)
 	pthread_mutex_init(&wh->lock, NULL);
 	pthread_cond_init(&wh->freed, NULL);
 	wh->locks = true;
+	pthread_mutex_init(&wh->qlock, NULL);
+	pthread_cond_init(&wh->queued, NULL);
+	wh->qlocks = true;
+	/* the listener's threads (the committer, libmicrohttpd's) take no
+	 * signal: the loop's thread handles them */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ncm = committers_wanted(threads);
+	if ((wh->committers = calloc(ncm, sizeof *wh->committers)))
+		while (wh->ncommitters < ncm) {
+			struct committer *cm = &wh->committers[wh->ncommitters];
+			cm->wh = wh;
+			if (pthread_create(&cm->thread, NULL, committer_main, cm) != 0)
+				break;
+			wh->ncommitters++;
+		}
 	/* a pool of one is the internal thread alone */
-	wh->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+	wh->mhd = wh->ncommitters < ncm ? NULL :
+		MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
 				   (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				   0, NULL, NULL, on_request, wh,
 				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -323,13 +617,16 @@ webhook_start(const struct webhook_config *cfg, struct oms_error *err)
 				   MHD_OPTION_CONNECTION_LIMIT, (unsigned)(threads > 1 ? 64 * threads : 64),
 				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 ? threads : 0),
 				   MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!wh->mhd) {
 		webhook_stop(wh);
 		oms_fail(err, OMS_CONFIG, "[webhook] listen: cannot listen on %s", cfg->listen);
 		return NULL;
 	}
-	log_info("webhook listener on %s, %u thread(s) (POST /webhooks/payment%s)", cfg->listen, threads,
-		 secrets ? "" : "; no [payment] webhook_secret: every event is refused until one is set and SIGHUP");
+	log_info("webhook listener on %s, %u thread(s) (POST /webhooks/payment%s; POST /webhooks/carrier, "
+		 "committed in groups of up to %d)", cfg->listen, threads,
+		 secrets ? "" : "; no [payment] webhook_secret: every event is refused until one is set and SIGHUP",
+		 WEBHOOK_BATCH_MAX);
 	return wh;
 }
 
@@ -338,14 +635,32 @@ webhook_stop(struct webhook *wh)
 {
 	if (!wh)
 		return;
+	if (wh->ncommitters) {
+		/* nothing more is queued; the committers commit and answer
+		 * (resume) what is, then end: libmicrohttpd must not be stopped
+		 * with a connection still suspended */
+		pthread_mutex_lock(&wh->qlock);
+		wh->stopping = true;
+		pthread_cond_broadcast(&wh->queued);
+		pthread_mutex_unlock(&wh->qlock);
+		for (unsigned i = 0; i < wh->ncommitters; i++)
+			pthread_join(wh->committers[i].thread, NULL);
+	}
 	if (wh->mhd)
 		MHD_stop_daemon(wh->mhd);     /* joins the threads: no request left */
 	for (unsigned i = 0; wh->conns && i < wh->nconns; i++)
 		db_close(wh->conns[i].db);
 	free(wh->conns);
+	for (unsigned i = 0; wh->committers && i < wh->ncommitters; i++)
+		db_close(wh->committers[i].db);
+	free(wh->committers);
 	if (wh->locks) {
 		pthread_mutex_destroy(&wh->lock);
 		pthread_cond_destroy(&wh->freed);
+	}
+	if (wh->qlocks) {
+		pthread_mutex_destroy(&wh->qlock);
+		pthread_cond_destroy(&wh->queued);
 	}
 	free(wh->conninfo);
 	free(wh);

@@ -1,23 +1,49 @@
 /* oms-worker's webhook listener (libmicrohttpd): the outside world tells
  * the worker about events instead of waiting to be polled.
  *
- * One listener, a table of routes (method, path, handler); each handler
- * gets the whole body (at most WEBHOOK_MAX_BODY bytes) and the request's
- * headers, and answers with an HTTP status. The listener runs in threads
- * of its own (libmicrohttpd's thread pool, [webhook] threads, default 4)
- * with database connections of its own (the loop's connections are never
- * touched from it): as many connections as threads, each lent to one
- * request at a time (webhook_db), so events are committed in parallel and
- * no libpq connection is ever used by two threads at once. A handler
- * stores and acts on its event in one transaction and answers only after
- * the COMMIT, so an event acknowledged is an event recorded; two
- * deliveries of one event at once are stored once (the database's unique
- * event id; the second waits for the first and answers 2xx). State shared
- * by the handlers (secrets, rate buckets) is kept under their locks.
- * Polling stays the fallback.
+ * One listener, a table of routes (method, path, handler, apply); each
+ * handler gets the whole body (at most WEBHOOK_MAX_BODY bytes) and the
+ * request's headers, and answers with an HTTP status. The listener runs
+ * in threads of its own (libmicrohttpd's thread pool, [webhook] threads,
+ * default 4) with database connections of its own (the loop's connections
+ * are never touched from it), and no libpq connection is ever used by two
+ * threads at once. State shared by the handlers (secrets, rate buckets)
+ * is kept under their locks. Polling stays the fallback.
  *
- * Routes today: POST /webhooks/payment (the payment gateway: pay_events.c).
- * The carriers' webhooks (issue 11) are one more row. */
+ * Two ways to commit an event, chosen by the route:
+ *
+ * - Alone (no apply function; POST /webhooks/payment): the handler stores
+ *   and acts on its event in its own transaction on the connection lent
+ *   to its request (webhook_db; as many connections as threads) and
+ *   answers after that COMMIT.
+ *
+ * - In a group (POST /webhooks/carrier; issue 11's speed): the handler
+ *   checks what must be checked in the request's own thread (the rate
+ *   limit, the signature, before anything is parsed) and returns
+ *   webhook_group(); the request is then suspended (its thread goes on
+ *   with other requests) and queued. One committer thread with its own
+ *   connection takes whatever is queued when it is free (at most
+ *   WEBHOOK_BATCH_MAX; it never waits for a batch to fill, so a lone
+ *   event is committed at once, as before: on its own, without a
+ *   savepoint) and commits it as one transaction: BEGIN, then per event
+ *   SAVEPOINT, the route's apply (SELECT oms_api.carrier_event($1)),
+ *   RELEASE, and COMMIT. An event whose apply fails is rolled back to its
+ *   savepoint alone and answered its own status (400 not an event, 503 a
+ *   lock or other failure); the others still commit. Each request is
+ *   answered only after the COMMIT that holds it: if the COMMIT fails or
+ *   the connection is lost, every event of the batch answered 2xx so far
+ *   is answered 503 instead (the sender retries; the event id makes a
+ *   retry idempotent). One WAL flush then covers the whole batch, which is
+ *   what makes the durable rate (each COMMIT waiting for the disk) close
+ *   to the rate without it.
+ *   Two deliveries of one event id may share a batch (the second sees the
+ *   first's row: "duplicate", 2xx). Two different events of one group key
+ *   (a carrier's tracker) never do: the later waits for the next batch,
+ *   so each keeps a transaction of its own in the order's timeline (one
+ *   entry per transaction) and they are applied in the order received.
+ *   The per-statement lock_timeout holds, so one blocked event holds the
+ *   batch for at most that long.
+ */
 #ifndef OMS_WORKER_WEBHOOK_H
 #define OMS_WORKER_WEBHOOK_H
 
@@ -28,6 +54,13 @@
 
 #define WEBHOOK_MAX_BODY (1024 * 1024)
 #define WEBHOOK_MAX_SECRETS 4
+/* Events in one group commit at most: each writes in a subtransaction of
+ * its own, and past 64 of them PostgreSQL's per-backend cache of
+ * subtransaction ids overflows (every other session's snapshots then get
+ * slower). */
+#define WEBHOOK_BATCH_MAX 32
+/* What a handler returns when webhook_group() took its request. */
+#define WEBHOOK_GROUPED 0
 
 struct db;
 struct webhook;
@@ -41,17 +74,29 @@ struct webhook_request {
 	/* header(name): the request's header or NULL */
 	const char *(*header)(const struct webhook_request *rq, const char *name);
 	void *conn;              /* the listener's own */
-	struct webhook_conn *dbc; /* the database connection lent to this request */
+	struct webhook_conn *dbc; /* the database connection lent to this request
+				   * (NULL on a route committed in groups) */
+	void *job;               /* the listener's own (webhook_group) */
 };
 
 /* Returns the HTTP status to answer; reply (one line, our words) is the
  * body. */
 typedef int (*webhook_handler)(const struct webhook_request *rq, char *reply, size_t replylen);
 
+/* A route committed in groups: stores and applies one event on db (the
+ * committer's connection, inside the group's transaction and the event's
+ * savepoint; NULL when the database cannot be reached) and returns the
+ * HTTP status to answer once the group is committed (2xx), or at once
+ * (anything else: the event's savepoint is rolled back); *db_lost: the
+ * connection is gone. Called by the committer thread only. */
+typedef int (*webhook_apply)(struct db *db, const char *body, size_t len, const char *source,
+			     char *reply, size_t replylen, bool *db_lost);
+
 struct webhook_route {
 	const char *method;
 	const char *path;
 	webhook_handler handler;
+	webhook_apply apply;      /* NULL: the handler commits alone */
 };
 
 struct webhook_config {
@@ -79,6 +124,15 @@ void webhook_stop(struct webhook *wh);
  * lost). */
 struct db *webhook_db(const struct webhook_request *rq, struct oms_error *err);
 void webhook_db_lost(const struct webhook_request *rq);
+
+/* For the handler of a route committed in groups, once the request passed
+ * its checks: queues it for the committer and returns WEBHOOK_GROUPED,
+ * which the handler returns; the listener answers after the COMMIT.
+ * source (the sender's address, for the log), key (events of one key that
+ * are not the same event id never share a transaction; NULL or "": none)
+ * and event_id are copied. */
+int webhook_group(const struct webhook_request *rq, const char *source, const char *key,
+		  const char *event_id);
 
 /* One line on stderr from a listener thread. The log module (log.c)
  * keeps a table of personal data to mask that the loop's thread changes
