@@ -21,28 +21,34 @@
  *   checks what must be checked in the request's own thread (the rate
  *   limit, the signature, before anything is parsed) and returns
  *   webhook_group(); the request is then suspended (its thread goes on
- *   with other requests) and queued. One committer thread with its own
- *   connection takes whatever is queued when it is free (at most
- *   WEBHOOK_BATCH_MAX; it never waits for a batch to fill, so a lone
- *   event is committed at once, as before: on its own, without a
- *   savepoint) and commits it as one transaction: BEGIN, then per event
- *   SAVEPOINT, the route's apply (SELECT oms_api.carrier_event($1)),
- *   RELEASE, and COMMIT. An event whose apply fails is rolled back to its
+ *   with other requests) and queued. Committer threads (half as many as
+ *   the listener's threads, at least one; each with a connection of its
+ *   own, application_name "oms-worker webhook committer") each take
+ *   whatever is queued when they are free (at most WEBHOOK_BATCH_MAX;
+ *   never waiting for a batch to fill, so a lone event is committed at
+ *   once, as before: on its own, without a savepoint) and commit it as
+ *   one transaction: BEGIN, then per event SAVEPOINT, the route's apply
+ *   (SELECT oms_api.carrier_event($1)), RELEASE, and COMMIT. An event whose apply fails is rolled back to its
  *   savepoint alone and answered its own status (400 not an event, 503 a
  *   lock or other failure); the others still commit. Each request is
  *   answered only after the COMMIT that holds it: if the COMMIT fails or
  *   the connection is lost, every event of the batch answered 2xx so far
  *   is answered 503 instead (the sender retries; the event id makes a
- *   retry idempotent). One WAL flush then covers the whole batch, which is
- *   what makes the durable rate (each COMMIT waiting for the disk) close
- *   to the rate without it.
+ *   retry idempotent). One WAL flush then covers the whole batch instead
+ *   of one per event.
  *   Two deliveries of one event id may share a batch (the second sees the
  *   first's row: "duplicate", 2xx). Two different events of one group key
- *   (a carrier's tracker) never do: the later waits for the next batch,
- *   so each keeps a transaction of its own in the order's timeline (one
- *   entry per transaction) and they are applied in the order received.
+ *   (a carrier's tracker) never do, nor are two batches in flight at once
+ *   with events of one key: the later event waits for a later batch, so
+ *   each keeps a transaction of its own in the order's timeline (one
+ *   entry per transaction), they are applied in the order received, and
+ *   no batch waits for another's row locks.
  *   The per-statement lock_timeout holds, so one blocked event holds the
- *   batch for at most that long.
+ *   batch for at most that long. What oms_api.carrier_event does is fit
+ *   for a shared transaction: its times are clock_timestamp() (not the
+ *   transaction's start), its NOTIFYs are wake-up hints (identical ones
+ *   are folded into one at COMMIT), it takes no advisory lock, and
+ *   oms.begin_action sets the action name again for each event.
  */
 #ifndef OMS_WORKER_WEBHOOK_H
 #define OMS_WORKER_WEBHOOK_H
@@ -110,7 +116,8 @@ struct webhook_config {
 	const char *payment_secrets;
 	long tolerance_s;
 	/* [webhook] threads: requests handled at once, each thread with a
-	 * database connection of its own (0: 4) */
+	 * database connection of its own (0: 4); the carrier route's
+	 * committers are half as many (at least one) */
 	unsigned threads;
 };
 

@@ -80,6 +80,10 @@ tests_fakes_carrier_event_drive_LDADD = liboms_worker.a liboms_http.a liboms_cor
 # and through oms-worker's listener, with the carrier-aggregator fake sending
 TESTS += tests/fakes/worker_carrier_listener.test
 EXTRA_DIST += tests/fakes/worker_carrier_listener.test
+# and committed in groups (many at once, refusals among them, duplicates,
+# the database going away under a group)
+TESTS += tests/fakes/worker_carrier_group.test
+EXTRA_DIST += tests/fakes/worker_carrier_group.test
 TESTS += tests/fakes/worker_carrier_webhook.test
 EXTRA_DIST += tests/fakes/worker_carrier_webhook.test tests/fakes/carrier_event_drive.c
 # Issue 11: the aggregator client's hashing, signature check and Tracker
