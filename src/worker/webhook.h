@@ -43,8 +43,9 @@
  *   each keeps a transaction of its own in the order's timeline (one
  *   entry per transaction), they are applied in the order received, and
  *   no batch waits for another's row locks.
- *   The per-statement lock_timeout holds, so one blocked event holds the
- *   batch for at most that long. What oms_api.carrier_event does is fit
+ *   A lock wait stays bounded (the session's lock_timeout, and 2 s set
+ *   by oms_api.carrier_event itself), so one blocked event delays its
+ *   batch by at most that long. What oms_api.carrier_event does is fit
  *   for a shared transaction: its times are clock_timestamp() (not the
  *   transaction's start), its NOTIFYs are wake-up hints (identical ones
  *   are folded into one at COMMIT), it takes no advisory lock, and
