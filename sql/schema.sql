@@ -6467,21 +6467,68 @@ $$;
 ALTER FUNCTION oms_api.schema_history() OWNER TO oms_owner;
 
 --
--- Name: service_levels(); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+-- Name: service_level_set(text, text, integer, integer); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
 --
 
-CREATE FUNCTION oms_api.service_levels() RETURNS TABLE(code text, name text)
+CREATE FUNCTION oms_api.service_level_set(p_code text, p_name text, p_transit_days integer, p_position integer DEFAULT NULL::integer) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+	v_role constant text := oms.begin_action('service_level_set', 'admin');
+	v_new boolean;
+	v_other text;
+BEGIN
+	IF p_code IS NULL OR p_code !~ '^[a-z][a-z0-9_]{1,15}$' THEN
+		PERFORM oms.raise_error('22023', 'a service level''s code is 2 to 16 lower-case letters, digits and _, starting with a letter',
+		                        jsonb_build_object('rule', 'service_level', 'field', 'code'));
+	END IF;
+	IF p_name IS NULL OR btrim(p_name) = '' OR char_length(btrim(p_name)) > 40 THEN
+		PERFORM oms.raise_error('22023', 'a service level''s name is 1 to 40 characters',
+		                        jsonb_build_object('rule', 'service_level', 'field', 'name'));
+	END IF;
+	IF p_transit_days IS NULL OR p_transit_days NOT BETWEEN 0 AND 60 THEN
+		PERFORM oms.raise_error('22023', 'a service level''s transit days are 0 to 60',
+		                        jsonb_build_object('rule', 'service_level', 'field', 'transit_days', 'min', 0, 'max', 60));
+	END IF;
+	SELECT sl.code INTO v_other FROM oms.service_level sl WHERE sl.position = p_position AND sl.code <> p_code;
+	IF FOUND THEN
+		PERFORM oms.raise_error('22023', format('position %s is %s''s', p_position, v_other),
+		                        jsonb_build_object('rule', 'service_level', 'field', 'position', 'service_level', v_other));
+	END IF;
+	v_new := NOT EXISTS (SELECT 1 FROM oms.service_level sl WHERE sl.code = p_code);
+	INSERT INTO oms.service_level (code, name, position, transit_days)
+	VALUES (p_code, btrim(p_name),
+	        coalesce(p_position, (SELECT coalesce(max(sl.position), 0) + 10 FROM oms.service_level sl)), p_transit_days)
+	ON CONFLICT (code) DO UPDATE
+	SET name = excluded.name, transit_days = excluded.transit_days,
+	    position = coalesce(p_position, oms.service_level.position);
+	RETURN CASE WHEN v_new THEN 'added' ELSE 'changed' END;
+END
+$_$;
+
+
+ALTER FUNCTION oms_api.service_level_set(p_code text, p_name text, p_transit_days integer, p_position integer) OWNER TO oms_owner;
+
+--
+-- Name: service_levels(boolean); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.service_levels(p_all boolean DEFAULT false) RETURNS TABLE(code text, name text, transit_days integer, offered boolean)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     AS $$
-	SELECT sl.code, sl.name FROM oms.service_level sl
-	WHERE EXISTS (SELECT 1 FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
-	              WHERE cs.service_level = sl.code AND cs.active AND c.active)
-	ORDER BY sl.position, sl.code
+	SELECT x.code, x.name, x.transit_days, x.offered
+	FROM (SELECT sl.code, sl.name, sl.transit_days, sl.position,
+	             EXISTS (SELECT 1 FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
+	                     WHERE cs.service_level = sl.code AND cs.active AND c.active) AS offered
+	      FROM oms.service_level sl) x
+	WHERE x.offered OR coalesce(p_all, false)
+	ORDER BY x.position, x.code
 $$;
 
 
-ALTER FUNCTION oms_api.service_levels() OWNER TO oms_owner;
+ALTER FUNCTION oms_api.service_levels(p_all boolean) OWNER TO oms_owner;
 
 --
 -- Name: set_handling_days(integer, bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -12098,14 +12145,22 @@ REVOKE ALL ON FUNCTION oms_api.schema_history() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION service_levels(); Type: ACL; Schema: oms_api; Owner: oms_owner
+-- Name: FUNCTION service_level_set(p_code text, p_name text, p_transit_days integer, p_position integer); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
-GRANT ALL ON FUNCTION oms_api.service_levels() TO oms_admin;
-GRANT ALL ON FUNCTION oms_api.service_levels() TO oms_csr;
-GRANT ALL ON FUNCTION oms_api.service_levels() TO oms_fulfilment;
-GRANT ALL ON FUNCTION oms_api.service_levels() TO oms_worker;
-REVOKE ALL ON FUNCTION oms_api.service_levels() FROM PUBLIC;
+GRANT ALL ON FUNCTION oms_api.service_level_set(p_code text, p_name text, p_transit_days integer, p_position integer) TO oms_admin;
+REVOKE ALL ON FUNCTION oms_api.service_level_set(p_code text, p_name text, p_transit_days integer, p_position integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION service_levels(p_all boolean); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.service_levels(p_all boolean) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.service_levels(p_all boolean) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.service_levels(p_all boolean) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms_api.service_levels(p_all boolean) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.service_levels(p_all boolean) FROM PUBLIC;
 
 
 --

@@ -105,19 +105,72 @@ GRANT EXECUTE ON FUNCTION oms_api.carriers() TO oms_admin, oms_csr, oms_fulfilme
 
 -- The service levels staff choose from (the fulfilment queue's service
 -- level menu): those some active carrier offers, in their order
--- (oms.service_level, 0034), with their names. A level added there and
--- offered by a carrier (oms_api.carrier_service_set) is listed.
-CREATE OR REPLACE FUNCTION oms_api.service_levels()
-RETURNS TABLE (code text, name text)
+-- (oms.service_level, 0034), with their names and default transit days.
+-- A level added there (oms_api.service_level_set) and offered by a
+-- carrier (oms_api.carrier_service_set) is listed. p_all: every level,
+-- offered or not (oms carriers --levels).
+DROP FUNCTION IF EXISTS oms_api.service_levels();
+CREATE OR REPLACE FUNCTION oms_api.service_levels(p_all boolean DEFAULT false)
+RETURNS TABLE (code text, name text, transit_days int, offered boolean)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 AS $$
-	SELECT sl.code, sl.name FROM oms.service_level sl
-	WHERE EXISTS (SELECT 1 FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
-	              WHERE cs.service_level = sl.code AND cs.active AND c.active)
-	ORDER BY sl.position, sl.code
+	SELECT x.code, x.name, x.transit_days, x.offered
+	FROM (SELECT sl.code, sl.name, sl.transit_days, sl.position,
+	             EXISTS (SELECT 1 FROM oms.carrier_service cs JOIN oms.carrier c ON c.code = cs.carrier
+	                     WHERE cs.service_level = sl.code AND cs.active AND c.active) AS offered
+	      FROM oms.service_level sl) x
+	WHERE x.offered OR coalesce(p_all, false)
+	ORDER BY x.position, x.code
 $$;
-REVOKE ALL ON FUNCTION oms_api.service_levels() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
-GRANT EXECUTE ON FUNCTION oms_api.service_levels() TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+REVOKE ALL ON FUNCTION oms_api.service_levels(boolean) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.service_levels(boolean) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
+
+-- Administrators add a service level or change one by its code: its name
+-- as staff read it, its default business days in transit (a carrier's
+-- service without transit times of its own counts these) and its place in
+-- lists (position; a new level without one goes last). A level is offered
+-- once a carrier offers it (oms_api.carrier_service_set). Audited.
+-- Returns 'added' or 'changed'; 22023 (rule service_level, the field) for
+-- a code, name, number of days or position that does not fit.
+CREATE OR REPLACE FUNCTION oms_api.service_level_set(p_code text, p_name text, p_transit_days int,
+                                                     p_position int DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_role constant text := oms.begin_action('service_level_set', 'admin');
+	v_new boolean;
+	v_other text;
+BEGIN
+	IF p_code IS NULL OR p_code !~ '^[a-z][a-z0-9_]{1,15}$' THEN
+		PERFORM oms.raise_error('22023', 'a service level''s code is 2 to 16 lower-case letters, digits and _, starting with a letter',
+		                        jsonb_build_object('rule', 'service_level', 'field', 'code'));
+	END IF;
+	IF p_name IS NULL OR btrim(p_name) = '' OR char_length(btrim(p_name)) > 40 THEN
+		PERFORM oms.raise_error('22023', 'a service level''s name is 1 to 40 characters',
+		                        jsonb_build_object('rule', 'service_level', 'field', 'name'));
+	END IF;
+	IF p_transit_days IS NULL OR p_transit_days NOT BETWEEN 0 AND 60 THEN
+		PERFORM oms.raise_error('22023', 'a service level''s transit days are 0 to 60',
+		                        jsonb_build_object('rule', 'service_level', 'field', 'transit_days', 'min', 0, 'max', 60));
+	END IF;
+	SELECT sl.code INTO v_other FROM oms.service_level sl WHERE sl.position = p_position AND sl.code <> p_code;
+	IF FOUND THEN
+		PERFORM oms.raise_error('22023', format('position %s is %s''s', p_position, v_other),
+		                        jsonb_build_object('rule', 'service_level', 'field', 'position', 'service_level', v_other));
+	END IF;
+	v_new := NOT EXISTS (SELECT 1 FROM oms.service_level sl WHERE sl.code = p_code);
+	INSERT INTO oms.service_level (code, name, position, transit_days)
+	VALUES (p_code, btrim(p_name),
+	        coalesce(p_position, (SELECT coalesce(max(sl.position), 0) + 10 FROM oms.service_level sl)), p_transit_days)
+	ON CONFLICT (code) DO UPDATE
+	SET name = excluded.name, transit_days = excluded.transit_days,
+	    position = coalesce(p_position, oms.service_level.position);
+	RETURN CASE WHEN v_new THEN 'added' ELSE 'changed' END;
+END
+$$;
+REVOKE ALL ON FUNCTION oms_api.service_level_set(text,text,integer,integer) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
+GRANT EXECUTE ON FUNCTION oms_api.service_level_set(text,text,integer,integer) TO oms_admin;
 
 -- Administrators configure the carriers: one added, or changed by its
 -- code (name, BR-012 tracking pattern and an example it must accept, the

@@ -159,6 +159,12 @@ static const struct cli_command commands[] = {
 	 "      offers (economy, ground, express, overnight or another level in the\n"
 	 "      database, oms.service_level): --aggregator-service\n"
 	 "      NAME (the aggregator's name of it), --inactive\n"
+	 "  --levels  every service level: its name, default transit days, offered\n"
+	 "  --set-level LEVEL --name NAME --transit-days N [--position N]  adds or\n"
+	 "      changes a service level (a code of 2-16 lower-case letters, digits,\n"
+	 "      _; 0-60 business days when a carrier has no transit times of its\n"
+	 "      own; position: its place in lists, default last); a carrier offers\n"
+	 "      it with --service CODE --level LEVEL\n"
 	 "The database refuses what does not fit (exit 2). Changes are audited.",
 	 FOR_STAFF, NULL, cli_cmd_carriers, NULL, true, false},
 	{"handling-days", "set the seller's processing time (handling days)", cli_usage_handling_days,

@@ -37,7 +37,9 @@ const char cli_usage_carriers[] =
 	"oms carriers [--format text|csv|json]\n"
 	"       oms carriers [--json] --set CODE --name NAME --pattern REGEX --example NUMBER\n"
 	"                    [--tracking-url URL] [--aggregator NAME] [--poll-per-minute N] [--inactive]\n"
-	"       oms carriers [--json] --service CODE --level LEVEL [--aggregator-service NAME] [--inactive]";
+	"       oms carriers [--json] --service CODE --level LEVEL [--aggregator-service NAME] [--inactive]\n"
+	"       oms carriers --levels [--format text|csv|json]\n"
+	"       oms carriers [--json] --set-level LEVEL --name NAME --transit-days N [--position N]";
 const char cli_usage_shipments[] =
 	"oms shipments --stuck [--all] [--format text|csv|json]\n"
 	"       oms shipments --decide REVIEW --decision DECISION [--note TEXT]";
@@ -203,6 +205,60 @@ static const struct row_col carrier_cols[] = {
 	{"tracked", ROW_BOOL, "TRACKED", 'l', false, "tracked", 0, NULL},
 	{"tracking_example", ROW_TEXT, "EXAMPLE", 'l', false, NULL, 0, NULL},
 };
+/* oms_api.service_levels(true): every service level, offered or not. */
+static const struct row_col level_cols[] = {
+	{"code", ROW_TEXT, "LEVEL", 'l', false, NULL, 0, NULL},
+	{"name", ROW_TEXT, "NAME", 'l', false, NULL, 24, NULL},
+	{"transit_days", ROW_INT, "DAYS", 'r', false, NULL, 0, NULL},
+	{"offered", ROW_BOOL, "OFFERED", 'l', false, "offered", 0, NULL},
+};
+static const struct row_desc row_level = {"service_levels", level_cols, NCOLS(level_cols), NULL,
+					  "no service level", NULL};
+
+/* `oms carriers --set-level LEVEL --name NAME --transit-days N [--position
+ * N]`: administrators add a service level or change one
+ * (oms_api.service_level_set; audited). */
+static int
+carriers_set_level(struct cli *c, const char *code, const char *name, const char *days, const char *pos)
+{
+	struct app_stmt st;
+	struct oms_error err = {0};
+	struct db_result *r;
+	char done[16], *end;
+
+	if (!name || !days)
+		return cli_usage_error(c, cli_usage_carriers, "--set-level needs --name and --transit-days");
+	if (strtoll(days, &end, 10) < 0 || !*days || *end)
+		return cli_usage_error(c, cli_usage_carriers, "not a number of days: %s", days);
+	if (pos) {
+		(void)strtoll(pos, &end, 10);
+		if (!*pos || *end)
+			return cli_usage_error(c, cli_usage_carriers, "not a position: %s", pos);
+	}
+	cli_subject(c, "service level %s", code);
+	app_stmt_init(&st, "SELECT oms_api.service_level_set($1, $2, $3::int, $4::int)");
+	app_stmt_text(&st, code);
+	app_stmt_text(&st, name);
+	app_stmt_text(&st, days);
+	app_stmt_text(&st, pos);
+	r = cli_query(c, &st, &err);
+	app_stmt_free(&st);
+	if (!r)
+		return cli_fail(c, &err);
+	snprintf(done, sizeof done, "%s", db_get(r, 0, 0));
+	db_result_free(r);
+	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "service_level", json_string(code));
+		json_object_set_new(o, "result", json_string(done));
+		cli_json_emit(o);
+	} else {
+		printf("service level %s %s\n", code, done);
+	}
+	return EXIT_FOUND;
+}
+
 static const struct row_desc row_carrier = {"carriers", carrier_cols, NCOLS(carrier_cols), NULL,
 					    "no carrier is configured", NULL};
 
@@ -224,10 +280,15 @@ cli_cmd_carriers(struct cli *c, int argc, char **argv)
 		{"service", required_argument, NULL, 's'},
 		{"level", required_argument, NULL, 'l'},
 		{"aggregator-service", required_argument, NULL, 'A'},
+		{"levels", no_argument, NULL, 'L'},
+		{"set-level", required_argument, NULL, 'V'},
+		{"transit-days", required_argument, NULL, 'd'},
+		{"position", required_argument, NULL, 'P'},
 		{0}};
 	const char *set = NULL, *name = NULL, *pattern = NULL, *example = NULL, *url = NULL, *agg = NULL;
 	const char *service = NULL, *level = NULL, *agg_service = NULL, *poll = NULL;
-	bool inactive = false;
+	const char *set_level = NULL, *days = NULL, *pos = NULL;
+	bool inactive = false, levels = false;
 	struct app_stmt st;
 	struct oms_error err = {0};
 	struct db_result *r;
@@ -249,6 +310,10 @@ cli_cmd_carriers(struct cli *c, int argc, char **argv)
 		case 's': service = optarg; break;
 		case 'l': level = optarg; break;
 		case 'A': agg_service = optarg; break;
+		case 'L': levels = true; break;
+		case 'V': set_level = optarg; break;
+		case 'd': days = optarg; break;
+		case 'P': pos = optarg; break;
 		default:
 			return cli_usage_error(c, cli_usage_carriers, "unknown option or missing value: %s",
 					       argv[optind - 1]);
@@ -256,6 +321,20 @@ cli_cmd_carriers(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(c, cli_usage_carriers, "unexpected argument %s", argv[optind]);
+	if (levels || set_level) {
+		if (levels && set_level)
+			return cli_usage_error(c, cli_usage_carriers, "--levels or --set-level, not both");
+		if (set || service || pattern || example || url || agg || poll || inactive || level || agg_service)
+			return cli_usage_error(c, cli_usage_carriers, "%s goes alone", levels ? "--levels" : "--set-level");
+		if (set_level)
+			return carriers_set_level(c, set_level, name, days, pos);
+		if (name || days || pos)
+			return cli_usage_error(c, cli_usage_carriers, "--levels goes alone");
+		app_stmt_init(&st, "SELECT x.code, x.name, x.transit_days, x.offered FROM oms_api.service_levels(true) x");
+		return cli_list(c, &row_level, &st, 0);
+	}
+	if (days || pos)
+		return cli_usage_error(c, cli_usage_carriers, "--transit-days and --position go with --set-level");
 	if (set && service)
 		return cli_usage_error(c, cli_usage_carriers, "--set or --service, not both");
 	if (!set && !service) {

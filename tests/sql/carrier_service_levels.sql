@@ -1,23 +1,43 @@
 -- The service levels live in the database (issue 11, sql/0034):
 -- oms_api.service_levels lists the levels some active carrier offers, in
--- oms.service_level's order, with their names; a level added there and
+-- oms.service_level's order, with their names (with true: every level);
+-- administrators add and change levels (oms_api.service_level_set,
+-- audited); a level added there and
 -- offered by a carrier is listed, can be set on an order, shipped with,
 -- filtered by in the fulfilment queue, and its default transit days count
 -- in the estimate. A level no active carrier offers is not listed; an
 -- unknown one is refused by the queue's filter and by carrier_service_set.
 BEGIN;
 \ir fixture.psql
-SELECT plan(17);
+SELECT plan(27);
 
 SET SESSION AUTHORIZATION t_ful1;
-SELECT results_eq('SELECT code, name FROM oms_api.service_levels()',
-	$$VALUES ('economy', 'Economy'), ('ground', 'Ground'), ('express', 'Express'), ('overnight', 'Overnight')$$,
-	'service_levels: the four levels, in order, with their names (fulfilment staff)');
+SELECT results_eq('SELECT code, name, transit_days FROM oms_api.service_levels()',
+	$$VALUES ('economy', 'Economy', 7), ('ground', 'Ground', 5), ('express', 'Express', 2), ('overnight', 'Overnight', 1)$$,
+	'service_levels: the four levels, in order, with their names and days (fulfilment staff)');
+SELECT matches(pg_temp.err($$SELECT oms_api.service_level_set('same_day', 'Same day', 0)$$), '^42501: ',
+	'service_level_set: not for fulfilment staff');
 RESET SESSION AUTHORIZATION;
 
--- a new level, offered by UPS only
-INSERT INTO oms.service_level (code, name, position, transit_days) VALUES ('same_day', 'Same day', 45, 0);
+-- a new level (administrators), offered by UPS only
+SET SESSION AUTHORIZATION t_admin;
+SELECT is(oms_api.service_level_set('same_day', 'Sameday', 1), 'added', 'service_level_set: a level added');
+SELECT is(oms_api.service_level_set('same_day', 'Same day', 0), 'changed', 'service_level_set: its name and days changed');
+SELECT matches(pg_temp.err($$SELECT oms_api.service_level_set('Same Day', 'x', 0)$$),
+	'^22023: a service level''s code is', 'service_level_set: a code that does not fit is refused');
+SELECT matches(pg_temp.err($$SELECT oms_api.service_level_set('slow', 'Slow', 61)$$),
+	'^22023: a service level''s transit days are 0 to 60', 'service_level_set: 61 days are refused');
+SELECT matches(pg_temp.err($$SELECT oms_api.service_level_set('slow', 'Slow', 9, 20)$$),
+	'^22023: position 20 is ground''s', 'service_level_set: a position taken by another level is refused');
+RESET SESSION AUTHORIZATION;
+SELECT is((SELECT name || ' ' || transit_days || ' ' || (position > 40) FROM oms.service_level WHERE code = 'same_day'),
+	'Same day 0 true', 'the level is stored, after the others (no position given)');
+SELECT is((SELECT count(*) FROM oms.audit_log WHERE action = 'service_level_set' AND table_name = 'service_level'), 2::bigint,
+	'service_level_set: audited (added, changed)');
+SELECT is((SELECT count(*) FROM oms.service_level WHERE code = 'slow'), 0::bigint, 'refused levels are not stored');
 SET SESSION AUTHORIZATION t_ful1;
+SELECT results_eq($$SELECT code, offered FROM oms_api.service_levels(true) WHERE code IN ('ground', 'same_day')$$,
+	$$VALUES ('ground', true), ('same_day', false)$$, 'service_levels(true): every level, with whether it is offered');
 SELECT is((SELECT count(*) FROM oms_api.service_levels() WHERE code = 'same_day'), 0::bigint,
 	'service_levels: a level no carrier offers is not listed');
 RESET SESSION AUTHORIZATION;

@@ -119,6 +119,7 @@ SELECT g, f FROM (VALUES
 	-- issue 11: carriers, tracking, the review list, the fulfilment queue
 	('carriers', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
 	('service_levels', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
+	('service_level_set', '{oms_admin}'),
 	('fulfilment_queue', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('shipment_reviews', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('review_decide', '{oms_csr,oms_admin}'),
