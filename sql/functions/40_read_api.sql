@@ -10,9 +10,17 @@ SET LOCAL ROLE oms_owner;
 
 -- The words of a folded name (sql/0033, the exact-word name search): its
 -- runs of letters and digits, each once, as pg_trgm splits it into words.
+-- PL/pgSQL, not LANGUAGE sql: PostgreSQL cannot inline a body with a
+-- subquery, so as SQL it was planned again on every call (from lookup's
+-- name search and from the trigger below); PL/pgSQL plans it once per
+-- session (issue 14).
 CREATE OR REPLACE FUNCTION oms.name_words(p_folded text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN ARRAY(SELECT DISTINCT w FROM regexp_split_to_table(p_folded, '[^[:alnum:]]+') w WHERE w <> '' ORDER BY w);
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+	RETURN ARRAY(SELECT DISTINCT w FROM regexp_split_to_table(p_folded, '[^[:alnum:]]+') w WHERE w <> '' ORDER BY w);
+END
+$$;
 REVOKE ALL ON FUNCTION oms.name_words(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.name_words(text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 
