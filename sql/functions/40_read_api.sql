@@ -524,15 +524,19 @@ DECLARE
 	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
 	v_statuses text[];
 BEGIN
-	v_statuses := CASE
-		WHEN p_status IS NULL THEN NULL
-		WHEN p_status = 'open' THEN
-			ARRAY['PENDING', 'CONFIRMED', 'SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERY_EXCEPTION']
-		WHEN p_status = 'shipped_not_delivered' THEN
-			ARRAY['SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERY_EXCEPTION']
-		WHEN p_status = 'cancelled' THEN ARRAY['CANCELLED']
-		WHEN EXISTS (SELECT 1 FROM oms.order_status s WHERE s.status = p_status) THEN ARRAY[p_status]
-	END;
+	-- (no status, the common call: nothing to work out. The CASE has a
+	-- subquery, so PL/pgSQL runs it as a statement of its own, with an
+	-- executor started and ended on every call; issue 14)
+	IF p_status IS NOT NULL THEN
+		v_statuses := CASE
+			WHEN p_status = 'open' THEN
+				ARRAY['PENDING', 'CONFIRMED', 'SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERY_EXCEPTION']
+			WHEN p_status = 'shipped_not_delivered' THEN
+				ARRAY['SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERY_EXCEPTION']
+			WHEN p_status = 'cancelled' THEN ARRAY['CANCELLED']
+			WHEN EXISTS (SELECT 1 FROM oms.order_status s WHERE s.status = p_status) THEN ARRAY[p_status]
+		END;
+	END IF;
 	IF p_status IS NOT NULL AND v_statuses IS NULL THEN
 		RAISE EXCEPTION 'unknown order status or group "%"', left(p_status, 40) USING ERRCODE = '22023',
 			DETAIL = oms.error_detail(jsonb_build_object('rule', 'unknown_status', 'field', 'status',
