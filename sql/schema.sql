@@ -6844,7 +6844,9 @@ BEGIN
 		SELECT jsonb_agg(jsonb_build_object('tracking_no', s.tracking_no, 'carrier', s.carrier,
 		                 'state', CASE WHEN t.shipment_id IS NULL THEN 'untracked'
 		                               WHEN t.active THEN 'tracking' ELSE 'ended' END,
-		                 'last_heard_at', t.last_heard_at, 'next_poll_at', t.next_poll_at,
+		                 'last_heard_at', t.last_heard_at,
+		                 'last_heard_age_s', floor(extract(epoch FROM clock_timestamp() - t.last_heard_at))::bigint,
+		                 'next_poll_at', t.next_poll_at,
 		                 'poll_failures', coalesce(t.poll_failures, 0), 'last_error', t.last_error) ORDER BY s.id)
 		FROM oms.shipment s LEFT JOIN oms.tracker t ON t.shipment_id = s.id
 		WHERE s.order_id = v_order.id), '[]'));

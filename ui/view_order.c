@@ -302,8 +302,15 @@ order_doc_poll_failed(struct ui_doc *d, json_t *tstatus, json_t *s)
 
 		if (strcmp(js(t, "tracking_no"), js(s, "tracking_no")) != 0 || n <= 0 || !*js(t, "last_error"))
 			continue;
-		doc_wrapf(d, UI_EL_WARNING, 4, "  the carrier's last %lld poll%s failed: %s", n, n == 1 ? "" : "s",
-			  js(t, "last_error"));
+		json_t *age = json_object_get(t, "last_heard_age_s");
+		char heard[64] = "; never heard from";
+
+		/* how old what is shown is: the last answer about the parcel */
+		if (json_is_integer(age) && json_integer_value(age) >= 0)
+			snprintf(heard, sizeof heard, "; last heard %02lld:%02lld h ago",
+				 (long long)json_integer_value(age) / 3600, (long long)json_integer_value(age) % 3600 / 60);
+		doc_wrapf(d, UI_EL_WARNING, 4, "  the carrier's last %lld poll%s failed: %s%s", n, n == 1 ? "" : "s",
+			  js(t, "last_error"), heard);
 	}
 }
 

@@ -80,8 +80,9 @@ GRANT EXECUTE ON FUNCTION oms_api.tracking_refresh(bigint) TO oms_admin, oms_csr
 -- the aggregator unreachable...; oms_api.order_card, which runs as its
 -- caller, cannot read oms.tracker): {"order_no", "shipments":
 -- [{"tracking_no", "carrier", "state": tracking | ended | untracked,
--- "last_heard_at", "next_poll_at", "poll_failures", "last_error"}]},
--- last_error kept until a poll answers. Who may call it, as
+-- "last_heard_at", "last_heard_age_s" (how old the last known state is, in
+-- seconds; null: never heard), "next_poll_at", "poll_failures",
+-- "last_error"}]}, last_error kept until a poll answers. Who may call it, as
 -- oms_api.tracking_refresh.
 CREATE OR REPLACE FUNCTION oms_api.tracking_status(p_order_no bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
@@ -95,7 +96,9 @@ BEGIN
 		SELECT jsonb_agg(jsonb_build_object('tracking_no', s.tracking_no, 'carrier', s.carrier,
 		                 'state', CASE WHEN t.shipment_id IS NULL THEN 'untracked'
 		                               WHEN t.active THEN 'tracking' ELSE 'ended' END,
-		                 'last_heard_at', t.last_heard_at, 'next_poll_at', t.next_poll_at,
+		                 'last_heard_at', t.last_heard_at,
+		                 'last_heard_age_s', floor(extract(epoch FROM clock_timestamp() - t.last_heard_at))::bigint,
+		                 'next_poll_at', t.next_poll_at,
 		                 'poll_failures', coalesce(t.poll_failures, 0), 'last_error', t.last_error) ORDER BY s.id)
 		FROM oms.shipment s LEFT JOIN oms.tracker t ON t.shipment_id = s.id
 		WHERE s.order_id = v_order.id), '[]'));

@@ -8,7 +8,7 @@
 -- messages oldest first, staff by name; row-level security decides.
 BEGIN;
 \ir fixture.psql
-SELECT plan(24);
+SELECT plan(25);
 
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS o \gset
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS unshipped \gset
@@ -59,6 +59,8 @@ RESET SESSION AUTHORIZATION;
 SELECT is((:'st'::jsonb) -> 'shipments' -> 0 ->> 'last_error', 'aggregator unreachable: timed out',
 	'tracking_status: the last failed poll''s reason');
 SELECT is((:'st'::jsonb) -> 'shipments' -> 0 ->> 'state', 'tracking', '... the tracker''s state');
+SELECT ok(((:'st'::jsonb) -> 'shipments' -> 0 ->> 'last_heard_age_s')::bigint BETWEEN 7200 AND 7260,
+	'... and how old the last known state is (heard from two hours ago)');
 SELECT ok((SELECT next_poll_at > clock_timestamp() + interval '9 minutes' FROM oms.tracker WHERE shipment_id = :ship_id),
 	'... the lease is left as it was');
 SET SESSION AUTHORIZATION t_ful2;
