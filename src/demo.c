@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
+#include "ctx.h"
 #include "db/db.h"
 #include "demo.h"
 #include "log.h"
@@ -417,14 +419,19 @@ out:
 
 /* ---------------------------------------------------------------------------
  * oms-worker and the loopback fakes (issue 13). The demo runs oms-worker
- * as demo_worker against two fakes listening on 127.0.0.1: the payment
+ * as demo_worker against fakes listening on 127.0.0.1: the payment
  * gateway and the mail relay (tests/fakes/payment_fake.py and smtp_fake.py,
- * installed in $(pkgdatadir)/demo; they need python3). Refunds move to
+ * installed in $(pkgdatadir)/demo; they need python3), and the carrier
+ * aggregator (carrier_fake.py, issue 11: labels bought from the queue,
+ * trackers polled; the terminal client the demo opens is given its
+ * [carrier] settings, demo_client_carrier). Refunds move to
  * "succeeded" as in a real shop, and the relay keeps every mail it accepts
  * in DIR/mail, which `oms demo --mail` lists. They run in the background,
  * in a session of their own, and stop with the demo server (--stop). */
 
-static const char *const demo_services[] = { "worker", "smtp", "payment" };
+static const char *const demo_services[] = { "worker", "smtp", "payment", "carrier" };
+
+#define DEMO_CARRIER_KEY "ep_test_oms_demo"
 
 static void
 demo_svc_path(const struct demo *d, const char *name, const char *ext, char *buf, size_t len)
@@ -439,7 +446,7 @@ demo_svc_pid(const struct demo *d, const char *name)
 {
 	char path[1200], line[32], cmd[4096], proc[64];
 	const char *want = !strcmp(name, "worker") ? "oms-worker" : !strcmp(name, "smtp") ? "smtp_fake" :
-			   "payment_fake";
+			   !strcmp(name, "carrier") ? "carrier_fake" : "payment_fake";
 	long pid = 0;
 	size_t n;
 	FILE *f;
@@ -585,7 +592,7 @@ demo_services_stop(struct demo *d)
 	for (size_t i = 0; i < sizeof demo_services / sizeof demo_services[0]; i++)
 		any = any || demo_svc_pid(d, demo_services[i]) > 0;
 	if (any)
-		demo_say(d, "stopping oms-worker and the fake gateway and mail relay...\n");
+		demo_say(d, "stopping oms-worker and the fakes...\n");
 	for (size_t i = 0; i < sizeof demo_services / sizeof demo_services[0]; i++)
 		demo_svc_stop_one(d, demo_services[i]);
 }
@@ -686,9 +693,9 @@ demo_wait_port(const char *path)
 /* The worker's configuration: the fakes on loopback (plain http there
  * only: allow_insecure_loopback), short polls, the demo shop's sender. */
 static enum oms_status
-demo_worker_conf(struct demo *d, const char *path, long pay, long smtp, struct oms_error *err)
+demo_worker_conf(struct demo *d, const char *path, long pay, long smtp, long carrier, struct oms_error *err)
 {
-	char text[2048];
+	char text[2048], ctext[512];
 	enum oms_status st;
 	mode_t old;
 
@@ -705,6 +712,15 @@ demo_worker_conf(struct demo *d, const char *path, long pay, long smtp, struct o
 		 "shop_name = OMS Demo Shop\n"
 		 "\n[worker]\n"
 		 "poll_interval_ms = 500\n", pay, smtp);
+	if (carrier > 0) {
+		snprintf(ctext, sizeof ctext,
+			 "\n[carrier]\n"
+			 "base_url = http://127.0.0.1:%ld\n"
+			 "api_key = " DEMO_CARRIER_KEY "\n"
+			 "allow_insecure_loopback = yes\n", carrier);
+		if (strlen(text) + strlen(ctext) < sizeof text)
+			strcat(text, ctext);
+	}
 	old = umask(077);
 	st = demo_write_file(path, text, false, err);
 	umask(old);
@@ -719,20 +735,25 @@ demo_worker_conf(struct demo *d, const char *path, long pay, long smtp, struct o
 static enum oms_status
 demo_services_start(struct demo *d, struct oms_error *err)
 {
-	char python[512], worker[1100], fakes[1100], pay_py[1200], smtp_py[1200];
-	char pay_port[1200], smtp_port[1200], admin_port[1200], conf[1200], maildir[1200], ci[2048];
+	char python[512], worker[1100], fakes[1100], pay_py[1200], smtp_py[1200], carrier_py[1200];
+	char pay_port[1200], smtp_port[1200], admin_port[1200], carrier_port[1200], conf[1200], maildir[1200];
+	char ci[2048];
 	const char *env = getenv("OMS_DEMO_FAKES");
 	enum oms_status st;
-	long pay, smtp;
+	long pay, smtp, carrier = 0;
+	bool with_carrier;
 	time_t now = time(NULL);
 	struct tm tm;
 
-	if (demo_svc_pid(d, "worker") > 0 && demo_svc_pid(d, "payment") > 0 && demo_svc_pid(d, "smtp") > 0)
-		return OMS_OK;
-	demo_services_stop(d);      /* what is left of an earlier run */
 	snprintf(fakes, sizeof fakes, "%s", env && *env ? env : OMS_PKGDATADIR "/demo");
 	snprintf(pay_py, sizeof pay_py, "%s/payment_fake.py", fakes);
 	snprintf(smtp_py, sizeof smtp_py, "%s/smtp_fake.py", fakes);
+	snprintf(carrier_py, sizeof carrier_py, "%s/carrier_fake.py", fakes);
+	with_carrier = util_file_exists(carrier_py);   /* an older install: without it */
+	if (demo_svc_pid(d, "worker") > 0 && demo_svc_pid(d, "payment") > 0 && demo_svc_pid(d, "smtp") > 0 &&
+	    (!with_carrier || demo_svc_pid(d, "carrier") > 0))
+		return OMS_OK;
+	demo_services_stop(d);      /* what is left of an earlier run */
 	if (!demo_find_in_path(d, "python3", python, sizeof python)) {
 		log_warn("python3 not found: the demo runs without oms-worker, refunds stay "
 			 "\"not sent\" and no mail is sent (install python3, or use --no-worker)");
@@ -753,9 +774,11 @@ demo_services_start(struct demo *d, struct oms_error *err)
 	demo_svc_path(d, "payment", "port", pay_port, sizeof pay_port);
 	demo_svc_path(d, "smtp", "port", smtp_port, sizeof smtp_port);
 	demo_svc_path(d, "smtp-admin", "port", admin_port, sizeof admin_port);
+	demo_svc_path(d, "carrier", "port", carrier_port, sizeof carrier_port);
 	unlink(pay_port);
 	unlink(smtp_port);
 	unlink(admin_port);
+	unlink(carrier_port);
 	/* The relay numbers its files from 1 each time: one directory a run. */
 	gmtime_r(&now, &tm);
 	snprintf(maildir, sizeof maildir, "%s/%04d%02d%02dT%02d%02d%02dZ-%ld", d->mail, tm.tm_year + 1900,
@@ -763,24 +786,29 @@ demo_services_start(struct demo *d, struct oms_error *err)
 	if ((st = util_mkdir_p(maildir, 0700, err)) != OMS_OK || (st = demo_own(d, maildir, err)) != OMS_OK)
 		return st;
 
-	demo_say(d, "starting oms-worker with a fake payment gateway and mail relay on 127.0.0.1...\n");
+	demo_say(d, "starting oms-worker with a fake payment gateway, mail relay%s on 127.0.0.1...\n",
+		 with_carrier ? " and carrier aggregator" : "");
 	{
 		const char *pay_argv[] = { python, "-B", pay_py, "--port-file", pay_port,
 					   "--api-key", "sk_test_oms_demo", NULL };
 		const char *smtp_argv[] = { python, "-B", smtp_py, "--port-file", smtp_port,
 					    "--admin-port-file", admin_port, "--maildir", maildir, NULL };
 
+		const char *carrier_argv[] = { python, "-B", carrier_py, "--port-file", carrier_port,
+					       "--api-key", DEMO_CARRIER_KEY, NULL };
+
 		if ((st = demo_svc_spawn(d, "payment", pay_argv, err)) != OMS_OK ||
-		    (st = demo_svc_spawn(d, "smtp", smtp_argv, err)) != OMS_OK)
+		    (st = demo_svc_spawn(d, "smtp", smtp_argv, err)) != OMS_OK ||
+		    (with_carrier && (st = demo_svc_spawn(d, "carrier", carrier_argv, err)) != OMS_OK))
 			goto fail;
 	}
-	if (!(pay = demo_wait_port(pay_port)) || !(smtp = demo_wait_port(smtp_port))) {
-		st = oms_fail(err, OMS_IO, "the demo's fake gateway or mail relay did not start; see %s/*.log",
-			      d->svc);
+	if (!(pay = demo_wait_port(pay_port)) || !(smtp = demo_wait_port(smtp_port)) ||
+	    (with_carrier && !(carrier = demo_wait_port(carrier_port)))) {
+		st = oms_fail(err, OMS_IO, "the demo's fakes did not start; see %s/*.log", d->svc);
 		goto fail;
 	}
 	util_path_join(conf, sizeof conf, d->svc, "worker.conf");
-	if ((st = demo_worker_conf(d, conf, pay, smtp, err)) != OMS_OK)
+	if ((st = demo_worker_conf(d, conf, pay, smtp, carrier, err)) != OMS_OK)
 		goto fail;
 	demo_conninfo(d, "oms", "demo_worker", ci, sizeof ci);
 	{
@@ -804,6 +832,66 @@ demo_services_start(struct demo *d, struct oms_error *err)
 fail:
 	demo_services_stop(d);
 	return st;
+}
+
+/* The terminal client the demo opens buys labels from the demo's carrier
+ * aggregator (the fake, when it runs): its [carrier] settings are added to
+ * the configuration read (oms.conf kept whole), each unless oms.conf sets
+ * it; an oms.conf that names an aggregator (base_url) is left as it is. */
+static void
+demo_client_carrier(struct demo *d, struct oms_ctx *ctx)
+{
+	static const char *const keys[][2] = {
+		{ "base_url", NULL }, { "api_key", DEMO_CARRIER_KEY }, { "allow_insecure_loopback", "yes" },
+		{ "from_street", "1 Warehouse Way" }, { "from_city", "Memphis" }, { "from_zip", "38118" },
+	};
+	char port_path[1200], url[64], *text = NULL, *all;
+	const char *path = ctx->cfg ? config_path(ctx->cfg) : NULL;
+	struct oms_config *cfg;
+	struct oms_error err = { 0 };
+	size_t len = 0, cap;
+	long port;
+	FILE *f;
+
+	if (ctx->cfg && config_get(ctx->cfg, "carrier", "base_url", NULL))
+		return;
+	demo_svc_path(d, "carrier", "port", port_path, sizeof port_path);
+	if (demo_svc_pid(d, "carrier") <= 0 || !(port = demo_wait_port(port_path)))
+		return;
+	snprintf(url, sizeof url, "http://127.0.0.1:%ld", port);
+	if (path && (f = fopen(path, "r"))) {
+		char buf[4096];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+			char *t = realloc(text, len + n + 1);
+
+			if (!t)
+				break;
+			text = t;
+			memcpy(text + len, buf, n);
+			len += n;
+		}
+		fclose(f);
+	}
+	cap = len + 1024;
+	if (!(all = malloc(cap))) {
+		free(text);
+		return;
+	}
+	snprintf(all, cap, "%.*s\n[carrier]\n", (int)len, text ? text : "");
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!ctx->cfg || !config_get(ctx->cfg, "carrier", keys[i][0], NULL))
+			snprintf(all + strlen(all), cap - strlen(all), "%s = %s\n", keys[i][0],
+				 keys[i][1] ? keys[i][1] : url);
+	free(text);
+	if ((cfg = config_parse(all, strlen(all), path ? path : "oms demo", &err))) {
+		config_free(ctx->cfg);
+		ctx->cfg = cfg;
+	} else {
+		log_warn("the demo's carrier aggregator is not given to the client: %s", err.msg);
+	}
+	free(all);
 }
 
 /* ---------------------------------------------------------------------------
@@ -1287,6 +1375,8 @@ demo_main(struct oms_ctx *ctx, int argc, char **argv)
 		return 3;
 	}
 	ctx->conninfo = ci;
+	if (!no_worker)
+		demo_client_carrier(&d, ctx);
 	rc = ui_run(ctx);
 	db_close(ctx->db);
 	ctx->db = NULL;
