@@ -8,7 +8,10 @@
  * no wait, so the event loop never blocks on the aggregator: the dialog
  * says what it waits for and for how long. Esc stops while the rates are
  * asked (nothing is bought); the purchase itself is waited for (at most
- * [carrier] timeout_ms). The cheapest and the fastest rate are offered;
+ * [carrier] timeout_ms). The cheapest and the fastest rate are offered,
+ * and the cheapest of the order's own service level when it is neither
+ * (the level chosen at checkout: oms_api.label_request says what it is
+ * called at the aggregator; a rate of it is marked, and bought at it);
  * Enter asks first, then buys; the result shows the tracking number and
  * the label's URL, and e saves the label to label-ORDER.pdf in the current
  * directory (fetched the same way, written whole through src/cli/outfile.c,
@@ -39,6 +42,7 @@
 enum { TAG_LREQ = 1, TAG_LBOUGHT };
 
 #define LABEL_TICK_MS 50
+#define LABEL_LEVEL_MAX 16        /* the aggregator's names of the order's level */
 
 enum lstate {
 	L_REQUEST,        /* oms_api.label_request asked */
@@ -70,7 +74,11 @@ struct label_view {
 	uint64_t started;             /* when the running request started */
 	char *form;
 	struct carrier_rate rates[CARRIER_MAX_RATES];
-	int nrates, cheap, fast, choice;   /* choice: 0 the cheapest, 1 the fastest */
+	int nrates, cheap, fast, choice;   /* choice: an index in pick */
+	int pick[3], npick;                /* the cheapest, the fastest, the order's level's */
+	char level[24];                    /* the order's service level */
+	char lvl[LABEL_LEVEL_MAX][2][48];  /* its (carrier, service) at the aggregator */
+	int nlvl;
 	bool confirming, bought;
 	char shp[72], tracking[48], label[512];
 	char msg[600];
@@ -88,7 +96,42 @@ lv(struct view *v)
 static const struct carrier_rate *
 label_rate(const struct label_view *l)
 {
-	return &l->rates[l->choice ? l->fast : l->cheap];
+	return &l->rates[l->pick[l->choice]];
+}
+
+/* The rate is the order's own service level at the aggregator. */
+static bool
+label_rate_is_level(const struct label_view *l, const struct carrier_rate *r)
+{
+	for (int i = 0; i < l->nlvl; i++)
+		if (!strcmp(l->lvl[i][0], r->carrier) && !strcmp(l->lvl[i][1], r->service))
+			return true;
+	return false;
+}
+
+/* oms_api.label_request's service_level and services: the order's level
+ * and what it is called at the aggregator. */
+static void
+label_levels(struct label_view *l, const char *req)
+{
+	json_t *doc = json_loads(req, 0, NULL), *e;
+	const char *lv = doc ? json_string_value(json_object_get(doc, "service_level")) : NULL;
+	size_t i;
+
+	l->nlvl = 0;
+	snprintf(l->level, sizeof l->level, "%s", lv ? lv : "");
+	json_array_foreach(doc ? json_object_get(doc, "services") : NULL, i, e) {
+		const char *el = json_string_value(json_object_get(e, "level"));
+		const char *c = json_string_value(json_object_get(e, "carrier"));
+		const char *sv = json_string_value(json_object_get(e, "service"));
+
+		if (el && c && sv && lv && !strcmp(el, lv) && l->nlvl < LABEL_LEVEL_MAX) {
+			snprintf(l->lvl[l->nlvl][0], sizeof l->lvl[0][0], "%s", c);
+			snprintf(l->lvl[l->nlvl][1], sizeof l->lvl[0][1], "%s", sv);
+			l->nlvl++;
+		}
+	}
+	json_decref(doc);
 }
 
 static void
@@ -205,6 +248,7 @@ label_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 	if (tag == TAG_LREQ) {
 		if (!res)
 			return label_fail(l, "Nothing bought: %s", err->msg[0] ? err->msg : ui_status_words(err->status));
+		label_levels(l, db_get(res, 0, 0));
 		l->form = carrier_label_form(db_get(res, 0, 0), false, config_get(cfg, "carrier", "from_street", NULL),
 					     config_get(cfg, "carrier", "from_city", NULL),
 					     config_get(cfg, "carrier", "from_zip", NULL),
@@ -238,6 +282,21 @@ label_record(struct label_view *l)
 
 	if (!text)
 		return label_fail(l, "Out of memory.");
+	if (l->level[0] && label_rate_is_level(l, label_rate(l))) {
+		/* bought as the order's level (an aggregator service that is two
+		 * of ours, e.g. USPS GroundAdvantage, is recorded as this one) */
+		json_t *doc = json_loads(text, 0, NULL);
+		char *with;
+
+		if (doc) {
+			json_object_set_new(doc, "service_level", json_string(l->level));
+			if ((with = json_dumps(doc, JSON_COMPACT))) {
+				free(text);
+				text = with;
+			}
+			json_decref(doc);
+		}
+	}
 	app_stmt_init(&st, "SELECT oms_api.label_bought($1::bigint, $2::jsonb)");
 	app_stmt_ll(&st, l->order_no);
 	app_stmt_text(&st, text);
@@ -354,6 +413,20 @@ label_tick(struct view *v)
 		l->cheap = carrier_rate_pick(l->rates, l->nrates, false);
 		l->fast = carrier_rate_pick(l->rates, l->nrates, true);
 		l->choice = 0;
+		l->npick = 0;
+		l->pick[l->npick++] = l->cheap;
+		if (l->fast != l->cheap)
+			l->pick[l->npick++] = l->fast;
+		if (!label_rate_is_level(l, &l->rates[l->cheap]) && !label_rate_is_level(l, &l->rates[l->fast])) {
+			int best = -1;     /* the cheapest of the order's level */
+
+			for (int i = 0; i < l->nrates; i++)
+				if (label_rate_is_level(l, &l->rates[i]) &&
+				    (best < 0 || l->rates[i].amount_minor < l->rates[best].amount_minor))
+					best = i;
+			if (best >= 0)
+				l->pick[l->npick++] = best;
+		}
 		l->state = L_CHOOSE;
 		return UI_REDRAW;
 	}
@@ -400,8 +473,12 @@ label_key(struct view *v, int key, int action)
 		case UI_ACT_CHOOSE:
 		case UI_ACT_FIELD_NEXT:
 		case UI_ACT_FIELD_PREV:
-			if (l->fast != l->cheap)
-				l->choice = action == UI_ACT_UP ? 0 : action == UI_ACT_DOWN ? 1 : !l->choice;
+			if (action == UI_ACT_UP)
+				l->choice = l->choice > 0 ? l->choice - 1 : 0;
+			else if (action == UI_ACT_DOWN)
+				l->choice = l->choice < l->npick - 1 ? l->choice + 1 : l->npick - 1;
+			else
+				l->choice = (l->choice + 1) % (l->npick ? l->npick : 1);
 			l->confirming = false;
 			return UI_HANDLED | UI_REDRAW;
 		case UI_ACT_CONFIRM:
@@ -446,15 +523,16 @@ label_key(struct view *v, int key, int action)
 }
 
 static void
-label_rate_line(const struct carrier_rate *r, const char *what, bool chosen, char *buf, size_t len)
+label_rate_line(const struct label_view *l, const struct carrier_rate *r, const char *what, bool chosen,
+		char *buf, size_t len)
 {
 	char money[48], days[24] = "";
 
 	money_format(r->amount_minor, r->currency, money, sizeof money);
 	if (r->delivery_days >= 0)
 		snprintf(days, sizeof days, "%d day%s", r->delivery_days, r->delivery_days == 1 ? "" : "s");
-	snprintf(buf, len, "%s %-9s %-8s %-16s %10s  %s", chosen ? "(*)" : "( )", what, r->carrier, r->service,
-		 money, days);
+	snprintf(buf, len, "%s %-9s %-8s %-16s %10s  %-7s %s", chosen ? "(*)" : "( )", what, r->carrier, r->service,
+		 money, days, label_rate_is_level(l, r) ? l->level : "");
 }
 
 static void
@@ -490,13 +568,20 @@ label_draw(struct view *v, struct ui_rect r)
 		break;
 	case L_CHOOSE:
 		ui_draw_text(y++, x0, w, UI_EL_HEADER, "Rates from the carrier aggregator:");
-		label_rate_line(&l->rates[l->cheap], "cheapest", l->choice == 0, buf, sizeof buf);
-		ui_draw_text(++y, x0, w, UI_EL_NORMAL, buf);
-		if (l->fast != l->cheap) {
-			label_rate_line(&l->rates[l->fast], "fastest", l->choice == 1, buf, sizeof buf);
+		for (int i = 0; i < l->npick; i++) {
+			const char *what = l->pick[i] == l->cheap ? "cheapest" : l->pick[i] == l->fast ? "fastest" :
+					   "order's";
+
+			label_rate_line(l, &l->rates[l->pick[i]], what, l->choice == i, buf, sizeof buf);
 			ui_draw_text(++y, x0, w, UI_EL_NORMAL, buf);
-		} else {
-			ui_draw_text(++y, x0, w, UI_EL_DIM, "    (also the fastest)");
+		}
+		if (l->fast == l->cheap)
+			ui_draw_text(++y, x0, w, UI_EL_DIM, "    (the cheapest is also the fastest)");
+		if (l->level[0]) {
+			snprintf(buf, sizeof buf, l->npick > 2 || label_rate_is_level(l, &l->rates[l->cheap]) ||
+				 label_rate_is_level(l, &l->rates[l->fast]) ? "The order ships %s (marked)." :
+				 "The order ships %s: no rate of it was offered.", l->level);
+			ui_draw_text(++y, x0, w, UI_EL_DIM, buf);
 		}
 		y += 2;
 		ui_draw_text(y, x0, w, UI_EL_HINT, "Buying it ships the order with the label's tracking number.");
