@@ -682,6 +682,29 @@ rates_of_level(const char *req, const char *level, struct carrier_rate *rates, i
 	return OMS_OK;
 }
 
+/* The order's service level (oms_api.label_request's service_level) when
+ * rate r is that level at the aggregator; NULL otherwise. Into buf. */
+static const char *
+rate_order_level(const char *req, const struct carrier_rate *r, char *buf, size_t len)
+{
+	json_t *doc = json_loads(req, 0, NULL), *e;
+	const char *lv = doc ? json_string_value(json_object_get(doc, "service_level")) : NULL;
+	bool match = false;
+	size_t i;
+
+	json_array_foreach(doc ? json_object_get(doc, "services") : NULL, i, e) {
+		const char *l = json_string_value(json_object_get(e, "level"));
+		const char *cr = json_string_value(json_object_get(e, "carrier"));
+		const char *sv = json_string_value(json_object_get(e, "service"));
+
+		match |= lv && l && cr && sv && !strcmp(l, lv) && !strcmp(cr, r->carrier) && !strcmp(sv, r->service);
+	}
+	if (match)
+		snprintf(buf, len, "%s", lv);
+	json_decref(doc);
+	return match ? buf : NULL;
+}
+
 /* The label as oms_api.label_bought takes it, with the level asked for
  * (--service: the level recorded when the aggregator's service is more
  * than one of ours). */
@@ -722,7 +745,7 @@ ship_buy_label(struct cli *c, long long no, const char *level, bool fastest, con
 	struct http_engine *e = NULL;
 	struct wait_one w1 = { 0 }, w2 = { 0 };
 	struct carrier_rate rates[CARRIER_MAX_RATES];
-	char shp[72], tracking[48], label[512], amount[32], key[64];
+	char shp[72], tracking[48], label[512], amount[32], key[64], order_level[32];
 	char *form = NULL, *req = NULL, *lbtext;
 	int n = 0, cheap, fast, pick, rc = EXIT_DB;
 	long long id = 0;
@@ -790,7 +813,9 @@ ship_buy_label(struct cli *c, long long no, const char *level, bool fastest, con
 		goto out;
 	}
 
-	lbtext = label_with_level(carrier_label_json(shp, &rates[pick], tracking, label), level);
+	/* the level asked for, else the order's own when the rate is of it */
+	lbtext = label_with_level(carrier_label_json(shp, &rates[pick], tracking, label),
+				  level ? level : rate_order_level(req, &rates[pick], order_level, sizeof order_level));
 	app_stmt_init(&st, is_return ? "SELECT oms_api.return_label_bought($1::bigint, $2::jsonb)"
 				     : "SELECT oms_api.label_bought($1::bigint, $2::jsonb)");
 	app_stmt_ll(&st, no);
