@@ -34,6 +34,8 @@ WEBHOOK_FUZZ_SRCS = $(top_srcdir)/tests/fuzz/fuzz_webhook_http.c \
 EXTRA_DIST += tests/fuzz/webhook_http.dict
 CLEANFILES += fuzz_webhook_http
 fuzz: fuzz_webhook_http
-fuzz_webhook_http: $(WEBHOOK_FUZZ_SRCS) liboms_core.a
+# (the libraries after the sources: what they need that is not among them)
+fuzz_webhook_http: $(WEBHOOK_FUZZ_SRCS) liboms_worker.a liboms_http.a liboms_core.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(MHD_CFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(LIBCURL_CFLAGS) -o $@ \
-	  $(WEBHOOK_FUZZ_SRCS) liboms_core.a $(MHD_LIBS) $(LIBPQ_LIBS) $(JANSSON_LIBS) $(LIBCURL_LIBS)
+	  $(WEBHOOK_FUZZ_SRCS) liboms_worker.a liboms_http.a liboms_core.a \
+	  $(MHD_LIBS) $(LIBPQ_LIBS) $(JANSSON_LIBS) $(LIBCURL_LIBS)
