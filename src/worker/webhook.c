@@ -207,14 +207,13 @@ webhook_db_lost(const struct webhook_request *rq)
 
 #define COMMITTER_APPNAME "oms-worker webhook committer"
 
-/* The committers: half as many as the listener's threads, at least one
- * (the default 4 gives 2, one per core of a small machine). Each commits
- * groups on a connection of its own, so the database works on two groups
- * while a third waits for its WAL flush. */
+/* The committers: as many as the listener's threads (so the database
+ * works on as many events at once as before group commit, when each
+ * thread committed its own), each on a connection of its own. */
 static unsigned
 committers_wanted(unsigned threads)
 {
-	return (threads + 1) / 2;
+	return threads;
 }
 
 int

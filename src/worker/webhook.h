@@ -21,9 +21,9 @@
  *   checks what must be checked in the request's own thread (the rate
  *   limit, the signature, before anything is parsed) and returns
  *   webhook_group(); the request is then suspended (its thread goes on
- *   with other requests) and queued. Committer threads (half as many as
- *   the listener's threads, at least one; each with a connection of its
- *   own, application_name "oms-worker webhook committer") each take
+ *   with other requests) and queued. Committer threads (as many as the
+ *   listener's threads; each with a connection of its own,
+ *   application_name "oms-worker webhook committer") each take
  *   whatever is queued when they are free (at most WEBHOOK_BATCH_MAX;
  *   never waiting for a batch to fill, so a lone event is committed at
  *   once, as before: on its own, without a savepoint) and commit it as
@@ -117,8 +117,8 @@ struct webhook_config {
 	const char *payment_secrets;
 	long tolerance_s;
 	/* [webhook] threads: requests handled at once, each thread with a
-	 * database connection of its own (0: 4); the carrier route's
-	 * committers are half as many (at least one) */
+	 * database connection of its own (0: 4); the carrier route has as
+	 * many committers, each with a connection of its own */
 	unsigned threads;
 };
 
