@@ -15,6 +15,12 @@
 # (replays: 200 duplicate, nothing written). Columns: events, seconds,
 # events/s, p50 and p95 of one request (ms), and whether every Event was
 # stored once and every order moved to IN_TRANSIT.
+#
+# The test cluster runs with fsync, synchronous_commit and full_page_writes
+# off (tests/lib/cluster.sh). OMS_BENCH_DURABLE=1 turns the three on
+# (ALTER SYSTEM, reload and a CHECKPOINT after the fixture is made, before
+# the first Event), so that each COMMIT waits for its WAL to reach the
+# disk, as on a production server; the mode is printed with the figures.
 set -u
 : "${OMS_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 if [ -z "${OMS_BUILDDIR:-}" ]; then
@@ -35,6 +41,25 @@ worker_fixture "$N" || { echo "bench: fixture failed" >&2; exit 1; }
 q "SELECT count(oms_api.mark_shipped(o.order_no, 'UPS', '1ZBENCH' || lpad(o.id::text, 11, '0')))
    FROM oms.orders o WHERE o.status = 'CONFIRMED'" >/dev/null || { echo "bench: shipping failed" >&2; exit 1; }
 q "UPDATE oms.outbox SET status = 'done', done_at = now() WHERE status IN ('ready', 'running')" >/dev/null
+if [ "${OMS_BENCH_DURABLE:-0}" = 1 ]; then
+	for s in fsync synchronous_commit full_page_writes; do
+		q "ALTER SYSTEM SET $s = on" >/dev/null || { echo "bench: ALTER SYSTEM SET $s failed" >&2; exit 1; }
+	done
+	q "SELECT pg_reload_conf()" >/dev/null
+	for i in $(seq 50); do	# the reload is asynchronous
+		[ "$(q "SELECT count(*) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit',
+		        'full_page_writes') AND setting = 'on'")" = 3 ] && break
+		sleep 0.1
+	done
+	q "CHECKPOINT" >/dev/null
+fi
+mode="$(q "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings
+          WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")"
+case "$mode" in
+*=off*) mode="not durable ($mode)" ;;
+*) mode="durable ($mode)" ;;
+esac
+echo "# mode: $mode"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 worker_conf
 cat >>"$W_CONF" <<CONF
@@ -58,6 +83,7 @@ for i in range(100):
 "
 q "SELECT tracking_no FROM oms.shipment WHERE tracking_no LIKE '1ZBENCH%' ORDER BY id" >"$W_DIR/codes"
 
+load0=$(cut -d' ' -f1 /proc/loadavg)
 python3 - "$port" "$C" "$W_DIR/codes" <<'PY'
 import datetime, hashlib, hmac, http.client, json, sys, threading, time
 port, clients, codes = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3]).read().split()
@@ -107,5 +133,5 @@ run("replayed")
 PY
 stored=$(q "SELECT count(*) FROM oms.carrier_event WHERE event_id LIKE 'evt_bench_%'")
 moved=$(q "SELECT count(*) FROM oms.orders WHERE status = 'IN_TRANSIT'")
-echo "# stored once: $stored of $N; orders IN_TRANSIT: $moved of $N; listener threads $T, $C clients; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+echo "# stored once: $stored of $N; orders IN_TRANSIT: $moved of $N; listener threads $T, $C clients; $mode; $(nproc) CPUs, load $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after, $(date -u +%FT%TZ)"
 [ "$stored" = "$N" ] && [ "$moved" = "$N" ]
