@@ -4152,14 +4152,15 @@ BEGIN
 					FROM oms.customer_name_word w
 					WHERE w.customer_id = split_part(p_after, ':', 4)::bigint AND w.word = v_words[1];
 				END IF;
-				-- (The arrays are in no particular order, each the same: one
-				-- aggregation reads each row once for all five. The page is
-				-- sorted by key at the end; five sorts here were a tenth to
-				-- a sixth of a surname search; issue 14.)
-				SELECT coalesce(array_agg(y.id), '{}'), coalesce(array_agg(y.full_name), '{}'),
-				       coalesce(array_agg(y.email), '{}'), coalesce(array_agg(y.phone), '{}'),
-				       coalesce(array_agg(y.k), '{}')
-				INTO v_ids, v_names, v_emails, v_phones, v_keys
+				-- These rows go out at once, sorted by key: every key of
+				-- tier 1 (appended below when the page is short) sorts after
+				-- them. (Not through the arrays: their aggregation and
+				-- unnesting were a tenth of a surname search; issue 14.)
+				RETURN QUERY
+				SELECT 'customer', NULL::bigint, y.id, y.full_name, y.email, y.phone, NULL::text,
+				       NULL::timestamptz, NULL::bigint, NULL::text, y.k,
+				       (SELECT a.city FROM oms.address a WHERE a.customer_id = y.id ORDER BY a.is_default DESC, a.id LIMIT 1),
+				       (SELECT max(lo.placed_at) FROM oms.orders lo WHERE lo.customer_id = y.id), NULL::boolean
 				FROM (SELECT c.id, c.full_name, c.email, c.phone,
 				             '0:' || to_char(1 - word_similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
 				             to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
@@ -4174,7 +4175,9 @@ BEGIN
 				                to_char(1 - similarity(v_fold, c.name_folded), 'FM0.000000') || ':' ||
 				                lpad(c.id::text, 19, '0') > p_after)
 				      ORDER BY w.ntrgm, w.customer_id
-				      LIMIT v_limit) y;
+				      LIMIT v_limit) y
+				ORDER BY y.k;
+				GET DIAGNOSTICS v_n = ROW_COUNT;
 			ELSE
 				-- Several words (a first name and a surname): the names that
 				-- hold them all, every one ranked.
@@ -4197,8 +4200,8 @@ BEGIN
 				      WHERE p_after IS NULL OR x.k > p_after
 				      ORDER BY x.k
 				      LIMIT v_limit) y;
+				v_n := cardinality(v_ids);
 			END IF;
-			v_n := cardinality(v_ids);
 			v_rest := v_limit - v_n;
 			v_after := NULL;                       -- tier 1 from its start
 		END IF;
@@ -4243,6 +4246,10 @@ BEGIN
 			INTO v_ids, v_names, v_emails, v_phones, v_keys
 			FROM (SELECT t.id, t.k FROM unnest(v_tids, v_tkeys) AS t(id, k) ORDER BY t.k LIMIT v_rest) x
 			JOIN oms.customer c ON c.id = x.id;
+		END IF;
+		-- (the rows in the arrays: several words' tier 0, and tier 1)
+		IF cardinality(v_ids) = 0 THEN
+			RETURN;
 		END IF;
 		RETURN QUERY
 		SELECT 'customer', NULL::bigint, x.id, x.full_name, x.email, x.phone, NULL::text,
