@@ -80,6 +80,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -398,12 +399,13 @@ status_allowed(int s)
 
 /* strict: the answer is whole responses, each with an allowed status
  * (else abort), a->statuses gets the final ones (not 100). Not strict
- * (while it arrives): how many whole final responses it has so far. */
+ * (while it arrives): how many whole final responses it has so far
+ * (INT_MAX once it is wrong: nothing to wait for). */
 #define FAIL(what)                          \
 	do {                                \
 		if (strict)                 \
 			die(what, s, n);    \
-		return count;               \
+		return INT_MAX; /* no use waiting for more: shut, then strict */ \
 	} while (0)
 #define CUT(what)                           \
 	do {                                \
