@@ -111,8 +111,9 @@ source_of(const struct webhook_request *rq, char *out, size_t len)
 }
 
 /* What the listener groups an Event by (webhook_group), read once its
- * signature is good: its id and its tracker (the result's id, else its
- * tracking code). Not an Event: "" (the database refuses it). */
+ * signature is good: its id and its parcel (the result's tracking code,
+ * the same whichever tracker reports it; else the tracker's id). Not an
+ * Event: "" (the database refuses it). */
 static void
 event_keys(const char *body, size_t len, char *id, size_t idlen, char *key, size_t keylen)
 {
@@ -122,10 +123,10 @@ event_keys(const char *body, size_t len, char *id, size_t idlen, char *key, size
 	id[0] = key[0] = '\0';
 	if ((v = json_object_get(root, "id")) && json_is_string(v))
 		snprintf(id, idlen, "%s", json_string_value(v));
-	if ((v = json_object_get(res, "id")) && json_is_string(v))
-		snprintf(key, keylen, "trk:%s", json_string_value(v));
-	else if ((v = json_object_get(res, "tracking_code")) && json_is_string(v))
+	if ((v = json_object_get(res, "tracking_code")) && json_is_string(v))
 		snprintf(key, keylen, "code:%s", json_string_value(v));
+	else if ((v = json_object_get(res, "id")) && json_is_string(v))
+		snprintf(key, keylen, "trk:%s", json_string_value(v));
 	json_decref(root);
 }
 

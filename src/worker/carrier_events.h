@@ -43,11 +43,11 @@ int carrier_event_apply(struct db *db, const char *body, size_t len, const char 
 /* The listener's route POST /webhooks/carrier (webhook.h): the rate limit
  * per source address and carrier_event_check in the request's thread,
  * then the Event is handed to the listener's group commit (keyed by its
- * tracker), which runs carrier_event_apply; the database connection and
- * reconnection are the listener's. The secrets and the rate limit are
- * [carrier] webhook_secret (several, separated by spaces, while rotating)
- * and webhook_rate (requests per second per address, default 50, bursts
- * of twice that; over it: 429). */
+ * parcel's tracking code), which runs carrier_event_apply; the database
+ * connection and reconnection are the listener's. The secrets and the
+ * rate limit are [carrier] webhook_secret (several, separated by spaces,
+ * while rotating) and webhook_rate (requests per second per address,
+ * default 50, bursts of twice that; over it: 429). */
 struct webhook_request;
 int carrier_events_handle(const struct webhook_request *rq, char *reply, size_t replylen);
 /* Called by the worker's main thread when [carrier] is (re)read. */
