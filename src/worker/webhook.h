@@ -37,9 +37,10 @@
  *   retry idempotent). One WAL flush then covers the whole batch instead
  *   of one per event.
  *   Two deliveries of one event id may share a batch (the second sees the
- *   first's row: "duplicate", 2xx). Two different events of one group key
- *   (a carrier's tracker) never do, nor are two batches in flight at once
- *   with events of one key: the later event waits for a later batch, so
+ *   first's row: "duplicate", 2xx). Two different events of one group
+ *   key (a parcel's tracking code) never do, nor are two batches in
+ *   flight at once with events of one key: the later waits for a later
+ *   batch, so
  *   each keeps a transaction of its own in the order's timeline (one
  *   entry per transaction), they are applied in the order received, and
  *   no batch waits for another's row locks.
