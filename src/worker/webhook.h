@@ -40,10 +40,9 @@
  *   first's row: "duplicate", 2xx). Two different events of one group
  *   key (a parcel's tracking code) never do, nor are two batches in
  *   flight at once with events of one key: the later waits for a later
- *   batch, so
- *   each keeps a transaction of its own in the order's timeline (one
- *   entry per transaction), they are applied in the order received, and
- *   no batch waits for another's row locks.
+ *   batch, so each keeps a transaction of its own in the order's
+ *   timeline (one entry per transaction), they are applied in the order
+ *   received, and no batch waits for another's row locks.
  *   A lock wait stays bounded (the session's lock_timeout, and 2 s set
  *   by oms_api.carrier_event itself), so one blocked event delays its
  *   batch by at most that long. What oms_api.carrier_event does is fit
