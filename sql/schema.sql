@@ -438,25 +438,29 @@ ALTER FUNCTION oms.apply_session_limits() OWNER TO postgres;
 --
 
 CREATE FUNCTION oms.money_text(p_minor bigint, p_currency text) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
-	WITH c AS (
-		SELECT CASE WHEN coalesce(p_currency, '') = '' THEN ''
-		            WHEN p_currency ~ '^[A-Za-z]{3}$' THEN upper(p_currency)
-		            ELSE repeat('?', 3) END AS code,
-		       abs(p_minor::numeric) AS mag),
-	-- a join, not a scalar subquery: e is inlined into the four uses of
-	-- unit below, and a subquery there looked the currency up four times
-	e AS (
-		SELECT c.code, c.mag, (10 ^ coalesce(x.exponent, 2))::numeric AS unit
-		FROM c LEFT JOIN oms.currency x ON x.code = c.code)
-	SELECT CASE WHEN p_minor < 0 THEN '-' ELSE '' END
-	    || CASE WHEN e.code = 'USD' THEN '$' ELSE '' END
-	    || to_char(div(e.mag, e.unit), 'FM999,999,999,999,999,999,990')
-	    || CASE WHEN e.unit > 1 THEN '.' || lpad(mod(e.mag, e.unit)::text, length(e.unit::text) - 1, '0') ELSE '' END
-	    || CASE WHEN e.code IN ('', 'USD') THEN '' ELSE ' ' || e.code END
-	FROM e
-	WHERE p_minor IS NOT NULL
+BEGIN
+	RETURN (
+		WITH c AS (
+			SELECT CASE WHEN coalesce(p_currency, '') = '' THEN ''
+			            WHEN p_currency ~ '^[A-Za-z]{3}$' THEN upper(p_currency)
+			            ELSE repeat('?', 3) END AS code,
+			       abs(p_minor::numeric) AS mag),
+		-- a join, not a scalar subquery: e is inlined into the four uses of
+		-- unit below, and a subquery there looked the currency up four times
+		e AS (
+			SELECT c.code, c.mag, (10 ^ coalesce(x.exponent, 2))::numeric AS unit
+			FROM c LEFT JOIN oms.currency x ON x.code = c.code)
+		SELECT CASE WHEN p_minor < 0 THEN '-' ELSE '' END
+		    || CASE WHEN e.code = 'USD' THEN '$' ELSE '' END
+		    || to_char(div(e.mag, e.unit), 'FM999,999,999,999,999,999,990')
+		    || CASE WHEN e.unit > 1 THEN '.' || lpad(mod(e.mag, e.unit)::text, length(e.unit::text) - 1, '0') ELSE '' END
+		    || CASE WHEN e.code IN ('', 'USD') THEN '' ELSE ' ' || e.code END
+		FROM e
+		WHERE p_minor IS NOT NULL
+	);
+END
 $_$;
 
 
@@ -575,6 +579,22 @@ $$;
 ALTER FUNCTION oms.begin_action(p_action text, VARIADIC p_roles text[]) OWNER TO oms_owner;
 
 --
+-- Name: caller_deactivated(); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.caller_deactivated() RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+	RETURN EXISTS (SELECT 1 FROM oms.staff s WHERE s.login = session_user AND NOT s.active);
+END
+$$;
+
+
+ALTER FUNCTION oms.caller_deactivated() OWNER TO oms_owner;
+
+--
 -- Name: staff; Type: TABLE; Schema: oms; Owner: oms_owner
 --
 
@@ -592,18 +612,6 @@ CREATE TABLE oms.staff (
 
 
 ALTER TABLE oms.staff OWNER TO oms_owner;
-
---
--- Name: caller_deactivated(); Type: FUNCTION; Schema: oms; Owner: oms_owner
---
-
-CREATE FUNCTION oms.caller_deactivated() RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
-    RETURN (EXISTS (SELECT 1 FROM oms.staff s WHERE ((s.login = SESSION_USER) AND (NOT s.active))));
-
-
-ALTER FUNCTION oms.caller_deactivated() OWNER TO oms_owner;
 
 --
 -- Name: caller_name(); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -1555,6 +1563,21 @@ $$;
 ALTER FUNCTION oms.outbox_finish(p_id bigint, p_status text, p_error text, p_result jsonb, p_delay interval) OWNER TO oms_owner;
 
 --
+-- Name: policy_get(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.policy_get(p_key text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+	RETURN (SELECT value FROM oms.policy WHERE key = p_key);
+END
+$$;
+
+
+ALTER FUNCTION oms.policy_get(p_key text) OWNER TO oms_owner;
+
+--
 -- Name: policy_value_ok(text, text); Type: FUNCTION; Schema: oms; Owner: oms_owner
 --
 
@@ -1564,33 +1587,6 @@ CREATE FUNCTION oms.policy_value_ok(p_key text, p_value text) RETURNS boolean
 
 
 ALTER FUNCTION oms.policy_value_ok(p_key text, p_value text) OWNER TO oms_owner;
-
---
--- Name: policy; Type: TABLE; Schema: oms; Owner: oms_owner
---
-
-CREATE TABLE oms.policy (
-    key text NOT NULL,
-    value text NOT NULL,
-    description text NOT NULL,
-    updated_by text DEFAULT SESSION_USER NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT policy_value_ok CHECK (oms.policy_value_ok(key, value))
-);
-
-
-ALTER TABLE oms.policy OWNER TO oms_owner;
-
---
--- Name: policy_get(text); Type: FUNCTION; Schema: oms; Owner: oms_owner
---
-
-CREATE FUNCTION oms.policy_get(p_key text) RETURNS text
-    LANGUAGE sql STABLE
-    RETURN (SELECT policy.value FROM oms.policy WHERE (policy.key = policy_get.p_key));
-
-
-ALTER FUNCTION oms.policy_get(p_key text) OWNER TO oms_owner;
 
 --
 -- Name: raise_alert(text, bigint, bigint, jsonb); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -1663,6 +1659,26 @@ $$;
 
 
 ALTER FUNCTION oms.refund_guard_amount() OWNER TO oms_owner;
+
+--
+-- Name: refundable_minor(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
+--
+
+CREATE FUNCTION oms.refundable_minor(p_order_id bigint) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+	RETURN coalesce((SELECT p.amount_minor FROM oms.payment p
+	                 WHERE p.order_id = p_order_id AND p.status = 'verified'), 0)
+	     - coalesce((SELECT sum(r.amount_minor) FROM oms.refund r
+	                 WHERE r.order_id = p_order_id
+	                   AND r.approval <> 'rejected'
+	                   AND r.status NOT IN ('failed', 'canceled')), 0);
+END
+$$;
+
+
+ALTER FUNCTION oms.refundable_minor(p_order_id bigint) OWNER TO oms_owner;
 
 --
 -- Name: payment; Type: TABLE; Schema: oms; Owner: oms_owner
@@ -1744,17 +1760,6 @@ CREATE TABLE oms.refund (
 
 
 ALTER TABLE oms.refund OWNER TO oms_owner;
-
---
--- Name: refundable_minor(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
---
-
-CREATE FUNCTION oms.refundable_minor(p_order_id bigint) RETURNS bigint
-    LANGUAGE sql STABLE
-    RETURN ((COALESCE((SELECT p.amount_minor FROM oms.payment p WHERE ((p.order_id = refundable_minor.p_order_id) AND (p.status = 'verified'::text))), (0)::bigint))::numeric - COALESCE((SELECT sum(r.amount_minor) AS sum FROM oms.refund r WHERE ((r.order_id = refundable_minor.p_order_id) AND (r.approval <> 'rejected'::text) AND (r.status <> ALL (ARRAY['failed'::text, 'canceled'::text])))), (0)::numeric));
-
-
-ALTER FUNCTION oms.refundable_minor(p_order_id bigint) OWNER TO oms_owner;
 
 --
 -- Name: refundable_settled_minor(bigint); Type: FUNCTION; Schema: oms; Owner: oms_owner
@@ -2602,9 +2607,22 @@ ALTER FUNCTION oms.ship(p_order_no bigint, p_carrier text, p_tracking_no text, p
 --
 
 CREATE FUNCTION oms.staff_name_for(p_login text, p_order_id bigint) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
-    RETURN (SELECT s.full_name FROM oms.staff s WHERE ((s.login = staff_name_for.p_login) AND ((oms.caller_role() = ANY (ARRAY['csr'::text, 'admin'::text, 'worker'::text])) OR ((oms.caller_role() = 'fulfilment'::text) AND (EXISTS (SELECT 1 FROM oms.orders o WHERE ((o.id = staff_name_for.p_order_id) AND (o.seller_id = oms.caller_seller_id())))) AND ((EXISTS (SELECT 1 FROM oms.cancellation c WHERE ((c.order_id = staff_name_for.p_order_id) AND ((staff_name_for.p_login = c.requested_by) OR (staff_name_for.p_login = c.decided_by))))) OR (EXISTS (SELECT 1 FROM oms.refund r WHERE ((r.order_id = staff_name_for.p_order_id) AND ((staff_name_for.p_login = r.requested_by) OR (staff_name_for.p_login = r.approved_by))))))))));
+    AS $$
+BEGIN
+	RETURN (SELECT s.full_name FROM oms.staff s
+	        WHERE s.login = p_login
+	          AND (oms.caller_role() IN ('csr', 'admin', 'worker')
+	               OR (oms.caller_role() = 'fulfilment'
+	                   AND EXISTS (SELECT 1 FROM oms.orders o
+	                               WHERE o.id = p_order_id AND o.seller_id = oms.caller_seller_id())
+	                   AND (EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.order_id = p_order_id
+	                                AND p_login IN (c.requested_by, c.decided_by))
+	                        OR EXISTS (SELECT 1 FROM oms.refund r WHERE r.order_id = p_order_id
+	                                   AND p_login IN (r.requested_by, r.approved_by))))));
+END
+$$;
 
 
 ALTER FUNCTION oms.staff_name_for(p_login text, p_order_id bigint) OWNER TO oms_owner;
@@ -2697,10 +2715,12 @@ ALTER FUNCTION oms.tracker_apply(p_tracker jsonb) OWNER TO oms_owner;
 --
 
 CREATE FUNCTION oms.tracker_state(p_shipment_id bigint) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     AS $$
-	SELECT CASE WHEN t.active THEN 'tracking' ELSE 'ended' END FROM oms.tracker t WHERE t.shipment_id = p_shipment_id
+BEGIN
+	RETURN (SELECT CASE WHEN t.active THEN 'tracking' ELSE 'ended' END FROM oms.tracker t WHERE t.shipment_id = p_shipment_id);
+END
 $$;
 
 
@@ -7432,6 +7452,22 @@ ALTER TABLE oms.payment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
 
 
 --
+-- Name: policy; Type: TABLE; Schema: oms; Owner: oms_owner
+--
+
+CREATE TABLE oms.policy (
+    key text NOT NULL,
+    value text NOT NULL,
+    description text NOT NULL,
+    updated_by text DEFAULT SESSION_USER NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT policy_value_ok CHECK (oms.policy_value_ok(key, value))
+);
+
+
+ALTER TABLE oms.policy OWNER TO oms_owner;
+
+--
 -- Name: refund_id_seq; Type: SEQUENCE; Schema: oms; Owner: oms_owner
 --
 
@@ -10673,16 +10709,6 @@ REVOKE ALL ON FUNCTION oms.begin_action(p_action text, VARIADIC p_roles text[]) 
 
 
 --
--- Name: TABLE staff; Type: ACL; Schema: oms; Owner: oms_owner
---
-
-GRANT SELECT ON TABLE oms.staff TO oms_admin;
-GRANT SELECT ON TABLE oms.staff TO oms_csr;
-GRANT SELECT ON TABLE oms.staff TO oms_fulfilment;
-GRANT SELECT ON TABLE oms.staff TO oms_worker;
-
-
---
 -- Name: FUNCTION caller_deactivated(); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -10692,6 +10718,16 @@ GRANT ALL ON FUNCTION oms.caller_deactivated() TO oms_csr;
 GRANT ALL ON FUNCTION oms.caller_deactivated() TO oms_fulfilment;
 GRANT ALL ON FUNCTION oms.caller_deactivated() TO oms_worker;
 REVOKE ALL ON FUNCTION oms.caller_deactivated() FROM PUBLIC;
+
+
+--
+-- Name: TABLE staff; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.staff TO oms_admin;
+GRANT SELECT ON TABLE oms.staff TO oms_csr;
+GRANT SELECT ON TABLE oms.staff TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.staff TO oms_worker;
 
 
 --
@@ -11048,23 +11084,6 @@ REVOKE ALL ON FUNCTION oms.outbox_finish(p_id bigint, p_status text, p_error tex
 
 
 --
--- Name: FUNCTION policy_value_ok(p_key text, p_value text); Type: ACL; Schema: oms; Owner: oms_owner
---
-
-REVOKE ALL ON FUNCTION oms.policy_value_ok(p_key text, p_value text) FROM PUBLIC;
-
-
---
--- Name: TABLE policy; Type: ACL; Schema: oms; Owner: oms_owner
---
-
-GRANT SELECT ON TABLE oms.policy TO oms_admin;
-GRANT SELECT ON TABLE oms.policy TO oms_csr;
-GRANT SELECT ON TABLE oms.policy TO oms_fulfilment;
-GRANT SELECT ON TABLE oms.policy TO oms_worker;
-
-
---
 -- Name: FUNCTION policy_get(p_key text); Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -11073,6 +11092,13 @@ GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_csr;
 GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_fulfilment;
 GRANT ALL ON FUNCTION oms.policy_get(p_key text) TO oms_worker;
 REVOKE ALL ON FUNCTION oms.policy_get(p_key text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION policy_value_ok(p_key text, p_value text); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+REVOKE ALL ON FUNCTION oms.policy_value_ok(p_key text, p_value text) FROM PUBLIC;
 
 
 --
@@ -11097,6 +11123,17 @@ REVOKE ALL ON FUNCTION oms.refund_guard_amount() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION refundable_minor(p_order_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) TO oms_csr;
+GRANT ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) FROM PUBLIC;
+
+
+--
 -- Name: TABLE payment; Type: ACL; Schema: oms; Owner: oms_owner
 --
 
@@ -11114,17 +11151,6 @@ GRANT SELECT ON TABLE oms.refund TO oms_admin;
 GRANT SELECT ON TABLE oms.refund TO oms_csr;
 GRANT SELECT ON TABLE oms.refund TO oms_fulfilment;
 GRANT SELECT ON TABLE oms.refund TO oms_worker;
-
-
---
--- Name: FUNCTION refundable_minor(p_order_id bigint); Type: ACL; Schema: oms; Owner: oms_owner
---
-
-GRANT ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) TO oms_admin;
-GRANT ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) TO oms_csr;
-GRANT ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) TO oms_fulfilment;
-GRANT ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) TO oms_worker;
-REVOKE ALL ON FUNCTION oms.refundable_minor(p_order_id bigint) FROM PUBLIC;
 
 
 --
@@ -12436,6 +12462,16 @@ GRANT SELECT ON TABLE oms.order_transition TO oms_admin;
 GRANT SELECT ON TABLE oms.order_transition TO oms_csr;
 GRANT SELECT ON TABLE oms.order_transition TO oms_fulfilment;
 GRANT SELECT ON TABLE oms.order_transition TO oms_worker;
+
+
+--
+-- Name: TABLE policy; Type: ACL; Schema: oms; Owner: oms_owner
+--
+
+GRANT SELECT ON TABLE oms.policy TO oms_admin;
+GRANT SELECT ON TABLE oms.policy TO oms_csr;
+GRANT SELECT ON TABLE oms.policy TO oms_fulfilment;
+GRANT SELECT ON TABLE oms.policy TO oms_worker;
 
 
 --

@@ -111,22 +111,35 @@ LANGUAGE sql
 AS $$ SELECT oms.raise_error('OM001', p_msg, NULL) $$;
 REVOKE ALL ON FUNCTION oms.refuse(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
+-- PL/pgSQL for its cached plan (issue 14): a LANGUAGE sql function that
+-- PostgreSQL cannot inline (a subquery, a CTE, SECURITY DEFINER or a SET
+-- clause) has its body planned again on every call from another
+-- statement; PL/pgSQL plans it once per session.
 CREATE OR REPLACE FUNCTION oms.policy_get(p_key text) RETURNS text
-LANGUAGE sql STABLE
-RETURN (SELECT value FROM oms.policy WHERE key = p_key);
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+	RETURN (SELECT value FROM oms.policy WHERE key = p_key);
+END
+$$;
 REVOKE ALL ON FUNCTION oms.policy_get(text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.policy_get(text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 
 -- What is left to refund: the verified payment minus every refund that is
 -- granted or waiting for approval and has not failed at the gateway.
+-- (PL/pgSQL for its cached plan, as policy_get.)
 CREATE OR REPLACE FUNCTION oms.refundable_minor(p_order_id bigint) RETURNS bigint
-LANGUAGE sql STABLE
-RETURN coalesce((SELECT p.amount_minor FROM oms.payment p
-                 WHERE p.order_id = p_order_id AND p.status = 'verified'), 0)
-     - coalesce((SELECT sum(r.amount_minor) FROM oms.refund r
-                 WHERE r.order_id = p_order_id
-                   AND r.approval <> 'rejected'
-                   AND r.status NOT IN ('failed', 'canceled')), 0);
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+	RETURN coalesce((SELECT p.amount_minor FROM oms.payment p
+	                 WHERE p.order_id = p_order_id AND p.status = 'verified'), 0)
+	     - coalesce((SELECT sum(r.amount_minor) FROM oms.refund r
+	                 WHERE r.order_id = p_order_id
+	                   AND r.approval <> 'rejected'
+	                   AND r.status NOT IN ('failed', 'canceled')), 0);
+END
+$$;
 REVOKE ALL ON FUNCTION oms.refundable_minor(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.refundable_minor(bigint) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 
@@ -308,26 +321,32 @@ GRANT EXECUTE ON FUNCTION oms.normalize_phone(text) TO oms_admin, oms_csr, oms_f
 -- JPY -> '123,456 JPY', KWD -> '123.456 KWD', -5 USD -> '-$0.05'. A code
 -- that is not three letters shows as three question marks. STABLE: it
 -- reads a table.
+-- (PL/pgSQL for its cached plan, as policy_get: the same query, one row
+-- or none, planned once per session.)
 CREATE OR REPLACE FUNCTION oms.money_text(p_minor bigint, p_currency text) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 AS $$
-	WITH c AS (
-		SELECT CASE WHEN coalesce(p_currency, '') = '' THEN ''
-		            WHEN p_currency ~ '^[A-Za-z]{3}$' THEN upper(p_currency)
-		            ELSE repeat('?', 3) END AS code,
-		       abs(p_minor::numeric) AS mag),
-	-- a join, not a scalar subquery: e is inlined into the four uses of
-	-- unit below, and a subquery there looked the currency up four times
-	e AS (
-		SELECT c.code, c.mag, (10 ^ coalesce(x.exponent, 2))::numeric AS unit
-		FROM c LEFT JOIN oms.currency x ON x.code = c.code)
-	SELECT CASE WHEN p_minor < 0 THEN '-' ELSE '' END
-	    || CASE WHEN e.code = 'USD' THEN '$' ELSE '' END
-	    || to_char(div(e.mag, e.unit), 'FM999,999,999,999,999,999,990')
-	    || CASE WHEN e.unit > 1 THEN '.' || lpad(mod(e.mag, e.unit)::text, length(e.unit::text) - 1, '0') ELSE '' END
-	    || CASE WHEN e.code IN ('', 'USD') THEN '' ELSE ' ' || e.code END
-	FROM e
-	WHERE p_minor IS NOT NULL
+BEGIN
+	RETURN (
+		WITH c AS (
+			SELECT CASE WHEN coalesce(p_currency, '') = '' THEN ''
+			            WHEN p_currency ~ '^[A-Za-z]{3}$' THEN upper(p_currency)
+			            ELSE repeat('?', 3) END AS code,
+			       abs(p_minor::numeric) AS mag),
+		-- a join, not a scalar subquery: e is inlined into the four uses of
+		-- unit below, and a subquery there looked the currency up four times
+		e AS (
+			SELECT c.code, c.mag, (10 ^ coalesce(x.exponent, 2))::numeric AS unit
+			FROM c LEFT JOIN oms.currency x ON x.code = c.code)
+		SELECT CASE WHEN p_minor < 0 THEN '-' ELSE '' END
+		    || CASE WHEN e.code = 'USD' THEN '$' ELSE '' END
+		    || to_char(div(e.mag, e.unit), 'FM999,999,999,999,999,999,990')
+		    || CASE WHEN e.unit > 1 THEN '.' || lpad(mod(e.mag, e.unit)::text, length(e.unit::text) - 1, '0') ELSE '' END
+		    || CASE WHEN e.code IN ('', 'USD') THEN '' ELSE ' ' || e.code END
+		FROM e
+		WHERE p_minor IS NOT NULL
+	);
+END
 $$;
 REVOKE ALL ON FUNCTION oms.money_text(bigint,text) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.money_text(bigint,text) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;

@@ -53,9 +53,15 @@ GRANT EXECUTE ON FUNCTION oms_api.whoami() TO oms_admin, oms_analyst, oms_csr, o
 
 -- Is the caller a deactivated staff member (staff.active false)? SECURITY
 -- DEFINER: analysts read no table, and fulfilment sees few staff rows.
+-- PL/pgSQL for its cached plan (issue 14): a SECURITY DEFINER LANGUAGE sql
+-- function is never inlined, and its body was planned on every call.
 CREATE OR REPLACE FUNCTION oms.caller_deactivated() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
-RETURN EXISTS (SELECT 1 FROM oms.staff s WHERE s.login = session_user AND NOT s.active);
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN EXISTS (SELECT 1 FROM oms.staff s WHERE s.login = session_user AND NOT s.active);
+END
+$$;
 REVOKE ALL ON FUNCTION oms.caller_deactivated() FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.caller_deactivated() TO oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 
@@ -63,18 +69,23 @@ GRANT EXECUTE ON FUNCTION oms.caller_deactivated() TO oms_admin, oms_analyst, om
 -- staff row but its own seller's (see below); the person who asked for or
 -- decided a cancellation or refund of an order it may see is still named
 -- to it, and nobody else. Analysts get no names.
+-- (PL/pgSQL for its cached plan, as caller_deactivated.)
 CREATE OR REPLACE FUNCTION oms.staff_name_for(p_login text, p_order_id bigint) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
-RETURN (SELECT s.full_name FROM oms.staff s
-        WHERE s.login = p_login
-          AND (oms.caller_role() IN ('csr', 'admin', 'worker')
-               OR (oms.caller_role() = 'fulfilment'
-                   AND EXISTS (SELECT 1 FROM oms.orders o
-                               WHERE o.id = p_order_id AND o.seller_id = oms.caller_seller_id())
-                   AND (EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.order_id = p_order_id
-                                AND p_login IN (c.requested_by, c.decided_by))
-                        OR EXISTS (SELECT 1 FROM oms.refund r WHERE r.order_id = p_order_id
-                                   AND p_login IN (r.requested_by, r.approved_by))))));
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN (SELECT s.full_name FROM oms.staff s
+	        WHERE s.login = p_login
+	          AND (oms.caller_role() IN ('csr', 'admin', 'worker')
+	               OR (oms.caller_role() = 'fulfilment'
+	                   AND EXISTS (SELECT 1 FROM oms.orders o
+	                               WHERE o.id = p_order_id AND o.seller_id = oms.caller_seller_id())
+	                   AND (EXISTS (SELECT 1 FROM oms.cancellation c WHERE c.order_id = p_order_id
+	                                AND p_login IN (c.requested_by, c.decided_by))
+	                        OR EXISTS (SELECT 1 FROM oms.refund r WHERE r.order_id = p_order_id
+	                                   AND p_login IN (r.requested_by, r.approved_by))))));
+END
+$$;
 REVOKE ALL ON FUNCTION oms.staff_name_for(text,bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.staff_name_for(text,bigint) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
 

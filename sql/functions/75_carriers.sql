@@ -281,10 +281,14 @@ GRANT EXECUTE ON FUNCTION oms_api.carrier_service_set(text,text,text,boolean) TO
 -- The tracker's state for the order card (oms_api.order_card, which runs
 -- as its caller, who may not read oms.tracker): 'tracking', 'ended', or
 -- NULL for a shipment without a tracker (a carrier that is not tracked).
+-- PL/pgSQL for its cached plan (issue 14; tracker's key is shipment_id,
+-- so one row or none).
 CREATE OR REPLACE FUNCTION oms.tracker_state(p_shipment_id bigint) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = oms, pg_catalog, pg_temp
 AS $$
-	SELECT CASE WHEN t.active THEN 'tracking' ELSE 'ended' END FROM oms.tracker t WHERE t.shipment_id = p_shipment_id
+BEGIN
+	RETURN (SELECT CASE WHEN t.active THEN 'tracking' ELSE 'ended' END FROM oms.tracker t WHERE t.shipment_id = p_shipment_id);
+END
 $$;
 REVOKE ALL ON FUNCTION oms.tracker_state(bigint) FROM PUBLIC, oms_admin, oms_analyst, oms_csr, oms_fulfilment, oms_worker;
 GRANT EXECUTE ON FUNCTION oms.tracker_state(bigint) TO oms_admin, oms_csr, oms_fulfilment, oms_worker;
