@@ -76,7 +76,7 @@ struct webhook {
 enum upload_state { U_NEW, U_QUEUED, U_ANSWERED };
 struct upload {
 	char *buf;
-	size_t len;
+	size_t len, cap;              /* cap: buf's size, grown by doubling */
 	bool too_big;
 	/* set by webhook_group in the request's thread, before it is queued */
 	char source[64];
@@ -438,13 +438,23 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (u->len + n > WEBHOOK_MAX_BODY) {
 			u->too_big = true;
 		} else {
-			char *b = realloc(u->buf, u->len + n + 1);
-			if (!b)
-				return MHD_NO;
-			memcpy(b + u->len, upload_data, n);
-			u->buf = b;
+			if (u->len + n + 1 > u->cap) {
+				/* doubled, not grown by each piece: a body sent in
+				 * 1-byte chunks would be copied once per byte */
+				size_t cap = u->cap ? u->cap : 4096;
+				char *b;
+				while (cap < u->len + n + 1)
+					cap *= 2;
+				if (cap > WEBHOOK_MAX_BODY + 1)
+					cap = WEBHOOK_MAX_BODY + 1;
+				if (!(b = realloc(u->buf, cap)))
+					return MHD_NO;
+				u->buf = b;
+				u->cap = cap;
+			}
+			memcpy(u->buf + u->len, upload_data, n);
 			u->len += n;
-			b[u->len] = '\0';
+			u->buf[u->len] = '\0';
 		}
 		*upload_data_size = 0;
 		return MHD_YES;
