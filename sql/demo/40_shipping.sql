@@ -55,6 +55,16 @@ FROM oms_demo.ord o
 CROSS JOIN LATERAL (SELECT oms_demo.tracking_no(o.carrier, o.id - 999999) AS no OFFSET 0) t
 WHERE o.eff_shipped IS NOT NULL;
 
+-- The review list (issue 11: a person decides; nobody is mailed), as the
+-- worker leaves it: an open review per parcel the stuck sweep flagged
+-- (counted from its last scan) and per parcel whose last scan is a
+-- delivery exception (opened by that scan).
+INSERT INTO oms.shipment_review (shipment_id, reason, opened_at, last_scan_at)
+SELECT s.id, CASE WHEN s.flagged THEN 'stuck' ELSE 'exception' END,
+       CASE WHEN s.flagged THEN s.flagged_at ELSE s.last_event_at END, s.last_event_at
+FROM oms.shipment s WHERE s.flagged OR s.status = 'failure'
+ORDER BY 3, s.id;
+
 INSERT INTO oms.shipment_event (id, shipment_id, at, status, location, description, received_at)
 SELECT (o.id - 999999) * 8 + v.k, o.id - 999999, v.at, v.status,
        CASE WHEN v.k = 0 OR v.k = 1 THEN sl.origin
