@@ -705,6 +705,32 @@ rate_order_level(const char *req, const struct carrier_rate *r, char *buf, size_
 	return match ? buf : NULL;
 }
 
+/* Without --service or --fastest the order is shipped at the level the
+ * customer chose (oms_api.label_request's service_level): the cheapest
+ * rate of that level, not a cheaper slower one. Its index in rates, or -1
+ * with *err (no carrier the aggregator sells offers the level, or no rate
+ * of it for this parcel); the level into buf either way. */
+static int
+own_level_cheapest(const char *req, const struct carrier_rate *rates, int n, char *buf, size_t len,
+		   struct oms_error *err)
+{
+	json_t *doc = json_loads(req, 0, NULL);
+	const char *lv = doc ? json_string_value(json_object_get(doc, "service_level")) : NULL;
+	struct carrier_rate own[CARRIER_MAX_RATES];
+	int m = n, k, pick = -1;
+
+	snprintf(buf, len, "%s", lv ? lv : "ground");
+	json_decref(doc);
+	memcpy(own, rates, (size_t)n * sizeof *own);
+	if (rates_of_level(req, buf, own, &m, err) != OMS_OK)
+		return -1;
+	k = carrier_rate_pick(own, m, false);
+	for (int i = 0; i < n && pick < 0; i++)
+		if (!strcmp(rates[i].id, own[k].id))
+			pick = i;
+	return pick;
+}
+
 /* The label as oms_api.label_bought takes it, with the level asked for
  * (--service: the level recorded when the aggregator's service is more
  * than one of ours). */
@@ -727,7 +753,8 @@ label_with_level(char *lbtext, const char *level)
 
 /* `oms ship NUMBER --buy-label [--service LEVEL] [--fastest]`: the rates
  * for the order's parcel (of LEVEL only, when given), the cheapest and the
- * fastest shown, one bought, the order
+ * fastest shown, one bought (the cheapest of the order's own level, the
+ * fastest, or the cheapest of LEVEL), the order
  * shipped with its tracking code and label (oms_api.label_bought, one
  * transaction). `--return-label`: the same purchase with the addresses
  * swapped (from the customer to the seller: oms_api.return_label_request),
@@ -804,6 +831,13 @@ ship_buy_label(struct cli *c, long long no, const char *level, bool fastest, con
 	rate_line("cheapest", &rates[cheap]);
 	rate_line("fastest", &rates[fast]);
 	pick = fastest ? fast : cheap;
+	if (!level && !fastest && !is_return &&
+	    (pick = own_level_cheapest(req, rates, n, order_level, sizeof order_level, &err)) < 0) {
+		rc = cli_fail(c, &err);
+		fprintf(stderr, "%s: order %lld is %s; nothing bought: say --service LEVEL to ship it at "
+			"another level, or --fastest\n", cli_progname(c), no, order_level);
+		goto out;
+	}
 	if (carrier_shipment_buy(e, &ep, shp, rates[pick].id, got_answer, &w2, &err) != OMS_OK ||
 	    wait_answer(e, &w2, &err) != OMS_OK ||
 	    carrier_bought_parse(w2.body, w2.len, tracking, sizeof tracking, label, sizeof label, &err) != OMS_OK) {
