@@ -1861,12 +1861,14 @@ ALTER TABLE oms.report_cancel OWNER TO oms_owner;
 --
 
 CREATE FUNCTION oms.report_cancel_add(f oms.report_cancel, p_sign integer) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
+BEGIN
 	INSERT INTO oms.report_cancel_day VALUES (f.day, f.seller_id, f.reason_code,
 		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units);
 	INSERT INTO oms.report_cancel_month VALUES ((date_trunc('month', f.day::timestamp))::date, f.seller_id, f.reason_code,
-		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units)
+		oms.report_who(f.requester_role, f.override), f.scope, f.state, p_sign, p_sign * f.units);
+END
 $$;
 
 
@@ -1975,8 +1977,9 @@ ALTER TABLE oms.report_order OWNER TO oms_owner;
 --
 
 CREATE FUNCTION oms.report_day_add(f oms.report_order, p_sign integer) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
+BEGIN
 	INSERT INTO oms.report_day VALUES (f.day, f.seller_id, f.currency, f.status, p_sign, p_sign * f.total_minor,
 		p_sign * f.confirmed::int, p_sign * coalesce(f.process_secs, 0),
 		p_sign * f.shipped::int, p_sign * coalesce(f.ship_secs, 0), p_sign * f.in_time::int,
@@ -1993,7 +1996,8 @@ CREATE FUNCTION oms.report_day_add(f oms.report_order, p_sign integer) RETURNS v
 		p_sign * f.with_estimate::int, p_sign * f.on_time::int, p_sign * f.exception::int,
 		p_sign * f.stuck::int, p_sign * f.inaccurate::int))
 		AS d(day, seller_id, currency, status, orders, total_minor, confirmed, process_secs, shipped, ship_secs,
-		     in_time, delivered, transit_secs, with_estimate, on_time, exceptions, stuck, inaccurate)
+		     in_time, delivered, transit_secs, with_estimate, on_time, exceptions, stuck, inaccurate);
+END
 $$;
 
 
@@ -2213,13 +2217,15 @@ ALTER TABLE oms.report_refund OWNER TO oms_owner;
 --
 
 CREATE FUNCTION oms.report_refund_add(f oms.report_refund, p_sign integer) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
+BEGIN
 	INSERT INTO oms.report_refund_day VALUES (f.day, f.seller_id, f.currency, f.approval, f.status,
 		p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int, p_sign * coalesce(f.exec_secs, 0));
 	INSERT INTO oms.report_refund_month VALUES ((date_trunc('month', f.day::timestamp))::date, f.seller_id, f.currency,
 		f.approval, f.status, p_sign, p_sign * f.amount_minor, p_sign * (f.exec_secs IS NOT NULL)::int,
-		p_sign * coalesce(f.exec_secs, 0))
+		p_sign * coalesce(f.exec_secs, 0));
+END
 $$;
 
 
