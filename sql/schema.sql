@@ -1229,11 +1229,21 @@ BEGIN
 			DETAIL = oms.error_detail('{"rule": "order_not_found"}');
 	END IF;
 	-- one statement finds, filters and locks: another seller's order is
-	-- never locked (nor waited for) on a fulfilment caller's behalf
-	UPDATE oms.orders o SET version = o.version + 1
-	WHERE (p_order_id IS NULL OR o.id = p_order_id) AND (p_order_no IS NULL OR o.order_no = p_order_no)
-	  AND (p_role IS DISTINCT FROM 'fulfilment' OR o.seller_id = (SELECT oms.caller_seller_id()))
-	RETURNING * INTO v;
+	-- never locked (nor waited for) on a fulfilment caller's behalf. Two
+	-- statements, one per key, so that each keeps one plan for the session
+	-- (with "p_order_id IS NULL OR o.id = p_order_id" the generic plan
+	-- could use no index and every call was planned again; issue 11).
+	IF p_order_id IS NOT NULL THEN
+		UPDATE oms.orders o SET version = o.version + 1
+		WHERE o.id = p_order_id AND (p_order_no IS NULL OR o.order_no = p_order_no)
+		  AND (p_role IS DISTINCT FROM 'fulfilment' OR o.seller_id = (SELECT oms.caller_seller_id()))
+		RETURNING * INTO v;
+	ELSE
+		UPDATE oms.orders o SET version = o.version + 1
+		WHERE o.order_no = p_order_no
+		  AND (p_role IS DISTINCT FROM 'fulfilment' OR o.seller_id = (SELECT oms.caller_seller_id()))
+		RETURNING * INTO v;
+	END IF;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'order % not found', coalesce(p_order_no::text, 'id ' || p_order_id)
 			USING ERRCODE = 'P0002',
