@@ -23,6 +23,12 @@ DECLARE
 	v_actor text;
 BEGIN
 	IF TG_OP = 'UPDATE' THEN
+		-- an unchanged row (oms.lock_order's version bump) says nothing:
+		-- found without taking the two rows apart (issue 11)
+		IF (CASE WHEN TG_TABLE_NAME = 'orders' THEN v_old - 'version' ELSE v_old END)
+		   = (CASE WHEN TG_TABLE_NAME = 'orders' THEN v_new - 'version' ELSE v_new END) THEN
+			RETURN NULL;
+		END IF;
 		SELECT jsonb_object_agg(o.key, o.value), jsonb_object_agg(o.key, n.value)
 		INTO v_old, v_new
 		FROM jsonb_each(v_old) o JOIN jsonb_each(v_new) n USING (key)
@@ -37,7 +43,11 @@ BEGIN
 		v_new := v_new - 'version';
 	END IF;
 
-	SELECT string_agg(v_row ->> a, ',') INTO v_pk FROM unnest(TG_ARGV) a;
+	IF TG_NARGS = 1 THEN
+		v_pk := v_row ->> TG_ARGV[0];         -- (the common case, without a query)
+	ELSE
+		SELECT string_agg(v_row ->> a, ',') INTO v_pk FROM unnest(TG_ARGV) a;
+	END IF;
 
 	v_order := CASE TG_TABLE_NAME
 		WHEN 'orders' THEN (v_row ->> 'id')::bigint
