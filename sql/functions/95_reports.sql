@@ -320,6 +320,15 @@ BEGIN
 	WHEN 'orders' THEN
 		PERFORM oms.report_order_refresh(NEW.id);
 	WHEN 'shipment' THEN
+		-- an order's figures read only these of its shipments (a scan's
+		-- status and time do not count: shipment_event has its own trigger);
+		-- an update leaving them as they were changes no fact row (issue 11)
+		IF TG_OP = 'UPDATE' AND OLD.id = NEW.id AND OLD.order_id = NEW.order_id
+		   AND OLD.flagged IS NOT DISTINCT FROM NEW.flagged
+		   AND OLD.estimated_delivery IS NOT DISTINCT FROM NEW.estimated_delivery
+		   AND OLD.shipped_at IS NOT DISTINCT FROM NEW.shipped_at THEN
+			RETURN NULL;
+		END IF;
 		PERFORM oms.report_order_refresh(NEW.order_id);
 	WHEN 'shipment_event' THEN
 		PERFORM oms.report_order_refresh((SELECT s.order_id FROM oms.shipment s WHERE s.id = NEW.shipment_id));
