@@ -236,6 +236,22 @@ carrier_sig_name(enum carrier_sig s)
 	return "?";
 }
 
+void
+carrier_event_keys(const char *body, size_t len, char *id, size_t idlen, char *key, size_t keylen)
+{
+	json_t *root = json_loadb(body, len, 0, NULL);
+	const json_t *v, *res = json_object_get(root, "result");
+
+	id[0] = key[0] = '\0';
+	if ((v = json_object_get(root, "id")) && json_is_string(v))
+		snprintf(id, idlen, "%s", json_string_value(v));
+	if ((v = json_object_get(res, "tracking_code")) && json_is_string(v))
+		snprintf(key, keylen, "code:%s", json_string_value(v));
+	else if ((v = json_object_get(res, "id")) && json_is_string(v))
+		snprintf(key, keylen, "trk:%s", json_string_value(v));
+	json_decref(root);
+}
+
 /* --- labels -------------------------------------------------------------- */
 
 /* Appends "&key=value" (value percent-encoded) to a growing buffer. */

@@ -125,4 +125,11 @@ enum carrier_sig carrier_webhook_verify(const char *header, const char *body, si
 					const char *const *secrets, int nsecrets);
 const char *carrier_sig_name(enum carrier_sig s);
 
+/* What an Event (signature already checked) is about, for grouping it:
+ * its "id" into id, and its parcel into key: "code:" and the result's
+ * tracking_code, else "trk:" and the result's (tracker's) id. "" for what
+ * the body does not say (not JSON, not an Event): the database refuses it
+ * later. Both NUL-terminated, cut to their size. */
+void carrier_event_keys(const char *body, size_t len, char *id, size_t idlen, char *key, size_t keylen);
+
 #endif

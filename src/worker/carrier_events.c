@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <jansson.h>
 #include <microhttpd.h>
 
 #include "db/db.h"
@@ -110,26 +109,6 @@ source_of(const struct webhook_request *rq, char *out, size_t len)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)len);
 }
 
-/* What the listener groups an Event by (webhook_group), read once its
- * signature is good: its id and its parcel (the result's tracking code,
- * the same whichever tracker reports it; else the tracker's id). Not an
- * Event: "" (the database refuses it). */
-static void
-event_keys(const char *body, size_t len, char *id, size_t idlen, char *key, size_t keylen)
-{
-	json_t *root = json_loadb(body, len, 0, NULL);
-	const json_t *v, *res = json_object_get(root, "result");
-
-	id[0] = key[0] = '\0';
-	if ((v = json_object_get(root, "id")) && json_is_string(v))
-		snprintf(id, idlen, "%s", json_string_value(v));
-	if ((v = json_object_get(res, "tracking_code")) && json_is_string(v))
-		snprintf(key, keylen, "code:%s", json_string_value(v));
-	else if ((v = json_object_get(res, "id")) && json_is_string(v))
-		snprintf(key, keylen, "trk:%s", json_string_value(v));
-	json_decref(root);
-}
-
 int
 carrier_events_handle(const struct webhook_request *rq, char *reply, size_t replylen)
 {
@@ -158,7 +137,7 @@ carrier_events_handle(const struct webhook_request *rq, char *reply, size_t repl
 		return status;
 	/* the signature is good: committed with the others queued meanwhile
 	 * (webhook.h), by carrier_event_apply */
-	event_keys(rq->body, rq->len, id, sizeof id, key, sizeof key);
+	carrier_event_keys(rq->body, rq->len, id, sizeof id, key, sizeof key);
 	return webhook_group(rq, src, key, id);
 }
 

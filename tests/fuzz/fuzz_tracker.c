@@ -10,7 +10,9 @@
  * amount; the picks are in range), 'B': the bought-Shipment parser (a
  * tracking code fit for a URL, an http(s) label URL without blanks or
  * quotes) and, over the same bytes as a label request, the label form
- * (outbound and return: NUL-terminated, never the raw bytes).
+ * (outbound and return: NUL-terminated, never the raw bytes), 'K': an
+ * Event's id and parcel key (carrier_event_keys: NUL-terminated in their
+ * buffers, a key only with its prefix).
  *   make fuzz && ./fuzz_tracker tests/fuzz/corpus/tracker */
 #include "config.h"
 
@@ -49,6 +51,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (!err.msg[0]) {
 			abort();
 		}
+		return 0;
+	}
+	if (data[0] == 'K') {
+		/* an Event's id and parcel key: always NUL-terminated within
+		 * their buffers, a key only with its "code:" or "trk:" prefix */
+		char id[16], key[24];
+
+		carrier_event_keys((const char *)data + 1, size - 1, id, sizeof id, key, sizeof key);
+		if (memchr(id, '\0', sizeof id) == NULL || memchr(key, '\0', sizeof key) == NULL ||
+		    (key[0] && strncmp(key, "code:", 5) && strncmp(key, "trk:", 4)))
+			abort();
 		return 0;
 	}
 	if (data[0] == 'B') {
