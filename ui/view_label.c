@@ -42,7 +42,6 @@
 enum { TAG_LREQ = 1, TAG_LBOUGHT };
 
 #define LABEL_TICK_MS 50
-#define LABEL_LEVEL_MAX 16        /* the aggregator's names of the order's level */
 
 enum lstate {
 	L_REQUEST,        /* oms_api.label_request asked */
@@ -76,9 +75,7 @@ struct label_view {
 	struct carrier_rate rates[CARRIER_MAX_RATES];
 	int nrates, cheap, fast, choice;   /* choice: an index in pick */
 	int pick[3], npick;                /* the cheapest, the fastest, the order's level's */
-	char level[24];                    /* the order's service level */
-	char lvl[LABEL_LEVEL_MAX][2][48];  /* its (carrier, service) at the aggregator */
-	int nlvl;
+	struct carrier_levels levels;      /* the order's level, and what our levels are called at the aggregator */
 	bool confirming, bought;
 	char shp[72], tracking[48], label[512];
 	char msg[600];
@@ -103,35 +100,7 @@ label_rate(const struct label_view *l)
 static bool
 label_rate_is_level(const struct label_view *l, const struct carrier_rate *r)
 {
-	for (int i = 0; i < l->nlvl; i++)
-		if (!strcmp(l->lvl[i][0], r->carrier) && !strcmp(l->lvl[i][1], r->service))
-			return true;
-	return false;
-}
-
-/* oms_api.label_request's service_level and services: the order's level
- * and what it is called at the aggregator. */
-static void
-label_levels(struct label_view *l, const char *req)
-{
-	json_t *doc = json_loads(req, 0, NULL), *e;
-	const char *lv = doc ? json_string_value(json_object_get(doc, "service_level")) : NULL;
-	size_t i;
-
-	l->nlvl = 0;
-	snprintf(l->level, sizeof l->level, "%s", lv ? lv : "");
-	json_array_foreach(doc ? json_object_get(doc, "services") : NULL, i, e) {
-		const char *el = json_string_value(json_object_get(e, "level"));
-		const char *c = json_string_value(json_object_get(e, "carrier"));
-		const char *sv = json_string_value(json_object_get(e, "service"));
-
-		if (el && c && sv && lv && !strcmp(el, lv) && l->nlvl < LABEL_LEVEL_MAX) {
-			snprintf(l->lvl[l->nlvl][0], sizeof l->lvl[0][0], "%s", c);
-			snprintf(l->lvl[l->nlvl][1], sizeof l->lvl[0][1], "%s", sv);
-			l->nlvl++;
-		}
-	}
-	json_decref(doc);
+	return carrier_rate_is_level(&l->levels, r, l->levels.order_level);
 }
 
 static void
@@ -248,7 +217,7 @@ label_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 	if (tag == TAG_LREQ) {
 		if (!res)
 			return label_fail(l, "Nothing bought: %s", err->msg[0] ? err->msg : ui_status_words(err->status));
-		label_levels(l, db_get(res, 0, 0));
+		carrier_levels_parse(db_get(res, 0, 0), &l->levels);
 		l->form = carrier_label_form(db_get(res, 0, 0), false, config_get(cfg, "carrier", "from_street", NULL),
 					     config_get(cfg, "carrier", "from_city", NULL),
 					     config_get(cfg, "carrier", "from_zip", NULL),
@@ -278,25 +247,14 @@ static int
 label_record(struct label_view *l)
 {
 	struct app_stmt st;
-	char *text = carrier_label_json(l->shp, label_rate(l), l->tracking, l->label);
+	/* bought as the order's level when the rate is of it (an aggregator
+	 * service that is two of ours, e.g. USPS GroundAdvantage, is recorded
+	 * as this one) */
+	char *text = carrier_label_json(l->shp, label_rate(l), l->tracking, l->label,
+					label_rate_is_level(l, label_rate(l)) ? l->levels.order_level : NULL);
 
 	if (!text)
 		return label_fail(l, "Out of memory.");
-	if (l->level[0] && label_rate_is_level(l, label_rate(l))) {
-		/* bought as the order's level (an aggregator service that is two
-		 * of ours, e.g. USPS GroundAdvantage, is recorded as this one) */
-		json_t *doc = json_loads(text, 0, NULL);
-		char *with;
-
-		if (doc) {
-			json_object_set_new(doc, "service_level", json_string(l->level));
-			if ((with = json_dumps(doc, JSON_COMPACT))) {
-				free(text);
-				text = with;
-			}
-			json_decref(doc);
-		}
-	}
 	app_stmt_init(&st, "SELECT oms_api.label_bought($1::bigint, $2::jsonb)");
 	app_stmt_ll(&st, l->order_no);
 	app_stmt_text(&st, text);
@@ -532,7 +490,7 @@ label_rate_line(const struct label_view *l, const struct carrier_rate *r, const 
 	if (r->delivery_days >= 0)
 		snprintf(days, sizeof days, "%d day%s", r->delivery_days, r->delivery_days == 1 ? "" : "s");
 	snprintf(buf, len, "%s %-9s %-8s %-16s %10s  %-7s %s", chosen ? "(*)" : "( )", what, r->carrier, r->service,
-		 money, days, label_rate_is_level(l, r) ? l->level : "");
+		 money, days, label_rate_is_level(l, r) ? l->levels.order_level : "");
 }
 
 static void
@@ -577,10 +535,10 @@ label_draw(struct view *v, struct ui_rect r)
 		}
 		if (l->fast == l->cheap)
 			ui_draw_text(++y, x0, w, UI_EL_DIM, "    (the cheapest is also the fastest)");
-		if (l->level[0]) {
+		if (l->levels.order_level[0]) {
 			snprintf(buf, sizeof buf, l->npick > 2 || label_rate_is_level(l, &l->rates[l->cheap]) ||
 				 label_rate_is_level(l, &l->rates[l->fast]) ? "The order ships %s (marked)." :
-				 "The order ships %s: no rate of it was offered.", l->level);
+				 "The order ships %s: no rate of it was offered.", l->levels.order_level);
 			ui_draw_text(++y, x0, w, UI_EL_DIM, buf);
 		}
 		y += 2;

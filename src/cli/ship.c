@@ -631,50 +631,28 @@ ship_label_file(struct cli *c, long long no, const char *path, bool force)
 
 /* --service LEVEL with --buy-label: keeps the rates whose carrier and
  * service are, at the aggregator, our LEVEL (oms_api.label_request's
- * services: [{carrier, service, level}]); n is updated. OMS_INVALID when
- * no carrier the aggregator sells offers LEVEL, OMS_NOT_FOUND when it
- * offered no rate of it for this parcel. rates NULL: only the first check
- * (made before the aggregator is asked anything). */
+ * services); n is updated. OMS_INVALID when no carrier the aggregator
+ * sells offers LEVEL, OMS_NOT_FOUND when it offered no rate of it for this
+ * parcel. rates NULL: only the first check (made before the aggregator is
+ * asked anything). */
 static enum oms_status
-rates_of_level(const char *req, const char *level, struct carrier_rate *rates, int *n, struct oms_error *err)
+rates_of_level(const struct carrier_levels *lv, const char *level, struct carrier_rate *rates, int *n,
+	       struct oms_error *err)
 {
-	json_t *doc = json_loads(req, 0, NULL), *svcs = doc ? json_object_get(doc, "services") : NULL, *e;
 	char offered[256] = "";
-	size_t i, k;
 	int kept = 0;
-	bool known = false;
 
-	json_array_foreach(svcs, i, e) {
-		const char *l = json_string_value(json_object_get(e, "level"));
-
-		known |= l && strcmp(l, level) == 0;
-	}
-	if (!known) {
-		json_decref(doc);
+	if (!carrier_level_offered(lv, level))
 		return oms_fail(err, OMS_INVALID, "no carrier the aggregator sells offers the %s service", level);
-	}
-	if (!rates) {
-		json_decref(doc);
+	if (!rates)
 		return OMS_OK;
-	}
 	for (int r = 0; r < *n; r++) {
-		bool match = false;
-
-		json_array_foreach(svcs, k, e) {
-			const char *l = json_string_value(json_object_get(e, "level"));
-			const char *cr = json_string_value(json_object_get(e, "carrier"));
-			const char *sv = json_string_value(json_object_get(e, "service"));
-
-			match |= l && cr && sv && !strcmp(l, level) && !strcmp(cr, rates[r].carrier) &&
-				 !strcmp(sv, rates[r].service);
-		}
-		if (match)
+		if (carrier_rate_is_level(lv, &rates[r], level))
 			rates[kept++] = rates[r];
 		else if (strlen(offered) + strlen(rates[r].carrier) + strlen(rates[r].service) + 4 < sizeof offered)
 			snprintf(offered + strlen(offered), sizeof offered - strlen(offered), "%s%s %s",
 				 offered[0] ? ", " : "", rates[r].carrier, rates[r].service);
 	}
-	json_decref(doc);
 	if (!kept)
 		return oms_fail(err, OMS_NOT_FOUND, "the carrier aggregator offered no %s rate for this parcel (%s)",
 				level, offered[0] ? offered : "no rate");
@@ -682,73 +660,26 @@ rates_of_level(const char *req, const char *level, struct carrier_rate *rates, i
 	return OMS_OK;
 }
 
-/* The order's service level (oms_api.label_request's service_level) when
- * rate r is that level at the aggregator; NULL otherwise. Into buf. */
-static const char *
-rate_order_level(const char *req, const struct carrier_rate *r, char *buf, size_t len)
-{
-	json_t *doc = json_loads(req, 0, NULL), *e;
-	const char *lv = doc ? json_string_value(json_object_get(doc, "service_level")) : NULL;
-	bool match = false;
-	size_t i;
-
-	json_array_foreach(doc ? json_object_get(doc, "services") : NULL, i, e) {
-		const char *l = json_string_value(json_object_get(e, "level"));
-		const char *cr = json_string_value(json_object_get(e, "carrier"));
-		const char *sv = json_string_value(json_object_get(e, "service"));
-
-		match |= lv && l && cr && sv && !strcmp(l, lv) && !strcmp(cr, r->carrier) && !strcmp(sv, r->service);
-	}
-	if (match)
-		snprintf(buf, len, "%s", lv);
-	json_decref(doc);
-	return match ? buf : NULL;
-}
-
 /* Without --service or --fastest the order is shipped at the level the
- * customer chose (oms_api.label_request's service_level): the cheapest
- * rate of that level, not a cheaper slower one. Its index in rates, or -1
- * with *err (no carrier the aggregator sells offers the level, or no rate
- * of it for this parcel); the level into buf either way. */
+ * customer chose (the request's service_level, ground when it says none):
+ * the cheapest rate of that level, not a cheaper slower one. Its index in
+ * rates, or -1 with *err (no carrier the aggregator sells offers the
+ * level, or no rate of it for this parcel). */
 static int
-own_level_cheapest(const char *req, const struct carrier_rate *rates, int n, char *buf, size_t len,
+own_level_cheapest(const struct carrier_levels *lv, const char *level, const struct carrier_rate *rates, int n,
 		   struct oms_error *err)
 {
-	json_t *doc = json_loads(req, 0, NULL);
-	const char *lv = doc ? json_string_value(json_object_get(doc, "service_level")) : NULL;
 	struct carrier_rate own[CARRIER_MAX_RATES];
-	int m = n, k, pick = -1;
+	int m = n, k;
 
-	snprintf(buf, len, "%s", lv ? lv : "ground");
-	json_decref(doc);
 	memcpy(own, rates, (size_t)n * sizeof *own);
-	if (rates_of_level(req, buf, own, &m, err) != OMS_OK)
+	if (rates_of_level(lv, level, own, &m, err) != OMS_OK)
 		return -1;
 	k = carrier_rate_pick(own, m, false);
-	for (int i = 0; i < n && pick < 0; i++)
+	for (int i = 0; i < n; i++)
 		if (!strcmp(rates[i].id, own[k].id))
-			pick = i;
-	return pick;
-}
-
-/* The label as oms_api.label_bought takes it, with the level asked for
- * (--service: the level recorded when the aggregator's service is more
- * than one of ours). */
-static char *
-label_with_level(char *lbtext, const char *level)
-{
-	json_t *doc;
-	char *out;
-
-	if (!level || !lbtext || !(doc = json_loads(lbtext, 0, NULL)))
-		return lbtext;
-	json_object_set_new(doc, "service_level", json_string(level));
-	out = json_dumps(doc, JSON_COMPACT);
-	json_decref(doc);
-	if (!out)
-		return lbtext;
-	free(lbtext);
-	return out;
+			return i;
+	return -1;
 }
 
 /* `oms ship NUMBER --buy-label [--service LEVEL] [--fastest]`: the rates
@@ -772,8 +703,10 @@ ship_buy_label(struct cli *c, long long no, const char *level, bool fastest, con
 	struct http_engine *e = NULL;
 	struct wait_one w1 = { 0 }, w2 = { 0 };
 	struct carrier_rate rates[CARRIER_MAX_RATES];
-	char shp[72], tracking[48], label[512], amount[32], key[64], order_level[32];
+	struct carrier_levels lvs;
+	char shp[72], tracking[48], label[512], amount[32], key[64];
 	char *form = NULL, *req = NULL, *lbtext;
+	const char *own;
 	int n = 0, cheap, fast, pick, rc = EXIT_DB;
 	long long id = 0;
 
@@ -796,7 +729,9 @@ ship_buy_label(struct cli *c, long long no, const char *level, bool fastest, con
 		return cli_fail(c, &err);
 	req = strdup(db_get(r, 0, 0));
 	db_result_free(r);
-	if (req && level && rates_of_level(req, level, NULL, NULL, &err) != OMS_OK) {
+	carrier_levels_parse(req, &lvs);
+	own = lvs.order_level[0] ? lvs.order_level : "ground";
+	if (req && level && rates_of_level(&lvs, level, NULL, NULL, &err) != OMS_OK) {
 		rc = cli_fail(c, &err);
 		goto out;
 	}
@@ -822,7 +757,7 @@ ship_buy_label(struct cli *c, long long no, const char *level, bool fastest, con
 		rc = cli_fail(c, &err);
 		goto out;
 	}
-	if (level && rates_of_level(req, level, rates, &n, &err) != OMS_OK) {
+	if (level && rates_of_level(&lvs, level, rates, &n, &err) != OMS_OK) {
 		rc = cli_fail(c, &err);
 		goto out;
 	}
@@ -832,10 +767,10 @@ ship_buy_label(struct cli *c, long long no, const char *level, bool fastest, con
 	rate_line("fastest", &rates[fast]);
 	pick = fastest ? fast : cheap;
 	if (!level && !fastest && !is_return &&
-	    (pick = own_level_cheapest(req, rates, n, order_level, sizeof order_level, &err)) < 0) {
+	    (pick = own_level_cheapest(&lvs, own, rates, n, &err)) < 0) {
 		rc = cli_fail(c, &err);
 		fprintf(stderr, "%s: order %lld is %s; nothing bought: say --service LEVEL to ship it at "
-			"another level, or --fastest\n", cli_progname(c), no, order_level);
+			"another level, or --fastest\n", cli_progname(c), no, own);
 		goto out;
 	}
 	if (carrier_shipment_buy(e, &ep, shp, rates[pick].id, got_answer, &w2, &err) != OMS_OK ||
@@ -848,8 +783,9 @@ ship_buy_label(struct cli *c, long long no, const char *level, bool fastest, con
 	}
 
 	/* the level asked for, else the order's own when the rate is of it */
-	lbtext = label_with_level(carrier_label_json(shp, &rates[pick], tracking, label),
-				  level ? level : rate_order_level(req, &rates[pick], order_level, sizeof order_level));
+	lbtext = carrier_label_json(shp, &rates[pick], tracking, label,
+				    level ? level : carrier_rate_is_level(&lvs, &rates[pick], lvs.order_level) ?
+				    lvs.order_level : NULL);
 	app_stmt_init(&st, is_return ? "SELECT oms_api.return_label_bought($1::bigint, $2::jsonb)"
 				     : "SELECT oms_api.label_bought($1::bigint, $2::jsonb)");
 	app_stmt_ll(&st, no);

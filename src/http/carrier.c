@@ -384,7 +384,7 @@ carrier_label_form(const char *request_json, bool is_return, const char *seller_
 
 char *
 carrier_label_json(const char *shipment_id, const struct carrier_rate *r, const char *tracking,
-		   const char *label_url)
+		   const char *label_url, const char *level)
 {
 	json_t *lb = json_object();
 	char *text;
@@ -397,9 +397,55 @@ carrier_label_json(const char *shipment_id, const struct carrier_rate *r, const 
 	json_object_set_new(lb, "currency", json_string(r->currency));
 	json_object_set_new(lb, "label_url", json_string(label_url));
 	json_object_set_new(lb, "tracking_code", json_string(tracking));
+	if (level && *level)
+		json_object_set_new(lb, "service_level", json_string(level));
 	text = json_dumps(lb, JSON_COMPACT);
 	json_decref(lb);
 	return text;
+}
+
+void
+carrier_levels_parse(const char *request_json, struct carrier_levels *lv)
+{
+	json_t *doc = request_json ? json_loads(request_json, 0, NULL) : NULL, *e;
+	const char *own = json_string_value(json_object_get(doc, "service_level"));
+	size_t i;
+
+	memset(lv, 0, sizeof *lv);
+	snprintf(lv->order_level, sizeof lv->order_level, "%s", own ? own : "");
+	json_array_foreach(json_object_get(doc, "services"), i, e) {
+		const char *l = json_string_value(json_object_get(e, "level"));
+		const char *c = json_string_value(json_object_get(e, "carrier"));
+		const char *sv = json_string_value(json_object_get(e, "service"));
+		struct carrier_level_service *d = &lv->svc[lv->n];
+
+		if (!l || !c || !sv || lv->n >= CARRIER_MAX_SERVICES)
+			continue;
+		snprintf(d->level, sizeof d->level, "%s", l);
+		snprintf(d->carrier, sizeof d->carrier, "%s", c);
+		snprintf(d->service, sizeof d->service, "%s", sv);
+		lv->n++;
+	}
+	json_decref(doc);
+}
+
+bool
+carrier_level_offered(const struct carrier_levels *lv, const char *level)
+{
+	for (int i = 0; level && i < lv->n; i++)
+		if (!strcmp(lv->svc[i].level, level))
+			return true;
+	return false;
+}
+
+bool
+carrier_rate_is_level(const struct carrier_levels *lv, const struct carrier_rate *r, const char *level)
+{
+	for (int i = 0; level && *level && i < lv->n; i++)
+		if (!strcmp(lv->svc[i].level, level) && !strcmp(lv->svc[i].carrier, r->carrier) &&
+		    !strcmp(lv->svc[i].service, r->service))
+			return true;
+	return false;
 }
 
 /* "7.85" -> 785; at most two decimals, at most 10 integer digits. */

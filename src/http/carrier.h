@@ -88,9 +88,30 @@ char *carrier_shipment_form(const char *to_json, const char *from_name, const ch
 char *carrier_label_form(const char *request_json, bool is_return, const char *seller_street,
 			 const char *seller_city, const char *seller_zip, const char *seller_country);
 /* The label bought, as oms_api.label_bought and return_label_bought take
- * it (JSON text, malloc'd). */
+ * it (JSON text, malloc'd); level: the service level of ours it is
+ * recorded at (an aggregator service that is two of our levels), NULL:
+ * the database's mapping decides. */
 char *carrier_label_json(const char *shipment_id, const struct carrier_rate *r, const char *tracking,
-			 const char *label_url);
+			 const char *label_url, const char *level);
+
+/* oms_api.label_request's "service_level" (the order's own level) and
+ * "services" ([{carrier, service, level}]: what each of our levels is
+ * called at the aggregator), read once. */
+#define CARRIER_MAX_SERVICES 64
+struct carrier_levels {
+	char order_level[32];     /* "" when the request says none */
+	int n;
+	struct carrier_level_service {
+		char level[32];
+		char carrier[32];
+		char service[48];
+	} svc[CARRIER_MAX_SERVICES];
+};
+void carrier_levels_parse(const char *request_json, struct carrier_levels *lv);
+/* Does some carrier the aggregator sells offer our level? */
+bool carrier_level_offered(const struct carrier_levels *lv, const char *level);
+/* Is rate r our level at the aggregator? */
+bool carrier_rate_is_level(const struct carrier_levels *lv, const struct carrier_rate *r, const char *level);
 /* The Shipment answer: its id and its rates (at most max; the rest are
  * dropped). OMS_INVALID unless it has an id and at least one usable rate. */
 enum oms_status carrier_rates_parse(const char *body, size_t len, char *shipment_id, size_t idlen,

@@ -232,13 +232,66 @@ test_label_form(void **state)
 	assert_null(carrier_label_form("not json", true, NULL, NULL, NULL, "US"));
 }
 
+/* oms_api.label_request's levels: the order's own, what each of ours is
+ * called at the aggregator; hostile requests read as saying nothing. */
+static void
+test_levels(void **state)
+{
+	static struct carrier_levels lv;
+	struct carrier_rate ground = { "rate_1", "UPS", "Ground", 785, "USD", 3 };
+	struct carrier_rate prio = { "rate_2", "USPS", "Priority", 990, "USD", 2 };
+	char big[16384], *lb;
+	size_t o;
+
+	(void)state;
+	carrier_levels_parse("{\"service_level\": \"express\", \"services\": ["
+			     "{\"carrier\": \"UPS\", \"service\": \"Ground\", \"level\": \"ground\"},"
+			     "{\"carrier\": \"UPS\", \"service\": \"Ground\", \"level\": \"economy\"},"
+			     "{\"carrier\": \"USPS\", \"service\": \"Priority\", \"level\": \"express\"},"
+			     "{\"carrier\": 7, \"service\": \"X\", \"level\": \"express\"}]}", &lv);
+	assert_string_equal(lv.order_level, "express");
+	assert_int_equal(lv.n, 3);
+	assert_true(carrier_level_offered(&lv, "economy"));
+	assert_false(carrier_level_offered(&lv, "overnight"));
+	assert_false(carrier_level_offered(&lv, NULL));
+	assert_true(carrier_rate_is_level(&lv, &ground, "ground"));
+	assert_true(carrier_rate_is_level(&lv, &ground, "economy"));
+	assert_false(carrier_rate_is_level(&lv, &ground, lv.order_level));
+	assert_true(carrier_rate_is_level(&lv, &prio, lv.order_level));
+	assert_false(carrier_rate_is_level(&lv, &prio, ""));
+	/* the label recorded at a level, or left to the database */
+	lb = carrier_label_json("shp_1", &ground, "1Z1", "https://l.example/1.pdf", "economy");
+	assert_non_null(strstr(lb, "\"service_level\":\"economy\""));
+	free(lb);
+	lb = carrier_label_json("shp_1", &ground, "1Z1", "https://l.example/1.pdf", NULL);
+	assert_null(strstr(lb, "service_level"));
+	free(lb);
+	/* not JSON, wrong types, no request: nothing */
+	carrier_levels_parse("not json", &lv);
+	assert_string_equal(lv.order_level, "");
+	assert_int_equal(lv.n, 0);
+	carrier_levels_parse("{\"service_level\": 3, \"services\": {\"level\": \"ground\"}}", &lv);
+	assert_string_equal(lv.order_level, "");
+	assert_int_equal(lv.n, 0);
+	carrier_levels_parse(NULL, &lv);
+	assert_int_equal(lv.n, 0);
+	/* more services than kept: the first CARRIER_MAX_SERVICES */
+	o = (size_t)snprintf(big, sizeof big, "{\"services\": [");
+	for (int i = 0; i < CARRIER_MAX_SERVICES + 10; i++)
+		o += (size_t)snprintf(big + o, sizeof big - o, "%s{\"carrier\": \"C%d\", \"service\": \"S\", \"level\": \"ground\"}",
+				      i ? "," : "", i);
+	snprintf(big + o, sizeof big - o, "]}");
+	carrier_levels_parse(big, &lv);
+	assert_int_equal(lv.n, CARRIER_MAX_SERVICES);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256), cmocka_unit_test(test_hmac), cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_parse), cmocka_unit_test(test_form), cmocka_unit_test(test_labels),
-		cmocka_unit_test(test_label_form),
+		cmocka_unit_test(test_label_form), cmocka_unit_test(test_levels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
