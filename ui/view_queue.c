@@ -33,6 +33,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,14 +241,18 @@ queue_result(struct view *v, int tag, struct db_result *res, const struct oms_er
 	if (tag == TAG_LEVELS)
 		return queue_levels_result(q, res, err);
 	if (tag == TAG_DAYS) {
+		/* refused (the range, the role): said, and the prompt stays
+		 * with what was typed */
 		if (!res) {
 			ui_message_error(v->ui, err);
 			return UI_REDRAW;
 		}
+		q->prompt = false;
+		q->v.dialog_keys = false;
 		ui_message(v->ui, UI_EL_OK, "Handling days: %s (counted in every estimate before shipping).",
 			   db_get(res, 0, 0));
 		queue_send(q);
-		return UI_REDRAW;
+		return UI_RELAYOUT | UI_REDRAW;
 	}
 	if (!res) {
 		if (err->status != OMS_DB_GONE)
@@ -525,7 +530,7 @@ queue_levels_result(struct queue_view *q, struct db_result *res, const struct om
 }
 
 /* The handling days prompt: a form of one field, no confirm step (the
- * database checks the range: 0 to 30). */
+ * database checks the range, oms_api.set_handling_days, and says it). */
 static int
 queue_days_key(struct queue_view *q, int key, int action)
 {
@@ -544,16 +549,15 @@ queue_days_key(struct queue_view *q, int key, int action)
 	if (ev == UI_FORM_CHECK || ev == UI_FORM_SEND) {
 		errno = 0;
 		days = strtol(q->days.buf, &end, 10);
-		if (!q->days.len || *end || errno || days < 0 || days > 30) {
-			ui_message(q->v.ui, UI_EL_ERROR, "Handling days are a whole number, 0 to 30.");
+		/* a number; its range is the database's to say */
+		if (!q->days.len || *end || errno || days < INT_MIN || days > INT_MAX) {
+			ui_message(q->v.ui, UI_EL_ERROR, "Handling days are a whole number.");
 			return UI_HANDLED | UI_REDRAW;
 		}
 		app_stmt_init(&st, "SELECT oms_api.set_handling_days($1::int)");
 		app_stmt_ll(&st, days);
-		ui_query(q->v.ui, &q->v, TAG_DAYS, &st);
-		q->prompt = false;
-		q->v.dialog_keys = false;
-		return UI_HANDLED | UI_RELAYOUT | UI_REDRAW;
+		ui_query(q->v.ui, &q->v, TAG_DAYS, &st);   /* the prompt closes once it is set */
+		return UI_HANDLED | UI_REDRAW;
 	}
 	if (ev == UI_FORM_NONE && action != UI_ACT_QUIT && action != UI_ACT_HELP)
 		return UI_HANDLED;         /* the list's keys wait for the prompt */
