@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,19 @@
 #include "log.h"
 
 #define DB_MAX_LISTEN 8
+#define DB_PREP_MAX 128         /* prepared statements per session, at most */
+#define DB_SEEN 256             /* texts sent once, remembered by hash */
+
+/* A statement prepared in this session (named oms_<id>). */
+struct db_prep {
+	uint64_t hash;
+	char *sql;
+	unsigned id;
+};
+
+/* What db_send has in flight, when it is a prepared statement: first
+ * being prepared (then executed), or executed. */
+enum db_stage { DB_STAGE_PLAIN, DB_STAGE_PREPARING, DB_STAGE_EXECUTING };
 
 struct db {
 	PGconn *conn;
@@ -18,6 +32,18 @@ struct db {
 	PGresult *pending;      /* result of the query in flight, kept until done */
 	char *listen[DB_MAX_LISTEN];   /* re-issued after a reconnect */
 	int nlisten;
+	/* Prepared statements: only on a direct connection (db_detect_direct) */
+	bool prepare;
+	struct db_prep prep[DB_PREP_MAX];
+	int nprep;
+	unsigned next_id;
+	uint64_t seen[DB_SEEN];
+	/* db_send's prepared statement in flight and a copy of its parameters
+	 * (to execute it once prepared, or to send it again unnamed) */
+	enum db_stage stage;
+	int slot;
+	int nparams;
+	char **params;
 };
 
 struct db_result {
@@ -145,6 +171,137 @@ db_result_ok(const PGresult *res)
 	return s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK || s == PGRES_EMPTY_QUERY;
 }
 
+/* --- prepared statements ------------------------------------------------------
+ *
+ * On a direct connection every statement sent a second time (the same
+ * text) is prepared, named oms_<n>, and from then on executed by name: the
+ * server no longer parses and plans our SELECT ... FROM oms_api.f($1, ...)
+ * on every call (a fifth of a CSR lookup's server time at 16 clients;
+ * issue 14). Through a pooler in transaction mode a session's prepared
+ * statement may be on another server connection at the next transaction,
+ * so there every statement stays unnamed, as before: a pooler answers
+ * with its own process id (cancel key), not the server's, which is how a
+ * direct connection is told from a pooled one. OMS_DB_PREPARE=off turns
+ * preparing off anywhere. A text sent once is not prepared (one-off
+ * statements would only fill the session), and at most DB_PREP_MAX are. */
+
+static uint64_t
+db_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static void
+db_prep_forget_all(struct db *db)
+{
+	for (int i = 0; i < db->nprep; i++)
+		free(db->prep[i].sql);
+	db->nprep = 0;
+}
+
+/* Takes the slot out of the cache (its server-side statement, if any, is
+ * left to the session: never used again). */
+static void
+db_prep_forget(struct db *db, int slot)
+{
+	if (slot < 0 || slot >= db->nprep)
+		return;
+	free(db->prep[slot].sql);
+	db->prep[slot] = db->prep[--db->nprep];
+}
+
+static void
+db_prep_name(const struct db *db, int slot, char *out, size_t len)
+{
+	snprintf(out, len, "oms_%u", db->prep[slot].id);
+}
+
+/* The slot of sql's prepared statement, or -1 to send it unnamed. *fresh:
+ * the slot is new and must be prepared before it is executed (if that
+ * fails, the caller forgets it). */
+static int
+db_prep_slot(struct db *db, const char *sql, bool *fresh)
+{
+	uint64_t h;
+	char *copy;
+
+	*fresh = false;
+	if (!db->prepare)
+		return -1;
+	h = db_hash(sql);
+	for (int i = 0; i < db->nprep; i++)
+		if (db->prep[i].hash == h && !strcmp(db->prep[i].sql, sql))
+			return i;
+	if (db->seen[h % DB_SEEN] != h) {
+		db->seen[h % DB_SEEN] = h;          /* the first time: unnamed */
+		return -1;
+	}
+	if (db->nprep == DB_PREP_MAX || !(copy = strdup(sql)))
+		return -1;
+	db->prep[db->nprep] = (struct db_prep){ .hash = h, .sql = copy, .id = ++db->next_id };
+	*fresh = true;
+	return db->nprep++;
+}
+
+/* An error that says the prepared statement itself is out of date: its
+ * result's columns changed under it (a migration: "cached plan must not
+ * change result type"), or it is gone from the session. Nothing ran. */
+static bool
+db_prep_stale(const PGresult *res)
+{
+	const char *ss = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	return ss && (!strcmp(ss, "0A000") || !strcmp(ss, "26000"));
+}
+
+/* Direct connection or pooler: see above. One query, at connect. */
+static void
+db_detect_direct(struct db *db)
+{
+	const char *env = getenv("OMS_DB_PREPARE");
+	PGresult *res;
+
+	db->prepare = false;
+	db_prep_forget_all(db);                 /* a new session has none */
+	if (env && !strcmp(env, "off"))
+		return;
+	res = PQexec(db->conn, "SELECT pg_backend_pid()");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		db->prepare = atoi(PQgetvalue(res, 0, 0)) == PQbackendPID(db->conn);
+	PQclear(res);
+	log_debug("database: %s", db->prepare ? "direct connection, statements prepared"
+					      : "pooled connection (or OMS_DB_PREPARE=off), statements unnamed");
+}
+
+static void
+db_free_params(struct db *db)
+{
+	for (int i = 0; i < db->nparams; i++)
+		free(db->params[i]);
+	free(db->params);
+	db->params = NULL;
+	db->nparams = 0;
+}
+
+static bool
+db_keep_params(struct db *db, int nparams, const char *const *params)
+{
+	db_free_params(db);
+	if (nparams <= 0)
+		return true;
+	if (!(db->params = calloc((size_t)nparams, sizeof *db->params)))
+		return false;
+	db->nparams = nparams;
+	for (int i = 0; i < nparams; i++)
+		if (params[i] && !(db->params[i] = strdup(params[i])))
+			return false;
+	return true;
+}
+
 struct db *
 db_open(const char *conninfo, struct oms_error *err)
 {
@@ -174,6 +331,7 @@ db_open(const char *conninfo, struct oms_error *err)
 		return NULL;
 	}
 	PQsetNoticeProcessor(db->conn, db_notice, NULL);
+	db_detect_direct(db);
 	return db;
 }
 
@@ -188,6 +346,8 @@ db_close(struct db *db)
 		PQfinish(db->conn);
 	for (int i = 0; i < db->nlisten; i++)
 		free(db->listen[i]);
+	db_prep_forget_all(db);
+	db_free_params(db);
 	free(db);
 }
 
@@ -245,11 +405,37 @@ db_query(struct db *db, const char *sql, int nparams, const char *const *params,
 {
 	PGresult *res;
 
+	int slot;
+	bool fresh;
+	char name[32];
+
 	if (db_check_idle(db, err) != OMS_OK)
 		return NULL;
-	/* Unnamed statement, extended protocol: safe through PgBouncer in
-	 * transaction mode, and parameters never get spliced into SQL. */
-	res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	/* Extended protocol: parameters never get spliced into SQL. Prepared
+	 * on a direct connection, unnamed through a pooler (see above). */
+	slot = db_prep_slot(db, sql, &fresh);
+	if (slot >= 0) {
+		db_prep_name(db, slot, name, sizeof name);
+		if (fresh) {
+			res = PQprepare(db->conn, name, sql, nparams, NULL);
+			if (!db_result_ok(res)) {
+				db_prep_forget(db, slot);
+				db_fail_result(db, res, err);
+				PQclear(res);
+				return NULL;
+			}
+			PQclear(res);
+		}
+		res = PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+		if (db_prep_stale(res) && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+			/* nothing ran and no transaction is open: the same, unnamed */
+			PQclear(res);
+			db_prep_forget(db, slot);
+			res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		}
+	} else {
+		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	}
 	if (!db_result_ok(res)) {
 		db_fail_result(db, res, err);
 		PQclear(res);
@@ -357,20 +543,89 @@ db_send(struct db *db, const char *sql, int nparams, const char *const *params,
 {
 	enum oms_status st;
 
+	int slot, ok;
+	bool fresh;
+	char name[32];
+
 	if ((st = db_check_idle(db, err)) != OMS_OK)
 		return st;
 	/* The send itself may block if the kernel buffer is full; our queries
-	 * are a few hundred bytes, so only the wait for the answer is async. */
-	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
+	 * are a few hundred bytes, so only the wait for the answer is async.
+	 * A statement prepared for the first time is prepared here and
+	 * executed by db_poll once the server has it (two round trips, once
+	 * per session); its parameters are kept for that, and to send it
+	 * again unnamed if it turns out stale (db_prep_stale). */
+	slot = db_prep_slot(db, sql, &fresh);
+	if (slot >= 0 && !db_keep_params(db, nparams, params)) {
+		db_free_params(db);
+		if (fresh)
+			db_prep_forget(db, slot);
+		slot = -1;
+	}
+	if (slot >= 0) {
+		db_prep_name(db, slot, name, sizeof name);
+		if (fresh)
+			ok = PQsendPrepare(db->conn, name, sql, nparams, NULL);
+		else
+			ok = PQsendQueryPrepared(db->conn, name, nparams,
+						 (const char *const *)db->params, NULL, NULL, 0);
+		if (!ok) {
+			if (fresh)
+				db_prep_forget(db, slot);
+			db_free_params(db);
+			return db_fail_result(db, NULL, err);
+		}
+		db->stage = fresh ? DB_STAGE_PREPARING : DB_STAGE_EXECUTING;
+		db->slot = slot;
+	} else if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0)) {
 		return db_fail_result(db, NULL, err);
+	}
 	db->busy = true;
 	return OMS_OK;
+}
+
+/* db_poll's next step after a prepared statement's part ended with done:
+ * true when it sent the next part (the statement, by name once prepared,
+ * or unnamed when stale), and the query goes on. */
+static bool
+db_stage_next(struct db *db, const PGresult *done)
+{
+	enum db_stage stage = db->stage;
+	char name[32];
+	int ok;
+
+	db->stage = DB_STAGE_PLAIN;
+	if (stage == DB_STAGE_PREPARING) {
+		if (!db_result_ok(done)) {
+			db_prep_forget(db, db->slot);
+			return false;
+		}
+		db_prep_name(db, db->slot, name, sizeof name);
+		ok = PQsendQueryPrepared(db->conn, name, db->nparams,
+					 (const char *const *)db->params, NULL, NULL, 0);
+		db->stage = DB_STAGE_EXECUTING;
+		return ok;
+	}
+	if (stage == DB_STAGE_EXECUTING && db_prep_stale(done) &&
+	    PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+		char *sql = db->prep[db->slot].sql;
+
+		db->prep[db->slot].sql = NULL;
+		db_prep_forget(db, db->slot);
+		ok = PQsendQueryParams(db->conn, sql, db->nparams, NULL,
+				       (const char *const *)db->params, NULL, NULL, 0);
+		free(sql);
+		return ok;
+	}
+	return false;
 }
 
 static void
 db_finish_query(struct db *db)
 {
 	db->busy = false;
+	db->stage = DB_STAGE_PLAIN;
+	db_free_params(db);
 	if (db->pending) {
 		PQclear(db->pending);
 		db->pending = NULL;
@@ -400,7 +655,24 @@ db_poll(struct db *db, struct db_result **out, struct oms_error *err)
 			enum db_poll_state ps;
 
 			db->pending = NULL;
+			if (db->stage != DB_STAGE_PLAIN && done) {
+				enum db_stage was = db->stage;
+
+				if (db_stage_next(db, done)) {
+					PQclear(done);
+					continue;       /* the next part is on its way */
+				}
+				if (was == DB_STAGE_PREPARING && db_result_ok(done)) {
+					/* prepared, but the statement could not be sent */
+					PQclear(done);
+					db_fail_result(db, NULL, err);
+					db_finish_query(db);
+					return DB_FAILED;
+				}
+			}
 			db->busy = false;
+			db->stage = DB_STAGE_PLAIN;
+			db_free_params(db);
 			if (!done) {
 				oms_fail(err, OMS_DB, "the server sent no result");
 				return DB_FAILED;
@@ -503,6 +775,7 @@ db_reset_poll(struct db *db, bool *want_write, struct oms_error *err)
 	case PGRES_POLLING_OK:
 		db->resetting = false;
 		PQsetNoticeProcessor(db->conn, db_notice, NULL);
+		db_detect_direct(db);
 		return db_relisten(db, err) == OMS_OK ? DB_DONE : DB_FAILED;
 	case PGRES_POLLING_FAILED:
 	default:

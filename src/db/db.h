@@ -2,8 +2,10 @@
  *
  * Connections are made with the usual libpq means (a conninfo string or URI,
  * PGSERVICE, PG* variables) and fallback_application_name "oms". Works through
- * PgBouncer in transaction mode: no session state, no SQL PREPARE; every
- * statement is sent with PQsendQueryParams (unnamed statements).
+ * PgBouncer in transaction mode: no session state but LISTEN. On a direct
+ * connection a statement sent a second time is prepared (protocol level,
+ * oms_<n>) and executed by name; through a pooler every statement is sent
+ * unnamed (PQsendQueryParams). db.c says how the two are told apart.
  *
  * Errors from the server are mapped to oms_status by SQLSTATE:
  *   P0002 -> OMS_NOT_FOUND, 42501 -> OMS_DENIED, 22xxx/23xxx -> OMS_INVALID,

@@ -343,8 +343,262 @@ test_connect_failure_hides_password(void **state)
 	assert_null(strchr(err.msg, '\n'));
 }
 
+
+/* --- prepared statements (a direct connection: this cluster) ----------------- */
+
+/* How many of this session's prepared statements have the text sql. */
+static long long
+nprepared(struct db *db, const char *sql)
+{
+	const char *params[] = { sql };
+	struct oms_error err;
+	struct db_result *r = db_query(db, "SELECT count(*) FROM pg_prepared_statements "
+				       "WHERE statement = $1", 1, params, &err);
+	long long n;
+
+	assert_non_null(r);
+	n = db_get_ll(r, 0, 0);
+	db_result_free(r);
+	return n;
+}
+
+static long long
+query_ll(struct db *db, const char *sql, const char *param)
+{
+	const char *params[] = { param };
+	struct oms_error err;
+	struct db_result *r = db_query(db, sql, strchr(sql, '$') ? 1 : 0, params, &err);
+	long long v;
+
+	if (!r)
+		fail_msg("%s: %s", sql, err.msg);
+	v = db_get_ll(r, 0, 0);
+	db_result_free(r);
+	return v;
+}
+
+static long long
+send_ll(struct db *db, const char *sql, const char *param)
+{
+	const char *params[] = { param };
+	struct oms_error err;
+	struct db_result *r = NULL;
+	long long v;
+
+	assert_int_equal(db_send(db, sql, strchr(sql, '$') ? 1 : 0, params, &err), OMS_OK);
+	if (wait_result(db, &r, &err, 10) != DB_DONE)
+		fail_msg("%s: %s", sql, err.msg);
+	assert_false(db_busy(db));
+	v = db_get_ll(r, 0, 0);
+	db_result_free(r);
+	return v;
+}
+
+/* The second time a text is sent it is prepared, and executed by name from
+ * then on; the answers are the same every time. */
+static void
+test_prepare_sync(void **state)
+{
+	struct db *db = *state;
+	const char *sql = "SELECT $1::int + 1 AS n /* test_prepare_sync */";
+
+	assert_int_equal(query_ll(db, sql, "1"), 2);
+	assert_int_equal(nprepared(db, sql), 0);       /* once: unnamed */
+	assert_int_equal(query_ll(db, sql, "2"), 3);
+	assert_int_equal(nprepared(db, sql), 1);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(query_ll(db, sql, "41"), 42);
+	assert_int_equal(nprepared(db, sql), 1);       /* and only once */
+	assert_true(db_ok(db));
+}
+
+/* The same through db_send/db_poll: the first prepared call is prepared
+ * and then executed, the parameters kept meanwhile. */
+static void
+test_prepare_async(void **state)
+{
+	struct db *db = *state;
+	const char *sql = "SELECT length($1::text) /* test_prepare_async */";
+	char big[3000];
+
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(send_ll(db, sql, "abc"), 3);
+	assert_int_equal(nprepared(db, sql), 0);
+	assert_int_equal(send_ll(db, sql, big), (long long)sizeof big - 1);
+	assert_int_equal(nprepared(db, sql), 1);
+	assert_int_equal(send_ll(db, sql, "abcd"), 4);
+	assert_int_equal(send_ll(db, sql, NULL), 0);   /* a NULL parameter kept as NULL */
+	assert_int_equal(nprepared(db, sql), 1);
+	/* a text first prepared synchronously is executed by name async */
+	assert_int_equal(query_ll(db, "SELECT $1::int * 2 /* both */", "2"), 4);
+	assert_int_equal(query_ll(db, "SELECT $1::int * 2 /* both */", "3"), 6);
+	assert_int_equal(send_ll(db, "SELECT $1::int * 2 /* both */", "4"), 8);
+	assert_int_equal(nprepared(db, "SELECT $1::int * 2 /* both */"), 1);
+}
+
+/* A statement that fails to prepare is reported as it would be unnamed,
+ * and not kept. */
+static void
+test_prepare_error(void **state)
+{
+	struct db *db = *state;
+	const char *sql = "SELECT * FROM no_such_table_prepare";
+	struct oms_error err;
+	struct db_result *r = NULL;
+
+	for (int i = 0; i < 3; i++) {
+		memset(&err, 0, sizeof err);
+		assert_null(db_query(db, sql, 0, NULL, &err));
+		assert_string_equal(err.sqlstate, "42P01");
+		memset(&err, 0, sizeof err);
+		assert_int_equal(db_send(db, sql, 0, NULL, &err), OMS_OK);
+		assert_int_equal(wait_result(db, &r, &err, 10), DB_FAILED);
+		assert_string_equal(err.sqlstate, "42P01");
+		assert_false(db_busy(db));
+	}
+	assert_int_equal(nprepared(db, sql), 0);
+	assert_true(db_ok(db));
+	/* a statement that prepares but fails when run (division by zero for
+	 * this parameter) stays prepared and runs again with another */
+	sql = "SELECT 10 / $1::int /* test_prepare_error */";
+	assert_int_equal(query_ll(db, sql, "5"), 2);
+	assert_null(db_query(db, sql, 1, (const char *[]){ "0" }, &err));
+	assert_int_equal(err.status, OMS_INVALID);
+	assert_int_equal(db_send(db, sql, 1, (const char *[]){ "0" }, &err), OMS_OK);
+	assert_int_equal(wait_result(db, &r, &err, 10), DB_FAILED);
+	assert_int_equal(err.status, OMS_INVALID);
+	assert_int_equal(send_ll(db, sql, "2"), 5);
+	assert_int_equal(nprepared(db, sql), 1);
+}
+
+/* A migration changes a prepared statement's result columns under it: the
+ * server refuses to run it ("cached plan must not change result type");
+ * outside a transaction nothing ran, and the statement is sent again
+ * unnamed, so the caller sees the new columns, not an error. Inside one
+ * the error is the caller's, as any other. */
+static void
+test_prepare_stale(void **state)
+{
+	struct db *db = *state;
+	const char *sync_sql = "SELECT * FROM prep_stale /* sync */";
+	const char *async_sql = "SELECT * FROM prep_stale /* async */";
+	struct oms_error err;
+	struct db_result *r = NULL;
+
+	assert_int_equal(db_exec_script(db, "DROP TABLE IF EXISTS prep_stale; "
+					"CREATE TEMP TABLE prep_stale (a int); INSERT INTO prep_stale VALUES (1)", &err), OMS_OK);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(query_ll(db, sync_sql, NULL), 1);
+		assert_int_equal(send_ll(db, async_sql, NULL), 1);
+	}
+	assert_int_equal(nprepared(db, sync_sql), 1);
+	assert_int_equal(nprepared(db, async_sql), 1);
+	assert_int_equal(db_exec_script(db, "ALTER TABLE prep_stale ADD COLUMN b int DEFAULT 7", &err), OMS_OK);
+
+	r = db_query(db, sync_sql, 0, NULL, &err);
+	assert_non_null(r);
+	assert_int_equal(db_cols(r), 2);
+	assert_int_equal(db_get_ll(r, 0, 1), 7);
+	db_result_free(r);
+	assert_int_equal(db_send(db, async_sql, 0, NULL, &err), OMS_OK);
+	assert_int_equal(wait_result(db, &r, &err, 10), DB_DONE);
+	assert_int_equal(db_cols(r), 2);
+	assert_int_equal(db_get_ll(r, 0, 1), 7);
+	db_result_free(r);
+	/* and prepared again (the stale ones forgotten) on the next sends */
+	assert_int_equal(query_ll(db, sync_sql, NULL), 1);
+	assert_int_equal(send_ll(db, async_sql, NULL), 1);
+
+	/* in a transaction: the error, not a silent second run */
+	assert_int_equal(query_ll(db, sync_sql, NULL), 1);
+	assert_int_equal(db_exec_script(db, "BEGIN; ALTER TABLE prep_stale DROP COLUMN b", &err), OMS_OK);
+	memset(&err, 0, sizeof err);
+	r = db_query(db, sync_sql, 0, NULL, &err);
+	assert_null(r);
+	assert_string_equal(err.sqlstate, "0A000");
+	assert_int_equal(db_exec_script(db, "ROLLBACK", &err), OMS_OK);
+	assert_int_equal(db_exec_script(db, "DROP TABLE prep_stale", &err), OMS_OK);
+	assert_true(db_ok(db));
+}
+
+/* OMS_DB_PREPARE=off: nothing is prepared. */
+static void
+test_prepare_off(void **state)
+{
+	struct oms_error err;
+	struct db *db;
+	const char *sql = "SELECT $1::int /* test_prepare_off */";
+
+	(void)state;
+	setenv("OMS_DB_PREPARE", "off", 1);
+	db = db_open(NULL, &err);
+	unsetenv("OMS_DB_PREPARE");
+	assert_non_null(db);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(query_ll(db, sql, "5"), 5);
+		assert_int_equal(send_ll(db, sql, "6"), 6);
+	}
+	assert_int_equal(query_ll(db, "SELECT count(*) FROM pg_prepared_statements", NULL), 0);
+	db_close(db);
+}
+
+/* A session prepares at most its share (128), and goes on unnamed. */
+static void
+test_prepare_bounded(void **state)
+{
+	struct oms_error err;
+	struct db *db = db_open(NULL, &err);
+	char sql[64];
+
+	(void)state;
+	assert_non_null(db);
+	for (int i = 0; i < 200; i++) {
+		snprintf(sql, sizeof sql, "SELECT %d + $1::int", i);
+		assert_int_equal(query_ll(db, sql, "1"), i + 1);
+		assert_int_equal(query_ll(db, sql, "2"), i + 2);
+	}
+	assert_int_equal(query_ll(db, "SELECT count(*) FROM pg_prepared_statements WHERE statement ~ '^SELECT [0-9]+ [+] .1::int'", NULL), 128);
+	assert_int_equal(query_ll(db, "SELECT 199 + $1::int", "3"), 202);
+	db_close(db);
+}
+
+
+/* --- through PgBouncer in transaction mode (db.test starts one) --------------
+ * Two sessions share one server connection: a session's prepared statement
+ * would be there for the other, and a name the other prepared would
+ * collide with its own. The pooler's cancel key is not the server's
+ * process id, so both send every statement unnamed and all of them work. */
+static void
+test_pooled_unnamed(void **state)
+{
+	struct oms_error err;
+	struct db *a = db_open(NULL, &err), *b;
+	const char *sql = "SELECT $1::int + 100 /* pooled */";
+
+	(void)state;
+	assert_non_null(a);
+	b = db_open(NULL, &err);
+	assert_non_null(b);
+	for (int i = 0; i < 6; i++) {
+		char v[16];
+
+		snprintf(v, sizeof v, "%d", i);
+		assert_int_equal(query_ll(a, sql, v), 100 + i);
+		assert_int_equal(query_ll(b, sql, v), 100 + i);
+		assert_int_equal(send_ll(a, sql, v), 100 + i);
+		assert_int_equal(send_ll(b, sql, v), 100 + i);
+		assert_int_equal(query_ll(b, "SELECT $1::int * 3 /* pooled */", v), 3 * i);
+		assert_int_equal(send_ll(a, "SELECT $1::int * 3 /* pooled */", v), 3 * i);
+	}
+	/* the one server connection holds no prepared statement */
+	assert_int_equal(query_ll(a, "SELECT count(*) FROM pg_prepared_statements", NULL), 0);
+	db_close(a);
+	db_close(b);
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_and_names),
@@ -357,8 +611,20 @@ main(void)
 		cmocka_unit_test(test_reconnect_after_restart),
 		cmocka_unit_test(test_async_server_gone),
 		cmocka_unit_test(test_connect_failure_hides_password),
+		cmocka_unit_test(test_prepare_sync),
+		cmocka_unit_test(test_prepare_async),
+		cmocka_unit_test(test_prepare_error),
+		cmocka_unit_test(test_prepare_stale),
+		cmocka_unit_test(test_prepare_off),
+		cmocka_unit_test(test_prepare_bounded),
+	};
+
+	const struct CMUnitTest pooled[] = {
+		cmocka_unit_test(test_pooled_unnamed),
 	};
 
 	log_set_stderr(false);
+	if (argc > 1 && !strcmp(argv[1], "pooled"))
+		return cmocka_run_group_tests_name("through a pooler", pooled, NULL, NULL);
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

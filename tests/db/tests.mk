@@ -19,9 +19,9 @@ check_PROGRAMS += tests/db/money_dump
 tests_db_money_dump_SOURCES = tests/db/money_dump.c
 tests_db_money_dump_LDADD = liboms_core.a
 
-TESTS += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test \
+TESTS += tests/db/db.test tests/db/pooled.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test \
 	tests/db/currency.test
-EXTRA_DIST += tests/db/db.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test \
+EXTRA_DIST += tests/db/db.test tests/db/pooled.test tests/db/migrate.test tests/db/schema.test tests/db/stream.test \
 	tests/db/currency.test
 
 ## phone_dump: the clients' phone normaliser (phone_to_e164), for
