@@ -87,26 +87,7 @@ DECLARE
 	v_q constant text := btrim(p_query);
 	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
 	v_key text;
-	v_fold text;
 	v_phone text;
-	v_budget text;
-	v_deadline timestamptz;
-	v_n int := 0;
-	v_ids bigint[] := '{}';
-	v_names text[] := '{}';
-	v_emails text[] := '{}';
-	v_phones text[] := '{}';
-	v_keys text[] := '{}';
-	v_words text[];
-	v_res text[];
-	v_after text;
-	v_rest int;
-	v_m int;
-	v_after_n int;
-	v_after_id bigint;
-	v_tids bigint[] := '{}';
-	v_tkeys text[] := '{}';
-	r record;
 BEGIN
 	IF v_q IS NULL OR v_q = '' THEN
 		RAISE EXCEPTION 'nothing to look up' USING ERRCODE = '22023',
@@ -175,7 +156,18 @@ BEGIN
 		LIMIT v_limit;
 
 	WHEN 'phone' THEN
-		v_phone := oms.normalize_phone(v_q);          -- once, not per row
+		-- once, not per row. An E.164 number (what oms sends: it normalises
+		-- first) is its own normal form when it passes normalize_phone's
+		-- last two checks, which are these; anything else goes through
+		-- oms.normalize_phone. (The nested PL/pgSQL call was a third of a
+		-- phone lookup; issue 14. tests/db/normalize_phone.test checks that
+		-- both ways agree.)
+		IF v_q ~ '^\+[1-9][0-9]{6,14}$' THEN
+			v_phone := CASE WHEN substr(v_q, 2, 1) = '1' AND (length(v_q) <> 12 OR substr(v_q, 3, 1) < '2')
+			                THEN NULL ELSE v_q END;
+		ELSE
+			v_phone := oms.normalize_phone(v_q);
+		END IF;
 		IF v_phone IS NULL THEN
 			RETURN;
 		END IF;
@@ -191,6 +183,29 @@ BEGIN
 		LIMIT v_limit;
 
 	WHEN 'name' THEN
+	-- (the name search's variables are its own block's: the other kinds
+	-- do not initialise its seven arrays on every call; issue 14)
+	DECLARE
+		v_fold text;
+		v_budget text;
+		v_deadline timestamptz;
+		v_n int := 0;
+		v_ids bigint[] := '{}';
+		v_names text[] := '{}';
+		v_emails text[] := '{}';
+		v_phones text[] := '{}';
+		v_keys text[] := '{}';
+		v_words text[];
+		v_res text[];
+		v_after text;
+		v_rest int;
+		v_m int;
+		v_after_n int;
+		v_after_id bigint;
+		v_tids bigint[] := '{}';
+		v_tkeys text[] := '{}';
+		r record;
+	BEGIN
 		IF v_q !~ '[[:alpha:]].*[[:alpha:]]' THEN
 			RAISE EXCEPTION 'a name fragment needs at least two letters' USING ERRCODE = '22023',
 				DETAIL = oms.error_detail('{"rule": "name_too_short", "min": 2}');
@@ -328,6 +343,7 @@ BEGIN
 		FROM unnest(v_ids, v_names, v_emails, v_phones, v_keys) AS x(id, full_name, email, phone, k)
 		ORDER BY x.k
 		LIMIT v_limit;
+	END;
 
 	ELSE
 		RAISE EXCEPTION 'unknown lookup kind "%" (order_no, email, phone, tracking, name)', p_kind
@@ -534,7 +550,15 @@ AS $$
 DECLARE
 	v_limit constant int := least(greatest(coalesce(p_limit, 50), 1), 500);
 	v_statuses text[];
+	v_after_placed timestamptz := p_after_placed;
 BEGIN
+	-- The keyset is (placed_at, order_no) of the last row shown; given the
+	-- order number alone, its placed_at is read here (the client used to
+	-- send a subselect for it, planned on every call even for the first
+	-- page: a third of a first page's time; issue 14).
+	IF v_after_placed IS NULL AND p_after_no IS NOT NULL THEN
+		SELECT o.placed_at INTO v_after_placed FROM oms.orders o WHERE o.order_no = p_after_no;
+	END IF;
 	-- (no status, the common call: nothing to work out. The CASE has a
 	-- subquery, so PL/pgSQL runs it as a statement of its own, with an
 	-- executor started and ended on every call; issue 14)
@@ -555,7 +579,7 @@ BEGIN
 				'allowed', (SELECT jsonb_agg(s.status ORDER BY s.sort) FROM oms.order_status s)
 				           || '["open", "shipped_not_delivered", "cancelled"]'::jsonb));
 	END IF;
-	IF p_after_placed IS NULL THEN
+	IF v_after_placed IS NULL THEN
 		RETURN QUERY
 		SELECT o.order_no, o.placed_at, o.status, s.name,
 		       (SELECT sum(CASE WHEN o.status = 'CANCELLED' THEN i.qty ELSE i.qty - i.cancelled_qty END)::int
@@ -583,7 +607,7 @@ BEGIN
 		  AND (v_statuses IS NULL OR o.status = ANY (v_statuses))
 		  AND (p_from IS NULL OR o.placed_at >= p_from)
 		  AND (p_to IS NULL OR o.placed_at < p_to + 1)
-		  AND (o.placed_at, o.order_no) < (p_after_placed, coalesce(p_after_no, 0))
+		  AND (o.placed_at, o.order_no) < (v_after_placed, coalesce(p_after_no, 0))
 		ORDER BY o.placed_at DESC, o.order_no DESC
 		LIMIT v_limit;
 	END IF;

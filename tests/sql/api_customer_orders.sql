@@ -5,7 +5,7 @@
 -- (issue 13).
 BEGIN;
 \ir fixture.psql
-SELECT plan(31);
+SELECT plan(33);
 
 -- Morgan has 120 orders (seller A, 2 x Widget), placed by place_checkout.
 -- Order i (1..120) is placed at 2024-01-01 12:00 UTC + (i % 40) days, so
@@ -64,6 +64,33 @@ BEGIN
 END
 $$;
 
+-- The same, giving the last row's order number alone (p_after_placed NULL:
+-- the function reads its placed_at; what oms sends since issue 14).
+CREATE FUNCTION pg_temp.co_pages_by_no(p_cust bigint, p_limit int)
+RETURNS TABLE (pos int, order_no bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_no bigint;
+	v_pos int := 0;
+	v_n int;
+	v_pages int := 0;
+	r record;
+BEGIN
+	LOOP
+		v_n := 0;
+		v_pages := v_pages + 1;
+		FOR r IN SELECT * FROM oms_api.customer_orders(p_cust, NULL, NULL, NULL, NULL, v_no, p_limit) LOOP
+			v_n := v_n + 1;
+			v_pos := v_pos + 1;
+			pos := v_pos; order_no := r.order_no;
+			v_no := r.order_no;
+			RETURN NEXT;
+		END LOOP;
+		EXIT WHEN v_n < p_limit OR v_pages > 1000;
+	END LOOP;
+END
+$$;
+
 -- Whether the paged list is the unpaged list, row for row.
 CREATE FUNCTION pg_temp.co_paging_ok(p_cust bigint, p_limit int, p_status text DEFAULT NULL,
 	p_from date DEFAULT NULL, p_to date DEFAULT NULL) RETURNS boolean
@@ -98,6 +125,13 @@ SELECT is((SELECT max(n) FROM (SELECT count(*) n FROM pg_temp.co_pages(:many, 7)
 SELECT is((SELECT array_agg(l) FROM unnest(ARRAY[1, 2, 3, 4, 7, 50, 119, 120, 121]) l
 	WHERE NOT pg_temp.co_paging_ok(:many, l)), NULL,
 	'customer_orders: with p_limit 1, 2, 3, 4, 7, 50, 119, 120, 121 the pages put together are the unpaged list (ties split across pages too)');
+SELECT is((SELECT array_agg(l) FROM unnest(ARRAY[1, 3, 7, 50, 120]) l
+	WHERE (SELECT array_agg(order_no ORDER BY pos) FROM pg_temp.co_pages_by_no(:many, l))
+	      IS DISTINCT FROM (SELECT array_agg(order_no) FROM oms_api.customer_orders(:many, p_limit => 500))), NULL,
+	'customer_orders: paging by the last order number alone (p_after_placed NULL) gives the unpaged list (p_limit 1, 3, 7, 50, 120)');
+SELECT results_eq(format('SELECT order_no FROM oms_api.customer_orders(%s, NULL, NULL, NULL, NULL, 999999999999)', :many),
+	format('SELECT order_no FROM oms_api.customer_orders(%s)', :many),
+	'customer_orders: an order number no order has, with no placed_at, gives the first page');
 SELECT is((SELECT count(*) FROM oms_api.customer_orders(:many, NULL, NULL, NULL,
 	(SELECT min(placed_at) FROM oms_api.customer_orders(:many, p_limit => 500)),
 	(SELECT min(order_no) FROM placed WHERE i % 40 = 0))), 0::bigint,

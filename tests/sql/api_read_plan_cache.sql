@@ -35,7 +35,8 @@ INSERT INTO stmt VALUES
 	('order_card', 'the card', '^SELECT jsonb_build_object\( ''order_no'', o\.order_no,'),
 	('customer_card', 'the card', '^SELECT jsonb_build_object\( ''id'', c\.id, ''full_name'''),
 	('customer_orders', 'first page', '^SELECT o\.order_no, .*p_to \+ 1\) ORDER BY o\.placed_at DESC'),
-	('customer_orders', 'next page', '\(o\.placed_at, o\.order_no\) < \(p_after_placed'),
+	('customer_orders', 'next page', '\(o\.placed_at, o\.order_no\) < \(v_after_placed'),
+	('customer_orders', 'keyset by number', '^SELECT o\.placed_at +FROM oms\.orders o WHERE o\.order_no = p_after_no$'),
 	('lookup', 'order_no', 'WHERE o\.order_no = v_q::bigint$'),
 	('lookup', 'email exact', 'WHERE lower\(c\.email\) = v_key$'),
 	('lookup', 'email prefix', 'lower\(c\.email\) ~>=~ v_key'),
@@ -70,6 +71,11 @@ SELECT oms_api.order_card(:o1) \g /dev/null
 SELECT oms_api.customer_card(:cust) \g /dev/null
 SELECT count(*) FROM oms_api.customer_orders(:cust) \g /dev/null
 SELECT count(*) FROM oms_api.customer_orders(:cust, NULL, NULL, NULL, now(), 99999999) \g /dev/null
+-- (by name, with no text argument, and numbers no order has: the same
+-- compiled instance as the first page's calls (PL/pgSQL compiles one per
+-- input collation, and the text arguments give the calls above another),
+-- and only the keyset statement is new to it)
+SELECT count(*) FROM oms_api.customer_orders(:cust, p_after_no => 99999999) \g /dev/null
 SELECT count(*) FROM oms_api.lookup('order_no', :'o1') \g /dev/null
 SELECT count(*) FROM oms_api.lookup('email', 'alex.customer@example.com') \g /dev/null
 SELECT count(*) FROM oms_api.lookup('email', 'alex.') \g /dev/null
@@ -92,6 +98,8 @@ SELECT count(*) FROM (VALUES (:cust), (:bea), (0)) v(c), generate_series(1, 5),
 	oms_api.customer_orders(c) \g /dev/null
 SELECT count(*) FROM (VALUES (:cust), (:bea)) v(c), generate_series(1, 5),
 	oms_api.customer_orders(c, 'CONFIRMED', '2020-01-01', NULL, now() + interval '1 day', 1, 10) \g /dev/null
+SELECT count(*) FROM (VALUES (99999999), (99999998), (12)) v(n), generate_series(1, 5),
+	oms_api.customer_orders(:cust, p_after_no => n) \g /dev/null
 SELECT count(*) FROM (VALUES ('order_no', :'o1'), ('order_no', :'o2'), ('order_no', '10000004'),
 	('email', 'bea@example.net'), ('email', 'ALEX.customer@example.com'), ('email', 'b'), ('email', 'nobody@x'),
 	('phone', '(555) 987-0000'), ('phone', '+15551234567'), ('phone', '+44 20 7946 0958'), ('phone', 'no phone'),
