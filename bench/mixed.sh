@@ -25,21 +25,27 @@
 # tracking number or surname is read by a subselect from the row at or
 # after a random id inside the same statement (one primary-key probe, the
 # same in every run, so it costs the function and the floor alike when
-# run; but fn's unnamed statement also plans that subselect on every call,
-# about 40 us of server CPU at full scale, which the prepared floor plans
-# once and oms, which sends the value as a parameter, never: fn overstates
-# a simple lookup's cost against the floor by about that much, fn_prep
-# does not).
+# run; but an unnamed statement (fn_unnamed, fn_bouncer) also plans that
+# subselect on every call, about 40 us of server CPU at full scale, which
+# a prepared one plans once and oms, which sends the value as a
+# parameter, never: those runs overstate a simple lookup's cost by about
+# that much).
+#
+# The cluster: shared_buffers as oms demo sets it for a new cluster (a
+# quarter of the memory, 128 MB to 4 GB; an older cluster is raised once
+# here, with a restart), and the oms tables and indexes are read into it
+# (pg_prewarm) before the first run, so every run reads from the server's
+# cache and the first is not the one that pays for the disk.
 #
 # Runs (each 30 s per client count, OMS_BENCH_SECONDS):
-#   fn          the oms_api statements, direct, -M extended (unnamed
-#               statements: what libpq's PQexecParams and so oms send)
-#   fn_bouncer  the same through a private PgBouncer in transaction mode
-#               (started here on a Unix socket in a temporary directory)
-#   fn_prep     the oms_api statements as prepared statements (-M prepared,
-#               direct): fn without parsing and planning the outer SELECT
-#               on each call (what a client that prepares would save; oms
-#               does not, PgBouncer 1.18's transaction mode would break it)
+#   fn          the oms_api statements as oms sends them on a direct
+#               connection: prepared (-M prepared; oms prepares a statement
+#               the second time it sends its text, src/db/db.c)
+#   fn_unnamed  the same unnamed (-M extended: what oms sends through a
+#               pooler, or with OMS_DB_PREPARE=off), direct
+#   fn_bouncer  the statements as oms sends them through a private
+#               PgBouncer in transaction mode (started here on a Unix
+#               socket in a temporary directory): unnamed
 #   floor       each function's body written out as a prepared statement
 #               (-M prepared, direct): planned once per connection (for
 #               name: the word index's first page for the surname, which
@@ -77,7 +83,7 @@ done
 
 SECONDS_EACH=${OMS_BENCH_SECONDS:-30}
 CLIENTS=${OMS_BENCH_CLIENTS:-1 16 64}
-RUNS=${OMS_BENCH_RUNS:-fn fn_prep fn_bouncer fn_bouncer_rate floor}
+RUNS=${OMS_BENCH_RUNS:-fn fn_unnamed fn_bouncer fn_bouncer_rate floor}
 POOL=${OMS_BENCH_POOL:-16}
 PGBENCH=$OMS_PG_BINDIR/pgbench
 [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench) || bench_die "no pgbench"
@@ -101,6 +107,21 @@ if [ "$HAVE" -lt "$NEED" ]; then
 	OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --stop >/dev/null 2>&1
 	bench_demo_up
 fi
+
+# shared_buffers as oms demo sets it (src/demo.c), for an older cluster.
+WANT_MB=$(awk '/^MemTotal:/ { mb = int($2 / 4 / 1024); if (mb < 128) mb = 128; if (mb > 4096) mb = 4096; print mb }' /proc/meminfo)
+HAVE_MB=$(bench_su -c "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
+if [ "$HAVE_MB" -lt "$WANT_MB" ]; then
+	echo "# raising the bench demo cluster's shared_buffers from ${HAVE_MB}MB to ${WANT_MB}MB (restart)"
+	bench_su -c "ALTER SYSTEM SET shared_buffers = '${WANT_MB}MB'" || bench_die "ALTER SYSTEM failed"
+	OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --stop >/dev/null 2>&1
+	bench_demo_up
+fi
+bench_su <<'SQL' >/dev/null || echo "# pg_prewarm is not available: the first run reads from disk"
+CREATE EXTENSION IF NOT EXISTS pg_prewarm;
+SELECT sum(pg_prewarm(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'oms' AND c.relkind IN ('r', 'i', 'm');
+SQL
 
 # The bench login (see above).
 bench_su <<SQL >/dev/null || bench_die "cannot create the bench login"
@@ -155,9 +176,8 @@ SID="\\set sid random(1, $MAXSID)"
 { damm; echo "SELECT oms_api.order_card(:ono::bigint);"; } >"$S/fn_order_card.sql"
 { echo "$CID"; echo "SELECT oms_api.customer_card(:cid::bigint);"; } >"$S/fn_cust_card.sql"
 { echo "$CID"; cat <<'SQL'; } >"$S/fn_history.sql"
-SELECT order_no, to_json(date_trunc('second', placed_at)) #>> '{}' AS placed_at, status, seller_name, items, total_minor, currency
-FROM oms_api.customer_orders(:cid::bigint, NULL, NULL::date, NULL::date,
-	(SELECT o.placed_at FROM oms.orders o WHERE o.order_no = NULL::bigint), NULL::bigint, 50::int);
+SELECT order_no, to_json(date_trunc('second', placed_at)) #>> '{}' AS placed_at, status, seller_name, items, total_minor, currency, stuck
+FROM oms_api.customer_orders(:cid::bigint, NULL, NULL::date, NULL::date, NULL::timestamptz, NULL::bigint, 50::int);
 SQL
 
 # floor: the bodies of sql/functions/40_read_api.sql as plain statements,
@@ -317,9 +337,9 @@ run() {
 
 for r in $RUNS; do
 	case $r in
-	fn) for c in $CLIENTS; do run fn fn extended "$CI_BENCH" "$c" "$KINDS"; done ;;
-	fn_prep) for c in $CLIENTS; do run fn_prep fn prepared "$CI_BENCH" "$c" "$KINDS"; done ;;
-	fn_noname) for c in $CLIENTS; do run fn_noname fn extended "$CI_BENCH" "$c" "${KINDS/name /}"; done ;;
+	fn) for c in $CLIENTS; do run fn fn prepared "$CI_BENCH" "$c" "$KINDS"; done ;;
+	fn_unnamed) for c in $CLIENTS; do run fn_unnamed fn extended "$CI_BENCH" "$c" "$KINDS"; done ;;
+	fn_noname) for c in $CLIENTS; do run fn_noname fn prepared "$CI_BENCH" "$c" "${KINDS/name /}"; done ;;
 	floor) for c in $CLIENTS; do run floor floor prepared "$CI_BENCH" "$c" "$KINDS"; done ;;
 	fn_bouncer)
 		if [ -z "$BOUNCER" ]; then
@@ -343,7 +363,7 @@ for r in $RUNS; do
 		run fn_bouncer_rate fn extended "host=$PGB port=$BOUNCER_PORT dbname=oms user=oms_bench_csr" "$MAXC" "$KINDS"
 		RUN_RATE=
 		bouncer_stop ;;
-	*) bench_die "unknown run $r (fn, fn_prep, fn_bouncer, fn_bouncer_rate, floor, fn_noname)" ;;
+	*) bench_die "unknown run $r (fn, fn_unnamed, fn_bouncer, fn_bouncer_rate, floor, fn_noname)" ;;
 	esac
 done
 
@@ -362,7 +382,7 @@ psql -X -q -d "$CI_BENCH" -f "$BENCH_TMP/explain.sql" 2>&1 |
 
 # fn and fn_bouncer against the floor: p50 and p95 ratios per kind
 awk '$1 == "floor" && $3 != "all" { f50[$2 " " $3] = $6; f95[$2 " " $3] = $7 }
-	($1 == "fn" || $1 == "fn_bouncer" || $1 == "fn_prep") && $3 != "all" { k[++n] = $1 " " $2 " " $3; v50[n] = $6; v95[n] = $7 }
+	($1 == "fn" || $1 == "fn_bouncer" || $1 == "fn_unnamed") && $3 != "all" { k[++n] = $1 " " $2 " " $3; v50[n] = $6; v95[n] = $7 }
 	END {
 		for (i = 1; i <= n; i++) {
 			split(k[i], a, " "); key = a[2] " " a[3]
