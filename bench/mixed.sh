@@ -96,27 +96,23 @@ T_START=$(bench_now_ms)
 
 bench_demo_up
 
+# raise_setting NAME HAVE WANT [UNIT]: an older bench cluster gets what oms
+# demo gives a new one (ALTER SYSTEM and a restart), once.
+raise_setting() {
+	[ "$2" -lt "$3" ] || return 0
+	echo "# raising the bench demo cluster's $1 from $2$4 to $3$4 (restart)"
+	bench_su -c "ALTER SYSTEM SET $1 = '$3$4'" || bench_die "ALTER SYSTEM failed"
+	OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --stop >/dev/null 2>&1
+	bench_demo_up
+}
 # The demo cluster must take MAXC direct clients, PgBouncer's pool and the
 # setup sessions: oms demo creates it with max_connections = 100; an older
-# one (40) is raised once here.
-NEED=$((MAXC + POOL + 10))
-HAVE=$(bench_su -c 'SHOW max_connections')
-if [ "$HAVE" -lt "$NEED" ]; then
-	echo "# raising the bench demo cluster's max_connections from $HAVE to $NEED (restart)"
-	bench_su -c "ALTER SYSTEM SET max_connections = $NEED" || bench_die "ALTER SYSTEM failed"
-	OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --stop >/dev/null 2>&1
-	bench_demo_up
-fi
-
-# shared_buffers as oms demo sets it (src/demo.c), for an older cluster.
-WANT_MB=$(awk '/^MemTotal:/ { mb = int($2 / 4 / 1024); if (mb < 128) mb = 128; if (mb > 4096) mb = 4096; print mb }' /proc/meminfo)
-HAVE_MB=$(bench_su -c "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
-if [ "$HAVE_MB" -lt "$WANT_MB" ]; then
-	echo "# raising the bench demo cluster's shared_buffers from ${HAVE_MB}MB to ${WANT_MB}MB (restart)"
-	bench_su -c "ALTER SYSTEM SET shared_buffers = '${WANT_MB}MB'" || bench_die "ALTER SYSTEM failed"
-	OMS_DEMO_DIR=$OMS_BENCH_DEMO_DIR "$OMS" demo --stop >/dev/null 2>&1
-	bench_demo_up
-fi
+# one (40) is raised.
+raise_setting max_connections "$(bench_su -c 'SHOW max_connections')" $((MAXC + POOL + 10))
+# shared_buffers as oms demo sets it (src/demo.c)
+raise_setting shared_buffers \
+	"$(bench_su -c "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")" \
+	"$(awk '/^MemTotal:/ { mb = int($2 / 4 / 1024); if (mb < 128) mb = 128; if (mb > 4096) mb = 4096; print mb }' /proc/meminfo)" MB
 bench_su <<'SQL' >/dev/null || echo "# pg_prewarm is not available: the first run reads from disk"
 CREATE EXTENSION IF NOT EXISTS pg_prewarm;
 SELECT sum(pg_prewarm(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
