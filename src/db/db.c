@@ -37,7 +37,8 @@ struct db {
 	struct db_prep prep[DB_PREP_MAX];
 	int nprep;
 	unsigned next_id;
-	uint64_t seen[DB_SEEN];
+	uint64_t seen[DB_SEEN];        /* hashes of texts sent once (0: none) */
+	unsigned seen_next;
 	/* db_send's prepared statement in flight and a copy of its parameters
 	 * (to execute it once prepared, or to send it again unnamed) */
 	enum db_stage stage;
@@ -227,17 +228,22 @@ static int
 db_prep_slot(struct db *db, const char *sql, bool *fresh)
 {
 	uint64_t h;
+	int i;
 	char *copy;
 
 	*fresh = false;
 	if (!db->prepare)
 		return -1;
 	h = db_hash(sql);
-	for (int i = 0; i < db->nprep; i++)
+	for (i = 0; i < db->nprep; i++)
 		if (db->prep[i].hash == h && !strcmp(db->prep[i].sql, sql))
 			return i;
-	if (db->seen[h % DB_SEEN] != h) {
-		db->seen[h % DB_SEEN] = h;          /* the first time: unnamed */
+	/* Sent before? The last DB_SEEN texts sent once are remembered, the
+	 * oldest forgotten first (a scan of 2 KB, against a round trip). */
+	for (i = 0; i < DB_SEEN && db->seen[i] != h; i++)
+		;
+	if (i == DB_SEEN) {
+		db->seen[db->seen_next++ % DB_SEEN] = h;   /* the first time: unnamed */
 		return -1;
 	}
 	if (db->nprep == DB_PREP_MAX || !(copy = strdup(sql)))

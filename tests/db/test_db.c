@@ -522,6 +522,29 @@ test_prepare_stale(void **state)
 	assert_true(db_ok(db));
 }
 
+/* Texts that alternate are prepared on their second sending, whatever
+ * their hashes: 120 texts, sent round-robin twice, are all prepared (with
+ * the remembered texts kept by hash modulo 256, some of them would share
+ * a place and, alternating, never be seen twice). */
+static void
+test_prepare_alternating(void **state)
+{
+	struct oms_error err;
+	struct db *db = db_open(NULL, &err);
+	char sql[64];
+
+	(void)state;
+	assert_non_null(db);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 120; i++) {
+			snprintf(sql, sizeof sql, "SELECT %d * $1::int /* alternating */", i);
+			assert_int_equal(query_ll(db, sql, "2"), 2 * i);
+		}
+	assert_int_equal(query_ll(db, "SELECT count(*) FROM pg_prepared_statements "
+				  "WHERE statement LIKE '%alternating%'", NULL), 120);
+	db_close(db);
+}
+
 /* OMS_DB_PREPARE=off: nothing is prepared. */
 static void
 test_prepare_off(void **state)
@@ -615,6 +638,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_prepare_async),
 		cmocka_unit_test(test_prepare_error),
 		cmocka_unit_test(test_prepare_stale),
+		cmocka_unit_test(test_prepare_alternating),
 		cmocka_unit_test(test_prepare_off),
 		cmocka_unit_test(test_prepare_bounded),
 	};
