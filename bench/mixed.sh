@@ -109,10 +109,14 @@ raise_setting() {
 # setup sessions: oms demo creates it with max_connections = 100; an older
 # one (40) is raised.
 raise_setting max_connections "$(bench_su -c 'SHOW max_connections')" $((MAXC + POOL + 10))
-# shared_buffers as oms demo sets it (src/demo.c)
+# shared_buffers as oms demo sets it (src/demo.c): a quarter of the memory
+# or of the cgroup's limit, 128 MB to 4 GB
 raise_setting shared_buffers \
 	"$(bench_su -c "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")" \
-	"$(awk '/^MemTotal:/ { mb = int($2 / 4 / 1024); if (mb < 128) mb = 128; if (mb > 4096) mb = 4096; print mb }' /proc/meminfo)" MB
+	"$(cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null |
+	   awk -v mem="$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)" '
+		$1 ~ /^[0-9]+$/ && $1 + 0 < mem + 0 { mem = $1 }
+		END { mb = int(mem / 4 / 1048576); if (mb < 128) mb = 128; if (mb > 4096) mb = 4096; print mb }')" MB
 bench_su <<'SQL' >/dev/null || echo "# pg_prewarm is not available: the first run reads from disk"
 CREATE EXTENSION IF NOT EXISTS pg_prewarm;
 SELECT sum(pg_prewarm(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

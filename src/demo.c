@@ -182,18 +182,44 @@ demo_write_file(const char *path, const char *text, bool append, struct oms_erro
 	return OMS_OK;
 }
 
+/* The memory a container's cgroup allows, in bytes (v2, else v1), or -1
+ * when there is no limit to read: sysconf counts the host's. */
+static long long
+demo_cgroup_limit(void)
+{
+	const char *files[] = { "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes" };
+
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		FILE *f = fopen(files[i], "r");
+		long long v;
+		int n;
+
+		if (!f)
+			continue;
+		n = fscanf(f, "%lld", &v);
+		fclose(f);
+		if (n == 1 && v > 0)
+			return v;
+	}
+	return -1;
+}
+
 /* shared_buffers for a new demo cluster: a quarter of the machine's memory
- * (PostgreSQL's usual advice), between 128 MB and 4 GB. At the full scale
- * the database is about 3.3 GB; with the old fixed 128 MB every lookup
- * copied its pages from the kernel's cache, a sixth of the server's time
- * in the mixed benchmark (issue 14). The memory is the server's only as
- * it fills. */
+ * (PostgreSQL's usual advice), or of the container's limit when that is
+ * less, between 128 MB and 4 GB. At the full scale the database is about
+ * 3.3 GB; with the old fixed 128 MB every lookup copied its pages from the
+ * kernel's cache, a sixth of the server's time in the mixed benchmark
+ * (issue 14). The memory is the server's only as it fills. */
 static long
 demo_shared_buffers_mb(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-	long long mb = pages > 0 && size > 0 ? (long long)pages * size / 4 / (1024 * 1024) : 128;
+	long long bytes = pages > 0 && size > 0 ? (long long)pages * size : 512LL << 20;
+	long long limit = demo_cgroup_limit(), mb;
 
+	if (limit > 0 && limit < bytes)
+		bytes = limit;
+	mb = bytes / 4 / (1024 * 1024);
 	return mb < 128 ? 128 : mb > 4096 ? 4096 : (long)mb;
 }
 

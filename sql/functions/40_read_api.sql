@@ -160,7 +160,7 @@ BEGIN
 		-- first) is its own normal form when it passes normalize_phone's
 		-- last two checks, which are these; anything else goes through
 		-- oms.normalize_phone. (The nested PL/pgSQL call was a third of a
-		-- phone lookup; issue 14. tests/db/normalize_phone.test checks that
+		-- phone lookup; issue 14. tests/db/phone_agree.test checks that
 		-- both ways agree.)
 		IF v_q ~ '^\+[1-9][0-9]{6,14}$' THEN
 			v_phone := CASE WHEN substr(v_q, 2, 1) = '1' AND (length(v_q) <> 12 OR substr(v_q, 3, 1) < '2')
