@@ -343,7 +343,6 @@ test_connect_failure_hides_password(void **state)
 	assert_null(strchr(err.msg, '\n'));
 }
 
-
 /* --- prepared statements (a direct connection: this cluster) ----------------- */
 
 /* How many of this session's prepared statements have the text sql. */
@@ -520,6 +519,20 @@ test_prepare_stale(void **state)
 	assert_int_equal(db_exec_script(db, "ROLLBACK", &err), OMS_OK);
 	assert_int_equal(db_exec_script(db, "DROP TABLE prep_stale", &err), OMS_OK);
 	assert_true(db_ok(db));
+
+	/* gone from the session (DEALLOCATE ALL by someone's script): 26000,
+	 * and the same, sent again unnamed, then prepared anew */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(query_ll(db, "SELECT 5 + $1::int /* gone sync */", "1"), 6);
+		assert_int_equal(send_ll(db, "SELECT 5 + $1::int /* gone async */", "1"), 6);
+	}
+	assert_int_equal(db_exec_script(db, "DEALLOCATE ALL", &err), OMS_OK);
+	assert_int_equal(query_ll(db, "SELECT 5 + $1::int /* gone sync */", "2"), 7);
+	assert_int_equal(send_ll(db, "SELECT 5 + $1::int /* gone async */", "2"), 7);
+	assert_int_equal(query_ll(db, "SELECT 5 + $1::int /* gone sync */", "3"), 8);
+	assert_int_equal(send_ll(db, "SELECT 5 + $1::int /* gone async */", "3"), 8);
+	assert_int_equal(nprepared(db, "SELECT 5 + $1::int /* gone sync */"), 1);
+	assert_int_equal(nprepared(db, "SELECT 5 + $1::int /* gone async */"), 1);
 }
 
 /* Texts that alternate are prepared on their second sending, whatever
