@@ -345,22 +345,8 @@ test_connect_failure_hides_password(void **state)
 
 /* --- prepared statements (a direct connection: this cluster) ----------------- */
 
-/* How many of this session's prepared statements have the text sql. */
-static long long
-nprepared(struct db *db, const char *sql)
-{
-	const char *params[] = { sql };
-	struct oms_error err;
-	struct db_result *r = db_query(db, "SELECT count(*) FROM pg_prepared_statements "
-				       "WHERE statement = $1", 1, params, &err);
-	long long n;
-
-	assert_non_null(r);
-	n = db_get_ll(r, 0, 0);
-	db_result_free(r);
-	return n;
-}
-
+/* The first column of the first row of sql, with $1 = param when sql has
+ * a parameter. */
 static long long
 query_ll(struct db *db, const char *sql, const char *param)
 {
@@ -374,6 +360,13 @@ query_ll(struct db *db, const char *sql, const char *param)
 	v = db_get_ll(r, 0, 0);
 	db_result_free(r);
 	return v;
+}
+
+/* How many of this session's prepared statements have the text sql. */
+static long long
+nprepared(struct db *db, const char *sql)
+{
+	return query_ll(db, "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", sql);
 }
 
 static long long

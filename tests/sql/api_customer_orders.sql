@@ -35,9 +35,11 @@ RESET session_replication_role;
 SELECT pg_temp.new_order(jsonb_build_array(jsonb_build_object('item_id', :item_a1, 'qty', 1))) AS alex_order \gset
 
 -- Every page of customer_orders, following the last row's (placed_at,
--- order_no) until a page comes back short.
+-- order_no) until a page comes back short; p_by_no: giving the last row's
+-- order number alone (p_after_placed NULL: the function reads its
+-- placed_at; what oms sends since issue 14).
 CREATE FUNCTION pg_temp.co_pages(p_cust bigint, p_limit int, p_status text DEFAULT NULL,
-	p_from date DEFAULT NULL, p_to date DEFAULT NULL)
+	p_from date DEFAULT NULL, p_to date DEFAULT NULL, p_by_no boolean DEFAULT false)
 RETURNS TABLE (page int, pos int, order_no bigint, placed_at timestamptz, status text)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -51,7 +53,8 @@ BEGIN
 	LOOP
 		v_page := v_page + 1;
 		v_n := 0;
-		FOR r IN SELECT * FROM oms_api.customer_orders(p_cust, p_status, p_from, p_to, v_placed, v_no, p_limit) LOOP
+		FOR r IN SELECT * FROM oms_api.customer_orders(p_cust, p_status, p_from, p_to,
+		                                               CASE WHEN NOT p_by_no THEN v_placed END, v_no, p_limit) LOOP
 			v_n := v_n + 1;
 			v_pos := v_pos + 1;
 			page := v_page; pos := v_pos; order_no := r.order_no; placed_at := r.placed_at; status := r.status;
@@ -60,33 +63,6 @@ BEGIN
 			RETURN NEXT;
 		END LOOP;
 		EXIT WHEN v_n < p_limit OR v_page > 1000;
-	END LOOP;
-END
-$$;
-
--- The same, giving the last row's order number alone (p_after_placed NULL:
--- the function reads its placed_at; what oms sends since issue 14).
-CREATE FUNCTION pg_temp.co_pages_by_no(p_cust bigint, p_limit int)
-RETURNS TABLE (pos int, order_no bigint)
-LANGUAGE plpgsql AS $$
-DECLARE
-	v_no bigint;
-	v_pos int := 0;
-	v_n int;
-	v_pages int := 0;
-	r record;
-BEGIN
-	LOOP
-		v_n := 0;
-		v_pages := v_pages + 1;
-		FOR r IN SELECT * FROM oms_api.customer_orders(p_cust, NULL, NULL, NULL, NULL, v_no, p_limit) LOOP
-			v_n := v_n + 1;
-			v_pos := v_pos + 1;
-			pos := v_pos; order_no := r.order_no;
-			v_no := r.order_no;
-			RETURN NEXT;
-		END LOOP;
-		EXIT WHEN v_n < p_limit OR v_pages > 1000;
 	END LOOP;
 END
 $$;
@@ -126,7 +102,7 @@ SELECT is((SELECT array_agg(l) FROM unnest(ARRAY[1, 2, 3, 4, 7, 50, 119, 120, 12
 	WHERE NOT pg_temp.co_paging_ok(:many, l)), NULL,
 	'customer_orders: with p_limit 1, 2, 3, 4, 7, 50, 119, 120, 121 the pages put together are the unpaged list (ties split across pages too)');
 SELECT is((SELECT array_agg(l) FROM unnest(ARRAY[1, 3, 7, 50, 120]) l
-	WHERE (SELECT array_agg(order_no ORDER BY pos) FROM pg_temp.co_pages_by_no(:many, l))
+	WHERE (SELECT array_agg(order_no ORDER BY pos) FROM pg_temp.co_pages(:many, l, p_by_no => true))
 	      IS DISTINCT FROM (SELECT array_agg(order_no) FROM oms_api.customer_orders(:many, p_limit => 500))), NULL,
 	'customer_orders: paging by the last order number alone (p_after_placed NULL) gives the unpaged list (p_limit 1, 3, 7, 50, 120)');
 SELECT results_eq(format('SELECT order_no FROM oms_api.customer_orders(%s, NULL, NULL, NULL, NULL, 999999999999)', :many),
