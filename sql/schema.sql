@@ -440,26 +440,26 @@ ALTER FUNCTION oms.apply_session_limits() OWNER TO postgres;
 CREATE FUNCTION oms.money_text(p_minor bigint, p_currency text) RETURNS text
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
+DECLARE
+	v_code text;
+	v_exp int;
+	v_unit numeric;
+	v_mag numeric;
 BEGIN
-	RETURN (
-		WITH c AS (
-			SELECT CASE WHEN coalesce(p_currency, '') = '' THEN ''
-			            WHEN p_currency ~ '^[A-Za-z]{3}$' THEN upper(p_currency)
-			            ELSE repeat('?', 3) END AS code,
-			       abs(p_minor::numeric) AS mag),
-		-- a join, not a scalar subquery: e is inlined into the four uses of
-		-- unit below, and a subquery there looked the currency up four times
-		e AS (
-			SELECT c.code, c.mag, (10 ^ coalesce(x.exponent, 2))::numeric AS unit
-			FROM c LEFT JOIN oms.currency x ON x.code = c.code)
-		SELECT CASE WHEN p_minor < 0 THEN '-' ELSE '' END
-		    || CASE WHEN e.code = 'USD' THEN '$' ELSE '' END
-		    || to_char(div(e.mag, e.unit), 'FM999,999,999,999,999,999,990')
-		    || CASE WHEN e.unit > 1 THEN '.' || lpad(mod(e.mag, e.unit)::text, length(e.unit::text) - 1, '0') ELSE '' END
-		    || CASE WHEN e.code IN ('', 'USD') THEN '' ELSE ' ' || e.code END
-		FROM e
-		WHERE p_minor IS NOT NULL
-	);
+	IF p_minor IS NULL THEN
+		RETURN NULL;
+	END IF;
+	v_code := CASE WHEN coalesce(p_currency, '') = '' THEN ''
+	               WHEN p_currency ~ '^[A-Za-z]{3}$' THEN upper(p_currency)
+	               ELSE repeat('?', 3) END;
+	SELECT x.exponent INTO v_exp FROM oms.currency x WHERE x.code = v_code;
+	v_unit := (10 ^ coalesce(v_exp, 2))::numeric;
+	v_mag := abs(p_minor::numeric);
+	RETURN CASE WHEN p_minor < 0 THEN '-' ELSE '' END
+	    || CASE WHEN v_code = 'USD' THEN '$' ELSE '' END
+	    || to_char(div(v_mag, v_unit), 'FM999,999,999,999,999,999,990')
+	    || CASE WHEN v_unit > 1 THEN '.' || lpad(mod(v_mag, v_unit)::text, length(v_unit::text) - 1, '0') ELSE '' END
+	    || CASE WHEN v_code IN ('', 'USD') THEN '' ELSE ' ' || v_code END;
 END
 $_$;
 
