@@ -32,8 +32,8 @@ struct db {
 	PGresult *pending;      /* result of the query in flight, kept until done */
 	char *listen[DB_MAX_LISTEN];   /* re-issued after a reconnect */
 	int nlisten;
-	/* Prepared statements: only on a direct connection (db_detect_direct) */
-	bool prepare;
+	/* Prepared statements: only on a direct connection (db_direct) */
+	enum { DB_DIRECT_UNKNOWN, DB_DIRECT_YES, DB_DIRECT_NO } direct;
 	struct db_prep prep[DB_PREP_MAX];
 	int nprep;
 	unsigned next_id;
@@ -221,6 +221,37 @@ db_prep_name(const struct db *db, int slot, char *out, size_t len)
 	snprintf(out, len, "oms_%u", db->prep[slot].id);
 }
 
+/* A new session: nothing prepared, and whether it is direct is found out
+ * when a text is first sent again (a command that sends each statement
+ * once, as most `oms` subcommands do, never asks). */
+static void
+db_prep_reset(struct db *db)
+{
+	const char *env = getenv("OMS_DB_PREPARE");
+
+	db_prep_forget_all(db);
+	db->direct = env && !strcmp(env, "off") ? DB_DIRECT_NO : DB_DIRECT_UNKNOWN;
+}
+
+/* Direct connection or pooler: see above. One query, once per session
+ * (again later if it fails: in an aborted transaction, say). */
+static bool
+db_direct(struct db *db)
+{
+	PGresult *res;
+
+	if (db->direct != DB_DIRECT_UNKNOWN)
+		return db->direct == DB_DIRECT_YES;
+	res = PQexec(db->conn, "SELECT pg_backend_pid()");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		db->direct = atoi(PQgetvalue(res, 0, 0)) == PQbackendPID(db->conn) ? DB_DIRECT_YES : DB_DIRECT_NO;
+		log_debug("database: %s", db->direct == DB_DIRECT_YES ? "direct connection, statements prepared"
+								    : "pooled connection, statements unnamed");
+	}
+	PQclear(res);
+	return db->direct == DB_DIRECT_YES;
+}
+
 /* The slot of sql's prepared statement, or -1 to send it unnamed. *fresh:
  * the slot is new and must be prepared before it is executed (if that
  * fails, the caller forgets it). */
@@ -232,7 +263,7 @@ db_prep_slot(struct db *db, const char *sql, bool *fresh)
 	char *copy;
 
 	*fresh = false;
-	if (!db->prepare)
+	if (db->direct == DB_DIRECT_NO)
 		return -1;
 	h = db_hash(sql);
 	for (i = 0; i < db->nprep; i++)
@@ -246,7 +277,7 @@ db_prep_slot(struct db *db, const char *sql, bool *fresh)
 		db->seen[db->seen_next++ % DB_SEEN] = h;   /* the first time: unnamed */
 		return -1;
 	}
-	if (db->nprep == DB_PREP_MAX || !(copy = strdup(sql)))
+	if (!db_direct(db) || db->nprep == DB_PREP_MAX || !(copy = strdup(sql)))
 		return -1;
 	db->prep[db->nprep] = (struct db_prep){ .hash = h, .sql = copy, .id = ++db->next_id };
 	*fresh = true;
@@ -262,25 +293,6 @@ db_prep_stale(const PGresult *res)
 	const char *ss = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	return ss && (!strcmp(ss, "0A000") || !strcmp(ss, "26000"));
-}
-
-/* Direct connection or pooler: see above. One query, at connect. */
-static void
-db_detect_direct(struct db *db)
-{
-	const char *env = getenv("OMS_DB_PREPARE");
-	PGresult *res;
-
-	db->prepare = false;
-	db_prep_forget_all(db);                 /* a new session has none */
-	if (env && !strcmp(env, "off"))
-		return;
-	res = PQexec(db->conn, "SELECT pg_backend_pid()");
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-		db->prepare = atoi(PQgetvalue(res, 0, 0)) == PQbackendPID(db->conn);
-	PQclear(res);
-	log_debug("database: %s", db->prepare ? "direct connection, statements prepared"
-					      : "pooled connection (or OMS_DB_PREPARE=off), statements unnamed");
 }
 
 static void
@@ -337,7 +349,7 @@ db_open(const char *conninfo, struct oms_error *err)
 		return NULL;
 	}
 	PQsetNoticeProcessor(db->conn, db_notice, NULL);
-	db_detect_direct(db);
+	db_prep_reset(db);
 	return db;
 }
 
@@ -781,7 +793,7 @@ db_reset_poll(struct db *db, bool *want_write, struct oms_error *err)
 	case PGRES_POLLING_OK:
 		db->resetting = false;
 		PQsetNoticeProcessor(db->conn, db_notice, NULL);
-		db_detect_direct(db);
+		db_prep_reset(db);
 		return db_relisten(db, err) == OMS_OK ? DB_DONE : DB_FAILED;
 	case PGRES_POLLING_FAILED:
 	default:
