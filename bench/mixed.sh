@@ -84,7 +84,10 @@ done
 SECONDS_EACH=${OMS_BENCH_SECONDS:-30}
 CLIENTS=${OMS_BENCH_CLIENTS:-1 16 64}
 RUNS=${OMS_BENCH_RUNS:-fn fn_unnamed fn_bouncer fn_bouncer_rate floor}
-POOL=${OMS_BENCH_POOL:-16}
+# PgBouncer's server connections: two per core, as etc/pgbouncer.ini.example
+# sizes max_db_connections (more only make the server switch between them;
+# oms-schema(7), SIZING, Connections)
+POOL=${OMS_BENCH_POOL:-$((2 * $(nproc)))}
 PGBENCH=$OMS_PG_BINDIR/pgbench
 [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench) || bench_die "no pgbench"
 BOUNCER=$(command -v pgbouncer || ls /usr/sbin/pgbouncer 2>/dev/null)

@@ -403,14 +403,17 @@ SELECT jsonb_build_object(
 		                 -- (tracking, ended, untracked) with the age of the last scan
 		                 'signed_by', sh.signed_by, 'delivered_at', sh.delivered_at, 'label_url', sh.label_url,
 		                 'tracker_state', oms.tracker_state(sh.id),
-		                 'last_scan_at', (SELECT max(e.at) FROM oms.shipment_event e WHERE e.shipment_id = sh.id),
-		                 'last_scan_age_s', (SELECT floor(extract(epoch FROM clock_timestamp() - max(e.at)))::bigint
-		                                     FROM oms.shipment_event e WHERE e.shipment_id = sh.id),
-		                 'events', coalesce((
-		                     SELECT jsonb_agg(jsonb_build_object('at', e.at, 'status', e.status,
-		                                      'location', e.location, 'description', e.description) ORDER BY e.at, e.id)
-		                     FROM oms.shipment_event e WHERE e.shipment_id = sh.id), '[]')) ORDER BY sh.id)
-		FROM oms.shipment sh WHERE sh.order_id = o.id), '[]'),
+		                 'last_scan_at', ev.last_at,
+		                 'last_scan_age_s', floor(extract(epoch FROM clock_timestamp() - ev.last_at))::bigint,
+		                 'events', coalesce(ev.events, '[]')) ORDER BY sh.id)
+		-- (the scans' last time and their list: one pass over them, not
+		-- three; issue 14)
+		FROM oms.shipment sh
+		CROSS JOIN LATERAL (SELECT max(e.at) AS last_at,
+		                           jsonb_agg(jsonb_build_object('at', e.at, 'status', e.status, 'location', e.location,
+		                                                        'description', e.description) ORDER BY e.at, e.id) AS events
+		                    FROM oms.shipment_event e WHERE e.shipment_id = sh.id) ev
+		WHERE sh.order_id = o.id), '[]'),
 	'cancellations', coalesce((
 		SELECT jsonb_agg(jsonb_build_object('id', ca.id, 'scope', ca.scope, 'reason_code', ca.reason_code,
 		                 'reason_label', cr.label, 'note', ca.note, 'state', ca.state,
@@ -436,38 +439,56 @@ SELECT jsonb_build_object(
 		      -- issue 13: an order's placing, cancellations and refunds that have
 		      -- no audit row (loaded in bulk, as the demo's are) still show,
 		      -- from their own rows, worded as their audit rows would be
+		      -- (each with its own wording, of only the columns it words: one
+		      -- audit_detail call per arm, whose CASE then folds to its one
+		      -- branch; each row's request and decision, or request and
+		      -- result, from one read of the row; issue 14)
 		      UNION ALL
-		      SELECT e.at, e.actor, e.action, oms.audit_detail(e.tbl, e.op, e.old, e.new)
-		      FROM (SELECT o.placed_at AS at, 'web'::text AS actor, 'place_checkout' AS action, 'orders' AS tbl,
-		                   'INSERT' AS op, NULL::jsonb AS old, to_jsonb(o) AS new, o.id::text AS pk
-		            UNION ALL
-		            SELECT ca.requested_at, coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
-		                   'cancel_order', 'cancellation', 'INSERT', NULL,
-		                   -- decided later: the request waited, and an override
-		                   -- was the decider's (its line says so), not the asker's
-		                   CASE WHEN ca.decided_at > ca.requested_at
-		                        THEN to_jsonb(ca) - 'override_reason' || jsonb_build_object('state', 'pending_approval')
-		                        ELSE to_jsonb(ca) END,
-		                   ca.id::text
-		            FROM oms.cancellation ca WHERE ca.order_id = o.id
-		            UNION ALL
-		            SELECT ca.decided_at, coalesce(oms.staff_name_for(ca.decided_by, o.id), ca.decided_by),
-		                   'decide_cancellation', 'cancellation', 'UPDATE', NULL,
-		                   jsonb_build_object('state', ca.state || CASE WHEN ca.override_reason IS NOT NULL
-		                                                                THEN ', admin override' ELSE '' END),
-		                   ca.id::text
-		            FROM oms.cancellation ca WHERE ca.order_id = o.id AND ca.decided_at > ca.requested_at
-		            UNION ALL
-		            SELECT rf.created_at, coalesce(oms.staff_name_for(rf.requested_by, o.id), rf.requested_by),
-		                   CASE WHEN rf.cancellation_id IS NULL THEN 'request_refund' ELSE 'cancel_order' END,
-		                   'refund', 'INSERT', NULL, to_jsonb(rf), rf.id::text
-		            FROM oms.refund rf WHERE rf.order_id = o.id
-		            UNION ALL
-		            SELECT rf.executed_at, 'worker', 'refund_result', 'refund', 'UPDATE', NULL,
-		                   jsonb_build_object('status', rf.status), rf.id::text
-		            FROM oms.refund rf WHERE rf.order_id = o.id AND rf.executed_at IS NOT NULL) e
+		      SELECT o.placed_at, 'web', 'place_checkout',
+		             oms.audit_detail('orders', 'INSERT', NULL,
+		                              jsonb_build_object('total_minor', o.total_minor, 'currency', o.currency))
 		      WHERE NOT EXISTS (SELECT 1 FROM oms.audit_log a2
-		                        WHERE a2.order_id = o.id AND a2.table_name = e.tbl AND a2.row_pk = e.pk)) u OFFSET 0) t
+		                        WHERE a2.order_id = o.id AND a2.table_name = 'orders' AND a2.row_pk = o.id::text)
+		      UNION ALL
+		      SELECT x.at, x.actor, x.action, x.detail
+		      FROM oms.cancellation ca
+		      CROSS JOIN LATERAL (
+		          SELECT ca.requested_at, coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
+		                 'cancel_order',
+		                 -- decided later: the request waited, and an override
+		                 -- was the decider's (its line says so), not the asker's
+		                 oms.audit_detail('cancellation', 'INSERT', NULL,
+		                     jsonb_build_object('scope', ca.scope, 'reason_code', ca.reason_code,
+		                         'state', CASE WHEN ca.decided_at > ca.requested_at THEN 'pending_approval' ELSE ca.state END,
+		                         'override_reason', CASE WHEN ca.decided_at > ca.requested_at THEN NULL
+		                                                 ELSE ca.override_reason END))
+		          UNION ALL
+		          SELECT ca.decided_at, coalesce(oms.staff_name_for(ca.decided_by, o.id), ca.decided_by),
+		                 'decide_cancellation',
+		                 oms.audit_detail('cancellation', 'UPDATE', NULL,
+		                     jsonb_build_object('state', ca.state || CASE WHEN ca.override_reason IS NOT NULL
+		                                                                  THEN ', admin override' ELSE '' END))
+		          WHERE ca.decided_at > ca.requested_at) x (at, actor, action, detail)
+		      WHERE ca.order_id = o.id
+		        AND NOT EXISTS (SELECT 1 FROM oms.audit_log a2
+		                        WHERE a2.order_id = o.id AND a2.table_name = 'cancellation' AND a2.row_pk = ca.id::text)
+		      UNION ALL
+		      SELECT x.at, x.actor, x.action, x.detail
+		      FROM oms.refund rf
+		      CROSS JOIN LATERAL (
+		          SELECT rf.created_at, coalesce(oms.staff_name_for(rf.requested_by, o.id), rf.requested_by),
+		                 CASE WHEN rf.cancellation_id IS NULL THEN 'request_refund' ELSE 'cancel_order' END,
+		                 oms.audit_detail('refund', 'INSERT', NULL,
+		                     jsonb_build_object('amount_minor', rf.amount_minor, 'currency', rf.currency,
+		                                        'approval', rf.approval))
+		          UNION ALL
+		          SELECT rf.executed_at, 'worker', 'refund_result',
+		                 oms.audit_detail('refund', 'UPDATE', NULL, jsonb_build_object('status', rf.status))
+		          WHERE rf.executed_at IS NOT NULL) x (at, actor, action, detail)
+		      WHERE rf.order_id = o.id
+		        AND NOT EXISTS (SELECT 1 FROM oms.audit_log a2
+		                        WHERE a2.order_id = o.id AND a2.table_name = 'refund' AND a2.row_pk = rf.id::text)
+) u OFFSET 0) t
 		WHERE t.detail IS NOT NULL), '[]'))
 	INTO v_card
 FROM oms.orders o
