@@ -15,7 +15,7 @@
 -- is up.
 BEGIN;
 \ir fixture.psql
-SELECT plan(20);
+SELECT plan(21);
 
 INSERT INTO oms.customer (full_name, email)
 SELECT f || ' ' || l, format('n%s.%s@example.org', fi, li)
@@ -190,6 +190,15 @@ RESET SESSION AUTHORIZATION;
 SELECT set_eq('SELECT customer_id, word, ntrgm FROM oms.customer_name_word',
 	'SELECT DISTINCT c.id, w, cardinality(oms.show_trgm(c.name_folded)) FROM oms.customer c, unnest(pg_temp.words(c.name_folded)) w',
 	'name bounds: customer_name_word holds exactly the words of every name, with the name''s trigram count');
+
+-- A one-word search works each row's key out from the stored counts
+-- (1 - n(word) / n(name) in float4), not with the trigram functions: for
+-- every word of every name here that is the key the functions give.
+SELECT is((SELECT count(*) FROM oms.customer_name_word w JOIN oms.customer c ON c.id = w.customer_id
+	WHERE to_char(1 - oms.word_similarity(w.word, c.name_folded), 'FM0.000000') <> '0.000000'
+	   OR to_char(1 - oms.similarity(w.word, c.name_folded), 'FM0.000000')
+	      <> to_char(1 - cardinality(oms.show_trgm(w.word))::real / w.ntrgm::real, 'FM0.000000')), 0::bigint,
+	'name bounds: for every word of every name, word similarity is 1 and 1 - similarity is 1 - n(word) / n(name) to the digit');
 
 SELECT * FROM finish();
 ROLLBACK;
