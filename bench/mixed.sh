@@ -213,14 +213,13 @@ WHERE s.tracking_no = $V_TRACK;
 SQL
 # the name floor: a surname's first page read from the word index of
 # sql/0033 (word, trigram count, id), which is its rank order, with each
-# row's key (from the trigram counts), city and last order (what the
-# function does for one word)
+# row's key (from the trigram counts: the fragment's once, an InitPlan),
+# city and last order (what the function does for one word)
 { echo "$CID"; cat <<SQL; } >"$S/floor_name.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone,
-       '0:0.000000:' || to_char(1 - q.nf::real / w.ntrgm::real, 'FM0.000000') || ':' ||
-       lpad(c.id::text, 19, '0') AS k, $CITY, $LAST
-FROM (SELECT f, cardinality(oms.show_trgm(f)) AS nf FROM (SELECT oms.fold_name($V_NAME) AS f OFFSET 0) q0) q,
-     oms.customer_name_word w JOIN oms.customer c ON c.id = w.customer_id
+       '0:0.000000:' || to_char(1 - (SELECT cardinality(oms.show_trgm(q.f)))::real / w.ntrgm::real, 'FM0.000000') ||
+       ':' || lpad(c.id::text, 19, '0') AS k, $CITY, $LAST
+FROM (SELECT oms.fold_name($V_NAME) AS f) q, oms.customer_name_word w JOIN oms.customer c ON c.id = w.customer_id
 WHERE w.word = (oms.name_words(q.f))[1]
 ORDER BY w.ntrgm, w.customer_id LIMIT 50;
 SQL

@@ -9233,6 +9233,13 @@ CREATE INDEX return_request_order_idx ON oms.return_request USING btree (order_i
 
 
 --
+-- Name: shipment_flagged_order; Type: INDEX; Schema: oms; Owner: oms_owner
+--
+
+CREATE INDEX shipment_flagged_order ON oms.shipment USING btree (order_id) WHERE flagged;
+
+
+--
 -- Name: shipment_moving_idx; Type: INDEX; Schema: oms; Owner: oms_owner
 --
 

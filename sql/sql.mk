@@ -35,7 +35,8 @@ OMS_MIGRATIONS = \
 	sql/0031_worker_heartbeat.sql \
 	sql/0032_fulfilment_more.sql \
 	sql/0033_name_words.sql \
-	sql/0034_service_levels.sql
+	sql/0034_service_levels.sql \
+	sql/0035_flagged_shipments.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
 # README). `oms migrate` re-applies a file, in this order and in one
