@@ -21,15 +21,16 @@
 #   history       16    the first page (50) of oms_api.customer_orders
 #
 # Values: order numbers are computed in pgbench (a random order id and its
-# Damm check digit, the number oms would be given); an e-mail, phone,
-# tracking number or surname is read by a subselect from the row at or
-# after a random id inside the same statement (one primary-key probe, the
-# same in every run, so it costs the function and the floor alike when
-# run; but an unnamed statement (fn_unnamed, fn_bouncer) also plans that
-# subselect on every call, about 40 us of server CPU at full scale, which
-# a prepared one plans once and oms, which sends the value as a
-# parameter, never: those runs overstate a simple lookup's cost by about
-# that much).
+# Damm check digit, the number oms would be given), customers are random
+# ids; e-mails, phones, tracking numbers and surnames cannot be computed
+# there, so OMS_BENCH_VALUES (12) of each are read from the data before the
+# runs (spread over it: ordered by md5 of the row's id, the same every run)
+# and each is one script of its own, given the kind's weight (the other
+# kinds' weights are multiplied by as much), its value a pgbench variable
+# (-D) sent as the statement's parameter, as oms sends it. (Until
+# 2026-12-06 a subselect inside the statement read the value at a random
+# id: an unnamed statement planned it on every call, about 60 us that oms
+# never pays.)
 #
 # The cluster: shared_buffers as oms demo sets it for a new cluster (a
 # quarter of the memory, 128 MB to 4 GB; an older cluster is raised once
@@ -139,8 +140,8 @@ SQL
 CI_BENCH=$(printf '%s' "$BENCH_CI_CSR" | sed 's/user=[^ ]*/user=oms_bench_csr/')
 DEMO_HOST=$(printf '%s' "$BENCH_CI_SU" | sed -n "s/.*host=\([^ ]*\).*/\1/p")
 DEMO_PORT=$(printf '%s' "$BENCH_CI_SU" | sed -n "s/.*port=\([^ ]*\).*/\1/p")
-read -r MAXOID NCUST MAXSID <<<"$(bench_su -F ' ' -c "SELECT (SELECT max(id) FROM oms.orders),
-	(SELECT max(id) FROM oms.customer), (SELECT max(id) FROM oms.shipment)")"
+read -r MAXOID NCUST <<<"$(bench_su -F ' ' -c "SELECT (SELECT max(id) FROM oms.orders),
+	(SELECT max(id) FROM oms.customer)")"
 
 # --- the scripts -----------------------------------------------------------
 S=$BENCH_TMP/scripts
@@ -163,19 +164,34 @@ damm() {
 }
 
 LCOLS='l.kind, l.order_no, l.status, l.placed_at, l.total_minor, l.full_name, l.email, l.phone, l.customer_id, l.currency, l.sort_key'
-V_EMAIL='(SELECT lower(x.email) FROM oms.customer x WHERE x.id >= :cid ORDER BY x.id LIMIT 1)'
-V_PHONE='(SELECT x.phone FROM oms.customer x WHERE x.id >= :cid AND x.phone IS NOT NULL ORDER BY x.id LIMIT 1)'
-V_TRACK='(SELECT x.tracking_no FROM oms.shipment x WHERE x.id >= :sid ORDER BY x.id LIMIT 1)'
-V_NAME="(SELECT substring(x.full_name from '[^ ]+\$') FROM oms.customer x WHERE x.id >= :cid ORDER BY x.id LIMIT 1)"
+# the value kinds' scripts say :v; run() gives each value a copy saying
+# :<kind>_<n>, and pgbench that variable (-D)
+V_EMAIL=:v V_PHONE=:v V_TRACK=:v V_NAME=:v
+NVALUES=${OMS_BENCH_VALUES:-12}
+VALUE_KINDS="email phone tracking name"
+VALUES_D=()
+for k in $VALUE_KINDS; do
+	case $k in
+	email) q="SELECT lower(email) FROM oms.customer ORDER BY md5(id::text) LIMIT $NVALUES" ;;
+	phone) q="SELECT phone FROM oms.customer WHERE phone IS NOT NULL ORDER BY md5(id::text) LIMIT $NVALUES" ;;
+	tracking) q="SELECT tracking_no FROM oms.shipment ORDER BY md5(id::text) LIMIT $NVALUES" ;;
+	name) q="SELECT substring(full_name from '[^ ]+\$') FROM oms.customer ORDER BY md5(id::text) LIMIT $NVALUES" ;;
+	esac
+	n=0
+	while IFS= read -r v; do
+		n=$((n + 1))
+		VALUES_D+=(-D "${k}_$n=$v")
+	done < <(bench_su -c "$q")
+	[ "$n" -eq "$NVALUES" ] || bench_die "found $n values for $k, not $NVALUES"
+done
 CID="\\set cid random(3, $NCUST)"
-SID="\\set sid random(1, $MAXSID)"
 
 # fn: the statements oms sends
 { damm; echo "SELECT $LCOLS FROM oms_api.lookup('order_no', :ono::text, 50, NULL) l;"; } >"$S/fn_order_no.sql"
-{ echo "$CID"; echo "SELECT $LCOLS FROM oms_api.lookup('email', $V_EMAIL, 50, NULL) l;"; } >"$S/fn_email.sql"
-{ echo "$CID"; echo "SELECT $LCOLS FROM oms_api.lookup('phone', $V_PHONE, 50, NULL) l;"; } >"$S/fn_phone.sql"
-{ echo "$SID"; echo "SELECT $LCOLS FROM oms_api.lookup('tracking', $V_TRACK, 50, NULL) l;"; } >"$S/fn_tracking.sql"
-{ echo "$CID"; echo "SELECT $LCOLS FROM oms_api.lookup('name', $V_NAME, 50, NULL) l;"; } >"$S/fn_name.sql"
+echo "SELECT $LCOLS FROM oms_api.lookup('email', $V_EMAIL, 50, NULL) l;" >"$S/fn_email.sql"
+echo "SELECT $LCOLS FROM oms_api.lookup('phone', $V_PHONE, 50, NULL) l;" >"$S/fn_phone.sql"
+echo "SELECT $LCOLS FROM oms_api.lookup('tracking', $V_TRACK, 50, NULL) l;" >"$S/fn_tracking.sql"
+echo "SELECT $LCOLS FROM oms_api.lookup('name', $V_NAME, 50, NULL) l;" >"$S/fn_name.sql"
 { damm; echo "SELECT oms_api.order_card(:ono::bigint);"; } >"$S/fn_order_card.sql"
 { echo "$CID"; echo "SELECT oms_api.customer_card(:cid::bigint);"; } >"$S/fn_cust_card.sql"
 { echo "$CID"; cat <<'SQL'; } >"$S/fn_history.sql"
@@ -195,17 +211,17 @@ SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.pla
 FROM oms.orders o JOIN oms.customer c ON c.id = o.customer_id
 WHERE o.order_no = :ono::bigint;
 SQL
-{ echo "$CID"; cat <<SQL; } >"$S/floor_email.sql"
+{ cat <<SQL; } >"$S/floor_email.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
        NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email), $CITY, $LAST
 FROM oms.customer c WHERE lower(c.email) = $V_EMAIL;
 SQL
-{ echo "$CID"; cat <<SQL; } >"$S/floor_phone.sql"
+{ cat <<SQL; } >"$S/floor_phone.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
        NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0'), $CITY, $LAST
 FROM oms.customer c WHERE c.phone = $V_PHONE ORDER BY c.id LIMIT 50;
 SQL
-{ echo "$SID"; cat <<SQL; } >"$S/floor_tracking.sql"
+{ cat <<SQL; } >"$S/floor_tracking.sql"
 SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
        o.total_minor, o.currency::text, o.order_no::text, $STUCK
 FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id JOIN oms.customer c ON c.id = o.customer_id
@@ -215,7 +231,7 @@ SQL
 # sql/0033 (word, trigram count, id), which is its rank order, with each
 # row's key (from the trigram counts: the fragment's once, an InitPlan),
 # city and last order (what the function does for one word)
-{ echo "$CID"; cat <<SQL; } >"$S/floor_name.sql"
+{ cat <<SQL; } >"$S/floor_name.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone,
        '0:0.000000:' || to_char(1 - (SELECT cardinality(oms.show_trgm(q.f)))::real / w.ntrgm::real, 'FM0.000000') ||
        ':' || lpad(c.id::text, 19, '0') AS k, $CITY, $LAST
@@ -252,6 +268,16 @@ for f in order_card:ono customer_card:cid; do
 done
 
 WEIGHTS="order_no:14 email:10 phone:10 tracking:6 name:6 order_card:24 cust_card:14 history:16"
+
+# each value of a value kind: a copy of the kind's script
+for f in "$S"/fn_*.sql "$S"/floor_*.sql; do
+	b=$(basename "$f" .sql) k=${b#*_}
+	case " $VALUE_KINDS " in *" $k "*) ;; *) continue ;; esac
+	grep -q '[^:]:v\b' "$f" || bench_die "$b has no :v"
+	for n in $(seq "$NVALUES"); do
+		sed "s/\([^:]\):v\b/\1:${k}_$n/g" "$f" >"$S/$b.$n.sql"
+	done
+done
 
 # --- PgBouncer -------------------------------------------------------------
 PGB=$BENCH_TMP/pgbouncer
@@ -301,33 +327,40 @@ OUT=$BENCH_TMP/table
 
 # run NAME PREFIX MODE CONNINFO CLIENTS KINDS
 run() {
-	local name=$1 prefix=$2 mode=$3 ci=$4 c=$5 kinds=$6 j=1 args=() k w log
+	local name=$1 prefix=$2 mode=$3 ci=$4 c=$5 kinds=$6 j=1 args=() k w log n i=0 map=
 	[ "$c" -ge 2 ] && j=2
+	# script numbers follow the -f order; map: " <number>=<kind> ..."
 	for kw in $WEIGHTS; do
 		k=${kw%%:*} w=${kw##*:}
-		case " $kinds " in *" $k "*) args+=(-f "$S/${prefix}_$k.sql@$w") ;; esac
+		case " $kinds " in *" $k "*) ;; *) continue ;; esac
+		case " $VALUE_KINDS " in
+		*" $k "*)
+			for n in $(seq "$NVALUES"); do
+				args+=(-f "$S/${prefix}_$k.$n.sql@$w")
+				map="$map $i=$k"; i=$((i + 1))
+			done ;;
+		*)
+			args+=(-f "$S/${prefix}_$k.sql@$((w * NVALUES))")
+			map="$map $i=$k"; i=$((i + 1)) ;;
+		esac
 	done
 	log=$BENCH_TMP/log.$name.$c
 	rm -rf "$log"; mkdir -p "$log"
 	[ -n "${RUN_RATE:-}" ] && args+=(-R "$RUN_RATE")
 	(cd "$log" && "$PGBENCH" -n -M "$mode" -c "$c" -j "$j" -T "$SECONDS_EACH" --log --log-prefix=tx \
-		"${args[@]}" "$ci") >"$log/out" 2>"$log/err"
+		"${VALUES_D[@]}" "${args[@]}" "$ci") >"$log/out" 2>"$log/err"
 	local tps aborted
 	tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial.*/\1/p' "$log/out")
 	aborted=$(grep -c 'aborted' "$log/err")
 	[ -n "$tps" ] || { echo "# $name at $c clients failed:"; sed 's/^/#   /' "$log/err" | head -n 5; return 1; }
 	[ "$aborted" -eq 0 ] || grep -m 3 -i 'error\|abort' "$log/err" | cut -c1-200 | sed "s/^/# $name $c: /" >>"$OUT"
-	# script numbers follow the -f order
-	local i=0 map=
-	for kw in $WEIGHTS; do
-		k=${kw%%:*}
-		case " $kinds " in *" $k "*) map="$map $i=$k"; i=$((i + 1)) ;; esac
-	done
 	printf '%-15s %3s %-10s %8s %9s %8s %8s %8s  %s\n' "$name" "$c" all "$(cat "$log"/tx* | wc -l)" "$tps" - - - \
 		"clients aborted: $aborted" >>"$OUT"
-	for m in $map; do
-		local n=${m%%=*} kind=${m##*=}
-		cat "$log"/tx* | awk -v s="$n" '$4 == s && $3 ~ /^[0-9]+$/ { print $3 / 1000 }' | sort -g |
+	for kind in $kinds; do
+		# this kind's script numbers
+		local nums=" "
+		for m in $map; do [ "${m##*=}" = "$kind" ] && nums="$nums${m%%=*} "; done
+		cat "$log"/tx* | awk -v s="$nums" 'index(s, " " $4 " ") && $3 ~ /^[0-9]+$/ { print $3 / 1000 }' | sort -g |
 		awk -v name="$name" -v c="$c" -v kind="$kind" -v secs="$SECONDS_EACH" '
 			{ v[NR] = $1 }
 			function q(p,  i) { i = int(NR * p); if (i < NR * p) i++; return v[i] }
