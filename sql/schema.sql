@@ -4477,7 +4477,9 @@ SELECT jsonb_build_object(
 	'order_no', o.order_no, 'status', o.status, 'status_at', o.status_at,
 	'placed_at', o.placed_at, 'confirmed_at', o.confirmed_at, 'shipped_at', o.shipped_at,
 	'delivered_at', o.delivered_at, 'cancelled_at', o.cancelled_at,
-	'seller', jsonb_build_object('id', s.id, 'name', s.name),
+	-- (the seller by its key: as a join, the generic plan read all the
+	-- sellers into a hash for the one order on every call; issue 14)
+	'seller', (SELECT jsonb_build_object('id', s.id, 'name', s.name) FROM oms.seller s WHERE s.id = o.seller_id),
 	'customer', (SELECT jsonb_build_object('id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone)
 	             FROM oms.customer c WHERE c.id = o.customer_id),
 	'currency', o.currency, 'subtotal_minor', o.subtotal_minor, 'shipping_minor', o.shipping_minor,
@@ -4595,7 +4597,6 @@ SELECT jsonb_build_object(
 		WHERE t.detail IS NOT NULL), '[]'))
 	INTO v_card
 FROM oms.orders o
-JOIN oms.seller s ON s.id = o.seller_id
 WHERE o.order_no = p_order_no;
 RETURN v_card;
 END
