@@ -496,7 +496,7 @@ SELECT jsonb_build_object(
 		      WHERE rf.order_id = o.id
 		        AND NOT EXISTS (SELECT 1 FROM oms.audit_log a2
 		                        WHERE a2.order_id = o.id AND a2.table_name = 'refund' AND a2.row_pk = rf.id::text)
-) u OFFSET 0) t
+		      ) u OFFSET 0) t
 		WHERE t.detail IS NOT NULL), '[]'))
 	INTO v_card
 FROM oms.orders o
