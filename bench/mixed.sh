@@ -164,9 +164,8 @@ damm() {
 }
 
 LCOLS='l.kind, l.order_no, l.status, l.placed_at, l.total_minor, l.full_name, l.email, l.phone, l.customer_id, l.currency, l.sort_key'
-# the value kinds' scripts say :v; run() gives each value a copy saying
-# :<kind>_<n>, and pgbench that variable (-D)
-V_EMAIL=:v V_PHONE=:v V_TRACK=:v V_NAME=:v
+# the value kinds' scripts say :v; each value gets a copy saying
+# :<kind>_<n> (below, after the scripts), and pgbench that variable (-D)
 NVALUES=${OMS_BENCH_VALUES:-12}
 VALUE_KINDS="email phone tracking name"
 VALUES_D=()
@@ -188,10 +187,10 @@ CID="\\set cid random(3, $NCUST)"
 
 # fn: the statements oms sends
 { damm; echo "SELECT $LCOLS FROM oms_api.lookup('order_no', :ono::text, 50, NULL) l;"; } >"$S/fn_order_no.sql"
-echo "SELECT $LCOLS FROM oms_api.lookup('email', $V_EMAIL, 50, NULL) l;" >"$S/fn_email.sql"
-echo "SELECT $LCOLS FROM oms_api.lookup('phone', $V_PHONE, 50, NULL) l;" >"$S/fn_phone.sql"
-echo "SELECT $LCOLS FROM oms_api.lookup('tracking', $V_TRACK, 50, NULL) l;" >"$S/fn_tracking.sql"
-echo "SELECT $LCOLS FROM oms_api.lookup('name', $V_NAME, 50, NULL) l;" >"$S/fn_name.sql"
+echo "SELECT $LCOLS FROM oms_api.lookup('email', :v, 50, NULL) l;" >"$S/fn_email.sql"
+echo "SELECT $LCOLS FROM oms_api.lookup('phone', :v, 50, NULL) l;" >"$S/fn_phone.sql"
+echo "SELECT $LCOLS FROM oms_api.lookup('tracking', :v, 50, NULL) l;" >"$S/fn_tracking.sql"
+echo "SELECT $LCOLS FROM oms_api.lookup('name', :v, 50, NULL) l;" >"$S/fn_name.sql"
 { damm; echo "SELECT oms_api.order_card(:ono::bigint);"; } >"$S/fn_order_card.sql"
 { echo "$CID"; echo "SELECT oms_api.customer_card(:cid::bigint);"; } >"$S/fn_cust_card.sql"
 { echo "$CID"; cat <<'SQL'; } >"$S/fn_history.sql"
@@ -211,31 +210,31 @@ SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.pla
 FROM oms.orders o JOIN oms.customer c ON c.id = o.customer_id
 WHERE o.order_no = :ono::bigint;
 SQL
-{ cat <<SQL; } >"$S/floor_email.sql"
+cat <<SQL >"$S/floor_email.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
        NULL::timestamptz, NULL::bigint, NULL::text, lower(c.email), $CITY, $LAST
-FROM oms.customer c WHERE lower(c.email) = $V_EMAIL;
+FROM oms.customer c WHERE lower(c.email) = :v;
 SQL
-{ cat <<SQL; } >"$S/floor_phone.sql"
+cat <<SQL >"$S/floor_phone.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone, NULL::text,
        NULL::timestamptz, NULL::bigint, NULL::text, lpad(c.id::text, 19, '0'), $CITY, $LAST
-FROM oms.customer c WHERE c.phone = $V_PHONE ORDER BY c.id LIMIT 50;
+FROM oms.customer c WHERE c.phone = :v ORDER BY c.id LIMIT 50;
 SQL
-{ cat <<SQL; } >"$S/floor_tracking.sql"
+cat <<SQL >"$S/floor_tracking.sql"
 SELECT 'order', o.order_no, c.id, c.full_name, c.email, c.phone, o.status, o.placed_at,
        o.total_minor, o.currency::text, o.order_no::text, $STUCK
 FROM oms.shipment s JOIN oms.orders o ON o.id = s.order_id JOIN oms.customer c ON c.id = o.customer_id
-WHERE s.tracking_no = $V_TRACK;
+WHERE s.tracking_no = :v;
 SQL
 # the name floor: a surname's first page read from the word index of
 # sql/0033 (word, trigram count, id), which is its rank order, with each
 # row's key (from the trigram counts: the fragment's once, an InitPlan),
 # city and last order (what the function does for one word)
-{ cat <<SQL; } >"$S/floor_name.sql"
+cat <<SQL >"$S/floor_name.sql"
 SELECT 'customer', NULL::bigint, c.id, c.full_name, c.email, c.phone,
        '0:0.000000:' || to_char(1 - (SELECT cardinality(oms.show_trgm(q.f)))::real / w.ntrgm::real, 'FM0.000000') ||
        ':' || lpad(c.id::text, 19, '0') AS k, $CITY, $LAST
-FROM (SELECT oms.fold_name($V_NAME) AS f) q, oms.customer_name_word w JOIN oms.customer c ON c.id = w.customer_id
+FROM (SELECT oms.fold_name(:v) AS f) q, oms.customer_name_word w JOIN oms.customer c ON c.id = w.customer_id
 WHERE w.word = (oms.name_words(q.f))[1]
 ORDER BY w.ntrgm, w.customer_id LIMIT 50;
 SQL
