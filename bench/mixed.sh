@@ -16,8 +16,8 @@
 #   phone         10    ... lookup('phone', ...)     an existing E.164 number
 #   tracking       6    ... lookup('tracking', ...)  an existing tracking number
 #   name           6    ... lookup('name', ...)      a customer's surname
-#   order_card    24    SELECT oms_api.order_card($1::bigint)
-#   cust_card     14    SELECT oms_api.customer_card($1::bigint)
+#   order_card    24    SELECT oms_api.order_card_json($1::bigint)
+#   cust_card     14    SELECT oms_api.customer_card_json($1::bigint)
 #   history       16    the first page (50) of oms_api.customer_orders
 #
 # Values: order numbers are computed in pgbench (a random order id and its
@@ -191,8 +191,8 @@ echo "SELECT $LCOLS FROM oms_api.lookup('email', :v, 50, NULL) l;" >"$S/fn_email
 echo "SELECT $LCOLS FROM oms_api.lookup('phone', :v, 50, NULL) l;" >"$S/fn_phone.sql"
 echo "SELECT $LCOLS FROM oms_api.lookup('tracking', :v, 50, NULL) l;" >"$S/fn_tracking.sql"
 echo "SELECT $LCOLS FROM oms_api.lookup('name', :v, 50, NULL) l;" >"$S/fn_name.sql"
-{ damm; echo "SELECT oms_api.order_card(:ono::bigint);"; } >"$S/fn_order_card.sql"
-{ echo "$CID"; echo "SELECT oms_api.customer_card(:cid::bigint);"; } >"$S/fn_cust_card.sql"
+{ damm; echo "SELECT oms_api.order_card_json(:ono::bigint);"; } >"$S/fn_order_card.sql"
+{ echo "$CID"; echo "SELECT oms_api.customer_card_json(:cid::bigint);"; } >"$S/fn_cust_card.sql"
 { echo "$CID"; cat <<'SQL'; } >"$S/fn_history.sql"
 SELECT order_no, to_json(date_trunc('second', placed_at)) #>> '{}' AS placed_at, status, seller_name, items, total_minor, currency, stuck
 FROM oms_api.customer_orders(:cid::bigint, NULL, NULL::date, NULL::date, NULL::timestamptz, NULL::bigint, 50::int);
@@ -255,13 +255,13 @@ SQL
 # The cards' floors are their bodies: taken from the database itself, so
 # they are always the current definition (the function's parameter becomes
 # pgbench's variable).
-for f in order_card:ono customer_card:cid; do
+for f in order_card_json:ono customer_card_json:cid; do
 	fn=${f%%:*} var=${f##*:}
 	body=$(bench_su -c "SELECT prosrc FROM pg_proc WHERE oid = 'oms_api.$fn(bigint)'::regprocedure")
-	body=$(printf '%s\n' "$body" | sed -n '/^[[:space:]]*SELECT jsonb_build_object/,/^[[:space:]]*WHERE [a-z]*\.[a-z_]* = p_[a-z_]*/p' |
+	body=$(printf '%s\n' "$body" | sed -n '/^[[:space:]]*SELECT json_build_object/,/^[[:space:]]*WHERE [a-z]*\.[a-z_]* = p_[a-z_]*/p' |
 		sed "s/p_order_no\|p_customer_id/:$var::bigint/g; s/[[:space:]]*INTO v_card//; s/;[[:space:]]*\$//")
 	[ -n "$body" ] || bench_die "cannot read the body of oms_api.$fn"
-	case $fn in order_card) k=order_card ;; *) k=cust_card ;; esac
+	case $fn in order_card_json) k=order_card ;; *) k=cust_card ;; esac
 	{ sed -n '/^\\set/p' "$S/floor_$k.sql"; printf '%s;\n' "$body"; } >"$S/floor_$k.tmp"
 	mv "$S/floor_$k.tmp" "$S/floor_$k.sql"
 done
@@ -407,7 +407,7 @@ done
 # plans its statement; the next ones only execute).
 {
 	ono=$(bench_su -c "SELECT order_no FROM oms.orders WHERE id >= 1000100 ORDER BY id LIMIT 1")
-	for call in "oms_api.order_card($ono)" "oms_api.customer_card(3)" "oms_api.customer_orders(3)"; do
+	for call in "oms_api.order_card_json($ono)" "oms_api.customer_card_json(3)" "oms_api.customer_orders(3)"; do
 		case $call in *orders\(*) stmt="SELECT count(*) FROM $call" ;; *) stmt="SELECT $call" ;; esac
 		printf 'EXPLAIN (ANALYZE, SUMMARY) %s;\n' "$stmt" "$stmt" "$stmt"
 	done
@@ -433,7 +433,7 @@ printf '%-15s %3s %-10s %8s %9s %8s %8s %8s\n' run cl kind n tps p50 p95 p99
 cat "$OUT"
 if [ -s "$BENCH_TMP/explain.out" ]; then
 	echo "EXPLAIN (ANALYZE) execution time of the call, 1st / 2nd / 3rd in one session (ms; the 1st plans):"
-	paste -d' ' <(printf '%s\n' order_card customer_card customer_orders) "$BENCH_TMP/explain.out" |
+	paste -d' ' <(printf '%s\n' order_card_json customer_card_json customer_orders) "$BENCH_TMP/explain.out" |
 		awk '{ printf "  %-16s %s / %s / %s\n", $1, $2, $3, $4 }'
 fi
 if [ -s "$BENCH_TMP/ratios" ]; then

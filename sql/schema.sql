@@ -3280,20 +3280,32 @@ ALTER FUNCTION oms_api.confirm_payment(p_order_no bigint, p_provider_ref text, p
 CREATE FUNCTION oms_api.customer_card(p_customer_id bigint) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$ BEGIN RETURN oms_api.customer_card_json(p_customer_id)::jsonb; END $$;
+
+
+ALTER FUNCTION oms_api.customer_card(p_customer_id bigint) OWNER TO oms_owner;
+
+--
+-- Name: customer_card_json(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.customer_card_json(p_customer_id bigint) RETURNS json
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
-	v_card jsonb;
+	v_card json;
 BEGIN
-SELECT jsonb_build_object(
+SELECT json_build_object(
 	'id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone, 'created_at', c.created_at,
 	'addresses', coalesce((
-		SELECT jsonb_agg(jsonb_build_object('id', a.id, 'label', a.label, 'line1', a.line1, 'line2', a.line2,
+		SELECT json_agg(json_build_object('id', a.id, 'label', a.label, 'line1', a.line1, 'line2', a.line2,
 		                 'city', a.city, 'region', a.region, 'postal_code', a.postal_code, 'country', a.country,
 		                 'is_default', a.is_default) ORDER BY a.is_default DESC, a.id)
 		FROM oms.address a WHERE a.customer_id = c.id), '[]'),
 	'figures', (
-		SELECT jsonb_build_object(
+		SELECT json_build_object(
 			'orders', count(*),
 			'spend_minor', coalesce(sum(o.total_minor) FILTER (WHERE o.status <> 'CANCELLED'), 0),
 			'currency', min(o.currency),
@@ -3303,7 +3315,7 @@ SELECT jsonb_build_object(
 			'first_order_at', min(o.placed_at), 'last_order_at', max(o.placed_at))
 		FROM oms.orders o WHERE o.customer_id = c.id),
 	'tickets', coalesce((
-		SELECT jsonb_agg(jsonb_build_object('id', t.id, 'subject', t.subject, 'status', t.status,
+		SELECT json_agg(json_build_object('id', t.id, 'subject', t.subject, 'status', t.status,
 		                 'priority', t.priority, 'created_at', t.created_at, 'order_no', o.order_no)
 		                 ORDER BY t.created_at DESC)
 		FROM oms.ticket t LEFT JOIN oms.orders o ON o.id = t.order_id WHERE t.customer_id = c.id), '[]'))
@@ -3315,7 +3327,7 @@ END
 $$;
 
 
-ALTER FUNCTION oms_api.customer_card(p_customer_id bigint) OWNER TO oms_owner;
+ALTER FUNCTION oms_api.customer_card_json(p_customer_id bigint) OWNER TO oms_owner;
 
 --
 -- Name: customer_orders(bigint, text, date, date, timestamp with time zone, bigint, integer); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
@@ -4468,40 +4480,52 @@ ALTER FUNCTION oms_api.mark_shipped(p_order_no bigint, p_carrier text, p_trackin
 CREATE FUNCTION oms_api.order_card(p_order_no bigint) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
+    AS $$ BEGIN RETURN oms_api.order_card_json(p_order_no)::jsonb; END $$;
+
+
+ALTER FUNCTION oms_api.order_card(p_order_no bigint) OWNER TO oms_owner;
+
+--
+-- Name: order_card_json(bigint); Type: FUNCTION; Schema: oms_api; Owner: oms_owner
+--
+
+CREATE FUNCTION oms_api.order_card_json(p_order_no bigint) RETURNS json
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'oms', 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
-	v_card jsonb;
+	v_card json;
 BEGIN
-SELECT jsonb_build_object(
+SELECT json_build_object(
 	'order_no', o.order_no, 'status', o.status, 'status_at', o.status_at,
 	'placed_at', o.placed_at, 'confirmed_at', o.confirmed_at, 'shipped_at', o.shipped_at,
 	'delivered_at', o.delivered_at, 'cancelled_at', o.cancelled_at,
 	-- (the seller by its key: as a join, the generic plan read all the
 	-- sellers into a hash for the one order on every call; issue 14)
-	'seller', (SELECT jsonb_build_object('id', s.id, 'name', s.name) FROM oms.seller s WHERE s.id = o.seller_id),
-	'customer', (SELECT jsonb_build_object('id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone)
+	'seller', (SELECT json_build_object('id', s.id, 'name', s.name) FROM oms.seller s WHERE s.id = o.seller_id),
+	'customer', (SELECT json_build_object('id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone)
 	             FROM oms.customer c WHERE c.id = o.customer_id),
 	'currency', o.currency, 'subtotal_minor', o.subtotal_minor, 'shipping_minor', o.shipping_minor,
 	'total_minor', o.total_minor, 'refundable_minor', oms.refundable_minor(o.id),
 	'ship_to', o.ship_to,
 	'lines', coalesce((
-		SELECT jsonb_agg(jsonb_build_object('line_no', i.line_no, 'sku', i.sku, 'name', i.name, 'qty', i.qty,
+		SELECT json_agg(json_build_object('line_no', i.line_no, 'sku', i.sku, 'name', i.name, 'qty', i.qty,
 		                 'unit_price_minor', i.unit_price_minor, 'line_total_minor', i.line_total_minor,
 		                 'cancelled_qty', i.cancelled_qty) ORDER BY i.line_no)
 		FROM oms.order_item i WHERE i.order_id = o.id), '[]'),
-	'payment', (SELECT jsonb_build_object('status', p.status, 'provider_ref', p.provider_ref,
+	'payment', (SELECT json_build_object('status', p.status, 'provider_ref', p.provider_ref,
 	                   'amount_minor', p.amount_minor, 'verified_at', p.verified_at, 'attempts', p.attempts)
 	            FROM oms.payment p WHERE p.order_id = o.id),
 	'refunds', coalesce((
-		SELECT jsonb_agg(jsonb_build_object('id', r.id, 'amount_minor', r.amount_minor, 'status', r.status,
+		SELECT json_agg(json_build_object('id', r.id, 'amount_minor', r.amount_minor, 'status', r.status,
 		                 'approval', r.approval, 'reason', r.reason, 'created_at', r.created_at,
 		                 'executed_at', r.executed_at, 'provider_refund_id', r.provider_refund_id,
 		                 -- the gateway's word on it (a refusal's reason; issue 13)
 		                 'last_message', r.last_message) ORDER BY r.id)
 		FROM oms.refund r WHERE r.order_id = o.id), '[]'),
 	'shipments', coalesce((
-		SELECT jsonb_agg(jsonb_build_object('id', sh.id, 'carrier', sh.carrier, 'service_level', sh.service_level,
+		SELECT json_agg(json_build_object('id', sh.id, 'carrier', sh.carrier, 'service_level', sh.service_level,
 		                 'tracking_no', sh.tracking_no, 'status', sh.status, 'shipped_at', sh.shipped_at,
 		                 'estimated_delivery', sh.estimated_delivery, 'flagged', sh.flagged,
 		                 -- issue 11: the proof of delivery, the label, and the tracker's state
@@ -4515,12 +4539,12 @@ SELECT jsonb_build_object(
 		-- three; issue 14)
 		FROM oms.shipment sh
 		CROSS JOIN LATERAL (SELECT max(e.at) AS last_at,
-		                           jsonb_agg(jsonb_build_object('at', e.at, 'status', e.status, 'location', e.location,
+		                           json_agg(json_build_object('at', e.at, 'status', e.status, 'location', e.location,
 		                                                        'description', e.description) ORDER BY e.at, e.id) AS events
 		                    FROM oms.shipment_event e WHERE e.shipment_id = sh.id) ev
 		WHERE sh.order_id = o.id), '[]'),
 	'cancellations', coalesce((
-		SELECT jsonb_agg(jsonb_build_object('id', ca.id, 'scope', ca.scope, 'reason_code', ca.reason_code,
+		SELECT json_agg(json_build_object('id', ca.id, 'scope', ca.scope, 'reason_code', ca.reason_code,
 		                 'reason_label', cr.label, 'note', ca.note, 'state', ca.state,
 		                 'requested_by', coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
 		                 'requested_at', ca.requested_at,
@@ -4532,7 +4556,7 @@ SELECT jsonb_build_object(
 		WHERE ca.order_id = o.id), '[]'),
 	-- one timeline entry per transaction and action, naming the actor
 	'timeline', coalesce((
-		SELECT jsonb_agg(jsonb_build_object('at', t.at, 'actor', t.actor, 'action', t.action, 'detail', t.detail)
+		SELECT json_agg(json_build_object('at', t.at, 'actor', t.actor, 'action', t.action, 'detail', t.detail)
 		                 ORDER BY t.at)
 		-- (OFFSET 0: t.detail IS NOT NULL is not pushed into the arms, where
 		-- each detail, a money_text of the order or refund among them, was
@@ -4603,7 +4627,7 @@ END
 $$;
 
 
-ALTER FUNCTION oms_api.order_card(p_order_no bigint) OWNER TO oms_owner;
+ALTER FUNCTION oms_api.order_card_json(p_order_no bigint) OWNER TO oms_owner;
 
 --
 -- Name: outbox; Type: TABLE; Schema: oms; Owner: oms_owner
@@ -11687,6 +11711,16 @@ REVOKE ALL ON FUNCTION oms_api.customer_card(p_customer_id bigint) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION customer_card_json(p_customer_id bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.customer_card_json(p_customer_id bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.customer_card_json(p_customer_id bigint) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.customer_card_json(p_customer_id bigint) TO oms_fulfilment;
+REVOKE ALL ON FUNCTION oms_api.customer_card_json(p_customer_id bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION customer_orders(p_customer_id bigint, p_status text, p_from date, p_to date, p_after_placed timestamp with time zone, p_after_no bigint, p_limit integer); Type: ACL; Schema: oms_api; Owner: oms_owner
 --
 
@@ -11853,6 +11887,17 @@ GRANT ALL ON FUNCTION oms_api.order_card(p_order_no bigint) TO oms_csr;
 GRANT ALL ON FUNCTION oms_api.order_card(p_order_no bigint) TO oms_fulfilment;
 GRANT ALL ON FUNCTION oms_api.order_card(p_order_no bigint) TO oms_worker;
 REVOKE ALL ON FUNCTION oms_api.order_card(p_order_no bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION order_card_json(p_order_no bigint); Type: ACL; Schema: oms_api; Owner: oms_owner
+--
+
+GRANT ALL ON FUNCTION oms_api.order_card_json(p_order_no bigint) TO oms_admin;
+GRANT ALL ON FUNCTION oms_api.order_card_json(p_order_no bigint) TO oms_csr;
+GRANT ALL ON FUNCTION oms_api.order_card_json(p_order_no bigint) TO oms_fulfilment;
+GRANT ALL ON FUNCTION oms_api.order_card_json(p_order_no bigint) TO oms_worker;
+REVOKE ALL ON FUNCTION oms_api.order_card_json(p_order_no bigint) FROM PUBLIC;
 
 
 --

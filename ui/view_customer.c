@@ -1,5 +1,5 @@
 /* Customer: profile, addresses, lifetime figures and open tickets on top
- * (oms_api.customer_card), then the complete order history, newest first,
+ * (oms_api.customer_card_json), then the complete order history, newest first,
  * paged by keyset and fetched ahead of the selection. */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 /* Order detail: everything about one order on one scrollable screen, from
- * one document (oms_api.order_card). */
+ * one document (oms_api.order_card_json). */
 #include "config.h"
 
 #include <stdio.h>

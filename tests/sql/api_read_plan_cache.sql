@@ -32,8 +32,8 @@ $$;
 -- the statements, by a piece of their text (sql/functions/40_read_api.sql)
 CREATE TEMP TABLE stmt (fn text, what text, re text);
 INSERT INTO stmt VALUES
-	('order_card', 'the card', '^SELECT jsonb_build_object\( ''order_no'', o\.order_no,'),
-	('customer_card', 'the card', '^SELECT jsonb_build_object\( ''id'', c\.id, ''full_name'''),
+	('order_card_json', 'the card', '^SELECT json_build_object\( ''order_no'', o\.order_no,'),
+	('customer_card_json', 'the card', '^SELECT json_build_object\( ''id'', c\.id, ''full_name'''),
 	('customer_orders', 'first page', '^SELECT o\.order_no, .*p_to \+ 1\) ORDER BY o\.placed_at DESC'),
 	('customer_orders', 'next page', '\(o\.placed_at, o\.order_no\) < \(v_after_placed'),
 	('customer_orders', 'keyset by number', '^SELECT o\.placed_at +FROM oms\.orders o WHERE o\.order_no = p_after_no$'),
@@ -67,8 +67,8 @@ SELECT is(pg_temp.census(), pg_temp.census_expect('0/0'),
 
 -- Every function once, as the CSR.
 SET SESSION AUTHORIZATION t_csr;
-SELECT oms_api.order_card(:o1) \g /dev/null
-SELECT oms_api.customer_card(:cust) \g /dev/null
+SELECT oms_api.order_card_json(:o1) \g /dev/null
+SELECT oms_api.customer_card_json(:cust) \g /dev/null
 SELECT count(*) FROM oms_api.customer_orders(:cust) \g /dev/null
 SELECT count(*) FROM oms_api.customer_orders(:cust, NULL, NULL, NULL, now(), 99999999) \g /dev/null
 -- (by name, with no text argument, and numbers no order has: the same
@@ -91,9 +91,9 @@ SELECT is(pg_temp.census(), pg_temp.census_expect('1/1'),
 
 -- Many more calls with other arguments, hits and misses.
 SET SESSION AUTHORIZATION t_csr;
-SELECT oms_api.order_card(o) FROM (VALUES (:o1), (:o2), (10000004), (10000012), (:o1)) v(o),
+SELECT oms_api.order_card_json(o) FROM (VALUES (:o1), (:o2), (10000004), (10000012), (:o1)) v(o),
 	generate_series(1, 5) \g /dev/null
-SELECT oms_api.customer_card(c) FROM (VALUES (:cust), (:bea), (0), (-1)) v(c), generate_series(1, 5) \g /dev/null
+SELECT oms_api.customer_card_json(c) FROM (VALUES (:cust), (:bea), (0), (-1)) v(c), generate_series(1, 5) \g /dev/null
 SELECT count(*) FROM (VALUES (:cust), (:bea), (0)) v(c), generate_series(1, 5),
 	oms_api.customer_orders(c) \g /dev/null
 SELECT count(*) FROM (VALUES (:cust), (:bea)) v(c), generate_series(1, 5),
@@ -115,10 +115,10 @@ SELECT is(pg_temp.census(), pg_temp.census_expect('1/1'),
 -- The functions say so themselves.
 SELECT is((SELECT string_agg(p.proname, ', ' ORDER BY p.proname) FROM pg_proc p
 	WHERE p.pronamespace = 'oms_api'::regnamespace
-	  AND p.proname IN ('order_card', 'customer_card', 'customer_orders', 'lookup', 'find_customer')
+	  AND p.proname IN ('order_card_json', 'customer_card_json', 'customer_orders', 'lookup', 'find_customer')
 	  AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')
 	  AND 'plan_cache_mode=force_generic_plan' = ANY (p.proconfig)),
-	'customer_card, customer_orders, find_customer, lookup, order_card',
+	'customer_card_json, customer_orders, find_customer, lookup, order_card_json',
 	'plan cache: the card, list and lookup functions are PL/pgSQL with plan_cache_mode = force_generic_plan');
 
 -- Each statement's plan is the one a screen wants: looked up by index, not

@@ -57,6 +57,9 @@ SELECT g, f FROM (VALUES
 	('lookup', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
 	('order_card', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
 	('customer_card', '{oms_csr,oms_fulfilment,oms_admin}'),
+	-- issue 14: the cards as json text, what the screens read
+	('order_card_json', '{oms_csr,oms_fulfilment,oms_admin,oms_worker}'),
+	('customer_card_json', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('customer_orders', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('find_customer', '{oms_csr,oms_fulfilment,oms_admin}'),
 	('cancel_eligibility', '{oms_csr,oms_fulfilment,oms_admin}'),
