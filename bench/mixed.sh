@@ -434,7 +434,7 @@ cat "$OUT"
 if [ -s "$BENCH_TMP/explain.out" ]; then
 	echo "EXPLAIN (ANALYZE) execution time of the call, 1st / 2nd / 3rd in one session (ms; the 1st plans):"
 	paste -d' ' <(printf '%s\n' order_card_json customer_card_json customer_orders) "$BENCH_TMP/explain.out" |
-		awk '{ printf "  %-16s %s / %s / %s\n", $1, $2, $3, $4 }'
+		awk '{ printf "  %-18s %s / %s / %s\n", $1, $2, $3, $4 }'
 fi
 if [ -s "$BENCH_TMP/ratios" ]; then
 	echo "against the floor (the same statement's latency / the hand-written prepared body's, same clients)"
