@@ -8957,10 +8957,10 @@ ALTER TABLE ONLY oms.worker_heartbeat
 
 
 --
--- Name: address_customer_idx; Type: INDEX; Schema: oms; Owner: oms_owner
+-- Name: address_customer_city; Type: INDEX; Schema: oms; Owner: oms_owner
 --
 
-CREATE INDEX address_customer_idx ON oms.address USING btree (customer_id);
+CREATE INDEX address_customer_city ON oms.address USING btree (customer_id, is_default DESC, id) INCLUDE (city);
 
 
 --

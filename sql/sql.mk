@@ -36,7 +36,8 @@ OMS_MIGRATIONS = \
 	sql/0032_fulfilment_more.sql \
 	sql/0033_name_words.sql \
 	sql/0034_service_levels.sql \
-	sql/0035_flagged_shipments.sql
+	sql/0035_flagged_shipments.sql \
+	sql/0036_address_city.sql
 
 # Functions and views, one definition each, grouped by area (sql/functions/
 # README). `oms migrate` re-applies a file, in this order and in one
