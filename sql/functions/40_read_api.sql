@@ -396,53 +396,53 @@ SELECT json_build_object(
 	'ship_to', o.ship_to,
 	'lines', coalesce((
 		SELECT json_agg(json_build_object('line_no', i.line_no, 'sku', i.sku, 'name', i.name, 'qty', i.qty,
-		                 'unit_price_minor', i.unit_price_minor, 'line_total_minor', i.line_total_minor,
-		                 'cancelled_qty', i.cancelled_qty) ORDER BY i.line_no)
+		                'unit_price_minor', i.unit_price_minor, 'line_total_minor', i.line_total_minor,
+		                'cancelled_qty', i.cancelled_qty) ORDER BY i.line_no)
 		FROM oms.order_item i WHERE i.order_id = o.id), '[]'),
 	'payment', (SELECT json_build_object('status', p.status, 'provider_ref', p.provider_ref,
 	                   'amount_minor', p.amount_minor, 'verified_at', p.verified_at, 'attempts', p.attempts)
 	            FROM oms.payment p WHERE p.order_id = o.id),
 	'refunds', coalesce((
 		SELECT json_agg(json_build_object('id', r.id, 'amount_minor', r.amount_minor, 'status', r.status,
-		                 'approval', r.approval, 'reason', r.reason, 'created_at', r.created_at,
-		                 'executed_at', r.executed_at, 'provider_refund_id', r.provider_refund_id,
-		                 -- the gateway's word on it (a refusal's reason; issue 13)
-		                 'last_message', r.last_message) ORDER BY r.id)
+		                'approval', r.approval, 'reason', r.reason, 'created_at', r.created_at,
+		                'executed_at', r.executed_at, 'provider_refund_id', r.provider_refund_id,
+		                -- the gateway's word on it (a refusal's reason; issue 13)
+		                'last_message', r.last_message) ORDER BY r.id)
 		FROM oms.refund r WHERE r.order_id = o.id), '[]'),
 	'shipments', coalesce((
 		SELECT json_agg(json_build_object('id', sh.id, 'carrier', sh.carrier, 'service_level', sh.service_level,
-		                 'tracking_no', sh.tracking_no, 'status', sh.status, 'shipped_at', sh.shipped_at,
-		                 'estimated_delivery', sh.estimated_delivery, 'flagged', sh.flagged,
-		                 -- issue 11: the proof of delivery, the label, and the tracker's state
-		                 -- (tracking, ended, untracked) with the age of the last scan
-		                 'signed_by', sh.signed_by, 'delivered_at', sh.delivered_at, 'label_url', sh.label_url,
-		                 'tracker_state', oms.tracker_state(sh.id),
-		                 'last_scan_at', ev.last_at,
-		                 'last_scan_age_s', floor(extract(epoch FROM clock_timestamp() - ev.last_at))::bigint,
-		                 'events', coalesce(ev.events, '[]')) ORDER BY sh.id)
+		                'tracking_no', sh.tracking_no, 'status', sh.status, 'shipped_at', sh.shipped_at,
+		                'estimated_delivery', sh.estimated_delivery, 'flagged', sh.flagged,
+		                -- issue 11: the proof of delivery, the label, and the tracker's state
+		                -- (tracking, ended, untracked) with the age of the last scan
+		                'signed_by', sh.signed_by, 'delivered_at', sh.delivered_at, 'label_url', sh.label_url,
+		                'tracker_state', oms.tracker_state(sh.id),
+		                'last_scan_at', ev.last_at,
+		                'last_scan_age_s', floor(extract(epoch FROM clock_timestamp() - ev.last_at))::bigint,
+		                'events', coalesce(ev.events, '[]')) ORDER BY sh.id)
 		-- (the scans' last time and their list: one pass over them, not
 		-- three; issue 14)
 		FROM oms.shipment sh
 		CROSS JOIN LATERAL (SELECT max(e.at) AS last_at,
 		                           json_agg(json_build_object('at', e.at, 'status', e.status, 'location', e.location,
-		                                                        'description', e.description) ORDER BY e.at, e.id) AS events
+		                                                      'description', e.description) ORDER BY e.at, e.id) AS events
 		                    FROM oms.shipment_event e WHERE e.shipment_id = sh.id) ev
 		WHERE sh.order_id = o.id), '[]'),
 	'cancellations', coalesce((
 		SELECT json_agg(json_build_object('id', ca.id, 'scope', ca.scope, 'reason_code', ca.reason_code,
-		                 'reason_label', cr.label, 'note', ca.note, 'state', ca.state,
-		                 'requested_by', coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
-		                 'requested_at', ca.requested_at,
-		                 'decided_by', coalesce(oms.staff_name_for(ca.decided_by, o.id), ca.decided_by),
-		                 'decided_at', ca.decided_at,
-		                 'decision_note', ca.decision_note, 'override_reason', ca.override_reason) ORDER BY ca.id)
+		                'reason_label', cr.label, 'note', ca.note, 'state', ca.state,
+		                'requested_by', coalesce(oms.staff_name_for(ca.requested_by, o.id), ca.requested_by),
+		                'requested_at', ca.requested_at,
+		                'decided_by', coalesce(oms.staff_name_for(ca.decided_by, o.id), ca.decided_by),
+		                'decided_at', ca.decided_at,
+		                'decision_note', ca.decision_note, 'override_reason', ca.override_reason) ORDER BY ca.id)
 		FROM oms.cancellation ca
 		JOIN oms.cancellation_reason cr ON cr.code = ca.reason_code
 		WHERE ca.order_id = o.id), '[]'),
 	-- one timeline entry per transaction and action, naming the actor
 	'timeline', coalesce((
 		SELECT json_agg(json_build_object('at', t.at, 'actor', t.actor, 'action', t.action, 'detail', t.detail)
-		                 ORDER BY t.at)
+		                ORDER BY t.at)
 		-- (OFFSET 0: t.detail IS NOT NULL is not pushed into the arms, where
 		-- each detail, a money_text of the order or refund among them, was
 		-- then worked out twice: once to filter, once to keep; issue 14)
@@ -534,8 +534,8 @@ SELECT json_build_object(
 	'id', c.id, 'full_name', c.full_name, 'email', c.email, 'phone', c.phone, 'created_at', c.created_at,
 	'addresses', coalesce((
 		SELECT json_agg(json_build_object('id', a.id, 'label', a.label, 'line1', a.line1, 'line2', a.line2,
-		                 'city', a.city, 'region', a.region, 'postal_code', a.postal_code, 'country', a.country,
-		                 'is_default', a.is_default) ORDER BY a.is_default DESC, a.id)
+		                'city', a.city, 'region', a.region, 'postal_code', a.postal_code, 'country', a.country,
+		                'is_default', a.is_default) ORDER BY a.is_default DESC, a.id)
 		FROM oms.address a WHERE a.customer_id = c.id), '[]'),
 	'figures', (
 		SELECT json_build_object(
@@ -549,8 +549,8 @@ SELECT json_build_object(
 		FROM oms.orders o WHERE o.customer_id = c.id),
 	'tickets', coalesce((
 		SELECT json_agg(json_build_object('id', t.id, 'subject', t.subject, 'status', t.status,
-		                 'priority', t.priority, 'created_at', t.created_at, 'order_no', o.order_no)
-		                 ORDER BY t.created_at DESC)
+		                'priority', t.priority, 'created_at', t.created_at, 'order_no', o.order_no)
+		                ORDER BY t.created_at DESC)
 		FROM oms.ticket t LEFT JOIN oms.orders o ON o.id = t.order_id WHERE t.customer_id = c.id), '[]'))
 	INTO v_card
 FROM oms.customer c
